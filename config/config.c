@@ -1,0 +1,313 @@
+/* config.c — read config.yaml with libyaml, reporting every error with
+ * file, line and column. */
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "../model/xmalloc.h"
+
+static const char *const keys[] = {
+	"interval", "connect", "readonly", "graphs", "history", "color", NULL,
+};
+
+void
+config_init(struct config *c)
+{
+	memset(c, 0, sizeof *c);
+	c->color = -1;
+}
+
+void
+config_free(struct config *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nuris; i++)
+		free(c->uris[i]);
+	free(c->uris);
+	config_init(c);
+}
+
+void
+config_errors_free(struct config_errors *e)
+{
+	size_t i;
+
+	for (i = 0; i < e->n; i++)
+		free(e->v[i]);
+	free(e->v);
+	e->v = NULL;
+	e->n = 0;
+}
+
+static void
+err_at(struct config_errors *e, const char *name, yaml_mark_t m, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void
+err_at(struct config_errors *e, const char *name, yaml_mark_t m, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	e->v = xreallocarray(e->v, e->n + 1, sizeof *e->v);
+	e->v[e->n++] = xasprintf("%s:%zu:%zu: %s", name, m.line + 1, m.column + 1,
+	                         msg ? msg : "error");
+	free(msg);
+}
+
+size_t
+config_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j;
+	size_t *prev = xcalloc(lb + 1, sizeof *prev), *cur = xcalloc(lb + 1, sizeof *cur), d;
+
+	for (j = 0; j <= lb; j++)
+		prev[j] = j;
+	for (i = 1; i <= la; i++) {
+		cur[0] = i;
+		for (j = 1; j <= lb; j++) {
+			size_t sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
+			size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
+			cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+		}
+		memcpy(prev, cur, (lb + 1) * sizeof *prev);
+	}
+	d = prev[lb];
+	free(prev);
+	free(cur);
+	return d;
+}
+
+const char *
+config_suggest(const char *w, const char *const *words)
+{
+	const char *best = NULL;
+	size_t bestd = (size_t)-1, i;
+
+	for (i = 0; words[i]; i++) {
+		size_t d = config_distance(w, words[i]);
+		if (d < bestd) {
+			bestd = d;
+			best = words[i];
+		}
+	}
+	/* Close enough: at most a third of the word wrong, and at least 1. */
+	if (best && bestd <= (strlen(w) > 5 ? strlen(w) / 3 : 2))
+		return best;
+	return NULL;
+}
+
+static const char *
+scalar(yaml_node_t *n)
+{
+	return (const char *)n->data.scalar.value;
+}
+
+static bool
+parse_bool(const char *s, bool *out)
+{
+	static const char *const yes[] = { "true", "yes", "on", "True", "Yes", "On", "TRUE", NULL };
+	static const char *const no[] = { "false", "no", "off", "False", "No", "Off", "FALSE", NULL };
+	size_t i;
+
+	for (i = 0; yes[i]; i++)
+		if (strcmp(s, yes[i]) == 0)
+			return *out = true, true;
+	for (i = 0; no[i]; i++)
+		if (strcmp(s, no[i]) == 0)
+			return *out = false, true;
+	return false;
+}
+
+/* Apply one key: value pair onto `c`. */
+static void
+apply_key(struct config *c, yaml_document_t *doc, const char *name, yaml_node_t *k,
+          yaml_node_t *v, struct config_errors *e)
+{
+	const char *key = scalar(k), *sugg;
+	char *end;
+
+	if (strcmp(key, "interval") == 0) {
+		double d;
+		if (v->type != YAML_SCALAR_NODE)
+			goto want_scalar;
+		errno = 0;
+		d = strtod(scalar(v), &end);
+		if (end == scalar(v) || *end || errno || !isfinite(d) || d < 0.25 || d > 3600)
+			err_at(e, name, v->start_mark, "interval: \"%s\" is not a number of seconds "
+			       "between 0.25 and 3600 (e.g. 2)", scalar(v));
+		else
+			c->interval = d;
+	} else if (strcmp(key, "history") == 0) {
+		unsigned long h;
+		if (v->type != YAML_SCALAR_NODE)
+			goto want_scalar;
+		errno = 0;
+		h = strtoul(scalar(v), &end, 10);
+		if (end == scalar(v) || *end || errno || h < 10 || h > 86400 || scalar(v)[0] == '-')
+			err_at(e, name, v->start_mark, "history: \"%s\" is not a sample count "
+			       "between 10 and 86400 (e.g. 600)", scalar(v));
+		else
+			c->history = (unsigned)h;
+	} else if (strcmp(key, "readonly") == 0 || strcmp(key, "color") == 0) {
+		bool b;
+		if (v->type != YAML_SCALAR_NODE)
+			goto want_scalar;
+		if (!parse_bool(scalar(v), &b))
+			err_at(e, name, v->start_mark, "%s: \"%s\" is not true or false", key, scalar(v));
+		else if (key[0] == 'r')
+			c->readonly = b, c->readonly_set = true;
+		else
+			c->color = b;
+	} else if (strcmp(key, "graphs") == 0) {
+		static const char *const modes[] = { "auto", "braille", "block", "ascii", NULL };
+		size_t i;
+		if (v->type != YAML_SCALAR_NODE)
+			goto want_scalar;
+		for (i = 0; modes[i]; i++)
+			if (strcmp(scalar(v), modes[i]) == 0)
+				break;
+		if (modes[i] == NULL)
+			err_at(e, name, v->start_mark, "graphs: \"%s\" is not one of auto, braille, "
+			       "block, ascii", scalar(v));
+		else
+			c->graphs = (enum cfg_graphs)i;
+	} else if (strcmp(key, "connect") == 0) {
+		yaml_node_item_t *it;
+		if (v->type == YAML_SCALAR_NODE) {
+			c->uris = xreallocarray(c->uris, c->nuris + 1, sizeof *c->uris);
+			c->uris[c->nuris++] = xstrdup(scalar(v));
+			return;
+		}
+		if (v->type != YAML_SEQUENCE_NODE) {
+			err_at(e, name, v->start_mark, "connect: expected a libvirt URI or a list of them");
+			return;
+		}
+		for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+			yaml_node_t *u = yaml_document_get_node(doc, *it);
+			if (u == NULL || u->type != YAML_SCALAR_NODE || !scalar(u)[0]) {
+				err_at(e, name, u ? u->start_mark : v->start_mark,
+				       "connect: each entry must be a libvirt URI such as qemu:///system");
+				continue;
+			}
+			c->uris = xreallocarray(c->uris, c->nuris + 1, sizeof *c->uris);
+			c->uris[c->nuris++] = xstrdup(scalar(u));
+		}
+	} else {
+		sugg = config_suggest(key, keys);
+		if (sugg)
+			err_at(e, name, k->start_mark, "unknown key \"%s\" (did you mean \"%s\"?)", key, sugg);
+		else
+			err_at(e, name, k->start_mark, "unknown key \"%s\" (known: interval, connect, "
+			       "readonly, graphs, history, color)", key);
+	}
+	return;
+want_scalar:
+	err_at(e, name, v->start_mark, "%s: expected a single value, not a %s", key,
+	       v->type == YAML_MAPPING_NODE ? "mapping" : "list");
+}
+
+int
+config_parse(struct config *out, const char *name, const char *text, size_t len,
+             struct config_errors *e)
+{
+	yaml_parser_t parser;
+	yaml_document_t doc;
+	yaml_node_t *root;
+	yaml_node_pair_t *p;
+	struct config c;
+	size_t before = e->n;
+
+	config_init(&c);
+	yaml_parser_initialize(&parser);
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+	if (!yaml_parser_load(&parser, &doc)) {
+		err_at(e, name, parser.problem_mark, "%s%s%s", parser.problem ? parser.problem : "syntax error",
+		       parser.context ? " " : "", parser.context ? parser.context : "");
+		yaml_parser_delete(&parser);
+		return -1;
+	}
+	root = yaml_document_get_root_node(&doc);
+	if (root == NULL) {
+		/* An empty file is a valid, empty config. */
+	} else if (root->type != YAML_MAPPING_NODE) {
+		err_at(e, name, root->start_mark, "expected a mapping of settings (key: value)");
+	} else {
+		for (p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++) {
+			yaml_node_t *k = yaml_document_get_node(&doc, p->key);
+			yaml_node_t *v = yaml_document_get_node(&doc, p->value);
+			if (k == NULL || v == NULL)
+				continue;
+			if (k->type != YAML_SCALAR_NODE) {
+				err_at(e, name, k->start_mark, "expected a setting name");
+				continue;
+			}
+			apply_key(&c, &doc, name, k, v, e);
+		}
+	}
+	yaml_document_delete(&doc);
+	yaml_parser_delete(&parser);
+	if (e->n > before) {
+		config_free(&c);
+		return -1;
+	}
+	config_free(out);
+	*out = c;
+	return 0;
+}
+
+int
+config_load(struct config *c, const char *path, bool missing_ok, struct config_errors *e)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t len = 0, cap = 0, n;
+	int rc;
+	yaml_mark_t zero = { 0, 0, 0 };
+
+	if (f == NULL) {
+		if (errno == ENOENT && missing_ok)
+			return 0;
+		err_at(e, path, zero, "cannot open: %s", strerror(errno));
+		return -1;
+	}
+	do {
+		if (len == cap) {
+			cap = cap ? cap * 2 : 4096;
+			if (cap > (16u << 20)) {
+				err_at(e, path, zero, "file is larger than 16 MiB");
+				free(buf);
+				fclose(f);
+				return -1;
+			}
+			buf = xrealloc(buf, cap);
+		}
+		n = fread(buf + len, 1, cap - len, f);
+		len += n;
+	} while (n > 0);
+	fclose(f);
+	rc = config_parse(c, path, buf ? buf : "", len, e);
+	free(buf);
+	return rc;
+}
+
+char *
+config_default_path(void)
+{
+	const char *x = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+
+	if (x && x[0] == '/')
+		return xasprintf("%s/vmtui/config.yaml", x);
+	return xasprintf("%s/.config/vmtui/config.yaml", home && home[0] ? home : ".");
+}

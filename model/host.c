@@ -1,0 +1,883 @@
+/* host.c — the per-host worker: connect with backoff, bulk refresh, events,
+ * queued actions, on-demand detail. */
+#include "host.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+
+#include "domstats.h"
+#include "domxml.h"
+#include "msglog.h"
+#include "notify.h"
+#include "stats.h"
+#include "xmalloc.h"
+
+#define BACKOFF_MAX_S 30.0
+/* Autostart/persistence flags are not in the bulk stats; re-read them with
+ * two filtered list calls every this many refreshes (and after changes). */
+#define INVENTORY_EVERY 10
+
+struct req {
+	struct req *next;
+	enum action act;
+	bool is_detail;
+	char uuid[VM_UUID_LEN];
+	char *name;
+};
+
+struct host_priv {
+	pthread_t thread;
+	pthread_cond_t cond;
+	bool started;
+	bool quit;
+	bool refresh_now;
+	bool conn_dead;      /* set by the close callback */
+	bool inventory_due;
+	struct req *reqs, **reqs_tail;
+
+	/* Owned by the worker thread. */
+	virConnectPtr conn;
+	int lifecycle_id;
+	uint64_t prev_busy, prev_total;
+	uint64_t prev_node_ns;
+};
+
+uint64_t
+host_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t
+thread_cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+const char *
+host_state_name(enum host_state s)
+{
+	switch (s) {
+	case HOST_CONNECTING:
+		return "connecting";
+	case HOST_UP:
+		return "connected";
+	case HOST_DOWN:
+		return "disconnected";
+	}
+	return "?";
+}
+
+const char *
+host_label(const struct host *h)
+{
+	if (h->hostname)
+		return h->hostname;
+	if (h->uri)
+		return h->uri;
+	return h->uri_req ? h->uri_req : "default";
+}
+
+void
+host_lock(struct host *h)
+{
+	pthread_mutex_lock(&h->lock);
+}
+
+void
+host_unlock(struct host *h)
+{
+	pthread_mutex_unlock(&h->lock);
+}
+
+/* Record a change the UI should draw. Lock held. */
+static void
+changed(struct host *h)
+{
+	h->generation++;
+	notify_post();
+}
+
+struct host *
+host_new(const struct host_opts *o)
+{
+	struct host *h = xcalloc(1, sizeof *h);
+
+	h->uri_req = o->uri ? xstrdup(o->uri) : NULL;
+	h->readonly = o->readonly;
+	h->interval_ms = o->interval_ms ? o->interval_ms : 2000;
+	h->history = o->history ? o->history : 600;
+	h->state = HOST_CONNECTING;
+	h->cpu_pct = STATS_UNKNOWN;
+	ring_init(&h->cpu_hist, h->history);
+	ring_init(&h->mem_hist, h->history);
+	pthread_mutex_init(&h->lock, NULL);
+	h->priv = xcalloc(1, sizeof *h->priv);
+	pthread_cond_init(&h->priv->cond, NULL);
+	h->priv->reqs_tail = &h->priv->reqs;
+	h->priv->lifecycle_id = -1;
+	return h;
+}
+
+struct vm *
+host_find_vm(struct host *h, const char *uuid)
+{
+	size_t lo = 0, hi = h->nvms;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(h->vms[mid]->uuid, uuid);
+		if (c == 0)
+			return h->vms[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* ---- events (run on the event-loop thread) ---- */
+
+static enum vm_state
+event_state(int event, int detail, bool *known)
+{
+	*known = true;
+	switch (event) {
+	case VIR_DOMAIN_EVENT_STARTED:
+	case VIR_DOMAIN_EVENT_RESUMED:
+		return VM_RUNNING;
+	case VIR_DOMAIN_EVENT_SUSPENDED:
+		return VM_PAUSED;
+	case VIR_DOMAIN_EVENT_STOPPED:
+		return VM_SHUTOFF;
+	case VIR_DOMAIN_EVENT_SHUTDOWN:
+		if (detail == VIR_DOMAIN_EVENT_SHUTDOWN_FINISHED)
+			break;
+		return VM_SHUTDOWN;
+	case VIR_DOMAIN_EVENT_PMSUSPENDED:
+		return VM_PMSUSPENDED;
+	case VIR_DOMAIN_EVENT_CRASHED:
+		return VM_CRASHED;
+	}
+	*known = false;
+	return VM_NOSTATE;
+}
+
+static const char *
+event_name(int event)
+{
+	static const char *const names[] = {
+		"defined", "undefined", "started", "suspended", "resumed",
+		"stopped", "shutdown", "pmsuspended", "crashed",
+	};
+
+	if (event >= 0 && (size_t)event < sizeof names / sizeof names[0])
+		return names[event];
+	return "event";
+}
+
+static int
+on_lifecycle(virConnectPtr conn, virDomainPtr dom, int event, int detail,
+             void *opaque)
+{
+	struct host *h = opaque;
+	char uuid[VIR_UUID_STRING_BUFLEN];
+	const char *name = virDomainGetName(dom);
+	enum vm_state st;
+	bool known;
+	struct vm *vm;
+
+	(void)conn;
+	if (virDomainGetUUIDString(dom, uuid) < 0)
+		return 0;
+	st = event_state(event, detail, &known);
+	host_lock(h);
+	vm = host_find_vm(h, uuid);
+	if (vm != NULL && known)
+		vm_set_state(vm, st, 0, host_now_ns());
+	/* New, vanished or changed domains: let the worker re-read at once. */
+	h->priv->refresh_now = true;
+	pthread_cond_signal(&h->priv->cond);
+	changed(h);
+	host_unlock(h);
+	msglog_add(MSG_EVENT, "%s: %s %s", host_label(h), name ? name : uuid,
+	           event_name(event));
+	return 0;
+}
+
+static void
+on_close(virConnectPtr conn, int reason, void *opaque)
+{
+	struct host *h = opaque;
+	static const char *const why[] = {
+		"connection error", "end of file from the daemon",
+		"keepalive timeout", "closed by client",
+	};
+
+	(void)conn;
+	host_lock(h);
+	h->priv->conn_dead = true;
+	free(h->error);
+	h->error = xstrdup(reason >= 0 && reason < 4 ? why[reason] : "connection closed");
+	pthread_cond_signal(&h->priv->cond);
+	changed(h);
+	host_unlock(h);
+}
+
+/* ---- connection ---- */
+
+static int
+no_auth(virConnectCredentialPtr cred, unsigned int ncred, void *cbdata)
+{
+	(void)cred;
+	(void)ncred;
+	(void)cbdata;
+	return -1; /* never prompt on the terminal */
+}
+
+static const char *
+last_error(void)
+{
+	const char *m = virGetLastErrorMessage();
+	return m ? m : "unknown error";
+}
+
+static void
+disconnect(struct host *h)
+{
+	struct host_priv *p = h->priv;
+
+	if (p->conn == NULL)
+		return;
+	if (p->lifecycle_id >= 0)
+		virConnectDomainEventDeregisterAny(p->conn, p->lifecycle_id);
+	p->lifecycle_id = -1;
+	virConnectUnregisterCloseCallback(p->conn, on_close);
+	virConnectClose(p->conn);
+	p->conn = NULL;
+}
+
+/* Schedule the next attempt with exponential backoff. Lock held. */
+static void
+schedule_retry(struct host *h)
+{
+	double delay = 1.0;
+	unsigned i;
+
+	for (i = 1; i < h->attempts && delay < BACKOFF_MAX_S; i++)
+		delay *= 2;
+	if (delay > BACKOFF_MAX_S)
+		delay = BACKOFF_MAX_S;
+	h->retry_in = delay;
+	h->retry_at_ns = host_now_ns() + (uint64_t)(delay * 1e9);
+}
+
+static void
+mark_down(struct host *h, const char *why)
+{
+	bool was_up;
+	char *label, *error;
+
+	host_lock(h);
+	was_up = h->state == HOST_UP;
+	h->state = HOST_DOWN;
+	if (why != NULL) {
+		free(h->error);
+		h->error = xstrdup(why);
+	}
+	h->attempts++;
+	schedule_retry(h);
+	changed(h);
+	label = xstrdup(host_label(h));
+	error = xstrdup(h->error ? h->error : "unknown error");
+	host_unlock(h);
+	if (was_up)
+		msglog_add(MSG_ERROR, "%s: lost connection: %s", label, error);
+	free(label);
+	free(error);
+}
+
+static void
+try_connect(struct host *h)
+{
+	struct host_priv *p = h->priv;
+	int credtypes[] = { VIR_CRED_AUTHNAME };
+	virConnectAuth auth = { credtypes, 0, no_auth, NULL };
+	virNodeInfo info;
+	char *uri, *hostname;
+	bool had_error;
+
+	p->conn = virConnectOpenAuth(h->uri_req, &auth, h->readonly ? VIR_CONNECT_RO : 0);
+	if (p->conn == NULL) {
+		mark_down(h, last_error());
+		return;
+	}
+	virConnectSetKeepAlive(p->conn, 5, 3);
+	virConnectRegisterCloseCallback(p->conn, on_close, h, NULL);
+	p->lifecycle_id = virConnectDomainEventRegisterAny(
+		p->conn, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+		VIR_DOMAIN_EVENT_CALLBACK(on_lifecycle), h, NULL);
+	uri = virConnectGetURI(p->conn);
+	hostname = virConnectGetHostname(p->conn);
+	if (virNodeGetInfo(p->conn, &info) < 0)
+		memset(&info, 0, sizeof info);
+	p->prev_busy = p->prev_total = 0;
+	p->inventory_due = true;
+
+	host_lock(h);
+	had_error = h->attempts > 0;
+	p->conn_dead = false;
+	free(h->uri);
+	h->uri = uri ? xstrdup(uri) : NULL;
+	free(h->hostname);
+	h->hostname = hostname ? xstrdup(hostname) : NULL;
+	h->cpus = info.cpus;
+	h->mem_total_kib = info.memory;
+	h->state = HOST_UP;
+	h->attempts = 0;
+	free(h->error);
+	h->error = NULL;
+	changed(h);
+	host_unlock(h);
+	free(uri);
+	free(hostname);
+	if (had_error)
+		msglog_add(MSG_INFO, "%s: reconnected", host_label(h));
+}
+
+/* ---- refresh ---- */
+
+static int
+cmp_sample(const void *a, const void *b)
+{
+	return strcmp(((const struct vm_sample *)a)->uuid,
+	              ((const struct vm_sample *)b)->uuid);
+}
+
+/* Host CPU% and memory from the node calls (two RPCs per host). */
+static void
+node_stats(struct host *h, double *cpu_pct, uint64_t *free_kib)
+{
+	struct host_priv *p = h->priv;
+	virNodeCPUStats cs[8];
+	virNodeMemoryStats ms[8];
+	int ncs = 8, nms = 8, i;
+	uint64_t busy = 0, total = 0, fr = 0, buffers = 0, cached = 0;
+
+	*cpu_pct = STATS_UNKNOWN;
+	*free_kib = 0;
+	if (virNodeGetCPUStats(p->conn, VIR_NODE_CPU_STATS_ALL_CPUS, cs, &ncs, 0) == 0) {
+		for (i = 0; i < ncs; i++) {
+			total += cs[i].value;
+			if (strcmp(cs[i].field, VIR_NODE_CPU_STATS_IDLE) != 0 &&
+			    strcmp(cs[i].field, VIR_NODE_CPU_STATS_IOWAIT) != 0 &&
+			    strcmp(cs[i].field, VIR_NODE_CPU_STATS_UTILIZATION) != 0)
+				busy += cs[i].value;
+		}
+		if (p->prev_total)
+			*cpu_pct = stats_host_cpu_pct(p->prev_busy, p->prev_total, busy, total);
+		p->prev_busy = busy;
+		p->prev_total = total;
+	}
+	if (virNodeGetMemoryStats(p->conn, VIR_NODE_MEMORY_STATS_ALL_CELLS, ms, &nms, 0) == 0) {
+		for (i = 0; i < nms; i++) {
+			if (strcmp(ms[i].field, VIR_NODE_MEMORY_STATS_FREE) == 0)
+				fr = ms[i].value;
+			else if (strcmp(ms[i].field, VIR_NODE_MEMORY_STATS_BUFFERS) == 0)
+				buffers = ms[i].value;
+			else if (strcmp(ms[i].field, VIR_NODE_MEMORY_STATS_CACHED) == 0)
+				cached = ms[i].value;
+		}
+		*free_kib = fr + buffers + cached;
+	}
+}
+
+/* UUIDs of the domains listed with `flags`, sorted. */
+static char **
+list_uuids(virConnectPtr conn, unsigned flags, size_t *n)
+{
+	virDomainPtr *doms = NULL;
+	char **out;
+	int i, cnt = virConnectListAllDomains(conn, &doms, flags);
+
+	*n = 0;
+	if (cnt < 0)
+		return NULL;
+	out = xcalloc((size_t)cnt + 1, sizeof *out);
+	for (i = 0; i < cnt; i++) {
+		char buf[VIR_UUID_STRING_BUFLEN];
+		if (virDomainGetUUIDString(doms[i], buf) == 0)
+			out[(*n)++] = xstrdup(buf);
+		virDomainFree(doms[i]);
+	}
+	free(doms);
+	qsort(out, *n, sizeof *out, (int (*)(const void *, const void *))strcmp);
+	return out;
+}
+
+static int
+cmp_strp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool
+in_list(char **list, size_t n, const char *uuid)
+{
+	return list && bsearch(&uuid, list, n, sizeof *list, cmp_strp) != NULL;
+}
+
+static void
+free_list(char **list, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(list[i]);
+	free(list);
+}
+
+/* Merge sorted samples into the sorted VM table; VMs not sampled vanish.
+ * Returns UUIDs of running VMs whose balloon period is still unset. */
+static void
+merge_samples(struct host *h, struct vm_sample *s, size_t ns, uint64_t now,
+              char **autos, size_t nautos, char **trans, size_t ntrans,
+              bool inventory, char ***need_period, size_t *nneed)
+{
+	struct vm **out = xcalloc(ns ? ns : 1, sizeof *out);
+	size_t i = 0, j = 0, k = 0;
+
+	*need_period = xcalloc(ns ? ns : 1, sizeof **need_period);
+	*nneed = 0;
+	for (i = 0; i < ns; i++) {
+		struct vm *vm = NULL;
+		while (j < h->nvms && strcmp(h->vms[j]->uuid, s[i].uuid) < 0)
+			vm_free(h->vms[j++]);
+		if (j < h->nvms && strcmp(h->vms[j]->uuid, s[i].uuid) == 0)
+			vm = h->vms[j++];
+		else {
+			vm = vm_new(s[i].uuid, s[i].name, h->history);
+			vm->persistent = true;
+		}
+		vm_merge(vm, &s[i], now);
+		if (inventory) {
+			vm->autostart = in_list(autos, nautos, vm->uuid);
+			vm->persistent = !in_list(trans, ntrans, vm->uuid);
+		}
+		if (vm->state == VM_RUNNING && !vm->balloon_period_set && !h->readonly) {
+			vm->balloon_period_set = true;
+			(*need_period)[(*nneed)++] = xstrdup(vm->uuid);
+		}
+		out[k++] = vm;
+	}
+	while (j < h->nvms)
+		vm_free(h->vms[j++]);
+	free(h->vms);
+	h->vms = out;
+	h->nvms = k;
+}
+
+/* Ask the guest's balloon driver to report every refresh interval. */
+static void
+set_balloon_periods(struct host *h, char **uuids, size_t n)
+{
+	int period = (int)((h->interval_ms + 999) / 1000);
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		virDomainPtr dom = virDomainLookupByUUIDString(h->priv->conn, uuids[i]);
+		if (dom == NULL)
+			continue;
+		virDomainSetMemoryStatsPeriod(dom, period < 1 ? 1 : period,
+		                              VIR_DOMAIN_AFFECT_LIVE);
+		virDomainFree(dom);
+	}
+}
+
+static void
+refresh(struct host *h)
+{
+	struct host_priv *p = h->priv;
+	virDomainStatsRecordPtr *recs = NULL;
+	struct vm_sample *samples;
+	char **autos = NULL, **trans = NULL, **need = NULL;
+	size_t nautos = 0, ntrans = 0, nneed = 0, i;
+	uint64_t cpu0 = thread_cpu_ns(), wall0 = host_now_ns(), now, free_kib;
+	double host_cpu;
+	bool inventory;
+	int n;
+
+	n = virConnectGetAllDomainStats(p->conn, DOMSTATS_GROUPS, &recs, 0);
+	if (n < 0) {
+		char *why = xstrdup(last_error());
+		if (virConnectIsAlive(p->conn) != 1) {
+			disconnect(h);
+			mark_down(h, why);
+		} else {
+			msglog_add(MSG_ERROR, "%s: cannot read stats: %s", host_label(h), why);
+		}
+		free(why);
+		return;
+	}
+	now = host_now_ns();
+	samples = xcalloc(n ? (size_t)n : 1, sizeof *samples);
+	for (i = 0; i < (size_t)n; i++) {
+		char uuid[VIR_UUID_STRING_BUFLEN] = "";
+		virDomainGetUUIDString(recs[i]->dom, uuid);
+		domstats_parse(virDomainGetName(recs[i]->dom), uuid,
+		               (int)virDomainGetID(recs[i]->dom), recs[i]->params,
+		               recs[i]->nparams, &samples[i]);
+	}
+	virDomainStatsRecordListFree(recs);
+	qsort(samples, (size_t)n, sizeof *samples, cmp_sample);
+	node_stats(h, &host_cpu, &free_kib);
+
+	inventory = p->inventory_due || h->refreshes % INVENTORY_EVERY == 0;
+	if (inventory) {
+		autos = list_uuids(p->conn, VIR_CONNECT_LIST_DOMAINS_AUTOSTART, &nautos);
+		trans = list_uuids(p->conn, VIR_CONNECT_LIST_DOMAINS_TRANSIENT, &ntrans);
+		p->inventory_due = false;
+	}
+
+	host_lock(h);
+	merge_samples(h, samples, (size_t)n, now, autos, nautos, trans, ntrans,
+	              inventory, &need, &nneed);
+	h->cpu_pct = host_cpu;
+	if (host_cpu >= 0)
+		ring_push(&h->cpu_hist, host_cpu);
+	h->mem_free_kib = free_kib;
+	if (h->mem_total_kib)
+		ring_push(&h->mem_hist, (double)(h->mem_total_kib - (free_kib < h->mem_total_kib ? free_kib : h->mem_total_kib)) * 1024.0);
+	h->refreshes++;
+	h->refresh_cpu_ns = thread_cpu_ns() - cpu0;
+	h->refresh_wall_ns = host_now_ns() - wall0;
+	changed(h);
+	host_unlock(h);
+
+	for (i = 0; i < (size_t)n; i++)
+		vm_sample_clear(&samples[i]);
+	free(samples);
+	free_list(autos, nautos);
+	free_list(trans, ntrans);
+	set_balloon_periods(h, need, nneed);
+	free_list(need, nneed);
+}
+
+/* ---- requests ---- */
+
+static void
+push_req(struct host *h, struct req *r)
+{
+	host_lock(h);
+	*h->priv->reqs_tail = r;
+	h->priv->reqs_tail = &r->next;
+	pthread_cond_signal(&h->priv->cond);
+	host_unlock(h);
+}
+
+void
+host_action(struct host *h, const char *uuid, enum action a)
+{
+	struct req *r = xcalloc(1, sizeof *r);
+	struct vm *vm;
+
+	r->act = a;
+	snprintf(r->uuid, sizeof r->uuid, "%s", uuid);
+	host_lock(h);
+	vm = host_find_vm(h, uuid);
+	r->name = xstrdup(vm ? vm->name : uuid);
+	host_unlock(h);
+	push_req(h, r);
+}
+
+void
+host_request_detail(struct host *h, const char *uuid)
+{
+	struct req *r = xcalloc(1, sizeof *r);
+
+	r->is_detail = true;
+	snprintf(r->uuid, sizeof r->uuid, "%s", uuid);
+	host_lock(h);
+	h->detail_busy = true;
+	host_unlock(h);
+	push_req(h, r);
+}
+
+static void
+fill_addresses(virDomainPtr dom, struct vm_config *c)
+{
+	static const unsigned sources[] = {
+		VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_LEASE,
+		VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_ARP,
+	};
+	virDomainInterfacePtr *ifs = NULL;
+	size_t s;
+	int n = -1, i;
+	unsigned j;
+
+	for (s = 0; s < sizeof sources / sizeof sources[0] && n <= 0; s++)
+		n = virDomainInterfaceAddresses(dom, &ifs, sources[s], 0);
+	if (n < 0)
+		return;
+	c->addrs_known = true;
+	for (i = 0; i < n; i++) {
+		for (s = 0; s < c->nnics; s++) {
+			struct vm_config_nic *nic = &c->nics[s];
+			if (!nic->mac || !ifs[i]->hwaddr || strcasecmp(nic->mac, ifs[i]->hwaddr) != 0)
+				continue;
+			nic->addrs = xreallocarray(nic->addrs, nic->naddrs + ifs[i]->naddrs,
+			                           sizeof *nic->addrs);
+			for (j = 0; j < ifs[i]->naddrs; j++)
+				nic->addrs[nic->naddrs++] = xasprintf("%s/%u",
+					ifs[i]->addrs[j].addr, ifs[i]->addrs[j].prefix);
+		}
+		virDomainInterfaceFree(ifs[i]);
+	}
+	free(ifs);
+}
+
+static void
+run_detail(struct host *h, const char *uuid)
+{
+	virDomainPtr dom = virDomainLookupByUUIDString(h->priv->conn, uuid);
+	struct vm_config *c = NULL;
+	char *xml = NULL, *err = NULL;
+
+	if (dom != NULL)
+		xml = virDomainGetXMLDesc(dom, 0);
+	if (xml != NULL)
+		c = domxml_parse(xml, &err);
+	if (c != NULL) {
+		snprintf(c->uuid, sizeof c->uuid, "%s", uuid);
+		if (virDomainIsActive(dom) == 1)
+			fill_addresses(dom, c);
+	} else {
+		msglog_add(MSG_ERROR, "%s: cannot read configuration: %s", host_label(h),
+		           err ? err : last_error());
+	}
+	host_lock(h);
+	vm_config_free(h->detail);
+	h->detail = c;
+	h->detail_busy = false;
+	changed(h);
+	host_unlock(h);
+	free(err);
+	free(xml);
+	if (dom != NULL)
+		virDomainFree(dom);
+}
+
+static void
+run_req(struct host *h, struct req *r)
+{
+	char *err = NULL;
+
+	if (r->is_detail) {
+		run_detail(h, r->uuid);
+		return;
+	}
+	if (action_run(h->priv->conn, r->uuid, r->act, &err) == 0)
+		msglog_add(MSG_INFO, "%s: %s: done (virsh %s %s)", r->name,
+		           action_name(r->act), action_virsh(r->act), r->name);
+	else
+		msglog_add(MSG_ERROR, "%s: %s failed: %s", r->name, action_name(r->act), err);
+	if (r->act == ACT_AUTOSTART_ON || r->act == ACT_AUTOSTART_OFF)
+		h->priv->inventory_due = true;
+	free(err);
+}
+
+static void
+fail_reqs(struct host *h, struct req *list)
+{
+	while (list != NULL) {
+		struct req *next = list->next;
+		if (list->is_detail) {
+			host_lock(h);
+			h->detail_busy = false;
+			changed(h);
+			host_unlock(h);
+		} else {
+			msglog_add(MSG_ERROR, "%s: %s refused: %s is not connected", list->name,
+			           action_name(list->act), host_label(h));
+		}
+		free(list->name);
+		free(list);
+		list = next;
+	}
+}
+
+/* ---- the worker ---- */
+
+static void
+wait_until(struct host *h, uint64_t deadline_ns)
+{
+	struct timespec ts;
+	uint64_t now = host_now_ns();
+
+	if (deadline_ns <= now)
+		return;
+	/* The condvar uses CLOCK_MONOTONIC (see host_start). */
+	ts.tv_sec = (time_t)(deadline_ns / 1000000000ull);
+	ts.tv_nsec = (long)(deadline_ns % 1000000000ull);
+	pthread_cond_timedwait(&h->priv->cond, &h->lock, &ts);
+}
+
+static void *
+worker(void *arg)
+{
+	struct host *h = arg;
+	struct host_priv *p = h->priv;
+	uint64_t next_refresh = 0;
+
+	host_lock(h);
+	while (!p->quit) {
+		struct req *reqs = p->reqs;
+		bool dead = p->conn_dead, now_asked = p->refresh_now;
+		uint64_t now = host_now_ns();
+
+		p->reqs = NULL;
+		p->reqs_tail = &p->reqs;
+		p->refresh_now = false;
+		host_unlock(h);
+
+		if (p->conn != NULL && (dead || virConnectIsAlive(p->conn) != 1)) {
+			disconnect(h);
+			mark_down(h, NULL);
+		}
+		if (p->conn == NULL && (now >= h->retry_at_ns || now_asked)) {
+			try_connect(h);
+			next_refresh = 0;
+		}
+		if (p->conn == NULL) {
+			fail_reqs(h, reqs);
+		} else {
+			bool acted = reqs != NULL;
+			while (reqs != NULL) {
+				struct req *next = reqs->next;
+				run_req(h, reqs);
+				free(reqs->name);
+				free(reqs);
+				reqs = next;
+			}
+			if (acted || now_asked || host_now_ns() >= next_refresh) {
+				refresh(h);
+				next_refresh = host_now_ns() + (uint64_t)h->interval_ms * 1000000ull;
+			}
+		}
+
+		host_lock(h);
+		if (p->quit || p->reqs || p->refresh_now)
+			continue;
+		if (p->conn == NULL)
+			wait_until(h, h->retry_at_ns);
+		else if (!p->conn_dead)
+			wait_until(h, next_refresh);
+	}
+	host_unlock(h);
+	disconnect(h);
+	return NULL;
+}
+
+void
+host_start(struct host *h)
+{
+	pthread_condattr_t ca;
+	sigset_t all, old;
+
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_destroy(&h->priv->cond);
+	pthread_cond_init(&h->priv->cond, &ca);
+	pthread_condattr_destroy(&ca);
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	if (pthread_create(&h->priv->thread, NULL, worker, h) == 0)
+		h->priv->started = true;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+void
+host_refresh_now(struct host *h)
+{
+	host_lock(h);
+	h->priv->refresh_now = true;
+	pthread_cond_signal(&h->priv->cond);
+	host_unlock(h);
+}
+
+void
+host_set_interval(struct host *h, unsigned interval_ms)
+{
+	host_lock(h);
+	h->interval_ms = interval_ms;
+	h->priv->refresh_now = true;
+	pthread_cond_signal(&h->priv->cond);
+	host_unlock(h);
+}
+
+static bool
+join_within(pthread_t t, int seconds)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += seconds;
+	return pthread_timedjoin_np(t, NULL, &ts) == 0;
+}
+
+void
+host_free(struct host *h)
+{
+	size_t i;
+	struct req *r;
+
+	if (h == NULL)
+		return;
+	if (h->priv->started) {
+		host_lock(h);
+		h->priv->quit = true;
+		pthread_cond_signal(&h->priv->cond);
+		host_unlock(h);
+		if (!join_within(h->priv->thread, 3)) {
+			/* Stuck in a call to a hung host: leave it to process exit
+			 * rather than hang the user's quit. */
+			pthread_detach(h->priv->thread);
+			return;
+		}
+	} else {
+		disconnect(h);
+	}
+	for (r = h->priv->reqs; r != NULL;) {
+		struct req *next = r->next;
+		free(r->name);
+		free(r);
+		r = next;
+	}
+	for (i = 0; i < h->nvms; i++)
+		vm_free(h->vms[i]);
+	free(h->vms);
+	vm_config_free(h->detail);
+	ring_free(&h->cpu_hist);
+	ring_free(&h->mem_hist);
+	pthread_cond_destroy(&h->priv->cond);
+	pthread_mutex_destroy(&h->lock);
+	free(h->priv);
+	free(h->uri_req);
+	free(h->uri);
+	free(h->hostname);
+	free(h->error);
+	free(h);
+}

@@ -1,0 +1,115 @@
+/* host.h — one hypervisor connection and the guests on it.
+ *
+ * Each host has a worker thread that owns the libvirt connection: it
+ * connects (retrying with backoff), refreshes with one bulk
+ * virConnectGetAllDomainStats per interval, and runs queued actions, so a
+ * slow or dead host never blocks the UI. The UI reads the fields below
+ * while holding the host's lock (host_lock/host_unlock). */
+#ifndef VMTUI_HOST_H
+#define VMTUI_HOST_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "actions.h"
+#include "ring.h"
+#include "vm.h"
+
+enum host_state { HOST_CONNECTING, HOST_UP, HOST_DOWN };
+
+/* What the detail view shows beyond the bulk stats: read from the domain
+ * XML and the address query, fetched on demand only. */
+struct vm_config_disk {
+	char *target, *source, *bus, *device, *format;
+};
+struct vm_config_nic {
+	char *mac, *model, *type, *source, *target;
+	char **addrs; /* "192.0.2.10/24" */
+	size_t naddrs;
+};
+struct vm_config {
+	char uuid[VM_UUID_LEN];
+	unsigned vcpus_cur, vcpus_max;
+	uint64_t mem_cur_kib, mem_max_kib;
+	char *os_type, *arch, *machine, *emulator;
+	struct vm_config_disk *disks;
+	size_t ndisks;
+	struct vm_config_nic *nics;
+	size_t nnics;
+	bool addrs_known;
+};
+void vm_config_free(struct vm_config *c);
+
+struct host_opts {
+	const char *uri;     /* NULL: libvirt's default */
+	bool readonly;
+	unsigned interval_ms;
+	size_t history;      /* samples kept per graph */
+};
+
+struct host {
+	/* Set at creation, read-only afterwards. */
+	char *uri_req;
+	bool readonly;
+
+	pthread_mutex_t lock;
+	/* Everything below is guarded by lock. */
+	enum host_state state;
+	char *uri;           /* canonical URI once connected */
+	char *hostname;
+	char *error;         /* why the connection is down */
+	double retry_in;     /* seconds until the next attempt, when down */
+	uint64_t retry_at_ns;
+	unsigned attempts;
+
+	struct vm **vms;     /* sorted by UUID */
+	size_t nvms;
+	uint64_t generation; /* bumps on every change the UI should draw */
+
+	unsigned cpus;       /* host logical CPUs */
+	uint64_t mem_total_kib, mem_free_kib;
+	double cpu_pct;
+	struct ring cpu_hist, mem_hist;
+
+	struct vm_config *detail; /* config of the VM asked for, or NULL */
+	bool detail_busy;
+
+	unsigned interval_ms;
+	size_t history;
+	uint64_t refreshes;
+	uint64_t refresh_cpu_ns; /* client CPU time of the last refresh */
+	uint64_t refresh_wall_ns;
+
+	/* private to host.c */
+	struct host_priv *priv;
+};
+
+struct host *host_new(const struct host_opts *o);
+/* Start the worker; needs eventloop_start() first. */
+void host_start(struct host *h);
+/* Stop the worker and close the connection. */
+void host_free(struct host *h);
+
+void host_lock(struct host *h);
+void host_unlock(struct host *h);
+
+/* Ask for a refresh (and an immediate reconnect attempt when down). */
+void host_refresh_now(struct host *h);
+void host_set_interval(struct host *h, unsigned interval_ms);
+/* Queue an action; its result arrives in the message log. */
+void host_action(struct host *h, const char *uuid, enum action a);
+/* Ask for the configuration of one VM; it appears in h->detail. */
+void host_request_detail(struct host *h, const char *uuid);
+
+/* Lookups for the UI, with the lock held. */
+struct vm *host_find_vm(struct host *h, const char *uuid);
+const char *host_state_name(enum host_state s);
+/* Short display name: hostname, else URI. */
+const char *host_label(const struct host *h);
+
+/* Monotonic clock in ns. */
+uint64_t host_now_ns(void);
+
+#endif

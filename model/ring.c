@@ -1,0 +1,84 @@
+/* ring.c — fixed-size history buffers for graphs. */
+#include "ring.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "xmalloc.h"
+
+void
+ring_init(struct ring *r, size_t cap)
+{
+	r->cap = cap ? cap : 1;
+	r->v = xcalloc(r->cap, sizeof *r->v);
+	r->len = 0;
+	r->head = 0;
+}
+
+void
+ring_free(struct ring *r)
+{
+	if (r == NULL)
+		return;
+	free(r->v);
+	r->v = NULL;
+	r->cap = r->len = r->head = 0;
+}
+
+void
+ring_clear(struct ring *r)
+{
+	r->len = 0;
+	r->head = 0;
+}
+
+void
+ring_push(struct ring *r, double x)
+{
+	r->v[r->head] = x;
+	r->head = (r->head + 1) % r->cap;
+	if (r->len < r->cap)
+		r->len++;
+}
+
+double
+ring_get(const struct ring *r, size_t age)
+{
+	if (age >= r->len)
+		return 0;
+	return r->v[(r->head + r->cap - 1 - age) % r->cap];
+}
+
+double
+ring_max(const struct ring *r, size_t n)
+{
+	double m = 0;
+	size_t i;
+
+	if (n > r->len)
+		n = r->len;
+	for (i = 0; i < n; i++) {
+		double x = ring_get(r, i);
+		if (i == 0 || x > m)
+			m = x;
+	}
+	return m;
+}
+
+void
+ring_resize(struct ring *r, size_t cap)
+{
+	struct ring n;
+	size_t i, keep;
+
+	if (cap == 0)
+		cap = 1;
+	if (cap == r->cap)
+		return;
+	ring_init(&n, cap);
+	keep = r->len < cap ? r->len : cap;
+	for (i = keep; i > 0; i--)
+		ring_push(&n, ring_get(r, i - 1));
+	free(r->v);
+	*r = n;
+}

@@ -1,0 +1,308 @@
+/* vm.c — merging samples into a guest's running figures and history. */
+#include "vm.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stats.h"
+#include "xmalloc.h"
+
+static const char *const state_names[VM_STATE_COUNT] = {
+	[VM_NOSTATE] = "nostate",
+	[VM_RUNNING] = "running",
+	[VM_BLOCKED] = "blocked",
+	[VM_PAUSED] = "paused",
+	[VM_SHUTDOWN] = "stopping",
+	[VM_SHUTOFF] = "shut off",
+	[VM_CRASHED] = "crashed",
+	[VM_PMSUSPENDED] = "pmsusp",
+};
+
+const char *
+vm_state_name(enum vm_state s)
+{
+	if ((unsigned)s >= VM_STATE_COUNT)
+		return "?";
+	return state_names[s];
+}
+
+bool
+vm_state_active(enum vm_state s)
+{
+	return s == VM_RUNNING || s == VM_BLOCKED || s == VM_PAUSED ||
+	       s == VM_SHUTDOWN || s == VM_PMSUSPENDED;
+}
+
+static void
+dev_sample_clear(struct dev_sample *d, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(d[i].name);
+		free(d[i].path);
+	}
+	free(d);
+}
+
+void
+vm_sample_clear(struct vm_sample *s)
+{
+	free(s->name);
+	dev_sample_clear(s->disks, s->ndisks);
+	dev_sample_clear(s->nics, s->nnics);
+	memset(s, 0, sizeof *s);
+}
+
+static void
+rings_init(struct vm *vm, size_t history)
+{
+	ring_init(&vm->cpu_hist, history);
+	ring_init(&vm->mem_hist, history);
+	ring_init(&vm->rd_hist, history);
+	ring_init(&vm->wr_hist, history);
+	ring_init(&vm->rx_hist, history);
+	ring_init(&vm->tx_hist, history);
+}
+
+struct vm *
+vm_new(const char *uuid, const char *name, size_t history)
+{
+	struct vm *vm = xcalloc(1, sizeof *vm);
+
+	snprintf(vm->uuid, sizeof vm->uuid, "%s", uuid);
+	vm->name = xstrdup(name);
+	vm->id = -1;
+	vm->cpu_pct = STATS_UNKNOWN;
+	vm->rd_rate = vm->wr_rate = vm->rx_rate = vm->tx_rate = STATS_UNKNOWN;
+	rings_init(vm, history);
+	return vm;
+}
+
+static void
+devs_free(struct vm_dev *d, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(d[i].name);
+		free(d[i].path);
+		ring_free(&d[i].rd_hist);
+		ring_free(&d[i].wr_hist);
+	}
+	free(d);
+}
+
+void
+vm_free(struct vm *vm)
+{
+	if (vm == NULL)
+		return;
+	free(vm->name);
+	ring_free(&vm->cpu_hist);
+	ring_free(&vm->mem_hist);
+	ring_free(&vm->rd_hist);
+	ring_free(&vm->wr_hist);
+	ring_free(&vm->rx_hist);
+	ring_free(&vm->tx_hist);
+	devs_free(vm->disks, vm->ndisks);
+	devs_free(vm->nics, vm->nnics);
+	free(vm);
+}
+
+static struct vm_dev *
+dev_find(struct vm_dev *devs, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(devs[i].name, name) == 0)
+			return &devs[i];
+	return NULL;
+}
+
+/* Known rates add up; an unknown one makes the sum unknown only if all are. */
+static double
+rate_add(double sum, double r)
+{
+	if (r < 0)
+		return sum;
+	return sum < 0 ? r : sum + r;
+}
+
+/* Rebuild the device list from a sample, carrying counters of devices that
+ * were there before so their rates continue. Returns summed rates. */
+static void
+devs_merge(struct vm_dev **devsp, size_t *np, const struct dev_sample *s,
+           size_t ns, double dt, size_t history, double *rd_sum, double *wr_sum)
+{
+	struct vm_dev *old = *devsp, *devs;
+	size_t i, nold = *np;
+
+	devs = xcalloc(ns ? ns : 1, sizeof *devs);
+	*rd_sum = *wr_sum = STATS_UNKNOWN;
+	for (i = 0; i < ns; i++) {
+		struct vm_dev *d = &devs[i];
+		struct vm_dev *prev = dev_find(old, nold, s[i].name);
+
+		if (prev != NULL) {
+			*d = *prev;
+			free(d->path);
+			prev->name = NULL;
+			prev->path = NULL;
+			prev->rd_hist.v = prev->wr_hist.v = NULL;
+			d->rd_rate = s[i].have_rd ? stats_rate(d->rd, s[i].rd, dt) : STATS_UNKNOWN;
+			d->wr_rate = s[i].have_wr ? stats_rate(d->wr, s[i].wr, dt) : STATS_UNKNOWN;
+		} else {
+			d->name = xstrdup(s[i].name);
+			ring_init(&d->rd_hist, history);
+			ring_init(&d->wr_hist, history);
+			d->rd_rate = d->wr_rate = STATS_UNKNOWN;
+		}
+		d->path = s[i].path ? xstrdup(s[i].path) : NULL;
+		d->rd = s[i].rd;
+		d->wr = s[i].wr;
+		d->capacity = s[i].capacity;
+		d->allocation = s[i].allocation;
+		if (d->rd_rate >= 0)
+			ring_push(&d->rd_hist, d->rd_rate);
+		if (d->wr_rate >= 0)
+			ring_push(&d->wr_hist, d->wr_rate);
+		*rd_sum = rate_add(*rd_sum, d->rd_rate);
+		*wr_sum = rate_add(*wr_sum, d->wr_rate);
+	}
+	for (i = 0; i < nold; i++) {
+		if (old[i].name == NULL)
+			continue;
+		free(old[i].name);
+		free(old[i].path);
+		ring_free(&old[i].rd_hist);
+		ring_free(&old[i].wr_hist);
+	}
+	free(old);
+	*devsp = devs;
+	*np = ns;
+}
+
+void
+vm_set_state(struct vm *vm, enum vm_state st, int reason, uint64_t now_ns)
+{
+	bool was = vm_state_active(vm->state), is = vm_state_active(st);
+
+	if (!was && is) {
+		vm->started_ns = now_ns;
+		vm->since_exact = true;
+		vm->balloon_period_set = false;
+	} else if (was && !is) {
+		vm->started_ns = 0;
+		vm->cpu_pct = STATS_UNKNOWN;
+		vm->rd_rate = vm->wr_rate = vm->rx_rate = vm->tx_rate = STATS_UNKNOWN;
+		vm->sampled_ns = 0;
+	}
+	vm->state = st;
+	vm->reason = reason;
+}
+
+void
+vm_merge(struct vm *vm, const struct vm_sample *s, uint64_t now_ns)
+{
+	double dt = stats_dt(vm->sampled_ns, now_ns);
+	size_t history = vm->cpu_hist.cap;
+	bool active = vm_state_active(s->state);
+
+	if (strcmp(vm->name, s->name) != 0) {
+		free(vm->name);
+		vm->name = xstrdup(s->name);
+	}
+	if (!vm->known) {
+		/* First sight: a running guest started before we looked, so its
+		 * uptime counts from now and is marked inexact. */
+		vm->state = s->state;
+		vm->reason = s->reason;
+		vm->started_ns = active ? now_ns : 0;
+		vm->since_exact = false;
+		vm->known = true;
+	}
+	vm_set_state(vm, s->state, s->reason, now_ns);
+	vm->id = s->id;
+	if (s->vcpus_max)
+		vm->vcpus_max = s->vcpus_max;
+	if (s->vcpus_cur)
+		vm->vcpus_cur = s->vcpus_cur;
+	if (s->have_balloon_cur)
+		vm->mem_cur_kib = s->mem_cur_kib;
+	if (s->have_balloon_max)
+		vm->mem_max_kib = s->mem_max_kib;
+
+	if (!active) {
+		vm->mem_used_kib = 0;
+		vm->mem_from_guest = false;
+		vm->cpu_pct = STATS_UNKNOWN;
+		devs_merge(&vm->disks, &vm->ndisks, s->disks, s->ndisks, 0, history,
+		           &vm->rd_rate, &vm->wr_rate);
+		devs_merge(&vm->nics, &vm->nnics, s->nics, s->nnics, 0, history,
+		           &vm->rx_rate, &vm->tx_rate);
+		vm->rd_rate = vm->wr_rate = vm->rx_rate = vm->tx_rate = STATS_UNKNOWN;
+		vm->sampled_ns = 0;
+		return;
+	}
+
+	if (s->have_cpu) {
+		vm->cpu_pct = dt > 0 ? stats_cpu_pct(vm->cpu_time_ns, s->cpu_time_ns, dt,
+		                                     vm->vcpus_cur ? vm->vcpus_cur : 1)
+		                     : STATS_UNKNOWN;
+		vm->cpu_time_ns = s->cpu_time_ns;
+		if (vm->cpu_pct >= 0)
+			ring_push(&vm->cpu_hist, vm->cpu_pct);
+	}
+	vm->mem_from_guest = s->have_avail && (s->have_usable || s->have_unused);
+	vm->mem_used_kib = stats_mem_used(s->have_avail, s->mem_avail_kib,
+	                                  s->have_unused, s->mem_unused_kib,
+	                                  s->have_usable, s->mem_usable_kib,
+	                                  vm->mem_cur_kib);
+	ring_push(&vm->mem_hist, (double)vm->mem_used_kib * 1024.0);
+
+	devs_merge(&vm->disks, &vm->ndisks, s->disks, s->ndisks, dt, history,
+	           &vm->rd_rate, &vm->wr_rate);
+	devs_merge(&vm->nics, &vm->nnics, s->nics, s->nnics, dt, history,
+	           &vm->rx_rate, &vm->tx_rate);
+	if (vm->rd_rate >= 0)
+		ring_push(&vm->rd_hist, vm->rd_rate);
+	if (vm->wr_rate >= 0)
+		ring_push(&vm->wr_hist, vm->wr_rate);
+	if (vm->rx_rate >= 0)
+		ring_push(&vm->rx_hist, vm->rx_rate);
+	if (vm->tx_rate >= 0)
+		ring_push(&vm->tx_hist, vm->tx_rate);
+	vm->sampled_ns = now_ns;
+}
+
+double
+vm_uptime(const struct vm *vm, uint64_t now_ns)
+{
+	if (!vm_state_active(vm->state) || vm->started_ns == 0 || now_ns < vm->started_ns)
+		return -1;
+	return (double)(now_ns - vm->started_ns) / 1e9;
+}
+
+void
+vm_set_history(struct vm *vm, size_t history)
+{
+	size_t i;
+
+	ring_resize(&vm->cpu_hist, history);
+	ring_resize(&vm->mem_hist, history);
+	ring_resize(&vm->rd_hist, history);
+	ring_resize(&vm->wr_hist, history);
+	ring_resize(&vm->rx_hist, history);
+	ring_resize(&vm->tx_hist, history);
+	for (i = 0; i < vm->ndisks; i++) {
+		ring_resize(&vm->disks[i].rd_hist, history);
+		ring_resize(&vm->disks[i].wr_hist, history);
+	}
+	for (i = 0; i < vm->nnics; i++) {
+		ring_resize(&vm->nics[i].rd_hist, history);
+		ring_resize(&vm->nics[i].wr_hist, history);
+	}
+}

@@ -1,0 +1,125 @@
+/* vm.h — one guest as vmtui knows it: identity, state, configuration seen
+ * in the bulk stats, derived rates and their history. */
+#ifndef VMTUI_VM_H
+#define VMTUI_VM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ring.h"
+
+enum vm_state {
+	VM_NOSTATE,
+	VM_RUNNING,
+	VM_BLOCKED,
+	VM_PAUSED,
+	VM_SHUTDOWN, /* shutting down */
+	VM_SHUTOFF,
+	VM_CRASHED,
+	VM_PMSUSPENDED,
+	VM_STATE_COUNT
+};
+
+const char *vm_state_name(enum vm_state s);
+/* True for states in which the guest has a live process (stats flow). */
+bool vm_state_active(enum vm_state s);
+
+#define VM_UUID_LEN 37
+
+/* One block device or NIC in one bulk-stats sample. */
+struct dev_sample {
+	char *name;      /* target: vda, vnet0 */
+	char *path;      /* disk source path, or NULL */
+	uint64_t rd;     /* bytes read / received */
+	uint64_t wr;     /* bytes written / sent */
+	uint64_t capacity;
+	uint64_t allocation;
+	bool have_rd, have_wr, have_capacity;
+};
+
+/* What one record of virConnectGetAllDomainStats says about a domain. */
+struct vm_sample {
+	char *name;
+	char uuid[VM_UUID_LEN];
+	int id;
+	enum vm_state state;
+	int reason;
+	bool have_cpu;
+	uint64_t cpu_time_ns;
+	unsigned vcpus_cur, vcpus_max;
+	bool have_balloon_cur, have_balloon_max;
+	uint64_t mem_cur_kib, mem_max_kib;
+	bool have_avail, have_unused, have_usable, have_rss;
+	uint64_t mem_avail_kib, mem_unused_kib, mem_usable_kib, mem_rss_kib;
+	struct dev_sample *disks;
+	size_t ndisks;
+	struct dev_sample *nics;
+	size_t nnics;
+};
+
+void vm_sample_clear(struct vm_sample *s);
+
+/* A device with its running counters and history. */
+struct vm_dev {
+	char *name;
+	char *path;
+	uint64_t rd, wr;
+	uint64_t capacity, allocation;
+	double rd_rate, wr_rate; /* per second, STATS_UNKNOWN if not known */
+	struct ring rd_hist, wr_hist;
+};
+
+struct vm {
+	char *name;
+	char uuid[VM_UUID_LEN];
+	int id;
+	enum vm_state state;
+	int reason;
+	bool persistent;
+	bool autostart;
+	unsigned vcpus_cur, vcpus_max;
+	uint64_t mem_cur_kib, mem_max_kib;
+	uint64_t mem_used_kib;
+	bool mem_from_guest; /* used figure came from balloon stats */
+
+	uint64_t cpu_time_ns;
+	uint64_t sampled_ns; /* monotonic time of the last merged sample */
+	double cpu_pct;      /* STATS_UNKNOWN until two samples exist */
+	double rd_rate, wr_rate, rx_rate, tx_rate;
+
+	/* Monotonic ns when the guest started; 0 when not running. When
+	 * `since_exact` is false, the start predates vmtui and this is when
+	 * vmtui first saw it running. */
+	uint64_t started_ns;
+	bool since_exact;
+	bool balloon_period_set;
+
+	struct ring cpu_hist, mem_hist, rd_hist, wr_hist, rx_hist, tx_hist;
+
+	struct vm_dev *disks;
+	size_t ndisks;
+	struct vm_dev *nics;
+	size_t nnics;
+
+	bool known; /* at least one sample merged */
+	bool seen;  /* mark for sweeping domains that vanished */
+};
+
+struct vm *vm_new(const char *uuid, const char *name, size_t history);
+void vm_free(struct vm *vm);
+
+/* Merge a sample taken at monotonic time now_ns: counters become rates,
+ * rates go into the history rings. */
+void vm_merge(struct vm *vm, const struct vm_sample *s, uint64_t now_ns);
+
+/* A state change learnt from an event (no counters). */
+void vm_set_state(struct vm *vm, enum vm_state st, int reason, uint64_t now_ns);
+
+/* Uptime in seconds at now_ns, or -1 when not running. */
+double vm_uptime(const struct vm *vm, uint64_t now_ns);
+
+/* Change history length for every ring of the VM. */
+void vm_set_history(struct vm *vm, size_t history);
+
+#endif

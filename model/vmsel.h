@@ -1,0 +1,45 @@
+/* vmsel.h — which guests the list shows and in what order: filtering and
+ * sorting across all hosts. */
+#ifndef VMTUI_VMSEL_H
+#define VMTUI_VMSEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "host.h"
+
+enum sort_key {
+	SORT_NAME,
+	SORT_STATE,
+	SORT_VCPUS,
+	SORT_CPU,
+	SORT_MEM,
+	SORT_DISK,
+	SORT_NET,
+	SORT_UPTIME,
+	SORT_COUNT
+};
+
+struct row {
+	struct host *host;
+	struct vm *vm;
+};
+
+const char *sort_key_name(enum sort_key k);
+
+/* Does the VM match the filter? Terms separated by spaces must all match;
+ * a term matches a name containing it (ignoring case), and "state:X"
+ * matches a state whose name starts with X. Empty filter matches all. */
+bool vmsel_match(const struct vm *vm, const char *filter);
+
+/* Compare two rows for sort key k (ties by name, then host). */
+int vmsel_compare(const struct row *a, const struct row *b, enum sort_key k,
+                  bool reverse, uint64_t now_ns);
+
+/* Fill *rows (grown as needed) with the matching VMs of all hosts, sorted.
+ * Host locks must be held. Returns the row count. */
+size_t vmsel_build(struct host **hosts, size_t nhosts, const char *filter,
+                   enum sort_key k, bool reverse, uint64_t now_ns,
+                   struct row **rows, size_t *cap);
+
+#endif

@@ -1,0 +1,19 @@
+/* xmalloc.h — allocation that never returns NULL: on failure the terminal is
+ * restored (through the hook the UI installs) and the program aborts. */
+#ifndef VMTUI_XMALLOC_H
+#define VMTUI_XMALLOC_H
+
+#include <stddef.h>
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+void *xreallocarray(void *p, size_t n, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Called before aborting on out-of-memory; the UI sets it to restore the tty. */
+extern void (*xmalloc_fatal_hook)(void);
+
+#endif

@@ -1,0 +1,286 @@
+#!/usr/bin/env bash
+# build-guest.sh - build the tiny bootable Linux guest fixture used by the
+# vmtui "real stack" tests (real libvirtd + real qemu guests under TCG).
+#
+# Nothing binary is committed: everything is produced from Debian packages.
+#   * kernel: the versioned package that linux-image-cloud-amd64 depends on
+#     (linux-image-<abi>-cloud-amd64), fetched with `apt-get download`;
+#   * userland: busybox-static (+ its applet symlinks);
+#   * the virtio modules of that kernel (virtio_pci, virtio_blk, virtio_net,
+#     virtio_balloon and their dependencies, computed with depmod/modprobe
+#     --show-depends, decompressed if the kernel ships .ko.{xz,zst,gz}).
+#
+# Output, in ${VMTUI_FIXTURES:-/var/tmp/vmtui-fixtures}:
+#   vmlinuz       kernel (mode 0644)
+#   initrd.img    gzip'ed newc cpio initramfs (mode 0644)
+#   fixture.env   KVER=..., KPKG=..., BUSYBOX_VERSION=... (written last:
+#                 its presence means the fixture is complete)
+# A complete fixture is reused as is; pass --force to rebuild it.
+#
+# The guest's /init mounts proc/sys/devtmpfs, loads the modules, starts
+# udhcpc on eth0 in the background, prints "VMTUI-GUEST-READY" on the console,
+# starts a CPU busy loop if the kernel command line has vmtui.busy=1, and then
+# runs (and respawns) an interactive job-control shell on /dev/ttyS0.
+# With vmtui.nettraffic=1 it also pings ff02::1 on eth0 once a second.
+#
+# Usage: tests/realstack/build-guest.sh [--force]
+# Needs root (apt-get); installs what it needs (cpio, kmod, xz-utils, ...).
+set -euo pipefail
+
+OUT=${VMTUI_FIXTURES:-/var/tmp/vmtui-fixtures}
+FORCE=0
+for a in "$@"; do
+    case "$a" in
+        --force) FORCE=1 ;;
+        -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
+        *) echo "build-guest.sh: unknown argument: $a (try --help)" >&2; exit 2 ;;
+    esac
+done
+
+die() { echo "build-guest.sh: error: $*" >&2; exit 1; }
+log() { echo "build-guest.sh: $*" >&2; }
+
+# Bump when the fixture's content changes: older builds are then redone.
+FIXTURE_VERSION=2
+is_complete() {
+    [[ -s "$OUT/fixture.env" && -s "$OUT/vmlinuz" && -s "$OUT/initrd.img" ]] &&
+        grep -qx "FIXTURE_VERSION=$FIXTURE_VERSION" "$OUT/fixture.env"
+}
+
+if [[ $FORCE == 0 ]] && is_complete; then
+    log "fixture already built in $OUT ($(tr '\n' ' ' <"$OUT/fixture.env"))"
+    exit 0
+fi
+
+[[ $(id -u) == 0 ]] || die "must run as root (needs apt-get); or point VMTUI_FIXTURES at an already built fixture"
+
+# ---------------------------------------------------------------- host tools
+APT_UPDATED=0
+apt_update_once() {
+    if [[ $APT_UPDATED == 0 ]]; then
+        log "apt-get update"
+        DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 || die "apt-get update failed"
+        APT_UPDATED=1
+    fi
+}
+need_tools() {  # need_tools cmd:package ...
+    local missing=() pair
+    for pair in "$@"; do
+        command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
+    done
+    if ((${#missing[@]})); then
+        apt_update_once
+        log "installing ${missing[*]}"
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2 \
+            || die "apt-get install ${missing[*]} failed"
+    fi
+}
+need_tools cpio:cpio gzip:gzip depmod:kmod modprobe:kmod xz:xz-utils \
+    dpkg-deb:dpkg flock:util-linux apt-cache:apt
+
+mkdir -p "$OUT"
+chmod 0755 "$OUT"
+exec 9>"$OUT/.build.lock"
+flock -w 600 9 || die "timed out waiting for another build-guest.sh holding $OUT/.build.lock"
+# Someone else may have finished it while we waited.
+if [[ $FORCE == 0 ]] && is_complete; then
+    log "fixture already built in $OUT"
+    exit 0
+fi
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/vmtui-build.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+
+# ------------------------------------------------------------ kernel package
+resolve_kpkg() {
+    apt-cache depends linux-image-cloud-amd64 2>/dev/null \
+        | awk '$1 == "Depends:" && $2 ~ /^linux-image-[0-9].*-cloud-amd64$/ { print $2; exit }'
+}
+KPKG=$(resolve_kpkg || true)
+if [[ -z $KPKG ]]; then
+    apt_update_once
+    KPKG=$(resolve_kpkg || true)
+fi
+[[ -n $KPKG ]] || die "cannot resolve linux-image-cloud-amd64 to a versioned kernel package (apt-cache depends gave nothing)"
+KVER=${KPKG#linux-image-}
+log "kernel package: $KPKG (kernel $KVER)"
+
+download() {  # apt-get download, refreshing the lists once if the file is gone
+    (cd "$WORK/debs" && apt-get download "$@" >&2 2>"$WORK/dl.err") && return 0
+    apt_update_once
+    (cd "$WORK/debs" && apt-get download "$@" >&2 2>"$WORK/dl.err") && return 0
+    cat "$WORK/dl.err" >&2
+    die "apt-get download $* failed"
+}
+mkdir -p "$WORK/debs" "$WORK/x"
+# apt-get download as root warns about the _apt sandbox; let _apt write here.
+chmod 0777 "$WORK/debs"
+download "$KPKG" busybox-static
+for deb in "$WORK"/debs/*.deb; do
+    dpkg -x "$deb" "$WORK/x" || die "dpkg -x $deb failed"
+done
+BUSYBOX_VERSION=$(dpkg-deb -f "$WORK"/debs/busybox-static_*.deb Version)
+
+VMLINUZ=$WORK/x/boot/vmlinuz-$KVER
+[[ -f $VMLINUZ ]] || die "no /boot/vmlinuz-$KVER in $KPKG"
+MODROOT=""
+for d in "$WORK/x/lib/modules/$KVER" "$WORK/x/usr/lib/modules/$KVER"; do
+    [[ -d $d ]] && MODROOT=${d%/lib/modules/$KVER} && break
+done
+[[ -n $MODROOT ]] || die "no lib/modules/$KVER in $KPKG"
+BUSYBOX=$WORK/x/bin/busybox
+[[ -x $BUSYBOX ]] || BUSYBOX=$WORK/x/usr/bin/busybox
+[[ -x $BUSYBOX ]] || die "busybox binary not found in busybox-static package"
+
+# ----------------------------------------------------------- module closure
+depmod -b "$MODROOT" "$KVER" || die "depmod failed for $KVER"
+WANTED=(virtio virtio_ring virtio_pci virtio_pci_modern_dev virtio_pci_legacy_dev
+        virtio_blk virtio_net virtio_balloon)
+OPTIONAL=(virtio_pci_modern_dev virtio_pci_legacy_dev)
+declare -A SEEN=()
+ORDER=()
+INITRD=$WORK/initrd
+mkdir -p "$INITRD/lib/modules"
+for m in "${WANTED[@]}"; do
+    if ! out=$(modprobe -d "$MODROOT" -S "$KVER" --show-depends "$m" 2>&1); then
+        if [[ " ${OPTIONAL[*]} " == *" $m "* ]]; then
+            log "optional module $m not present in $KVER, skipping"
+            continue
+        fi
+        die "module $m not found for $KVER: $out"
+    fi
+    while read -r kind path _; do
+        case "$kind" in
+            builtin) continue ;;   # "builtin virtio" - nothing to load
+            insmod) ;;
+            *) continue ;;
+        esac
+        base=$(basename "$path")
+        name=${base%%.ko*}
+        [[ -n ${SEEN[$name]:-} ]] && continue
+        SEEN[$name]=1
+        case "$base" in
+            *.ko) cp "$path" "$INITRD/lib/modules/$name.ko" ;;
+            *.ko.xz) xz -dc "$path" >"$INITRD/lib/modules/$name.ko" ;;
+            *.ko.zst) need_tools zstd:zstd; zstd -qdc "$path" >"$INITRD/lib/modules/$name.ko" ;;
+            *.ko.gz) gzip -dc "$path" >"$INITRD/lib/modules/$name.ko" ;;
+            *) die "unknown module file format: $path" ;;
+        esac
+        ORDER+=("$name")
+    done <<<"$out"
+done
+((${#ORDER[@]})) || die "no modules selected (all built in?) - unexpected"
+printf '%s\n' "${ORDER[@]}" >"$INITRD/lib/modules/load-order"
+log "modules (load order): ${ORDER[*]}"
+
+# ----------------------------------------------------------------- userland
+mkdir -p "$INITRD"/{bin,sbin,usr/bin,usr/sbin,etc,proc,sys,dev,tmp,run,root,var/run}
+cp "$BUSYBOX" "$INITRD/bin/busybox"
+chmod 0755 "$INITRD/bin/busybox"
+# Applet symlinks: `busybox --list-full` gives e.g. "usr/bin/awk".
+while read -r applet; do
+    [[ -z $applet || $applet == bin/busybox ]] && continue
+    mkdir -p "$INITRD/$(dirname "$applet")"
+    ln -sf /bin/busybox "$INITRD/$applet"
+done < <("$INITRD/bin/busybox" --list-full)
+[[ -e $INITRD/bin/sh ]] || ln -s busybox "$INITRD/bin/sh"
+
+cat >"$INITRD/etc/udhcpc.script" <<'EOF'
+#!/bin/sh
+# udhcpc event script for the vmtui test guest
+case "$1" in
+    deconfig)
+        ip addr flush dev "$interface"
+        ip link set "$interface" up ;;
+    bound|renew)
+        ip addr flush dev "$interface"
+        ip addr add "$ip/${mask:-24}" dev "$interface"
+        if [ -n "$router" ]; then
+            ip route del default 2>/dev/null
+            for r in $router; do ip route add default via "$r" dev "$interface"; break; done
+        fi
+        : >/etc/resolv.conf
+        for d in $dns; do echo "nameserver $d" >>/etc/resolv.conf; done ;;
+esac
+exit 0
+EOF
+chmod 0755 "$INITRD/etc/udhcpc.script"
+
+cat >"$INITRD/etc/profile" <<'EOF'
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin
+export PS1='vmtui-guest# '
+EOF
+echo "root:x:0:0:root:/root:/bin/sh" >"$INITRD/etc/passwd"
+echo "root:x:0:" >"$INITRD/etc/group"
+
+cat >"$INITRD/init" <<'EOF'
+#!/bin/sh
+# /init of the vmtui test guest (generated by tests/realstack/build-guest.sh)
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null || mdev -s
+mkdir -p /dev/pts /dev/shm
+mount -t devpts devpts /dev/pts 2>/dev/null
+mount -t tmpfs tmpfs /tmp 2>/dev/null
+
+for m in $(cat /lib/modules/load-order); do
+    insmod "/lib/modules/$m.ko" || echo "vmtui-init: insmod $m failed" >/dev/console
+done
+
+hostname vmtui-guest
+ip link set lo up 2>/dev/null
+if [ -e /sys/class/net/eth0 ]; then
+    ip link set eth0 up 2>/dev/null
+    # Never block boot on DHCP: fully backgrounded, output discarded.
+    udhcpc -i eth0 -s /etc/udhcpc.script -t 5 -T 2 -n -q >/dev/null 2>&1 &
+fi
+
+echo "VMTUI-GUEST-READY" >/dev/console
+
+case " $(cat /proc/cmdline) " in
+    *" vmtui.busy=1 "*)
+        # Lowest priority, so the console shell stays responsive
+        # (busybox-static has renice but no nice applet).
+        sh -c 'while :; do :; done' </dev/null >/dev/null 2>&1 &
+        renice 19 "$!" >/dev/null 2>&1
+        echo "vmtui-init: busy loop started" >/dev/console ;;
+esac
+case " $(cat /proc/cmdline) " in
+    *" vmtui.nettraffic=1 "*)
+        # A little steady traffic on eth0 (one all-nodes link-local ping per
+        # second; stays on the host-side tap/slirp, never leaves the host).
+        ping6 -q -I eth0 ff02::1 </dev/null >/dev/null 2>&1 &
+        echo "vmtui-init: net traffic started" >/dev/console ;;
+esac
+
+# Interactive shell with job control on the serial console, respawned.
+while :; do
+    if [ -c /dev/ttyS0 ]; then
+        setsid sh -c 'exec sh -l </dev/ttyS0 >/dev/ttyS0 2>&1'
+    else
+        setsid cttyhack sh -l
+    fi
+    sleep 1
+done
+EOF
+chmod 0755 "$INITRD/init"
+
+# -------------------------------------------------------------- pack it up
+(cd "$INITRD" && find . -print0 | LC_ALL=C sort -z | cpio --null -o -H newc --quiet -R 0:0) \
+    | gzip -9 >"$WORK/initrd.img" || die "building the initramfs failed"
+
+# Install atomically: remove the stamp first, then files, then stamp.
+rm -f "$OUT/fixture.env"
+install -m 0644 "$VMLINUZ" "$OUT/vmlinuz.new" && mv -f "$OUT/vmlinuz.new" "$OUT/vmlinuz"
+install -m 0644 "$WORK/initrd.img" "$OUT/initrd.img.new" && mv -f "$OUT/initrd.img.new" "$OUT/initrd.img"
+cat >"$OUT/fixture.env.new" <<EOF
+FIXTURE_VERSION=$FIXTURE_VERSION
+KVER=$KVER
+KPKG=$KPKG
+BUSYBOX_VERSION=$BUSYBOX_VERSION
+MODULES="${ORDER[*]}"
+EOF
+chmod 0644 "$OUT/fixture.env.new"
+mv -f "$OUT/fixture.env.new" "$OUT/fixture.env"
+log "fixture ready in $OUT: vmlinuz ($(stat -c %s "$OUT/vmlinuz") bytes), initrd.img ($(stat -c %s "$OUT/initrd.img") bytes)"

@@ -1,0 +1,690 @@
+/* app.c — the main loop: poll the terminal and the model's wake-up pipe,
+ * turn keys into commands, and redraw only the windows that changed. */
+#include "app.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "../model/notify.h"
+#include "../model/stats.h"
+#include "../model/xmalloc.h"
+#include "format.h"
+#include "screen.h"
+
+#define STATUS_INFO_NS (5ull * 1000000000ull)
+#define STATUS_ERROR_NS (15ull * 1000000000ull)
+
+void
+app_lock_hosts(struct app *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->nhosts; i++)
+		host_lock(a->hosts[i]);
+}
+
+void
+app_unlock_hosts(struct app *a)
+{
+	size_t i;
+
+	for (i = a->nhosts; i > 0; i--)
+		host_unlock(a->hosts[i - 1]);
+}
+
+void
+app_status(struct app *a, enum msg_kind kind, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		s = NULL;
+	va_end(ap);
+	if (s == NULL)
+		return;
+	free(a->status);
+	a->status = s;
+	a->status_kind = kind;
+	a->status_until_ns = host_now_ns() + (kind == MSG_ERROR ? STATUS_ERROR_NS : STATUS_INFO_NS);
+	a->dirty |= DIRTY_FOOTER;
+}
+
+void
+app_set_view(struct app *a, const struct view_ops *v)
+{
+	if (v != a->view)
+		a->prev_view = a->view;
+	a->view = v;
+	if (v->enter)
+		v->enter(a);
+	a->dirty = DIRTY_ALL;
+}
+
+void
+app_rebuild_rows(struct app *a)
+{
+	a->nrows = vmsel_build(a->hosts, a->nhosts, a->filter, a->sort, a->reverse,
+	                       host_now_ns(), &a->rows, &a->rowcap);
+}
+
+const struct row *
+app_selected(struct app *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->nrows; i++)
+		if (a->rows[i].host == a->sel_host &&
+		    strcmp(a->rows[i].vm->uuid, a->sel_uuid) == 0)
+			return &a->rows[i];
+	return NULL;
+}
+
+/* ---- actions ---- */
+
+int
+app_act(struct app *a, enum action act)
+{
+	const struct row *r;
+	const char *why;
+	struct host *h;
+	char uuid[VM_UUID_LEN], name[256];
+
+	app_lock_hosts(a);
+	r = app_selected(a);
+	if (r == NULL) {
+		app_unlock_hosts(a);
+		app_status(a, MSG_ERROR, "No guest selected.");
+		return HANDLED;
+	}
+	h = r->host;
+	snprintf(uuid, sizeof uuid, "%s", r->vm->uuid);
+	snprintf(name, sizeof name, "%s", r->vm->name);
+	why = action_refusal(act, r->vm->state, r->vm->autostart);
+	if (h->state != HOST_UP)
+		why = "its host is not connected";
+	app_unlock_hosts(a);
+
+	if (a->readonly) {
+		app_status(a, MSG_ERROR, "Cannot %s %s: vmtui runs read-only (-r); "
+		           "restart without -r to change guests.", action_name(act), name);
+		return HANDLED;
+	}
+	if (why != NULL) {
+		app_status(a, MSG_ERROR, "Cannot %s %s: %s.", action_name(act), name, why);
+		return HANDLED;
+	}
+	if (act == ACT_DESTROY) {
+		free(a->confirm.text);
+		a->confirm.text = xasprintf("Force off %s? Unsaved guest data is lost, "
+		                            "as when pulling the power cord.", name);
+		a->confirm.open = true;
+		a->confirm.host = h;
+		a->confirm.act = act;
+		snprintf(a->confirm.uuid, sizeof a->confirm.uuid, "%s", uuid);
+		a->dirty |= DIRTY_ALL;
+		return HANDLED;
+	}
+	host_action(h, uuid, act);
+	app_status(a, MSG_INFO, "%s %s...", action_name(act), name);
+	return HANDLED;
+}
+
+int
+app_common_cmd(struct app *a, enum cmd c)
+{
+	const struct row *r;
+	bool autostart = false;
+
+	switch (c) {
+	case CMD_START:
+		return app_act(a, ACT_START);
+	case CMD_SHUTDOWN:
+		return app_act(a, ACT_SHUTDOWN);
+	case CMD_REBOOT:
+		return app_act(a, ACT_REBOOT);
+	case CMD_FORCE_OFF:
+		return app_act(a, ACT_DESTROY);
+	case CMD_PAUSE:
+		return app_act(a, ACT_SUSPEND);
+	case CMD_RESUME:
+		return app_act(a, ACT_RESUME);
+	case CMD_AUTOSTART:
+		app_lock_hosts(a);
+		r = app_selected(a);
+		autostart = r != NULL && r->vm->autostart;
+		app_unlock_hosts(a);
+		return app_act(a, autostart ? ACT_AUTOSTART_OFF : ACT_AUTOSTART_ON);
+	default:
+		return 0;
+	}
+}
+
+/* ---- drawing helpers ---- */
+
+void
+draw_fill(WINDOW *w, int y, int x, int width, chtype ch)
+{
+	if (width > 0)
+		mvwhline(w, y, x, ch, width);
+}
+
+/* Write at most `width` columns of a UTF-8 string, padding with spaces. */
+void
+draw_text(WINDOW *w, int y, int x, int width, int attr, const char *s)
+{
+	mbstate_t st;
+	int used = 0;
+
+	if (width <= 0)
+		return;
+	memset(&st, 0, sizeof st);
+	wattrset(w, attr);
+	wmove(w, y, x);
+	while (*s && used < width) {
+		wchar_t wc;
+		size_t n = mbrtowc(&wc, s, MB_CUR_MAX, &st);
+		int cw;
+		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+			memset(&st, 0, sizeof st);
+			wc = L'?';
+			n = 1;
+		}
+		cw = wcwidth(wc);
+		if (cw < 0) {
+			wc = L'?';
+			cw = 1;
+		}
+		if (used + cw > width)
+			break;
+		waddnwstr(w, &wc, 1);
+		used += cw;
+		s += n;
+	}
+	for (; used < width; used++)
+		waddch(w, ' ');
+	wattrset(w, A_NORMAL);
+}
+
+void
+draw_graph(WINDOW *w, int y, int x, int width, int height, const struct ring *r,
+           double max, enum graph_mode m, int attr)
+{
+	wchar_t *cells;
+	int row;
+
+	if (width <= 0 || height <= 0)
+		return;
+	cells = xcalloc((size_t)width * (size_t)height, sizeof *cells);
+	graph_render(r, max, width, height, m, cells);
+	wattrset(w, attr);
+	for (row = 0; row < height; row++)
+		mvwaddnwstr(w, y + row, x, cells + (size_t)row * (size_t)width, width);
+	wattrset(w, A_NORMAL);
+	free(cells);
+}
+
+/* ---- header, footer, overlays ---- */
+
+static void
+count_states(const struct host *h, unsigned *run, unsigned *paused, unsigned *off,
+             unsigned *other)
+{
+	size_t i;
+
+	*run = *paused = *off = *other = 0;
+	for (i = 0; i < h->nvms; i++) {
+		switch (h->vms[i]->state) {
+		case VM_RUNNING:
+		case VM_BLOCKED:
+			(*run)++;
+			break;
+		case VM_PAUSED:
+		case VM_PMSUSPENDED:
+			(*paused)++;
+			break;
+		case VM_SHUTOFF:
+			(*off)++;
+			break;
+		default:
+			(*other)++;
+		}
+	}
+}
+
+static void
+draw_host_line(struct app *a, int y, struct host *h)
+{
+	int cols = getmaxx(a->header);
+	char line[512], cpu[16], used[16], total[16], retry[32];
+	unsigned run, paused, off, other;
+	uint64_t used_kib;
+
+	count_states(h, &run, &paused, &off, &other);
+	used_kib = h->mem_total_kib > h->mem_free_kib ? h->mem_total_kib - h->mem_free_kib : 0;
+	snprintf(line, sizeof line, "%s  %s  CPU %s%%  Mem %s/%s  VMs %u run %u paused %u off%s",
+	         host_label(h), h->uri ? h->uri : (h->uri_req ? h->uri_req : "(default)"),
+	         fmt_pct(cpu, sizeof cpu, h->cpu_pct),
+	         fmt_bytes(used, sizeof used, (double)used_kib * 1024),
+	         fmt_bytes(total, sizeof total, (double)h->mem_total_kib * 1024),
+	         run, paused, off, other ? " +other" : "");
+	if (h->state == HOST_UP) {
+		draw_text(a->header, y, 0, cols, screen_attr(C_HEADER), line);
+		return;
+	}
+	if (h->state == HOST_DOWN)
+		snprintf(retry, sizeof retry, ", retry in %.0fs", h->retry_in);
+	else
+		retry[0] = '\0';
+	snprintf(line, sizeof line, "%s  %s: %s%s%s",
+	         h->uri ? h->uri : (h->uri_req ? h->uri_req : "(default)"),
+	         h->state == HOST_DOWN ? "DISCONNECTED" : "connecting",
+	         h->error ? h->error : "", retry,
+	         h->nvms ? "  (showing last data)" : "");
+	draw_text(a->header, y, 0, cols,
+	          screen_attr(h->state == HOST_DOWN ? C_ERROR : C_WARNING), line);
+}
+
+static void
+draw_header(struct app *a)
+{
+	int cols = getmaxx(a->header);
+	char title[256], filt[160];
+	size_t i;
+
+	werase(a->header);
+	if (a->filter[0])
+		snprintf(filt, sizeof filt, "  filter: %s", a->filter);
+	else
+		filt[0] = '\0';
+	snprintf(title, sizeof title, "vmtui %s  refresh %.1fs  sort %s%s%s%s", PACKAGE_VERSION,
+	         a->interval_ms / 1000.0, sort_key_name(a->sort),
+	         a->reverse ? (a->gmode == GRAPH_ASCII ? " (desc)" : " \u2193") : "", filt,
+	         a->readonly ? "  READ-ONLY" : "");
+	draw_text(a->header, 0, 0, cols, screen_attr(C_TITLE), title);
+	for (i = 0; i < a->nhosts && (int)i + 1 < a->header_h; i++)
+		draw_host_line(a, (int)i + 1, a->hosts[i]);
+	wnoutrefresh(a->header);
+}
+
+/* Footer: status line, then key hints that fit the width. */
+static void
+draw_footer(struct app *a)
+{
+	int cols = getmaxx(a->footer), x = 0;
+	size_t n, i;
+	const struct binding *t = keys_table(&n);
+	char kb[16];
+
+	werase(a->footer);
+	if (a->prompt.open) {
+		char line[200];
+		snprintf(line, sizeof line, "%s%s", a->prompt.label, a->prompt.text);
+		draw_text(a->footer, 0, 0, cols, screen_attr(C_NORMAL), line);
+		curs_set(1);
+		wmove(a->footer, 0, (int)strlen(line) < cols ? (int)strlen(line) : cols - 1);
+	} else if (a->status != NULL) {
+		draw_text(a->footer, 0, 0, cols,
+		          screen_attr(a->status_kind == MSG_ERROR ? C_ERROR : C_NORMAL),
+		          a->status);
+	}
+	if (getmaxy(a->footer) < 2) {
+		wnoutrefresh(a->footer);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		const char *k;
+		int need;
+		if (t[i].label == NULL || !(t[i].views & (a->view->keyview | KV_GLOBAL)))
+			continue;
+		k = keys_label(t[i].key, kb, sizeof kb);
+		need = (int)(strlen(k) + strlen(t[i].label)) + 1;
+		if (x + need > cols)
+			break;
+		draw_text(a->footer, 1, x, (int)strlen(k), screen_attr(C_KEY), k);
+		draw_text(a->footer, 1, x + (int)strlen(k), (int)strlen(t[i].label) + 1,
+		          screen_attr(C_FOOTER), t[i].label);
+		x += need;
+	}
+	if (a->view == &vmlist_ops && x + 12 <= cols) {
+		draw_text(a->footer, 1, x, 8, screen_attr(C_KEY), "nsvcmdtu");
+		draw_text(a->footer, 1, x + 8, 5, screen_attr(C_FOOTER), "Sort");
+	}
+	wnoutrefresh(a->footer);
+}
+
+static void
+draw_confirm(struct app *a)
+{
+	int rows = LINES, cols = COLS, w, h = 5, y, x;
+	const char *q = "y: yes   n/Esc: no";
+	WINDOW *win;
+
+	w = (int)strlen(a->confirm.text) + 4;
+	if (w > cols - 2)
+		w = cols - 2;
+	if (w < 24)
+		w = cols < 24 ? cols : 24;
+	y = (rows - h) / 2;
+	x = (cols - w) / 2;
+	if (w < 4 || rows < h)
+		return;
+	win = newwin(h, w, y < 0 ? 0 : y, x < 0 ? 0 : x);
+	if (win == NULL)
+		return;
+	wbkgd(win, (chtype)screen_attr(C_DIALOG));
+	werase(win);
+	box(win, 0, 0);
+	draw_text(win, 1, 2, w - 4, screen_attr(C_DIALOG) | A_BOLD, a->confirm.text);
+	draw_text(win, 3, 2, w - 4, screen_attr(C_DIALOG), q);
+	wnoutrefresh(win);
+	delwin(win);
+}
+
+/* ---- layout and redraw ---- */
+
+static void
+layout(struct app *a)
+{
+	int rows = LINES, cols = COLS, fh = rows >= 6 ? 2 : 1, bh;
+
+	if (a->header)
+		delwin(a->header);
+	if (a->body)
+		delwin(a->body);
+	if (a->footer)
+		delwin(a->footer);
+	a->header_h = 1 + (int)a->nhosts;
+	if (a->header_h > rows / 3)
+		a->header_h = rows / 3 > 0 ? rows / 3 : 1;
+	bh = rows - a->header_h - fh;
+	if (bh < 1) {
+		bh = 1;
+		a->header_h = rows > fh + 1 ? rows - fh - 1 : 0;
+	}
+	a->header = newwin(a->header_h > 0 ? a->header_h : 1, cols, 0, 0);
+	a->body = newwin(bh, cols, a->header_h, 0);
+	a->footer = newwin(fh, cols, rows - fh > 0 ? rows - fh : 0, 0);
+	a->dirty = DIRTY_ALL;
+	clearok(curscr, TRUE);
+}
+
+static void
+redraw(struct app *a)
+{
+	if (!a->dirty)
+		return;
+	curs_set(0);
+	if (a->confirm.open)
+		a->dirty = DIRTY_ALL;
+	app_lock_hosts(a);
+	app_rebuild_rows(a);
+	if (a->dirty & DIRTY_HEADER)
+		draw_header(a);
+	if (a->dirty & DIRTY_BODY) {
+		werase(a->body);
+		a->view->draw(a, a->body);
+		wnoutrefresh(a->body);
+	}
+	app_unlock_hosts(a);
+	if (a->dirty & DIRTY_FOOTER)
+		draw_footer(a);
+	if (a->confirm.open)
+		draw_confirm(a);
+	doupdate();
+	a->dirty = 0;
+	a->first_frame_done = true;
+}
+
+/* ---- input ---- */
+
+static int
+confirm_key(struct app *a, int key)
+{
+	if (key == 'y' || key == 'Y') {
+		host_action(a->confirm.host, a->confirm.uuid, a->confirm.act);
+		app_status(a, MSG_INFO, "%s...", action_name(a->confirm.act));
+	} else if (key != 'n' && key != 'N' && key != 27 && key != 'q') {
+		return HANDLED; /* anything else leaves the question open */
+	} else {
+		app_status(a, MSG_INFO, "Cancelled.");
+	}
+	a->confirm.open = false;
+	a->dirty = DIRTY_ALL;
+	return HANDLED;
+}
+
+static int
+prompt_key(struct app *a, wint_t wc, bool is_key)
+{
+	struct prompt *p = &a->prompt;
+
+	if (!is_key && (wc == '\r' || wc == '\n')) {
+		p->open = false;
+	} else if (!is_key && wc == 27) {
+		p->open = false;
+		a->filter[0] = '\0';
+	} else if ((is_key && wc == KEY_BACKSPACE) || (!is_key && (wc == 127 || wc == 8))) {
+		while (p->len > 0 && ((unsigned char)p->text[p->len - 1] & 0xC0) == 0x80)
+			p->len--;
+		if (p->len > 0)
+			p->len--;
+		p->text[p->len] = '\0';
+	} else if (!is_key && wc == 21) { /* ^U clears */
+		p->len = 0;
+		p->text[0] = '\0';
+	} else if (!is_key && wc >= 32) {
+		char mb[MB_LEN_MAX];
+		mbstate_t st;
+		size_t n;
+		memset(&st, 0, sizeof st);
+		n = wcrtomb(mb, (wchar_t)wc, &st);
+		if (n != (size_t)-1 && p->len + n < sizeof p->text) {
+			memcpy(p->text + p->len, mb, n);
+			p->len += n;
+			p->text[p->len] = '\0';
+		}
+	}
+	snprintf(a->filter, sizeof a->filter, "%s", p->open || a->filter[0] ? p->text : "");
+	a->top = 0;
+	a->dirty = DIRTY_ALL;
+	return HANDLED;
+}
+
+static int
+global_cmd(struct app *a, enum cmd c)
+{
+	size_t i;
+
+	switch (c) {
+	case CMD_QUIT:
+		return QUIT;
+	case CMD_HELP:
+		if (a->view != &help_ops)
+			app_set_view(a, &help_ops);
+		return HANDLED;
+	case CMD_FASTER:
+	case CMD_SLOWER:
+		if (c == CMD_FASTER)
+			a->interval_ms = a->interval_ms > 1000 ? a->interval_ms / 2 :
+			                 (a->interval_ms > 250 ? a->interval_ms - 250 : 250);
+		else
+			a->interval_ms = a->interval_ms >= 1000 ? a->interval_ms * 2 :
+			                 a->interval_ms + 250;
+		if (a->interval_ms > 60000)
+			a->interval_ms = 60000;
+		for (i = 0; i < a->nhosts; i++)
+			host_set_interval(a->hosts[i], a->interval_ms);
+		app_status(a, MSG_INFO, "Refresh every %.2gs.", a->interval_ms / 1000.0);
+		a->dirty |= DIRTY_HEADER;
+		return HANDLED;
+	case CMD_REFRESH:
+		for (i = 0; i < a->nhosts; i++)
+			host_refresh_now(a->hosts[i]);
+		clearok(curscr, TRUE);
+		a->dirty = DIRTY_ALL;
+		return HANDLED;
+	default:
+		return 0;
+	}
+}
+
+static int
+handle_key(struct app *a, wint_t wc, bool is_key)
+{
+	int key = (int)wc, r;
+	enum cmd c;
+	MEVENT me;
+
+	if (a->prompt.open)
+		return prompt_key(a, wc, is_key);
+	if (a->confirm.open)
+		return confirm_key(a, key);
+	if (is_key && key == KEY_MOUSE) {
+		if (getmouse(&me) != OK)
+			return HANDLED;
+		if (me.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED))
+			a->view->key(a, me.bstate & BUTTON4_PRESSED ? CMD_UP : CMD_DOWN, 0);
+		else if (a->view->mouse && wmouse_trafo(a->body, &me.y, &me.x, FALSE))
+			a->view->mouse(a, me.y, me.x, (me.bstate & BUTTON1_DOUBLE_CLICKED) != 0);
+		return HANDLED;
+	}
+	if (is_key && key == KEY_RESIZE)
+		return HANDLED;
+	if (!is_key && key == 3) /* ^C in raw mode */
+		return QUIT;
+	c = keys_lookup(key, a->view->keyview);
+	if (c == CMD_FILTER) {
+		a->prompt.open = true;
+		snprintf(a->prompt.label, sizeof a->prompt.label, "Filter: ");
+		snprintf(a->prompt.text, sizeof a->prompt.text, "%s", a->filter);
+		a->prompt.len = strlen(a->prompt.text);
+		a->dirty |= DIRTY_FOOTER;
+		return HANDLED;
+	}
+	r = a->view->key(a, c, key);
+	if (r)
+		return r;
+	r = global_cmd(a, c);
+	if (r)
+		return r;
+	if (c != CMD_NONE || key == 27)
+		return HANDLED;
+	{
+		char kb[16];
+		app_status(a, MSG_INFO, "Key %s does nothing here; press ? for help.",
+		           keys_label(key, kb, sizeof kb));
+	}
+	return HANDLED;
+}
+
+static void
+read_keys(struct app *a)
+{
+	wint_t wc;
+	int rc;
+
+	while ((rc = wget_wch(stdscr, &wc)) != ERR) {
+		int r = handle_key(a, wc, rc == KEY_CODE_YES);
+		if (r & QUIT) {
+			a->quit = true;
+			return;
+		}
+		if (r & REDRAW_ALL)
+			a->dirty = DIRTY_ALL;
+		if (r & (REDRAW_BODY | HANDLED))
+			a->dirty |= DIRTY_BODY | DIRTY_FOOTER | DIRTY_HEADER;
+	}
+}
+
+/* ---- model notices ---- */
+
+static void
+check_model(struct app *a)
+{
+	struct msg m;
+	size_t i;
+	uint64_t now = host_now_ns();
+
+	for (i = 0; i < a->nhosts; i++) {
+		uint64_t g;
+		host_lock(a->hosts[i]);
+		g = a->hosts[i]->generation;
+		host_unlock(a->hosts[i]);
+		if (g != a->seen_gen[i]) {
+			a->seen_gen[i] = g;
+			a->dirty |= DIRTY_HEADER | DIRTY_BODY;
+		}
+	}
+	if (msglog_latest((1u << MSG_INFO) | (1u << MSG_ERROR), a->status_seq, &m)) {
+		a->status_seq = m.seq;
+		app_status(a, m.kind, "%s", m.text);
+		free(m.text);
+	}
+	if (a->status != NULL && now >= a->status_until_ns) {
+		free(a->status);
+		a->status = NULL;
+		a->dirty |= DIRTY_FOOTER;
+	}
+	/* Uptimes and retry countdowns move once a second. */
+	if (now - a->last_tick_ns >= 1000000000ull) {
+		a->last_tick_ns = now;
+		a->dirty |= DIRTY_HEADER | DIRTY_BODY;
+	}
+}
+
+int
+app_run(struct app *a)
+{
+	struct pollfd fds[2];
+
+	a->seen_gen = xcalloc(a->nhosts ? a->nhosts : 1, sizeof *a->seen_gen);
+	a->last_tick_ns = host_now_ns();
+	layout(a);
+	if (a->view == NULL)
+		app_set_view(a, &vmlist_ops);
+	while (!a->quit && !screen_got_quit_signal) {
+		uint64_t now, next_tick;
+		int timeout;
+
+		if (screen_got_winch) {
+			screen_resize();
+			layout(a);
+		}
+		notify_drain();
+		check_model(a);
+		read_keys(a);
+		if (a->quit)
+			break;
+		redraw(a);
+
+		now = host_now_ns();
+		next_tick = a->last_tick_ns + 1000000000ull;
+		timeout = now >= next_tick ? 0 : (int)((next_tick - now) / 1000000ull) + 1;
+		fds[0].fd = STDIN_FILENO;
+		fds[0].events = POLLIN;
+		fds[1].fd = notify_fd();
+		fds[1].events = POLLIN;
+		if (poll(fds, 2, timeout) < 0 && errno != EINTR)
+			break;
+		if (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL))
+			break; /* the terminal went away */
+	}
+	free(a->seen_gen);
+	a->seen_gen = NULL;
+	if (a->header)
+		delwin(a->header);
+	if (a->body)
+		delwin(a->body);
+	if (a->footer)
+		delwin(a->footer);
+	a->header = a->body = a->footer = NULL;
+	return 0;
+}

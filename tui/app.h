@@ -1,0 +1,126 @@
+/* app.h — the running program: hosts, the view on top, the status line and
+ * the loop that ties keys, model notices and redraws together. */
+#ifndef VMTUI_APP_H
+#define VMTUI_APP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <curses.h>
+
+#include "../model/actions.h"
+#include "../model/host.h"
+#include "../model/msglog.h"
+#include "../model/vmsel.h"
+#include "graph.h"
+#include "keys.h"
+
+/* What a key handler asks of the loop; handlers never draw. */
+enum {
+	HANDLED = 1,
+	REDRAW_BODY = 2,
+	REDRAW_ALL = 4,
+	QUIT = 8,
+};
+
+struct app;
+
+struct view_ops {
+	const char *name;
+	unsigned keyview;                             /* KV_* */
+	void (*enter)(struct app *);
+	void (*draw)(struct app *, WINDOW *);         /* body window */
+	int (*key)(struct app *, enum cmd, int key);
+	void (*mouse)(struct app *, int y, int x, bool dbl);
+};
+
+extern const struct view_ops vmlist_ops;
+extern const struct view_ops vmdetail_ops;
+extern const struct view_ops help_ops;
+
+/* A yes/no question over the current view. */
+struct confirm {
+	bool open;
+	char *text;
+	struct host *host;
+	char uuid[VM_UUID_LEN];
+	enum action act;
+};
+
+/* The one-line text prompt (filter). */
+struct prompt {
+	bool open;
+	char label[32];
+	char text[128];
+	size_t len;
+};
+
+struct app {
+	struct host **hosts;
+	size_t nhosts;
+	bool readonly;
+	unsigned interval_ms;
+	enum graph_mode gmode;
+
+	const struct view_ops *view;
+	const struct view_ops *prev_view;
+
+	/* Guest list state, shared by the list and detail views. */
+	struct row *rows;
+	size_t nrows, rowcap;
+	int top;                     /* first visible row */
+	char sel_uuid[VM_UUID_LEN];  /* selection survives re-sorting */
+	struct host *sel_host;
+	enum sort_key sort;
+	bool reverse;
+	char filter[128];
+	int help_top;
+	int detail_top;
+
+	struct confirm confirm;
+	struct prompt prompt;
+
+	char *status;
+	enum msg_kind status_kind;
+	uint64_t status_seq;
+	uint64_t status_until_ns;
+
+	WINDOW *header, *body, *footer;
+	int header_h;
+	unsigned dirty;
+	uint64_t *seen_gen;
+	uint64_t last_tick_ns;
+	bool quit;
+	bool first_frame_done;
+};
+
+enum { DIRTY_HEADER = 1, DIRTY_BODY = 2, DIRTY_FOOTER = 4, DIRTY_ALL = 7 };
+
+/* Run until the user quits or a quit signal arrives. Returns exit status. */
+int app_run(struct app *a);
+
+/* Switch views. */
+void app_set_view(struct app *a, const struct view_ops *v);
+/* Say something in the status line (errors stay longer). */
+void app_status(struct app *a, enum msg_kind kind, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Rebuild a->rows from the hosts (host locks held by the caller). */
+void app_rebuild_rows(struct app *a);
+/* The selected row, or NULL (host locks held). */
+const struct row *app_selected(struct app *a);
+/* Ask to run an action on the selected guest: checks read-only mode and
+ * state, asks for confirmation where needed. */
+int app_act(struct app *a, enum action act);
+/* Handle a lifecycle command (CMD_START...) common to list and detail. */
+int app_common_cmd(struct app *a, enum cmd c);
+
+void app_lock_hosts(struct app *a);
+void app_unlock_hosts(struct app *a);
+
+/* Draw helpers shared by views. */
+void draw_fill(WINDOW *w, int y, int x, int width, chtype ch);
+void draw_text(WINDOW *w, int y, int x, int width, int attr, const char *s);
+void draw_graph(WINDOW *w, int y, int x, int width, int height,
+                const struct ring *r, double max, enum graph_mode m, int attr);
+
+#endif

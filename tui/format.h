@@ -1,0 +1,17 @@
+/* format.h — numbers as people read them in a narrow column. Pure. */
+#ifndef VMTUI_FORMAT_H
+#define VMTUI_FORMAT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* 1536 -> "1.5K", 10 << 30 -> "10G". Binary multiples, at most 5 chars. */
+char *fmt_bytes(char *buf, size_t n, double bytes);
+/* Bytes per second: "1.2M/s"; unknown (negative) -> "-". */
+char *fmt_rate(char *buf, size_t n, double bps);
+/* "42.0" or "-" when unknown. */
+char *fmt_pct(char *buf, size_t n, double pct);
+/* 75 -> "1m15s", 7300 -> "2h01m", 200000 -> "2d07h"; negative -> "-". */
+char *fmt_duration(char *buf, size_t n, double secs);
+
+#endif

@@ -1,0 +1,173 @@
+/* keys.c — the key-binding table. */
+#include "keys.h"
+
+#include <stdio.h>
+#include <curses.h>
+
+#define CTRL(c) ((c) & 0x1f)
+
+static const struct {
+	const char *name;
+	const char *help;
+} cmds[CMD_COUNT] = {
+	[CMD_NONE] = { "none", "" },
+	[CMD_QUIT] = { "quit", "Quit vmtui" },
+	[CMD_HELP] = { "help", "Show this help" },
+	[CMD_UP] = { "up", "Move up" },
+	[CMD_DOWN] = { "down", "Move down" },
+	[CMD_PAGE_UP] = { "page-up", "Move up one page" },
+	[CMD_PAGE_DOWN] = { "page-down", "Move down one page" },
+	[CMD_HOME] = { "home", "Go to the first row" },
+	[CMD_END] = { "end", "Go to the last row" },
+	[CMD_OPEN] = { "open", "Open the detail view of the selected guest" },
+	[CMD_BACK] = { "back", "Back to the previous view" },
+	[CMD_FILTER] = { "filter", "Filter by name (state:running matches states)" },
+	[CMD_SORT_NAME] = { "sort-name", "Sort by name (again: reverse)" },
+	[CMD_SORT_STATE] = { "sort-state", "Sort by state (again: reverse)" },
+	[CMD_SORT_VCPUS] = { "sort-vcpus", "Sort by vCPUs (again: reverse)" },
+	[CMD_SORT_CPU] = { "sort-cpu", "Sort by CPU% (again: reverse)" },
+	[CMD_SORT_MEM] = { "sort-memory", "Sort by memory used (again: reverse)" },
+	[CMD_SORT_DISK] = { "sort-disk", "Sort by disk read+write rate (again: reverse)" },
+	[CMD_SORT_NET] = { "sort-net", "Sort by network rx+tx rate (again: reverse)" },
+	[CMD_SORT_UPTIME] = { "sort-uptime", "Sort by uptime (again: reverse)" },
+	[CMD_START] = { "start", "Start the guest" },
+	[CMD_SHUTDOWN] = { "shutdown", "Shut the guest down (ACPI)" },
+	[CMD_REBOOT] = { "reboot", "Reboot the guest" },
+	[CMD_FORCE_OFF] = { "force-off", "Force the guest off (asks first)" },
+	[CMD_PAUSE] = { "pause", "Pause the guest" },
+	[CMD_RESUME] = { "resume", "Resume a paused guest" },
+	[CMD_AUTOSTART] = { "autostart", "Toggle start at host boot" },
+	[CMD_FASTER] = { "faster", "Refresh more often" },
+	[CMD_SLOWER] = { "slower", "Refresh less often" },
+	[CMD_REFRESH] = { "refresh", "Redraw and refresh now (reconnect now if down)" },
+};
+
+#define NAV (KV_LIST | KV_DETAIL | KV_HELP)
+#define VMV (KV_LIST | KV_DETAIL)
+
+static const struct binding table[] = {
+	{ '?', CMD_HELP, KV_GLOBAL, "Help" },
+	{ KEY_F(1), CMD_HELP, KV_GLOBAL, NULL },
+	{ 'q', CMD_QUIT, KV_GLOBAL, "Quit" },
+	{ KEY_F(10), CMD_QUIT, KV_GLOBAL, NULL },
+	{ KEY_UP, CMD_UP, NAV, NULL },
+	{ 'k', CMD_UP, NAV, NULL },
+	{ KEY_DOWN, CMD_DOWN, NAV, NULL },
+	{ 'j', CMD_DOWN, NAV, NULL },
+	{ KEY_PPAGE, CMD_PAGE_UP, NAV, NULL },
+	{ KEY_NPAGE, CMD_PAGE_DOWN, NAV, NULL },
+	{ KEY_HOME, CMD_HOME, NAV, NULL },
+	{ 'g', CMD_HOME, NAV, NULL },
+	{ KEY_END, CMD_END, NAV, NULL },
+	{ 'G', CMD_END, NAV, NULL },
+	{ '\r', CMD_OPEN, KV_LIST, "Detail" },
+	{ '\n', CMD_OPEN, KV_LIST, NULL },
+	{ KEY_ENTER, CMD_OPEN, KV_LIST, NULL },
+	{ 27, CMD_BACK, KV_DETAIL | KV_HELP, "Back" },
+	{ KEY_BACKSPACE, CMD_BACK, KV_DETAIL | KV_HELP, NULL },
+	{ KEY_LEFT, CMD_BACK, KV_DETAIL | KV_HELP, NULL },
+	{ '/', CMD_FILTER, KV_LIST, "Filter" },
+	{ 'n', CMD_SORT_NAME, KV_LIST, NULL },
+	{ 's', CMD_SORT_STATE, KV_LIST, NULL },
+	{ 'v', CMD_SORT_VCPUS, KV_LIST, NULL },
+	{ 'c', CMD_SORT_CPU, KV_LIST, NULL },
+	{ 'm', CMD_SORT_MEM, KV_LIST, NULL },
+	{ 'd', CMD_SORT_DISK, KV_LIST, NULL },
+	{ 't', CMD_SORT_NET, KV_LIST, NULL },
+	{ 'u', CMD_SORT_UPTIME, KV_LIST, NULL },
+	{ 'S', CMD_START, VMV, "Start" },
+	{ 'H', CMD_SHUTDOWN, VMV, "Shutdown" },
+	{ 'R', CMD_REBOOT, VMV, "Reboot" },
+	{ 'F', CMD_FORCE_OFF, VMV, "Off" },
+	{ 'P', CMD_PAUSE, VMV, "Pause" },
+	{ 'U', CMD_RESUME, VMV, "Resume" },
+	{ 'A', CMD_AUTOSTART, VMV, "Autostart" },
+	{ '+', CMD_FASTER, KV_GLOBAL, NULL },
+	{ '-', CMD_SLOWER, KV_GLOBAL, NULL },
+	{ CTRL('L'), CMD_REFRESH, KV_GLOBAL, NULL },
+};
+
+enum cmd
+keys_lookup(int key, unsigned view)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof table / sizeof table[0]; i++)
+		if (table[i].key == key && (table[i].views & (view | KV_GLOBAL)))
+			return table[i].cmd;
+	return CMD_NONE;
+}
+
+const char *
+cmd_name(enum cmd c)
+{
+	return (unsigned)c < CMD_COUNT ? cmds[c].name : "?";
+}
+
+const char *
+cmd_help(enum cmd c)
+{
+	return (unsigned)c < CMD_COUNT ? cmds[c].help : "";
+}
+
+const char *
+keys_label(int key, char *buf, size_t n)
+{
+	switch (key) {
+	case '\r':
+		return "Enter";
+	case '\n':
+		return "^J";
+	case KEY_ENTER:
+		return "KpEnter";
+	case 27:
+		return "Esc";
+	case ' ':
+		return "Space";
+	case KEY_UP:
+		return "Up";
+	case KEY_DOWN:
+		return "Down";
+	case KEY_LEFT:
+		return "Left";
+	case KEY_RIGHT:
+		return "Right";
+	case KEY_PPAGE:
+		return "PgUp";
+	case KEY_NPAGE:
+		return "PgDn";
+	case KEY_HOME:
+		return "Home";
+	case KEY_END:
+		return "End";
+	case KEY_BACKSPACE:
+		return "Backspace";
+	}
+	if (key >= KEY_F(1) && key <= KEY_F(12))
+		snprintf(buf, n, "F%d", key - KEY_F(0));
+	else if (key > 0 && key < 32)
+		snprintf(buf, n, "^%c", key + '@');
+	else if (key >= 32 && key < 127)
+		snprintf(buf, n, "%c", key);
+	else
+		snprintf(buf, n, "#%d", key);
+	return buf;
+}
+
+const struct binding *
+keys_table(size_t *n)
+{
+	*n = sizeof table / sizeof table[0];
+	return table;
+}
+
+int
+keys_first(enum cmd c)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof table / sizeof table[0]; i++)
+		if (table[i].cmd == c)
+			return table[i].key;
+	return -1;
+}

@@ -1,0 +1,68 @@
+/* keys.h — every command has a name and a key; views ask for the command a
+ * key means, and the help screen prints the table. */
+#ifndef VMTUI_KEYS_H
+#define VMTUI_KEYS_H
+
+#include <stddef.h>
+
+enum cmd {
+	CMD_NONE,
+	CMD_QUIT,
+	CMD_HELP,
+	CMD_UP,
+	CMD_DOWN,
+	CMD_PAGE_UP,
+	CMD_PAGE_DOWN,
+	CMD_HOME,
+	CMD_END,
+	CMD_OPEN,
+	CMD_BACK,
+	CMD_FILTER,
+	CMD_SORT_NAME,
+	CMD_SORT_STATE,
+	CMD_SORT_VCPUS,
+	CMD_SORT_CPU,
+	CMD_SORT_MEM,
+	CMD_SORT_DISK,
+	CMD_SORT_NET,
+	CMD_SORT_UPTIME,
+	CMD_START,
+	CMD_SHUTDOWN,
+	CMD_REBOOT,
+	CMD_FORCE_OFF,
+	CMD_PAUSE,
+	CMD_RESUME,
+	CMD_AUTOSTART,
+	CMD_FASTER,
+	CMD_SLOWER,
+	CMD_REFRESH,
+	CMD_COUNT
+};
+
+/* Where a binding applies. */
+enum {
+	KV_GLOBAL = 1,
+	KV_LIST = 2,
+	KV_DETAIL = 4,
+	KV_HELP = 8,
+};
+
+struct binding {
+	int key;            /* curses key code or character */
+	enum cmd cmd;
+	unsigned views;     /* KV_* mask */
+	const char *label;  /* short label for the footer, or NULL */
+};
+
+/* Command for a key in a view (KV_LIST...), CMD_NONE if unbound. */
+enum cmd keys_lookup(int key, unsigned view);
+const char *cmd_name(enum cmd c);        /* "force-off" */
+const char *cmd_help(enum cmd c);        /* one line for the help screen */
+/* Printable name of a key: "q", "Enter", "F1", "PgDn", "^L". */
+const char *keys_label(int key, char *buf, size_t n);
+/* The binding table, for the help screen and the footer. */
+const struct binding *keys_table(size_t *n);
+/* First key bound to cmd (for hints), or -1. */
+int keys_first(enum cmd c);
+
+#endif

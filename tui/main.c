@@ -1,0 +1,265 @@
+/* main.c — command line, start-up and shut-down of vmtui. */
+#include <errno.h>
+#include <getopt.h>
+#include <locale.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+
+#include "../config/config.h"
+#include "../model/eventloop.h"
+#include "../model/host.h"
+#include "../model/msglog.h"
+#include "../model/notify.h"
+#include "../model/xmalloc.h"
+#include "app.h"
+#include "screen.h"
+
+struct opts {
+	const char **uris;
+	size_t nuris;
+	bool readonly;
+	double interval;
+	const char *config_path;
+	int graphs;   /* -1 unset, else enum graph_mode */
+	int color;    /* -1 unset */
+	unsigned history;
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+	        "Usage: vmtui [OPTION]...\n"
+	        "Watch and manage libvirt virtual machines from the terminal.\n"
+	        "\n"
+	        "  -c, --connect URI     hypervisor to manage (repeatable; default:\n"
+	        "                        $LIBVIRT_DEFAULT_URI, else libvirt's default)\n"
+	        "  -r, --readonly        open connections read-only; no action changes a guest\n"
+	        "  -d, --delay SECONDS   refresh interval (default 2; + and - change it live)\n"
+	        "  -g, --graphs MODE     braille, block or ascii (default: braille on UTF-8)\n"
+	        "      --history N       samples kept per graph (default 600)\n"
+	        "      --no-color        no colours (also when NO_COLOR is set)\n"
+	        "  -f, --config FILE     config file (default ~/.config/vmtui/config.yaml)\n"
+	        "  -h, --help            show this help and exit\n"
+	        "  -V, --version         show the version and exit\n"
+	        "\n"
+	        "Press ? inside vmtui for the keys. See vmtui(1).\n");
+}
+
+/* libvirt must never print over the screen; errors are read explicitly. */
+static void
+quiet_libvirt(void *data, virErrorPtr err)
+{
+	(void)data;
+	(void)err;
+}
+
+static int
+parse_graphs(const char *s)
+{
+	if (strcmp(s, "braille") == 0)
+		return GRAPH_BRAILLE;
+	if (strcmp(s, "block") == 0)
+		return GRAPH_BLOCK;
+	if (strcmp(s, "ascii") == 0)
+		return GRAPH_ASCII;
+	return -1;
+}
+
+/* Returns -1 to exit with failure, 1 to exit with success, 0 to run. */
+static int
+parse_args(int argc, char **argv, struct opts *o)
+{
+	static const struct option longopts[] = {
+		{ "connect", required_argument, NULL, 'c' },
+		{ "readonly", no_argument, NULL, 'r' },
+		{ "delay", required_argument, NULL, 'd' },
+		{ "graphs", required_argument, NULL, 'g' },
+		{ "history", required_argument, NULL, 'H' + 256 },
+		{ "no-color", no_argument, NULL, 'C' + 256 },
+		{ "config", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch;
+	char *end;
+
+	while ((ch = getopt_long(argc, argv, "c:rd:g:f:hV", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			o->uris = xreallocarray(o->uris, o->nuris + 1, sizeof *o->uris);
+			o->uris[o->nuris++] = optarg;
+			break;
+		case 'r':
+			o->readonly = true;
+			break;
+		case 'd':
+			errno = 0;
+			o->interval = strtod(optarg, &end);
+			if (end == optarg || *end || errno || !isfinite(o->interval) ||
+			    o->interval < 0.25 || o->interval > 3600) {
+				fprintf(stderr, "vmtui: -d: \"%s\" is not a number of seconds "
+				        "between 0.25 and 3600\n", optarg);
+				return -1;
+			}
+			break;
+		case 'g':
+			o->graphs = parse_graphs(optarg);
+			if (o->graphs < 0) {
+				fprintf(stderr, "vmtui: -g: \"%s\" is not braille, block or ascii\n", optarg);
+				return -1;
+			}
+			break;
+		case 'H' + 256: {
+			unsigned long h;
+			errno = 0;
+			h = strtoul(optarg, &end, 10);
+			if (end == optarg || *end || errno || h < 10 || h > 86400 || optarg[0] == '-') {
+				fprintf(stderr, "vmtui: --history: \"%s\" is not a count between 10 "
+				        "and 86400\n", optarg);
+				return -1;
+			}
+			o->history = (unsigned)h;
+			break;
+		}
+		case 'C' + 256:
+			o->color = 0;
+			break;
+		case 'f':
+			o->config_path = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 1;
+		case 'V':
+			printf("vmtui %s\n", PACKAGE_VERSION);
+			return 1;
+		default:
+			usage(stderr);
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "vmtui: unexpected argument \"%s\"\n", argv[optind]);
+		usage(stderr);
+		return -1;
+	}
+	return 0;
+}
+
+/* Config file values fill in what the command line left unset. */
+static int
+merge_config(struct opts *o, struct config *cfg)
+{
+	struct config_errors errs = { 0 };
+	char *path = o->config_path ? xstrdup(o->config_path) : config_default_path();
+	size_t i;
+	int rc = config_load(cfg, path, o->config_path == NULL, &errs);
+
+	for (i = 0; i < errs.n; i++)
+		fprintf(stderr, "%s\n", errs.v[i]);
+	if (rc < 0)
+		fprintf(stderr, "vmtui: %s has errors; nothing was changed. Fix them or "
+		        "start with -f /dev/null.\n", path);
+	config_errors_free(&errs);
+	free(path);
+	if (rc < 0)
+		return -1;
+	if (o->nuris == 0)
+		for (i = 0; i < cfg->nuris; i++) {
+			o->uris = xreallocarray(o->uris, o->nuris + 1, sizeof *o->uris);
+			o->uris[o->nuris++] = cfg->uris[i];
+		}
+	if (!o->readonly && cfg->readonly_set)
+		o->readonly = cfg->readonly;
+	if (o->interval == 0)
+		o->interval = cfg->interval ? cfg->interval : 2.0;
+	if (o->history == 0)
+		o->history = cfg->history ? cfg->history : 600;
+	if (o->graphs < 0 && cfg->graphs != CFG_GRAPHS_AUTO)
+		o->graphs = cfg->graphs - CFG_GRAPHS_BRAILLE + GRAPH_BRAILLE;
+	if (o->color < 0)
+		o->color = cfg->color;
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct opts o = { .graphs = -1, .color = -1 };
+	struct config cfg;
+	struct app a;
+	size_t i;
+	int rc;
+
+	setlocale(LC_ALL, "");
+	config_init(&cfg);
+	rc = parse_args(argc, argv, &o);
+	if (rc == 0)
+		rc = merge_config(&o, &cfg) < 0 ? -1 : 0;
+	if (rc != 0) {
+		free(o.uris);
+		config_free(&cfg);
+		return rc < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+	}
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "vmtui: needs a terminal on standard input and output\n");
+		free(o.uris);
+		config_free(&cfg);
+		return EXIT_FAILURE;
+	}
+
+	virSetErrorFunc(NULL, quiet_libvirt);
+	if (virInitialize() < 0 || notify_init() < 0 || eventloop_start() < 0) {
+		fprintf(stderr, "vmtui: cannot initialise libvirt\n");
+		return EXIT_FAILURE;
+	}
+
+	memset(&a, 0, sizeof a);
+	a.readonly = o.readonly;
+	a.interval_ms = (unsigned)(o.interval * 1000);
+	a.sort = SORT_NAME;
+	a.nhosts = o.nuris ? o.nuris : 1;
+	a.hosts = xcalloc(a.nhosts, sizeof *a.hosts);
+	for (i = 0; i < a.nhosts; i++) {
+		struct host_opts ho = {
+			.uri = o.nuris ? o.uris[i] : NULL,
+			.readonly = o.readonly,
+			.interval_ms = a.interval_ms,
+			.history = o.history,
+		};
+		a.hosts[i] = host_new(&ho);
+	}
+
+	if (screen_init(o.color != 0 && getenv("NO_COLOR") == NULL) < 0) {
+		fprintf(stderr, "vmtui: cannot initialise the terminal\n");
+		return EXIT_FAILURE;
+	}
+	a.gmode = o.graphs >= 0 ? (enum graph_mode)o.graphs : screen_graph_mode();
+	if (a.gmode == GRAPH_BRAILLE && !screen_utf8())
+		a.gmode = GRAPH_ASCII;
+	for (i = 0; i < a.nhosts; i++)
+		host_start(a.hosts[i]);
+
+	rc = app_run(&a);
+	screen_end();
+
+	for (i = 0; i < a.nhosts; i++)
+		host_free(a.hosts[i]);
+	eventloop_stop();
+	free(a.hosts);
+	free(a.rows);
+	free(a.status);
+	free(a.confirm.text);
+	free(o.uris);
+	config_free(&cfg);
+	msglog_free_all();
+	notify_close();
+	return rc;
+}

@@ -1,0 +1,229 @@
+/* screen.c — terminal set-up, colours, restoration and signals. */
+#include "screen.h"
+
+#include <langinfo.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <termios.h>
+#include <unistd.h>
+#include <curses.h>
+#include <term.h>
+
+#include "../model/notify.h"
+#include "../model/xmalloc.h"
+
+volatile sig_atomic_t screen_got_quit_signal;
+volatile sig_atomic_t screen_got_winch;
+
+static struct termios saved_tio;
+static bool have_tio;
+static volatile sig_atomic_t active;
+/* Bytes that undo what curses did, precomputed so the fatal-signal path
+ * only needs write(2). */
+static char restore_seq[256];
+static size_t restore_len;
+static int attrs[C_COUNT];
+
+struct pair_def {
+	short fg, bg;
+	int attr;
+};
+
+/* The default (dark) theme. -1 is the terminal's default colour. */
+static const struct pair_def dark[C_COUNT] = {
+	[C_NORMAL] = { -1, -1, 0 },
+	[C_TITLE] = { COLOR_CYAN, -1, A_BOLD },
+	[C_HEADER] = { -1, -1, 0 },
+	[C_COLUMNS] = { COLOR_BLACK, COLOR_CYAN, 0 },
+	[C_FOOTER] = { -1, -1, 0 },
+	[C_KEY] = { COLOR_BLACK, COLOR_CYAN, 0 },
+	[C_SELECTION] = { COLOR_BLACK, COLOR_YELLOW, 0 },
+	[C_RUNNING] = { COLOR_GREEN, -1, A_BOLD },
+	[C_PAUSED] = { COLOR_YELLOW, -1, A_BOLD },
+	[C_OFF] = { -1, -1, A_DIM },
+	[C_CRASHED] = { COLOR_RED, -1, A_BOLD },
+	[C_GRAPH_CPU] = { COLOR_GREEN, -1, 0 },
+	[C_GRAPH_MEM] = { COLOR_MAGENTA, -1, 0 },
+	[C_GRAPH_DISK] = { COLOR_YELLOW, -1, 0 },
+	[C_GRAPH_NET] = { COLOR_CYAN, -1, 0 },
+	[C_AXIS] = { -1, -1, A_DIM },
+	[C_WARNING] = { COLOR_YELLOW, -1, A_BOLD },
+	[C_ERROR] = { COLOR_WHITE, COLOR_RED, A_BOLD },
+	[C_DIM] = { -1, -1, A_DIM },
+	[C_DIALOG] = { COLOR_WHITE, COLOR_BLUE, 0 },
+};
+
+/* Without colour, meanings still need to stand apart. */
+static const int mono[C_COUNT] = {
+	[C_TITLE] = A_BOLD,      [C_COLUMNS] = A_REVERSE, [C_KEY] = A_REVERSE,
+	[C_SELECTION] = A_REVERSE, [C_RUNNING] = A_BOLD,  [C_PAUSED] = A_UNDERLINE,
+	[C_OFF] = A_DIM,         [C_CRASHED] = A_BOLD | A_UNDERLINE,
+	[C_AXIS] = A_DIM,        [C_WARNING] = A_BOLD,    [C_ERROR] = A_REVERSE | A_BOLD,
+	[C_DIM] = A_DIM,         [C_DIALOG] = A_REVERSE,
+};
+
+static void
+add_seq(const char *cap)
+{
+	char *s = tigetstr((char *)cap);
+	size_t n;
+
+	if (s == NULL || s == (char *)-1)
+		return;
+	n = strlen(s);
+	if (restore_len + n < sizeof restore_seq) {
+		memcpy(restore_seq + restore_len, s, n);
+		restore_len += n;
+	}
+}
+
+void
+screen_emergency_restore(void)
+{
+	if (!active)
+		return;
+	active = 0;
+	if (restore_len && write(STDOUT_FILENO, restore_seq, restore_len) < 0) {
+		/* Nothing more can be done on a dead terminal. */
+	}
+	if (have_tio)
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_tio);
+}
+
+static void
+on_fatal(int sig)
+{
+	screen_emergency_restore();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void
+on_quit(int sig)
+{
+	(void)sig;
+	screen_got_quit_signal = 1;
+	notify_post();
+}
+
+static void
+on_winch(int sig)
+{
+	(void)sig;
+	screen_got_winch = 1;
+	notify_post();
+}
+
+static void
+install_signals(void)
+{
+	static const int fatal[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
+	struct sigaction sa;
+	size_t i;
+
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_fatal;
+	sa.sa_flags = SA_RESETHAND;
+	for (i = 0; i < sizeof fatal / sizeof fatal[0]; i++)
+		sigaction(fatal[i], &sa, NULL);
+	sa.sa_flags = 0;
+	sa.sa_handler = on_quit;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGQUIT, &sa, NULL);
+	sa.sa_handler = on_winch;
+	sigaction(SIGWINCH, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+}
+
+static void
+init_colors(bool want_color)
+{
+	int i;
+
+	for (i = 0; i < C_COUNT; i++)
+		attrs[i] = mono[i];
+	if (!want_color || !has_colors())
+		return;
+	start_color();
+	use_default_colors();
+	for (i = 0; i < C_COUNT && i + 1 < COLOR_PAIRS; i++) {
+		init_pair((short)(i + 1), dark[i].fg, dark[i].bg);
+		attrs[i] = (int)COLOR_PAIR(i + 1) | dark[i].attr;
+	}
+}
+
+int
+screen_init(bool want_color)
+{
+	if (tcgetattr(STDIN_FILENO, &saved_tio) == 0)
+		have_tio = true;
+	if (getenv("ESCDELAY") == NULL)
+		set_escdelay(25);
+	if (initscr() == NULL)
+		return -1;
+	active = 1;
+	add_seq("sgr0");
+	add_seq("cnorm");
+	add_seq("rmkx");
+	add_seq("rmcup");
+	xmalloc_fatal_hook = screen_emergency_restore;
+	atexit(screen_emergency_restore);
+	install_signals();
+	raw();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	curs_set(0);
+	mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_DOUBLE_CLICKED |
+	          BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+	mouseinterval(200);
+	init_colors(want_color);
+	return 0;
+}
+
+void
+screen_end(void)
+{
+	if (!active)
+		return;
+	endwin();
+	active = 0;
+	if (have_tio)
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_tio);
+}
+
+void
+screen_resize(void)
+{
+	struct winsize ws;
+
+	screen_got_winch = 0;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row && ws.ws_col)
+		resizeterm(ws.ws_row, ws.ws_col);
+}
+
+bool
+screen_utf8(void)
+{
+	const char *cs = nl_langinfo(CODESET);
+	return cs != NULL && strcmp(cs, "UTF-8") == 0;
+}
+
+int
+screen_attr(enum color c)
+{
+	return (unsigned)c < C_COUNT ? attrs[c] : 0;
+}
+
+enum graph_mode
+screen_graph_mode(void)
+{
+	return screen_utf8() ? GRAPH_BRAILLE : GRAPH_ASCII;
+}

@@ -1,0 +1,53 @@
+/* screen.h — owning the terminal: curses set-up and tear-down, colour
+ * meanings, and putting the terminal back on every way out, crashes
+ * included. */
+#ifndef VMTUI_SCREEN_H
+#define VMTUI_SCREEN_H
+
+#include <stdbool.h>
+#include <signal.h>
+
+#include "graph.h"
+
+/* What a colour means; the theme maps each to a colour pair + attributes. */
+enum color {
+	C_NORMAL,
+	C_TITLE,
+	C_HEADER,
+	C_COLUMNS,
+	C_FOOTER,
+	C_KEY,
+	C_SELECTION,
+	C_RUNNING,
+	C_PAUSED,
+	C_OFF,
+	C_CRASHED,
+	C_GRAPH_CPU,
+	C_GRAPH_MEM,
+	C_GRAPH_DISK,
+	C_GRAPH_NET,
+	C_AXIS,
+	C_WARNING,
+	C_ERROR,
+	C_DIM,
+	C_DIALOG,
+	C_COUNT
+};
+
+/* Set by signal handlers; the loop acts on them. */
+extern volatile sig_atomic_t screen_got_quit_signal;
+extern volatile sig_atomic_t screen_got_winch;
+
+int screen_init(bool want_color);
+void screen_end(void);
+/* Restore the tty without curses (safe in atexit and fatal paths). */
+void screen_emergency_restore(void);
+/* Re-read the window size after SIGWINCH and tell curses. */
+void screen_resize(void);
+bool screen_utf8(void);
+/* Attributes for a meaning under the current theme. */
+int screen_attr(enum color c);
+/* Pick the best graph mode the terminal supports. */
+enum graph_mode screen_graph_mode(void);
+
+#endif

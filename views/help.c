@@ -1,0 +1,92 @@
+/* help.c — every key binding in force, grouped by where it works. */
+#include <stdio.h>
+#include <string.h>
+
+#include "../tui/app.h"
+#include "../tui/screen.h"
+
+static const char *
+where(unsigned views)
+{
+	if (views & KV_GLOBAL)
+		return "everywhere";
+	if ((views & (KV_LIST | KV_DETAIL)) == (KV_LIST | KV_DETAIL))
+		return "list, detail";
+	if (views & KV_LIST)
+		return "list";
+	if (views & KV_DETAIL)
+		return "detail";
+	return "help";
+}
+
+static void
+help_draw(struct app *a, WINDOW *w)
+{
+	size_t n, i, line = 0;
+	const struct binding *t = keys_table(&n);
+	int height = getmaxy(w), width = getmaxx(w), y = 1;
+	char buf[256], kb[16];
+
+	draw_text(w, 0, 0, width, screen_attr(C_COLUMNS),
+	          "KEY        COMMAND       WHERE          WHAT IT DOES");
+	if (a->help_top > (int)n + 3 - (height - 1))
+		a->help_top = (int)n + 3 - (height - 1);
+	if (a->help_top < 0)
+		a->help_top = 0;
+	for (i = 0; i < n + 3 && y < height; i++, line++) {
+		if ((int)line < a->help_top)
+			continue;
+		if (i < n)
+			snprintf(buf, sizeof buf, "%-10s %-13s %-14s %s",
+			         keys_label(t[i].key, kb, sizeof kb), cmd_name(t[i].cmd),
+			         where(t[i].views), cmd_help(t[i].cmd));
+		else if (i == n)
+			snprintf(buf, sizeof buf, " ");
+		else if (i == n + 1)
+			snprintf(buf, sizeof buf, "Mouse: click a row to select it, double-click "
+			         "to open it, click a column title to sort.");
+		else
+			snprintf(buf, sizeof buf, "Uptime \">\" means at least: the guest ran before "
+			         "vmtui connected. \"*\" before a name: autostart.");
+		draw_text(w, y++, 0, width, 0, buf);
+	}
+}
+
+static int
+help_key(struct app *a, enum cmd c, int key)
+{
+	(void)key;
+	switch (c) {
+	case CMD_BACK:
+	case CMD_HELP:
+		app_set_view(a, a->prev_view && a->prev_view != &help_ops ? a->prev_view : &vmlist_ops);
+		return HANDLED;
+	case CMD_UP:
+		a->help_top--;
+		return REDRAW_BODY;
+	case CMD_DOWN:
+		a->help_top++;
+		return REDRAW_BODY;
+	case CMD_PAGE_UP:
+		a->help_top -= getmaxy(a->body) - 2;
+		return REDRAW_BODY;
+	case CMD_PAGE_DOWN:
+		a->help_top += getmaxy(a->body) - 2;
+		return REDRAW_BODY;
+	case CMD_HOME:
+		a->help_top = 0;
+		return REDRAW_BODY;
+	case CMD_END:
+		a->help_top = 1 << 20;
+		return REDRAW_BODY;
+	default:
+		return 0;
+	}
+}
+
+const struct view_ops help_ops = {
+	.name = "help",
+	.keyview = KV_HELP,
+	.draw = help_draw,
+	.key = help_key,
+};

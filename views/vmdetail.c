@@ -1,0 +1,270 @@
+/* vmdetail.c — one guest in depth: history graphs for CPU, memory, disk
+ * and network with scales, per-device figures, and its configuration. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../model/stats.h"
+#include "../tui/app.h"
+#include "../tui/format.h"
+#include "../tui/screen.h"
+
+#define AXIS_W 7 /* "100%" / "1.50M" plus a space */
+
+static void
+vmdetail_enter(struct app *a)
+{
+	a->detail_top = 0;
+	if (a->sel_host != NULL && a->sel_uuid[0])
+		host_request_detail(a->sel_host, a->sel_uuid);
+}
+
+typedef char *(*fmt_fn)(char *, size_t, double);
+
+/* One titled graph with a scale on the left. */
+static void
+graph_box(struct app *a, WINDOW *w, int y, int x, int width, int height,
+          const char *title, const struct ring *r, double fixed_max, fmt_fn fmt,
+          double now_val, enum color col)
+{
+	char top[32], cur[32], line[128];
+	int gw = width - AXIS_W, gh = height - 1;
+	size_t shown = (size_t)(gw > 0 ? gw : 0) * (size_t)graph_samples_per_col(a->gmode);
+	double max = graph_scale(r, shown, fixed_max);
+
+	if (width < AXIS_W + 4 || height < 2)
+		return;
+	fmt(cur, sizeof cur, now_val);
+	snprintf(line, sizeof line, "%s %s", title, cur);
+	draw_text(w, y, x, width, screen_attr(C_TITLE), line);
+	fmt(top, sizeof top, max);
+	draw_text(w, y + 1, x, AXIS_W - 1, screen_attr(C_AXIS), top);
+	if (gh > 1)
+		draw_text(w, y + gh, x, AXIS_W - 1, screen_attr(C_AXIS), "0");
+	draw_graph(w, y + 1, x + AXIS_W, gw, gh, r, max, a->gmode, screen_attr(col));
+}
+
+static char *
+fmt_pct_unit(char *b, size_t n, double v)
+{
+	char t[16];
+
+	if (v < 0)
+		snprintf(b, n, "-");
+	else
+		snprintf(b, n, "%s%%", fmt_pct(t, sizeof t, v));
+	return b;
+}
+
+static void
+draw_graphs(struct app *a, WINDOW *w, const struct vm *vm, int y, int rows_each)
+{
+	int width = getmaxx(w), half = width / 2;
+	double memmax = vm->mem_cur_kib ? (double)vm->mem_cur_kib * 1024 : 0;
+
+	graph_box(a, w, y, 0, half - 1, rows_each, "CPU", &vm->cpu_hist, 100.0,
+	          fmt_pct_unit, vm->cpu_pct, C_GRAPH_CPU);
+	graph_box(a, w, y, half, width - half, rows_each, "Memory used", &vm->mem_hist,
+	          memmax, fmt_bytes, vm_state_active(vm->state) ? (double)vm->mem_used_kib * 1024 : -1,
+	          C_GRAPH_MEM);
+	y += rows_each;
+	graph_box(a, w, y, 0, half - 1, rows_each, "Disk read/s", &vm->rd_hist, 0,
+	          fmt_rate, vm->rd_rate, C_GRAPH_DISK);
+	graph_box(a, w, y, half, width - half, rows_each, "Disk write/s", &vm->wr_hist, 0,
+	          fmt_rate, vm->wr_rate, C_GRAPH_DISK);
+	y += rows_each;
+	graph_box(a, w, y, 0, half - 1, rows_each, "Net rx/s", &vm->rx_hist, 0,
+	          fmt_rate, vm->rx_rate, C_GRAPH_NET);
+	graph_box(a, w, y, half, width - half, rows_each, "Net tx/s", &vm->tx_hist, 0,
+	          fmt_rate, vm->tx_rate, C_GRAPH_NET);
+}
+
+/* The text lines under the graphs, built fresh each draw. */
+struct lines {
+	char **v;
+	size_t n, cap;
+};
+
+static void
+add(struct lines *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+add(struct lines *l, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		s = NULL;
+	va_end(ap);
+	if (s == NULL)
+		return;
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 32;
+		l->v = realloc(l->v, l->cap * sizeof *l->v);
+		if (l->v == NULL)
+			abort();
+	}
+	l->v[l->n++] = s;
+}
+
+static const struct vm_config_disk *
+cfg_disk(const struct vm_config *c, const char *target)
+{
+	size_t i;
+
+	for (i = 0; c && i < c->ndisks; i++)
+		if (c->disks[i].target && strcmp(c->disks[i].target, target) == 0)
+			return &c->disks[i];
+	return NULL;
+}
+
+static void
+info_lines(const struct vm *vm, const struct host *h, struct lines *l)
+{
+	const struct vm_config *c = h->detail && strcmp(h->detail->uuid, vm->uuid) == 0 ? h->detail : NULL;
+	char b1[16], b2[16], b3[16], b4[16];
+	size_t i, j;
+
+	add(l, "vCPUs %u current / %u max    Memory %s current / %s max%s",
+	    c ? c->vcpus_cur : vm->vcpus_cur, c ? c->vcpus_max : vm->vcpus_max,
+	    fmt_bytes(b1, sizeof b1, (double)(c ? c->mem_cur_kib : vm->mem_cur_kib) * 1024),
+	    fmt_bytes(b2, sizeof b2, (double)(c ? c->mem_max_kib : vm->mem_max_kib) * 1024),
+	    vm_state_active(vm->state) && !vm->mem_from_guest ? "  (no guest memory stats: balloon driver?)" : "");
+	if (c)
+		add(l, "Type %s  arch %s  machine %s  autostart %s  %s",
+		    c->os_type ? c->os_type : "?", c->arch ? c->arch : "?",
+		    c->machine ? c->machine : "?", vm->autostart ? "on" : "off",
+		    vm->persistent ? "persistent" : "transient");
+	else if (h->detail_busy)
+		add(l, "Reading the configuration...");
+	add(l, "Disks:");
+	for (i = 0; i < vm->ndisks; i++) {
+		const struct vm_dev *d = &vm->disks[i];
+		const struct vm_config_disk *cd = cfg_disk(c, d->name);
+		add(l, "  %-6s %6s cap %6s used  rd %8s wr %8s  %s%s%s", d->name,
+		    fmt_bytes(b1, sizeof b1, (double)d->capacity),
+		    fmt_bytes(b2, sizeof b2, (double)d->allocation),
+		    fmt_rate(b3, sizeof b3, d->rd_rate), fmt_rate(b4, sizeof b4, d->wr_rate),
+		    cd && cd->bus ? cd->bus : "", cd && cd->bus ? " " : "",
+		    d->path ? d->path : (cd && cd->source ? cd->source : ""));
+	}
+	if (c)
+		for (i = 0; i < c->ndisks; i++) {
+			bool listed = false;
+			for (j = 0; j < vm->ndisks; j++)
+				listed |= c->disks[i].target && strcmp(vm->disks[j].name, c->disks[i].target) == 0;
+			if (!listed)
+				add(l, "  %-6s %s %s %s", c->disks[i].target ? c->disks[i].target : "?",
+				    c->disks[i].device ? c->disks[i].device : "disk",
+				    c->disks[i].bus ? c->disks[i].bus : "",
+				    c->disks[i].source ? c->disks[i].source : "(no media)");
+		}
+	add(l, "Network interfaces:");
+	for (i = 0; i < vm->nnics; i++)
+		add(l, "  %-8s rx %8s tx %8s", vm->nics[i].name,
+		    fmt_rate(b1, sizeof b1, vm->nics[i].rd_rate),
+		    fmt_rate(b2, sizeof b2, vm->nics[i].wr_rate));
+	for (i = 0; c && i < c->nnics; i++) {
+		const struct vm_config_nic *n = &c->nics[i];
+		char addrs[256] = "";
+		for (j = 0; j < n->naddrs; j++) {
+			size_t len = strlen(addrs);
+			snprintf(addrs + len, sizeof addrs - len, "%s%s", j ? " " : "", n->addrs[j]);
+		}
+		add(l, "  %s %s  %s %s  %s%s", n->mac ? n->mac : "?", n->model ? n->model : "",
+		    n->type ? n->type : "", n->source ? n->source : "",
+		    n->target ? n->target : "",
+		    addrs[0] ? addrs : (c->addrs_known ? "  (no address known)" : ""));
+		if (addrs[0])
+			add(l, "    addresses: %s", addrs);
+	}
+}
+
+static void
+vmdetail_draw(struct app *a, WINDOW *w)
+{
+	const struct row *r = app_selected(a);
+	int height = getmaxy(w), width = getmaxx(w), rows_each, y, i, info_h;
+	struct lines l = { 0 };
+	char title[512], up[16];
+	const struct vm *vm;
+
+	if (r == NULL) {
+		draw_text(w, 1, 2, width - 2, screen_attr(C_DIM),
+		          "The guest is gone (undefined, or filtered out). Esc goes back.");
+		return;
+	}
+	vm = r->vm;
+	fmt_duration(up, sizeof up, vm_uptime(vm, host_now_ns()));
+	snprintf(title, sizeof title, "%s  %s  on %s  up %s%s  id %d  %s", vm->name,
+	         vm_state_name(vm->state), host_label(r->host),
+	         vm->since_exact ? "" : ">", up, vm->id, vm->uuid);
+	draw_text(w, 0, 0, width, screen_attr(C_COLUMNS), title);
+
+	info_lines(vm, r->host, &l);
+	/* Graphs get what is left after at least 6 info lines, 3..12 rows each. */
+	rows_each = (height - 1 - 6) / 3;
+	if (rows_each > 12)
+		rows_each = 12;
+	if (rows_each < 3)
+		rows_each = height - 1 >= 9 ? 3 : 0;
+	y = 1;
+	if (rows_each)
+		draw_graphs(a, w, vm, y, rows_each);
+	y += rows_each * 3;
+	info_h = height - y;
+	if (a->detail_top > (int)l.n - info_h)
+		a->detail_top = (int)l.n - info_h;
+	if (a->detail_top < 0)
+		a->detail_top = 0;
+	for (i = 0; i < info_h && a->detail_top + i < (int)l.n; i++)
+		draw_text(w, y + i, 0, width, 0, l.v[a->detail_top + i]);
+	for (i = 0; i < (int)l.n; i++)
+		free(l.v[i]);
+	free(l.v);
+}
+
+static int
+vmdetail_key(struct app *a, enum cmd c, int key)
+{
+	(void)key;
+	switch (c) {
+	case CMD_BACK:
+		app_set_view(a, &vmlist_ops);
+		return HANDLED;
+	case CMD_UP:
+		a->detail_top--;
+		return REDRAW_BODY;
+	case CMD_DOWN:
+		a->detail_top++;
+		return REDRAW_BODY;
+	case CMD_PAGE_UP:
+		a->detail_top -= 5;
+		return REDRAW_BODY;
+	case CMD_PAGE_DOWN:
+		a->detail_top += 5;
+		return REDRAW_BODY;
+	case CMD_HOME:
+		a->detail_top = 0;
+		return REDRAW_BODY;
+	case CMD_END:
+		a->detail_top = 1 << 20;
+		return REDRAW_BODY;
+	case CMD_REFRESH:
+		vmdetail_enter(a);
+		return 0; /* the global refresh runs too */
+	default:
+		return app_common_cmd(a, c);
+	}
+}
+
+const struct view_ops vmdetail_ops = {
+	.name = "detail",
+	.keyview = KV_DETAIL,
+	.enter = vmdetail_enter,
+	.draw = vmdetail_draw,
+	.key = vmdetail_key,
+};

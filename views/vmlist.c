@@ -1,0 +1,320 @@
+/* vmlist.c — the guest list: one row per domain on every host, with live
+ * CPU, memory, disk and network figures, sortable and filterable. */
+#include <stdio.h>
+#include <string.h>
+
+#include "../model/stats.h"
+#include "../tui/app.h"
+#include "../tui/format.h"
+#include "../tui/screen.h"
+
+/* Columns in the order drawn. Narrow terminals drop the ones with the
+ * highest `drop` first; the name takes what is left. */
+enum col { COL_NAME, COL_STATE, COL_VCPU, COL_CPU, COL_SPARK, COL_MEM,
+           COL_DRD, COL_DWR, COL_NRX, COL_NTX, COL_UP, COL_N };
+
+static const struct {
+	const char *title;
+	int width;
+	int drop;          /* 0: never dropped */
+	enum sort_key sort;
+	bool right;
+} cols[COL_N] = {
+	[COL_NAME] = { "NAME", 10, 0, SORT_NAME, false },
+	[COL_STATE] = { "STATE", 8, 0, SORT_STATE, false },
+	[COL_VCPU] = { "VC", 3, 2, SORT_VCPUS, true },
+	[COL_CPU] = { "CPU%", 5, 0, SORT_CPU, true },
+	[COL_SPARK] = { "", 6, 6, SORT_CPU, false },
+	[COL_MEM] = { "MEM/ALLOC", 11, 0, SORT_MEM, true },
+	[COL_DRD] = { "RD/s", 5, 3, SORT_DISK, true },
+	[COL_DWR] = { "WR/s", 5, 3, SORT_DISK, true },
+	[COL_NRX] = { "RX/s", 5, 4, SORT_NET, true },
+	[COL_NTX] = { "TX/s", 5, 4, SORT_NET, true },
+	[COL_UP] = { "UPTIME", 7, 5, SORT_UPTIME, true },
+};
+
+#define NAME_MIN 10
+#define NAME_MAX 32
+
+struct layout {
+	int x[COL_N];
+	int w[COL_N]; /* 0: not shown */
+};
+
+/* Decide which columns fit the width and where they go. */
+static void
+compute_layout(int width, struct layout *l)
+{
+	int shown[COL_N], total = 0, i, level;
+
+	for (i = 0; i < COL_N; i++)
+		shown[i] = 1;
+	for (level = 7; level >= 0; level--) {
+		total = NAME_MIN;
+		for (i = 1; i < COL_N; i++)
+			if (shown[i])
+				total += cols[i].width + 1;
+		if (total <= width || level == 0)
+			break;
+		for (i = 1; i < COL_N; i++)
+			if (cols[i].drop == level)
+				shown[i] = 0;
+	}
+	l->w[COL_NAME] = width - (total - NAME_MIN);
+	if (l->w[COL_NAME] < NAME_MIN)
+		l->w[COL_NAME] = NAME_MIN;
+	/* Wide screens: name up to NAME_MAX, then the sparkline grows. */
+	if (l->w[COL_NAME] > NAME_MAX) {
+		int extra = l->w[COL_NAME] - NAME_MAX;
+		l->w[COL_NAME] = NAME_MAX;
+		l->w[COL_SPARK] = shown[COL_SPARK] ? cols[COL_SPARK].width + extra : 0;
+	} else {
+		l->w[COL_SPARK] = shown[COL_SPARK] ? cols[COL_SPARK].width : 0;
+	}
+	for (i = 1; i < COL_N; i++)
+		if (i != COL_SPARK)
+			l->w[i] = shown[i] ? cols[i].width : 0;
+	l->x[0] = 0;
+	for (i = 1; i < COL_N; i++)
+		l->x[i] = l->x[i - 1] + (l->w[i - 1] ? l->w[i - 1] + 1 : 0);
+}
+
+static int
+state_attr(enum vm_state s)
+{
+	switch (s) {
+	case VM_RUNNING:
+	case VM_BLOCKED:
+		return screen_attr(C_RUNNING);
+	case VM_PAUSED:
+	case VM_PMSUSPENDED:
+	case VM_SHUTDOWN:
+		return screen_attr(C_PAUSED);
+	case VM_CRASHED:
+		return screen_attr(C_CRASHED);
+	default:
+		return screen_attr(C_OFF);
+	}
+}
+
+static void
+cell(WINDOW *w, int y, const struct layout *l, enum col c, int attr, const char *s)
+{
+	char buf[64];
+
+	if (l->w[c] == 0)
+		return;
+	if (cols[c].right && (int)strlen(s) < l->w[c]) {
+		snprintf(buf, sizeof buf, "%*s", l->w[c], s);
+		s = buf;
+	}
+	draw_text(w, y, l->x[c], l->w[c], attr, s);
+}
+
+static void
+draw_columns(struct app *a, WINDOW *w, const struct layout *l)
+{
+	int width = getmaxx(w), i;
+
+	draw_fill(w, 0, 0, width, ' ' | (chtype)screen_attr(C_COLUMNS));
+	for (i = 0; i < COL_N; i++) {
+		int attr = screen_attr(C_COLUMNS);
+		if (cols[i].sort == a->sort && i != COL_SPARK && cols[i].title[0])
+			attr |= A_BOLD | A_UNDERLINE;
+		cell(w, 0, l, (enum col)i, attr, cols[i].title);
+	}
+}
+
+static void
+draw_row(struct app *a, WINDOW *w, int y, const struct row *r, const struct layout *l,
+         bool selected, uint64_t now)
+{
+	const struct vm *vm = r->vm;
+	bool active = vm_state_active(vm->state);
+	bool stale = r->host->state != HOST_UP;
+	int base = selected ? screen_attr(C_SELECTION) : (stale ? screen_attr(C_DIM) : 0);
+	char b[64], u[16], t[16];
+
+	draw_fill(w, y, 0, getmaxx(w), ' ' | (chtype)base);
+	if (a->nhosts > 1)
+		snprintf(b, sizeof b, "%s%s:%s", vm->autostart ? "*" : "", host_label(r->host), vm->name);
+	else
+		snprintf(b, sizeof b, "%s%s", vm->autostart ? "*" : "", vm->name);
+	cell(w, y, l, COL_NAME, base, b);
+	cell(w, y, l, COL_STATE, selected ? base : state_attr(vm->state), vm_state_name(vm->state));
+	snprintf(b, sizeof b, "%u", vm->vcpus_cur);
+	cell(w, y, l, COL_VCPU, base, active || vm->vcpus_cur ? b : "-");
+	cell(w, y, l, COL_CPU, base, fmt_pct(b, sizeof b, active ? vm->cpu_pct : -1));
+	if (l->w[COL_SPARK] && active) {
+		wchar_t cells[256];
+		int sw = l->w[COL_SPARK] < 256 ? l->w[COL_SPARK] : 256;
+		graph_sparkline(&vm->cpu_hist, 100.0, sw, a->gmode, cells);
+		wattrset(w, selected ? base : screen_attr(C_GRAPH_CPU));
+		mvwaddnwstr(w, y, l->x[COL_SPARK], cells, sw);
+		wattrset(w, A_NORMAL);
+	}
+	if (active)
+		snprintf(b, sizeof b, "%s/%s", fmt_bytes(u, sizeof u, (double)vm->mem_used_kib * 1024),
+		         fmt_bytes(t, sizeof t, (double)vm->mem_cur_kib * 1024));
+	else
+		snprintf(b, sizeof b, "-/%s", fmt_bytes(t, sizeof t, (double)vm->mem_cur_kib * 1024));
+	cell(w, y, l, COL_MEM, base, b);
+	cell(w, y, l, COL_DRD, base, fmt_bytes(b, sizeof b, active ? vm->rd_rate : -1));
+	cell(w, y, l, COL_DWR, base, fmt_bytes(b, sizeof b, active ? vm->wr_rate : -1));
+	cell(w, y, l, COL_NRX, base, fmt_bytes(b, sizeof b, active ? vm->rx_rate : -1));
+	cell(w, y, l, COL_NTX, base, fmt_bytes(b, sizeof b, active ? vm->tx_rate : -1));
+	fmt_duration(u, sizeof u, vm_uptime(vm, now));
+	snprintf(b, sizeof b, "%s%s", active && !vm->since_exact ? ">" : "", u);
+	cell(w, y, l, COL_UP, base, b);
+}
+
+/* Index of the selected row, choosing one if the old one is gone. */
+static int
+selected_index(struct app *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->nrows; i++)
+		if (a->rows[i].host == a->sel_host && strcmp(a->rows[i].vm->uuid, a->sel_uuid) == 0)
+			return (int)i;
+	if (a->nrows == 0)
+		return -1;
+	a->sel_host = a->rows[0].host;
+	snprintf(a->sel_uuid, sizeof a->sel_uuid, "%s", a->rows[0].vm->uuid);
+	return 0;
+}
+
+static void
+select_index(struct app *a, int i)
+{
+	if (a->nrows == 0)
+		return;
+	if (i < 0)
+		i = 0;
+	if (i >= (int)a->nrows)
+		i = (int)a->nrows - 1;
+	a->sel_host = a->rows[i].host;
+	snprintf(a->sel_uuid, sizeof a->sel_uuid, "%s", a->rows[i].vm->uuid);
+}
+
+static void
+vmlist_draw(struct app *a, WINDOW *w)
+{
+	int height = getmaxy(w), visible = height - 1, sel, i;
+	struct layout l;
+	uint64_t now = host_now_ns();
+
+	compute_layout(getmaxx(w), &l);
+	draw_columns(a, w, &l);
+	sel = selected_index(a);
+	if (sel >= 0) {
+		if (sel < a->top)
+			a->top = sel;
+		if (visible > 0 && sel >= a->top + visible)
+			a->top = sel - visible + 1;
+	}
+	if (a->top > (int)a->nrows - visible)
+		a->top = (int)a->nrows - visible;
+	if (a->top < 0)
+		a->top = 0;
+	for (i = 0; i < visible && a->top + i < (int)a->nrows; i++)
+		draw_row(a, w, i + 1, &a->rows[a->top + i], &l, a->top + i == sel, now);
+	if (a->nrows == 0 && height > 2) {
+		const char *msg = a->filter[0] ? "No guest matches the filter (Esc in / clears it)." :
+		                  "No guests defined on the connected hosts.";
+		size_t j;
+		for (j = 0; j < a->nhosts; j++)
+			if (a->hosts[j]->state != HOST_UP)
+				msg = "Waiting for the hypervisor connection...";
+		draw_text(w, 2, 2, getmaxx(w) - 2, screen_attr(C_DIM), msg);
+	}
+}
+
+static enum sort_key
+sort_for(enum cmd c)
+{
+	return (enum sort_key)(SORT_NAME + (c - CMD_SORT_NAME));
+}
+
+static int
+vmlist_key(struct app *a, enum cmd c, int key)
+{
+	int sel, page = getmaxy(a->body) - 2;
+
+	(void)key;
+	app_lock_hosts(a);
+	app_rebuild_rows(a);
+	sel = selected_index(a);
+	switch (c) {
+	case CMD_UP:
+		select_index(a, sel - 1);
+		break;
+	case CMD_DOWN:
+		select_index(a, sel + 1);
+		break;
+	case CMD_PAGE_UP:
+		select_index(a, sel - (page > 1 ? page : 1));
+		break;
+	case CMD_PAGE_DOWN:
+		select_index(a, sel + (page > 1 ? page : 1));
+		break;
+	case CMD_HOME:
+		select_index(a, 0);
+		break;
+	case CMD_END:
+		select_index(a, (int)a->nrows - 1);
+		break;
+	case CMD_OPEN:
+		app_unlock_hosts(a);
+		if (sel < 0)
+			return HANDLED;
+		app_set_view(a, &vmdetail_ops);
+		return HANDLED;
+	default:
+		app_unlock_hosts(a);
+		if (c >= CMD_SORT_NAME && c <= CMD_SORT_UPTIME) {
+			enum sort_key k = sort_for(c);
+			/* Numbers start biggest first; names and states A to Z. */
+			a->reverse = a->sort == k ? !a->reverse : (k != SORT_NAME && k != SORT_STATE);
+			a->sort = k;
+			return REDRAW_ALL;
+		}
+		return app_common_cmd(a, c);
+	}
+	app_unlock_hosts(a);
+	return REDRAW_BODY;
+}
+
+static void
+vmlist_mouse(struct app *a, int y, int x, bool dbl)
+{
+	struct layout l;
+	int i;
+
+	if (y == 0) {
+		compute_layout(getmaxx(a->body), &l);
+		for (i = COL_N - 1; i >= 0; i--)
+			if (l.w[i] && x >= l.x[i]) {
+				vmlist_key(a, CMD_SORT_NAME + (enum cmd)cols[i].sort, 0);
+				break;
+			}
+		a->dirty = DIRTY_ALL;
+		return;
+	}
+	app_lock_hosts(a);
+	app_rebuild_rows(a);
+	if (a->top + y - 1 < (int)a->nrows)
+		select_index(a, a->top + y - 1);
+	app_unlock_hosts(a);
+	a->dirty = DIRTY_ALL;
+	if (dbl)
+		app_set_view(a, &vmdetail_ops);
+}
+
+const struct view_ops vmlist_ops = {
+	.name = "list",
+	.keyview = KV_LIST,
+	.draw = vmlist_draw,
+	.key = vmlist_key,
+	.mouse = vmlist_mouse,
+};
