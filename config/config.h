@@ -1,0 +1,49 @@
+/* config.h — the application config file (~/.config/vmtui/config.yaml):
+ * defaults for what the command line can also say. */
+#ifndef VMTUI_CONFIG_H
+#define VMTUI_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum cfg_graphs { CFG_GRAPHS_AUTO, CFG_GRAPHS_BRAILLE, CFG_GRAPHS_BLOCK, CFG_GRAPHS_ASCII };
+
+struct config {
+	double interval;      /* seconds; 0 = unset */
+	char **uris;
+	size_t nuris;
+	bool readonly;
+	bool readonly_set;
+	enum cfg_graphs graphs;
+	unsigned history;     /* samples; 0 = unset */
+	int color;            /* -1 unset, 0 off, 1 on */
+};
+
+/* Errors found while reading: every one, each "file:line:col: message". */
+struct config_errors {
+	char **v;
+	size_t n;
+};
+
+void config_init(struct config *c);
+void config_free(struct config *c);
+void config_errors_free(struct config_errors *e);
+
+/* Read a config file. Returns 0 when the file is valid (or absent, when
+ * missing_ok), -1 with every problem in *errs otherwise; on error *c is
+ * left as it was. */
+int config_load(struct config *c, const char *path, bool missing_ok,
+                struct config_errors *errs);
+/* Parse config text (for tests); `name` is used in messages. */
+int config_parse(struct config *c, const char *name, const char *text, size_t len,
+                 struct config_errors *errs);
+
+/* $XDG_CONFIG_HOME/vmtui/config.yaml, else ~/.config/vmtui/config.yaml. */
+char *config_default_path(void);
+
+/* Edit distance, for "did you mean" suggestions. */
+size_t config_distance(const char *a, const char *b);
+/* The closest of `words` to `w` when it is close enough, else NULL. */
+const char *config_suggest(const char *w, const char *const *words);
+
+#endif
