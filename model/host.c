@@ -45,7 +45,7 @@ struct host_priv {
 	virConnectPtr conn;
 	int lifecycle_id;
 	uint64_t prev_busy, prev_total;
-	uint64_t prev_node_ns;
+	int ncpu_params, nmem_params; /* counts the node stats calls want */
 };
 
 uint64_t
@@ -121,6 +121,7 @@ host_new(const struct host_opts *o)
 	h->history = o->history ? o->history : 600;
 	h->state = HOST_CONNECTING;
 	h->cpu_pct = STATS_UNKNOWN;
+	h->mem_free_kib = HOST_MEM_UNKNOWN;
 	ring_init(&h->cpu_hist, h->history);
 	ring_init(&h->mem_hist, h->history);
 	pthread_mutex_init(&h->lock, NULL);
@@ -336,6 +337,13 @@ try_connect(struct host *h)
 		memset(&info, 0, sizeof info);
 	p->prev_busy = p->prev_total = 0;
 	p->inventory_due = true;
+	p->ncpu_params = p->nmem_params = 0;
+	if (virNodeGetCPUStats(p->conn, VIR_NODE_CPU_STATS_ALL_CPUS, NULL, &p->ncpu_params, 0) < 0 ||
+	    p->ncpu_params > 16)
+		p->ncpu_params = 0;
+	if (virNodeGetMemoryStats(p->conn, VIR_NODE_MEMORY_STATS_ALL_CELLS, NULL, &p->nmem_params, 0) < 0 ||
+	    p->nmem_params > 16)
+		p->nmem_params = 0;
 
 	host_lock(h);
 	had_error = h->attempts > 0;
@@ -372,14 +380,15 @@ static void
 node_stats(struct host *h, double *cpu_pct, uint64_t *free_kib)
 {
 	struct host_priv *p = h->priv;
-	virNodeCPUStats cs[8];
-	virNodeMemoryStats ms[8];
-	int ncs = 8, nms = 8, i;
+	virNodeCPUStats cs[16];
+	virNodeMemoryStats ms[16];
+	int ncs = p->ncpu_params, nms = p->nmem_params, i;
 	uint64_t busy = 0, total = 0, fr = 0, buffers = 0, cached = 0;
 
 	*cpu_pct = STATS_UNKNOWN;
-	*free_kib = 0;
-	if (virNodeGetCPUStats(p->conn, VIR_NODE_CPU_STATS_ALL_CPUS, cs, &ncs, 0) == 0) {
+	*free_kib = HOST_MEM_UNKNOWN;
+	/* libvirt wants exactly the count it announced at connect time. */
+	if (ncs > 0 && virNodeGetCPUStats(p->conn, VIR_NODE_CPU_STATS_ALL_CPUS, cs, &ncs, 0) == 0) {
 		for (i = 0; i < ncs; i++) {
 			total += cs[i].value;
 			if (strcmp(cs[i].field, VIR_NODE_CPU_STATS_IDLE) != 0 &&
@@ -392,7 +401,7 @@ node_stats(struct host *h, double *cpu_pct, uint64_t *free_kib)
 		p->prev_busy = busy;
 		p->prev_total = total;
 	}
-	if (virNodeGetMemoryStats(p->conn, VIR_NODE_MEMORY_STATS_ALL_CELLS, ms, &nms, 0) == 0) {
+	if (nms > 0 && virNodeGetMemoryStats(p->conn, VIR_NODE_MEMORY_STATS_ALL_CELLS, ms, &nms, 0) == 0) {
 		for (i = 0; i < nms; i++) {
 			if (strcmp(ms[i].field, VIR_NODE_MEMORY_STATS_FREE) == 0)
 				fr = ms[i].value;
@@ -559,8 +568,9 @@ refresh(struct host *h)
 	if (host_cpu >= 0)
 		ring_push(&h->cpu_hist, host_cpu);
 	h->mem_free_kib = free_kib;
-	if (h->mem_total_kib)
-		ring_push(&h->mem_hist, (double)(h->mem_total_kib - (free_kib < h->mem_total_kib ? free_kib : h->mem_total_kib)) * 1024.0);
+	if (h->mem_total_kib && free_kib != HOST_MEM_UNKNOWN)
+		ring_push(&h->mem_hist, (double)(h->mem_total_kib -
+		          (free_kib < h->mem_total_kib ? free_kib : h->mem_total_kib)) * 1024.0);
 	h->refreshes++;
 	h->refresh_cpu_ns = thread_cpu_ns() - cpu0;
 	h->refresh_wall_ns = host_now_ns() - wall0;

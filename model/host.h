@@ -68,6 +68,7 @@ struct host {
 	size_t nvms;
 	uint64_t generation; /* bumps on every change the UI should draw */
 
+#define HOST_MEM_UNKNOWN UINT64_MAX
 	unsigned cpus;       /* host logical CPUs */
 	uint64_t mem_total_kib, mem_free_kib;
 	double cpu_pct;

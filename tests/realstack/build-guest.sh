@@ -41,7 +41,7 @@ die() { echo "build-guest.sh: error: $*" >&2; exit 1; }
 log() { echo "build-guest.sh: $*" >&2; }
 
 # Bump when the fixture's content changes: older builds are then redone.
-FIXTURE_VERSION=2
+FIXTURE_VERSION=3
 is_complete() {
     [[ -s "$OUT/fixture.env" && -s "$OUT/vmlinuz" && -s "$OUT/initrd.img" ]] &&
         grep -qx "FIXTURE_VERSION=$FIXTURE_VERSION" "$OUT/fixture.env"
@@ -250,7 +250,8 @@ case " $(cat /proc/cmdline) " in
     *" vmtui.nettraffic=1 "*)
         # A little steady traffic on eth0 (one all-nodes link-local ping per
         # second; stays on the host-side tap/slirp, never leaves the host).
-        ping6 -q -I eth0 ff02::1 </dev/null >/dev/null 2>&1 &
+        # Retried: eth0's link-local address needs a moment (DAD) first.
+        ( while :; do ping6 -q -I eth0 ff02::1; sleep 1; done ) </dev/null >/dev/null 2>&1 &
         echo "vmtui-init: net traffic started" >/dev/console ;;
 esac
 

@@ -1,0 +1,391 @@
+/* test_host.c — the model against a real libvirt daemon and real guests.
+ *
+ * Needs (set by tests/integration/run.sh):
+ *   VMTUI_TEST_URI    the daemon's URI
+ *   VMTUI_TEST_BUSY   a running guest spinning its CPU
+ *   VMTUI_TEST_IDLE   a running idle guest
+ *   VMTUI_TEST_OFF    a defined guest that is shut off
+ *   VMTUI_DAEMON      tests/realstack/daemon.sh (kill/restart)
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+
+#include "model/eventloop.h"
+#include "model/host.h"
+#include "model/msglog.h"
+#include "model/notify.h"
+#include "model/stats.h"
+
+static const char *uri, *busy, *idle, *off, *daemon_sh;
+
+static void
+quiet(void *d, virErrorPtr e)
+{
+	(void)d;
+	(void)e;
+}
+
+static struct host *
+open_host(unsigned interval_ms, bool readonly)
+{
+	struct host_opts o = { .uri = uri, .interval_ms = interval_ms,
+	                       .history = 120, .readonly = readonly };
+	struct host *h = host_new(&o);
+
+	host_start(h);
+	return h;
+}
+
+/* The VM of that name, with the lock held by the caller. */
+static struct vm *
+by_name(struct host *h, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < h->nvms; i++)
+		if (strcmp(h->vms[i]->name, name) == 0)
+			return h->vms[i];
+	return NULL;
+}
+
+typedef bool (*cond_fn)(struct host *, const void *);
+
+/* Poll a condition (under the lock) until it holds or the time runs out. */
+static bool
+wait_for(struct host *h, cond_fn f, const void *arg, double seconds)
+{
+	uint64_t end = host_now_ns() + (uint64_t)(seconds * 1e9);
+
+	for (;;) {
+		bool ok;
+		host_lock(h);
+		ok = f(h, arg);
+		host_unlock(h);
+		if (ok)
+			return true;
+		if (host_now_ns() > end)
+			return false;
+		usleep(50000);
+	}
+}
+
+static bool
+is_up(struct host *h, const void *arg)
+{
+	(void)arg;
+	return h->state == HOST_UP && h->refreshes > 0;
+}
+
+static bool
+is_down(struct host *h, const void *arg)
+{
+	(void)arg;
+	return h->state == HOST_DOWN;
+}
+
+struct want_state {
+	const char *name;
+	enum vm_state st;
+};
+
+static bool
+has_state(struct host *h, const void *arg)
+{
+	const struct want_state *w = arg;
+	struct vm *vm = by_name(h, w->name);
+
+	return vm != NULL && vm->state == w->st;
+}
+
+static bool
+cpu_settled(struct host *h, const void *arg)
+{
+	struct vm *b = by_name(h, busy), *i = by_name(h, idle);
+
+	(void)arg;
+	return b && i && b->cpu_hist.len >= 4 && i->cpu_hist.len >= 4;
+}
+
+static bool
+guest_memory(struct host *h, const void *arg)
+{
+	struct vm *vm = by_name(h, arg);
+
+	return vm && vm->mem_from_guest;
+}
+
+static bool
+net_moves(struct host *h, const void *arg)
+{
+	struct vm *vm = by_name(h, arg);
+
+	return vm && vm->tx_rate > 0 && vm->tx_hist.len > 0;
+}
+
+/* Change a guest behind vmtui's back, as another admin would. */
+static void
+virsh_do(const char *verb, const char *dom)
+{
+	char cmd[512];
+
+	snprintf(cmd, sizeof cmd, "virsh -q -c '%s' %s '%s' >/dev/null", uri, verb, dom);
+	assert_int_equal(system(cmd), 0);
+}
+
+/* Every domain shows up with the state libvirt reports. */
+static void
+test_lists_guests(void **state)
+{
+	struct host *h = open_host(1000, false);
+	struct want_state run_b = { busy, VM_RUNNING }, run_i = { idle, VM_RUNNING },
+	                  shut = { off, VM_SHUTOFF };
+
+	(void)state;
+	assert_true(wait_for(h, is_up, NULL, 30));
+	assert_true(wait_for(h, has_state, &run_b, 10));
+	assert_true(wait_for(h, has_state, &run_i, 10));
+	assert_true(wait_for(h, has_state, &shut, 10));
+	host_lock(h);
+	assert_non_null(h->hostname);
+	assert_true(h->cpus > 0);
+	assert_true(h->mem_total_kib > 0);
+	assert_int_equal(by_name(h, busy)->vcpus_max, 2);
+	assert_int_equal(by_name(h, busy)->vcpus_cur, 1);
+	host_unlock(h);
+	host_free(h);
+}
+
+/* CPU% follows the guest: the busy one near 100, the idle one low; memory
+ * comes from the guest's balloon; disks and NICs have figures. */
+static void
+test_stats_move(void **state)
+{
+	struct host *h = open_host(1000, false);
+	struct vm *b, *i;
+
+	(void)state;
+	assert_true(wait_for(h, is_up, NULL, 30));
+	assert_true(wait_for(h, cpu_settled, NULL, 20));
+	assert_true(wait_for(h, guest_memory, busy, 20));
+	assert_true(wait_for(h, net_moves, busy, 20));
+	host_lock(h);
+	b = by_name(h, busy);
+	i = by_name(h, idle);
+	print_message("busy cpu %.1f%% idle cpu %.1f%% busy mem %llu/%llu KiB host cpu %.1f%%\n",
+	              b->cpu_pct, i->cpu_pct, (unsigned long long)b->mem_used_kib,
+	              (unsigned long long)b->mem_cur_kib, h->cpu_pct);
+	assert_true(b->cpu_pct > 60.0);
+	assert_true(i->cpu_pct >= 0 && i->cpu_pct < 40.0);
+	assert_true(b->mem_used_kib > 1024);
+	assert_true(b->mem_used_kib < b->mem_cur_kib);
+	assert_true(b->mem_hist.len > 0);
+	assert_true(b->ndisks >= 1);
+	assert_string_equal(b->disks[0].name, "vda");
+	assert_true(b->disks[0].capacity == 32ull << 20);
+	assert_true(b->nnics >= 1);
+	assert_true(b->tx_rate > 0);
+	assert_true(h->cpu_pct >= 0);
+	host_unlock(h);
+	host_free(h);
+}
+
+/* State changes made outside vmtui arrive by event, long before the next
+ * refresh (the interval here is a minute). */
+static void
+test_events_update_at_once(void **state)
+{
+	struct host *h = open_host(60000, false);
+	struct want_state paused = { idle, VM_PAUSED }, running = { idle, VM_RUNNING };
+	uint64_t t0, refreshes;
+
+	(void)state;
+	assert_true(wait_for(h, is_up, NULL, 30));
+	assert_true(wait_for(h, has_state, &running, 10));
+	host_lock(h);
+	refreshes = h->refreshes;
+	host_unlock(h);
+	t0 = host_now_ns();
+	virsh_do("suspend", idle);
+	assert_true(wait_for(h, has_state, &paused, 5));
+	print_message("pause seen after %.0f ms\n", (host_now_ns() - t0) / 1e6);
+	virsh_do("resume", idle);
+	assert_true(wait_for(h, has_state, &running, 5));
+	host_lock(h);
+	/* Events triggered refreshes, but no timer one: far less than 60 s passed. */
+	assert_true(h->refreshes > refreshes);
+	host_unlock(h);
+	host_free(h);
+}
+
+static bool
+msg_contains(const char *needle, uint64_t after)
+{
+	size_t n = msglog_count(), i;
+	struct msg m;
+	bool found = false;
+
+	for (i = 0; i < n && !found; i++) {
+		if (!msglog_get(i, &m))
+			break;
+		found = m.seq > after && strstr(m.text, needle) != NULL;
+		free(m.text);
+	}
+	return found;
+}
+
+static uint64_t
+last_seq(void)
+{
+	struct msg m;
+	uint64_t s = 0;
+
+	if (msglog_get(0, &m)) {
+		s = m.seq;
+		free(m.text);
+	}
+	return s;
+}
+
+static bool
+autostart_is(struct host *h, const void *arg)
+{
+	struct vm *vm = by_name(h, off);
+
+	return vm && vm->autostart == (arg != NULL);
+}
+
+/* Each action changes the guest, and reports success or libvirt's error. */
+static void
+test_actions(void **state)
+{
+	struct host *h = open_host(2000, false);
+	struct want_state run = { off, VM_RUNNING }, shut = { off, VM_SHUTOFF },
+	                  paused = { off, VM_PAUSED };
+	char uuid[VM_UUID_LEN];
+	uint64_t seq;
+
+	(void)state;
+	assert_true(wait_for(h, is_up, NULL, 30));
+	assert_true(wait_for(h, has_state, &shut, 10));
+	host_lock(h);
+	snprintf(uuid, sizeof uuid, "%s", by_name(h, off)->uuid);
+	host_unlock(h);
+
+	seq = last_seq();
+	host_action(h, uuid, ACT_START);
+	assert_true(wait_for(h, has_state, &run, 15));
+	assert_true(msg_contains("start: done", seq));
+
+	host_action(h, uuid, ACT_SUSPEND);
+	assert_true(wait_for(h, has_state, &paused, 10));
+	host_action(h, uuid, ACT_RESUME);
+	assert_true(wait_for(h, has_state, &run, 10));
+
+	seq = last_seq();
+	host_action(h, uuid, ACT_START); /* already running: libvirt says why */
+	usleep(1500000);
+	assert_true(msg_contains("start failed", seq));
+
+	host_action(h, uuid, ACT_AUTOSTART_ON);
+	assert_true(wait_for(h, autostart_is, "on", 10));
+	host_action(h, uuid, ACT_AUTOSTART_OFF);
+	assert_true(wait_for(h, autostart_is, NULL, 10));
+
+	host_action(h, uuid, ACT_DESTROY);
+	assert_true(wait_for(h, has_state, &shut, 10));
+	host_free(h);
+}
+
+/* Read-only connections list guests but every action is refused by libvirt. */
+static void
+test_readonly(void **state)
+{
+	struct host *h = open_host(2000, true);
+	struct want_state shut = { off, VM_SHUTOFF };
+	char uuid[VM_UUID_LEN];
+	uint64_t seq;
+
+	(void)state;
+	assert_true(wait_for(h, is_up, NULL, 30));
+	assert_true(wait_for(h, has_state, &shut, 10));
+	host_lock(h);
+	snprintf(uuid, sizeof uuid, "%s", by_name(h, off)->uuid);
+	host_unlock(h);
+	seq = last_seq();
+	host_action(h, uuid, ACT_START);
+	usleep(1500000);
+	assert_true(msg_contains("start failed", seq));
+	assert_true(wait_for(h, has_state, &shut, 1));
+	host_free(h);
+}
+
+/* Daemon killed: the host shows disconnected, keeps its last data, and
+ * comes back by itself when the daemon does. */
+static void
+test_daemon_restart(void **state)
+{
+	struct host *h = open_host(1000, false);
+	struct want_state run = { busy, VM_RUNNING };
+	size_t nvms;
+	char cmd[512];
+
+	(void)state;
+	assert_true(wait_for(h, is_up, NULL, 30));
+	assert_true(wait_for(h, has_state, &run, 10));
+	host_lock(h);
+	nvms = h->nvms;
+	host_unlock(h);
+
+	snprintf(cmd, sizeof cmd, "'%s' kill >/dev/null 2>&1", daemon_sh);
+	assert_int_equal(system(cmd), 0);
+	assert_true(wait_for(h, is_down, NULL, 20));
+	host_lock(h);
+	assert_int_equal(h->nvms, nvms); /* last data kept */
+	assert_non_null(h->error);
+	host_unlock(h);
+
+	snprintf(cmd, sizeof cmd, "'%s' restart >/dev/null 2>&1", daemon_sh);
+	assert_int_equal(system(cmd), 0);
+	assert_true(wait_for(h, is_up, NULL, 60));
+	assert_true(wait_for(h, has_state, &run, 10));
+	host_free(h);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_lists_guests),
+		cmocka_unit_test(test_stats_move),
+		cmocka_unit_test(test_events_update_at_once),
+		cmocka_unit_test(test_actions),
+		cmocka_unit_test(test_readonly),
+		cmocka_unit_test(test_daemon_restart),
+	};
+
+	uri = getenv("VMTUI_TEST_URI");
+	busy = getenv("VMTUI_TEST_BUSY");
+	idle = getenv("VMTUI_TEST_IDLE");
+	off = getenv("VMTUI_TEST_OFF");
+	daemon_sh = getenv("VMTUI_DAEMON");
+	if (!uri || !busy || !idle || !off || !daemon_sh) {
+		fprintf(stderr, "test_host: run me through tests/integration/run.sh\n");
+		return 1;
+	}
+	virSetErrorFunc(NULL, quiet);
+	if (virInitialize() < 0 || notify_init() < 0 || eventloop_start() < 0)
+		return 1;
+	if (getenv("VMTUI_TEST_FILTER"))
+		cmocka_set_test_filter(getenv("VMTUI_TEST_FILTER"));
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

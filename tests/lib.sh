@@ -1,0 +1,59 @@
+# lib.sh — shared set-up for the real-stack tests (sourced, not run).
+# Brings up the fixture, the daemon and three guests:
+#   $T_BUSY  running, spinning its CPU, pinging on its NIC
+#   $T_IDLE  running, idle
+#   $T_OFF   defined, shut off
+# and counts results so every suite ends with "N passed, N failed".
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+RS=$TOP/tests/realstack
+: "${BUILD:=$TOP/build}"
+T_PREFIX=${T_PREFIX:-vmtuitest-}
+T_BUSY=${T_PREFIX}busy
+T_IDLE=${T_PREFIX}idle
+T_OFF=${T_PREFIX}off
+PASSED=0
+FAILED=0
+
+say() { printf '%s\n' "$*" >&2; }
+
+ok() { PASSED=$((PASSED + 1)); say "ok   - $*"; }
+not_ok() { FAILED=$((FAILED + 1)); say "FAIL - $*"; }
+
+# check "description" command...: one test case.
+check() {
+	local what=$1
+	shift
+	if "$@"; then ok "$what"; else not_ok "$what"; fi
+}
+
+summary() {
+	echo "$PASSED passed, $FAILED failed"
+	[ "$FAILED" -eq 0 ]
+}
+
+stack_up() {
+	"$RS/build-guest.sh" >&2
+	"$RS/daemon.sh" start >&2
+	T_URI=$("$RS/daemon.sh" uri)
+	export T_URI
+	local g
+	for g in "$T_BUSY" "$T_IDLE" "$T_OFF"; do
+		if ! virsh -q -c "$T_URI" dominfo "$g" >/dev/null 2>&1; then
+			case $g in
+			"$T_BUSY") "$RS/guest.sh" define "$g" --busy --net-traffic >&2 ;;
+			*) "$RS/guest.sh" define "$g" >&2 ;;
+			esac
+		fi
+	done
+	virsh -q -c "$T_URI" destroy "$T_OFF" >/dev/null 2>&1 || true
+	virsh -q -c "$T_URI" autostart --disable "$T_OFF" >/dev/null 2>&1 || true
+	for g in "$T_BUSY" "$T_IDLE"; do
+		[ "$(virsh -q -c "$T_URI" domstate "$g" 2>/dev/null)" = running ] ||
+			"$RS/guest.sh" start "$g" --wait 90 >&2
+	done
+}
+
+stack_down() {
+	[ -n "${KEEP_GUESTS:-}" ] || "$RS/guest.sh" cleanup "$T_PREFIX" >&2 || true
+}

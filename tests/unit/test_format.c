@@ -1,0 +1,194 @@
+/* test_format.c — tui/format.h: compact human-readable numbers. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "tui/format.h"
+
+static char buf[32];
+
+#define BYTES(v) fmt_bytes(buf, sizeof buf, (v))
+#define RATE(v) fmt_rate(buf, sizeof buf, (v))
+#define PCT(v) fmt_pct(buf, sizeof buf, (v))
+#define DUR(v) fmt_duration(buf, sizeof buf, (v))
+
+static void
+test_bytes_small(void **state)
+{
+	(void)state;
+	assert_string_equal(BYTES(0), "0B");
+	assert_string_equal(BYTES(1), "1B");
+	assert_string_equal(BYTES(999), "999B");
+	assert_string_equal(BYTES(1023), "1023B");
+}
+
+static void
+test_bytes_returns_buf(void **state)
+{
+	(void)state;
+	assert_ptr_equal(fmt_bytes(buf, sizeof buf, 5), buf);
+	assert_ptr_equal(fmt_rate(buf, sizeof buf, 5), buf);
+	assert_ptr_equal(fmt_pct(buf, sizeof buf, 5), buf);
+	assert_ptr_equal(fmt_duration(buf, sizeof buf, 5), buf);
+}
+
+static void
+test_bytes_kib(void **state)
+{
+	(void)state;
+	assert_string_equal(BYTES(1024), "1.00K");
+	assert_string_equal(BYTES(1536), "1.50K");
+	assert_string_equal(BYTES(10 * 1024), "10.0K");
+	assert_string_equal(BYTES(100 * 1024), "100K");
+	assert_string_equal(BYTES(512 * 1024), "512K");
+}
+
+static void
+test_bytes_units(void **state)
+{
+	(void)state;
+	assert_string_equal(BYTES(10 << 20), "10.0M");
+	assert_string_equal(BYTES(1.5 * (1 << 20)), "1.50M");
+	assert_string_equal(BYTES(10.0 * (1 << 30)), "10.0G");
+	assert_string_equal(BYTES(256.0 * (1 << 30)), "256G");
+	assert_string_equal(BYTES(2.0 * 1099511627776.0), "2.00T");
+	assert_string_equal(BYTES(3.0 * 1125899906842624.0), "3.00P");
+	assert_string_equal(BYTES(4.0 * 1152921504606846976.0), "4.00E");
+}
+
+static void
+test_bytes_huge_stays_in_exbibytes(void **state)
+{
+	(void)state;
+	/* There is no unit past E: the number just grows. */
+	assert_string_equal(BYTES(2000.0 * 1152921504606846976.0), "2000E");
+}
+
+static void
+test_bytes_rounding_boundaries(void **state)
+{
+	(void)state;
+	/* Values that would round up to the next width use the next format. */
+	assert_string_equal(BYTES(9.996 * 1024), "10.0K");
+	assert_string_equal(BYTES(99.96 * 1024), "100K");
+	/* Just under 1 KiB that would print as "1024B" goes to K. */
+	assert_string_equal(BYTES(1023.96), "1.00K");
+	/* Near the top of a unit, the next unit takes over. */
+	assert_string_equal(BYTES(1023.96 * 1024), "1.00M");
+}
+
+static void
+test_bytes_negative(void **state)
+{
+	(void)state;
+	assert_string_equal(BYTES(-1), "-");
+	assert_string_equal(BYTES(-1e9), "-");
+}
+
+static void
+test_bytes_small_buffer_truncates(void **state)
+{
+	char small[3];
+
+	(void)state;
+	fmt_bytes(small, sizeof small, 1536);
+	assert_string_equal(small, "1.");
+}
+
+static void
+test_rate(void **state)
+{
+	(void)state;
+	assert_string_equal(RATE(0), "0B/s");
+	assert_string_equal(RATE(512), "512B/s");
+	assert_string_equal(RATE(1536), "1.50K/s");
+	assert_string_equal(RATE(1.2 * (1 << 20)), "1.20M/s");
+	assert_string_equal(RATE(125.0 * (1 << 20)), "125M/s");
+	assert_string_equal(RATE(-1), "-");
+}
+
+static void
+test_pct(void **state)
+{
+	(void)state;
+	assert_string_equal(PCT(0), "0.0");
+	assert_string_equal(PCT(42), "42.0");
+	assert_string_equal(PCT(42.04), "42.0");
+	assert_string_equal(PCT(42.06), "42.1");
+	assert_string_equal(PCT(100), "100.0");
+	assert_string_equal(PCT(-1), "-");
+	assert_string_equal(PCT(-0.5), "-");
+}
+
+static void
+test_duration_seconds(void **state)
+{
+	(void)state;
+	assert_string_equal(DUR(0), "0s");
+	assert_string_equal(DUR(1), "1s");
+	assert_string_equal(DUR(59), "59s");
+	assert_string_equal(DUR(59.9), "59s"); /* truncated, never rounded up */
+}
+
+static void
+test_duration_minutes(void **state)
+{
+	(void)state;
+	assert_string_equal(DUR(60), "1m00s");
+	assert_string_equal(DUR(75), "1m15s");
+	assert_string_equal(DUR(3599), "59m59s");
+}
+
+static void
+test_duration_hours(void **state)
+{
+	(void)state;
+	assert_string_equal(DUR(3600), "1h00m");
+	assert_string_equal(DUR(7300), "2h01m");
+	assert_string_equal(DUR(86399), "23h59m");
+}
+
+static void
+test_duration_days(void **state)
+{
+	(void)state;
+	assert_string_equal(DUR(86400), "1d00h");
+	assert_string_equal(DUR(200000), "2d07h");
+	assert_string_equal(DUR(400.0 * 86400 + 5 * 3600), "400d05h");
+}
+
+static void
+test_duration_negative(void **state)
+{
+	(void)state;
+	assert_string_equal(DUR(-1), "-");
+	assert_string_equal(DUR(-0.001), "-");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_bytes_small),
+		cmocka_unit_test(test_bytes_returns_buf),
+		cmocka_unit_test(test_bytes_kib),
+		cmocka_unit_test(test_bytes_units),
+		cmocka_unit_test(test_bytes_huge_stays_in_exbibytes),
+		cmocka_unit_test(test_bytes_rounding_boundaries),
+		cmocka_unit_test(test_bytes_negative),
+		cmocka_unit_test(test_bytes_small_buffer_truncates),
+		cmocka_unit_test(test_rate),
+		cmocka_unit_test(test_pct),
+		cmocka_unit_test(test_duration_seconds),
+		cmocka_unit_test(test_duration_minutes),
+		cmocka_unit_test(test_duration_hours),
+		cmocka_unit_test(test_duration_days),
+		cmocka_unit_test(test_duration_negative),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,271 @@
+/* test_ring.c — model/ring.h: fixed-size history buffers. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "model/ring.h"
+
+static void
+test_init_empty(void **state)
+{
+	struct ring r;
+
+	(void)state;
+	ring_init(&r, 5);
+	assert_non_null(r.v);
+	assert_int_equal(r.cap, 5);
+	assert_int_equal(r.len, 0);
+	assert_int_equal(r.head, 0);
+	assert_true(ring_max(&r, 5) == 0.0);
+	/* Reading past len is harmless and gives 0. */
+	assert_true(ring_get(&r, 0) == 0.0);
+	ring_free(&r);
+	assert_null(r.v);
+	assert_int_equal(r.cap, 0);
+	assert_int_equal(r.len, 0);
+}
+
+static void
+test_push_get_order(void **state)
+{
+	struct ring r;
+
+	(void)state;
+	ring_init(&r, 4);
+	ring_push(&r, 1);
+	assert_int_equal(r.len, 1);
+	assert_true(ring_get(&r, 0) == 1.0);
+	ring_push(&r, 2);
+	ring_push(&r, 3);
+	assert_int_equal(r.len, 3);
+	/* Age 0 is the newest. */
+	assert_true(ring_get(&r, 0) == 3.0);
+	assert_true(ring_get(&r, 1) == 2.0);
+	assert_true(ring_get(&r, 2) == 1.0);
+	/* Beyond len: 0, not stale memory. */
+	assert_true(ring_get(&r, 3) == 0.0);
+	ring_free(&r);
+}
+
+static void
+test_wrap_around(void **state)
+{
+	struct ring r;
+	int i;
+
+	(void)state;
+	ring_init(&r, 3);
+	for (i = 1; i <= 7; i++)
+		ring_push(&r, i);
+	assert_int_equal(r.len, 3);
+	assert_int_equal(r.cap, 3);
+	assert_true(ring_get(&r, 0) == 7.0);
+	assert_true(ring_get(&r, 1) == 6.0);
+	assert_true(ring_get(&r, 2) == 5.0);
+	assert_true(ring_get(&r, 3) == 0.0);
+	/* Exactly full, not wrapped yet. */
+	ring_clear(&r);
+	ring_push(&r, 10);
+	ring_push(&r, 20);
+	ring_push(&r, 30);
+	assert_int_equal(r.len, 3);
+	assert_true(ring_get(&r, 0) == 30.0);
+	assert_true(ring_get(&r, 2) == 10.0);
+	ring_push(&r, 40);
+	assert_true(ring_get(&r, 0) == 40.0);
+	assert_true(ring_get(&r, 2) == 20.0);
+	ring_free(&r);
+}
+
+static void
+test_max(void **state)
+{
+	struct ring r;
+
+	(void)state;
+	ring_init(&r, 8);
+	ring_push(&r, 5);
+	ring_push(&r, 9);
+	ring_push(&r, 2);
+	ring_push(&r, 3);
+	/* Newest first: 3, 2, 9, 5. */
+	assert_true(ring_max(&r, 1) == 3.0);
+	assert_true(ring_max(&r, 2) == 3.0);
+	assert_true(ring_max(&r, 3) == 9.0);
+	assert_true(ring_max(&r, 4) == 9.0);
+	/* n larger than len is clamped. */
+	assert_true(ring_max(&r, 100) == 9.0);
+	assert_true(ring_max(&r, 0) == 0.0);
+	ring_free(&r);
+}
+
+static void
+test_max_all_negative(void **state)
+{
+	struct ring r;
+
+	(void)state;
+	ring_init(&r, 4);
+	ring_push(&r, -3);
+	ring_push(&r, -1);
+	ring_push(&r, -2);
+	/* The largest sample, not a default of 0. */
+	assert_true(ring_max(&r, 3) == -1.0);
+	ring_free(&r);
+}
+
+static void
+test_max_after_wrap(void **state)
+{
+	struct ring r;
+
+	(void)state;
+	ring_init(&r, 3);
+	ring_push(&r, 100); /* will be overwritten */
+	ring_push(&r, 1);
+	ring_push(&r, 2);
+	ring_push(&r, 3);
+	assert_true(ring_max(&r, 3) == 3.0);
+	ring_free(&r);
+}
+
+static void
+test_clear(void **state)
+{
+	struct ring r;
+
+	(void)state;
+	ring_init(&r, 4);
+	ring_push(&r, 1);
+	ring_push(&r, 2);
+	ring_clear(&r);
+	assert_int_equal(r.len, 0);
+	assert_int_equal(r.cap, 4);
+	assert_true(ring_max(&r, 4) == 0.0);
+	assert_true(ring_get(&r, 0) == 0.0);
+	ring_push(&r, 8);
+	assert_int_equal(r.len, 1);
+	assert_true(ring_get(&r, 0) == 8.0);
+	ring_free(&r);
+}
+
+static void
+test_cap_zero_is_one(void **state)
+{
+	struct ring r;
+
+	(void)state;
+	ring_init(&r, 0);
+	assert_int_equal(r.cap, 1);
+	ring_push(&r, 1);
+	ring_push(&r, 2);
+	assert_int_equal(r.len, 1);
+	assert_true(ring_get(&r, 0) == 2.0);
+	assert_true(ring_get(&r, 1) == 0.0);
+	ring_resize(&r, 0);
+	assert_int_equal(r.cap, 1);
+	assert_true(ring_get(&r, 0) == 2.0);
+	ring_free(&r);
+}
+
+static void
+test_resize_shrink_keeps_newest(void **state)
+{
+	struct ring r;
+	int i;
+
+	(void)state;
+	ring_init(&r, 5);
+	for (i = 1; i <= 8; i++) /* holds 4..8 */
+		ring_push(&r, i);
+	ring_resize(&r, 3);
+	assert_int_equal(r.cap, 3);
+	assert_int_equal(r.len, 3);
+	assert_true(ring_get(&r, 0) == 8.0);
+	assert_true(ring_get(&r, 1) == 7.0);
+	assert_true(ring_get(&r, 2) == 6.0);
+	/* Order continues after further pushes. */
+	ring_push(&r, 9);
+	assert_true(ring_get(&r, 0) == 9.0);
+	assert_true(ring_get(&r, 2) == 7.0);
+	ring_free(&r);
+}
+
+static void
+test_resize_grow(void **state)
+{
+	struct ring r;
+
+	(void)state;
+	ring_init(&r, 2);
+	ring_push(&r, 1);
+	ring_push(&r, 2);
+	ring_push(&r, 3); /* holds 2, 3 */
+	ring_resize(&r, 5);
+	assert_int_equal(r.cap, 5);
+	assert_int_equal(r.len, 2);
+	assert_true(ring_get(&r, 0) == 3.0);
+	assert_true(ring_get(&r, 1) == 2.0);
+	ring_push(&r, 4);
+	ring_push(&r, 5);
+	ring_push(&r, 6);
+	assert_int_equal(r.len, 5);
+	assert_true(ring_get(&r, 0) == 6.0);
+	assert_true(ring_get(&r, 4) == 2.0);
+	ring_free(&r);
+}
+
+static void
+test_resize_same_and_empty(void **state)
+{
+	struct ring r;
+
+	(void)state;
+	ring_init(&r, 3);
+	ring_push(&r, 1);
+	ring_resize(&r, 3);
+	assert_int_equal(r.cap, 3);
+	assert_int_equal(r.len, 1);
+	assert_true(ring_get(&r, 0) == 1.0);
+	ring_clear(&r);
+	ring_resize(&r, 7);
+	assert_int_equal(r.cap, 7);
+	assert_int_equal(r.len, 0);
+	ring_free(&r);
+}
+
+static void
+test_free_null_and_twice(void **state)
+{
+	struct ring r;
+
+	(void)state;
+	ring_free(NULL);
+	ring_init(&r, 2);
+	ring_free(&r);
+	ring_free(&r); /* v is NULL now: free(NULL) */
+	assert_null(r.v);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_init_empty),
+		cmocka_unit_test(test_push_get_order),
+		cmocka_unit_test(test_wrap_around),
+		cmocka_unit_test(test_max),
+		cmocka_unit_test(test_max_all_negative),
+		cmocka_unit_test(test_max_after_wrap),
+		cmocka_unit_test(test_clear),
+		cmocka_unit_test(test_cap_zero_is_one),
+		cmocka_unit_test(test_resize_shrink_keeps_newest),
+		cmocka_unit_test(test_resize_grow),
+		cmocka_unit_test(test_resize_same_and_empty),
+		cmocka_unit_test(test_free_null_and_twice),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
