@@ -377,7 +377,7 @@ cmp_sample(const void *a, const void *b)
 
 /* Host CPU% and memory from the node calls (two RPCs per host). */
 static void
-node_stats(struct host *h, double *cpu_pct, uint64_t *free_kib)
+node_stats(struct host *h, double *cpu_pct, uint64_t *free_kib, uint64_t *total_kib)
 {
 	struct host_priv *p = h->priv;
 	virNodeCPUStats cs[16];
@@ -403,7 +403,9 @@ node_stats(struct host *h, double *cpu_pct, uint64_t *free_kib)
 	}
 	if (nms > 0 && virNodeGetMemoryStats(p->conn, VIR_NODE_MEMORY_STATS_ALL_CELLS, ms, &nms, 0) == 0) {
 		for (i = 0; i < nms; i++) {
-			if (strcmp(ms[i].field, VIR_NODE_MEMORY_STATS_FREE) == 0)
+			if (strcmp(ms[i].field, VIR_NODE_MEMORY_STATS_TOTAL) == 0)
+				*total_kib = ms[i].value;
+			else if (strcmp(ms[i].field, VIR_NODE_MEMORY_STATS_FREE) == 0)
 				fr = ms[i].value;
 			else if (strcmp(ms[i].field, VIR_NODE_MEMORY_STATS_BUFFERS) == 0)
 				buffers = ms[i].value;
@@ -524,7 +526,7 @@ refresh(struct host *h)
 	struct vm_sample *samples;
 	char **autos = NULL, **trans = NULL, **need = NULL;
 	size_t nautos = 0, ntrans = 0, nneed = 0, i;
-	uint64_t cpu0 = thread_cpu_ns(), wall0 = host_now_ns(), now, free_kib;
+	uint64_t cpu0 = thread_cpu_ns(), wall0 = host_now_ns(), now, free_kib, total_kib = 0;
 	double host_cpu;
 	bool inventory;
 	int n;
@@ -552,7 +554,7 @@ refresh(struct host *h)
 	}
 	virDomainStatsRecordListFree(recs);
 	qsort(samples, (size_t)n, sizeof *samples, cmp_sample);
-	node_stats(h, &host_cpu, &free_kib);
+	node_stats(h, &host_cpu, &free_kib, &total_kib);
 
 	inventory = p->inventory_due || h->refreshes % INVENTORY_EVERY == 0;
 	if (inventory) {
@@ -568,6 +570,10 @@ refresh(struct host *h)
 	if (host_cpu >= 0)
 		ring_push(&h->cpu_hist, host_cpu);
 	h->mem_free_kib = free_kib;
+	/* The memory stats total is what the kernel sees; node info can be a
+	 * NUMA-cell or cgroup figure. */
+	if (total_kib)
+		h->mem_total_kib = total_kib;
 	if (h->mem_total_kib && free_kib != HOST_MEM_UNKNOWN)
 		ring_push(&h->mem_hist, (double)(h->mem_total_kib -
 		          (free_kib < h->mem_total_kib ? free_kib : h->mem_total_kib)) * 1024.0);

@@ -116,8 +116,8 @@ dev_find(struct vm_dev *devs, size_t n, const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		if (strcmp(devs[i].name, name) == 0)
+	for (i = 0; i < n; i++) /* claimed entries have a NULL name */
+		if (devs[i].name != NULL && strcmp(devs[i].name, name) == 0)
 			return &devs[i];
 	return NULL;
 }

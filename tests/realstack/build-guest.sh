@@ -125,7 +125,7 @@ VMLINUZ=$WORK/x/boot/vmlinuz-$KVER
 [[ -f $VMLINUZ ]] || die "no /boot/vmlinuz-$KVER in $KPKG"
 MODROOT=""
 for d in "$WORK/x/lib/modules/$KVER" "$WORK/x/usr/lib/modules/$KVER"; do
-    [[ -d $d ]] && MODROOT=${d%/lib/modules/$KVER} && break
+    [[ -d $d ]] && MODROOT=${d%/lib/modules/"$KVER"} && break
 done
 [[ -n $MODROOT ]] || die "no lib/modules/$KVER in $KPKG"
 BUSYBOX=$WORK/x/bin/busybox

@@ -11,6 +11,8 @@
 #     URI: qemu:///system.  Daemon logs: /var/log/libvirt/libvirtd.log.
 #   * as a non-root user: qemu:///session; the client auto-spawns the
 #     per-user libvirtd, this script only pokes it and waits until it answers.
+# /dev/kvm is set to root:kvm 0660 when it is not (what udev does on a normal
+# Debian host); see prepare_system for why that matters even for TCG guests.
 # Guests reach the fixture files through their 0644/0755 modes and libvirt's
 # default dynamic_ownership (it chowns disk images to libvirt-qemu while the
 # guest runs) - see guest.sh.  No file under /etc is modified.
@@ -98,6 +100,15 @@ prepare_system() {
     mkdir -p /var/log/libvirt/qemu /run/libvirt /var/lib/libvirt/qemu /var/cache/libvirt/qemu \
         /etc/libvirt/qemu
     chmod 0755 /var/lib/libvirt /var/lib/libvirt/qemu
+    # /dev/kvm: give it the mode Debian's udev rule gives it (root:kvm 0660).
+    # Without udev it is root:root 0600 here; libvirt then decides "KVM not
+    # usable" for libvirt-qemu while its capability probe still reports KVM,
+    # so it throws its qemu capabilities cache away on *every* lookup and
+    # re-probes qemu (~4 s each): `virsh version`/`start` take seconds and a
+    # daemon restart takes 20-30 s.  Guests still use TCG (type='qemu').
+    if [[ -c /dev/kvm ]] && [[ $(stat -c '%G %a' /dev/kvm) != "kvm 660" ]]; then
+        chgrp kvm /dev/kvm && chmod 0660 /dev/kvm || log "warning: could not chmod /dev/kvm"
+    fi
 }
 
 start() {

@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,11 +19,12 @@
 #define UUID "6f1c9a2e-1111-4c4c-8888-000000000001"
 
 static void
-assert_close(double a, double b)
+assert_close_at(double a, double b, int line)
 {
 	if (fabs(a - b) > 1e-6 * (fabs(b) > 1 ? fabs(b) : 1))
-		fail_msg("%.9g is not %.9g", a, b);
+		fail_msg("line %d: %.9g is not %.9g", line, a, b);
 }
+#define assert_close(a, b) assert_close_at((a), (b), __LINE__)
 
 /* ================= stats ================= */
 
@@ -369,10 +371,10 @@ test_vm_disk_net_rates_summed(void **state)
 	assert_close(vm->rd_rate, 1050);
 	assert_close(vm->wr_rate, 2250);
 	assert_close(vm->rx_rate, 750);
-	assert_close(vm->tx_rate, 20);
+	assert_close(vm->tx_rate, 30);
 	assert_int_equal(vm->rd_hist.len, 1);
 	assert_close(ring_get(&vm->rd_hist, 0), 1050);
-	assert_close(ring_get(&vm->tx_hist, 0), 20);
+	assert_close(ring_get(&vm->tx_hist, 0), 30);
 	assert_int_equal(vm->disks[0].rd_hist.len, 1);
 	assert_close(ring_get(&vm->disks[1].wr_hist, 0), 2000);
 	assert_int_equal(vm->disks[0].rd, 3000);

@@ -1,0 +1,512 @@
+/* test_vmsel.c — model/vmsel.h: filtering and sorting the guest list. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/host.h"
+#include "model/stats.h"
+#include "model/vm.h"
+#include "model/vmsel.h"
+
+#define SEC 1000000000ull
+#define NOW (100000 * SEC)
+
+/* ---- helpers ---- */
+
+static struct vm *
+mkvm(const char *uuid, const char *name, enum vm_state st)
+{
+	struct vm *vm = vm_new(uuid, name, 10);
+
+	vm->state = st;
+	return vm;
+}
+
+static struct host *
+mkhost(const char *uri)
+{
+	return host_new(&(struct host_opts){ .uri = uri });
+}
+
+/* Add a VM, keeping h->vms sorted by UUID as host.c does. */
+static struct vm *
+add(struct host *h, struct vm *vm)
+{
+	size_t i;
+
+	h->vms = realloc(h->vms, (h->nvms + 1) * sizeof *h->vms);
+	assert_non_null(h->vms);
+	for (i = h->nvms; i > 0 && strcmp(h->vms[i - 1]->uuid, vm->uuid) > 0; i--)
+		h->vms[i] = h->vms[i - 1];
+	h->vms[i] = vm;
+	h->nvms++;
+	return vm;
+}
+
+static char *
+names(const struct row *rows, size_t n)
+{
+	static char buf[512];
+	size_t i;
+
+	buf[0] = '\0';
+	for (i = 0; i < n; i++) {
+		if (i)
+			strcat(buf, " ");
+		strcat(buf, rows[i].vm->name);
+	}
+	return buf;
+}
+
+/* Running for `up` seconds at NOW (exact start). */
+static void
+set_uptime(struct vm *vm, double up)
+{
+	vm->started_ns = NOW - (uint64_t)(up * 1e9);
+	vm->since_exact = true;
+}
+
+/* ---- vmsel_match ---- */
+
+static void
+test_match_empty_and_null(void **state)
+{
+	struct vm *vm = mkvm("u1", "web-01", VM_RUNNING);
+
+	(void)state;
+	assert_true(vmsel_match(vm, NULL));
+	assert_true(vmsel_match(vm, ""));
+	assert_true(vmsel_match(vm, "   "));
+	vm_free(vm);
+}
+
+static void
+test_match_substring_ignoring_case(void **state)
+{
+	struct vm *vm = mkvm("u1", "Web-Frontend-01", VM_RUNNING);
+
+	(void)state;
+	assert_true(vmsel_match(vm, "web"));
+	assert_true(vmsel_match(vm, "WEB"));
+	assert_true(vmsel_match(vm, "frontend"));
+	assert_true(vmsel_match(vm, "nd-0"));
+	assert_true(vmsel_match(vm, "Web-Frontend-01"));
+	assert_false(vmsel_match(vm, "db"));
+	assert_false(vmsel_match(vm, "Web-Frontend-012"));
+	assert_false(vmsel_match(vm, "webf"));
+	vm_free(vm);
+}
+
+static void
+test_match_terms_and(void **state)
+{
+	struct vm *vm = mkvm("u1", "prod-db-02", VM_RUNNING);
+
+	(void)state;
+	assert_true(vmsel_match(vm, "prod db"));
+	assert_true(vmsel_match(vm, "  db   prod  "));
+	assert_false(vmsel_match(vm, "prod web"));
+	assert_false(vmsel_match(vm, "web prod"));
+	vm_free(vm);
+}
+
+static void
+test_match_state_prefix(void **state)
+{
+	struct vm *run = mkvm("u1", "alpha", VM_RUNNING);
+	struct vm *off = mkvm("u2", "beta", VM_SHUTOFF);
+	struct vm *paused = mkvm("u3", "gamma", VM_PAUSED);
+
+	(void)state;
+	assert_true(vmsel_match(run, "state:run"));
+	assert_true(vmsel_match(run, "state:running"));
+	assert_true(vmsel_match(run, "STATE:RUN"));
+	assert_true(vmsel_match(run, "state:r"));
+	assert_false(vmsel_match(off, "state:run"));
+	assert_true(vmsel_match(off, "state:shut"));
+	assert_false(vmsel_match(run, "state:runningx"));
+	assert_true(vmsel_match(paused, "state:pa"));
+	assert_false(vmsel_match(paused, "state:run"));
+	vm_free(run);
+	vm_free(off);
+	vm_free(paused);
+}
+
+static void
+test_match_state_and_name(void **state)
+{
+	struct vm *a = mkvm("u1", "web-1", VM_RUNNING);
+	struct vm *b = mkvm("u2", "web-2", VM_SHUTOFF);
+
+	(void)state;
+	assert_true(vmsel_match(a, "web state:run"));
+	assert_false(vmsel_match(b, "web state:run"));
+	assert_true(vmsel_match(b, "state:shut web-2"));
+	assert_false(vmsel_match(a, "state:run db"));
+	vm_free(a);
+	vm_free(b);
+}
+
+static void
+test_match_bare_state_word(void **state)
+{
+	struct vm *a = mkvm("u1", "web-1", VM_RUNNING);
+	struct vm *b = mkvm("u2", "state:x", VM_RUNNING);
+
+	(void)state;
+	/* "state:" with nothing after is a plain name search. */
+	assert_false(vmsel_match(a, "state:"));
+	assert_true(vmsel_match(b, "state:"));
+	vm_free(a);
+	vm_free(b);
+}
+
+/* ---- vmsel_compare ---- */
+
+static void
+test_sort_key_names(void **state)
+{
+	(void)state;
+	assert_string_equal(sort_key_name(SORT_NAME), "name");
+	assert_string_equal(sort_key_name(SORT_MEM), "memory");
+	assert_string_equal(sort_key_name(SORT_UPTIME), "uptime");
+	assert_string_equal(sort_key_name(SORT_COUNT), "?");
+}
+
+static void
+test_compare_basic(void **state)
+{
+	struct host *h = mkhost("test:///default");
+	struct vm *a = add(h, mkvm("u1", "aaa", VM_RUNNING));
+	struct vm *b = add(h, mkvm("u2", "bbb", VM_RUNNING));
+	struct row ra = { h, a }, rb = { h, b };
+
+	(void)state;
+	a->cpu_pct = 10;
+	b->cpu_pct = 90;
+	assert_true(vmsel_compare(&ra, &rb, SORT_NAME, false, NOW) < 0);
+	assert_true(vmsel_compare(&rb, &ra, SORT_NAME, false, NOW) > 0);
+	assert_true(vmsel_compare(&ra, &rb, SORT_NAME, true, NOW) > 0);
+	assert_true(vmsel_compare(&ra, &rb, SORT_CPU, false, NOW) < 0);
+	assert_true(vmsel_compare(&ra, &rb, SORT_CPU, true, NOW) > 0);
+	assert_int_equal(vmsel_compare(&ra, &ra, SORT_CPU, false, NOW), 0);
+	host_free(h);
+}
+
+static void
+test_compare_unknown_last_both_ways(void **state)
+{
+	struct host *h = mkhost("test:///default");
+	struct vm *a = add(h, mkvm("u1", "aaa", VM_SHUTOFF));
+	struct vm *b = add(h, mkvm("u2", "bbb", VM_RUNNING));
+	struct row ra = { h, a }, rb = { h, b };
+
+	(void)state;
+	b->cpu_pct = 0;
+	/* a is unknown: after b whatever the direction. */
+	assert_true(vmsel_compare(&ra, &rb, SORT_CPU, false, NOW) > 0);
+	assert_true(vmsel_compare(&ra, &rb, SORT_CPU, true, NOW) > 0);
+	assert_true(vmsel_compare(&rb, &ra, SORT_CPU, false, NOW) < 0);
+	assert_true(vmsel_compare(&rb, &ra, SORT_CPU, true, NOW) < 0);
+	host_free(h);
+}
+
+static void
+test_compare_ties_by_name_then_host(void **state)
+{
+	struct host *h1 = mkhost("qemu+ssh://b.example/system");
+	struct host *h2 = mkhost("qemu+ssh://a.example/system");
+	struct vm *a = add(h1, mkvm("u1", "same", VM_RUNNING));
+	struct vm *b = add(h2, mkvm("u1", "same", VM_RUNNING));
+	struct vm *c = add(h1, mkvm("u2", "other", VM_RUNNING));
+	struct row ra = { h1, a }, rb = { h2, b }, rc = { h1, c };
+
+	(void)state;
+	a->cpu_pct = b->cpu_pct = c->cpu_pct = 5;
+	/* Equal CPU: by name ascending, in both directions. */
+	assert_true(vmsel_compare(&rc, &ra, SORT_CPU, false, NOW) < 0);
+	assert_true(vmsel_compare(&rc, &ra, SORT_CPU, true, NOW) < 0);
+	/* Same name: by host label. */
+	assert_true(vmsel_compare(&rb, &ra, SORT_CPU, false, NOW) < 0);
+	assert_true(vmsel_compare(&ra, &rb, SORT_NAME, false, NOW) > 0);
+	host_free(h1);
+	host_free(h2);
+}
+
+/* ---- vmsel_build ---- */
+
+struct fleet {
+	struct host *h[2];
+	struct row *rows;
+	size_t cap;
+};
+
+/*
+ * name   state    vcpus cpu  mem(KiB) disk(rd+wr) net(rx+tx) uptime
+ * delta  running  4     80   4000     100+?       ?+?        100
+ * alpha  running  2     20   2000     ?+300       50+50      5000
+ * echo   shutoff  0     ?    0        ?           ?          -
+ * bravo  paused   1     0    3000     0+0         10+?       20
+ * charly running  2     20   1000     10+10       500+500    200   (host 2)
+ */
+static int
+fleet_setup(void **state)
+{
+	struct fleet *f = calloc(1, sizeof *f);
+	struct vm *v;
+
+	f->h[0] = mkhost("test:///default");
+	f->h[1] = mkhost("test:///other");
+
+	v = add(f->h[0], mkvm("40000000-0000-0000-0000-000000000000", "delta", VM_RUNNING));
+	v->vcpus_cur = 4;
+	v->cpu_pct = 80;
+	v->mem_used_kib = 4000;
+	v->rd_rate = 100;
+	set_uptime(v, 100);
+
+	v = add(f->h[0], mkvm("10000000-0000-0000-0000-000000000000", "alpha", VM_RUNNING));
+	v->vcpus_cur = 2;
+	v->cpu_pct = 20;
+	v->mem_used_kib = 2000;
+	v->wr_rate = 300;
+	v->rx_rate = 50;
+	v->tx_rate = 50;
+	set_uptime(v, 5000);
+
+	v = add(f->h[0], mkvm("50000000-0000-0000-0000-000000000000", "echo", VM_SHUTOFF));
+
+	v = add(f->h[0], mkvm("20000000-0000-0000-0000-000000000000", "bravo", VM_PAUSED));
+	v->vcpus_cur = 1;
+	v->cpu_pct = 0;
+	v->mem_used_kib = 3000;
+	v->rd_rate = 0;
+	v->wr_rate = 0;
+	v->rx_rate = 10;
+	set_uptime(v, 20);
+
+	v = add(f->h[1], mkvm("30000000-0000-0000-0000-000000000000", "charly", VM_RUNNING));
+	v->vcpus_cur = 2;
+	v->cpu_pct = 20;
+	v->mem_used_kib = 1000;
+	v->rd_rate = 10;
+	v->wr_rate = 10;
+	v->rx_rate = 500;
+	v->tx_rate = 500;
+	set_uptime(v, 200);
+
+	*state = f;
+	return 0;
+}
+
+static int
+fleet_teardown(void **state)
+{
+	struct fleet *f = *state;
+
+	host_free(f->h[0]);
+	host_free(f->h[1]);
+	free(f->rows);
+	free(f);
+	return 0;
+}
+
+static const char *
+build(struct fleet *f, const char *filter, enum sort_key k, bool rev)
+{
+	size_t n = vmsel_build(f->h, 2, filter, k, rev, NOW, &f->rows, &f->cap);
+
+	return names(f->rows, n);
+}
+
+static void
+test_fleet_sorted_by_uuid(void **state)
+{
+	struct fleet *f = *state;
+
+	assert_int_equal(f->h[0]->nvms, 4);
+	assert_string_equal(f->h[0]->vms[0]->name, "alpha");
+	assert_string_equal(f->h[0]->vms[3]->name, "echo");
+	assert_ptr_equal(host_find_vm(f->h[0], "40000000-0000-0000-0000-000000000000"),
+	                 f->h[0]->vms[2]);
+}
+
+static void
+test_build_by_name(void **state)
+{
+	struct fleet *f = *state;
+
+	assert_string_equal(build(f, "", SORT_NAME, false), "alpha bravo charly delta echo");
+	assert_string_equal(build(f, "", SORT_NAME, true), "echo delta charly bravo alpha");
+}
+
+static void
+test_build_rows_point_at_hosts(void **state)
+{
+	struct fleet *f = *state;
+	size_t n = vmsel_build(f->h, 2, NULL, SORT_NAME, false, NOW, &f->rows, &f->cap);
+
+	assert_int_equal(n, 5);
+	assert_true(f->cap >= 5);
+	assert_ptr_equal(f->rows[0].host, f->h[0]); /* alpha */
+	assert_ptr_equal(f->rows[2].host, f->h[1]); /* charly */
+	assert_string_equal(f->rows[2].vm->name, "charly");
+}
+
+static void
+test_build_by_state(void **state)
+{
+	struct fleet *f = *state;
+
+	/* Enum order: running < paused < shutoff; ties by name. */
+	assert_string_equal(build(f, "", SORT_STATE, false), "alpha charly delta bravo echo");
+	assert_string_equal(build(f, "", SORT_STATE, true), "echo bravo alpha charly delta");
+}
+
+static void
+test_build_by_vcpus(void **state)
+{
+	struct fleet *f = *state;
+
+	assert_string_equal(build(f, "", SORT_VCPUS, false), "echo bravo alpha charly delta");
+	assert_string_equal(build(f, "", SORT_VCPUS, true), "delta alpha charly bravo echo");
+}
+
+static void
+test_build_by_cpu(void **state)
+{
+	struct fleet *f = *state;
+
+	assert_string_equal(build(f, "", SORT_CPU, false), "bravo alpha charly delta echo");
+	assert_string_equal(build(f, "", SORT_CPU, true), "delta alpha charly bravo echo");
+}
+
+static void
+test_build_by_mem(void **state)
+{
+	struct fleet *f = *state;
+
+	assert_string_equal(build(f, "", SORT_MEM, false), "echo charly alpha bravo delta");
+	assert_string_equal(build(f, "", SORT_MEM, true), "delta bravo alpha charly echo");
+}
+
+static void
+test_build_by_disk(void **state)
+{
+	struct fleet *f = *state;
+
+	/* alpha 300 (read unknown counts as 0), delta 100, charly 20, bravo 0. */
+	assert_string_equal(build(f, "", SORT_DISK, false), "bravo charly delta alpha echo");
+	assert_string_equal(build(f, "", SORT_DISK, true), "alpha delta charly bravo echo");
+}
+
+static void
+test_build_by_net(void **state)
+{
+	struct fleet *f = *state;
+
+	/* delta and echo unknown: last, by name. */
+	assert_string_equal(build(f, "", SORT_NET, false), "bravo alpha charly delta echo");
+	assert_string_equal(build(f, "", SORT_NET, true), "charly alpha bravo delta echo");
+}
+
+static void
+test_build_by_uptime(void **state)
+{
+	struct fleet *f = *state;
+
+	assert_string_equal(build(f, "", SORT_UPTIME, false), "bravo delta charly alpha echo");
+	assert_string_equal(build(f, "", SORT_UPTIME, true), "alpha charly delta bravo echo");
+}
+
+static void
+test_build_filtered(void **state)
+{
+	struct fleet *f = *state;
+
+	assert_string_equal(build(f, "a", SORT_NAME, false), "alpha bravo charly delta");
+	assert_string_equal(build(f, "state:run", SORT_CPU, true), "delta alpha charly");
+	assert_string_equal(build(f, "ch state:run", SORT_NAME, false), "charly");
+	assert_string_equal(build(f, "nomatch", SORT_NAME, false), "");
+}
+
+static void
+test_build_grows_rows(void **state)
+{
+	struct host *h = mkhost("test:///default");
+	struct host *hs[1] = { h };
+	struct row *rows = NULL;
+	size_t cap = 0, n, i;
+	char uuid[VM_UUID_LEN], name[32];
+
+	(void)state;
+	for (i = 0; i < 100; i++) {
+		snprintf(uuid, sizeof uuid, "%08zu-0000-0000-0000-000000000000", i);
+		snprintf(name, sizeof name, "vm%03zu", 99 - i);
+		add(h, mkvm(uuid, name, VM_RUNNING));
+	}
+	n = vmsel_build(hs, 1, "", SORT_NAME, false, NOW, &rows, &cap);
+	assert_int_equal(n, 100);
+	assert_true(cap >= 100);
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof name, "vm%03zu", i);
+		assert_string_equal(rows[i].vm->name, name);
+	}
+	/* A second build reuses the rows. */
+	n = vmsel_build(hs, 1, "vm05", SORT_NAME, true, NOW, &rows, &cap);
+	assert_int_equal(n, 10);
+	assert_string_equal(rows[0].vm->name, "vm059");
+	assert_string_equal(rows[9].vm->name, "vm050");
+	free(rows);
+	host_free(h);
+}
+
+static void
+test_build_no_hosts(void **state)
+{
+	struct row *rows = NULL;
+	size_t cap = 0;
+
+	(void)state;
+	assert_int_equal(vmsel_build(NULL, 0, "", SORT_NAME, false, NOW, &rows, &cap), 0);
+	assert_null(rows);
+	assert_int_equal(cap, 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_match_empty_and_null),
+		cmocka_unit_test(test_match_substring_ignoring_case),
+		cmocka_unit_test(test_match_terms_and),
+		cmocka_unit_test(test_match_state_prefix),
+		cmocka_unit_test(test_match_state_and_name),
+		cmocka_unit_test(test_match_bare_state_word),
+		cmocka_unit_test(test_sort_key_names),
+		cmocka_unit_test(test_compare_basic),
+		cmocka_unit_test(test_compare_unknown_last_both_ways),
+		cmocka_unit_test(test_compare_ties_by_name_then_host),
+		cmocka_unit_test_setup_teardown(test_fleet_sorted_by_uuid, fleet_setup, fleet_teardown),
+		cmocka_unit_test_setup_teardown(test_build_by_name, fleet_setup, fleet_teardown),
+		cmocka_unit_test_setup_teardown(test_build_rows_point_at_hosts, fleet_setup, fleet_teardown),
+		cmocka_unit_test_setup_teardown(test_build_by_state, fleet_setup, fleet_teardown),
+		cmocka_unit_test_setup_teardown(test_build_by_vcpus, fleet_setup, fleet_teardown),
+		cmocka_unit_test_setup_teardown(test_build_by_cpu, fleet_setup, fleet_teardown),
+		cmocka_unit_test_setup_teardown(test_build_by_mem, fleet_setup, fleet_teardown),
+		cmocka_unit_test_setup_teardown(test_build_by_disk, fleet_setup, fleet_teardown),
+		cmocka_unit_test_setup_teardown(test_build_by_net, fleet_setup, fleet_teardown),
+		cmocka_unit_test_setup_teardown(test_build_by_uptime, fleet_setup, fleet_teardown),
+		cmocka_unit_test_setup_teardown(test_build_filtered, fleet_setup, fleet_teardown),
+		cmocka_unit_test(test_build_grows_rows),
+		cmocka_unit_test(test_build_no_hosts),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
