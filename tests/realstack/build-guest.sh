@@ -269,7 +269,7 @@ chmod 0755 "$INITRD/init"
 
 # -------------------------------------------------------------- pack it up
 (cd "$INITRD" && find . -print0 | LC_ALL=C sort -z | cpio --null -o -H newc --quiet -R 0:0) \
-    | gzip -9 >"$WORK/initrd.img" || die "building the initramfs failed"
+    | gzip -9n >"$WORK/initrd.img" || die "building the initramfs failed"
 
 # Install atomically: remove the stamp first, then files, then stamp.
 rm -f "$OUT/fixture.env"
