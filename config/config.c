@@ -185,6 +185,11 @@ apply_key(struct config *c, yaml_document_t *doc, const char *name, yaml_node_t 
 			c->graphs = (enum cfg_graphs)i;
 	} else if (strcmp(key, "connect") == 0) {
 		yaml_node_item_t *it;
+		if (v->type == YAML_SCALAR_NODE && !scalar(v)[0]) {
+			err_at(e, name, v->start_mark, "connect: expected a libvirt URI such as "
+			       "qemu:///system, or a list of them");
+			return;
+		}
 		if (v->type == YAML_SCALAR_NODE) {
 			c->uris = xreallocarray(c->uris, c->nuris + 1, sizeof *c->uris);
 			c->uris[c->nuris++] = xstrdup(scalar(v));
@@ -239,8 +244,9 @@ config_parse(struct config *out, const char *name, const char *text, size_t len,
 		return -1;
 	}
 	root = yaml_document_get_root_node(&doc);
-	if (root == NULL) {
-		/* An empty file is a valid, empty config. */
+	if (root == NULL || (root->type == YAML_SCALAR_NODE && !scalar(root)[0] &&
+	                     root->data.scalar.style == YAML_PLAIN_SCALAR_STYLE)) {
+		/* An empty file (or a bare "---") is a valid, empty config. */
 	} else if (root->type != YAML_MAPPING_NODE) {
 		err_at(e, name, root->start_mark, "expected a mapping of settings (key: value)");
 	} else {
@@ -296,6 +302,12 @@ config_load(struct config *c, const char *path, bool missing_ok, struct config_e
 		n = fread(buf + len, 1, cap - len, f);
 		len += n;
 	} while (n > 0);
+	if (ferror(f)) {
+		err_at(e, path, zero, "cannot read: %s", strerror(errno));
+		free(buf);
+		fclose(f);
+		return -1;
+	}
 	fclose(f);
 	rc = config_parse(c, path, buf ? buf : "", len, e);
 	free(buf);

@@ -47,14 +47,26 @@ mem_kib(xmlXPathContextPtr ctx, const char *elem)
 	v = xp_u64(ctx, NULL, expr);
 	snprintf(expr, sizeof expr, "string(/domain/%s/@unit)", elem);
 	unit = xp_str(ctx, NULL, expr);
-	if (unit == NULL || strcmp(unit, "KiB") == 0 || strcmp(unit, "k") == 0)
+	/* libvirt's units: binary (k, KiB, M, MiB...) and decimal (KB, MB...). */
+	if (unit == NULL || strcmp(unit, "KiB") == 0 || strcmp(unit, "k") == 0 ||
+	    strcmp(unit, "K") == 0)
 		;
 	else if (strcmp(unit, "b") == 0 || strcmp(unit, "bytes") == 0)
 		div = 1024;
+	else if (strcmp(unit, "KB") == 0)
+		mul = 1000, div = 1024;
 	else if (strcmp(unit, "MiB") == 0 || strcmp(unit, "M") == 0)
 		mul = 1024;
+	else if (strcmp(unit, "MB") == 0)
+		mul = 1000000, div = 1024;
 	else if (strcmp(unit, "GiB") == 0 || strcmp(unit, "G") == 0)
 		mul = 1024 * 1024;
+	else if (strcmp(unit, "GB") == 0)
+		mul = 1000000000, div = 1024;
+	else if (strcmp(unit, "TiB") == 0 || strcmp(unit, "T") == 0)
+		mul = 1024ull * 1024 * 1024;
+	else if (strcmp(unit, "TB") == 0)
+		mul = 1000000000000ull, div = 1024;
 	free(unit);
 	return v * mul / div;
 }

@@ -531,7 +531,10 @@ refresh(struct host *h)
 	bool inventory;
 	int n;
 
-	n = virConnectGetAllDomainStats(p->conn, DOMSTATS_GROUPS, &recs, 0);
+	/* NOWAIT: a domain busy with a job (migration, snapshot) reports what
+	 * it can instead of stalling the whole refresh. */
+	n = virConnectGetAllDomainStats(p->conn, DOMSTATS_GROUPS, &recs,
+	                                VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT);
 	if (n < 0) {
 		char *why = xstrdup(last_error());
 		if (virConnectIsAlive(p->conn) != 1) {

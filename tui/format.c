@@ -13,7 +13,8 @@ fmt_bytes(char *buf, size_t n, double v)
 		snprintf(buf, n, "-");
 		return buf;
 	}
-	while (v >= 1023.95 && u < sizeof units - 2) {
+	/* Move up a unit when the number would print as 1024 or more. */
+	while (v >= 1023.5 && u < sizeof units - 2) {
 		v /= 1024.0;
 		u++;
 	}

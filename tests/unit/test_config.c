@@ -216,7 +216,29 @@ test_empty_document_ok(void **state)
 	parse_ok(&c, "# nothing set yet\n\n");
 	assert_int_equal(c.color, -1);
 	config_free(&c);
+	/* A bare document marker is an empty document too. */
+	parse_ok(&c, "---\n");
+	assert_int_equal(c.nuris, 0);
+	config_free(&c);
 }
+
+static void
+test_err_connect_empty_scalar(void **state)
+{
+	struct config c;
+	struct config_errors e = { 0 };
+
+	(void)state;
+	config_init(&c);
+	assert_int_equal(parse(&c, "connect:\n", &e), -1);
+	assert_int_equal(e.n, 1);
+	assert_string_equal(e.v[0], "t.yaml:1:9: connect: expected a libvirt URI such as "
+	                    "qemu:///system, or a list of them");
+	assert_int_equal(c.nuris, 0);
+	config_errors_free(&e);
+	config_free(&c);
+}
+
 
 static void
 test_valid_parse_replaces_config(void **state)
@@ -624,6 +646,21 @@ test_load_missing_not_ok(void **state)
 }
 
 static void
+test_load_directory_is_an_error(void **state)
+{
+	struct tmp *t = *state;
+	struct config c;
+	struct config_errors e = { 0 };
+
+	config_init(&c);
+	assert_int_equal(config_load(&c, t->dir, true, &e), -1);
+	assert_int_equal(e.n, 1);
+	assert_non_null(strstr(e.v[0], "cannot read"));
+	config_errors_free(&e);
+	config_free(&c);
+}
+
+static void
 test_load_missing_dir_not_ok_even_if_missing_ok(void **state)
 {
 	struct tmp *t = *state;
@@ -821,6 +858,8 @@ main(void)
 		cmocka_unit_test(test_valid_ranges_inclusive),
 		cmocka_unit_test(test_valid_flow_mapping_root),
 		cmocka_unit_test(test_empty_document_ok),
+		cmocka_unit_test(test_err_connect_empty_scalar),
+		cmocka_unit_test_setup_teardown(test_load_directory_is_an_error, tmp_setup, tmp_teardown),
 		cmocka_unit_test(test_valid_parse_replaces_config),
 		cmocka_unit_test(test_later_key_wins),
 		cmocka_unit_test(test_err_interval),

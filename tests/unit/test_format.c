@@ -79,6 +79,10 @@ test_bytes_rounding_boundaries(void **state)
 	assert_string_equal(BYTES(1023.96), "1.00K");
 	/* Near the top of a unit, the next unit takes over. */
 	assert_string_equal(BYTES(1023.96 * 1024), "1.00M");
+	/* Fractional rates between 1023.5 and 1023.95 never print as "1024". */
+	assert_string_equal(BYTES(1023.7), "1.00K");
+	assert_string_equal(BYTES(1023.7 * 1024), "1.00M");
+	assert_string_equal(BYTES(1023.4), "1023B");
 }
 
 static void
