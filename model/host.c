@@ -15,6 +15,7 @@
 #include "domxml.h"
 #include "msglog.h"
 #include "notify.h"
+#include "procinfo.h"
 #include "stats.h"
 #include "xmalloc.h"
 
@@ -484,6 +485,15 @@ merge_samples(struct host *h, struct vm_sample *s, size_t ns, uint64_t now,
 			vm->persistent = true;
 		}
 		vm_merge(vm, &s[i], now);
+		if (vm_state_active(vm->state) && !vm->since_exact && !vm->start_probed) {
+			/* Started before we looked: the local pid file knows when. */
+			vm->start_probed = true;
+			uint64_t started = procinfo_guest_start(h->uri, vm->name, now);
+			if (started) {
+				vm->started_ns = started;
+				vm->since_exact = true;
+			}
+		}
 		if (inventory) {
 			vm->autostart = in_list(autos, nautos, vm->uuid);
 			vm->persistent = !in_list(trans, ntrans, vm->uuid);

@@ -93,6 +93,7 @@ struct vm {
 	 * vmtui first saw it running. */
 	uint64_t started_ns;
 	bool since_exact;
+	bool start_probed; /* looked for the real start time once */
 	bool balloon_period_set;
 
 	struct ring cpu_hist, mem_hist, rd_hist, wr_hist, rx_hist, tx_hist;

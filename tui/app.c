@@ -271,13 +271,13 @@ draw_host_line(struct app *a, int y, struct host *h)
 	used_kib = h->mem_total_kib > h->mem_free_kib ? h->mem_total_kib - h->mem_free_kib : 0;
 	if (h->mem_free_kib == HOST_MEM_UNKNOWN)
 		used_kib = 0;
-	snprintf(line, sizeof line, "%s  %s  CPU %s%%  Mem %s/%s  VMs %u run %u paused %u off%s",
+	snprintf(line, sizeof line, "%s  %s  CPU %s%%  Mem %s/%s  VMs: %u running, %u paused, %u off%s",
 	         host_label(h), h->uri ? h->uri : (h->uri_req ? h->uri_req : "(default)"),
 	         fmt_pct(cpu, sizeof cpu, h->cpu_pct),
 	         fmt_bytes(used, sizeof used, h->mem_free_kib == HOST_MEM_UNKNOWN ? -1 :
 	                   (double)used_kib * 1024),
 	         fmt_bytes(total, sizeof total, (double)h->mem_total_kib * 1024),
-	         run, paused, off, other ? " +other" : "");
+	         run, paused, off, other ? ", more in other states" : "");
 	if (h->state == HOST_UP) {
 		draw_text(a->header, y, 0, cols, screen_attr(C_HEADER), line);
 		return;

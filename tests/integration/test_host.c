@@ -167,6 +167,11 @@ test_lists_guests(void **state)
 	assert_true(h->mem_total_kib > 0);
 	assert_int_equal(by_name(h, busy)->vcpus_max, 2);
 	assert_int_equal(by_name(h, busy)->vcpus_cur, 1);
+	/* Started before this connection, yet its uptime is known exactly from
+	 * the local qemu pid file, and counts from the real start. */
+	assert_true(by_name(h, busy)->since_exact);
+	assert_true(vm_uptime(by_name(h, busy), host_now_ns()) > 1.0);
+	assert_true(vm_uptime(by_name(h, off), host_now_ns()) < 0);
 	host_unlock(h);
 	host_free(h);
 }

@@ -1,0 +1,90 @@
+/* procinfo.c — guest start times from the qemu driver's pid files. */
+#include "procinfo.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+double
+procinfo_parse_starttime(const char *stat, long ticks)
+{
+	const char *p = strrchr(stat, ')');
+	unsigned long long start;
+	int field;
+
+	/* Fields after "pid (comm)": state is field 3, starttime field 22. */
+	if (p == NULL || ticks <= 0)
+		return -1;
+	p++;
+	for (field = 3; field < 22; field++) {
+		p = strchr(p + 1, ' ');
+		if (p == NULL)
+			return -1;
+	}
+	if (sscanf(p, " %llu", &start) != 1)
+		return -1;
+	return (double)start / (double)ticks;
+}
+
+/* Where the local qemu driver keeps NAME.pid for this URI, or NULL. */
+static char *
+pid_path(const char *uri, const char *name)
+{
+	const char *rt = getenv("XDG_RUNTIME_DIR");
+	char *path = NULL;
+
+	if (uri == NULL || strchr(name, '/') != NULL)
+		return NULL;
+	if (strcmp(uri, "qemu:///system") == 0) {
+		if (asprintf(&path, "/run/libvirt/qemu/%s.pid", name) < 0)
+			path = NULL;
+	} else if (strcmp(uri, "qemu:///session") == 0 && rt && rt[0] == '/') {
+		if (asprintf(&path, "%s/libvirt/qemu/run/%s.pid", rt, name) < 0)
+			path = NULL;
+	}
+	return path;
+}
+
+static int
+read_small(const char *path, char *buf, size_t n)
+{
+	FILE *f = fopen(path, "r");
+	size_t got;
+
+	if (f == NULL)
+		return -1;
+	got = fread(buf, 1, n - 1, f);
+	fclose(f);
+	buf[got] = '\0';
+	return got > 0 ? 0 : -1;
+}
+
+uint64_t
+procinfo_guest_start(const char *uri, const char *name, uint64_t now_ns)
+{
+	char *path = pid_path(uri, name), buf[1024], stat_path[64];
+	struct timespec boot;
+	double start_s, up_s, age_s;
+	long pid;
+
+	if (path == NULL)
+		return 0;
+	if (read_small(path, buf, sizeof buf) < 0 || (pid = strtol(buf, NULL, 10)) <= 0) {
+		free(path);
+		return 0;
+	}
+	free(path);
+	snprintf(stat_path, sizeof stat_path, "/proc/%ld/stat", pid);
+	if (read_small(stat_path, buf, sizeof buf) < 0)
+		return 0;
+	start_s = procinfo_parse_starttime(buf, sysconf(_SC_CLK_TCK));
+	if (start_s < 0 || clock_gettime(CLOCK_BOOTTIME, &boot) < 0)
+		return 0;
+	up_s = (double)boot.tv_sec + boot.tv_nsec / 1e9;
+	age_s = up_s - start_s;
+	if (age_s < 0 || age_s * 1e9 > (double)now_ns)
+		return 0;
+	return now_ns - (uint64_t)(age_s * 1e9);
+}

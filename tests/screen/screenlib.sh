@@ -1,0 +1,203 @@
+# screenlib.sh — run a program in a detached tmux pane, type at it and read
+# its screen (sourced by run.sh, after tests/lib.sh).
+#
+# Every vt_start gets a tmux server of its own (-L socket), which is killed
+# by vt_stop: a fresh socket per test avoids the races of kill-server
+# followed at once by new-session on the same socket.
+#
+#   vt_start COLS ROWS CMD...    run CMD in a new COLSxROWS pane
+#   vt_vmtui COLS ROWS ARGS...   run $BUILD/vmtui -c $T_URI ARGS in UTF-8
+#   vt_keys KEY...               tmux send-keys (key names: Enter, Escape, ...)
+#   vt_type TEXT                 type TEXT literally
+#   vt_screen                    the screen as text (SCREEN is set too)
+#   wait_screen PATTERN [SECS]   poll until a line matches grep -E PATTERN
+#   wait_no_screen PATTERN [SECS] poll until no line matches
+#   wait_for SECS DESC FUNC...   poll until FUNC (reading $SCREEN) succeeds
+#   vt_alive                     the program still runs in the pane
+#   vt_stop                      kill the tmux server
+
+SCR_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+SCR_SOCK_BASE=vmtuiscr$$
+SCR_N=0
+SCR_SOCKS=()
+SCR_TMP=$(mktemp -d /tmp/vmtuiscr.XXXXXX)
+mkdir -p "$SCR_TMP/xdg"
+SOCK=""
+SCREEN=""
+WHY=""
+
+tm() { tmux -L "$SOCK" -f "$SCR_DIR/tmux.conf" "$@"; }
+
+# Microseconds since the epoch.
+now_us() { local t=${EPOCHREALTIME/./}; echo "${t#0}"; }
+
+vt_start() {
+	local cols=$1 rows=$2 cmd
+	shift 2
+	vt_stop
+	SCR_N=$((SCR_N + 1))
+	SOCK=$SCR_SOCK_BASE-$SCR_N
+	SCR_SOCKS+=("$SOCK")
+	printf -v cmd '%q ' "$@"
+	LANG=C.UTF-8 tm new-session -d -x "$cols" -y "$rows" -s scr "exec $cmd" ||
+		{ say "vt_start: tmux new-session failed"; return 1; }
+}
+
+# vmtui as a person would start it, in a UTF-8 locale, with colours, and
+# with a configuration directory of its own (no config file).
+vt_vmtui() {
+	local cols=$1 rows=$2
+	shift 2
+	vt_start "$cols" "$rows" env -u LC_ALL -u LC_CTYPE -u LC_MESSAGES -u NO_COLOR \
+		-u LIBVIRT_DEFAULT_URI LANG=C.UTF-8 XDG_CONFIG_HOME="$SCR_TMP/xdg" \
+		"$BUILD/vmtui" -c "$T_URI" "$@"
+}
+
+vt_stop() {
+	[ -n "$SOCK" ] || return 0
+	tm kill-server >/dev/null 2>&1 || true
+	SOCK=""
+}
+
+vt_stop_all() {
+	local s
+	for s in "${SCR_SOCKS[@]}"; do
+		tmux -L "$s" kill-server >/dev/null 2>&1 || true
+	done
+	SOCK=""
+}
+
+vt_keys() { tm send-keys -t scr "$@"; }
+vt_type() { tm send-keys -t scr -l -- "$1"; }
+# Esc on its own: ncurses waits ESCDELAY (25 ms) to tell it from Alt-key.
+vt_esc() { tm send-keys -t scr Escape; sleep 0.15; }
+
+vt_screen() {
+	SCREEN=$(tm capture-pane -p -t scr 2>/dev/null)
+	printf '%s\n' "$SCREEN"
+}
+vt_grab() { SCREEN=$(tm capture-pane -p -t scr 2>/dev/null); }
+vt_grab_e() { tm capture-pane -p -e -t scr 2>/dev/null; }
+
+# pane_dead=0 and the pane's process exists
+vt_alive() {
+	local dead pid
+	dead=$(tm display-message -p -t scr '#{pane_dead}' 2>/dev/null) || return 1
+	pid=$(tm display-message -p -t scr '#{pane_pid}' 2>/dev/null) || return 1
+	[ "$dead" = 0 ] && kill -0 "$pid" 2>/dev/null
+}
+vt_pid() { tm display-message -p -t scr '#{pane_pid}' 2>/dev/null; }
+vt_fmt() { tm display-message -p -t scr "$1" 2>/dev/null; }
+
+show_screen() {
+	local title=${1:-screen} s=${2-$SCREEN}
+	{
+		printf '    ---- %s (%s) ----\n' "$title" "$(vt_fmt '#{window_width}x#{window_height}, pane_dead=#{pane_dead} #{pane_dead_status}' || echo 'no tmux')"
+		printf '%s\n' "$s" | sed 's/^/    |/'
+		printf '    ----\n'
+	} >&2
+}
+
+# Line N (1-based) of $SCREEN.
+screen_line() { sed -n "${1}p" <<<"$SCREEN"; }
+
+wait_for() {
+	local secs=$1 desc=$2 deadline
+	shift 2
+	deadline=$(($(now_us) + $(awk -v s="$secs" 'BEGIN { printf "%d", s * 1000000 }')))
+	while :; do
+		vt_grab
+		WHY=""
+		"$@" && return 0
+		if (($(now_us) >= deadline)); then
+			say "    not seen within ${secs}s: $desc${WHY:+ ($WHY)}"
+			show_screen "last screen"
+			return 1
+		fi
+		sleep 0.1
+	done
+}
+
+_matches() { grep -Eq -- "$1" <<<"$SCREEN"; }
+_no_match() { ! grep -Eq -- "$1" <<<"$SCREEN"; }
+wait_screen() { wait_for "${2:-10}" "/$1/" _matches "$1"; }
+wait_no_screen() { wait_for "${2:-10}" "no /$1/" _no_match "$1"; }
+
+# Quote a string for use inside an extended regular expression.
+re() { sed 's/[][\.*^$+?(){}|/]/\\&/g' <<<"$1"; }
+
+# ---- the guest list ----
+
+STATES='running|blocked|paused|stopping|shut off|crashed|pmsusp|nostate'
+
+# The rows of the guest list on $SCREEN, one per line:
+#   NAME<TAB>STATE<TAB>VC<TAB>CPU<TAB>MEM   (NAME as shown, without '*')
+list_rows() {
+	local l
+	while IFS= read -r l; do
+		if [[ $l =~ ^\*?([^ ]+)\ +($STATES)\ +([0-9]+|-)\ +([0-9.]+|-)\ .*\ ([0-9.]+[BKMGTPE]?/[0-9.]+[BKMGTPE]|-/[0-9.]+[BKMGTPE]) ]]; then
+			printf '%s\t%s\t%s\t%s\t%s\n' "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}" \
+				"${BASH_REMATCH[3]}" "${BASH_REMATCH[4]}" "${BASH_REMATCH[5]}"
+		fi
+	done <<<"$SCREEN"
+}
+
+# Width of the NAME column: where STATE starts in the column titles.
+name_width() {
+	local l
+	l=$(grep -m1 -E '^NAME +STATE' <<<"$SCREEN") || return 1
+	l=${l%%STATE*}
+	echo $((${#l} - 1))
+}
+
+# A guest's name as the list shows it (cut to the NAME column).
+shown() {
+	local w
+	w=$(name_width) || w=32
+	echo "${1:0:w}"
+}
+
+# row NAME FIELD: a field (state, vc, cpu, mem) of the row of guest NAME.
+row() {
+	local n f
+	n=$(shown "$1")
+	case $2 in state) f=2 ;; vc) f=3 ;; cpu) f=4 ;; mem) f=5 ;; *) f=1 ;; esac
+	list_rows | awk -F'\t' -v n="$n" -v f=$f '$1 == n { print $f; exit }'
+}
+has_row() { list_rows | cut -f1 | grep -qxF -- "$(shown "$1")"; }
+row_names() { list_rows | cut -f1; }
+
+# Predicates for wait_for.
+row_is() { # row_is NAME STATE
+	local s
+	s=$(row "$1" state)
+	[ "$s" = "$2" ] || { WHY="row $1: state '${s:-no row}', want '$2'"; return 1; }
+}
+
+# The text of the highlighted (selected) line of the list, from the colours:
+# the selection is drawn black on yellow (bg 3), or reversed without colour.
+selected_line() {
+	vt_grab_e | perl "$SCR_DIR/sgr.pl" |
+		awk -F'\t' '($2 == "3" || $3 == 1) && $5 !~ /^NAME +STATE/ { print $5; exit }'
+}
+selected_name() { selected_line | sed -E 's/^\*?([^ ]+) .*/\1/'; }
+
+# Bytes from a figure such as 20.9M (binary units).
+to_bytes() {
+	awk -v s="$1" 'BEGIN {
+		u = substr(s, length(s)); v = substr(s, 1, length(s) - 1) + 0
+		n = index("BKMGTPE", u); if (n == 0) { print -1; exit }
+		while (--n > 0) v *= 1024
+		printf "%.0f\n", v }'
+}
+
+# The same formatting as tui/format.c fmt_bytes.
+fmt_bytes() {
+	awk -v v="$1" 'BEGIN { units = "BKMGTPE"; u = 1
+		while (v >= 1023.95 && u < 7) { v /= 1024; u++ }
+		c = substr(units, u, 1)
+		if (u == 1) printf "%.0fB\n", v
+		else if (v < 9.995) printf "%.2f%s\n", v, c
+		else if (v < 99.95) printf "%.1f%s\n", v, c
+		else printf "%.0f%s\n", v, c }'
+}

@@ -1,0 +1,99 @@
+/* test_procinfo.c — parsing /proc/PID/stat and local guest start times. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "model/procinfo.h"
+
+static void
+test_parse_starttime(void **state)
+{
+	/* comm may hold spaces and parentheses; parsing starts after the last ')'. */
+	const char *stat = "1234 (qemu (x) y) S 1 1234 1234 0 -1 4194560 100 0 0 0 "
+	                   "5 6 0 0 20 0 3 0 250 12345678 1000 18446744073709551615";
+
+	(void)state;
+	assert_true(procinfo_parse_starttime(stat, 100) == 2.5);
+	assert_true(procinfo_parse_starttime(stat, 50) == 5.0);
+}
+
+static void
+test_parse_malformed(void **state)
+{
+	(void)state;
+	assert_true(procinfo_parse_starttime("garbage", 100) < 0);
+	assert_true(procinfo_parse_starttime("1 (x) S 1 2", 100) < 0);
+	assert_true(procinfo_parse_starttime("1 (x) S 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20", 0) < 0);
+}
+
+static void
+test_remote_and_unknown_uris(void **state)
+{
+	(void)state;
+	assert_int_equal(procinfo_guest_start("qemu+ssh://h/system", "vm", 1000000000000ull), 0);
+	assert_int_equal(procinfo_guest_start("test:///default", "vm", 1000000000000ull), 0);
+	assert_int_equal(procinfo_guest_start(NULL, "vm", 1000000000000ull), 0);
+	/* A name cannot walk out of the pid directory. */
+	assert_int_equal(procinfo_guest_start("qemu:///system", "../../etc/x", 1000000000000ull), 0);
+}
+
+/* A session pid file pointing at this very process gives its start time. */
+static void
+test_session_pidfile(void **state)
+{
+	char dir[] = "/tmp/vmtui-procinfo.XXXXXX", path[256];
+	struct timespec ts;
+	uint64_t now, started;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/libvirt", dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof path, "%s/libvirt/qemu", dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof path, "%s/libvirt/qemu/run", dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof path, "%s/libvirt/qemu/run/guest.pid", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "%ld\n", (long)getpid());
+	fclose(f);
+	setenv("XDG_RUNTIME_DIR", dir, 1);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	started = procinfo_guest_start("qemu:///session", "guest", now);
+	assert_true(started > 0);
+	assert_true(started <= now);
+	/* This test process started less than a minute ago. */
+	assert_true(now - started < 60ull * 1000000000ull);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/libvirt/qemu/run", dir);
+	rmdir(path);
+	snprintf(path, sizeof path, "%s/libvirt/qemu", dir);
+	rmdir(path);
+	snprintf(path, sizeof path, "%s/libvirt", dir);
+	rmdir(path);
+	rmdir(dir);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse_starttime),
+		cmocka_unit_test(test_parse_malformed),
+		cmocka_unit_test(test_remote_and_unknown_uris),
+		cmocka_unit_test(test_session_pidfile),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
