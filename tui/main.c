@@ -1,11 +1,13 @@
 /* main.c — command line, start-up and shut-down of vmtui. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <locale.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
@@ -69,6 +71,54 @@ parse_graphs(const char *s)
 	if (strcmp(s, "ascii") == 0)
 		return GRAPH_ASCII;
 	return -1;
+}
+
+/* While the screen is ours, anything a library writes to stderr would land
+ * on top of it: send it to $XDG_STATE_HOME/vmtui/vmtui.log (else
+ * ~/.local/state/vmtui/vmtui.log, else /dev/null). Returns the saved fd. */
+static int
+stderr_to_log(char **logpath)
+{
+	const char *st = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+	char *dir;
+	int fd, saved = dup(STDERR_FILENO);
+
+	if (st && st[0] == '/')
+		dir = xasprintf("%s/vmtui", st);
+	else
+		dir = xasprintf("%s/.local/state/vmtui", home && home[0] ? home : "/tmp");
+	*logpath = xasprintf("%s/vmtui.log", dir);
+	if (strncmp(dir, "/tmp", 4) != 0) {
+		char *parent = xstrdup(dir);
+		char *slash = strrchr(parent, '/');
+		if (slash) {
+			*slash = '\0';
+			mkdir(parent, 0700); /* ~/.local/state may not exist yet */
+		}
+		free(parent);
+	}
+	mkdir(dir, 0700);
+	fd = open(*logpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		free(*logpath);
+		*logpath = NULL;
+		fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	}
+	if (fd >= 0) {
+		dup2(fd, STDERR_FILENO);
+		close(fd);
+	}
+	free(dir);
+	return saved;
+}
+
+static void
+stderr_restore(int saved)
+{
+	if (saved >= 0) {
+		dup2(saved, STDERR_FILENO);
+		close(saved);
+	}
 }
 
 /* Returns -1 to exit with failure, 1 to exit with success, 0 to run. */
@@ -196,7 +246,8 @@ main(int argc, char **argv)
 	struct config cfg;
 	struct app a;
 	size_t i;
-	int rc;
+	int rc, saved_stderr;
+	char *logpath = NULL;
 
 	setlocale(LC_ALL, "");
 	config_init(&cfg);
@@ -247,8 +298,13 @@ main(int argc, char **argv)
 	for (i = 0; i < a.nhosts; i++)
 		host_start(a.hosts[i]);
 
+	saved_stderr = stderr_to_log(&logpath);
 	rc = app_run(&a);
 	screen_end();
+	stderr_restore(saved_stderr);
+	if (screen_got_quit_signal)
+		fprintf(stderr, "vmtui: quit on signal\n");
+	free(logpath);
 
 	for (i = 0; i < a.nhosts; i++)
 		host_free(a.hosts[i]);
