@@ -1,0 +1,722 @@
+#!/usr/bin/env bash
+# tests/screen/run.sh — vmtui driven through tmux as a person would: start
+# it in a terminal of a given size, press keys, read the screen.  Runs
+# against the real stack of tests/lib.sh (system libvirtd, three guests).
+#
+# Env: T_PREFIX (guest names, default vmtuitest-), KEEP_GUESTS=1 (leave the
+# guests defined), BUILD (default build/), SCREEN_ONLY="sec_help sec_sort"
+# (run only these sections; the daemon-loss section only when listed).
+# Needs tmux and perl.  Ends with "N passed, N failed".
+set -uo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=../lib.sh
+. "$HERE/../lib.sh"
+# shellcheck source=screenlib.sh
+. "$HERE/screenlib.sh"
+
+T0=$SECONDS
+DAEMON_KILLED=0
+
+cleanup() {
+	vt_stop_all
+	if ((DAEMON_KILLED)); then
+		say "cleanup: restarting the libvirt daemon"
+		"$RS/daemon.sh" restart >&2 || true
+	fi
+	stack_down
+	rm -rf "$SCR_TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+
+for tool in tmux perl virsh; do
+	command -v "$tool" >/dev/null || { say "screen tests need $tool"; echo "0 passed, 1 failed"; exit 1; }
+done
+if [ ! -x "$BUILD/vmtui" ]; then
+	"$TOP/scripts/build" >&2 || { echo "0 passed, 1 failed"; exit 1; }
+fi
+if ! stack_up; then
+	not_ok "stack_up (fixture, daemon, guests)"
+	summary
+	exit 1
+fi
+
+vsh() { virsh -q -c "$T_URI" "$@"; }
+domstate() { vsh domstate "$1" 2>/dev/null | head -n1; }
+
+# Poll until `virsh domstate NAME` says STATE.
+wait_domstate() {
+	local name=$1 want=$2 secs=${3:-10} deadline=$((SECONDS + ${3:-10})) s
+	while :; do
+		s=$(domstate "$name")
+		[ "$s" = "$want" ] && return 0
+		if ((SECONDS >= deadline)); then
+			say "    virsh domstate $name: '$s' after ${secs}s, want '$want'"
+			return 1
+		fi
+		sleep 0.2
+	done
+}
+
+# Put the guests back as stack_up left them: busy and idle running, off off.
+fix_states() {
+	local g s
+	for g in "$T_BUSY" "$T_IDLE"; do
+		s=$(domstate "$g")
+		case $s in
+		running) ;;
+		paused) vsh resume "$g" >/dev/null 2>&1 ;;
+		*) "$RS/guest.sh" start "$g" --wait 90 >&2 ;;
+		esac
+	done
+	[ "$(domstate "$T_OFF")" = "shut off" ] || vsh destroy "$T_OFF" >/dev/null 2>&1
+	wait_domstate "$T_BUSY" running 30 && wait_domstate "$T_IDLE" running 30 &&
+		wait_domstate "$T_OFF" "shut off" 30
+}
+
+# The header's host line says the connection is up (another engineer may
+# restart the daemon at any time: give vmtui time to reconnect).
+connected() {
+	_matches "$(re "$T_URI").*VMs [0-9]+ run" && _no_match 'DISCONNECTED|connecting'
+}
+wait_connected() { wait_for "${1:-60}" "host line connected" connected; }
+
+# Start vmtui and wait for its first full frame with our guests in it.
+start_vmtui() {
+	local cols=$1 rows=$2
+	shift 2
+	vt_vmtui "$cols" "$rows" "$@" || return 1
+	wait_connected 60 && wait_for 15 "rows of our guests" our_rows_shown
+}
+our_rows_shown() { has_row "$T_BUSY" && has_row "$T_IDLE" && has_row "$T_OFF"; }
+
+# Filter the list to our three guests (other engineers' guests may share
+# the daemon), typed as a person would.
+filter_ours() {
+	vt_keys /
+	wait_screen '^Filter: ' 5 || return 1
+	vt_type "$T_PREFIX"
+	vt_keys Enter
+	wait_screen "filter: $(re "$T_PREFIX")" 5 && wait_for 5 "only our guests" only_ours
+}
+only_ours() {
+	local n
+	n=$(row_names | wc -l)
+	[ "$n" -eq 3 ] && our_rows_shown || { WHY="$n rows"; return 1; }
+}
+
+# The rows, by name as shown, are exactly these in this order.
+rows_are() {
+	local want="" n got
+	for n in "$@"; do want+=$(shown "$n")$'\n'; done
+	got=$(row_names)$'\n'
+	[ "$got" = "$want" ] || { WHY="rows: $(echo $got)"; return 1; }
+}
+
+# Title line of the detail view of the selected guest (Enter, read, Esc).
+detail_name() {
+	vt_keys Enter
+	wait_for 5 "detail view" _matches '^CPU [0-9.-]' >/dev/null 2>&1 || { echo "?"; return; }
+	vt_grab
+	sed -n 3p <<<"$SCREEN" | awk '{ print $1 }'
+	vt_esc
+	wait_for 5 "list view" _matches '^NAME +STATE' >/dev/null 2>&1
+}
+
+selected_is() {
+	local s
+	s=$(selected_name)
+	[ "$s" = "$(shown "$1")" ] || { WHY="selected: '${s:-none}', want $(shown "$1")"; return 1; }
+}
+
+# key KEY... then the selection is on NAME (by colour, polled).
+nav_to() {
+	local name=$1
+	shift
+	vt_keys "$@"
+	wait_for 3 "selection on $name after $*" selected_is "$name"
+}
+
+status_says() { wait_screen "$1" "${2:-10}"; }
+
+# ---------------------------------------------------------------- sections
+
+# 1. The list at 80x24.
+sec_list80() {
+	say "# 1. the guest list at 80x24"
+	fix_states
+	start_vmtui 80 24 -d 1
+	check "80x24: header shows vmtui, the URI and VMs" \
+		wait_for 5 "header" header80
+	filter_ours
+	check "80x24: a row per guest with its state (running/running/shut off)" \
+		wait_for 10 "rows" rows80
+	check "80x24: CPU% of the busy guest reaches >= 60 while the idle one is < 40" \
+		wait_for 15 "CPU figures" cpu80
+	check "80x24: MEM/ALLOC shows used/alloc for running guests, -/alloc when off" \
+		wait_for 10 "memory figures" mem80
+	check "80x24: footer shows key hints ?Help and qQuit on the last line" \
+		wait_for 5 "footer" footer80
+	vt_stop
+}
+header80() {
+	[[ $(screen_line 1) =~ ^vmtui\ [0-9] ]] || { WHY="line 1"; return 1; }
+	[[ $(screen_line 2) == *"$T_URI"*VMs* ]] || { WHY="line 2"; return 1; }
+}
+rows80() {
+	rows_are "$T_BUSY" "$T_IDLE" "$T_OFF" || return 1
+	row_is "$T_BUSY" running && row_is "$T_IDLE" running && row_is "$T_OFF" "shut off"
+}
+cpu80() {
+	local b i
+	b=$(row "$T_BUSY" cpu)
+	i=$(row "$T_IDLE" cpu)
+	WHY="busy CPU% '$b', idle CPU% '$i'"
+	[[ $b =~ ^[0-9.]+$ && $i =~ ^[0-9.]+$ ]] || return 1
+	awk -v b="$b" -v i="$i" 'BEGIN { exit !(b >= 60 && i < 40) }'
+}
+mem80() {
+	local g m used alloc want kib
+	for g in "$T_BUSY" "$T_IDLE"; do
+		m=$(row "$g" mem)
+		used=${m%/*} alloc=${m#*/}
+		kib=$(vsh dominfo "$g" | awk '/^Used memory:/ { print $3 }')
+		want=$(fmt_bytes $((kib * 1024)))
+		WHY="$g: MEM/ALLOC '$m', alloc should be $want"
+		[[ $used =~ ^[0-9.]+[BKMGT]$ ]] || return 1
+		[ "$alloc" = "$want" ] || return 1
+		(($(to_bytes "$used") > 0 && $(to_bytes "$used") <= $(to_bytes "$alloc"))) || return 1
+	done
+	m=$(row "$T_OFF" mem)
+	WHY="$T_OFF: MEM/ALLOC '$m'"
+	[[ $m =~ ^-/[0-9.]+[BKMGT]$ ]]
+}
+footer80() {
+	local last
+	last=$(screen_line 24)
+	WHY="line 24: '$last'"
+	[[ $last == *'?Help'* && $last == *qQuit* ]]
+}
+
+# 2. Sorting.
+sec_sort() {
+	say "# 2. sorting"
+	fix_states
+	start_vmtui 120 30 -d 1
+	wait_for 15 "busy guest has a CPU figure" busy_has_cpu >/dev/null
+	vt_keys c
+	check "sort: c sorts by CPU% descending (header 'sort cpu', column non-increasing)" \
+		wait_for 10 "CPU order" cpu_sorted
+	filter_ours
+	check "sort: by CPU the busy guest is the first row" \
+		wait_for 10 "busy first" rows_are "$T_BUSY" "$T_IDLE" "$T_OFF"
+	vt_keys c
+	check "sort: c again reverses (busy after idle, shut off last)" \
+		wait_for 10 "reversed CPU order" rev_cpu
+	vt_keys n
+	check "sort: n sorts by name (header 'sort name')" \
+		wait_for 10 "name order" name_sorted
+	vt_stop
+}
+busy_has_cpu() { [[ $(row "$T_BUSY" cpu) =~ ^[0-9] ]]; }
+cpu_sorted() {
+	_matches '^vmtui .*sort cpu' || { WHY="header"; return 1; }
+	local cpus
+	cpus=$(list_rows | cut -f4 | tr '\n' ' ')
+	WHY="CPU% column: $cpus"
+	awk -v s="$cpus" 'BEGIN { n = split(s, v, " "); prev = 1e9; dash = 0
+		for (i = 1; i <= n; i++) {
+			if (v[i] == "-") { dash = 1; continue }
+			if (dash || v[i] + 0 > prev) exit 1
+			prev = v[i] + 0 }
+		exit 0 }' || return 1
+	# the busy guest above the idle one
+	row_names | grep -xF -e "$(shown "$T_BUSY")" -e "$(shown "$T_IDLE")" | head -n1 |
+		grep -qxF -- "$(shown "$T_BUSY")"
+}
+rev_cpu() {
+	_matches '^vmtui .*sort cpu' && _no_match '^vmtui .*sort cpu (↓|\(desc\))' || { WHY="header"; return 1; }
+	rows_are "$T_IDLE" "$T_BUSY" "$T_OFF"
+}
+name_sorted() {
+	_matches '^vmtui .*sort name' || { WHY="header"; return 1; }
+	rows_are "$T_BUSY" "$T_IDLE" "$T_OFF"
+}
+
+# 3. Filter.
+sec_filter() {
+	say "# 3. filter"
+	fix_states
+	start_vmtui 120 30 -d 1
+	local part=${T_IDLE:1}
+	vt_keys /
+	check "filter: / opens the Filter: prompt on the footer" wait_screen '^Filter: ' 5
+	vt_type "$part"
+	check "filter: applies while typing (only the idle guest left)" \
+		wait_for 5 "only $T_IDLE" filtered_to "$part" "$T_IDLE"
+	vt_keys Enter
+	check "filter: Enter keeps it: header 'filter: $part', only matching rows" \
+		wait_for 5 "filter kept" filter_kept "$part"
+	vt_keys /
+	wait_screen '^Filter: ' 5 >/dev/null
+	vt_esc
+	check "filter: / then Esc clears it (all guests back, no 'filter:')" \
+		wait_for 5 "filter cleared" filter_cleared
+	vt_keys /
+	vt_type "state:shut $T_PREFIX"
+	vt_keys Enter
+	check "filter: 'state:shut PREFIX' leaves only the shut-off guest" \
+		wait_for 5 "only $T_OFF" filtered_to "" "$T_OFF"
+	vt_keys /
+	vt_keys C-u
+	vt_type "zz-no-such-guest"
+	vt_keys Enter
+	check "filter: no match says so" wait_screen 'No guest matches the filter' 5
+	vt_stop
+}
+filtered_to() { # filtered_to PART NAME: every row contains PART, NAME is the only one of ours
+	local n
+	n=$(row_names)
+	[ "$n" = "$(shown "$2")" ] || { WHY="rows: $(echo $n)"; return 1; }
+}
+filter_kept() {
+	_matches "^vmtui .*filter: $(re "$1")" || { WHY="header"; return 1; }
+	_no_match '^Filter: ' || { WHY="prompt still open"; return 1; }
+	filtered_to "$1" "$T_IDLE"
+}
+filter_cleared() {
+	_no_match '^vmtui .*filter:' || { WHY="header still has a filter"; return 1; }
+	our_rows_shown
+}
+
+# 4. Navigation.
+sec_nav() {
+	say "# 4. navigation"
+	fix_states
+	start_vmtui 120 30 -d 1
+	filter_ours
+	local ok=1
+	nav_to "$T_BUSY" Home || ok=0
+	nav_to "$T_IDLE" j || ok=0
+	nav_to "$T_OFF" j || ok=0
+	nav_to "$T_OFF" j || ok=0 # stays on the last row
+	nav_to "$T_IDLE" k || ok=0
+	nav_to "$T_BUSY" k || ok=0
+	nav_to "$T_BUSY" k || ok=0 # stays on the first row
+	check "nav: j/k move the highlighted row and stop at the ends" test "$ok" = 1
+	ok=1
+	nav_to "$T_IDLE" Down || ok=0
+	nav_to "$T_OFF" Down || ok=0
+	nav_to "$T_IDLE" Up || ok=0
+	nav_to "$T_BUSY" Up || ok=0
+	check "nav: Down/Up move the highlighted row" test "$ok" = 1
+	ok=1
+	nav_to "$T_OFF" End || ok=0
+	nav_to "$T_BUSY" Home || ok=0
+	nav_to "$T_OFF" G || ok=0
+	nav_to "$T_BUSY" g || ok=0
+	nav_to "$T_OFF" NPage || ok=0
+	nav_to "$T_BUSY" PPage || ok=0
+	check "nav: End/Home (G/g, PgDn/PgUp) go to the last/first row" test "$ok" = 1
+	local d1 d2 d3
+	vt_keys End
+	d1=$(detail_name)
+	vt_keys Home
+	d2=$(detail_name)
+	vt_keys Down
+	d3=$(detail_name)
+	check "nav: the detail view opens on the selected guest (End: $d1, Home: $d2, Down: $d3)" \
+		test "$d1 $d2 $d3" = "$T_OFF $T_BUSY $T_IDLE"
+	vt_stop
+}
+
+# 5. Detail view.
+sec_detail() {
+	say "# 5. detail view"
+	fix_states
+	start_vmtui 80 24 -d 1
+	filter_ours
+	nav_to "$T_BUSY" Home >/dev/null
+	vt_keys Enter
+	check "detail: title has the name and 'running'" \
+		wait_screen "^$(re "$T_BUSY")  running  on " 5
+	check "detail: graph titles CPU, Memory used, Disk read/s, Net rx/s" \
+		wait_for 5 "graph titles" graph_titles
+	check "detail: braille dots are drawn in the CPU graph within 10s" \
+		wait_for 10 "braille in the CPU graph" cpu_graph_has '[\x{2801}-\x{28FF}]'
+	check "detail: the disk vda and a MAC address are listed" \
+		wait_for 5 "vda and MAC" devices_listed
+	vt_esc
+	check "detail: Esc returns to the list" \
+		wait_for 5 "list" back_in_list
+	vt_stop
+
+	start_vmtui 80 24 -d 1 -g ascii
+	filter_ours
+	nav_to "$T_BUSY" Home >/dev/null
+	vt_keys Enter
+	wait_screen "^$(re "$T_BUSY")  running  on " 5 >/dev/null
+	check "detail -g ascii: '#' or ':' cells in the CPU graph, no braille on screen" \
+		wait_for 10 "ascii CPU graph" ascii_graph
+	vt_stop
+}
+graph_titles() {
+	_matches '^CPU [0-9.]+%' && _matches 'Memory used ' && _matches '^Disk read/s ' &&
+		_matches '^Net rx/s '
+}
+# The CPU graph: lines after the "CPU" title up to "Disk read/s", left half,
+# right of the scale.
+cpu_graph() {
+	awk 'done == 0 && /^Disk read\/s/ { done = 1 } inside && !done { print substr($0, 8, 32) }
+		/^CPU [0-9.]+%/ { inside = 1 }' <<<"$SCREEN"
+}
+cpu_graph_has() { cpu_graph | grep -qP -- "$1"; }
+devices_listed() {
+	_matches '^ +vda +[0-9.]+[BKMGT] cap' || { WHY="no vda line"; return 1; }
+	_matches '^ +([0-9a-f]{2}:){5}[0-9a-f]{2} ' || { WHY="no MAC line"; return 1; }
+}
+back_in_list() { _matches '^NAME +STATE' && _no_match '^CPU [0-9.]+%' && has_row "$T_BUSY"; }
+ascii_graph() {
+	cpu_graph_has '[#:]' || { WHY="no # or : in the CPU graph"; return 1; }
+	! grep -qP '[\x{2800}-\x{28FF}]' <<<"$SCREEN" || { WHY="braille on screen"; return 1; }
+}
+
+# 6. Help.
+sec_help() {
+	say "# 6. help"
+	start_vmtui 80 24 -d 1
+	vt_keys '?'
+	check "help: ? shows the key table (KEY COMMAND WHERE, 'Quit vmtui')" \
+		wait_for 5 "help" help_shown
+	vt_keys End
+	check "help: End scrolls to the end of the table ('force-off', mouse note)" \
+		wait_for 5 "help end" help_end
+	vt_esc
+	check "help: Esc returns to the list" wait_for 5 "list" back_in_list
+	vt_keys '?'
+	wait_for 5 "help" help_shown >/dev/null
+	vt_keys '?'
+	check "help: ? in the help view goes back too" wait_for 5 "list" back_in_list
+	vt_stop
+}
+help_shown() { _matches '^KEY +COMMAND +WHERE' && _matches 'Quit vmtui'; }
+help_end() { _matches 'force-off +list, detail +Force the guest off' && _matches '^Mouse: click'; }
+
+# 13. Keys answered at once: the time from a key to the help view.
+sec_responsive() {
+	say "# 13. keys answered quickly"
+	fix_states
+	start_vmtui 120 30 -d 0.25
+	local i t max=0 lat ok=1
+	for i in 1 2 3 4 5; do
+		lat=$(key_latency '?' '^KEY +COMMAND')
+		((lat > max)) && max=$lat
+		vt_esc
+		wait_for 3 "list" back_in_list >/dev/null || ok=0
+	done
+	filter_ours
+	nav_to "$T_BUSY" Home >/dev/null
+	vt_keys Enter
+	wait_screen "^$(re "$T_BUSY")  running" 5 >/dev/null
+	for i in 1 2 3; do
+		lat=$(key_latency '?' '^KEY +COMMAND')
+		((lat > max)) && max=$lat
+		vt_esc
+		wait_screen "^$(re "$T_BUSY")  running" 3 >/dev/null || ok=0
+	done
+	say "    slowest answer: ${max} ms (8 presses, list and detail, refresh 0.25s)"
+	check "responsive: ? shows the help within 1 s, every time (slowest ${max} ms)" \
+		test "$ok" = 1 -a "$max" -lt 1000
+	vt_stop
+}
+# key_latency KEY PATTERN: milliseconds from send-keys to PATTERN on screen
+# (99999 if not within 3 s).
+key_latency() {
+	local t0 t
+	t0=$(now_us)
+	vt_keys "$1"
+	while :; do
+		t=$(now_us)
+		if tm capture-pane -p -t scr 2>/dev/null | grep -Eq -- "$2"; then
+			echo $(((t - t0) / 1000))
+			return
+		fi
+		((t - t0 > 3000000)) && { echo 99999; return; }
+		sleep 0.02
+	done
+}
+
+# 8. Lifecycle events change the list at once.
+sec_events() {
+	say "# 8. events"
+	fix_states
+	start_vmtui 120 30 -d 30
+	filter_ours
+	wait_for 10 "idle running" row_is "$T_IDLE" running >/dev/null
+	local t0
+	vsh suspend "$T_IDLE" >/dev/null
+	t0=$(now_us)
+	check "events: 'virsh suspend' from outside shows paused within 3 s (refresh is 30 s)" \
+		wait_for 3 "paused" row_is "$T_IDLE" paused
+	say "    paused shown after $((($(now_us) - t0) / 1000)) ms"
+	vsh resume "$T_IDLE" >/dev/null
+	check "events: 'virsh resume' from outside shows running within 3 s" \
+		wait_for 3 "running" row_is "$T_IDLE" running
+	vt_stop
+	fix_states
+}
+
+# 7. Actions.
+sec_actions() {
+	say "# 7. actions"
+	fix_states
+	start_vmtui 120 30 -d 1
+	filter_ours
+	nav_to "$T_OFF" End >/dev/null
+	vt_keys S
+	check "actions: S starts the shut-off guest (row running within 10 s)" \
+		wait_for 10 "running" row_is "$T_OFF" running
+	check "actions: virsh domstate agrees: running" wait_domstate "$T_OFF" running 10
+	check "actions: the status line names the virsh command" \
+		status_says "start: done \(virsh start $(re "$T_OFF")\)" 10
+	vt_keys F
+	check "actions: F asks 'Force off $T_OFF?'" \
+		wait_screen "Force off $(re "$T_OFF")\\?" 5
+	vt_keys n
+	check "actions: n cancels: dialog gone, status 'Cancelled'" \
+		wait_for 5 "cancelled" cancelled
+	sleep 1
+	check "actions: after n the guest still runs (screen and virsh)" \
+		still_running "$T_OFF"
+	vt_keys F
+	wait_screen "Force off $(re "$T_OFF")\\?" 5 >/dev/null
+	vt_keys y
+	check "actions: F then y forces it off (row shut off)" \
+		wait_for 10 "shut off" row_is "$T_OFF" "shut off"
+	check "actions: virsh domstate agrees: shut off" wait_domstate "$T_OFF" "shut off" 10
+	nav_to "$T_IDLE" Home Down >/dev/null
+	vt_keys P
+	check "actions: P pauses the idle guest (row paused, virsh paused)" \
+		all_of "wait_for 10 paused row_is $T_IDLE paused" "wait_domstate $T_IDLE paused 10"
+	vt_keys U
+	check "actions: U resumes it (row running, virsh running)" \
+		all_of "wait_for 10 running row_is $T_IDLE running" "wait_domstate $T_IDLE running 10"
+	vt_keys S
+	check "actions: S on a running guest says 'Cannot start ... already running'" \
+		status_says "Cannot start $(re "$T_IDLE"): it is already running" 5
+	vt_stop
+	fix_states
+}
+cancelled() { _no_match 'Force off ' && _matches 'Cancelled'; }
+still_running() {
+	vt_grab
+	row_is "$1" running || { say "    $WHY"; return 1; }
+	[ "$(domstate "$1")" = running ]
+}
+all_of() {
+	local c r=0
+	for c in "$@"; do
+		# shellcheck disable=SC2086
+		$c || r=1
+	done
+	return $r
+}
+
+# 9. Read-only.
+sec_readonly() {
+	say "# 9. read-only"
+	fix_states
+	vsh dommemstat "$T_IDLE" --period 1 --live >/dev/null 2>&1
+	start_vmtui 120 30 -r -d 3
+	check "read-only: header says READ-ONLY" wait_screen '^vmtui .*READ-ONLY' 5
+	filter_ours
+	nav_to "$T_OFF" End >/dev/null
+	vt_keys S
+	check "read-only: S is refused, saying vmtui is read-only" \
+		status_says "Cannot start $(re "$T_OFF"): vmtui runs read-only" 5
+	nav_to "$T_IDLE" Home Down >/dev/null
+	vt_keys F
+	check "read-only: F is refused without asking" \
+		wait_for 5 "F refused" refused "force off" "$T_IDLE"
+	vt_keys P
+	check "read-only: P is refused" \
+		wait_for 5 "P refused" refused pause "$T_IDLE"
+	sleep 4
+	vt_grab
+	check "read-only: nothing changed (screen and virsh: off, running, running)" \
+		ro_unchanged
+	check "read-only: the balloon stats period was left alone (still 1 with -d 3)" \
+		test "$(balloon_period "$T_IDLE")" = 1
+	vt_stop
+	fix_states
+}
+refused() {
+	_no_match 'Force off .*\?' || { WHY="a dialog opened"; return 1; }
+	_matches "Cannot $1 $(re "$2"): vmtui runs read-only"
+}
+ro_unchanged() {
+	row_is "$T_OFF" "shut off" && row_is "$T_IDLE" running && row_is "$T_BUSY" running ||
+		{ say "    $WHY"; return 1; }
+	[ "$(domstate "$T_OFF")" = "shut off" ] && [ "$(domstate "$T_IDLE")" = running ] &&
+		[ "$(domstate "$T_BUSY")" = running ]
+}
+balloon_period() {
+	vsh dumpxml "$1" | sed -n "s/.*<stats period='\([0-9]*\)'.*/\1/p" | head -n1
+}
+
+# 10. Resize.
+sec_resize() {
+	say "# 10. resize"
+	fix_states
+	start_vmtui 80 24 -d 1
+	filter_ours
+	local size ok
+	for size in 40x10 20x5 250x70 80x24; do
+		tm resize-window -t scr -x "${size%x*}" -y "${size#*x}"
+		ok=1
+		wait_for 10 "layout at $size" layout_ok "${size%x*}" "${size#*x}" || ok=0
+		vt_alive || { say "    vmtui died at $size"; ok=0; }
+		check "resize to $size: still running, header/list/footer redrawn for the size" test "$ok" = 1
+		if [ "$size" = 250x70 ]; then
+			check "resize to 250x70: the CPU sparkline column is wide and drawn" \
+				wait_for 10 "wide sparkline" wide_sparkline
+		fi
+	done
+	vt_stop
+}
+layout_ok() {
+	local cols=$1 rows=$2 n
+	n=$(wc -l <<<"$SCREEN")
+	[[ $(screen_line 1) =~ ^vmtui\ [0-9] ]] || { WHY="line 1 is not the title"; return 1; }
+	# nothing drawn wider than the terminal (tmux would have wrapped it)
+	[ "$(awk -v c="$cols" 'length($0) > c' <<<"$SCREEN" | wc -l)" = 0 ] || { WHY="wide lines"; return 1; }
+	case $rows in
+	5)  # header 1 line, list 3 (titles + 2 rows), status 1
+		[[ $(screen_line 2) =~ ^NAME ]] || { WHY="line 2 is not the column titles"; return 1; }
+		[[ $(screen_line 3) == "$(shown "$T_BUSY")"* ]] || { WHY="line 3 is not the busy guest"; return 1; }
+		;;
+	*)
+		[[ $(screen_line 2) == *"$T_URI"* ]] || { WHY="line 2 has no URI"; return 1; }
+		[[ $(screen_line 3) =~ ^NAME\ +STATE ]] || { WHY="line 3 is not the column titles"; return 1; }
+		rows_are "$T_BUSY" "$T_IDLE" "$T_OFF" || return 1
+		[[ $(screen_line "$rows") == '?Help qQuit'* ]] || { WHY="line $rows is not the key hints"; return 1; }
+		;;
+	esac
+	case $cols in
+	80) [[ $(screen_line 3) =~ UPTIME$ ]] || { WHY="80 wide: no UPTIME column"; return 1; } ;;
+	40) [[ $(screen_line 3) =~ MEM/ALLOC ]] || { WHY="40 wide: no MEM/ALLOC column"; return 1; } ;;
+	esac
+}
+# At 250 columns the sparkline grows to ~150 cells; with more than 10
+# samples of the busy guest, blocks show far right of the usual place.
+wide_sparkline() {
+	local l
+	l=$(grep -m1 -- "^$(re "$T_BUSY") " <<<"$SCREEN")
+	[ -n "$l" ] || { WHY="no busy row"; return 1; }
+	# characters 150..200 of the row hold the newest samples
+	perl -CSD -ne 'exit(substr($_, 150, 55) =~ /[\x{2581}-\x{2588}]{5}/ ? 0 : 1)' <<<"$l" ||
+		{ WHY="no blocks in columns 150-205 of: $l"; return 1; }
+}
+
+# 11. Quit and terminal restoration.
+sec_restore() {
+	say "# 11. quit and terminal restoration"
+	fix_states
+	start_vmtui 80 24 -d 1
+	vt_keys q
+	check "quit: q ends vmtui (process gone)" wait_for 5 "exit" dead_pane
+	vt_stop
+
+	local d=$SCR_TMP/stty how
+	mkdir -p "$d"
+	vt_start 100 30 env PS1='$ ' LANG=C.UTF-8 TERM=screen bash --norc --noprofile -i
+	wait_screen '^\$ ' 10 >/dev/null
+	vt_type "stty -g > $d/before; echo MARK-BEFORE"
+	vt_keys Enter
+	wait_screen '^MARK-BEFORE' 5 >/dev/null
+	for how in q TERM HUP C-c; do
+		rm -f "$d/after"
+		vt_type "env -u NO_COLOR XDG_CONFIG_HOME=$SCR_TMP/xdg $BUILD/vmtui -c $T_URI -d 1; echo \"RC-$how=\$?\"; stty -g > $d/after; echo MARK-AFTER-$how"
+		vt_keys Enter
+		if ! wait_screen '^vmtui [0-9].*sort name' 15 >/dev/null; then
+			not_ok "restore after $how: vmtui did not start in the shell"
+			continue
+		fi
+		local alt_in
+		alt_in=$(vt_fmt '#{alternate_on}')
+		case $how in
+		q | C-c) vt_keys "$how" ;;
+		*) kill -"$how" "$(pgrep -P "$(vt_pid)" -x vmtui)" ;;
+		esac
+		if ! wait_screen "^MARK-AFTER-$how" 10 >/dev/null; then
+			not_ok "restore after $how: the shell did not get back"
+			continue
+		fi
+		vt_grab
+		say "    after $how: $(grep -o "RC-$how=[0-9]*" <<<"$SCREEN" | tail -n1), alternate screen during run: $alt_in"
+		check "restore after $how: stty -g before and after are equal" \
+			cmp -s "$d/before" "$d/after"
+		check "restore after $how: normal screen back (shell lines visible, alternate off, cursor on, keypad/mouse off)" \
+			terminal_restored "$how"
+	done
+	vt_stop
+}
+dead_pane() { ! vt_alive; }
+terminal_restored() {
+	local f
+	_matches '^MARK-BEFORE' || { say "    earlier shell output not visible"; show_screen; return 1; }
+	f=$(vt_fmt '#{alternate_on} #{cursor_flag} #{keypad_cursor_flag} #{keypad_flag} #{mouse_any_flag} #{mouse_button_flag} #{mouse_standard_flag} #{mouse_all_flag}')
+	[ "$f" = "0 1 0 0 0 0 0 0" ] || {
+		say "    after $1: alternate cursor keypad_cursor keypad mouse_any mouse_button mouse_standard mouse_all = $f (want 0 1 0 0 0 0 0 0)"
+		return 1
+	}
+}
+
+# 12. Losing the daemon (last: it disturbs everyone on it).
+sec_daemon() {
+	say "# 12. daemon loss"
+	fix_states
+	start_vmtui 120 30 -d 1
+	filter_ours
+	nav_to "$T_OFF" End >/dev/null
+	DAEMON_KILLED=1
+	"$RS/daemon.sh" kill >&2
+	check "daemon loss: header shows DISCONNECTED within 15 s" \
+		wait_screen "$(re "$T_URI")  DISCONNECTED" 15
+	check "daemon loss: the guest rows are still listed (showing last data)" \
+		wait_for 3 "rows kept" kept_rows
+	check "daemon loss: the kept rows are dimmed" wait_for 3 "dim rows" dim_rows
+	local lat
+	lat=$(key_latency '?' '^KEY +COMMAND')
+	check "daemon loss: keys still answered (? in ${lat} ms)" test "$lat" -lt 1000
+	vt_esc
+	wait_for 3 "list" back_in_list >/dev/null
+	vt_keys S
+	check "daemon loss: S is refused: host not connected" \
+		status_says "Cannot start $(re "$T_OFF"): its host is not connected" 5
+	"$RS/daemon.sh" restart >&2 && DAEMON_KILLED=0
+	check "daemon back: DISCONNECTED goes away within 60 s" \
+		wait_for 60 "reconnected" connected
+	check "daemon back: rows show running again" \
+		wait_for 15 "running rows" reconnected_rows
+	vt_stop
+}
+kept_rows() { rows_are "$T_BUSY" "$T_IDLE" "$T_OFF" && _matches 'showing last data'; }
+dim_rows() {
+	local dims
+	dims=$(vt_grab_e | perl "$SCR_DIR/sgr.pl" | awk -F'\t' -v a="$(shown "$T_BUSY")" -v b="$(shown "$T_IDLE")" \
+		'index($5, a " ") == 1 || index($5, b " ") == 1 { print $4 }' | tr -d '\n')
+	[ "$dims" = 11 ] || { WHY="dim flags of busy/idle rows: '$dims'"; return 1; }
+}
+reconnected_rows() { row_is "$T_BUSY" running && row_is "$T_IDLE" running && row_is "$T_OFF" "shut off"; }
+
+# ---------------------------------------------------------------- main
+
+SECTIONS=${SCREEN_ONLY:-sec_list80 sec_sort sec_filter sec_nav sec_detail sec_help sec_responsive sec_events sec_actions sec_readonly sec_resize sec_restore sec_daemon}
+for s in $SECTIONS; do
+	"$s"
+	vt_stop
+done
+say "screen tests took $((SECONDS - T0)) s"
+summary
