@@ -217,17 +217,22 @@ void
 draw_graph(WINDOW *w, int y, int x, int width, int height, const struct ring *r,
            double max, enum graph_mode m, int attr)
 {
-	wchar_t *cells;
+	wchar_t *cells, *line;
 	int row;
 
 	if (width <= 0 || height <= 0)
 		return;
 	cells = xcalloc((size_t)width * (size_t)height, sizeof *cells);
+	line = xcalloc((size_t)width + 1, sizeof *line);
 	graph_render(r, max, width, height, m, cells);
 	wattrset(w, attr);
-	for (row = 0; row < height; row++)
-		mvwaddnwstr(w, y + row, x, cells + (size_t)row * (size_t)width, width);
+	for (row = 0; row < height; row++) {
+		/* ncurses may look one past n: hand it a terminated row. */
+		wmemcpy(line, cells + (size_t)row * (size_t)width, (size_t)width);
+		mvwaddnwstr(w, y + row, x, line, width);
+	}
 	wattrset(w, A_NORMAL);
+	free(line);
 	free(cells);
 }
 
@@ -423,6 +428,10 @@ static void
 redraw(struct app *a)
 {
 	if (!a->dirty)
+		return;
+	/* Nothing fits in one row or column, and ncurses' own optimiser reads
+	 * out of bounds there (valgrind): wait for a usable size. */
+	if (COLS < 2 || LINES < 2)
 		return;
 	curs_set(0);
 	if (a->confirm.open)

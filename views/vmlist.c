@@ -146,9 +146,10 @@ draw_row(struct app *a, WINDOW *w, int y, const struct row *r, const struct layo
 	cell(w, y, l, COL_VCPU, base, active || vm->vcpus_cur ? b : "-");
 	cell(w, y, l, COL_CPU, base, fmt_pct(b, sizeof b, active ? vm->cpu_pct : -1));
 	if (l->w[COL_SPARK] && active) {
-		wchar_t cells[256];
+		wchar_t cells[257];
 		int sw = l->w[COL_SPARK] < 256 ? l->w[COL_SPARK] : 256;
 		graph_sparkline(&vm->cpu_hist, 100.0, sw, a->gmode, cells);
+		cells[sw] = L'\0';
 		wattrset(w, selected ? base : screen_attr(C_GRAPH_CPU));
 		mvwaddnwstr(w, y, l->x[COL_SPARK], cells, sw);
 		wattrset(w, A_NORMAL);
