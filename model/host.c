@@ -47,6 +47,7 @@ struct host_priv {
 	int lifecycle_id;
 	uint64_t prev_busy, prev_total;
 	int ncpu_params, nmem_params; /* counts the node stats calls want */
+	bool stats_failing;
 };
 
 uint64_t
@@ -550,12 +551,15 @@ refresh(struct host *h)
 		if (virConnectIsAlive(p->conn) != 1) {
 			disconnect(h);
 			mark_down(h, why);
-		} else {
+		} else if (!p->stats_failing) {
+			/* Say it once, not every interval. */
 			msglog_add(MSG_ERROR, "%s: cannot read stats: %s", host_label(h), why);
 		}
+		p->stats_failing = true;
 		free(why);
 		return;
 	}
+	p->stats_failing = false;
 	now = host_now_ns();
 	samples = xcalloc(n ? (size_t)n : 1, sizeof *samples);
 	for (i = 0; i < (size_t)n; i++) {
