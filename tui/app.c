@@ -27,6 +27,9 @@ app_lock_hosts(struct app *a)
 
 	for (i = 0; i < a->nhosts; i++)
 		host_lock(a->hosts[i]);
+	/* Rows point into the hosts' VM tables, which workers replace between
+	 * locks: they are rebuilt on every lock and valid only under it. */
+	app_rebuild_rows(a);
 }
 
 void
@@ -183,11 +186,17 @@ draw_text(WINDOW *w, int y, int x, int width, int attr, const char *s)
 	mbstate_t st;
 	int used = 0;
 
-	if (width <= 0)
+	/* Cells that start past the right edge are not shown at all, and no
+	 * cell runs past it: curses would write them at the cursor or wrap
+	 * them onto the next line (stray characters on narrow terminals). */
+	if (width <= 0 || x < 0 || y < 0 || x >= getmaxx(w) || y >= getmaxy(w))
 		return;
+	if (width > getmaxx(w) - x)
+		width = getmaxx(w) - x;
 	memset(&st, 0, sizeof st);
 	wattrset(w, attr);
-	wmove(w, y, x);
+	if (wmove(w, y, x) == ERR)
+		return;
 	while (*s && used < width) {
 		wchar_t wc;
 		size_t n = mbrtowc(&wc, s, MB_CUR_MAX, &st);
@@ -291,11 +300,11 @@ draw_host_line(struct app *a, int y, struct host *h)
 		snprintf(retry, sizeof retry, ", retry in %.0fs", h->retry_in);
 	else
 		retry[0] = '\0';
-	snprintf(line, sizeof line, "%s  %s: %s%s%s",
+	/* Short facts first: the libvirt error may not fit on the line. */
+	snprintf(line, sizeof line, "%s  %s%s%s: %s",
 	         h->uri ? h->uri : (h->uri_req ? h->uri_req : "(default)"),
-	         h->state == HOST_DOWN ? "DISCONNECTED" : "connecting",
-	         h->error ? h->error : "", retry,
-	         h->nvms ? "  (showing last data)" : "");
+	         h->state == HOST_DOWN ? "DISCONNECTED" : "connecting", retry,
+	         h->nvms ? " (showing last data)" : "", h->error ? h->error : "");
 	draw_text(a->header, y, 0, cols,
 	          screen_attr(h->state == HOST_DOWN ? C_ERROR : C_WARNING), line);
 }
@@ -312,7 +321,7 @@ draw_header(struct app *a)
 		snprintf(filt, sizeof filt, "  filter: %s", a->filter);
 	else
 		filt[0] = '\0';
-	snprintf(title, sizeof title, "vmtui %s  refresh %.1fs  sort %s%s%s%s", PACKAGE_VERSION,
+	snprintf(title, sizeof title, "vmtui %s  refresh %gs  sort %s%s%s%s", PACKAGE_VERSION,
 	         a->interval_ms / 1000.0, sort_key_name(a->sort),
 	         a->reverse ? (a->gmode == GRAPH_ASCII ? " (desc)" : " \u2193") : "", filt,
 	         a->readonly ? "  READ-ONLY" : "");
@@ -437,7 +446,6 @@ redraw(struct app *a)
 	if (a->confirm.open)
 		a->dirty = DIRTY_ALL;
 	app_lock_hosts(a);
-	app_rebuild_rows(a);
 	if (a->dirty & DIRTY_HEADER)
 		draw_header(a);
 	if (a->dirty & DIRTY_BODY) {

@@ -114,6 +114,7 @@ int app_act(struct app *a, enum action act);
 /* Handle a lifecycle command (CMD_START...) common to list and detail. */
 int app_common_cmd(struct app *a, enum cmd c);
 
+/* Lock every host and rebuild a->rows; rows are valid only until unlock. */
 void app_lock_hosts(struct app *a);
 void app_unlock_hosts(struct app *a);
 

@@ -5,18 +5,19 @@
 #include "../tui/app.h"
 #include "../tui/screen.h"
 
+/* Every view a binding works in, e.g. "list, detail, help". */
 static const char *
-where(unsigned views)
+where(unsigned views, char *buf, size_t n)
 {
 	if (views & KV_GLOBAL)
 		return "everywhere";
-	if ((views & (KV_LIST | KV_DETAIL)) == (KV_LIST | KV_DETAIL))
-		return "list, detail";
-	if (views & KV_LIST)
-		return "list";
-	if (views & KV_DETAIL)
-		return "detail";
-	return "help";
+	snprintf(buf, n, "%s%s%s%s%s",
+	         views & KV_LIST ? "list" : "",
+	         (views & KV_LIST) && (views & (KV_DETAIL | KV_HELP)) ? ", " : "",
+	         views & KV_DETAIL ? "detail" : "",
+	         (views & KV_DETAIL) && (views & KV_HELP) ? ", " : "",
+	         views & KV_HELP ? "help" : "");
+	return buf;
 }
 
 static void
@@ -25,10 +26,10 @@ help_draw(struct app *a, WINDOW *w)
 	size_t n, i, line = 0;
 	const struct binding *t = keys_table(&n);
 	int height = getmaxy(w), width = getmaxx(w), y = 1;
-	char buf[256], kb[16];
+	char buf[256], kb[16], wb[32];
 
 	draw_text(w, 0, 0, width, screen_attr(C_COLUMNS),
-	          "KEY        COMMAND       WHERE          WHAT IT DOES");
+	          "KEY        COMMAND       WHERE               WHAT IT DOES");
 	if (a->help_top > (int)n + 3 - (height - 1))
 		a->help_top = (int)n + 3 - (height - 1);
 	if (a->help_top < 0)
@@ -37,9 +38,9 @@ help_draw(struct app *a, WINDOW *w)
 		if ((int)line < a->help_top)
 			continue;
 		if (i < n)
-			snprintf(buf, sizeof buf, "%-10s %-13s %-14s %s",
+			snprintf(buf, sizeof buf, "%-10s %-13s %-19s %s",
 			         keys_label(t[i].key, kb, sizeof kb), cmd_name(t[i].cmd),
-			         where(t[i].views), cmd_help(t[i].cmd));
+			         where(t[i].views, wb, sizeof wb), cmd_help(t[i].cmd));
 		else if (i == n)
 			snprintf(buf, sizeof buf, " ");
 		else if (i == n + 1)
@@ -84,8 +85,15 @@ help_key(struct app *a, enum cmd c, int key)
 	}
 }
 
+static void
+help_enter(struct app *a)
+{
+	a->help_top = 0;
+}
+
 const struct view_ops help_ops = {
 	.name = "help",
+	.enter = help_enter,
 	.keyview = KV_HELP,
 	.draw = help_draw,
 	.key = help_key,

@@ -198,10 +198,15 @@ vmdetail_draw(struct app *a, WINDOW *w)
 		return;
 	}
 	vm = r->vm;
-	fmt_duration(up, sizeof up, vm_uptime(vm, host_now_ns()));
-	snprintf(title, sizeof title, "%s  %s  on %s  up %s%s  id %d  %s", vm->name,
-	         vm_state_name(vm->state), host_label(r->host),
-	         vm->since_exact ? "" : ">", up, vm->id, vm->uuid);
+	if (vm_state_active(vm->state)) {
+		fmt_duration(up, sizeof up, vm_uptime(vm, host_now_ns()));
+		snprintf(title, sizeof title, "%s  %s  on %s  up %s%s  id %d  %s", vm->name,
+		         vm_state_name(vm->state), host_label(r->host),
+		         vm->since_exact ? "" : ">", up, vm->id, vm->uuid);
+	} else {
+		snprintf(title, sizeof title, "%s  %s  on %s  %s", vm->name,
+		         vm_state_name(vm->state), host_label(r->host), vm->uuid);
+	}
 	draw_text(w, 0, 0, width, screen_attr(C_COLUMNS), title);
 
 	info_lines(vm, r->host, &l);

@@ -34,6 +34,7 @@ static const struct {
 };
 
 #define NAME_MIN 10
+#define NAME_WANT 16 /* names up to this long push the sparkline out */
 #define NAME_MAX 32
 
 struct layout {
@@ -41,16 +42,19 @@ struct layout {
 	int w[COL_N]; /* 0: not shown */
 };
 
-/* Decide which columns fit the width and where they go. */
+/* Decide which columns fit the width and where they go. `name_len` is the
+ * longest name shown: names up to NAME_WANT columns win over the optional
+ * columns, longer ones are cut. */
 static void
-compute_layout(int width, struct layout *l)
+compute_layout(int width, int name_len, struct layout *l)
 {
 	int shown[COL_N], total = 0, i, level;
+	int name_need = name_len < NAME_MIN ? NAME_MIN : (name_len > NAME_WANT ? NAME_WANT : name_len);
 
 	for (i = 0; i < COL_N; i++)
 		shown[i] = 1;
 	for (level = 7; level >= 0; level--) {
-		total = NAME_MIN;
+		total = name_need;
 		for (i = 1; i < COL_N; i++)
 			if (shown[i])
 				total += cols[i].width + 1;
@@ -60,7 +64,7 @@ compute_layout(int width, struct layout *l)
 			if (cols[i].drop == level)
 				shown[i] = 0;
 	}
-	l->w[COL_NAME] = width - (total - NAME_MIN);
+	l->w[COL_NAME] = width - (total - name_need);
 	if (l->w[COL_NAME] < NAME_MIN)
 		l->w[COL_NAME] = NAME_MIN;
 	/* Wide screens: name up to NAME_MAX, then the sparkline grows. */
@@ -95,6 +99,22 @@ state_attr(enum vm_state s)
 	default:
 		return screen_attr(C_OFF);
 	}
+}
+
+/* Shorten a name that does not fit to width-1 columns plus a marker, so a
+ * cut name never passes for a whole one. Names count as one column per
+ * character; wide characters are rare in domain names. */
+static void
+cut_to(char *s, size_t n, int width, bool utf8)
+{
+	size_t len = strlen(s), keep;
+
+	if (width < 2 || (int)len <= width)
+		return;
+	keep = (size_t)width - 1;
+	while (keep > 0 && ((unsigned char)s[keep] & 0xC0) == 0x80)
+		keep--; /* do not split a UTF-8 sequence */
+	snprintf(s + keep, n - keep, "%s", utf8 ? "\u2026" : "~");
 }
 
 static void
@@ -140,6 +160,7 @@ draw_row(struct app *a, WINDOW *w, int y, const struct row *r, const struct layo
 		snprintf(b, sizeof b, "%s%s:%s", vm->autostart ? "*" : "", host_label(r->host), vm->name);
 	else
 		snprintf(b, sizeof b, "%s%s", vm->autostart ? "*" : "", vm->name);
+	cut_to(b, sizeof b, l->w[COL_NAME], a->gmode != GRAPH_ASCII);
 	cell(w, y, l, COL_NAME, base, b);
 	cell(w, y, l, COL_STATE, selected ? base : state_attr(vm->state), vm_state_name(vm->state));
 	snprintf(b, sizeof b, "%u", vm->vcpus_cur);
@@ -198,6 +219,23 @@ select_index(struct app *a, int i)
 	snprintf(a->sel_uuid, sizeof a->sel_uuid, "%s", a->rows[i].vm->uuid);
 }
 
+/* Widest name column any row needs ("*" for autostart, host prefix). */
+static int
+longest_name(const struct app *a)
+{
+	size_t i;
+	int max = 0;
+
+	for (i = 0; i < a->nrows; i++) {
+		int n = (int)strlen(a->rows[i].vm->name) + (a->rows[i].vm->autostart ? 1 : 0);
+		if (a->nhosts > 1)
+			n += (int)strlen(host_label(a->rows[i].host)) + 1;
+		if (n > max)
+			max = n;
+	}
+	return max;
+}
+
 static void
 vmlist_draw(struct app *a, WINDOW *w)
 {
@@ -205,7 +243,7 @@ vmlist_draw(struct app *a, WINDOW *w)
 	struct layout l;
 	uint64_t now = host_now_ns();
 
-	compute_layout(getmaxx(w), &l);
+	compute_layout(getmaxx(w), longest_name(a), &l);
 	draw_columns(a, w, &l);
 	sel = selected_index(a);
 	if (sel >= 0) {
@@ -244,7 +282,6 @@ vmlist_key(struct app *a, enum cmd c, int key)
 
 	(void)key;
 	app_lock_hosts(a);
-	app_rebuild_rows(a);
 	sel = selected_index(a);
 	switch (c) {
 	case CMD_UP:
@@ -293,7 +330,9 @@ vmlist_mouse(struct app *a, int y, int x, bool dbl)
 	int i;
 
 	if (y == 0) {
-		compute_layout(getmaxx(a->body), &l);
+		app_lock_hosts(a);
+		compute_layout(getmaxx(a->body), longest_name(a), &l);
+		app_unlock_hosts(a);
 		for (i = COL_N - 1; i >= 0; i--)
 			if (l.w[i] && x >= l.x[i]) {
 				vmlist_key(a, CMD_SORT_NAME + (enum cmd)cols[i].sort, 0);
@@ -303,7 +342,6 @@ vmlist_mouse(struct app *a, int y, int x, bool dbl)
 		return;
 	}
 	app_lock_hosts(a);
-	app_rebuild_rows(a);
 	if (a->top + y - 1 < (int)a->nrows)
 		select_index(a, a->top + y - 1);
 	app_unlock_hosts(a);

@@ -1,12 +1,21 @@
 #!/usr/bin/env bash
 # tests/screen/run.sh — vmtui driven through tmux as a person would: start
-# it in a terminal of a given size, press keys, read the screen.  Runs
-# against the real stack of tests/lib.sh (system libvirtd, three guests).
+# it in a terminal of a given size, press keys, read the screen (text, and
+# colours through sgr.pl), and check against virsh.  Runs against the real
+# stack of tests/lib.sh (system libvirtd, guests $T_BUSY, $T_IDLE, $T_OFF).
+#
+# Sections (in this order; the daemon is killed last):
+#   sec_list80 sec_sort sec_filter sec_nav sec_detail sec_help
+#   sec_responsive sec_events sec_actions sec_readonly sec_resize
+#   sec_restore sec_daemon
+# Other engineers' guests may share the daemon: the list is filtered to
+# ours (typed with /) where rows are compared.
 #
 # Env: T_PREFIX (guest names, default vmtuitest-), KEEP_GUESTS=1 (leave the
 # guests defined), BUILD (default build/), SCREEN_ONLY="sec_help sec_sort"
-# (run only these sections; the daemon-loss section only when listed).
-# Needs tmux and perl.  Ends with "N passed, N failed".
+# (run only these sections).
+# Needs tmux and perl.  Ends with "N passed, N failed"; exit status 1 if any
+# check failed.  Takes about a minute.
 set -uo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -71,6 +80,7 @@ fix_states() {
 		esac
 	done
 	[ "$(domstate "$T_OFF")" = "shut off" ] || vsh destroy "$T_OFF" >/dev/null 2>&1
+	autostart_is "$T_OFF" disable || vsh autostart --disable "$T_OFF" >/dev/null 2>&1
 	wait_domstate "$T_BUSY" running 30 && wait_domstate "$T_IDLE" running 30 &&
 		wait_domstate "$T_OFF" "shut off" 30
 }
@@ -78,16 +88,21 @@ fix_states() {
 # The header's host line says the connection is up (another engineer may
 # restart the daemon at any time: give vmtui time to reconnect).
 connected() {
-	_matches "$(re "$T_URI").*VMs [0-9]+ run" && _no_match 'DISCONNECTED|connecting'
+	_matches "$(re "$T_URI") .*VMs" && _no_match 'DISCONNECTED|connecting'
 }
 wait_connected() { wait_for "${1:-60}" "host line connected" connected; }
 
-# Start vmtui and wait for its first full frame with our guests in it.
+# Start vmtui and wait for its first full frame with our guests in it; if
+# that fails, count it as a failure (the section is then skipped).
 start_vmtui() {
 	local cols=$1 rows=$2
 	shift 2
-	vt_vmtui "$cols" "$rows" "$@" || return 1
-	wait_connected 60 && wait_for 15 "rows of our guests" our_rows_shown
+	if vt_vmtui "$cols" "$rows" "$@" && wait_connected 60 &&
+		wait_for 15 "rows of our guests" our_rows_shown; then
+		return 0
+	fi
+	not_ok "vmtui $* at ${cols}x$rows: shows the connected host and our guests"
+	return 1
 }
 our_rows_shown() { has_row "$T_BUSY" && has_row "$T_IDLE" && has_row "$T_OFF"; }
 
@@ -95,7 +110,7 @@ our_rows_shown() { has_row "$T_BUSY" && has_row "$T_IDLE" && has_row "$T_OFF"; }
 # the daemon), typed as a person would.
 filter_ours() {
 	vt_keys /
-	wait_screen '^Filter: ' 5 || return 1
+	wait_screen '^Filter:' 5 || return 1
 	vt_type "$T_PREFIX"
 	vt_keys Enter
 	wait_screen "filter: $(re "$T_PREFIX")" 5 && wait_for 5 "only our guests" only_ours
@@ -103,7 +118,7 @@ filter_ours() {
 only_ours() {
 	local n
 	n=$(row_names | wc -l)
-	[ "$n" -eq 3 ] && our_rows_shown || { WHY="$n rows"; return 1; }
+	if [ "$n" -ne 3 ] || ! our_rows_shown; then WHY="$n rows"; return 1; fi
 }
 
 # The rows, by name as shown, are exactly these in this order.
@@ -111,7 +126,7 @@ rows_are() {
 	local want="" n got
 	for n in "$@"; do want+=$(shown "$n")$'\n'; done
 	got=$(row_names)$'\n'
-	[ "$got" = "$want" ] || { WHY="rows: $(echo $got)"; return 1; }
+	[ "$got" = "$want" ] || { WHY="rows: ${got//$'\n'/ }"; return 1; }
 }
 
 # Title line of the detail view of the selected guest (Enter, read, Esc).
@@ -146,7 +161,7 @@ status_says() { wait_screen "$1" "${2:-10}"; }
 sec_list80() {
 	say "# 1. the guest list at 80x24"
 	fix_states
-	start_vmtui 80 24 -d 1
+	start_vmtui 80 24 -d 1 || return
 	check "80x24: header shows vmtui, the URI and VMs" \
 		wait_for 5 "header" header80
 	filter_ours
@@ -164,22 +179,31 @@ header80() {
 	[[ $(screen_line 1) =~ ^vmtui\ [0-9] ]] || { WHY="line 1"; return 1; }
 	[[ $(screen_line 2) == *"$T_URI"*VMs* ]] || { WHY="line 2"; return 1; }
 }
+# At 80 columns names are cut to 10 characters, so guests with a long common
+# prefix (vmtuitest-busy, vmtuitest-idle) look alike: with the list filtered
+# to our guests and sorted by name, row 1 is busy, 2 idle, 3 off.
 rows80() {
 	rows_are "$T_BUSY" "$T_IDLE" "$T_OFF" || return 1
-	row_is "$T_BUSY" running && row_is "$T_IDLE" running && row_is "$T_OFF" "shut off"
+	WHY="states: $(rowi 1 state), $(rowi 2 state), $(rowi 3 state)"
+	[ "$(rowi 1 state)" = running ] && [ "$(rowi 2 state)" = running ] &&
+		[ "$(rowi 3 state)" = "shut off" ]
 }
 cpu80() {
 	local b i
-	b=$(row "$T_BUSY" cpu)
-	i=$(row "$T_IDLE" cpu)
+	rows_are "$T_BUSY" "$T_IDLE" "$T_OFF" || return 1
+	b=$(rowi 1 cpu)
+	i=$(rowi 2 cpu)
 	WHY="busy CPU% '$b', idle CPU% '$i'"
 	[[ $b =~ ^[0-9.]+$ && $i =~ ^[0-9.]+$ ]] || return 1
 	awk -v b="$b" -v i="$i" 'BEGIN { exit !(b >= 60 && i < 40) }'
 }
 mem80() {
-	local g m used alloc want kib
-	for g in "$T_BUSY" "$T_IDLE"; do
-		m=$(row "$g" mem)
+	local n g m used alloc want kib
+	rows_are "$T_BUSY" "$T_IDLE" "$T_OFF" || return 1
+	for n in 1 2; do
+		g=$T_BUSY
+		[ $n = 2 ] && g=$T_IDLE
+		m=$(rowi $n mem)
 		used=${m%/*} alloc=${m#*/}
 		kib=$(vsh dominfo "$g" | awk '/^Used memory:/ { print $3 }')
 		want=$(fmt_bytes $((kib * 1024)))
@@ -188,7 +212,7 @@ mem80() {
 		[ "$alloc" = "$want" ] || return 1
 		(($(to_bytes "$used") > 0 && $(to_bytes "$used") <= $(to_bytes "$alloc"))) || return 1
 	done
-	m=$(row "$T_OFF" mem)
+	m=$(rowi 3 mem)
 	WHY="$T_OFF: MEM/ALLOC '$m'"
 	[[ $m =~ ^-/[0-9.]+[BKMGT]$ ]]
 }
@@ -203,7 +227,7 @@ footer80() {
 sec_sort() {
 	say "# 2. sorting"
 	fix_states
-	start_vmtui 120 30 -d 1
+	start_vmtui 120 30 -d 1 || return
 	wait_for 15 "busy guest has a CPU figure" busy_has_cpu >/dev/null
 	vt_keys c
 	check "sort: c sorts by CPU% descending (header 'sort cpu', column non-increasing)" \
@@ -236,7 +260,10 @@ cpu_sorted() {
 		grep -qxF -- "$(shown "$T_BUSY")"
 }
 rev_cpu() {
-	_matches '^vmtui .*sort cpu' && _no_match '^vmtui .*sort cpu (↓|\(desc\))' || { WHY="header"; return 1; }
+	if ! _matches '^vmtui .*sort cpu' || _matches '^vmtui .*sort cpu (↓|\(desc\))'; then
+		WHY="header"
+		return 1
+	fi
 	rows_are "$T_IDLE" "$T_BUSY" "$T_OFF"
 }
 name_sorted() {
@@ -248,10 +275,10 @@ name_sorted() {
 sec_filter() {
 	say "# 3. filter"
 	fix_states
-	start_vmtui 120 30 -d 1
+	start_vmtui 120 30 -d 1 || return
 	local part=${T_IDLE:1}
 	vt_keys /
-	check "filter: / opens the Filter: prompt on the footer" wait_screen '^Filter: ' 5
+	check "filter: / opens the Filter: prompt on the footer" wait_screen '^Filter:' 5
 	vt_type "$part"
 	check "filter: applies while typing (only the idle guest left)" \
 		wait_for 5 "only $T_IDLE" filtered_to "$part" "$T_IDLE"
@@ -259,7 +286,7 @@ sec_filter() {
 	check "filter: Enter keeps it: header 'filter: $part', only matching rows" \
 		wait_for 5 "filter kept" filter_kept "$part"
 	vt_keys /
-	wait_screen '^Filter: ' 5 >/dev/null
+	wait_screen '^Filter:' 5 >/dev/null
 	vt_esc
 	check "filter: / then Esc clears it (all guests back, no 'filter:')" \
 		wait_for 5 "filter cleared" filter_cleared
@@ -275,14 +302,14 @@ sec_filter() {
 	check "filter: no match says so" wait_screen 'No guest matches the filter' 5
 	vt_stop
 }
-filtered_to() { # filtered_to PART NAME: every row contains PART, NAME is the only one of ours
+filtered_to() { # filtered_to PART NAME: the list shows NAME only (PART: for the record)
 	local n
 	n=$(row_names)
-	[ "$n" = "$(shown "$2")" ] || { WHY="rows: $(echo $n)"; return 1; }
+	[ "$n" = "$(shown "$2")" ] || { WHY="rows: ${n//$'\n'/ }"; return 1; }
 }
 filter_kept() {
 	_matches "^vmtui .*filter: $(re "$1")" || { WHY="header"; return 1; }
-	_no_match '^Filter: ' || { WHY="prompt still open"; return 1; }
+	_no_match '^Filter:' || { WHY="prompt still open"; return 1; }
 	filtered_to "$1" "$T_IDLE"
 }
 filter_cleared() {
@@ -294,7 +321,7 @@ filter_cleared() {
 sec_nav() {
 	say "# 4. navigation"
 	fix_states
-	start_vmtui 120 30 -d 1
+	start_vmtui 120 30 -d 1 || return
 	filter_ours
 	local ok=1
 	nav_to "$T_BUSY" Home || ok=0
@@ -328,6 +355,28 @@ sec_nav() {
 	d3=$(detail_name)
 	check "nav: the detail view opens on the selected guest (End: $d1, Home: $d2, Down: $d3)" \
 		test "$d1 $d2 $d3" = "$T_OFF $T_BUSY $T_IDLE"
+	# Mouse: screen rows are title, host, column titles, then the guests.
+	ok=1
+	vt_keys Home
+	wait_for 3 "selection on $T_BUSY" selected_is "$T_BUSY" || ok=0
+	vt_click 3 5
+	wait_for 3 "click on the third row" selected_is "$T_OFF" || ok=0
+	vt_click 3 4
+	wait_for 3 "click on the second row" selected_is "$T_IDLE" || ok=0
+	check "nav: a mouse click selects the row under it" test "$ok" = 1
+	vt_click 3 3 double
+	check "nav: a double click opens the detail view of that row" \
+		wait_screen "^$(re "$T_IDLE") +running" 5
+	vt_esc
+	wait_for 5 "list view" _matches '^NAME +STATE' >/dev/null 2>&1
+	vt_grab
+	local titles cpu_x
+	titles=$(screen_line 3)
+	titles=${titles%%CPU%*}
+	cpu_x=${#titles}
+	vt_click "$cpu_x" 2
+	check "nav: a click on a column title sorts by it (CPU%: 'sort cpu')" \
+		wait_screen '^vmtui .*sort cpu' 5
 	vt_stop
 }
 
@@ -335,7 +384,7 @@ sec_nav() {
 sec_detail() {
 	say "# 5. detail view"
 	fix_states
-	start_vmtui 80 24 -d 1
+	start_vmtui 80 24 -d 1 || return
 	filter_ours
 	nav_to "$T_BUSY" Home >/dev/null
 	vt_keys Enter
@@ -352,7 +401,7 @@ sec_detail() {
 		wait_for 5 "list" back_in_list
 	vt_stop
 
-	start_vmtui 80 24 -d 1 -g ascii
+	start_vmtui 80 24 -d 1 -g ascii || return
 	filter_ours
 	nav_to "$T_BUSY" Home >/dev/null
 	vt_keys Enter
@@ -365,13 +414,15 @@ graph_titles() {
 	_matches '^CPU [0-9.]+%' && _matches 'Memory used ' && _matches '^Disk read/s ' &&
 		_matches '^Net rx/s '
 }
-# The CPU graph: lines after the "CPU" title up to "Disk read/s", left half,
-# right of the scale.
+# The CPU graph of the detail view at 80 columns: the lines between the
+# "CPU" title and "Disk read/s", columns 8-39 (right of the scale).
 cpu_graph() {
-	awk 'done == 0 && /^Disk read\/s/ { done = 1 } inside && !done { print substr($0, 8, 32) }
-		/^CPU [0-9.]+%/ { inside = 1 }' <<<"$SCREEN"
+	perl -CSD -ne '$done = 1 if /^Disk read\/s/; print substr($_, 7, 32), "\n" if $in && !$done;
+		$in = 1 if /^CPU [0-9.]+%/' <<<"$SCREEN"
 }
-cpu_graph_has() { cpu_graph | grep -qP -- "$1"; }
+# has_char PERL-CHAR-CLASS [TEXT]: TEXT (default: stdin) contains one.
+has_char() { perl -CSD -e 'my $re = shift; local $/; exit(<STDIN> =~ /$re/ ? 0 : 1)' "$1"; }
+cpu_graph_has() { cpu_graph | has_char "$1"; }
 devices_listed() {
 	_matches '^ +vda +[0-9.]+[BKMGT] cap' || { WHY="no vda line"; return 1; }
 	_matches '^ +([0-9a-f]{2}:){5}[0-9a-f]{2} ' || { WHY="no MAC line"; return 1; }
@@ -379,13 +430,19 @@ devices_listed() {
 back_in_list() { _matches '^NAME +STATE' && _no_match '^CPU [0-9.]+%' && has_row "$T_BUSY"; }
 ascii_graph() {
 	cpu_graph_has '[#:]' || { WHY="no # or : in the CPU graph"; return 1; }
-	! grep -qP '[\x{2800}-\x{28FF}]' <<<"$SCREEN" || { WHY="braille on screen"; return 1; }
+	! has_char '[\x{2800}-\x{28FF}]' <<<"$SCREEN" || { WHY="braille on screen"; return 1; }
 }
 
 # 6. Help.
 sec_help() {
 	say "# 6. help"
-	start_vmtui 80 24 -d 1
+	start_vmtui 80 24 -d 1 || return
+	vt_keys -
+	check "refresh: - doubles the interval (header 'refresh 2.0s', status 'Refresh every 2s.')" \
+		both wait_screen '^vmtui.*refresh 2(\.0+)?s' 5 -- wait_screen '^Refresh every 2s\.' 5
+	vt_keys +
+	check "refresh: + halves it again (header 'refresh 1.0s')" \
+		wait_screen '^vmtui.*refresh 1(\.0+)?s' 5
 	vt_keys '?'
 	check "help: ? shows the key table (KEY COMMAND WHERE, 'Quit vmtui')" \
 		wait_for 5 "help" help_shown
@@ -395,7 +452,7 @@ sec_help() {
 	vt_esc
 	check "help: Esc returns to the list" wait_for 5 "list" back_in_list
 	vt_keys '?'
-	wait_for 5 "help" help_shown >/dev/null
+	wait_screen '^KEY +COMMAND +WHERE' 5 >/dev/null
 	vt_keys '?'
 	check "help: ? in the help view goes back too" wait_for 5 "list" back_in_list
 	vt_stop
@@ -407,7 +464,7 @@ help_end() { _matches 'force-off +list, detail +Force the guest off' && _matches
 sec_responsive() {
 	say "# 13. keys answered quickly"
 	fix_states
-	start_vmtui 120 30 -d 0.25
+	start_vmtui 120 30 -d 0.25 || return
 	local i t max=0 lat ok=1
 	for i in 1 2 3 4 5; do
 		lat=$(key_latency '?' '^KEY +COMMAND')
@@ -433,12 +490,14 @@ sec_responsive() {
 # key_latency KEY PATTERN: milliseconds from send-keys to PATTERN on screen
 # (99999 if not within 3 s).
 key_latency() {
-	local t0 t
+	local t0 t found
 	t0=$(now_us)
 	vt_keys "$1"
 	while :; do
+		found=0
+		tm capture-pane -p -t scr 2>/dev/null | grep -Eq -- "$2" && found=1
 		t=$(now_us)
-		if tm capture-pane -p -t scr 2>/dev/null | grep -Eq -- "$2"; then
+		if ((found)); then
 			echo $(((t - t0) / 1000))
 			return
 		fi
@@ -451,7 +510,7 @@ key_latency() {
 sec_events() {
 	say "# 8. events"
 	fix_states
-	start_vmtui 120 30 -d 30
+	start_vmtui 120 30 -d 30 || return
 	filter_ours
 	wait_for 10 "idle running" row_is "$T_IDLE" running >/dev/null
 	local t0
@@ -471,7 +530,7 @@ sec_events() {
 sec_actions() {
 	say "# 7. actions"
 	fix_states
-	start_vmtui 120 30 -d 1
+	start_vmtui 120 30 -d 1 || return
 	filter_ours
 	nav_to "$T_OFF" End >/dev/null
 	vt_keys S
@@ -491,22 +550,66 @@ sec_actions() {
 		still_running "$T_OFF"
 	vt_keys F
 	wait_screen "Force off $(re "$T_OFF")\\?" 5 >/dev/null
+	vt_esc
+	local esc_ok=0 q_ok=0
+	wait_for 5 "cancelled by Esc" cancelled && esc_ok=1
+	vt_keys F
+	wait_screen "Force off $(re "$T_OFF")\\?" 5 >/dev/null
+	vt_keys q
+	wait_for 5 "cancelled by q" cancelled && vt_alive && q_ok=1
+	check "actions: Esc and q cancel the question too (q does not quit)" \
+		test "$esc_ok$q_ok" = 11
+	vt_keys F
+	wait_screen "Force off $(re "$T_OFF")\\?" 5 >/dev/null
 	vt_keys y
 	check "actions: F then y forces it off (row shut off)" \
 		wait_for 10 "shut off" row_is "$T_OFF" "shut off"
 	check "actions: virsh domstate agrees: shut off" wait_domstate "$T_OFF" "shut off" 10
+	vt_keys A
+	check "actions: A turns autostart on ('*' before the name, virsh says enable)" \
+		both wait_for 10 "'*' mark" autostart_mark "$T_OFF" on -- wait_autostart "$T_OFF" enable
+	vt_keys A
+	check "actions: A again turns it off ('*' gone, virsh says disable)" \
+		both wait_for 10 "no '*' mark" autostart_mark "$T_OFF" off -- wait_autostart "$T_OFF" disable
 	nav_to "$T_IDLE" Home Down >/dev/null
 	vt_keys P
 	check "actions: P pauses the idle guest (row paused, virsh paused)" \
-		all_of "wait_for 10 paused row_is $T_IDLE paused" "wait_domstate $T_IDLE paused 10"
+		both wait_for 10 paused row_is "$T_IDLE" paused -- wait_domstate "$T_IDLE" paused 10
 	vt_keys U
 	check "actions: U resumes it (row running, virsh running)" \
-		all_of "wait_for 10 running row_is $T_IDLE running" "wait_domstate $T_IDLE running 10"
+		both wait_for 10 running row_is "$T_IDLE" running -- wait_domstate "$T_IDLE" running 10
 	vt_keys S
 	check "actions: S on a running guest says 'Cannot start ... already running'" \
 		status_says "Cannot start $(re "$T_IDLE"): it is already running" 5
+	vt_keys Enter
+	wait_screen "^$(re "$T_IDLE")  running  on " 5 >/dev/null
+	vt_keys P
+	local p_ok=0
+	wait_screen "^$(re "$T_IDLE")  paused  on " 10 && wait_domstate "$T_IDLE" paused 10 && p_ok=1
+	vt_keys U
+	check "actions: P and U work in the detail view too (title paused, then running)" \
+		both test "$p_ok" = 1 -- wait_screen "^$(re "$T_IDLE")  running  on " 10
 	vt_stop
 	fix_states
+}
+autostart_mark() { # autostart_mark NAME on|off
+	local re_name
+	re_name=$(re "$(shown "$1")")
+	if [ "$2" = on ]; then
+		_matches "^\\*$re_name " || { WHY="no '*' before $1"; return 1; }
+	else
+		_matches "^$re_name " || { WHY="'*' still before $1"; return 1; }
+	fi
+}
+autostart_is() { [ "$(vsh dominfo "$1" | awk '/^Autostart:/ { print $2 }')" = "$2" ]; }
+wait_autostart() {
+	local i
+	for i in $(seq 50); do
+		autostart_is "$1" "$2" && return 0
+		sleep 0.2
+	done
+	say "    virsh dominfo $1: Autostart is not '$2'"
+	return 1
 }
 cancelled() { _no_match 'Force off ' && _matches 'Cancelled'; }
 still_running() {
@@ -514,12 +617,13 @@ still_running() {
 	row_is "$1" running || { say "    $WHY"; return 1; }
 	[ "$(domstate "$1")" = running ]
 }
-all_of() {
-	local c r=0
-	for c in "$@"; do
-		# shellcheck disable=SC2086
-		$c || r=1
-	done
+# both CMD1... -- CMD2...: run both (even if the first fails); true if both are.
+both() {
+	local a=() r=0
+	while (($#)) && [ "$1" != -- ]; do a+=("$1"); shift; done
+	shift
+	"${a[@]}" || r=1
+	"$@" || r=1
 	return $r
 }
 
@@ -528,7 +632,7 @@ sec_readonly() {
 	say "# 9. read-only"
 	fix_states
 	vsh dommemstat "$T_IDLE" --period 1 --live >/dev/null 2>&1
-	start_vmtui 120 30 -r -d 3
+	start_vmtui 120 30 -r -d 3 || return
 	check "read-only: header says READ-ONLY" wait_screen '^vmtui .*READ-ONLY' 5
 	filter_ours
 	nav_to "$T_OFF" End >/dev/null
@@ -556,8 +660,10 @@ refused() {
 	_matches "Cannot $1 $(re "$2"): vmtui runs read-only"
 }
 ro_unchanged() {
-	row_is "$T_OFF" "shut off" && row_is "$T_IDLE" running && row_is "$T_BUSY" running ||
-		{ say "    $WHY"; return 1; }
+	if ! { row_is "$T_OFF" "shut off" && row_is "$T_IDLE" running && row_is "$T_BUSY" running; }; then
+		say "    $WHY"
+		return 1
+	fi
 	[ "$(domstate "$T_OFF")" = "shut off" ] && [ "$(domstate "$T_IDLE")" = running ] &&
 		[ "$(domstate "$T_BUSY")" = running ]
 }
@@ -569,7 +675,7 @@ balloon_period() {
 sec_resize() {
 	say "# 10. resize"
 	fix_states
-	start_vmtui 80 24 -d 1
+	start_vmtui 80 24 -d 1 || return
 	filter_ours
 	local size ok
 	for size in 40x10 20x5 250x70 80x24; do
@@ -578,6 +684,11 @@ sec_resize() {
 		wait_for 10 "layout at $size" layout_ok "${size%x*}" "${size#*x}" || ok=0
 		vt_alive || { say "    vmtui died at $size"; ok=0; }
 		check "resize to $size: still running, header/list/footer redrawn for the size" test "$ok" = 1
+		if [ "$size" = 20x5 ]; then
+			# NAME (10) and STATE (8) fill the width; CPU% starts past it.
+			check "resize to 20x5: rows show name and state only, no stray characters" \
+				wait_for 5 "clean rows" rows_clean_20
+		fi
 		if [ "$size" = 250x70 ]; then
 			check "resize to 250x70: the CPU sparkline column is wide and drawn" \
 				wait_for 10 "wide sparkline" wide_sparkline
@@ -590,7 +701,7 @@ layout_ok() {
 	n=$(wc -l <<<"$SCREEN")
 	[[ $(screen_line 1) =~ ^vmtui\ [0-9] ]] || { WHY="line 1 is not the title"; return 1; }
 	# nothing drawn wider than the terminal (tmux would have wrapped it)
-	[ "$(awk -v c="$cols" 'length($0) > c' <<<"$SCREEN" | wc -l)" = 0 ] || { WHY="wide lines"; return 1; }
+	perl -CSD -ne "exit 1 if length(\$_) > $cols + 1" <<<"$SCREEN" || { WHY="lines wider than $cols"; return 1; }
 	case $rows in
 	5)  # header 1 line, list 3 (titles + 2 rows), status 1
 		[[ $(screen_line 2) =~ ^NAME ]] || { WHY="line 2 is not the column titles"; return 1; }
@@ -608,6 +719,14 @@ layout_ok() {
 	40) [[ $(screen_line 3) =~ MEM/ALLOC ]] || { WHY="40 wide: no MEM/ALLOC column"; return 1; } ;;
 	esac
 }
+rows_clean_20() {
+	local l bad=""
+	while IFS= read -r l; do
+		[[ $l =~ ^[^\ ]+\ ($STATES) ]] || continue
+		[[ $l =~ ^[^\ ]+\ ($STATES)\ *$ ]] || bad+="'$l' "
+	done <<<"$SCREEN"
+	[ -z "$bad" ] || { WHY="rows with characters past STATE: $bad"; return 1; }
+}
 # At 250 columns the sparkline grows to ~150 cells; with more than 10
 # samples of the busy guest, blocks show far right of the usual place.
 wide_sparkline() {
@@ -623,7 +742,7 @@ wide_sparkline() {
 sec_restore() {
 	say "# 11. quit and terminal restoration"
 	fix_states
-	start_vmtui 80 24 -d 1
+	start_vmtui 80 24 -d 1 || return
 	vt_keys q
 	check "quit: q ends vmtui (process gone)" wait_for 5 "exit" dead_pane
 	vt_stop
@@ -631,13 +750,13 @@ sec_restore() {
 	local d=$SCR_TMP/stty how
 	mkdir -p "$d"
 	vt_start 100 30 env PS1='$ ' LANG=C.UTF-8 TERM=screen bash --norc --noprofile -i
-	wait_screen '^\$ ' 10 >/dev/null
+	wait_screen '^\$' 10 >/dev/null
 	vt_type "stty -g > $d/before; echo MARK-BEFORE"
 	vt_keys Enter
 	wait_screen '^MARK-BEFORE' 5 >/dev/null
 	for how in q TERM HUP C-c; do
 		rm -f "$d/after"
-		vt_type "env -u NO_COLOR XDG_CONFIG_HOME=$SCR_TMP/xdg $BUILD/vmtui -c $T_URI -d 1; echo \"RC-$how=\$?\"; stty -g > $d/after; echo MARK-AFTER-$how"
+		vt_type "env -u NO_COLOR XDG_CONFIG_HOME=$SCR_TMP/xdg XDG_STATE_HOME=$SCR_TMP/state $BUILD/vmtui -c $T_URI -d 1; echo \"RC-$how=\$?\"; stty -g > $d/after; echo MARK-AFTER-$how"
 		vt_keys Enter
 		if ! wait_screen '^vmtui [0-9].*sort name' 15 >/dev/null; then
 			not_ok "restore after $how: vmtui did not start in the shell"
@@ -677,14 +796,15 @@ terminal_restored() {
 sec_daemon() {
 	say "# 12. daemon loss"
 	fix_states
-	start_vmtui 120 30 -d 1
+	start_vmtui 120 30 -d 1 || return
 	filter_ours
 	nav_to "$T_OFF" End >/dev/null
+	wait_for 15 "busy guest has a CPU figure" busy_has_cpu >/dev/null
 	DAEMON_KILLED=1
 	"$RS/daemon.sh" kill >&2
 	check "daemon loss: header shows DISCONNECTED within 15 s" \
-		wait_screen "$(re "$T_URI")  DISCONNECTED" 15
-	check "daemon loss: the guest rows are still listed (showing last data)" \
+		wait_screen "$(re "$T_URI").*DISCONNECTED" 15
+	check "daemon loss: the guest rows are still listed with their last figures" \
 		wait_for 3 "rows kept" kept_rows
 	check "daemon loss: the kept rows are dimmed" wait_for 3 "dim rows" dim_rows
 	local lat
@@ -702,7 +822,11 @@ sec_daemon() {
 		wait_for 15 "running rows" reconnected_rows
 	vt_stop
 }
-kept_rows() { rows_are "$T_BUSY" "$T_IDLE" "$T_OFF" && _matches 'showing last data'; }
+kept_rows() {
+	rows_are "$T_BUSY" "$T_IDLE" "$T_OFF" || return 1
+	row_is "$T_BUSY" running && row_is "$T_IDLE" running && row_is "$T_OFF" "shut off" || return 1
+	busy_has_cpu || { WHY="the busy guest lost its CPU figure"; return 1; }
+}
 dim_rows() {
 	local dims
 	dims=$(vt_grab_e | perl "$SCR_DIR/sgr.pl" | awk -F'\t' -v a="$(shown "$T_BUSY")" -v b="$(shown "$T_IDLE")" \
@@ -718,5 +842,9 @@ for s in $SECTIONS; do
 	"$s"
 	vt_stop
 done
+if [ -s "$SCR_TMP/state/vmtui/vmtui.log" ]; then
+	say "vmtui's stderr log (last lines):"
+	tail -n 20 "$SCR_TMP/state/vmtui/vmtui.log" | sed 's/^/    /' >&2
+fi
 say "screen tests took $((SECONDS - T0)) s"
 summary

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # screenlib.sh — run a program in a detached tmux pane, type at it and read
 # its screen (sourced by run.sh, after tests/lib.sh).
 #
@@ -17,6 +18,8 @@
 #   vt_stop                      kill the tmux server
 
 SCR_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# Screens hold UTF-8 (braille, blocks): read them in a UTF-8 locale.
+export LC_ALL=C.UTF-8
 SCR_SOCK_BASE=vmtuiscr$$
 SCR_N=0
 SCR_SOCKS=()
@@ -44,18 +47,24 @@ vt_start() {
 }
 
 # vmtui as a person would start it, in a UTF-8 locale, with colours, and
-# with a configuration directory of its own (no config file).
+# with configuration and state directories of its own (no config file; its
+# stderr log goes to $SCR_TMP/state/vmtui/vmtui.log).
 vt_vmtui() {
 	local cols=$1 rows=$2
 	shift 2
 	vt_start "$cols" "$rows" env -u LC_ALL -u LC_CTYPE -u LC_MESSAGES -u NO_COLOR \
 		-u LIBVIRT_DEFAULT_URI LANG=C.UTF-8 XDG_CONFIG_HOME="$SCR_TMP/xdg" \
+		XDG_STATE_HOME="$SCR_TMP/state" \
 		"$BUILD/vmtui" -c "$T_URI" "$@"
 }
+
+# tmux leaves the socket file behind after kill-server: remove it too.
+sock_path() { echo "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$1"; }
 
 vt_stop() {
 	[ -n "$SOCK" ] || return 0
 	tm kill-server >/dev/null 2>&1 || true
+	rm -f "$(sock_path "$SOCK")"
 	SOCK=""
 }
 
@@ -63,11 +72,25 @@ vt_stop_all() {
 	local s
 	for s in "${SCR_SOCKS[@]}"; do
 		tmux -L "$s" kill-server >/dev/null 2>&1 || true
+		rm -f "$(sock_path "$s")"
 	done
 	SOCK=""
 }
 
 vt_keys() { tm send-keys -t scr "$@"; }
+# vt_click COL ROW [double]: a left click at 0-based screen cell COL,ROW, as
+# an xterm (X10 encoding) reports it: press then release.
+vt_click() {
+	local cx cy ev
+	cx=$(printf '\\x%x' $((33 + $1)))
+	cy=$(printf '\\x%x' $((33 + $2)))
+	ev=$(printf "\033[M %b%b\033[M#%b%b" "$cx" "$cy" "$cx" "$cy")
+	tm send-keys -t scr -l -- "$ev"
+	if [ "${3:-}" = double ]; then
+		sleep 0.05
+		tm send-keys -t scr -l -- "$ev"
+	fi
+}
 vt_type() { tm send-keys -t scr -l -- "$1"; }
 # Esc on its own: ncurses waits ESCDELAY (25 ms) to tell it from Alt-key.
 vt_esc() { tm send-keys -t scr Escape; sleep 0.15; }
@@ -131,13 +154,15 @@ re() { sed 's/[][\.*^$+?(){}|/]/\\&/g' <<<"$1"; }
 STATES='running|blocked|paused|stopping|shut off|crashed|pmsusp|nostate'
 
 # The rows of the guest list on $SCREEN, one per line:
-#   NAME<TAB>STATE<TAB>VC<TAB>CPU<TAB>MEM   (NAME as shown, without '*')
+#   NAME<TAB>STATE<TAB>VC<TAB>CPU<TAB>MEM   (NAME as shown, without '*';
+#   VC '-' when the column is not shown)
 list_rows() {
 	local l
 	while IFS= read -r l; do
-		if [[ $l =~ ^\*?([^ ]+)\ +($STATES)\ +([0-9]+|-)\ +([0-9.]+|-)\ .*\ ([0-9.]+[BKMGTPE]?/[0-9.]+[BKMGTPE]|-/[0-9.]+[BKMGTPE]) ]]; then
+		# VC is left out on narrow terminals
+		if [[ $l =~ ^\*?([^ ]+)\ +($STATES)\ +(([0-9]+)\ +)?([0-9.]+|-)\ (.*\ )?([0-9.]+[BKMGTPE]?/[0-9.]+[BKMGTPE]|-/[0-9.]+[BKMGTPE]) ]]; then
 			printf '%s\t%s\t%s\t%s\t%s\n' "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}" \
-				"${BASH_REMATCH[3]}" "${BASH_REMATCH[4]}" "${BASH_REMATCH[5]}"
+				"${BASH_REMATCH[4]:--}" "${BASH_REMATCH[5]}" "${BASH_REMATCH[7]}"
 		fi
 	done <<<"$SCREEN"
 }
@@ -151,10 +176,15 @@ name_width() {
 }
 
 # A guest's name as the list shows it (cut to the NAME column).
+# A name too long for the column is cut to width-1 characters plus "…".
 shown() {
 	local w
 	w=$(name_width) || w=32
-	echo "${1:0:w}"
+	if [ "${#1}" -le "$w" ]; then
+		echo "$1"
+	else
+		echo "${1:0:w-1}…"
+	fi
 }
 
 # row NAME FIELD: a field (state, vc, cpu, mem) of the row of guest NAME.
@@ -163,6 +193,13 @@ row() {
 	n=$(shown "$1")
 	case $2 in state) f=2 ;; vc) f=3 ;; cpu) f=4 ;; mem) f=5 ;; *) f=1 ;; esac
 	list_rows | awk -F'\t' -v n="$n" -v f=$f '$1 == n { print $f; exit }'
+}
+# rowi N FIELD: a field of the Nth row (1-based), for lists whose names are
+# cut so short that two guests look the same (80 columns: 10 characters).
+rowi() {
+	local f
+	case $2 in name) f=1 ;; state) f=2 ;; vc) f=3 ;; cpu) f=4 ;; mem) f=5 ;; esac
+	list_rows | awk -F'\t' -v n="$1" -v f=$f 'NR == n { print $f; exit }'
 }
 has_row() { list_rows | cut -f1 | grep -qxF -- "$(shown "$1")"; }
 row_names() { list_rows | cut -f1; }
