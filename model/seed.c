@@ -413,7 +413,7 @@ static void
 dir_dots(const struct layout *L, struct dirw *w, int joliet, uint32_t lba, uint32_t secs)
 {
 	static const unsigned char dot = 0, dotdot = 1;
-	unsigned char rec[256], su[128];
+	unsigned char rec[256], su[128] = { 0 };
 	size_t sulen = 0;
 
 	if (!joliet) {
