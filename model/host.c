@@ -28,6 +28,8 @@ struct req {
 	struct req *next;
 	enum action act;
 	bool is_detail;
+	host_fn fn;          /* a generic call (host_call), or NULL */
+	void *arg;
 	char uuid[VM_UUID_LEN];
 	char *name;
 };
@@ -637,6 +639,17 @@ host_action(struct host *h, const char *uuid, enum action a)
 }
 
 void
+host_call(struct host *h, host_fn fn, void *arg)
+{
+	struct req *r = xcalloc(1, sizeof *r);
+
+	r->fn = fn;
+	r->arg = arg;
+	r->name = xstrdup("call");
+	push_req(h, r);
+}
+
+void
 host_request_detail(struct host *h, const char *uuid)
 {
 	struct req *r = xcalloc(1, sizeof *r);
@@ -718,6 +731,11 @@ run_req(struct host *h, struct req *r)
 {
 	char *err = NULL;
 
+	if (r->fn) {
+		r->fn(h, h->priv->conn, r->arg);
+		h->priv->inventory_due = true;
+		return;
+	}
 	if (r->is_detail) {
 		run_detail(h, r->uuid);
 		return;
@@ -737,7 +755,9 @@ fail_reqs(struct host *h, struct req *list)
 {
 	while (list != NULL) {
 		struct req *next = list->next;
-		if (list->is_detail) {
+		if (list->fn) {
+			list->fn(h, NULL, list->arg);
+		} else if (list->is_detail) {
 			host_lock(h);
 			h->detail_busy = false;
 			changed(h);
@@ -895,6 +915,8 @@ host_free(struct host *h)
 	}
 	for (r = h->priv->reqs; r != NULL;) {
 		struct req *next = r->next;
+		if (r->fn)
+			r->fn(h, NULL, r->arg);
 		free(r->name);
 		free(r);
 		r = next;

@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <libvirt/libvirt.h>
+
 #include "actions.h"
 #include "ring.h"
 #include "vm.h"
@@ -83,6 +85,8 @@ struct host {
 	uint64_t refresh_cpu_ns; /* client CPU time of the last refresh */
 	uint64_t refresh_wall_ns;
 
+	struct host_job *job; /* plan/apply of VM definitions (hostjob.h) */
+
 	/* private to host.c */
 	struct host_priv *priv;
 };
@@ -101,6 +105,12 @@ void host_refresh_now(struct host *h);
 void host_set_interval(struct host *h, unsigned interval_ms);
 /* Queue an action; its result arrives in the message log. */
 void host_action(struct host *h, const char *uuid, enum action a);
+/* Run fn(h, conn, arg) on the host's worker, where libvirt may block.
+ * conn is NULL when the host is not connected (or vmtui is quitting):
+ * fn must then report that and free arg. */
+typedef void (*host_fn)(struct host *h, virConnectPtr conn, void *arg);
+void host_call(struct host *h, host_fn fn, void *arg);
+
 /* Ask for the configuration of one VM; it appears in h->detail. */
 void host_request_detail(struct host *h, const char *uuid);
 

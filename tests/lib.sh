@@ -54,6 +54,12 @@ stack_up() {
 	done
 }
 
+# Remove exactly our three guests (other suites may share the prefix).
 stack_down() {
-	[ -n "${KEEP_GUESTS:-}" ] || "$RS/guest.sh" cleanup "$T_PREFIX" >&2 || true
+	local g
+	[ -z "${KEEP_GUESTS:-}" ] || return 0
+	for g in "$T_BUSY" "$T_IDLE" "$T_OFF"; do
+		"$RS/guest.sh" destroy "$g" >&2 2>/dev/null || true
+		"$RS/guest.sh" undefine "$g" >&2 || true
+	done
 }

@@ -14,6 +14,7 @@
 #include "../model/notify.h"
 #include "../model/stats.h"
 #include "../model/xmalloc.h"
+#include "complete.h"
 #include "format.h"
 #include "screen.h"
 
@@ -342,11 +343,15 @@ draw_footer(struct app *a)
 
 	werase(a->footer);
 	if (a->prompt.open) {
-		char line[200];
-		snprintf(line, sizeof line, "%s%s", a->prompt.label, a->prompt.text);
-		draw_text(a->footer, 0, 0, cols, screen_attr(C_NORMAL), line);
+		int lw = (int)strlen(a->prompt.label), room = cols - lw - 1;
+		const char *txt = a->prompt.le.text;
+		/* A long path shows its end, where the typing happens. */
+		if (room > 1 && (int)strlen(txt) > room)
+			txt += strlen(txt) - (size_t)room;
+		draw_text(a->footer, 0, 0, cols, screen_attr(C_NORMAL), a->prompt.label);
+		draw_text(a->footer, 0, lw, cols - lw, screen_attr(C_NORMAL), txt);
 		curs_set(1);
-		wmove(a->footer, 0, (int)strlen(line) < cols ? (int)strlen(line) : cols - 1);
+		wmove(a->footer, 0, lw + (int)strlen(txt) < cols ? lw + (int)strlen(txt) : cols - 1);
 	} else if (a->status != NULL) {
 		draw_text(a->footer, 0, 0, cols,
 		          screen_attr(a->status_kind == MSG_ERROR ? C_ERROR : C_NORMAL),
@@ -481,41 +486,59 @@ confirm_key(struct app *a, int key)
 	return HANDLED;
 }
 
+/* Tab in a path prompt: extend to the common completion, list the rest. */
+static void
+prompt_complete(struct app *a)
+{
+	struct completion c;
+	size_t n = complete_path(a->prompt.le.text, &c), i, len = 0;
+	char list[256] = "";
+
+	lineedit_set(&a->prompt.le, c.line);
+	for (i = 0; i < n && len + strlen(c.matches[i]) + 2 < sizeof list; i++)
+		len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", i ? "  " : "",
+		                        c.matches[i]);
+	if (n == 0)
+		app_status(a, MSG_INFO, "No file matches.");
+	else if (n > 1)
+		app_status(a, MSG_INFO, "%zu matches: %s%s", n, list, i < n ? " ..." : "");
+	completion_free(&c);
+}
+
 static int
 prompt_key(struct app *a, wint_t wc, bool is_key)
 {
 	struct prompt *p = &a->prompt;
+	enum le_result r = lineedit_key(&p->le, wc, is_key);
 
-	if (!is_key && (wc == '\r' || wc == '\n')) {
+	if (r == LE_ENTER || r == LE_CANCEL)
 		p->open = false;
-	} else if (!is_key && wc == 27) {
-		p->open = false;
-		a->filter[0] = '\0';
-	} else if ((is_key && wc == KEY_BACKSPACE) || (!is_key && (wc == 127 || wc == 8))) {
-		while (p->len > 0 && ((unsigned char)p->text[p->len - 1] & 0xC0) == 0x80)
-			p->len--;
-		if (p->len > 0)
-			p->len--;
-		p->text[p->len] = '\0';
-	} else if (!is_key && wc == 21) { /* ^U clears */
-		p->len = 0;
-		p->text[0] = '\0';
-	} else if (!is_key && wc >= 32) {
-		char mb[MB_LEN_MAX];
-		mbstate_t st;
-		size_t n;
-		memset(&st, 0, sizeof st);
-		n = wcrtomb(mb, (wchar_t)wc, &st);
-		if (n != (size_t)-1 && p->len + n < sizeof p->text) {
-			memcpy(p->text + p->len, mb, n);
-			p->len += n;
-			p->text[p->len] = '\0';
-		}
+	if (p->kind == PROMPT_FILTER) {
+		if (r == LE_CANCEL)
+			lineedit_set(&p->le, "");
+		snprintf(a->filter, sizeof a->filter, "%s", p->le.text);
+		a->top = 0;
+	} else if (r == LE_TAB) {
+		prompt_complete(a);
+	} else if (r == LE_ENTER && p->submit) {
+		p->submit(a, p->le.text);
+	} else if (r == LE_CANCEL) {
+		app_status(a, MSG_INFO, "Cancelled.");
 	}
-	snprintf(a->filter, sizeof a->filter, "%s", p->open || a->filter[0] ? p->text : "");
-	a->top = 0;
 	a->dirty = DIRTY_ALL;
 	return HANDLED;
+}
+
+void
+app_prompt_path(struct app *a, const char *label, const char *initial,
+                void (*submit)(struct app *, const char *))
+{
+	a->prompt.open = true;
+	a->prompt.kind = PROMPT_PATH;
+	snprintf(a->prompt.label, sizeof a->prompt.label, "%s", label);
+	lineedit_set(&a->prompt.le, initial);
+	a->prompt.submit = submit;
+	a->dirty |= DIRTY_FOOTER;
 }
 
 static int
@@ -583,9 +606,10 @@ handle_key(struct app *a, wint_t wc, bool is_key)
 	c = keys_lookup(key, a->view->keyview);
 	if (c == CMD_FILTER) {
 		a->prompt.open = true;
+		a->prompt.kind = PROMPT_FILTER;
 		snprintf(a->prompt.label, sizeof a->prompt.label, "Filter: ");
-		snprintf(a->prompt.text, sizeof a->prompt.text, "%s", a->filter);
-		a->prompt.len = strlen(a->prompt.text);
+		lineedit_set(&a->prompt.le, a->filter);
+		a->prompt.submit = NULL;
 		a->dirty |= DIRTY_FOOTER;
 		return HANDLED;
 	}

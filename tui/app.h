@@ -14,6 +14,7 @@
 #include "../model/vmsel.h"
 #include "graph.h"
 #include "keys.h"
+#include "lineedit.h"
 
 /* What a key handler asks of the loop; handlers never draw. */
 enum {
@@ -47,12 +48,16 @@ struct confirm {
 	enum action act;
 };
 
-/* The one-line text prompt (filter). */
+/* The one-line prompt in the footer: the filter (applied as you type) or
+ * a file path (Tab completes, Enter submits). */
+enum prompt_kind { PROMPT_FILTER, PROMPT_PATH };
+
 struct prompt {
 	bool open;
+	enum prompt_kind kind;
 	char label[32];
-	char text[128];
-	size_t len;
+	struct lineedit le;
+	void (*submit)(struct app *, const char *text);
 };
 
 struct app {
@@ -98,6 +103,10 @@ enum { DIRTY_HEADER = 1, DIRTY_BODY = 2, DIRTY_FOOTER = 4, DIRTY_ALL = 7 };
 
 /* Run until the user quits or a quit signal arrives. Returns exit status. */
 int app_run(struct app *a);
+
+/* Open the footer prompt for a path; submit gets the text on Enter. */
+void app_prompt_path(struct app *a, const char *label, const char *initial,
+                     void (*submit)(struct app *, const char *));
 
 /* Switch views. */
 void app_set_view(struct app *a, const struct view_ops *v);
