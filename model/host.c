@@ -13,6 +13,7 @@
 
 #include "domstats.h"
 #include "domxml.h"
+#include "hostjob.h"
 #include "msglog.h"
 #include "notify.h"
 #include "procinfo.h"
@@ -921,6 +922,7 @@ host_free(struct host *h)
 		free(r);
 		r = next;
 	}
+	hostjob_free(h->job);
 	for (i = 0; i < h->nvms; i++)
 		vm_free(h->vms[i]);
 	free(h->vms);

@@ -52,6 +52,40 @@ stack_up() {
 		[ "$(virsh -q -c "$T_URI" domstate "$g" 2>/dev/null)" = running ] ||
 			"$RS/guest.sh" start "$g" --wait 90 >&2
 	done
+	pool_up || say "warning: could not set up storage pool $T_POOL in $T_POOL_DIR"
+}
+
+# The storage pool and base image of the apply tests: a dir pool $T_POOL
+# in $T_POOL_DIR (world-traversable, so qemu as libvirt-qemu reaches its
+# volumes) holding $T_BASE, an empty 32M qcow2 image. Made when missing.
+T_POOL=vmtuitest
+T_POOL_DIR=${VMTUI_FIXTURES:-/var/tmp/vmtui-fixtures}/pool
+T_BASE=vmtuitest-base.qcow2
+pool_up() {
+	local v=(virsh -q -c "$T_URI")
+	mkdir -p "$T_POOL_DIR" && chmod 0755 "$T_POOL_DIR" || return 1
+	if ! "${v[@]}" pool-info "$T_POOL" >/dev/null 2>&1; then
+		"${v[@]}" pool-define-as "$T_POOL" dir --target "$T_POOL_DIR" >/dev/null &&
+			"${v[@]}" pool-build "$T_POOL" >/dev/null || return 1
+	fi
+	if [ "$("${v[@]}" pool-info "$T_POOL" | awk '/^State:/ { print $2 }')" != running ]; then
+		"${v[@]}" pool-start "$T_POOL" >/dev/null || return 1
+	fi
+	chmod 0755 "$T_POOL_DIR"
+	if [ ! -e "$T_POOL_DIR/$T_BASE" ]; then
+		qemu-img create -q -f qcow2 "$T_POOL_DIR/$T_BASE" 32M && chmod 0644 "$T_POOL_DIR/$T_BASE" ||
+			return 1
+	fi
+	"${v[@]}" pool-refresh "$T_POOL" >/dev/null
+}
+
+# Only the fixture, the daemon and the pool, for suites that make their
+# own guests (test_apply.sh).
+stack_base_up() {
+	"$RS/build-guest.sh" >&2 && "$RS/daemon.sh" start >&2 || return 1
+	T_URI=$("$RS/daemon.sh" uri)
+	export T_URI
+	pool_up
 }
 
 # Remove exactly our three guests (other suites may share the prefix).

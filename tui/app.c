@@ -11,6 +11,7 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "../model/hostjob.h"
 #include "../model/notify.h"
 #include "../model/stats.h"
 #include "../model/xmalloc.h"
@@ -541,6 +542,45 @@ app_prompt_path(struct app *a, const char *label, const char *initial,
 	a->dirty |= DIRTY_FOOTER;
 }
 
+struct host *
+app_target_host(struct app *a)
+{
+	return a->sel_host ? a->sel_host : a->hosts[0];
+}
+
+void
+app_open_files(struct app *a, char *const *paths, size_t n)
+{
+	struct host *h = app_target_host(a);
+	const char *why;
+
+	if (!hostjob_plan(h, paths, n, &why)) {
+		app_status(a, MSG_ERROR, "Cannot plan now: %s.", why);
+		return;
+	}
+	a->job_host = h;
+	app_set_view(a, &job_ops);
+}
+
+/* The open prompt's Enter: one path, or several separated by spaces. */
+static void
+open_submit(struct app *a, const char *text)
+{
+	char *copy = xstrdup(text), *tok, *save = NULL, **paths = NULL;
+	size_t n = 0;
+
+	for (tok = strtok_r(copy, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+		paths = xreallocarray(paths, n + 1, sizeof *paths);
+		paths[n++] = tok;
+	}
+	if (n == 0)
+		app_status(a, MSG_ERROR, "No file given.");
+	else
+		app_open_files(a, paths, n);
+	free(paths);
+	free(copy);
+}
+
 static int
 global_cmd(struct app *a, enum cmd c)
 {
@@ -567,6 +607,20 @@ global_cmd(struct app *a, enum cmd c)
 			host_set_interval(a->hosts[i], a->interval_ms);
 		app_status(a, MSG_INFO, "Refresh every %.2gs.", a->interval_ms / 1000.0);
 		a->dirty |= DIRTY_HEADER;
+		return HANDLED;
+	case CMD_OPEN_FILE:
+		if (a->readonly) {
+			app_status(a, MSG_ERROR, "Cannot create guests: vmtui runs read-only (-r).");
+			return HANDLED;
+		}
+		app_prompt_path(a, "Open VM definitions: ", "", open_submit);
+		return HANDLED;
+	case CMD_NEW_VM:
+		if (a->readonly) {
+			app_status(a, MSG_ERROR, "Cannot create guests: vmtui runs read-only (-r).");
+			return HANDLED;
+		}
+		app_set_view(a, &newvm_ops);
 		return HANDLED;
 	case CMD_REFRESH:
 		for (i = 0; i < a->nhosts; i++)
@@ -604,6 +658,8 @@ handle_key(struct app *a, wint_t wc, bool is_key)
 	if (!is_key && key == 3) /* ^C in raw mode */
 		return QUIT;
 	c = keys_lookup(key, a->view->keyview);
+	if (c == CMD_NONE && a->view->text)
+		return a->view->text(a, wc, is_key);
 	if (c == CMD_FILTER) {
 		a->prompt.open = true;
 		a->prompt.kind = PROMPT_FILTER;

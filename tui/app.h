@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <curses.h>
+#include <wchar.h>
 
 #include "../model/actions.h"
 #include "../model/host.h"
@@ -33,11 +34,15 @@ struct view_ops {
 	void (*draw)(struct app *, WINDOW *);         /* body window */
 	int (*key)(struct app *, enum cmd, int key);
 	void (*mouse)(struct app *, int y, int x, bool dbl);
+	/* Views that take typing (KV_FORM) get every unbound key here. */
+	int (*text)(struct app *, wint_t wc, bool is_key);
 };
 
 extern const struct view_ops vmlist_ops;
 extern const struct view_ops vmdetail_ops;
 extern const struct view_ops help_ops;
+extern const struct view_ops job_ops;
+extern const struct view_ops newvm_ops;
 
 /* A yes/no question over the current view. */
 struct confirm {
@@ -82,6 +87,10 @@ struct app {
 	int help_top;
 	int detail_top;
 
+	struct host *job_host;       /* where the plan/apply view's job runs */
+	int job_top;
+	struct newvm_form *form;     /* the quick-create form, while open */
+
 	struct confirm confirm;
 	struct prompt prompt;
 
@@ -107,6 +116,12 @@ int app_run(struct app *a);
 /* Open the footer prompt for a path; submit gets the text on Enter. */
 void app_prompt_path(struct app *a, const char *label, const char *initial,
                      void (*submit)(struct app *, const char *));
+
+/* Plan VM definition files on the selected guest's host (else the first)
+ * and show the job view. */
+void app_open_files(struct app *a, char *const *paths, size_t n);
+/* The host new VMs go to: the selected guest's, else the first. */
+struct host *app_target_host(struct app *a);
 
 /* Switch views. */
 void app_set_view(struct app *a, const struct view_ops *v);

@@ -40,9 +40,14 @@ static const struct {
 	[CMD_FASTER] = { "faster", "Refresh more often" },
 	[CMD_SLOWER] = { "slower", "Refresh less often" },
 	[CMD_REFRESH] = { "refresh", "Redraw and refresh now (reconnect now if down)" },
+	[CMD_OPEN_FILE] = { "open", "Open VM definition files (YAML): plan, then apply" },
+	[CMD_NEW_VM] = { "new", "Quick-create a VM from a form (writes its YAML)" },
+	[CMD_APPLY] = { "apply", "Apply the plan shown" },
+	[CMD_NEXT_FIELD] = { "next-field", "Next field of the form" },
+	[CMD_PREV_FIELD] = { "prev-field", "Previous field of the form" },
 };
 
-#define NAV (KV_LIST | KV_DETAIL | KV_HELP)
+#define NAV (KV_LIST | KV_DETAIL | KV_HELP | KV_JOB)
 #define VMV (KV_LIST | KV_DETAIL)
 
 static const struct binding table[] = {
@@ -63,9 +68,15 @@ static const struct binding table[] = {
 	{ '\r', CMD_OPEN, KV_LIST, "Detail" },
 	{ '\n', CMD_OPEN, KV_LIST, NULL },
 	{ KEY_ENTER, CMD_OPEN, KV_LIST, NULL },
-	{ 27, CMD_BACK, KV_DETAIL | KV_HELP, "Back" },
+	{ 27, CMD_BACK, KV_DETAIL | KV_HELP | KV_JOB | KV_FORM, "Back" },
 	{ KEY_BACKSPACE, CMD_BACK, KV_DETAIL | KV_HELP, NULL },
 	{ KEY_LEFT, CMD_BACK, KV_DETAIL | KV_HELP, NULL },
+	{ 'y', CMD_APPLY, KV_JOB, "Apply" },
+	{ '\t', CMD_NEXT_FIELD, KV_FORM, "Next" },
+	{ KEY_DOWN, CMD_NEXT_FIELD, KV_FORM, NULL },
+	{ KEY_BTAB, CMD_PREV_FIELD, KV_FORM, NULL },
+	{ KEY_UP, CMD_PREV_FIELD, KV_FORM, NULL },
+	{ KEY_F(2), CMD_APPLY, KV_FORM, "Create" },
 	{ '/', CMD_FILTER, KV_LIST, "Filter" },
 	{ 'n', CMD_SORT_NAME, KV_LIST, NULL },
 	{ 's', CMD_SORT_STATE, KV_LIST, NULL },
@@ -82,6 +93,8 @@ static const struct binding table[] = {
 	{ 'P', CMD_PAUSE, VMV, "Pause" },
 	{ 'U', CMD_RESUME, VMV, "Resume" },
 	{ 'A', CMD_AUTOSTART, VMV, "Autostart" },
+	{ 'o', CMD_OPEN_FILE, KV_LIST, "Open" },
+	{ 'N', CMD_NEW_VM, KV_LIST, "New" },
 	{ '+', CMD_FASTER, KV_GLOBAL, NULL },
 	{ '-', CMD_SLOWER, KV_GLOBAL, NULL },
 	{ CTRL('L'), CMD_REFRESH, KV_GLOBAL, NULL },
@@ -92,8 +105,11 @@ keys_lookup(int key, unsigned view)
 {
 	size_t i;
 
+	/* Views where printable keys are typed take no global bindings. */
+	if (!(view & KV_FORM))
+		view |= KV_GLOBAL;
 	for (i = 0; i < sizeof table / sizeof table[0]; i++)
-		if (table[i].key == key && (table[i].views & (view | KV_GLOBAL)))
+		if (table[i].key == key && (table[i].views & view))
 			return table[i].cmd;
 	return CMD_NONE;
 }
@@ -142,6 +158,10 @@ keys_label(int key, char *buf, size_t n)
 		return "End";
 	case KEY_BACKSPACE:
 		return "Backspace";
+	case '\t':
+		return "Tab";
+	case KEY_BTAB:
+		return "S-Tab";
 	}
 	if (key >= KEY_F(1) && key <= KEY_F(12))
 		snprintf(buf, n, "F%d", key - KEY_F(0));

@@ -36,6 +36,11 @@ enum cmd {
 	CMD_FASTER,
 	CMD_SLOWER,
 	CMD_REFRESH,
+	CMD_OPEN_FILE,
+	CMD_NEW_VM,
+	CMD_APPLY,
+	CMD_NEXT_FIELD,
+	CMD_PREV_FIELD,
 	CMD_COUNT
 };
 
@@ -45,6 +50,8 @@ enum {
 	KV_LIST = 2,
 	KV_DETAIL = 4,
 	KV_HELP = 8,
+	KV_JOB = 16,   /* a plan/apply of VM definition files */
+	KV_FORM = 32,  /* the new-VM form: printable keys are typed */
 };
 
 struct binding {

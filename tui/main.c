@@ -19,6 +19,7 @@
 #include "../model/notify.h"
 #include "../model/xmalloc.h"
 #include "app.h"
+#include "cli.h"
 #include "screen.h"
 
 struct opts {
@@ -49,6 +50,12 @@ usage(FILE *f)
 	        "  -f, --config FILE     config file (default ~/.config/vmtui/config.yaml)\n"
 	        "  -h, --help            show this help and exit\n"
 	        "  -V, --version         show the version and exit\n"
+	        "\n"
+	        "Subcommands, without the screen (vmtui COMMAND --help for each):\n"
+	        "  validate FILE...                 check VM definition files\n"
+	        "  plan [-c URI] FILE...            show what apply would do\n"
+	        "  apply [-c URI] [-y] FILE...      create and update the VMs of the files\n"
+	        "  export [-c URI] VM               print a VM as a definition file\n"
 	        "\n"
 	        "Press ? inside vmtui for the keys. See vmtui(1).\n");
 }
@@ -250,6 +257,8 @@ main(int argc, char **argv)
 	char *logpath = NULL;
 
 	setlocale(LC_ALL, "");
+	if (argc > 1 && cli_is_command(argv[1]))
+		return cli_main(argc - 1, argv + 1); /* before any TUI set-up */
 	config_init(&cfg);
 	rc = parse_args(argc, argv, &o);
 	if (rc == 0)

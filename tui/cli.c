@@ -1,0 +1,375 @@
+/* cli.c — `vmtui validate|plan|apply|export`: VM definition files checked,
+ * planned against a host, applied after a y/N question, and VMs written
+ * back as definitions. The work is model/plan.c and model/apply.c; this
+ * file parses options, talks to the terminal and picks exit statuses:
+ * 0 done (a plan with changes too), 1 anything else. */
+#include "cli.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+
+#include "../config/vmdef.h"
+#include "../model/apply.h"
+#include "../model/plan.h"
+#include "../model/xmalloc.h"
+
+struct cli_opts {
+	const char *uri;
+	bool yes;
+	char **args;   /* files, or the VM name */
+	int nargs;
+};
+
+static const struct {
+	const char *name, *args, *what;
+	bool yes;      /* takes --yes */
+	bool connects; /* takes -c */
+} commands[] = {
+	{ "validate", "FILE...", "Check VM definition files; print every error.", false, false },
+	{ "plan", "[-c URI] FILE...", "Show what apply would do; change nothing.", false, true },
+	{ "apply", "[-c URI] [-y] FILE...", "Create and update the VMs of the files.", true, true },
+	{ "export", "[-c URI] VM", "Print the VM as a definition file apply can create.", false,
+	  true },
+};
+#define NCOMMANDS (sizeof commands / sizeof *commands)
+
+bool
+cli_is_command(const char *arg)
+{
+	size_t i;
+
+	for (i = 0; arg && i < NCOMMANDS; i++)
+		if (strcmp(arg, commands[i].name) == 0)
+			return true;
+	return false;
+}
+
+static void
+usage(FILE *f, size_t c)
+{
+	fprintf(f, "Usage: vmtui %s %s\n%s\n\n", commands[c].name, commands[c].args,
+	        commands[c].what);
+	if (commands[c].connects)
+		fprintf(f, "  -c, --connect URI   the host (default: $LIBVIRT_DEFAULT_URI, else "
+		        "libvirt's default)\n");
+	if (commands[c].yes)
+		fprintf(f, "  -y, --yes           apply without asking (needed when standard "
+		        "input is no terminal)\n");
+	fprintf(f, "  -h, --help          show this help and exit\n\nSee vmtui(1) and "
+	        "vmtui.yaml(5).\n");
+}
+
+/* Options of subcommand c. Returns -1 to fail, 1 to exit with success. */
+static int
+parse(size_t c, int argc, char **argv, struct cli_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "connect", required_argument, NULL, 'c' },
+		{ "yes", no_argument, NULL, 'y' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "c:yh", longopts, NULL)) != -1) {
+		if (ch == 'c' && commands[c].connects) {
+			o->uri = optarg;
+		} else if (ch == 'y' && commands[c].yes) {
+			o->yes = true;
+		} else if (ch == 'h') {
+			usage(stdout, c);
+			return 1;
+		} else {
+			if (ch != '?')
+				fprintf(stderr, "vmtui %s: option -%c does not apply here\n",
+				        commands[c].name, ch);
+			usage(stderr, c);
+			return -1;
+		}
+	}
+	o->args = argv + optind;
+	o->nargs = argc - optind;
+	if (o->nargs == 0 || (strcmp(commands[c].name, "export") == 0 && o->nargs != 1)) {
+		fprintf(stderr, "vmtui %s: expected %s\n", commands[c].name,
+		        o->nargs ? "one VM name" : strchr(commands[c].args, 'V') ? "a VM name"
+		                                                                 : "one or more files");
+		usage(stderr, c);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- shared steps ---- */
+
+/* Parse every file into f; print every error. */
+static int
+load(const struct cli_opts *o, struct vmdef_file *f)
+{
+	struct config_errors errs = { 0 };
+	int i, rc = 0;
+	size_t k;
+
+	for (i = 0; i < o->nargs; i++)
+		if (vmdef_load(f, o->args[i], &errs) < 0)
+			rc = -1;
+	for (k = 0; k < errs.n; k++)
+		fprintf(stderr, "%s\n", errs.v[k]);
+	config_errors_free(&errs);
+	return rc;
+}
+
+/* libvirt would print every error on stderr; they are reported by us. */
+static void
+quiet(void *data, virErrorPtr e)
+{
+	(void)data;
+	(void)e;
+}
+
+static virConnectPtr
+connect_to(const char *uri, bool readonly)
+{
+	virConnectPtr c;
+
+	virSetErrorFunc(NULL, quiet);
+	c = virConnectOpenAuth(uri, virConnectAuthPtrDefault, readonly ? VIR_CONNECT_RO : 0);
+	if (c == NULL)
+		fprintf(stderr, "vmtui: cannot connect to %s: %s\n", uri ? uri : "libvirt's default "
+		        "host", virGetLastErrorMessage());
+	return c;
+}
+
+/* Load, connect and plan; the plan's text on stdout. */
+static int
+make_plan(const struct cli_opts *o, bool readonly, struct vmdef_file *f, virConnectPtr *conn,
+          struct plan *p)
+{
+	char *err = NULL, *text;
+
+	memset(p, 0, sizeof *p);
+	if (load(o, f) < 0) {
+		fprintf(stderr, "vmtui: the definitions have errors; nothing was planned. Fix them "
+		        "(vmtui validate) and try again.\n");
+		return -1;
+	}
+	if ((*conn = connect_to(o->uri, readonly)) == NULL)
+		return -1;
+	if (plan_make(*conn, f, p, &err) < 0) {
+		fprintf(stderr, "vmtui: %s\n", err);
+		free(err);
+		return -1;
+	}
+	text = plan_render(p);
+	fputs(text, stdout);
+	fflush(stdout);
+	free(text);
+	return 0;
+}
+
+/* ---- the subcommands ---- */
+
+static int
+cmd_validate(const struct cli_opts *o)
+{
+	struct vmdef_file f = { 0 };
+	int rc = load(o, &f);
+	size_t i;
+
+	if (rc == 0) {
+		printf("valid: %zu VM%s:", f.nvms, f.nvms == 1 ? "" : "s");
+		for (i = 0; i < f.nvms; i++)
+			printf(" %s", f.vms[i].name);
+		printf("\n");
+	}
+	vmdef_file_free(&f);
+	return rc == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
+
+static int
+cmd_plan(const struct cli_opts *o)
+{
+	struct vmdef_file f = { 0 };
+	virConnectPtr conn = NULL;
+	struct plan p;
+	int rc = make_plan(o, true, &f, &conn, &p);
+
+	if (rc == 0 && p.nerrors)
+		fprintf(stderr, "vmtui: the plan has %zu error%s; apply would refuse it.\n",
+		        p.nerrors, p.nerrors == 1 ? "" : "s");
+	if (rc == 0 && p.nerrors)
+		rc = -1;
+	plan_free(&p);
+	if (conn)
+		virConnectClose(conn);
+	vmdef_file_free(&f);
+	return rc == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
+
+/* y or yes on the terminal; anything else is no. */
+static bool
+confirm(const char *uri)
+{
+	char line[64];
+
+	fprintf(stderr, "Apply this plan to %s? [y/N] ", uri);
+	fflush(stderr);
+	if (fgets(line, sizeof line, stdin) == NULL)
+		return false;
+	line[strcspn(line, "\r\n")] = '\0';
+	return strcasecmp(line, "y") == 0 || strcasecmp(line, "yes") == 0;
+}
+
+struct progress {
+	int last; /* last tenth of a byte-counted step printed */
+};
+
+/* One line per step, and byte-counted steps every 10%, on stderr. */
+static void
+on_progress(const struct apply_progress *p, void *opaque)
+{
+	struct progress *pr = opaque;
+	char a[32], b[32];
+	int tenth;
+
+	switch (p->phase) {
+	case APPLY_BEGIN:
+		fprintf(stderr, "%s: %s\n", p->vm, p->step);
+		pr->last = 0;
+		break;
+	case APPLY_BYTES:
+		tenth = p->total ? (int)(p->done * 10 / p->total) : 10;
+		if (tenth == pr->last)
+			break;
+		pr->last = tenth;
+		plan_fmt_size(a, sizeof a, p->done);
+		plan_fmt_size(b, sizeof b, p->total);
+		fprintf(stderr, "%s: %s: %d%% (%s of %s)\n", p->vm, p->step, tenth * 10, a, b);
+		break;
+	case APPLY_NOTE:
+		fprintf(stderr, "%s: note: %s\n", p->vm, p->step);
+		break;
+	case APPLY_END:
+		break;
+	}
+}
+
+/* Ask unless --yes; refuse to guess when nobody can answer. */
+static int
+may_apply(const struct cli_opts *o, const struct plan *p)
+{
+	if (o->yes)
+		return 0;
+	if (!isatty(STDIN_FILENO)) {
+		fprintf(stderr, "vmtui: apply: standard input is not a terminal, so there is nobody "
+		        "to ask; nothing was changed. Pass --yes to apply without asking.\n");
+		return -1;
+	}
+	if (!confirm(p->uri)) {
+		fprintf(stderr, "vmtui: nothing was changed.\n");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+run_apply(virConnectPtr conn, const struct plan *p)
+{
+	struct progress pr = { 0 };
+	char *err = NULL;
+	size_t i, made = 0, changed = 0;
+
+	if (apply_run(conn, p, on_progress, &pr, &err) < 0) {
+		fprintf(stderr, "vmtui: %s\n", err);
+		free(err);
+		return -1;
+	}
+	for (i = 0; i < p->nvms; i++)
+		if (plan_vm_has_work(&p->vms[i]))
+			*(p->vms[i].kind == PLAN_CREATE ? &made : &changed) += 1;
+	fprintf(stderr, "Applied: %zu created, %zu updated.\n", made, changed);
+	return 0;
+}
+
+static int
+cmd_apply(const struct cli_opts *o)
+{
+	struct vmdef_file f = { 0 };
+	virConnectPtr conn = NULL;
+	struct plan p;
+	int rc = make_plan(o, false, &f, &conn, &p);
+
+	if (rc == 0 && p.nerrors) {
+		fprintf(stderr, "vmtui: the plan has %zu error%s; nothing was changed. Fix %s and "
+		        "run apply again.\n", p.nerrors, p.nerrors == 1 ? "" : "s",
+		        p.nerrors == 1 ? "it" : "them");
+		rc = -1;
+	} else if (rc == 0 && !plan_has_work(&p)) {
+		fprintf(stderr, "Nothing to do.\n");
+	} else if (rc == 0) {
+		rc = may_apply(o, &p);
+		if (rc == 0)
+			rc = run_apply(conn, &p);
+	}
+	plan_free(&p);
+	if (conn)
+		virConnectClose(conn);
+	vmdef_file_free(&f);
+	return rc == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
+
+static int
+cmd_export(const struct cli_opts *o)
+{
+	virConnectPtr conn = connect_to(o->uri, true);
+	char *err = NULL, *yaml, *uri;
+
+	if (conn == NULL)
+		return EXIT_FAILURE;
+	yaml = plan_export(conn, o->args[0], &err);
+	if (yaml == NULL) {
+		fprintf(stderr, "vmtui: %s.\n", err);
+	} else {
+		uri = virConnectGetURI(conn);
+		printf("# VM %s exported from %s by vmtui: disks in storage pools\n"
+		       "# become new blank volumes of the same size; other disks are used as they are.\n%s",
+		       o->args[0], uri ? uri : "?", yaml);
+		free(uri);
+	}
+	free(err);
+	free(yaml);
+	virConnectClose(conn);
+	return yaml ? EXIT_SUCCESS : EXIT_FAILURE;
+}
+
+int
+cli_main(int argc, char **argv)
+{
+	struct cli_opts o = { 0 };
+	size_t c;
+	int rc;
+
+	for (c = 0; c < NCOMMANDS && strcmp(argv[0], commands[c].name) != 0; c++)
+		;
+	if (c == NCOMMANDS)
+		return EXIT_FAILURE;
+	rc = parse(c, argc, argv, &o);
+	if (rc != 0)
+		return rc < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+	switch (c) {
+	case 0:
+		return cmd_validate(&o);
+	case 1:
+		return cmd_plan(&o);
+	case 2:
+		return cmd_apply(&o);
+	default:
+		return cmd_export(&o);
+	}
+}

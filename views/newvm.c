@@ -1,0 +1,225 @@
+/* newvm.c — the quick-create form: a few answers become a YAML definition
+ * file (kept, so the VM can be recreated or put under version control),
+ * which then goes through the same plan and apply as any opened file. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "../config/config.h"
+#include "../config/quickdef.h"
+#include "../config/vmdef.h"
+#include "../model/xmalloc.h"
+#include "../tui/app.h"
+#include "../tui/screen.h"
+
+enum { F_NAME, F_VCPUS, F_MEMORY, F_DISK, F_IMAGE, F_POOL, F_NET, F_START, F_COUNT };
+
+static const struct {
+	const char *label;
+	const char *initial;
+	const char *hint;
+} fields[F_COUNT] = {
+	[F_NAME] = { "Name", "", "letters, digits, - _ . +" },
+	[F_VCPUS] = { "vCPUs", "1", "e.g. 2" },
+	[F_MEMORY] = { "Memory", "1G", "e.g. 512M, 2G" },
+	[F_DISK] = { "Disk size", "10G", "empty: no disk (with an image: its size)" },
+	[F_IMAGE] = { "Base image", "", "optional: /path/to/base.qcow2 or pool/volume" },
+	[F_POOL] = { "Storage pool", "default", "where the disk volume is made" },
+	[F_NET] = { "Network", "default", "network name, user, bridge:br0, or empty" },
+	[F_START] = { "Start it", "yes", "yes or no" },
+};
+
+struct newvm_form {
+	struct lineedit f[F_COUNT];
+	int cur;
+	char *errors; /* from the last check, shown under the form */
+};
+
+static struct newvm_form *
+form(struct app *a)
+{
+	if (a->form == NULL) {
+		int i;
+		a->form = xcalloc(1, sizeof *a->form);
+		for (i = 0; i < F_COUNT; i++)
+			lineedit_set(&a->form->f[i], fields[i].initial);
+	}
+	return a->form;
+}
+
+static void
+newvm_draw(struct app *a, WINDOW *w)
+{
+	struct newvm_form *f = form(a);
+	int width = getmaxx(w), height = getmaxy(w), i, y = 2;
+	char line[700];
+
+	draw_text(w, 0, 0, width, screen_attr(C_COLUMNS),
+	          "New VM  (Tab/arrows: next field, F2 or Enter on the last field: create, Esc: cancel)");
+	for (i = 0; i < F_COUNT && y < height; i++, y++) {
+		int attr = i == f->cur ? screen_attr(C_SELECTION) : 0;
+		snprintf(line, sizeof line, "%-13s %s", fields[i].label, f->f[i].text);
+		draw_text(w, y, 0, width > 48 ? 48 : width, attr, line);
+		if (width > 50)
+			draw_text(w, y, 50, width - 50, screen_attr(C_DIM), fields[i].hint);
+	}
+	y++;
+	if (f->errors) {
+		const char *p = f->errors, *nl;
+		for (; *p && y < height; p = *nl ? nl + 1 : nl) {
+			nl = strchr(p, '\n');
+			if (nl == NULL)
+				nl = p + strlen(p);
+			snprintf(line, sizeof line, "%.*s", (int)(nl - p), p);
+			draw_text(w, y++, 0, width, screen_attr(C_ERROR), line);
+		}
+	}
+}
+
+/* $XDG_CONFIG_HOME/vmtui/vms (else ~/.config/vmtui/vms), created with
+ * its parents as needed. */
+static char *
+vms_dir(void)
+{
+	char *cfg = config_default_path(), *dir, *p;
+
+	p = strrchr(cfg, '/');
+	if (p)
+		*p = '\0'; /* drop "config.yaml" */
+	dir = xasprintf("%s/vms", cfg);
+	for (p = strchr(dir + 1, '/'); p; p = strchr(p + 1, '/')) {
+		*p = '\0';
+		mkdir(dir, 0700); /* existing folders simply fail */
+		*p = '/';
+	}
+	mkdir(dir, 0700);
+	free(cfg);
+	return dir;
+}
+
+static void
+set_errors(struct newvm_form *f, char *text)
+{
+	free(f->errors);
+	f->errors = text;
+}
+
+/* Check the answers by parsing the YAML they make, write the file, then
+ * plan it. */
+static void
+submit(struct app *a)
+{
+	struct newvm_form *f = form(a);
+	struct quickdef q = {
+		f->f[F_NAME].text, f->f[F_VCPUS].text, f->f[F_MEMORY].text, f->f[F_DISK].text,
+		f->f[F_IMAGE].text, f->f[F_POOL].text, f->f[F_NET].text,
+		strcmp(f->f[F_START].text, "yes") == 0,
+	};
+	struct vmdef_file defs = { 0 };
+	struct config_errors errs = { 0 };
+	char *yaml, *dir, *path, *msg = NULL;
+	size_t i, len = 0;
+	FILE *out;
+
+	if (strcmp(f->f[F_START].text, "yes") != 0 && strcmp(f->f[F_START].text, "no") != 0) {
+		set_errors(f, xstrdup("Start it: answer yes or no."));
+		return;
+	}
+	if (q.name[0] == '\0') {
+		set_errors(f, xstrdup("Name: give the new VM a name."));
+		return;
+	}
+	yaml = quickdef_yaml(&q);
+	if (vmdef_parse(&defs, "the form", NULL, yaml, strlen(yaml), &errs) < 0) {
+		for (i = 0; i < errs.n; i++) {
+			msg = xrealloc(msg, len + strlen(errs.v[i]) + 2);
+			len += (size_t)sprintf(msg + len, "%s\n", errs.v[i]);
+		}
+		set_errors(f, msg);
+		goto cleanup;
+	}
+	dir = vms_dir();
+	path = xasprintf("%s/%s.yaml", dir, q.name);
+	free(dir);
+	out = fopen(path, "wx");
+	if (out == NULL) {
+		set_errors(f, xasprintf("Cannot write %s: %s%s", path, strerror(errno),
+		                        errno == EEXIST ? " (open it with o, or pick another name)" : ""));
+	} else if (fputs(yaml, out) < 0 || fclose(out) != 0) {
+		set_errors(f, xasprintf("Cannot write %s: %s", path, strerror(errno)));
+	} else {
+		app_status(a, MSG_INFO, "Wrote %s.", path);
+		set_errors(f, NULL);
+		app_open_files(a, &path, 1);
+	}
+	free(path);
+
+cleanup:
+	vmdef_file_free(&defs);
+	config_errors_free(&errs);
+	free(yaml);
+}
+
+static void
+close_form(struct app *a)
+{
+	if (a->form) {
+		free(a->form->errors);
+		free(a->form);
+		a->form = NULL;
+	}
+}
+
+static int
+newvm_key(struct app *a, enum cmd c, int key)
+{
+	struct newvm_form *f = form(a);
+
+	(void)key;
+	switch (c) {
+	case CMD_BACK:
+		close_form(a);
+		app_status(a, MSG_INFO, "Cancelled.");
+		app_set_view(a, &vmlist_ops);
+		return HANDLED;
+	case CMD_NEXT_FIELD:
+		f->cur = (f->cur + 1) % F_COUNT;
+		return REDRAW_BODY;
+	case CMD_PREV_FIELD:
+		f->cur = (f->cur + F_COUNT - 1) % F_COUNT;
+		return REDRAW_BODY;
+	case CMD_APPLY:
+		submit(a);
+		if (a->view != &newvm_ops)
+			close_form(a);
+		return HANDLED;
+	default:
+		return 0;
+	}
+}
+
+static int
+newvm_text(struct app *a, wint_t wc, bool is_key)
+{
+	struct newvm_form *f = form(a);
+	enum le_result r = lineedit_key(&f->f[f->cur], wc, is_key);
+
+	if (r == LE_ENTER) {
+		if (f->cur == F_COUNT - 1)
+			return newvm_key(a, CMD_APPLY, 0);
+		f->cur++;
+	} else if (r == LE_CANCEL) {
+		return newvm_key(a, CMD_BACK, 0);
+	}
+	return HANDLED;
+}
+
+const struct view_ops newvm_ops = {
+	.name = "new",
+	.keyview = KV_FORM,
+	.draw = newvm_draw,
+	.key = newvm_key,
+	.text = newvm_text,
+};
