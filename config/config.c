@@ -114,8 +114,8 @@ scalar(yaml_node_t *n)
 	return (const char *)n->data.scalar.value;
 }
 
-static bool
-parse_bool(const char *s, bool *out)
+bool
+config_parse_bool(const char *s, bool *out)
 {
 	static const char *const yes[] = { "true", "yes", "on", "True", "Yes", "On", "TRUE", NULL };
 	static const char *const no[] = { "false", "no", "off", "False", "No", "Off", "FALSE", NULL };
@@ -164,7 +164,7 @@ apply_key(struct config *c, yaml_document_t *doc, const char *name, yaml_node_t 
 		bool b;
 		if (v->type != YAML_SCALAR_NODE)
 			goto want_scalar;
-		if (!parse_bool(scalar(v), &b))
+		if (!config_parse_bool(scalar(v), &b))
 			err_at(e, name, v->start_mark, "%s: \"%s\" is not true or false", key, scalar(v));
 		else if (key[0] == 'r')
 			c->readonly = b, c->readonly_set = true;

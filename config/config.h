@@ -41,6 +41,9 @@ int config_parse(struct config *c, const char *name, const char *text, size_t le
 /* $XDG_CONFIG_HOME/vmtui/config.yaml, else ~/.config/vmtui/config.yaml. */
 char *config_default_path(void);
 
+/* YAML 1.1 booleans as people write them: true/yes/on, false/no/off. */
+bool config_parse_bool(const char *s, bool *out);
+
 /* Edit distance, for "did you mean" suggestions. */
 size_t config_distance(const char *a, const char *b);
 /* The closest of `words` to `w` when it is close enough, else NULL. */

@@ -200,19 +200,12 @@ dupstr(struct ctx *c, const char *label, yaml_node_t *v, const char *what, char 
 static bool
 boolean(struct ctx *c, const char *label, yaml_node_t *v, bool *out)
 {
-	static const char *const yes[] = { "true", "yes", "on", "True", "Yes", "On", "TRUE", NULL };
-	static const char *const no[] = { "false", "no", "off", "False", "No", "Off", "FALSE", NULL };
 	const char *s = str(c, label, v, "true or false");
-	size_t i;
 
 	if (s == NULL)
 		return false;
-	for (i = 0; yes[i]; i++)
-		if (strcmp(s, yes[i]) == 0)
-			return *out = true, true;
-	for (i = 0; no[i]; i++)
-		if (strcmp(s, no[i]) == 0)
-			return *out = false, true;
+	if (config_parse_bool(s, out))
+		return true;
 	err(c, v, "%s: expected true or false, not \"%s\"", label, s);
 	return false;
 }
@@ -1378,16 +1371,6 @@ vmdef_load(struct vmdef_file *f, const char *path, struct config_errors *e)
 	return rc;
 }
 
-static void
-free_strings(char **v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 void
 vmdef_free(struct vmdef *vm)
 {
@@ -1415,12 +1398,12 @@ vmdef_free(struct vmdef *vm)
 	free(vm->kernel);
 	free(vm->initrd);
 	free(vm->cmdline);
-	free_strings(vm->boot_order, vm->nboot);
+	xfree_strv(vm->boot_order, vm->nboot);
 	free(vm->cloud_init.user_data);
 	free(vm->cloud_init.meta_data);
 	free(vm->cloud_init.hostname);
-	free_strings(vm->cloud_init.ssh_authorized_keys, vm->cloud_init.nkeys);
-	free_strings(vm->cloud_init.runcmd, vm->cloud_init.nruncmd);
+	xfree_strv(vm->cloud_init.ssh_authorized_keys, vm->cloud_init.nkeys);
+	xfree_strv(vm->cloud_init.runcmd, vm->cloud_init.nruncmd);
 	memset(vm, 0, sizeof *vm);
 }
 
@@ -1432,6 +1415,6 @@ vmdef_file_free(struct vmdef_file *f)
 	for (i = 0; i < f->nvms; i++)
 		vmdef_free(&f->vms[i]);
 	free(f->vms);
-	free_strings(f->names, f->nnames);
+	xfree_strv(f->names, f->nnames);
 	memset(f, 0, sizeof *f);
 }

@@ -456,16 +456,6 @@ in_list(char **list, size_t n, const char *uuid)
 	return list && bsearch(&uuid, list, n, sizeof *list, cmp_strp) != NULL;
 }
 
-static void
-free_list(char **list, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(list[i]);
-	free(list);
-}
-
 /* Merge sorted samples into the sorted VM table; VMs not sampled vanish.
  * Returns UUIDs of running VMs whose balloon period is still unset. */
 static void
@@ -606,10 +596,10 @@ refresh(struct host *h)
 	for (i = 0; i < (size_t)n; i++)
 		vm_sample_clear(&samples[i]);
 	free(samples);
-	free_list(autos, nautos);
-	free_list(trans, ntrans);
+	xfree_strv(autos, nautos);
+	xfree_strv(trans, ntrans);
 	set_balloon_periods(h, need, nneed);
-	free_list(need, nneed);
+	xfree_strv(need, nneed);
 }
 
 /* ---- requests ---- */

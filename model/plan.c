@@ -769,16 +769,6 @@ cleanup:
 }
 
 static void
-free_strs(char **v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
-static void
 vol_free(struct plan_vol *pv)
 {
 	free(pv->target);
@@ -810,8 +800,8 @@ pvm_free(struct plan_vm *v)
 		free(v->changes[i].want);
 	}
 	free(v->changes);
-	free_strs(v->errors, v->nerrors);
-	free_strs(v->warnings, v->nwarnings);
+	xfree_strv(v->errors, v->nerrors);
+	xfree_strv(v->warnings, v->nwarnings);
 }
 
 void

@@ -93,3 +93,13 @@ xasprintf(const char *fmt, ...)
 		oom(0);
 	return s;
 }
+
+void
+xfree_strv(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; v != NULL && i < n; i++)
+		free(v[i]);
+	free(v);
+}

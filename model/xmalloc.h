@@ -13,6 +13,9 @@ char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Free n strings and the array holding them; NULL is fine. */
+void xfree_strv(char **v, size_t n);
+
 /* Called before aborting on out-of-memory; the UI sets it to restore the tty. */
 extern void (*xmalloc_fatal_hook)(void);
 
