@@ -173,3 +173,62 @@ vmsel_build(struct host **hosts, size_t nhosts, const char *filter,
 		qsort(*rows, n, sizeof **rows, cmp_rows);
 	return n;
 }
+
+static void
+push_row(struct row **out, size_t *n, size_t *cap, struct host *h, struct vm *vm)
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 64;
+		*out = xreallocarray(*out, *cap, sizeof **out);
+	}
+	(*out)[*n].host = h;
+	(*out)[*n].vm = vm;
+	(*n)++;
+}
+
+size_t
+vmsel_group(const struct row *rows, size_t n, struct host **hosts, size_t nhosts,
+            const bool *collapsed, struct row **out, size_t *cap)
+{
+	size_t i, j, k = 0;
+
+	for (i = 0; i < nhosts; i++) {
+		push_row(out, &k, cap, hosts[i], NULL);
+		if (collapsed && collapsed[i])
+			continue;
+		for (j = 0; j < n; j++)
+			if (rows[j].host == hosts[i])
+				push_row(out, &k, cap, hosts[i], rows[j].vm);
+	}
+	return k;
+}
+
+void
+vmsel_host_totals(const struct host *h, struct host_totals *t)
+{
+	size_t i;
+
+	memset(t, 0, sizeof *t);
+	for (i = 0; i < h->nvms; i++) {
+		const struct vm *vm = h->vms[i];
+		switch (vm->state) {
+		case VM_RUNNING:
+		case VM_BLOCKED:
+			t->running++;
+			break;
+		case VM_PAUSED:
+		case VM_PMSUSPENDED:
+			t->paused++;
+			break;
+		case VM_SHUTOFF:
+			t->off++;
+			break;
+		default:
+			t->other++;
+		}
+		if (vm_state_active(vm->state)) {
+			t->vcpus_running += vm->vcpus_cur;
+			t->mem_running_kib += vm->mem_cur_kib;
+		}
+	}
+}

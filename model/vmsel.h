@@ -20,6 +20,8 @@ enum sort_key {
 	SORT_COUNT
 };
 
+/* A line of the guest list: a guest, or (vm NULL) the heading of its
+ * host when several hosts are shown. */
 struct row {
 	struct host *host;
 	struct vm *vm;
@@ -41,5 +43,19 @@ int vmsel_compare(const struct row *a, const struct row *b, enum sort_key k,
 size_t vmsel_build(struct host **hosts, size_t nhosts, const char *filter,
                    enum sort_key k, bool reverse, uint64_t now_ns,
                    struct row **rows, size_t *cap);
+
+/* Group sorted rows by host, in host order: each host's heading row (vm
+ * NULL), then its rows unless collapsed[i]. A host with no matching guest
+ * still gets its heading. Returns the row count of *out. */
+size_t vmsel_group(const struct row *rows, size_t n, struct host **hosts, size_t nhosts,
+                   const bool *collapsed, struct row **out, size_t *cap);
+
+/* Totals for a host heading, over the host's guests (lock held). */
+struct host_totals {
+	unsigned running, paused, off, other;
+	unsigned vcpus_running;     /* vCPUs of running guests */
+	uint64_t mem_running_kib;   /* memory of running guests */
+};
+void vmsel_host_totals(const struct host *h, struct host_totals *t);
 
 #endif

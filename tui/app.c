@@ -76,8 +76,24 @@ app_set_view(struct app *a, const struct view_ops *v)
 void
 app_rebuild_rows(struct app *a)
 {
-	a->nrows = vmsel_build(a->hosts, a->nhosts, a->filter, a->sort, a->reverse,
-	                       host_now_ns(), &a->rows, &a->rowcap);
+	if (a->nhosts < 2) {
+		a->nrows = vmsel_build(a->hosts, a->nhosts, a->filter, a->sort, a->reverse,
+		                       host_now_ns(), &a->rows, &a->rowcap);
+		return;
+	}
+	a->nflat = vmsel_build(a->hosts, a->nhosts, a->filter, a->sort, a->reverse,
+	                       host_now_ns(), &a->flat, &a->flatcap);
+	a->nrows = vmsel_group(a->flat, a->nflat, a->hosts, a->nhosts, a->collapsed,
+	                       &a->rows, &a->rowcap);
+}
+
+/* Is row r the one sel_host/sel_uuid name ("" for a host heading)? */
+bool
+app_row_selected(const struct app *a, const struct row *r)
+{
+	if (r->host != a->sel_host)
+		return false;
+	return r->vm ? strcmp(r->vm->uuid, a->sel_uuid) == 0 : a->sel_uuid[0] == '\0';
 }
 
 const struct row *
@@ -86,8 +102,7 @@ app_selected(struct app *a)
 	size_t i;
 
 	for (i = 0; i < a->nrows; i++)
-		if (a->rows[i].host == a->sel_host &&
-		    strcmp(a->rows[i].vm->uuid, a->sel_uuid) == 0)
+		if (app_row_selected(a, &a->rows[i]))
 			return &a->rows[i];
 	return NULL;
 }
@@ -104,9 +119,10 @@ app_act(struct app *a, enum action act)
 
 	app_lock_hosts(a);
 	r = app_selected(a);
-	if (r == NULL) {
+	if (r == NULL || r->vm == NULL) {
 		app_unlock_hosts(a);
-		app_status(a, MSG_ERROR, "No guest selected.");
+		app_status(a, MSG_ERROR, r ? "A host line is selected: pick a guest below it." :
+		                             "No guest selected.");
 		return HANDLED;
 	}
 	h = r->host;
@@ -164,7 +180,7 @@ app_common_cmd(struct app *a, enum cmd c)
 	case CMD_AUTOSTART:
 		app_lock_hosts(a);
 		r = app_selected(a);
-		autostart = r != NULL && r->vm->autostart;
+		autostart = r != NULL && r->vm != NULL && r->vm->autostart;
 		app_unlock_hosts(a);
 		return app_act(a, autostart ? ACT_AUTOSTART_OFF : ACT_AUTOSTART_ON);
 	default:
@@ -249,66 +265,54 @@ draw_graph(WINDOW *w, int y, int x, int width, int height, const struct ring *r,
 
 /* ---- header, footer, overlays ---- */
 
-static void
-count_states(const struct host *h, unsigned *run, unsigned *paused, unsigned *off,
-             unsigned *other)
+/* A host in one line: name, URI, CPU and memory use, what its running
+ * guests were given against what it has (overcommit), guest states; or why
+ * it is down. Returns the colour meaning to draw it with. */
+enum color
+app_host_summary(const struct host *h, char *line, size_t n)
 {
-	size_t i;
-
-	*run = *paused = *off = *other = 0;
-	for (i = 0; i < h->nvms; i++) {
-		switch (h->vms[i]->state) {
-		case VM_RUNNING:
-		case VM_BLOCKED:
-			(*run)++;
-			break;
-		case VM_PAUSED:
-		case VM_PMSUSPENDED:
-			(*paused)++;
-			break;
-		case VM_SHUTOFF:
-			(*off)++;
-			break;
-		default:
-			(*other)++;
-		}
-	}
-}
-
-static void
-draw_host_line(struct app *a, int y, struct host *h)
-{
-	int cols = getmaxx(a->header);
-	char line[512], cpu[16], used[16], total[16], retry[32];
-	unsigned run, paused, off, other;
+	char cpu[16], used[16], total[16], alloc[16], retry[32], over[48] = "";
+	struct host_totals t;
 	uint64_t used_kib;
 
-	count_states(h, &run, &paused, &off, &other);
+	if (h->state != HOST_UP) {
+		if (h->state == HOST_DOWN)
+			snprintf(retry, sizeof retry, ", retry in %.0fs", h->retry_in);
+		else
+			retry[0] = '\0';
+		/* Short facts first: the libvirt error may not fit on the line. */
+		snprintf(line, n, "%s  %s%s%s: %s",
+		         h->uri ? h->uri : (h->uri_req ? h->uri_req : "(default)"),
+		         h->state == HOST_DOWN ? "DISCONNECTED" : "connecting", retry,
+		         h->nvms ? " (showing last data)" : "", h->error ? h->error : "");
+		return h->state == HOST_DOWN ? C_ERROR : C_WARNING;
+	}
+	vmsel_host_totals(h, &t);
 	used_kib = h->mem_total_kib > h->mem_free_kib ? h->mem_total_kib - h->mem_free_kib : 0;
-	if (h->mem_free_kib == HOST_MEM_UNKNOWN)
-		used_kib = 0;
-	snprintf(line, sizeof line, "%s  %s  CPU %s%%  Mem %s/%s  VMs: %u running, %u paused, %u off%s",
+	if (h->cpus && t.vcpus_running > h->cpus)
+		snprintf(over, sizeof over, " vCPU overcommit %.1fx", (double)t.vcpus_running / h->cpus);
+	snprintf(line, n, "%s  %s  CPU %s%%  Mem %s/%s  vCPUs %u/%u  Alloc %s  VMs: %u running, "
+	         "%u paused, %u off%s%s",
 	         host_label(h), h->uri ? h->uri : (h->uri_req ? h->uri_req : "(default)"),
 	         fmt_pct(cpu, sizeof cpu, h->cpu_pct),
 	         fmt_bytes(used, sizeof used, h->mem_free_kib == HOST_MEM_UNKNOWN ? -1 :
 	                   (double)used_kib * 1024),
 	         fmt_bytes(total, sizeof total, (double)h->mem_total_kib * 1024),
-	         run, paused, off, other ? ", more in other states" : "");
-	if (h->state == HOST_UP) {
-		draw_text(a->header, y, 0, cols, screen_attr(C_HEADER), line);
-		return;
-	}
-	if (h->state == HOST_DOWN)
-		snprintf(retry, sizeof retry, ", retry in %.0fs", h->retry_in);
-	else
-		retry[0] = '\0';
-	/* Short facts first: the libvirt error may not fit on the line. */
-	snprintf(line, sizeof line, "%s  %s%s%s: %s",
-	         h->uri ? h->uri : (h->uri_req ? h->uri_req : "(default)"),
-	         h->state == HOST_DOWN ? "DISCONNECTED" : "connecting", retry,
-	         h->nvms ? " (showing last data)" : "", h->error ? h->error : "");
-	draw_text(a->header, y, 0, cols,
-	          screen_attr(h->state == HOST_DOWN ? C_ERROR : C_WARNING), line);
+	         t.vcpus_running, h->cpus,
+	         fmt_bytes(alloc, sizeof alloc, (double)t.mem_running_kib * 1024),
+	         t.running, t.paused, t.off, t.other ? ", more in other states" : "", over);
+	if (t.mem_running_kib > h->mem_total_kib && h->mem_total_kib)
+		return C_WARNING; /* memory overcommitted */
+	return over[0] ? C_WARNING : C_HEADER;
+}
+
+static void
+draw_host_line(struct app *a, int y, struct host *h)
+{
+	char line[512];
+	enum color c = app_host_summary(h, line, sizeof line);
+
+	draw_text(a->header, y, 0, getmaxx(a->header), screen_attr(c), line);
 }
 
 static void
@@ -424,7 +428,8 @@ layout(struct app *a)
 		delwin(a->body);
 	if (a->footer)
 		delwin(a->footer);
-	a->header_h = 1 + (int)a->nhosts;
+	/* One host: its line in the header. Several: headings in the list. */
+	a->header_h = a->nhosts == 1 ? 2 : 1;
 	if (a->header_h > rows / 3)
 		a->header_h = rows / 3 > 0 ? rows / 3 : 1;
 	bh = rows - a->header_h - fh;

@@ -15,6 +15,7 @@
 #include "../model/vmsel.h"
 #include "graph.h"
 #include "keys.h"
+#include "screen.h"
 #include "lineedit.h"
 
 /* What a key handler asks of the loop; handlers never draw. */
@@ -76,8 +77,11 @@ struct app {
 	const struct view_ops *prev_view;
 
 	/* Guest list state, shared by the list and detail views. */
-	struct row *rows;
+	struct row *rows;            /* what the list shows */
 	size_t nrows, rowcap;
+	struct row *flat;            /* several hosts: sorted guests before grouping */
+	size_t nflat, flatcap;
+	bool *collapsed;             /* per host: heading only */
 	int top;                     /* first visible row */
 	char sel_uuid[VM_UUID_LEN];  /* selection survives re-sorting */
 	struct host *sel_host;
@@ -130,6 +134,11 @@ void app_status(struct app *a, enum msg_kind kind, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Rebuild a->rows from the hosts (host locks held by the caller). */
 void app_rebuild_rows(struct app *a);
+/* Is this the selected row? */
+bool app_row_selected(const struct app *a, const struct row *r);
+/* One line about a host (header or list heading); returns its colour. */
+enum color app_host_summary(const struct host *h, char *line, size_t n);
+
 /* The selected row, or NULL (host locks held). */
 const struct row *app_selected(struct app *a);
 /* Ask to run an action on the selected guest: checks read-only mode and

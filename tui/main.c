@@ -287,6 +287,7 @@ main(int argc, char **argv)
 	a.sort = SORT_NAME;
 	a.nhosts = o.nuris ? o.nuris : 1;
 	a.hosts = xcalloc(a.nhosts, sizeof *a.hosts);
+	a.collapsed = xcalloc(a.nhosts, sizeof *a.collapsed);
 	for (i = 0; i < a.nhosts; i++) {
 		struct host_opts ho = {
 			.uri = o.nuris ? o.uris[i] : NULL,
@@ -320,6 +321,8 @@ main(int argc, char **argv)
 	eventloop_stop();
 	free(a.hosts);
 	free(a.rows);
+	free(a.flat);
+	free(a.collapsed);
 	free(a.status);
 	free(a.confirm.text);
 	free(o.uris);

@@ -192,7 +192,7 @@ vmdetail_draw(struct app *a, WINDOW *w)
 	char title[512], up[16];
 	const struct vm *vm;
 
-	if (r == NULL) {
+	if (r == NULL || r->vm == NULL) {
 		draw_text(w, 1, 2, width - 2, screen_attr(C_DIM),
 		          "The guest is gone (undefined, or filtered out). Esc goes back.");
 		return;

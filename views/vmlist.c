@@ -156,10 +156,8 @@ draw_row(struct app *a, WINDOW *w, int y, const struct row *r, const struct layo
 	char b[64], u[16], t[16];
 
 	draw_fill(w, y, 0, getmaxx(w), ' ' | (chtype)base);
-	if (a->nhosts > 1)
-		snprintf(b, sizeof b, "%s%s:%s", vm->autostart ? "*" : "", host_label(r->host), vm->name);
-	else
-		snprintf(b, sizeof b, "%s%s", vm->autostart ? "*" : "", vm->name);
+	snprintf(b, sizeof b, "%s%s%s", a->nhosts > 1 ? "  " : "", vm->autostart ? "*" : "",
+	         vm->name);
 	cut_to(b, sizeof b, l->w[COL_NAME], a->gmode != GRAPH_ASCII);
 	cell(w, y, l, COL_NAME, base, b);
 	cell(w, y, l, COL_STATE, selected ? base : state_attr(vm->state), vm_state_name(vm->state));
@@ -190,22 +188,6 @@ draw_row(struct app *a, WINDOW *w, int y, const struct row *r, const struct layo
 	cell(w, y, l, COL_UP, base, b);
 }
 
-/* Index of the selected row, choosing one if the old one is gone. */
-static int
-selected_index(struct app *a)
-{
-	size_t i;
-
-	for (i = 0; i < a->nrows; i++)
-		if (a->rows[i].host == a->sel_host && strcmp(a->rows[i].vm->uuid, a->sel_uuid) == 0)
-			return (int)i;
-	if (a->nrows == 0)
-		return -1;
-	a->sel_host = a->rows[0].host;
-	snprintf(a->sel_uuid, sizeof a->sel_uuid, "%s", a->rows[0].vm->uuid);
-	return 0;
-}
-
 static void
 select_index(struct app *a, int i)
 {
@@ -216,8 +198,46 @@ select_index(struct app *a, int i)
 	if (i >= (int)a->nrows)
 		i = (int)a->nrows - 1;
 	a->sel_host = a->rows[i].host;
-	snprintf(a->sel_uuid, sizeof a->sel_uuid, "%s", a->rows[i].vm->uuid);
+	snprintf(a->sel_uuid, sizeof a->sel_uuid, "%s", a->rows[i].vm ? a->rows[i].vm->uuid : "");
 }
+
+/* A host's heading line when several hosts are listed: a fold marker and
+ * the host summary. */
+static void
+draw_heading(struct app *a, WINDOW *w, int y, const struct row *r, bool selected)
+{
+	char line[560], summary[512];
+	size_t hi;
+	bool folded = false;
+	enum color c = app_host_summary(r->host, summary, sizeof summary);
+
+	for (hi = 0; hi < a->nhosts; hi++)
+		if (a->hosts[hi] == r->host)
+			folded = a->collapsed && a->collapsed[hi];
+	snprintf(line, sizeof line, "%s %s", folded ? (a->gmode == GRAPH_ASCII ? "+" : "\u25b8") :
+	         (a->gmode == GRAPH_ASCII ? "-" : "\u25be"), summary);
+	draw_text(w, y, 0, getmaxx(w),
+	          selected ? screen_attr(C_SELECTION) : (int)(screen_attr(c) | A_BOLD), line);
+}
+
+/* Index of the selected row, choosing one if the old one is gone. */
+static int
+selected_index(struct app *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->nrows; i++)
+		if (app_row_selected(a, &a->rows[i]))
+			return (int)i;
+	if (a->nrows == 0)
+		return -1;
+	/* The selection is gone: the first guest, else the first line. */
+	for (i = 0; i < a->nrows && a->rows[i].vm == NULL; i++)
+		;
+	select_index(a, i < a->nrows ? (int)i : 0);
+	return i < a->nrows ? (int)i : 0;
+}
+
 
 /* Widest name column any row needs ("*" for autostart, host prefix). */
 static int
@@ -227,9 +247,12 @@ longest_name(const struct app *a)
 	int max = 0;
 
 	for (i = 0; i < a->nrows; i++) {
-		int n = (int)strlen(a->rows[i].vm->name) + (a->rows[i].vm->autostart ? 1 : 0);
+		int n;
+		if (a->rows[i].vm == NULL)
+			continue;
+		n = (int)strlen(a->rows[i].vm->name) + (a->rows[i].vm->autostart ? 1 : 0);
 		if (a->nhosts > 1)
-			n += (int)strlen(host_label(a->rows[i].host)) + 1;
+			n += 2; /* indented under the host heading */
 		if (n > max)
 			max = n;
 	}
@@ -257,7 +280,10 @@ vmlist_draw(struct app *a, WINDOW *w)
 	if (a->top < 0)
 		a->top = 0;
 	for (i = 0; i < visible && a->top + i < (int)a->nrows; i++)
-		draw_row(a, w, i + 1, &a->rows[a->top + i], &l, a->top + i == sel, now);
+		if (a->rows[a->top + i].vm == NULL)
+			draw_heading(a, w, i + 1, &a->rows[a->top + i], a->top + i == sel);
+		else
+			draw_row(a, w, i + 1, &a->rows[a->top + i], &l, a->top + i == sel, now);
 	if (a->nrows == 0 && height > 2) {
 		const char *msg = a->filter[0] ? "No guest matches the filter (Esc in / clears it)." :
 		                  "No guests defined on the connected hosts.";
@@ -267,6 +293,17 @@ vmlist_draw(struct app *a, WINDOW *w)
 				msg = "Waiting for the hypervisor connection...";
 		draw_text(w, 2, 2, getmaxx(w) - 2, screen_attr(C_DIM), msg);
 	}
+}
+
+/* Fold or unfold a host's guests under its heading. */
+static void
+toggle_fold(struct app *a, const struct host *h)
+{
+	size_t i;
+
+	for (i = 0; a->collapsed && i < a->nhosts; i++)
+		if (a->hosts[i] == h)
+			a->collapsed[i] = !a->collapsed[i];
 }
 
 static enum sort_key
@@ -303,6 +340,11 @@ vmlist_key(struct app *a, enum cmd c, int key)
 		select_index(a, (int)a->nrows - 1);
 		break;
 	case CMD_OPEN:
+		if (sel >= 0 && a->rows[sel].vm == NULL) {
+			toggle_fold(a, a->rows[sel].host);
+			app_unlock_hosts(a);
+			return REDRAW_ALL;
+		}
 		app_unlock_hosts(a);
 		if (sel < 0)
 			return HANDLED;

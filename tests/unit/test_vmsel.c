@@ -59,7 +59,14 @@ names(const struct row *rows, size_t n)
 	for (i = 0; i < n; i++) {
 		if (i)
 			strcat(buf, " ");
-		strcat(buf, rows[i].vm->name);
+		/* A host heading shows as [host URI]. */
+		if (rows[i].vm == NULL) {
+			strcat(buf, "[");
+			strcat(buf, rows[i].host->uri_req);
+			strcat(buf, "]");
+		} else {
+			strcat(buf, rows[i].vm->name);
+		}
 	}
 	return buf;
 }
@@ -325,6 +332,49 @@ build(struct fleet *f, const char *filter, enum sort_key k, bool rev)
 	return names(f->rows, n);
 }
 
+/* Several hosts: each host's heading, then its guests in sort order. */
+static void
+test_group_by_host(void **state)
+{
+	struct fleet *f = *state;
+	struct row *g = NULL;
+	size_t cap = 0, n, nflat;
+	bool collapsed[2] = { false, false };
+
+	nflat = vmsel_build(f->h, 2, NULL, SORT_CPU, true, NOW, &f->rows, &f->cap);
+	n = vmsel_group(f->rows, nflat, f->h, 2, collapsed, &g, &cap);
+	assert_int_equal(n, 7);
+	assert_string_equal(names(g, n), "[test:///default] delta alpha bravo echo "
+	                                 "[test:///other] charly");
+	collapsed[0] = true;
+	n = vmsel_group(f->rows, nflat, f->h, 2, collapsed, &g, &cap);
+	assert_string_equal(names(g, n), "[test:///default] [test:///other] charly");
+	/* A filter that leaves a host empty keeps its heading. */
+	collapsed[0] = false;
+	nflat = vmsel_build(f->h, 2, "char", SORT_NAME, false, NOW, &f->rows, &f->cap);
+	n = vmsel_group(f->rows, nflat, f->h, 2, NULL, &g, &cap);
+	assert_string_equal(names(g, n), "[test:///default] [test:///other] charly");
+	free(g);
+}
+
+/* Host totals count states and what running guests were given. */
+static void
+test_host_totals(void **state)
+{
+	struct fleet *f = *state;
+	struct host_totals t;
+
+	f->h[0]->vms[0]->mem_cur_kib = 1000; /* whichever VM sorts first by UUID: alpha */
+	vmsel_host_totals(f->h[0], &t);
+	assert_int_equal(t.running, 2);
+	assert_int_equal(t.paused, 1);
+	assert_int_equal(t.off, 1);
+	assert_int_equal(t.other, 0);
+	/* delta 4 + alpha 2 running + bravo 1 paused (a paused guest keeps its vCPUs). */
+	assert_int_equal(t.vcpus_running, 7);
+	assert_true(t.mem_running_kib == 1000);
+}
+
 static void
 test_fleet_sorted_by_uuid(void **state)
 {
@@ -495,6 +545,8 @@ main(void)
 		cmocka_unit_test(test_compare_ties_by_name_then_host),
 		cmocka_unit_test_setup_teardown(test_fleet_sorted_by_uuid, fleet_setup, fleet_teardown),
 		cmocka_unit_test_setup_teardown(test_build_by_name, fleet_setup, fleet_teardown),
+		cmocka_unit_test_setup_teardown(test_group_by_host, fleet_setup, fleet_teardown),
+		cmocka_unit_test_setup_teardown(test_host_totals, fleet_setup, fleet_teardown),
 		cmocka_unit_test_setup_teardown(test_build_rows_point_at_hosts, fleet_setup, fleet_teardown),
 		cmocka_unit_test_setup_teardown(test_build_by_state, fleet_setup, fleet_teardown),
 		cmocka_unit_test_setup_teardown(test_build_by_vcpus, fleet_setup, fleet_teardown),
