@@ -939,9 +939,31 @@ sec_create() {
 	create_cleanup
 }
 
+# 15. Several hosts: guests grouped under foldable host headings.
+sec_hosts() {
+	say "# 15. several hosts"
+	vt_vmtui 120 30 -d 1 -c test:///default || { not_ok "hosts: vmtui starts"; return; }
+	check "hosts: a heading per host, with URI, vCPUs and memory given to guests" \
+		wait_screen "^. .*$(re "$T_URI") .*vCPUs [0-9]+/[0-9]+ +Alloc" 30
+	check "hosts: the second host's heading and its guest (test driver's 'test')" \
+		wait_screen '^. .*test:///default .*VMs: 1 running' 10
+	check "hosts: guests are indented under their host" wait_screen '^  test +running' 10
+	vt_keys G
+	vt_keys k
+	vt_keys S
+	check "hosts: an action on a heading asks for a guest" \
+		wait_screen 'A host line is selected: pick a guest below it' 5
+	vt_keys Enter
+	check "hosts: Enter folds the host (its guests hidden)" \
+		wait_no_screen '^  test +running' 5
+	vt_keys Enter
+	check "hosts: Enter again unfolds it" wait_screen '^  test +running' 5
+	vt_stop
+}
+
 # ---------------------------------------------------------------- main
 
-SECTIONS=${SCREEN_ONLY:-sec_list80 sec_sort sec_filter sec_nav sec_detail sec_help sec_responsive sec_events sec_actions sec_readonly sec_resize sec_restore sec_create sec_daemon}
+SECTIONS=${SCREEN_ONLY:-sec_list80 sec_sort sec_filter sec_nav sec_detail sec_help sec_responsive sec_events sec_actions sec_readonly sec_resize sec_restore sec_create sec_hosts sec_daemon}
 for s in $SECTIONS; do
 	"$s"
 	vt_stop
