@@ -13,8 +13,10 @@
 #include "../model/xmalloc.h"
 
 static const char *const keys[] = {
-	"interval", "connect", "readonly", "graphs", "history", "color", NULL,
+	"interval", "connect", "hosts", "readonly", "graphs", "history", "color", NULL,
 };
+
+static void host_clear(struct config_host *ch);
 
 void
 config_init(struct config *c)
@@ -31,6 +33,9 @@ config_free(struct config *c)
 	for (i = 0; i < c->nuris; i++)
 		free(c->uris[i]);
 	free(c->uris);
+	for (i = 0; i < c->nhosts; i++)
+		host_clear(&c->hosts[i]);
+	free(c->hosts);
 	config_init(c);
 }
 
@@ -130,6 +135,107 @@ config_parse_bool(const char *s, bool *out)
 	return false;
 }
 
+static const char *const host_keys[] = { "name", "ssh", "uri", "key", NULL };
+
+/* One `hosts:` entry; false (with errors added) when it is unusable. */
+static bool
+parse_host(struct config_host *ch, yaml_document_t *doc, const char *name, yaml_node_t *v,
+           struct config_errors *e)
+{
+	yaml_node_pair_t *p;
+	size_t before = e->n;
+
+	memset(ch, 0, sizeof *ch);
+	ch->line = (unsigned)v->start_mark.line + 1;
+	ch->col = (unsigned)v->start_mark.column + 1;
+	if (v->type != YAML_MAPPING_NODE) {
+		err_at(e, name, v->start_mark, "hosts: each entry must be a mapping with name, "
+		       "and ssh and/or uri");
+		return false;
+	}
+	for (p = v->data.mapping.pairs.start; p < v->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = yaml_document_get_node(doc, p->key);
+		yaml_node_t *val = yaml_document_get_node(doc, p->value);
+		const char *key, *sugg;
+		char **field = NULL;
+
+		if (k == NULL || val == NULL || k->type != YAML_SCALAR_NODE)
+			continue;
+		key = scalar(k);
+		if (strcmp(key, "name") == 0)
+			field = &ch->name;
+		else if (strcmp(key, "ssh") == 0)
+			field = &ch->ssh;
+		else if (strcmp(key, "uri") == 0)
+			field = &ch->uri;
+		else if (strcmp(key, "key") == 0)
+			field = &ch->key;
+		if (field == NULL) {
+			sugg = config_suggest(key, host_keys);
+			err_at(e, name, k->start_mark, "hosts: unknown key \"%s\"%s%s%s", key,
+			       sugg ? " (did you mean \"" : " (known: name, ssh, uri, key)",
+			       sugg ? sugg : "", sugg ? "\"?)" : "");
+		} else if (val->type != YAML_SCALAR_NODE || !scalar(val)[0]) {
+			err_at(e, name, val->start_mark, "hosts: %s: expected a non-empty string", key);
+		} else {
+			free(*field);
+			*field = xstrdup(scalar(val));
+		}
+	}
+	if (e->n == before && ch->name == NULL)
+		err_at(e, name, v->start_mark, "hosts: this entry needs a name");
+	if (e->n == before && ch->ssh == NULL && ch->uri == NULL)
+		err_at(e, name, v->start_mark, "hosts: %s needs ssh (a host to reach over SSH) "
+		       "or uri (a libvirt URI)", ch->name);
+	return e->n == before;
+}
+
+static void
+host_clear(struct config_host *ch)
+{
+	free(ch->name);
+	free(ch->ssh);
+	free(ch->uri);
+	free(ch->key);
+}
+
+static void
+apply_hosts(struct config *c, yaml_document_t *doc, const char *name, yaml_node_t *v,
+            struct config_errors *e)
+{
+	yaml_node_item_t *it;
+	size_t i;
+
+	if (v->type != YAML_SEQUENCE_NODE) {
+		err_at(e, name, v->start_mark, "hosts: expected a list of hosts");
+		return;
+	}
+	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+		yaml_node_t *h = yaml_document_get_node(doc, *it);
+		struct config_host ch;
+		bool dup = false;
+
+		if (h == NULL)
+			continue;
+		if (!parse_host(&ch, doc, name, h, e)) {
+			host_clear(&ch);
+			continue;
+		}
+		for (i = 0; i < c->nhosts; i++)
+			if (strcmp(c->hosts[i].name, ch.name) == 0) {
+				err_at(e, name, h->start_mark, "hosts: \"%s\" is already defined at "
+				       "line %u", ch.name, c->hosts[i].line);
+				dup = true;
+			}
+		if (dup) {
+			host_clear(&ch);
+			continue;
+		}
+		c->hosts = xreallocarray(c->hosts, c->nhosts + 1, sizeof *c->hosts);
+		c->hosts[c->nhosts++] = ch;
+	}
+}
+
 /* Apply one key: value pair onto `c`. */
 static void
 apply_key(struct config *c, yaml_document_t *doc, const char *name, yaml_node_t *k,
@@ -209,13 +315,15 @@ apply_key(struct config *c, yaml_document_t *doc, const char *name, yaml_node_t 
 			c->uris = xreallocarray(c->uris, c->nuris + 1, sizeof *c->uris);
 			c->uris[c->nuris++] = xstrdup(scalar(u));
 		}
+	} else if (strcmp(key, "hosts") == 0) {
+		apply_hosts(c, doc, name, v, e);
 	} else {
 		sugg = config_suggest(key, keys);
 		if (sugg)
 			err_at(e, name, k->start_mark, "unknown key \"%s\" (did you mean \"%s\"?)", key, sugg);
 		else
 			err_at(e, name, k->start_mark, "unknown key \"%s\" (known: interval, connect, "
-			       "readonly, graphs, history, color)", key);
+			       "hosts, readonly, graphs, history, color)", key);
 	}
 	return;
 want_scalar:

@@ -8,10 +8,21 @@
 
 enum cfg_graphs { CFG_GRAPHS_AUTO, CFG_GRAPHS_BRAILLE, CFG_GRAPHS_BLOCK, CFG_GRAPHS_ASCII };
 
+/* A hypervisor host: reached over SSH (ssh set) or by a libvirt URI. */
+struct config_host {
+	char *name;           /* as shown in the list */
+	char *ssh;            /* [user@]host[:port] or a ~/.ssh/config alias, or NULL */
+	char *uri;            /* libvirt URI on that host; NULL: qemu:///system over SSH */
+	char *key;            /* identity file, or NULL */
+	unsigned line, col;   /* where it was defined */
+};
+
 struct config {
 	double interval;      /* seconds; 0 = unset */
 	char **uris;
 	size_t nuris;
+	struct config_host *hosts;
+	size_t nhosts;
 	bool readonly;
 	bool readonly_set;
 	enum cfg_graphs graphs;

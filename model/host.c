@@ -13,6 +13,7 @@
 
 #include "domstats.h"
 #include "domxml.h"
+#include "hostinfo.h"
 #include "hostjob.h"
 #include "msglog.h"
 #include "notify.h"
@@ -913,6 +914,7 @@ host_free(struct host *h)
 		r = next;
 	}
 	hostjob_free(h->job);
+	hostinfo_free(h->info);
 	for (i = 0; i < h->nvms; i++)
 		vm_free(h->vms[i]);
 	free(h->vms);

@@ -86,6 +86,7 @@ struct host {
 	uint64_t refresh_wall_ns;
 
 	struct host_job *job; /* plan/apply of VM definitions (hostjob.h) */
+	struct host_info *info; /* node details and pools (hostinfo.h), on demand */
 
 	/* private to host.c */
 	struct host_priv *priv;

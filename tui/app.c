@@ -620,6 +620,9 @@ global_cmd(struct app *a, enum cmd c)
 		}
 		app_prompt_path(a, "Open VM definitions: ", "", open_submit);
 		return HANDLED;
+	case CMD_HOST_VIEW:
+		app_set_view(a, &hostview_ops);
+		return HANDLED;
 	case CMD_NEW_VM:
 		if (a->readonly) {
 			app_status(a, MSG_ERROR, "Cannot create guests: vmtui runs read-only (-r).");

@@ -44,6 +44,7 @@ extern const struct view_ops vmdetail_ops;
 extern const struct view_ops help_ops;
 extern const struct view_ops job_ops;
 extern const struct view_ops newvm_ops;
+extern const struct view_ops hostview_ops;
 
 /* A yes/no question over the current view. */
 struct confirm {

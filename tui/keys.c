@@ -45,6 +45,7 @@ static const struct {
 	[CMD_APPLY] = { "apply", "Apply the plan shown" },
 	[CMD_NEXT_FIELD] = { "next-field", "Next field of the form" },
 	[CMD_PREV_FIELD] = { "prev-field", "Previous field of the form" },
+	[CMD_HOST_VIEW] = { "host", "Host view: CPU/memory graphs, storage pools" },
 };
 
 #define NAV (KV_LIST | KV_DETAIL | KV_HELP | KV_JOB)
@@ -68,7 +69,7 @@ static const struct binding table[] = {
 	{ '\r', CMD_OPEN, KV_LIST, "Detail" },
 	{ '\n', CMD_OPEN, KV_LIST, NULL },
 	{ KEY_ENTER, CMD_OPEN, KV_LIST, NULL },
-	{ 27, CMD_BACK, KV_DETAIL | KV_HELP | KV_JOB | KV_FORM, "Back" },
+	{ 27, CMD_BACK, KV_DETAIL | KV_HELP | KV_JOB | KV_FORM | KV_HOST, "Back" },
 	{ KEY_BACKSPACE, CMD_BACK, KV_DETAIL | KV_HELP, NULL },
 	{ KEY_LEFT, CMD_BACK, KV_DETAIL | KV_HELP, NULL },
 	{ 'y', CMD_APPLY, KV_JOB, "Apply" },
@@ -95,6 +96,7 @@ static const struct binding table[] = {
 	{ 'A', CMD_AUTOSTART, VMV, "Autostart" },
 	{ 'o', CMD_OPEN_FILE, KV_LIST, "Open" },
 	{ 'N', CMD_NEW_VM, KV_LIST, "New" },
+	{ 'h', CMD_HOST_VIEW, KV_LIST, "Host" },
 	{ '+', CMD_FASTER, KV_GLOBAL, NULL },
 	{ '-', CMD_SLOWER, KV_GLOBAL, NULL },
 	{ CTRL('L'), CMD_REFRESH, KV_GLOBAL, NULL },

@@ -41,6 +41,7 @@ enum cmd {
 	CMD_APPLY,
 	CMD_NEXT_FIELD,
 	CMD_PREV_FIELD,
+	CMD_HOST_VIEW,
 	CMD_COUNT
 };
 
@@ -52,6 +53,7 @@ enum {
 	KV_HELP = 8,
 	KV_JOB = 16,   /* a plan/apply of VM definition files */
 	KV_FORM = 32,  /* the new-VM form: printable keys are typed */
+	KV_HOST = 64,  /* the host view */
 };
 
 struct binding {

@@ -223,6 +223,75 @@ test_empty_document_ok(void **state)
 }
 
 static void
+test_hosts(void **state)
+{
+	struct config c;
+
+	(void)state;
+	parse_ok(&c, "hosts:\n"
+	             "  - name: web1\n"
+	             "    ssh: admin@web1.example.com:2222\n"
+	             "    key: ~/.ssh/id_ed25519\n"
+	             "  - name: lab\n"
+	             "    ssh: lab\n"
+	             "    uri: qemu:///session\n"
+	             "  - name: here\n"
+	             "    uri: qemu:///system\n");
+	assert_int_equal(c.nhosts, 3);
+	assert_string_equal(c.hosts[0].name, "web1");
+	assert_string_equal(c.hosts[0].ssh, "admin@web1.example.com:2222");
+	assert_null(c.hosts[0].uri);
+	assert_string_equal(c.hosts[0].key, "~/.ssh/id_ed25519");
+	assert_int_equal(c.hosts[0].line, 2);
+	assert_int_equal(c.hosts[0].col, 5);
+	assert_string_equal(c.hosts[1].uri, "qemu:///session");
+	assert_null(c.hosts[2].ssh);
+	assert_string_equal(c.hosts[2].uri, "qemu:///system");
+	config_free(&c);
+}
+
+static void
+test_err_hosts(void **state)
+{
+	struct config c;
+	struct config_errors e = { 0 };
+
+	(void)state;
+	config_init(&c);
+	assert_int_equal(parse(&c, "hosts:\n"
+	                           "  - name: a\n"
+	                           "  - ssh: b\n"
+	                           "  - name: c\n"
+	                           "    sshh: c.example\n"
+	                           "  - name: a\n"
+	                           "    uri: test:///default\n"
+	                           "  - name: d\n"
+	                           "    uri: [x]\n"
+	                           "  - just-a-string\n", &e), -1);
+	assert_int_equal(e.n, 5);
+	assert_string_equal(e.v[0], "t.yaml:2:5: hosts: a needs ssh (a host to reach over SSH) "
+	                            "or uri (a libvirt URI)");
+	assert_string_equal(e.v[1], "t.yaml:3:5: hosts: this entry needs a name");
+	assert_string_equal(e.v[2], "t.yaml:5:5: hosts: unknown key \"sshh\" (did you mean \"ssh\"?)");
+	assert_string_equal(e.v[3], "t.yaml:9:10: hosts: uri: expected a non-empty string");
+	assert_string_equal(e.v[4], "t.yaml:10:5: hosts: each entry must be a mapping with name, "
+	                            "and ssh and/or uri");
+	/* The duplicate "a" is not reported: the first "a" was itself invalid. */
+	assert_int_equal(c.nhosts, 0);
+	config_errors_free(&e);
+	config_free(&c);
+	config_init(&c);
+	assert_int_equal(parse(&c, "hosts:\n  - {name: a, uri: x}\n  - {name: a, uri: y}\n", &e), -1);
+	assert_string_equal(e.v[0], "t.yaml:3:5: hosts: \"a\" is already defined at line 2");
+	config_errors_free(&e);
+	config_free(&c);
+	assert_int_equal(parse(&c, "hosts: web1\n", &e), -1);
+	assert_string_equal(e.v[0], "t.yaml:1:8: hosts: expected a list of hosts");
+	config_errors_free(&e);
+	config_free(&c);
+}
+
+static void
 test_err_connect_empty_scalar(void **state)
 {
 	struct config c;
@@ -360,7 +429,7 @@ test_err_unknown_key_no_suggestion(void **state)
 {
 	(void)state;
 	parse_err1("theme: dark\n", "t.yaml:1:1: unknown key \"theme\" (known: interval, connect, "
-	                            "readonly, graphs, history, color)");
+	                            "hosts, readonly, graphs, history, color)");
 }
 
 static void
@@ -859,6 +928,8 @@ main(void)
 		cmocka_unit_test(test_valid_flow_mapping_root),
 		cmocka_unit_test(test_empty_document_ok),
 		cmocka_unit_test(test_err_connect_empty_scalar),
+		cmocka_unit_test(test_hosts),
+		cmocka_unit_test(test_err_hosts),
 		cmocka_unit_test_setup_teardown(test_load_directory_is_an_error, tmp_setup, tmp_teardown),
 		cmocka_unit_test(test_valid_parse_replaces_config),
 		cmocka_unit_test(test_later_key_wins),
