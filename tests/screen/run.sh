@@ -958,6 +958,16 @@ sec_hosts() {
 		wait_no_screen '^  test +running' 5
 	vt_keys Enter
 	check "hosts: Enter again unfolds it" wait_screen '^  test +running' 5
+	vt_keys Home
+	vt_keys h
+	check "hosts: h opens the host view with CPU and memory graphs" \
+		wait_screen '^Host CPU .*Host memory used' 10
+	check "hosts: the host view lists storage pools with free space" \
+		wait_screen "^$(re "$T_POOL") +dir +active +[0-9.]+[KMGT] +[0-9.]+[KMGTB]+ +[0-9.]+[KMGT]" 15
+	check "hosts: the host view shows the node and libvirt versions" \
+		wait_screen 'CPUs \(.*libvirt [0-9]+\.[0-9]+\.[0-9]+' 10
+	vt_esc
+	check "hosts: Esc returns to the list" wait_screen '^NAME +STATE' 5
 	vt_stop
 }
 
