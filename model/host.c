@@ -18,6 +18,7 @@
 #include "msglog.h"
 #include "notify.h"
 #include "procinfo.h"
+#include "sshlink.h"
 #include "stats.h"
 #include "xmalloc.h"
 
@@ -51,6 +52,11 @@ struct host_priv {
 	int lifecycle_id;
 	uint64_t prev_busy, prev_total;
 	int ncpu_params, nmem_params; /* counts the node stats calls want */
+	struct sshlink *link;  /* the SSH tunnel, for hosts reached over SSH */
+	bool link_dead;        /* set by the link's pump thread */
+	pthread_cond_t qcond;  /* a question was answered (or quit) */
+	char *answer;          /* the answer, until the worker takes it */
+	bool answered, cancelled;
 	bool stats_failing;
 };
 
@@ -89,6 +95,8 @@ host_state_name(enum host_state s)
 const char *
 host_label(const struct host *h)
 {
+	if (h->name)
+		return h->name;
 	if (h->hostname)
 		return h->hostname;
 	if (h->uri)
@@ -122,6 +130,10 @@ host_new(const struct host_opts *o)
 	struct host *h = xcalloc(1, sizeof *h);
 
 	h->uri_req = o->uri ? xstrdup(o->uri) : NULL;
+	h->name = o->name ? xstrdup(o->name) : NULL;
+	h->ssh = o->ssh ? xstrdup(o->ssh) : NULL;
+	h->key = o->key ? xstrdup(o->key) : NULL;
+	h->known_hosts = o->known_hosts ? xstrdup(o->known_hosts) : NULL;
 	h->readonly = o->readonly;
 	h->interval_ms = o->interval_ms ? o->interval_ms : 2000;
 	h->history = o->history ? o->history : 600;
@@ -133,6 +145,7 @@ host_new(const struct host_opts *o)
 	pthread_mutex_init(&h->lock, NULL);
 	h->priv = xcalloc(1, sizeof *h->priv);
 	pthread_cond_init(&h->priv->cond, NULL);
+	pthread_cond_init(&h->priv->qcond, NULL);
 	h->priv->reqs_tail = &h->priv->reqs;
 	h->priv->lifecycle_id = -1;
 	return h;
@@ -317,6 +330,98 @@ mark_down(struct host *h, const char *why)
 	free(error);
 }
 
+/* ---- SSH ---- */
+
+/* The link's pump thread says the SSH session died. */
+static void
+link_died(void *opaque)
+{
+	struct host *h = opaque;
+
+	host_lock(h);
+	h->priv->link_dead = true;
+	h->priv->conn_dead = true;
+	pthread_cond_signal(&h->priv->cond);
+	host_unlock(h);
+}
+
+/* sshlink's questions, on the worker: publish, wait for the UI's answer. */
+static int
+ask_user(void *opaque, enum sshlink_q kind, const char *question, bool echo, char *answer,
+         size_t n)
+{
+	struct host *h = opaque;
+	struct host_priv *p = h->priv;
+	int rc = -1;
+
+	host_lock(h);
+	free(h->question.text);
+	h->question.text = xasprintf("%s: %s", host_label(h), question);
+	h->question.echo = echo;
+	h->question.yes_no = kind == SSHLINK_Q_HOSTKEY;
+	h->question.pending = true;
+	h->question.seq++;
+	p->answered = p->cancelled = false;
+	changed(h);
+	while (!p->answered && !p->cancelled && !p->quit)
+		pthread_cond_wait(&p->qcond, &h->lock);
+	if (p->answered && p->answer) {
+		snprintf(answer, n, "%s", p->answer);
+		rc = 0;
+	}
+	if (p->answer) {
+		explicit_bzero(p->answer, strlen(p->answer));
+		free(p->answer);
+		p->answer = NULL;
+	}
+	h->question.pending = false;
+	changed(h);
+	host_unlock(h);
+	return rc;
+}
+
+void
+host_answer(struct host *h, const char *answer)
+{
+	struct host_priv *p = h->priv;
+
+	host_lock(h);
+	if (h->question.pending) {
+		if (answer) {
+			p->answer = xstrdup(answer);
+			p->answered = true;
+		} else {
+			p->cancelled = true;
+		}
+		pthread_cond_signal(&p->qcond);
+	}
+	host_unlock(h);
+}
+
+/* (Re)open the SSH tunnel of an SSH host. */
+static int
+open_link(struct host *h, char **err)
+{
+	struct host_priv *p = h->priv;
+	struct sshlink_opts o = {
+		.target = h->ssh,
+		.key_file = h->key,
+		.remote_uri = h->uri_req,
+		.known_hosts = h->known_hosts,
+		.ask = ask_user,
+		.ask_opaque = h,
+		.on_dead = link_died,
+		.dead_opaque = h,
+	};
+
+	if (p->link != NULL && !p->link_dead && sshlink_alive(p->link))
+		return 0;
+	sshlink_close(p->link);
+	p->link = NULL;
+	p->link_dead = false;
+	return sshlink_open(&o, &p->link, err);
+}
+
 static void
 try_connect(struct host *h)
 {
@@ -325,9 +430,19 @@ try_connect(struct host *h)
 	virConnectAuth auth = { credtypes, 0, no_auth, NULL };
 	virNodeInfo info;
 	char *uri, *hostname;
+	const char *open_uri = h->uri_req;
 	bool had_error;
 
-	p->conn = virConnectOpenAuth(h->uri_req, &auth, h->readonly ? VIR_CONNECT_RO : 0);
+	if (h->ssh != NULL) {
+		char *err = NULL;
+		if (open_link(h, &err) < 0) {
+			mark_down(h, err);
+			free(err);
+			return;
+		}
+		open_uri = sshlink_uri(p->link);
+	}
+	p->conn = virConnectOpenAuth(open_uri, &auth, h->readonly ? VIR_CONNECT_RO : 0);
 	if (p->conn == NULL) {
 		mark_down(h, last_error());
 		return;
@@ -355,7 +470,11 @@ try_connect(struct host *h)
 	had_error = h->attempts > 0;
 	p->conn_dead = false;
 	free(h->uri);
-	h->uri = uri ? xstrdup(uri) : NULL;
+	if (h->ssh != NULL)
+		h->uri = xasprintf("%s via ssh %s", h->uri_req ? h->uri_req : "qemu:///system",
+		                   sshlink_label(p->link));
+	else
+		h->uri = uri ? xstrdup(uri) : NULL;
 	free(h->hostname);
 	h->hostname = hostname ? xstrdup(hostname) : NULL;
 	h->cpus = info.cpus;
@@ -895,6 +1014,7 @@ host_free(struct host *h)
 		host_lock(h);
 		h->priv->quit = true;
 		pthread_cond_signal(&h->priv->cond);
+		pthread_cond_signal(&h->priv->qcond);
 		host_unlock(h);
 		if (!join_within(h->priv->thread, 3)) {
 			/* Stuck in a call to a hung host: leave it to process exit
@@ -921,7 +1041,14 @@ host_free(struct host *h)
 	vm_config_free(h->detail);
 	ring_free(&h->cpu_hist);
 	ring_free(&h->mem_hist);
+	sshlink_close(h->priv->link);
 	pthread_cond_destroy(&h->priv->cond);
+	pthread_cond_destroy(&h->priv->qcond);
+	free(h->question.text);
+	free(h->name);
+	free(h->ssh);
+	free(h->key);
+	free(h->known_hosts);
 	pthread_mutex_destroy(&h->lock);
 	free(h->priv);
 	free(h->uri_req);

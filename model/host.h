@@ -45,15 +45,31 @@ struct vm_config {
 void vm_config_free(struct vm_config *c);
 
 struct host_opts {
-	const char *uri;     /* NULL: libvirt's default */
+	const char *uri;     /* NULL: libvirt's default; with ssh: the remote URI */
+	const char *name;    /* label shown for the host, or NULL */
+	const char *ssh;     /* reach the host over SSH: [user@]host[:port] or alias */
+	const char *key;     /* extra identity file for ssh, or NULL */
+	const char *known_hosts; /* NULL: ~/.ssh/known_hosts */
 	bool readonly;
 	unsigned interval_ms;
 	size_t history;      /* samples kept per graph */
 };
 
+/* A question the host's worker needs answered before it can go on (an
+ * unknown SSH host key, a passphrase, a password). The UI shows it and
+ * answers with host_answer. */
+struct host_question {
+	bool pending;
+	bool echo;           /* false: a secret, do not show it while typed */
+	bool yes_no;         /* a yes/no question (host key) */
+	char *text;
+	uint64_t seq;
+};
+
 struct host {
 	/* Set at creation, read-only afterwards. */
 	char *uri_req;
+	char *name, *ssh, *key, *known_hosts;
 	bool readonly;
 
 	pthread_mutex_t lock;
@@ -85,6 +101,7 @@ struct host {
 	uint64_t refresh_cpu_ns; /* client CPU time of the last refresh */
 	uint64_t refresh_wall_ns;
 
+	struct host_question question;
 	struct host_job *job; /* plan/apply of VM definitions (hostjob.h) */
 	struct host_info *info; /* node details and pools (hostinfo.h), on demand */
 
@@ -106,6 +123,10 @@ void host_refresh_now(struct host *h);
 void host_set_interval(struct host *h, unsigned interval_ms);
 /* Queue an action; its result arrives in the message log. */
 void host_action(struct host *h, const char *uuid, enum action a);
+/* Answer the pending question (NULL: cancel). The answer is wiped here
+ * after the worker took it. */
+void host_answer(struct host *h, const char *answer);
+
 /* Run fn(h, conn, arg) on the host's worker, where libvirt may block.
  * conn is NULL when the host is not connected (or vmtui is quitting):
  * fn must then report that and free arg. */

@@ -15,6 +15,7 @@
 #include "../model/notify.h"
 #include "../model/stats.h"
 #include "../model/xmalloc.h"
+#include "../views/console.h"
 #include "complete.h"
 #include "format.h"
 #include "screen.h"
@@ -149,6 +150,7 @@ app_act(struct app *a, enum action act)
 		a->confirm.open = true;
 		a->confirm.host = h;
 		a->confirm.act = act;
+		a->confirm.yes = NULL;
 		snprintf(a->confirm.uuid, sizeof a->confirm.uuid, "%s", uuid);
 		a->dirty |= DIRTY_ALL;
 		return HANDLED;
@@ -183,6 +185,10 @@ app_common_cmd(struct app *a, enum cmd c)
 		autostart = r != NULL && r->vm != NULL && r->vm->autostart;
 		app_unlock_hosts(a);
 		return app_act(a, autostart ? ACT_AUTOSTART_OFF : ACT_AUTOSTART_ON);
+	case CMD_RESIZE:
+		return resize_open(a);
+	case CMD_CONSOLE:
+		return console_cmd(a);
 	default:
 		return 0;
 	}
@@ -274,6 +280,16 @@ app_host_summary(const struct host *h, char *line, size_t n)
 	char cpu[16], used[16], total[16], alloc[16], retry[32], over[48] = "";
 	struct host_totals t;
 	uint64_t used_kib;
+	char where[300];
+
+	/* Where the host is: the URI it connected to, else what was asked. */
+	if (h->uri)
+		snprintf(where, sizeof where, "%s", h->uri);
+	else if (h->ssh)
+		snprintf(where, sizeof where, "%s via ssh %s", h->uri_req ? h->uri_req :
+		         "qemu:///system", h->ssh);
+	else
+		snprintf(where, sizeof where, "%s", h->uri_req ? h->uri_req : "(default)");
 
 	if (h->state != HOST_UP) {
 		if (h->state == HOST_DOWN)
@@ -281,8 +297,7 @@ app_host_summary(const struct host *h, char *line, size_t n)
 		else
 			retry[0] = '\0';
 		/* Short facts first: the libvirt error may not fit on the line. */
-		snprintf(line, n, "%s  %s%s%s: %s",
-		         h->uri ? h->uri : (h->uri_req ? h->uri_req : "(default)"),
+		snprintf(line, n, "%s  %s%s%s: %s", where,
 		         h->state == HOST_DOWN ? "DISCONNECTED" : "connecting", retry,
 		         h->nvms ? " (showing last data)" : "", h->error ? h->error : "");
 		return h->state == HOST_DOWN ? C_ERROR : C_WARNING;
@@ -293,7 +308,7 @@ app_host_summary(const struct host *h, char *line, size_t n)
 		snprintf(over, sizeof over, " vCPU overcommit %.1fx", (double)t.vcpus_running / h->cpus);
 	snprintf(line, n, "%s  %s  CPU %s%%  Mem %s/%s  vCPUs %u/%u  Alloc %s  VMs: %u running, "
 	         "%u paused, %u off%s%s",
-	         host_label(h), h->uri ? h->uri : (h->uri_req ? h->uri_req : "(default)"),
+	         host_label(h), where,
 	         fmt_pct(cpu, sizeof cpu, h->cpu_pct),
 	         fmt_bytes(used, sizeof used, h->mem_free_kib == HOST_MEM_UNKNOWN ? -1 :
 	                   (double)used_kib * 1024),
@@ -387,32 +402,136 @@ draw_footer(struct app *a)
 	wnoutrefresh(a->footer);
 }
 
+/* A box in the middle of the screen: text wrapped at spaces, then an
+ * optional input line, then a hint. */
 static void
-draw_confirm(struct app *a)
+draw_dialog(const char *text, const char *input, const char *hint)
 {
-	int rows = LINES, cols = COLS, w, h = 5, y, x;
-	const char *q = "y: yes   n/Esc: no";
+	int cols = COLS, w = cols - 4 < 76 ? cols - 4 : 76, tw = w - 4, n = 0, h, y, i;
+	const char *p = text, *lines[16];
+	int lens[16];
 	WINDOW *win;
 
-	w = (int)strlen(a->confirm.text) + 4;
-	if (w > cols - 2)
-		w = cols - 2;
-	if (w < 24)
-		w = cols < 24 ? cols : 24;
-	y = (rows - h) / 2;
-	x = (cols - w) / 2;
-	if (w < 4 || rows < h)
+	if (tw < 10 || LINES < 5)
 		return;
-	win = newwin(h, w, y < 0 ? 0 : y, x < 0 ? 0 : x);
+	while (*p && n < 16) {
+		int len = (int)strcspn(p, "\n");
+		if (len > tw) {
+			len = tw;
+			while (len > tw / 2 && p[len] != ' ')
+				len--;
+			if (p[len] != ' ')
+				len = tw;
+		}
+		lines[n] = p;
+		lens[n++] = len;
+		p += len;
+		while (*p == ' ' || *p == '\n')
+			p++;
+	}
+	h = n + (input ? 2 : 0) + 4;
+	if (h > LINES)
+		h = LINES;
+	y = (LINES - h) / 2;
+	win = newwin(h, w, y < 0 ? 0 : y, (cols - w) / 2);
 	if (win == NULL)
 		return;
 	wbkgd(win, (chtype)screen_attr(C_DIALOG));
 	werase(win);
 	box(win, 0, 0);
-	draw_text(win, 1, 2, w - 4, screen_attr(C_DIALOG) | A_BOLD, a->confirm.text);
-	draw_text(win, 3, 2, w - 4, screen_attr(C_DIALOG), q);
+	for (i = 0; i < n && i + 1 < h - 1; i++) {
+		char buf[256];
+		snprintf(buf, sizeof buf, "%.*s", lens[i], lines[i]);
+		draw_text(win, 1 + i, 2, tw, screen_attr(C_DIALOG) | A_BOLD, buf);
+	}
+	if (input && n + 2 < h - 1)
+		draw_text(win, n + 2, 2, tw, A_REVERSE, input);
+	draw_text(win, h - 2, 2, tw, screen_attr(C_DIALOG), hint);
 	wnoutrefresh(win);
 	delwin(win);
+}
+
+static void
+draw_confirm(struct app *a)
+{
+	draw_dialog(a->confirm.text, NULL, "y: yes   n/Esc: no");
+}
+
+/* The question a host's worker waits on (SSH host key, passphrase...). */
+static void
+draw_hostq(struct app *a)
+{
+	char input[LINEEDIT_MAX];
+	size_t i;
+
+	if (a->hostq.yes_no) {
+		draw_dialog(a->hostq.text, NULL, "y: yes, trust and record it   n/Esc: no");
+		return;
+	}
+	if (a->hostq.echo)
+		snprintf(input, sizeof input, "%s", a->hostq.le.text);
+	else {
+		for (i = 0; i < a->hostq.le.len && i + 1 < sizeof input; i++)
+			input[i] = '*';
+		input[i] = '\0';
+	}
+	draw_dialog(a->hostq.text, input, "Enter: answer   Esc: cancel (the host stays disconnected)");
+}
+
+/* Answer the host's question and forget every copy of the answer. */
+static void
+hostq_close(struct app *a, const char *answer)
+{
+	host_answer(a->hostq.host, answer);
+	explicit_bzero(&a->hostq.le, sizeof a->hostq.le);
+	free(a->hostq.text);
+	a->hostq.text = NULL;
+	a->hostq.open = false;
+	a->dirty = DIRTY_ALL;
+}
+
+static int
+hostq_key(struct app *a, wint_t wc, bool is_key)
+{
+	enum le_result r;
+
+	if (a->hostq.yes_no) {
+		if (!is_key && (wc == 'y' || wc == 'Y'))
+			hostq_close(a, "yes");
+		else if (!is_key && (wc == 'n' || wc == 'N' || wc == 27))
+			hostq_close(a, "no");
+		return HANDLED;
+	}
+	r = lineedit_key(&a->hostq.le, wc, is_key);
+	if (r == LE_ENTER)
+		hostq_close(a, a->hostq.le.text);
+	else if (r == LE_CANCEL)
+		hostq_close(a, NULL);
+	a->dirty = DIRTY_ALL;
+	return HANDLED;
+}
+
+/* Show a host's pending question, one at a time. Host locks not held. */
+static void
+check_questions(struct app *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->nhosts && !a->hostq.open; i++) {
+		struct host *h = a->hosts[i];
+		host_lock(h);
+		if (h->question.pending && h->question.seq != a->hostq.seq) {
+			a->hostq.open = true;
+			a->hostq.host = h;
+			a->hostq.seq = h->question.seq;
+			a->hostq.text = xstrdup(h->question.text);
+			a->hostq.echo = h->question.echo;
+			a->hostq.yes_no = h->question.yes_no;
+			lineedit_set(&a->hostq.le, "");
+			a->dirty = DIRTY_ALL;
+		}
+		host_unlock(h);
+	}
 }
 
 /* ---- layout and redraw ---- */
@@ -454,7 +573,7 @@ redraw(struct app *a)
 	if (COLS < 2 || LINES < 2)
 		return;
 	curs_set(0);
-	if (a->confirm.open)
+	if (a->confirm.open || a->hostq.open)
 		a->dirty = DIRTY_ALL;
 	app_lock_hosts(a);
 	if (a->dirty & DIRTY_HEADER)
@@ -469,9 +588,44 @@ redraw(struct app *a)
 		draw_footer(a);
 	if (a->confirm.open)
 		draw_confirm(a);
+	if (a->hostq.open)
+		draw_hostq(a);
 	doupdate();
 	a->dirty = 0;
 	a->first_frame_done = true;
+}
+
+void
+app_ask(struct app *a, const char *text, void (*yes)(struct app *))
+{
+	free(a->confirm.text);
+	a->confirm.text = xstrdup(text);
+	a->confirm.open = true;
+	a->confirm.host = NULL;
+	a->confirm.yes = yes;
+	a->dirty = DIRTY_ALL;
+}
+
+/* Out of curses: the terminal back in the shell's modes, screen as it was
+ * before vmtui (the alternate screen is left). */
+void
+app_suspend(struct app *a)
+{
+	(void)a;
+	def_prog_mode();
+	endwin();
+}
+
+/* Back in curses with a full repaint: the next doupdate restores the
+ * program's modes and the alternate screen, and clearok repaints every
+ * cell rather than trusting what curses thinks is there. */
+void
+app_resume(struct app *a)
+{
+	reset_prog_mode();
+	clearok(curscr, TRUE);
+	a->dirty = DIRTY_ALL;
+	redraw(a);
 }
 
 /* ---- input ---- */
@@ -480,8 +634,12 @@ static int
 confirm_key(struct app *a, int key)
 {
 	if (key == 'y' || key == 'Y') {
-		host_action(a->confirm.host, a->confirm.uuid, a->confirm.act);
-		app_status(a, MSG_INFO, "%s...", action_name(a->confirm.act));
+		if (a->confirm.yes != NULL) {
+			a->confirm.yes(a);
+		} else {
+			host_action(a->confirm.host, a->confirm.uuid, a->confirm.act);
+			app_status(a, MSG_INFO, "%s...", action_name(a->confirm.act));
+		}
 	} else if (key != 'n' && key != 'N' && key != 27 && key != 'q') {
 		return HANDLED; /* anything else leaves the question open */
 	} else {
@@ -648,6 +806,8 @@ handle_key(struct app *a, wint_t wc, bool is_key)
 	enum cmd c;
 	MEVENT me;
 
+	if (a->hostq.open)
+		return hostq_key(a, wc, is_key);
 	if (a->prompt.open)
 		return prompt_key(a, wc, is_key);
 	if (a->confirm.open)
@@ -731,6 +891,7 @@ check_model(struct app *a)
 			a->dirty |= DIRTY_HEADER | DIRTY_BODY;
 		}
 	}
+	check_questions(a);
 	if (msglog_latest((1u << MSG_INFO) | (1u << MSG_ERROR), a->status_seq, &m)) {
 		a->status_seq = m.seq;
 		app_status(a, m.kind, "%s", m.text);
@@ -768,6 +929,7 @@ app_run(struct app *a)
 		}
 		notify_drain();
 		check_model(a);
+		console_poll(a);
 		read_keys(a);
 		if (a->quit)
 			break;
@@ -785,6 +947,7 @@ app_run(struct app *a)
 		if (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL))
 			break; /* the terminal went away */
 	}
+	console_forget();
 	free(a->seen_gen);
 	a->seen_gen = NULL;
 	if (a->header)

@@ -44,6 +44,7 @@ extern const struct view_ops vmdetail_ops;
 extern const struct view_ops help_ops;
 extern const struct view_ops job_ops;
 extern const struct view_ops newvm_ops;
+extern const struct view_ops resize_ops;
 extern const struct view_ops hostview_ops;
 
 /* A yes/no question over the current view. */
@@ -53,6 +54,7 @@ struct confirm {
 	struct host *host;
 	char uuid[VM_UUID_LEN];
 	enum action act;
+	void (*yes)(struct app *); /* instead of the action, when set */
 };
 
 /* The one-line prompt in the footer: the filter (applied as you type) or
@@ -73,6 +75,7 @@ struct app {
 	bool readonly;
 	unsigned interval_ms;
 	enum graph_mode gmode;
+	unsigned char console_escape; /* byte that leaves a console; 0: ^] */
 
 	const struct view_ops *view;
 	const struct view_ops *prev_view;
@@ -97,6 +100,14 @@ struct app {
 	struct newvm_form *form;     /* the quick-create form, while open */
 
 	struct confirm confirm;
+	struct {
+		bool open;
+		struct host *host;
+		uint64_t seq;      /* of the question shown/answered last */
+		char *text;
+		bool echo, yes_no;
+		struct lineedit le;
+	} hostq;
 	struct prompt prompt;
 
 	char *status;
@@ -128,6 +139,13 @@ void app_open_files(struct app *a, char *const *paths, size_t n);
 /* The host new VMs go to: the selected guest's, else the first. */
 struct host *app_target_host(struct app *a);
 
+/* Ask a yes/no question over the view; y runs yes. */
+void app_ask(struct app *a, const char *text, void (*yes)(struct app *));
+/* Hand the whole terminal to a pass-through (the serial console) and take
+ * it back with every window redrawn. */
+void app_suspend(struct app *a);
+void app_resume(struct app *a);
+
 /* Switch views. */
 void app_set_view(struct app *a, const struct view_ops *v);
 /* Say something in the status line (errors stay longer). */
@@ -145,6 +163,8 @@ const struct row *app_selected(struct app *a);
 /* Ask to run an action on the selected guest: checks read-only mode and
  * state, asks for confirmation where needed. */
 int app_act(struct app *a, enum action act);
+/* Open the resize dialog of the selected guest (views/resize.c). */
+int resize_open(struct app *a);
 /* Handle a lifecycle command (CMD_START...) common to list and detail. */
 int app_common_cmd(struct app *a, enum cmd c);
 

@@ -17,11 +17,15 @@
 #include "../config/vmdef.h"
 #include "../model/apply.h"
 #include "../model/plan.h"
+#include "../model/resize.h"
 #include "../model/xmalloc.h"
+#include "../views/console.h"
 
 struct cli_opts {
 	const char *uri;
 	bool yes;
+	bool force;            /* console: take a busy console over */
+	unsigned char escape;  /* console: the byte that leaves it */
 	char **args;   /* files, or the VM name */
 	int nargs;
 };
@@ -36,6 +40,11 @@ static const struct {
 	{ "apply", "[-c URI] [-y] FILE...", "Create and update the VMs of the files.", true, true },
 	{ "export", "[-c URI] VM", "Print the VM as a definition file apply can create.", false,
 	  true },
+	{ "console", "[-c URI] [--force] [--escape ^X] VM",
+	  "Connect the terminal to the VM's serial console until ^] (or --escape).", false, true },
+	{ "resize", "[-c URI] [-r] VM [--vcpus N] [--max-vcpus N] [--memory SIZE]\n"
+	  "       [--max-memory SIZE] [--disk DISK=SIZE]... [--live|--config]",
+	  "Change a VM's vCPUs, memory and disk sizes; without changes, show them.", false, true },
 };
 #define NCOMMANDS (sizeof commands / sizeof *commands)
 
@@ -61,6 +70,9 @@ usage(FILE *f, size_t c)
 	if (commands[c].yes)
 		fprintf(f, "  -y, --yes           apply without asking (needed when standard "
 		        "input is no terminal)\n");
+	if (strcmp(commands[c].name, "console") == 0)
+		fprintf(f, "      --force         take the console over from another client\n"
+		        "      --escape ^X     the key that leaves the console (default ^])\n");
 	fprintf(f, "  -h, --help          show this help and exit\n\nSee vmtui(1) and "
 	        "vmtui.yaml(5).\n");
 }
@@ -72,6 +84,8 @@ parse(size_t c, int argc, char **argv, struct cli_opts *o)
 	static const struct option longopts[] = {
 		{ "connect", required_argument, NULL, 'c' },
 		{ "yes", no_argument, NULL, 'y' },
+		{ "force", no_argument, NULL, 'F' + 256 },
+		{ "escape", required_argument, NULL, 'E' + 256 },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -83,6 +97,19 @@ parse(size_t c, int argc, char **argv, struct cli_opts *o)
 			o->uri = optarg;
 		} else if (ch == 'y' && commands[c].yes) {
 			o->yes = true;
+		} else if (ch >= 256 && strcmp(commands[c].name, "console") != 0) {
+			fprintf(stderr, "vmtui %s: option --%s does not apply here\n",
+			        commands[c].name, ch == 'F' + 256 ? "force" : "escape");
+			usage(stderr, c);
+			return -1;
+		} else if (ch == 'F' + 256) {
+			o->force = true;
+		} else if (ch == 'E' + 256) {
+			if (!console_parse_escape(optarg, &o->escape)) {
+				fprintf(stderr, "vmtui console: --escape: \"%s\" is not a control key "
+				        "such as ^] or ^X\n", optarg);
+				return -1;
+			}
 		} else if (ch == 'h') {
 			usage(stdout, c);
 			return 1;
@@ -96,7 +123,8 @@ parse(size_t c, int argc, char **argv, struct cli_opts *o)
 	}
 	o->args = argv + optind;
 	o->nargs = argc - optind;
-	if (o->nargs == 0 || (strcmp(commands[c].name, "export") == 0 && o->nargs != 1)) {
+	if (o->nargs == 0 || ((strcmp(commands[c].name, "export") == 0 ||
+	                       strcmp(commands[c].name, "console") == 0) && o->nargs != 1)) {
 		fprintf(stderr, "vmtui %s: expected %s\n", commands[c].name,
 		        o->nargs ? "one VM name" : strchr(commands[c].args, 'V') ? "a VM name"
 		                                                                 : "one or more files");
@@ -348,6 +376,247 @@ cmd_export(const struct cli_opts *o)
 	return yaml ? EXIT_SUCCESS : EXIT_FAILURE;
 }
 
+/* ---- resize ---- */
+
+struct resize_opts {
+	const char *uri, *vm;
+	bool readonly;
+	struct resize_req req;
+	struct resize_disk_req *disks;
+	char **disk_text; /* "vda=20G" split in place */
+	bool changes;     /* any value asked for */
+};
+
+static void
+resize_usage(FILE *f, size_t c)
+{
+	fprintf(f, "Usage: vmtui %s %s\n%s\n\n"
+	        "  -c, --connect URI     the host (default: $LIBVIRT_DEFAULT_URI, else libvirt's "
+	        "default)\n"
+	        "  -r, --readonly        change nothing; refuse, showing what would change\n"
+	        "      --vcpus N         vCPUs (at most the maximum and the host's CPUs)\n"
+	        "      --max-vcpus N     maximum vCPUs (saved configuration: next boot)\n"
+	        "      --memory SIZE     memory, e.g. 512M, 4G (a bare number is MiB)\n"
+	        "      --max-memory SIZE maximum memory (saved configuration: next boot)\n"
+	        "      --disk DISK=SIZE  grow a disk, e.g. vda=20G (a bare number is GiB);\n"
+	        "                        repeatable; disks never shrink\n"
+	        "      --live            change only the running guest\n"
+	        "      --config          change only the saved configuration (next boot)\n"
+	        "  -h, --help            show this help and exit\n\n"
+	        "By default a running guest changes now and in its saved configuration, a\n"
+	        "shut-off one in its configuration. See vmtui(1).\n",
+	        commands[c].name, commands[c].args, commands[c].what);
+}
+
+/* --disk vda=20G */
+static int
+resize_add_disk(struct resize_opts *o, const char *arg)
+{
+	char *copy = xstrdup(arg), *eq = strchr(copy, '=');
+	size_t n = o->req.ndisks;
+
+	if (eq == NULL || eq == copy) {
+		fprintf(stderr, "vmtui resize: --disk \"%s\" needs a disk and a size, as in "
+		        "--disk vda=20G.\n", arg);
+		free(copy);
+		return -1;
+	}
+	*eq = '\0';
+	o->disks = xreallocarray(o->disks, n + 1, sizeof *o->disks);
+	o->disk_text = xreallocarray(o->disk_text, n + 1, sizeof *o->disk_text);
+	o->disk_text[n] = copy;
+	o->disks[n] = (struct resize_disk_req){ copy, eq + 1 };
+	o->req.disks = o->disks;
+	o->req.ndisks = n + 1;
+	return 0;
+}
+
+/* Options of `vmtui resize`. Returns -1 to fail, 1 to exit with success. */
+static int
+resize_parse(size_t c, int argc, char **argv, struct resize_opts *o)
+{
+	enum { O_VCPUS = 256, O_MAX_VCPUS, O_MEM, O_MAX_MEM, O_DISK, O_LIVE, O_CONFIG };
+	static const struct option longopts[] = {
+		{ "connect", required_argument, NULL, 'c' },
+		{ "readonly", no_argument, NULL, 'r' },
+		{ "vcpus", required_argument, NULL, O_VCPUS },
+		{ "max-vcpus", required_argument, NULL, O_MAX_VCPUS },
+		{ "memory", required_argument, NULL, O_MEM },
+		{ "max-memory", required_argument, NULL, O_MAX_MEM },
+		{ "disk", required_argument, NULL, O_DISK },
+		{ "live", no_argument, NULL, O_LIVE },
+		{ "config", no_argument, NULL, O_CONFIG },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	bool live = false, config = false;
+	int ch;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "c:rh", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			o->uri = optarg;
+			break;
+		case 'r':
+			o->readonly = true;
+			break;
+		case O_VCPUS:
+			o->req.vcpus = optarg;
+			break;
+		case O_MAX_VCPUS:
+			o->req.vcpus_max = optarg;
+			break;
+		case O_MEM:
+			o->req.mem = optarg;
+			break;
+		case O_MAX_MEM:
+			o->req.mem_max = optarg;
+			break;
+		case O_DISK:
+			if (resize_add_disk(o, optarg) < 0)
+				return -1;
+			break;
+		case O_LIVE:
+			live = true;
+			break;
+		case O_CONFIG:
+			config = true;
+			break;
+		case 'h':
+			resize_usage(stdout, c);
+			return 1;
+		default:
+			resize_usage(stderr, c);
+			return -1;
+		}
+	}
+	if (live && config) {
+		fprintf(stderr, "vmtui resize: --live and --config exclude each other; give one, or "
+		        "neither for both.\n");
+		return -1;
+	}
+	o->req.scope = live ? RESIZE_LIVE : config ? RESIZE_CONFIG : RESIZE_AUTO;
+	o->changes = o->req.vcpus || o->req.vcpus_max || o->req.mem || o->req.mem_max ||
+	             o->req.ndisks;
+	if (argc - optind != 1) {
+		fprintf(stderr, "vmtui resize: expected one VM name\n");
+		resize_usage(stderr, c);
+		return -1;
+	}
+	o->vm = argv[optind];
+	return 0;
+}
+
+/* Without changes: every value, and when a change of it takes effect. */
+static void
+resize_show(const struct resize_now *now)
+{
+	static const char *const names[] = { "vCPUs", "maximum vCPUs", "memory",
+		                             "maximum memory" };
+	char label[64], host[32];
+	size_t i;
+	char *v;
+
+	printf("%s: %s\n", now->name, now->state);
+	for (i = 0; i < 4 + now->ndisks; i++) {
+		enum resize_field f = i < 4 ? (enum resize_field)i : RF_DISK;
+		size_t d = i < 4 ? 0 : i - 4;
+		if (f == RF_DISK)
+			snprintf(label, sizeof label, "%s %s", now->disks[d].device, now->disks[d].target);
+		else
+			snprintf(label, sizeof label, "%s", names[i]);
+		v = resize_field_value(now, f, d);
+		printf("  %-15s %-24s %s\n", label, v,
+		       f == RF_DISK && strcmp(now->disks[d].device, "disk") != 0 ? "cannot grow"
+		                                                                  : resize_field_when(now, f));
+		free(v);
+	}
+	plan_fmt_size(host, sizeof host, now->host_mem_kib * 1024);
+	printf("The host has %u CPUs and %s of memory.\n", now->host_cpus, host);
+}
+
+/* After each operation: what was done, and when the guest sees it. */
+static void
+resize_done(const struct resize_op *op, void *opaque)
+{
+	printf("%s: %s: done (%s)\n", (const char *)opaque, op->what, resize_when_text(op->when));
+	fflush(stdout);
+}
+
+/* Plan, refuse or apply; the guest has been read into now. */
+static int
+resize_run(virConnectPtr conn, const struct resize_opts *o, const struct resize_now *now)
+{
+	struct resize_plan p;
+	char *err = NULL, *note;
+	size_t i;
+	int rc = -1;
+
+	resize_plan_make(now, &o->req, &p);
+	for (i = 0; i < p.nwarnings; i++)
+		fprintf(stderr, "vmtui: warning: %s\n", p.warnings[i]);
+	for (i = 0; i < p.nerrors; i++)
+		fprintf(stderr, "vmtui: %s\n", p.errors[i]);
+	if (p.nerrors) {
+		fprintf(stderr, "vmtui: nothing was changed on %s.\n", now->name);
+	} else if (p.nops == 0) {
+		printf("%s: nothing to change.\n", now->name);
+		rc = 0;
+	} else if (o->readonly) {
+		for (i = 0; i < p.nops; i++)
+			printf("%s: would change %s (%s)\n", now->name, p.ops[i].what,
+			       resize_when_text(p.ops[i].when));
+		fprintf(stderr, "vmtui: cannot resize %s: vmtui runs read-only (-r); nothing was "
+		        "changed. Drop -r to change it.\n", now->name);
+	} else if (resize_apply(conn, now->name, &p, resize_done, now->name, &err) < 0) {
+		fprintf(stderr, "vmtui: %s\n", err);
+	} else {
+		if ((note = resize_reboot_note(now, &p)) != NULL)
+			printf("%s\n", note);
+		free(note);
+		rc = 0;
+	}
+	free(err);
+	resize_plan_free(&p);
+	return rc;
+}
+
+static int
+cmd_resize(size_t c, int argc, char **argv)
+{
+	struct resize_opts o = { 0 };
+	struct resize_now now;
+	virConnectPtr conn = NULL;
+	char *err = NULL;
+	int rc = resize_parse(c, argc, argv, &o);
+
+	if (rc != 0)
+		goto cleanup;
+	rc = -1;
+	if ((conn = connect_to(o.uri, o.readonly)) == NULL)
+		goto cleanup;
+	if (resize_read(conn, o.vm, &now, &err) < 0) {
+		fprintf(stderr, "vmtui: %s\n", err);
+		goto cleanup;
+	}
+	if (o.changes) {
+		rc = resize_run(conn, &o, &now);
+	} else {
+		resize_show(&now);
+		rc = 0;
+	}
+	resize_now_free(&now);
+
+cleanup:
+	if (conn)
+		virConnectClose(conn);
+	xfree_strv(o.disk_text, o.req.ndisks);
+	free(o.disks);
+	free(err);
+	return rc < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
 int
 cli_main(int argc, char **argv)
 {
@@ -359,9 +628,14 @@ cli_main(int argc, char **argv)
 		;
 	if (c == NCOMMANDS)
 		return EXIT_FAILURE;
+	if (strcmp(commands[c].name, "resize") == 0)
+		return cmd_resize(c, argc, argv);
 	rc = parse(c, argc, argv, &o);
 	if (rc != 0)
 		return rc < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+	if (strcmp(commands[c].name, "console") == 0)
+		return console_cli(o.uri, o.args[0], o.force,
+		                   o.escape ? o.escape : CONSOLE_ESCAPE_DEFAULT);
 	switch (c) {
 	case 0:
 		return cmd_validate(&o);

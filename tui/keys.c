@@ -45,6 +45,8 @@ static const struct {
 	[CMD_APPLY] = { "apply", "Apply the plan shown" },
 	[CMD_NEXT_FIELD] = { "next-field", "Next field of the form" },
 	[CMD_PREV_FIELD] = { "prev-field", "Previous field of the form" },
+	[CMD_RESIZE] = { "resize", "Resize the guest: vCPUs, memory, disks (a form)" },
+	[CMD_CONSOLE] = { "console", "Open the serial console of the guest (^] comes back)" },
 	[CMD_HOST_VIEW] = { "host", "Host view: CPU/memory graphs, storage pools" },
 };
 
@@ -77,7 +79,7 @@ static const struct binding table[] = {
 	{ KEY_DOWN, CMD_NEXT_FIELD, KV_FORM, NULL },
 	{ KEY_BTAB, CMD_PREV_FIELD, KV_FORM, NULL },
 	{ KEY_UP, CMD_PREV_FIELD, KV_FORM, NULL },
-	{ KEY_F(2), CMD_APPLY, KV_FORM, "Create" },
+	{ KEY_F(2), CMD_APPLY, KV_FORM, "OK" },
 	{ '/', CMD_FILTER, KV_LIST, "Filter" },
 	{ 'n', CMD_SORT_NAME, KV_LIST, NULL },
 	{ 's', CMD_SORT_STATE, KV_LIST, NULL },
@@ -94,6 +96,8 @@ static const struct binding table[] = {
 	{ 'P', CMD_PAUSE, VMV, "Pause" },
 	{ 'U', CMD_RESUME, VMV, "Resume" },
 	{ 'A', CMD_AUTOSTART, VMV, "Autostart" },
+	{ 'C', CMD_CONSOLE, VMV, "Console" },
+	{ 'Z', CMD_RESIZE, VMV, NULL },
 	{ 'o', CMD_OPEN_FILE, KV_LIST, "Open" },
 	{ 'N', CMD_NEW_VM, KV_LIST, "New" },
 	{ 'h', CMD_HOST_VIEW, KV_LIST, "Host" },

@@ -18,6 +18,7 @@
 #include "../model/msglog.h"
 #include "../model/notify.h"
 #include "../model/xmalloc.h"
+#include "../views/console.h"
 #include "app.h"
 #include "cli.h"
 #include "screen.h"
@@ -25,11 +26,15 @@
 struct opts {
 	const char **uris;
 	size_t nuris;
+	const char **ssh;     /* -H targets */
+	size_t nssh;
+	const char *known_hosts;
 	bool readonly;
 	double interval;
 	const char *config_path;
 	int graphs;   /* -1 unset, else enum graph_mode */
 	int color;    /* -1 unset */
+	unsigned char escape; /* leaves a console; 0: ^] */
 	unsigned history;
 };
 
@@ -40,14 +45,20 @@ usage(FILE *f)
 	        "Usage: vmtui [OPTION]...\n"
 	        "Watch and manage libvirt virtual machines from the terminal.\n"
 	        "\n"
-	        "  -c, --connect URI     hypervisor to manage (repeatable; default:\n"
-	        "                        $LIBVIRT_DEFAULT_URI, else libvirt's default)\n"
+	        "  -c, --connect URI     hypervisor to manage (repeatable; default: the hosts\n"
+	        "                        of config.yaml, else $LIBVIRT_DEFAULT_URI, else\n"
+	        "                        libvirt's default)\n"
+	        "  -H, --host [USER@]HOST[:PORT]\n"
+	        "                        a hypervisor reached over SSH, in-process (repeatable;\n"
+	        "                        an alias of ~/.ssh/config works too)\n"
+	        "      --known-hosts FILE  SSH host keys (default ~/.ssh/known_hosts)\n"
 	        "  -r, --readonly        open connections read-only; no action changes a guest\n"
 	        "  -d, --delay SECONDS   refresh interval (default 2; + and - change it live)\n"
 	        "  -g, --graphs MODE     braille, block or ascii (default: braille on UTF-8)\n"
 	        "      --history N       samples kept per graph (default 600)\n"
 	        "      --no-color        no colours (also when NO_COLOR is set)\n"
 	        "  -f, --config FILE     config file (default ~/.config/vmtui/config.yaml)\n"
+	        "      --escape ^X       the key that leaves a guest's console (default ^])\n"
 	        "  -h, --help            show this help and exit\n"
 	        "  -V, --version         show the version and exit\n"
 	        "\n"
@@ -56,6 +67,9 @@ usage(FILE *f)
 	        "  plan [-c URI] FILE...            show what apply would do\n"
 	        "  apply [-c URI] [-y] FILE...      create and update the VMs of the files\n"
 	        "  export [-c URI] VM               print a VM as a definition file\n"
+	        "  console [-c URI] [--force] VM    connect to a VM's serial console\n"
+	        "  resize [-c URI] VM [--vcpus N] [--memory SIZE] [--disk vda=SIZE]...\n"
+	        "                                   change vCPUs, memory and disk sizes\n"
 	        "\n"
 	        "Press ? inside vmtui for the keys. See vmtui(1).\n");
 }
@@ -134,11 +148,14 @@ parse_args(int argc, char **argv, struct opts *o)
 {
 	static const struct option longopts[] = {
 		{ "connect", required_argument, NULL, 'c' },
+		{ "host", required_argument, NULL, 'H' },
+		{ "known-hosts", required_argument, NULL, 'K' + 256 },
 		{ "readonly", no_argument, NULL, 'r' },
 		{ "delay", required_argument, NULL, 'd' },
 		{ "graphs", required_argument, NULL, 'g' },
 		{ "history", required_argument, NULL, 'H' + 256 },
 		{ "no-color", no_argument, NULL, 'C' + 256 },
+		{ "escape", required_argument, NULL, 'E' + 256 },
 		{ "config", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -147,11 +164,18 @@ parse_args(int argc, char **argv, struct opts *o)
 	int ch;
 	char *end;
 
-	while ((ch = getopt_long(argc, argv, "c:rd:g:f:hV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:H:rd:g:f:hV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			o->uris = xreallocarray(o->uris, o->nuris + 1, sizeof *o->uris);
 			o->uris[o->nuris++] = optarg;
+			break;
+		case 'H':
+			o->ssh = xreallocarray(o->ssh, o->nssh + 1, sizeof *o->ssh);
+			o->ssh[o->nssh++] = optarg;
+			break;
+		case 'K' + 256:
+			o->known_hosts = optarg;
 			break;
 		case 'r':
 			o->readonly = true;
@@ -187,6 +211,13 @@ parse_args(int argc, char **argv, struct opts *o)
 		}
 		case 'C' + 256:
 			o->color = 0;
+			break;
+		case 'E' + 256:
+			if (!console_parse_escape(optarg, &o->escape)) {
+				fprintf(stderr, "vmtui: --escape: \"%s\" is not a control key such as "
+				        "^] or ^X\n", optarg);
+				return -1;
+			}
 			break;
 		case 'f':
 			o->config_path = optarg;
@@ -228,7 +259,7 @@ merge_config(struct opts *o, struct config *cfg)
 	free(path);
 	if (rc < 0)
 		return -1;
-	if (o->nuris == 0)
+	if (o->nuris == 0 && o->nssh == 0)
 		for (i = 0; i < cfg->nuris; i++) {
 			o->uris = xreallocarray(o->uris, o->nuris + 1, sizeof *o->uris);
 			o->uris[o->nuris++] = cfg->uris[i];
@@ -244,6 +275,48 @@ merge_config(struct opts *o, struct config *cfg)
 	if (o->color < 0)
 		o->color = cfg->color;
 	return 0;
+}
+
+static void
+add_host(struct app *a, const struct host_opts *ho)
+{
+	a->hosts = xreallocarray(a->hosts, a->nhosts + 1, sizeof *a->hosts);
+	a->hosts[a->nhosts++] = host_new(ho);
+}
+
+/* The hosts to manage: -c URIs and -H SSH targets as given; else the hosts
+ * (and connect URIs) of the config file; else libvirt's default. */
+static void
+make_hosts(struct app *a, const struct opts *o, const struct config *cfg)
+{
+	struct host_opts ho = {
+		.readonly = o->readonly,
+		.interval_ms = a->interval_ms,
+		.history = o->history,
+		.known_hosts = o->known_hosts,
+	};
+	size_t i;
+
+	for (i = 0; i < o->nuris; i++) {
+		ho.uri = o->uris[i];
+		add_host(a, &ho);
+	}
+	ho.uri = NULL;
+	for (i = 0; i < o->nssh; i++) {
+		ho.ssh = o->ssh[i];
+		ho.name = o->ssh[i];
+		add_host(a, &ho);
+	}
+	for (i = 0; o->nuris == 0 && o->nssh == 0 && i < cfg->nhosts; i++) {
+		ho.name = cfg->hosts[i].name;
+		ho.ssh = cfg->hosts[i].ssh;
+		ho.uri = cfg->hosts[i].uri;
+		ho.key = cfg->hosts[i].key;
+		add_host(a, &ho);
+	}
+	if (a->nhosts == 0)
+		add_host(a, &ho); /* nothing set above: libvirt's default URI */
+	a->collapsed = xcalloc(a->nhosts, sizeof *a->collapsed);
 }
 
 int
@@ -265,12 +338,14 @@ main(int argc, char **argv)
 		rc = merge_config(&o, &cfg) < 0 ? -1 : 0;
 	if (rc != 0) {
 		free(o.uris);
+		free(o.ssh);
 		config_free(&cfg);
 		return rc < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 	}
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "vmtui: needs a terminal on standard input and output\n");
 		free(o.uris);
+		free(o.ssh);
 		config_free(&cfg);
 		return EXIT_FAILURE;
 	}
@@ -283,20 +358,10 @@ main(int argc, char **argv)
 
 	memset(&a, 0, sizeof a);
 	a.readonly = o.readonly;
+	a.console_escape = o.escape;
 	a.interval_ms = (unsigned)(o.interval * 1000);
 	a.sort = SORT_NAME;
-	a.nhosts = o.nuris ? o.nuris : 1;
-	a.hosts = xcalloc(a.nhosts, sizeof *a.hosts);
-	a.collapsed = xcalloc(a.nhosts, sizeof *a.collapsed);
-	for (i = 0; i < a.nhosts; i++) {
-		struct host_opts ho = {
-			.uri = o.nuris ? o.uris[i] : NULL,
-			.readonly = o.readonly,
-			.interval_ms = a.interval_ms,
-			.history = o.history,
-		};
-		a.hosts[i] = host_new(&ho);
-	}
+	make_hosts(&a, &o, &cfg);
 
 	if (screen_init(o.color != 0 && getenv("NO_COLOR") == NULL) < 0) {
 		fprintf(stderr, "vmtui: cannot initialise the terminal\n");
@@ -326,6 +391,7 @@ main(int argc, char **argv)
 	free(a.status);
 	free(a.confirm.text);
 	free(o.uris);
+	free(o.ssh);
 	config_free(&cfg);
 	msglog_free_all();
 	notify_close();
