@@ -541,6 +541,12 @@ node_stats(struct host *h, double *cpu_pct, uint64_t *free_kib, uint64_t *total_
 	}
 }
 
+static int
+cmp_strp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 /* UUIDs of the domains listed with `flags`, sorted. */
 static char **
 list_uuids(virConnectPtr conn, unsigned flags, size_t *n)
@@ -560,15 +566,10 @@ list_uuids(virConnectPtr conn, unsigned flags, size_t *n)
 		virDomainFree(doms[i]);
 	}
 	free(doms);
-	qsort(out, *n, sizeof *out, (int (*)(const void *, const void *))strcmp);
+	qsort(out, *n, sizeof *out, cmp_strp);
 	return out;
 }
 
-static int
-cmp_strp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
 
 static bool
 in_list(char **list, size_t n, const char *uuid)

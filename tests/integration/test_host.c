@@ -316,6 +316,38 @@ test_actions(void **state)
 	host_free(h);
 }
 
+static bool
+all_autostart(struct host *h, const void *arg)
+{
+	struct vm *a = by_name(h, busy), *b = by_name(h, idle), *c = by_name(h, off);
+
+	return a && b && c && a->autostart == (arg != NULL) && b->autostart == (arg != NULL) &&
+	       c->autostart == (arg != NULL);
+}
+
+/* Several autostart guests are all marked (the autostart list is searched
+ * as a sorted list of UUIDs). */
+static void
+test_autostart_many(void **state)
+{
+	struct host *h;
+
+	(void)state;
+	virsh_do("autostart", busy);
+	virsh_do("autostart", idle);
+	virsh_do("autostart", off);
+	h = open_host(1000, false);
+	assert_true(wait_for(h, is_up, NULL, 30));
+	assert_true(wait_for(h, all_autostart, "on", 10));
+	virsh_do("autostart --disable", busy);
+	virsh_do("autostart --disable", idle);
+	virsh_do("autostart --disable", off);
+	host_refresh_now(h);
+	/* The flags are re-read every tenth refresh; 1 s interval. */
+	assert_true(wait_for(h, all_autostart, NULL, 20));
+	host_free(h);
+}
+
 /* Read-only connections list guests but every action is refused by libvirt. */
 static void
 test_readonly(void **state)
@@ -380,6 +412,7 @@ main(void)
 		cmocka_unit_test(test_events_update_at_once),
 		cmocka_unit_test(test_actions),
 		cmocka_unit_test(test_readonly),
+		cmocka_unit_test(test_autostart_many),
 		cmocka_unit_test(test_daemon_restart),
 	};
 

@@ -170,7 +170,7 @@ names_via(virConnectPtr conn)
 	}
 	free(doms);
 	qsort(names, (size_t)n, sizeof *names, cmp_str);
-	out = calloc(1, len);
+	out = calloc(1, len + 1);
 	for (i = 0; i < n; i++) {
 		strcat(out, names[i]);
 		strcat(out, "\n");
@@ -200,8 +200,9 @@ names_via_virsh(void)
 		len += strlen(line) + 1;
 	}
 	assert_int_equal(pclose(p), 0);
-	qsort(names, n, sizeof *names, cmp_str);
-	out = calloc(1, len);
+	if (n > 1) /* qsort(NULL, 0) is undefined */
+		qsort(names, n, sizeof *names, cmp_str);
+	out = calloc(1, len + 1);
 	for (i = 0; i < n; i++) {
 		strcat(out, names[i]);
 		strcat(out, "\n");
