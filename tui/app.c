@@ -16,6 +16,7 @@
 #include "../model/stats.h"
 #include "../model/xmalloc.h"
 #include "../views/console.h"
+#include "../views/conpane.h"
 #include "complete.h"
 #include "format.h"
 #include "screen.h"
@@ -189,6 +190,8 @@ app_common_cmd(struct app *a, enum cmd c)
 		return resize_open(a);
 	case CMD_CONSOLE:
 		return console_cmd(a);
+	case CMD_CONSOLE_PANE:
+		return console_pane_cmd(a);
 	default:
 		return 0;
 	}
@@ -823,6 +826,8 @@ handle_key(struct app *a, wint_t wc, bool is_key)
 	}
 	if (is_key && key == KEY_RESIZE)
 		return HANDLED;
+	if (a->view->grab && a->view->grab(a))
+		return a->view->text(a, wc, is_key);
 	if (!is_key && key == 3) /* ^C in raw mode */
 		return QUIT;
 	c = keys_lookup(key, a->view->keyview);
@@ -930,6 +935,7 @@ app_run(struct app *a)
 		notify_drain();
 		check_model(a);
 		console_poll(a);
+		conpane_poll(a);
 		read_keys(a);
 		if (a->quit)
 			break;
@@ -948,6 +954,7 @@ app_run(struct app *a)
 			break; /* the terminal went away */
 	}
 	console_forget();
+	conpane_forget();
 	free(a->seen_gen);
 	a->seen_gen = NULL;
 	if (a->header)

@@ -37,6 +37,9 @@ struct view_ops {
 	void (*mouse)(struct app *, int y, int x, bool dbl);
 	/* Views that take typing (KV_FORM) get every unbound key here. */
 	int (*text)(struct app *, wint_t wc, bool is_key);
+	/* When set and true, every key goes to text first, bindings or not
+	 * (the console pane with the console focused). */
+	bool (*grab)(struct app *);
 };
 
 extern const struct view_ops vmlist_ops;
@@ -46,6 +49,7 @@ extern const struct view_ops job_ops;
 extern const struct view_ops newvm_ops;
 extern const struct view_ops resize_ops;
 extern const struct view_ops hostview_ops;
+extern const struct view_ops conpane_ops;
 
 /* A yes/no question over the current view. */
 struct confirm {
@@ -177,5 +181,13 @@ void draw_fill(WINDOW *w, int y, int x, int width, chtype ch);
 void draw_text(WINDOW *w, int y, int x, int width, int attr, const char *s);
 void draw_graph(WINDOW *w, int y, int x, int width, int height,
                 const struct ring *r, double max, enum graph_mode m, int attr);
+
+/* A titled history graph with its scale on the left (views/vmdetail.c). */
+typedef char *(*graph_fmt_fn)(char *, size_t, double);
+void draw_graph_box(struct app *a, WINDOW *w, int y, int x, int width, int height,
+                    const char *title, const struct ring *r, double fixed_max,
+                    graph_fmt_fn fmt, double now_val, enum color col);
+/* "12.5%", or "-" for a negative value: a graph_fmt_fn. */
+char *fmt_pct_unit(char *b, size_t n, double v);
 
 #endif

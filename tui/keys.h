@@ -44,6 +44,8 @@ enum cmd {
 	CMD_HOST_VIEW,
 	CMD_RESIZE,
 	CMD_CONSOLE,
+	CMD_CONSOLE_PANE,
+	CMD_PANE_FOCUS,
 	CMD_COUNT
 };
 
@@ -56,6 +58,7 @@ enum {
 	KV_JOB = 16,   /* a plan/apply of VM definition files */
 	KV_FORM = 32,  /* the new-VM form: printable keys are typed */
 	KV_HOST = 64,  /* the host view */
+	KV_PANE = 128, /* the console pane (graphs focused; see views/conpane.c) */
 };
 
 struct binding {

@@ -141,6 +141,14 @@ install_signals(void)
 	sigaction(SIGPIPE, &sa, NULL);
 }
 
+static bool color_on;
+
+bool
+screen_color(void)
+{
+	return color_on;
+}
+
 static void
 init_colors(bool want_color)
 {
@@ -152,6 +160,7 @@ init_colors(bool want_color)
 		return;
 	start_color();
 	use_default_colors();
+	color_on = true;
 	for (i = 0; i < C_COUNT && i + 1 < COLOR_PAIRS; i++) {
 		init_pair((short)(i + 1), dark[i].fg, dark[i].bg);
 		attrs[i] = (int)COLOR_PAIR(i + 1) | dark[i].attr;

@@ -47,6 +47,8 @@ void screen_resize(void);
 bool screen_utf8(void);
 /* Attributes for a meaning under the current theme. */
 int screen_attr(enum color c);
+/* Whether colours are on (a colour terminal, NO_COLOR unset...). */
+bool screen_color(void);
 /* Pick the best graph mode the terminal supports. */
 enum graph_mode screen_graph_mode(void);
 

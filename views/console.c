@@ -8,6 +8,7 @@
  * shell (`vmtui console VM`) the same pass-through runs without curses.
  * The stream itself is model/console.c; this file owns the terminal. */
 #include "console.h"
+#include "conpane.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -54,6 +55,7 @@ console_parse_escape(const char *s, unsigned char *out)
 	return true;
 }
 
+/* The escape byte as typed: ^]. */
 const char *
 console_escape_label(unsigned char esc, char buf[4])
 {
@@ -224,6 +226,7 @@ struct open_req {
 	char uuid[VM_UUID_LEN];
 	char name[256];
 	bool force;
+	bool pane;              /* for the console pane, not the pass-through */
 	bool done, forgotten;   /* under req_lock */
 	enum console_error err;
 	char *detail;
@@ -237,6 +240,7 @@ static struct {
 	struct host *h;
 	char uuid[VM_UUID_LEN];
 	char name[256];
+	bool pane;
 } asked;
 
 /* An open request with its result, the console already handed on. */
@@ -288,10 +292,12 @@ close_on_worker(struct host *h, virConnectPtr conn, void *arg)
 
 /* Queue the open on the guest's host worker; console_poll takes it on. */
 static void
-start_open(struct app *a, struct host *h, const char *uuid, const char *name, bool force)
+start_open(struct app *a, struct host *h, const char *uuid, const char *name, bool force,
+           bool pane)
 {
 	struct open_req *r = xcalloc(1, sizeof *r);
 
+	r->pane = pane;
 	r->h = h;
 	snprintf(r->uuid, sizeof r->uuid, "%s", uuid);
 	snprintf(r->name, sizeof r->name, "%s", name);
@@ -301,8 +307,15 @@ start_open(struct app *a, struct host *h, const char *uuid, const char *name, bo
 	app_status(a, MSG_INFO, "%s the console of %s...", force ? "Taking over" : "Opening", name);
 }
 
-int
-console_cmd(struct app *a)
+void
+console_close_later(struct host *h, struct console *c)
+{
+	host_call(h, close_on_worker, c);
+}
+
+/* C or V: open the selected guest's console for the pass-through or the pane. */
+static int
+open_cmd(struct app *a, bool pane)
 {
 	const struct row *r;
 	struct host *h;
@@ -338,15 +351,27 @@ console_cmd(struct app *a)
 	else if (!active)
 		app_status(a, MSG_ERROR, "%s is %s: start it first (S).", name, state);
 	else
-		start_open(a, h, uuid, name, false);
+		start_open(a, h, uuid, name, false, pane);
 	return HANDLED;
+}
+
+int
+console_cmd(struct app *a)
+{
+	return open_cmd(a, false);
+}
+
+int
+console_pane_cmd(struct app *a)
+{
+	return open_cmd(a, true);
 }
 
 /* y to the take-over question. */
 static void
 take_over(struct app *a)
 {
-	start_open(a, asked.h, asked.uuid, asked.name, true);
+	start_open(a, asked.h, asked.uuid, asked.name, true, asked.pane);
 }
 
 /* The terminal is the guest's until the session ends. */
@@ -401,12 +426,16 @@ console_poll(struct app *a)
 	if (!done)
 		return;
 	pending = NULL;
-	if (r->c != NULL) {
+	if (r->c != NULL && r->pane) {
+		conpane_attach(a, r->h, r->uuid, r->name, r->c);
+		r->c = NULL;
+	} else if (r->c != NULL) {
 		run_tui(a, r);
 	} else if (r->err == CONSOLE_BUSY && !r->force) {
 		asked.h = r->h;
 		snprintf(asked.uuid, sizeof asked.uuid, "%s", r->uuid);
 		snprintf(asked.name, sizeof asked.name, "%s", r->name);
+		asked.pane = r->pane;
 		app_status(a, MSG_INFO, "Console of %s busy (libvirt: %s).", r->name, r->detail);
 		app_ask(a, "Console busy: take it over? y/N", take_over);
 	} else {

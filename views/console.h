@@ -12,6 +12,12 @@ struct app;
 
 /* C in the list or detail view: open the selected guest's console. */
 int console_cmd(struct app *a);
+/* V in the list or detail view: the same, for the console pane. */
+int console_pane_cmd(struct app *a);
+/* Close a stream on its host's worker (the close is an RPC). */
+struct host;
+struct console;
+void console_close_later(struct host *h, struct console *c);
 /* From the main loop: when an open finished, pass the terminal through,
  * ask to take a busy console over, or say why it failed. */
 void console_poll(struct app *a);

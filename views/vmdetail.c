@@ -20,13 +20,11 @@ vmdetail_enter(struct app *a)
 		host_request_detail(a->sel_host, a->sel_uuid);
 }
 
-typedef char *(*fmt_fn)(char *, size_t, double);
-
 /* One titled graph with a scale on the left. */
-static void
-graph_box(struct app *a, WINDOW *w, int y, int x, int width, int height,
-          const char *title, const struct ring *r, double fixed_max, fmt_fn fmt,
-          double now_val, enum color col)
+void
+draw_graph_box(struct app *a, WINDOW *w, int y, int x, int width, int height,
+               const char *title, const struct ring *r, double fixed_max, graph_fmt_fn fmt,
+               double now_val, enum color col)
 {
 	char top[32], cur[32], line[128];
 	int gw = width - AXIS_W, gh = height - 1;
@@ -45,7 +43,8 @@ graph_box(struct app *a, WINDOW *w, int y, int x, int width, int height,
 	draw_graph(w, y + 1, x + AXIS_W, gw, gh, r, max, a->gmode, screen_attr(col));
 }
 
-static char *
+/* A percentage with its unit, "-" when unknown. */
+char *
 fmt_pct_unit(char *b, size_t n, double v)
 {
 	char t[16];
@@ -63,20 +62,20 @@ draw_graphs(struct app *a, WINDOW *w, const struct vm *vm, int y, int rows_each)
 	int width = getmaxx(w), half = width / 2;
 	double memmax = vm->mem_cur_kib ? (double)vm->mem_cur_kib * 1024 : 0;
 
-	graph_box(a, w, y, 0, half - 1, rows_each, "CPU", &vm->cpu_hist, 100.0,
+	draw_graph_box(a, w, y, 0, half - 1, rows_each, "CPU", &vm->cpu_hist, 100.0,
 	          fmt_pct_unit, vm->cpu_pct, C_GRAPH_CPU);
-	graph_box(a, w, y, half, width - half, rows_each, "Memory used", &vm->mem_hist,
+	draw_graph_box(a, w, y, half, width - half, rows_each, "Memory used", &vm->mem_hist,
 	          memmax, fmt_bytes, vm_state_active(vm->state) ? (double)vm->mem_used_kib * 1024 : -1,
 	          C_GRAPH_MEM);
 	y += rows_each;
-	graph_box(a, w, y, 0, half - 1, rows_each, "Disk read/s", &vm->rd_hist, 0,
+	draw_graph_box(a, w, y, 0, half - 1, rows_each, "Disk read/s", &vm->rd_hist, 0,
 	          fmt_rate, vm->rd_rate, C_GRAPH_DISK);
-	graph_box(a, w, y, half, width - half, rows_each, "Disk write/s", &vm->wr_hist, 0,
+	draw_graph_box(a, w, y, half, width - half, rows_each, "Disk write/s", &vm->wr_hist, 0,
 	          fmt_rate, vm->wr_rate, C_GRAPH_DISK);
 	y += rows_each;
-	graph_box(a, w, y, 0, half - 1, rows_each, "Net rx/s", &vm->rx_hist, 0,
+	draw_graph_box(a, w, y, 0, half - 1, rows_each, "Net rx/s", &vm->rx_hist, 0,
 	          fmt_rate, vm->rx_rate, C_GRAPH_NET);
-	graph_box(a, w, y, half, width - half, rows_each, "Net tx/s", &vm->tx_hist, 0,
+	draw_graph_box(a, w, y, half, width - half, rows_each, "Net tx/s", &vm->tx_hist, 0,
 	          fmt_rate, vm->tx_rate, C_GRAPH_NET);
 }
 
