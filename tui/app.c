@@ -111,13 +111,10 @@ app_selected(struct app *a)
 
 /* ---- actions ---- */
 
-int
-app_act(struct app *a, enum action act)
+bool
+app_selected_guest(struct app *a, struct sel_guest *g)
 {
 	const struct row *r;
-	const char *why;
-	struct host *h;
-	char uuid[VM_UUID_LEN], name[256];
 
 	app_lock_hosts(a);
 	r = app_selected(a);
@@ -125,15 +122,32 @@ app_act(struct app *a, enum action act)
 		app_unlock_hosts(a);
 		app_status(a, MSG_ERROR, r ? "A host line is selected: pick a guest below it." :
 		                             "No guest selected.");
-		return HANDLED;
+		return false;
 	}
-	h = r->host;
-	snprintf(uuid, sizeof uuid, "%s", r->vm->uuid);
-	snprintf(name, sizeof name, "%s", r->vm->name);
-	why = action_refusal(act, r->vm->state, r->vm->autostart);
-	if (h->state != HOST_UP)
-		why = "its host is not connected";
+	g->host = r->host;
+	snprintf(g->uuid, sizeof g->uuid, "%s", r->vm->uuid);
+	snprintf(g->name, sizeof g->name, "%s", r->vm->name);
+	g->state = r->vm->state;
+	g->autostart = r->vm->autostart;
+	g->host_up = r->host->state == HOST_UP;
 	app_unlock_hosts(a);
+	return true;
+}
+
+int
+app_act(struct app *a, enum action act)
+{
+	struct sel_guest g;
+	const char *why;
+	struct host *h;
+	const char *uuid, *name;
+
+	if (!app_selected_guest(a, &g))
+		return HANDLED;
+	h = g.host;
+	uuid = g.uuid;
+	name = g.name;
+	why = g.host_up ? action_refusal(act, g.state, g.autostart) : "its host is not connected";
 
 	if (a->readonly) {
 		app_status(a, MSG_ERROR, "Cannot %s %s: vmtui runs read-only (-r); "

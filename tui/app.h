@@ -162,6 +162,20 @@ bool app_row_selected(const struct app *a, const struct row *r);
 /* One line about a host (header or list heading); returns its colour. */
 enum color app_host_summary(const struct host *h, char *line, size_t n);
 
+/* What commands need about the selected guest, copied under the host
+ * locks so it stays valid after them. */
+struct sel_guest {
+	struct host *host;
+	char uuid[VM_UUID_LEN];
+	char name[256];
+	enum vm_state state;
+	bool autostart;
+	bool host_up;
+};
+/* Fill g for the selected guest; false, with the reason in the status line,
+ * when none is (nothing, or a host heading). Takes the host locks itself. */
+bool app_selected_guest(struct app *a, struct sel_guest *g);
+
 /* The selected row, or NULL (host locks held). */
 const struct row *app_selected(struct app *a);
 /* Ask to run an action on the selected guest: checks read-only mode and

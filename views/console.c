@@ -317,41 +317,25 @@ console_close_later(struct host *h, struct console *c)
 static int
 open_cmd(struct app *a, bool pane)
 {
-	const struct row *r;
-	struct host *h;
-	char uuid[VM_UUID_LEN], name[256], state[32];
-	bool active, up;
+	struct sel_guest g;
 
 	if (pending != NULL) {
 		app_status(a, MSG_INFO, "Still opening the console of %s...", pending->name);
 		return HANDLED;
 	}
-	app_lock_hosts(a);
-	r = app_selected(a);
-	if (r == NULL || r->vm == NULL) {
-		app_unlock_hosts(a);
-		app_status(a, MSG_ERROR, r ? "A host line is selected: pick a guest below it." :
-		                             "No guest selected.");
+	if (!app_selected_guest(a, &g))
 		return HANDLED;
-	}
-	h = r->host;
-	snprintf(uuid, sizeof uuid, "%s", r->vm->uuid);
-	snprintf(name, sizeof name, "%s", r->vm->name);
-	snprintf(state, sizeof state, "%s", vm_state_name(r->vm->state));
-	active = vm_state_active(r->vm->state);
-	up = h->state == HOST_UP;
-	app_unlock_hosts(a);
-
 	if (a->readonly)
 		app_status(a, MSG_ERROR, "Cannot open the console of %s: vmtui runs read-only (-r), "
-		           "and libvirt opens consoles on read-write connections only.", name);
-	else if (!up)
+		           "and libvirt opens consoles on read-write connections only.", g.name);
+	else if (!g.host_up)
 		app_status(a, MSG_ERROR, "Cannot open the console of %s: its host is not connected.",
-		           name);
-	else if (!active)
-		app_status(a, MSG_ERROR, "%s is %s: start it first (S).", name, state);
+		           g.name);
+	else if (!vm_state_active(g.state))
+		app_status(a, MSG_ERROR, "%s is %s: start it first (S).", g.name,
+		           vm_state_name(g.state));
 	else
-		start_open(a, h, uuid, name, false, pane);
+		start_open(a, g.host, g.uuid, g.name, false, pane);
 	return HANDLED;
 }
 

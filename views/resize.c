@@ -352,23 +352,18 @@ resize_text(struct app *a, wint_t wc, bool is_key)
 int
 resize_open(struct app *a)
 {
-	const struct row *r;
+	struct sel_guest g;
 	struct host *h;
-	char uuid[VM_UUID_LEN], name[256];
+	const char *uuid, *name;
 	bool up;
 
-	app_lock_hosts(a);
-	r = app_selected(a);
-	if (r == NULL) {
-		app_unlock_hosts(a);
-		app_status(a, MSG_ERROR, "No guest selected.");
+	/* A host heading has no guest to resize: refused like every action. */
+	if (!app_selected_guest(a, &g))
 		return HANDLED;
-	}
-	h = r->host;
-	up = h->state == HOST_UP;
-	snprintf(uuid, sizeof uuid, "%s", r->vm->uuid);
-	snprintf(name, sizeof name, "%s", r->vm->name);
-	app_unlock_hosts(a);
+	h = g.host;
+	up = g.host_up;
+	uuid = g.uuid;
+	name = g.name;
 	if (a->readonly) {
 		app_status(a, MSG_ERROR, "Cannot resize %s: vmtui runs read-only (-r); restart "
 		           "without -r to change guests.", name);

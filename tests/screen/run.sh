@@ -940,6 +940,7 @@ sec_create() {
 }
 
 # 15. Several hosts: guests grouped under foldable host headings.
+heading_refused() { vt_alive && _matches 'A host line is selected: pick a guest below it'; }
 sec_hosts() {
 	say "# 15. several hosts"
 	vt_vmtui 120 30 -d 1 -c test:///default || { not_ok "hosts: vmtui starts"; return; }
@@ -953,6 +954,13 @@ sec_hosts() {
 	vt_keys S
 	check "hosts: an action on a heading asks for a guest" \
 		wait_screen 'A host line is selected: pick a guest below it' 5
+	vt_keys Z
+	sleep 0.3
+	vt_keys C
+	sleep 0.3
+	vt_keys V
+	check "hosts: resize and console on a heading are refused the same way, vmtui still runs" \
+		wait_for 5 "refused, alive" heading_refused
 	vt_keys Enter
 	check "hosts: Enter folds the host (its guests hidden)" \
 		wait_no_screen '^  test +running' 5
