@@ -253,6 +253,21 @@ msg_contains(const char *needle, uint64_t after)
 	return found;
 }
 
+/* The message may come a moment after the state it reports (the event
+ * can beat the action's own reply): poll for it. */
+static bool
+msg_wait(const char *needle, uint64_t after, double seconds)
+{
+	uint64_t end = host_now_ns() + (uint64_t)(seconds * 1e9);
+
+	while (!msg_contains(needle, after)) {
+		if (host_now_ns() > end)
+			return false;
+		usleep(50000);
+	}
+	return true;
+}
+
 static uint64_t
 last_seq(void)
 {
@@ -294,7 +309,7 @@ test_actions(void **state)
 	seq = last_seq();
 	host_action(h, uuid, ACT_START);
 	assert_true(wait_for(h, has_state, &run, 15));
-	assert_true(msg_contains("start: done", seq));
+	assert_true(msg_wait("start: done", seq, 10));
 
 	host_action(h, uuid, ACT_SUSPEND);
 	assert_true(wait_for(h, has_state, &paused, 10));
@@ -303,8 +318,7 @@ test_actions(void **state)
 
 	seq = last_seq();
 	host_action(h, uuid, ACT_START); /* already running: libvirt says why */
-	usleep(1500000);
-	assert_true(msg_contains("start failed", seq));
+	assert_true(msg_wait("start failed", seq, 10));
 
 	host_action(h, uuid, ACT_AUTOSTART_ON);
 	assert_true(wait_for(h, autostart_is, "on", 10));
@@ -358,6 +372,8 @@ test_readonly(void **state)
 	uint64_t seq;
 
 	(void)state;
+	/* Start from a shut-off guest even if an earlier test stopped halfway. */
+	system("virsh -q -c \"$VMTUI_TEST_URI\" destroy \"$VMTUI_TEST_OFF\" >/dev/null 2>&1");
 	assert_true(wait_for(h, is_up, NULL, 30));
 	assert_true(wait_for(h, has_state, &shut, 10));
 	host_lock(h);
@@ -365,8 +381,7 @@ test_readonly(void **state)
 	host_unlock(h);
 	seq = last_seq();
 	host_action(h, uuid, ACT_START);
-	usleep(1500000);
-	assert_true(msg_contains("start failed", seq));
+	assert_true(msg_wait("start failed", seq, 10));
 	assert_true(wait_for(h, has_state, &shut, 1));
 	host_free(h);
 }
