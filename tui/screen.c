@@ -116,8 +116,8 @@ on_winch(int sig)
 	notify_post();
 }
 
-static void
-install_signals(void)
+void
+screen_signals(void (*fatal_fn)(int), void (*quit_fn)(int), void (*winch_fn)(int))
 {
 	static const int fatal[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
 	struct sigaction sa;
@@ -125,18 +125,20 @@ install_signals(void)
 
 	memset(&sa, 0, sizeof sa);
 	sigemptyset(&sa.sa_mask);
-	sa.sa_handler = on_fatal;
+	sa.sa_handler = fatal_fn;
 	sa.sa_flags = SA_RESETHAND;
 	for (i = 0; i < sizeof fatal / sizeof fatal[0]; i++)
 		sigaction(fatal[i], &sa, NULL);
 	sa.sa_flags = 0;
-	sa.sa_handler = on_quit;
+	sa.sa_handler = quit_fn;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGQUIT, &sa, NULL);
-	sa.sa_handler = on_winch;
-	sigaction(SIGWINCH, &sa, NULL);
+	if (winch_fn != NULL) {
+		sa.sa_handler = winch_fn;
+		sigaction(SIGWINCH, &sa, NULL);
+	}
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
 }
@@ -183,7 +185,7 @@ screen_init(bool want_color)
 	add_seq("rmcup");
 	xmalloc_fatal_hook = screen_emergency_restore;
 	atexit(screen_emergency_restore);
-	install_signals();
+	screen_signals(on_fatal, on_quit, on_winch);
 	raw();
 	noecho();
 	nonl();

@@ -38,6 +38,12 @@ enum color {
 extern volatile sig_atomic_t screen_got_quit_signal;
 extern volatile sig_atomic_t screen_got_winch;
 
+/* Handlers for the fatal signals (restore the tty, die), the quit signals
+ * (TERM, HUP, INT, QUIT) and, unless NULL, SIGWINCH; SIGPIPE ignored.
+ * screen_init installs its own; a pass-through without curses uses this
+ * with its own handlers. */
+void screen_signals(void (*fatal_fn)(int), void (*quit_fn)(int), void (*winch_fn)(int));
+
 int screen_init(bool want_color);
 void screen_end(void);
 /* Restore the tty without curses (safe in atexit and fatal paths). */

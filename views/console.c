@@ -486,24 +486,7 @@ cli_on_fatal(int sig)
 static void
 cli_signals(void)
 {
-	static const int fatal[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
-	struct sigaction sa;
-	size_t i;
-
-	memset(&sa, 0, sizeof sa);
-	sigemptyset(&sa.sa_mask);
-	sa.sa_handler = cli_on_fatal;
-	sa.sa_flags = SA_RESETHAND;
-	for (i = 0; i < sizeof fatal / sizeof fatal[0]; i++)
-		sigaction(fatal[i], &sa, NULL);
-	sa.sa_flags = 0;
-	sa.sa_handler = cli_on_quit;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGQUIT, &sa, NULL);
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, NULL);
+	screen_signals(cli_on_fatal, cli_on_quit, NULL);
 	xmalloc_fatal_hook = cli_restore;
 	atexit(cli_restore);
 }
