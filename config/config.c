@@ -51,6 +51,19 @@ config_errors_free(struct config_errors *e)
 	e->n = 0;
 }
 
+char *
+config_errors_text(const struct config_errors *e)
+{
+	size_t i, len = 0;
+	char *text = xstrdup("");
+
+	for (i = 0; i < e->n; i++) {
+		text = xrealloc(text, len + strlen(e->v[i]) + 2);
+		len += (size_t)sprintf(text + len, "%s\n", e->v[i]);
+	}
+	return text;
+}
+
 static void
 err_at(struct config_errors *e, const char *name, yaml_mark_t m, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));

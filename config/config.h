@@ -39,6 +39,8 @@ struct config_errors {
 void config_init(struct config *c);
 void config_free(struct config *c);
 void config_errors_free(struct config_errors *e);
+/* Every error, one per line, as a new string ("" when there is none). */
+char *config_errors_text(const struct config_errors *e);
 
 /* Read a config file. Returns 0 when the file is valid (or absent, when
  * missing_ok), -1 with every problem in *errs otherwise; on error *c is

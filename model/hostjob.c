@@ -79,15 +79,12 @@ static char *
 load_all(struct job_priv *p)
 {
 	struct config_errors errs = { 0 };
-	size_t i, len = 0;
-	char *body = NULL, *text = NULL;
+	size_t i;
+	char *body, *text = NULL;
 
 	for (i = 0; i < p->npaths; i++)
 		vmdef_load(&p->defs, p->paths[i], &errs);
-	for (i = 0; i < errs.n; i++) {
-		body = xrealloc(body, len + strlen(errs.v[i]) + 2);
-		len += (size_t)sprintf(body + len, "%s\n", errs.v[i]);
-	}
+	body = config_errors_text(&errs);
 	if (errs.n)
 		text = xasprintf("%zu error%s; nothing was changed.\n%s", errs.n,
 		                 errs.n == 1 ? "" : "s", body);

@@ -119,8 +119,7 @@ submit(struct app *a)
 	};
 	struct vmdef_file defs = { 0 };
 	struct config_errors errs = { 0 };
-	char *yaml, *dir, *path, *msg = NULL;
-	size_t i, len = 0;
+	char *yaml, *dir, *path;
 	FILE *out;
 
 	if (strcmp(f->f[F_START].text, "yes") != 0 && strcmp(f->f[F_START].text, "no") != 0) {
@@ -133,11 +132,7 @@ submit(struct app *a)
 	}
 	yaml = quickdef_yaml(&q);
 	if (vmdef_parse(&defs, "the form", NULL, yaml, strlen(yaml), &errs) < 0) {
-		for (i = 0; i < errs.n; i++) {
-			msg = xrealloc(msg, len + strlen(errs.v[i]) + 2);
-			len += (size_t)sprintf(msg + len, "%s\n", errs.v[i]);
-		}
-		set_errors(f, msg);
+		set_errors(f, config_errors_text(&errs));
 		goto cleanup;
 	}
 	dir = vms_dir();

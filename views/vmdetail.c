@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../model/stats.h"
+#include "../model/xmalloc.h"
 #include "../tui/app.h"
 #include "../tui/format.h"
 #include "../tui/screen.h"
@@ -102,9 +103,7 @@ add(struct lines *l, const char *fmt, ...)
 		return;
 	if (l->n == l->cap) {
 		l->cap = l->cap ? l->cap * 2 : 32;
-		l->v = realloc(l->v, l->cap * sizeof *l->v);
-		if (l->v == NULL)
-			abort();
+		l->v = xreallocarray(l->v, l->cap, sizeof *l->v);
 	}
 	l->v[l->n++] = s;
 }
@@ -226,9 +225,7 @@ vmdetail_draw(struct app *a, WINDOW *w)
 		a->detail_top = 0;
 	for (i = 0; i < info_h && a->detail_top + i < (int)l.n; i++)
 		draw_text(w, y + i, 0, width, 0, l.v[a->detail_top + i]);
-	for (i = 0; i < (int)l.n; i++)
-		free(l.v[i]);
-	free(l.v);
+	xfree_strv(l.v, l.n);
 }
 
 static int

@@ -223,6 +223,27 @@ test_empty_document_ok(void **state)
 }
 
 static void
+test_errors_text(void **state)
+{
+	struct config c;
+	struct config_errors e = { 0 };
+	char *t = config_errors_text(&e);
+
+	(void)state;
+	assert_string_equal(t, "");
+	free(t);
+	config_init(&c);
+	assert_int_equal(parse(&c, "interval: x\nhistory: y\n", &e), -1);
+	t = config_errors_text(&e);
+	assert_string_equal(t, "t.yaml:1:11: interval: \"x\" is not a number of seconds between "
+	                       "0.25 and 3600 (e.g. 2)\nt.yaml:2:10: history: \"y\" is not a sample "
+	                       "count between 10 and 86400 (e.g. 600)\n");
+	free(t);
+	config_errors_free(&e);
+	config_free(&c);
+}
+
+static void
 test_hosts(void **state)
 {
 	struct config c;
@@ -929,6 +950,7 @@ main(void)
 		cmocka_unit_test(test_empty_document_ok),
 		cmocka_unit_test(test_err_connect_empty_scalar),
 		cmocka_unit_test(test_hosts),
+		cmocka_unit_test(test_errors_text),
 		cmocka_unit_test(test_err_hosts),
 		cmocka_unit_test_setup_teardown(test_load_directory_is_an_error, tmp_setup, tmp_teardown),
 		cmocka_unit_test(test_valid_parse_replaces_config),
