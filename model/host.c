@@ -104,6 +104,20 @@ host_label(const struct host *h)
 	return h->uri_req ? h->uri_req : "default";
 }
 
+char *
+host_virsh_uri(const struct host *h)
+{
+	const char *req = h->uri_req ? h->uri_req : "qemu:///system";
+	const char *sep = strstr(req, ":///");
+
+	if (h->ssh == NULL)
+		return h->uri_req ? xstrdup(h->uri_req) : NULL;
+	/* qemu:///session over ssh → qemu+ssh://user@host/session */
+	if (sep == NULL || strchr(req, '+') != NULL)
+		return xasprintf("qemu+ssh://%s/system", h->ssh);
+	return xasprintf("%.*s+ssh://%s/%s", (int)(sep - req), req, h->ssh, sep + 4);
+}
+
 void
 host_lock(struct host *h)
 {
@@ -852,11 +866,16 @@ run_req(struct host *h, struct req *r)
 		run_detail(h, r->uuid);
 		return;
 	}
-	if (action_run(h->priv->conn, r->uuid, r->act, &err) == 0)
-		msglog_add(MSG_INFO, "%s: %s: done (virsh %s %s)", r->name,
-		           action_name(r->act), action_virsh(r->act), r->name);
-	else
-		msglog_add(MSG_ERROR, "%s: %s failed: %s", r->name, action_name(r->act), err);
+	action_run(h->priv->conn, r->uuid, r->act, &err);
+	{
+		char *uri = host_virsh_uri(h);
+		char *virsh = r->act == ACT_AUTOSTART_OFF
+		              ? msglog_virsh(uri, "autostart", "--disable", r->name, NULL)
+		              : msglog_virsh(uri, action_virsh(r->act), r->name, NULL);
+		msglog_action(virsh, err, "%s: %s", r->name, action_name(r->act));
+		free(virsh);
+		free(uri);
+	}
 	if (r->act == ACT_AUTOSTART_ON || r->act == ACT_AUTOSTART_OFF)
 		h->priv->inventory_due = true;
 	free(err);

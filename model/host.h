@@ -142,6 +142,9 @@ const char *host_state_name(enum host_state s);
 /* Short display name: hostname, else URI. */
 const char *host_label(const struct host *h);
 
+/* The URI a person would give virsh -c to reach this host (qemu+ssh://...
+ * for SSH hosts), or NULL for libvirt's default. Newly allocated. */
+char *host_virsh_uri(const struct host *h);
 /* Monotonic clock in ns. */
 uint64_t host_now_ns(void);
 

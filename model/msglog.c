@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -17,23 +18,19 @@ static struct msg ring[MSGLOG_MAX];
 static size_t head, len;
 static uint64_t next_seq = 1;
 
-void
-msglog_add(enum msg_kind kind, const char *fmt, ...)
+static void
+push(enum msg_kind kind, char *text, char *virsh)
 {
 	struct timespec ts;
 	struct msg *m;
-	va_list ap;
-	char *text;
 
-	va_start(ap, fmt);
-	if (vasprintf(&text, fmt, ap) < 0)
-		text = xstrdup("(message lost: out of memory)");
-	va_end(ap);
 	clock_gettime(CLOCK_REALTIME, &ts);
 
 	pthread_mutex_lock(&lock);
 	m = &ring[head];
 	free(m->text);
+	free(m->virsh);
+	m->virsh = virsh;
 	m->seq = next_seq++;
 	m->wall = (double)ts.tv_sec + ts.tv_nsec / 1e9;
 	m->kind = kind;
@@ -45,11 +42,102 @@ msglog_add(enum msg_kind kind, const char *fmt, ...)
 	notify_post();
 }
 
+void
+msglog_add(enum msg_kind kind, const char *fmt, ...)
+{
+	va_list ap;
+	char *text;
+
+	va_start(ap, fmt);
+	if (vasprintf(&text, fmt, ap) < 0)
+		text = xstrdup("(message lost: out of memory)");
+	va_end(ap);
+	push(kind, text, NULL);
+}
+
+void
+msglog_action(const char *virsh, const char *err, const char *fmt, ...)
+{
+	va_list ap;
+	char *what, *text;
+
+	va_start(ap, fmt);
+	if (vasprintf(&what, fmt, ap) < 0)
+		what = xstrdup("(action)");
+	va_end(ap);
+	if (err == NULL)
+		text = xasprintf("%s: done", what);
+	else
+		text = xasprintf("%s failed: %s", what, err);
+	free(what);
+	push(err ? MSG_ERROR : MSG_INFO, text, virsh ? xstrdup(virsh) : NULL);
+}
+
+/* Append s to the buffer, single-quoted when a shell would read it as
+ * anything but one plain word. */
+static void
+append_word(char **buf, size_t *used, const char *s)
+{
+	static const char plain[] = "abcdefghijklmnopqrstuvwxyz"
+	                            "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=@+,%";
+	bool quote = *s == '\0' || s[strspn(s, plain)] != '\0';
+	size_t need = strlen(s) * 4 + 4;
+	char *p;
+
+	*buf = xrealloc(*buf, *used + need + 1);
+	p = *buf + *used;
+	if (*used)
+		*p++ = ' ';
+	if (quote)
+		*p++ = '\'';
+	for (; *s; s++) {
+		if (*s == '\'') {
+			memcpy(p, "'\\''", 4);
+			p += 4;
+		} else {
+			*p++ = *s;
+		}
+	}
+	if (quote)
+		*p++ = '\'';
+	*p = '\0';
+	*used = (size_t)(p - *buf);
+}
+
+char *
+msglog_virsh(const char *uri, ...)
+{
+	char *buf = NULL;
+	size_t used = 0;
+	const char *arg;
+	va_list ap;
+
+	append_word(&buf, &used, "virsh");
+	if (uri != NULL) {
+		append_word(&buf, &used, "-c");
+		append_word(&buf, &used, uri);
+	}
+	va_start(ap, uri);
+	while ((arg = va_arg(ap, const char *)) != NULL)
+		append_word(&buf, &used, arg);
+	va_end(ap);
+	return buf;
+}
+
+void
+msg_clear(struct msg *m)
+{
+	free(m->text);
+	free(m->virsh);
+	m->text = m->virsh = NULL;
+}
+
 static void
 copy_out(const struct msg *m, struct msg *out)
 {
 	*out = *m;
 	out->text = xstrdup(m->text);
+	out->virsh = m->virsh ? xstrdup(m->virsh) : NULL;
 }
 
 bool
@@ -105,8 +193,7 @@ msglog_free_all(void)
 
 	pthread_mutex_lock(&lock);
 	for (i = 0; i < MSGLOG_MAX; i++) {
-		free(ring[i].text);
-		ring[i].text = NULL;
+		msg_clear(&ring[i]);
 	}
 	head = len = 0;
 	pthread_mutex_unlock(&lock);

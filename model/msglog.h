@@ -15,12 +15,23 @@ struct msg {
 	double wall;        /* seconds since the epoch */
 	enum msg_kind kind;
 	char *text;
+	char *virsh;        /* for an action: the virsh command that does the same, else NULL */
 };
 
 void msglog_add(enum msg_kind kind, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* An action the user took, for the status line and the action log: on
+ * success (err NULL) "WHAT: done", else "WHAT failed: ERR". virsh is the
+ * equivalent command line (see msglog_virsh), or NULL. */
+void msglog_action(const char *virsh, const char *err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* "virsh -c URI ARG..." with every argument quoted for a POSIX shell where
+ * needed; the argument list ends with NULL. uri NULL: no -c. */
+char *msglog_virsh(const char *uri, ...) __attribute__((sentinel));
+/* Free what a copy owns. */
+void msg_clear(struct msg *m);
 /* Copy of the newest message of any kind in `kinds` (bitmask of 1<<kind)
- * with seq > after; false if none. Caller frees out->text. */
+ * with seq > after; false if none. Caller clears out (msg_clear). */
 bool msglog_latest(unsigned kinds, uint64_t after, struct msg *out);
 /* Number of messages kept, and a copy of the i-th newest. */
 size_t msglog_count(void);

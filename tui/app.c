@@ -914,7 +914,7 @@ check_model(struct app *a)
 	if (msglog_latest((1u << MSG_INFO) | (1u << MSG_ERROR), a->status_seq, &m)) {
 		a->status_seq = m.seq;
 		app_status(a, m.kind, "%s", m.text);
-		free(m.text);
+		msg_clear(&m);
 	}
 	if (a->status != NULL && now >= a->status_until_ns) {
 		free(a->status);

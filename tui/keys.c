@@ -50,9 +50,17 @@ static const struct {
 	[CMD_CONSOLE_PANE] = { "console-pane", "Console in a pane beside live graphs (^] comes back)" },
 	[CMD_PANE_FOCUS] = { "pane-focus", "Console pane: switch focus between console and graphs" },
 	[CMD_HOST_VIEW] = { "host", "Host view: CPU/memory graphs, storage pools" },
+	[CMD_SNAPSHOTS] = { "snapshots", "Snapshots of the guest: list, create, revert, delete" },
+	[CMD_SNAP_CREATE] = { "snapshot-create", "Create a snapshot (name and description)" },
+	[CMD_SNAP_REVERT] = { "snapshot-revert", "Revert the guest to the selected snapshot (asks first)" },
+	[CMD_SNAP_DELETE] = { "snapshot-delete", "Delete the selected snapshot (asks first)" },
+	[CMD_CLONE] = { "clone", "Clone the guest: new name, MACs and UUID, disks copied or overlaid" },
+	[CMD_DELETE] = { "delete", "Delete the guest (type its name; storage optional; XML backed up)" },
+	[CMD_ACTION_LOG] = { "action-log", "Action log: every action with its result and virsh command, events" },
+	[CMD_THEME_NEXT] = { "theme", "Switch to the next colour theme" },
 };
 
-#define NAV (KV_LIST | KV_DETAIL | KV_HELP | KV_JOB)
+#define NAV (KV_LIST | KV_DETAIL | KV_HELP | KV_JOB | KV_SNAP | KV_LOG)
 #define VMV (KV_LIST | KV_DETAIL)
 
 static const struct binding table[] = {
@@ -73,10 +81,11 @@ static const struct binding table[] = {
 	{ '\r', CMD_OPEN, KV_LIST, "Detail" },
 	{ '\n', CMD_OPEN, KV_LIST, NULL },
 	{ KEY_ENTER, CMD_OPEN, KV_LIST, NULL },
-	{ 27, CMD_BACK, KV_DETAIL | KV_HELP | KV_JOB | KV_FORM | KV_HOST | KV_PANE,
+	{ 27, CMD_BACK,
+	  KV_DETAIL | KV_HELP | KV_JOB | KV_FORM | KV_HOST | KV_PANE | KV_SNAP | KV_LOG,
 	  "Back" },
-	{ KEY_BACKSPACE, CMD_BACK, KV_DETAIL | KV_HELP, NULL },
-	{ KEY_LEFT, CMD_BACK, KV_DETAIL | KV_HELP, NULL },
+	{ KEY_BACKSPACE, CMD_BACK, KV_DETAIL | KV_HELP | KV_SNAP | KV_LOG, NULL },
+	{ KEY_LEFT, CMD_BACK, KV_DETAIL | KV_HELP | KV_SNAP | KV_LOG, NULL },
 	{ 'y', CMD_APPLY, KV_JOB, "Apply" },
 	{ '\t', CMD_NEXT_FIELD, KV_FORM, "Next" },
 	{ KEY_DOWN, CMD_NEXT_FIELD, KV_FORM, NULL },
@@ -103,6 +112,15 @@ static const struct binding table[] = {
 	{ 'Z', CMD_RESIZE, VMV, NULL },
 	{ 'V', CMD_CONSOLE_PANE, VMV, NULL },
 	{ KEY_F(6), CMD_PANE_FOCUS, KV_PANE, "Focus" },
+	{ 'T', CMD_SNAPSHOTS, VMV, "Snap" },
+	{ 'c', CMD_SNAP_CREATE, KV_SNAP, "Create" },
+	{ 'r', CMD_SNAP_REVERT, KV_SNAP, "Revert" },
+	{ 'x', CMD_SNAP_DELETE, KV_SNAP, "Delete" },
+	{ KEY_DC, CMD_SNAP_DELETE, KV_SNAP, NULL },
+	{ 'Y', CMD_CLONE, VMV, NULL },
+	{ 'D', CMD_DELETE, VMV, NULL },
+	{ 'L', CMD_ACTION_LOG, KV_GLOBAL, "Log" },
+	{ '*', CMD_THEME_NEXT, KV_GLOBAL, NULL },
 	{ 'o', CMD_OPEN_FILE, KV_LIST, "Open" },
 	{ 'N', CMD_NEW_VM, KV_LIST, "New" },
 	{ 'h', CMD_HOST_VIEW, KV_LIST, "Host" },

@@ -46,6 +46,14 @@ enum cmd {
 	CMD_CONSOLE,
 	CMD_CONSOLE_PANE,
 	CMD_PANE_FOCUS,
+	CMD_SNAPSHOTS,
+	CMD_SNAP_CREATE,
+	CMD_SNAP_REVERT,
+	CMD_SNAP_DELETE,
+	CMD_CLONE,
+	CMD_DELETE,
+	CMD_ACTION_LOG,
+	CMD_THEME_NEXT,
 	CMD_COUNT
 };
 
@@ -59,6 +67,8 @@ enum {
 	KV_FORM = 32,  /* the new-VM form: printable keys are typed */
 	KV_HOST = 64,  /* the host view */
 	KV_PANE = 128, /* the console pane (graphs focused; see views/conpane.c) */
+	KV_SNAP = 256, /* the snapshot list of a guest */
+	KV_LOG = 512,  /* the action log */
 };
 
 struct binding {

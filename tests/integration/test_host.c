@@ -248,7 +248,7 @@ msg_contains(const char *needle, uint64_t after)
 		if (!msglog_get(i, &m))
 			break;
 		found = m.seq > after && strstr(m.text, needle) != NULL;
-		free(m.text);
+		msg_clear(&m);
 	}
 	return found;
 }
@@ -276,7 +276,7 @@ last_seq(void)
 
 	if (msglog_get(0, &m)) {
 		s = m.seq;
-		free(m.text);
+		msg_clear(&m);
 	}
 	return s;
 }
