@@ -11,7 +11,7 @@
 #include "notify.h"
 #include "xmalloc.h"
 
-#define MSGLOG_MAX 512
+#define MSGLOG_MAX 1000
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct msg ring[MSGLOG_MAX];
@@ -159,6 +159,17 @@ msglog_latest(unsigned kinds, uint64_t after, struct msg *out)
 	}
 	pthread_mutex_unlock(&lock);
 	return found;
+}
+
+uint64_t
+msglog_seq(void)
+{
+	uint64_t seq;
+
+	pthread_mutex_lock(&lock);
+	seq = next_seq - 1;
+	pthread_mutex_unlock(&lock);
+	return seq;
 }
 
 size_t

@@ -33,6 +33,8 @@ void msg_clear(struct msg *m);
 /* Copy of the newest message of any kind in `kinds` (bitmask of 1<<kind)
  * with seq > after; false if none. Caller clears out (msg_clear). */
 bool msglog_latest(unsigned kinds, uint64_t after, struct msg *out);
+/* Sequence number of the newest message (0: none yet). */
+uint64_t msglog_seq(void);
 /* Number of messages kept, and a copy of the i-th newest. */
 size_t msglog_count(void);
 bool msglog_get(size_t age, struct msg *out);

@@ -4,6 +4,8 @@
 #include "resize.h"
 
 #include <ctype.h>
+#include <inttypes.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -960,6 +962,36 @@ resize_apply(virConnectPtr conn, const char *vm, const struct resize_plan *p,
 	return rc;
 }
 
+char *
+resize_op_virsh(const struct resize_op *op, const char *vm, const char *uri)
+{
+	const char *live = (op->flags & VIR_DOMAIN_AFFECT_LIVE) ? "--live" : NULL;
+	const char *cfg = (op->flags & VIR_DOMAIN_AFFECT_CONFIG) ? "--config" : NULL;
+	char num[32];
+
+	/* A NULL ends the list early: put the optional flags last, live first. */
+	if (live == NULL) {
+		live = cfg;
+		cfg = NULL;
+	}
+	switch (op->kind) {
+	case RESIZE_VCPUS:
+		snprintf(num, sizeof num, "%" PRIu64, op->value);
+		if (op->max)
+			return msglog_virsh(uri, "setvcpus", vm, num, "--maximum", live, cfg, NULL);
+		return msglog_virsh(uri, "setvcpus", vm, num, live, cfg, NULL);
+	case RESIZE_MEM:
+		snprintf(num, sizeof num, "%" PRIu64 "KiB", op->value);
+		return msglog_virsh(uri, op->max ? "setmaxmem" : "setmem", vm, num, live, cfg, NULL);
+	default:
+		snprintf(num, sizeof num, "%" PRIu64 "B", op->value);
+		if (op->flags & VIR_DOMAIN_AFFECT_LIVE)
+			return msglog_virsh(uri, "blockresize", vm, op->target, num, NULL);
+		return msglog_virsh(uri, "vol-resize", op->path ? op->path : op->target, num,
+		                    NULL);
+	}
+}
+
 /* ---- the TUI's job ---- */
 
 /* A copy of a request that the worker owns. */
@@ -1061,11 +1093,30 @@ job_read(struct host *h, virConnectPtr conn, void *arg)
 /* Worker: plan from fresh values, apply, report. Returns the error, or
  * NULL with *summary set when applied (NULL when nothing changed);
  * *balloon is the live memory asked for, in KiB (0: none). */
+struct op_log {
+	const char *vm;
+	char *uri;
+	size_t done;
+};
+
+static void
+log_op(const struct resize_op *op, void *opaque)
+{
+	struct op_log *l = opaque;
+	char *virsh = resize_op_virsh(op, l->vm, l->uri);
+
+	msglog_action(virsh, NULL, "%s: %s", l->vm, op->what);
+	free(virsh);
+	l->done++;
+}
+
 static char *
-job_apply_run(virConnectPtr conn, struct apply_call *c, char **summary, uint64_t *balloon)
+job_apply_run(struct host *h, virConnectPtr conn, struct apply_call *c, char **summary,
+              uint64_t *balloon)
 {
 	struct resize_now now;
 	struct resize_plan p;
+	struct op_log log = { 0 };
 	char *err = NULL;
 	size_t i;
 
@@ -1078,7 +1129,19 @@ job_apply_run(virConnectPtr conn, struct apply_call *c, char **summary, uint64_t
 		err = xstrdup(p.errors[0]);
 	} else if (p.nops == 0) {
 		msglog_add(MSG_INFO, "%s: nothing to change.", now.name);
-	} else if (resize_apply(conn, c->job->uuid, &p, NULL, NULL, &err) == 0) {
+	} else {
+		log.vm = now.name;
+		log.uri = host_virsh_uri(h);
+		if (resize_apply(conn, c->job->uuid, &p, log_op, &log, &err) < 0 &&
+		    log.done < p.nops) {
+			char *virsh = resize_op_virsh(&p.ops[log.done], now.name, log.uri);
+			msglog_action(virsh, err, "%s: %s", now.name, p.ops[log.done].what);
+			free(virsh);
+			log.done = SIZE_MAX; /* reported */
+		}
+		free(log.uri);
+	}
+	if (err == NULL && p.nops > 0 && p.nerrors == 0) {
 		*summary = resize_summary(&now, &p);
 		msglog_add(MSG_INFO, "%s", *summary);
 		for (i = 0; i < p.nops; i++)
@@ -1086,7 +1149,7 @@ job_apply_run(virConnectPtr conn, struct apply_call *c, char **summary, uint64_t
 			    (p.ops[i].flags & VIR_DOMAIN_AFFECT_LIVE))
 				*balloon = p.ops[i].value;
 	}
-	if (err != NULL)
+	if (err != NULL && log.done != SIZE_MAX)
 		msglog_add(MSG_ERROR, "%s: %s", now.name, err);
 	resize_plan_free(&p);
 	resize_now_free(&now);
@@ -1126,7 +1189,7 @@ job_apply(struct host *h, virConnectPtr conn, void *arg)
 		publish(j, NULL, not_connected(h), NULL);
 		goto cleanup;
 	}
-	err = job_apply_run(conn, c, &summary, &balloon);
+	err = job_apply_run(h, conn, c, &summary, &balloon);
 	if (reread(conn, j->uuid, balloon, &now, &rerr) == 0) {
 		publish(j, &now, err, summary);
 		free(rerr);

@@ -138,6 +138,9 @@ int resize_apply(virConnectPtr conn, const char *vm, const struct resize_plan *p
 enum resize_job_state { RJ_READING, RJ_READY, RJ_APPLYING, RJ_FAILED };
 
 /* Shared by the dialog and the worker; fields guarded by the host's lock. */
+/* The virsh command that makes the same change as op on guest vm. */
+char *resize_op_virsh(const struct resize_op *op, const char *vm, const char *uri);
+
 struct resize_job {
 	struct host *host;
 	char uuid[VM_UUID_LEN];

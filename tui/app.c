@@ -798,6 +798,10 @@ global_cmd(struct app *a, enum cmd c)
 	case CMD_HOST_VIEW:
 		app_set_view(a, &hostview_ops);
 		return HANDLED;
+	case CMD_ACTION_LOG:
+		if (a->view != &actlog_ops)
+			app_set_view(a, &actlog_ops);
+		return HANDLED;
 	case CMD_NEW_VM:
 		if (a->readonly) {
 			app_status(a, MSG_ERROR, "Cannot create guests: vmtui runs read-only (-r).");
@@ -911,6 +915,10 @@ check_model(struct app *a)
 		}
 	}
 	check_questions(a);
+	if (a->view == &actlog_ops && msglog_seq() != a->log_seq) {
+		a->log_seq = msglog_seq();
+		a->dirty |= DIRTY_BODY;
+	}
 	if (msglog_latest((1u << MSG_INFO) | (1u << MSG_ERROR), a->status_seq, &m)) {
 		a->status_seq = m.seq;
 		app_status(a, m.kind, "%s", m.text);

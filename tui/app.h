@@ -49,6 +49,7 @@ extern const struct view_ops job_ops;
 extern const struct view_ops newvm_ops;
 extern const struct view_ops resize_ops;
 extern const struct view_ops hostview_ops;
+extern const struct view_ops actlog_ops;
 extern const struct view_ops conpane_ops;
 
 /* A yes/no question over the current view. */
@@ -118,6 +119,7 @@ struct app {
 	enum msg_kind status_kind;
 	uint64_t status_seq;
 	uint64_t status_until_ns;
+	uint64_t log_seq;            /* newest message the action log showed */
 
 	WINDOW *header, *body, *footer;
 	int header_h;

@@ -590,8 +590,55 @@ sec_actions() {
 	vt_keys U
 	check "actions: P and U work in the detail view too (title paused, then running)" \
 		both test "$p_ok" = 1 -- wait_screen "^$(re "$T_IDLE")  running  on " 10
+	vt_keys L
+	check "action log: L opens it, newest first, with a count" \
+		wait_screen "^ACTION LOG  [0-9]+ entries, newest first" 5
+	check "action log: resume of $T_IDLE: done, with its virsh command under it" \
+		log_has_action "$T_IDLE: resume: done" "virsh -c $T_URI resume $T_IDLE"
+	check "action log: force off of $T_OFF: done, virsh destroy" \
+		log_has_action "$T_OFF: force off: done" "virsh -c $T_URI destroy $T_OFF"
+	check "action log: autostart off is 'virsh autostart --disable'" \
+		log_has_action "$T_OFF: autostart off: done" "virsh -c $T_URI autostart --disable $T_OFF"
+	check "action log: libvirt events are listed (event: $T_IDLE resumed)" \
+		wait_screen "^[0-9:]{8}  event +.*$(re "$T_IDLE") resumed" 5
+	check "action log: the shown virsh command does the same (suspend pauses $T_IDLE)" \
+		run_logged "virsh -c $T_URI suspend $T_IDLE" "$T_IDLE" paused
+	run_logged "virsh -c $T_URI resume $T_IDLE" "$T_IDLE" running >/dev/null 2>&1
+	vt_esc
+	check "action log: Esc goes back to where it was opened (detail view)" \
+		wait_screen "^$(re "$T_IDLE")  running  on " 5
 	vt_stop
 	fix_states
+}
+# log_has_action TEXT VIRSH: TEXT on an "action" line, "$ VIRSH" right below.
+log_has_action() {
+	local page
+	for page in 1 2 3 4; do
+		vt_grab
+		_log_has "$@" && { vt_keys Home; return 0; }
+		vt_keys PgDn
+		sleep 0.3
+	done
+	vt_keys Home
+	WHY="no action line '$1' with '\$ $2' under it"
+	show_screen
+	return 1
+}
+_log_has() {
+	awk -v t="$1" -v v="\$ $2" '
+		found && index($0, v) { ok = 1; exit }
+		{ found = ($0 ~ /^[0-9][0-9]:[0-9][0-9]:[0-9][0-9]  action / && index($0, t)) }
+		END { exit !ok }' <<<"$SCREEN"
+}
+# run_logged CMD NAME STATE: the log shows "$ CMD" (the first such line); run
+# exactly that text in a shell and wait for NAME to be in STATE.
+run_logged() {
+	local line
+	vt_grab
+	line=$(grep -F -- "\$ $1" <<<"$SCREEN" | head -n1 | sed -E 's/^ *\$ //; s/ +$//')
+	[ "$line" = "$1" ] || { say "    no '\$ $1' line on the screen"; return 1; }
+	bash -c "$line" >/dev/null || return 1
+	wait_domstate "$2" "$3" 10
 }
 autostart_mark() { # autostart_mark NAME on|off
 	local re_name

@@ -1,0 +1,205 @@
+/* actlog.c — the action log: every action taken with its result and the
+ * virsh command that does the same, libvirt events and connection changes,
+ * newest first. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <wchar.h>
+
+#include "../model/xmalloc.h"
+#include "../tui/app.h"
+#include "../tui/screen.h"
+
+#define INDENT 19 /* "HH:MM:SS  action   " */
+
+static int top;
+
+/* Bytes of s that fit in width cells, broken after a space when one is
+ * near the end; at least one character so a narrow window still moves. */
+static size_t
+fit(const char *s, int width)
+{
+	mbstate_t st;
+	size_t off = 0, last_space = 0;
+	int used = 0;
+
+	memset(&st, 0, sizeof st);
+	while (s[off]) {
+		wchar_t wc;
+		size_t n = mbrtowc(&wc, s + off, MB_CUR_MAX, &st);
+		int cw;
+
+		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+			memset(&st, 0, sizeof st);
+			n = 1;
+			cw = 1;
+		} else if ((cw = wcwidth(wc)) < 0) {
+			cw = 1;
+		}
+		if (used + cw > width && off > 0)
+			return last_space > off / 2 ? last_space : off;
+		used += cw;
+		off += n;
+		if (wc == L' ')
+			last_space = off;
+	}
+	return off;
+}
+
+/* Draw s from line *y on, wrapped to the window; lines above `first` are
+ * counted but not drawn. */
+static void
+put_wrapped(WINDOW *w, int *y, int first, int x, int attr, const char *s)
+{
+	int width = getmaxx(w) - x, height = getmaxy(w);
+	char line[1024];
+
+	if (width < 1)
+		width = 1;
+	do {
+		size_t n = fit(s, width);
+		if (n >= sizeof line)
+			n = sizeof line - 1;
+		memcpy(line, s, n);
+		line[n] = '\0';
+		if (*y >= first && *y - first + 1 < height)
+			draw_text(w, *y - first + 1, x, width, attr, line);
+		(*y)++;
+		s += n;
+	} while (*s);
+}
+
+static void
+kind_of(const struct msg *m, const char **tag, int *attr)
+{
+	if (m->kind == MSG_ERROR) {
+		*tag = m->virsh ? "failed" : "error";
+		*attr = screen_attr(C_WARNING);
+	} else if (m->virsh != NULL) {
+		*tag = "action";
+		*attr = screen_attr(C_RUNNING);
+	} else if (m->kind == MSG_EVENT) {
+		*tag = "event";
+		*attr = screen_attr(C_DIM);
+	} else {
+		*tag = "info";
+		*attr = 0;
+	}
+}
+
+/* Draw the entries from wrapped line `first` on; returns how many wrapped
+ * lines there are in all. */
+static int
+render(WINDOW *w, int first)
+{
+	size_t i, n = msglog_count();
+	int width = getmaxx(w), y = 0;
+	int x = width > INDENT + 10 ? INDENT : 2;
+
+	for (i = 0; i < n; i++) {
+		struct msg m;
+		struct tm tm;
+		time_t t;
+		char stamp[16];
+		const char *tag;
+		int attr;
+
+		if (!msglog_get(i, &m))
+			break;
+		t = (time_t)m.wall;
+		localtime_r(&t, &tm);
+		strftime(stamp, sizeof stamp, "%H:%M:%S", &tm);
+		kind_of(&m, &tag, &attr);
+		if (y >= first && y - first + 1 < getmaxy(w) && x == INDENT) {
+			draw_text(w, y - first + 1, 0, 8, screen_attr(C_DIM), stamp);
+			draw_text(w, y - first + 1, 10, 8, attr, tag);
+		}
+		put_wrapped(w, &y, first, x, x == INDENT ? 0 : attr, m.text);
+		if (m.virsh != NULL) {
+			char *line = xasprintf("$ %s", m.virsh);
+			put_wrapped(w, &y, first, x + 2, screen_attr(C_TITLE), line);
+			free(line);
+		}
+		msg_clear(&m);
+	}
+	return y;
+}
+
+static void
+actlog_draw(struct app *a, WINDOW *w)
+{
+	size_t n = msglog_count();
+	int width = getmaxx(w), rows = getmaxy(w) - 1, total;
+	char head[160];
+
+	(void)a;
+	snprintf(head, sizeof head, "ACTION LOG  %zu entr%s, newest first; \"$\" lines: the "
+	         "virsh command that does the same", n, n == 1 ? "y" : "ies");
+	draw_fill(w, 0, 0, width, ' ' | (chtype)screen_attr(C_COLUMNS));
+	draw_text(w, 0, 0, width, screen_attr(C_COLUMNS), head);
+	if (n == 0) {
+		draw_text(w, 2, 2, width - 2, screen_attr(C_DIM),
+		          "Nothing yet: actions, their results and libvirt events appear here.");
+		return;
+	}
+	if (top < 0)
+		top = 0;
+	total = render(w, top);
+	/* Scrolled past the end (End, or entries went away): show the last page. */
+	if (top > 0 && top > total - rows) {
+		top = total - rows > 0 ? total - rows : 0;
+		werase(w);
+		actlog_draw(a, w);
+	}
+}
+
+static int
+actlog_key(struct app *a, enum cmd c, int key)
+{
+	int page = getmaxy(a->body) - 2;
+
+	(void)key;
+	switch (c) {
+	case CMD_BACK:
+	case CMD_ACTION_LOG:
+		app_set_view(a, a->prev_view && a->prev_view != &actlog_ops ? a->prev_view
+		                                                             : &vmlist_ops);
+		return HANDLED;
+	case CMD_UP:
+		top--;
+		return REDRAW_BODY;
+	case CMD_DOWN:
+		top++;
+		return REDRAW_BODY;
+	case CMD_PAGE_UP:
+		top -= page > 1 ? page : 1;
+		return REDRAW_BODY;
+	case CMD_PAGE_DOWN:
+		top += page > 1 ? page : 1;
+		return REDRAW_BODY;
+	case CMD_HOME:
+		top = 0;
+		return REDRAW_BODY;
+	case CMD_END:
+		top = 1 << 20;
+		return REDRAW_BODY;
+	default:
+		return 0;
+	}
+}
+
+static void
+actlog_enter(struct app *a)
+{
+	(void)a;
+	top = 0;
+}
+
+const struct view_ops actlog_ops = {
+	.name = "action log",
+	.enter = actlog_enter,
+	.keyview = KV_LOG,
+	.draw = actlog_draw,
+	.key = actlog_key,
+};
