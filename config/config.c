@@ -8,12 +8,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <yaml.h>
 
 #include "../model/xmalloc.h"
 
 static const char *const keys[] = {
-	"interval", "connect", "hosts", "readonly", "graphs", "history", "color", NULL,
+	"interval", "connect", "hosts", "readonly", "graphs", "history", "color", "theme",
+	"keys", NULL,
 };
 
 static void host_clear(struct config_host *ch);
@@ -36,6 +38,8 @@ config_free(struct config *c)
 	for (i = 0; i < c->nhosts; i++)
 		host_clear(&c->hosts[i]);
 	free(c->hosts);
+	free(c->theme);
+	keymap_free(&c->keys);
 	config_init(c);
 }
 
@@ -81,6 +85,25 @@ err_at(struct config_errors *e, const char *name, yaml_mark_t m, const char *fmt
 	e->v = xreallocarray(e->v, e->n + 1, sizeof *e->v);
 	e->v[e->n++] = xasprintf("%s:%zu:%zu: %s", name, m.line + 1, m.column + 1,
 	                         msg ? msg : "error");
+	free(msg);
+}
+
+void
+config_error(struct config_errors *e, const char *file, size_t line, size_t col,
+             const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	e->v = xreallocarray(e->v, e->n + 1, sizeof *e->v);
+	if (line)
+		e->v[e->n++] = xasprintf("%s:%zu:%zu: %s", file, line, col, msg ? msg : "error");
+	else
+		e->v[e->n++] = xasprintf("%s: %s", file, msg ? msg : "error");
 	free(msg);
 }
 
@@ -330,13 +353,27 @@ apply_key(struct config *c, yaml_document_t *doc, const char *name, yaml_node_t 
 		}
 	} else if (strcmp(key, "hosts") == 0) {
 		apply_hosts(c, doc, name, v, e);
+	} else if (strcmp(key, "theme") == 0) {
+		if (v->type != YAML_SCALAR_NODE)
+			goto want_scalar;
+		if (!scalar(v)[0]) {
+			err_at(e, name, v->start_mark, "theme: expected a theme name such as light, "
+			       "or the path of a theme file");
+			return;
+		}
+		free(c->theme);
+		c->theme = xstrdup(scalar(v));
+		c->theme_line = (unsigned)v->start_mark.line + 1;
+		c->theme_col = (unsigned)v->start_mark.column + 1;
+	} else if (strcmp(key, "keys") == 0) {
+		keymap_parse_node(&c->keys, doc, v, name, e);
 	} else {
 		sugg = config_suggest(key, keys);
 		if (sugg)
 			err_at(e, name, k->start_mark, "unknown key \"%s\" (did you mean \"%s\"?)", key, sugg);
 		else
 			err_at(e, name, k->start_mark, "unknown key \"%s\" (known: interval, connect, "
-			       "hosts, readonly, graphs, history, color)", key);
+			       "hosts, readonly, graphs, history, color, theme, keys)", key);
 	}
 	return;
 want_scalar:
@@ -394,20 +431,17 @@ config_parse(struct config *out, const char *name, const char *text, size_t len,
 	return 0;
 }
 
-int
-config_load(struct config *c, const char *path, bool missing_ok, struct config_errors *e)
+char *
+config_read_file(const char *path, size_t *lenp, struct config_errors *e)
 {
 	FILE *f = fopen(path, "rb");
 	char *buf = NULL;
 	size_t len = 0, cap = 0, n;
-	int rc;
 	yaml_mark_t zero = { 0, 0, 0 };
 
 	if (f == NULL) {
-		if (errno == ENOENT && missing_ok)
-			return 0;
 		err_at(e, path, zero, "cannot open: %s", strerror(errno));
-		return -1;
+		return NULL;
 	}
 	do {
 		if (len == cap) {
@@ -416,7 +450,7 @@ config_load(struct config *c, const char *path, bool missing_ok, struct config_e
 				err_at(e, path, zero, "file is larger than 16 MiB");
 				free(buf);
 				fclose(f);
-				return -1;
+				return NULL;
 			}
 			buf = xrealloc(buf, cap);
 		}
@@ -427,10 +461,28 @@ config_load(struct config *c, const char *path, bool missing_ok, struct config_e
 		err_at(e, path, zero, "cannot read: %s", strerror(errno));
 		free(buf);
 		fclose(f);
-		return -1;
+		return NULL;
 	}
 	fclose(f);
-	rc = config_parse(c, path, buf ? buf : "", len, e);
+	buf = xrealloc(buf, len + 1);
+	buf[len] = '\0';
+	*lenp = len;
+	return buf;
+}
+
+int
+config_load(struct config *c, const char *path, bool missing_ok, struct config_errors *e)
+{
+	char *buf;
+	size_t len = 0;
+	int rc;
+
+	if (missing_ok && access(path, F_OK) != 0 && errno == ENOENT)
+		return 0;
+	buf = config_read_file(path, &len, e);
+	if (buf == NULL)
+		return -1;
+	rc = config_parse(c, path, buf, len, e);
 	free(buf);
 	return rc;
 }

@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "keymap.h"
+
 enum cfg_graphs { CFG_GRAPHS_AUTO, CFG_GRAPHS_BRAILLE, CFG_GRAPHS_BLOCK, CFG_GRAPHS_ASCII };
 
 /* A hypervisor host: reached over SSH (ssh set) or by a libvirt URI. */
@@ -28,6 +30,9 @@ struct config {
 	enum cfg_graphs graphs;
 	unsigned history;     /* samples; 0 = unset */
 	int color;            /* -1 unset, 0 off, 1 on */
+	char *theme;          /* theme name or path, or NULL */
+	unsigned theme_line, theme_col;
+	struct keymap keys;   /* the keys: section, as written */
 };
 
 /* Errors found while reading: every one, each "file:line:col: message". */
@@ -50,6 +55,13 @@ int config_load(struct config *c, const char *path, bool missing_ok,
 /* Parse config text (for tests); `name` is used in messages. */
 int config_parse(struct config *c, const char *name, const char *text, size_t len,
                  struct config_errors *errs);
+
+/* A whole file (at most 16 MiB) as a new NUL-terminated buffer, its
+ * length in *len; NULL with the error added to *errs. */
+char *config_read_file(const char *path, size_t *len, struct config_errors *errs);
+/* Add "file:line:col: message" (line 0: "file: message") to *errs. */
+void config_error(struct config_errors *e, const char *file, size_t line, size_t col,
+                  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 /* $XDG_CONFIG_HOME/vmtui/config.yaml, else ~/.config/vmtui/config.yaml. */
 char *config_default_path(void);

@@ -86,7 +86,8 @@ dev_at(struct dev_sample **devs, size_t *n, size_t i)
 
 static void
 dev_field(struct dev_sample *d, const char *rest, const virTypedParameter *p,
-          const char *rd_key, const char *wr_key)
+          const char *rd_key, const char *wr_key, const char *rd_ops_key,
+          const char *wr_ops_key)
 {
 	uint64_t v;
 
@@ -104,6 +105,12 @@ dev_field(struct dev_sample *d, const char *rest, const virTypedParameter *p,
 	} else if (strcmp(rest, wr_key) == 0) {
 		d->wr = v;
 		d->have_wr = true;
+	} else if (strcmp(rest, rd_ops_key) == 0) {
+		d->rd_ops = v;
+		d->have_rd_ops = true;
+	} else if (strcmp(rest, wr_ops_key) == 0) {
+		d->wr_ops = v;
+		d->have_wr_ops = true;
 	} else if (strcmp(rest, "capacity") == 0) {
 		d->capacity = v;
 		d->have_capacity = true;
@@ -172,12 +179,12 @@ domstats_parse(const char *name, const char *uuid, int id,
 
 		if ((rest = dev_key(f, "block", &idx)) != NULL) {
 			dev_field(dev_at(&s->disks, &s->ndisks, idx), rest, p,
-			          "rd.bytes", "wr.bytes");
+			          "rd.bytes", "wr.bytes", "rd.reqs", "wr.reqs");
 			continue;
 		}
 		if ((rest = dev_key(f, "net", &idx)) != NULL) {
 			dev_field(dev_at(&s->nics, &s->nnics, idx), rest, p,
-			          "rx.bytes", "tx.bytes");
+			          "rx.bytes", "tx.bytes", "rx.pkts", "tx.pkts");
 			continue;
 		}
 		if (!param_u64(p, &v))

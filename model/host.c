@@ -18,6 +18,7 @@
 #include "msglog.h"
 #include "notify.h"
 #include "procinfo.h"
+#include "recording.h"
 #include "sshlink.h"
 #include "stats.h"
 #include "xmalloc.h"
@@ -25,7 +26,10 @@
 #define BACKOFF_MAX_S 30.0
 /* Autostart/persistence flags are not in the bulk stats; re-read them with
  * two filtered list calls every this many refreshes (and after changes). */
-#define INVENTORY_EVERY 10
+/* Autostart and persistence change rarely and, for autostart, without an
+ * event: read them this often (and at once after a define/undefine
+ * event or our own autostart action). */
+#define INVENTORY_EVERY_NS (30ull * 1000000000ull)
 
 struct req {
 	struct req *next;
@@ -52,6 +56,9 @@ struct host_priv {
 	int lifecycle_id;
 	uint64_t prev_busy, prev_total;
 	int ncpu_params, nmem_params; /* counts the node stats calls want */
+	uint64_t inventory_ns; /* when autostart/persistence were last read */
+	bool inventory_event;  /* a define/undefine event came (under lock) */
+	bool local_node;     /* the daemon's host is this machine: read /proc */
 	struct sshlink *link;  /* the SSH tunnel, for hosts reached over SSH */
 	bool link_dead;        /* set by the link's pump thread */
 	pthread_cond_t qcond;  /* a question was answered (or quit) */
@@ -67,6 +74,16 @@ host_now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* Wall-clock seconds since 1970. */
+static double
+wall_epoch(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 static uint64_t
@@ -149,6 +166,8 @@ host_new(const struct host_opts *o)
 	h->key = o->key ? xstrdup(o->key) : NULL;
 	h->known_hosts = o->known_hosts ? xstrdup(o->known_hosts) : NULL;
 	h->readonly = o->readonly;
+	h->replay = o->replay;
+	h->rec = o->rec;
 	h->interval_ms = o->interval_ms ? o->interval_ms : 2000;
 	h->history = o->history ? o->history : 600;
 	h->state = HOST_CONNECTING;
@@ -244,6 +263,8 @@ on_lifecycle(virConnectPtr conn, virDomainPtr dom, int event, int detail,
 		vm_set_state(vm, st, 0, host_now_ns());
 	/* New, vanished or changed domains: let the worker re-read at once. */
 	h->priv->refresh_now = true;
+	if (event == VIR_DOMAIN_EVENT_DEFINED || event == VIR_DOMAIN_EVENT_UNDEFINED)
+		h->priv->inventory_event = true;
 	pthread_cond_signal(&h->priv->cond);
 	changed(h);
 	host_unlock(h);
@@ -473,6 +494,7 @@ try_connect(struct host *h)
 	p->prev_busy = p->prev_total = 0;
 	p->inventory_due = true;
 	p->ncpu_params = p->nmem_params = 0;
+	p->local_node = h->ssh == NULL && procinfo_is_local(uri);
 	if (virNodeGetCPUStats(p->conn, VIR_NODE_CPU_STATS_ALL_CPUS, NULL, &p->ncpu_params, 0) < 0 ||
 	    p->ncpu_params > 16)
 		p->ncpu_params = 0;
@@ -526,6 +548,19 @@ node_stats(struct host *h, double *cpu_pct, uint64_t *free_kib, uint64_t *total_
 
 	*cpu_pct = STATS_UNKNOWN;
 	*free_kib = HOST_MEM_UNKNOWN;
+	/* A daemon on this machine reads the same /proc files; reading them
+	 * here saves two round trips per refresh. */
+	if (p->local_node) {
+		if (procinfo_node_cpu(&busy, &total) == 0) {
+			if (p->prev_total)
+				*cpu_pct = stats_host_cpu_pct(p->prev_busy, p->prev_total, busy, total);
+			p->prev_busy = busy;
+			p->prev_total = total;
+		}
+		if (procinfo_node_mem(total_kib, &fr) == 0)
+			*free_kib = fr;
+		return;
+	}
 	/* libvirt wants exactly the count it announced at connect time. */
 	if (ncs > 0 && virNodeGetCPUStats(p->conn, VIR_NODE_CPU_STATS_ALL_CPUS, cs, &ncs, 0) == 0) {
 		for (i = 0; i < ncs; i++) {
@@ -666,7 +701,8 @@ refresh(struct host *h)
 	char **autos = NULL, **trans = NULL, **need = NULL;
 	size_t nautos = 0, ntrans = 0, nneed = 0, i;
 	uint64_t cpu0 = thread_cpu_ns(), wall0 = host_now_ns(), now, free_kib, total_kib = 0;
-	double host_cpu;
+	double host_cpu, epoch;
+	char *line = NULL;
 	bool inventory;
 	int n;
 
@@ -689,6 +725,7 @@ refresh(struct host *h)
 	}
 	p->stats_failing = false;
 	now = host_now_ns();
+	epoch = wall_epoch();
 	samples = xcalloc(n ? (size_t)n : 1, sizeof *samples);
 	for (i = 0; i < (size_t)n; i++) {
 		char uuid[VIR_UUID_STRING_BUFLEN] = "";
@@ -701,8 +738,14 @@ refresh(struct host *h)
 	qsort(samples, (size_t)n, sizeof *samples, cmp_sample);
 	node_stats(h, &host_cpu, &free_kib, &total_kib);
 
-	inventory = p->inventory_due || h->refreshes % INVENTORY_EVERY == 0;
+	host_lock(h);
+	if (p->inventory_event)
+		p->inventory_due = true;
+	p->inventory_event = false;
+	host_unlock(h);
+	inventory = p->inventory_due || now - p->inventory_ns >= INVENTORY_EVERY_NS;
 	if (inventory) {
+		p->inventory_ns = now;
 		autos = list_uuids(p->conn, VIR_CONNECT_LIST_DOMAINS_AUTOSTART, &nautos);
 		trans = list_uuids(p->conn, VIR_CONNECT_LIST_DOMAINS_TRANSIENT, &ntrans);
 		p->inventory_due = false;
@@ -723,10 +766,16 @@ refresh(struct host *h)
 		ring_push(&h->mem_hist, (double)(h->mem_total_kib -
 		          (free_kib < h->mem_total_kib ? free_kib : h->mem_total_kib)) * 1024.0);
 	h->refreshes++;
+	h->sampled_ns = now;
+	h->sampled_epoch = epoch;
+	if (h->rec)
+		line = recording_host_line(h, epoch, now);
 	h->refresh_cpu_ns = thread_cpu_ns() - cpu0;
 	h->refresh_wall_ns = host_now_ns() - wall0;
 	changed(h);
 	host_unlock(h);
+	recorder_write(h->rec, line); /* the file is written outside the lock */
+	free(line);
 
 	for (i = 0; i < (size_t)n; i++)
 		vm_sample_clear(&samples[i]);
@@ -752,9 +801,14 @@ push_req(struct host *h, struct req *r)
 void
 host_action(struct host *h, const char *uuid, enum action a)
 {
-	struct req *r = xcalloc(1, sizeof *r);
+	struct req *r;
 	struct vm *vm;
 
+	if (h->replay) {
+		msglog_add(MSG_ERROR, "%s refused: replaying a recording", action_name(a));
+		return;
+	}
+	r = xcalloc(1, sizeof *r);
 	r->act = a;
 	snprintf(r->uuid, sizeof r->uuid, "%s", uuid);
 	host_lock(h);
@@ -767,8 +821,13 @@ host_action(struct host *h, const char *uuid, enum action a)
 void
 host_call(struct host *h, host_fn fn, void *arg)
 {
-	struct req *r = xcalloc(1, sizeof *r);
+	struct req *r;
 
+	if (h->replay) {
+		fn(h, NULL, arg); /* nothing to connect to */
+		return;
+	}
+	r = xcalloc(1, sizeof *r);
 	r->fn = fn;
 	r->arg = arg;
 	r->name = xstrdup("call");
@@ -778,8 +837,11 @@ host_call(struct host *h, host_fn fn, void *arg)
 void
 host_request_detail(struct host *h, const char *uuid)
 {
-	struct req *r = xcalloc(1, sizeof *r);
+	struct req *r;
 
+	if (h->replay)
+		return; /* the detail view shows what the recording has */
+	r = xcalloc(1, sizeof *r);
 	r->is_detail = true;
 	snprintf(r->uuid, sizeof r->uuid, "%s", uuid);
 	host_lock(h);

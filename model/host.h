@@ -53,6 +53,8 @@ struct host_opts {
 	bool readonly;
 	unsigned interval_ms;
 	size_t history;      /* samples kept per graph */
+	struct recorder *rec; /* append every refresh here (recording.h), or NULL */
+	bool replay;         /* fed from a recording (replay.h): no worker, no actions */
 };
 
 /* A question the host's worker needs answered before it can go on (an
@@ -71,6 +73,8 @@ struct host {
 	char *uri_req;
 	char *name, *ssh, *key, *known_hosts;
 	bool readonly;
+	bool replay;
+	struct recorder *rec;
 
 	pthread_mutex_t lock;
 	/* Everything below is guarded by lock. */
@@ -98,6 +102,8 @@ struct host {
 	unsigned interval_ms;
 	size_t history;
 	uint64_t refreshes;
+	uint64_t sampled_ns;  /* monotonic time of the last bulk sample */
+	double sampled_epoch; /* the same as wall-clock seconds since 1970 */
 	uint64_t refresh_cpu_ns; /* client CPU time of the last refresh */
 	uint64_t refresh_wall_ns;
 
@@ -121,14 +127,16 @@ void host_unlock(struct host *h);
 /* Ask for a refresh (and an immediate reconnect attempt when down). */
 void host_refresh_now(struct host *h);
 void host_set_interval(struct host *h, unsigned interval_ms);
-/* Queue an action; its result arrives in the message log. */
+/* Queue an action; its result arrives in the message log. A replay host
+ * refuses it there. */
 void host_action(struct host *h, const char *uuid, enum action a);
 /* Answer the pending question (NULL: cancel). The answer is wiped here
  * after the worker took it. */
 void host_answer(struct host *h, const char *answer);
 
 /* Run fn(h, conn, arg) on the host's worker, where libvirt may block.
- * conn is NULL when the host is not connected (or vmtui is quitting):
+ * conn is NULL when the host is not connected (or vmtui is quitting, or
+ * the host is a replay, where fn runs at once on the caller's thread):
  * fn must then report that and free arg. */
 typedef void (*host_fn)(struct host *h, virConnectPtr conn, void *arg);
 void host_call(struct host *h, host_fn fn, void *arg);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 double
@@ -87,4 +88,101 @@ procinfo_guest_start(const char *uri, const char *name, uint64_t now_ns)
 	if (age_s < 0 || age_s * 1e9 > (double)now_ns)
 		return 0;
 	return now_ns - (uint64_t)(age_s * 1e9);
+}
+
+int
+procinfo_is_local(const char *uri)
+{
+	return uri != NULL &&
+	       (strcmp(uri, "qemu:///system") == 0 || strcmp(uri, "qemu:///session") == 0);
+}
+
+int
+procinfo_parse_cpu(const char *stat, uint64_t *busy, uint64_t *total)
+{
+	unsigned long long user, nice, sys, idle, iowait, irq, softirq;
+
+	if (strncmp(stat, "cpu ", 4) != 0 ||
+	    sscanf(stat + 4, "%llu %llu %llu %llu %llu %llu %llu", &user, &nice, &sys, &idle,
+	           &iowait, &irq, &softirq) != 7)
+		return -1;
+	*busy = user + nice + sys + irq + softirq;
+	*total = *busy + idle + iowait;
+	return 0;
+}
+
+/* The kB value of "Key:" at the start of a line of /proc/meminfo. */
+static int
+meminfo_value(const char *text, const char *key, uint64_t *out)
+{
+	size_t n = strlen(key);
+	const char *p = text;
+	unsigned long long v;
+
+	while (p != NULL && *p) {
+		if (strncmp(p, key, n) == 0 && p[n] == ':') {
+			if (sscanf(p + n + 1, "%llu", &v) != 1)
+				return -1;
+			*out = v;
+			return 0;
+		}
+		p = strchr(p, '\n');
+		if (p != NULL)
+			p++;
+	}
+	return -1;
+}
+
+int
+procinfo_parse_mem(const char *meminfo, uint64_t *total_kib, uint64_t *avail_kib)
+{
+	uint64_t fr, buffers, cached;
+
+	if (meminfo_value(meminfo, "MemTotal", total_kib) < 0 ||
+	    meminfo_value(meminfo, "MemFree", &fr) < 0 ||
+	    meminfo_value(meminfo, "Buffers", &buffers) < 0 ||
+	    meminfo_value(meminfo, "Cached", &cached) < 0)
+		return -1;
+	*avail_kib = fr + buffers + cached;
+	return 0;
+}
+
+/* The start of a /proc file in one read: these files are made whole on
+ * the first read. */
+static int
+read_proc(const char *path, char *buf, size_t n)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t got;
+
+	if (fd < 0)
+		return -1;
+	got = read(fd, buf, n - 1);
+	close(fd);
+	if (got <= 0)
+		return -1;
+	buf[got] = '\0';
+	return 0;
+}
+
+int
+procinfo_node_cpu(uint64_t *busy, uint64_t *total)
+{
+	char buf[512];
+
+	/* Only the first line (all CPUs) is needed. */
+	if (read_proc("/proc/stat", buf, sizeof buf) < 0)
+		return -1;
+	return procinfo_parse_cpu(buf, busy, total);
+}
+
+int
+procinfo_node_mem(uint64_t *total_kib, uint64_t *avail_kib)
+{
+	char buf[1024];
+
+	/* MemTotal, MemFree, MemAvailable, Buffers, Cached are the first five. */
+	if (read_proc("/proc/meminfo", buf, sizeof buf) < 0)
+		return -1;
+	return procinfo_parse_mem(buf, total_kib, avail_kib);
 }

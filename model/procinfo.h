@@ -14,4 +14,19 @@ uint64_t procinfo_guest_start(const char *uri, const char *name, uint64_t now_ns
  * negative when the text is malformed. Exposed for tests. */
 double procinfo_parse_starttime(const char *stat, long ticks_per_s);
 
+/* Whether the URI's daemon runs on this machine, so /proc here describes
+ * its host (qemu:///system, qemu:///session). */
+int procinfo_is_local(const char *uri);
+
+/* Host CPU counters and memory read from /proc, as libvirt's node stats
+ * calls read them on the daemon's side, without a round trip: busy and
+ * total ticks (busy = user + nice + system + irq + softirq; total adds
+ * idle and iowait); memory in KiB (avail = free + buffers + cached).
+ * Return 0, or -1 when /proc cannot be read. */
+int procinfo_node_cpu(uint64_t *busy, uint64_t *total);
+int procinfo_node_mem(uint64_t *total_kib, uint64_t *avail_kib);
+/* The same from /proc/stat and /proc/meminfo text (for tests). */
+int procinfo_parse_cpu(const char *stat, uint64_t *busy, uint64_t *total);
+int procinfo_parse_mem(const char *meminfo, uint64_t *total_kib, uint64_t *avail_kib);
+
 #endif

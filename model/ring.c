@@ -10,7 +10,8 @@ void
 ring_init(struct ring *r, size_t cap)
 {
 	r->cap = cap ? cap : 1;
-	r->v = xcalloc(r->cap, sizeof *r->v);
+	r->alloc = r->cap < 8 ? r->cap : 8;
+	r->v = xcalloc(r->alloc, sizeof *r->v);
 	r->len = 0;
 	r->head = 0;
 }
@@ -22,7 +23,7 @@ ring_free(struct ring *r)
 		return;
 	free(r->v);
 	r->v = NULL;
-	r->cap = r->len = r->head = 0;
+	r->cap = r->alloc = r->len = r->head = 0;
 }
 
 void
@@ -35,7 +36,12 @@ ring_clear(struct ring *r)
 void
 ring_push(struct ring *r, double x)
 {
-	r->v[r->head] = x;
+	/* Until full, samples sit in order at v[0..len-1] and head == len. */
+	if (r->len < r->cap && r->len == r->alloc) {
+		r->alloc = r->alloc * 2 < r->cap ? r->alloc * 2 : r->cap;
+		r->v = xreallocarray(r->v, r->alloc, sizeof *r->v);
+	}
+	r->v[r->head] = (float)x;
 	r->head = (r->head + 1) % r->cap;
 	if (r->len < r->cap)
 		r->len++;

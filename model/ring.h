@@ -1,12 +1,16 @@
-/* ring.h — fixed-size history of samples, newest first on read. */
+/* ring.h — fixed-size history of samples, newest first on read. Samples
+ * are kept as float (graphs need no more; a thousand guests with ten
+ * minutes of history each stay small) in storage that grows with use up
+ * to the capacity. */
 #ifndef VMTUI_RING_H
 #define VMTUI_RING_H
 
 #include <stddef.h>
 
 struct ring {
-	double *v;
-	size_t cap;
+	float *v;
+	size_t cap;   /* samples kept at most */
+	size_t alloc; /* samples v has room for (grows up to cap) */
 	size_t len;
 	size_t head; /* index of the next write */
 };

@@ -76,6 +76,7 @@ vm_new(const char *uuid, const char *name, size_t history)
 	vm->id = -1;
 	vm->cpu_pct = STATS_UNKNOWN;
 	vm->rd_rate = vm->wr_rate = vm->rx_rate = vm->tx_rate = STATS_UNKNOWN;
+	vm->rd_ops_rate = vm->wr_ops_rate = STATS_UNKNOWN;
 	rings_init(vm, history);
 	return vm;
 }
@@ -132,16 +133,17 @@ rate_add(double sum, double r)
 }
 
 /* Rebuild the device list from a sample, carrying counters of devices that
- * were there before so their rates continue. Returns summed rates. */
+ * were there before so their rates continue. Sums the rates into sums[4]:
+ * bytes read, written, then requests read, written (NICs: rx, tx, packets). */
 static void
 devs_merge(struct vm_dev **devsp, size_t *np, const struct dev_sample *s,
-           size_t ns, double dt, size_t history, double *rd_sum, double *wr_sum)
+           size_t ns, double dt, size_t history, double *sums)
 {
 	struct vm_dev *old = *devsp, *devs;
 	size_t i, nold = *np;
 
 	devs = xcalloc(ns ? ns : 1, sizeof *devs);
-	*rd_sum = *wr_sum = STATS_UNKNOWN;
+	sums[0] = sums[1] = sums[2] = sums[3] = STATS_UNKNOWN;
 	for (i = 0; i < ns; i++) {
 		struct vm_dev *d = &devs[i];
 		struct vm_dev *prev = dev_find(old, nold, s[i].name);
@@ -154,23 +156,32 @@ devs_merge(struct vm_dev **devsp, size_t *np, const struct dev_sample *s,
 			prev->rd_hist.v = prev->wr_hist.v = NULL;
 			d->rd_rate = s[i].have_rd ? stats_rate(d->rd, s[i].rd, dt) : STATS_UNKNOWN;
 			d->wr_rate = s[i].have_wr ? stats_rate(d->wr, s[i].wr, dt) : STATS_UNKNOWN;
+			d->rd_ops_rate = s[i].have_rd_ops ? stats_rate(d->rd_ops, s[i].rd_ops, dt)
+			                                  : STATS_UNKNOWN;
+			d->wr_ops_rate = s[i].have_wr_ops ? stats_rate(d->wr_ops, s[i].wr_ops, dt)
+			                                  : STATS_UNKNOWN;
 		} else {
 			d->name = xstrdup(s[i].name);
 			ring_init(&d->rd_hist, history);
 			ring_init(&d->wr_hist, history);
 			d->rd_rate = d->wr_rate = STATS_UNKNOWN;
+			d->rd_ops_rate = d->wr_ops_rate = STATS_UNKNOWN;
 		}
 		d->path = s[i].path ? xstrdup(s[i].path) : NULL;
 		d->rd = s[i].rd;
 		d->wr = s[i].wr;
+		d->rd_ops = s[i].rd_ops;
+		d->wr_ops = s[i].wr_ops;
 		d->capacity = s[i].capacity;
 		d->allocation = s[i].allocation;
 		if (d->rd_rate >= 0)
 			ring_push(&d->rd_hist, d->rd_rate);
 		if (d->wr_rate >= 0)
 			ring_push(&d->wr_hist, d->wr_rate);
-		*rd_sum = rate_add(*rd_sum, d->rd_rate);
-		*wr_sum = rate_add(*wr_sum, d->wr_rate);
+		sums[0] = rate_add(sums[0], d->rd_rate);
+		sums[1] = rate_add(sums[1], d->wr_rate);
+		sums[2] = rate_add(sums[2], d->rd_ops_rate);
+		sums[3] = rate_add(sums[3], d->wr_ops_rate);
 	}
 	for (i = 0; i < nold; i++) {
 		if (old[i].name == NULL)
@@ -198,6 +209,7 @@ vm_set_state(struct vm *vm, enum vm_state st, int reason, uint64_t now_ns)
 		vm->started_ns = 0;
 		vm->cpu_pct = STATS_UNKNOWN;
 		vm->rd_rate = vm->wr_rate = vm->rx_rate = vm->tx_rate = STATS_UNKNOWN;
+		vm->rd_ops_rate = vm->wr_ops_rate = STATS_UNKNOWN;
 		vm->sampled_ns = 0;
 	}
 	vm->state = st;
@@ -210,6 +222,7 @@ vm_merge(struct vm *vm, const struct vm_sample *s, uint64_t now_ns)
 	double dt = stats_dt(vm->sampled_ns, now_ns);
 	size_t history = vm->cpu_hist.cap;
 	bool active = vm_state_active(s->state);
+	double sums[4]; /* rd, wr, rd ops, wr ops (rx, tx for NICs) */
 
 	if (strcmp(vm->name, s->name) != 0) {
 		free(vm->name);
@@ -239,11 +252,10 @@ vm_merge(struct vm *vm, const struct vm_sample *s, uint64_t now_ns)
 		vm->mem_used_kib = 0;
 		vm->mem_from_guest = false;
 		vm->cpu_pct = STATS_UNKNOWN;
-		devs_merge(&vm->disks, &vm->ndisks, s->disks, s->ndisks, 0, history,
-		           &vm->rd_rate, &vm->wr_rate);
-		devs_merge(&vm->nics, &vm->nnics, s->nics, s->nnics, 0, history,
-		           &vm->rx_rate, &vm->tx_rate);
+		devs_merge(&vm->disks, &vm->ndisks, s->disks, s->ndisks, 0, history, sums);
+		devs_merge(&vm->nics, &vm->nnics, s->nics, s->nnics, 0, history, sums);
 		vm->rd_rate = vm->wr_rate = vm->rx_rate = vm->tx_rate = STATS_UNKNOWN;
+		vm->rd_ops_rate = vm->wr_ops_rate = STATS_UNKNOWN;
 		vm->sampled_ns = 0;
 		return;
 	}
@@ -263,10 +275,14 @@ vm_merge(struct vm *vm, const struct vm_sample *s, uint64_t now_ns)
 	                                  vm->mem_cur_kib);
 	ring_push(&vm->mem_hist, (double)vm->mem_used_kib * 1024.0);
 
-	devs_merge(&vm->disks, &vm->ndisks, s->disks, s->ndisks, dt, history,
-	           &vm->rd_rate, &vm->wr_rate);
-	devs_merge(&vm->nics, &vm->nnics, s->nics, s->nnics, dt, history,
-	           &vm->rx_rate, &vm->tx_rate);
+	devs_merge(&vm->disks, &vm->ndisks, s->disks, s->ndisks, dt, history, sums);
+	vm->rd_rate = sums[0];
+	vm->wr_rate = sums[1];
+	vm->rd_ops_rate = sums[2];
+	vm->wr_ops_rate = sums[3];
+	devs_merge(&vm->nics, &vm->nnics, s->nics, s->nnics, dt, history, sums);
+	vm->rx_rate = sums[0];
+	vm->tx_rate = sums[1];
 	if (vm->rd_rate >= 0)
 		ring_push(&vm->rd_hist, vm->rd_rate);
 	if (vm->wr_rate >= 0)

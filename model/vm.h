@@ -35,7 +35,8 @@ struct dev_sample {
 	uint64_t wr;     /* bytes written / sent */
 	uint64_t capacity;
 	uint64_t allocation;
-	bool have_rd, have_wr, have_capacity;
+	uint64_t rd_ops, wr_ops; /* disk requests / packets */
+	bool have_rd, have_wr, have_capacity, have_rd_ops, have_wr_ops;
 };
 
 /* What one record of virConnectGetAllDomainStats says about a domain. */
@@ -65,8 +66,10 @@ struct vm_dev {
 	char *name;
 	char *path;
 	uint64_t rd, wr;
+	uint64_t rd_ops, wr_ops;
 	uint64_t capacity, allocation;
 	double rd_rate, wr_rate; /* per second, STATS_UNKNOWN if not known */
+	double rd_ops_rate, wr_ops_rate; /* requests (packets) per second */
 	struct ring rd_hist, wr_hist;
 };
 
@@ -87,6 +90,7 @@ struct vm {
 	uint64_t sampled_ns; /* monotonic time of the last merged sample */
 	double cpu_pct;      /* STATS_UNKNOWN until two samples exist */
 	double rd_rate, wr_rate, rx_rate, tx_rate;
+	double rd_ops_rate, wr_ops_rate; /* disk requests per second */
 
 	/* Monotonic ns when the guest started; 0 when not running. When
 	 * `since_exact` is false, the start predates vmtui and this is when

@@ -11,8 +11,10 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "../config/theme.h"
 #include "../model/hostjob.h"
 #include "../model/notify.h"
+#include "../model/replay.h"
 #include "../model/stats.h"
 #include "../model/xmalloc.h"
 #include "../views/console.h"
@@ -359,10 +361,18 @@ draw_header(struct app *a)
 		snprintf(filt, sizeof filt, "  filter: %s", a->filter);
 	else
 		filt[0] = '\0';
-	snprintf(title, sizeof title, "vmtui %s  refresh %gs  sort %s%s%s%s", PACKAGE_VERSION,
-	         a->interval_ms / 1000.0, sort_key_name(a->sort),
-	         a->reverse ? (a->gmode == GRAPH_ASCII ? " (desc)" : " \u2193") : "", filt,
-	         a->readonly ? "  READ-ONLY" : "");
+	if (a->replay) {
+		char rp[96];
+		replay_describe(a->replay, rp, sizeof rp);
+		snprintf(title, sizeof title, "vmtui %s  %s  sort %s%s%s", PACKAGE_VERSION, rp,
+		         sort_key_name(a->sort),
+		         a->reverse ? (a->gmode == GRAPH_ASCII ? " (desc)" : " \u2193") : "", filt);
+	} else {
+		snprintf(title, sizeof title, "vmtui %s  refresh %gs  sort %s%s%s%s", PACKAGE_VERSION,
+		         a->interval_ms / 1000.0, sort_key_name(a->sort),
+		         a->reverse ? (a->gmode == GRAPH_ASCII ? " (desc)" : " \u2193") : "", filt,
+		         a->readonly ? "  READ-ONLY" : "");
+	}
 	draw_text(a->header, 0, 0, cols, screen_attr(C_TITLE), title);
 	for (i = 0; i < a->nhosts && (int)i + 1 < a->header_h; i++)
 		draw_host_line(a, (int)i + 1, a->hosts[i]);
@@ -413,8 +423,17 @@ draw_footer(struct app *a)
 		x += need;
 	}
 	if (a->view == &vmlist_ops && x + 12 <= cols) {
-		draw_text(a->footer, 1, x, 8, screen_attr(C_KEY), "nsvcmdtu");
-		draw_text(a->footer, 1, x + 8, 5, screen_attr(C_FOOTER), "Sort");
+		char sk[CMD_SORT_UPTIME - CMD_SORT_NAME + 2];
+		int c, k, ns = 0;
+		/* the sort keys in force, when each is one printable character */
+		for (c = CMD_SORT_NAME; c <= CMD_SORT_UPTIME; c++)
+			if ((k = keys_first((enum cmd)c)) > ' ' && k < 127)
+				sk[ns++] = (char)k;
+		sk[ns] = '\0';
+		if (ns == CMD_SORT_UPTIME - CMD_SORT_NAME + 1) {
+			draw_text(a->footer, 1, x, ns, screen_attr(C_KEY), sk);
+			draw_text(a->footer, 1, x + ns, 5, screen_attr(C_FOOTER), "Sort");
+		}
 	}
 	wnoutrefresh(a->footer);
 }
@@ -599,6 +618,7 @@ redraw(struct app *a)
 		werase(a->body);
 		a->view->draw(a, a->body);
 		wnoutrefresh(a->body);
+		a->last_body_ns = host_now_ns();
 	}
 	app_unlock_hosts(a);
 	if (a->dirty & DIRTY_FOOTER)
@@ -761,6 +781,34 @@ open_submit(struct app *a, const char *text)
 	free(copy);
 }
 
+/* The next theme of those found (by name, sorted), put in force. */
+static void
+theme_next(struct app *a)
+{
+	struct theme_dirs d;
+	struct theme t;
+	struct config_errors errs = { 0 };
+	size_t n, i;
+	char **names;
+
+	theme_dirs_init(&d, VMTUI_DATADIR);
+	names = theme_list(&d, &n);
+	for (i = 0; i < n && strcmp(names[i], screen_theme_name()) != 0; i++)
+		;
+	i = i < n ? (i + 1) % n : 0;
+	if (theme_load(&t, names[i], &d, &errs) < 0)
+		app_status(a, MSG_ERROR, "%s (the dark theme is used)",
+		           errs.n ? errs.v[0] : names[i]);
+	else
+		app_status(a, MSG_INFO, "Theme: %s", t.name);
+	screen_set_theme(&t);
+	clearok(curscr, TRUE);
+	a->dirty = DIRTY_ALL;
+	config_errors_free(&errs);
+	theme_list_free(names, n);
+	theme_dirs_free(&d);
+}
+
 static int
 global_cmd(struct app *a, enum cmd c)
 {
@@ -809,6 +857,9 @@ global_cmd(struct app *a, enum cmd c)
 		}
 		app_set_view(a, &newvm_ops);
 		return HANDLED;
+	case CMD_THEME_NEXT:
+		theme_next(a);
+		return HANDLED;
 	case CMD_REFRESH:
 		for (i = 0; i < a->nhosts; i++)
 			host_refresh_now(a->hosts[i]);
@@ -818,6 +869,47 @@ global_cmd(struct app *a, enum cmd c)
 	default:
 		return 0;
 	}
+}
+
+/* What changes guests or needs libvirt: refused while replaying. */
+static bool
+replay_refuses(enum cmd c)
+{
+	switch (c) {
+	case CMD_START: case CMD_SHUTDOWN: case CMD_REBOOT: case CMD_FORCE_OFF:
+	case CMD_PAUSE: case CMD_RESUME: case CMD_AUTOSTART: case CMD_OPEN_FILE:
+	case CMD_NEW_VM: case CMD_RESIZE: case CMD_CONSOLE: case CMD_CONSOLE_PANE:
+	case CMD_SNAPSHOTS: case CMD_SNAP_CREATE: case CMD_SNAP_REVERT: case CMD_SNAP_DELETE:
+	case CMD_CLONE: case CMD_DELETE: case CMD_APPLY:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Replay keys: pause, speed; refuse actions. 0 when c is not one of them. */
+static int
+replay_cmd(struct app *a, enum cmd c)
+{
+	if (c == CMD_REPLAY_PAUSE && a->replay == NULL) {
+		app_status(a, MSG_INFO, "Space pauses a replay (vmtui --replay FILE).");
+		return HANDLED;
+	}
+	if (a->replay == NULL)
+		return 0;
+	if (replay_refuses(c)) {
+		app_status(a, MSG_ERROR, "Cannot %s: replaying a recording.", cmd_name(c));
+		return HANDLED;
+	}
+	if (c == CMD_REPLAY_PAUSE)
+		replay_toggle_pause(a->replay);
+	else if (c == CMD_FASTER || c == CMD_SLOWER)
+		app_status(a, MSG_INFO, "Replay speed x%g.",
+		           replay_speed_by(a->replay, c == CMD_FASTER ? 2.0 : 0.5));
+	else
+		return 0;
+	a->dirty |= DIRTY_HEADER;
+	return HANDLED;
 }
 
 static int
@@ -851,6 +943,8 @@ handle_key(struct app *a, wint_t wc, bool is_key)
 	c = keys_lookup(key, a->view->keyview);
 	if (c == CMD_NONE && a->view->text)
 		return a->view->text(a, wc, is_key);
+	if ((r = replay_cmd(a, c)) != 0)
+		return r;
 	if (c == CMD_FILTER) {
 		a->prompt.open = true;
 		a->prompt.kind = PROMPT_FILTER;
@@ -870,8 +964,10 @@ handle_key(struct app *a, wint_t wc, bool is_key)
 		return HANDLED;
 	{
 		char kb[16];
-		app_status(a, MSG_INFO, "Key %s does nothing here; press ? for help.",
-		           keys_label(key, kb, sizeof kb));
+		char hb[16];
+		int hk = keys_first(CMD_HELP);
+		app_status(a, MSG_INFO, "Key %s does nothing here; press %s for help.",
+		           keys_label(key, kb, sizeof kb), hk < 0 ? "?" : keys_label(hk, hb, sizeof hb));
 	}
 	return HANDLED;
 }
@@ -929,10 +1025,12 @@ check_model(struct app *a)
 		a->status = NULL;
 		a->dirty |= DIRTY_FOOTER;
 	}
-	/* Uptimes and retry countdowns move once a second. */
+	/* Uptimes and retry countdowns move once a second; a refresh that
+	 * redrew within that second already moved them. */
 	if (now - a->last_tick_ns >= 1000000000ull) {
 		a->last_tick_ns = now;
-		a->dirty |= DIRTY_HEADER | DIRTY_BODY;
+		if (now - a->last_body_ns >= 900000000ull)
+			a->dirty |= DIRTY_HEADER | DIRTY_BODY;
 	}
 }
 

@@ -74,10 +74,13 @@ struct prompt {
 	void (*submit)(struct app *, const char *text);
 };
 
+struct replay;
+
 struct app {
 	struct host **hosts;
 	size_t nhosts;
 	bool readonly;
+	struct replay *replay;        /* vmtui --replay: hosts fed from a file */
 	unsigned interval_ms;
 	enum graph_mode gmode;
 	unsigned char console_escape; /* byte that leaves a console; 0: ^] */
@@ -126,6 +129,7 @@ struct app {
 	unsigned dirty;
 	uint64_t *seen_gen;
 	uint64_t last_tick_ns;
+	uint64_t last_body_ns;       /* when the body was last drawn */
 	bool quit;
 	bool first_frame_done;
 };

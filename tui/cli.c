@@ -20,6 +20,7 @@
 #include "../model/resize.h"
 #include "../model/xmalloc.h"
 #include "../views/console.h"
+#include "cli_manage.h"
 
 struct cli_opts {
 	const char *uri;
@@ -45,6 +46,13 @@ static const struct {
 	{ "resize", "[-c URI] [-r] VM [--vcpus N] [--max-vcpus N] [--memory SIZE]\n"
 	  "       [--max-memory SIZE] [--disk DISK=SIZE]... [--live|--config]",
 	  "Change a VM's vCPUs, memory and disk sizes; without changes, show them.", false, true },
+	/* Parsed by cli_manage.c, which has the full usage of each. */
+	{ "snapshot", "list|create|revert|delete [-c URI] VM [NAME] [--description TEXT]",
+	  "List, create, revert to and delete a VM's snapshots.", true, true },
+	{ "clone", "[-c URI] SRC NEW [--linked] [--start]",
+	  "Clone a shut-off VM: new name, UUID and MACs, disks copied or overlaid.", false, true },
+	{ "delete", "[-c URI] VM [--storage vda,vdb|--all-storage] --yes-i-typed VM",
+	  "Delete a VM (its definition backed up first), and the volumes asked for.", false, true },
 };
 #define NCOMMANDS (sizeof commands / sizeof *commands)
 
@@ -630,6 +638,9 @@ cli_main(int argc, char **argv)
 		return EXIT_FAILURE;
 	if (strcmp(commands[c].name, "resize") == 0)
 		return cmd_resize(c, argc, argv);
+	if (strcmp(commands[c].name, "snapshot") == 0 || strcmp(commands[c].name, "clone") == 0 ||
+	    strcmp(commands[c].name, "delete") == 0)
+		return cli_manage(argc, argv);
 	rc = parse(c, argc, argv, &o);
 	if (rc != 0)
 		return rc < 0 ? EXIT_FAILURE : EXIT_SUCCESS;

@@ -2,7 +2,11 @@
 #include "keys.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <curses.h>
+
+#include "../config/keymap.h"
+#include "../model/xmalloc.h"
 
 #define CTRL(c) ((c) & 0x1f)
 
@@ -40,7 +44,7 @@ static const struct {
 	[CMD_FASTER] = { "faster", "Refresh more often" },
 	[CMD_SLOWER] = { "slower", "Refresh less often" },
 	[CMD_REFRESH] = { "refresh", "Redraw and refresh now (reconnect now if down)" },
-	[CMD_OPEN_FILE] = { "open", "Open VM definition files (YAML): plan, then apply" },
+	[CMD_OPEN_FILE] = { "open-file", "Open VM definition files (YAML): plan, then apply" },
 	[CMD_NEW_VM] = { "new", "Quick-create a VM from a form (writes its YAML)" },
 	[CMD_APPLY] = { "apply", "Apply the plan shown" },
 	[CMD_NEXT_FIELD] = { "next-field", "Next field of the form" },
@@ -58,6 +62,7 @@ static const struct {
 	[CMD_DELETE] = { "delete", "Delete the guest (type its name; storage optional; XML backed up)" },
 	[CMD_ACTION_LOG] = { "action-log", "Action log: every action with its result and virsh command, events" },
 	[CMD_THEME_NEXT] = { "theme", "Switch to the next colour theme" },
+	[CMD_REPLAY_PAUSE] = { "replay-pause", "Replay (vmtui --replay): pause and go on; + and - change the speed" },
 };
 
 #define NAV (KV_LIST | KV_DETAIL | KV_HELP | KV_JOB | KV_SNAP | KV_LOG)
@@ -121,6 +126,7 @@ static const struct binding table[] = {
 	{ 'D', CMD_DELETE, VMV, NULL },
 	{ 'L', CMD_ACTION_LOG, KV_GLOBAL, "Log" },
 	{ '*', CMD_THEME_NEXT, KV_GLOBAL, NULL },
+	{ ' ', CMD_REPLAY_PAUSE, KV_GLOBAL, NULL },
 	{ 'o', CMD_OPEN_FILE, KV_LIST, "Open" },
 	{ 'N', CMD_NEW_VM, KV_LIST, "New" },
 	{ 'h', CMD_HOST_VIEW, KV_LIST, "Host" },
@@ -129,18 +135,108 @@ static const struct binding table[] = {
 	{ CTRL('L'), CMD_REFRESH, KV_GLOBAL, NULL },
 };
 
+/* The bindings in force: the table above until keys_apply. */
+static struct binding *active;
+static size_t nactive;
+
+static const struct binding *
+bindings(size_t *n)
+{
+	if (active != NULL) {
+		*n = nactive;
+		return active;
+	}
+	*n = sizeof table / sizeof table[0];
+	return table;
+}
+
 enum cmd
 keys_lookup(int key, unsigned view)
 {
-	size_t i;
+	size_t i, n;
+	const struct binding *t = bindings(&n);
 
 	/* Views where printable keys are typed take no global bindings. */
 	if (!(view & KV_FORM))
 		view |= KV_GLOBAL;
-	for (i = 0; i < sizeof table / sizeof table[0]; i++)
-		if (table[i].key == key && (table[i].views & view))
-			return table[i].cmd;
+	for (i = 0; i < n; i++)
+		if (t[i].key == key && (t[i].views & view))
+			return t[i].cmd;
 	return CMD_NONE;
+}
+
+/* A key of config.yaml (KMK_*) as curses reports it. */
+static int
+curses_code(int kmk)
+{
+	static const int special[] = {
+		[KMK_UP - KMK_UP] = KEY_UP, [KMK_DOWN - KMK_UP] = KEY_DOWN,
+		[KMK_LEFT - KMK_UP] = KEY_LEFT, [KMK_RIGHT - KMK_UP] = KEY_RIGHT,
+		[KMK_PGUP - KMK_UP] = KEY_PPAGE, [KMK_PGDN - KMK_UP] = KEY_NPAGE,
+		[KMK_HOME - KMK_UP] = KEY_HOME, [KMK_END - KMK_UP] = KEY_END,
+		[KMK_INSERT - KMK_UP] = KEY_IC, [KMK_DELETE - KMK_UP] = KEY_DC,
+		[KMK_BACKSPACE - KMK_UP] = KEY_BACKSPACE, [KMK_BTAB - KMK_UP] = KEY_BTAB,
+		[KMK_KPENTER - KMK_UP] = KEY_ENTER,
+	};
+
+	if (kmk >= KMK_F1 && kmk < KMK_F1 + 12)
+		return KEY_F(kmk - KMK_F1 + 1);
+	if (kmk >= KMK_UP && kmk <= KMK_KPENTER)
+		return special[kmk - KMK_UP];
+	return kmk;
+}
+
+int
+keys_apply(const struct keymap *km, const char *file, struct config_errors *errs)
+{
+	static const int reserved[] = { CTRL('C'), -1 }; /* quits in raw mode */
+	const char *names[CMD_COUNT + 1];
+	struct keymap_binding *defs, *out = NULL;
+	struct keymap_rules r = {
+		.cmd_names = names,
+		.ndefaults = sizeof table / sizeof table[0],
+		.code = curses_code,
+		.global_view = KV_GLOBAL,
+		.typing_views = KV_FORM,
+		.reserved = reserved,
+	};
+	size_t i, nout = 0;
+	int rc;
+
+	for (i = 0; i < CMD_COUNT; i++)
+		names[i] = cmds[i].name;
+	names[CMD_COUNT] = NULL;
+	defs = xcalloc(r.ndefaults, sizeof *defs);
+	for (i = 0; i < r.ndefaults; i++) {
+		defs[i].key = table[i].key;
+		defs[i].cmd = (int)table[i].cmd;
+		defs[i].views = table[i].views;
+		defs[i].label = table[i].label;
+	}
+	r.defaults = defs;
+	rc = keymap_resolve(km, file, &r, &out, &nout, errs);
+	free(defs);
+	if (rc < 0)
+		return -1;
+	keys_reset();
+	active = xcalloc(nout ? nout : 1, sizeof *active);
+	for (i = 0; i < nout; i++) {
+		active[i].key = out[i].key;
+		active[i].cmd = (enum cmd)out[i].cmd;
+		active[i].views = out[i].views;
+		active[i].label = out[i].label;
+	}
+	nactive = nout;
+	free(out);
+	return 0;
+}
+
+void
+keys_reset(void)
+{
+	free(active);
+	active = NULL;
+	nactive = 0;
 }
 
 const char *
@@ -191,6 +287,12 @@ keys_label(int key, char *buf, size_t n)
 		return "Tab";
 	case KEY_BTAB:
 		return "S-Tab";
+	case KEY_DC:
+		return "Del";
+	case KEY_IC:
+		return "Ins";
+	case 127:
+		return "^?";
 	}
 	if (key >= KEY_F(1) && key <= KEY_F(12))
 		snprintf(buf, n, "F%d", key - KEY_F(0));
@@ -206,17 +308,17 @@ keys_label(int key, char *buf, size_t n)
 const struct binding *
 keys_table(size_t *n)
 {
-	*n = sizeof table / sizeof table[0];
-	return table;
+	return bindings(n);
 }
 
 int
 keys_first(enum cmd c)
 {
-	size_t i;
+	size_t i, n;
+	const struct binding *t = bindings(&n);
 
-	for (i = 0; i < sizeof table / sizeof table[0]; i++)
-		if (table[i].cmd == c)
-			return table[i].key;
+	for (i = 0; i < n; i++)
+		if (t[i].cmd == c)
+			return t[i].key;
 	return -1;
 }

@@ -54,6 +54,7 @@ enum cmd {
 	CMD_DELETE,
 	CMD_ACTION_LOG,
 	CMD_THEME_NEXT,
+	CMD_REPLAY_PAUSE,
 	CMD_COUNT
 };
 
@@ -88,5 +89,13 @@ const char *keys_label(int key, char *buf, size_t n);
 const struct binding *keys_table(size_t *n);
 /* First key bound to cmd (for hints), or -1. */
 int keys_first(enum cmd c);
+
+/* Put the `keys:` of config.yaml in force (file names it in messages).
+ * Returns 0, or -1 with every problem in *errs and the bindings unchanged. */
+struct keymap;
+struct config_errors;
+int keys_apply(const struct keymap *km, const char *file, struct config_errors *errs);
+/* Back to the default bindings. */
+void keys_reset(void);
 
 #endif

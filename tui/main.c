@@ -13,14 +13,18 @@
 #include <libvirt/virterror.h>
 
 #include "../config/config.h"
+#include "../config/theme.h"
 #include "../model/eventloop.h"
 #include "../model/host.h"
 #include "../model/msglog.h"
 #include "../model/notify.h"
+#include "../model/recording.h"
+#include "../model/replay.h"
 #include "../model/xmalloc.h"
 #include "../views/console.h"
 #include "app.h"
 #include "cli.h"
+#include "top.h"
 #include "screen.h"
 
 struct opts {
@@ -36,6 +40,11 @@ struct opts {
 	int color;    /* -1 unset */
 	unsigned char escape; /* leaves a console; 0: ^] */
 	unsigned history;
+	const char *record;   /* --record FILE */
+	const char *replay;   /* --replay FILE */
+	double speed;         /* --speed of the replay */
+	struct recorder *rec;
+	const char *theme;    /* --theme NAME|PATH, or NULL */
 };
 
 static void
@@ -57,8 +66,13 @@ usage(FILE *f)
 	        "  -g, --graphs MODE     braille, block or ascii (default: braille on UTF-8)\n"
 	        "      --history N       samples kept per graph (default 600)\n"
 	        "      --no-color        no colours (also when NO_COLOR is set)\n"
+	        "      --theme NAME|PATH colour theme: dark (default), light, mono,\n"
+	        "                        high-contrast, or a theme file; * cycles live\n"
 	        "  -f, --config FILE     config file (default ~/.config/vmtui/config.yaml)\n"
 	        "      --escape ^X       the key that leaves a guest's console (default ^])\n"
+	        "      --record FILE     append every refresh of every host to FILE\n"
+	        "      --replay FILE     show a recording instead of live hosts\n"
+	        "      --speed N         replay N times as fast (default 1; + and - change it)\n"
 	        "  -h, --help            show this help and exit\n"
 	        "  -V, --version         show the version and exit\n"
 	        "\n"
@@ -70,6 +84,9 @@ usage(FILE *f)
 	        "  console [-c URI] [--force] VM    connect to a VM's serial console\n"
 	        "  resize [-c URI] VM [--vcpus N] [--memory SIZE] [--disk vda=SIZE]...\n"
 	        "                                   change vCPUs, memory and disk sizes\n"
+	        "  top --batch [-n N] [-d S] [--csv|--json] [-c URI]...\n"
+	        "                                   every guest's figures as text, CSV or JSON\n"
+	        "  top --record FILE [OPTION]...    the screen, recorded (replay: --replay FILE)\n"
 	        "\n"
 	        "Press ? inside vmtui for the keys. See vmtui(1).\n");
 }
@@ -154,7 +171,11 @@ parse_args(int argc, char **argv, struct opts *o)
 		{ "delay", required_argument, NULL, 'd' },
 		{ "graphs", required_argument, NULL, 'g' },
 		{ "history", required_argument, NULL, 'H' + 256 },
+		{ "record", required_argument, NULL, 'R' + 256 },
+		{ "replay", required_argument, NULL, 'P' + 256 },
+		{ "speed", required_argument, NULL, 'S' + 256 },
 		{ "no-color", no_argument, NULL, 'C' + 256 },
+		{ "theme", required_argument, NULL, 'T' + 256 },
 		{ "escape", required_argument, NULL, 'E' + 256 },
 		{ "config", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
@@ -212,6 +233,29 @@ parse_args(int argc, char **argv, struct opts *o)
 		case 'C' + 256:
 			o->color = 0;
 			break;
+		case 'R' + 256:
+			o->record = optarg;
+			break;
+		case 'P' + 256:
+			o->replay = optarg;
+			break;
+		case 'S' + 256:
+			errno = 0;
+			o->speed = strtod(optarg, &end);
+			if (end == optarg || *end || errno || !isfinite(o->speed) ||
+			    o->speed < 1.0 / 16 || o->speed > 1024) {
+				fprintf(stderr, "vmtui: --speed: \"%s\" is not a factor between 0.0625 "
+				        "and 1024\n", optarg);
+				return -1;
+			}
+			break;
+		case 'T' + 256:
+			if (optarg[0] == '\0') {
+				fprintf(stderr, "vmtui: --theme: expected a theme name or file\n");
+				return -1;
+			}
+			o->theme = optarg;
+			break;
 		case 'E' + 256:
 			if (!console_parse_escape(optarg, &o->escape)) {
 				fprintf(stderr, "vmtui: --escape: \"%s\" is not a control key such as "
@@ -238,6 +282,15 @@ parse_args(int argc, char **argv, struct opts *o)
 		usage(stderr);
 		return -1;
 	}
+	if (o->replay && (o->record || o->nuris || o->nssh)) {
+		fprintf(stderr, "vmtui: --replay shows a recording: it takes no %s\n",
+		        o->record ? "--record" : "-c or -H");
+		return -1;
+	}
+	if (o->speed && !o->replay) {
+		fprintf(stderr, "vmtui: --speed is for --replay FILE\n");
+		return -1;
+	}
 	return 0;
 }
 
@@ -250,6 +303,8 @@ merge_config(struct opts *o, struct config *cfg)
 	size_t i;
 	int rc = config_load(cfg, path, o->config_path == NULL, &errs);
 
+	if (rc == 0 && keys_apply(&cfg->keys, path, &errs) < 0)
+		rc = -1;
 	for (i = 0; i < errs.n; i++)
 		fprintf(stderr, "%s\n", errs.v[i]);
 	if (rc < 0)
@@ -277,6 +332,30 @@ merge_config(struct opts *o, struct config *cfg)
 	return 0;
 }
 
+/* The theme of --theme or config.yaml, else dark. A broken or missing
+ * theme leaves dark in force; its errors go to the status line. */
+static void
+load_theme(const char *name)
+{
+	struct theme_dirs d;
+	struct theme t;
+	struct config_errors errs = { 0 };
+	size_t i;
+
+	if (name == NULL)
+		return;
+	theme_dirs_init(&d, VMTUI_DATADIR);
+	if (theme_load(&t, name, &d, &errs) < 0) {
+		for (i = 1; i < errs.n; i++)
+			msglog_add(MSG_ERROR, "%s", errs.v[i]);
+		msglog_add(MSG_ERROR, "%s (the dark theme is used%s)", errs.n ? errs.v[0] : name,
+		           errs.n > 1 ? "; L shows every error" : "");
+	}
+	screen_set_theme(&t);
+	config_errors_free(&errs);
+	theme_dirs_free(&d);
+}
+
 static void
 add_host(struct app *a, const struct host_opts *ho)
 {
@@ -294,6 +373,7 @@ make_hosts(struct app *a, const struct opts *o, const struct config *cfg)
 		.interval_ms = a->interval_ms,
 		.history = o->history,
 		.known_hosts = o->known_hosts,
+		.rec = o->rec,
 	};
 	size_t i;
 
@@ -319,6 +399,33 @@ make_hosts(struct app *a, const struct opts *o, const struct config *cfg)
 	a->collapsed = xcalloc(a->nhosts, sizeof *a->collapsed);
 }
 
+/* --replay: read the recording and make its hosts; bad lines become
+ * messages (status line, action log), the good ones are played. */
+static int
+open_replay(struct app *a, const struct opts *o, struct recording *rec)
+{
+	size_t i;
+
+	if (recording_read(o->replay, rec) < 0 || rec->n == 0) {
+		for (i = 0; i < rec->nerrors; i++)
+			fprintf(stderr, "vmtui: %s\n", rec->errors[i]);
+		if (rec->n == 0)
+			fprintf(stderr, "vmtui: %s: no samples to replay\n", o->replay);
+		return -1;
+	}
+	for (i = 0; i < rec->nerrors; i++)
+		msglog_add(MSG_ERROR, "%s", rec->errors[i]);
+	if (rec->note)
+		msglog_add(MSG_INFO, "%s", rec->note);
+	if (rec->nerrors)
+		msglog_add(MSG_ERROR, "%s: %zu bad line%s skipped (L lists them); first: %s",
+		           o->replay, rec->nerrors, rec->nerrors == 1 ? "" : "s", rec->errors[0]);
+	a->replay = replay_new(rec, o->speed ? o->speed : 1.0, o->history, &a->hosts, &a->nhosts);
+	a->collapsed = xcalloc(a->nhosts, sizeof *a->collapsed);
+	a->readonly = true;
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -327,9 +434,18 @@ main(int argc, char **argv)
 	struct app a;
 	size_t i;
 	int rc, saved_stderr;
-	char *logpath = NULL;
+	char *logpath = NULL, *err = NULL;
+	const char *nocolor;
+	struct recording rec = { 0 };
 
 	setlocale(LC_ALL, "");
+	if (argc > 1 && strcmp(argv[1], "top") == 0) {
+		if (top_is_batch(argc - 1, argv + 1))
+			return top_batch_main(argc - 1, argv + 1);
+		argv[1] = argv[0]; /* vmtui top [--record FILE]: the screen */
+		argv++;
+		argc--;
+	}
 	if (argc > 1 && cli_is_command(argv[1]))
 		return cli_main(argc - 1, argv + 1); /* before any TUI set-up */
 	config_init(&cfg);
@@ -361,16 +477,30 @@ main(int argc, char **argv)
 	a.console_escape = o.escape;
 	a.interval_ms = (unsigned)(o.interval * 1000);
 	a.sort = SORT_NAME;
-	make_hosts(&a, &o, &cfg);
+	if (o.replay) {
+		if (open_replay(&a, &o, &rec) < 0)
+			return EXIT_FAILURE;
+	} else {
+		if (o.record && (o.rec = recorder_open(o.record, o.interval, &err)) == NULL) {
+			fprintf(stderr, "vmtui: --record: %s\n", err);
+			free(err);
+			return EXIT_FAILURE;
+		}
+		make_hosts(&a, &o, &cfg);
+	}
 
-	if (screen_init(o.color != 0 && getenv("NO_COLOR") == NULL) < 0) {
+	load_theme(o.theme ? o.theme : cfg.theme);
+	nocolor = getenv("NO_COLOR");
+	if (screen_init(o.color != 0 && (nocolor == NULL || nocolor[0] == '\0')) < 0) {
 		fprintf(stderr, "vmtui: cannot initialise the terminal\n");
 		return EXIT_FAILURE;
 	}
 	a.gmode = o.graphs >= 0 ? (enum graph_mode)o.graphs : screen_graph_mode();
 	if (a.gmode == GRAPH_BRAILLE && !screen_utf8())
 		a.gmode = GRAPH_ASCII;
-	for (i = 0; i < a.nhosts; i++)
+	if (a.replay)
+		replay_start(a.replay);
+	for (i = 0; i < a.nhosts && a.replay == NULL; i++)
 		host_start(a.hosts[i]);
 
 	saved_stderr = stderr_to_log(&logpath);
@@ -381,8 +511,16 @@ main(int argc, char **argv)
 		fprintf(stderr, "vmtui: quit on signal\n");
 	free(logpath);
 
+	replay_stop(a.replay);
 	for (i = 0; i < a.nhosts; i++)
 		host_free(a.hosts[i]);
+	replay_free(a.replay);
+	for (i = 0; i < rec.nerrors; i++)
+		fprintf(stderr, "vmtui: %s\n", rec.errors[i]);
+	recording_free(&rec);
+	if (o.rec && recorder_error(o.rec))
+		fprintf(stderr, "vmtui: --record: %s\n", recorder_error(o.rec));
+	recorder_close(o.rec);
 	eventloop_stop();
 	free(a.hosts);
 	free(a.rows);

@@ -11,6 +11,7 @@
 #include <curses.h>
 #include <term.h>
 
+#include "../config/theme.h"
 #include "../model/notify.h"
 #include "../model/xmalloc.h"
 
@@ -26,34 +27,11 @@ static char restore_seq[256];
 static size_t restore_len;
 static int attrs[C_COUNT];
 
-struct pair_def {
-	short fg, bg;
-	int attr;
-};
+/* The theme in force (the built-in dark one until screen_set_theme). */
+static struct theme theme;
+static bool have_theme;
 
-/* The default (dark) theme. -1 is the terminal's default colour. */
-static const struct pair_def dark[C_COUNT] = {
-	[C_NORMAL] = { -1, -1, 0 },
-	[C_TITLE] = { COLOR_CYAN, -1, A_BOLD },
-	[C_HEADER] = { -1, -1, 0 },
-	[C_COLUMNS] = { COLOR_BLACK, COLOR_CYAN, 0 },
-	[C_FOOTER] = { -1, -1, 0 },
-	[C_KEY] = { COLOR_BLACK, COLOR_CYAN, 0 },
-	[C_SELECTION] = { COLOR_BLACK, COLOR_YELLOW, 0 },
-	[C_RUNNING] = { COLOR_GREEN, -1, A_BOLD },
-	[C_PAUSED] = { COLOR_YELLOW, -1, A_BOLD },
-	[C_OFF] = { -1, -1, A_DIM },
-	[C_CRASHED] = { COLOR_RED, -1, A_BOLD },
-	[C_GRAPH_CPU] = { COLOR_GREEN, -1, 0 },
-	[C_GRAPH_MEM] = { COLOR_MAGENTA, -1, 0 },
-	[C_GRAPH_DISK] = { COLOR_YELLOW, -1, 0 },
-	[C_GRAPH_NET] = { COLOR_CYAN, -1, 0 },
-	[C_AXIS] = { -1, -1, A_DIM },
-	[C_WARNING] = { COLOR_YELLOW, -1, A_BOLD },
-	[C_ERROR] = { COLOR_WHITE, COLOR_RED, A_BOLD },
-	[C_DIM] = { -1, -1, A_DIM },
-	[C_DIALOG] = { COLOR_WHITE, COLOR_BLUE, 0 },
-};
+_Static_assert((int)C_COUNT == (int)TS_COUNT, "enum color and enum theme_slot differ");
 
 /* Without colour, meanings still need to stand apart. */
 static const int mono[C_COUNT] = {
@@ -151,22 +129,78 @@ screen_color(void)
 	return color_on;
 }
 
+static int ncolors;
+
+int
+screen_ncolors(void)
+{
+	return color_on ? ncolors : 0;
+}
+
+static int
+curses_attr(unsigned ta)
+{
+	int a = 0;
+
+	a |= ta & TA_BOLD ? A_BOLD : 0;
+	a |= ta & TA_DIM ? A_DIM : 0;
+	a |= ta & TA_UNDERLINE ? A_UNDERLINE : 0;
+	a |= ta & TA_REVERSE ? A_REVERSE : 0;
+	a |= ta & TA_STANDOUT ? A_STANDOUT : 0;
+#ifdef A_ITALIC
+	a |= ta & TA_ITALIC ? A_ITALIC : 0;
+#endif
+	return a;
+}
+
+/* Colour pairs and attributes of every meaning from the theme, brought
+ * down to the colours the terminal has; without colour, the mono table. */
 static void
-init_colors(bool want_color)
+apply_theme(void)
 {
 	int i;
 
 	for (i = 0; i < C_COUNT; i++)
 		attrs[i] = mono[i];
-	if (!want_color || !has_colors())
+	if (!color_on)
 		return;
-	start_color();
-	use_default_colors();
-	color_on = true;
-	for (i = 0; i < C_COUNT && i + 1 < COLOR_PAIRS; i++) {
-		init_pair((short)(i + 1), dark[i].fg, dark[i].bg);
-		attrs[i] = (int)COLOR_PAIR(i + 1) | dark[i].attr;
+	if (!have_theme) {
+		theme_default(&theme);
+		have_theme = true;
 	}
+	for (i = 0; i < C_COUNT && i + 1 < COLOR_PAIRS; i++) {
+		const struct theme_style *st = &theme.s[i];
+		init_pair((short)(i + 1), (short)theme_color_index(&st->fg, ncolors),
+		          (short)theme_color_index(&st->bg, ncolors));
+		attrs[i] = (int)COLOR_PAIR(i + 1) | curses_attr(st->attr);
+	}
+}
+
+static void
+init_colors(bool want_color)
+{
+	if (want_color && has_colors()) {
+		start_color();
+		use_default_colors();
+		color_on = true;
+		ncolors = COLORS >= 256 ? 256 : COLORS >= 16 ? 16 : 8;
+	}
+	apply_theme();
+}
+
+void
+screen_set_theme(const struct theme *t)
+{
+	theme = *t;
+	have_theme = true;
+	if (active)
+		apply_theme();
+}
+
+const char *
+screen_theme_name(void)
+{
+	return have_theme ? theme.name : "dark";
 }
 
 int

@@ -55,6 +55,13 @@ bool screen_utf8(void);
 int screen_attr(enum color c);
 /* Whether colours are on (a colour terminal, NO_COLOR unset...). */
 bool screen_color(void);
+/* Colours the theme is brought down to: 256, 16, 8, or 0 without colour. */
+int screen_ncolors(void);
+/* Put a theme in force (now, if the screen is up; else at screen_init). */
+struct theme;
+void screen_set_theme(const struct theme *t);
+/* Name of the theme in force. */
+const char *screen_theme_name(void);
 /* Pick the best graph mode the terminal supports. */
 enum graph_mode screen_graph_mode(void);
 

@@ -24,6 +24,7 @@
 #include "model/host.h"
 #include "model/msglog.h"
 #include "model/notify.h"
+#include "model/procinfo.h"
 #include "model/stats.h"
 
 static const char *uri, *busy, *idle, *off, *daemon_sh;
@@ -206,6 +207,88 @@ test_stats_move(void **state)
 	assert_true(b->nnics >= 1);
 	assert_true(b->tx_rate > 0);
 	assert_true(h->cpu_pct >= 0);
+	host_unlock(h);
+	host_free(h);
+}
+
+/* On a local URI the host figures come from /proc instead of two node
+ * RPCs per refresh: they must say what libvirt's node calls say. */
+static void
+test_local_node_stats_match_libvirt(void **state)
+{
+	virConnectPtr c;
+	virNodeMemoryStats ms[16];
+	int nms = 0, k;
+	uint64_t lv_total = 0, lv_avail = 0, total, avail, busy0, tot0, busy1, tot1;
+	unsigned long long lv_busy0 = 0, lv_tot0 = 0, lv_busy1 = 0, lv_tot1 = 0;
+	double ours, theirs;
+	struct host *h;
+
+	(void)state;
+	if (!procinfo_is_local(uri))
+		skip();
+	c = virConnectOpen(uri);
+	assert_non_null(c);
+	/* libvirt wants exactly the count it announces. */
+	assert_int_equal(virNodeGetMemoryStats(c, VIR_NODE_MEMORY_STATS_ALL_CELLS, NULL, &nms, 0), 0);
+	assert_true(nms > 0 && nms <= 16);
+	assert_int_equal(virNodeGetMemoryStats(c, VIR_NODE_MEMORY_STATS_ALL_CELLS, ms, &nms, 0), 0);
+	assert_int_equal(procinfo_node_mem(&total, &avail), 0);
+	for (k = 0; k < nms; k++) {
+		if (strcmp(ms[k].field, VIR_NODE_MEMORY_STATS_TOTAL) == 0)
+			lv_total = ms[k].value;
+		else if (strcmp(ms[k].field, VIR_NODE_MEMORY_STATS_FREE) == 0 ||
+		         strcmp(ms[k].field, VIR_NODE_MEMORY_STATS_BUFFERS) == 0 ||
+		         strcmp(ms[k].field, VIR_NODE_MEMORY_STATS_CACHED) == 0)
+			lv_avail += ms[k].value;
+	}
+	print_message("memory total %llu KiB (libvirt %llu), free+buffers+cached %llu KiB "
+	              "(libvirt %llu)\n", (unsigned long long)total,
+	              (unsigned long long)lv_total, (unsigned long long)avail,
+	              (unsigned long long)lv_avail);
+	assert_true(total == lv_total);
+	/* Read a moment apart: within 2% of the total. */
+	assert_true((avail > lv_avail ? avail - lv_avail : lv_avail - avail) < total / 50);
+
+	/* CPU: busy share over the same second, both ways. */
+	for (k = 0; k < 2; k++) {
+		virNodeCPUStats cs[16];
+		int ncs = 0, i;
+		unsigned long long b = 0, t = 0;
+		assert_int_equal(virNodeGetCPUStats(c, VIR_NODE_CPU_STATS_ALL_CPUS, NULL, &ncs, 0), 0);
+		assert_true(ncs > 0 && ncs <= 16);
+		assert_int_equal(virNodeGetCPUStats(c, VIR_NODE_CPU_STATS_ALL_CPUS, cs, &ncs, 0), 0);
+		assert_int_equal(procinfo_node_cpu(k ? &busy1 : &busy0, k ? &tot1 : &tot0), 0);
+		for (i = 0; i < ncs; i++) {
+			t += cs[i].value;
+			if (strcmp(cs[i].field, VIR_NODE_CPU_STATS_IDLE) != 0 &&
+			    strcmp(cs[i].field, VIR_NODE_CPU_STATS_IOWAIT) != 0)
+				b += cs[i].value;
+		}
+		if (k) {
+			lv_busy1 = b;
+			lv_tot1 = t;
+		} else {
+			lv_busy0 = b;
+			lv_tot0 = t;
+			sleep(2);
+		}
+	}
+	ours = 100.0 * (double)(busy1 - busy0) / (double)(tot1 - tot0);
+	theirs = 100.0 * (double)(lv_busy1 - lv_busy0) / (double)(lv_tot1 - lv_tot0);
+	print_message("host CPU busy over 2 s: /proc %.1f%%, libvirt %.1f%%\n", ours, theirs);
+	assert_true(ours > theirs - 10 && ours < theirs + 10);
+	virConnectClose(c);
+
+	/* And the model shows them. */
+	h = open_host(500, false);
+	assert_true(wait_for(h, is_up, NULL, 30));
+	assert_true(wait_for(h, cpu_settled, NULL, 20));
+	host_lock(h);
+	assert_true(h->mem_total_kib == lv_total);
+	assert_true(h->mem_free_kib != HOST_MEM_UNKNOWN && h->mem_free_kib <= lv_total);
+	assert_true(h->cpu_pct >= 0 && h->cpu_pct <= 100);
+	assert_true(h->cpu_hist.len > 0);
 	host_unlock(h);
 	host_free(h);
 }
@@ -424,6 +507,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lists_guests),
 		cmocka_unit_test(test_stats_move),
+		cmocka_unit_test(test_local_node_stats_match_libvirt),
 		cmocka_unit_test(test_events_update_at_once),
 		cmocka_unit_test(test_actions),
 		cmocka_unit_test(test_readonly),

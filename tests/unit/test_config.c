@@ -449,8 +449,52 @@ static void
 test_err_unknown_key_no_suggestion(void **state)
 {
 	(void)state;
-	parse_err1("theme: dark\n", "t.yaml:1:1: unknown key \"theme\" (known: interval, connect, "
-	                            "hosts, readonly, graphs, history, color)");
+	parse_err1("palette: dark\n", "t.yaml:1:1: unknown key \"palette\" (known: interval, "
+	           "connect, hosts, readonly, graphs, history, color, theme, keys)");
+}
+
+static void
+test_theme_and_keys(void **state)
+{
+	struct config c;
+
+	(void)state;
+	parse_ok(&c, "theme: light\nkeys:\n  quit: [q, F10]\n  start: S\n");
+	assert_string_equal(c.theme, "light");
+	assert_int_equal(c.theme_line, 1);
+	assert_int_equal(c.theme_col, 8);
+	assert_int_equal(c.keys.n, 2);
+	assert_string_equal(c.keys.v[0].cmd, "quit");
+	assert_int_equal(c.keys.v[0].nkeys, 2);
+	assert_int_equal(c.keys.v[0].keys[1], KMK_F1 + 9);
+	assert_string_equal(c.keys.v[1].cmd, "start");
+	assert_int_equal(c.keys.v[1].keys[0], 'S');
+	assert_int_equal(c.keys.v[1].line, 4);
+	config_free(&c);
+	assert_null(c.theme);
+	assert_int_equal(c.keys.n, 0);
+	/* a path works too; a later theme: wins; an empty keys: is nothing */
+	parse_ok(&c, "theme: dark\ntheme: ~/my.yaml\nkeys:\n");
+	assert_string_equal(c.theme, "~/my.yaml");
+	assert_int_equal(c.keys.n, 0);
+	config_free(&c);
+}
+
+static void
+test_err_theme_and_keys(void **state)
+{
+	(void)state;
+	parse_err1("theme: [dark]\n", "t.yaml:1:8: theme: expected a single value, not a list");
+	parse_err1("theme: \"\"\n", "t.yaml:1:8: theme: expected a theme name such as light, or "
+	           "the path of a theme file");
+	parse_err1("keys: [q]\n", "t.yaml:1:7: keys: expected a mapping of command names to keys, "
+	           "such as quit: [q, F10]");
+	parse_err1("keys:\n  quit: F13\n", "t.yaml:2:9: keys: quit: \"F13\" is not a key (use a "
+	           "character, ^X for Ctrl-X, F1-F12, Enter, Esc, Tab, Space, Up, Down, Left, Right, "
+	           "PgUp, PgDn, Home, End, Ins, Del, Backspace)");
+	parse_err1("keys:\n  quit: q\n  quit: Q\n", "t.yaml:3:3: keys: duplicate key \"quit\" "
+	           "(already given at line 2)");
+	parse_err1("them: dark\n", "t.yaml:1:1: unknown key \"them\" (did you mean \"theme\"?)");
 }
 
 static void
@@ -986,6 +1030,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_default_path_home, env_setup, env_teardown),
 		cmocka_unit_test_setup_teardown(test_default_path_no_home, env_setup, env_teardown),
 		cmocka_unit_test(test_errors_free_empty),
+		cmocka_unit_test(test_theme_and_keys),
+		cmocka_unit_test(test_err_theme_and_keys),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -85,11 +85,63 @@ test_session_pidfile(void **state)
 	rmdir(dir);
 }
 
+static void
+test_parse_node_cpu(void **state)
+{
+	uint64_t busy, total;
+
+	(void)state;
+	/* user nice system idle iowait irq softirq steal guest guest_nice */
+	assert_int_equal(procinfo_parse_cpu("cpu  100 5 50 1000 20 3 2 7 0 0\n"
+	                                    "cpu0 50 2 25 500 10 1 1 3 0 0\n", &busy, &total), 0);
+	assert_int_equal(busy, 100 + 5 + 50 + 3 + 2);
+	assert_int_equal(total, 160 + 1000 + 20);
+	/* The per-CPU line or anything else first is not the total. */
+	assert_int_equal(procinfo_parse_cpu("cpu0 1 2 3 4 5 6 7\n", &busy, &total), -1);
+	assert_int_equal(procinfo_parse_cpu("cpu  1 2 3\n", &busy, &total), -1);
+	assert_int_equal(procinfo_parse_cpu("", &busy, &total), -1);
+}
+
+static void
+test_parse_node_mem(void **state)
+{
+	uint64_t total, avail;
+
+	(void)state;
+	assert_int_equal(procinfo_parse_mem("MemTotal:       24563412 kB\n"
+	                                    "MemFree:         1000000 kB\n"
+	                                    "MemAvailable:   20000000 kB\n"
+	                                    "Buffers:           20000 kB\n"
+	                                    "Cached:          3000000 kB\n"
+	                                    "SwapCached:          999 kB\n", &total, &avail), 0);
+	assert_int_equal(total, 24563412);
+	/* SwapCached is not Cached; MemAvailable is not used (libvirt's sum). */
+	assert_int_equal(avail, 1000000 + 20000 + 3000000);
+	assert_int_equal(procinfo_parse_mem("MemTotal: 5 kB\nMemFree: 1 kB\n", &total, &avail), -1);
+	assert_int_equal(procinfo_parse_mem("MemTotal: x kB\nMemFree: 1 kB\nBuffers: 1 kB\n"
+	                                    "Cached: 1 kB\n", &total, &avail), -1);
+}
+
+static void
+test_local_uris(void **state)
+{
+	(void)state;
+	assert_true(procinfo_is_local("qemu:///system"));
+	assert_true(procinfo_is_local("qemu:///session"));
+	assert_false(procinfo_is_local("qemu+ssh://h/system"));
+	assert_false(procinfo_is_local("qemu://h/system"));
+	assert_false(procinfo_is_local("test:///default"));
+	assert_false(procinfo_is_local(NULL));
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_starttime),
+		cmocka_unit_test(test_parse_node_cpu),
+		cmocka_unit_test(test_parse_node_mem),
+		cmocka_unit_test(test_local_uris),
 		cmocka_unit_test(test_parse_malformed),
 		cmocka_unit_test(test_remote_and_unknown_uris),
 		cmocka_unit_test(test_session_pidfile),

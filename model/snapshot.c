@@ -1,0 +1,543 @@
+/* snapshot.c — a guest's snapshots: the XML vmtui writes and reads (pure),
+ * the libvirt calls, and the TUI's job that runs them on a host's worker. */
+#include "snapshot.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <libvirt/virterror.h>
+#include <libxml/parser.h>
+#include <libxml/xmlwriter.h>
+#include <libxml/xpath.h>
+
+#include "msglog.h"
+#include "notify.h"
+#include "xmalloc.h"
+
+/* ---- XML (pure) ---- */
+
+char *
+snapshot_xml(const char *name, const char *desc)
+{
+	xmlBufferPtr buf = xmlBufferCreate();
+	xmlTextWriterPtr w = buf ? xmlNewTextWriterMemory(buf, 0) : NULL;
+	char *out = NULL;
+
+	if (w && xmlTextWriterStartElement(w, BAD_CAST "domainsnapshot") >= 0 &&
+	    xmlTextWriterWriteElement(w, BAD_CAST "name", BAD_CAST name) >= 0 &&
+	    (desc == NULL || desc[0] == '\0' ||
+	     xmlTextWriterWriteElement(w, BAD_CAST "description", BAD_CAST desc) >= 0) &&
+	    xmlTextWriterEndElement(w) >= 0 && xmlTextWriterFlush(w) >= 0)
+		out = xstrdup((const char *)xmlBufferContent(buf));
+	if (w)
+		xmlFreeTextWriter(w);
+	if (buf)
+		xmlBufferFree(buf);
+	return out;
+}
+
+/* The string value of expr, or NULL when empty. */
+static char *
+xp(xmlXPathContextPtr ctx, const char *expr)
+{
+	xmlXPathObjectPtr o = xmlXPathEvalExpression(BAD_CAST expr, ctx);
+	char *s = NULL;
+
+	if (o && o->type == XPATH_STRING && o->stringval && o->stringval[0])
+		s = xstrdup((const char *)o->stringval);
+	xmlXPathFreeObject(o);
+	return s;
+}
+
+int
+snapshot_parse(const char *xml, struct snapshot *s)
+{
+	xmlDocPtr doc = xmlReadMemory(xml, (int)strlen(xml), "snapshot.xml", NULL,
+	                              XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	xmlXPathContextPtr ctx;
+	char *t;
+
+	memset(s, 0, sizeof *s);
+	if (doc == NULL)
+		return -1;
+	ctx = xmlXPathNewContext(doc);
+	s->name = xp(ctx, "string(/domainsnapshot/name)");
+	s->description = xp(ctx, "string(/domainsnapshot/description)");
+	s->state = xp(ctx, "string(/domainsnapshot/state)");
+	s->parent = xp(ctx, "string(/domainsnapshot/parent/name)");
+	t = xp(ctx, "string(/domainsnapshot/creationTime)");
+	s->created = t ? strtoll(t, NULL, 10) : 0;
+	free(t);
+	xmlXPathFreeContext(ctx);
+	xmlFreeDoc(doc);
+	if (s->name == NULL) {
+		free(s->description);
+		free(s->state);
+		free(s->parent);
+		memset(s, 0, sizeof *s);
+		return -1;
+	}
+	return 0;
+}
+
+char *
+snapshot_name_check(const char *name)
+{
+	const unsigned char *p;
+
+	if (name == NULL || name[0] == '\0')
+		return xstrdup("A snapshot needs a name.");
+	if (strlen(name) > SNAPSHOT_NAME_MAX)
+		return xasprintf("The name is %zu bytes long; keep it to %d.", strlen(name),
+		                 SNAPSHOT_NAME_MAX);
+	if (strchr(name, '/'))
+		return xasprintf("\"%s\": a snapshot name cannot contain \"/\".", name);
+	if (name[0] == '.' || name[0] == '-')
+		return xasprintf("\"%s\": a snapshot name cannot start with \"%c\".", name, name[0]);
+	for (p = (const unsigned char *)name; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return xstrdup("A snapshot name cannot contain control characters.");
+	return NULL;
+}
+
+void
+snapshot_default_name(char *buf, size_t n, time_t t)
+{
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	if (strftime(buf, n, "snap-%Y%m%d-%H%M%S", &tm) == 0 && n)
+		buf[0] = '\0';
+}
+
+const char *
+snapshot_revert_outcome(const char *state)
+{
+	if (state && (strcmp(state, "running") == 0 || strcmp(state, "blocked") == 0))
+		return "running";
+	if (state && (strcmp(state, "paused") == 0 || strcmp(state, "pmsuspended") == 0))
+		return "paused";
+	return "shut off";
+}
+
+char *
+snapshot_disks_check(const char *domain_xml, const char *vm)
+{
+	xmlDocPtr doc = xmlReadMemory(domain_xml, (int)strlen(domain_xml), "domain.xml", NULL,
+	                              XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	xmlXPathContextPtr ctx;
+	xmlXPathObjectPtr o;
+	char *why = NULL;
+	int i;
+
+	if (doc == NULL)
+		return xasprintf("Cannot read the definition of %s.", vm);
+	ctx = xmlXPathNewContext(doc);
+	o = xmlXPathEvalExpression(BAD_CAST "/domain/devices/disk[@device='disk' or not(@device)]"
+	                                    "[not(readonly)][source]", ctx);
+	for (i = 0; o && o->nodesetval && i < o->nodesetval->nodeNr && !why; i++) {
+		char *fmt, *target, *src;
+		ctx->node = o->nodesetval->nodeTab[i];
+		fmt = xp(ctx, "string(driver/@type)");
+		if (fmt && strcmp(fmt, "qcow2") != 0) {
+			target = xp(ctx, "string(target/@dev)");
+			src = xp(ctx, "string(source/@file|source/@dev|source/@volume|source/@name)");
+			why = xasprintf("%s: disk %s (%s) is a %s image; internal snapshots need qcow2 "
+			                "disks. Convert it while %s is shut off (qemu-img convert -O "
+			                "qcow2) or use virsh snapshot-create-as --disk-only.",
+			                vm, target ? target : "?", src ? src : "no source", fmt, vm);
+			free(target);
+			free(src);
+		}
+		free(fmt);
+	}
+	xmlXPathFreeObject(o);
+	xmlXPathFreeContext(ctx);
+	xmlFreeDoc(doc);
+	return why;
+}
+
+void
+snapshot_list_free(struct snapshot_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		free(l->v[i].name);
+		free(l->v[i].description);
+		free(l->v[i].state);
+		free(l->v[i].parent);
+	}
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+/* ---- libvirt ---- */
+
+/* libvirt's last error as a sentence tail, without a final period. */
+static char *
+lv_err(void)
+{
+	const char *m = virGetLastErrorMessage();
+	size_t n = m ? strlen(m) : 0;
+
+	if (n == 0)
+		return xstrdup("unknown error");
+	return xstrndup(m, m[n - 1] == '.' ? n - 1 : n);
+}
+
+virDomainPtr
+snapshot_lookup(virConnectPtr conn, const char *vm, char **err)
+{
+	virDomainPtr dom = NULL;
+
+	if (strlen(vm) == VM_UUID_LEN - 1)
+		dom = virDomainLookupByUUIDString(conn, vm);
+	if (dom == NULL)
+		dom = virDomainLookupByName(conn, vm);
+	if (dom == NULL)
+		*err = xasprintf("There is no guest %s on this host; check the name with virsh "
+		                 "list --all.", vm);
+	return dom;
+}
+
+static int
+by_time(const void *a, const void *b)
+{
+	const struct snapshot *x = a, *y = b;
+
+	if (x->created != y->created)
+		return x->created < y->created ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+int
+snapshot_list_read(virDomainPtr dom, struct snapshot_list *l, char **err)
+{
+	virDomainSnapshotPtr *snaps = NULL;
+	int n = virDomainListAllSnapshots(dom, &snaps, 0), i;
+	char *e;
+
+	memset(l, 0, sizeof *l);
+	if (n < 0) {
+		e = lv_err();
+		*err = xasprintf("Cannot list the snapshots of %s: %s.", virDomainGetName(dom), e);
+		free(e);
+		return -1;
+	}
+	l->v = xcalloc(n ? (size_t)n : 1, sizeof *l->v);
+	for (i = 0; i < n; i++) {
+		char *xml = virDomainSnapshotGetXMLDesc(snaps[i], 0);
+		if (xml && snapshot_parse(xml, &l->v[l->n]) == 0)
+			l->v[l->n++].current = virDomainSnapshotIsCurrent(snaps[i], 0) == 1;
+		free(xml);
+		virDomainSnapshotFree(snaps[i]);
+	}
+	free(snaps);
+	if (l->n > 1)
+		qsort(l->v, l->n, sizeof *l->v, by_time);
+	return 0;
+}
+
+int
+snapshot_create(virDomainPtr dom, const char *name, const char *desc, char **what,
+                char **err)
+{
+	const char *vm = virDomainGetName(dom);
+	char *why = snapshot_name_check(name), *xml = NULL, *e;
+	virDomainSnapshotPtr snap = NULL;
+	int st = VIR_DOMAIN_NOSTATE, reason;
+
+	*what = NULL;
+	if (why) {
+		*err = why;
+		return -1;
+	}
+	if ((snap = virDomainSnapshotLookupByName(dom, name, 0)) != NULL) {
+		virDomainSnapshotFree(snap);
+		*err = xasprintf("%s already has a snapshot \"%s\"; pick another name.", vm, name);
+		return -1;
+	}
+	virResetLastError();
+	if ((xml = virDomainGetXMLDesc(dom, 0)) == NULL ||
+	    (why = snapshot_disks_check(xml, vm)) != NULL) {
+		free(xml);
+		*err = why ? why : xasprintf("Cannot read the definition of %s.", vm);
+		return -1;
+	}
+	free(xml);
+	virDomainGetState(dom, &st, &reason, 0);
+	if ((xml = snapshot_xml(name, desc)) == NULL) {
+		*err = xstrdup("The snapshot XML cannot be written.");
+		return -1;
+	}
+	snap = virDomainSnapshotCreateXML(dom, xml, VIR_DOMAIN_SNAPSHOT_CREATE_ATOMIC);
+	free(xml);
+	if (snap == NULL) {
+		e = lv_err();
+		*err = xasprintf("Cannot snapshot %s: %s.", vm, e);
+		free(e);
+		return -1;
+	}
+	virDomainSnapshotFree(snap);
+	if (st == VIR_DOMAIN_RUNNING || st == VIR_DOMAIN_PAUSED || st == VIR_DOMAIN_BLOCKED)
+		*what = xasprintf("disks and memory state (a revert brings %s back %s)", vm,
+		                  st == VIR_DOMAIN_PAUSED ? "paused" : "running");
+	else
+		*what = xasprintf("disks of the shut-off guest (a revert leaves %s shut off)", vm);
+	return 0;
+}
+
+/* The snapshot `name` of dom; NULL with *err set. */
+static virDomainSnapshotPtr
+snap_get(virDomainPtr dom, const char *name, char **err)
+{
+	virDomainSnapshotPtr s = virDomainSnapshotLookupByName(dom, name, 0);
+
+	if (s == NULL)
+		*err = xasprintf("%s has no snapshot \"%s\" (any more).", virDomainGetName(dom), name);
+	return s;
+}
+
+int
+snapshot_revert(virDomainPtr dom, const char *name, const char **after, char **err)
+{
+	virDomainSnapshotPtr s = snap_get(dom, name, err);
+	struct snapshot info;
+	char *xml, *e;
+	int rc;
+
+	*after = "shut off";
+	if (s == NULL)
+		return -1;
+	if ((xml = virDomainSnapshotGetXMLDesc(s, 0)) != NULL && snapshot_parse(xml, &info) == 0) {
+		*after = snapshot_revert_outcome(info.state);
+		free(info.name);
+		free(info.description);
+		free(info.state);
+		free(info.parent);
+	}
+	free(xml);
+	rc = virDomainRevertToSnapshot(s, 0);
+	if (rc < 0) {
+		e = lv_err();
+		*err = xasprintf("Cannot revert %s to \"%s\": %s.", virDomainGetName(dom), name, e);
+		free(e);
+	}
+	virDomainSnapshotFree(s);
+	return rc < 0 ? -1 : 0;
+}
+
+int
+snapshot_delete(virDomainPtr dom, const char *name, char **err)
+{
+	virDomainSnapshotPtr s = snap_get(dom, name, err);
+	char *e;
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	rc = virDomainSnapshotDelete(s, 0);
+	if (rc < 0) {
+		e = lv_err();
+		*err = xasprintf("Cannot delete snapshot \"%s\" of %s: %s.", name,
+		                 virDomainGetName(dom), e);
+		free(e);
+	}
+	virDomainSnapshotFree(s);
+	return rc < 0 ? -1 : 0;
+}
+
+char *
+snapshot_virsh_create(const char *uri, const char *vm, const char *name, const char *desc)
+{
+	if (desc && desc[0])
+		return msglog_virsh(uri, "snapshot-create-as", vm, name, "--description", desc,
+		                    "--atomic", NULL);
+	return msglog_virsh(uri, "snapshot-create-as", vm, name, "--atomic", NULL);
+}
+
+char *
+snapshot_virsh_revert(const char *uri, const char *vm, const char *name)
+{
+	return msglog_virsh(uri, "snapshot-revert", vm, name, NULL);
+}
+
+char *
+snapshot_virsh_delete(const char *uri, const char *vm, const char *name)
+{
+	return msglog_virsh(uri, "snapshot-delete", vm, name, NULL);
+}
+
+/* ---- the TUI's job ---- */
+
+struct snap_call {
+	struct snap_job *job;
+	enum snap_op op;
+	char *name, *desc;
+};
+
+/* Hand a result to the view; list (when not NULL) is taken over. */
+static void
+publish(struct snap_job *j, struct snapshot_list *list, char *state, char *err, char *result)
+{
+	host_lock(j->host);
+	if (list) {
+		snapshot_list_free(&j->list);
+		j->list = *list;
+		j->reads++;
+		free(j->vm_state);
+		j->vm_state = state;
+		state = NULL;
+	}
+	free(j->error);
+	j->error = err;
+	if (result || err) {
+		free(j->result);
+		j->result = result;
+	}
+	j->busy = false;
+	j->host->generation++;
+	host_unlock(j->host);
+	free(state);
+	notify_post();
+}
+
+/* Run one operation; returns its error, or NULL with *result set. */
+static char *
+run_op(struct host *h, virDomainPtr dom, const struct snap_call *c, char **result)
+{
+	const char *vm = virDomainGetName(dom), *after = NULL;
+	char *err = NULL, *what = NULL, *uri = host_virsh_uri(h), *virsh = NULL;
+	int rc = 0;
+
+	switch (c->op) {
+	case SNAP_CREATE:
+		virsh = snapshot_virsh_create(uri, vm, c->name, c->desc);
+		rc = snapshot_create(dom, c->name, c->desc, &what, &err);
+		msglog_action(virsh, rc < 0 ? err : NULL, "%s: create snapshot %s", vm, c->name);
+		if (rc == 0)
+			*result = xasprintf("Snapshot \"%s\" of %s created: %s.", c->name, vm, what);
+		break;
+	case SNAP_REVERT:
+		virsh = snapshot_virsh_revert(uri, vm, c->name);
+		rc = snapshot_revert(dom, c->name, &after, &err);
+		msglog_action(virsh, rc < 0 ? err : NULL, "%s: revert to snapshot %s", vm, c->name);
+		if (rc == 0)
+			*result = xasprintf("%s reverted to \"%s\"; it is %s now.", vm, c->name, after);
+		break;
+	case SNAP_DELETE:
+		virsh = snapshot_virsh_delete(uri, vm, c->name);
+		rc = snapshot_delete(dom, c->name, &err);
+		msglog_action(virsh, rc < 0 ? err : NULL, "%s: delete snapshot %s", vm, c->name);
+		if (rc == 0)
+			*result = xasprintf("Snapshot \"%s\" of %s deleted.", c->name, vm);
+		break;
+	default:
+		break;
+	}
+	free(what);
+	free(virsh);
+	free(uri);
+	return err;
+}
+
+static void
+job_work(struct host *h, virConnectPtr conn, void *arg)
+{
+	struct snap_call *c = arg;
+	struct snap_job *j = c->job;
+	struct snapshot_list l;
+	virDomainPtr dom = NULL;
+	char *err = NULL, *result = NULL, *lerr = NULL;
+	int st = VIR_DOMAIN_NOSTATE, reason;
+
+	if (conn == NULL) {
+		host_lock(h);
+		err = xasprintf("%s is not connected; try again when it is.", host_label(h));
+		host_unlock(h);
+		publish(j, NULL, NULL, err, NULL);
+		goto cleanup;
+	}
+	if ((dom = snapshot_lookup(conn, j->uuid, &err)) == NULL) {
+		publish(j, NULL, NULL, err, NULL);
+		goto cleanup;
+	}
+	if (c->op != SNAP_READ)
+		err = run_op(h, dom, c, &result);
+	if (snapshot_list_read(dom, &l, &lerr) < 0) {
+		if (err == NULL)
+			err = lerr;
+		else
+			free(lerr);
+		publish(j, NULL, NULL, err, result);
+		goto cleanup;
+	}
+	if (virDomainGetState(dom, &st, &reason, 0) < 0)
+		st = VIR_DOMAIN_NOSTATE;
+	publish(j, &l, xstrdup(vm_state_name((enum vm_state)st)), err, result);
+
+cleanup:
+	if (dom)
+		virDomainFree(dom);
+	free(c->name);
+	free(c->desc);
+	free(c);
+	snap_job_release(j);
+}
+
+void
+snap_job_run(struct snap_job *j, enum snap_op op, const char *name, const char *desc)
+{
+	struct snap_call *c = xcalloc(1, sizeof *c);
+
+	c->job = j;
+	c->op = op;
+	c->name = name ? xstrdup(name) : NULL;
+	c->desc = desc && desc[0] ? xstrdup(desc) : NULL;
+	host_lock(j->host);
+	j->refs++;
+	j->busy = true;
+	if (op != SNAP_READ) {
+		free(j->error);
+		j->error = NULL;
+		free(j->result);
+		j->result = NULL;
+	}
+	host_unlock(j->host);
+	host_call(j->host, job_work, c);
+}
+
+struct snap_job *
+snap_job_new(struct host *h, const char *uuid, const char *vm)
+{
+	struct snap_job *j = xcalloc(1, sizeof *j);
+
+	j->host = h;
+	snprintf(j->uuid, sizeof j->uuid, "%s", uuid);
+	j->vm = xstrdup(vm);
+	j->refs = 1;
+	snap_job_run(j, SNAP_READ, NULL, NULL);
+	return j;
+}
+
+void
+snap_job_release(struct snap_job *j)
+{
+	int left;
+
+	if (j == NULL)
+		return;
+	host_lock(j->host);
+	left = --j->refs;
+	host_unlock(j->host);
+	if (left > 0)
+		return;
+	snapshot_list_free(&j->list);
+	free(j->vm);
+	free(j->vm_state);
+	free(j->error);
+	free(j->result);
+	free(j);
+}

@@ -1,0 +1,414 @@
+/* top.c — `vmtui top --batch`: the hosts' workers refresh as in the screen
+ * (one bulk stats call per host per interval); each completed refresh
+ * after the first becomes one record per guest on standard output. The
+ * first refresh only primes the counters, so every record has rates over
+ * a whole interval and `-n 1` waits one interval. No curses here. */
+#include "top.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+
+#include "../config/config.h"
+#include "../model/eventloop.h"
+#include "../model/host.h"
+#include "../model/msglog.h"
+#include "../model/notify.h"
+#include "../model/xmalloc.h"
+#include "topfmt.h"
+
+struct top_opts {
+	const char **uris, **ssh;
+	size_t nuris, nssh;
+	const char *known_hosts, *config_path;
+	bool readonly;
+	double interval;
+	unsigned long count;     /* 0: until interrupted */
+	enum top_format fmt;
+};
+
+static volatile sig_atomic_t got_signal;
+
+static void
+on_signal(int sig)
+{
+	got_signal = sig;
+}
+
+/* libvirt would print every error; the ones that matter are reported. */
+static void
+quiet_libvirt(void *data, virErrorPtr err)
+{
+	(void)data;
+	(void)err;
+}
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+	        "Usage: vmtui top --batch [-n COUNT] [-d SECONDS] [--csv|--json]\n"
+	        "                 [-c URI]... [-H [USER@]HOST[:PORT]]... [-r]\n"
+	        "       vmtui top --record FILE [vmtui options]\n"
+	        "Write every guest's live figures, one record per guest per sample, without\n"
+	        "a terminal (--batch); or run the screen and record it (--record, see vmtui -h).\n"
+	        "\n"
+	        "  -b, --batch           no screen: records on standard output\n"
+	        "  -n, --iterations N    stop after N samples (default: until interrupted)\n"
+	        "  -d, --delay SECONDS   time between samples (default 2); the first sample\n"
+	        "                        comes one delay after start, rates need two\n"
+	        "      --csv             CSV (RFC 4180) with a header line\n"
+	        "      --json            JSON Lines: one object per record\n"
+	        "  -c, --connect URI     a hypervisor (repeatable)\n"
+	        "  -H, --host [USER@]HOST[:PORT]  a hypervisor over SSH (repeatable)\n"
+	        "      --known-hosts FILE  SSH host keys (default ~/.ssh/known_hosts)\n"
+	        "  -r, --readonly        read-only connections\n"
+	        "  -f, --config FILE     hosts from this config file when no -c/-H\n"
+	        "  -h, --help            show this help and exit\n"
+	        "\n"
+	        "cpu_pct is the share of the guest's vCPUs, as in the list. See vmtui(1).\n");
+}
+
+bool
+top_is_batch(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--batch") == 0 || strcmp(argv[i], "-b") == 0)
+			return true;
+	return false;
+}
+
+static const char **
+push(const char **v, size_t *n, const char *s)
+{
+	v = xreallocarray(v, *n + 1, sizeof *v);
+	v[(*n)++] = s;
+	return v;
+}
+
+/* Returns -1 to fail, 1 to exit with success, 0 to run. */
+static int
+parse(int argc, char **argv, struct top_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "batch", no_argument, NULL, 'b' },
+		{ "iterations", required_argument, NULL, 'n' },
+		{ "delay", required_argument, NULL, 'd' },
+		{ "csv", no_argument, NULL, 'C' + 256 },
+		{ "json", no_argument, NULL, 'J' + 256 },
+		{ "connect", required_argument, NULL, 'c' },
+		{ "host", required_argument, NULL, 'H' },
+		{ "known-hosts", required_argument, NULL, 'K' + 256 },
+		{ "readonly", no_argument, NULL, 'r' },
+		{ "config", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch;
+	char *end;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "bn:d:c:H:rf:h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'b':
+			break;
+		case 'n':
+			errno = 0;
+			o->count = strtoul(optarg, &end, 10);
+			if (end == optarg || *end || errno || optarg[0] == '-' || o->count == 0) {
+				fprintf(stderr, "vmtui top: -n: \"%s\" is not a count of samples "
+				        "(1 or more)\n", optarg);
+				return -1;
+			}
+			break;
+		case 'd':
+			errno = 0;
+			o->interval = strtod(optarg, &end);
+			if (end == optarg || *end || errno || !isfinite(o->interval) ||
+			    o->interval < 0.25 || o->interval > 3600) {
+				fprintf(stderr, "vmtui top: -d: \"%s\" is not a number of seconds "
+				        "between 0.25 and 3600\n", optarg);
+				return -1;
+			}
+			break;
+		case 'C' + 256:
+		case 'J' + 256:
+			if (o->fmt != TOP_TEXT && o->fmt != (ch == 'C' + 256 ? TOP_CSV : TOP_JSON)) {
+				fprintf(stderr, "vmtui top: --csv and --json exclude each other\n");
+				return -1;
+			}
+			o->fmt = ch == 'C' + 256 ? TOP_CSV : TOP_JSON;
+			break;
+		case 'c':
+			o->uris = push(o->uris, &o->nuris, optarg);
+			break;
+		case 'H':
+			o->ssh = push(o->ssh, &o->nssh, optarg);
+			break;
+		case 'K' + 256:
+			o->known_hosts = optarg;
+			break;
+		case 'r':
+			o->readonly = true;
+			break;
+		case 'f':
+			o->config_path = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 1;
+		default:
+			usage(stderr);
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "vmtui top: unexpected argument \"%s\"\n", argv[optind]);
+		usage(stderr);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+add_host(struct host ***hosts, size_t *n, const struct host_opts *ho)
+{
+	*hosts = xreallocarray(*hosts, *n + 1, sizeof **hosts);
+	(*hosts)[(*n)++] = host_new(ho);
+}
+
+/* -c and -H hosts as given; else the config file's; else libvirt's default. */
+static int
+make_hosts(const struct top_opts *o, struct host ***hosts, size_t *n)
+{
+	struct host_opts ho = {
+		.readonly = o->readonly,
+		.interval_ms = (unsigned)(o->interval * 1000),
+		.history = 10,
+		.known_hosts = o->known_hosts,
+	};
+	struct config cfg;
+	struct config_errors errs = { 0 };
+	char *path;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < o->nuris; i++) {
+		ho.uri = o->uris[i];
+		add_host(hosts, n, &ho);
+	}
+	ho.uri = NULL;
+	for (i = 0; i < o->nssh; i++) {
+		ho.ssh = ho.name = o->ssh[i];
+		add_host(hosts, n, &ho);
+	}
+	if (*n)
+		return 0;
+	config_init(&cfg);
+	path = o->config_path ? xstrdup(o->config_path) : config_default_path();
+	if (config_load(&cfg, path, o->config_path == NULL, &errs) < 0) {
+		for (i = 0; i < errs.n; i++)
+			fprintf(stderr, "%s\n", errs.v[i]);
+		fprintf(stderr, "vmtui top: %s has errors; fix them or use -c URI.\n", path);
+		rc = -1;
+	}
+	for (i = 0; rc == 0 && i < cfg.nuris; i++) {
+		ho.uri = cfg.uris[i];
+		add_host(hosts, n, &ho);
+	}
+	for (i = 0; rc == 0 && i < cfg.nhosts; i++) {
+		ho.name = cfg.hosts[i].name;
+		ho.ssh = cfg.hosts[i].ssh;
+		ho.uri = cfg.hosts[i].uri;
+		ho.key = cfg.hosts[i].key;
+		add_host(hosts, n, &ho);
+	}
+	if (rc == 0 && *n == 0) {
+		memset(&ho, 0, sizeof ho);
+		ho.readonly = o->readonly;
+		ho.interval_ms = (unsigned)(o->interval * 1000);
+		ho.history = 10;
+		add_host(hosts, n, &ho);
+	}
+	config_errors_free(&errs);
+	config_free(&cfg);
+	free(path);
+	return rc;
+}
+
+static int
+cmp_name(const void *a, const void *b)
+{
+	return strcmp((*(struct vm *const *)a)->name, (*(struct vm *const *)b)->name);
+}
+
+/* The records of a host's newest sample, by guest name (lock held). */
+static void
+format_sample(struct host *h, enum top_format fmt, FILE *out)
+{
+	struct vm **vms = xcalloc(h->nvms ? h->nvms : 1, sizeof *vms);
+	struct top_rec r;
+	size_t i;
+
+	memcpy(vms, h->vms, h->nvms * sizeof *vms);
+	qsort(vms, h->nvms, sizeof *vms, cmp_name);
+	for (i = 0; i < h->nvms; i++) {
+		topfmt_from_vm(&r, host_label(h), vms[i], h->sampled_epoch, h->sampled_ns);
+		topfmt_record(out, fmt, &r);
+	}
+	free(vms);
+}
+
+/* What stops a host from being sampled, or NULL (lock held). A question
+ * (unknown SSH host key, password) cannot be answered here. */
+static char *
+host_problem(struct host *h, bool *ask)
+{
+	*ask = h->question.pending;
+	if (h->question.pending)
+		return xasprintf("%s; batch mode cannot answer: run vmtui once to answer it",
+		                 h->question.text ? h->question.text : host_label(h));
+	if (h->state == HOST_DOWN)
+		return xasprintf("cannot %s %s: %s", h->refreshes ? "stay connected to" :
+		                 "connect to", h->uri ? h->uri : h->uri_req ? h->uri_req :
+		                 h->ssh ? h->ssh : "libvirt's default host",
+		                 h->error ? h->error : "unknown error");
+	return NULL;
+}
+
+/* Write buf to stdout; false when stdout is gone or failing (*quiet: the
+ * reader closed the pipe, which ends the run without a message). */
+static bool
+emit(const char *buf, size_t len, bool *quiet)
+{
+	if (len && fwrite(buf, 1, len, stdout) != len)
+		goto fail;
+	if (fflush(stdout) != 0)
+		goto fail;
+	return true;
+fail:
+	*quiet = errno == EPIPE;
+	if (!*quiet)
+		fprintf(stderr, "vmtui top: cannot write the output: %s\n", strerror(errno));
+	return false;
+}
+
+/* Sample until every host gave `count` samples; returns the exit status. */
+static int
+run(const struct top_opts *o, struct host **hosts, size_t n)
+{
+	uint64_t *seen = xcalloc(n, sizeof *seen);
+	unsigned long *done = xcalloc(n, sizeof *done);
+	bool header = false, quiet = false;
+	int rc = -1;
+
+	for (;;) {
+		struct pollfd pfd = { .fd = notify_fd(), .events = POLLIN };
+		size_t i, finished = 0;
+
+		if (got_signal) {
+			rc = 0;
+			break;
+		}
+		notify_drain();
+		for (i = 0; i < n; i++) {
+			struct host *h = hosts[i];
+			char *buf = NULL, *why;
+			size_t len = 0;
+			bool ask, ok = true;
+			FILE *mem;
+
+			host_lock(h);
+			why = host_problem(h, &ask);
+			if (why == NULL && h->refreshes != seen[i] &&
+			    (o->count == 0 || done[i] < o->count)) {
+				bool prime = seen[i] == 0;
+				seen[i] = h->refreshes;
+				if (!prime && (mem = open_memstream(&buf, &len)) != NULL) {
+					if (!header)
+						topfmt_header(mem, o->fmt);
+					header = true;
+					format_sample(h, o->fmt, mem);
+					fclose(mem);
+					done[i]++;
+				}
+			}
+			host_unlock(h);
+			if (why != NULL) {
+				if (ask)
+					host_answer(h, NULL);
+				fprintf(stderr, "vmtui top: %s\n", why);
+				free(why);
+				goto out;
+			}
+			if (buf != NULL)
+				ok = emit(buf, len, &quiet);
+			free(buf);
+			if (!ok) {
+				rc = quiet ? 0 : -1;
+				goto out;
+			}
+			if (o->count && done[i] >= o->count)
+				finished++;
+		}
+		if (finished == n) {
+			rc = 0;
+			break;
+		}
+		if (poll(&pfd, 1, 250) < 0 && errno != EINTR)
+			break;
+	}
+out:
+	free(seen);
+	free(done);
+	return rc;
+}
+
+int
+top_batch_main(int argc, char **argv)
+{
+	struct top_opts o = { .interval = 2.0 };
+	struct host **hosts = NULL;
+	size_t n = 0, i;
+	struct sigaction sa = { .sa_handler = on_signal };
+	int rc = parse(argc, argv, &o);
+
+	if (rc != 0)
+		goto done;
+	virSetErrorFunc(NULL, quiet_libvirt);
+	if (make_hosts(&o, &hosts, &n) < 0) {
+		rc = -1;
+		goto done;
+	}
+	if (virInitialize() < 0 || notify_init() < 0 || eventloop_start() < 0) {
+		fprintf(stderr, "vmtui top: cannot initialise libvirt\n");
+		rc = -1;
+		goto done;
+	}
+	/* A reader that goes away (| head) ends the run through EPIPE. */
+	signal(SIGPIPE, SIG_IGN);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	for (i = 0; i < n; i++)
+		host_start(hosts[i]);
+	rc = run(&o, hosts, n);
+	for (i = 0; i < n; i++)
+		host_free(hosts[i]);
+	eventloop_stop();
+	notify_close();
+	msglog_free_all();
+done:
+	free(hosts);
+	free(o.uris);
+	free(o.ssh);
+	return rc < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+}

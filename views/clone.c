@@ -1,0 +1,290 @@
+/* clone.c — the clone dialog (Y): the new name, full copies or linked
+ * overlays, start afterwards or not; what will happen to each disk, or why
+ * it cannot, shown as it is typed; then the copy's progress (the new
+ * volume's allocation against the source's) and the outcome. The work is
+ * model/clone.h's job on the host's worker. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../model/clone.h"
+#include "../model/xmalloc.h"
+#include "../tui/app.h"
+#include "../tui/format.h"
+#include "../tui/screen.h"
+
+enum { F_NAME, F_LINKED, F_START, NFIELDS };
+
+struct clonedlg {
+	struct clone_job *job;
+	const struct view_ops *back;
+	char *src;
+	struct lineedit name;
+	bool linked, start;
+	int cur;
+};
+
+static struct clonedlg *cd;
+
+static void
+close_dialog(void)
+{
+	if (cd == NULL)
+		return;
+	clone_job_release(cd->job);
+	free(cd->src);
+	free(cd);
+	cd = NULL;
+}
+
+static void
+draw_wrapped(WINDOW *w, int *y, int attr, const char *text)
+{
+	int width = getmaxx(w);
+	const char *p = text;
+
+	while (*p && *y < getmaxy(w) && width > 8) {
+		int cut = (int)strlen(p);
+		char *line;
+		if (cut > width) {
+			for (cut = width; cut > 0 && p[cut] != ' '; cut--)
+				;
+			if (cut == 0)
+				cut = width;
+		}
+		line = xstrndup(p, (size_t)cut);
+		draw_text(w, (*y)++, 0, width, attr, line);
+		free(line);
+		for (p += cut; *p == ' '; p++)
+			;
+	}
+}
+
+/* One line per disk: what the clone gets (plan made on j->src). */
+static void
+draw_disks(WINDOW *w, int *y, struct clone_src *s)
+{
+	int width = getmaxx(w);
+	char line[1024], size[16];
+	size_t i;
+
+	for (i = 0; i < s->ndisks && *y < getmaxy(w); i++) {
+		const struct clone_disk *d = &s->disks[i];
+		fmt_bytes(size, sizeof size, (double)d->capacity);
+		if (d->shared || d->path == NULL)
+			snprintf(line, sizeof line, "  %-5s %s: shared (read-only)", d->target,
+			         d->path ? d->path : "empty");
+		else if (d->new_vol)
+			snprintf(line, sizeof line, "  %-5s %s/%s (%s) -> %s %s", d->target, d->pool,
+			         d->vol, size, cd->linked ? "overlay" : "copy", d->new_vol);
+		else
+			snprintf(line, sizeof line, "  %-5s %s: in no storage pool", d->target, d->path);
+		draw_text(w, (*y)++, 0, width, 0, line);
+	}
+}
+
+static void
+draw_fields(WINDOW *w, int *y)
+{
+	int width = getmaxx(w), sel = screen_attr(C_SELECTION);
+	char line[128];
+
+	draw_text(w, *y, 0, 16, 0, "New name");
+	draw_text(w, (*y)++, 16, width - 16, cd->cur == F_NAME ? sel : A_UNDERLINE, cd->name.text);
+	snprintf(line, sizeof line, "(%c) full copies   (%c) linked: qcow2 overlays on the source",
+	         cd->linked ? ' ' : '*', cd->linked ? '*' : ' ');
+	draw_text(w, *y, 0, 16, 0, "Disks");
+	draw_text(w, (*y)++, 16, width - 16, cd->cur == F_LINKED ? sel : 0, line);
+	snprintf(line, sizeof line, "[%c] start the clone", cd->start ? 'x' : ' ');
+	draw_text(w, *y, 0, 16, 0, "Then");
+	draw_text(w, (*y)++, 16, width - 16, cd->cur == F_START ? sel : 0, line);
+}
+
+/* "[#####     ]  52% 17.0M/32.0M" under the step. */
+static void
+draw_progress(WINDOW *w, int *y, const struct clone_job *j)
+{
+	int width = getmaxx(w), bar = width - 28, fill, i;
+	char done[16], total[16], tail[64];
+	double f;
+
+	draw_text(w, (*y)++, 0, width, 0, j->step ? j->step : "");
+	if (j->total == 0 || bar < 10)
+		return;
+	f = (double)j->done / (double)j->total;
+	fill = (int)(f * bar);
+	wattrset(w, screen_attr(C_GRAPH_DISK));
+	mvwaddch(w, *y, 0, '[');
+	for (i = 0; i < bar; i++)
+		waddch(w, i < fill ? '#' : ' ');
+	waddch(w, ']');
+	wattrset(w, A_NORMAL);
+	snprintf(tail, sizeof tail, " %3.0f%% %s/%s", 100.0 * f,
+	         fmt_bytes(done, sizeof done, (double)j->done),
+	         fmt_bytes(total, sizeof total, (double)j->total));
+	draw_text(w, (*y)++, bar + 2, width - bar - 2, 0, tail);
+}
+
+static void
+clone_draw(struct app *a, WINDOW *w)
+{
+	struct clone_job *j = cd ? cd->job : NULL;
+	int width = getmaxx(w), y = 0;
+	char line[512], *why;
+
+	(void)a;
+	if (j == NULL)
+		return;
+	snprintf(line, sizeof line, "Clone %s%s%s%s", cd->src, j->state >= CJ_READY ? " (" : "",
+	         j->state >= CJ_READY && j->src.state ? j->src.state : "",
+	         j->state >= CJ_READY ? ")" : "");
+	draw_text(w, y++, 0, width, screen_attr(C_COLUMNS), line);
+	if (j->state == CJ_READING || (j->state == CJ_FAILED && j->src.name == NULL)) {
+		draw_text(w, 2, 0, width, j->error ? screen_attr(C_ERROR) : 0,
+		          j->error ? j->error : "Reading...");
+		return;
+	}
+	draw_text(w, y++, 0, width, screen_attr(C_DIM), "Tab/arrows: next field  Space: "
+	          "change  Enter or F2: clone  Esc: back");
+	y++;
+	draw_fields(w, &y);
+	y++;
+	why = clone_plan(&j->src, cd->name.text, cd->linked);
+	draw_text(w, y++, 0, width, A_BOLD, "Disks of the clone:");
+	draw_disks(w, &y, &j->src);
+	draw_wrapped(w, &y, screen_attr(C_DIM), cd->linked ?
+	             "Linked: fast and small, but the source's disks become the clone's base: "
+	             "keep the source shut off and unchanged while the clone exists." :
+	             "New UUID and MAC addresses; serial log files get the new name.");
+	y++;
+	if (j->state == CJ_RUNNING) {
+		draw_text(w, y++, 0, width, screen_attr(C_WARNING), "Cloning...");
+		draw_progress(w, &y, j);
+	} else if (j->state == CJ_DONE) {
+		draw_progress(w, &y, j);
+		draw_wrapped(w, &y, 0, j->result);
+		draw_text(w, y++, 0, width, screen_attr(C_DIM), "Esc: back to the list");
+	} else if (j->state == CJ_FAILED && j->error) {
+		draw_wrapped(w, &y, screen_attr(C_ERROR), j->error);
+	} else if (why) {
+		draw_wrapped(w, &y, screen_attr(C_ERROR), why);
+	}
+	free(why);
+}
+
+static void
+start(struct app *a)
+{
+	struct clone_job *j = cd->job;
+	enum clone_job_state st;
+	char *why = NULL;
+
+	host_lock(j->host);
+	st = j->state;
+	if (st == CJ_READY || st == CJ_FAILED || st == CJ_DONE)
+		why = clone_plan(&j->src, cd->name.text, cd->linked);
+	host_unlock(j->host);
+	if (st == CJ_READING || st == CJ_RUNNING)
+		app_status(a, MSG_ERROR, "Wait: %s is still being %s.", cd->src,
+		           st == CJ_READING ? "read" : "cloned");
+	else if (j->src.name == NULL)
+		app_status(a, MSG_ERROR, "Cannot clone %s: it could not be read.", cd->src);
+	else if (why)
+		app_status(a, MSG_ERROR, "Cannot clone %s: %s", cd->src, why);
+	else {
+		clone_job_start(j, cd->name.text, cd->linked, cd->start);
+		app_status(a, MSG_INFO, "Cloning %s as %s...", cd->src, cd->name.text);
+	}
+	free(why);
+}
+
+static int
+clone_key(struct app *a, enum cmd c, int key)
+{
+	const struct view_ops *back;
+
+	(void)key;
+	if (cd == NULL)
+		return 0;
+	switch (c) {
+	case CMD_BACK:
+		back = cd->back;
+		close_dialog();
+		app_set_view(a, back);
+		return HANDLED;
+	case CMD_NEXT_FIELD:
+		cd->cur = (cd->cur + 1) % NFIELDS;
+		return REDRAW_BODY;
+	case CMD_PREV_FIELD:
+		cd->cur = (cd->cur + NFIELDS - 1) % NFIELDS;
+		return REDRAW_BODY;
+	case CMD_APPLY:
+		start(a);
+		return HANDLED;
+	default:
+		return 0;
+	}
+}
+
+static int
+clone_text(struct app *a, wint_t wc, bool is_key)
+{
+	enum le_result r;
+
+	if (cd == NULL)
+		return HANDLED;
+	if (!is_key && (wc == '\r' || wc == '\n'))
+		return clone_key(a, CMD_APPLY, 0);
+	if (!is_key && wc == 27)
+		return clone_key(a, CMD_BACK, 0);
+	if (cd->cur != F_NAME) {
+		if ((!is_key && wc == ' ') || (is_key && (wc == KEY_LEFT || wc == KEY_RIGHT))) {
+			if (cd->cur == F_LINKED)
+				cd->linked = !cd->linked;
+			else
+				cd->start = !cd->start;
+		}
+		return REDRAW_BODY;
+	}
+	r = lineedit_key(&cd->name, wc, is_key);
+	if (r == LE_TAB)
+		return clone_key(a, CMD_NEXT_FIELD, 0);
+	return REDRAW_BODY;
+}
+
+int
+clone_open(struct app *a)
+{
+	struct sel_guest g;
+	char *def;
+
+	if (!app_selected_guest(a, &g))
+		return HANDLED;
+	if (a->readonly) {
+		app_status(a, MSG_ERROR, "Cannot clone %s: vmtui runs read-only (-r); restart "
+		           "without -r to change guests.", g.name);
+		return HANDLED;
+	}
+	if (!g.host_up) {
+		app_status(a, MSG_ERROR, "Cannot clone %s: its host is not connected.", g.name);
+		return HANDLED;
+	}
+	close_dialog();
+	cd = xcalloc(1, sizeof *cd);
+	cd->back = a->view == &vmdetail_ops ? &vmdetail_ops : &vmlist_ops;
+	cd->src = xstrdup(g.name);
+	def = xasprintf("%s-clone", g.name);
+	lineedit_set(&cd->name, def);
+	free(def);
+	cd->job = clone_job_new(g.host, g.uuid);
+	app_set_view(a, &clone_ops);
+	return HANDLED;
+}
+
+const struct view_ops clone_ops = {
+	.name = "clone",
+	.keyview = KV_FORM,
+	.draw = clone_draw,
+	.key = clone_key,
+	.text = clone_text,
+};

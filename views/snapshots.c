@@ -1,0 +1,456 @@
+/* snapshots.c — the snapshots of one guest (T): name, when, the guest's
+ * state then, the current one (*), parent and description; c creates one
+ * from a small form (name and description), r reverts and x deletes, both
+ * after a question. The libvirt work runs on the host's worker
+ * (model/snapshot.h); results come back in the view and the status line. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../model/snapshot.h"
+#include "../model/xmalloc.h"
+#include "../tui/app.h"
+#include "../tui/screen.h"
+
+enum { F_NAME, F_DESC, NFIELDS };
+
+struct snapview {
+	struct snap_job *job;
+	const struct view_ops *back;
+	char *vm;
+	size_t sel;
+	char *sel_name;        /* the selection survives re-reads */
+	int top;
+	bool form;             /* the create form is open */
+	struct lineedit f[NFIELDS];
+	int cur;
+	char *form_error;
+	char *pending;         /* the snapshot a question is about */
+};
+
+static struct snapview *sv;
+
+static void
+close_view(void)
+{
+	if (sv == NULL)
+		return;
+	snap_job_release(sv->job);
+	free(sv->vm);
+	free(sv->sel_name);
+	free(sv->form_error);
+	free(sv->pending);
+	free(sv);
+	sv = NULL;
+}
+
+/* The selected snapshot (host lock held), or NULL. */
+static const struct snapshot *
+selected(void)
+{
+	const struct snapshot_list *l = &sv->job->list;
+	size_t i;
+
+	if (sv->sel_name)
+		for (i = 0; i < l->n; i++)
+			if (strcmp(l->v[i].name, sv->sel_name) == 0) {
+				sv->sel = i;
+				return &l->v[i];
+			}
+	if (l->n == 0)
+		return NULL;
+	if (sv->sel >= l->n)
+		sv->sel = l->n - 1;
+	free(sv->sel_name);
+	sv->sel_name = xstrdup(l->v[sv->sel].name);
+	return &l->v[sv->sel];
+}
+
+static void
+select_index(size_t i)
+{
+	const struct snapshot_list *l = &sv->job->list;
+
+	if (l->n == 0)
+		return;
+	if (i >= l->n)
+		i = l->n - 1;
+	sv->sel = i;
+	free(sv->sel_name);
+	sv->sel_name = xstrdup(l->v[i].name);
+}
+
+/* Text over as many lines as it needs, broken at spaces. */
+static void
+draw_wrapped(WINDOW *w, int *y, int attr, const char *text)
+{
+	int width = getmaxx(w);
+	const char *p = text;
+
+	while (*p && *y < getmaxy(w) && width > 8) {
+		int cut = (int)strlen(p);
+		char *line;
+		if (cut > width) {
+			for (cut = width; cut > 0 && p[cut] != ' '; cut--)
+				;
+			if (cut == 0)
+				cut = width;
+		}
+		line = xstrndup(p, (size_t)cut);
+		draw_text(w, (*y)++, 0, width, attr, line);
+		free(line);
+		for (p += cut; *p == ' '; p++)
+			;
+	}
+}
+
+static void
+fmt_time(char *buf, size_t n, long long t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	localtime_r(&tt, &tm);
+	strftime(buf, n, "%Y-%m-%d %H:%M:%S", &tm);
+}
+
+static void
+draw_rows(WINDOW *w, int *y, int rows)
+{
+	const struct snapshot_list *l = &sv->job->list;
+	int width = getmaxx(w), nw = 4, pw = 6, x;
+	char when[32];
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		if ((int)strlen(l->v[i].name) > nw)
+			nw = (int)strlen(l->v[i].name);
+		if (l->v[i].parent && (int)strlen(l->v[i].parent) > pw)
+			pw = (int)strlen(l->v[i].parent);
+	}
+	nw = nw > 24 ? 24 : nw;
+	pw = pw > 16 ? 16 : pw;
+	draw_text(w, *y, 0, width, screen_attr(C_COLUMNS), "");
+	draw_text(w, *y, 2, nw, screen_attr(C_COLUMNS), "NAME");
+	x = 2 + nw + 2;
+	draw_text(w, *y, x, 19, screen_attr(C_COLUMNS), "CREATED");
+	draw_text(w, *y, x + 21, 8, screen_attr(C_COLUMNS), "STATE");
+	draw_text(w, *y, x + 31, pw, screen_attr(C_COLUMNS), "PARENT");
+	draw_text(w, *y, x + 33 + pw, width - (x + 33 + pw), screen_attr(C_COLUMNS), "DESCRIPTION");
+	(*y)++;
+	if (l->n == 0) {
+		draw_text(w, (*y)++, 2, width - 2, screen_attr(C_DIM),
+		          "No snapshots yet: press c to create one.");
+		return;
+	}
+	selected();
+	if ((int)sv->sel < sv->top)
+		sv->top = (int)sv->sel;
+	if ((int)sv->sel >= sv->top + rows)
+		sv->top = (int)sv->sel - rows + 1;
+	for (i = (size_t)sv->top; i < l->n && rows-- > 0; i++, (*y)++) {
+		const struct snapshot *s = &l->v[i];
+		int attr = i == sv->sel ? screen_attr(C_SELECTION) : 0;
+		fmt_time(when, sizeof when, s->created);
+		draw_text(w, *y, 0, width, attr, s->current ? "*" : "");
+		draw_text(w, *y, 2, nw + 2, attr, s->name);
+		draw_text(w, *y, x, 21, attr, when);
+		draw_text(w, *y, x + 21, 10, attr, s->state ? s->state : "?");
+		draw_text(w, *y, x + 31, pw + 2, attr, s->parent ? s->parent : "-");
+		draw_text(w, *y, x + 33 + pw, width - (x + 33 + pw), attr,
+		          s->description ? s->description : "");
+	}
+}
+
+static void
+draw_form(WINDOW *w, int *y)
+{
+	static const char *const labels[NFIELDS] = { "Name", "Description" };
+	int width = getmaxx(w), i;
+
+	(*y)++;
+	draw_text(w, (*y)++, 0, width, A_BOLD, "New snapshot:");
+	for (i = 0; i < NFIELDS && *y < getmaxy(w); i++, (*y)++) {
+		const char *t = sv->f[i].text;
+		int fw = width - 14;
+		if (fw > 1 && (int)strlen(t) > fw - 1)
+			t += strlen(t) - (size_t)(fw - 1);
+		draw_text(w, *y, 0, 14, 0, labels[i]);
+		draw_text(w, *y, 14, fw, i == sv->cur ? screen_attr(C_SELECTION) : A_UNDERLINE, t);
+	}
+	draw_text(w, (*y)++, 0, width, screen_attr(C_DIM),
+	          "Enter: create  Tab: next field  Esc: cancel");
+	if (sv->form_error)
+		draw_wrapped(w, y, screen_attr(C_ERROR), sv->form_error);
+}
+
+static void
+snap_draw(struct app *a, WINDOW *w)
+{
+	struct snap_job *j = sv ? sv->job : NULL;
+	int width = getmaxx(w), y = 0, rows;
+	char line[512];
+
+	(void)a;
+	if (j == NULL)
+		return;
+	snprintf(line, sizeof line, "Snapshots of %s%s%s%s  %zu snapshot%s", sv->vm,
+	         j->vm_state ? " (" : "", j->vm_state ? j->vm_state : "", j->vm_state ? ")" : "",
+	         j->list.n, j->list.n == 1 ? "" : "s");
+	draw_text(w, y++, 0, width, screen_attr(C_COLUMNS), line);
+	draw_text(w, y++, 0, width, screen_attr(C_DIM), "c: create  r: revert  x/Del: delete  "
+	          "Esc: back   (* the current snapshot)");
+	y++;
+	if (j->reads == 0) {
+		draw_text(w, y++, 0, width, j->error ? screen_attr(C_ERROR) : 0,
+		          j->error ? j->error : "Reading...");
+		return;
+	}
+	rows = getmaxy(w) - y - (sv->form ? 8 : 4);
+	draw_rows(w, &y, rows < 1 ? 1 : rows);
+	y++;
+	if (j->busy)
+		draw_text(w, y++, 0, width, screen_attr(C_WARNING), "Working...");
+	else if (j->error)
+		draw_wrapped(w, &y, screen_attr(C_ERROR), j->error);
+	else if (j->result)
+		draw_wrapped(w, &y, 0, j->result);
+	if (sv->form)
+		draw_form(w, &y);
+}
+
+/* ---- actions ---- */
+
+/* Refuse when read-only or busy; true when the action may go on. */
+static bool
+may_act(struct app *a, const char *what)
+{
+	bool busy;
+
+	if (a->readonly) {
+		app_status(a, MSG_ERROR, "Cannot %s: vmtui runs read-only (-r); restart without -r "
+		           "to change guests.", what);
+		return false;
+	}
+	host_lock(sv->job->host);
+	busy = sv->job->busy;
+	host_unlock(sv->job->host);
+	if (busy)
+		app_status(a, MSG_ERROR, "Wait: the last snapshot operation on %s is still running.",
+		           sv->vm);
+	return !busy;
+}
+
+static void
+open_form(struct app *a)
+{
+	char name[64];
+
+	if (!may_act(a, "create a snapshot"))
+		return;
+	snapshot_default_name(name, sizeof name, time(NULL));
+	lineedit_set(&sv->f[F_NAME], name);
+	lineedit_set(&sv->f[F_DESC], "");
+	sv->cur = F_NAME;
+	free(sv->form_error);
+	sv->form_error = NULL;
+	sv->form = true;
+}
+
+static void
+submit_form(struct app *a)
+{
+	const char *name = sv->f[F_NAME].text;
+	char *why = snapshot_name_check(name);
+	size_t i;
+
+	host_lock(sv->job->host);
+	for (i = 0; !why && i < sv->job->list.n; i++)
+		if (strcmp(sv->job->list.v[i].name, name) == 0)
+			why = xasprintf("%s already has a snapshot \"%s\"; pick another name.", sv->vm,
+			                name);
+	host_unlock(sv->job->host);
+	free(sv->form_error);
+	sv->form_error = why;
+	if (why)
+		return;
+	sv->form = false;
+	free(sv->sel_name);
+	sv->sel_name = xstrdup(name); /* land on the new one */
+	snap_job_run(sv->job, SNAP_CREATE, name, sv->f[F_DESC].text);
+	app_status(a, MSG_INFO, "Creating snapshot %s of %s...", name, sv->vm);
+}
+
+static void
+revert_yes(struct app *a)
+{
+	if (sv == NULL || sv->pending == NULL)
+		return;
+	snap_job_run(sv->job, SNAP_REVERT, sv->pending, NULL);
+	app_status(a, MSG_INFO, "Reverting %s to %s...", sv->vm, sv->pending);
+}
+
+static void
+delete_yes(struct app *a)
+{
+	if (sv == NULL || sv->pending == NULL)
+		return;
+	snap_job_run(sv->job, SNAP_DELETE, sv->pending, NULL);
+	app_status(a, MSG_INFO, "Deleting snapshot %s of %s...", sv->pending, sv->vm);
+}
+
+/* Ask about the selected snapshot. */
+static void
+ask_about(struct app *a, bool revert)
+{
+	const struct snapshot *s;
+	char when[32], *q = NULL;
+
+	if (!may_act(a, revert ? "revert to a snapshot" : "delete a snapshot"))
+		return;
+	host_lock(sv->job->host);
+	if ((s = selected()) != NULL) {
+		fmt_time(when, sizeof when, s->created);
+		free(sv->pending);
+		sv->pending = xstrdup(s->name);
+		if (revert)
+			q = xasprintf("Revert %s to snapshot \"%s\" (taken %s, %s)? Its present state "
+			              "is lost; afterwards it will be %s.", sv->vm, s->name, when,
+			              s->state ? s->state : "?", snapshot_revert_outcome(s->state));
+		else
+			q = xasprintf("Delete snapshot \"%s\" of %s (taken %s)? The guest stays as it "
+			              "is; snapshots made from it keep their data.", s->name, sv->vm, when);
+	}
+	host_unlock(sv->job->host);
+	if (q == NULL) {
+		app_status(a, MSG_ERROR, "%s has no snapshot to %s.", sv->vm,
+		           revert ? "revert to" : "delete");
+		return;
+	}
+	app_ask(a, q, revert ? revert_yes : delete_yes);
+	free(q);
+}
+
+static int
+snap_key(struct app *a, enum cmd c, int key)
+{
+	const struct view_ops *back;
+	int page = getmaxy(a->body) - 8;
+
+	(void)key;
+	if (sv == NULL)
+		return 0;
+	host_lock(sv->job->host);
+	switch (c) {
+	case CMD_UP:
+		if (sv->sel > 0)
+			select_index(sv->sel - 1);
+		break;
+	case CMD_DOWN:
+		select_index(sv->sel + 1);
+		break;
+	case CMD_PAGE_UP:
+		select_index(sv->sel > (size_t)page ? sv->sel - (size_t)page : 0);
+		break;
+	case CMD_PAGE_DOWN:
+		select_index(sv->sel + (size_t)(page > 1 ? page : 1));
+		break;
+	case CMD_HOME:
+		select_index(0);
+		break;
+	case CMD_END:
+		select_index(SIZE_MAX);
+		break;
+	default:
+		host_unlock(sv->job->host);
+		goto actions;
+	}
+	host_unlock(sv->job->host);
+	return REDRAW_BODY;
+
+actions:
+	switch (c) {
+	case CMD_BACK:
+	case CMD_SNAPSHOTS:
+		back = sv->back;
+		close_view();
+		app_set_view(a, back);
+		return HANDLED;
+	case CMD_SNAP_CREATE:
+		open_form(a);
+		return HANDLED;
+	case CMD_SNAP_REVERT:
+		ask_about(a, true);
+		return HANDLED;
+	case CMD_SNAP_DELETE:
+		ask_about(a, false);
+		return HANDLED;
+	default:
+		return 0;
+	}
+}
+
+/* The form takes every key while open. */
+static bool
+snap_grab(struct app *a)
+{
+	(void)a;
+	return sv && sv->form;
+}
+
+static int
+snap_text(struct app *a, wint_t wc, bool is_key)
+{
+	enum le_result r;
+
+	if (sv == NULL || !sv->form)
+		return 0;
+	if (is_key && (wc == KEY_UP || wc == KEY_DOWN || wc == KEY_BTAB)) {
+		sv->cur = (sv->cur + 1) % NFIELDS;
+		return REDRAW_BODY;
+	}
+	if (is_key && wc == KEY_F(2)) {
+		submit_form(a);
+		return REDRAW_BODY;
+	}
+	r = lineedit_key(&sv->f[sv->cur], wc, is_key);
+	if (r == LE_TAB)
+		sv->cur = (sv->cur + 1) % NFIELDS;
+	else if (r == LE_CANCEL) {
+		sv->form = false;
+		app_status(a, MSG_INFO, "Cancelled.");
+	} else if (r == LE_ENTER)
+		submit_form(a);
+	return REDRAW_BODY;
+}
+
+int
+snapshots_open(struct app *a)
+{
+	struct sel_guest g;
+
+	if (!app_selected_guest(a, &g))
+		return HANDLED;
+	if (!g.host_up) {
+		app_status(a, MSG_ERROR, "Cannot show the snapshots of %s: its host is not "
+		           "connected.", g.name);
+		return HANDLED;
+	}
+	close_view();
+	sv = xcalloc(1, sizeof *sv);
+	sv->back = a->view == &vmdetail_ops ? &vmdetail_ops : &vmlist_ops;
+	sv->vm = xstrdup(g.name);
+	sv->job = snap_job_new(g.host, g.uuid, g.name);
+	app_set_view(a, &snapshots_ops);
+	return HANDLED;
+}
+
+const struct view_ops snapshots_ops = {
+	.name = "snapshots",
+	.keyview = KV_SNAP,
+	.draw = snap_draw,
+	.key = snap_key,
+	.text = snap_text,
+	.grab = snap_grab,
+};
