@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <yaml.h>
 
 #include "../model/xmalloc.h"
@@ -75,10 +76,14 @@ verr(struct ctx *c, yaml_mark_t m, const char *fmt, va_list ap)
 static void
 sort_errors(struct ctx *c)
 {
-	char **v = c->e->v + c->e->n - c->nmarks, *s;
+	char **v, *s;
 	yaml_mark_t m;
 	size_t i, j;
 
+	/* Nothing to order (and e->v may still be NULL). */
+	if (c->nmarks < 2)
+		return;
+	v = c->e->v + c->e->n - c->nmarks;
 	for (i = 1; i < c->nmarks; i++) {
 		m = c->marks[i];
 		s = v[i];
@@ -922,17 +927,32 @@ static const struct key cloud_keys[] = {
 };
 static const struct keyset cloud_set = { "cloud_init", cloud_keys, true };
 
-/* The whole of a file, NUL-terminated; 0 or an errno value. */
+/* read_all's answer for a FIFO, device or socket (not an errno value). */
+#define EFTYPE_NOT_REGULAR (-1)
+
+/* The whole of a file, NUL-terminated; 0, an errno value, or
+ * EFTYPE_NOT_REGULAR. */
 static int
 read_all(const char *path, char **out, size_t *outlen)
 {
 	FILE *f = fopen(path, "rb");
 	char *buf = NULL;
 	size_t len = 0, cap = 0, n;
+	struct stat st;
 	int rc = 0;
 
 	if (f == NULL)
 		return errno;
+	/* A FIFO would wait forever and a device never end: files only. */
+	if (fstat(fileno(f), &st) < 0) {
+		rc = errno;
+		fclose(f);
+		return rc;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		fclose(f);
+		return S_ISDIR(st.st_mode) ? EISDIR : EFTYPE_NOT_REGULAR;
+	}
 	do {
 		if (len == cap) {
 			cap = cap ? cap * 2 : 4096;
@@ -968,7 +988,9 @@ user_data_file(struct ctx *c, struct vmdef_cloud_init *ci, yaml_node_t *v)
 	if (rel == NULL)
 		return;
 	path = rel[0] == '/' ? xstrdup(rel) : xasprintf("%s/%s", c->dir, rel);
-	if ((rc = read_all(path, &buf, &len)) != 0)
+	if ((rc = read_all(path, &buf, &len)) == EFTYPE_NOT_REGULAR)
+		err(c, v, "user_data_file: \"%s\" is not a regular file", path);
+	else if (rc != 0)
 		err(c, v, "user_data_file: cannot read \"%s\": %s", path, strerror(rc));
 	else if (memchr(buf, '\0', len))
 		err(c, v, "user_data_file: \"%s\" is not text (it holds NUL bytes)", path);

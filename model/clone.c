@@ -33,10 +33,18 @@ lv_err(void)
 {
 	const char *m = virGetLastErrorMessage();
 	size_t n = m ? strlen(m) : 0;
+	char *r, *q;
 
+	while (n > 0 && (m[n - 1] == '.' || m[n - 1] == '\n' || m[n - 1] == ' '))
+		n--;
 	if (n == 0)
 		return xstrdup("unknown error");
-	return xstrndup(m, m[n - 1] == '.' ? n - 1 : n);
+	/* qemu-img's output may span lines: one line on the screen. */
+	r = xstrndup(m, n);
+	for (q = r; *q; q++)
+		if (*q == '\n' || *q == '\t' || *q == '\r')
+			*q = ' ';
+	return r;
 }
 
 static char *
@@ -776,8 +784,14 @@ job_progress(const char *step, uint64_t done, uint64_t total, void *opaque)
 		free(j->step);
 		j->step = xstrdup(step);
 	}
-	j->done = done;
-	j->total = total;
+	if (total > 0) {
+		if (j->copy == NULL || strcmp(j->copy, step) != 0) {
+			free(j->copy);
+			j->copy = xstrdup(step);
+		}
+		j->done = done;
+		j->total = total;
+	}
 	j->host->generation++;
 	host_unlock(j->host);
 	notify_post();
@@ -900,7 +914,8 @@ clone_job_start(struct clone_job *j, const char *new_name, bool linked, bool sta
 	free(j->error);
 	free(j->result);
 	free(j->step);
-	j->error = j->result = NULL;
+	free(j->copy);
+	j->error = j->result = j->copy = NULL;
 	j->step = xstrdup("reading the source");
 	j->done = j->total = 0;
 	free(j->new_name);
@@ -923,6 +938,7 @@ clone_job_release(struct clone_job *j)
 		return;
 	clone_src_free(&j->src);
 	free(j->step);
+	free(j->copy);
 	free(j->error);
 	free(j->result);
 	free(j->new_name);

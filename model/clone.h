@@ -85,7 +85,8 @@ struct clone_job {
 	enum clone_job_state state;
 	struct clone_src src;     /* valid from CJ_READY on */
 	char *step;               /* what runs now */
-	uint64_t done, total;     /* its progress in bytes */
+	char *copy;               /* the last copy, whose progress done/total give */
+	uint64_t done, total;     /* in bytes; total 0: no copy yet */
 	char *error, *result;
 	char *new_name;
 };

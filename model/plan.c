@@ -58,7 +58,7 @@ plan_fmt_size(char *buf, size_t n, uint64_t b)
 }
 
 /* Append one problem, "file:line:col: NAME: text", to a message list. */
-static void
+static void __attribute__((format(printf, 5, 0)))
 add_msg(char ***v, size_t *n, const struct vmdef *d, const struct vmdef_pos *pos,
         const char *fmt, va_list ap)
 {

@@ -47,7 +47,7 @@ struct recorder *
 recorder_open(const char *path, double interval_s, char **err)
 {
 	struct recorder *r;
-	FILE *f = fopen(path, "ae");
+	FILE *f = fopen(path, "a+e");
 	double now = wall_now();
 	char when[32];
 
@@ -55,6 +55,10 @@ recorder_open(const char *path, double interval_s, char **err)
 		*err = xasprintf("cannot open %s: %s", path, strerror(errno));
 		return NULL;
 	}
+	/* A session that was killed mid-line: end that line, so the cut one
+	 * is reported alone and the new header starts a line of its own. */
+	if (fseek(f, -1, SEEK_END) == 0 && getc(f) != '\n')
+		putc('\n', f);
 	r = xcalloc(1, sizeof *r);
 	pthread_mutex_init(&r->lock, NULL);
 	r->f = f;

@@ -165,7 +165,7 @@ resize_now_free(struct resize_now *now)
 
 /* ---- checking and planning (pure) ---- */
 
-static void
+static void __attribute__((format(printf, 3, 0)))
 addv(char ***v, size_t *n, const char *fmt, va_list ap)
 {
 	char *s;

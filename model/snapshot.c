@@ -181,10 +181,18 @@ lv_err(void)
 {
 	const char *m = virGetLastErrorMessage();
 	size_t n = m ? strlen(m) : 0;
+	char *r, *q;
 
+	while (n > 0 && (m[n - 1] == '.' || m[n - 1] == '\n' || m[n - 1] == ' '))
+		n--;
 	if (n == 0)
 		return xstrdup("unknown error");
-	return xstrndup(m, m[n - 1] == '.' ? n - 1 : n);
+	/* qemu-img's output may span lines: one line on the screen. */
+	r = xstrndup(m, n);
+	for (q = r; *q; q++)
+		if (*q == '\n' || *q == '\t' || *q == '\r')
+			*q = ' ';
+	return r;
 }
 
 virDomainPtr

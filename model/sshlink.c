@@ -884,7 +884,7 @@ close_all(struct sshlink *l)
 
 /* The link is dead: say why, drop every connection so libvirt sees EOF at
  * once, tell the owner. */
-static void
+static void __attribute__((format(printf, 2, 3)))
 die(struct sshlink *l, const char *fmt, ...)
 {
 	va_list ap;

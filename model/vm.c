@@ -154,12 +154,16 @@ devs_merge(struct vm_dev **devsp, size_t *np, const struct dev_sample *s,
 			prev->name = NULL;
 			prev->path = NULL;
 			prev->rd_hist.v = prev->wr_hist.v = NULL;
-			d->rd_rate = s[i].have_rd ? stats_rate(d->rd, s[i].rd, dt) : STATS_UNKNOWN;
-			d->wr_rate = s[i].have_wr ? stats_rate(d->wr, s[i].wr, dt) : STATS_UNKNOWN;
-			d->rd_ops_rate = s[i].have_rd_ops ? stats_rate(d->rd_ops, s[i].rd_ops, dt)
-			                                  : STATS_UNKNOWN;
-			d->wr_ops_rate = s[i].have_wr_ops ? stats_rate(d->wr_ops, s[i].wr_ops, dt)
-			                                  : STATS_UNKNOWN;
+			/* A rate needs the counter in both samples: a bulk call that
+			 * skipped a busy domain's devices (NOWAIT) leaves it out. */
+			d->rd_rate = s[i].have_rd && d->have_rd ? stats_rate(d->rd, s[i].rd, dt)
+			                                        : STATS_UNKNOWN;
+			d->wr_rate = s[i].have_wr && d->have_wr ? stats_rate(d->wr, s[i].wr, dt)
+			                                        : STATS_UNKNOWN;
+			d->rd_ops_rate = s[i].have_rd_ops && d->have_rd_ops
+			                 ? stats_rate(d->rd_ops, s[i].rd_ops, dt) : STATS_UNKNOWN;
+			d->wr_ops_rate = s[i].have_wr_ops && d->have_wr_ops
+			                 ? stats_rate(d->wr_ops, s[i].wr_ops, dt) : STATS_UNKNOWN;
 		} else {
 			d->name = xstrdup(s[i].name);
 			ring_init(&d->rd_hist, history);
@@ -172,6 +176,10 @@ devs_merge(struct vm_dev **devsp, size_t *np, const struct dev_sample *s,
 		d->wr = s[i].wr;
 		d->rd_ops = s[i].rd_ops;
 		d->wr_ops = s[i].wr_ops;
+		d->have_rd = s[i].have_rd;
+		d->have_wr = s[i].have_wr;
+		d->have_rd_ops = s[i].have_rd_ops;
+		d->have_wr_ops = s[i].have_wr_ops;
 		d->capacity = s[i].capacity;
 		d->allocation = s[i].allocation;
 		if (d->rd_rate >= 0)

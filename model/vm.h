@@ -67,6 +67,7 @@ struct vm_dev {
 	char *path;
 	uint64_t rd, wr;
 	uint64_t rd_ops, wr_ops;
+	bool have_rd, have_wr, have_rd_ops, have_wr_ops; /* in the last sample */
 	uint64_t capacity, allocation;
 	double rd_rate, wr_rate; /* per second, STATS_UNKNOWN if not known */
 	double rd_ops_rate, wr_ops_rate; /* requests (packets) per second */

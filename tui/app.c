@@ -204,6 +204,12 @@ app_common_cmd(struct app *a, enum cmd c)
 		return app_act(a, autostart ? ACT_AUTOSTART_OFF : ACT_AUTOSTART_ON);
 	case CMD_RESIZE:
 		return resize_open(a);
+	case CMD_SNAPSHOTS:
+		return snapshots_open(a);
+	case CMD_CLONE:
+		return clone_open(a);
+	case CMD_DELETE:
+		return vmdelete_open(a);
 	case CMD_CONSOLE:
 		return console_cmd(a);
 	case CMD_CONSOLE_PANE:
@@ -871,19 +877,28 @@ global_cmd(struct app *a, enum cmd c)
 	}
 }
 
-/* What changes guests or needs libvirt: refused while replaying. */
-static bool
+/* What changes guests or needs libvirt, said as "Cannot ...": refused
+ * while replaying. NULL for the other commands. */
+static const char *
 replay_refuses(enum cmd c)
 {
 	switch (c) {
 	case CMD_START: case CMD_SHUTDOWN: case CMD_REBOOT: case CMD_FORCE_OFF:
-	case CMD_PAUSE: case CMD_RESUME: case CMD_AUTOSTART: case CMD_OPEN_FILE:
-	case CMD_NEW_VM: case CMD_RESIZE: case CMD_CONSOLE: case CMD_CONSOLE_PANE:
-	case CMD_SNAPSHOTS: case CMD_SNAP_CREATE: case CMD_SNAP_REVERT: case CMD_SNAP_DELETE:
-	case CMD_CLONE: case CMD_DELETE: case CMD_APPLY:
-		return true;
+	case CMD_PAUSE: case CMD_RESUME: case CMD_AUTOSTART: case CMD_RESIZE:
+	case CMD_CONSOLE: case CMD_CLONE: case CMD_DELETE: case CMD_APPLY:
+		return cmd_name(c);
+	case CMD_OPEN_FILE:
+		return "open VM definitions";
+	case CMD_NEW_VM:
+		return "create guests";
+	case CMD_CONSOLE_PANE:
+		return "open the console pane";
+	case CMD_SNAPSHOTS:
+		return "list snapshots";
+	case CMD_SNAP_CREATE: case CMD_SNAP_REVERT: case CMD_SNAP_DELETE:
+		return cmd_name(c) + strlen("snapshot-"); /* create, revert, delete */
 	default:
-		return false;
+		return NULL;
 	}
 }
 
@@ -898,7 +913,7 @@ replay_cmd(struct app *a, enum cmd c)
 	if (a->replay == NULL)
 		return 0;
 	if (replay_refuses(c)) {
-		app_status(a, MSG_ERROR, "Cannot %s: replaying a recording.", cmd_name(c));
+		app_status(a, MSG_ERROR, "Cannot %s: replaying a recording.", replay_refuses(c));
 		return HANDLED;
 	}
 	if (c == CMD_REPLAY_PAUSE)

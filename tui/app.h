@@ -51,6 +51,9 @@ extern const struct view_ops resize_ops;
 extern const struct view_ops hostview_ops;
 extern const struct view_ops actlog_ops;
 extern const struct view_ops conpane_ops;
+extern const struct view_ops snapshots_ops;
+extern const struct view_ops clone_ops;
+extern const struct view_ops vmdelete_ops;
 
 /* A yes/no question over the current view. */
 struct confirm {
@@ -189,6 +192,11 @@ const struct row *app_selected(struct app *a);
 int app_act(struct app *a, enum action act);
 /* Open the resize dialog of the selected guest (views/resize.c). */
 int resize_open(struct app *a);
+/* Open the snapshots of the selected guest (views/snapshots.c), the clone
+ * dialog (views/clone.c) and the delete dialog (views/vmdelete.c). */
+int snapshots_open(struct app *a);
+int clone_open(struct app *a);
+int vmdelete_open(struct app *a);
 /* Handle a lifecycle command (CMD_START...) common to list and detail. */
 int app_common_cmd(struct app *a, enum cmd c);
 

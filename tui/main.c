@@ -531,6 +531,7 @@ main(int argc, char **argv)
 	free(o.uris);
 	free(o.ssh);
 	config_free(&cfg);
+	keys_reset();
 	msglog_free_all();
 	notify_close();
 	return rc;

@@ -82,7 +82,8 @@ top_is_batch(int argc, char **argv)
 	int i;
 
 	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
-		if (strcmp(argv[i], "--batch") == 0 || strcmp(argv[i], "-b") == 0)
+		if (strcmp(argv[i], "--batch") == 0 || strcmp(argv[i], "-b") == 0 ||
+		    strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
 			return true;
 	return false;
 }

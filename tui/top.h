@@ -6,7 +6,7 @@
 
 #include <stdbool.h>
 
-/* Whether the arguments after "top" ask for batch mode. */
+/* Whether the arguments after "top" ask for batch mode (or its help). */
 bool top_is_batch(int argc, char **argv);
 
 /* Run `vmtui top --batch ...` (argv[0] is "top"); returns the exit status:

@@ -90,7 +90,7 @@ draw_fields(WINDOW *w, int *y)
 	char line[128];
 
 	draw_text(w, *y, 0, 16, 0, "New name");
-	draw_text(w, (*y)++, 16, width - 16, cd->cur == F_NAME ? sel : A_UNDERLINE, cd->name.text);
+	draw_text(w, (*y)++, 16, width - 16, cd->cur == F_NAME ? sel : (int)A_UNDERLINE, cd->name.text);
 	snprintf(line, sizeof line, "(%c) full copies   (%c) linked: qcow2 overlays on the source",
 	         cd->linked ? ' ' : '*', cd->linked ? '*' : ' ');
 	draw_text(w, *y, 0, 16, 0, "Disks");
@@ -108,9 +108,9 @@ draw_progress(WINDOW *w, int *y, const struct clone_job *j)
 	char done[16], total[16], tail[64];
 	double f;
 
-	draw_text(w, (*y)++, 0, width, 0, j->step ? j->step : "");
-	if (j->total == 0 || bar < 10)
+	if (j->total == 0 || bar < 10 || j->copy == NULL)
 		return;
+	draw_text(w, (*y)++, 0, width, 0, j->copy);
 	f = (double)j->done / (double)j->total;
 	fill = (int)(f * bar);
 	wattrset(w, screen_attr(C_GRAPH_DISK));
@@ -158,7 +158,8 @@ clone_draw(struct app *a, WINDOW *w)
 	             "New UUID and MAC addresses; serial log files get the new name.");
 	y++;
 	if (j->state == CJ_RUNNING) {
-		draw_text(w, y++, 0, width, screen_attr(C_WARNING), "Cloning...");
+		snprintf(line, sizeof line, "Cloning: %s...", j->step ? j->step : "");
+		draw_text(w, y++, 0, width, screen_attr(C_WARNING), line);
 		draw_progress(w, &y, j);
 	} else if (j->state == CJ_DONE) {
 		draw_progress(w, &y, j);

@@ -103,7 +103,9 @@ hostview_draw(struct app *a, WINDOW *w)
 	}
 	y = 1 + (gh >= 3 ? gh : 0);
 	if (h->info == NULL) {
-		draw_text(w, y, 2, width - 2, screen_attr(C_DIM), "Reading the host's details...");
+		draw_text(w, y, 2, width - 2, screen_attr(C_DIM), h->replay ?
+		          "Node details and storage pools are not in recordings." :
+		          "Reading the host's details...");
 		return;
 	}
 	hostinfo_version(v1, sizeof v1, h->info->hv_version);

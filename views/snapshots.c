@@ -177,7 +177,7 @@ draw_form(WINDOW *w, int *y)
 		if (fw > 1 && (int)strlen(t) > fw - 1)
 			t += strlen(t) - (size_t)(fw - 1);
 		draw_text(w, *y, 0, 14, 0, labels[i]);
-		draw_text(w, *y, 14, fw, i == sv->cur ? screen_attr(C_SELECTION) : A_UNDERLINE, t);
+		draw_text(w, *y, 14, fw, i == sv->cur ? screen_attr(C_SELECTION) : (int)A_UNDERLINE, t);
 	}
 	draw_text(w, (*y)++, 0, width, screen_attr(C_DIM),
 	          "Enter: create  Tab: next field  Esc: cancel");

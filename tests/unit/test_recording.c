@@ -264,6 +264,34 @@ test_appended_sessions(void **state)
 	free(path);
 }
 
+/* A new session appended after one killed mid-line: the cut line is
+ * ended, reported as bad, and both sessions' samples are kept. */
+static void
+test_recorder_appends_after_cut_line(void **state)
+{
+	char *path = write_file("append.jsonl", HEADER "{\"t\":17955301");
+	char *err = NULL;
+	struct recorder *rec = recorder_open(path, 1.5, &err);
+	struct recording r;
+
+	(void)state;
+	assert_non_null(rec);
+	recorder_write(rec, SAMPLE("1795530200.5", "9"));
+	assert_null(recorder_error(rec));
+	recorder_close(rec);
+	assert_int_equal(recording_read(path, &r), 0);
+	assert_int_equal(r.n, 1);
+	assert_int_equal(r.samples[0].line, 4);
+	assert_int_equal(r.nerrors, 1);
+	assert_string_equal(r.errors[0] + strlen(dir) + 1,
+	                    "append.jsonl:2:14: expected ',' or '}'");
+	recording_free(&r);
+	assert_null(recorder_open("/nonexistent/dir/x.jsonl", 1, &err));
+	assert_string_equal(err, "cannot open /nonexistent/dir/x.jsonl: No such file or directory");
+	free(err);
+	free(path);
+}
+
 static void
 test_json_parse(void **state)
 {
@@ -405,6 +433,7 @@ main(void)
 		cmocka_unit_test(test_bad_lines),
 		cmocka_unit_test(test_not_a_recording),
 		cmocka_unit_test(test_appended_sessions),
+		cmocka_unit_test(test_recorder_appends_after_cut_line),
 		cmocka_unit_test(test_json_parse),
 		cmocka_unit_test(test_write_read_replay),
 	};

@@ -294,6 +294,36 @@ test_from_vm_with_disk_ops(void **state)
 	vm_free(vm);
 }
 
+/* A bulk call that skipped a busy guest's devices (NOWAIT) leaves their
+ * counters out: no rate from that sample nor from the next, rather than
+ * one against a counter of 0. */
+static void
+test_missing_counters_give_no_rate(void **state)
+{
+	virTypedParameter p[7];
+	struct vm_sample s;
+	struct vm *vm = vm_new(UUID, "web-1", 10);
+	const uint64_t t0 = 1000000000000ull, sec = 1000000000ull;
+
+	(void)state;
+	disk_params(p, 1, 4608, 2, 0);
+	domstats_parse("web-1", UUID, 3, p, 4, &s); /* name only: no counters */
+	assert_false(s.disks[0].have_rd);
+	vm_merge(vm, &s, t0);
+	vm_sample_clear(&s);
+	domstats_parse("web-1", UUID, 3, p, 7, &s);
+	vm_merge(vm, &s, t0 + sec);
+	vm_sample_clear(&s);
+	assert_true(vm->rd_rate < 0);
+	assert_true(vm->rd_ops_rate < 0);
+	domstats_parse("web-1", UUID, 3, p, 7, &s); /* unchanged counters */
+	vm_merge(vm, &s, t0 + 2 * sec);
+	vm_sample_clear(&s);
+	assert_true(vm->rd_rate == 0.0);
+	assert_true(vm->rd_ops_rate == 0.0);
+	vm_free(vm);
+}
+
 int
 main(void)
 {
@@ -308,6 +338,7 @@ main(void)
 		cmocka_unit_test(test_json_put_string_cases),
 		cmocka_unit_test(test_text),
 		cmocka_unit_test(test_from_vm_with_disk_ops),
+		cmocka_unit_test(test_missing_counters_give_no_rate),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

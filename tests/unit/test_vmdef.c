@@ -791,6 +791,11 @@ test_error_table(void **state)
 		  "t.yaml:4:3: user_data_file: cannot be combined with user_data (line 3)" },
 		{ "name: a\ncloud_init: {user_data_file: nope.txt}\n",
 		  "t.yaml:2:30: user_data_file: cannot read \"./nope.txt\": No such file or directory" },
+		/* Devices and FIFOs would never end or never answer. */
+		{ "name: a\ncloud_init: {user_data_file: /dev/zero}\n",
+		  "t.yaml:2:30: user_data_file: \"/dev/zero\" is not a regular file" },
+		{ "name: a\ncloud_init: {user_data_file: /}\n",
+		  "t.yaml:2:30: user_data_file: cannot read \"/\": Is a directory" },
 		{ "name: a\ncloud_init: false\nkeys: [k]\n", "t.yaml:3:1: keys: cloud_init is \"false\" (line 2)" },
 		{ "name: a\ncloud_init: {ssh_authorized_keys: [a]}\nkeys: [b]\n",
 		  "t.yaml:3:1: keys: cannot be combined with ssh_authorized_keys in cloud_init (line 2)" },

@@ -1,0 +1,180 @@
+#!/usr/bin/env bash
+# tests/screen/test_replay.sh — recording and replay, driven through tmux
+# against the real stack (tests/lib.sh with T_PREFIX=vmtuirec-: a busy, an
+# idle and a shut-off guest of our own):
+#   - `vmtui top --record FILE -d 1` runs the screen as usual for a few
+#     seconds and quits; FILE has a version-1 header and one valid JSON
+#     line per refresh with our guests;
+#   - `vmtui --replay FILE` shows the same guests in the list, REPLAY and
+#     the recording's time in the header, the detail view of the busy
+#     guest with a CPU graph that is not empty; actions are refused; Space
+#     pauses, + speeds up, and the end of the recording is shown;
+#   - a recording with a bad line and a cut last line plays what is valid
+#     and says FILE:LINE:COL and what was wrong; a file that is no
+#     recording is refused with exit status 1.
+# Env: T_PREFIX (default vmtuirec-), KEEP_GUESTS=1, BUILD (default build/).
+# Ends with "N passed, N failed"; exit status 1 if any check failed.
+set -uo pipefail
+
+: "${T_PREFIX:=vmtuirec-}"
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=../lib.sh
+. "$HERE/../lib.sh"
+# shellcheck source=screenlib.sh
+. "$HERE/screenlib.sh"
+
+T0=$SECONDS
+REC=$SCR_TMP/rec.jsonl
+
+cleanup() {
+	vt_stop_all
+	stack_down
+	rm -rf "$SCR_TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+
+# vmtui ARGS... in a pane as vt_vmtui starts it, but without -c first (for
+# `vmtui top ...` and --replay).
+rec_vmtui() {
+	local cols=$1 rows=$2
+	shift 2
+	vt_start "$cols" "$rows" env -u LC_ALL -u LC_CTYPE -u LC_MESSAGES -u NO_COLOR \
+		-u LIBVIRT_DEFAULT_URI LANG=C.UTF-8 XDG_CONFIG_HOME="$SCR_TMP/xdg" \
+		XDG_STATE_HOME="$SCR_TMP/state" "$BUILD/vmtui" "$@"
+}
+# Show only our guests: / PREFIX Enter.
+filter_ours() {
+	vt_keys /
+	wait_screen '^Filter:' 5 >/dev/null || return 1
+	vt_type "$T_PREFIX"
+	vt_keys Enter
+}
+dead() { ! vt_alive; }
+eq() { [ "$1" = "$2" ] || { say "  got '$1', want '$2'"; false; }; }
+# Our three guests in the list, with their states.
+ours_listed() {
+	row_is "$T_BUSY" running && row_is "$T_IDLE" running && row_is "$T_OFF" "shut off"
+}
+# The detail view's CPU graph: the lines under "CPU NN%" hold graph cells
+# (braille or blocks) in its left half.
+cpu_graph_drawn() {
+	local n
+	n=$(grep -nE '^CPU [0-9.]+%' <<<"$SCREEN" | head -n1 | cut -d: -f1)
+	[ -n "$n" ] || { WHY="no CPU graph title"; return 1; }
+	sed -n "$((n + 1)),$((n + 8))p" <<<"$SCREEN" | cut -c1-70 |
+		grep -qP '[\x{2801}-\x{28FF}\x{2581}-\x{2588}]' ||
+		{ WHY="the CPU graph is empty"; return 1; }
+}
+# (20%: on a loaded machine the busy guest shares the CPUs with others.)
+busy_cpu_high() {
+	local c
+	c=$(grep -oE '^CPU [0-9.]+%' <<<"$SCREEN" | head -n1 | grep -oE '[0-9.]+')
+	[ -n "$c" ] && awk -v c="$c" 'BEGIN { exit !(c > 20) }' || { WHY="CPU '$c'"; return 1; }
+}
+
+for tool in tmux perl virsh python3; do
+	command -v "$tool" >/dev/null || { say "replay tests need $tool"; echo "0 passed, 1 failed"; exit 1; }
+done
+if [ ! -x "$BUILD/vmtui" ]; then
+	"$TOP/scripts/build" >&2 || { echo "0 passed, 1 failed"; exit 1; }
+fi
+stack_up || { not_ok "stack_up (fixture, daemon, our guests)"; summary; exit 1; }
+
+# ---- recording ----
+
+say "# record"
+rec_vmtui 140 40 top --record "$REC" -c "$T_URI" -d 1
+check "top --record: the screen as usual" wait_screen "^NAME +STATE" 30
+filter_ours
+check "top --record: our guests listed" wait_for 20 "our rows" ours_listed
+sleep 6 # a few refreshes, the busy guest's CPU graph filling
+vt_keys q
+check "top --record: q quits" wait_for 5 "exit" dead
+vt_stop
+check "the recording exists" test -s "$REC"
+PYOUT=$(python3 - "$REC" "$T_BUSY" "$T_IDLE" "$T_OFF" <<'EOF'
+import json, sys
+lines = open(sys.argv[1], encoding="utf-8").read().split("\n")
+assert lines[-1] == "", "the last line ends with a newline"
+recs = [json.loads(l) for l in lines[:-1]]
+h = recs[0]
+assert h["vmtui-recording"] == 1 and h["interval"] == 1.0 and h["program"].startswith("vmtui "), h
+samples = recs[1:]
+assert len(samples) >= 4, "%d samples" % len(samples)
+for s in samples:
+    names = {v["name"]: v for v in s["vms"]}
+    for g in sys.argv[2:]:
+        assert g in names, "%s missing at %s" % (g, s["t"])
+    assert names[sys.argv[2]]["state"] == "running"
+    assert names[sys.argv[4]]["state"] == "shut off"
+busy = [s for s in samples if (v := {x["name"]: x for x in s["vms"]}[sys.argv[2]])["cpu_pct"] is not None
+        and v["cpu_pct"] > 20]
+assert len(busy) >= 3, "busy guest above 20%% in %d samples" % len(busy)
+import time
+print(time.strftime("%Y-%m-%d %H:%M", time.gmtime(samples[0]["t"])))
+EOF
+)
+check "the recording: a v1 header, a valid line per refresh with our guests ($PYOUT)" \
+	[ -n "$PYOUT" ]
+REC_MINUTE=$(tail -n1 <<<"$PYOUT")
+
+# ---- replay ----
+
+say "# replay"
+rec_vmtui 140 40 --replay "$REC"
+check "replay: REPLAY and the recording's time in the header" \
+	wait_screen "^vmtui [^ ]+  REPLAY $(re "$REC_MINUTE"):[0-9]{2}Z x1" 10
+check "replay: the host line of the recording" wait_screen "^[^ ]+  $(re "$T_URI")  CPU .*VMs: " 10
+filter_ours
+check "replay: our guests in the list, as recorded" wait_for 10 "our rows" ours_listed
+vt_keys S
+check "replay: an action is refused" wait_screen '^Cannot start: replaying a recording\.' 5
+check "replay: the guest did not change" eq "$(virsh -q -c "$T_URI" domstate "$T_OFF")" "shut off"
+vt_keys Home Enter
+check "replay: the detail view of the busy guest" wait_screen "^$(re "$T_BUSY")  running  on " 5
+check "replay: its CPU graph is drawn" wait_for 10 "CPU graph" cpu_graph_drawn
+check "replay: its CPU as recorded (busy)" wait_for 10 "busy CPU" busy_cpu_high
+vt_keys Space
+check "replay: Space pauses" wait_screen "REPLAY [0-9: -]+Z x1 paused" 5
+vt_keys +
+check "replay: + doubles the speed" wait_screen "REPLAY [0-9: -]+Z x2 paused" 5
+vt_keys Space + + +
+check "replay: plays to the end" wait_screen "REPLAY [0-9: -]+Z x16 end" 15
+vt_esc
+vt_keys q
+check "replay: q quits" wait_for 5 "exit" dead
+vt_stop
+
+# ---- a damaged recording ----
+
+say "# damaged recording"
+BAD=$SCR_TMP/bad.jsonl
+{
+	sed -n 1,2p "$REC"
+	echo '{"t":1,"host":"h","vms":[{"name":"x","uuid":"123","state":"running"}]}'
+	sed -n '3,$p' "$REC"
+	sed -n 3p "$REC" | head -c 100
+} >"$BAD"
+rec_vmtui 220 40 --replay "$BAD"
+check "damaged: file:line:col and what is wrong in the status line" wait_screen \
+	"^$(re "$BAD"): 1 bad line skipped \(L lists them\); first: $(re "$BAD"):3:45: \"uuid\" should be 36 characters, not \"123\"" 10
+filter_ours
+check "damaged: the valid lines play" wait_for 10 "our rows" ours_listed
+vt_keys L
+check "damaged: the action log has the cut last line" wait_screen \
+	"$(re "$BAD"):$(($(wc -l <"$REC") + 2)): the last line is cut short" 5
+vt_esc
+vt_keys q
+check "damaged: q quits" wait_for 5 "exit" dead
+vt_stop
+
+vt_start 100 10 sh -c '"$0" --replay /etc/hostname; echo "exit $?"; sleep 30' "$BUILD/vmtui"
+check "not a recording: refused with file:line:col, exit 1" wait_screen \
+	'^vmtui: /etc/hostname:1:1: not a vmtui recording: ' 10
+check "not a recording: exit status 1" wait_screen '^exit 1$' 5
+vt_stop
+
+vt_stop_all
+say "replay tests took $((SECONDS - T0)) s"
+summary
