@@ -359,7 +359,7 @@ static void
 draw_header(struct app *a)
 {
 	int cols = getmaxx(a->header);
-	char title[256], filt[160];
+	char title[400], filt[160];
 	size_t i;
 
 	werase(a->header);
@@ -895,8 +895,12 @@ replay_refuses(enum cmd c)
 		return "open the console pane";
 	case CMD_SNAPSHOTS:
 		return "list snapshots";
-	case CMD_SNAP_CREATE: case CMD_SNAP_REVERT: case CMD_SNAP_DELETE:
-		return cmd_name(c) + strlen("snapshot-"); /* create, revert, delete */
+	case CMD_SNAP_CREATE:
+		return "create snapshots";
+	case CMD_SNAP_REVERT:
+		return "revert to a snapshot";
+	case CMD_SNAP_DELETE:
+		return "delete snapshots";
 	default:
 		return NULL;
 	}

@@ -5,18 +5,31 @@
 #include "../tui/app.h"
 #include "../tui/screen.h"
 
-/* Every view a binding works in, e.g. "list, detail, help". */
+/* Every view a binding works in, e.g. "list,detail,help". */
 static const char *
 where(unsigned views, char *buf, size_t n)
 {
+	static const struct {
+		unsigned bit;
+		const char *name;
+	} names[] = {
+		{ KV_LIST, "list" }, { KV_DETAIL, "detail" }, { KV_HELP, "help" },
+		{ KV_JOB, "plan" }, { KV_FORM, "forms" }, { KV_HOST, "host" },
+		{ KV_PANE, "pane" }, { KV_SNAP, "snapshots" }, { KV_LOG, "log" },
+	};
+	size_t i, used = 0;
+
 	if (views & KV_GLOBAL)
 		return "everywhere";
-	snprintf(buf, n, "%s%s%s%s%s",
-	         views & KV_LIST ? "list" : "",
-	         (views & KV_LIST) && (views & (KV_DETAIL | KV_HELP)) ? ", " : "",
-	         views & KV_DETAIL ? "detail" : "",
-	         (views & KV_DETAIL) && (views & KV_HELP) ? ", " : "",
-	         views & KV_HELP ? "help" : "");
+	buf[0] = '\0';
+	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+		int w;
+		if (!(views & names[i].bit) || used >= n)
+			continue;
+		w = snprintf(buf + used, n - used, "%s%s", used ? "," : "", names[i].name);
+		if (w > 0)
+			used += (size_t)w;
+	}
 	return buf;
 }
 
@@ -26,10 +39,24 @@ help_draw(struct app *a, WINDOW *w)
 	size_t n, i, line = 0;
 	const struct binding *t = keys_table(&n);
 	int height = getmaxy(w), width = getmaxx(w), y = 1;
-	char buf[256], kb[16], wb[32];
+	int kw = 3, cw = 7, ww = 5;
+	char buf[512], kb[16], wb[96];
 
-	draw_text(w, 0, 0, width, screen_attr(C_COLUMNS),
-	          "KEY        COMMAND       WHERE               WHAT IT DOES");
+	/* Columns as wide as what they hold, WHERE at most 22. */
+	for (i = 0; i < n; i++) {
+		int l = (int)strlen(keys_label(t[i].key, kb, sizeof kb));
+		kw = l > kw ? l : kw;
+		l = (int)strlen(cmd_name(t[i].cmd));
+		cw = l > cw ? l : cw;
+		l = (int)strlen(where(t[i].views, wb, sizeof wb));
+		ww = l > ww ? l : ww;
+	}
+	if (ww > 22)
+		ww = 22;
+	snprintf(buf, sizeof buf, "%-*s %-*s %-*s %s", kw, "KEY", cw, "COMMAND", ww, "WHERE",
+	         "WHAT IT DOES");
+	draw_fill(w, 0, 0, width, ' ' | (chtype)screen_attr(C_COLUMNS));
+	draw_text(w, 0, 0, width, screen_attr(C_COLUMNS), buf);
 	if (a->help_top > (int)n + 3 - (height - 1))
 		a->help_top = (int)n + 3 - (height - 1);
 	if (a->help_top < 0)
@@ -38,8 +65,8 @@ help_draw(struct app *a, WINDOW *w)
 		if ((int)line < a->help_top)
 			continue;
 		if (i < n)
-			snprintf(buf, sizeof buf, "%-10s %-13s %-19s %s",
-			         keys_label(t[i].key, kb, sizeof kb), cmd_name(t[i].cmd),
+			snprintf(buf, sizeof buf, "%-*s %-*s %-*.*s %s", kw,
+			         keys_label(t[i].key, kb, sizeof kb), cw, cmd_name(t[i].cmd), ww, ww,
 			         where(t[i].views, wb, sizeof wb), cmd_help(t[i].cmd));
 		else if (i == n)
 			snprintf(buf, sizeof buf, " ");

@@ -448,7 +448,7 @@ sec_help() {
 	check "help: ? shows the key table (KEY COMMAND WHERE, 'Quit vmtui')" \
 		wait_for 5 "help" help_shown
 	vt_keys End
-	check "help: End scrolls to the end of the table ('force-off', mouse note)" \
+	check "help: End scrolls to the end of the table ('refresh', mouse note)" \
 		wait_for 5 "help end" help_end
 	vt_esc
 	check "help: Esc returns to the list" wait_for 5 "list" back_in_list
@@ -459,7 +459,7 @@ sec_help() {
 	vt_stop
 }
 help_shown() { _matches '^KEY +COMMAND +WHERE' && _matches 'Quit vmtui'; }
-help_end() { _matches 'force-off +list, detail +Force the guest off' && _matches '^Mouse: click'; }
+help_end() { _matches 'refresh +everywhere +Redraw and refresh now' && _matches '^Mouse: click'; }
 
 # 13. Keys answered at once: the time from a key to the help view.
 sec_responsive() {

@@ -131,6 +131,14 @@ check "replay: our guests in the list, as recorded" wait_for 10 "our rows" ours_
 vt_keys S
 check "replay: an action is refused" wait_screen '^Cannot start: replaying a recording\.' 5
 check "replay: the guest did not change" eq "$(virsh -q -c "$T_URI" domstate "$T_OFF")" "shut off"
+vt_keys T
+check "replay: snapshots are refused too" wait_screen '^Cannot list snapshots: replaying a recording\.' 5
+vt_keys h
+check "replay: the host view, from the recording" wait_screen '^Host CPU [0-9.]+% ' 5
+check "replay: the host view says what recordings lack" wait_screen \
+	'Node details and storage pools are not in recordings\.' 5
+vt_esc
+check "replay: back in the list" wait_screen '^NAME +STATE' 5
 vt_keys Home Enter
 check "replay: the detail view of the busy guest" wait_screen "^$(re "$T_BUSY")  running  on " 5
 check "replay: its CPU graph is drawn" wait_for 10 "CPU graph" cpu_graph_drawn
