@@ -662,9 +662,12 @@ merge_samples(struct host *h, struct vm_sample *s, size_t ns, uint64_t now,
 			vm->autostart = in_list(autos, nautos, vm->uuid);
 			vm->persistent = !in_list(trans, ntrans, vm->uuid);
 		}
-		if (vm->state == VM_RUNNING && !vm->balloon_period_set && !h->readonly) {
+		/* Guests whose balloon already reports (someone set its period)
+		 * need no call: on a big host this saves one RPC per guest. */
+		if (vm->state == VM_RUNNING && !vm->balloon_period_set) {
 			vm->balloon_period_set = true;
-			(*need_period)[(*nneed)++] = xstrdup(vm->uuid);
+			if (!s[i].have_avail && !h->readonly)
+				(*need_period)[(*nneed)++] = xstrdup(vm->uuid);
 		}
 		out[k++] = vm;
 	}

@@ -474,6 +474,8 @@ job_work(struct host *h, virConnectPtr conn, void *arg)
 	}
 	if (c->op != SNAP_READ)
 		err = run_op(h, dom, c, &result);
+	if (result)
+		msglog_add(MSG_INFO, "%s", result);
 	if (snapshot_list_read(dom, &l, &lerr) < 0) {
 		if (err == NULL)
 			err = lerr;

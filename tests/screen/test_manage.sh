@@ -27,6 +27,8 @@ CL=${P}cl
 POOL=${P}pool
 
 v() { virsh -q -c "$T_URI" "$@"; }
+vol_ok() { v vol-info --pool "$POOL" "$1" >/dev/null 2>&1; }
+eq() { [ "$1" = "$2" ] || { say "  got '$1', want '$2'"; false; }; }
 
 remove_ours() {
 	local g
@@ -187,7 +189,7 @@ check "the copy's progress at 100%" wait_screen '^\[#+\] +100% [0-9.]+M/[0-9.]+M
 check "the copy step" wait_screen "^copy vda: $(re "$POOL")/disk\.qcow2 -> $(re "$CL")-vda\.qcow2"
 check "the outcome" wait_screen "^$(re "$SRC") cloned as $(re "$CL") \(new UUID and MACs; disks"
 check "clone: virsh has it" eq "$(v domstate "$CL" 2>/dev/null)" "shut off"
-check "clone: its volume" v vol-info --pool "$POOL" "$CL-vda.qcow2"
+check "clone: its volume" vol_ok "$CL-vda.qcow2"
 check "clone: another UUID" test "$(v domuuid "$CL")" != "$(v domuuid "$SRC")"
 vt_esc
 vt_stop
@@ -215,8 +217,8 @@ BK=$(ls "$BACKUPS"/"$CL"-*.xml 2>/dev/null | head -n1)
 check "deleted: the backup file" test -f "$BK"
 check "deleted: its path on the screen" wait_screen "$(re "$(basename "$BK")")"
 check "deleted: virsh has no guest" eq "$(v dominfo "$CL" >/dev/null 2>&1 && echo yes)" ""
-check "deleted: its volume is gone" eq "$(v vol-info --pool "$POOL" "$CL-vda.qcow2" >/dev/null 2>&1 && echo yes)" ""
-check "deleted: the source's disk stays" v vol-info --pool "$POOL" disk.qcow2
+check "deleted: its volume is gone" eq "$(vol_ok "$CL-vda.qcow2" && echo yes)" ""
+check "deleted: the source's disk stays" vol_ok disk.qcow2
 vt_esc
 check "Esc: back to the list, without the row" wait_for 10 "no row $CL" eval '! has_row "$CL"'
 vt_stop
