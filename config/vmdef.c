@@ -5,11 +5,13 @@
 #include "vmdef.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <yaml.h>
 
 #include "../model/xmalloc.h"
@@ -935,23 +937,30 @@ static const struct keyset cloud_set = { "cloud_init", cloud_keys, true };
 static int
 read_all(const char *path, char **out, size_t *outlen)
 {
-	FILE *f = fopen(path, "rb");
+	/* O_NONBLOCK: opening a FIFO would otherwise wait for a writer. */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	FILE *f;
 	char *buf = NULL;
 	size_t len = 0, cap = 0, n;
 	struct stat st;
 	int rc = 0;
 
-	if (f == NULL)
+	if (fd < 0)
 		return errno;
 	/* A FIFO would wait forever and a device never end: files only. */
-	if (fstat(fileno(f), &st) < 0) {
+	if (fstat(fd, &st) < 0) {
 		rc = errno;
-		fclose(f);
+		close(fd);
 		return rc;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		fclose(f);
+		close(fd);
 		return S_ISDIR(st.st_mode) ? EISDIR : EFTYPE_NOT_REGULAR;
+	}
+	if ((f = fdopen(fd, "rb")) == NULL) {
+		rc = errno;
+		close(fd);
+		return rc;
 	}
 	do {
 		if (len == cap) {
@@ -1382,7 +1391,10 @@ vmdef_load(struct vmdef_file *f, const char *path, struct config_errors *e)
 
 	if ((rc = read_all(path, &buf, &len)) != 0) {
 		e->v = xreallocarray(e->v, e->n + 1, sizeof *e->v);
-		e->v[e->n++] = xasprintf("%s:1:1: cannot read: %s", path, strerror(rc));
+		e->v[e->n++] = rc == EFTYPE_NOT_REGULAR
+		             ? xasprintf("%s:1:1: cannot read: not a regular file (a FIFO or "
+		                         "device); give a YAML file", path)
+		             : xasprintf("%s:1:1: cannot read: %s", path, strerror(rc));
 		return -1;
 	}
 	dir = slash == NULL ? xstrdup(".") : slash == path ? xstrdup("/")

@@ -1022,8 +1022,14 @@ worker(void *arg)
 				reqs = next;
 			}
 			if (acted || now_asked || host_now_ns() >= next_refresh) {
+				uint64_t start = host_now_ns(), iv = (uint64_t)h->interval_ms * 1000000ull;
 				refresh(h);
-				next_refresh = host_now_ns() + (uint64_t)h->interval_ms * 1000000ull;
+				/* Every interval from the start of the last refresh, so a
+				 * slow daemon does not stretch it; but leave a quarter of
+				 * it idle after a refresh that took longer. */
+				next_refresh = start + iv;
+				if (next_refresh < host_now_ns() + iv / 4)
+					next_refresh = host_now_ns() + iv / 4;
 			}
 		}
 

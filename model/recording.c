@@ -57,8 +57,11 @@ recorder_open(const char *path, double interval_s, char **err)
 	}
 	/* A session that was killed mid-line: end that line, so the cut one
 	 * is reported alone and the new header starts a line of its own. */
-	if (fseek(f, -1, SEEK_END) == 0 && getc(f) != '\n')
+	if (fseek(f, -1, SEEK_END) == 0 && getc(f) != '\n') {
+		fseek(f, 0, SEEK_END); /* from reading to writing */
 		putc('\n', f);
+	}
+	fseek(f, 0, SEEK_END);
 	r = xcalloc(1, sizeof *r);
 	pthread_mutex_init(&r->lock, NULL);
 	r->f = f;

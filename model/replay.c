@@ -64,8 +64,6 @@ apply_devs(struct vm_dev **devsp, size_t *np, const struct rec_dev *rd, size_t n
 			free(d->path);
 		} else {
 			d->name = xstrdup(rd[i].name);
-			ring_init(&d->rd_hist, history);
-			ring_init(&d->wr_hist, history);
 		}
 		d->path = rd[i].path ? xstrdup(rd[i].path) : NULL;
 		d->rd_rate = rd[i].rd;
@@ -73,14 +71,10 @@ apply_devs(struct vm_dev **devsp, size_t *np, const struct rec_dev *rd, size_t n
 		d->rd_ops_rate = d->wr_ops_rate = STATS_UNKNOWN;
 		d->capacity = rd[i].capacity < 0 ? 0 : (uint64_t)rd[i].capacity;
 		d->allocation = rd[i].allocation < 0 ? 0 : (uint64_t)rd[i].allocation;
-		push_known(&d->rd_hist, d->rd_rate);
-		push_known(&d->wr_hist, d->wr_rate);
 	}
 	for (j = 0; j < nold; j++) {
 		free(old[j].name);
 		free(old[j].path);
-		ring_free(&old[j].rd_hist);
-		ring_free(&old[j].wr_hist);
 	}
 	free(old);
 	*devsp = devs;

@@ -89,8 +89,6 @@ devs_free(struct vm_dev *d, size_t n)
 	for (i = 0; i < n; i++) {
 		free(d[i].name);
 		free(d[i].path);
-		ring_free(&d[i].rd_hist);
-		ring_free(&d[i].wr_hist);
 	}
 	free(d);
 }
@@ -153,7 +151,6 @@ devs_merge(struct vm_dev **devsp, size_t *np, const struct dev_sample *s,
 			free(d->path);
 			prev->name = NULL;
 			prev->path = NULL;
-			prev->rd_hist.v = prev->wr_hist.v = NULL;
 			/* A rate needs the counter in both samples: a bulk call that
 			 * skipped a busy domain's devices (NOWAIT) leaves it out. */
 			d->rd_rate = s[i].have_rd && d->have_rd ? stats_rate(d->rd, s[i].rd, dt)
@@ -166,8 +163,6 @@ devs_merge(struct vm_dev **devsp, size_t *np, const struct dev_sample *s,
 			                 ? stats_rate(d->wr_ops, s[i].wr_ops, dt) : STATS_UNKNOWN;
 		} else {
 			d->name = xstrdup(s[i].name);
-			ring_init(&d->rd_hist, history);
-			ring_init(&d->wr_hist, history);
 			d->rd_rate = d->wr_rate = STATS_UNKNOWN;
 			d->rd_ops_rate = d->wr_ops_rate = STATS_UNKNOWN;
 		}
@@ -182,10 +177,6 @@ devs_merge(struct vm_dev **devsp, size_t *np, const struct dev_sample *s,
 		d->have_wr_ops = s[i].have_wr_ops;
 		d->capacity = s[i].capacity;
 		d->allocation = s[i].allocation;
-		if (d->rd_rate >= 0)
-			ring_push(&d->rd_hist, d->rd_rate);
-		if (d->wr_rate >= 0)
-			ring_push(&d->wr_hist, d->wr_rate);
 		sums[0] = rate_add(sums[0], d->rd_rate);
 		sums[1] = rate_add(sums[1], d->wr_rate);
 		sums[2] = rate_add(sums[2], d->rd_ops_rate);
@@ -196,8 +187,6 @@ devs_merge(struct vm_dev **devsp, size_t *np, const struct dev_sample *s,
 			continue;
 		free(old[i].name);
 		free(old[i].path);
-		ring_free(&old[i].rd_hist);
-		ring_free(&old[i].wr_hist);
 	}
 	free(old);
 	*devsp = devs;
@@ -313,20 +302,10 @@ vm_uptime(const struct vm *vm, uint64_t now_ns)
 void
 vm_set_history(struct vm *vm, size_t history)
 {
-	size_t i;
-
 	ring_resize(&vm->cpu_hist, history);
 	ring_resize(&vm->mem_hist, history);
 	ring_resize(&vm->rd_hist, history);
 	ring_resize(&vm->wr_hist, history);
 	ring_resize(&vm->rx_hist, history);
 	ring_resize(&vm->tx_hist, history);
-	for (i = 0; i < vm->ndisks; i++) {
-		ring_resize(&vm->disks[i].rd_hist, history);
-		ring_resize(&vm->disks[i].wr_hist, history);
-	}
-	for (i = 0; i < vm->nnics; i++) {
-		ring_resize(&vm->nics[i].rd_hist, history);
-		ring_resize(&vm->nics[i].wr_hist, history);
-	}
 }

@@ -61,7 +61,7 @@ struct vm_sample {
 
 void vm_sample_clear(struct vm_sample *s);
 
-/* A device with its running counters and history. */
+/* A device with its running counters and current rates. */
 struct vm_dev {
 	char *name;
 	char *path;
@@ -71,7 +71,8 @@ struct vm_dev {
 	uint64_t capacity, allocation;
 	double rd_rate, wr_rate; /* per second, STATS_UNKNOWN if not known */
 	double rd_ops_rate, wr_ops_rate; /* requests (packets) per second */
-	struct ring rd_hist, wr_hist;
+	/* No history per device: the guest's totals have graphs, and a
+	 * thousand guests' per-device rings would cost more than the rest. */
 };
 
 struct vm {

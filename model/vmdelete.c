@@ -551,6 +551,17 @@ vmdelete_run(virConnectPtr conn, const char *uri, const char *vm, char *const *r
 		virsh = msglog_virsh(uri, "undefine", in.name, "--managed-save", "--snapshots-metadata",
 		                     "--checkpoints-metadata", "--nvram", NULL);
 		e = virDomainUndefineFlags(dom, flags) == 0 ? NULL : lv_err();
+		/* Drivers without NVRAM or checkpoints refuse those flags. */
+		if (e && (virGetLastErrorCode() == VIR_ERR_INVALID_ARG ||
+		          virGetLastErrorCode() == VIR_ERR_NO_SUPPORT)) {
+			free(e);
+			free(virsh);
+			virsh = msglog_virsh(uri, "undefine", in.name, "--managed-save",
+			                     "--snapshots-metadata", NULL);
+			e = virDomainUndefineFlags(dom, VIR_DOMAIN_UNDEFINE_MANAGED_SAVE |
+			                                VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA) == 0
+			        ? NULL : lv_err();
+		}
 		if (action)
 			action(virsh, e, "undefine", opaque);
 		free(virsh);

@@ -423,7 +423,7 @@ resize_add_disk(struct resize_opts *o, const char *arg)
 	char *copy = xstrdup(arg), *eq = strchr(copy, '=');
 	size_t n = o->req.ndisks;
 
-	if (eq == NULL || eq == copy) {
+	if (eq == NULL || eq == copy || eq[1] == '\0') {
 		fprintf(stderr, "vmtui resize: --disk \"%s\" needs a disk and a size, as in "
 		        "--disk vda=20G.\n", arg);
 		free(copy);
@@ -457,6 +457,7 @@ resize_parse(size_t c, int argc, char **argv, struct resize_opts *o)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	static const char *const valued[] = { "vcpus", "max-vcpus", "memory", "max-memory" };
 	bool live = false, config = false;
 	int ch;
 
@@ -470,16 +471,17 @@ resize_parse(size_t c, int argc, char **argv, struct resize_opts *o)
 			o->readonly = true;
 			break;
 		case O_VCPUS:
-			o->req.vcpus = optarg;
-			break;
 		case O_MAX_VCPUS:
-			o->req.vcpus_max = optarg;
-			break;
 		case O_MEM:
-			o->req.mem = optarg;
-			break;
 		case O_MAX_MEM:
-			o->req.mem_max = optarg;
+			/* empty means "as it is" in the dialog; here it is a mistake */
+			if (optarg[strspn(optarg, " \t")] == '\0') {
+				fprintf(stderr, "vmtui resize: --%s needs a value, as in --%s %s.\n",
+				        valued[ch - O_VCPUS], valued[ch - O_VCPUS], ch < O_MEM ? "2" : "2G");
+				return -1;
+			}
+			*(ch == O_VCPUS ? &o->req.vcpus : ch == O_MAX_VCPUS ? &o->req.vcpus_max :
+			  ch == O_MEM ? &o->req.mem : &o->req.mem_max) = optarg;
 			break;
 		case O_DISK:
 			if (resize_add_disk(o, optarg) < 0)

@@ -484,8 +484,10 @@ main(int argc, char **argv)
 	a.interval_ms = (unsigned)(o.interval * 1000);
 	a.sort = SORT_NAME;
 	if (o.replay) {
-		if (open_replay(&a, &o, &rec) < 0)
+		if (open_replay(&a, &o, &rec) < 0) {
+			recording_free(&rec);
 			return EXIT_FAILURE;
+		}
 	} else {
 		if (o.record && (o.rec = recorder_open(o.record, o.interval, &err)) == NULL) {
 			fprintf(stderr, "vmtui: --record: %s\n", err);

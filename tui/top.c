@@ -311,6 +311,8 @@ run(const struct top_opts *o, struct host **hosts, size_t n)
 	unsigned long *done = xcalloc(n, sizeof *done);
 	bool header = false, quiet = false;
 	int rc = -1;
+	uint64_t msg_seq = 0;
+	struct msg m;
 
 	for (;;) {
 		struct pollfd pfd = { .fd = notify_fd(), .events = POLLIN };
@@ -321,6 +323,12 @@ run(const struct top_opts *o, struct host **hosts, size_t n)
 			break;
 		}
 		notify_drain();
+		/* What the workers report (a stats call that fails) goes to stderr. */
+		while (msglog_latest(1u << MSG_ERROR, msg_seq, &m)) {
+			msg_seq = m.seq;
+			fprintf(stderr, "vmtui top: %s\n", m.text);
+			msg_clear(&m);
+		}
 		for (i = 0; i < n; i++) {
 			struct host *h = hosts[i];
 			char *buf = NULL, *why;

@@ -199,6 +199,33 @@ start(struct app *a)
 	free(why);
 }
 
+/* After a clone, select it in the list when the host shows it already. */
+static void
+land_on_clone(struct app *a)
+{
+	struct clone_job *j = cd->job;
+	char *name = NULL;
+	size_t i;
+
+	host_lock(j->host);
+	if (j->state == CJ_DONE && j->new_name)
+		name = xstrdup(j->new_name);
+	host_unlock(j->host);
+	if (name == NULL)
+		return;
+	app_lock_hosts(a);
+	for (i = 0; i < a->nrows; i++) {
+		const struct row *r = &a->rows[i];
+		if (r->vm && r->host == j->host && strcmp(r->vm->name, name) == 0) {
+			a->sel_host = r->host;
+			snprintf(a->sel_uuid, sizeof a->sel_uuid, "%s", r->vm->uuid);
+			break;
+		}
+	}
+	app_unlock_hosts(a);
+	free(name);
+}
+
 static int
 clone_key(struct app *a, enum cmd c, int key)
 {
@@ -210,6 +237,7 @@ clone_key(struct app *a, enum cmd c, int key)
 	switch (c) {
 	case CMD_BACK:
 		back = cd->back;
+		land_on_clone(a);
 		close_dialog();
 		app_set_view(a, back);
 		return HANDLED;

@@ -386,6 +386,10 @@ actions:
 	case CMD_SNAP_DELETE:
 		ask_about(a, false);
 		return HANDLED;
+	case CMD_REFRESH:
+		/* Read the list again; the global refresh follows. */
+		snap_job_run(sv->job, SNAP_READ, NULL, NULL);
+		return 0;
 	default:
 		return 0;
 	}
@@ -404,8 +408,14 @@ snap_text(struct app *a, wint_t wc, bool is_key)
 {
 	enum le_result r;
 
-	if (sv == NULL || !sv->form)
+	if (sv == NULL)
 		return 0;
+	if (!sv->form) {
+		char kb[16];
+		app_status(a, MSG_INFO, "Key %s does nothing here; press ? for help.",
+		           keys_label((int)wc, kb, sizeof kb));
+		return HANDLED;
+	}
 	if (is_key && (wc == KEY_UP || wc == KEY_DOWN || wc == KEY_BTAB)) {
 		sv->cur = (sv->cur + 1) % NFIELDS;
 		return REDRAW_BODY;

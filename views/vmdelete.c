@@ -213,7 +213,10 @@ del_key(struct app *a, enum cmd c, int key)
 		return 0;
 	switch (c) {
 	case CMD_BACK:
-		back = dd->back;
+		/* A deleted guest has no detail view to go back to. */
+		host_lock(dd->job->host);
+		back = dd->job->state == VD_DONE ? &vmlist_ops : dd->back;
+		host_unlock(dd->job->host);
 		close_dialog();
 		app_set_view(a, back);
 		return HANDLED;
@@ -281,7 +284,7 @@ vmdelete_open(struct app *a)
 	}
 	close_dialog();
 	dd = xcalloc(1, sizeof *dd);
-	dd->back = &vmlist_ops; /* the detail view of a deleted guest shows nothing */
+	dd->back = a->view == &vmdetail_ops ? &vmdetail_ops : &vmlist_ops;
 	dd->vm = xstrdup(g.name);
 	dd->job = vmdel_job_new(g.host, g.uuid);
 	app_set_view(a, &vmdelete_ops);

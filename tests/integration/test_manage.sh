@@ -248,6 +248,20 @@ refused "delete without a terminal" \
 run delete -c "$T_URI" "$FULL" --yes-i-typed "${FULL}x"
 refused "delete, wrong name" \
 	"vmtui: not deleting $FULL: the name given with --yes-i-typed is not its exact name."
+# on_tty TEXT ARGS...: vmtui on a terminal (script(1)), TEXT typed.
+on_tty() {
+	local text=$1 cmd
+	shift
+	printf -v cmd '%q ' "$VMTUI" "$@"
+	printf '%s\n' "$text" | script -qec "$cmd" /dev/null >"$OUT" 2>&1
+	RC=$?
+}
+on_tty "${FULL}x" delete -c "$T_URI" "$FULL"
+check "delete on a terminal, wrong name typed: exit 1" eq "$RC" 1
+check "delete on a terminal: asks for the name" has "$OUT" "Type the name of the VM to delete it: "
+check "delete on a terminal, wrong name typed: refused" has "$OUT" \
+	"vmtui: not deleting $FULL: the name typed is not its exact name."
+check "delete on a terminal, wrong name typed: still there" eq "$(state "$FULL")" running
 run delete -c "$T_URI" -r "$FULL" --yes-i-typed "$FULL"
 refused "delete, read-only" \
 	"vmtui: cannot delete $FULL: vmtui runs read-only (-r); nothing was changed. Drop -r to change it."
@@ -279,8 +293,8 @@ v undefine "$FULL" >/dev/null
 
 run snapshot create -c "$T_URI" "$LNK" mine --description "kept in the disk"
 check "a snapshot of the linked clone" eq "$RC" 0
-run delete -c "$T_URI" "$LNK" --yes-i-typed "$LNK"
-check "delete with snapshots, no storage: exit 0" eq "$RC" 0
+on_tty "$LNK" delete -c "$T_URI" "$LNK"
+check "delete with snapshots, name typed on a terminal: exit 0" eq "$RC" 0
 check "delete with snapshots: gone" eq "$(v dominfo "$LNK" >/dev/null 2>&1 && echo yes)" ""
 check "delete with snapshots: undefine removed their metadata" has "$OUT" \
 	"undefine: done (virsh: virsh -c $T_URI undefine $LNK --managed-save --snapshots-metadata --checkpoints-metadata --nvram)"

@@ -118,17 +118,20 @@ res(all(list(r.keys()) == keys for r in recs), "json: every record has the field
 times = sorted(set(r["epoch"] for r in recs))
 res(len(times) == 2, "json: -n 2 gives two samples", "sample times %s" % times)
 per_sample = [sorted(r["uuid"] for r in recs if r["epoch"] == t) for t in times]
+ours = sorted(r["uuid"] for r in recs if r["name"] in (busy, idle, off))
 res(all(len(p) == len(set(p)) for p in per_sample) and len(per_sample) == 2
-    and per_sample[0] == per_sample[1],
-    "json: one record per guest in each sample, the same guests in both")
+    and len(ours) == 6 and len(set(ours)) == 3,
+    "json: one record per guest in each sample, ours in both")
 names = sorted(set(r["name"] for r in recs))
-if names == names_after.split("\n"):
+sample_names = [sorted(r["name"] for r in recs if r["epoch"] == t) for t in times]
+if all(n == names_after.split("\n") for n in sample_names):
     res(len(recs) == 2 * len(names), "json: records = guests x 2 (%d x 2)" % len(names),
         "%d records" % len(recs))
 else:
-    print("note: guests changed during the run; records per sample checked instead")
+    print("note: other guests came or went during the run; records per sample checked instead")
 if len(times) == 2:
-    res(0.8 <= times[1] - times[0] <= 1.6, "json: samples 1 s apart (-d 1)",
+    # A refresh on a loaded daemon can take longer than the interval.
+    res(0.8 <= times[1] - times[0] <= 2.0, "json: samples about 1 s apart (-d 1)",
         "%.3f s" % (times[1] - times[0]))
     res(t0 + 0.9 <= times[0] <= t3, "json: the first sample comes one delay after start",
         "start %.3f, first %.3f" % (t0, times[0]))
@@ -186,8 +189,26 @@ for g in (busy, idle, off):
             "json: busy guest's net tx seen by both (virsh average %.0f B/s)" % avg,
             "vmtui %s" % tx)
 cpu = {r["name"]: r["cpu_pct"] for r in recs}
-res(cpu.get(busy) is not None and cpu[busy] > 50, "json: busy guest's cpu_pct > 50",
-    str(cpu.get(busy)))
+# virsh's own figure over the window: cpu.time per second per vCPU.
+def virsh_pct(g):
+    return (int(after[g]["cpu.time"]) - int(before[g]["cpu.time"])) / ((t3 - t0) * 1e9) \
+        / int(after[g]["vcpu.current"]) * 100
+for g in (busy, idle):
+    mean = [r["cpu_pct"] for r in recs if r["name"] == g and r["cpu_pct"] is not None]
+    mean = sum(mean) / len(mean) if mean else -1
+    vp = virsh_pct(g)
+    # Loose: on a loaded host a guest's share swings from second to second.
+    res(abs(mean - vp) <= max(20, 0.6 * vp),
+        "json: %s cpu_pct near virsh's cpu.time average (%.1f%%)" % (g, vp), "vmtui %.1f" % mean)
+vb = virsh_pct(busy)
+if vb > 60:
+    res(cpu.get(busy) is not None and cpu[busy] > 50, "json: busy guest's cpu_pct > 50",
+        str(cpu.get(busy)))
+else:
+    # Other guests share the host's CPUs: the busy one got less than half a CPU.
+    print("note: the host is loaded: the busy guest got %.0f%% by virsh" % vb)
+    res(cpu.get(busy) is not None and cpu.get(idle) is not None and cpu[busy] > 3 * cpu[idle],
+        "json: busy guest's cpu_pct well above the idle one's", "%s vs %s" % (cpu.get(busy), cpu.get(idle)))
 res(cpu.get(idle) is not None and cpu[idle] < 20, "json: idle guest's cpu_pct < 20",
     str(cpu.get(idle)))
 EOF
@@ -236,8 +257,9 @@ off = [r for r in recs if r["name"] == sys.argv[4]]
 print(("ok - " if off and off[0]["state"] == "shut off" and off[0]["cpu_pct"] == ""
        else "FAIL - ") + "csv: shut-off guest: state, empty cpu_pct (%s)" % off[:1])
 busy = [r for r in recs if r["name"] == sys.argv[2]]
-print(("ok - " if busy and float(busy[-1]["cpu_pct"]) > 50 else "FAIL - ")
-      + "csv: busy guest's cpu_pct > 50")
+idle = [r for r in recs if r["name"] == sys.argv[3]]
+print(("ok - " if busy and idle and float(busy[-1]["cpu_pct"]) > 3 * float(idle[-1]["cpu_pct"])
+       else "FAIL - ") + "csv: busy guest's cpu_pct well above the idle one's")
 EOF
 
 # ---- text ----

@@ -111,6 +111,11 @@ check "created: virsh lists it" eq "$(snap_names "$SRC")" "tmux-1 "
 check "created: virsh has the description" eq \
 	"$(v snapshot-dumpxml "$SRC" tmux-1 | xmllint --xpath 'string(/domainsnapshot/description)' -)" \
 	'with "quotes" & <tags>'
+vt_keys L
+check "the action log has the virsh command" wait_screen \
+	"^ +\\$ virsh -c $(re "$T_URI") snapshot-create-as $(re "$SRC") tmux-1 --description 'with \"quotes\" & <tags>'"
+vt_esc
+check "Esc: back to the snapshots from the log" wait_screen "^Snapshots of $(re "$SRC")"
 vt_keys c
 wait_screen '^New snapshot:' 5 >/dev/null
 vt_keys C-u
@@ -148,6 +153,9 @@ vt_keys y
 check "the last one deleted" wait_screen "^  No snapshots yet"
 vt_keys r
 check "r with no snapshots: refused" wait_status "^$(re "$SRC") has no snapshot to revert to\."
+v snapshot-create-as "$SRC" outside >/dev/null
+vt_keys C-l
+check "^L reads the list again" wait_screen '^\* outside +[0-9-]{10} [0-9:]{8} +shutoff'
 vt_esc
 check "Esc goes back to the list" wait_screen '^NAME +STATE'
 vt_stop
@@ -167,6 +175,22 @@ vt_keys D
 check "read-only: delete refused" wait_status \
 	"^Cannot delete $(re "$SRC"): vmtui runs read-only \(-r\); restart without -r to change guests\."
 vt_stop
+
+# ---- a running guest: delete says it forces it off, clone refuses ----
+
+v start "$SRC" >/dev/null
+open "$SRC"
+vt_keys D
+check "delete dialog, running: forced off first" wait_screen \
+	"^$(re "$SRC") is running: it will be forced off first \(unsaved data in the guest is lost\)\."
+vt_esc
+check "Esc leaves it running" eq "$(v domstate "$SRC")" running
+vt_keys Y
+check "clone dialog, running: refused as shown" wait_screen \
+	"^$(re "$SRC") is running; shut it down first: a copy of a disk in use is inconsistent\."
+vt_esc
+vt_stop
+v destroy "$SRC" >/dev/null
 
 # ---- clone ----
 

@@ -569,6 +569,176 @@ snap_test_driver(void **state)
 	virConnectClose(c);
 }
 
+/* ---- clone and delete on libvirt's test driver ---- */
+
+static const char test_dom[] =
+	"<domain type='test'><name>g</name><memory>65536</memory><os><type>hvm</type></os>"
+	"<devices><disk type='file' device='disk'><driver name='qemu' type='raw'/>"
+	"<source file='/default-pool/g.img'/><target dev='vda'/></disk>"
+	"<interface type='network'><mac address='52:54:00:aa:bb:cc'/>"
+	"<source network='default'/></interface></devices></domain>";
+
+static int actions;
+
+static void
+count_action(const char *virsh, const char *err, const char *what, void *opaque)
+{
+	(void)virsh;
+	(void)what;
+	(void)opaque;
+	if (err == NULL)
+		actions++;
+}
+
+/* A connection to a fresh test driver with guest g on volume g.img. */
+static virConnectPtr
+test_host(void)
+{
+	virConnectPtr c;
+	virStoragePoolPtr pool;
+	virStorageVolPtr vol;
+	virDomainPtr dom;
+
+	virSetErrorFunc(NULL, quiet);
+	c = virConnectOpen("test:///default");
+	assert_non_null(c);
+	pool = virStoragePoolLookupByName(c, "default-pool");
+	assert_non_null(pool);
+	vol = virStorageVolCreateXML(pool, "<volume><name>g.img</name><capacity>1048576</capacity>"
+	                                   "</volume>", 0);
+	assert_non_null(vol);
+	virStorageVolFree(vol);
+	virStoragePoolFree(pool);
+	dom = virDomainDefineXML(c, test_dom);
+	assert_non_null(dom);
+	virDomainFree(dom);
+	return c;
+}
+
+static bool
+has_vol(virConnectPtr c, const char *name)
+{
+	virStoragePoolPtr pool = virStoragePoolLookupByName(c, "default-pool");
+	virStorageVolPtr v = virStorageVolLookupByName(pool, name);
+
+	virStoragePoolFree(pool);
+	if (v)
+		virStorageVolFree(v);
+	return v != NULL;
+}
+
+static void
+clone_test_driver(void **state)
+{
+	virConnectPtr c = test_host();
+	struct clone_src s;
+	char *err = NULL, *result = NULL, *xml;
+	char u1[VIR_UUID_STRING_BUFLEN], u2[VIR_UUID_STRING_BUFLEN];
+	virDomainPtr d1, d2;
+
+	(void)state;
+	assert_int_equal(clone_read(c, "g", &s, &err), 0);
+	assert_int_equal(s.ndisks, 1);
+	assert_string_equal(s.disks[0].pool, "default-pool");
+	assert_string_equal(s.disks[0].vol, "g.img");
+	actions = 0;
+	assert_int_equal(clone_run(c, "test:///default", &s, "g2", false, false, NULL, count_action,
+	                           NULL, &result, &err), 0);
+	assert_string_equal(result, "g cloned as g2 (new UUID and MACs; disks /default-pool/g2.img "
+	                            "(vda)).");
+	assert_int_equal(actions, 2); /* vol-clone, define */
+	free(result);
+	assert_true(has_vol(c, "g2.img"));
+	d1 = virDomainLookupByName(c, "g");
+	d2 = virDomainLookupByName(c, "g2");
+	assert_non_null(d2);
+	virDomainGetUUIDString(d1, u1);
+	virDomainGetUUIDString(d2, u2);
+	assert_string_not_equal(u1, u2);
+	xml = virDomainGetXMLDesc(d2, VIR_DOMAIN_XML_INACTIVE);
+	assert_non_null(strstr(xml, "<source file='/default-pool/g2.img'/>"));
+	assert_null(strstr(xml, "52:54:00:aa:bb:cc"));
+	free(xml);
+	virDomainFree(d1);
+	virDomainFree(d2);
+	/* The name is taken now. */
+	assert_int_equal(clone_run(c, NULL, &s, "g2", false, false, NULL, NULL, NULL, &result,
+	                           &err), -1);
+	assert_string_equal(err, "Cannot clone g: a guest named g2 exists already.");
+	free(err);
+	/* Linked: an overlay backed by g.img. */
+	assert_int_equal(clone_run(c, NULL, &s, "g3", true, false, NULL, NULL, NULL, &result,
+	                           &err), 0);
+	free(result);
+	assert_true(has_vol(c, "g3.qcow2"));
+	clone_src_free(&s);
+	/* The source running: refused. */
+	d1 = virDomainLookupByName(c, "g");
+	assert_int_equal(virDomainCreate(d1), 0);
+	virDomainFree(d1);
+	assert_int_equal(clone_read(c, "g", &s, &err), 0);
+	assert_int_equal(clone_run(c, NULL, &s, "g4", false, false, NULL, NULL, NULL, &result,
+	                           &err), -1);
+	assert_string_equal(err, "Cannot clone g: g is running; shut it down first: a copy of a "
+	                         "disk in use is inconsistent.");
+	free(err);
+	assert_false(has_vol(c, "g4.img"));
+	clone_src_free(&s);
+	virConnectClose(c);
+}
+
+static void
+delete_test_driver(void **state)
+{
+	virConnectPtr c = test_host();
+	char dir[] = "/tmp/vmtui-lifecycle-XXXXXX", *err = NULL, *result = NULL, *bk = NULL;
+	char *want, *rm[] = { "vda" }, *bad[] = { "vdz" };
+	struct vmdel_info in;
+	struct stat st;
+	virDomainPtr d;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(vmdelete_read(c, "g", &in, &err), 0);
+	assert_string_equal(in.name, "g");
+	assert_false(in.active);
+	assert_true(in.persistent);
+	assert_int_equal(in.nvols, 1);
+	assert_string_equal(in.vols[0].vol, "g.img");
+	assert_null(in.vols[0].why_not);
+	vmdelete_info_free(&in);
+	assert_int_equal(vmdelete_run(c, "test:///default", "g", bad, 1, dir, NULL, NULL, NULL, &bk,
+	                              &result, &err), -1);
+	assert_string_equal(err, "Cannot delete g: g has no disk vdz; its disks: vda. Nothing was "
+	                         "deleted.");
+	free(err);
+	assert_null(bk);
+	/* Running: forced off first. */
+	d = virDomainLookupByName(c, "g");
+	assert_int_equal(virDomainCreate(d), 0);
+	virDomainFree(d);
+	actions = 0;
+	assert_int_equal(vmdelete_run(c, "test:///default", "g", rm, 1, dir, NULL, count_action, NULL,
+	                              &bk, &result, &err), 0);
+	assert_int_equal(actions, 3); /* destroy, undefine, vol-delete */
+	want = xasprintf("g deleted (forced off first). Storage removed: /default-pool/g.img (vda). "
+	                 "Kept: none. Its definition is saved in %s (virsh define it to bring the "
+	                 "guest back).", bk);
+	assert_string_equal(result, want);
+	free(want);
+	assert_int_equal(strncmp(bk, dir, strlen(dir)), 0);
+	assert_int_equal(stat(bk, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_null(virDomainLookupByName(c, "g"));
+	assert_false(has_vol(c, "g.img"));
+	free(result);
+	free(bk);
+	want = xasprintf("rm -rf %s", dir);
+	assert_int_equal(system(want), 0);
+	free(want);
+	virConnectClose(c);
+}
+
 int
 main(void)
 {
@@ -586,6 +756,8 @@ main(void)
 		cmocka_unit_test(del_backup_text),
 		cmocka_unit_test(del_backup_file),
 		cmocka_unit_test(snap_test_driver),
+		cmocka_unit_test(clone_test_driver),
+		cmocka_unit_test(delete_test_driver),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

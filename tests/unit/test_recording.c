@@ -358,8 +358,6 @@ test_write_read_replay(void **state)
 	vm->disks[0].name = xstrdup("vda");
 	vm->disks[0].rd_rate = 10;
 	vm->disks[0].wr_rate = STATS_UNKNOWN;
-	ring_init(&vm->disks[0].rd_hist, 8);
-	ring_init(&vm->disks[0].wr_hist, 8);
 	h->vms = xcalloc(1, sizeof *h->vms);
 	h->vms[0] = vm;
 	h->nvms = 1;
@@ -396,14 +394,13 @@ test_write_read_replay(void **state)
 	assert_int_equal(rh->vms[0]->wr_hist.len, 0); /* unknown: no point */
 	assert_int_equal(rh->vms[0]->mem_used_kib, 512);
 	assert_int_equal(rh->vms[0]->ndisks, 1);
-	assert_int_equal(rh->vms[0]->disks[0].rd_hist.len, 1);
+	assert_true(rh->vms[0]->disks[0].rd_rate == 10);
 	assert_true(vm_uptime(rh->vms[0], now + 1000000000ull) > 90.9);
 	assert_int_equal(rh->cpus, 4);
 	assert_int_equal(rh->mem_free_kib, HOST_MEM_UNKNOWN);
 	replay_apply(rh, &r.samples[0], now + 1);
 	assert_int_equal(rh->nvms, 1);
 	assert_int_equal(rh->vms[0]->cpu_hist.len, 2);
-	assert_int_equal(rh->vms[0]->disks[0].rd_hist.len, 2);
 	assert_int_equal(rh->refreshes, 2);
 	memset(&s2, 0, sizeof s2);
 	s2.host = (char *)"lab";
@@ -424,6 +421,47 @@ test_write_read_replay(void **state)
 	host_free(h);
 }
 
+/* Two hosts in one recording become two replay hosts, in order; the
+ * header text follows speed and pause. The player thread is not started. */
+static void
+test_replay_hosts_and_controls(void **state)
+{
+	char *text = xasprintf(HEADER SAMPLE("1795530192.5", "1") "%s" SAMPLE("1795530194.5", "2"),
+	                       "{\"t\":1795530193,\"host\":\"other\",\"vms\":[]}\n");
+	char *path = write_file("two-hosts.jsonl", text);
+	struct recording r;
+	struct replay *rp;
+	struct host **hosts = NULL;
+	size_t n = 0, i;
+	char buf[96];
+
+	(void)state;
+	assert_int_equal(recording_read(path, &r), 0);
+	assert_int_equal(r.n, 3);
+	rp = replay_new(&r, 2, 16, &hosts, &n);
+	assert_int_equal(r.n, 0); /* the samples were taken over */
+	assert_int_equal(n, 2);
+	assert_string_equal(hosts[0]->name, "h1");
+	assert_string_equal(hosts[1]->name, "other");
+	assert_true(hosts[0]->replay && hosts[0]->readonly);
+	assert_int_equal(hosts[1]->state, HOST_UP);
+	replay_describe(rp, buf, sizeof buf);
+	assert_string_equal(buf, "REPLAY 2026-11-24 14:23:12Z x2");
+	assert_true(replay_speed_by(rp, 0.5) == 1.0);
+	assert_true(replay_speed_by(rp, 1e6) == 1024.0);
+	assert_true(replay_speed_by(rp, 1e-9) == 1.0 / 16);
+	replay_toggle_pause(rp);
+	replay_describe(rp, buf, sizeof buf);
+	assert_string_equal(buf, "REPLAY 2026-11-24 14:23:12Z x0.0625 paused");
+	replay_free(rp);
+	for (i = 0; i < n; i++)
+		host_free(hosts[i]);
+	free(hosts);
+	recording_free(&r);
+	free(path);
+	free(text);
+}
+
 int
 main(void)
 {
@@ -436,6 +474,7 @@ main(void)
 		cmocka_unit_test(test_recorder_appends_after_cut_line),
 		cmocka_unit_test(test_json_parse),
 		cmocka_unit_test(test_write_read_replay),
+		cmocka_unit_test(test_replay_hosts_and_controls),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

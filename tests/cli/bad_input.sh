@@ -1,0 +1,380 @@
+#!/usr/bin/env bash
+# tests/cli/bad_input.sh — every subcommand and option of vmtui given wrong
+# types, huge values, empty strings, non-UTF-8 bytes, 10 kB names and names
+# full of shell and XML specials; VM definition files with the same through
+# `vmtui validate`.  Each case must end with the exit status it should have
+# (1 with a clear one-line error on the first line of stderr, or 0 when the
+# input is fine), never a crash (status >= 128, a sanitizer report) and
+# never run a shell (/tmp/pwned must not appear).
+#
+# Runs each case with every build of $BUILDS (default: $BUILD, default
+# build/, and $BUILD_ASAN when it is set, e.g. a configure
+# --enable-sanitizers build).  No daemon is needed: commands that connect
+# use test:///default (libvirt's in-process test driver), so nothing they
+# change outlives the process.
+# Ends with "N passed, N failed"; exit status 1 if any case failed.
+set -uo pipefail
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+: "${BUILD:=$TOP/build}"
+BUILDS=${BUILDS:-$BUILD${BUILD_ASAN:+ $BUILD_ASAN}}
+D=$(mktemp -d /tmp/vmtui-badinput.XXXXXX)
+trap 'rm -rf "$D"' EXIT
+PASSED=0
+FAILED=0
+say() { printf '%s\n' "$*" >&2; }
+ok() { PASSED=$((PASSED + 1)); }
+not_ok() { FAILED=$((FAILED + 1)); say "FAIL - $*"; }
+
+T=test:///default
+LONG=$(printf 'a%.0s' $(seq 10240))       # a 10 kB name
+BIG=99999999999999999999                  # > 2^64
+NONUTF=$'\xff\xfe\xc3\x28'                # invalid UTF-8
+SPECIALS=("a'b" 'a"b' '<x>' 'a&b' '$(touch /tmp/pwned)' ';rm -rf' '`touch /tmp/pwned`')
+
+mkdir -p "$D/xdg" "$D/state" "$D/home"
+export XDG_CONFIG_HOME=$D/xdg XDG_STATE_HOME=$D/state HOME=$D/home
+export LIBVIRT_DEFAULT_URI=$T
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+rm -f /tmp/pwned
+[ ! -e /tmp/pwned ] || { say "/tmp/pwned exists and cannot be removed"; exit 1; }
+
+CASES=0
+# t WANT PHRASE ARGS...: run vmtui ARGS (stdin /dev/null) with every build.
+# WANT: 1 (must fail; PHRASE on the first line of stderr), 0 (must work;
+# PHRASE in stdout+stderr), "0|1" (either; PHRASE in stdout+stderr).
+t() {
+	local want=$1 phrase=$2 b rc first desc
+	shift 2
+	CASES=$((CASES + 1))
+	desc=$(printf '%q ' "$@" | cut -c1-100)
+	for b in $BUILDS; do
+		timeout 60 "$b/vmtui" "$@" >"$D/out" 2>"$D/err" </dev/null
+		rc=$?
+		first=$(head -n1 "$D/err")
+		if ((rc >= 124)); then
+			not_ok "[$b] vmtui $desc: exit status $rc (crash or timeout)"
+			sed 's/^/    | /' "$D/err" | head -n 30 >&2
+		elif grep -qE 'Sanitizer|runtime error:' "$D/err"; then
+			not_ok "[$b] vmtui $desc: sanitizer report"
+			sed 's/^/    | /' "$D/err" | head -n 40 >&2
+		elif [ -e /tmp/pwned ]; then
+			not_ok "[$b] vmtui $desc: /tmp/pwned was created: a shell ran"
+			rm -f /tmp/pwned
+		elif [ "$want" = 1 ] && [ "$rc" != 1 ]; then
+			not_ok "[$b] vmtui $desc: exit status $rc, want 1"
+		elif [ "$want" = 0 ] && [ "$rc" != 0 ]; then
+			not_ok "[$b] vmtui $desc: exit status $rc, want 0; stderr: $first"
+		elif [ "$want" = 1 ] && ! grep -qF -- "$phrase" <<<"$first"; then
+			not_ok "[$b] vmtui $desc: first line of stderr '$(cut -c1-200 <<<"$first")' lacks '$(cut -c1-100 <<<"$phrase")'"
+		elif [ "$want" != 1 ] && ! cat "$D/out" "$D/err" | grep -qF -- "$phrase"; then
+			not_ok "[$b] vmtui $desc: output lacks '$(cut -c1-100 <<<"$phrase")'"
+			head -n 5 "$D/out" "$D/err" | sed 's/^/    | /' >&2
+		else
+			ok
+		fi
+	done
+}
+
+# v FILE WANT PHRASE: `vmtui validate FILE`; with WANT 1 every line of
+# stderr must be FILE:LINE:COL: message and one must hold PHRASE.
+v() {
+	local file=$1 want=$2 phrase=$3 b rc bad
+	CASES=$((CASES + 1))
+	for b in $BUILDS; do
+		(cd "$D" && timeout 20 "$b/vmtui" validate "$file" >"$D/out" 2>"$D/err" </dev/null)
+		rc=$?
+		bad=$(grep -vE "^$(sed 's/[][\.*^$+?(){}|/]/\\&/g' <<<"$file"):[0-9]+:[0-9]+: " "$D/err" | head -n1)
+		if ((rc >= 124)); then
+			not_ok "[$b] validate $file: exit status $rc (crash or timeout)"
+			head -n 30 "$D/err" | sed 's/^/    | /' >&2
+		elif grep -qE 'Sanitizer|runtime error:' "$D/err"; then
+			not_ok "[$b] validate $file: sanitizer report"
+			head -n 40 "$D/err" | sed 's/^/    | /' >&2
+		elif [ "$rc" != "$want" ]; then
+			not_ok "[$b] validate $file: exit status $rc, want $want; $(head -c 300 "$D/err")"
+		elif [ "$want" = 1 ] && [ -n "$bad" ]; then
+			not_ok "[$b] validate $file: a line of stderr is not file:line:col: '$(cut -c1-200 <<<"$bad")'"
+		elif ! cat "$D/out" "$D/err" | grep -qF -- "$phrase"; then
+			not_ok "[$b] validate $file: no '$(cut -c1-100 <<<"$phrase")' in: $(head -c 200 "$D/err")"
+		else
+			ok
+		fi
+	done
+}
+
+for b in $BUILDS; do
+	[ -x "$b/vmtui" ] || { say "no $b/vmtui: build it first"; echo "0 passed, 1 failed"; exit 1; }
+done
+
+# ---------------------------------------------------------------- options
+
+NOTTY="needs a terminal on standard input and output"
+for d in 1e308 -1 nan inf -inf 0 0.1 3601 '' ' ' 1x 0x '1 ' "$BIG" "$NONUTF" "$LONG"; do
+	t 1 "vmtui: -d: \"$d\" is not a number of seconds between 0.25 and 3600" -d "$d"
+done
+t 1 "$NOTTY" -d 0.25
+t 1 "$NOTTY" -d 3600
+t 1 "$NOTTY" --delay=2.5
+for h in 0 9 86401 -1 -10 "$BIG" '' 1e3 12x "$NONUTF"; do
+	t 1 "vmtui: --history: \"$h\" is not a count between 10 and 86400" --history "$h"
+done
+t 1 "$NOTTY" --history 10
+for g in '' x BRAILLE "$NONUTF" "$LONG" 'a;b'; do
+	t 1 "vmtui: -g: \"$g\" is not braille, block or ascii" -g "$g"
+done
+for s in 0 nan -1 2000 '' "$BIG" "$NONUTF"; do
+	t 1 "vmtui: --speed: \"$s\" is not a factor between 0.0625 and 1024" --replay /dev/null --speed "$s"
+done
+t 1 "vmtui: --speed is for --replay FILE" --speed 2
+for e in '' x '^' '^]]' '^1' '^~' "$NONUTF" "$LONG"; do
+	t 1 "vmtui: --escape: \"$e\" is not a control key such as ^] or ^X" --escape "$e"
+done
+t 1 "vmtui: --theme: expected a theme name or file" --theme ''
+t 1 "unrecognized option '--bogus'" --bogus
+t 1 "invalid option -- 'Z'" -Z
+t 1 "option requires an argument -- 'd'" -d
+t 1 "vmtui: unexpected argument \"foo\"" foo
+t 1 "vmtui: unexpected argument \"$NONUTF\"" "$NONUTF"
+t 1 "vmtui: --replay shows a recording: it takes no -c or -H" --replay /dev/null -c "$T"
+t 1 "vmtui: --replay shows a recording: it takes no --record" --replay /dev/null --record "$D/x"
+# a config file that is missing, a folder, or not UTF-8
+t 1 "/nonexistent/config.yaml" -f /nonexistent/config.yaml
+t 1 "$D" -f "$D"
+printf 'interval: 2\xff\n' >"$D/bad-config.yaml"
+t 1 "bad-config.yaml:1:1: invalid leading UTF-8 octet" -f "$D/bad-config.yaml"
+printf 'interval: %s\n' "$BIG" >"$D/big-config.yaml"
+t 1 "big-config.yaml:1:11: interval: \"$BIG\" is not a number of seconds between 0.25 and 3600" -f "$D/big-config.yaml"
+t 0 "vmtui " -V
+t 0 "Usage: vmtui [OPTION]..." --help
+
+# ---------------------------------------------------------------- validate, plan, apply, export
+
+t 1 "vmtui validate: expected one or more files" validate
+t 1 "cannot read: No such file or directory" validate /nonexistent.yaml
+t 1 "cannot read: File name too long" validate "$D/$LONG.yaml"
+t 1 "cannot read: No such file or directory" validate "$D/$NONUTF.yaml"
+t 1 "cannot read: Is a directory" validate "$D"
+t 1 "/dev/null:1:1: cannot read: not a regular file (a FIFO or device); give a YAML file" validate /dev/null
+mkfifo "$D/fifo.yaml"
+t 1 "fifo.yaml:1:1: cannot read: not a regular file (a FIFO or device); give a YAML file" validate "$D/fifo.yaml"
+: >"$D/empty.yaml"
+t 1 "empty.yaml:1:1: no VM defined" validate "$D/empty.yaml"
+t 1 "option -c does not apply here" validate -c "$T" /dev/null
+t 1 "option -y does not apply here" validate -y /dev/null
+t 1 "vmtui validate: option --force does not apply here" validate --force /dev/null
+t 1 "vmtui plan: expected one or more files" plan -c "$T"
+t 1 "vmtui plan: option -y does not apply here" plan -y /dev/null
+printf 'name: vmtuifault-ok\nmemory: 64M\nnetworks: []\n' >"$D/ok.yaml"
+t 0 "valid: 1 VM: vmtuifault-ok" validate "$D/ok.yaml"
+t 1 "vmtui: cannot connect to bogus:///x:" plan -c bogus:///x "$D/ok.yaml"
+t 1 "vmtui: cannot connect to $LONG" plan -c "$LONG" "$D/ok.yaml"
+t 1 "vmtui: cannot connect to " plan -c "$NONUTF" "$D/ok.yaml"
+t 1 "empty.yaml:1:1: no VM defined" plan -c "$T" "$D/empty.yaml"
+t 1 "standard input is not a terminal" apply -c "$T" "$D/ok.yaml"
+t 1 "vmtui apply: expected one or more files" apply -c "$T" --yes
+t 1 "vmtui export: expected a VM name" export -c "$T"
+t 1 "vmtui export: expected one VM name" export -c "$T" a b
+t 1 "vmtui: VM \"test\" cannot be written as a definition: disk vda: bus virtio, format none" export -c "$T" test
+t 1 "vmtui: there is no VM named \"\"" export -c "$T" ''
+t 1 "vmtui: there is no VM named \"$LONG\"" export -c "$T" "$LONG"
+t 1 "vmtui: there is no VM named \"$NONUTF\"" export -c "$T" "$NONUTF"
+for s in "${SPECIALS[@]}"; do
+	t 1 "vmtui: there is no VM named \"$s\"" export -c "$T" "$s"
+done
+
+# ---------------------------------------------------------------- console
+
+t 1 "vmtui console: expected a VM name" console -c "$T"
+t 1 "vmtui console: expected one VM name" console -c "$T" a b
+t 1 "vmtui console: --escape: \"x\" is not a control key such as ^] or ^X" console --escape x "$T"
+t 1 "vmtui console: --escape: \"$NONUTF\" is not a control key" console --escape "$NONUTF" test
+for s in '' "$LONG" "${SPECIALS[@]}"; do
+	t 1 "vmtui console: standard input is not a terminal; the console needs one to pass keys through." console -c "$T" "$s"
+done
+
+# ---------------------------------------------------------------- resize
+
+for n in "$BIG" abc 1.5 "$NONUTF" "$LONG" 4097 1e3; do
+	t 1 "vmtui: vCPUs: \"$n\" is not a whole number from 1 to 4096" resize -c "$T" test --vcpus "$n"
+	t 1 "vmtui: maximum vCPUs: \"$n\" is not a whole number from 1 to 4096" resize -c "$T" test --max-vcpus "$n"
+done
+t 1 'vmtui: vCPUs: "-1" is negative; give a whole number from 1 to 4096.' resize -c "$T" test --vcpus -1
+t 1 "vmtui: vCPUs: 0 is too few; a guest needs at least 1." resize -c "$T" test --vcpus 0
+t 1 "vmtui: maximum vCPUs: 1 is below the 2 vCPUs test has; lower vCPUs too." resize -c "$T" test --max-vcpus ' 1'
+for o in vcpus max-vcpus; do
+	for n in '' ' '; do
+		t 1 "vmtui resize: --$o needs a value, as in --$o 2." resize -c "$T" test --$o "$n"
+	done
+done
+for o in memory max-memory; do
+	for n in '' '	'; do
+		t 1 "vmtui resize: --$o needs a value, as in --$o 2G." resize -c "$T" test --$o "$n"
+	done
+done
+for m in "${BIG}G" -5M abc 0 "$NONUTF" "$LONG" 18446744073709551615; do
+	t 1 "vmtui: memory: \"$m\"" resize -c "$T" test --memory "$m"
+	t 1 "vmtui: maximum memory: \"$m\"" resize -c "$T" test --max-memory "$m"
+done
+for m in 1e308 16E; do
+	t 1 "vmtui: memory: unknown unit \"${m#*[0-9]}\" in \"$m\" (use K, M, G or T" resize -c "$T" test --memory "$m"
+done
+t 1 "vmtui resize: --disk \"=5G\" needs a disk and a size, as in --disk vda=20G." resize -c "$T" test --disk =5G
+t 1 "vmtui resize: --disk \"vda\" needs a disk and a size, as in --disk vda=20G." resize -c "$T" test --disk vda
+t 1 "vmtui resize: --disk \"\" needs a disk and a size" resize -c "$T" test --disk ''
+t 1 "vmtui resize: --disk \"vda=\" needs a disk and a size, as in --disk vda=20G." resize -c "$T" test --disk vda=
+for s in -1 "$BIG" 1e308 x "$NONUTF"; do
+	t 1 "\"$s\"" resize -c "$T" test --disk "vda=$s"
+done
+t 1 "vmtui: test has no disk $LONG; its disks: vda." resize -c "$T" test --disk "$LONG=1G"
+t 1 "vmtui resize: --live and --config exclude each other" resize -c "$T" test --live --config --vcpus 1
+t 1 "vmtui resize: expected one VM name" resize -c "$T"
+t 1 "vmtui resize: expected one VM name" resize -c "$T" a b --vcpus 1
+t 1 "unrecognized option '--cpus'" resize -c "$T" test --cpus 1
+t 0 "test: running" resize -c "$T" test
+for s in '' "$LONG" "$NONUTF" "${SPECIALS[@]}"; do
+	t 1 "there is no VM named" resize -c "$T" "$s" --vcpus 1
+done
+
+# ---------------------------------------------------------------- snapshot
+
+t 1 "vmtui snapshot: no action given; use list, create, revert or delete." snapshot
+t 1 "vmtui snapshot: unknown action \"bogus\"; use list, create, revert or delete." snapshot bogus test
+t 1 "vmtui snapshot: unknown action \"$NONUTF\"" snapshot "$NONUTF"
+t 1 "vmtui snapshot list: expected a VM name" snapshot list -c "$T"
+t 1 "vmtui snapshot create: expected a VM name and, optionally, a snapshot name" snapshot create -c "$T" a b c
+t 1 "vmtui snapshot revert: expected a VM name and a snapshot name" snapshot revert -c "$T" test
+t 1 "vmtui snapshot list: --description applies to create only." snapshot list -c "$T" -d x test
+t 1 "vmtui snapshot: this option does not apply here" snapshot list --linked test
+t 0 "test has no snapshots." snapshot list -c "$T" test
+t 1 "there is no VM named \"$LONG\"" snapshot list -c "$T" "$LONG"
+for s in "${SPECIALS[@]}" "$NONUTF"; do
+	t 1 "there is no VM named" snapshot list -c "$T" "$s"
+done
+# libvirt takes any snapshot name but "/"; the test driver forgets them at exit
+for s in "a'b" 'a"b' '<x>' 'a&b' ';rm -rf' '`touch /tmp/pwned`'; do
+	t 0 "Snapshot \"$s\" of test created" snapshot create -c "$T" test "$s"
+done
+t 1 'vmtui: "$(touch /tmp/pwned)": a snapshot name cannot contain "/".' snapshot create -c "$T" test '$(touch /tmp/pwned)'
+t 1 "vmtui: The name is 10240 bytes long; keep it to 128." snapshot create -c "$T" test "$LONG"
+t 1 "vmtui: A snapshot needs a name." snapshot create -c "$T" test ''
+t 1 "vmtui: cannot create a snapshot of test: vmtui runs read-only (-r)" snapshot create -r -c "$T" test
+t 1 "Not reverted: give --yes to revert without a terminal." snapshot revert -c "$T" test s1
+t 1 "Not deleted: give --yes to delete without a terminal." snapshot delete -c "$T" test s1
+t 1 "vmtui: " snapshot revert -y -c "$T" test nosuchsnap
+# a description with every special works and comes back as it was given
+t 0 "created" snapshot create -c "$T" test s1 --description "a'b \"c\" <x> & \$(touch /tmp/pwned) ;rm -rf"
+t 1 "UTF-8" snapshot create -c "$T" test s1 --description "$NONUTF"
+t 0 "created" snapshot create -c "$T" test s2 --description "$LONG"
+
+# ---------------------------------------------------------------- clone
+
+t 1 "vmtui clone: expected the VM to clone and the new name" clone -c "$T" test
+t 1 "vmtui clone: this option does not apply here" clone -c "$T" -y test new
+for s in "${SPECIALS[@]}" "$NONUTF"; do
+	t 1 "vmtui: \"$s\"" clone -c "$T" test "$s"
+done
+t 1 "vmtui: The clone needs a name." clone -c "$T" test ''
+t 1 "vmtui: The name is 10240 bytes long" clone -c "$T" test "$LONG"
+t 1 "vmtui: cannot clone test: vmtui runs read-only (-r)" clone -r -c "$T" test vmtuifault-new
+t 1 "There is no guest" clone -c "$T" "$LONG" vmtuifault-new
+for s in "${SPECIALS[@]}"; do
+	t 1 "vmtui: There is no guest $s on this host; check the name with virsh list --all." clone -c "$T" "$s" vmtuifault-new
+done
+
+# ---------------------------------------------------------------- delete
+
+t 1 "vmtui delete: expected one VM name" delete -c "$T"
+t 1 "vmtui delete: --storage and --all-storage exclude each other." delete -c "$T" test --storage vda --all-storage
+t 1 "vmtui delete: this option does not apply here" delete -c "$T" test --start
+t 1 "vmtui: not deleting test: confirm with --yes-i-typed" delete -c "$T" test
+t 1 "vmtui: cannot delete test: vmtui runs read-only (-r)" delete -r -c "$T" test --yes-i-typed test
+t 1 "the name given with --yes-i-typed is not its exact name" delete -c "$T" test --yes-i-typed Test
+t 1 "the name given with --yes-i-typed is not its exact name" delete -c "$T" test --yes-i-typed ''
+t 1 "vmtui: " delete -c "$T" test --storage "$LONG" --yes-i-typed test
+for s in "${SPECIALS[@]}" "$NONUTF" "$LONG"; do
+	t 1 "There is no guest" delete -c "$T" "$s" --yes-i-typed "$s"
+done
+
+# ---------------------------------------------------------------- top --batch
+
+for n in 0 -1 "$BIG" '' x 1.5 "$NONUTF"; do
+	t 1 "vmtui top: -n: \"$n\" is not a count of samples (1 or more)" top --batch -n "$n"
+done
+for d in nan 1e308 -1 0 '' "$LONG"; do
+	t 1 "vmtui top: -d: \"$d\" is not a number of seconds between 0.25 and 3600" top --batch -d "$d"
+done
+t 1 "vmtui top: --csv and --json exclude each other" top --batch --csv --json
+t 1 "vmtui top: unexpected argument \"x\"" top --batch x
+t 1 "vmtui top: cannot connect to bogus:///x" top --batch -n 1 -d 0.25 -c bogus:///x
+t 1 "vmtui top: cannot connect to $LONG" top --batch -n 1 -d 0.25 -c "$LONG"
+t 0 "test" top --batch -n 1 -d 0.25 -c "$T"
+t 0 '"name":"test"' top --batch -n 1 -d 0.25 --json -c "$T"
+
+# ---------------------------------------------------------------- definition files
+
+cd "$D" || exit 1
+y() { printf '%b' "$2" >"$D/$1"; } # y FILE CONTENT (with \n escapes)
+y t-list-vcpus.yaml 'name: a\nvcpus: [1, 2]\n'
+v t-list-vcpus.yaml 1 't-list-vcpus.yaml:2:8: vcpus: expected a whole number, not a list'
+y t-map-name.yaml 'name: {a: b}\n'
+v t-map-name.yaml 1 't-map-name.yaml:1:7: name: expected a VM name, not a mapping'
+y t-list-name.yaml 'name: [x]\n'
+v t-list-name.yaml 1 't-list-name.yaml:1:7: name: expected a VM name, not a list'
+y t-str-disks.yaml 'name: a\ndisks: str\n'
+v t-str-disks.yaml 1 't-str-disks.yaml:2:8: disks: expected a list of disks, not a single value'
+y t-int-nets.yaml 'name: a\nnetworks: 5\n'
+v t-int-nets.yaml 1 't-int-nets.yaml:2:11: networks: expected a list of network interfaces, not a single value'
+y t-bool-mem.yaml 'name: a\nmemory: true\n'
+v t-bool-mem.yaml 1 't-bool-mem.yaml:2:9: memory: '
+y t-top-list.yaml '- 1\n- 2\n'
+v t-top-list.yaml 1 't-top-list.yaml:1:3: expected a VM (a mapping with a name), not a single value'
+y h-vcpus.yaml "name: a\nvcpus: $BIG\n"
+v h-vcpus.yaml 1 "h-vcpus.yaml:2:8: vcpus: \"$BIG\" is not a whole number from 1 to 4096"
+y h-mem.yaml "name: a\nmemory: ${BIG}G\n"
+v h-mem.yaml 1 "h-mem.yaml:2:9: memory: \"${BIG}G\" is too large"
+y h-mem64.yaml 'name: a\nmemory: 18446744073709551615\n'
+v h-mem64.yaml 1 'h-mem64.yaml:2:9: memory: "18446744073709551615" is too large'
+y h-disk.yaml 'name: a\ndisks:\n  - size: 1e308\n'
+v h-disk.yaml 1 'h-disk.yaml:3:11: size: unknown unit "e308" in "1e308"'
+y h-neg.yaml 'name: a\nvcpus: -1\n'
+v h-neg.yaml 1 'h-neg.yaml:2:8: vcpus: "-1" is not a whole number from 1 to 4096'
+y u-value.yaml 'name: a\xff\xfe\n'
+v u-value.yaml 1 'u-value.yaml:1:8: invalid leading UTF-8 octet (0xFF)'
+y u-key.yaml 'name: a\nmem\xc3\x28ory: 2G\n'
+v u-key.yaml 1 'u-key.yaml:2:5: invalid trailing UTF-8 octet (0x28)'
+y l-name.yaml "name: $LONG\n"
+v l-name.yaml 1 'l-name.yaml:1:7: name: longer than 64 characters'
+y l-key.yaml "name: a\n$LONG: 1\n"
+v l-key.yaml 1 "l-key.yaml:2:10241: could not find expected ':' while scanning a simple key"
+y l-key1k.yaml "name: a\n${LONG:0:1000}: 1\n"
+v l-key1k.yaml 1 "l-key1k.yaml:2:1: unknown key \"${LONG:0:1000}\""
+y e-empty.yaml ''
+v e-empty.yaml 1 'e-empty.yaml:1:1: no VM defined'
+y e-name.yaml 'name: ""\n'
+v e-name.yaml 1 'e-name.yaml:1:7: name: '
+i=0
+for s in "${SPECIALS[@]}"; do
+	i=$((i + 1))
+	q=${s//"'"/"''"}
+	y "s-$i.yaml" "name: '$q'\n"
+	v "s-$i.yaml" 1 "s-$i.yaml:1:7: name: \"$s\" may only hold letters, digits and - _ . +"
+done
+y b-aliases.yaml 'x: &a [x,x,x,x,x,x,x,x,x]\nx2: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nx3: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nx4: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\nx5: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nvm:\n  disks: *e\n  networks: *e\n'
+v b-aliases.yaml 1 'b-aliases.yaml:1:4: expected a mapping describing VM "x", not a list'
+y r-alias.yaml 'name: a\ndisks: &x\n  - *x\n'
+v r-alias.yaml 1 'r-alias.yaml:2:8: disks: expected a size or a mapping describing a disk, not a list'
+printf 'name: a\nx: %s%s\n' "$(printf '[%.0s' $(seq 2000))" "$(printf ']%.0s' $(seq 2000))" >"$D/n-deep.yaml"
+v n-deep.yaml 1 'n-deep.yaml:2:1: unknown key "x" for a VM'
+y c-devzero.yaml 'name: a\ncloud_init:\n  user_data_file: /dev/zero\n'
+v c-devzero.yaml 1 'c-devzero.yaml:3:19: user_data_file: "/dev/zero" is not a regular file'
+y c-long.yaml "name: a\ncloud_init:\n  user_data_file: $LONG\n"
+v c-long.yaml 1 'c-long.yaml:3:19: user_data_file: cannot read'
+y c-special.yaml "name: a\ncloud_init:\n  user_data: |\n    \$(touch /tmp/pwned)\n    <x> & a'b\nnetworks: []\n"
+v c-special.yaml 0 'valid: 1 VM: a'
+[ ! -e /tmp/pwned ] || { not_ok "a definition created /tmp/pwned"; rm -f /tmp/pwned; }
+
+say "bad input: $CASES cases × $(wc -w <<<"$BUILDS") build(s)"
+echo "$PASSED passed, $FAILED failed"
+[ "$FAILED" -eq 0 ]
