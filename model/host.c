@@ -29,7 +29,7 @@
 /* Autostart and persistence change rarely and, for autostart, without an
  * event: read them this often (and at once after a define/undefine
  * event or our own autostart action). */
-#define INVENTORY_EVERY_NS (30ull * 1000000000ull)
+#define INVENTORY_EVERY_NS (10ull * 1000000000ull)
 
 struct req {
 	struct req *next;
