@@ -382,6 +382,60 @@ want_scalar:
 }
 
 int
+config_check_nesting(const char *file, const char *text, size_t len, struct config_errors *e)
+{
+	size_t i, line = 1, col = 0, depth = 0;
+	char quote = 0;
+	bool comment = false, space_before = true;
+
+	for (i = 0; i < len; i++) {
+		char ch = text[i];
+
+		col++;
+		if (ch == '\n') {
+			line++;
+			col = 0;
+			comment = false;
+			space_before = true;
+			continue; /* quoted scalars may go on over lines */
+		}
+		if (comment)
+			continue;
+		if (quote) {
+			if (quote == '"' && ch == '\\' && i + 1 < len && text[i + 1] != '\n') {
+				i++;
+				col++;
+			} else if (ch == quote) {
+				if (quote == '\'' && i + 1 < len && text[i + 1] == '\'') {
+					i++;
+					col++;
+				} else {
+					quote = 0;
+				}
+			}
+			continue;
+		}
+		if (ch == '#' && space_before) {
+			comment = true;
+			continue;
+		}
+		if ((ch == '"' || ch == '\'') && (space_before || (i > 0 && strchr("[{,:", text[i - 1]))))
+			quote = ch;
+		else if (ch == '[' || ch == '{') {
+			if (++depth > CONFIG_MAX_NESTING) {
+				config_error(e, file, line, col, "nested deeper than %d levels of [ and {",
+				             CONFIG_MAX_NESTING);
+				return -1;
+			}
+		} else if ((ch == ']' || ch == '}') && depth > 0) {
+			depth--;
+		}
+		space_before = ch == ' ' || ch == '\t';
+	}
+	return 0;
+}
+
+int
 config_parse(struct config *out, const char *name, const char *text, size_t len,
              struct config_errors *e)
 {
@@ -392,6 +446,8 @@ config_parse(struct config *out, const char *name, const char *text, size_t len,
 	struct config c;
 	size_t before = e->n;
 
+	if (config_check_nesting(name, text, len, e) < 0)
+		return -1;
 	config_init(&c);
 	yaml_parser_initialize(&parser);
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);

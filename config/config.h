@@ -63,6 +63,15 @@ char *config_read_file(const char *path, size_t *len, struct config_errors *errs
 void config_error(struct config_errors *e, const char *file, size_t line, size_t col,
                   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
+/* YAML nested deeper than this ([ and { inside each other) is refused
+ * before libyaml sees it: its scanner slows down with the square of the
+ * depth, and no vmtui file needs more than a handful of levels. */
+#define CONFIG_MAX_NESTING 64
+/* 0, or -1 with "file:line:col: ..." added to *errs at the bracket that
+ * goes too deep. Quoted scalars and comments are skipped. */
+int config_check_nesting(const char *file, const char *text, size_t len,
+                         struct config_errors *errs);
+
 /* $XDG_CONFIG_HOME/vmtui/config.yaml, else ~/.config/vmtui/config.yaml. */
 char *config_default_path(void);
 

@@ -200,6 +200,8 @@ keymap_parse(struct keymap *km, const char *file, const char *text, size_t len,
 	yaml_node_t *root;
 	size_t before = e->n;
 
+	if (config_check_nesting(file, text, len, e) < 0)
+		return -1;
 	yaml_parser_initialize(&parser);
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
 	if (!yaml_parser_load(&parser, &doc)) {

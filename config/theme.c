@@ -454,6 +454,8 @@ theme_parse(struct theme *out, const char *file, const char *text, size_t len,
 	struct parse p = { &doc, file, e };
 	size_t before = e->n;
 
+	if (config_check_nesting(file, text, len, e) < 0)
+		return -1;
 	memset(&t, 0, sizeof t);
 	memcpy(t.name, out->name, sizeof t.name);
 	yaml_parser_initialize(&parser);

@@ -1357,6 +1357,8 @@ vmdef_parse(struct vmdef_file *f, const char *name, const char *dir, const char 
 	c.e = e;
 	c.marks = NULL;
 	c.nmarks = 0;
+	if (config_check_nesting(c.file, text, len, e) < 0)
+		return -1;
 	yaml_parser_initialize(&parser);
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
 	for (;;) {

@@ -979,10 +979,56 @@ test_errors_free_empty(void **state)
 	assert_int_equal(e.n, 0);
 }
 
+static void
+test_nesting_limit(void **state)
+{
+	struct config_errors e = { 0 };
+	char deep[200];
+	struct config c;
+
+	(void)state;
+	/* 64 levels are fine (libyaml then judges the rest), 65 are not. */
+	memset(deep, '[', 64);
+	memcpy(deep + 64, "1", 2);
+	assert_int_equal(config_check_nesting("t.yaml", deep, strlen(deep), &e), 0);
+	assert_int_equal(e.n, 0);
+	memset(deep, '{', 65);
+	deep[65] = '\0';
+	assert_int_equal(config_check_nesting("t.yaml", deep, strlen(deep), &e), -1);
+	assert_int_equal(e.n, 1);
+	assert_string_equal(e.v[0], "t.yaml:1:65: nested deeper than 64 levels of [ and {");
+	config_errors_free(&e);
+	/* Brackets in quoted scalars (over lines too) and comments do not count;
+	 * the position is the bracket's own line and column. */
+	{
+		char text[1000];
+		int n = snprintf(text, sizeof text, "a: \"%s\"\nb: '%s\n%s'\n# %s\nc: %s",
+		                 "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[",
+		                 "{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{",
+		                 "it''s [[[[", "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[",
+		                 "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[");
+		assert_true(n > 0 && (size_t)n < sizeof text);
+		assert_int_equal(config_check_nesting("t.yaml", text, (size_t)n, &e), -1);
+		assert_int_equal(e.n, 1);
+		assert_string_equal(e.v[0], "t.yaml:5:68: nested deeper than 64 levels of [ and {");
+		config_errors_free(&e);
+	}
+	/* config_parse refuses at once, with nothing changed. */
+	config_init(&c);
+	memset(deep, '[', 150);
+	deep[150] = '\0';
+	assert_int_equal(config_parse(&c, "t.yaml", deep, strlen(deep), &e), -1);
+	assert_int_equal(e.n, 1);
+	assert_string_equal(e.v[0], "t.yaml:1:65: nested deeper than 64 levels of [ and {");
+	config_errors_free(&e);
+	config_free(&c);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_nesting_limit),
 		cmocka_unit_test(test_init_defaults),
 		cmocka_unit_test(test_valid_all_keys),
 		cmocka_unit_test(test_valid_connect_list),
