@@ -25,6 +25,9 @@ struct undo {
 	virStorageVolPtr vol; /* or */
 	virDomainPtr dom;
 	bool started;
+	/* The call's answer was lost with the connection: it may have been
+	 * made (vol and dom are NULL; is_dom says which it would be). */
+	bool maybe, is_dom;
 	char *pool, *name;
 };
 
@@ -94,6 +97,22 @@ remember(struct run *r)
 	u = &r->undo[r->nundo++];
 	memset(u, 0, sizeof *u);
 	return u;
+}
+
+/* After a failed create: when the connection is gone, the object may have
+ * been made all the same; remember it as a maybe for the report. */
+static void
+maybe_made(struct run *r, bool is_dom, const char *pool, const char *name)
+{
+	struct undo *u;
+
+	if (virConnectIsAlive(r->conn) != 0)
+		return;
+	u = remember(r);
+	u->maybe = true;
+	u->is_dom = is_dom;
+	u->pool = pool ? xstrdup(pool) : NULL;
+	u->name = xstrdup(name);
 }
 
 /* ---- volume XML ---- */
@@ -188,8 +207,11 @@ vol_create(struct run *r, const char *pool_name, const char *name, const char *x
 	                     : virStorageVolCreateXML(pool, xml, 0)) == NULL)
 		fail(r, NULL);
 	virStoragePoolFree(pool);
-	if (vol == NULL)
+	if (vol == NULL) {
+		if (xml != NULL)
+			maybe_made(r, false, pool_name, name);
 		return NULL;
+	}
 	u = remember(r);
 	u->vol = vol;
 	u->pool = xstrdup(pool_name);
@@ -345,6 +367,7 @@ define_vm(struct run *r, const struct plan_vm *v, char **paths, const char *seed
 	}
 	if ((dom = virDomainDefineXML(r->conn, xml)) == NULL) {
 		fail(r, NULL);
+		maybe_made(r, true, NULL, v->def->name);
 		goto cleanup;
 	}
 	u = remember(r);
@@ -535,6 +558,14 @@ undo_one(struct run *r, struct undo *u)
 	const char *m;
 	char *out;
 
+	if (u->maybe && u->is_dom)
+		return xasprintf("VM %s may have been defined before the connection was lost: if "
+		                 "it is there, remove it by hand (virsh undefine %s)", u->name,
+		                 u->name);
+	if (u->maybe)
+		return xasprintf("volume %s in pool %s may have been made before the connection was "
+		                 "lost: if it is there, delete it by hand (virsh vol-delete --pool %s "
+		                 "%s)", u->name, u->pool, u->pool, u->name);
 	if (u->dom) {
 		step(r, 0, "roll back: undefine VM %s", u->name);
 		if (u->started)

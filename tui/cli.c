@@ -6,6 +6,7 @@
 #include "cli.h"
 
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -634,6 +635,10 @@ cli_main(int argc, char **argv)
 	size_t c;
 	int rc;
 
+	/* A daemon that dies mid-call would kill us with SIGPIPE, without a
+	 * word and before any roll-back: libvirt wants it ignored. A reader
+	 * that goes away (| head) then shows as a write error instead. */
+	signal(SIGPIPE, SIG_IGN);
 	for (c = 0; c < NCOMMANDS && strcmp(argv[0], commands[c].name) != 0; c++)
 		;
 	if (c == NCOMMANDS)
