@@ -20,53 +20,15 @@
 #include <libxml/xmlwriter.h>
 #include <libxml/xpath.h>
 
+#include "lvutil.h"
 #include "msglog.h"
 #include "notify.h"
 #include "xmalloc.h"
+#include "xpath.h"
 
 #define CLONE_NAME_MAX 64
 
 /* ---- small helpers ---- */
-
-static char *
-lv_err(void)
-{
-	const char *m = virGetLastErrorMessage();
-	size_t n = m ? strlen(m) : 0;
-	char *r, *q;
-
-	while (n > 0 && (m[n - 1] == '.' || m[n - 1] == '\n' || m[n - 1] == ' '))
-		n--;
-	if (n == 0)
-		return xstrdup("unknown error");
-	/* qemu-img's output may span lines: one line on the screen. */
-	r = xstrndup(m, n);
-	for (q = r; *q; q++)
-		if (*q == '\n' || *q == '\t' || *q == '\r')
-			*q = ' ';
-	return r;
-}
-
-static char *
-xp(xmlXPathContextPtr ctx, xmlNodePtr node, const char *expr)
-{
-	xmlXPathObjectPtr o;
-	char *s = NULL;
-
-	ctx->node = node;
-	o = xmlXPathEvalExpression(BAD_CAST expr, ctx);
-	if (o && o->type == XPATH_STRING && o->stringval && o->stringval[0])
-		s = xstrdup((const char *)o->stringval);
-	xmlXPathFreeObject(o);
-	return s;
-}
-
-static xmlDocPtr
-parse(const char *xml)
-{
-	return xmlReadMemory(xml, (int)strlen(xml), "domain.xml", NULL,
-	                     XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-}
 
 /* s + sep + t, freeing s. */
 static char *
@@ -240,7 +202,7 @@ rewrite_disk(xmlNodePtr disk, const struct clone_disk *d, bool linked_fmt)
 char *
 clone_domain_xml(const struct clone_src *s, const char *new_name, char **err)
 {
-	xmlDocPtr doc = parse(s->xml);
+	xmlDocPtr doc = xml_read_quiet(s->xml, "domain.xml");
 	xmlXPathContextPtr ctx;
 	xmlXPathObjectPtr o;
 	xmlChar *mem = NULL;
@@ -268,7 +230,7 @@ clone_domain_xml(const struct clone_src *s, const char *new_name, char **err)
 	for (i = 0; o && o->nodesetval && i < o->nodesetval->nodeNr; i++) {
 		xmlNodePtr n = o->nodesetval->nodeTab[i];
 		const struct clone_disk *d;
-		t = xp(ctx, n, "string(target/@dev)");
+		t = xpath_str_at(ctx, n, "string(target/@dev)");
 		d = find_disk(s, t);
 		free(t);
 		if (d == NULL || d->new_vol == NULL)
@@ -322,23 +284,23 @@ vol_by_path(virConnectPtr conn, const char *path)
 static void
 read_disk(virConnectPtr conn, xmlXPathContextPtr ctx, xmlNodePtr n, struct clone_disk *d)
 {
-	char *dev = xp(ctx, n, "string(@device)"), *pool, *vol;
+	char *dev = xpath_str_at(ctx, n, "string(@device)"), *pool, *vol;
 	virStorageVolPtr v = NULL;
 	virStorageVolInfo info;
 	xmlXPathObjectPtr o;
 
-	d->target = xp(ctx, n, "string(target/@dev)");
+	d->target = xpath_str_at(ctx, n, "string(target/@dev)");
 	if (d->target == NULL)
 		d->target = xstrdup("?");
-	d->format = xp(ctx, n, "string(driver/@type)");
+	d->format = xpath_str_at(ctx, n, "string(driver/@type)");
 	ctx->node = n;
 	o = xmlXPathEvalExpression(BAD_CAST "readonly|shareable", ctx);
 	d->shared = (dev && strcmp(dev, "disk") != 0) ||
 	            (o && o->nodesetval && o->nodesetval->nodeNr > 0);
 	xmlXPathFreeObject(o);
 	free(dev);
-	pool = xp(ctx, n, "string(source/@pool)");
-	vol = xp(ctx, n, "string(source/@volume)");
+	pool = xpath_str_at(ctx, n, "string(source/@pool)");
+	vol = xpath_str_at(ctx, n, "string(source/@volume)");
 	if (pool && vol) {
 		virStoragePoolPtr p = virStoragePoolLookupByName(conn, pool);
 		v = p ? virStorageVolLookupByName(p, vol) : NULL;
@@ -346,7 +308,7 @@ read_disk(virConnectPtr conn, xmlXPathContextPtr ctx, xmlNodePtr n, struct clone
 			virStoragePoolFree(p);
 		d->path = v ? virStorageVolGetPath(v) : xasprintf("%s/%s", pool, vol);
 	} else {
-		d->path = xp(ctx, n, "string(source/@file|source/@dev)");
+		d->path = xpath_str_at(ctx, n, "string(source/@file|source/@dev)");
 		if (d->path && !d->shared)
 			v = vol_by_path(conn, d->path);
 	}
@@ -399,7 +361,7 @@ clone_read(virConnectPtr conn, const char *vm, struct clone_src *s, char **err)
 	s->active = virDomainIsActive(dom) == 1;
 	s->xml = virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE);
 	virDomainFree(dom);
-	if (s->xml == NULL || (doc = parse(s->xml)) == NULL) {
+	if (s->xml == NULL || (doc = xml_read_quiet(s->xml, "domain.xml")) == NULL) {
 		*err = xasprintf("Cannot read the definition of %s.", s->name);
 		clone_src_free(s);
 		return -1;
@@ -605,7 +567,7 @@ make_vol(struct run *r, struct clone_disk *d, char **err)
 	if (pool && !r->linked)
 		from = virStorageVolLookupByName(pool, d->vol);
 	if (pool == NULL || xml == NULL || (!r->linked && from == NULL)) {
-		e = lv_err();
+		e = lv_err_line();
 		*err = xasprintf("Cannot %s %s: %s.", r->linked ? "make an overlay of" : "copy",
 		                 d->target, xml ? e : "the volume XML cannot be written");
 		free(e);
@@ -626,7 +588,7 @@ make_vol(struct run *r, struct clone_disk *d, char **err)
 	}
 	v = r->linked ? virStorageVolCreateXML(pool, xml, 0)
 	              : virStorageVolCreateXMLFrom(pool, xml, from, 0);
-	e = v ? NULL : lv_err();
+	e = v ? NULL : lv_err_line();
 	if (polling) {
 		pthread_mutex_lock(&p.lock);
 		p.stop = true;
@@ -678,7 +640,7 @@ rollback(struct run *r)
 		if (virStorageVolDelete(v, 0) == 0) {
 			done = join(done, ", ", name);
 		} else {
-			char *e = lv_err();
+			char *e = lv_err_line();
 			s = xasprintf("%s could not be removed (%s)", name, e);
 			done = join(done, ", ", s);
 			free(s);
@@ -724,7 +686,7 @@ clone_run(virConnectPtr conn, const char *uri, struct clone_src *s, const char *
 		if (progress)
 			progress("define the clone", 0, 0, opaque);
 		dom = virDomainDefineXML(conn, xml);
-		e = dom ? NULL : lv_err();
+		e = dom ? NULL : lv_err_line();
 		t = xasprintf("%s.xml", new_name);
 		act(&r, msglog_virsh(uri, "define", t, NULL), e,
 		    "%s: define the clone of %s (its XML with a new name, no UUID or MACs, the new "
@@ -754,7 +716,7 @@ clone_run(virConnectPtr conn, const char *uri, struct clone_src *s, const char *
 	if (start) {
 		if (progress)
 			progress("start the clone", 0, 0, opaque);
-		e = virDomainCreate(dom) == 0 ? NULL : lv_err();
+		e = virDomainCreate(dom) == 0 ? NULL : lv_err_line();
 		act(&r, msglog_virsh(uri, "start", new_name, NULL), e, "%s: start", new_name);
 		t = e ? xasprintf("%s It could not start: %s.", *result, e)
 		      : xasprintf("%s It is starting.", *result);
@@ -792,9 +754,7 @@ job_progress(const char *step, uint64_t done, uint64_t total, void *opaque)
 		j->done = done;
 		j->total = total;
 	}
-	j->host->generation++;
-	host_unlock(j->host);
-	notify_post();
+	host_publish_unlock(j->host);
 }
 
 static void
@@ -807,13 +767,13 @@ job_action(const char *virsh, const char *err, const char *what, void *opaque)
 static void
 not_connected(struct clone_job *j)
 {
+	char *err = host_not_connected(j->host);
+
 	host_lock(j->host);
 	free(j->error);
-	j->error = xasprintf("%s is not connected; try again when it is.", host_label(j->host));
+	j->error = err;
 	j->state = CJ_FAILED;
-	j->host->generation++;
-	host_unlock(j->host);
-	notify_post();
+	host_publish_unlock(j->host);
 }
 
 static void
@@ -836,9 +796,7 @@ job_read(struct host *h, virConnectPtr conn, void *arg)
 			j->error = err;
 			j->state = CJ_FAILED;
 		}
-		h->generation++;
-		host_unlock(h);
-		notify_post();
+		host_publish_unlock(h);
 	}
 	clone_job_release(j);
 }
@@ -876,9 +834,7 @@ job_clone(struct host *h, virConnectPtr conn, void *arg)
 	j->result = result;
 	if (rc == 0 && j->total)
 		j->done = j->total;
-	h->generation++;
-	host_unlock(h);
-	notify_post();
+	host_publish_unlock(h);
 
 cleanup:
 	free(c->name);
@@ -927,14 +883,7 @@ clone_job_start(struct clone_job *j, const char *new_name, bool linked, bool sta
 void
 clone_job_release(struct clone_job *j)
 {
-	int left;
-
-	if (j == NULL)
-		return;
-	host_lock(j->host);
-	left = --j->refs;
-	host_unlock(j->host);
-	if (left > 0)
+	if (j == NULL || !host_unref(j->host, &j->refs))
 		return;
 	clone_src_free(&j->src);
 	free(j->step);

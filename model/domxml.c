@@ -7,28 +7,12 @@
 #include <libxml/xpath.h>
 
 #include "xmalloc.h"
-
-/* String value of an XPath expression relative to node, or NULL if empty. */
-static char *
-xp_str(xmlXPathContextPtr ctx, xmlNodePtr node, const char *expr)
-{
-	xmlXPathObjectPtr obj;
-	char *out = NULL;
-
-	ctx->node = node;
-	obj = xmlXPathEvalExpression((const xmlChar *)expr, ctx);
-	if (obj == NULL)
-		return NULL;
-	if (obj->type == XPATH_STRING && obj->stringval && obj->stringval[0])
-		out = xstrdup((const char *)obj->stringval);
-	xmlXPathFreeObject(obj);
-	return out;
-}
+#include "xpath.h"
 
 static uint64_t
 xp_u64(xmlXPathContextPtr ctx, xmlNodePtr node, const char *expr)
 {
-	char *s = xp_str(ctx, node, expr);
+	char *s = xpath_str_at(ctx, node, expr);
 	uint64_t v = s ? strtoull(s, NULL, 10) : 0;
 
 	free(s);
@@ -46,7 +30,7 @@ mem_kib(xmlXPathContextPtr ctx, const char *elem)
 	snprintf(expr, sizeof expr, "string(/domain/%s)", elem);
 	v = xp_u64(ctx, NULL, expr);
 	snprintf(expr, sizeof expr, "string(/domain/%s/@unit)", elem);
-	unit = xp_str(ctx, NULL, expr);
+	unit = xpath_str_at(ctx, NULL, expr);
 	/* libvirt's units: binary (k, KiB, M, MiB...) and decimal (KB, MB...). */
 	if (unit == NULL || strcmp(unit, "KiB") == 0 || strcmp(unit, "k") == 0 ||
 	    strcmp(unit, "K") == 0)
@@ -92,11 +76,11 @@ parse_disks(xmlXPathContextPtr ctx, struct vm_config *c)
 	for (i = 0; i < n; i++) {
 		struct vm_config_disk *d = &c->disks[c->ndisks++];
 		xmlNodePtr nd = set->nodeTab[i];
-		d->target = xp_str(ctx, nd, "string(target/@dev)");
-		d->bus = xp_str(ctx, nd, "string(target/@bus)");
-		d->device = xp_str(ctx, nd, "string(@device)");
-		d->format = xp_str(ctx, nd, "string(driver/@type)");
-		d->source = xp_str(ctx, nd, "string(source/@file|source/@dev|"
+		d->target = xpath_str_at(ctx, nd, "string(target/@dev)");
+		d->bus = xpath_str_at(ctx, nd, "string(target/@bus)");
+		d->device = xpath_str_at(ctx, nd, "string(@device)");
+		d->format = xpath_str_at(ctx, nd, "string(driver/@type)");
+		d->source = xpath_str_at(ctx, nd, "string(source/@file|source/@dev|"
 		                            "source/@volume|source/@name)");
 	}
 	xmlXPathFreeObject(obj);
@@ -113,12 +97,12 @@ parse_nics(xmlXPathContextPtr ctx, struct vm_config *c)
 	for (i = 0; i < n; i++) {
 		struct vm_config_nic *d = &c->nics[c->nnics++];
 		xmlNodePtr nd = set->nodeTab[i];
-		d->mac = xp_str(ctx, nd, "string(mac/@address)");
-		d->model = xp_str(ctx, nd, "string(model/@type)");
-		d->type = xp_str(ctx, nd, "string(@type)");
-		d->source = xp_str(ctx, nd, "string(source/@network|source/@bridge|"
+		d->mac = xpath_str_at(ctx, nd, "string(mac/@address)");
+		d->model = xpath_str_at(ctx, nd, "string(model/@type)");
+		d->type = xpath_str_at(ctx, nd, "string(@type)");
+		d->source = xpath_str_at(ctx, nd, "string(source/@network|source/@bridge|"
 		                            "source/@dev)");
-		d->target = xp_str(ctx, nd, "string(target/@dev)");
+		d->target = xpath_str_at(ctx, nd, "string(target/@dev)");
 	}
 	xmlXPathFreeObject(obj);
 }
@@ -131,8 +115,7 @@ domxml_parse(const char *xml, char **err)
 	struct vm_config *c = NULL;
 
 	*err = NULL;
-	doc = xmlReadMemory(xml, (int)strlen(xml), "domain.xml", NULL,
-	                    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	doc = xml_read_quiet(xml, "domain.xml");
 	if (doc == NULL) {
 		*err = xstrdup("the domain XML is not well-formed");
 		goto cleanup;
@@ -151,10 +134,10 @@ domxml_parse(const char *xml, char **err)
 	c->mem_cur_kib = mem_kib(ctx, "currentMemory");
 	if (c->mem_cur_kib == 0)
 		c->mem_cur_kib = c->mem_max_kib;
-	c->os_type = xp_str(ctx, NULL, "string(/domain/@type)");
-	c->arch = xp_str(ctx, NULL, "string(/domain/os/type/@arch)");
-	c->machine = xp_str(ctx, NULL, "string(/domain/os/type/@machine)");
-	c->emulator = xp_str(ctx, NULL, "string(/domain/devices/emulator)");
+	c->os_type = xpath_str_at(ctx, NULL, "string(/domain/@type)");
+	c->arch = xpath_str_at(ctx, NULL, "string(/domain/os/type/@arch)");
+	c->machine = xpath_str_at(ctx, NULL, "string(/domain/os/type/@machine)");
+	c->emulator = xpath_str_at(ctx, NULL, "string(/domain/devices/emulator)");
 	parse_disks(ctx, c);
 	parse_nics(ctx, c);
 

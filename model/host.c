@@ -122,6 +122,36 @@ host_label(const struct host *h)
 }
 
 char *
+host_not_connected(struct host *h)
+{
+	char *s;
+
+	host_lock(h);
+	s = xasprintf("%s is not connected; try again when it is.", host_label(h));
+	host_unlock(h);
+	return s;
+}
+
+void
+host_publish_unlock(struct host *h)
+{
+	h->generation++;
+	host_unlock(h);
+	notify_post();
+}
+
+bool
+host_unref(struct host *h, int *refs)
+{
+	int left;
+
+	host_lock(h);
+	left = --*refs;
+	host_unlock(h);
+	return left <= 0;
+}
+
+char *
 host_virsh_uri(const struct host *h)
 {
 	const char *req = h->uri_req ? h->uri_req : "qemu:///system";
@@ -730,22 +760,35 @@ refresh(struct host *h)
 	now = host_now_ns();
 	epoch = wall_epoch();
 	samples = xcalloc(n ? (size_t)n : 1, sizeof *samples);
-	for (i = 0; i < (size_t)n; i++) {
-		char uuid[VIR_UUID_STRING_BUFLEN] = "";
-		virDomainGetUUIDString(recs[i]->dom, uuid);
-		domstats_parse(virDomainGetName(recs[i]->dom), uuid,
-		               (int)virDomainGetID(recs[i]->dom), recs[i]->params,
-		               recs[i]->nparams, &samples[i]);
-	}
-	virDomainStatsRecordListFree(recs);
-	qsort(samples, (size_t)n, sizeof *samples, cmp_sample);
-	node_stats(h, &host_cpu, &free_kib, &total_kib);
-
 	host_lock(h);
 	if (p->inventory_event)
 		p->inventory_due = true;
 	p->inventory_event = false;
+	/* Every accessor of a virDomainPtr formats its UUID for a debug line,
+	 * wanted or not: read the UUID once and take the name and ID of known
+	 * guests from the table (a rename comes with a define event, which
+	 * makes inventory_due and the names are read again). */
+	for (i = 0; i < (size_t)n; i++) {
+		char uuid[VIR_UUID_STRING_BUFLEN] = "";
+		const struct vm *known;
+		struct vm_sample *s = &samples[i];
+
+		virDomainGetUUIDString(recs[i]->dom, uuid);
+		known = p->inventory_due ? NULL : host_find_vm(h, uuid);
+		domstats_parse(known ? known->name : virDomainGetName(recs[i]->dom), uuid, -1,
+		               recs[i]->params, recs[i]->nparams, s);
+		if (!vm_state_active(s->state))
+			s->id = -1;
+		else if (known && vm_state_active(known->state) && known->id > 0)
+			s->id = known->id;
+		else
+			s->id = (int)virDomainGetID(recs[i]->dom);
+	}
 	host_unlock(h);
+	virDomainStatsRecordListFree(recs);
+	qsort(samples, (size_t)n, sizeof *samples, cmp_sample);
+	node_stats(h, &host_cpu, &free_kib, &total_kib);
+
 	inventory = p->inventory_due || now - p->inventory_ns >= INVENTORY_EVERY_NS;
 	if (inventory) {
 		p->inventory_ns = now;

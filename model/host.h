@@ -141,6 +141,17 @@ void host_answer(struct host *h, const char *answer);
 typedef void (*host_fn)(struct host *h, virConnectPtr conn, void *arg);
 void host_call(struct host *h, host_fn fn, void *arg);
 
+/* For jobs run with host_call: */
+/* Why fn got no connection: "NAME is not connected; try again when it
+ * is." (newly allocated; takes the lock). */
+char *host_not_connected(struct host *h);
+/* With the lock held: record a change the UI should draw, drop the lock
+ * and wake the UI. */
+void host_publish_unlock(struct host *h);
+/* Drop one of a job's references under h's lock; true when it was the
+ * last, and the caller frees the job. */
+bool host_unref(struct host *h, int *refs);
+
 /* Ask for the configuration of one VM; it appears in h->detail. */
 void host_request_detail(struct host *h, const char *uuid);
 

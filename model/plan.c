@@ -19,6 +19,7 @@
 #include "seed.h"
 #include "vmxml.h"
 #include "xmalloc.h"
+#include "xpath.h"
 
 /* ---- small helpers ---- */
 
@@ -99,15 +100,10 @@ vm_warning(struct plan_vm *v, const struct vmdef_pos *pos, const char *fmt, ...)
 static char *
 xml_str(const char *xml, const char *expr)
 {
-	xmlDocPtr doc = xmlReadMemory(xml, (int)strlen(xml), "x.xml", NULL,
-	                              XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	xmlDocPtr doc = xml_read_quiet(xml, "x.xml");
 	xmlXPathContextPtr ctx = doc ? xmlXPathNewContext(doc) : NULL;
-	xmlXPathObjectPtr obj = ctx ? xmlXPathEvalExpression(BAD_CAST expr, ctx) : NULL;
-	char *out = NULL;
+	char *out = ctx ? xpath_str(ctx, expr) : NULL;
 
-	if (obj && obj->type == XPATH_STRING && obj->stringval && obj->stringval[0])
-		out = xstrdup((const char *)obj->stringval);
-	xmlXPathFreeObject(obj);
 	xmlXPathFreeContext(ctx);
 	xmlFreeDoc(doc);
 	return out;
@@ -126,8 +122,7 @@ struct ctx {
 static bool
 caps_arch(const char *caps, const char *arch, bool *kvm)
 {
-	xmlDocPtr doc = xmlReadMemory(caps, (int)strlen(caps), "caps.xml", NULL,
-	                              XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	xmlDocPtr doc = xml_read_quiet(caps, "caps.xml");
 	xmlXPathContextPtr ctx = doc ? xmlXPathNewContext(doc) : NULL;
 	xmlXPathObjectPtr obj = ctx ? xmlXPathEvalExpression(
 		BAD_CAST "/capabilities/guest[os_type='hvm']/arch", ctx) : NULL;

@@ -15,6 +15,7 @@
 
 #include "../config/vmdef.h"
 #include "domxml.h"
+#include "lvutil.h"
 #include "msglog.h"
 #include "notify.h"
 #include "plan.h"
@@ -24,19 +25,6 @@
 #define GIB (1024ull * MIB)
 
 /* ---- reading ---- */
-
-/* The domain `vm`, by UUID when it looks like one, else by name. */
-static virDomainPtr
-lookup(virConnectPtr conn, const char *vm)
-{
-	virDomainPtr dom = NULL;
-
-	if (strlen(vm) == VM_UUID_LEN - 1)
-		dom = virDomainLookupByUUIDString(conn, vm);
-	if (dom == NULL)
-		dom = virDomainLookupByName(conn, vm);
-	return dom;
-}
 
 /* The host's CPUs and total memory (node memory stats, else node info). */
 static void
@@ -104,7 +92,7 @@ read_disks(virDomainPtr dom, const struct vm_config *c, struct resize_now *now)
 int
 resize_read(virConnectPtr conn, const char *vm, struct resize_now *now, char **err)
 {
-	virDomainPtr dom = lookup(conn, vm);
+	virDomainPtr dom = lv_domain_lookup(conn, vm, NULL);
 	struct vm_config *live = NULL, *cfg = NULL;
 	int st = VIR_DOMAIN_NOSTATE, reason, rc = -1;
 
@@ -919,7 +907,7 @@ resize_apply(virConnectPtr conn, const char *vm, const struct resize_plan *p,
              void (*done)(const struct resize_op *op, void *opaque), void *opaque,
              char **err)
 {
-	virDomainPtr dom = lookup(conn, vm);
+	virDomainPtr dom = lv_domain_lookup(conn, vm, NULL);
 	char *why = NULL, *did = NULL;
 	size_t i;
 	int rc = 0;
@@ -1056,21 +1044,7 @@ publish(struct resize_job *j, struct resize_now *now, char *err, char *summary)
 	free(j->summary);
 	j->summary = summary;
 	j->state = j->reads ? RJ_READY : RJ_FAILED;
-	h->generation++;
-	host_unlock(h);
-	notify_post();
-}
-
-/* Reason for a missing connection, from the host's fields. */
-static char *
-not_connected(struct host *h)
-{
-	char *s;
-
-	host_lock(h);
-	s = xasprintf("%s is not connected; try again when it is.", host_label(h));
-	host_unlock(h);
-	return s;
+	host_publish_unlock(h);
 }
 
 /* Worker: read the guest. */
@@ -1082,7 +1056,7 @@ job_read(struct host *h, virConnectPtr conn, void *arg)
 	char *err = NULL;
 
 	if (conn == NULL)
-		publish(j, NULL, not_connected(h), NULL);
+		publish(j, NULL, host_not_connected(h), NULL);
 	else if (resize_read(conn, j->uuid, &now, &err) == 0)
 		publish(j, &now, NULL, NULL);
 	else
@@ -1186,7 +1160,7 @@ job_apply(struct host *h, virConnectPtr conn, void *arg)
 	uint64_t balloon = 0;
 
 	if (conn == NULL) {
-		publish(j, NULL, not_connected(h), NULL);
+		publish(j, NULL, host_not_connected(h), NULL);
 		goto cleanup;
 	}
 	err = job_apply_run(h, conn, c, &summary, &balloon);
@@ -1234,14 +1208,7 @@ resize_job_apply(struct resize_job *j, const struct resize_req *req)
 void
 resize_job_release(struct resize_job *j)
 {
-	int left;
-
-	if (j == NULL)
-		return;
-	host_lock(j->host);
-	left = --j->refs;
-	host_unlock(j->host);
-	if (left > 0)
+	if (j == NULL || !host_unref(j->host, &j->refs))
 		return;
 	resize_now_free(&j->now);
 	free(j->error);

@@ -1,10 +1,45 @@
 /* ring.c — fixed-size history buffers for graphs. */
 #include "ring.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "xmalloc.h"
+
+/* 0 is zero; otherwise 6 bits of exponent e (1-63) over 10 bits of
+ * mantissa m: (1 + m / 1024) * 2^(e - BIAS). */
+#define BIAS 16
+
+uint16_t
+ring_encode(double x)
+{
+	int e, code;
+	long m;
+
+	if (!(x > 0)) /* negatives and NaN */
+		return 0;
+	/* x = f * 2^e with f in [0.5, 1): 2f - 1 is the fraction. */
+	m = lround((2.0 * frexp(x, &e) - 1.0) * 1024.0);
+	code = e - 1 + BIAS;
+	if (m == 1024) {
+		m = 0;
+		code++;
+	}
+	if (code < 1)
+		return 0;
+	if (code > 63)
+		return 0xffff;
+	return (uint16_t)((unsigned)code << 10 | (unsigned)m);
+}
+
+double
+ring_decode(uint16_t v)
+{
+	if (v == 0)
+		return 0;
+	return ldexp(1.0 + (v & 1023) / 1024.0, (int)(v >> 10) - BIAS);
+}
 
 void
 ring_init(struct ring *r, size_t cap)
@@ -41,7 +76,7 @@ ring_push(struct ring *r, double x)
 		r->alloc = r->alloc * 2 < r->cap ? r->alloc * 2 : r->cap;
 		r->v = xreallocarray(r->v, r->alloc, sizeof *r->v);
 	}
-	r->v[r->head] = (float)x;
+	r->v[r->head] = ring_encode(x);
 	r->head = (r->head + 1) % r->cap;
 	if (r->len < r->cap)
 		r->len++;
@@ -52,7 +87,7 @@ ring_get(const struct ring *r, size_t age)
 {
 	if (age >= r->len)
 		return 0;
-	return r->v[(r->head + r->cap - 1 - age) % r->cap];
+	return ring_decode(r->v[(r->head + r->cap - 1 - age) % r->cap]);
 }
 
 double

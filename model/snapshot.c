@@ -10,9 +10,11 @@
 #include <libxml/xmlwriter.h>
 #include <libxml/xpath.h>
 
+#include "lvutil.h"
 #include "msglog.h"
 #include "notify.h"
 #include "xmalloc.h"
+#include "xpath.h"
 
 /* ---- XML (pure) ---- */
 
@@ -36,24 +38,10 @@ snapshot_xml(const char *name, const char *desc)
 	return out;
 }
 
-/* The string value of expr, or NULL when empty. */
-static char *
-xp(xmlXPathContextPtr ctx, const char *expr)
-{
-	xmlXPathObjectPtr o = xmlXPathEvalExpression(BAD_CAST expr, ctx);
-	char *s = NULL;
-
-	if (o && o->type == XPATH_STRING && o->stringval && o->stringval[0])
-		s = xstrdup((const char *)o->stringval);
-	xmlXPathFreeObject(o);
-	return s;
-}
-
 int
 snapshot_parse(const char *xml, struct snapshot *s)
 {
-	xmlDocPtr doc = xmlReadMemory(xml, (int)strlen(xml), "snapshot.xml", NULL,
-	                              XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	xmlDocPtr doc = xml_read_quiet(xml, "snapshot.xml");
 	xmlXPathContextPtr ctx;
 	char *t;
 
@@ -61,11 +49,11 @@ snapshot_parse(const char *xml, struct snapshot *s)
 	if (doc == NULL)
 		return -1;
 	ctx = xmlXPathNewContext(doc);
-	s->name = xp(ctx, "string(/domainsnapshot/name)");
-	s->description = xp(ctx, "string(/domainsnapshot/description)");
-	s->state = xp(ctx, "string(/domainsnapshot/state)");
-	s->parent = xp(ctx, "string(/domainsnapshot/parent/name)");
-	t = xp(ctx, "string(/domainsnapshot/creationTime)");
+	s->name = xpath_str(ctx, "string(/domainsnapshot/name)");
+	s->description = xpath_str(ctx, "string(/domainsnapshot/description)");
+	s->state = xpath_str(ctx, "string(/domainsnapshot/state)");
+	s->parent = xpath_str(ctx, "string(/domainsnapshot/parent/name)");
+	t = xpath_str(ctx, "string(/domainsnapshot/creationTime)");
 	s->created = t ? strtoll(t, NULL, 10) : 0;
 	free(t);
 	xmlXPathFreeContext(ctx);
@@ -123,8 +111,7 @@ snapshot_revert_outcome(const char *state)
 char *
 snapshot_disks_check(const char *domain_xml, const char *vm)
 {
-	xmlDocPtr doc = xmlReadMemory(domain_xml, (int)strlen(domain_xml), "domain.xml", NULL,
-	                              XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	xmlDocPtr doc = xml_read_quiet(domain_xml, "domain.xml");
 	xmlXPathContextPtr ctx;
 	xmlXPathObjectPtr o;
 	char *why = NULL;
@@ -138,10 +125,10 @@ snapshot_disks_check(const char *domain_xml, const char *vm)
 	for (i = 0; o && o->nodesetval && i < o->nodesetval->nodeNr && !why; i++) {
 		char *fmt, *target, *src;
 		ctx->node = o->nodesetval->nodeTab[i];
-		fmt = xp(ctx, "string(driver/@type)");
+		fmt = xpath_str(ctx, "string(driver/@type)");
 		if (fmt && strcmp(fmt, "qcow2") != 0) {
-			target = xp(ctx, "string(target/@dev)");
-			src = xp(ctx, "string(source/@file|source/@dev|source/@volume|source/@name)");
+			target = xpath_str(ctx, "string(target/@dev)");
+			src = xpath_str(ctx, "string(source/@file|source/@dev|source/@volume|source/@name)");
 			why = xasprintf("%s: disk %s (%s) is a %s image; internal snapshots need qcow2 "
 			                "disks. Convert it while %s is shut off (qemu-img convert -O "
 			                "qcow2) or use virsh snapshot-create-as --disk-only.",
@@ -175,41 +162,6 @@ snapshot_list_free(struct snapshot_list *l)
 
 /* ---- libvirt ---- */
 
-/* libvirt's last error as a sentence tail, without a final period. */
-static char *
-lv_err(void)
-{
-	const char *m = virGetLastErrorMessage();
-	size_t n = m ? strlen(m) : 0;
-	char *r, *q;
-
-	while (n > 0 && (m[n - 1] == '.' || m[n - 1] == '\n' || m[n - 1] == ' '))
-		n--;
-	if (n == 0)
-		return xstrdup("unknown error");
-	/* qemu-img's output may span lines: one line on the screen. */
-	r = xstrndup(m, n);
-	for (q = r; *q; q++)
-		if (*q == '\n' || *q == '\t' || *q == '\r')
-			*q = ' ';
-	return r;
-}
-
-virDomainPtr
-snapshot_lookup(virConnectPtr conn, const char *vm, char **err)
-{
-	virDomainPtr dom = NULL;
-
-	if (strlen(vm) == VM_UUID_LEN - 1)
-		dom = virDomainLookupByUUIDString(conn, vm);
-	if (dom == NULL)
-		dom = virDomainLookupByName(conn, vm);
-	if (dom == NULL)
-		*err = xasprintf("There is no guest %s on this host; check the name with virsh "
-		                 "list --all.", vm);
-	return dom;
-}
-
 static int
 by_time(const void *a, const void *b)
 {
@@ -229,7 +181,7 @@ snapshot_list_read(virDomainPtr dom, struct snapshot_list *l, char **err)
 
 	memset(l, 0, sizeof *l);
 	if (n < 0) {
-		e = lv_err();
+		e = lv_err_line();
 		*err = xasprintf("Cannot list the snapshots of %s: %s.", virDomainGetName(dom), e);
 		free(e);
 		return -1;
@@ -283,7 +235,7 @@ snapshot_create(virDomainPtr dom, const char *name, const char *desc, char **wha
 	snap = virDomainSnapshotCreateXML(dom, xml, VIR_DOMAIN_SNAPSHOT_CREATE_ATOMIC);
 	free(xml);
 	if (snap == NULL) {
-		e = lv_err();
+		e = lv_err_line();
 		*err = xasprintf("Cannot snapshot %s: %s.", vm, e);
 		free(e);
 		return -1;
@@ -329,7 +281,7 @@ snapshot_revert(virDomainPtr dom, const char *name, const char **after, char **e
 	free(xml);
 	rc = virDomainRevertToSnapshot(s, 0);
 	if (rc < 0) {
-		e = lv_err();
+		e = lv_err_line();
 		*err = xasprintf("Cannot revert %s to \"%s\": %s.", virDomainGetName(dom), name, e);
 		free(e);
 	}
@@ -348,7 +300,7 @@ snapshot_delete(virDomainPtr dom, const char *name, char **err)
 		return -1;
 	rc = virDomainSnapshotDelete(s, 0);
 	if (rc < 0) {
-		e = lv_err();
+		e = lv_err_line();
 		*err = xasprintf("Cannot delete snapshot \"%s\" of %s: %s.", name,
 		                 virDomainGetName(dom), e);
 		free(e);
@@ -406,10 +358,8 @@ publish(struct snap_job *j, struct snapshot_list *list, char *state, char *err, 
 		j->result = result;
 	}
 	j->busy = false;
-	j->host->generation++;
-	host_unlock(j->host);
+	host_publish_unlock(j->host);
 	free(state);
-	notify_post();
 }
 
 /* Run one operation; returns its error, or NULL with *result set. */
@@ -462,13 +412,10 @@ job_work(struct host *h, virConnectPtr conn, void *arg)
 	int st = VIR_DOMAIN_NOSTATE, reason;
 
 	if (conn == NULL) {
-		host_lock(h);
-		err = xasprintf("%s is not connected; try again when it is.", host_label(h));
-		host_unlock(h);
-		publish(j, NULL, NULL, err, NULL);
+		publish(j, NULL, NULL, host_not_connected(h), NULL);
 		goto cleanup;
 	}
-	if ((dom = snapshot_lookup(conn, j->uuid, &err)) == NULL) {
+	if ((dom = lv_domain_lookup(conn, j->uuid, &err)) == NULL) {
 		publish(j, NULL, NULL, err, NULL);
 		goto cleanup;
 	}
@@ -535,14 +482,7 @@ snap_job_new(struct host *h, const char *uuid, const char *vm)
 void
 snap_job_release(struct snap_job *j)
 {
-	int left;
-
-	if (j == NULL)
-		return;
-	host_lock(j->host);
-	left = --j->refs;
-	host_unlock(j->host);
-	if (left > 0)
+	if (j == NULL || !host_unref(j->host, &j->refs))
 		return;
 	snapshot_list_free(&j->list);
 	free(j->vm);

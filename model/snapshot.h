@@ -51,8 +51,6 @@ char *snapshot_disks_check(const char *domain_xml, const char *vm);
 
 /* ---- on a connection ---- */
 
-/* The domain `vm` by UUID or name; NULL with *err set. */
-virDomainPtr snapshot_lookup(virConnectPtr conn, const char *vm, char **err);
 int snapshot_list_read(virDomainPtr dom, struct snapshot_list *l, char **err);
 /* Create; on success *what says what kind was made ("with its memory
  * state: a revert resumes it running"). */

@@ -14,44 +14,13 @@
 #include <libxml/parser.h>
 #include <libxml/xpath.h>
 
+#include "lvutil.h"
 #include "msglog.h"
 #include "notify.h"
 #include "xmalloc.h"
+#include "xpath.h"
 
 /* ---- helpers ---- */
-
-static char *
-lv_err(void)
-{
-	const char *m = virGetLastErrorMessage();
-	size_t n = m ? strlen(m) : 0;
-	char *r, *q;
-
-	while (n > 0 && (m[n - 1] == '.' || m[n - 1] == '\n' || m[n - 1] == ' '))
-		n--;
-	if (n == 0)
-		return xstrdup("unknown error");
-	/* qemu-img's output may span lines: one line on the screen. */
-	r = xstrndup(m, n);
-	for (q = r; *q; q++)
-		if (*q == '\n' || *q == '\t' || *q == '\r')
-			*q = ' ';
-	return r;
-}
-
-static char *
-xp(xmlXPathContextPtr ctx, xmlNodePtr node, const char *expr)
-{
-	xmlXPathObjectPtr o;
-	char *s = NULL;
-
-	ctx->node = node;
-	o = xmlXPathEvalExpression(BAD_CAST expr, ctx);
-	if (o && o->type == XPATH_STRING && o->stringval && o->stringval[0])
-		s = xstrdup((const char *)o->stringval);
-	xmlXPathFreeObject(o);
-	return s;
-}
 
 static char *
 join(char *s, const char *sep, const char *t)
@@ -60,21 +29,6 @@ join(char *s, const char *sep, const char *t)
 
 	free(s);
 	return r;
-}
-
-static virDomainPtr
-lookup(virConnectPtr conn, const char *vm, char **err)
-{
-	virDomainPtr dom = NULL;
-
-	if (strlen(vm) == VM_UUID_LEN - 1)
-		dom = virDomainLookupByUUIDString(conn, vm);
-	if (dom == NULL)
-		dom = virDomainLookupByName(conn, vm);
-	if (dom == NULL)
-		*err = xasprintf("There is no guest %s on this host; check the name with virsh "
-		                 "list --all.", vm);
-	return dom;
 }
 
 /* The definition kept by libvirt: inactive XML for a persistent guest,
@@ -249,8 +203,7 @@ vol_by_path(virConnectPtr conn, const char *path)
 static bool
 xml_uses(const char *xml, const char *path)
 {
-	xmlDocPtr doc = xmlReadMemory(xml, (int)strlen(xml), "d.xml", NULL,
-	                              XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	xmlDocPtr doc = xml_read_quiet(xml, "d.xml");
 	xmlXPathContextPtr ctx;
 	xmlXPathObjectPtr o;
 	bool hit = false;
@@ -318,15 +271,16 @@ static void
 read_vol(virConnectPtr conn, const char *uuid, xmlXPathContextPtr ctx, xmlNodePtr n,
          struct vmdel_vol *d)
 {
-	char *pool = xp(ctx, n, "string(source/@pool)"), *vol = xp(ctx, n, "string(source/@volume)");
+	char *pool = xpath_str_at(ctx, n, "string(source/@pool)");
+	char *vol = xpath_str_at(ctx, n, "string(source/@volume)");
 	virStorageVolPtr v = NULL;
 	virStoragePoolPtr p = NULL;
 	char *who;
 
-	d->target = xp(ctx, n, "string(target/@dev)");
+	d->target = xpath_str_at(ctx, n, "string(target/@dev)");
 	if (d->target == NULL)
 		d->target = xstrdup("?");
-	d->device = xp(ctx, n, "string(@device)");
+	d->device = xpath_str_at(ctx, n, "string(@device)");
 	if (d->device == NULL)
 		d->device = xstrdup("disk");
 	if (pool && vol) {
@@ -334,7 +288,7 @@ read_vol(virConnectPtr conn, const char *uuid, xmlXPathContextPtr ctx, xmlNodePt
 		v = p ? virStorageVolLookupByName(p, vol) : NULL;
 		d->path = v ? virStorageVolGetPath(v) : NULL;
 	} else {
-		d->path = xp(ctx, n, "string(source/@file|source/@dev)");
+		d->path = xpath_str_at(ctx, n, "string(source/@file|source/@dev)");
 		v = d->path ? vol_by_path(conn, d->path) : NULL;
 		p = v ? virStoragePoolLookupByVolume(v) : NULL;
 	}
@@ -372,7 +326,7 @@ vmdelete_read(virConnectPtr conn, const char *vm, struct vmdel_info *in, char **
 	int st = VIR_DOMAIN_NOSTATE, reason, i, ns;
 
 	memset(in, 0, sizeof *in);
-	if ((dom = lookup(conn, vm, err)) == NULL)
+	if ((dom = lv_domain_lookup(conn, vm, err)) == NULL)
 		return -1;
 	in->name = xstrdup(virDomainGetName(dom));
 	if (virDomainGetState(dom, &st, &reason, 0) < 0)
@@ -385,9 +339,7 @@ vmdelete_read(virConnectPtr conn, const char *vm, struct vmdel_info *in, char **
 	virDomainGetUUIDString(dom, uuid);
 	xml = dom_xml(dom);
 	virDomainFree(dom);
-	if (xml == NULL || (doc = xmlReadMemory(xml, (int)strlen(xml), "d.xml", NULL,
-	                                        XML_PARSE_NONET | XML_PARSE_NOERROR |
-	                                        XML_PARSE_NOWARNING)) == NULL) {
+	if (xml == NULL || (doc = xml_read_quiet(xml, "d.xml")) == NULL) {
 		*err = xasprintf("Cannot read the definition of %s.", in->name);
 		free(xml);
 		vmdelete_info_free(in);
@@ -531,12 +483,12 @@ vmdelete_run(virConnectPtr conn, const char *uri, const char *vm, char *const *r
 		free(why);
 		goto cleanup;
 	}
-	if ((dom = lookup(conn, in.name, err)) == NULL ||
+	if ((dom = lv_domain_lookup(conn, in.name, err)) == NULL ||
 	    backup(dom, uri, state_home, home, backup_path, err) < 0)
 		goto cleanup;
 	if (virDomainIsActive(dom) == 1) {
 		virsh = msglog_virsh(uri, "destroy", in.name, NULL);
-		e = virDomainDestroy(dom) == 0 ? NULL : lv_err();
+		e = virDomainDestroy(dom) == 0 ? NULL : lv_err_line();
 		if (action)
 			action(virsh, e, "force off before deleting", opaque);
 		free(virsh);
@@ -550,7 +502,7 @@ vmdelete_run(virConnectPtr conn, const char *uri, const char *vm, char *const *r
 	if (in.persistent) {
 		virsh = msglog_virsh(uri, "undefine", in.name, "--managed-save", "--snapshots-metadata",
 		                     "--checkpoints-metadata", "--nvram", NULL);
-		e = virDomainUndefineFlags(dom, flags) == 0 ? NULL : lv_err();
+		e = virDomainUndefineFlags(dom, flags) == 0 ? NULL : lv_err_line();
 		/* Drivers without NVRAM or checkpoints refuse those flags. */
 		if (e && (virGetLastErrorCode() == VIR_ERR_INVALID_ARG ||
 		          virGetLastErrorCode() == VIR_ERR_NO_SUPPORT)) {
@@ -560,7 +512,7 @@ vmdelete_run(virConnectPtr conn, const char *uri, const char *vm, char *const *r
 			                     "--snapshots-metadata", NULL);
 			e = virDomainUndefineFlags(dom, VIR_DOMAIN_UNDEFINE_MANAGED_SAVE |
 			                                VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA) == 0
-			        ? NULL : lv_err();
+			        ? NULL : lv_err_line();
 		}
 		if (action)
 			action(virsh, e, "undefine", opaque);
@@ -588,7 +540,7 @@ vmdelete_run(virConnectPtr conn, const char *uri, const char *vm, char *const *r
 		p = virStoragePoolLookupByName(conn, d->pool);
 		v = p ? virStorageVolLookupByName(p, d->vol) : NULL;
 		virsh = msglog_virsh(uri, "vol-delete", "--pool", d->pool, d->vol, NULL);
-		e = v && virStorageVolDelete(v, 0) == 0 ? NULL : lv_err();
+		e = v && virStorageVolDelete(v, 0) == 0 ? NULL : lv_err_line();
 		if (action) {
 			char *what = xasprintf("remove volume %s (%s)", d->vol, d->target);
 			action(virsh, e, what, opaque);
@@ -655,9 +607,9 @@ job_read(struct host *h, virConnectPtr conn, void *arg)
 	char *err = NULL;
 	int rc = conn ? vmdelete_read(conn, j->uuid, &in, &err) : -1;
 
-	host_lock(h);
 	if (conn == NULL)
-		err = xasprintf("%s is not connected; try again when it is.", host_label(h));
+		err = host_not_connected(h);
+	host_lock(h);
 	if (rc == 0) {
 		vmdelete_info_free(&j->info);
 		j->info = in;
@@ -667,9 +619,7 @@ job_read(struct host *h, virConnectPtr conn, void *arg)
 		j->error = err;
 		j->state = VD_FAILED;
 	}
-	h->generation++;
-	host_unlock(h);
-	notify_post();
+	host_publish_unlock(h);
 	vmdel_job_release(j);
 }
 
@@ -685,9 +635,7 @@ job_delete(struct host *h, virConnectPtr conn, void *arg)
 	name = xstrdup(j->info.name ? j->info.name : j->uuid);
 	host_unlock(h);
 	if (conn == NULL) {
-		host_lock(h);
-		err = xasprintf("%s is not connected; try again when it is.", host_label(h));
-		host_unlock(h);
+		err = host_not_connected(h);
 	} else {
 		rc = vmdelete_run(conn, uri, j->uuid, c->remove, c->n, getenv("XDG_STATE_HOME"),
 		                  getenv("HOME"), job_action, name, &bk, &result, &err);
@@ -704,9 +652,7 @@ job_delete(struct host *h, virConnectPtr conn, void *arg)
 	j->result = result;
 	free(j->backup);
 	j->backup = bk;
-	h->generation++;
-	host_unlock(h);
-	notify_post();
+	host_publish_unlock(h);
 	free(name);
 	free(uri);
 	xfree_strv(c->remove, c->n);
@@ -750,14 +696,7 @@ vmdel_job_start(struct vmdel_job *j, char *const *remove, size_t n)
 void
 vmdel_job_release(struct vmdel_job *j)
 {
-	int left;
-
-	if (j == NULL)
-		return;
-	host_lock(j->host);
-	left = --j->refs;
-	host_unlock(j->host);
-	if (left > 0)
+	if (j == NULL || !host_unref(j->host, &j->refs))
 		return;
 	vmdelete_info_free(&j->info);
 	free(j->error);

@@ -17,6 +17,7 @@
 
 #include "domxml.h"
 #include "xmalloc.h"
+#include "xpath.h"
 
 static const char *const net_types[] = {
 	[VMDEF_NET_NETWORK] = "network", [VMDEF_NET_BRIDGE] = "bridge", [VMDEF_NET_USER] = "user",
@@ -464,19 +465,6 @@ struct dom {
 	bool console;
 };
 
-/* String value of an XPath expression, or NULL when empty. */
-static char *
-xp_str(xmlXPathContextPtr ctx, const char *expr)
-{
-	xmlXPathObjectPtr obj = xmlXPathEvalExpression(BAD_CAST expr, ctx);
-	char *out = NULL;
-
-	if (obj && obj->type == XPATH_STRING && obj->stringval && obj->stringval[0])
-		out = xstrdup((const char *)obj->stringval);
-	xmlXPathFreeObject(obj);
-	return out;
-}
-
 static bool
 xp_bool(xmlXPathContextPtr ctx, const char *expr)
 {
@@ -513,8 +501,7 @@ read_rest(struct dom *m, const char *xml, char **err)
 	xmlXPathContextPtr ctx = NULL;
 	int rc = -1;
 
-	doc = xmlReadMemory(xml, (int)strlen(xml), "domain.xml", NULL,
-	                    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	doc = xml_read_quiet(xml, "domain.xml");
 	if (doc == NULL || (ctx = xmlXPathNewContext(doc)) == NULL) {
 		*err = xstrdup("the domain XML is not well-formed");
 		goto cleanup;
@@ -523,11 +510,11 @@ read_rest(struct dom *m, const char *xml, char **err)
 		*err = xstrdup("the XML is not a libvirt domain");
 		goto cleanup;
 	}
-	m->name = xp_str(ctx, "string(/domain/name)");
-	m->type = xp_str(ctx, "string(/domain/@type)");
-	m->kernel = xp_str(ctx, "string(/domain/os/kernel)");
-	m->initrd = xp_str(ctx, "string(/domain/os/initrd)");
-	m->cmdline = xp_str(ctx, "string(/domain/os/cmdline)");
+	m->name = xpath_str(ctx, "string(/domain/name)");
+	m->type = xpath_str(ctx, "string(/domain/@type)");
+	m->kernel = xpath_str(ctx, "string(/domain/os/kernel)");
+	m->initrd = xpath_str(ctx, "string(/domain/os/initrd)");
+	m->cmdline = xpath_str(ctx, "string(/domain/os/cmdline)");
 	m->console = xp_bool(ctx, "boolean(/domain/devices/serial|/domain/devices/console)");
 	read_boot(ctx, m);
 	rc = 0;

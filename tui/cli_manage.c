@@ -16,6 +16,7 @@
 #include <libvirt/virterror.h>
 
 #include "../model/clone.h"
+#include "../model/lvutil.h"
 #include "../model/snapshot.h"
 #include "../model/vmdelete.h"
 #include "../model/xmalloc.h"
@@ -237,7 +238,7 @@ snap_do(virConnectPtr conn, const struct mopts *o, const char *act, const char *
 	const char *after;
 	int rc = -1;
 
-	if ((dom = snapshot_lookup(conn, vm, &err)) == NULL)
+	if ((dom = lv_domain_lookup(conn, vm, &err)) == NULL)
 		goto cleanup;
 	if (strcmp(act, "list") == 0) {
 		if ((rc = snapshot_list_read(dom, &l, &err)) == 0) {

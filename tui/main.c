@@ -492,6 +492,9 @@ main(int argc, char **argv)
 		if (o.record && (o.rec = recorder_open(o.record, o.interval, &err)) == NULL) {
 			fprintf(stderr, "vmtui: --record: %s\n", err);
 			free(err);
+			free(o.uris);
+			free(o.ssh);
+			config_free(&cfg);
 			return EXIT_FAILURE;
 		}
 		make_hosts(&a, &o, &cfg);

@@ -364,8 +364,14 @@ y b-aliases.yaml 'x: &a [x,x,x,x,x,x,x,x,x]\nx2: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
 v b-aliases.yaml 1 'b-aliases.yaml:1:4: expected a mapping describing VM "x", not a list'
 y r-alias.yaml 'name: a\ndisks: &x\n  - *x\n'
 v r-alias.yaml 1 'r-alias.yaml:2:8: disks: expected a size or a mapping describing a disk, not a list'
-printf 'name: a\nx: %s%s\n' "$(printf '[%.0s' $(seq 2000))" "$(printf ']%.0s' $(seq 2000))" >"$D/n-deep.yaml"
+printf 'name: a\nx: %s%s\n' "$(printf '[%.0s' $(seq 60))" "$(printf ']%.0s' $(seq 60))" >"$D/n-deep.yaml"
 v n-deep.yaml 1 'n-deep.yaml:2:1: unknown key "x" for a VM'
+# libyaml's scanner takes the square of the depth: 100 000 brackets are
+# refused before it reads them (timeout 20 s in v)
+printf 'name: a\nx: %s%s\n' "$(head -c 100000 /dev/zero | tr '\0' '[')" "$(head -c 100000 /dev/zero | tr '\0' ']')" >"$D/n-100k.yaml"
+v n-100k.yaml 1 'n-100k.yaml:2:68: nested deeper than 64 levels of [ and {'
+printf 'name: a\nx: %s1%s\n' "$(printf '{a: %.0s' $(seq 100))" "$(printf '}%.0s' $(seq 100))" >"$D/n-maps.yaml"
+v n-maps.yaml 1 'nested deeper than 64 levels of [ and {'
 y c-devzero.yaml 'name: a\ncloud_init:\n  user_data_file: /dev/zero\n'
 v c-devzero.yaml 1 'c-devzero.yaml:3:19: user_data_file: "/dev/zero" is not a regular file'
 y c-long.yaml "name: a\ncloud_init:\n  user_data_file: $LONG\n"

@@ -20,6 +20,7 @@
 #include <libxml/xpath.h>
 
 #include "model/clone.h"
+#include "model/lvutil.h"
 #include "model/snapshot.h"
 #include "model/vmdelete.h"
 #include "model/xmalloc.h"
@@ -525,9 +526,9 @@ snap_test_driver(void **state)
 	virSetErrorFunc(NULL, quiet);
 	c = virConnectOpen("test:///default");
 	assert_non_null(c);
-	dom = snapshot_lookup(c, "test", &err);
+	dom = lv_domain_lookup(c, "test", &err);
 	assert_non_null(dom);
-	assert_null(snapshot_lookup(c, "nope", &err));
+	assert_null(lv_domain_lookup(c, "nope", &err));
 	assert_string_equal(err, "There is no guest nope on this host; check the name with virsh "
 	                         "list --all.");
 	free(err);

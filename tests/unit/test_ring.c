@@ -1,4 +1,5 @@
 /* test_ring.c — model/ring.h: fixed-size history buffers. */
+#include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -102,18 +103,50 @@ test_max(void **state)
 }
 
 static void
-test_max_all_negative(void **state)
+test_negatives_read_as_zero(void **state)
 {
 	struct ring r;
 
 	(void)state;
+	/* Histories hold rates and sizes; "unknown" (negative) is never
+	 * pushed, and would read back as 0, not as a made-up value. */
 	ring_init(&r, 4);
 	ring_push(&r, -3);
 	ring_push(&r, -1);
-	ring_push(&r, -2);
-	/* The largest sample, not a default of 0. */
-	assert_true(ring_max(&r, 3) == -1.0);
+	assert_int_equal(r.len, 2);
+	assert_true(ring_get(&r, 0) == 0.0);
+	assert_true(ring_max(&r, 2) == 0.0);
 	ring_free(&r);
+}
+
+static void
+test_sixteen_bit_samples(void **state)
+{
+	double x;
+
+	(void)state;
+	assert_int_equal(ring_encode(0), 0);
+	assert_true(ring_decode(0) == 0.0);
+	/* Whole numbers up to 2048 and simple fractions come back exactly. */
+	for (x = 1; x <= 2048; x++)
+		assert_true(ring_decode(ring_encode(x)) == x);
+	assert_true(ring_decode(ring_encode(0.5)) == 0.5);
+	assert_true(ring_decode(ring_encode(12.25)) == 12.25);
+	/* Everything else within half a step: 1/2048 of the value. */
+	for (x = 3.1e-5; x < 2.7e14; x *= 1.0173) {
+		double y = ring_decode(ring_encode(x));
+		if (fabs(y - x) > x / 2048.0 * 1.0001)
+			fail_msg("%.9g came back as %.9g", x, y);
+	}
+	/* Rounding up to the next power of two. */
+	assert_true(ring_decode(ring_encode(2047.9)) == 2048.0);
+	/* Out of range: too small reads 0, too large the largest (2.8e14). */
+	assert_true(ring_decode(ring_encode(1e-6)) == 0.0);
+	assert_true(ring_decode(ring_encode(1e20)) > 2.8e14);
+	assert_true(ring_decode(ring_encode(1e20)) < 2.9e14);
+	assert_int_equal(ring_encode(NAN), 0);
+	/* Two bytes a sample: a thousand guests, six graphs, ten minutes at 1 s. */
+	assert_int_equal(sizeof ((struct ring *)0)->v[0], 2);
 }
 
 static void
@@ -257,7 +290,8 @@ main(void)
 		cmocka_unit_test(test_push_get_order),
 		cmocka_unit_test(test_wrap_around),
 		cmocka_unit_test(test_max),
-		cmocka_unit_test(test_max_all_negative),
+		cmocka_unit_test(test_negatives_read_as_zero),
+		cmocka_unit_test(test_sixteen_bit_samples),
 		cmocka_unit_test(test_max_after_wrap),
 		cmocka_unit_test(test_clear),
 		cmocka_unit_test(test_cap_zero_is_one),

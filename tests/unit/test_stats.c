@@ -548,7 +548,8 @@ test_vm_mem_used(void **state)
 	vm_sample_clear(&s);
 	assert_int_equal(vm->mem_used_kib, 400000);
 	assert_true(vm->mem_from_guest);
-	assert_close(ring_get(&vm->mem_hist, 0), 400000.0 * 1024);
+	/* Histories keep about three digits (ring.h). */
+	assert_true(fabs(ring_get(&vm->mem_hist, 0) - 400000.0 * 1024) < 400000.0 * 1024 / 2048);
 	vm_free(vm);
 }
 
