@@ -76,15 +76,26 @@ static void
 err_at(struct config_errors *e, const char *name, yaml_mark_t m, const char *fmt, ...)
 {
 	va_list ap;
-	char *msg;
 
 	va_start(ap, fmt);
+	config_verror(e, name, m.line + 1, m.column + 1, "", fmt, ap);
+	va_end(ap);
+}
+
+void
+config_verror(struct config_errors *e, const char *file, size_t line, size_t col,
+              const char *prefix, const char *fmt, va_list ap)
+{
+	char *msg;
+
 	if (vasprintf(&msg, fmt, ap) < 0)
 		msg = NULL;
-	va_end(ap);
 	e->v = xreallocarray(e->v, e->n + 1, sizeof *e->v);
-	e->v[e->n++] = xasprintf("%s:%zu:%zu: %s", name, m.line + 1, m.column + 1,
-	                         msg ? msg : "error");
+	if (line)
+		e->v[e->n++] = xasprintf("%s:%zu:%zu: %s%s", file, line, col, prefix,
+		                         msg ? msg : "error");
+	else
+		e->v[e->n++] = xasprintf("%s: %s%s", file, prefix, msg ? msg : "error");
 	free(msg);
 }
 
@@ -93,18 +104,27 @@ config_error(struct config_errors *e, const char *file, size_t line, size_t col,
              const char *fmt, ...)
 {
 	va_list ap;
-	char *msg;
 
 	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		msg = NULL;
+	config_verror(e, file, line, col, "", fmt, ap);
 	va_end(ap);
-	e->v = xreallocarray(e->v, e->n + 1, sizeof *e->v);
-	if (line)
-		e->v[e->n++] = xasprintf("%s:%zu:%zu: %s", file, line, col, msg ? msg : "error");
-	else
-		e->v[e->n++] = xasprintf("%s: %s", file, msg ? msg : "error");
-	free(msg);
+}
+
+int
+config_yaml_load(yaml_parser_t *parser, yaml_document_t *doc, const char *file,
+                 const char *text, size_t len, struct config_errors *e)
+{
+	if (config_check_nesting(file, text, len, e) < 0)
+		return -1;
+	yaml_parser_initialize(parser);
+	yaml_parser_set_input_string(parser, (const unsigned char *)text, len);
+	if (yaml_parser_load(parser, doc))
+		return 0;
+	config_error(e, file, parser->problem_mark.line + 1, parser->problem_mark.column + 1,
+	             "%s%s%s", parser->problem ? parser->problem : "syntax error",
+	             parser->context ? " " : "", parser->context ? parser->context : "");
+	yaml_parser_delete(parser);
+	return -1;
 }
 
 size_t
@@ -446,17 +466,9 @@ config_parse(struct config *out, const char *name, const char *text, size_t len,
 	struct config c;
 	size_t before = e->n;
 
-	if (config_check_nesting(name, text, len, e) < 0)
+	if (config_yaml_load(&parser, &doc, name, text, len, e) < 0)
 		return -1;
 	config_init(&c);
-	yaml_parser_initialize(&parser);
-	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
-	if (!yaml_parser_load(&parser, &doc)) {
-		err_at(e, name, parser.problem_mark, "%s%s%s", parser.problem ? parser.problem : "syntax error",
-		       parser.context ? " " : "", parser.context ? parser.context : "");
-		yaml_parser_delete(&parser);
-		return -1;
-	}
 	root = yaml_document_get_root_node(&doc);
 	if (root == NULL || (root->type == YAML_SCALAR_NODE && !scalar(root)[0] &&
 	                     root->data.scalar.style == YAML_PLAIN_SCALAR_STYLE)) {

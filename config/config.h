@@ -3,8 +3,10 @@
 #ifndef VMTUI_CONFIG_H
 #define VMTUI_CONFIG_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <yaml.h>
 
 #include "keymap.h"
 
@@ -62,6 +64,10 @@ char *config_read_file(const char *path, size_t *len, struct config_errors *errs
 /* Add "file:line:col: message" (line 0: "file: message") to *errs. */
 void config_error(struct config_errors *e, const char *file, size_t line, size_t col,
                   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* config_error with a va_list, the message after prefix ("keys: "). */
+void config_verror(struct config_errors *e, const char *file, size_t line, size_t col,
+                   const char *prefix, const char *fmt, va_list ap)
+	__attribute__((format(printf, 6, 0)));
 
 /* YAML nested deeper than this ([ and { inside each other) is refused
  * before libyaml sees it: its scanner slows down with the square of the
@@ -71,6 +77,11 @@ void config_error(struct config_errors *e, const char *file, size_t line, size_t
  * goes too deep. Quoted scalars and comments are skipped. */
 int config_check_nesting(const char *file, const char *text, size_t len,
                          struct config_errors *errs);
+/* The first YAML document of text into *doc, after config_check_nesting:
+ * 0, and the caller deletes *doc and *parser; or -1 with the syntax error
+ * added at its line:col (nothing left to delete). */
+int config_yaml_load(yaml_parser_t *parser, yaml_document_t *doc, const char *file,
+                     const char *text, size_t len, struct config_errors *errs);
 
 /* $XDG_CONFIG_HOME/vmtui/config.yaml, else ~/.config/vmtui/config.yaml. */
 char *config_default_path(void);

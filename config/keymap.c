@@ -85,15 +85,11 @@ static void
 err(struct config_errors *e, const char *file, const yaml_node_t *n, const char *fmt, ...)
 {
 	va_list ap;
-	char *msg;
 
 	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		msg = NULL;
+	config_verror(e, file, n->start_mark.line + 1, n->start_mark.column + 1, "keys: ", fmt,
+	              ap);
 	va_end(ap);
-	config_error(e, file, n->start_mark.line + 1, n->start_mark.column + 1, "keys: %s",
-	             msg ? msg : "error");
-	free(msg);
 }
 
 static const char *
@@ -200,17 +196,8 @@ keymap_parse(struct keymap *km, const char *file, const char *text, size_t len,
 	yaml_node_t *root;
 	size_t before = e->n;
 
-	if (config_check_nesting(file, text, len, e) < 0)
+	if (config_yaml_load(&parser, &doc, file, text, len, e) < 0)
 		return -1;
-	yaml_parser_initialize(&parser);
-	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
-	if (!yaml_parser_load(&parser, &doc)) {
-		config_error(e, file, parser.problem_mark.line + 1, parser.problem_mark.column + 1,
-		             "%s%s%s", parser.problem ? parser.problem : "syntax error",
-		             parser.context ? " " : "", parser.context ? parser.context : "");
-		yaml_parser_delete(&parser);
-		return -1;
-	}
 	root = yaml_document_get_root_node(&doc);
 	if (root != NULL)
 		keymap_parse_node(km, &doc, root, file, e);
@@ -233,14 +220,10 @@ static void
 errb(struct config_errors *e, const char *file, unsigned line, unsigned col, const char *fmt, ...)
 {
 	va_list ap;
-	char *msg;
 
 	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		msg = NULL;
+	config_verror(e, file, line, col, "keys: ", fmt, ap);
 	va_end(ap);
-	config_error(e, file, line, col, "keys: %s", msg ? msg : "error");
-	free(msg);
 }
 
 /* Do two view masks share a view? Global bindings reach every view but the

@@ -167,15 +167,10 @@ static void
 err(struct parse *p, const yaml_node_t *n, const char *fmt, ...)
 {
 	va_list ap;
-	char *msg;
 
 	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		msg = NULL;
+	config_verror(p->e, p->file, n->start_mark.line + 1, n->start_mark.column + 1, "", fmt, ap);
 	va_end(ap);
-	config_error(p->e, p->file, n->start_mark.line + 1, n->start_mark.column + 1, "%s",
-	             msg ? msg : "error");
-	free(msg);
 }
 
 static const char *
@@ -454,19 +449,10 @@ theme_parse(struct theme *out, const char *file, const char *text, size_t len,
 	struct parse p = { &doc, file, e };
 	size_t before = e->n;
 
-	if (config_check_nesting(file, text, len, e) < 0)
+	if (config_yaml_load(&parser, &doc, file, text, len, e) < 0)
 		return -1;
 	memset(&t, 0, sizeof t);
 	memcpy(t.name, out->name, sizeof t.name);
-	yaml_parser_initialize(&parser);
-	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
-	if (!yaml_parser_load(&parser, &doc)) {
-		config_error(e, file, parser.problem_mark.line + 1, parser.problem_mark.column + 1,
-		             "%s%s%s", parser.problem ? parser.problem : "syntax error",
-		             parser.context ? " " : "", parser.context ? parser.context : "");
-		yaml_parser_delete(&parser);
-		return -1;
-	}
 	root = yaml_document_get_root_node(&doc);
 	if (root == NULL || (root->type == YAML_SCALAR_NODE && !scalar(root)[0] &&
 	                     root->data.scalar.style == YAML_PLAIN_SCALAR_STYLE)) {

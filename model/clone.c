@@ -30,16 +30,6 @@
 
 /* ---- small helpers ---- */
 
-/* s + sep + t, freeing s. */
-static char *
-join(char *s, const char *sep, const char *t)
-{
-	char *r = xasprintf("%s%s%s", s ? s : "", s ? sep : "", t);
-
-	free(s);
-	return r;
-}
-
 /* ---- pure parts ---- */
 
 char *
@@ -76,7 +66,7 @@ clone_volume_name(const char *src_vol, const char *src_vm, const char *new_vm,
 		dot = strrchr(base, '.');
 		if (dot && (strcmp(dot, ".img") == 0 || strcmp(dot, ".raw") == 0))
 			base[dot - base] = '\0';
-		return join(base, "", ".qcow2");
+		return xjoin(base, "", ".qcow2");
 	}
 	if (linked || dot == NULL || dot == src_vol)
 		return xasprintf("%s-%s.qcow2", new_vm, target);
@@ -105,14 +95,14 @@ clone_plan(struct clone_src *s, const char *new_name, bool linked)
 		e = xasprintf("%s is %s; shut it down first: a copy of a disk in use is "
 		              "inconsistent%s.", s->name, s->state,
 		              linked ? ", and an overlay on it breaks when it writes on" : "");
-		errs = join(errs, " ", e);
+		errs = xjoin(errs, " ", e);
 		free(e);
 	}
 	if ((e = clone_name_check(new_name)) != NULL) {
-		errs = join(errs, " ", e);
+		errs = xjoin(errs, " ", e);
 		free(e);
 	} else if (strcmp(new_name, s->name) == 0) {
-		errs = join(errs, " ", "The clone needs a name of its own.");
+		errs = xjoin(errs, " ", "The clone needs a name of its own.");
 	}
 	for (i = 0; i < s->ndisks; i++) {
 		struct clone_disk *d = &s->disks[i];
@@ -131,7 +121,7 @@ clone_plan(struct clone_src *s, const char *new_name, bool linked)
 			              "make its folder one (virsh pool-define-as NAME dir --target %s; "
 			              "virsh pool-start NAME) and clone again.", d->target, d->path,
 			              sl && dir[0] ? dir : "/");
-			errs = join(errs, " ", e);
+			errs = xjoin(errs, " ", e);
 			free(e);
 			free(dir);
 			continue;
@@ -262,25 +252,6 @@ clone_domain_xml(const struct clone_src *s, const char *new_name, char **err)
 
 /* ---- reading ---- */
 
-/* The volume holding path; refreshes the active pools once if none does. */
-static virStorageVolPtr
-vol_by_path(virConnectPtr conn, const char *path)
-{
-	virStorageVolPtr v = virStorageVolLookupByPath(conn, path);
-	virStoragePoolPtr *pools = NULL;
-	int n, i;
-
-	if (v)
-		return v;
-	n = virConnectListAllStoragePools(conn, &pools, VIR_CONNECT_LIST_STORAGE_POOLS_ACTIVE);
-	for (i = 0; i < n; i++) {
-		virStoragePoolRefresh(pools[i], 0);
-		virStoragePoolFree(pools[i]);
-	}
-	free(pools);
-	return virStorageVolLookupByPath(conn, path);
-}
-
 static void
 read_disk(virConnectPtr conn, xmlXPathContextPtr ctx, xmlNodePtr n, struct clone_disk *d)
 {
@@ -310,7 +281,7 @@ read_disk(virConnectPtr conn, xmlXPathContextPtr ctx, xmlNodePtr n, struct clone
 	} else {
 		d->path = xpath_str_at(ctx, n, "string(source/@file|source/@dev)");
 		if (d->path && !d->shared)
-			v = vol_by_path(conn, d->path);
+			v = lv_vol_by_path(conn, d->path);
 	}
 	free(pool);
 	free(vol);
@@ -638,11 +609,11 @@ rollback(struct run *r)
 		virStorageVolPtr v = r->made[i - 1];
 		const char *name = virStorageVolGetName(v);
 		if (virStorageVolDelete(v, 0) == 0) {
-			done = join(done, ", ", name);
+			done = xjoin(done, ", ", name);
 		} else {
 			char *e = lv_err_line();
 			s = xasprintf("%s could not be removed (%s)", name, e);
-			done = join(done, ", ", s);
+			done = xjoin(done, ", ", s);
 			free(s);
 			free(e);
 		}
@@ -679,7 +650,7 @@ clone_run(virConnectPtr conn, const char *uri, struct clone_src *s, const char *
 	for (i = 0; i < s->ndisks && why == NULL; i++)
 		if (s->disks[i].new_vol && make_vol(&r, &s->disks[i], &why) == 0) {
 			t = xasprintf("%s (%s)", s->disks[i].new_path, s->disks[i].target);
-			vols = join(vols, ", ", t);
+			vols = xjoin(vols, ", ", t);
 			free(t);
 		}
 	if (why == NULL && (xml = clone_domain_xml(s, new_name, &why)) != NULL) {

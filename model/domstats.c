@@ -177,31 +177,48 @@ domstats_parse(const char *name, const char *uuid, int id,
 		size_t idx;
 		uint64_t v;
 
-		if ((rest = dev_key(f, "block", &idx)) != NULL) {
-			dev_field(dev_at(&s->disks, &s->ndisks, idx), rest, p,
-			          "rd.bytes", "wr.bytes", "rd.reqs", "wr.reqs");
-			continue;
+		/* Hundreds of fields per guest: go by the first letter before
+		 * comparing whole names. */
+		switch (f[0]) {
+		case 'b':
+			if ((rest = dev_key(f, "block", &idx)) != NULL)
+				dev_field(dev_at(&s->disks, &s->ndisks, idx), rest, p,
+				          "rd.bytes", "wr.bytes", "rd.reqs", "wr.reqs");
+			else if (strncmp(f, "balloon.", 8) == 0 && param_u64(p, &v))
+				balloon_field(s, f + 8, v);
+			break;
+		case 'n':
+			if ((rest = dev_key(f, "net", &idx)) != NULL)
+				dev_field(dev_at(&s->nics, &s->nnics, idx), rest, p,
+				          "rx.bytes", "tx.bytes", "rx.pkts", "tx.pkts");
+			break;
+		case 's':
+			if (!param_u64(p, &v))
+				break;
+			if (strcmp(f, "state.state") == 0)
+				s->state = domstats_state((int)v);
+			else if (strcmp(f, "state.reason") == 0)
+				s->reason = (int)v;
+			break;
+		case 'c':
+			if (strcmp(f, "cpu.time") == 0 && param_u64(p, &v)) {
+				s->cpu_time_ns = v;
+				s->have_cpu = true;
+			}
+			break;
+		case 'v':
+			/* vcpu.N.* (one set per vCPU) are not read. */
+			if (strncmp(f, "vcpu.", 5) != 0 || (f[5] >= '0' && f[5] <= '9') ||
+			    !param_u64(p, &v))
+				break;
+			if (strcmp(f + 5, "current") == 0)
+				s->vcpus_cur = (unsigned)v;
+			else if (strcmp(f + 5, "maximum") == 0)
+				s->vcpus_max = (unsigned)v;
+			break;
+		default:
+			break;
 		}
-		if ((rest = dev_key(f, "net", &idx)) != NULL) {
-			dev_field(dev_at(&s->nics, &s->nnics, idx), rest, p,
-			          "rx.bytes", "tx.bytes", "rx.pkts", "tx.pkts");
-			continue;
-		}
-		if (!param_u64(p, &v))
-			continue;
-		if (strcmp(f, "state.state") == 0)
-			s->state = domstats_state((int)v);
-		else if (strcmp(f, "state.reason") == 0)
-			s->reason = (int)v;
-		else if (strcmp(f, "cpu.time") == 0) {
-			s->cpu_time_ns = v;
-			s->have_cpu = true;
-		} else if (strcmp(f, "vcpu.current") == 0)
-			s->vcpus_cur = (unsigned)v;
-		else if (strcmp(f, "vcpu.maximum") == 0)
-			s->vcpus_max = (unsigned)v;
-		else if (strncmp(f, "balloon.", 8) == 0)
-			balloon_field(s, f + 8, v);
 	}
 	devs_tidy(s->disks, &s->ndisks, "disk");
 	devs_tidy(s->nics, &s->nnics, "net");

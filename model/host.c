@@ -487,6 +487,8 @@ open_link(struct host *h, char **err)
 	return sshlink_open(&o, &p->link, err);
 }
 
+static void prime_list(struct host *h);
+
 static void
 try_connect(struct host *h)
 {
@@ -525,11 +527,13 @@ try_connect(struct host *h)
 	p->inventory_due = true;
 	p->ncpu_params = p->nmem_params = 0;
 	p->local_node = h->ssh == NULL && procinfo_is_local(uri);
-	if (virNodeGetCPUStats(p->conn, VIR_NODE_CPU_STATS_ALL_CPUS, NULL, &p->ncpu_params, 0) < 0 ||
-	    p->ncpu_params > 16)
+	if (!p->local_node &&
+	    (virNodeGetCPUStats(p->conn, VIR_NODE_CPU_STATS_ALL_CPUS, NULL, &p->ncpu_params, 0) < 0 ||
+	     p->ncpu_params > 16))
 		p->ncpu_params = 0;
-	if (virNodeGetMemoryStats(p->conn, VIR_NODE_MEMORY_STATS_ALL_CELLS, NULL, &p->nmem_params, 0) < 0 ||
-	    p->nmem_params > 16)
+	if (!p->local_node &&
+	    (virNodeGetMemoryStats(p->conn, VIR_NODE_MEMORY_STATS_ALL_CELLS, NULL, &p->nmem_params, 0) < 0 ||
+	     p->nmem_params > 16))
 		p->nmem_params = 0;
 
 	host_lock(h);
@@ -555,6 +559,7 @@ try_connect(struct host *h)
 	free(hostname);
 	if (had_error)
 		msglog_add(MSG_INFO, "%s: reconnected", host_label(h));
+	prime_list(h);
 }
 
 /* ---- refresh ---- */
@@ -564,6 +569,62 @@ cmp_sample(const void *a, const void *b)
 {
 	return strcmp(((const struct vm_sample *)a)->uuid,
 	              ((const struct vm_sample *)b)->uuid);
+}
+
+static int
+cmp_vmp(const void *a, const void *b)
+{
+	return strcmp((*(struct vm *const *)a)->uuid, (*(struct vm *const *)b)->uuid);
+}
+
+/* Right after connecting, before the first full stats call (which asks
+ * every guest's monitor and can take long on a busy host): the guests and
+ * their states only, so the first frame already lists them. */
+static void
+prime_list(struct host *h)
+{
+	virDomainStatsRecordPtr *recs = NULL;
+	struct vm **vms;
+	int n, i;
+
+	n = virConnectGetAllDomainStats(h->priv->conn, VIR_DOMAIN_STATS_STATE, &recs,
+	                                VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT);
+	if (n <= 0) {
+		if (recs)
+			virDomainStatsRecordListFree(recs);
+		return;
+	}
+	vms = xcalloc((size_t)n, sizeof *vms);
+	for (i = 0; i < n; i++) {
+		char uuid[VIR_UUID_STRING_BUFLEN] = "";
+		struct vm_sample smp;
+
+		virDomainGetUUIDString(recs[i]->dom, uuid);
+		domstats_parse(virDomainGetName(recs[i]->dom), uuid, -1, recs[i]->params,
+		               recs[i]->nparams, &smp);
+		/* Not "known" yet: the first full sample is still a first sight. */
+		vms[i] = vm_new(uuid, smp.name, h->history);
+		vms[i]->state = smp.state;
+		vms[i]->reason = smp.reason;
+		vms[i]->persistent = true;
+		vm_sample_clear(&smp);
+	}
+	virDomainStatsRecordListFree(recs);
+	qsort(vms, (size_t)n, sizeof *vms, cmp_vmp);
+	host_lock(h);
+	if (h->nvms == 0) {
+		free(h->vms);
+		h->vms = vms;
+		h->nvms = (size_t)n;
+		vms = NULL;
+		changed(h);
+	}
+	host_unlock(h);
+	if (vms != NULL) {
+		for (i = 0; i < n; i++)
+			vm_free(vms[i]);
+		free(vms);
+	}
 }
 
 /* Host CPU% and memory from the node calls (two RPCs per host). */

@@ -1,7 +1,8 @@
-/* lvutil.c — libvirt's last error as one line, a domain by UUID or name
- * (see lvutil.h). */
+/* lvutil.c — libvirt's last error as one line, a domain by UUID or name, a
+ * volume by path (see lvutil.h). */
 #include "lvutil.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <libvirt/virterror.h>
 
@@ -39,4 +40,22 @@ lv_domain_lookup(virConnectPtr conn, const char *vm, char **err)
 		*err = xasprintf("There is no guest %s on this host; check the name with virsh "
 		                 "list --all.", vm);
 	return dom;
+}
+
+virStorageVolPtr
+lv_vol_by_path(virConnectPtr conn, const char *path)
+{
+	virStorageVolPtr v = virStorageVolLookupByPath(conn, path);
+	virStoragePoolPtr *pools = NULL;
+	int n, i;
+
+	if (v)
+		return v;
+	n = virConnectListAllStoragePools(conn, &pools, VIR_CONNECT_LIST_STORAGE_POOLS_ACTIVE);
+	for (i = 0; i < n; i++) {
+		virStoragePoolRefresh(pools[i], 0);
+		virStoragePoolFree(pools[i]);
+	}
+	free(pools);
+	return virStorageVolLookupByPath(conn, path);
 }

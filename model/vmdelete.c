@@ -22,15 +22,6 @@
 
 /* ---- helpers ---- */
 
-static char *
-join(char *s, const char *sep, const char *t)
-{
-	char *r = xasprintf("%s%s%s", s ? s : "", s ? sep : "", t);
-
-	free(s);
-	return r;
-}
-
 /* The definition kept by libvirt: inactive XML for a persistent guest,
  * with secrets when the connection may read them. */
 static char *
@@ -99,7 +90,7 @@ vmdelete_backup_text(const char *xml, const char *name, const char *uri,
 	localtime_r(&t, &tm);
 	strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M:%S", &tm);
 	for (i = 0; i < nsnapshots; i++)
-		list = join(list, ", ", snapshots[i]);
+		list = xjoin(list, ", ", snapshots[i]);
 	n = comment_safe(name);
 	u = comment_safe(uri ? uri : "libvirt's default host");
 	s = comment_safe(list ? list : "none");
@@ -181,24 +172,6 @@ vmdelete_write_backup(const char *path, const char *text, char **written, char *
 
 /* ---- reading ---- */
 
-static virStorageVolPtr
-vol_by_path(virConnectPtr conn, const char *path)
-{
-	virStorageVolPtr v = virStorageVolLookupByPath(conn, path);
-	virStoragePoolPtr *pools = NULL;
-	int n, i;
-
-	if (v)
-		return v;
-	n = virConnectListAllStoragePools(conn, &pools, VIR_CONNECT_LIST_STORAGE_POOLS_ACTIVE);
-	for (i = 0; i < n; i++) {
-		virStoragePoolRefresh(pools[i], 0);
-		virStoragePoolFree(pools[i]);
-	}
-	free(pools);
-	return virStorageVolLookupByPath(conn, path);
-}
-
 /* Whether another guest's XML has a disk with source path. */
 static bool
 xml_uses(const char *xml, const char *path)
@@ -238,7 +211,7 @@ other_users(virConnectPtr conn, const char *self_uuid, const char *path)
 		if (virDomainGetUUIDString(doms[i], uuid) == 0 && strcmp(uuid, self_uuid) != 0 &&
 		    (xml = virDomainGetXMLDesc(doms[i], 0)) != NULL) {
 			if (xml_uses(xml, path))
-				who = join(who, ", ", virDomainGetName(doms[i]));
+				who = xjoin(who, ", ", virDomainGetName(doms[i]));
 			free(xml);
 		}
 		virDomainFree(doms[i]);
@@ -258,7 +231,7 @@ overlays_of(virStoragePoolPtr pool, const char *path)
 	for (i = 0; i < n; i++) {
 		char *xml = virStorageVolGetXMLDesc(vols[i], 0), *bs;
 		if (xml && (bs = strstr(xml, "<backingStore>")) != NULL && strstr(bs, needle))
-			who = join(who, ", ", virStorageVolGetName(vols[i]));
+			who = xjoin(who, ", ", virStorageVolGetName(vols[i]));
 		free(xml);
 		virStorageVolFree(vols[i]);
 	}
@@ -289,7 +262,7 @@ read_vol(virConnectPtr conn, const char *uuid, xmlXPathContextPtr ctx, xmlNodePt
 		d->path = v ? virStorageVolGetPath(v) : NULL;
 	} else {
 		d->path = xpath_str_at(ctx, n, "string(source/@file|source/@dev)");
-		v = d->path ? vol_by_path(conn, d->path) : NULL;
+		v = d->path ? lv_vol_by_path(conn, d->path) : NULL;
 		p = v ? virStoragePoolLookupByVolume(v) : NULL;
 	}
 	free(pool);
@@ -407,7 +380,7 @@ check_remove(const struct vmdel_info *in, char *const *remove, size_t n)
 			                 d->path ? d->path : "", d->path ? " is " : "is ", d->why_not);
 		}
 		for (d = in->vols; d < in->vols + in->nvols; d++)
-			targets = join(targets, ", ", d->target);
+			targets = xjoin(targets, ", ", d->target);
 		why = xasprintf("%s has no disk %s; its disks: %s.", in->name, remove[i],
 		                targets ? targets : "none");
 		free(targets);
@@ -533,7 +506,7 @@ vmdelete_run(virConnectPtr conn, const char *uri, const char *vm, char *const *r
 			;
 		if (k == nremove) {
 			if (d->path)
-				kept = join(kept, ", ", item);
+				kept = xjoin(kept, ", ", item);
 			free(item);
 			continue;
 		}
@@ -549,10 +522,10 @@ vmdelete_run(virConnectPtr conn, const char *uri, const char *vm, char *const *r
 		free(virsh);
 		if (e) {
 			char *f = xasprintf("%s: %s", item, e);
-			failed = join(failed, "; ", f);
+			failed = xjoin(failed, "; ", f);
 			free(f);
 		} else {
-			done = join(done, ", ", item);
+			done = xjoin(done, ", ", item);
 		}
 		free(e);
 		e = NULL;

@@ -94,6 +94,15 @@ xasprintf(const char *fmt, ...)
 	return s;
 }
 
+char *
+xjoin(char *s, const char *sep, const char *t)
+{
+	char *r = xasprintf("%s%s%s", s ? s : "", s ? sep : "", t);
+
+	free(s);
+	return r;
+}
+
 void
 xfree_strv(char **v, size_t n)
 {

@@ -13,6 +13,10 @@ char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* s + sep + t as a new string (no sep when s is NULL), freeing s: builds
+ * lists such as "a, b, c" one item at a time. */
+char *xjoin(char *s, const char *sep, const char *t);
+
 /* Free n strings and the array holding them; NULL is fine. */
 void xfree_strv(char **v, size_t n);
 

@@ -32,6 +32,47 @@ summary() {
 	[ "$FAILED" -eq 0 ]
 }
 
+# Checks for check(); on failure they say what they saw.
+# eq A B: the same string.
+eq() { [ "$1" = "$2" ] || { say "  got '$1', want '$2'"; false; }; }
+# is FILE TEXT: the whole of FILE, exactly.
+is() { eq "$(cat "$1")" "$2" || sed 's/^/  | /' "$1" >&2; }
+# has FILE TEXT: FILE contains TEXT.
+has() { grep -qF -- "$2" "$1" || { say "  not in $1: $2"; sed 's/^/  | /' "$1" >&2; false; }; }
+
+# run_files NAME: VMTUI, the vmtui under test; D, a new folder
+# /tmp/vmtui-NAME-test.XXXXXX; OUT and ERR in it, for run.
+run_files() {
+	VMTUI=$BUILD/vmtui
+	D=$(mktemp -d "/tmp/vmtui-$1-test.XXXXXX")
+	OUT=$D/out
+	ERR=$D/err
+}
+
+# run ARGS...: $VMTUI with stdout in $OUT, stderr in $ERR, no stdin; sets RC.
+run() {
+	"$VMTUI" "$@" >"$OUT" 2>"$ERR" </dev/null
+	RC=$?
+}
+
+# virsh on the test daemon.
+vsh() { virsh -q -c "$T_URI" "$@"; }
+
+# remove_guests PREFIX POOL: unless KEEP_GUESTS is set, every guest named
+# PREFIX* (with its snapshot metadata and NVRAM), the pool POOL and
+# guest.sh's files of PREFIX.
+remove_guests() {
+	local p=$1 pool=$2 g
+	[ -n "${KEEP_GUESTS:-}" ] && return 0
+	for g in $(vsh list --all --name 2>/dev/null | grep "^$p"); do
+		vsh destroy "$g" >/dev/null 2>&1
+		vsh undefine --snapshots-metadata --nvram "$g" >/dev/null 2>&1
+	done
+	vsh pool-destroy "$pool" >/dev/null 2>&1
+	vsh pool-undefine "$pool" >/dev/null 2>&1
+	"$RS/guest.sh" cleanup "$p" >/dev/null 2>&1
+}
+
 stack_up() {
 	"$RS/build-guest.sh" >&2
 	"$RS/daemon.sh" start >&2

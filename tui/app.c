@@ -272,6 +272,29 @@ draw_text(WINDOW *w, int y, int x, int width, int attr, const char *s)
 }
 
 void
+draw_wrapped(WINDOW *w, int *y, int attr, const char *text)
+{
+	int width = getmaxx(w);
+	const char *p = text;
+
+	while (*p && *y < getmaxy(w) && width > 8) {
+		int cut = (int)strlen(p);
+		char *line;
+		if (cut > width) {
+			for (cut = width; cut > 0 && p[cut] != ' '; cut--)
+				;
+			if (cut == 0)
+				cut = width;
+		}
+		line = xstrndup(p, (size_t)cut);
+		draw_text(w, (*y)++, 0, width, attr, line);
+		free(line);
+		for (p += cut; *p == ' '; p++)
+			;
+	}
+}
+
+void
 draw_graph(WINDOW *w, int y, int x, int width, int height, const struct ring *r,
            double max, enum graph_mode m, int attr)
 {

@@ -207,6 +207,9 @@ void app_unlock_hosts(struct app *a);
 /* Draw helpers shared by views. */
 void draw_fill(WINDOW *w, int y, int x, int width, chtype ch);
 void draw_text(WINDOW *w, int y, int x, int width, int attr, const char *s);
+/* text from line *y on, over as many lines of w as it needs (broken at
+ * spaces); *y ends after the last line drawn. */
+void draw_wrapped(WINDOW *w, int *y, int attr, const char *text);
 void draw_graph(WINDOW *w, int y, int x, int width, int height,
                 const struct ring *r, double max, enum graph_mode m, int attr);
 

@@ -170,8 +170,8 @@ quiet(void *data, virErrorPtr e)
 	(void)e;
 }
 
-static virConnectPtr
-connect_to(const char *uri, bool readonly)
+virConnectPtr
+cli_connect(const char *uri, bool readonly)
 {
 	virConnectPtr c;
 
@@ -196,7 +196,7 @@ make_plan(const struct cli_opts *o, bool readonly, struct vmdef_file *f, virConn
 		        "(vmtui validate) and try again.\n");
 		return -1;
 	}
-	if ((*conn = connect_to(o->uri, readonly)) == NULL)
+	if ((*conn = cli_connect(o->uri, readonly)) == NULL)
 		return -1;
 	if (plan_make(*conn, f, p, &err) < 0) {
 		fprintf(stderr, "vmtui: %s\n", err);
@@ -364,7 +364,7 @@ cmd_apply(const struct cli_opts *o)
 static int
 cmd_export(const struct cli_opts *o)
 {
-	virConnectPtr conn = connect_to(o->uri, true);
+	virConnectPtr conn = cli_connect(o->uri, true);
 	char *err = NULL, *yaml, *uri;
 
 	if (conn == NULL)
@@ -605,7 +605,7 @@ cmd_resize(size_t c, int argc, char **argv)
 	if (rc != 0)
 		goto cleanup;
 	rc = -1;
-	if ((conn = connect_to(o.uri, o.readonly)) == NULL)
+	if ((conn = cli_connect(o.uri, o.readonly)) == NULL)
 		goto cleanup;
 	if (resize_read(conn, o.vm, &now, &err) < 0) {
 		fprintf(stderr, "vmtui: %s\n", err);

@@ -20,6 +20,7 @@
 #include "../model/snapshot.h"
 #include "../model/vmdelete.h"
 #include "../model/xmalloc.h"
+#include "cli.h"
 
 struct mopts {
 	const char *uri;
@@ -148,26 +149,6 @@ mparse(const char *usage, int argc, char **argv, struct mopts *o)
 	o->args = argv + optind;
 	o->nargs = argc - optind;
 	return 0;
-}
-
-static void
-quiet(void *data, virErrorPtr e)
-{
-	(void)data;
-	(void)e;
-}
-
-static virConnectPtr
-mconnect(const char *uri, bool readonly)
-{
-	virConnectPtr c;
-
-	virSetErrorFunc(NULL, quiet);
-	c = virConnectOpenAuth(uri, virConnectAuthPtrDefault, readonly ? VIR_CONNECT_RO : 0);
-	if (c == NULL)
-		fprintf(stderr, "vmtui: cannot connect to %s: %s\n",
-		        uri ? uri : "libvirt's default host", virGetLastErrorMessage());
-	return c;
 }
 
 /* The URI for the virsh commands printed: the one given, else the one
@@ -331,7 +312,7 @@ cmd_snapshot(int argc, char **argv)
 		        "nothing was changed. Drop -r to change it.\n", act, vm);
 		return EXIT_FAILURE;
 	}
-	if ((conn = mconnect(o.uri, o.readonly)) == NULL)
+	if ((conn = cli_connect(o.uri, o.readonly)) == NULL)
 		return EXIT_FAILURE;
 	rc = snap_do(conn, &o, act, vm, name);
 	virConnectClose(conn);
@@ -404,7 +385,7 @@ cmd_clone(int argc, char **argv)
 		        "changed. Drop -r to change it.\n", o.args[0]);
 		return EXIT_FAILURE;
 	}
-	if ((conn = mconnect(o.uri, false)) == NULL)
+	if ((conn = cli_connect(o.uri, false)) == NULL)
 		return EXIT_FAILURE;
 	uri = virsh_uri(conn, o.uri);
 	rc = clone_read(conn, o.args[0], &s, &err);
@@ -528,7 +509,7 @@ cmd_delete(int argc, char **argv)
 		        "exact name, or run this on a terminal to type it.\n", o.args[0]);
 		return EXIT_FAILURE;
 	}
-	if ((conn = mconnect(o.uri, false)) == NULL)
+	if ((conn = cli_connect(o.uri, false)) == NULL)
 		return EXIT_FAILURE;
 	rc = -1;
 	if (vmdelete_read(conn, o.args[0], &in, &err) < 0)

@@ -208,10 +208,7 @@ parse_args(int argc, char **argv, struct opts *o)
 			o->readonly = true;
 			break;
 		case 'd':
-			errno = 0;
-			o->interval = strtod(optarg, &end);
-			if (end == optarg || *end || errno || !isfinite(o->interval) ||
-			    o->interval < 0.25 || o->interval > 3600) {
+			if (!top_parse_delay(optarg, &o->interval)) {
 				fprintf(stderr, "vmtui: -d: \"%s\" is not a number of seconds "
 				        "between 0.25 and 3600\n", optarg);
 				return -1;
@@ -362,13 +359,6 @@ load_theme(const char *name)
 	theme_dirs_free(&d);
 }
 
-static void
-add_host(struct app *a, const struct host_opts *ho)
-{
-	a->hosts = xreallocarray(a->hosts, a->nhosts + 1, sizeof *a->hosts);
-	a->hosts[a->nhosts++] = host_new(ho);
-}
-
 /* The hosts to manage: -c URIs and -H SSH targets as given; else the hosts
  * (and connect URIs) of the config file; else libvirt's default. */
 static void
@@ -381,27 +371,10 @@ make_hosts(struct app *a, const struct opts *o, const struct config *cfg)
 		.known_hosts = o->known_hosts,
 		.rec = o->rec,
 	};
-	size_t i;
+	bool from_cfg = o->nuris == 0 && o->nssh == 0;
 
-	for (i = 0; i < o->nuris; i++) {
-		ho.uri = o->uris[i];
-		add_host(a, &ho);
-	}
-	ho.uri = NULL;
-	for (i = 0; i < o->nssh; i++) {
-		ho.ssh = o->ssh[i];
-		ho.name = o->ssh[i];
-		add_host(a, &ho);
-	}
-	for (i = 0; o->nuris == 0 && o->nssh == 0 && i < cfg->nhosts; i++) {
-		ho.name = cfg->hosts[i].name;
-		ho.ssh = cfg->hosts[i].ssh;
-		ho.uri = cfg->hosts[i].uri;
-		ho.key = cfg->hosts[i].key;
-		add_host(a, &ho);
-	}
-	if (a->nhosts == 0)
-		add_host(a, &ho); /* nothing set above: libvirt's default URI */
+	top_add_hosts(&ho, o->uris, o->nuris, o->ssh, o->nssh, from_cfg ? cfg->hosts : NULL,
+	              from_cfg ? cfg->nhosts : 0, &a->hosts, &a->nhosts);
 	a->collapsed = xcalloc(a->nhosts, sizeof *a->collapsed);
 }
 

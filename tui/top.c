@@ -88,6 +88,16 @@ top_is_batch(int argc, char **argv)
 	return false;
 }
 
+bool
+top_parse_delay(const char *arg, double *secs)
+{
+	char *end;
+
+	errno = 0;
+	*secs = strtod(arg, &end);
+	return !(end == arg || *end || errno || !isfinite(*secs) || *secs < 0.25 || *secs > 3600);
+}
+
 static const char **
 push(const char **v, size_t *n, const char *s)
 {
@@ -132,10 +142,7 @@ parse(int argc, char **argv, struct top_opts *o)
 			}
 			break;
 		case 'd':
-			errno = 0;
-			o->interval = strtod(optarg, &end);
-			if (end == optarg || *end || errno || !isfinite(o->interval) ||
-			    o->interval < 0.25 || o->interval > 3600) {
+			if (!top_parse_delay(optarg, &o->interval)) {
 				fprintf(stderr, "vmtui top: -d: \"%s\" is not a number of seconds "
 				        "between 0.25 and 3600\n", optarg);
 				return -1;
@@ -187,6 +194,34 @@ add_host(struct host ***hosts, size_t *n, const struct host_opts *ho)
 	(*hosts)[(*n)++] = host_new(ho);
 }
 
+void
+top_add_hosts(const struct host_opts *base, const char *const *uris, size_t nuris,
+              const char *const *ssh, size_t nssh, const struct config_host *ch, size_t nch,
+              struct host ***hosts, size_t *n)
+{
+	struct host_opts ho = *base;
+	size_t i, before = *n;
+
+	for (i = 0; i < nuris; i++) {
+		ho.uri = uris[i];
+		add_host(hosts, n, &ho);
+	}
+	ho.uri = NULL;
+	for (i = 0; i < nssh; i++) {
+		ho.ssh = ho.name = ssh[i];
+		add_host(hosts, n, &ho);
+	}
+	for (i = 0; i < nch; i++) {
+		ho.name = ch[i].name;
+		ho.ssh = ch[i].ssh;
+		ho.uri = ch[i].uri;
+		ho.key = ch[i].key;
+		add_host(hosts, n, &ho);
+	}
+	if (*n == before)
+		add_host(hosts, n, base); /* nothing above: libvirt's default URI */
+}
+
 /* -c and -H hosts as given; else the config file's; else libvirt's default. */
 static int
 make_hosts(const struct top_opts *o, struct host ***hosts, size_t *n)
@@ -203,17 +238,10 @@ make_hosts(const struct top_opts *o, struct host ***hosts, size_t *n)
 	size_t i;
 	int rc = 0;
 
-	for (i = 0; i < o->nuris; i++) {
-		ho.uri = o->uris[i];
-		add_host(hosts, n, &ho);
-	}
-	ho.uri = NULL;
-	for (i = 0; i < o->nssh; i++) {
-		ho.ssh = ho.name = o->ssh[i];
-		add_host(hosts, n, &ho);
-	}
-	if (*n)
+	if (o->nuris || o->nssh) {
+		top_add_hosts(&ho, o->uris, o->nuris, o->ssh, o->nssh, NULL, 0, hosts, n);
 		return 0;
+	}
 	config_init(&cfg);
 	path = o->config_path ? xstrdup(o->config_path) : config_default_path();
 	if (config_load(&cfg, path, o->config_path == NULL, &errs) < 0) {
@@ -221,24 +249,9 @@ make_hosts(const struct top_opts *o, struct host ***hosts, size_t *n)
 			fprintf(stderr, "%s\n", errs.v[i]);
 		fprintf(stderr, "vmtui top: %s has errors; fix them or use -c URI.\n", path);
 		rc = -1;
-	}
-	for (i = 0; rc == 0 && i < cfg.nuris; i++) {
-		ho.uri = cfg.uris[i];
-		add_host(hosts, n, &ho);
-	}
-	for (i = 0; rc == 0 && i < cfg.nhosts; i++) {
-		ho.name = cfg.hosts[i].name;
-		ho.ssh = cfg.hosts[i].ssh;
-		ho.uri = cfg.hosts[i].uri;
-		ho.key = cfg.hosts[i].key;
-		add_host(hosts, n, &ho);
-	}
-	if (rc == 0 && *n == 0) {
-		memset(&ho, 0, sizeof ho);
-		ho.readonly = o->readonly;
-		ho.interval_ms = (unsigned)(o->interval * 1000);
-		ho.history = 10;
-		add_host(hosts, n, &ho);
+	} else {
+		top_add_hosts(&ho, (const char *const *)cfg.uris, cfg.nuris, NULL, 0, cfg.hosts,
+		              cfg.nhosts, hosts, n);
 	}
 	config_errors_free(&errs);
 	config_free(&cfg);

@@ -5,6 +5,23 @@
 #define VMTUI_TOP_H
 
 #include <stdbool.h>
+#include <stddef.h>
+
+struct config_host;
+struct host;
+struct host_opts;
+
+/* -d SECONDS of vmtui and vmtui top: a number of seconds between 0.25
+ * and 3600 into *secs; false when arg is not one. */
+bool top_parse_delay(const char *arg, double *secs);
+
+/* The hosts of vmtui and vmtui top, appended to *hosts (n of them): one
+ * per URI, one per SSH target (named after it), one per config host, all
+ * with base's other options; base itself (libvirt's default URI) when
+ * these make none. */
+void top_add_hosts(const struct host_opts *base, const char *const *uris, size_t nuris,
+                   const char *const *ssh, size_t nssh, const struct config_host *ch,
+                   size_t nch, struct host ***hosts, size_t *n);
 
 /* Whether the arguments after "top" ask for batch mode (or its help). */
 bool top_is_batch(int argc, char **argv);

@@ -37,29 +37,6 @@ close_dialog(void)
 	cd = NULL;
 }
 
-static void
-draw_wrapped(WINDOW *w, int *y, int attr, const char *text)
-{
-	int width = getmaxx(w);
-	const char *p = text;
-
-	while (*p && *y < getmaxy(w) && width > 8) {
-		int cut = (int)strlen(p);
-		char *line;
-		if (cut > width) {
-			for (cut = width; cut > 0 && p[cut] != ' '; cut--)
-				;
-			if (cut == 0)
-				cut = width;
-		}
-		line = xstrndup(p, (size_t)cut);
-		draw_text(w, (*y)++, 0, width, attr, line);
-		free(line);
-		for (p += cut; *p == ' '; p++)
-			;
-	}
-}
-
 /* One line per disk: what the clone gets (plan made on j->src). */
 static void
 draw_disks(WINDOW *w, int *y, struct clone_src *s)

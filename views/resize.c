@@ -166,7 +166,7 @@ draw_fields(WINDOW *w, int *y, const struct dialog *d, const struct resize_now *
 
 /* Draw text over as many lines as it needs, broken at spaces. */
 static void
-draw_wrapped(WINDOW *w, int *y, int attr, const char *text, int indent)
+draw_wrapped_indent(WINDOW *w, int *y, int attr, const char *text, int indent)
 {
 	int width = getmaxx(w), x = 0;
 	const char *p = text;
@@ -202,10 +202,10 @@ draw_preview(WINDOW *w, int *y, const struct dialog *d, const struct resize_now 
 
 	resize_plan_make(now, &req, &p);
 	for (i = 0; i < p.nerrors; i++)
-		draw_wrapped(w, y, screen_attr(C_ERROR), p.errors[i], 2);
+		draw_wrapped_indent(w, y, screen_attr(C_ERROR), p.errors[i], 2);
 	for (i = 0; i < p.nwarnings; i++) {
 		s = xasprintf("Warning: %s", p.warnings[i]);
-		draw_wrapped(w, y, screen_attr(C_WARNING), s, 2);
+		draw_wrapped_indent(w, y, screen_attr(C_WARNING), s, 2);
 		free(s);
 	}
 	if (p.nerrors == 0 && p.nops == 0)
@@ -214,11 +214,11 @@ draw_preview(WINDOW *w, int *y, const struct dialog *d, const struct resize_now 
 		draw_text(w, (*y)++, 0, width, A_BOLD, "F2 applies:");
 	for (i = 0; i < p.nops; i++) {
 		s = xasprintf("  %s: %s", p.ops[i].what, resize_when_text(p.ops[i].when));
-		draw_wrapped(w, y, 0, s, 4);
+		draw_wrapped_indent(w, y, 0, s, 4);
 		free(s);
 	}
 	if ((s = resize_reboot_note(now, &p)) != NULL) {
-		draw_wrapped(w, y, screen_attr(C_WARNING), s, 2);
+		draw_wrapped_indent(w, y, screen_attr(C_WARNING), s, 2);
 		free(s);
 	}
 	resize_plan_free(&p);
@@ -257,14 +257,14 @@ resize_draw(struct app *a, WINDOW *w)
 	snprintf(line, sizeof line, "The host has %u CPUs and %s of memory. Sizes: memory 4G, "
 	         "512M (bare: MiB); disks 20G (bare: GiB).", j->now.host_cpus, host);
 	y++;
-	draw_wrapped(w, &y, screen_attr(C_DIM), line, 0);
+	draw_wrapped_indent(w, &y, screen_attr(C_DIM), line, 0);
 	y++;
 	if (j->state == RJ_APPLYING)
 		draw_text(w, y++, 0, width, screen_attr(C_WARNING), "Applying...");
 	else if (j->error)
-		draw_wrapped(w, &y, screen_attr(C_ERROR), j->error, 2);
+		draw_wrapped_indent(w, &y, screen_attr(C_ERROR), j->error, 2);
 	else if (j->summary)
-		draw_wrapped(w, &y, 0, j->summary, 2);
+		draw_wrapped_indent(w, &y, 0, j->summary, 2);
 	draw_preview(w, &y, dlg, &j->now);
 }
 

@@ -81,30 +81,6 @@ select_index(size_t i)
 	sv->sel_name = xstrdup(l->v[i].name);
 }
 
-/* Text over as many lines as it needs, broken at spaces. */
-static void
-draw_wrapped(WINDOW *w, int *y, int attr, const char *text)
-{
-	int width = getmaxx(w);
-	const char *p = text;
-
-	while (*p && *y < getmaxy(w) && width > 8) {
-		int cut = (int)strlen(p);
-		char *line;
-		if (cut > width) {
-			for (cut = width; cut > 0 && p[cut] != ' '; cut--)
-				;
-			if (cut == 0)
-				cut = width;
-		}
-		line = xstrndup(p, (size_t)cut);
-		draw_text(w, (*y)++, 0, width, attr, line);
-		free(line);
-		for (p += cut; *p == ' '; p++)
-			;
-	}
-}
-
 static void
 fmt_time(char *buf, size_t n, long long t)
 {

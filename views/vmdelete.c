@@ -39,29 +39,6 @@ close_dialog(void)
 	dd = NULL;
 }
 
-static void
-draw_wrapped(WINDOW *w, int *y, int attr, const char *text)
-{
-	int width = getmaxx(w);
-	const char *p = text;
-
-	while (*p && *y < getmaxy(w) && width > 8) {
-		int cut = (int)strlen(p);
-		char *line;
-		if (cut > width) {
-			for (cut = width; cut > 0 && p[cut] != ' '; cut--)
-				;
-			if (cut == 0)
-				cut = width;
-		}
-		line = xstrndup(p, (size_t)cut);
-		draw_text(w, (*y)++, 0, width, attr, line);
-		free(line);
-		for (p += cut; *p == ' '; p++)
-			;
-	}
-}
-
 /* The checkboxes follow the volumes read (host lock held). */
 static void
 sync_boxes(const struct vmdel_info *in)

@@ -174,6 +174,8 @@ t 1 "vmtui: cannot connect to " plan -c "$NONUTF" "$D/ok.yaml"
 t 1 "empty.yaml:1:1: no VM defined" plan -c "$T" "$D/empty.yaml"
 t 1 "standard input is not a terminal" apply -c "$T" "$D/ok.yaml"
 t 1 "vmtui apply: expected one or more files" apply -c "$T" --yes
+# apply and export have no -r (plan and export connect read-only anyway)
+t 1 "apply: invalid option -- 'r'" apply -r -c "$T" "$D/ok.yaml"
 t 1 "vmtui export: expected a VM name" export -c "$T"
 t 1 "vmtui export: expected one VM name" export -c "$T" a b
 t 1 "vmtui: VM \"test\" cannot be written as a definition: disk vda: bus virtio, format none" export -c "$T" test

@@ -10,11 +10,8 @@ set -uo pipefail
 . "$(dirname "$0")/../lib.sh"
 
 P=vmtuitest-apply-
-VMTUI=$BUILD/vmtui
 FIX=${VMTUI_FIXTURES:-/var/tmp/vmtui-fixtures}
-D=$(mktemp -d /tmp/vmtui-apply-test.XXXXXX)
-OUT=$D/out
-ERR=$D/err
+run_files apply
 
 v() { virsh -q -c "$T_URI" "$@"; }
 
@@ -30,14 +27,6 @@ apply_cleanup() {
 	rm -rf "$D"
 }
 
-# run ARGS...: vmtui with stdout in $OUT, stderr in $ERR; sets RC.
-run() {
-	"$VMTUI" "$@" >"$OUT" 2>"$ERR" </dev/null
-	RC=$?
-}
-
-has() { grep -qF -- "$2" "$1" || { say "  not in $1: $2"; sed 's/^/  | /' "$1" >&2; false; }; }
-eq() { [ "$1" = "$2" ] || { say "  got '$1', want '$2'"; false; }; }
 our_things() {
 	{ v list --all --name | grep "^$P"; v vol-list "$T_POOL" | awk '{ print $1 }' | grep "^$P"; } |
 		sort

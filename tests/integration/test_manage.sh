@@ -28,41 +28,20 @@ FULL=${P}full
 LNK=${P}lnk
 BAD=${P}bad
 POOL=${P}pool
-VMTUI=$BUILD/vmtui
-D=$(mktemp -d /tmp/vmtui-manage-test.XXXXXX)
-OUT=$D/out
-ERR=$D/err
+run_files manage
 export XDG_STATE_HOME=$D/state
 BACKUPS=$XDG_STATE_HOME/vmtui/backups
 
 v() { virsh -q -c "$T_URI" "$@"; }
 
 # Our guests (with their snapshot metadata), volumes and pool.
-remove_ours() {
-	local g
-	[ -n "${KEEP_GUESTS:-}" ] && return 0
-	for g in $(v list --all --name 2>/dev/null | grep "^$P"); do
-		v destroy "$g" >/dev/null 2>&1
-		v undefine --snapshots-metadata --nvram "$g" >/dev/null 2>&1
-	done
-	v pool-destroy "$POOL" >/dev/null 2>&1
-	v pool-undefine "$POOL" >/dev/null 2>&1
-	"$RS/guest.sh" cleanup "$P" >/dev/null 2>&1
-}
+remove_ours() { remove_guests "$P" "$POOL"; }
 
 manage_cleanup() {
 	remove_ours
 	rm -rf "$D"
 }
 
-run() {
-	"$VMTUI" "$@" >"$OUT" 2>"$ERR" </dev/null
-	RC=$?
-}
-
-eq() { [ "$1" = "$2" ] || { say "  got '$1', want '$2'"; false; }; }
-is() { eq "$(cat "$1")" "$2" || sed 's/^/  | /' "$1" >&2; }
-has() { grep -qF -- "$2" "$1" || { say "  not in $1: $2"; sed 's/^/  | /' "$1" >&2; false; }; }
 refused() {
 	local what=$1 want=$2
 	check "$what: exit 1" eq "$RC" 1

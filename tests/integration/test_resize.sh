@@ -26,10 +26,7 @@ OFF=${P}off      # shut off, its folder a storage pool
 NOPOOL=${P}nopool # shut off, its disk in no pool
 SCR=${P}scr      # running, for the dialog
 POOL=${P}pool
-VMTUI=$BUILD/vmtui
-D=$(mktemp -d /tmp/vmtui-resize-test.XXXXXX)
-OUT=$D/out
-ERR=$D/err
+run_files resize
 
 v() { virsh -q -c "$T_URI" "$@"; }
 
@@ -46,17 +43,8 @@ resize_cleanup() {
 	rm -rf "$D" "$SCR_TMP"
 }
 
-# run ARGS...: vmtui with stdout in $OUT, stderr in $ERR; sets RC.
-run() {
-	"$VMTUI" "$@" >"$OUT" 2>"$ERR" </dev/null
-	RC=$?
-}
 resize() { run resize -c "$T_URI" "$@"; }
 
-eq() { [ "$1" = "$2" ] || { say "  got '$1', want '$2'"; false; }; }
-# The whole of a file, exactly.
-is() { eq "$(cat "$1")" "$2" || sed 's/^/  | /' "$1" >&2; }
-has() { grep -qF -- "$2" "$1" || { say "  not in $1: $2"; sed 's/^/  | /' "$1" >&2; false; }; }
 # A refusal: exit 1, these lines on stderr, nothing on stdout.
 refused() {
 	local what=$1 want=$2

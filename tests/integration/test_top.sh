@@ -18,13 +18,9 @@ set -uo pipefail
 export T_PREFIX=${T_PREFIX:-vmtuirec-}
 . "$(dirname "$0")/../lib.sh"
 
-VMTUI=$BUILD/vmtui
-D=$(mktemp -d /tmp/vmtui-top-test.XXXXXX)
-OUT=$D/out
-ERR=$D/err
+run_files top
 
 v() { virsh -q -c "$T_URI" "$@"; }
-eq() { [ "$1" = "$2" ] || { say "  got '$1', want '$2'"; false; }; }
 # run ARGS...: vmtui with no terminal at all; stdout in $OUT, stderr in $ERR.
 run() {
 	env -u TERM "$VMTUI" "$@" </dev/null 2>"$ERR" | cat >"$OUT"

@@ -39,19 +39,13 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 
-for tool in tmux perl virsh; do
-	command -v "$tool" >/dev/null || { say "screen tests need $tool"; echo "0 passed, 1 failed"; exit 1; }
-done
-if [ ! -x "$BUILD/vmtui" ]; then
-	"$TOP/scripts/build" >&2 || { echo "0 passed, 1 failed"; exit 1; }
-fi
+scr_need screen tmux perl virsh
 if ! stack_up; then
 	not_ok "stack_up (fixture, daemon, guests)"
 	summary
 	exit 1
 fi
 
-vsh() { virsh -q -c "$T_URI" "$@"; }
 domstate() { vsh domstate "$1" 2>/dev/null | head -n1; }
 
 # Poll until `virsh domstate NAME` says STATE.
@@ -87,10 +81,7 @@ fix_states() {
 
 # The header's host line says the connection is up (another engineer may
 # restart the daemon at any time: give vmtui time to reconnect).
-connected() {
-	_matches "$(re "$T_URI") .*VMs" && _no_match 'DISCONNECTED|connecting'
-}
-wait_connected() { wait_for "${1:-60}" "host line connected" connected; }
+wait_connected() { wait_for "${1:-60}" "host line connected" vt_connected; }
 
 # Start vmtui and wait for its first full frame with our guests in it; if
 # that fails, count it as a failure (the section is then skipped).

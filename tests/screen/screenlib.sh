@@ -14,8 +14,10 @@
 #   wait_screen PATTERN [SECS]   poll until a line matches grep -E PATTERN
 #   wait_no_screen PATTERN [SECS] poll until no line matches
 #   wait_for SECS DESC FUNC...   poll until FUNC (reading $SCREEN) succeeds
-#   vt_alive                     the program still runs in the pane
+#   vt_alive, vt_dead            the program still runs in the pane, or not
+#   vt_connected                 the header's host line says $T_URI is up
 #   vt_stop                      kill the tmux server
+#   scr_need WHAT TOOL...        give up unless the tools are there; build
 
 SCR_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # Screens hold UTF-8 (braille, blocks): read them in a UTF-8 locale.
@@ -52,10 +54,28 @@ vt_start() {
 vt_vmtui() {
 	local cols=$1 rows=$2
 	shift 2
+	vt_vmtui_bare "$cols" "$rows" -c "$T_URI" "$@"
+}
+# The same without -c first (for `vmtui top ...` and --replay).
+vt_vmtui_bare() {
+	local cols=$1 rows=$2
+	shift 2
 	vt_start "$cols" "$rows" env -u LC_ALL -u LC_CTYPE -u LC_MESSAGES -u NO_COLOR \
 		-u LIBVIRT_DEFAULT_URI LANG=C.UTF-8 XDG_CONFIG_HOME="$SCR_TMP/xdg" \
-		XDG_STATE_HOME="$SCR_TMP/state" \
-		"$BUILD/vmtui" -c "$T_URI" "$@"
+		XDG_STATE_HOME="$SCR_TMP/state" "$BUILD/vmtui" "$@"
+}
+
+# scr_need WHAT TOOL...: end the suite ("0 passed, 1 failed") when a tool
+# is missing; build vmtui when $BUILD has none.
+scr_need() {
+	local what=$1 tool
+	shift
+	for tool in "$@"; do
+		command -v "$tool" >/dev/null || { say "$what tests need $tool"; echo "0 passed, 1 failed"; exit 1; }
+	done
+	if [ ! -x "$BUILD/vmtui" ]; then
+		"$TOP/scripts/build" >&2 || { echo "0 passed, 1 failed"; exit 1; }
+	fi
 }
 
 # tmux leaves the socket file behind after kill-server: remove it too.
@@ -109,6 +129,7 @@ vt_alive() {
 	pid=$(tm display-message -p -t scr '#{pane_pid}' 2>/dev/null) || return 1
 	[ "$dead" = 0 ] && kill -0 "$pid" 2>/dev/null
 }
+vt_dead() { ! vt_alive; }
 vt_pid() { tm display-message -p -t scr '#{pane_pid}' 2>/dev/null; }
 vt_fmt() { tm display-message -p -t scr "$1" 2>/dev/null; }
 
@@ -143,6 +164,8 @@ wait_for() {
 
 _matches() { grep -Eq -- "$1" <<<"$SCREEN"; }
 _no_match() { ! grep -Eq -- "$1" <<<"$SCREEN"; }
+# The header's host line says the connection to $T_URI is up.
+vt_connected() { _matches "$(re "$T_URI") .*VMs" && _no_match 'DISCONNECTED|connecting'; }
 wait_screen() { wait_for "${2:-10}" "/$1/" _matches "$1"; }
 wait_no_screen() { wait_for "${2:-10}" "no /$1/" _no_match "$1"; }
 

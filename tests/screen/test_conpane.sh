@@ -31,8 +31,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 
-vsh() { virsh -q -c "$T_URI" "$@"; }
-
 # The fixture, the daemon and $T_IDLE running.
 pane_stack_up() {
 	"$RS/build-guest.sh" >&2 && "$RS/daemon.sh" start >&2 || return 1
@@ -46,7 +44,7 @@ pane_stack_up() {
 # vmtui filtered to our guest, which is selected.
 pane_vmtui() {
 	vt_vmtui "$1" "$2" -d 1 &&
-		wait_for 60 "host line connected" pane_connected || return 1
+		wait_for 60 "host line connected" vt_connected || return 1
 	vt_keys /
 	wait_screen '^Filter:' 5 >/dev/null || return 1
 	vt_type "$T_PREFIX"
@@ -58,7 +56,6 @@ pane_vmtui() {
 pane_selected() {
 	[ "$(selected_name)" = "$(shown "$T_IDLE")" ] || { WHY="selected '$(selected_name)'"; return 1; }
 }
-pane_connected() { _matches "$(re "$T_URI") .*VMs" && _no_match 'DISCONNECTED|connecting'; }
 
 # The pane's title row: "Console NAME ..." with the CPU graph's title to
 # its right; TITLE_LINE gets its line number.
@@ -113,17 +110,11 @@ pane_main() {
 	check "the status line says so" wait_screen '^Left the console pane\.' 5
 	check "the pane is gone" wait_no_screen "^Console $(re "$T_IDLE") " 3
 	vt_keys q
-	check "q quits" wait_for 5 "exit" pane_dead
+	check "q quits" wait_for 5 "exit" vt_dead
 	vt_stop
 }
-pane_dead() { ! vt_alive; }
 
-for tool in tmux perl virsh; do
-	command -v "$tool" >/dev/null || { say "pane tests need $tool"; echo "0 passed, 1 failed"; exit 1; }
-done
-if [ ! -x "$BUILD/vmtui" ]; then
-	"$TOP/scripts/build" >&2 || { echo "0 passed, 1 failed"; exit 1; }
-fi
+scr_need pane tmux perl virsh
 if ! pane_stack_up; then
 	not_ok "pane_stack_up (fixture, daemon, $T_IDLE running)"
 	summary

@@ -34,7 +34,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 
-vsh() { virsh -q -c "$T_URI" "$@"; }
 domstate() { vsh domstate "$1" 2>/dev/null | head -n1; }
 
 # The fixture, the daemon, $T_IDLE running and $T_OFF shut off.
@@ -60,10 +59,9 @@ console_vmtui() {
 	local cols=$1 rows=$2
 	shift 2
 	vt_vmtui "$cols" "$rows" -d 1 "$@" &&
-		wait_for 60 "host line connected" console_connected &&
+		wait_for 60 "host line connected" vt_connected &&
 		console_filter && console_select "$T_IDLE" Home
 }
-console_connected() { _matches "$(re "$T_URI") .*VMs" && _no_match 'DISCONNECTED|connecting'; }
 console_filter() {
 	vt_keys /
 	wait_screen '^Filter:' 5 >/dev/null || return 1
@@ -435,7 +433,7 @@ con_signals() {
 	for how in TERM HUP SEGV; do
 		shell_run "tui-$how" "env -u NO_COLOR XDG_CONFIG_HOME=$SCR_TMP/xdg XDG_STATE_HOME=$SCR_TMP/state $BUILD/vmtui -c $T_URI -d 1" \
 			"stty -g > $d/after-$how"
-		if ! wait_for 30 "vmtui connected" console_connected >/dev/null || ! console_filter ||
+		if ! wait_for 30 "vmtui connected" vt_connected >/dev/null || ! console_filter ||
 			! console_select "$T_IDLE" Home; then
 			not_ok "$how: vmtui did not start in the shell"
 			continue
@@ -524,19 +522,13 @@ con_destroy() {
 	vt_esc
 	check "destroy: Esc back to the list" wait_screen '^NAME +STATE' 5
 	vt_keys q
-	check "destroy: q quits" wait_for 5 "exit" console_dead
+	check "destroy: q quits" wait_for 5 "exit" vt_dead
 	vt_stop
 }
-console_dead() { ! vt_alive; }
 
 # ---------------------------------------------------------------- main
 
-for tool in tmux perl virsh pgrep; do
-	command -v "$tool" >/dev/null || { say "console tests need $tool"; echo "0 passed, 1 failed"; exit 1; }
-done
-if [ ! -x "$BUILD/vmtui" ]; then
-	"$TOP/scripts/build" >&2 || { echo "0 passed, 1 failed"; exit 1; }
-fi
+scr_need console tmux perl virsh pgrep
 if ! console_stack_up; then
 	not_ok "console_stack_up (fixture, daemon, $T_IDLE running, $T_OFF)"
 	summary

@@ -28,19 +28,8 @@ POOL=${P}pool
 
 v() { virsh -q -c "$T_URI" "$@"; }
 vol_ok() { v vol-info --pool "$POOL" "$1" >/dev/null 2>&1; }
-eq() { [ "$1" = "$2" ] || { say "  got '$1', want '$2'"; false; }; }
 
-remove_ours() {
-	local g
-	[ -n "${KEEP_GUESTS:-}" ] && return 0
-	for g in $(v list --all --name 2>/dev/null | grep "^$P"); do
-		v destroy "$g" >/dev/null 2>&1
-		v undefine --snapshots-metadata --nvram "$g" >/dev/null 2>&1
-	done
-	v pool-destroy "$POOL" >/dev/null 2>&1
-	v pool-undefine "$POOL" >/dev/null 2>&1
-	"$RS/guest.sh" cleanup "$P" >/dev/null 2>&1
-}
+remove_ours() { remove_guests "$P" "$POOL"; }
 
 cleanup() {
 	vt_stop_all
@@ -56,14 +45,13 @@ status_is() {
 }
 wait_status() { wait_for 20 "status /$1/" status_is "$1"; }
 snap_names() { v snapshot-list --name "$1" | sed '/^$/d' | tr '\n' ' '; }
-connected() { _matches "$(re "$T_URI") .*VMs" && _no_match 'DISCONNECTED|connecting'; }
 is_selected() { [ "$(selected_name)" = "$(shown "$1")" ] || { WHY="selected '$(selected_name)'"; false; }; }
 
 # open NAME [ARGS]: vmtui filtered to NAME, which is selected.
 open() {
 	local name=$1
 	shift
-	vt_vmtui 130 30 -d 1 "$@" && wait_for 30 "connected" connected || return 1
+	vt_vmtui 130 30 -d 1 "$@" && wait_for 30 "connected" vt_connected || return 1
 	vt_keys /
 	wait_screen '^Filter:' 5 >/dev/null || return 1
 	vt_type "$name"

@@ -34,15 +34,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 
-# vmtui ARGS... in a pane as vt_vmtui starts it, but without -c first (for
-# `vmtui top ...` and --replay).
-rec_vmtui() {
-	local cols=$1 rows=$2
-	shift 2
-	vt_start "$cols" "$rows" env -u LC_ALL -u LC_CTYPE -u LC_MESSAGES -u NO_COLOR \
-		-u LIBVIRT_DEFAULT_URI LANG=C.UTF-8 XDG_CONFIG_HOME="$SCR_TMP/xdg" \
-		XDG_STATE_HOME="$SCR_TMP/state" "$BUILD/vmtui" "$@"
-}
 # Show only our guests: / PREFIX Enter.
 filter_ours() {
 	vt_keys /
@@ -50,8 +41,6 @@ filter_ours() {
 	vt_type "$T_PREFIX"
 	vt_keys Enter
 }
-dead() { ! vt_alive; }
-eq() { [ "$1" = "$2" ] || { say "  got '$1', want '$2'"; false; }; }
 # Our three guests in the list, with their states.
 ours_listed() {
 	row_is "$T_BUSY" running && row_is "$T_IDLE" running && row_is "$T_OFF" "shut off"
@@ -73,24 +62,19 @@ busy_cpu_last() {
 	[ "$c" = "$REC_LAST_CPU" ] || { WHY="CPU '$c', recorded last '$REC_LAST_CPU'"; return 1; }
 }
 
-for tool in tmux perl virsh python3; do
-	command -v "$tool" >/dev/null || { say "replay tests need $tool"; echo "0 passed, 1 failed"; exit 1; }
-done
-if [ ! -x "$BUILD/vmtui" ]; then
-	"$TOP/scripts/build" >&2 || { echo "0 passed, 1 failed"; exit 1; }
-fi
+scr_need replay tmux perl virsh python3
 stack_up || { not_ok "stack_up (fixture, daemon, our guests)"; summary; exit 1; }
 
 # ---- recording ----
 
 say "# record"
-rec_vmtui 140 40 top --record "$REC" -c "$T_URI" -d 1
+vt_vmtui_bare 140 40 top --record "$REC" -c "$T_URI" -d 1
 check "top --record: the screen as usual" wait_screen "^NAME +STATE" 30
 filter_ours
 check "top --record: our guests listed" wait_for 20 "our rows" ours_listed
 sleep 6 # a few refreshes, the busy guest's CPU graph filling
 vt_keys q
-check "top --record: q quits" wait_for 5 "exit" dead
+check "top --record: q quits" wait_for 5 "exit" vt_dead
 vt_stop
 check "the recording exists" test -s "$REC"
 PYOUT=$(python3 - "$REC" "$T_BUSY" "$T_IDLE" "$T_OFF" <<'EOF'
@@ -127,7 +111,7 @@ REC_LAST_CPU=$(head -n1 <<<"$PYOUT")
 # ---- replay ----
 
 say "# replay"
-rec_vmtui 140 40 --replay "$REC"
+vt_vmtui_bare 140 40 --replay "$REC"
 check "replay: REPLAY and the recording's time in the header" \
 	wait_screen "^vmtui [^ ]+  REPLAY $(re "$REC_MINUTE"):[0-9]{2}Z x1" 10
 check "replay: the host line of the recording" wait_screen "^[^ ]+  $(re "$T_URI")  CPU .*VMs: " 10
@@ -156,7 +140,7 @@ vt_keys Space + + +
 check "replay: plays to the end" wait_screen "REPLAY [0-9: -]+Z x16 end" 15
 vt_esc
 vt_keys q
-check "replay: q quits" wait_for 5 "exit" dead
+check "replay: q quits" wait_for 5 "exit" vt_dead
 vt_stop
 
 # ---- a damaged recording ----
@@ -169,7 +153,7 @@ BAD=$SCR_TMP/bad.jsonl
 	sed -n '3,$p' "$REC"
 	sed -n 3p "$REC" | head -c 100
 } >"$BAD"
-rec_vmtui 220 40 --replay "$BAD"
+vt_vmtui_bare 220 40 --replay "$BAD"
 check "damaged: file:line:col and what is wrong in the status line" wait_screen \
 	"^$(re "$BAD"): 1 bad line skipped \(L lists them\); first: $(re "$BAD"):3:45: \"uuid\" should be 36 characters, not \"123\"" 10
 filter_ours
@@ -179,7 +163,7 @@ check "damaged: the action log has the cut last line" wait_screen \
 	"$(re "$BAD"):$(($(wc -l <"$REC") + 2)): the last line is cut short" 5
 vt_esc
 vt_keys q
-check "damaged: q quits" wait_for 5 "exit" dead
+check "damaged: q quits" wait_for 5 "exit" vt_dead
 vt_stop
 
 vt_start 100 10 sh -c '"$0" --replay /etc/hostname; echo "exit $?"; sleep 30' "$BUILD/vmtui"

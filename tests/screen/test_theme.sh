@@ -121,7 +121,6 @@ no_color_sgr() {
 	[ -z "$bad" ] || { WHY="colour escapes: $(printf "%q " "$bad")"; return 1; }
 }
 some_color_sgr() { ! no_color_sgr; }
-pane_dead() { ! vt_alive; }
 # match TEXT REGEX: a line of TEXT matches.
 match() { grep -Eq -- "$2" <<<"$1" || { say "    no /$2/ in:"; say "$1"; return 1; }; }
 # vmtui with our config.yaml, not on a terminal: OUT (stderr), RC.
@@ -221,7 +220,7 @@ rebound_keys() {
 	check "the help screen lists F5 for theme (at its end)" wait_screen '^F5 +theme +everywhere ' 3
 	check "...and no longer *" wait_no_screen '^\* +theme ' 3
 	vt_type 'Q'
-	check "Q quits" wait_for 5 "exit" pane_dead
+	check "Q quits" wait_for 5 "exit" vt_dead
 	vt_stop
 
 	# Errors in config.yaml stop vmtui before it takes the terminal.
@@ -237,12 +236,7 @@ rebound_keys() {
 	rm -f "$SCR_TMP/xdg/vmtui/config.yaml"
 }
 
-for tool in tmux perl; do
-	command -v "$tool" >/dev/null || { say "theme tests need $tool"; echo "0 passed, 1 failed"; exit 1; }
-done
-if [ ! -x "$BUILD/vmtui" ]; then
-	"$TOP/scripts/build" >&2 || { echo "0 passed, 1 failed"; exit 1; }
-fi
+scr_need theme tmux perl
 theme_colours
 theme_errors
 no_color
