@@ -259,7 +259,16 @@ sig_case() {
 # quit_said TAG RC: status 0, and "vmtui: quit on signal" the line before RC-TAG.
 quit_said() {
 	[ "$2" = 0 ] || { say "    exit status '$2'"; return 1; }
-	tm capture-pane -p -J -t scr -S -200 | grep -B1 "^RC-$1=" | head -n1 | grep -qx 'vmtui: quit on signal'
+	local before
+	before=$(tm capture-pane -p -J -t scr -S -200 | grep -B3 "^RC-$1=" | head -n3)
+	grep -qx 'vmtui: quit on signal' <<<"$before" || {
+		say "    the lines before RC-$1= were:"
+		sed 's/^/    | /' <<<"$before" >&2
+		return 1
+	}
+	# Say (without failing) if anything was written after the message.
+	[ "$(tail -n1 <<<"$before")" = 'vmtui: quit on signal' ] ||
+		say "    note: after the message came: $(sed -n '/^vmtui: quit on signal$/,$p' <<<"$before" | tail -n +2)"
 }
 st_confirm() { vt_keys F; wait_screen "Force off $(re "$G_IDLE")\?" 5 >/dev/null; }
 st_detail() { vt_keys Enter; wait_screen "^$(re "$G_IDLE")  running" 5 >/dev/null; }

@@ -856,7 +856,7 @@ sec_daemon() {
 		status_says "Cannot start $(re "$T_OFF"): its host is not connected" 5
 	"$RS/daemon.sh" restart >&2 && DAEMON_KILLED=0
 	check "daemon back: DISCONNECTED goes away within 60 s" \
-		wait_for 60 "reconnected" connected
+		wait_for 60 "reconnected" vt_connected
 	check "daemon back: rows show running again" \
 		wait_for 15 "running rows" reconnected_rows
 	vt_stop
