@@ -261,14 +261,16 @@ quit_said() {
 	[ "$2" = 0 ] || { say "    exit status '$2'"; return 1; }
 	local before
 	before=$(tm capture-pane -p -J -t scr -S -200 | grep -B3 "^RC-$1=" | head -n3)
-	grep -qx 'vmtui: quit on signal' <<<"$before" || {
+	# -J joins a line tmux thinks was wrapped: the message may end the
+	# (long) command line instead of standing alone.
+	grep -q 'vmtui: quit on signal$' <<<"$before" || {
 		say "    the lines before RC-$1= were:"
 		sed 's/^/    | /' <<<"$before" >&2
 		return 1
 	}
 	# Say (without failing) if anything was written after the message.
-	[ "$(tail -n1 <<<"$before")" = 'vmtui: quit on signal' ] ||
-		say "    note: after the message came: $(sed -n '/^vmtui: quit on signal$/,$p' <<<"$before" | tail -n +2)"
+	[[ "$(tail -n1 <<<"$before")" == *'vmtui: quit on signal' ]] ||
+		say "    note: after the message came: $(sed -n '/vmtui: quit on signal$/,$p' <<<"$before" | tail -n +2)"
 }
 st_confirm() { vt_keys F; wait_screen "Force off $(re "$G_IDLE")\?" 5 >/dev/null; }
 st_detail() { vt_keys Enter; wait_screen "^$(re "$G_IDLE")  running" 5 >/dev/null; }
