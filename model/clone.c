@@ -321,7 +321,7 @@ clone_read(virConnectPtr conn, const char *vm, struct clone_src *s, char **err)
 	if (dom == NULL)
 		dom = virDomainLookupByName(conn, vm);
 	if (dom == NULL) {
-		*err = xasprintf("There is no guest %s on this host; check the name with virsh "
+		*err = xasprintf("There is no guest \"%s\" on this host; check the name with virsh "
 		                 "list --all.", vm);
 		return -1;
 	}

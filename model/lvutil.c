@@ -37,7 +37,7 @@ lv_domain_lookup(virConnectPtr conn, const char *vm, char **err)
 	if (dom == NULL)
 		dom = virDomainLookupByName(conn, vm);
 	if (dom == NULL && err != NULL)
-		*err = xasprintf("There is no guest %s on this host; check the name with virsh "
+		*err = xasprintf("There is no guest \"%s\" on this host; check the name with virsh "
 		                 "list --all.", vm);
 	return dom;
 }

@@ -99,7 +99,7 @@ resize_read(virConnectPtr conn, const char *vm, struct resize_now *now, char **e
 	memset(now, 0, sizeof *now);
 	*err = NULL;
 	if (dom == NULL) {
-		*err = xasprintf("There is no guest %s on this host; check the name with "
+		*err = xasprintf("There is no guest \"%s\" on this host; check the name with "
 		                 "virsh list --all.", vm);
 		return -1;
 	}
@@ -914,7 +914,7 @@ resize_apply(virConnectPtr conn, const char *vm, const struct resize_plan *p,
 
 	*err = NULL;
 	if (dom == NULL) {
-		*err = xasprintf("There is no guest %s on this host any more.", vm);
+		*err = xasprintf("There is no guest \"%s\" on this host any more.", vm);
 		return -1;
 	}
 	/* Volumes first: a disk that cannot grow stops everything before any

@@ -235,7 +235,7 @@ t 1 "vmtui resize: expected one VM name" resize -c "$T" a b --vcpus 1
 t 1 "unrecognized option '--cpus'" resize -c "$T" test --cpus 1
 t 0 "test: running" resize -c "$T" test
 for s in '' "$LONG" "$NONUTF" "${SPECIALS[@]}"; do
-	t 1 "vmtui: There is no guest $s on this host; check the name with virsh list --all." resize -c "$T" "$s" --vcpus 1
+	t 1 "vmtui: There is no guest \"$s\" on this host; check the name with virsh list --all." resize -c "$T" "$s" --vcpus 1
 done
 
 # ---------------------------------------------------------------- snapshot
@@ -249,9 +249,9 @@ t 1 "vmtui snapshot revert: expected a VM name and a snapshot name" snapshot rev
 t 1 "vmtui snapshot list: --description applies to create only." snapshot list -c "$T" -d x test
 t 1 "vmtui snapshot: this option does not apply here" snapshot list --linked test
 t 0 "test has no snapshots." snapshot list -c "$T" test
-t 1 "vmtui: There is no guest $LONG on this host" snapshot list -c "$T" "$LONG"
+t 1 "vmtui: There is no guest \"$LONG\" on this host" snapshot list -c "$T" "$LONG"
 for s in "${SPECIALS[@]}" "$NONUTF"; do
-	t 1 "vmtui: There is no guest $s on this host; check the name with virsh list --all." snapshot list -c "$T" "$s"
+	t 1 "vmtui: There is no guest \"$s\" on this host; check the name with virsh list --all." snapshot list -c "$T" "$s"
 done
 # libvirt takes any snapshot name but "/"; the test driver forgets them at exit
 for s in "a'b" 'a"b' '<x>' 'a&b' ';rm -rf' '`touch pwned`'; do
@@ -279,9 +279,9 @@ done
 t 1 "vmtui: The clone needs a name." clone -c "$T" test ''
 t 1 "vmtui: \"$LONG\" is longer than 64 characters." clone -c "$T" test "$LONG"
 t 1 "vmtui: cannot clone test: vmtui runs read-only (-r)" clone -r -c "$T" test vmtuifault-new
-t 1 "vmtui: There is no guest $LONG on this host" clone -c "$T" "$LONG" vmtuifault-new
+t 1 "vmtui: There is no guest \"$LONG\" on this host" clone -c "$T" "$LONG" vmtuifault-new
 for s in "${SPECIALS[@]}"; do
-	t 1 "vmtui: There is no guest $s on this host; check the name with virsh list --all." clone -c "$T" "$s" vmtuifault-new
+	t 1 "vmtui: There is no guest \"$s\" on this host; check the name with virsh list --all." clone -c "$T" "$s" vmtuifault-new
 done
 
 # ---------------------------------------------------------------- delete
@@ -295,7 +295,7 @@ t 1 "the name given with --yes-i-typed is not its exact name" delete -c "$T" tes
 t 1 "the name given with --yes-i-typed is not its exact name" delete -c "$T" test --yes-i-typed ''
 t 1 "vmtui: " delete -c "$T" test --storage "$LONG" --yes-i-typed test
 for s in "${SPECIALS[@]}" "$NONUTF" "$LONG"; do
-	t 1 "vmtui: There is no guest $s on this host; check the name with virsh list --all." delete -c "$T" "$s" --yes-i-typed "$s"
+	t 1 "vmtui: There is no guest \"$s\" on this host; check the name with virsh list --all." delete -c "$T" "$s" --yes-i-typed "$s"
 done
 
 # ---------------------------------------------------------------- top --batch

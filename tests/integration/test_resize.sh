@@ -161,7 +161,7 @@ check "--live --config: the message" has "$ERR" \
 resize ${P}nope --vcpus 2
 check "unknown guest: exit 1" eq "$RC" 1
 check "unknown guest: the message" is "$ERR" \
-	"vmtui: There is no guest ${P}nope on this host; check the name with virsh list --all."
+	"vmtui: There is no guest \"${P}nope\" on this host; check the name with virsh list --all."
 run resize -c "$T_URI" -r "$LIVE" --vcpus 2 --disk vda=48M
 check "read-only: exit 1" eq "$RC" 1
 check "read-only: the message" is "$ERR" \

@@ -529,7 +529,7 @@ snap_test_driver(void **state)
 	dom = lv_domain_lookup(c, "test", &err);
 	assert_non_null(dom);
 	assert_null(lv_domain_lookup(c, "nope", &err));
-	assert_string_equal(err, "There is no guest nope on this host; check the name with virsh "
+	assert_string_equal(err, "There is no guest \"nope\" on this host; check the name with virsh "
 	                         "list --all.");
 	free(err);
 	err = NULL;

@@ -647,7 +647,7 @@ test_driver_roundtrip(void **state)
 	assert_int_equal(n.cfg_vcpus, 1);
 	resize_now_free(&n);
 	assert_int_equal(resize_read(conn, "no-such-guest", &n, &err), -1);
-	assert_string_equal(err, "There is no guest no-such-guest on this host; check the name "
+	assert_string_equal(err, "There is no guest \"no-such-guest\" on this host; check the name "
 	                         "with virsh list --all.");
 	free(err);
 	virConnectClose(conn);
