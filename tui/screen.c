@@ -203,6 +203,25 @@ screen_theme_name(void)
 	return have_theme ? theme.name : "dark";
 }
 
+/* Until a screen has been suspended (endwin) and resumed once, ncurses
+ * flushes its output after every cursor movement: one write(2) per changed
+ * stretch of a frame, 15 for a refresh of ten guests, each a wake-up of the
+ * terminal (and a packet of its own over SSH). One suspend and resume before
+ * anything is drawn ends that state; the alternate-screen switch is held back
+ * meanwhile, so the terminal shows nothing of it. */
+static void
+leave_initial_state(void)
+{
+	char *enter = enter_ca_mode, *leave = exit_ca_mode;
+
+	enter_ca_mode = NULL;
+	exit_ca_mode = NULL;
+	endwin();
+	doupdate();
+	enter_ca_mode = enter;
+	exit_ca_mode = leave;
+}
+
 int
 screen_init(bool want_color)
 {
@@ -230,6 +249,7 @@ screen_init(bool want_color)
 	          BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
 	mouseinterval(200);
 	init_colors(want_color);
+	leave_initial_state();
 	return 0;
 }
 
