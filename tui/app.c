@@ -228,12 +228,25 @@ draw_fill(WINDOW *w, int y, int x, int width, chtype ch)
 		mvwhline(w, y, x, ch, width);
 }
 
+/* Cells go to curses a line at a time: one call per drawn string instead of
+ * one per character (the list is drawn again on every refresh). */
+#define CELLS_MAX 1024
+
+static void
+cell_template(cchar_t *c, int attr)
+{
+	static const wchar_t space[2] = L" ";
+
+	setcchar(c, space, (attr_t)attr & ~A_COLOR, (short)PAIR_NUMBER(attr), NULL);
+}
+
 /* Write at most `width` columns of a UTF-8 string, padding with spaces. */
 void
 draw_text(WINDOW *w, int y, int x, int width, int attr, const char *s)
 {
+	cchar_t cells[CELLS_MAX], blank;
 	mbstate_t st;
-	int used = 0;
+	int used = 0, n = 0;
 
 	/* Cells that start past the right edge are not shown at all, and no
 	 * cell runs past it: curses would write them at the cursor or wrap
@@ -242,33 +255,75 @@ draw_text(WINDOW *w, int y, int x, int width, int attr, const char *s)
 		return;
 	if (width > getmaxx(w) - x)
 		width = getmaxx(w) - x;
+	if (width > CELLS_MAX)
+		width = CELLS_MAX;
 	memset(&st, 0, sizeof st);
-	wattrset(w, attr);
-	if (wmove(w, y, x) == ERR)
-		return;
+	cell_template(&blank, attr);
 	while (*s && used < width) {
 		wchar_t wc;
-		size_t n = mbrtowc(&wc, s, MB_CUR_MAX, &st);
+		size_t len = 1;
 		int cw;
-		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
-			memset(&st, 0, sizeof st);
-			wc = L'?';
-			n = 1;
+		if ((unsigned char)*s < 0x80) {
+			/* ASCII, nearly every character drawn: no decoding */
+			wc = (wchar_t)*s;
+			cw = wc >= 0x20 && wc != 0x7f ? 1 : -1;
+		} else {
+			len = mbrtowc(&wc, s, MB_CUR_MAX, &st);
+			if (len == (size_t)-1 || len == (size_t)-2 || len == 0) {
+				memset(&st, 0, sizeof st);
+				wc = L'?';
+				len = 1;
+			}
+			cw = wcwidth(wc);
 		}
-		cw = wcwidth(wc);
-		if (cw < 0) {
+		if (cw == 0 && n > 0) {
+			/* a combining mark joins the character before it */
+			int k = 1;
+			while (k < CCHARW_MAX - 1 && cells[n - 1].chars[k])
+				k++;
+			if (k < CCHARW_MAX - 1) {
+				cells[n - 1].chars[k] = wc;
+				cells[n - 1].chars[k + 1] = L'\0';
+			}
+			s += len;
+			continue;
+		}
+		if (cw <= 0) {
 			wc = L'?';
 			cw = 1;
 		}
 		if (used + cw > width)
 			break;
-		waddnwstr(w, &wc, 1);
+		cells[n] = blank;
+		cells[n++].chars[0] = wc;
 		used += cw;
-		s += n;
+		s += len;
 	}
 	for (; used < width; used++)
-		waddch(w, ' ');
-	wattrset(w, A_NORMAL);
+		cells[n++] = blank;
+	mvwadd_wchnstr(w, y, x, cells, n);
+	wmove(w, y, x + width < getmaxx(w) ? x + width : getmaxx(w) - 1);
+}
+
+/* Like draw_text for wide characters already one column each (graphs). */
+void
+draw_wide(WINDOW *w, int y, int x, int attr, const wchar_t *s, int n)
+{
+	cchar_t cells[CELLS_MAX], blank;
+	int i;
+
+	if (n <= 0 || x < 0 || y < 0 || x >= getmaxx(w) || y >= getmaxy(w))
+		return;
+	if (n > getmaxx(w) - x)
+		n = getmaxx(w) - x;
+	if (n > CELLS_MAX)
+		n = CELLS_MAX;
+	cell_template(&blank, attr);
+	for (i = 0; i < n; i++) {
+		cells[i] = blank;
+		cells[i].chars[0] = s[i] ? s[i] : L' ';
+	}
+	mvwadd_wchnstr(w, y, x, cells, n);
 }
 
 void
@@ -298,22 +353,15 @@ void
 draw_graph(WINDOW *w, int y, int x, int width, int height, const struct ring *r,
            double max, enum graph_mode m, int attr)
 {
-	wchar_t *cells, *line;
+	wchar_t *cells;
 	int row;
 
 	if (width <= 0 || height <= 0)
 		return;
 	cells = xcalloc((size_t)width * (size_t)height, sizeof *cells);
-	line = xcalloc((size_t)width + 1, sizeof *line);
 	graph_render(r, max, width, height, m, cells);
-	wattrset(w, attr);
-	for (row = 0; row < height; row++) {
-		/* ncurses may look one past n: hand it a terminated row. */
-		wmemcpy(line, cells + (size_t)row * (size_t)width, (size_t)width);
-		mvwaddnwstr(w, y + row, x, line, width);
-	}
-	wattrset(w, A_NORMAL);
-	free(line);
+	for (row = 0; row < height; row++)
+		draw_wide(w, y + row, x, attr, cells + (size_t)row * (size_t)width, width);
 	free(cells);
 }
 
@@ -1086,6 +1134,7 @@ app_run(struct app *a)
 	layout(a);
 	if (a->view == NULL)
 		app_set_view(a, &vmlist_ops);
+	fds[0].revents = POLLIN; /* keys typed before the first frame */
 	while (!a->quit && !screen_got_quit_signal) {
 		uint64_t now, next_tick;
 		int timeout;
@@ -1098,7 +1147,10 @@ app_run(struct app *a)
 		check_model(a);
 		console_poll(a);
 		conpane_poll(a);
-		read_keys(a);
+		/* Reading the terminal costs curses a poll and two signal
+		 * changes; after a refresh's wake-up there is nothing to read. */
+		if (fds[0].revents & POLLIN)
+			read_keys(a);
 		if (a->quit)
 			break;
 		redraw(a);

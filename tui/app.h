@@ -100,6 +100,11 @@ struct app {
 	int top;                     /* first visible row */
 	char sel_uuid[VM_UUID_LEN];  /* selection survives re-sorting */
 	struct host *sel_host;
+	/* A guest to select once it shows up in the list (a guest just created
+	 * appears with the host's next refresh), until want_until_ns. */
+	char want_name[256];
+	struct host *want_host;
+	uint64_t want_until_ns;
 	enum sort_key sort;
 	bool reverse;
 	char filter[128];
@@ -207,6 +212,7 @@ void app_unlock_hosts(struct app *a);
 /* Draw helpers shared by views. */
 void draw_fill(WINDOW *w, int y, int x, int width, chtype ch);
 void draw_text(WINDOW *w, int y, int x, int width, int attr, const char *s);
+void draw_wide(WINDOW *w, int y, int x, int attr, const wchar_t *s, int n);
 /* text from line *y on, over as many lines of w as it needs (broken at
  * spaces); *y ends after the last line drawn. */
 void draw_wrapped(WINDOW *w, int *y, int attr, const char *text);

@@ -244,6 +244,9 @@ screen_init(bool want_color)
 	nonl();
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
+	/* Keys are read between frames anyway; without this curses polls the
+	 * terminal for typed-ahead keys several times per frame. */
+	typeahead(-1);
 	curs_set(0);
 	mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_DOUBLE_CLICKED |
 	          BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);

@@ -107,11 +107,18 @@ leave(struct app *a)
 	size_t i, k;
 
 	app_lock_hosts(a);
+	if (h && h->job && h->job->nnames > 0) {
+		/* not in the table yet if the host has not refreshed since */
+		snprintf(a->want_name, sizeof a->want_name, "%s", h->job->names[0]);
+		a->want_host = h;
+		a->want_until_ns = host_now_ns() + 10000000000ull;
+	}
 	for (k = 0; h && h->job && k < h->job->nnames; k++)
 		for (i = 0; i < h->nvms; i++)
 			if (strcmp(h->vms[i]->name, h->job->names[k]) == 0) {
 				a->sel_host = h;
 				snprintf(a->sel_uuid, sizeof a->sel_uuid, "%s", h->vms[i]->uuid);
+				a->want_name[0] = '\0';
 				k = h->job->nnames;
 				break;
 			}

@@ -169,9 +169,8 @@ draw_row(struct app *a, WINDOW *w, int y, const struct row *r, const struct layo
 		int sw = l->w[COL_SPARK] < 256 ? l->w[COL_SPARK] : 256;
 		graph_sparkline(&vm->cpu_hist, 100.0, sw, a->gmode, cells);
 		cells[sw] = L'\0';
-		wattrset(w, selected ? base : screen_attr(C_GRAPH_CPU));
-		mvwaddnwstr(w, y, l->x[COL_SPARK], cells, sw);
-		wattrset(w, A_NORMAL);
+		draw_wide(w, y, l->x[COL_SPARK], selected ? base : screen_attr(C_GRAPH_CPU),
+		          cells, sw);
 	}
 	if (active)
 		snprintf(b, sizeof b, "%s/%s", fmt_bytes(u, sizeof u, (double)vm->mem_used_kib * 1024),
@@ -226,6 +225,17 @@ selected_index(struct app *a)
 {
 	size_t i;
 
+	if (a->want_name[0] && host_now_ns() < a->want_until_ns) {
+		for (i = 0; i < a->nrows; i++)
+			if (a->rows[i].vm && a->rows[i].host == a->want_host &&
+			    strcmp(a->rows[i].vm->name, a->want_name) == 0) {
+				a->want_name[0] = '\0';
+				select_index(a, (int)i);
+				return (int)i;
+			}
+	} else {
+		a->want_name[0] = '\0';
+	}
 	for (i = 0; i < a->nrows; i++)
 		if (app_row_selected(a, &a->rows[i]))
 			return (int)i;
@@ -320,6 +330,7 @@ vmlist_key(struct app *a, enum cmd c, int key)
 	(void)key;
 	app_lock_hosts(a);
 	sel = selected_index(a);
+	a->want_name[0] = '\0'; /* the user's choice from now on */
 	switch (c) {
 	case CMD_UP:
 		select_index(a, sel - 1);
