@@ -1116,11 +1116,11 @@ check_model(struct app *a)
 		a->dirty |= DIRTY_FOOTER;
 	}
 	/* Uptimes and retry countdowns move once a second; a refresh that
-	 * redrew within that second already moved them. */
-	if (now - a->last_tick_ns >= 1000000000ull) {
-		a->last_tick_ns = now;
-		if (now - a->last_body_ns >= 900000000ull)
-			a->dirty |= DIRTY_HEADER | DIRTY_BODY;
+	 * redrew within that second already moved them (and the loop then
+	 * sleeps on: no wake-up of its own between refreshes). */
+	if (now - a->last_body_ns >= 1000000000ull) {
+		a->dirty |= DIRTY_HEADER | DIRTY_BODY;
+		a->last_body_ns = now; /* even if the frame cannot be drawn (1x1) */
 	}
 }
 
@@ -1130,7 +1130,7 @@ app_run(struct app *a)
 	struct pollfd fds[2];
 
 	a->seen_gen = xcalloc(a->nhosts ? a->nhosts : 1, sizeof *a->seen_gen);
-	a->last_tick_ns = host_now_ns();
+	a->last_body_ns = host_now_ns();
 	layout(a);
 	if (a->view == NULL)
 		app_set_view(a, &vmlist_ops);
@@ -1156,7 +1156,7 @@ app_run(struct app *a)
 		redraw(a);
 
 		now = host_now_ns();
-		next_tick = a->last_tick_ns + 1000000000ull;
+		next_tick = a->last_body_ns + 1000000000ull;
 		timeout = now >= next_tick ? 0 : (int)((next_tick - now) / 1000000ull) + 1;
 		fds[0].fd = STDIN_FILENO;
 		fds[0].events = POLLIN;

@@ -136,7 +136,6 @@ struct app {
 	int header_h;
 	unsigned dirty;
 	uint64_t *seen_gen;
-	uint64_t last_tick_ns;
 	uint64_t last_body_ns;       /* when the body was last drawn */
 	bool quit;
 	bool first_frame_done;
