@@ -28,14 +28,8 @@
 #include "screen.h"
 
 struct opts {
-	const char **uris;
-	size_t nuris;
-	const char **ssh;     /* -H targets */
-	size_t nssh;
-	const char *known_hosts;
-	bool readonly;
+	struct host_args h;
 	double interval;
-	const char *config_path;
 	int graphs;   /* -1 unset, else enum graph_mode */
 	int color;    /* -1 unset */
 	unsigned char escape; /* leaves a console; 0: ^] */
@@ -170,10 +164,7 @@ static int
 parse_args(int argc, char **argv, struct opts *o)
 {
 	static const struct option longopts[] = {
-		{ "connect", required_argument, NULL, 'c' },
-		{ "host", required_argument, NULL, 'H' },
-		{ "known-hosts", required_argument, NULL, 'K' + 256 },
-		{ "readonly", no_argument, NULL, 'r' },
+		HOST_ARGS_LONGOPTS,
 		{ "delay", required_argument, NULL, 'd' },
 		{ "graphs", required_argument, NULL, 'g' },
 		{ "history", required_argument, NULL, 'H' + 256 },
@@ -183,7 +174,6 @@ parse_args(int argc, char **argv, struct opts *o)
 		{ "no-color", no_argument, NULL, 'C' + 256 },
 		{ "theme", required_argument, NULL, 'T' + 256 },
 		{ "escape", required_argument, NULL, 'E' + 256 },
-		{ "config", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -191,22 +181,11 @@ parse_args(int argc, char **argv, struct opts *o)
 	int ch;
 	char *end;
 
-	while ((ch = getopt_long(argc, argv, "c:H:rd:g:f:hV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "d:g:hV" HOST_ARGS_SHORTOPTS, longopts,
+	                         NULL)) != -1) {
+		if (top_host_arg(&o->h, ch, optarg))
+			continue;
 		switch (ch) {
-		case 'c':
-			o->uris = xreallocarray(o->uris, o->nuris + 1, sizeof *o->uris);
-			o->uris[o->nuris++] = optarg;
-			break;
-		case 'H':
-			o->ssh = xreallocarray(o->ssh, o->nssh + 1, sizeof *o->ssh);
-			o->ssh[o->nssh++] = optarg;
-			break;
-		case 'K' + 256:
-			o->known_hosts = optarg;
-			break;
-		case 'r':
-			o->readonly = true;
-			break;
 		case 'd':
 			if (!top_parse_delay(optarg, &o->interval)) {
 				fprintf(stderr, "vmtui: -d: \"%s\" is not a number of seconds "
@@ -266,9 +245,6 @@ parse_args(int argc, char **argv, struct opts *o)
 				return -1;
 			}
 			break;
-		case 'f':
-			o->config_path = optarg;
-			break;
 		case 'h':
 			usage(stdout);
 			return 1;
@@ -285,7 +261,7 @@ parse_args(int argc, char **argv, struct opts *o)
 		usage(stderr);
 		return -1;
 	}
-	if (o->replay && (o->record || o->nuris || o->nssh)) {
+	if (o->replay && (o->record || o->h.nuris || o->h.nssh)) {
 		fprintf(stderr, "vmtui: --replay shows a recording: it takes no %s\n",
 		        o->record ? "--record" : "-c or -H");
 		return -1;
@@ -302,9 +278,9 @@ static int
 merge_config(struct opts *o, struct config *cfg)
 {
 	struct config_errors errs = { 0 };
-	char *path = o->config_path ? xstrdup(o->config_path) : config_default_path();
+	char *path = o->h.config_path ? xstrdup(o->h.config_path) : config_default_path();
 	size_t i;
-	int rc = config_load(cfg, path, o->config_path == NULL, &errs);
+	int rc = config_load(cfg, path, o->h.config_path == NULL, &errs);
 
 	if (rc == 0 && keys_apply(&cfg->keys, path, &errs) < 0)
 		rc = -1;
@@ -317,13 +293,13 @@ merge_config(struct opts *o, struct config *cfg)
 	free(path);
 	if (rc < 0)
 		return -1;
-	if (o->nuris == 0 && o->nssh == 0)
+	if (o->h.nuris == 0 && o->h.nssh == 0)
 		for (i = 0; i < cfg->nuris; i++) {
-			o->uris = xreallocarray(o->uris, o->nuris + 1, sizeof *o->uris);
-			o->uris[o->nuris++] = cfg->uris[i];
+			o->h.uris = xreallocarray(o->h.uris, o->h.nuris + 1, sizeof *o->h.uris);
+			o->h.uris[o->h.nuris++] = cfg->uris[i];
 		}
-	if (!o->readonly && cfg->readonly_set)
-		o->readonly = cfg->readonly;
+	if (!o->h.readonly && cfg->readonly_set)
+		o->h.readonly = cfg->readonly;
 	if (o->interval == 0)
 		o->interval = cfg->interval ? cfg->interval : 2.0;
 	if (o->history == 0)
@@ -365,16 +341,17 @@ static void
 make_hosts(struct app *a, const struct opts *o, const struct config *cfg)
 {
 	struct host_opts ho = {
-		.readonly = o->readonly,
+		.readonly = o->h.readonly,
 		.interval_ms = a->interval_ms,
 		.history = o->history,
-		.known_hosts = o->known_hosts,
+		.known_hosts = o->h.known_hosts,
 		.rec = o->rec,
 	};
-	bool from_cfg = o->nuris == 0 && o->nssh == 0;
+	bool from_cfg = o->h.nuris == 0 && o->h.nssh == 0;
 
-	top_add_hosts(&ho, o->uris, o->nuris, o->ssh, o->nssh, from_cfg ? cfg->hosts : NULL,
-	              from_cfg ? cfg->nhosts : 0, &a->hosts, &a->nhosts);
+	top_add_hosts(&ho, o->h.uris, o->h.nuris, o->h.ssh, o->h.nssh,
+	              from_cfg ? cfg->hosts : NULL, from_cfg ? cfg->nhosts : 0,
+	              &a->hosts, &a->nhosts);
 	a->collapsed = xcalloc(a->nhosts, sizeof *a->collapsed);
 }
 
@@ -432,15 +409,15 @@ main(int argc, char **argv)
 	if (rc == 0)
 		rc = merge_config(&o, &cfg) < 0 ? -1 : 0;
 	if (rc != 0) {
-		free(o.uris);
-		free(o.ssh);
+		free(o.h.uris);
+		free(o.h.ssh);
 		config_free(&cfg);
 		return rc < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 	}
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "vmtui: needs a terminal on standard input and output\n");
-		free(o.uris);
-		free(o.ssh);
+		free(o.h.uris);
+		free(o.h.ssh);
 		config_free(&cfg);
 		return EXIT_FAILURE;
 	}
@@ -452,7 +429,7 @@ main(int argc, char **argv)
 	}
 
 	memset(&a, 0, sizeof a);
-	a.readonly = o.readonly;
+	a.readonly = o.h.readonly;
 	a.console_escape = o.escape;
 	a.interval_ms = (unsigned)(o.interval * 1000);
 	a.sort = SORT_NAME;
@@ -465,8 +442,8 @@ main(int argc, char **argv)
 		if (o.record && (o.rec = recorder_open(o.record, o.interval, &err)) == NULL) {
 			fprintf(stderr, "vmtui: --record: %s\n", err);
 			free(err);
-			free(o.uris);
-			free(o.ssh);
+			free(o.h.uris);
+			free(o.h.ssh);
 			config_free(&cfg);
 			return EXIT_FAILURE;
 		}
@@ -512,8 +489,8 @@ main(int argc, char **argv)
 	free(a.collapsed);
 	free(a.status);
 	free(a.confirm.text);
-	free(o.uris);
-	free(o.ssh);
+	free(o.h.uris);
+	free(o.h.ssh);
 	config_free(&cfg);
 	keys_reset();
 	msglog_free_all();

@@ -25,10 +25,7 @@
 #include "topfmt.h"
 
 struct top_opts {
-	const char **uris, **ssh;
-	size_t nuris, nssh;
-	const char *known_hosts, *config_path;
-	bool readonly;
+	struct host_args h;
 	double interval;
 	unsigned long count;     /* 0: until interrupted */
 	enum top_format fmt;
@@ -106,6 +103,30 @@ push(const char **v, size_t *n, const char *s)
 	return v;
 }
 
+bool
+top_host_arg(struct host_args *ha, int ch, const char *arg)
+{
+	switch (ch) {
+	case 'c':
+		ha->uris = push(ha->uris, &ha->nuris, arg);
+		return true;
+	case 'H':
+		ha->ssh = push(ha->ssh, &ha->nssh, arg);
+		return true;
+	case 'K' + 256:
+		ha->known_hosts = arg;
+		return true;
+	case 'r':
+		ha->readonly = true;
+		return true;
+	case 'f':
+		ha->config_path = arg;
+		return true;
+	default:
+		return false;
+	}
+}
+
 /* Returns -1 to fail, 1 to exit with success, 0 to run. */
 static int
 parse(int argc, char **argv, struct top_opts *o)
@@ -116,11 +137,7 @@ parse(int argc, char **argv, struct top_opts *o)
 		{ "delay", required_argument, NULL, 'd' },
 		{ "csv", no_argument, NULL, 'C' + 256 },
 		{ "json", no_argument, NULL, 'J' + 256 },
-		{ "connect", required_argument, NULL, 'c' },
-		{ "host", required_argument, NULL, 'H' },
-		{ "known-hosts", required_argument, NULL, 'K' + 256 },
-		{ "readonly", no_argument, NULL, 'r' },
-		{ "config", required_argument, NULL, 'f' },
+		HOST_ARGS_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -128,7 +145,10 @@ parse(int argc, char **argv, struct top_opts *o)
 	char *end;
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "bn:d:c:H:rf:h", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "bn:d:h" HOST_ARGS_SHORTOPTS, longopts,
+	                         NULL)) != -1) {
+		if (top_host_arg(&o->h, ch, optarg))
+			continue;
 		switch (ch) {
 		case 'b':
 			break;
@@ -155,21 +175,6 @@ parse(int argc, char **argv, struct top_opts *o)
 				return -1;
 			}
 			o->fmt = ch == 'C' + 256 ? TOP_CSV : TOP_JSON;
-			break;
-		case 'c':
-			o->uris = push(o->uris, &o->nuris, optarg);
-			break;
-		case 'H':
-			o->ssh = push(o->ssh, &o->nssh, optarg);
-			break;
-		case 'K' + 256:
-			o->known_hosts = optarg;
-			break;
-		case 'r':
-			o->readonly = true;
-			break;
-		case 'f':
-			o->config_path = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -227,10 +232,10 @@ static int
 make_hosts(const struct top_opts *o, struct host ***hosts, size_t *n)
 {
 	struct host_opts ho = {
-		.readonly = o->readonly,
+		.readonly = o->h.readonly,
 		.interval_ms = (unsigned)(o->interval * 1000),
 		.history = 10,
-		.known_hosts = o->known_hosts,
+		.known_hosts = o->h.known_hosts,
 	};
 	struct config cfg;
 	struct config_errors errs = { 0 };
@@ -238,13 +243,13 @@ make_hosts(const struct top_opts *o, struct host ***hosts, size_t *n)
 	size_t i;
 	int rc = 0;
 
-	if (o->nuris || o->nssh) {
-		top_add_hosts(&ho, o->uris, o->nuris, o->ssh, o->nssh, NULL, 0, hosts, n);
+	if (o->h.nuris || o->h.nssh) {
+		top_add_hosts(&ho, o->h.uris, o->h.nuris, o->h.ssh, o->h.nssh, NULL, 0, hosts, n);
 		return 0;
 	}
 	config_init(&cfg);
-	path = o->config_path ? xstrdup(o->config_path) : config_default_path();
-	if (config_load(&cfg, path, o->config_path == NULL, &errs) < 0) {
+	path = o->h.config_path ? xstrdup(o->h.config_path) : config_default_path();
+	if (config_load(&cfg, path, o->h.config_path == NULL, &errs) < 0) {
 		for (i = 0; i < errs.n; i++)
 			fprintf(stderr, "%s\n", errs.v[i]);
 		fprintf(stderr, "vmtui top: %s has errors; fix them or use -c URI.\n", path);
@@ -430,7 +435,7 @@ top_batch_main(int argc, char **argv)
 	msglog_free_all();
 done:
 	free(hosts);
-	free(o.uris);
-	free(o.ssh);
+	free(o.h.uris);
+	free(o.h.ssh);
 	return rc < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }

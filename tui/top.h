@@ -11,6 +11,28 @@ struct config_host;
 struct host;
 struct host_opts;
 
+/* The options that pick the hosts, the same for vmtui and vmtui top:
+ * -c URI and -H [user@]host[:port] (both repeatable), --known-hosts FILE,
+ * -r (read-only) and -f FILE (config). */
+struct host_args {
+	const char **uris, **ssh;
+	size_t nuris, nssh;
+	const char *known_hosts, *config_path;
+	bool readonly;
+};
+
+#define HOST_ARGS_SHORTOPTS "c:H:rf:"
+#define HOST_ARGS_LONGOPTS \
+	{ "connect", required_argument, NULL, 'c' }, \
+	{ "host", required_argument, NULL, 'H' }, \
+	{ "known-hosts", required_argument, NULL, 'K' + 256 }, \
+	{ "readonly", no_argument, NULL, 'r' }, \
+	{ "config", required_argument, NULL, 'f' }
+
+/* Take one of those options (getopt_long's ch and optarg) into *ha; false
+ * when ch is another option. */
+bool top_host_arg(struct host_args *ha, int ch, const char *arg);
+
 /* -d SECONDS of vmtui and vmtui top: a number of seconds between 0.25
  * and 3600 into *secs; false when arg is not one. */
 bool top_parse_delay(const char *arg, double *secs);
