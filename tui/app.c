@@ -232,6 +232,20 @@ draw_fill(WINDOW *w, int y, int x, int width, chtype ch)
  * one per character (the list is drawn again on every refresh). */
 #define CELLS_MAX 1024
 
+/* How many of `width` columns from (y, x) can be drawn: cells that start
+ * past the right edge are not shown at all, and no cell runs past it
+ * (curses would write them at the cursor or wrap them onto the next line:
+ * stray characters on narrow terminals). 0: nothing. */
+static int
+clip(WINDOW *w, int y, int x, int width)
+{
+	if (width <= 0 || x < 0 || y < 0 || x >= getmaxx(w) || y >= getmaxy(w))
+		return 0;
+	if (width > getmaxx(w) - x)
+		width = getmaxx(w) - x;
+	return width < CELLS_MAX ? width : CELLS_MAX;
+}
+
 static void
 cell_template(cchar_t *c, int attr)
 {
@@ -248,15 +262,8 @@ draw_text(WINDOW *w, int y, int x, int width, int attr, const char *s)
 	mbstate_t st;
 	int used = 0, n = 0;
 
-	/* Cells that start past the right edge are not shown at all, and no
-	 * cell runs past it: curses would write them at the cursor or wrap
-	 * them onto the next line (stray characters on narrow terminals). */
-	if (width <= 0 || x < 0 || y < 0 || x >= getmaxx(w) || y >= getmaxy(w))
+	if ((width = clip(w, y, x, width)) == 0)
 		return;
-	if (width > getmaxx(w) - x)
-		width = getmaxx(w) - x;
-	if (width > CELLS_MAX)
-		width = CELLS_MAX;
 	memset(&st, 0, sizeof st);
 	cell_template(&blank, attr);
 	while (*s && used < width) {
@@ -312,12 +319,8 @@ draw_wide(WINDOW *w, int y, int x, int attr, const wchar_t *s, int n)
 	cchar_t cells[CELLS_MAX], blank;
 	int i;
 
-	if (n <= 0 || x < 0 || y < 0 || x >= getmaxx(w) || y >= getmaxy(w))
+	if ((n = clip(w, y, x, n)) == 0)
 		return;
-	if (n > getmaxx(w) - x)
-		n = getmaxx(w) - x;
-	if (n > CELLS_MAX)
-		n = CELLS_MAX;
 	cell_template(&blank, attr);
 	for (i = 0; i < n; i++) {
 		cells[i] = blank;
