@@ -117,18 +117,20 @@ cut_to(char *s, size_t n, int width, bool utf8)
 	snprintf(s + keep, n - keep, "%s", utf8 ? "\u2026" : "~");
 }
 
+/* One column of a row. The row was filled with its background first, so a
+ * right-aligned figure (ASCII) is drawn where it ends at the column's edge. */
 static void
 cell(WINDOW *w, int y, const struct layout *l, enum col c, int attr, const char *s)
 {
-	char buf[64];
+	int len;
 
 	if (l->w[c] == 0)
 		return;
-	if (cols[c].right && (int)strlen(s) < l->w[c]) {
-		snprintf(buf, sizeof buf, "%*s", l->w[c], s);
-		s = buf;
-	}
-	draw_text(w, y, l->x[c], l->w[c], attr, s);
+	len = (int)strlen(s);
+	if (cols[c].right && len < l->w[c])
+		draw_text(w, y, l->x[c] + l->w[c] - len, len, attr, s);
+	else
+		draw_text(w, y, l->x[c], l->w[c], attr, s);
 }
 
 static void
