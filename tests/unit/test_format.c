@@ -5,6 +5,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include "tui/format.h"
@@ -173,6 +174,60 @@ test_duration_negative(void **state)
 	assert_string_equal(DUR(-0.001), "-");
 }
 
+/* fmt_bytes and fmt_pct format without printf: they must print exactly
+ * what printf prints, ties (1.125 -> "1.12", 0.25 -> "0.2") included. */
+static void
+ref_bytes(char *out, size_t n, double v)
+{
+	static const char units[] = "BKMGTPE";
+	size_t u = 0;
+
+	while (v >= 1023.5 && u < sizeof units - 2) {
+		v /= 1024.0;
+		u++;
+	}
+	if (u == 0)
+		snprintf(out, n, "%.0fB", v);
+	else if (v < 9.995)
+		snprintf(out, n, "%.2f%c", v, units[u]);
+	else if (v < 99.95)
+		snprintf(out, n, "%.1f%c", v, units[u]);
+	else
+		snprintf(out, n, "%.0f%c", v, units[u]);
+}
+
+static void
+test_same_digits_as_printf(void **state)
+{
+	char want[32];
+	unsigned long long x = 88172645463325252ull;
+	int i;
+
+	(void)state;
+	assert_string_equal(BYTES(1152), "1.12K");       /* 1.125: tie, to even */
+	assert_string_equal(BYTES(1.375 * 1024), "1.38K"); /* 1.375: tie, to even */
+	assert_string_equal(PCT(0.25), "0.2");
+	assert_string_equal(PCT(0.75), "0.8");
+	assert_string_equal(PCT(99.95), "100.0"); /* 99.9500000000000028... */
+	for (i = 0; i < 400000; i++) {
+		double v;
+		if (i < 100000) {
+			v = i / 8.0; /* every tie of one and two decimals */
+		} else {
+			x ^= x << 13; /* xorshift: values over the whole range */
+			x ^= x >> 7;
+			x ^= x << 17;
+			v = (double)(x >> 11) / (double)(1ull << 53) *
+			    (double)(1ull << (x % 62));
+		}
+		ref_bytes(want, sizeof want, v);
+		assert_string_equal(BYTES(v), want);
+		snprintf(want, sizeof want, "%.1f", v);
+		if (v < 1e15)
+			assert_string_equal(PCT(v), want);
+	}
+}
+
 int
 main(void)
 {
@@ -187,6 +242,7 @@ main(void)
 		cmocka_unit_test(test_bytes_small_buffer_truncates),
 		cmocka_unit_test(test_rate),
 		cmocka_unit_test(test_pct),
+		cmocka_unit_test(test_same_digits_as_printf),
 		cmocka_unit_test(test_duration_seconds),
 		cmocka_unit_test(test_duration_minutes),
 		cmocka_unit_test(test_duration_hours),
