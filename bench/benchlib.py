@@ -211,6 +211,18 @@ class Term:
                 pass  # the thread just ended
         return total
 
+    def ui_writes(self):
+        """write(2) calls of its main thread so far (the UI thread: what
+        it writes goes to the terminal), from /proc/PID/task/PID/io."""
+        try:
+            with open(f"/proc/{self.pid}/task/{self.pid}/io") as f:
+                for line in f:
+                    if line.startswith("syscw:"):
+                        return int(line.split()[1])
+        except OSError:
+            pass
+        return 0
+
     def rss_kib(self):
         with open(f"/proc/{self.pid}/status") as f:
             for line in f:
