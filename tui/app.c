@@ -742,6 +742,7 @@ app_resume(struct app *a)
 	reset_prog_mode();
 	clearok(curscr, TRUE);
 	a->dirty = DIRTY_ALL;
+	a->read_keys_now = true; /* curses turns the keypad mode on as it reads */
 	redraw(a);
 }
 
@@ -1137,7 +1138,7 @@ app_run(struct app *a)
 	layout(a);
 	if (a->view == NULL)
 		app_set_view(a, &vmlist_ops);
-	fds[0].revents = POLLIN; /* keys typed before the first frame */
+	a->read_keys_now = true; /* keys typed before the first frame */
 	while (!a->quit && !screen_got_quit_signal) {
 		uint64_t now, next_tick;
 		int timeout;
@@ -1152,8 +1153,10 @@ app_run(struct app *a)
 		conpane_poll(a);
 		/* Reading the terminal costs curses a poll and two signal
 		 * changes; after a refresh's wake-up there is nothing to read. */
-		if (fds[0].revents & POLLIN)
+		if (a->read_keys_now) {
+			a->read_keys_now = false;
 			read_keys(a);
+		}
 		if (a->quit)
 			break;
 		redraw(a);
@@ -1165,10 +1168,15 @@ app_run(struct app *a)
 		fds[0].events = POLLIN;
 		fds[1].fd = notify_fd();
 		fds[1].events = POLLIN;
-		if (poll(fds, 2, timeout) < 0 && errno != EINTR)
-			break;
+		if (poll(fds, 2, timeout) < 0) {
+			if (errno != EINTR)
+				break;
+			fds[0].revents = 0; /* a signal: the loop looks at its flags */
+		}
 		if (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL))
 			break; /* the terminal went away */
+		if (fds[0].revents & POLLIN)
+			a->read_keys_now = true;
 	}
 	console_forget();
 	conpane_forget();

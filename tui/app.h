@@ -136,6 +136,7 @@ struct app {
 	int header_h;
 	unsigned dirty;
 	uint64_t *seen_gen;
+	bool read_keys_now;          /* the terminal has input (or curses a mode to set) */
 	uint64_t last_body_ns;       /* when the body was last drawn */
 	bool quit;
 	bool first_frame_done;
