@@ -45,8 +45,10 @@ void
 notify_drain(void)
 {
 	char buf[256];
+	ssize_t n;
 
-	while (fds[0] != -1 && read(fds[0], buf, sizeof buf) > 0)
+	/* A short read emptied the pipe: no second call to hear EAGAIN. */
+	while (fds[0] != -1 && (n = read(fds[0], buf, sizeof buf)) == (ssize_t)sizeof buf)
 		;
 }
 
