@@ -184,21 +184,32 @@ class Term:
     def send(self, data):
         os.write(self.fd, data)
 
+    def _counts(self):
+        """The shim's count file as (calls, fake ns): it is written in
+        place while read, so read until two reads agree."""
+        last = None
+        for _ in range(100):
+            try:
+                with open(self.count_file) as f:
+                    now = f.read()
+            except OSError:
+                return (0, 0)
+            if now == last:
+                break
+            last = now
+        try:
+            calls, ns = last.split()[:2]
+            return (int(calls), int(ns))
+        except (AttributeError, ValueError):
+            return (0, 0)
+
     def refreshes(self):
         """Stats calls made so far (= refreshes, one host)."""
-        try:
-            with open(self.count_file) as f:
-                return int(f.read().split()[0])
-        except (OSError, ValueError, IndexError):
-            return 0
+        return self._counts()[0]
 
     def fake_ns(self):
         """CPU ns the shim spent making up stats ($VMTUI_BENCH_FAKESTATS)."""
-        try:
-            with open(self.count_file) as f:
-                return int(f.read().split()[1])
-        except (OSError, ValueError, IndexError):
-            return 0
+        return self._counts()[1]
 
     def cpu_ns(self):
         """CPU time of all its threads so far, in ns."""
