@@ -4,15 +4,18 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
+#include <sys/socket.h>
 
 #include "domstats.h"
 #include "domxml.h"
+#include "eventloop.h"
 #include "hostinfo.h"
 #include "hostjob.h"
 #include "msglog.h"
@@ -53,6 +56,10 @@ struct host_priv {
 
 	/* Owned by the worker thread. */
 	virConnectPtr conn;
+	/* A second connection for the bulk stats call only, opened without
+	 * the event loop (see open_stats_conn), or NULL: then conn does it. */
+	virConnectPtr stats_conn;
+	int stats_fd;        /* its socket, under the lock: see kick_stats */
 	int lifecycle_id;
 	uint64_t prev_busy, prev_total;
 	int ncpu_params, nmem_params; /* counts the node stats calls want */
@@ -211,6 +218,7 @@ host_new(const struct host_opts *o)
 	pthread_cond_init(&h->priv->qcond, NULL);
 	h->priv->reqs_tail = &h->priv->reqs;
 	h->priv->lifecycle_id = -1;
+	h->priv->stats_fd = -1;
 	return h;
 }
 
@@ -303,6 +311,17 @@ on_lifecycle(virConnectPtr conn, virDomainPtr dom, int event, int detail,
 	return 0;
 }
 
+/* The stats connection has no keepalive: when the main connection finds
+ * the daemon gone or hung, a stats call waiting on it would wait forever.
+ * Shutting its socket down makes that call fail at once (the descriptor
+ * stays open until the worker closes the connection). Lock held. */
+static void
+kick_stats(struct host *h)
+{
+	if (h->priv->stats_fd >= 0)
+		shutdown(h->priv->stats_fd, SHUT_RDWR);
+}
+
 static void
 on_close(virConnectPtr conn, int reason, void *opaque)
 {
@@ -315,6 +334,7 @@ on_close(virConnectPtr conn, int reason, void *opaque)
 	(void)conn;
 	host_lock(h);
 	h->priv->conn_dead = true;
+	kick_stats(h);
 	free(h->error);
 	h->error = xstrdup(reason >= 0 && reason < 4 ? why[reason] : "connection closed");
 	pthread_cond_signal(&h->priv->cond);
@@ -345,6 +365,13 @@ disconnect(struct host *h)
 {
 	struct host_priv *p = h->priv;
 
+	if (p->stats_conn != NULL) {
+		host_lock(h);
+		p->stats_fd = -1; /* before it is closed: see kick_stats */
+		host_unlock(h);
+		virConnectClose(p->stats_conn);
+		p->stats_conn = NULL;
+	}
 	if (p->conn == NULL)
 		return;
 	if (p->lifecycle_id >= 0)
@@ -406,6 +433,7 @@ link_died(void *opaque)
 	host_lock(h);
 	h->priv->link_dead = true;
 	h->priv->conn_dead = true;
+	kick_stats(h);
 	pthread_cond_signal(&h->priv->cond);
 	host_unlock(h);
 }
@@ -489,6 +517,76 @@ open_link(struct host *h, char **err)
 
 static void prime_list(struct host *h);
 
+/* Whether a connection to uri runs over a local UNIX socket to a daemon
+ * (qemu:///system, qemu+unix:///session?socket=...): no host part, no
+ * transport but unix, and not the in-process test driver. */
+static bool
+unix_socket_uri(const char *uri)
+{
+	const char *sep = uri ? strstr(uri, "://") : NULL;
+	const char *plus;
+
+	if (sep == NULL || sep[3] != '/')
+		return false;
+	plus = memchr(uri, '+', (size_t)(sep - uri));
+	if (plus != NULL)
+		return sep - plus - 1 == 4 && strncmp(plus + 1, "unix", 4) == 0;
+	return !(sep - uri == 4 && strncmp(uri, "test", 4) == 0);
+}
+
+/* The bulk stats call on the main connection costs the event loop: for
+ * every call libvirt takes the socket out of the loop and puts it back,
+ * waking the loop's thread. A second connection opened while our event
+ * loop refuses watches runs without the loop (libvirt then leaves it
+ * without events and keepalive), its IO done by the worker alone. Only
+ * over UNIX sockets, where a daemon that dies closes the socket (and
+ * sshlink closes the one it serves when the link dies) and the main
+ * connection's keepalive covers a hung one (see kick_stats). */
+static void
+open_stats_conn(struct host *h, const char *open_uri, const char *uri)
+{
+	struct host_priv *p = h->priv;
+	int credtypes[] = { VIR_CRED_AUTHNAME };
+	virConnectAuth auth = { credtypes, 0, no_auth, NULL };
+	virConnectPtr c;
+	int fd;
+
+	if (h->ssh == NULL && !unix_socket_uri(uri))
+		return;
+	eventloop_deny_watches(true);
+	c = virConnectOpenAuth(open_uri, &auth, h->readonly ? VIR_CONNECT_RO : 0);
+	fd = eventloop_denied_fd();
+	eventloop_deny_watches(false);
+	if (c != NULL && fd < 0) {
+		/* Not a remote connection after all: nothing to gain. */
+		virConnectClose(c);
+		c = NULL;
+	}
+	if (c == NULL) {
+		virResetLastError(); /* the main connection does the stats */
+		return;
+	}
+	p->stats_conn = c;
+	host_lock(h);
+	p->stats_fd = fd;
+	host_unlock(h);
+}
+
+/* The connection the bulk stats call goes to. */
+static virConnectPtr
+stats_conn(struct host_priv *p)
+{
+	return p->stats_conn ? p->stats_conn : p->conn;
+}
+
+/* Both connections are open (or there is only one). */
+static bool
+conns_alive(struct host_priv *p)
+{
+	return virConnectIsAlive(p->conn) == 1 &&
+	       (p->stats_conn == NULL || virConnectIsAlive(p->stats_conn) == 1);
+}
+
 static void
 try_connect(struct host *h)
 {
@@ -523,6 +621,7 @@ try_connect(struct host *h)
 	hostname = virConnectGetHostname(p->conn);
 	if (virNodeGetInfo(p->conn, &info) < 0)
 		memset(&info, 0, sizeof info);
+	open_stats_conn(h, open_uri, uri);
 	p->prev_busy = p->prev_total = 0;
 	p->inventory_due = true;
 	p->ncpu_params = p->nmem_params = 0;
@@ -587,7 +686,7 @@ prime_list(struct host *h)
 	struct vm **vms;
 	int n, i;
 
-	n = virConnectGetAllDomainStats(h->priv->conn, VIR_DOMAIN_STATS_STATE, &recs,
+	n = virConnectGetAllDomainStats(stats_conn(h->priv), VIR_DOMAIN_STATS_STATE, &recs,
 	                                VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT);
 	if (n <= 0) {
 		if (recs)
@@ -802,11 +901,19 @@ refresh(struct host *h)
 
 	/* NOWAIT: a domain busy with a job (migration, snapshot) reports what
 	 * it can instead of stalling the whole refresh. */
-	n = virConnectGetAllDomainStats(p->conn, DOMSTATS_GROUPS, &recs,
+	n = virConnectGetAllDomainStats(stats_conn(p), DOMSTATS_GROUPS, &recs,
 	                                VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT);
 	if (n < 0) {
 		char *why = xstrdup(last_error());
-		if (virConnectIsAlive(p->conn) != 1) {
+		if (!conns_alive(p)) {
+			/* A call cut by kick_stats fails with an end of file: the
+			 * main connection's close callback has the real reason. */
+			host_lock(h);
+			if (p->conn_dead && h->error != NULL) {
+				free(why);
+				why = NULL;
+			}
+			host_unlock(h);
 			disconnect(h);
 			mark_down(h, why);
 		} else if (!p->stats_failing) {
@@ -1106,7 +1213,7 @@ worker(void *arg)
 		p->refresh_now = false;
 		host_unlock(h);
 
-		if (p->conn != NULL && (dead || virConnectIsAlive(p->conn) != 1)) {
+		if (p->conn != NULL && (dead || !conns_alive(p))) {
 			disconnect(h);
 			mark_down(h, NULL);
 		}

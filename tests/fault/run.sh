@@ -28,6 +28,11 @@
 #               user, see below) killed with SIGKILL and restarted at random
 #               offsets within the refresh interval: keys answered within
 #               1 s throughout, DISCONNECTED shown, the guests come back
+#   f_hung      the private daemon stopped (SIGSTOP) instead: the stats
+#               connection has no keepalive of its own, the main one's
+#               (5 s x 3) must still find the daemon gone: DISCONNECTED
+#               with "keepalive timeout" within 30 s, keys answered
+#               throughout, connected again after SIGCONT
 #   f_upload    `vmtui apply --yes` with a cloud-init seed, the private
 #               daemon killed in each step (volume, seed volume, 10% into
 #               the seed's upload, start):
@@ -738,6 +743,46 @@ f_daemon() {
 	vt_stop
 }
 p_back() { p_connected && p_row_running; }
+
+# 6b. The daemon hung, not dead: its sockets stay open.
+f_hung() {
+	say "# 6b. the (private) daemon stopped with SIGSTOP mid-refresh"
+	if [ -z "$P_RUN" ]; then
+		say "    skipped: needs the private session daemon (root and runuser)"
+		return
+	fi
+	local p t0 lat max=0 keys_ok=1
+	p_vmtui 120 30 -d 0.5 || { not_ok "hung: vmtui as $FAULT_USER"; return; }
+	if ! wait_for 60 "connected" p_connected >/dev/null || ! filter_to "$P_GUEST" ||
+		! wait_for 15 "guest running" p_row_running >/dev/null; then
+		not_ok "hung: vmtui shows the private daemon's guest"
+		return
+	fi
+	rsleep 0.5
+	p=$(p_daemon_pid) || { not_ok "hung: the daemon's pid"; return; }
+	kill -STOP "$p"
+	t0=$(now_us)
+	while :; do
+		vt_grab
+		_matches "$(re "$P_URI").*DISCONNECTED" && break
+		(($(now_us) - t0 < 30000000)) || break
+		lat=$(key_latency '?' '^KEY +COMMAND')
+		((lat > max)) && max=$lat
+		((lat < 1000)) || keys_ok=0
+		vt_esc
+		sleep 0.5
+	done
+	say "    DISCONNECTED after $((($(now_us) - t0) / 1000)) ms"
+	check "hung: DISCONNECTED within 30 s, saying keepalive timeout" \
+		wait_for 1 "keepalive" _matches "$(re "$P_URI").*DISCONNECTED.*keepalive timeout"
+	check "hung: keys answered within 1 s throughout (slowest ${max} ms)" test "$keys_ok" = 1
+	kill -CONT "$p"
+	check "hung: connected again with the guest running after SIGCONT" \
+		wait_for 60 "reconnected, guest running" p_back
+	vt_keys q
+	check "hung: q quits with status 0" wait_for 15 "exit" exited_0
+	vt_stop
+}
 log_conn() { _matches 'lost connection' && _matches 'reconnected'; }
 
 # 7. apply --yes interrupted by the daemon's death.
@@ -838,9 +883,9 @@ if ! fault_stack_up; then
 	summary
 	exit 1
 fi
-SECTIONS=${FAULT_ONLY:-f_killed f_signals f_badstart f_storm f_concut f_readonly f_daemon f_upload}
+SECTIONS=${FAULT_ONLY:-f_killed f_signals f_badstart f_storm f_concut f_readonly f_daemon f_hung f_upload}
 case " $SECTIONS " in
-*" f_daemon "* | *" f_upload "*)
+*" f_daemon "* | *" f_hung "* | *" f_upload "*)
 	priv_up
 	case $? in
 	0) say "private daemon: $P_URI as $FAULT_USER${P_RUN:+ (XDG_RUNTIME_DIR=$P_RUN)}" ;;
