@@ -104,8 +104,6 @@ struct host {
 	uint64_t refreshes;
 	uint64_t sampled_ns;  /* monotonic time of the last bulk sample */
 	double sampled_epoch; /* the same as wall-clock seconds since 1970 */
-	uint64_t refresh_cpu_ns; /* client CPU time of the last refresh */
-	uint64_t refresh_wall_ns;
 
 	struct host_question question;
 	struct host_job *job; /* plan/apply of VM definitions (hostjob.h) */
