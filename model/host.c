@@ -612,6 +612,7 @@ prime_list(struct host *h)
 		free(h->vms);
 		h->vms = vms;
 		h->nvms = (size_t)n;
+		h->vms_gen++;
 		vms = NULL;
 		changed(h);
 	}
@@ -845,6 +846,7 @@ table_rebuild(struct host *h, size_t n, size_t nnew)
 	free(h->vms);
 	h->vms = out;
 	h->nvms = k;
+	h->vms_gen++;
 }
 
 /* Merge the parsed records into the guests (new guests join the table,

@@ -88,6 +88,9 @@ struct host {
 
 	struct vm **vms;     /* sorted by UUID */
 	size_t nvms;
+	/* Bumps whenever a guest joins or leaves vms (and is freed): pointers
+	 * to guests kept from an earlier lock are still good while it holds. */
+	uint64_t vms_gen;
 	uint64_t generation; /* bumps on every change the UI should draw */
 
 #define HOST_MEM_UNKNOWN UINT64_MAX
