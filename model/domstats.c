@@ -210,7 +210,10 @@ balloon_field(struct vm_sample *s, const char *key, uint64_t v)
 }
 
 /* One field of the record. Hundreds per guest: go by the first letter
- * before comparing whole names. */
+ * before comparing whole names. Prefixes are compared with memcmp, which
+ * the compiler does inline (the field is a fixed array of
+ * VIR_TYPED_PARAM_FIELD_LENGTH bytes: reading a few past its end of
+ * string stays inside it). */
 static void
 record_field(struct vm_sample *s, const virTypedParameter *p)
 {
@@ -220,20 +223,20 @@ record_field(struct vm_sample *s, const virTypedParameter *p)
 
 	switch (f[0]) {
 	case 'b':
-		if (strncmp(f, "block.", 6) == 0) {
+		if (memcmp(f, "block.", 6) == 0) {
 			if ((rest = dev_index(f + 6, &idx)) != NULL)
 				dev_field(dev_at(&s->disks, &s->ndisks, &s->disks_cap, idx), rest, p,
 				          &disk_keys);
-		} else if (strncmp(f, "balloon.", 8) == 0 && param_u64(p, &v)) {
+		} else if (memcmp(f, "balloon.", 8) == 0 && param_u64(p, &v)) {
 			balloon_field(s, f + 8, v);
 		}
 		break;
 	case 'n':
-		if (strncmp(f, "net.", 4) == 0 && (rest = dev_index(f + 4, &idx)) != NULL)
+		if (memcmp(f, "net.", 4) == 0 && (rest = dev_index(f + 4, &idx)) != NULL)
 			dev_field(dev_at(&s->nics, &s->nnics, &s->nics_cap, idx), rest, p, &nic_keys);
 		break;
 	case 's':
-		if (strncmp(f, "state.", 6) != 0 || !param_u64(p, &v))
+		if (memcmp(f, "state.", 6) != 0 || !param_u64(p, &v))
 			break;
 		if (strcmp(f + 6, "state") == 0)
 			s->state = domstats_state((int)v);
@@ -248,7 +251,7 @@ record_field(struct vm_sample *s, const virTypedParameter *p)
 		break;
 	case 'v':
 		/* vcpu.N.* (one set per vCPU) are not read. */
-		if (strncmp(f, "vcpu.", 5) != 0 || (f[5] >= '0' && f[5] <= '9') ||
+		if (memcmp(f, "vcpu.", 5) != 0 || (f[5] >= '0' && f[5] <= '9') ||
 		    !param_u64(p, &v))
 			break;
 		if (strcmp(f + 5, "current") == 0)

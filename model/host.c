@@ -59,6 +59,7 @@ struct host_priv {
 	uint64_t inventory_ns; /* when autostart/persistence were last read */
 	bool inventory_event;  /* a define/undefine event came (under lock) */
 	bool local_node;     /* the daemon's host is this machine: read /proc */
+	int stat_fd, meminfo_fd; /* /proc/stat and /proc/meminfo, kept open */
 	struct sshlink *link;  /* the SSH tunnel, for hosts reached over SSH */
 	bool link_dead;        /* set by the link's pump thread */
 	pthread_cond_t qcond;  /* a question was answered (or quit) */
@@ -214,6 +215,7 @@ host_new(const struct host_opts *o)
 	pthread_cond_init(&h->priv->qcond, NULL);
 	h->priv->reqs_tail = &h->priv->reqs;
 	h->priv->lifecycle_id = -1;
+	h->priv->stat_fd = h->priv->meminfo_fd = -1;
 	return h;
 }
 
@@ -639,13 +641,13 @@ node_stats(struct host *h, double *cpu_pct, uint64_t *free_kib, uint64_t *total_
 	/* A daemon on this machine reads the same /proc files; reading them
 	 * here saves two round trips per refresh. */
 	if (p->local_node) {
-		if (procinfo_node_cpu(&busy, &total) == 0) {
+		if (procinfo_node_cpu(&p->stat_fd, &busy, &total) == 0) {
 			if (p->prev_total)
 				*cpu_pct = stats_host_cpu_pct(p->prev_busy, p->prev_total, busy, total);
 			p->prev_busy = busy;
 			p->prev_total = total;
 		}
-		if (procinfo_node_mem(total_kib, &fr) == 0)
+		if (procinfo_node_mem(&p->meminfo_fd, total_kib, &fr) == 0)
 			*free_kib = fr;
 		return;
 	}
@@ -1224,7 +1226,10 @@ worker(void *arg)
 		p->refresh_now = false;
 		host_unlock(h);
 
-		if (p->conn != NULL && (dead || virConnectIsAlive(p->conn) != 1)) {
+		/* The close callback (or the SSH link) says when the connection
+		 * goes, and a refresh that fails asks: ask here only before
+		 * running requests, not on every wake-up. */
+		if (p->conn != NULL && (dead || (reqs != NULL && virConnectIsAlive(p->conn) != 1))) {
 			disconnect(h);
 			mark_down(h, NULL);
 		}
@@ -1356,6 +1361,8 @@ host_free(struct host *h)
 	ring_free(&h->mem_hist);
 	sshlink_close(h->priv->link);
 	slots_free(h->priv);
+	procinfo_close(&h->priv->stat_fd);
+	procinfo_close(&h->priv->meminfo_fd);
 	pthread_cond_destroy(&h->priv->cond);
 	pthread_cond_destroy(&h->priv->qcond);
 	free(h->question.text);
