@@ -268,15 +268,18 @@ void
 domstats_reparse(const char *name, const char *uuid, int id,
                  virTypedParameterPtr params, int nparams, struct vm_sample *s)
 {
-	struct dev_sample *disks = s->disks, *nics = s->nics;
-	size_t disks_cap = s->disks_cap, nics_cap = s->nics_cap, ulen = strnlen(uuid, VM_UUID_LEN - 1);
+	struct vm_sample keep = *s;
+	size_t ulen = strnlen(uuid, VM_UUID_LEN - 1);
 	int i;
 
+	/* All but the storage kept for reuse starts clean. */
 	memset(s, 0, sizeof *s);
-	s->disks = disks;
-	s->disks_cap = disks_cap;
-	s->nics = nics;
-	s->nics_cap = nics_cap;
+	s->disks = keep.disks;
+	s->disks_cap = keep.disks_cap;
+	s->nics = keep.nics;
+	s->nics_cap = keep.nics_cap;
+	s->text = keep.text;
+	s->text_cap = keep.text_cap;
 	s->name = name;
 	memcpy(s->uuid, uuid, ulen);
 	s->uuid[ulen] = '\0';
@@ -293,4 +296,69 @@ domstats_parse(const char *name, const char *uuid, int id,
 {
 	memset(s, 0, sizeof *s);
 	domstats_reparse(name, uuid, id, params, nparams, s);
+}
+
+/* Length of a string to copy (0 for none), with its terminator. */
+static size_t
+text_len(const char *str)
+{
+	return str ? strlen(str) + 1 : 0;
+}
+
+/* Copy str to *at in the text, advancing *at; the copy (or NULL). */
+static const char *
+text_put(char **at, const char *str)
+{
+	char *copy = *at;
+	size_t n = text_len(str);
+
+	if (n == 0)
+		return NULL;
+	memcpy(copy, str, n);
+	*at += n;
+	return copy;
+}
+
+/* Devices' strings into the text (fallback names are the device's own). */
+static void
+devs_put(char **at, struct dev_sample *d, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (d[i].name != d[i].fallback)
+			d[i].name = text_put(at, d[i].name);
+		d[i].path = text_put(at, d[i].path);
+	}
+}
+
+static size_t
+devs_text_len(const struct dev_sample *d, size_t n)
+{
+	size_t i, len = 0;
+
+	for (i = 0; i < n; i++)
+		len += (d[i].name != d[i].fallback ? text_len(d[i].name) : 0) + text_len(d[i].path);
+	return len;
+}
+
+void
+domstats_own_strings(struct vm_sample *s)
+{
+	size_t need = text_len(s->name) + devs_text_len(s->disks, s->ndisks) +
+	              devs_text_len(s->nics, s->nnics);
+	char *text = s->text, *at;
+
+	if (need > s->text_cap) {
+		text = xmalloc(need);
+		s->text_cap = need;
+	}
+	at = text;
+	s->name = text_put(&at, s->name);
+	devs_put(&at, s->disks, s->ndisks);
+	devs_put(&at, s->nics, s->nnics);
+	if (text != s->text) {
+		free(s->text);
+		s->text = text;
+	}
 }

@@ -21,10 +21,14 @@ void domstats_parse(const char *name, const char *uuid, int id,
                     virTypedParameterPtr params, int nparams,
                     struct vm_sample *out);
 /* The same over a sample that is zeroed or filled by an earlier parse,
- * reusing its device arrays: a refresh parses every guest's record, and
- * would otherwise allocate two arrays per guest each time. */
+ * reusing its device arrays and text: a refresh parses every guest's
+ * record, and would otherwise allocate two arrays per guest each time. */
 void domstats_reparse(const char *name, const char *uuid, int id,
                       virTypedParameterPtr params, int nparams,
                       struct vm_sample *out);
+/* Copy the strings the sample points at (none of them its own text) into
+ * its text, kept for the next parse like the device arrays: the sample
+ * then outlives the record and name it was parsed from. */
+void domstats_own_strings(struct vm_sample *s);
 
 #endif

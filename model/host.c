@@ -67,7 +67,7 @@ struct host_priv {
 	bool answered, cancelled;
 	bool stats_failing;
 	/* The records of the last bulk call, parsed; kept from refresh to
-	 * refresh so their device arrays are reused (worker only). */
+	 * refresh so their device arrays and text are reused (worker only). */
 	struct slot *slots;
 	size_t slots_cap;
 };
@@ -787,11 +787,25 @@ slots_free(struct host_priv *p)
 	p->slots_cap = 0;
 }
 
-/* Parse the records into the slots and find their guests. Runs without
- * the lock: only this thread changes the table and the guests' names,
- * and the records' strings stay until the merge is done. */
+/* The ID of a sampled guest: -1 when not running; else the known one,
+ * unless it may have changed (the domain started again, or fresh is
+ * asked), which costs a call that formats the UUID. Lock held. */
+static int
+sample_id(const struct slot *sl, virDomainPtr dom, bool fresh)
+{
+	if (!vm_state_active(sl->s.state))
+		return -1;
+	if (!fresh && sl->vm && vm_state_active(sl->vm->state) && sl->vm->id > 0)
+		return sl->vm->id;
+	return (int)virDomainGetID(dom);
+}
+
+/* Parse the records into the slots and find their guests; the samples
+ * then keep copies of their strings, so the records can go before the
+ * merge. Parsing runs without the lock: only this thread changes the
+ * table and the guests' names. */
 static void
-parse_records(struct host *h, virDomainStatsRecordPtr *recs, size_t n, bool fresh_names)
+parse_records(struct host *h, virDomainStatsRecordPtr *recs, size_t n, bool fresh)
 {
 	struct host_priv *p = h->priv;
 	size_t i;
@@ -805,23 +819,15 @@ parse_records(struct host *h, virDomainStatsRecordPtr *recs, size_t n, bool fres
 		sl->vm = find_hinted(h, uuid, &sl->hint);
 		/* Names of known guests come from the table: a rename comes with
 		 * a define event, which asks for fresh names. */
-		domstats_reparse(sl->vm && !fresh_names ? sl->vm->name
-		                                        : virDomainGetName(recs[i]->dom),
+		domstats_reparse(sl->vm && !fresh ? sl->vm->name : virDomainGetName(recs[i]->dom),
 		                 uuid, -1, recs[i]->params, recs[i]->nparams, &sl->s);
+		domstats_own_strings(&sl->s);
 	}
-}
-
-/* The ID of a sampled guest: -1 when not running; else the known one,
- * unless it may have changed (the domain started again, or fresh is
- * asked), which costs a call that formats the UUID. Lock held. */
-static int
-sample_id(const struct slot *sl, virDomainPtr dom, bool fresh)
-{
-	if (!vm_state_active(sl->s.state))
-		return -1;
-	if (!fresh && sl->vm && vm_state_active(sl->vm->state) && sl->vm->id > 0)
-		return sl->vm->id;
-	return (int)virDomainGetID(dom);
+	/* Guests' states change on the event thread too. */
+	host_lock(h);
+	for (i = 0; i < n; i++)
+		p->slots[i].s.id = sample_id(&p->slots[i], recs[i]->dom, fresh);
+	host_unlock(h);
 }
 
 /* Replace the table by the guests sampled in slots[0..n-1], sorted by
@@ -855,8 +861,7 @@ table_rebuild(struct host *h, size_t n, size_t nnew)
  * those not sampled vanish). Returns UUIDs of running VMs whose balloon
  * period is still unset. Lock held. */
 static void
-merge_samples(struct host *h, virDomainStatsRecordPtr *recs, size_t n, uint64_t now,
-              bool fresh, char **autos, size_t nautos, char **trans, size_t ntrans,
+merge_samples(struct host *h, size_t n, uint64_t now, char **autos, size_t nautos, char **trans, size_t ntrans,
               bool inventory, char ***need_period, size_t *nneed)
 {
 	struct slot *slots = h->priv->slots;
@@ -870,7 +875,6 @@ merge_samples(struct host *h, virDomainStatsRecordPtr *recs, size_t n, uint64_t 
 		struct slot *sl = &slots[i];
 		struct vm *vm = sl->vm;
 
-		sl->s.id = sample_id(sl, recs[i]->dom, fresh);
 		/* Two records of one UUID (never seen) make two guests, as
 		 * they always did. */
 		sl->added = vm == NULL || vm->seen;
@@ -970,6 +974,10 @@ refresh(struct host *h)
 	 * instead of taken from the table. */
 	fresh = p->inventory_due;
 	parse_records(h, recs, (size_t)n, fresh);
+	/* Freed before the merge: ring storage that grows there can take
+	 * the space (and the heap's top is not pinned by the rings while
+	 * the records' space lies free below it). */
+	virDomainStatsRecordListFree(recs);
 	node_stats(h, &host_cpu, &free_kib, &total_kib);
 
 	inventory = p->inventory_due || now - p->inventory_ns >= INVENTORY_EVERY_NS;
@@ -981,8 +989,8 @@ refresh(struct host *h)
 	}
 
 	host_lock(h);
-	merge_samples(h, recs, (size_t)n, now, fresh, autos, nautos, trans, ntrans,
-	              inventory, &need, &nneed);
+	merge_samples(h, (size_t)n, now, autos, nautos, trans, ntrans, inventory, &need,
+	              &nneed);
 	h->cpu_pct = host_cpu;
 	if (host_cpu >= 0)
 		ring_push(&h->cpu_hist, host_cpu);
@@ -1001,9 +1009,6 @@ refresh(struct host *h)
 		line = recording_host_line(h, epoch, now);
 	changed(h);
 	host_unlock(h);
-	/* The samples point into the records: they go after the merge, and
-	 * outside the lock (a thousand records take a while to free). */
-	virDomainStatsRecordListFree(recs);
 	recorder_write(h->rec, line); /* the file is written outside the lock */
 	free(line);
 

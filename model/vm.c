@@ -39,6 +39,7 @@ vm_sample_clear(struct vm_sample *s)
 {
 	free(s->disks);
 	free(s->nics);
+	free(s->text);
 	memset(s, 0, sizeof *s);
 }
 

@@ -27,9 +27,9 @@ bool vm_state_active(enum vm_state s);
 
 #define VM_UUID_LEN 37
 
-/* One block device or NIC in one bulk-stats sample. Its strings are not
- * its own: they point into the stats record parsed (or at `fallback`),
- * so a sample is read before the record is freed. */
+/* One block device or NIC in one bulk-stats sample. Its strings point
+ * into the stats record parsed, at `fallback`, or into the sample's own
+ * text once domstats_own_strings copied them there. */
 struct dev_sample {
 	const char *name; /* target: vda, vnet0 */
 	const char *path; /* disk source path, or NULL */
@@ -44,7 +44,7 @@ struct dev_sample {
 
 /* What one record of virConnectGetAllDomainStats says about a domain. */
 struct vm_sample {
-	const char *name; /* not its own, like the devices' strings */
+	const char *name; /* like the devices' strings, see dev_sample */
 	char uuid[VM_UUID_LEN];
 	int id;
 	enum vm_state state;
@@ -60,9 +60,11 @@ struct vm_sample {
 	size_t ndisks, disks_cap; /* cap: room kept for the next parse */
 	struct dev_sample *nics;
 	size_t nnics, nics_cap;
+	char *text;       /* the strings' copies (domstats_own_strings) */
+	size_t text_cap;
 };
 
-/* Free the device arrays and zero the sample. */
+/* Free the device arrays and text, and zero the sample. */
 void vm_sample_clear(struct vm_sample *s);
 
 /* A device with its running counters and current rates. */

@@ -619,6 +619,63 @@ test_device_counters_by_kind(void **state)
 	vm_sample_clear(&s);
 }
 
+static void
+test_own_strings_outlive_record(void **state)
+{
+	struct params ps = { .n = 0 };
+	struct vm_sample s;
+	char name[] = "guest-q", vda[] = "vda", path[] = "/img/q.qcow2", vnet[] = "vnet7";
+	char *text;
+
+	(void)state;
+	p_str(&ps, "block.0.name", vda);
+	p_str(&ps, "block.0.path", path);
+	p_ull(&ps, "block.0.rd.bytes", 1);
+	p_ull(&ps, "block.1.wr.bytes", 2); /* unnamed: disk1 */
+	p_str(&ps, "net.0.name", vnet);
+	domstats_parse(name, UUID, 1, ps.p, ps.n, &s);
+	domstats_own_strings(&s);
+	/* The record and name go (here: are overwritten). */
+	memset(name, 'x', sizeof name - 1);
+	memset(vda, 'x', sizeof vda - 1);
+	memset(path, 'x', sizeof path - 1);
+	memset(vnet, 'x', sizeof vnet - 1);
+	assert_string_equal(s.name, "guest-q");
+	assert_string_equal(s.disks[0].name, "vda");
+	assert_string_equal(s.disks[0].path, "/img/q.qcow2");
+	assert_string_equal(s.disks[1].name, "disk1");
+	assert_ptr_equal(s.disks[1].name, s.disks[1].fallback);
+	assert_null(s.disks[1].path);
+	assert_string_equal(s.nics[0].name, "vnet7");
+	assert_null(s.nics[0].path);
+	text = s.text;
+
+	/* The next parse reuses the text when it fits, and grows it when not. */
+	domstats_reparse("g", UUID, 1, NULL, 0, &s);
+	domstats_own_strings(&s);
+	assert_ptr_equal(s.text, text);
+	assert_ptr_equal(s.name, text);
+	assert_string_equal(s.name, "g");
+	{
+		struct params big = { .n = 0 };
+		char longpath[200];
+		memset(longpath, 'p', sizeof longpath - 1);
+		longpath[sizeof longpath - 1] = '\0';
+		p_str(&big, "block.0.name", "sda");
+		p_str(&big, "block.0.path", longpath);
+		domstats_reparse("guest-long", UUID, 1, big.p, big.n, &s);
+		domstats_own_strings(&s);
+		memset(longpath, 'z', sizeof longpath - 1);
+		assert_true(s.text_cap >= 199 + 4 + 11);
+		assert_string_equal(s.name, "guest-long");
+		assert_string_equal(s.disks[0].name, "sda");
+		assert_int_equal(strlen(s.disks[0].path), 199);
+		assert_true(s.disks[0].path[0] == 'p' && s.disks[0].path[198] == 'p');
+	}
+	vm_sample_clear(&s);
+	assert_null(s.text);
+}
+
 int
 main(void)
 {
@@ -642,6 +699,7 @@ main(void)
 		cmocka_unit_test(test_reparse_leaves_nothing_stale),
 		cmocka_unit_test(test_reparse_grows_past_earlier_room),
 		cmocka_unit_test(test_device_counters_by_kind),
+		cmocka_unit_test(test_own_strings_outlive_record),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
