@@ -861,8 +861,9 @@ table_rebuild(struct host *h, size_t n, size_t nnew)
  * those not sampled vanish). Returns UUIDs of running VMs whose balloon
  * period is still unset. Lock held. */
 static void
-merge_samples(struct host *h, size_t n, uint64_t now, char **autos, size_t nautos, char **trans, size_t ntrans,
-              bool inventory, char ***need_period, size_t *nneed)
+merge_samples(struct host *h, size_t n, uint64_t now, char **autos, size_t nautos,
+              char **trans, size_t ntrans, bool inventory, char ***need_period,
+              size_t *nneed)
 {
 	struct slot *slots = h->priv->slots;
 	size_t i, nnew = 0, nkept = 0;
