@@ -66,12 +66,25 @@ struct host_priv {
 	uint64_t inventory_ns; /* when autostart/persistence were last read */
 	bool inventory_event;  /* a define/undefine event came (under lock) */
 	bool local_node;     /* the daemon's host is this machine: read /proc */
+	int stat_fd, meminfo_fd; /* /proc/stat and /proc/meminfo, kept open */
 	struct sshlink *link;  /* the SSH tunnel, for hosts reached over SSH */
 	bool link_dead;        /* set by the link's pump thread */
 	pthread_cond_t qcond;  /* a question was answered (or quit) */
 	char *answer;          /* the answer, until the worker takes it */
 	bool answered, cancelled;
 	bool stats_failing;
+	/* The records of the last bulk call, parsed; kept from refresh to
+	 * refresh so their device arrays and text are reused (worker only). */
+	struct slot *slots;
+	size_t slots_cap;
+};
+
+/* One record of a bulk stats call: its sample and the guest it is for. */
+struct slot {
+	struct vm_sample s;
+	struct vm *vm;  /* NULL: a guest not in the table yet */
+	size_t hint;    /* where in h->vms the guest was last time */
+	bool added;     /* the merge made vm: it joins the table */
 };
 
 uint64_t
@@ -91,15 +104,6 @@ wall_epoch(void)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static uint64_t
-thread_cpu_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
 const char *
@@ -219,6 +223,7 @@ host_new(const struct host_opts *o)
 	h->priv->reqs_tail = &h->priv->reqs;
 	h->priv->lifecycle_id = -1;
 	h->priv->stats_fd = -1;
+	h->priv->stat_fd = h->priv->meminfo_fd = -1;
 	return h;
 }
 
@@ -664,13 +669,6 @@ try_connect(struct host *h)
 /* ---- refresh ---- */
 
 static int
-cmp_sample(const void *a, const void *b)
-{
-	return strcmp(((const struct vm_sample *)a)->uuid,
-	              ((const struct vm_sample *)b)->uuid);
-}
-
-static int
 cmp_vmp(const void *a, const void *b)
 {
 	return strcmp((*(struct vm *const *)a)->uuid, (*(struct vm *const *)b)->uuid);
@@ -715,6 +713,7 @@ prime_list(struct host *h)
 		free(h->vms);
 		h->vms = vms;
 		h->nvms = (size_t)n;
+		h->vms_gen++;
 		vms = NULL;
 		changed(h);
 	}
@@ -741,18 +740,20 @@ node_stats(struct host *h, double *cpu_pct, uint64_t *free_kib, uint64_t *total_
 	/* A daemon on this machine reads the same /proc files; reading them
 	 * here saves two round trips per refresh. */
 	if (p->local_node) {
-		if (procinfo_node_cpu(&busy, &total) == 0) {
+		if (procinfo_node_cpu(&p->stat_fd, &busy, &total) == 0) {
 			if (p->prev_total)
 				*cpu_pct = stats_host_cpu_pct(p->prev_busy, p->prev_total, busy, total);
 			p->prev_busy = busy;
 			p->prev_total = total;
 		}
-		if (procinfo_node_mem(total_kib, &fr) == 0)
+		if (procinfo_node_mem(&p->meminfo_fd, total_kib, &fr) == 0)
 			*free_kib = fr;
 		return;
 	}
 	/* libvirt wants exactly the count it announced at connect time. */
-	if (ncs > 0 && virNodeGetCPUStats(p->conn, VIR_NODE_CPU_STATS_ALL_CPUS, cs, &ncs, 0) == 0) {
+	/* Over the stats connection where there is one: no event-loop work. */
+	if (ncs > 0 && virNodeGetCPUStats(stats_conn(p), VIR_NODE_CPU_STATS_ALL_CPUS, cs, &ncs,
+	                                  0) == 0) {
 		for (i = 0; i < ncs; i++) {
 			total += cs[i].value;
 			if (strcmp(cs[i].field, VIR_NODE_CPU_STATS_IDLE) != 0 &&
@@ -765,7 +766,8 @@ node_stats(struct host *h, double *cpu_pct, uint64_t *free_kib, uint64_t *total_
 		p->prev_busy = busy;
 		p->prev_total = total;
 	}
-	if (nms > 0 && virNodeGetMemoryStats(p->conn, VIR_NODE_MEMORY_STATS_ALL_CELLS, ms, &nms, 0) == 0) {
+	if (nms > 0 && virNodeGetMemoryStats(stats_conn(p), VIR_NODE_MEMORY_STATS_ALL_CELLS, ms,
+	                                     &nms, 0) == 0) {
 		for (i = 0; i < nms; i++) {
 			if (strcmp(ms[i].field, VIR_NODE_MEMORY_STATS_TOTAL) == 0)
 				*total_kib = ms[i].value;
@@ -816,29 +818,178 @@ in_list(char **list, size_t n, const char *uuid)
 	return list && bsearch(&uuid, list, n, sizeof *list, cmp_strp) != NULL;
 }
 
-/* Merge sorted samples into the sorted VM table; VMs not sampled vanish.
- * Returns UUIDs of running VMs whose balloon period is still unset. */
+/* The domain's UUID as text. virDomainGetUUIDString formats it twice
+ * (once for its debug line, wanted or not), virDomainGetUUID once: with a
+ * thousand guests per refresh that is worth the few lines. "" if unknown. */
 static void
-merge_samples(struct host *h, struct vm_sample *s, size_t ns, uint64_t now,
-              char **autos, size_t nautos, char **trans, size_t ntrans,
-              bool inventory, char ***need_period, size_t *nneed)
+uuid_string(virDomainPtr dom, char out[VIR_UUID_STRING_BUFLEN])
 {
-	struct vm **out = xcalloc(ns ? ns : 1, sizeof *out);
-	size_t i = 0, j = 0, k = 0;
+	static const char hex[] = "0123456789abcdef";
+	unsigned char raw[VIR_UUID_BUFLEN];
+	size_t i, j = 0;
 
-	*need_period = xcalloc(ns ? ns : 1, sizeof **need_period);
-	*nneed = 0;
-	for (i = 0; i < ns; i++) {
-		struct vm *vm = NULL;
-		while (j < h->nvms && strcmp(h->vms[j]->uuid, s[i].uuid) < 0)
-			vm_free(h->vms[j++]);
-		if (j < h->nvms && strcmp(h->vms[j]->uuid, s[i].uuid) == 0)
-			vm = h->vms[j++];
-		else {
-			vm = vm_new(s[i].uuid, s[i].name, h->history);
-			vm->persistent = true;
+	if (virDomainGetUUID(dom, raw) < 0) {
+		out[0] = '\0';
+		return;
+	}
+	for (i = 0; i < VIR_UUID_BUFLEN; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			out[j++] = '-';
+		out[j++] = hex[raw[i] >> 4];
+		out[j++] = hex[raw[i] & 15];
+	}
+	out[j] = '\0';
+}
+
+/* The guest with this UUID, trying first where it was last time (records
+ * come in the same order from call to call), and remembering where it
+ * was. Worker only: no other thread changes the table or its UUIDs. */
+static struct vm *
+find_hinted(struct host *h, const char *uuid, size_t *hint)
+{
+	size_t lo = 0, hi = h->nvms;
+
+	if (*hint < h->nvms && strcmp(h->vms[*hint]->uuid, uuid) == 0)
+		return h->vms[*hint];
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(h->vms[mid]->uuid, uuid);
+		if (c == 0) {
+			*hint = mid;
+			return h->vms[mid];
 		}
-		vm_merge(vm, &s[i], now);
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* Room for n slots, zeroed beyond those filled before. */
+static void
+slots_reserve(struct host_priv *p, size_t n)
+{
+	if (n <= p->slots_cap)
+		return;
+	p->slots = xreallocarray(p->slots, n, sizeof *p->slots);
+	memset(p->slots + p->slots_cap, 0, (n - p->slots_cap) * sizeof *p->slots);
+	p->slots_cap = n;
+}
+
+static void
+slots_free(struct host_priv *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->slots_cap; i++)
+		vm_sample_clear(&p->slots[i].s);
+	free(p->slots);
+	p->slots = NULL;
+	p->slots_cap = 0;
+}
+
+/* The ID of a sampled guest: -1 when not running; else the known one,
+ * unless it may have changed (the domain started again, or fresh is
+ * asked), which costs a call that formats the UUID. Lock held. */
+static int
+sample_id(const struct slot *sl, virDomainPtr dom, bool fresh)
+{
+	if (!vm_state_active(sl->s.state))
+		return -1;
+	if (!fresh && sl->vm && vm_state_active(sl->vm->state) && sl->vm->id > 0)
+		return sl->vm->id;
+	return (int)virDomainGetID(dom);
+}
+
+/* Parse the records into the slots and find their guests; the samples
+ * then keep copies of their strings, so the records can go before the
+ * merge. Parsing runs without the lock: only this thread changes the
+ * table and the guests' names. */
+static void
+parse_records(struct host *h, virDomainStatsRecordPtr *recs, size_t n, bool fresh)
+{
+	struct host_priv *p = h->priv;
+	size_t i;
+
+	slots_reserve(p, n);
+	for (i = 0; i < n; i++) {
+		char uuid[VIR_UUID_STRING_BUFLEN];
+		struct slot *sl = &p->slots[i];
+
+		uuid_string(recs[i]->dom, uuid);
+		sl->vm = find_hinted(h, uuid, &sl->hint);
+		/* Names of known guests come from the table: a rename comes with
+		 * a define event, which asks for fresh names. */
+		domstats_reparse(sl->vm && !fresh ? sl->vm->name : virDomainGetName(recs[i]->dom),
+		                 uuid, -1, recs[i]->params, recs[i]->nparams, &sl->s);
+		domstats_own_strings(&sl->s);
+	}
+	/* Guests' states change on the event thread too. */
+	host_lock(h);
+	for (i = 0; i < n; i++)
+		p->slots[i].s.id = sample_id(&p->slots[i], recs[i]->dom, fresh);
+	host_unlock(h);
+}
+
+/* Replace the table by the guests sampled in slots[0..n-1], sorted by
+ * UUID, when guests came or went: those not seen this time vanish.
+ * Lock held. */
+static void
+table_rebuild(struct host *h, size_t n, size_t nnew)
+{
+	struct slot *slots = h->priv->slots;
+	size_t i, k = 0;
+	struct vm **out = xcalloc(h->nvms + nnew ? h->nvms + nnew : 1, sizeof *out);
+
+	for (i = 0; i < h->nvms; i++) {
+		if (h->vms[i]->seen)
+			out[k++] = h->vms[i];
+		else
+			vm_free(h->vms[i]);
+	}
+	for (i = 0; i < n; i++)
+		if (slots[i].added)
+			out[k++] = slots[i].vm;
+	if (nnew > 0)
+		qsort(out, k, sizeof *out, cmp_vmp);
+	free(h->vms);
+	h->vms = out;
+	h->nvms = k;
+	h->vms_gen++;
+}
+
+/* Merge the parsed records into the guests (new guests join the table,
+ * those not sampled vanish). Returns UUIDs of running VMs whose balloon
+ * period is still unset. Lock held. */
+static void
+merge_samples(struct host *h, size_t n, uint64_t now, char **autos, size_t nautos,
+              char **trans, size_t ntrans, bool inventory, char ***need_period,
+              size_t *nneed)
+{
+	struct slot *slots = h->priv->slots;
+	size_t i, nnew = 0, nkept = 0;
+
+	*need_period = NULL;
+	*nneed = 0;
+	for (i = 0; i < h->nvms; i++)
+		h->vms[i]->seen = false;
+	for (i = 0; i < n; i++) {
+		struct slot *sl = &slots[i];
+		struct vm *vm = sl->vm;
+
+		/* Two records of one UUID (never seen) make two guests, as
+		 * they always did. */
+		sl->added = vm == NULL || vm->seen;
+		if (sl->added) {
+			vm = sl->vm = vm_new(sl->s.uuid, sl->s.name, h->history);
+			vm->persistent = true;
+			nnew++;
+		} else {
+			nkept++;
+		}
+		vm->seen = true;
+		vm_merge(vm, &sl->s, now);
 		if (vm_state_active(vm->state) && !vm->since_exact && !vm->start_probed) {
 			/* Started before we looked: the local pid file knows when. */
 			vm->start_probed = true;
@@ -856,16 +1007,15 @@ merge_samples(struct host *h, struct vm_sample *s, size_t ns, uint64_t now,
 		 * need no call: on a big host this saves one RPC per guest. */
 		if (vm->state == VM_RUNNING && !vm->balloon_period_set) {
 			vm->balloon_period_set = true;
-			if (!s[i].have_avail && !h->readonly)
+			if (!sl->s.have_avail && !h->readonly) {
+				if (*need_period == NULL)
+					*need_period = xcalloc(n, sizeof **need_period);
 				(*need_period)[(*nneed)++] = xstrdup(vm->uuid);
+			}
 		}
-		out[k++] = vm;
 	}
-	while (j < h->nvms)
-		vm_free(h->vms[j++]);
-	free(h->vms);
-	h->vms = out;
-	h->nvms = k;
+	if (nnew > 0 || nkept < h->nvms)
+		table_rebuild(h, n, nnew);
 }
 
 /* Ask the guest's balloon driver to report every refresh interval. */
@@ -890,13 +1040,12 @@ refresh(struct host *h)
 {
 	struct host_priv *p = h->priv;
 	virDomainStatsRecordPtr *recs = NULL;
-	struct vm_sample *samples;
 	char **autos = NULL, **trans = NULL, **need = NULL;
-	size_t nautos = 0, ntrans = 0, nneed = 0, i;
-	uint64_t cpu0 = thread_cpu_ns(), wall0 = host_now_ns(), now, free_kib, total_kib = 0;
+	size_t nautos = 0, ntrans = 0, nneed = 0;
+	uint64_t now, free_kib, total_kib = 0;
 	double host_cpu, epoch;
 	char *line = NULL;
-	bool inventory;
+	bool inventory, fresh;
 	int n;
 
 	/* NOWAIT: a domain busy with a job (migration, snapshot) reports what
@@ -927,34 +1076,19 @@ refresh(struct host *h)
 	p->stats_failing = false;
 	now = host_now_ns();
 	epoch = wall_epoch();
-	samples = xcalloc(n ? (size_t)n : 1, sizeof *samples);
 	host_lock(h);
 	if (p->inventory_event)
 		p->inventory_due = true;
 	p->inventory_event = false;
-	/* Every accessor of a virDomainPtr formats its UUID for a debug line,
-	 * wanted or not: read the UUID once and take the name and ID of known
-	 * guests from the table (a rename comes with a define event, which
-	 * makes inventory_due and the names are read again). */
-	for (i = 0; i < (size_t)n; i++) {
-		char uuid[VIR_UUID_STRING_BUFLEN] = "";
-		const struct vm *known;
-		struct vm_sample *s = &samples[i];
-
-		virDomainGetUUIDString(recs[i]->dom, uuid);
-		known = p->inventory_due ? NULL : host_find_vm(h, uuid);
-		domstats_parse(known ? known->name : virDomainGetName(recs[i]->dom), uuid, -1,
-		               recs[i]->params, recs[i]->nparams, s);
-		if (!vm_state_active(s->state))
-			s->id = -1;
-		else if (known && vm_state_active(known->state) && known->id > 0)
-			s->id = known->id;
-		else
-			s->id = (int)virDomainGetID(recs[i]->dom);
-	}
 	host_unlock(h);
+	/* After a define or undefine event, names and IDs are read again
+	 * instead of taken from the table. */
+	fresh = p->inventory_due;
+	parse_records(h, recs, (size_t)n, fresh);
+	/* Freed before the merge: ring storage that grows there can take
+	 * the space (and the heap's top is not pinned by the rings while
+	 * the records' space lies free below it). */
 	virDomainStatsRecordListFree(recs);
-	qsort(samples, (size_t)n, sizeof *samples, cmp_sample);
 	node_stats(h, &host_cpu, &free_kib, &total_kib);
 
 	inventory = p->inventory_due || now - p->inventory_ns >= INVENTORY_EVERY_NS;
@@ -966,8 +1100,8 @@ refresh(struct host *h)
 	}
 
 	host_lock(h);
-	merge_samples(h, samples, (size_t)n, now, autos, nautos, trans, ntrans,
-	              inventory, &need, &nneed);
+	merge_samples(h, (size_t)n, now, autos, nautos, trans, ntrans, inventory, &need,
+	              &nneed);
 	h->cpu_pct = host_cpu;
 	if (host_cpu >= 0)
 		ring_push(&h->cpu_hist, host_cpu);
@@ -984,16 +1118,11 @@ refresh(struct host *h)
 	h->sampled_epoch = epoch;
 	if (h->rec)
 		line = recording_host_line(h, epoch, now);
-	h->refresh_cpu_ns = thread_cpu_ns() - cpu0;
-	h->refresh_wall_ns = host_now_ns() - wall0;
 	changed(h);
 	host_unlock(h);
 	recorder_write(h->rec, line); /* the file is written outside the lock */
 	free(line);
 
-	for (i = 0; i < (size_t)n; i++)
-		vm_sample_clear(&samples[i]);
-	free(samples);
 	xfree_strv(autos, nautos);
 	xfree_strv(trans, ntrans);
 	set_balloon_periods(h, need, nneed);
@@ -1213,7 +1342,10 @@ worker(void *arg)
 		p->refresh_now = false;
 		host_unlock(h);
 
-		if (p->conn != NULL && (dead || !conns_alive(p))) {
+		/* The close callback (or the SSH link) says when the connection
+		 * goes, and a refresh that fails asks: ask here only before
+		 * running requests, not on every wake-up. */
+		if (p->conn != NULL && (dead || (reqs != NULL && !conns_alive(p)))) {
 			disconnect(h);
 			mark_down(h, NULL);
 		}
@@ -1344,6 +1476,9 @@ host_free(struct host *h)
 	ring_free(&h->cpu_hist);
 	ring_free(&h->mem_hist);
 	sshlink_close(h->priv->link);
+	slots_free(h->priv);
+	procinfo_close(&h->priv->stat_fd);
+	procinfo_close(&h->priv->meminfo_fd);
 	pthread_cond_destroy(&h->priv->cond);
 	pthread_cond_destroy(&h->priv->qcond);
 	free(h->question.text);

@@ -88,6 +88,9 @@ struct host {
 
 	struct vm **vms;     /* sorted by UUID */
 	size_t nvms;
+	/* Bumps whenever a guest joins or leaves vms (and is freed): pointers
+	 * to guests kept from an earlier lock are still good while it holds. */
+	uint64_t vms_gen;
 	uint64_t generation; /* bumps on every change the UI should draw */
 
 #define HOST_MEM_UNKNOWN UINT64_MAX
@@ -104,8 +107,6 @@ struct host {
 	uint64_t refreshes;
 	uint64_t sampled_ns;  /* monotonic time of the last bulk sample */
 	double sampled_epoch; /* the same as wall-clock seconds since 1970 */
-	uint64_t refresh_cpu_ns; /* client CPU time of the last refresh */
-	uint64_t refresh_wall_ns;
 
 	struct host_question question;
 	struct host_job *job; /* plan/apply of VM definitions (hostjob.h) */

@@ -148,41 +148,49 @@ procinfo_parse_mem(const char *meminfo, uint64_t *total_kib, uint64_t *avail_kib
 }
 
 /* The start of a /proc file in one read: these files are made whole on
- * the first read. */
+ * the first read, at offset 0 each time. */
 static int
-read_proc(const char *path, char *buf, size_t n)
+read_proc(int *fd, const char *path, char *buf, size_t n)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	ssize_t got;
 
-	if (fd < 0)
+	if (*fd < 0 && (*fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return -1;
-	got = read(fd, buf, n - 1);
-	close(fd);
-	if (got <= 0)
+	got = pread(*fd, buf, n - 1, 0);
+	if (got <= 0) {
+		procinfo_close(fd); /* opened afresh next time */
 		return -1;
+	}
 	buf[got] = '\0';
 	return 0;
 }
 
+void
+procinfo_close(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
 int
-procinfo_node_cpu(uint64_t *busy, uint64_t *total)
+procinfo_node_cpu(int *fd, uint64_t *busy, uint64_t *total)
 {
 	char buf[512];
 
 	/* Only the first line (all CPUs) is needed. */
-	if (read_proc("/proc/stat", buf, sizeof buf) < 0)
+	if (read_proc(fd, "/proc/stat", buf, sizeof buf) < 0)
 		return -1;
 	return procinfo_parse_cpu(buf, busy, total);
 }
 
 int
-procinfo_node_mem(uint64_t *total_kib, uint64_t *avail_kib)
+procinfo_node_mem(int *fd, uint64_t *total_kib, uint64_t *avail_kib)
 {
 	char buf[1024];
 
 	/* MemTotal, MemFree, MemAvailable, Buffers, Cached are the first five. */
-	if (read_proc("/proc/meminfo", buf, sizeof buf) < 0)
+	if (read_proc(fd, "/proc/meminfo", buf, sizeof buf) < 0)
 		return -1;
 	return procinfo_parse_mem(buf, total_kib, avail_kib);
 }

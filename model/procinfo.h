@@ -22,9 +22,13 @@ int procinfo_is_local(const char *uri);
  * calls read them on the daemon's side, without a round trip: busy and
  * total ticks (busy = user + nice + system + irq + softirq; total adds
  * idle and iowait); memory in KiB (avail = free + buffers + cached).
- * Return 0, or -1 when /proc cannot be read. */
-int procinfo_node_cpu(uint64_t *busy, uint64_t *total);
-int procinfo_node_mem(uint64_t *total_kib, uint64_t *avail_kib);
+ * The file is read through *fd: -1 the first time, then kept open (a read
+ * from offset 0 makes a /proc file anew), saving an open and a close per
+ * refresh; procinfo_close closes it. Return 0, or -1 when /proc cannot be
+ * read. */
+int procinfo_node_cpu(int *fd, uint64_t *busy, uint64_t *total);
+int procinfo_node_mem(int *fd, uint64_t *total_kib, uint64_t *avail_kib);
+void procinfo_close(int *fd);
 /* The same from /proc/stat and /proc/meminfo text (for tests). */
 int procinfo_parse_cpu(const char *stat, uint64_t *busy, uint64_t *total);
 int procinfo_parse_mem(const char *meminfo, uint64_t *total_kib, uint64_t *avail_kib);

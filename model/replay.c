@@ -135,6 +135,7 @@ replay_apply(struct host *h, const struct rec_sample *s, uint64_t now_ns)
 {
 	struct vm **out = xcalloc(s->nvms ? s->nvms : 1, sizeof *out);
 	size_t i, k = 0;
+	bool joined_or_left = false;
 
 	for (i = 0; i < s->nvms; i++) {
 		struct vm *vm = host_find_vm(h, s->vms[i].uuid);
@@ -144,23 +145,28 @@ replay_apply(struct host *h, const struct rec_sample *s, uint64_t now_ns)
 				break;
 		if (j < k)
 			continue;
-		if (vm == NULL)
+		if (vm == NULL) {
 			vm = vm_new(s->vms[i].uuid, s->vms[i].name, h->history);
-		else
+			joined_or_left = true;
+		} else
 			vm->seen = true; /* taken over: not freed below */
 		apply_vm(vm, &s->vms[i], h->history, now_ns);
 		out[k++] = vm;
 	}
 	for (i = 0; i < h->nvms; i++) {
-		if (!h->vms[i]->seen)
+		if (!h->vms[i]->seen) {
 			vm_free(h->vms[i]);
-		else
+			joined_or_left = true;
+		} else {
 			h->vms[i]->seen = false;
+		}
 	}
 	free(h->vms);
 	qsort(out, k, sizeof *out, cmp_vmp);
 	h->vms = out;
 	h->nvms = k;
+	if (joined_or_left)
+		h->vms_gen++;
 
 	h->state = HOST_UP;
 	if (s->uri && (h->uri == NULL || strcmp(h->uri, s->uri) != 0)) {

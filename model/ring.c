@@ -14,14 +14,21 @@
 uint16_t
 ring_encode(double x)
 {
-	int e, code;
-	long m;
+	uint64_t bits, m;
+	int code;
 
 	if (!(x > 0)) /* negatives and NaN */
 		return 0;
-	/* x = f * 2^e with f in [0.5, 1): 2f - 1 is the fraction. */
-	m = lround((2.0 * frexp(x, &e) - 1.0) * 1024.0);
-	code = e - 1 + BIAS;
+	/* A push per graph, guest and refresh: read the double's own
+	 * exponent and mantissa rather than call frexp and lround. For
+	 * x = (1 + f) * 2^(e - 1023), m is f to 10 bits, rounded half up. */
+	memcpy(&bits, &x, sizeof bits);
+	if (bits >> 52 == 0) /* subnormal: far below the smallest kept */
+		return 0;
+	if (bits >> 52 == 2047) /* infinity */
+		return 0xffff;
+	m = ((bits & ((1ull << 52) - 1)) + (1ull << 41)) >> 42;
+	code = (int)(bits >> 52) - 1023 + BIAS;
 	if (m == 1024) {
 		m = 0;
 		code++;
@@ -77,7 +84,8 @@ ring_push(struct ring *r, double x)
 		r->v = xreallocarray(r->v, r->alloc, sizeof *r->v);
 	}
 	r->v[r->head] = ring_encode(x);
-	r->head = (r->head + 1) % r->cap;
+	if (++r->head == r->cap)
+		r->head = 0;
 	if (r->len < r->cap)
 		r->len++;
 }

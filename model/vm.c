@@ -34,24 +34,12 @@ vm_state_active(enum vm_state s)
 	       s == VM_SHUTDOWN || s == VM_PMSUSPENDED;
 }
 
-static void
-dev_sample_clear(struct dev_sample *d, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		free(d[i].name);
-		free(d[i].path);
-	}
-	free(d);
-}
-
 void
 vm_sample_clear(struct vm_sample *s)
 {
-	free(s->name);
-	dev_sample_clear(s->disks, s->ndisks);
-	dev_sample_clear(s->nics, s->nnics);
+	free(s->disks);
+	free(s->nics);
+	free(s->text);
 	memset(s, 0, sizeof *s);
 }
 
@@ -130,57 +118,100 @@ rate_add(double sum, double r)
 	return sum < 0 ? r : sum + r;
 }
 
+/* Take the sample's figures into d, whose counters are the previous
+ * sample's (or none, for a new device), and work out the rates. */
+static void
+dev_update(struct vm_dev *d, const struct dev_sample *s, bool had, double dt)
+{
+	/* A rate needs the counter in both samples: a bulk call that skipped
+	 * a busy domain's devices (NOWAIT) leaves it out. */
+	if (had) {
+		d->rd_rate = s->have_rd && d->have_rd ? stats_rate(d->rd, s->rd, dt) : STATS_UNKNOWN;
+		d->wr_rate = s->have_wr && d->have_wr ? stats_rate(d->wr, s->wr, dt) : STATS_UNKNOWN;
+		d->rd_ops_rate = s->have_rd_ops && d->have_rd_ops
+		                 ? stats_rate(d->rd_ops, s->rd_ops, dt) : STATS_UNKNOWN;
+		d->wr_ops_rate = s->have_wr_ops && d->have_wr_ops
+		                 ? stats_rate(d->wr_ops, s->wr_ops, dt) : STATS_UNKNOWN;
+	} else {
+		d->rd_rate = d->wr_rate = STATS_UNKNOWN;
+		d->rd_ops_rate = d->wr_ops_rate = STATS_UNKNOWN;
+	}
+	/* The path changes with removable media only: keep the copy. */
+	if (s->path == NULL || d->path == NULL || strcmp(s->path, d->path) != 0) {
+		free(d->path);
+		d->path = s->path ? xstrdup(s->path) : NULL;
+	}
+	d->rd = s->rd;
+	d->wr = s->wr;
+	d->rd_ops = s->rd_ops;
+	d->wr_ops = s->wr_ops;
+	d->have_rd = s->have_rd;
+	d->have_wr = s->have_wr;
+	d->have_rd_ops = s->have_rd_ops;
+	d->have_wr_ops = s->have_wr_ops;
+	d->capacity = s->capacity;
+	d->allocation = s->allocation;
+}
+
+/* Are the devices those of the sample, in its order? */
+static bool
+devs_same(const struct vm_dev *devs, size_t n, const struct dev_sample *s, size_t ns)
+{
+	size_t i;
+
+	if (n != ns)
+		return false;
+	for (i = 0; i < n; i++)
+		if (strcmp(devs[i].name, s[i].name) != 0)
+			return false;
+	return true;
+}
+
+/* Sum the device rates into sums[4]: bytes read, written, then requests
+ * read, written (NICs: rx, tx, packets). */
+static void
+devs_sum(const struct vm_dev *devs, size_t n, double *sums)
+{
+	size_t i;
+
+	sums[0] = sums[1] = sums[2] = sums[3] = STATS_UNKNOWN;
+	for (i = 0; i < n; i++) {
+		sums[0] = rate_add(sums[0], devs[i].rd_rate);
+		sums[1] = rate_add(sums[1], devs[i].wr_rate);
+		sums[2] = rate_add(sums[2], devs[i].rd_ops_rate);
+		sums[3] = rate_add(sums[3], devs[i].wr_ops_rate);
+	}
+}
+
 /* Rebuild the device list from a sample, carrying counters of devices that
- * were there before so their rates continue. Sums the rates into sums[4]:
- * bytes read, written, then requests read, written (NICs: rx, tx, packets). */
+ * were there before so their rates continue, and sum the rates (devs_sum).
+ * The usual case, the same devices as last time, updates them in place. */
 static void
 devs_merge(struct vm_dev **devsp, size_t *np, const struct dev_sample *s,
-           size_t ns, double dt, size_t history, double *sums)
+           size_t ns, double dt, double *sums)
 {
 	struct vm_dev *old = *devsp, *devs;
 	size_t i, nold = *np;
 
+	if (devs_same(old, nold, s, ns)) {
+		for (i = 0; i < ns; i++)
+			dev_update(&old[i], &s[i], true, dt);
+		devs_sum(old, ns, sums);
+		return;
+	}
 	devs = xcalloc(ns ? ns : 1, sizeof *devs);
-	sums[0] = sums[1] = sums[2] = sums[3] = STATS_UNKNOWN;
 	for (i = 0; i < ns; i++) {
 		struct vm_dev *d = &devs[i];
 		struct vm_dev *prev = dev_find(old, nold, s[i].name);
 
 		if (prev != NULL) {
 			*d = *prev;
-			free(d->path);
 			prev->name = NULL;
 			prev->path = NULL;
-			/* A rate needs the counter in both samples: a bulk call that
-			 * skipped a busy domain's devices (NOWAIT) leaves it out. */
-			d->rd_rate = s[i].have_rd && d->have_rd ? stats_rate(d->rd, s[i].rd, dt)
-			                                        : STATS_UNKNOWN;
-			d->wr_rate = s[i].have_wr && d->have_wr ? stats_rate(d->wr, s[i].wr, dt)
-			                                        : STATS_UNKNOWN;
-			d->rd_ops_rate = s[i].have_rd_ops && d->have_rd_ops
-			                 ? stats_rate(d->rd_ops, s[i].rd_ops, dt) : STATS_UNKNOWN;
-			d->wr_ops_rate = s[i].have_wr_ops && d->have_wr_ops
-			                 ? stats_rate(d->wr_ops, s[i].wr_ops, dt) : STATS_UNKNOWN;
 		} else {
 			d->name = xstrdup(s[i].name);
-			d->rd_rate = d->wr_rate = STATS_UNKNOWN;
-			d->rd_ops_rate = d->wr_ops_rate = STATS_UNKNOWN;
 		}
-		d->path = s[i].path ? xstrdup(s[i].path) : NULL;
-		d->rd = s[i].rd;
-		d->wr = s[i].wr;
-		d->rd_ops = s[i].rd_ops;
-		d->wr_ops = s[i].wr_ops;
-		d->have_rd = s[i].have_rd;
-		d->have_wr = s[i].have_wr;
-		d->have_rd_ops = s[i].have_rd_ops;
-		d->have_wr_ops = s[i].have_wr_ops;
-		d->capacity = s[i].capacity;
-		d->allocation = s[i].allocation;
-		sums[0] = rate_add(sums[0], d->rd_rate);
-		sums[1] = rate_add(sums[1], d->wr_rate);
-		sums[2] = rate_add(sums[2], d->rd_ops_rate);
-		sums[3] = rate_add(sums[3], d->wr_ops_rate);
+		dev_update(d, &s[i], prev != NULL, dt);
 	}
 	for (i = 0; i < nold; i++) {
 		if (old[i].name == NULL)
@@ -191,6 +222,7 @@ devs_merge(struct vm_dev **devsp, size_t *np, const struct dev_sample *s,
 	free(old);
 	*devsp = devs;
 	*np = ns;
+	devs_sum(devs, ns, sums);
 }
 
 void
@@ -217,7 +249,6 @@ void
 vm_merge(struct vm *vm, const struct vm_sample *s, uint64_t now_ns)
 {
 	double dt = stats_dt(vm->sampled_ns, now_ns);
-	size_t history = vm->cpu_hist.cap;
 	bool active = vm_state_active(s->state);
 	double sums[4]; /* rd, wr, rd ops, wr ops (rx, tx for NICs) */
 
@@ -249,8 +280,8 @@ vm_merge(struct vm *vm, const struct vm_sample *s, uint64_t now_ns)
 		vm->mem_used_kib = 0;
 		vm->mem_from_guest = false;
 		vm->cpu_pct = STATS_UNKNOWN;
-		devs_merge(&vm->disks, &vm->ndisks, s->disks, s->ndisks, 0, history, sums);
-		devs_merge(&vm->nics, &vm->nnics, s->nics, s->nnics, 0, history, sums);
+		devs_merge(&vm->disks, &vm->ndisks, s->disks, s->ndisks, 0, sums);
+		devs_merge(&vm->nics, &vm->nnics, s->nics, s->nnics, 0, sums);
 		vm->rd_rate = vm->wr_rate = vm->rx_rate = vm->tx_rate = STATS_UNKNOWN;
 		vm->rd_ops_rate = vm->wr_ops_rate = STATS_UNKNOWN;
 		vm->sampled_ns = 0;
@@ -272,12 +303,12 @@ vm_merge(struct vm *vm, const struct vm_sample *s, uint64_t now_ns)
 	                                  vm->mem_cur_kib);
 	ring_push(&vm->mem_hist, (double)vm->mem_used_kib * 1024.0);
 
-	devs_merge(&vm->disks, &vm->ndisks, s->disks, s->ndisks, dt, history, sums);
+	devs_merge(&vm->disks, &vm->ndisks, s->disks, s->ndisks, dt, sums);
 	vm->rd_rate = sums[0];
 	vm->wr_rate = sums[1];
 	vm->rd_ops_rate = sums[2];
 	vm->wr_ops_rate = sums[3];
-	devs_merge(&vm->nics, &vm->nnics, s->nics, s->nnics, dt, history, sums);
+	devs_merge(&vm->nics, &vm->nnics, s->nics, s->nnics, dt, sums);
 	vm->rx_rate = sums[0];
 	vm->tx_rate = sums[1];
 	if (vm->rd_rate >= 0)

@@ -27,21 +27,24 @@ bool vm_state_active(enum vm_state s);
 
 #define VM_UUID_LEN 37
 
-/* One block device or NIC in one bulk-stats sample. */
+/* One block device or NIC in one bulk-stats sample. Its strings point
+ * into the stats record parsed, at `fallback`, or into the sample's own
+ * text once domstats_own_strings copied them there. */
 struct dev_sample {
-	char *name;      /* target: vda, vnet0 */
-	char *path;      /* disk source path, or NULL */
+	const char *name; /* target: vda, vnet0 */
+	const char *path; /* disk source path, or NULL */
 	uint64_t rd;     /* bytes read / received */
 	uint64_t wr;     /* bytes written / sent */
 	uint64_t capacity;
 	uint64_t allocation;
 	uint64_t rd_ops, wr_ops; /* disk requests / packets */
 	bool have_rd, have_wr, have_capacity, have_rd_ops, have_wr_ops;
+	char fallback[24]; /* "disk2", "net0": the name of an unnamed device */
 };
 
 /* What one record of virConnectGetAllDomainStats says about a domain. */
 struct vm_sample {
-	char *name;
+	const char *name; /* like the devices' strings, see dev_sample */
 	char uuid[VM_UUID_LEN];
 	int id;
 	enum vm_state state;
@@ -54,11 +57,14 @@ struct vm_sample {
 	bool have_avail, have_unused, have_usable, have_rss;
 	uint64_t mem_avail_kib, mem_unused_kib, mem_usable_kib, mem_rss_kib;
 	struct dev_sample *disks;
-	size_t ndisks;
+	size_t ndisks, disks_cap; /* cap: room kept for the next parse */
 	struct dev_sample *nics;
-	size_t nnics;
+	size_t nnics, nics_cap;
+	char *text;       /* the strings' copies (domstats_own_strings) */
+	size_t text_cap;
 };
 
+/* Free the device arrays and text, and zero the sample. */
 void vm_sample_clear(struct vm_sample *s);
 
 /* A device with its running counters and current rates. */

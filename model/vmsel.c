@@ -174,6 +174,36 @@ vmsel_build(struct host **hosts, size_t nhosts, const char *filter,
 	return n;
 }
 
+void
+vmsel_resort(struct row *rows, size_t n, enum sort_key k, bool reverse, uint64_t now_ns)
+{
+	/* Insertion sort costs a compare per row plus one per step a row
+	 * moves; past about half what qsort would cost (n log2 n), qsort
+	 * takes over. */
+	size_t i, j, moves = 0, budget = 16, lg = 0;
+
+	for (i = n; i > 1; i >>= 1)
+		lg++;
+	budget += n * lg / 2;
+
+	for (i = 1; i < n; i++) {
+		struct row r = rows[i];
+
+		for (j = i; j > 0 && vmsel_compare(&rows[j - 1], &r, k, reverse, now_ns) > 0; j--) {
+			rows[j] = rows[j - 1];
+			if (++moves > budget) {
+				rows[j - 1] = r; /* the hole moved there */
+				sort_k = k;
+				sort_rev = reverse;
+				sort_now = now_ns;
+				qsort(rows, n, sizeof *rows, cmp_rows);
+				return;
+			}
+		}
+		rows[j] = r;
+	}
+}
+
 static void
 push_row(struct row **out, size_t *n, size_t *cap, struct host *h, struct vm *vm)
 {

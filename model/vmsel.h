@@ -44,6 +44,12 @@ size_t vmsel_build(struct host **hosts, size_t nhosts, const char *filter,
                    enum sort_key k, bool reverse, uint64_t now_ns,
                    struct row **rows, size_t *cap);
 
+/* Sort rows again that were sorted earlier by the same rules (figures have
+ * changed since): linear when little moved, as from one frame to the
+ * next; when much moved, no worse than a sort from scratch. */
+void vmsel_resort(struct row *rows, size_t n, enum sort_key k, bool reverse,
+                  uint64_t now_ns);
+
 /* Group sorted rows by host, in host order: each host's heading row (vm
  * NULL), then its rows unless collapsed[i]. A host with no matching guest
  * still gets its heading. Returns the row count of *out. */

@@ -77,18 +77,47 @@ app_set_view(struct app *a, const struct view_ops *v)
 	a->dirty = DIRTY_ALL;
 }
 
+/* Are the guests listed last time the guests of the hosts now? */
+static bool
+rows_current(const struct app *a)
+{
+	size_t i;
+
+	if (a->rows_gens == NULL || a->filter[0] != '\0')
+		return false;
+	for (i = 0; i < a->nhosts; i++)
+		if (a->hosts[i]->vms_gen != a->rows_gens[i])
+			return false;
+	return true;
+}
+
 void
 app_rebuild_rows(struct app *a)
 {
-	if (a->nhosts < 2) {
-		a->nrows = vmsel_build(a->hosts, a->nhosts, a->filter, a->sort, a->reverse,
-		                       host_now_ns(), &a->rows, &a->rowcap);
-		return;
+	bool one = a->nhosts < 2;
+	struct row **rows = one ? &a->rows : &a->flat;
+	size_t *n = one ? &a->nrows : &a->nflat, *cap = one ? &a->rowcap : &a->flatcap, i;
+	uint64_t now = host_now_ns();
+
+	/* Every frame rebuilds the rows; a thousand guests, mostly in the
+	 * order they had, are cheaper to sort again than to list and sort
+	 * from scratch. A filter's matches change with the figures: those
+	 * are listed afresh. */
+	if (rows_current(a)) {
+		vmsel_resort(*rows, *n, a->sort, a->reverse, now);
+	} else {
+		*n = vmsel_build(a->hosts, a->nhosts, a->filter, a->sort, a->reverse, now, rows, cap);
+		free(a->rows_gens);
+		a->rows_gens = NULL;
+		if (a->filter[0] == '\0') {
+			a->rows_gens = xcalloc(a->nhosts ? a->nhosts : 1, sizeof *a->rows_gens);
+			for (i = 0; i < a->nhosts; i++)
+				a->rows_gens[i] = a->hosts[i]->vms_gen;
+		}
 	}
-	a->nflat = vmsel_build(a->hosts, a->nhosts, a->filter, a->sort, a->reverse,
-	                       host_now_ns(), &a->flat, &a->flatcap);
-	a->nrows = vmsel_group(a->flat, a->nflat, a->hosts, a->nhosts, a->collapsed,
-	                       &a->rows, &a->rowcap);
+	if (!one)
+		a->nrows = vmsel_group(a->flat, a->nflat, a->hosts, a->nhosts, a->collapsed,
+		                       &a->rows, &a->rowcap);
 }
 
 /* Is row r the one sel_host/sel_uuid name ("" for a host heading)? */

@@ -96,6 +96,10 @@ struct app {
 	size_t nrows, rowcap;
 	struct row *flat;            /* several hosts: sorted guests before grouping */
 	size_t nflat, flatcap;
+	/* The hosts' vms_gen when the guests (rows, or flat with several
+	 * hosts) were last listed without a filter: while they hold, the
+	 * same guests are only sorted again. NULL: list afresh. */
+	uint64_t *rows_gens;
 	bool *collapsed;             /* per host: heading only */
 	int top;                     /* first visible row */
 	char sel_uuid[VM_UUID_LEN];  /* selection survives re-sorting */

@@ -486,6 +486,7 @@ main(int argc, char **argv)
 	free(a.hosts);
 	free(a.rows);
 	free(a.flat);
+	free(a.rows_gens);
 	free(a.collapsed);
 	free(a.status);
 	free(a.confirm.text);

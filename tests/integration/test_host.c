@@ -218,7 +218,7 @@ test_local_node_stats_match_libvirt(void **state)
 {
 	virConnectPtr c;
 	virNodeMemoryStats ms[16];
-	int nms = 0, k;
+	int nms = 0, k, mem_fd = -1, cpu_fd = -1;
 	uint64_t lv_total = 0, lv_avail = 0, total, avail, busy0, tot0, busy1, tot1;
 	unsigned long long lv_busy0 = 0, lv_tot0 = 0, lv_busy1 = 0, lv_tot1 = 0;
 	double ours, theirs;
@@ -233,7 +233,7 @@ test_local_node_stats_match_libvirt(void **state)
 	assert_int_equal(virNodeGetMemoryStats(c, VIR_NODE_MEMORY_STATS_ALL_CELLS, NULL, &nms, 0), 0);
 	assert_true(nms > 0 && nms <= 16);
 	assert_int_equal(virNodeGetMemoryStats(c, VIR_NODE_MEMORY_STATS_ALL_CELLS, ms, &nms, 0), 0);
-	assert_int_equal(procinfo_node_mem(&total, &avail), 0);
+	assert_int_equal(procinfo_node_mem(&mem_fd, &total, &avail), 0);
 	for (k = 0; k < nms; k++) {
 		if (strcmp(ms[k].field, VIR_NODE_MEMORY_STATS_TOTAL) == 0)
 			lv_total = ms[k].value;
@@ -258,7 +258,8 @@ test_local_node_stats_match_libvirt(void **state)
 		assert_int_equal(virNodeGetCPUStats(c, VIR_NODE_CPU_STATS_ALL_CPUS, NULL, &ncs, 0), 0);
 		assert_true(ncs > 0 && ncs <= 16);
 		assert_int_equal(virNodeGetCPUStats(c, VIR_NODE_CPU_STATS_ALL_CPUS, cs, &ncs, 0), 0);
-		assert_int_equal(procinfo_node_cpu(k ? &busy1 : &busy0, k ? &tot1 : &tot0), 0);
+		/* The second read goes through the file kept open by the first. */
+		assert_int_equal(procinfo_node_cpu(&cpu_fd, k ? &busy1 : &busy0, k ? &tot1 : &tot0), 0);
 		for (i = 0; i < ncs; i++) {
 			t += cs[i].value;
 			if (strcmp(cs[i].field, VIR_NODE_CPU_STATS_IDLE) != 0 &&
@@ -278,6 +279,9 @@ test_local_node_stats_match_libvirt(void **state)
 	theirs = 100.0 * (double)(lv_busy1 - lv_busy0) / (double)(lv_tot1 - lv_tot0);
 	print_message("host CPU busy over 2 s: /proc %.1f%%, libvirt %.1f%%\n", ours, theirs);
 	assert_true(ours > theirs - 10 && ours < theirs + 10);
+	procinfo_close(&mem_fd);
+	procinfo_close(&cpu_fd);
+	assert_int_equal(cpu_fd, -1);
 	virConnectClose(c);
 
 	/* And the model shows them. */

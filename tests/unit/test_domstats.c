@@ -462,6 +462,220 @@ test_long_uuid_truncated(void **state)
 	vm_sample_clear(&s);
 }
 
+/* ---- parsing again into the same sample ---- */
+
+static void
+test_strings_point_into_record(void **state)
+{
+	struct params ps = { .n = 0 };
+	struct vm_sample s;
+	char name[] = "guest-z";
+
+	(void)state;
+	p_str(&ps, "block.0.name", "vda");
+	p_str(&ps, "block.0.path", "/img/a.qcow2");
+	domstats_parse(name, UUID, 1, ps.p, ps.n, &s);
+	/* Nothing copied: the record's strings, read before it is freed. */
+	assert_ptr_equal(s.name, name);
+	assert_ptr_equal(s.disks[0].name, ps.p[0].value.s);
+	assert_ptr_equal(s.disks[0].path, ps.p[1].value.s);
+	vm_sample_clear(&s);
+}
+
+static void
+test_reparse_leaves_nothing_stale(void **state)
+{
+	struct params a = { .n = 0 }, b = { .n = 0 };
+	struct vm_sample s;
+	struct dev_sample *disks;
+
+	(void)state;
+	p_int(&a, "state.state", VIR_DOMAIN_RUNNING);
+	p_ull(&a, "cpu.time", 1000);
+	p_ull(&a, "balloon.available", 500);
+	p_uint(&a, "vcpu.current", 2);
+	p_str(&a, "block.0.name", "vda");
+	p_str(&a, "block.0.path", "/img/a.qcow2");
+	p_ull(&a, "block.0.rd.bytes", 10);
+	p_ull(&a, "block.0.capacity", 100);
+	p_str(&a, "block.1.name", "vdb");
+	p_ull(&a, "block.1.wr.bytes", 20);
+	p_str(&a, "net.0.name", "vnet0");
+	p_ull(&a, "net.0.tx.pkts", 30);
+	domstats_parse("guest-a", UUID, 3, a.p, a.n, &s);
+	assert_int_equal(s.ndisks, 2);
+	disks = s.disks;
+
+	/* A paused guest with one unnamed disk and no NIC this time. */
+	p_int(&b, "state.state", VIR_DOMAIN_PAUSED);
+	p_ull(&b, "block.0.wr.reqs", 4);
+	p_ull(&b, "block.0.wr.bytes", 40);
+	domstats_reparse("guest-b", "other", -1, b.p, b.n, &s);
+	assert_ptr_equal(s.disks, disks); /* the array was reused */
+	assert_string_equal(s.name, "guest-b");
+	assert_string_equal(s.uuid, "other");
+	assert_int_equal(s.id, -1);
+	assert_int_equal(s.state, VM_PAUSED);
+	assert_false(s.have_cpu);
+	assert_int_equal(s.cpu_time_ns, 0);
+	assert_false(s.have_avail);
+	assert_int_equal(s.vcpus_cur, 0);
+	assert_int_equal(s.ndisks, 1);
+	assert_string_equal(s.disks[0].name, "disk0");
+	assert_null(s.disks[0].path);
+	assert_false(s.disks[0].have_rd);
+	assert_int_equal(s.disks[0].rd, 0);
+	assert_false(s.disks[0].have_capacity);
+	assert_int_equal(s.disks[0].capacity, 0);
+	assert_true(s.disks[0].have_wr && s.disks[0].have_wr_ops);
+	assert_int_equal(s.disks[0].wr, 40);
+	assert_int_equal(s.disks[0].wr_ops, 4);
+	assert_int_equal(s.nnics, 0);
+
+	/* And back: the first record parses as it did the first time. */
+	domstats_reparse("guest-a", UUID, 3, a.p, a.n, &s);
+	assert_int_equal(s.ndisks, 2);
+	assert_string_equal(s.disks[0].name, "vda");
+	assert_int_equal(s.disks[0].rd, 10);
+	assert_false(s.disks[0].have_wr);
+	assert_string_equal(s.disks[1].name, "vdb");
+	assert_false(s.disks[1].have_rd);
+	assert_int_equal(s.disks[1].wr, 20);
+	assert_int_equal(s.nnics, 1);
+	assert_true(s.nics[0].have_wr_ops);
+	assert_false(s.nics[0].have_wr);
+	vm_sample_clear(&s);
+	assert_null(s.disks);
+	assert_int_equal(s.disks_cap, 0);
+}
+
+static void
+test_reparse_grows_past_earlier_room(void **state)
+{
+	struct params a = { .n = 0 }, b = { .n = 0 };
+	struct vm_sample s = { .name = NULL };
+
+	(void)state;
+	p_ull(&a, "net.0.rx.bytes", 1);
+	domstats_reparse("g", UUID, 1, a.p, a.n, &s); /* from a zeroed sample */
+	assert_int_equal(s.nnics, 1);
+	assert_string_equal(s.nics[0].name, "net0");
+	/* Indexes beyond the room kept: the array grows, and the fallback
+	 * names (kept in each device) move with it. */
+	p_ull(&b, "net.7.rx.bytes", 7);
+	p_ull(&b, "net.2.tx.bytes", 2);
+	p_str(&b, "net.40.name", "vnet40");
+	p_ull(&b, "net.40.rx.bytes", 40);
+	domstats_reparse("g", UUID, 1, b.p, b.n, &s);
+	assert_true(s.nics_cap >= 41);
+	assert_int_equal(s.nnics, 3);
+	assert_string_equal(s.nics[0].name, "net2");
+	assert_int_equal(s.nics[0].wr, 2);
+	assert_false(s.nics[0].have_rd);
+	assert_string_equal(s.nics[1].name, "net7");
+	assert_ptr_equal(s.nics[1].name, s.nics[1].fallback);
+	assert_int_equal(s.nics[1].rd, 7);
+	assert_string_equal(s.nics[2].name, "vnet40");
+	assert_int_equal(s.nics[2].rd, 40);
+	vm_sample_clear(&s);
+}
+
+static void
+test_device_counters_by_kind(void **state)
+{
+	struct params ps = { .n = 0 };
+	struct vm_sample s;
+
+	(void)state;
+	/* Disks count rd/wr bytes and reqs; NICs rx/tx bytes and pkts. The
+	 * other kind's names, and near misses, count nothing. */
+	p_str(&ps, "block.0.name", "vda");
+	p_ull(&ps, "block.0.rd.reqs", 1);
+	p_ull(&ps, "block.0.wr.reqs", 2);
+	p_ull(&ps, "block.0.rx.bytes", 3);
+	p_ull(&ps, "block.0.rd.pkts", 4);
+	p_ull(&ps, "block.0.rd.bytesx", 5);
+	p_ull(&ps, "block.0.rd", 6);
+	p_ull(&ps, "block.0.r", 7);
+	p_ull(&ps, "block.0.", 8);
+	p_ull(&ps, "block.0.rdxbytes", 9);
+	p_str(&ps, "net.0.name", "vnet0");
+	p_ull(&ps, "net.0.rx.pkts", 11);
+	p_ull(&ps, "net.0.tx.pkts", 12);
+	p_ull(&ps, "net.0.rd.bytes", 13);
+	p_ull(&ps, "net.0.tx.reqs", 14);
+	p_ull(&ps, "net.0.tx.bytes", 15);
+	parse(&ps, &s);
+	assert_int_equal(s.disks[0].rd_ops, 1);
+	assert_int_equal(s.disks[0].wr_ops, 2);
+	assert_true(s.disks[0].have_rd_ops && s.disks[0].have_wr_ops);
+	assert_false(s.disks[0].have_rd);
+	assert_false(s.disks[0].have_wr);
+	assert_int_equal(s.nics[0].rd_ops, 11);
+	assert_int_equal(s.nics[0].wr_ops, 12);
+	assert_false(s.nics[0].have_rd);
+	assert_true(s.nics[0].have_wr);
+	assert_int_equal(s.nics[0].wr, 15);
+	vm_sample_clear(&s);
+}
+
+static void
+test_own_strings_outlive_record(void **state)
+{
+	struct params ps = { .n = 0 };
+	struct vm_sample s;
+	char name[] = "guest-q", vda[] = "vda", path[] = "/img/q.qcow2", vnet[] = "vnet7";
+	char *text;
+
+	(void)state;
+	p_str(&ps, "block.0.name", vda);
+	p_str(&ps, "block.0.path", path);
+	p_ull(&ps, "block.0.rd.bytes", 1);
+	p_ull(&ps, "block.1.wr.bytes", 2); /* unnamed: disk1 */
+	p_str(&ps, "net.0.name", vnet);
+	domstats_parse(name, UUID, 1, ps.p, ps.n, &s);
+	domstats_own_strings(&s);
+	/* The record and name go (here: are overwritten). */
+	memset(name, 'x', sizeof name - 1);
+	memset(vda, 'x', sizeof vda - 1);
+	memset(path, 'x', sizeof path - 1);
+	memset(vnet, 'x', sizeof vnet - 1);
+	assert_string_equal(s.name, "guest-q");
+	assert_string_equal(s.disks[0].name, "vda");
+	assert_string_equal(s.disks[0].path, "/img/q.qcow2");
+	assert_string_equal(s.disks[1].name, "disk1");
+	assert_ptr_equal(s.disks[1].name, s.disks[1].fallback);
+	assert_null(s.disks[1].path);
+	assert_string_equal(s.nics[0].name, "vnet7");
+	assert_null(s.nics[0].path);
+	text = s.text;
+
+	/* The next parse reuses the text when it fits, and grows it when not. */
+	domstats_reparse("g", UUID, 1, NULL, 0, &s);
+	domstats_own_strings(&s);
+	assert_ptr_equal(s.text, text);
+	assert_ptr_equal(s.name, text);
+	assert_string_equal(s.name, "g");
+	{
+		struct params big = { .n = 0 };
+		char longpath[200];
+		memset(longpath, 'p', sizeof longpath - 1);
+		longpath[sizeof longpath - 1] = '\0';
+		p_str(&big, "block.0.name", "sda");
+		p_str(&big, "block.0.path", longpath);
+		domstats_reparse("guest-long", UUID, 1, big.p, big.n, &s);
+		domstats_own_strings(&s);
+		memset(longpath, 'z', sizeof longpath - 1);
+		assert_true(s.text_cap >= 199 + 4 + 11);
+		assert_string_equal(s.name, "guest-long");
+		assert_string_equal(s.disks[0].name, "sda");
+		assert_int_equal(strlen(s.disks[0].path), 199);
+		assert_true(s.disks[0].path[0] == 'p' && s.disks[0].path[198] == 'p');
+	}
+	vm_sample_clear(&s);
+	assert_null(s.text);
+}
+
 int
 main(void)
 {
@@ -481,6 +695,11 @@ main(void)
 		cmocka_unit_test(test_repeated_name_keeps_last),
 		cmocka_unit_test(test_parse_overwrites_output),
 		cmocka_unit_test(test_long_uuid_truncated),
+		cmocka_unit_test(test_strings_point_into_record),
+		cmocka_unit_test(test_reparse_leaves_nothing_stale),
+		cmocka_unit_test(test_reparse_grows_past_earlier_room),
+		cmocka_unit_test(test_device_counters_by_kind),
+		cmocka_unit_test(test_own_strings_outlive_record),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -134,6 +134,37 @@ test_local_uris(void **state)
 	assert_false(procinfo_is_local(NULL));
 }
 
+/* The /proc files are opened once and read again through the same
+ * descriptor: the figures move on from read to read. */
+static void
+test_node_files_kept_open(void **state)
+{
+	int cpu_fd = -1, mem_fd = -1, first;
+	uint64_t busy0, total0, busy1, total1, mem_total, avail;
+	volatile unsigned long spin = 0;
+
+	(void)state;
+	assert_int_equal(procinfo_node_cpu(&cpu_fd, &busy0, &total0), 0);
+	assert_true(cpu_fd >= 0);
+	first = cpu_fd;
+	/* Burn a few ticks so the counters must move. */
+	for (time_t t0 = time(NULL); time(NULL) < t0 + 2;)
+		spin++;
+	assert_int_equal(procinfo_node_cpu(&cpu_fd, &busy1, &total1), 0);
+	assert_int_equal(cpu_fd, first);
+	assert_true(total1 > total0);
+	assert_true(busy1 > busy0);
+	assert_int_equal(procinfo_node_mem(&mem_fd, &mem_total, &avail), 0);
+	assert_int_equal(procinfo_node_mem(&mem_fd, &mem_total, &avail), 0);
+	assert_true(mem_fd >= 0 && mem_fd != cpu_fd);
+	assert_true(mem_total > 0 && avail <= mem_total);
+	procinfo_close(&cpu_fd);
+	procinfo_close(&mem_fd);
+	assert_int_equal(cpu_fd, -1);
+	assert_int_equal(mem_fd, -1);
+	procinfo_close(&cpu_fd); /* closing twice is harmless */
+}
+
 int
 main(void)
 {
@@ -145,6 +176,7 @@ main(void)
 		cmocka_unit_test(test_parse_malformed),
 		cmocka_unit_test(test_remote_and_unknown_uris),
 		cmocka_unit_test(test_session_pidfile),
+		cmocka_unit_test(test_node_files_kept_open),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

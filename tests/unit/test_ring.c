@@ -6,6 +6,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <string.h>
+
 #include "model/ring.h"
 
 static void
@@ -147,6 +149,67 @@ test_sixteen_bit_samples(void **state)
 	assert_int_equal(ring_encode(NAN), 0);
 	/* Two bytes a sample: a thousand guests, six graphs, ten minutes at 1 s. */
 	assert_int_equal(sizeof ((struct ring *)0)->v[0], 2);
+}
+
+/* The encoding as first written, with frexp and lround: the bit-reading
+ * ring_encode must give the same code for every finite value. */
+static uint16_t
+encode_reference(double x)
+{
+	int e, code;
+	long m;
+
+	if (!(x > 0))
+		return 0;
+	m = lround((2.0 * frexp(x, &e) - 1.0) * 1024.0);
+	code = e - 1 + 16;
+	if (m == 1024) {
+		m = 0;
+		code++;
+	}
+	if (code < 1)
+		return 0;
+	if (code > 63)
+		return 0xffff;
+	return (uint16_t)((unsigned)code << 10 | (unsigned)m);
+}
+
+static void
+test_encode_matches_reference(void **state)
+{
+	const double edges[] = {
+		0.0, -0.0, -1.0, 1e-320 /* subnormal */, 2.2250738585072014e-308,
+		1.0 / 65536, 3.0517578125e-05, 3.05e-05, 3.0e-05, 1.0, 1.0 + 1.0 / 2048,
+		1.0 + 3.0 / 2048, 2047.5, 2047.9, 2048.0, 4095.0, 1e9, 2.8e14,
+		2.81474976710656e14, 5.6e14, 1e20, 1.7976931348623157e308,
+	};
+	uint64_t seed = 88172645463325252ull;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof edges / sizeof edges[0]; i++)
+		if (ring_encode(edges[i]) != encode_reference(edges[i]))
+			fail_msg("%.17g: %#x, not %#x", edges[i], ring_encode(edges[i]),
+			         encode_reference(edges[i]));
+	/* A million doubles spread over every exponent (xorshift bits, the
+	 * sign cleared), and a million around the halfway points. */
+	for (i = 0; i < 2000000; i++) {
+		uint64_t bits;
+		double x;
+		seed ^= seed << 13;
+		seed ^= seed >> 7;
+		seed ^= seed << 17;
+		bits = seed & ~(1ull << 63);
+		if (i % 2)
+			bits = (bits & ~((1ull << 42) - 1)) | (1ull << 41) | (seed >> 60);
+		memcpy(&x, &bits, sizeof x);
+		if (isnan(x) || isinf(x))
+			continue;
+		if (ring_encode(x) != encode_reference(x))
+			fail_msg("%.17g: %#x, not %#x", x, ring_encode(x), encode_reference(x));
+	}
+	/* Infinity: the largest. */
+	assert_int_equal(ring_encode(INFINITY), 0xffff);
 }
 
 static void
@@ -292,6 +355,7 @@ main(void)
 		cmocka_unit_test(test_max),
 		cmocka_unit_test(test_negatives_read_as_zero),
 		cmocka_unit_test(test_sixteen_bit_samples),
+		cmocka_unit_test(test_encode_matches_reference),
 		cmocka_unit_test(test_max_after_wrap),
 		cmocka_unit_test(test_clear),
 		cmocka_unit_test(test_cap_zero_is_one),

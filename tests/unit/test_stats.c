@@ -187,7 +187,8 @@ struct dev {
 	uint64_t rd, wr;
 };
 
-/* A sample of a running one-vCPU guest. Devices end with a NULL name. */
+/* A sample of a running one-vCPU guest. Devices end with a NULL name.
+ * Its strings are the caller's (a sample does not own them). */
 static void
 sample(struct vm_sample *s, enum vm_state st, uint64_t cpu_ns, const struct dev *disks,
        const struct dev *nics)
@@ -195,7 +196,7 @@ sample(struct vm_sample *s, enum vm_state st, uint64_t cpu_ns, const struct dev 
 	size_t i, n;
 
 	memset(s, 0, sizeof *s);
-	s->name = strdup("guest1");
+	s->name = "guest1";
 	snprintf(s->uuid, sizeof s->uuid, "%s", UUID);
 	s->id = vm_state_active(st) ? 7 : -1;
 	s->state = st;
@@ -211,7 +212,7 @@ sample(struct vm_sample *s, enum vm_state st, uint64_t cpu_ns, const struct dev 
 	s->disks = calloc(n ? n : 1, sizeof *s->disks);
 	s->ndisks = n;
 	for (i = 0; i < n; i++) {
-		s->disks[i].name = strdup(disks[i].name);
+		s->disks[i].name = disks[i].name;
 		s->disks[i].rd = disks[i].rd;
 		s->disks[i].wr = disks[i].wr;
 		s->disks[i].have_rd = s->disks[i].have_wr = true;
@@ -221,7 +222,7 @@ sample(struct vm_sample *s, enum vm_state st, uint64_t cpu_ns, const struct dev 
 	s->nics = calloc(n ? n : 1, sizeof *s->nics);
 	s->nnics = n;
 	for (i = 0; i < n; i++) {
-		s->nics[i].name = strdup(nics[i].name);
+		s->nics[i].name = nics[i].name;
 		s->nics[i].rd = nics[i].rd;
 		s->nics[i].wr = nics[i].wr;
 		s->nics[i].have_rd = s->nics[i].have_wr = true;
@@ -492,19 +493,66 @@ test_vm_device_path_updates(void **state)
 
 	(void)state;
 	sample(&s, VM_RUNNING, 0, d, NULL);
-	s.disks[0].path = strdup("/iso/a.iso");
+	s.disks[0].path = "/iso/a.iso";
 	s.disks[0].capacity = 1000;
 	vm_merge(vm, &s, T0);
 	assert_string_equal(vm->disks[0].path, "/iso/a.iso");
 	assert_int_equal(vm->disks[0].capacity, 1000);
-	free(s.disks[0].path);
-	s.disks[0].path = strdup("/iso/b.iso"); /* media change */
+	s.disks[0].path = "/iso/b.iso"; /* media change */
 	vm_merge(vm, &s, T0 + SEC);
 	assert_string_equal(vm->disks[0].path, "/iso/b.iso");
-	free(s.disks[0].path);
 	s.disks[0].path = NULL; /* ejected */
 	vm_merge(vm, &s, T0 + 2 * SEC);
 	assert_null(vm->disks[0].path);
+	vm_sample_clear(&s);
+	vm_free(vm);
+}
+
+static void
+test_vm_devices_kept_in_place(void **state)
+{
+	struct vm *vm = vm_new(UUID, "guest1", 10);
+	struct vm_sample s;
+	const struct dev d[] = { { "vda", 0, 0 }, { "vdb", 0, 0 }, { NULL, 0, 0 } };
+	char path[] = "/img/a.qcow2";
+	struct vm_dev *devs;
+	char *kept;
+
+	(void)state;
+	sample(&s, VM_RUNNING, 0, d, NULL);
+	s.disks[0].path = path;
+	vm_merge(vm, &s, T0);
+	devs = vm->disks;
+	kept = vm->disks[0].path;
+	/* The guest keeps its own copy of the path, not the record's. */
+	path[1] = 'X';
+	assert_string_equal(vm->disks[0].path, "/img/a.qcow2");
+	path[1] = 'i';
+	/* The same devices: updated where they are, the path not copied
+	 * again. */
+	s.disks[0].rd = 1000;
+	s.disks[1].wr = 500;
+	vm_merge(vm, &s, T0 + SEC);
+	assert_ptr_equal(vm->disks, devs);
+	assert_ptr_equal(vm->disks[0].path, kept);
+	path[1] = 'X'; /* media change */
+	vm_merge(vm, &s, T0 + 2 * SEC);
+	assert_ptr_equal(vm->disks, devs);
+	assert_string_equal(vm->disks[0].path, "/Xmg/a.qcow2");
+	s.disks[0].rd = 3000;
+	vm_merge(vm, &s, T0 + 3 * SEC);
+	assert_close(vm->disks[0].rd_rate, 2000);
+	assert_close(vm->disks[1].wr_rate, 0);
+	assert_close(vm->rd_rate, 2000);
+	assert_close(vm->wr_rate, 0);
+	/* Same count, another name: the general merge, counters by name. */
+	s.disks[1].name = "vdc";
+	s.disks[0].rd = 4000;
+	vm_merge(vm, &s, T0 + 4 * SEC);
+	assert_string_equal(vm->disks[1].name, "vdc");
+	assert_true(vm->disks[1].wr_rate == STATS_UNKNOWN);
+	assert_close(vm->disks[0].rd_rate, 1000);
+	assert_string_equal(vm->disks[0].path, "/Xmg/a.qcow2");
 	vm_sample_clear(&s);
 	vm_free(vm);
 }
@@ -788,6 +836,7 @@ main(void)
 		cmocka_unit_test(test_vm_device_disappears),
 		cmocka_unit_test(test_vm_device_reordered),
 		cmocka_unit_test(test_vm_device_path_updates),
+		cmocka_unit_test(test_vm_devices_kept_in_place),
 		cmocka_unit_test(test_vm_missing_counter_unknown),
 		cmocka_unit_test(test_vm_mem_used),
 		cmocka_unit_test(test_vm_name_change),

@@ -529,6 +529,123 @@ test_build_no_hosts(void **state)
 	assert_int_equal(cap, 0);
 }
 
+/* ---- vmsel_resort ---- */
+
+/* Rows of n guests with made-up figures (deterministic), listed fresh. */
+static struct host *
+big_host(size_t n, unsigned seed)
+{
+	struct host *h = mkhost("test:///big");
+	char uuid[VM_UUID_LEN], name[32];
+	size_t i;
+
+	srand(seed);
+	for (i = 0; i < n; i++) {
+		struct vm *v;
+		snprintf(uuid, sizeof uuid, "%08zu-0000-0000-0000-000000000000", i);
+		/* Some names repeat: ties fall to the host, then stay equal. */
+		snprintf(name, sizeof name, "g%03d", rand() % (int)(n * 3 / 4));
+		v = add(h, mkvm(uuid, name, (enum vm_state)(1 + rand() % 5)));
+		v->cpu_pct = rand() % 10 == 0 ? STATS_UNKNOWN : rand() % 400 / 4.0;
+		v->vcpus_cur = (unsigned)(rand() % 8);
+		v->mem_used_kib = (uint64_t)(rand() % 5000);
+		v->rd_rate = rand() % 7 == 0 ? STATS_UNKNOWN : rand() % 1000;
+		v->rx_rate = rand() % 1000;
+		if (rand() % 3 != 0)
+			set_uptime(v, rand() % 10000); /* else not running long enough to know */
+	}
+	return h;
+}
+
+/* Resorting rows gives what sorting them from scratch gives: compared as
+ * the sort compares (equal rows may be in either order). */
+static void
+assert_sorted_as_fresh(struct host **hs, struct row *rows, size_t n, enum sort_key k,
+                       bool rev)
+{
+	struct row *fresh = NULL;
+	size_t cap = 0, i;
+
+	assert_int_equal(vmsel_build(hs, 1, "", k, rev, NOW, &fresh, &cap), n);
+	for (i = 0; i < n; i++)
+		assert_int_equal(vmsel_compare(&rows[i], &fresh[i], k, rev, NOW), 0);
+	for (i = 1; i < n; i++)
+		assert_true(vmsel_compare(&rows[i - 1], &rows[i], k, rev, NOW) <= 0);
+	free(fresh);
+}
+
+static void
+test_resort_after_small_changes(void **state)
+{
+	struct host *h = big_host(300, 1);
+	struct host *hs[1] = { h };
+	struct row *rows = NULL;
+	size_t cap = 0, n, i;
+	int k;
+
+	(void)state;
+	for (k = 0; k < SORT_COUNT; k++) {
+		n = vmsel_build(hs, 1, "", (enum sort_key)k, k % 2 == 1, NOW, &rows, &cap);
+		/* A few figures change, as between two frames. */
+		for (i = 0; i < 3; i++) {
+			struct vm *v = h->vms[(size_t)rand() % h->nvms];
+			v->cpu_pct = rand() % 3 == 0 ? STATS_UNKNOWN : rand() % 400 / 4.0;
+			v->mem_used_kib = (uint64_t)(rand() % 5000);
+			v->rd_rate = rand() % 1000;
+			v->state = (enum vm_state)(1 + rand() % 5);
+		}
+		vmsel_resort(rows, n, (enum sort_key)k, k % 2 == 1, NOW);
+		assert_sorted_as_fresh(hs, rows, n, (enum sort_key)k, k % 2 == 1);
+	}
+	free(rows);
+	host_free(h);
+}
+
+static void
+test_resort_after_large_changes(void **state)
+{
+	struct host *h = big_host(300, 2);
+	struct host *hs[1] = { h };
+	struct row *rows = NULL;
+	size_t cap = 0, n;
+
+	(void)state;
+	/* Another key, the other direction: everything moves (past the
+	 * insertion sort's budget). */
+	n = vmsel_build(hs, 1, "", SORT_NAME, false, NOW, &rows, &cap);
+	vmsel_resort(rows, n, SORT_NAME, true, NOW);
+	assert_sorted_as_fresh(hs, rows, n, SORT_NAME, true);
+	vmsel_resort(rows, n, SORT_CPU, false, NOW);
+	assert_sorted_as_fresh(hs, rows, n, SORT_CPU, false);
+	vmsel_resort(rows, n, SORT_CPU, false, NOW); /* already sorted */
+	assert_sorted_as_fresh(hs, rows, n, SORT_CPU, false);
+	free(rows);
+	host_free(h);
+}
+
+static void
+test_resort_tiny(void **state)
+{
+	struct host *h = mkhost("test:///default");
+	struct host *hs[1] = { h };
+	struct row *rows = NULL;
+	size_t cap = 0, n;
+
+	(void)state;
+	vmsel_resort(NULL, 0, SORT_NAME, false, NOW);
+	add(h, mkvm("10000000-0000-0000-0000-000000000000", "b", VM_RUNNING));
+	n = vmsel_build(hs, 1, "", SORT_NAME, false, NOW, &rows, &cap);
+	vmsel_resort(rows, n, SORT_NAME, true, NOW);
+	assert_string_equal(names(rows, n), "b");
+	add(h, mkvm("20000000-0000-0000-0000-000000000000", "a", VM_RUNNING));
+	n = vmsel_build(hs, 1, "", SORT_NAME, true, NOW, &rows, &cap);
+	assert_string_equal(names(rows, n), "b a");
+	vmsel_resort(rows, n, SORT_NAME, false, NOW);
+	assert_string_equal(names(rows, n), "a b");
+	free(rows);
+	host_free(h);
+}
+
 int
 main(void)
 {
@@ -558,6 +675,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_build_filtered, fleet_setup, fleet_teardown),
 		cmocka_unit_test(test_build_grows_rows),
 		cmocka_unit_test(test_build_no_hosts),
+		cmocka_unit_test(test_resort_after_small_changes),
+		cmocka_unit_test(test_resort_after_large_changes),
+		cmocka_unit_test(test_resort_tiny),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
