@@ -449,23 +449,46 @@ app_host_summary(const struct host *h, char *line, size_t n)
 	return over[0] ? C_WARNING : C_HEADER;
 }
 
+/* A header line, unless it shows that text already: the title seldom
+ * changes, and every line is drawn to the full width (nothing to erase).
+ * The lines shown are forgotten when the window is made again or the whole
+ * screen is drawn. */
+static void
+header_line(struct app *a, int y, int attr, const char *text)
+{
+	struct header_shown *hs;
+
+	if (y < 0 || y >= HEADER_LINES_KEPT) {
+		draw_text(a->header, y, 0, getmaxx(a->header), attr, text);
+		return;
+	}
+	hs = &a->header_shown[y];
+	if (hs->valid && hs->attr == attr && strcmp(hs->text, text) == 0)
+		return;
+	draw_text(a->header, y, 0, getmaxx(a->header), attr, text);
+	snprintf(hs->text, sizeof hs->text, "%s", text);
+	hs->attr = attr;
+	/* a text longer than kept is drawn every time */
+	hs->valid = strlen(text) < sizeof hs->text - 1;
+}
+
 static void
 draw_host_line(struct app *a, int y, struct host *h)
 {
 	char line[512];
 	enum color c = app_host_summary(h, line, sizeof line);
 
-	draw_text(a->header, y, 0, getmaxx(a->header), screen_attr(c), line);
+	header_line(a, y, screen_attr(c), line);
 }
 
 static void
 draw_header(struct app *a)
 {
-	int cols = getmaxx(a->header);
 	char title[400], filt[160];
 	size_t i;
 
-	werase(a->header);
+	if (a->dirty == DIRTY_ALL)
+		memset(a->header_shown, 0, sizeof a->header_shown);
 	if (a->filter[0])
 		snprintf(filt, sizeof filt, "  filter: %s", a->filter);
 	else
@@ -482,7 +505,7 @@ draw_header(struct app *a)
 		         a->reverse ? (a->gmode == GRAPH_ASCII ? " (desc)" : " \u2193") : "", filt,
 		         a->readonly ? "  READ-ONLY" : "");
 	}
-	draw_text(a->header, 0, 0, cols, screen_attr(C_TITLE), title);
+	header_line(a, 0, screen_attr(C_TITLE), title);
 	for (i = 0; i < a->nhosts && (int)i + 1 < a->header_h; i++)
 		draw_host_line(a, (int)i + 1, a->hosts[i]);
 	wnoutrefresh(a->header);
@@ -702,6 +725,7 @@ layout(struct app *a)
 		a->header_h = rows > fh + 1 ? rows - fh - 1 : 0;
 	}
 	a->header = newwin(a->header_h > 0 ? a->header_h : 1, cols, 0, 0);
+	memset(a->header_shown, 0, sizeof a->header_shown);
 	a->body = newwin(bh, cols, a->header_h, 0);
 	a->footer = newwin(fh, cols, rows - fh > 0 ? rows - fh : 0, 0);
 	a->dirty = DIRTY_ALL;

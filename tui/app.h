@@ -79,6 +79,8 @@ struct prompt {
 
 struct replay;
 
+#define HEADER_LINES_KEPT 2
+
 struct app {
 	struct host **hosts;
 	size_t nhosts;
@@ -138,6 +140,12 @@ struct app {
 
 	WINDOW *header, *body, *footer;
 	int header_h;
+	/* What the header's lines show (see header_line in app.c). */
+	struct header_shown {
+		char text[512];
+		int attr;
+		bool valid;
+	} header_shown[HEADER_LINES_KEPT];
 	unsigned dirty;
 	uint64_t *seen_gen;
 	bool read_keys_now;          /* the terminal has input (or curses a mode to set) */
