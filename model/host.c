@@ -227,22 +227,34 @@ host_new(const struct host_opts *o)
 	return h;
 }
 
-struct vm *
-host_find_vm(struct host *h, const char *uuid)
+/* The guest with this UUID in the table (sorted by UUID), its index in
+ * *at; NULL when there is none. */
+static struct vm *
+find_vm_at(struct host *h, const char *uuid, size_t *at)
 {
 	size_t lo = 0, hi = h->nvms;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		int c = strcmp(h->vms[mid]->uuid, uuid);
-		if (c == 0)
+		if (c == 0) {
+			*at = mid;
 			return h->vms[mid];
+		}
 		if (c < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
 	return NULL;
+}
+
+struct vm *
+host_find_vm(struct host *h, const char *uuid)
+{
+	size_t at;
+
+	return find_vm_at(h, uuid, &at);
 }
 
 /* ---- events (run on the event-loop thread) ---- */
@@ -847,23 +859,9 @@ uuid_string(virDomainPtr dom, char out[VIR_UUID_STRING_BUFLEN])
 static struct vm *
 find_hinted(struct host *h, const char *uuid, size_t *hint)
 {
-	size_t lo = 0, hi = h->nvms;
-
 	if (*hint < h->nvms && strcmp(h->vms[*hint]->uuid, uuid) == 0)
 		return h->vms[*hint];
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(h->vms[mid]->uuid, uuid);
-		if (c == 0) {
-			*hint = mid;
-			return h->vms[mid];
-		}
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
+	return find_vm_at(h, uuid, hint);
 }
 
 /* Room for n slots, zeroed beyond those filled before. */
