@@ -624,6 +624,12 @@ try_connect(struct host *h)
 		}
 		open_uri = sshlink_uri(p->link);
 	}
+	/* Cleared before the close callback can fire: a connection that
+	 * closes while the rest is set up (the stats one may still open, and
+	 * the refreshes use it) is then noticed, not forgotten. */
+	host_lock(h);
+	p->conn_dead = false;
+	host_unlock(h);
 	p->conn = virConnectOpenAuth(open_uri, &auth, h->readonly ? VIR_CONNECT_RO : 0);
 	if (p->conn == NULL) {
 		mark_down(h, last_error());
@@ -654,7 +660,6 @@ try_connect(struct host *h)
 
 	host_lock(h);
 	had_error = h->attempts > 0;
-	p->conn_dead = false;
 	free(h->uri);
 	if (h->ssh != NULL)
 		h->uri = xasprintf("%s via ssh %s", h->uri_req ? h->uri_req : "qemu:///system",

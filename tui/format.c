@@ -7,10 +7,11 @@
 #include <string.h>
 
 /* What snprintf(buf, n, "%.<decimals>f%s", v, suffix) writes, for
- * 0 <= v < 1e15 and decimals 0..2, without printf's cost (the list
- * formats a few dozen figures per refresh). The same digits: v's exact
- * value rounded, ties to even, as glibc does; done in integers on v's
- * mantissa (v = m * 2^e, m below 2^53, so m * 100 fits in 64 bits). */
+ * 0 <= v < 1e15 and decimals 0..2 (-0.0 shows as 0), without printf's
+ * cost (the list formats a few dozen figures per refresh). The same
+ * digits: v's exact value rounded, ties to even, as glibc does; done in
+ * integers on v's mantissa (v = m * 2^e, m below 2^53, so m * 100 fits
+ * in 64 bits). */
 static void
 put_fixed(char *buf, size_t n, double v, int decimals, const char *suffix)
 {

@@ -141,8 +141,12 @@ draw_columns(struct app *a, WINDOW *w, const struct layout *l)
 	draw_fill(w, 0, 0, width, ' ' | (chtype)screen_attr(C_COLUMNS));
 	for (i = 0; i < COL_N; i++) {
 		int attr = screen_attr(C_COLUMNS);
-		if (cols[i].sort == a->sort && i != COL_SPARK && cols[i].title[0])
+		if (cols[i].sort == a->sort && i != COL_SPARK && cols[i].title[0]) {
 			attr |= A_BOLD | A_UNDERLINE;
+			/* the whole column marked, not only its title's letters */
+			if (l->w[i])
+				draw_fill(w, 0, l->x[i], l->w[i], ' ' | (chtype)attr);
+		}
 		cell(w, 0, l, (enum col)i, attr, cols[i].title);
 	}
 }

@@ -497,7 +497,8 @@ test_build_grows_rows(void **state)
 
 	(void)state;
 	for (i = 0; i < 100; i++) {
-		snprintf(uuid, sizeof uuid, "%08zu-0000-0000-0000-000000000000", i);
+		snprintf(uuid, sizeof uuid, "%08u-0000-0000-0000-000000000000",
+		         (unsigned)(i % 100000000));
 		snprintf(name, sizeof name, "vm%03zu", 99 - i);
 		add(h, mkvm(uuid, name, VM_RUNNING));
 	}
@@ -542,7 +543,8 @@ big_host(size_t n, unsigned seed)
 	srand(seed);
 	for (i = 0; i < n; i++) {
 		struct vm *v;
-		snprintf(uuid, sizeof uuid, "%08zu-0000-0000-0000-000000000000", i);
+		snprintf(uuid, sizeof uuid, "%08u-0000-0000-0000-000000000000",
+		         (unsigned)(i % 100000000));
 		/* Some names repeat: ties fall to the host, then stay equal. */
 		snprintf(name, sizeof name, "g%03d", rand() % (int)(n * 3 / 4));
 		v = add(h, mkvm(uuid, name, (enum vm_state)(1 + rand() % 5)));
