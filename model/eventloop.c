@@ -382,6 +382,19 @@ dispatch_handles(const struct pollfd *fds, const int *watches, size_t n)
 	}
 }
 
+/* Note that a removed entry's free function is owed. */
+static void
+owe(struct freeing **owed, size_t *cap, size_t *n, virFreeCallback ff, void *opaque)
+{
+	if (ff == NULL)
+		return;
+	if (*n == *cap) {
+		*cap = *cap ? 2 * *cap : 8;
+		*owed = xreallocarray(*owed, *cap, sizeof **owed);
+	}
+	(*owed)[(*n)++] = (struct freeing){ ff, opaque };
+}
+
 /* Drop removed entries; their free functions go to *owed. Lock held. */
 static size_t
 sweep(struct freeing **owed, size_t *cap)
@@ -389,31 +402,17 @@ sweep(struct freeing **owed, size_t *cap)
 	size_t i, j, n = 0;
 
 	for (i = j = 0; i < L.nh; i++) {
-		if (!L.h[i].deleted) {
+		if (!L.h[i].deleted)
 			L.h[j++] = L.h[i];
-			continue;
-		}
-		if (L.h[i].ff == NULL)
-			continue;
-		if (n == *cap) {
-			*cap = *cap ? 2 * *cap : 8;
-			*owed = xreallocarray(*owed, *cap, sizeof **owed);
-		}
-		(*owed)[n++] = (struct freeing){ L.h[i].ff, L.h[i].opaque };
+		else
+			owe(owed, cap, &n, L.h[i].ff, L.h[i].opaque);
 	}
 	L.nh = j;
 	for (i = j = 0; i < L.nt; i++) {
-		if (!L.t[i].deleted) {
+		if (!L.t[i].deleted)
 			L.t[j++] = L.t[i];
-			continue;
-		}
-		if (L.t[i].ff == NULL)
-			continue;
-		if (n == *cap) {
-			*cap = *cap ? 2 * *cap : 8;
-			*owed = xreallocarray(*owed, *cap, sizeof **owed);
-		}
-		(*owed)[n++] = (struct freeing){ L.t[i].ff, L.t[i].opaque };
+		else
+			owe(owed, cap, &n, L.t[i].ff, L.t[i].opaque);
 	}
 	L.nt = j;
 	return n;
