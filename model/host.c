@@ -318,7 +318,10 @@ on_lifecycle(virConnectPtr conn, virDomainPtr dom, int event, int detail,
 		vm_set_state(vm, st, 0, host_now_ns());
 	/* New, vanished or changed domains: let the worker re-read at once. */
 	h->priv->refresh_now = true;
-	if (event == VIR_DOMAIN_EVENT_DEFINED || event == VIR_DOMAIN_EVENT_UNDEFINED)
+	/* A guest not in the table (a transient one started) may have taken
+	 * a known guest's name: the refresh then matches by UUID. */
+	if (event == VIR_DOMAIN_EVENT_DEFINED || event == VIR_DOMAIN_EVENT_UNDEFINED ||
+	    vm == NULL)
 		h->priv->inventory_event = true;
 	pthread_cond_signal(&h->priv->cond);
 	changed(h);
@@ -858,12 +861,29 @@ uuid_string(virDomainPtr dom, char out[VIR_UUID_STRING_BUFLEN])
 	out[j] = '\0';
 }
 
-/* The guest with this UUID, trying first where it was last time (records
- * come in the same order from call to call), and remembering where it
- * was. Worker only: no other thread changes the table or its UUIDs. */
+/* The guest of this record, and its UUID in uuid. First where it was
+ * last time (records come in the same order from call to call), by name:
+ * virDomainGetName is a plain accessor, while every call that yields the
+ * UUID formats it for a debug line first, which for a thousand guests is
+ * most of a millisecond per refresh. A name is unique on a host at any
+ * instant; one given to another domain comes with an undefine, define
+ * or start event of an unknown guest, and those make the refresh fresh,
+ * matched by UUID (as is a guest not at its place, or new). Remembers where the guest was.
+ * Worker only: no other thread changes the table, its UUIDs or names. */
 static struct vm *
-find_hinted(struct host *h, const char *uuid, size_t *hint)
+find_record(struct host *h, virDomainPtr dom, bool fresh, size_t *hint,
+            char uuid[VIR_UUID_STRING_BUFLEN])
 {
+	if (!fresh && *hint < h->nvms) {
+		struct vm *vm = h->vms[*hint];
+		const char *name = virDomainGetName(dom);
+
+		if (name && strcmp(vm->name, name) == 0) {
+			memcpy(uuid, vm->uuid, VIR_UUID_STRING_BUFLEN);
+			return vm;
+		}
+	}
+	uuid_string(dom, uuid);
 	if (*hint < h->nvms && strcmp(h->vms[*hint]->uuid, uuid) == 0)
 		return h->vms[*hint];
 	return find_vm_at(h, uuid, hint);
@@ -920,8 +940,7 @@ parse_records(struct host *h, virDomainStatsRecordPtr *recs, size_t n, bool fres
 		char uuid[VIR_UUID_STRING_BUFLEN];
 		struct slot *sl = &p->slots[i];
 
-		uuid_string(recs[i]->dom, uuid);
-		sl->vm = find_hinted(h, uuid, &sl->hint);
+		sl->vm = find_record(h, recs[i]->dom, fresh, &sl->hint, uuid);
 		/* Names of known guests come from the table: a rename comes with
 		 * a define event, which asks for fresh names. */
 		domstats_reparse(sl->vm && !fresh ? sl->vm->name : virDomainGetName(recs[i]->dom),

@@ -324,6 +324,83 @@ test_events_update_at_once(void **state)
 	host_free(h);
 }
 
+struct want_uuid {
+	const char *name;
+	const char *uuid;  /* the guest of that name has this UUID ... */
+	bool same;         /* ... or, when false, any other */
+	const char *gone;  /* and no guest has this UUID (NULL: no check) */
+};
+
+static bool
+has_uuid(struct host *h, const void *arg)
+{
+	const struct want_uuid *w = arg;
+	struct vm *vm = by_name(h, w->name);
+
+	if (vm == NULL || (strcmp(vm->uuid, w->uuid) == 0) != w->same)
+		return false;
+	return w->gone == NULL || host_find_vm(h, w->gone) == NULL;
+}
+
+/* The refresh matches records to guests by name while nothing is defined
+ * or undefined: a name given to another domain, or a guest renamed, must
+ * still end up as the right guest. */
+static void
+test_identity_follows_uuid(void **state)
+{
+	struct host *h = open_host(200, false);
+	char uuid1[VIR_UUID_STRING_BUFLEN], cmd[1024], renamed[256];
+	char xml[] = "/tmp/vmtui-test-identity-XXXXXX";
+	struct vm *vm;
+	int fd = mkstemp(xml);
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	assert_true(wait_for(h, is_up, NULL, 30));
+	host_lock(h);
+	vm = by_name(h, off);
+	assert_non_null(vm);
+	memcpy(uuid1, vm->uuid, sizeof uuid1);
+	host_unlock(h);
+
+	/* The same name, another domain: a new UUID, the old guest gone. */
+	snprintf(cmd, sizeof cmd,
+	         "virsh -q -c '%s' dumpxml --inactive --security-info '%s' > '%s' && "
+	         "virsh -q -c '%s' undefine --nvram '%s' >/dev/null && "
+	         "grep -v '<uuid>' '%s' | virsh -q -c '%s' define /dev/stdin >/dev/null",
+	         uri, off, xml, uri, off, xml, uri);
+	assert_int_equal(system(cmd), 0);
+	struct want_uuid other = { off, uuid1, false, uuid1 };
+	assert_true(wait_for(h, has_uuid, &other, 10));
+
+	/* A rename keeps the guest (its UUID) under the new name. */
+	char uuid2[VIR_UUID_STRING_BUFLEN];
+	host_lock(h);
+	memcpy(uuid2, by_name(h, off)->uuid, sizeof uuid2);
+	host_unlock(h);
+	snprintf(renamed, sizeof renamed, "%s-renamed", off);
+	snprintf(cmd, sizeof cmd, "virsh -q -c '%s' domrename '%s' '%s' >/dev/null", uri, off,
+	         renamed);
+	assert_int_equal(system(cmd), 0);
+	struct want_uuid moved = { renamed, uuid2, true, NULL };
+	assert_true(wait_for(h, has_uuid, &moved, 10));
+	host_lock(h);
+	assert_null(by_name(h, off));
+	host_unlock(h);
+
+	/* Back as it was, UUID and all. */
+	snprintf(cmd, sizeof cmd,
+	         "virsh -q -c '%s' undefine --nvram '%s' >/dev/null && "
+	         "virsh -q -c '%s' define '%s' >/dev/null",
+	         uri, renamed, uri, xml);
+	assert_int_equal(system(cmd), 0);
+	struct want_uuid back = { off, uuid1, true, uuid2 };
+	assert_true(wait_for(h, has_uuid, &back, 10));
+	unlink(xml);
+	host_free(h);
+}
+
 static bool
 msg_contains(const char *needle, uint64_t after)
 {
@@ -523,6 +600,7 @@ main(void)
 		cmocka_unit_test(test_stats_move),
 		cmocka_unit_test(test_local_node_stats_match_libvirt),
 		cmocka_unit_test(test_events_update_at_once),
+		cmocka_unit_test(test_identity_follows_uuid),
 		cmocka_unit_test(test_actions),
 		cmocka_unit_test(test_readonly),
 		cmocka_unit_test(test_autostart_many),
