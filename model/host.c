@@ -1140,8 +1140,11 @@ refresh(struct host *h)
 	h->sampled_epoch = epoch;
 	if (h->rec)
 		line = recording_host_line(h, epoch, now);
-	changed(h);
+	h->generation++;
 	host_unlock(h);
+	/* Told after the unlock: the UI wakes at once on another CPU, and
+	 * would otherwise wait for the lock and be woken again. */
+	notify_post();
 	recorder_write(h->rec, line); /* the file is written outside the lock */
 	free(line);
 

@@ -22,6 +22,7 @@
 #include "complete.h"
 #include "format.h"
 #include "screen.h"
+#include "termout.h"
 
 #define STATUS_INFO_NS (5ull * 1000000000ull)
 #define STATUS_ERROR_NS (15ull * 1000000000ull)
@@ -257,9 +258,9 @@ draw_fill(WINDOW *w, int y, int x, int width, chtype ch)
 		mvwhline(w, y, x, ch, width);
 }
 
-/* Cells go to curses a line at a time: one call per drawn string instead of
- * one per character (the list is drawn again on every refresh). */
-#define CELLS_MAX 1024
+/* Cells go to curses a line at a time (CELLS_MAX in app.h): one call per
+ * drawn string instead of one per character (the list is drawn again on
+ * every refresh). */
 
 /* How many of `width` columns from (y, x) can be drawn: cells that start
  * past the right edge are not shown at all, and no cell runs past it
@@ -283,16 +284,17 @@ cell_template(cchar_t *c, int attr)
 	setcchar(c, space, (attr_t)attr & ~A_COLOR, (short)PAIR_NUMBER(attr), NULL);
 }
 
-/* Write at most `width` columns of a UTF-8 string, padding with spaces. */
-void
-draw_text(WINDOW *w, int y, int x, int width, int attr, const char *s)
+/* Columns [0, width) of out: s in attr (UTF-8), padded with spaces. The
+ * second column of a wide character is a cell without a character, packed
+ * away before curses sees the line. Returns whether there is one. */
+static bool
+text_cells(cchar_t *out, int width, int attr, const char *s)
 {
-	cchar_t cells[CELLS_MAX], blank;
+	cchar_t blank;
 	mbstate_t st;
-	int used = 0, n = 0;
+	int used = 0, last = -1;
+	bool wide = false;
 
-	if ((width = clip(w, y, x, width)) == 0)
-		return;
 	memset(&st, 0, sizeof st);
 	cell_template(&blank, attr);
 	while (*s && used < width) {
@@ -312,14 +314,14 @@ draw_text(WINDOW *w, int y, int x, int width, int attr, const char *s)
 			}
 			cw = wcwidth(wc);
 		}
-		if (cw == 0 && n > 0) {
+		if (cw == 0 && last >= 0) {
 			/* a combining mark joins the character before it */
 			int k = 1;
-			while (k < CCHARW_MAX - 1 && cells[n - 1].chars[k])
+			while (k < CCHARW_MAX - 1 && out[last].chars[k])
 				k++;
 			if (k < CCHARW_MAX - 1) {
-				cells[n - 1].chars[k] = wc;
-				cells[n - 1].chars[k + 1] = L'\0';
+				out[last].chars[k] = wc;
+				out[last].chars[k + 1] = L'\0';
 			}
 			s += len;
 			continue;
@@ -330,15 +332,192 @@ draw_text(WINDOW *w, int y, int x, int width, int attr, const char *s)
 		}
 		if (used + cw > width)
 			break;
-		cells[n] = blank;
-		cells[n++].chars[0] = wc;
+		out[used] = blank;
+		out[used].chars[0] = wc;
+		last = used;
+		if (cw == 2) {
+			out[used + 1] = blank;
+			out[used + 1].chars[0] = L'\0';
+			wide = true;
+		}
 		used += cw;
 		s += len;
 	}
 	for (; used < width; used++)
-		cells[n++] = blank;
+		out[used] = blank;
+	return wide;
+}
+
+/* Cells without a character (second halves) taken out; the count left. */
+static int
+pack_cells(cchar_t *c, int n)
+{
+	int i, k = 0;
+
+	for (i = 0; i < n; i++)
+		if (c[i].chars[0] != L'\0')
+			c[k++] = c[i];
+	return k;
+}
+
+/* Write at most `width` columns of a UTF-8 string, padding with spaces. */
+void
+draw_text(WINDOW *w, int y, int x, int width, int attr, const char *s)
+{
+	cchar_t cells[CELLS_MAX];
+	int n;
+
+	if ((width = clip(w, y, x, width)) == 0)
+		return;
+	n = text_cells(cells, width, attr, s) ? pack_cells(cells, width) : width;
 	mvwadd_wchnstr(w, y, x, cells, n);
 	wmove(w, y, x + width < getmaxx(w) ? x + width : getmaxx(w) - 1);
+}
+
+/* ---- a line built in memory, given to curses in one call ---- */
+
+void
+line_begin(struct line_cells *l, WINDOW *w, int y, int attr)
+{
+	cchar_t blank;
+	int i;
+
+	l->w = w;
+	l->y = y;
+	l->width = clip(w, y, 0, getmaxx(w));
+	l->wide = false;
+	cell_template(&blank, attr);
+	for (i = 0; i < l->width; i++)
+		l->c[i] = blank;
+}
+
+/* Keep a wide character whole where a new stretch starts or ends in the
+ * middle of it: the half outside the stretch becomes a space. */
+static void
+line_edges(struct line_cells *l, int x, int end)
+{
+	if (x > 0 && x < l->width && l->c[x].chars[0] == L'\0')
+		l->c[x - 1].chars[0] = L' ';
+	if (end < l->width && l->c[end].chars[0] == L'\0') {
+		l->c[end].chars[0] = L' ';
+		l->c[end].chars[1] = L'\0';
+	}
+}
+
+void
+line_text(struct line_cells *l, int x, int width, int attr, const char *s)
+{
+	if (x < 0 || x >= l->width || width <= 0)
+		return;
+	if (width > l->width - x)
+		width = l->width - x;
+	line_edges(l, x, x + width);
+	if (text_cells(l->c + x, width, attr, s))
+		l->wide = true;
+}
+
+void
+line_wide(struct line_cells *l, int x, int attr, const wchar_t *s, int n)
+{
+	cchar_t blank;
+	int i;
+
+	if (x < 0 || x >= l->width || n <= 0)
+		return;
+	if (n > l->width - x)
+		n = l->width - x;
+	line_edges(l, x, x + n);
+	cell_template(&blank, attr);
+	for (i = 0; i < n; i++) {
+		l->c[x + i] = blank;
+		l->c[x + i].chars[0] = s[i] ? s[i] : L' ';
+	}
+}
+
+static void
+line_whole(struct line_cells *l)
+{
+	mvwadd_wchnstr(l->w, l->y, 0, l->c, l->wide ? pack_cells(l->c, l->width) : l->width);
+}
+
+/* Unchanged cells, up to this many, between two changed stretches go to
+ * curses again rather than costing a call of their own. */
+#define MEMO_GAP 8
+
+void
+line_end(struct line_cells *l, struct line_memo *m)
+{
+	cchar_t *old;
+	int x = 0;
+
+	if (l->width == 0)
+		return;
+	if (m == NULL || m->w != l->w || l->y >= m->rows || l->width != m->cols) {
+		line_whole(l);
+		return;
+	}
+	old = m->c + (size_t)l->y * (size_t)m->cols;
+	if (!m->valid[l->y] || l->wide) {
+		/* Only lines without wide characters are compared by column. */
+		memcpy(old, l->c, (size_t)l->width * sizeof *old);
+		m->valid[l->y] = !l->wide;
+		line_whole(l);
+		return;
+	}
+	while (x < l->width) {
+		int end, g;
+
+		if (memcmp(&old[x], &l->c[x], sizeof *old) == 0) {
+			x++;
+			continue;
+		}
+		end = x + 1;
+		for (;;) {
+			while (end < l->width && memcmp(&old[end], &l->c[end], sizeof *old) != 0)
+				end++;
+			for (g = 0; end + g < l->width && g < MEMO_GAP &&
+			     memcmp(&old[end + g], &l->c[end + g], sizeof *old) == 0; g++)
+				;
+			if (end + g >= l->width || g >= MEMO_GAP)
+				break;
+			end += g;
+		}
+		mvwadd_wchnstr(l->w, l->y, x, l->c + x, end - x);
+		memcpy(old + x, l->c + x, (size_t)(end - x) * sizeof *old);
+		x = end;
+	}
+}
+
+struct line_memo *
+app_body_memo(struct app *a, WINDOW *w)
+{
+	return a->memo_live && w == a->body ? &a->body_memo : NULL;
+}
+
+/* The memo made to fit the body; forgetting what it held when asked or
+ * when the body is another window or size (then erased: a full draw). */
+static void
+memo_prepare(struct app *a, bool forget)
+{
+	struct line_memo *m = &a->body_memo;
+	int rows = getmaxy(a->body), cols = getmaxx(a->body);
+
+	if (cols > CELLS_MAX)
+		cols = CELLS_MAX;
+	if (m->w != a->body || m->rows != rows || m->cols != cols) {
+		free(m->c);
+		free(m->valid);
+		m->w = a->body;
+		m->rows = rows;
+		m->cols = cols;
+		m->c = xcalloc((size_t)rows * (size_t)cols, sizeof *m->c);
+		m->valid = xcalloc((size_t)rows, sizeof *m->valid);
+		forget = true;
+	}
+	if (forget) {
+		memset(m->valid, 0, (size_t)rows * sizeof *m->valid);
+		werase(a->body);
+	}
 }
 
 /* Like draw_text for wide characters already one column each (graphs). */
@@ -727,6 +906,7 @@ layout(struct app *a)
 	a->header = newwin(a->header_h > 0 ? a->header_h : 1, cols, 0, 0);
 	memset(a->header_shown, 0, sizeof a->header_shown);
 	a->body = newwin(bh, cols, a->header_h, 0);
+	a->memo_view = NULL; /* a new window: its memo is forgotten */
 	a->footer = newwin(fh, cols, rows - fh > 0 ? rows - fh : 0, 0);
 	a->dirty = DIRTY_ALL;
 	clearok(curscr, TRUE);
@@ -748,8 +928,19 @@ redraw(struct app *a)
 	if (a->dirty & DIRTY_HEADER)
 		draw_header(a);
 	if (a->dirty & DIRTY_BODY) {
-		werase(a->body);
+		if (a->view->paints_all) {
+			memo_prepare(a, a->memo_view != a->view);
+			/* What an overlay left in curses' screen goes. */
+			if (a->dirty == DIRTY_ALL)
+				touchwin(a->body);
+			a->memo_view = a->view;
+			a->memo_live = true;
+		} else {
+			werase(a->body);
+			a->memo_view = NULL;
+		}
 		a->view->draw(a, a->body);
+		a->memo_live = false;
 		wnoutrefresh(a->body);
 		a->last_body_ns = host_now_ns();
 	}
@@ -760,7 +951,7 @@ redraw(struct app *a)
 		draw_confirm(a);
 	if (a->hostq.open)
 		draw_hostq(a);
-	doupdate();
+	termout_update();
 	a->dirty = 0;
 	a->first_frame_done = true;
 }
@@ -783,6 +974,7 @@ app_suspend(struct app *a)
 {
 	(void)a;
 	def_prog_mode();
+	termout_leave();
 	endwin();
 }
 
@@ -1125,6 +1317,11 @@ read_keys(struct app *a)
 	wint_t wc;
 	int rc;
 
+	/* Nothing is drawn on stdscr, but curses refreshes it before reading
+	 * a key when it looks changed (after a resize it does): that would
+	 * blank the screen behind the frames' back. */
+	untouchwin(stdscr);
+	clearok(stdscr, FALSE);
 	while ((rc = wget_wch(stdscr, &wc)) != ERR) {
 		int r = handle_key(a, wc, rc == KEY_CODE_YES);
 		if (r & QUIT) {
@@ -1242,5 +1439,8 @@ app_run(struct app *a)
 	if (a->footer)
 		delwin(a->footer);
 	a->header = a->body = a->footer = NULL;
+	free(a->body_memo.c);
+	free(a->body_memo.valid);
+	memset(&a->body_memo, 0, sizeof a->body_memo);
 	return 0;
 }

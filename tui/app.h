@@ -28,6 +28,15 @@ enum {
 
 struct app;
 
+/* What the lines of a window hold as line_end last gave them, so a line
+ * sends curses only the stretches that changed since (the rest of the
+ * window is then neither erased nor compared again by curses). */
+struct line_memo {
+	WINDOW *w;
+	int rows, cols;
+	cchar_t *c;     /* rows x cols */
+	bool *valid;    /* per row: c holds it */
+};
 struct view_ops {
 	const char *name;
 	unsigned keyview;                             /* KV_* */
@@ -40,6 +49,9 @@ struct view_ops {
 	/* When set and true, every key goes to text first, bindings or not
 	 * (the console pane with the console focused). */
 	bool (*grab)(struct app *);
+	/* draw covers every line of the body with line_end and the memo
+	 * app_body_memo gives: the body is not erased between frames. */
+	bool paints_all;
 };
 
 extern const struct view_ops vmlist_ops;
@@ -150,6 +162,9 @@ struct app {
 	uint64_t *seen_gen;
 	bool read_keys_now;          /* the terminal has input (or curses a mode to set) */
 	uint64_t last_body_ns;       /* when the body was last drawn */
+	struct line_memo body_memo;  /* the body's lines, for paints_all views */
+	const struct view_ops *memo_view; /* whose lines body_memo holds */
+	bool memo_live;              /* within such a view's draw */
 	bool quit;
 	bool first_frame_done;
 };
@@ -225,6 +240,27 @@ void app_unlock_hosts(struct app *a);
 void draw_fill(WINDOW *w, int y, int x, int width, chtype ch);
 void draw_text(WINDOW *w, int y, int x, int width, int attr, const char *s);
 void draw_wide(WINDOW *w, int y, int x, int attr, const wchar_t *s, int n);
+
+/* A whole line of a window built in memory and given to curses in one
+ * call, for lines drawn again on every refresh (the guest list): begin
+ * fills it with spaces in attr, text and wide put stretches as draw_text
+ * and draw_wide do, end hands it to curses. Columns past CELLS_MAX are
+ * left alone. */
+#define CELLS_MAX 1024
+struct line_cells {
+	WINDOW *w;
+	int y, width;
+	bool wide;      /* second halves of wide characters to pack away */
+	cchar_t c[CELLS_MAX];
+};
+void line_begin(struct line_cells *l, WINDOW *w, int y, int attr);
+void line_text(struct line_cells *l, int x, int width, int attr, const char *s);
+void line_wide(struct line_cells *l, int x, int attr, const wchar_t *s, int n);
+/* m: the memo of l's window, or NULL. */
+void line_end(struct line_cells *l, struct line_memo *m);
+/* The memo to give line_end for lines of w: the body's while a paints_all
+ * view draws it, else NULL. */
+struct line_memo *app_body_memo(struct app *a, WINDOW *w);
 /* text from line *y on, over as many lines of w as it needs (broken at
  * spaces); *y ends after the last line drawn. */
 void draw_wrapped(WINDOW *w, int *y, int attr, const char *text);

@@ -111,23 +111,68 @@ fmt_pct(char *buf, size_t n, double pct)
 	return buf;
 }
 
+/* Decimal digits of v, at least `min` of them, at *at in buf (n bytes,
+ * never overrun); *at moves past them. */
+static void
+put_uint(char *buf, size_t n, size_t *at, unsigned long v, int min)
+{
+	char d[24];
+	int nd = 0;
+
+	do {
+		d[nd++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v || nd < min);
+	while (nd && *at + 1 < n)
+		buf[(*at)++] = d[--nd];
+}
+
+char *
+fmt_count(char *buf, size_t n, unsigned long v)
+{
+	size_t at = 0;
+
+	if (n == 0)
+		return buf;
+	put_uint(buf, n, &at, v, 1);
+	buf[at] = '\0';
+	return buf;
+}
+
 char *
 fmt_duration(char *buf, size_t n, double secs)
 {
+	/* Two units, the larger one first, as printf("%lum%02lus") would put
+	 * them; done by hand, for every guest row of every frame. */
+	static const struct { unsigned long below, big, small; char bu, su; } unit[] = {
+		{ 3600, 60, 1, 'm', 's' },
+		{ 86400, 3600, 60, 'h', 'm' },
+		{ 0, 86400, 3600, 'd', 'h' },
+	};
 	unsigned long s;
+	size_t at = 0, i;
 
-	if (secs < 0) {
+	if (n == 0)
+		return buf;
+	if (secs < 0 || secs != secs) {
 		snprintf(buf, n, "-");
 		return buf;
 	}
-	s = (unsigned long)secs;
-	if (s < 60)
-		snprintf(buf, n, "%lus", s);
-	else if (s < 3600)
-		snprintf(buf, n, "%lum%02lus", s / 60, s % 60);
-	else if (s < 86400)
-		snprintf(buf, n, "%luh%02lum", s / 3600, s % 3600 / 60);
-	else
-		snprintf(buf, n, "%lud%02luh", s / 86400, s % 86400 / 3600);
+	s = secs >= 1.8e19 ? 18000000000000000000ul : (unsigned long)secs;
+	if (s < 60) {
+		put_uint(buf, n, &at, s, 1);
+		if (at + 1 < n)
+			buf[at++] = 's';
+	} else {
+		for (i = 0; unit[i].below && s >= unit[i].below; i++)
+			;
+		put_uint(buf, n, &at, s / unit[i].big, 1);
+		if (at + 1 < n)
+			buf[at++] = unit[i].bu;
+		put_uint(buf, n, &at, s % unit[i].big / unit[i].small, 2);
+		if (at + 1 < n)
+			buf[at++] = unit[i].su;
+	}
+	buf[at] = '\0';
 	return buf;
 }

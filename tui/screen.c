@@ -14,6 +14,7 @@
 #include "../config/theme.h"
 #include "../model/notify.h"
 #include "../model/xmalloc.h"
+#include "termout.h"
 
 volatile sig_atomic_t screen_got_quit_signal;
 volatile sig_atomic_t screen_got_winch;
@@ -261,6 +262,7 @@ screen_end(void)
 {
 	if (!active)
 		return;
+	termout_leave();
 	endwin();
 	active = 0;
 	if (have_tio)

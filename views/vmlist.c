@@ -120,7 +120,7 @@ cut_to(char *s, size_t n, int width, bool utf8)
 /* One column of a row. The row was filled with its background first, so a
  * right-aligned figure (ASCII) is drawn where it ends at the column's edge. */
 static void
-cell(WINDOW *w, int y, const struct layout *l, enum col c, int attr, const char *s)
+cell(struct line_cells *ln, const struct layout *l, enum col c, int attr, const char *s)
 {
 	int len;
 
@@ -128,27 +128,38 @@ cell(WINDOW *w, int y, const struct layout *l, enum col c, int attr, const char 
 		return;
 	len = (int)strlen(s);
 	if (cols[c].right && len < l->w[c])
-		draw_text(w, y, l->x[c] + l->w[c] - len, len, attr, s);
+		line_text(ln, l->x[c] + l->w[c] - len, len, attr, s);
 	else
-		draw_text(w, y, l->x[c], l->w[c], attr, s);
+		line_text(ln, l->x[c], l->w[c], attr, s);
 }
 
 static void
 draw_columns(struct app *a, WINDOW *w, const struct layout *l)
 {
-	int width = getmaxx(w), i;
+	struct line_cells ln;
+	int i;
 
-	draw_fill(w, 0, 0, width, ' ' | (chtype)screen_attr(C_COLUMNS));
+	line_begin(&ln, w, 0, screen_attr(C_COLUMNS));
 	for (i = 0; i < COL_N; i++) {
 		int attr = screen_attr(C_COLUMNS);
 		if (cols[i].sort == a->sort && i != COL_SPARK && cols[i].title[0]) {
 			attr |= A_BOLD | A_UNDERLINE;
 			/* the whole column marked, not only its title's letters */
 			if (l->w[i])
-				draw_fill(w, 0, l->x[i], l->w[i], ' ' | (chtype)attr);
+				line_text(&ln, l->x[i], l->w[i], attr, "");
 		}
-		cell(w, 0, l, (enum col)i, attr, cols[i].title);
+		cell(&ln, l, (enum col)i, attr, cols[i].title);
 	}
+	line_end(&ln, app_body_memo(a, w));
+}
+
+/* s appended to b (n bytes) at *at, cut to fit. */
+static void
+append(char *b, size_t n, size_t *at, const char *s)
+{
+	while (*s && *at + 1 < n)
+		b[(*at)++] = *s++;
+	b[*at] = '\0';
 }
 
 static void
@@ -160,37 +171,43 @@ draw_row(struct app *a, WINDOW *w, int y, const struct row *r, const struct layo
 	bool stale = r->host->state != HOST_UP;
 	int base = selected ? screen_attr(C_SELECTION) : (stale ? screen_attr(C_DIM) : 0);
 	char b[64], u[16], t[16];
+	struct line_cells ln;
+	size_t at = 0;
 
-	draw_fill(w, y, 0, getmaxx(w), ' ' | (chtype)base);
-	snprintf(b, sizeof b, "%s%s%s", a->nhosts > 1 ? "  " : "", vm->autostart ? "*" : "",
-	         vm->name);
+	/* Every row of every frame: pieces put together by hand, the line
+	 * handed to curses once. */
+	line_begin(&ln, w, y, base);
+	append(b, sizeof b, &at, a->nhosts > 1 ? "  " : "");
+	append(b, sizeof b, &at, vm->autostart ? "*" : "");
+	append(b, sizeof b, &at, vm->name);
 	cut_to(b, sizeof b, l->w[COL_NAME], a->gmode != GRAPH_ASCII);
-	cell(w, y, l, COL_NAME, base, b);
-	cell(w, y, l, COL_STATE, selected ? base : state_attr(vm->state), vm_state_name(vm->state));
-	snprintf(b, sizeof b, "%u", vm->vcpus_cur);
-	cell(w, y, l, COL_VCPU, base, active || vm->vcpus_cur ? b : "-");
-	cell(w, y, l, COL_CPU, base, fmt_pct(b, sizeof b, active ? vm->cpu_pct : -1));
+	cell(&ln, l, COL_NAME, base, b);
+	cell(&ln, l, COL_STATE, selected ? base : state_attr(vm->state), vm_state_name(vm->state));
+	fmt_count(b, sizeof b, vm->vcpus_cur);
+	cell(&ln, l, COL_VCPU, base, active || vm->vcpus_cur ? b : "-");
+	cell(&ln, l, COL_CPU, base, fmt_pct(b, sizeof b, active ? vm->cpu_pct : -1));
 	if (l->w[COL_SPARK] && active) {
 		wchar_t cells[257];
 		int sw = l->w[COL_SPARK] < 256 ? l->w[COL_SPARK] : 256;
 		graph_sparkline(&vm->cpu_hist, 100.0, sw, a->gmode, cells);
 		cells[sw] = L'\0';
-		draw_wide(w, y, l->x[COL_SPARK], selected ? base : screen_attr(C_GRAPH_CPU),
-		          cells, sw);
+		line_wide(&ln, l->x[COL_SPARK], selected ? base : screen_attr(C_GRAPH_CPU), cells, sw);
 	}
-	if (active)
-		snprintf(b, sizeof b, "%s/%s", fmt_bytes(u, sizeof u, (double)vm->mem_used_kib * 1024),
-		         fmt_bytes(t, sizeof t, (double)vm->mem_cur_kib * 1024));
-	else
-		snprintf(b, sizeof b, "-/%s", fmt_bytes(t, sizeof t, (double)vm->mem_cur_kib * 1024));
-	cell(w, y, l, COL_MEM, base, b);
-	cell(w, y, l, COL_DRD, base, fmt_bytes(b, sizeof b, active ? vm->rd_rate : -1));
-	cell(w, y, l, COL_DWR, base, fmt_bytes(b, sizeof b, active ? vm->wr_rate : -1));
-	cell(w, y, l, COL_NRX, base, fmt_bytes(b, sizeof b, active ? vm->rx_rate : -1));
-	cell(w, y, l, COL_NTX, base, fmt_bytes(b, sizeof b, active ? vm->tx_rate : -1));
-	fmt_duration(u, sizeof u, vm_uptime(vm, now));
-	snprintf(b, sizeof b, "%s%s", active && !vm->since_exact ? ">" : "", u);
-	cell(w, y, l, COL_UP, base, b);
+	at = 0;
+	append(b, sizeof b, &at, active ? fmt_bytes(u, sizeof u, (double)vm->mem_used_kib * 1024) :
+	       "-");
+	append(b, sizeof b, &at, "/");
+	append(b, sizeof b, &at, fmt_bytes(t, sizeof t, (double)vm->mem_cur_kib * 1024));
+	cell(&ln, l, COL_MEM, base, b);
+	cell(&ln, l, COL_DRD, base, fmt_bytes(b, sizeof b, active ? vm->rd_rate : -1));
+	cell(&ln, l, COL_DWR, base, fmt_bytes(b, sizeof b, active ? vm->wr_rate : -1));
+	cell(&ln, l, COL_NRX, base, fmt_bytes(b, sizeof b, active ? vm->rx_rate : -1));
+	cell(&ln, l, COL_NTX, base, fmt_bytes(b, sizeof b, active ? vm->tx_rate : -1));
+	at = 0;
+	append(b, sizeof b, &at, active && !vm->since_exact ? ">" : "");
+	append(b, sizeof b, &at, fmt_duration(u, sizeof u, vm_uptime(vm, now)));
+	cell(&ln, l, COL_UP, base, b);
+	line_end(&ln, app_body_memo(a, w));
 }
 
 static void
@@ -219,10 +236,14 @@ draw_heading(struct app *a, WINDOW *w, int y, const struct row *r, bool selected
 	for (hi = 0; hi < a->nhosts; hi++)
 		if (a->hosts[hi] == r->host)
 			folded = a->collapsed && a->collapsed[hi];
+	int attr = selected ? screen_attr(C_SELECTION) : (int)(screen_attr(c) | A_BOLD);
+	struct line_cells ln;
+
 	snprintf(line, sizeof line, "%s %s", folded ? (a->gmode == GRAPH_ASCII ? "+" : "\u25b8") :
 	         (a->gmode == GRAPH_ASCII ? "-" : "\u25be"), summary);
-	draw_text(w, y, 0, getmaxx(w),
-	          selected ? screen_attr(C_SELECTION) : (int)(screen_attr(c) | A_BOLD), line);
+	line_begin(&ln, w, y, attr);
+	line_text(&ln, 0, getmaxx(w), attr, line);
+	line_end(&ln, app_body_memo(a, w));
 }
 
 /* Index of the selected row, choosing one if the old one is gone. */
@@ -300,14 +321,23 @@ vmlist_draw(struct app *a, WINDOW *w)
 			draw_heading(a, w, i + 1, &a->rows[a->top + i], a->top + i == sel);
 		else
 			draw_row(a, w, i + 1, &a->rows[a->top + i], &l, a->top + i == sel, now);
-	if (a->nrows == 0 && height > 2) {
-		const char *msg = a->filter[0] ? "No guest matches the filter (Esc in / clears it)." :
-		                  "No guests defined on the connected hosts.";
-		size_t j;
-		for (j = 0; j < a->nhosts; j++)
-			if (a->hosts[j]->state != HOST_UP)
-				msg = "Waiting for the hypervisor connection...";
-		draw_text(w, 2, 2, getmaxx(w) - 2, screen_attr(C_DIM), msg);
+	/* The body is not erased between frames: every line below is drawn,
+	 * blank or with the message for an empty list. */
+	for (i++; i < height; i++) {
+		struct line_cells ln;
+
+		line_begin(&ln, w, i, 0);
+		if (a->nrows == 0 && i == 2) {
+			const char *msg = a->filter[0] ?
+			                  "No guest matches the filter (Esc in / clears it)." :
+			                  "No guests defined on the connected hosts.";
+			size_t j;
+			for (j = 0; j < a->nhosts; j++)
+				if (a->hosts[j]->state != HOST_UP)
+					msg = "Waiting for the hypervisor connection...";
+			line_text(&ln, 2, getmaxx(w) - 2, screen_attr(C_DIM), msg);
+		}
+		line_end(&ln, app_body_memo(a, w));
 	}
 }
 
@@ -415,4 +445,5 @@ const struct view_ops vmlist_ops = {
 	.draw = vmlist_draw,
 	.key = vmlist_key,
 	.mouse = vmlist_mouse,
+	.paints_all = true,
 };

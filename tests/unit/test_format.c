@@ -174,6 +174,49 @@ test_duration_negative(void **state)
 	assert_string_equal(DUR(-0.001), "-");
 }
 
+/* fmt_duration formats by hand: the same text as the printf formats it
+ * replaced, for every second of the first two days, spread values up to
+ * centuries, and buffers too small (cut as snprintf cuts). */
+static void
+ref_duration(char *out, size_t n, unsigned long s)
+{
+	if (s < 60)
+		snprintf(out, n, "%lus", s);
+	else if (s < 3600)
+		snprintf(out, n, "%lum%02lus", s / 60, s % 60);
+	else if (s < 86400)
+		snprintf(out, n, "%luh%02lum", s / 3600, s % 3600 / 60);
+	else
+		snprintf(out, n, "%lud%02luh", s / 86400, s % 86400 / 3600);
+}
+
+static void
+test_duration_as_printf(void **state)
+{
+	char want[32], got[32];
+	unsigned long s;
+	size_t n;
+
+	(void)state;
+	for (s = 0; s < 2 * 86400 + 5; s++) {
+		ref_duration(want, sizeof want, s);
+		fmt_duration(got, sizeof got, (double)s + 0.75);
+		assert_string_equal(got, want);
+	}
+	for (s = 1; s < 4000000000ul; s = s * 3 + 7) {
+		for (n = 1; n <= 12; n++) {
+			memset(got, 'x', sizeof got);
+			ref_duration(want, n, s);
+			fmt_duration(got, n, (double)s);
+			assert_string_equal(got, want);
+			memset(got, 'x', sizeof got);
+			snprintf(want, n, "%lu", s);
+			fmt_count(got, n, s);
+			assert_string_equal(got, want);
+		}
+	}
+}
+
 /* fmt_bytes and fmt_pct format without printf: they must print exactly
  * what printf prints, ties (1.125 -> "1.12", 0.25 -> "0.2") included. */
 static void
@@ -244,6 +287,7 @@ main(void)
 		cmocka_unit_test(test_pct),
 		cmocka_unit_test(test_same_digits_as_printf),
 		cmocka_unit_test(test_duration_seconds),
+		cmocka_unit_test(test_duration_as_printf),
 		cmocka_unit_test(test_duration_minutes),
 		cmocka_unit_test(test_duration_hours),
 		cmocka_unit_test(test_duration_days),

@@ -1,0 +1,567 @@
+/* termout.c — sending frames to the terminal.
+ *
+ * curses' doupdate weighs up to five ways of moving the cursor for every
+ * changed stretch of a frame, each one formatted through terminfo's
+ * parameter language: for a refresh of ten guests that was more than half
+ * of the UI thread's time. vmtui's frames mostly change figures in place,
+ * so this module sends them itself. The lines curses marked as changed in
+ * its next screen (newscr) are compared with what the terminal shows (a
+ * copy kept here); each changed stretch goes out as one absolute move and
+ * its cells, the whole frame in one write(2). A change of attributes or
+ * colours goes out as one sequence that sets them from any state, made
+ * from terminfo once per combination.
+ *
+ * curses' own picture of the terminal (curscr) goes stale meanwhile. So
+ * whenever curses has to draw (a cleared or resized screen, the way back
+ * from endwin), the terminal is put back in the normal rendition with the
+ * cursor where curses left it, doupdate repaints the whole screen, and the
+ * copy is taken again; and a terminal or a cell this module does not take on (no cursor
+ * addressing, the last cell of an auto-margin terminal without the
+ * newline glitch, a cell it cannot place) leaves every frame to doupdate
+ * from then on, as does VMTUI_CURSES_OUTPUT=1.
+ */
+#include "termout.h"
+
+#include <errno.h>
+#include <langinfo.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <wchar.h>
+#include <curses.h>
+#include <term.h>
+
+#include "../model/msglog.h"
+#include "../model/xmalloc.h"
+
+/* Unchanged cells, up to this many, between two changed stretches of a
+ * line are sent again instead of moving over them (a move is 4-8 bytes). */
+#define GAP_SENT 4
+
+static struct {
+	bool checked;           /* the terminal's capabilities looked at */
+	bool curses_only;       /* every frame through doupdate */
+	bool ansi_cup, ansi_hpa; /* the usual CSI moves: formatted here */
+	bool margin_hazard;     /* the last cell would scroll the screen */
+	bool msgr;              /* moves keep the rendition */
+	bool utf8;
+	int rows, cols;
+	cchar_t *shown;         /* rows x cols: what the terminal shows */
+	unsigned char *wid;     /* 1 narrow, 2 first half of a wide one, 0 its second */
+	bool valid;             /* shown is true */
+	bool behind;            /* frames sent since curses drew: curscr is stale */
+	int bel_y, bel_x;       /* where curses believes the cursor is */
+	cchar_t *raw;           /* one line as curses gives it (cols + 1) */
+	cchar_t *line;          /* the same, a cell per column */
+	unsigned char *lwid;
+	char *out;              /* the frame's bytes */
+	size_t len, cap;
+	int cy, cx;             /* the terminal's cursor; -1: not known */
+	bool rend_known;        /* the rendition below is the terminal's */
+	attr_t rend_attr;
+	short rend_pair;
+} T;
+
+static void
+put(const char *s, size_t n)
+{
+	if (T.len + n > T.cap) {
+		T.cap = (T.len + n) * 2 + 256;
+		T.out = xrealloc(T.out, T.cap);
+	}
+	memcpy(T.out + T.len, s, n);
+	T.len += n;
+}
+
+static int
+put_byte(int c)
+{
+	char ch = (char)c;
+
+	put(&ch, 1);
+	return c;
+}
+
+static void
+put_num(unsigned v)
+{
+	char b[12];
+	size_t i = sizeof b;
+
+	do
+		b[--i] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	put(b + i, sizeof b - i);
+}
+
+static void move_to(int y, int x);
+static void flush_out(void);
+
+static void
+check_terminal(void)
+{
+	const char *env = getenv("VMTUI_CURSES_OUTPUT"), *cs = nl_langinfo(CODESET);
+
+	T.checked = true;
+	T.curses_only = (env != NULL && *env != '\0' && strcmp(env, "0") != 0) ||
+	                cursor_address == NULL;
+	T.ansi_cup = cursor_address && strcmp(cursor_address, "\033[%i%p1%d;%p2%dH") == 0;
+	T.ansi_hpa = column_address && strcmp(column_address, "\033[%i%p1%dG") == 0;
+	T.margin_hazard = auto_right_margin && !eat_newline_glitch;
+	T.msgr = move_standout_mode;
+	T.utf8 = cs != NULL && strcmp(cs, "UTF-8") == 0;
+	/* Said once in the action log: a terminal drawn wrongly can be
+	 * given to curses with the variable. */
+	if (!T.curses_only)
+		msglog_add(MSG_INFO, "Screen: vmtui sends the changed cells itself "
+		           "(VMTUI_CURSES_OUTPUT=1 leaves every frame to curses)");
+	else
+		msglog_add(MSG_INFO, "Screen: curses draws every frame (%s)",
+		           cursor_address == NULL ? "the terminal has no cursor addressing" :
+		           "VMTUI_CURSES_OUTPUT is set");
+}
+
+/* The bytes that put the terminal in a rendition from any other: reset,
+ * then attributes, then colours; made once per rendition met (a theme has
+ * a few dozen). Made here rather than by curses' vid_puts, which sends
+ * some of its sequences through its own buffer, out of order with ours. */
+struct rend {
+	attr_t attr;
+	short pair;
+	char *seq;
+	size_t len;
+};
+static struct rend *rends;
+static size_t nrends;
+static char *compose;
+static size_t compose_len, compose_cap;
+
+static int
+compose_byte(int c)
+{
+	if (compose_len + 1 >= compose_cap) {
+		compose_cap = compose_cap * 2 + 64;
+		compose = xrealloc(compose, compose_cap);
+	}
+	compose[compose_len++] = (char)c;
+	return c;
+}
+
+static void
+compose_cap_str(const char *cap)
+{
+	if (cap != NULL && cap != (const char *)-1)
+		tputs(cap, 1, compose_byte);
+}
+
+static const struct rend *
+rend_for(attr_t attr, short pair)
+{
+	static const struct { attr_t a; int cap; } modes[] = {
+		{ A_BOLD, 0 }, { A_DIM, 1 }, { A_UNDERLINE, 2 }, { A_REVERSE, 3 },
+		{ A_STANDOUT, 4 }, { A_BLINK, 5 }, { A_INVIS, 6 }, { A_ALTCHARSET, 7 },
+#ifdef A_ITALIC
+		{ A_ITALIC, 8 },
+#endif
+	};
+	const char *caps[] = { enter_bold_mode, enter_dim_mode, enter_underline_mode,
+	                       enter_reverse_mode, enter_standout_mode, enter_blink_mode,
+	                       enter_secure_mode, enter_alt_charset_mode,
+#ifdef A_ITALIC
+	                       enter_italics_mode,
+#endif
+	};
+	struct rend *r;
+	size_t i;
+
+	for (i = 0; i < nrends; i++)
+		if (rends[i].attr == attr && rends[i].pair == pair)
+			return &rends[i];
+	compose_len = 0;
+	compose_cap_str(exit_attribute_mode);
+	if (!(attr & A_ALTCHARSET) && exit_alt_charset_mode && exit_attribute_mode &&
+	    strstr(exit_attribute_mode, exit_alt_charset_mode) == NULL)
+		compose_cap_str(exit_alt_charset_mode);
+	for (i = 0; i < sizeof modes / sizeof modes[0]; i++)
+		if (attr & modes[i].a)
+			compose_cap_str(caps[modes[i].cap]);
+	if (pair > 0) {
+		short fg = -1, bg = -1;
+
+		pair_content(pair, &fg, &bg);
+		if (fg < 0 || bg < 0)
+			compose_cap_str(orig_pair);
+		if (fg >= 0)
+			compose_cap_str(tiparm(set_a_foreground ? set_a_foreground : set_foreground,
+			                       (int)fg));
+		if (bg >= 0)
+			compose_cap_str(tiparm(set_a_background ? set_a_background : set_background,
+			                       (int)bg));
+	} else {
+		compose_cap_str(orig_pair);
+	}
+	rends = xreallocarray(rends, nrends + 1, sizeof *rends);
+	r = &rends[nrends++];
+	r->attr = attr;
+	r->pair = pair;
+	r->len = compose_len;
+	r->seq = xmalloc(compose_len + 1);
+	memcpy(r->seq, compose, compose_len);
+	return r;
+}
+
+static void
+rendition(attr_t attr, short pair)
+{
+	const struct rend *r;
+
+	if (T.rend_known && attr == T.rend_attr && pair == T.rend_pair)
+		return;
+	r = rend_for(attr, pair);
+	put(r->seq, r->len);
+	T.rend_known = true;
+	T.rend_attr = attr;
+	T.rend_pair = pair;
+}
+
+/* Before curses writes again: the terminal in the normal rendition, and
+ * curses told so (what it then sends for that goes out after this). */
+static void
+hand_back(void)
+{
+	T.len = 0;
+	rendition(A_NORMAL, 0);
+	move_to(T.bel_y, T.bel_x);
+	flush_out();
+	vid_attr(A_NORMAL, 0, NULL);
+	T.rend_known = false;
+}
+
+static void
+move_to(int y, int x)
+{
+	if (T.cy == y && T.cx == x)
+		return;
+	/* Where moving with a rendition on is not safe, curses turns it off
+	 * first; so does this. */
+	if (!T.msgr)
+		rendition(A_NORMAL, 0);
+	if (T.cy == y && T.ansi_hpa) {
+		put("\033[", 2);
+		put_num((unsigned)x + 1);
+		put("G", 1);
+	} else if (T.ansi_cup) {
+		put("\033[", 2);
+		put_num((unsigned)y + 1);
+		put(";", 1);
+		put_num((unsigned)x + 1);
+		put("H", 1);
+	} else {
+		tputs(tiparm(cursor_address, y, x), 1, put_byte);
+	}
+	T.cy = y;
+	T.cx = x;
+}
+
+static void
+put_cell(const cchar_t *c)
+{
+	wchar_t wch[CCHARW_MAX + 1];
+	attr_t attr;
+	short pair;
+	size_t i;
+
+	if (getcchar(c, wch, &attr, &pair, NULL) == ERR) {
+		wch[0] = L' ';
+		wch[1] = L'\0';
+		attr = A_NORMAL;
+		pair = 0;
+	}
+	if ((attr & A_ALTCHARSET) && wch[0] > 0 && wch[0] < 128) {
+		/* A line-drawing character: its Unicode form where curses has
+		 * one and the terminal speaks UTF-8, else the terminal's own
+		 * alternate character as its acsc string maps it. */
+		const cchar_t *w = NCURSES_WACS(wch[0]);
+		chtype mapped = NCURSES_ACS(wch[0]) & A_CHARTEXT;
+
+		if (T.utf8 && w->chars[0] >= 128) {
+			attr &= ~A_ALTCHARSET;
+			wch[0] = w->chars[0];
+		} else if (mapped != 0) {
+			wch[0] = (wchar_t)mapped;
+		}
+		wch[1] = L'\0';
+	}
+	rendition(attr, pair);
+	for (i = 0; i < CCHARW_MAX && wch[i] != L'\0'; i++) {
+		if (wch[i] < 0x80) {
+			put_byte((int)wch[i]);
+		} else {
+			char mb[MB_LEN_MAX];
+			mbstate_t st;
+			size_t n;
+
+			memset(&st, 0, sizeof st);
+			n = wcrtomb(mb, wch[i], &st);
+			if (n == (size_t)-1)
+				put("?", 1);
+			else
+				put(mb, n);
+		}
+	}
+}
+
+/* Columns a cell of curses' screen takes; 0 for one it cannot hold. */
+static int
+cell_width(const cchar_t *c)
+{
+	wchar_t w = c->chars[0];
+	int n;
+
+	if (w >= 0x20 && w < 0x7f)
+		return 1;
+	if (w == L'\0')
+		return 0;
+	if (c->attr & A_ALTCHARSET)
+		return 1;
+	n = wcwidth(w);
+	return n == 1 || n == 2 ? n : 0;
+}
+
+/* Line y of newscr into T.line, a cell per column (the second half of a
+ * wide character repeats the first). false: the cells do not add up to
+ * the line. Moves newscr's cursor. */
+static bool
+read_line(int y)
+{
+	int x = 0, k = 0;
+
+	if (mvwin_wchnstr(newscr, y, 0, T.raw, T.cols) == ERR)
+		return false;
+	while (x < T.cols) {
+		const cchar_t *c = &T.raw[k++];
+		int w = cell_width(c);
+
+		if (w == 0 || x + w > T.cols)
+			return false;
+		T.line[x] = *c;
+		T.lwid[x] = (unsigned char)w;
+		if (w == 2) {
+			T.line[x + 1] = *c;
+			T.lwid[x + 1] = 0;
+		}
+		x += w;
+	}
+	return true;
+}
+
+static void
+alloc_copy(void)
+{
+	size_t n = (size_t)LINES * (size_t)COLS;
+
+	free(T.shown);
+	free(T.wid);
+	free(T.raw);
+	free(T.line);
+	free(T.lwid);
+	T.rows = LINES;
+	T.cols = COLS;
+	T.shown = xcalloc(n, sizeof *T.shown);
+	T.wid = xcalloc(n, 1);
+	T.raw = xcalloc((size_t)COLS + 1, sizeof *T.raw);
+	T.line = xcalloc((size_t)COLS, sizeof *T.line);
+	T.lwid = xcalloc((size_t)COLS, 1);
+}
+
+/* The copy of the terminal taken from newscr, just after doupdate. */
+static bool
+take_copy(void)
+{
+	int y, cy, cx;
+	bool ok = true;
+
+	if (LINES != T.rows || COLS != T.cols || T.shown == NULL)
+		alloc_copy();
+	getyx(newscr, cy, cx);
+	for (y = 0; y < T.rows && ok; y++) {
+		ok = read_line(y);
+		memcpy(T.shown + (size_t)y * (size_t)T.cols, T.line, (size_t)T.cols * sizeof *T.line);
+		memcpy(T.wid + (size_t)y * (size_t)T.cols, T.lwid, (size_t)T.cols);
+	}
+	wmove(newscr, cy, cx);
+	return ok;
+}
+
+static bool
+same(const cchar_t *old, const unsigned char *ow, int x)
+{
+	return ow[x] == T.lwid[x] && memcmp(&old[x], &T.line[x], sizeof old[x]) == 0;
+}
+
+/* Whether sending the unchanged cells [from, to) again is cheaper than
+ * moving over them: narrow cells in the rendition of the one before. */
+static bool
+gap_cheap(int from, int to)
+{
+	int x;
+
+	for (x = from; x < to; x++)
+		if (T.lwid[x] != 1 || T.line[x].attr != T.line[from - 1].attr)
+			return false;
+	return true;
+}
+
+/* The changed stretches of line y (read into T.line) sent and kept as
+ * shown. false: a cell this module does not take on. */
+static bool
+send_line(int y)
+{
+	cchar_t *old = T.shown + (size_t)y * (size_t)T.cols;
+	unsigned char *ow = T.wid + (size_t)y * (size_t)T.cols;
+	int x = 0, cols = T.cols;
+
+	while (x < cols) {
+		int start, end, c;
+
+		if (same(old, ow, x)) {
+			x++;
+			continue;
+		}
+		/* A wide character is sent whole, and one half overwritten
+		 * takes the other with it. */
+		start = x;
+		while (start > 0 && (T.lwid[start] == 0 || ow[start] == 0))
+			start--;
+		end = x + 1;
+		for (;;) {
+			int g = 0;
+
+			while (end < cols && !same(old, ow, end))
+				end++;
+			if (end < cols && (T.lwid[end] == 0 || ow[end] == 0)) {
+				end++;
+				continue;
+			}
+			while (end + g < cols && g <= GAP_SENT && same(old, ow, end + g))
+				g++;
+			if (end + g < cols && g <= GAP_SENT && gap_cheap(end, end + g)) {
+				end += g;
+				continue;
+			}
+			break;
+		}
+		if (end == cols && y == T.rows - 1 && T.margin_hazard)
+			return false;
+		move_to(y, start);
+		for (c = start; c < end; c++)
+			if (T.lwid[c] != 0)
+				put_cell(&T.line[c]);
+		T.cx = end;
+		if (end == cols) /* at the margin, terminals differ */
+			T.cy = T.cx = -1;
+		memcpy(old + start, T.line + start, (size_t)(end - start) * sizeof *old);
+		memcpy(ow + start, T.lwid + start, (size_t)(end - start));
+		x = end;
+	}
+	return true;
+}
+
+static void
+flush_out(void)
+{
+	size_t off = 0;
+
+	while (off < T.len) {
+		ssize_t n = write(STDOUT_FILENO, T.out + off, T.len - off);
+
+		if (n >= 0) {
+			off += (size_t)n;
+		} else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+			struct pollfd p = { .fd = STDOUT_FILENO, .events = POLLOUT };
+			poll(&p, 1, 1000);
+		} else if (errno != EINTR) {
+			break; /* a terminal gone: nothing more to do */
+		}
+	}
+	T.len = 0;
+}
+
+/* curses draws the frame; with frames sent since it last drew, it
+ * repaints every cell. */
+static void
+curses_update(void)
+{
+	if (T.behind) {
+		hand_back();
+		clearok(curscr, TRUE);
+	}
+	doupdate();
+	T.behind = false;
+	getyx(newscr, T.bel_y, T.bel_x);
+	T.cy = T.bel_y;
+	T.cx = T.bel_x;
+	T.rend_known = false;
+	T.valid = !T.curses_only && take_copy();
+	if (!T.valid)
+		T.curses_only = true;
+}
+
+void
+termout_update(void)
+{
+	int y, cy, cx;
+
+	if (!T.checked)
+		check_terminal();
+	if (T.curses_only || !T.valid || is_cleared(curscr) || is_cleared(newscr) ||
+	    isendwin() || LINES != T.rows || COLS != T.cols) {
+		curses_update();
+		return;
+	}
+	getyx(newscr, cy, cx);
+	T.len = 0;
+	for (y = 0; y < T.rows; y++) {
+		if (is_linetouched(newscr, y) != TRUE)
+			continue;
+		if (!read_line(y) || !send_line(y)) {
+			/* Left to curses from now on; what was put in the
+			 * copy so far is not sent, and curses repaints. */
+			T.len = 0;
+			T.curses_only = true;
+			T.behind = true;
+			msglog_add(MSG_INFO, "Screen: curses draws every frame from now on "
+			           "(line %d holds %s)", y + 1, T.margin_hazard ?
+			           "cells vmtui cannot place, or the last cell of an auto-margin terminal" :
+			           "cells vmtui cannot place");
+			wmove(newscr, cy, cx);
+			curses_update();
+			return;
+		}
+		wtouchln(newscr, y, 1, 0);
+	}
+	wmove(newscr, cy, cx);
+	move_to(cy, cx);
+	if (T.len > 0) {
+		T.behind = true;
+		flush_out();
+	}
+}
+
+void
+termout_leave(void)
+{
+	if (T.behind)
+		hand_back();
+	T.valid = false;
+}
+
+bool
+termout_direct(void)
+{
+	if (!T.checked)
+		check_terminal();
+	return !T.curses_only;
+}
