@@ -8,7 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum msg_kind { MSG_INFO, MSG_ERROR, MSG_EVENT };
+/* MSG_NOTE: for the action log only, never the status line. */
+enum msg_kind { MSG_INFO, MSG_ERROR, MSG_EVENT, MSG_NOTE };
 
 struct msg {
 	uint64_t seq;

@@ -115,10 +115,10 @@ check_terminal(void)
 	/* Said once in the action log: a terminal drawn wrongly can be
 	 * given to curses with the variable. */
 	if (!T.curses_only)
-		msglog_add(MSG_INFO, "Screen: vmtui sends the changed cells itself "
+		msglog_add(MSG_NOTE, "Screen: vmtui sends the changed cells itself "
 		           "(VMTUI_CURSES_OUTPUT=1 leaves every frame to curses)");
 	else
-		msglog_add(MSG_INFO, "Screen: curses draws every frame (%s)",
+		msglog_add(MSG_NOTE, "Screen: curses draws every frame (%s)",
 		           cursor_address == NULL ? "the terminal has no cursor addressing" :
 		           "VMTUI_CURSES_OUTPUT is set");
 }
@@ -532,7 +532,7 @@ termout_update(void)
 			T.len = 0;
 			T.curses_only = true;
 			T.behind = true;
-			msglog_add(MSG_INFO, "Screen: curses draws every frame from now on "
+			msglog_add(MSG_NOTE, "Screen: curses draws every frame from now on "
 			           "(line %d holds %s)", y + 1, T.margin_hazard ?
 			           "cells vmtui cannot place, or the last cell of an auto-margin terminal" :
 			           "cells vmtui cannot place");
