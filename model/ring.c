@@ -56,6 +56,9 @@ ring_init(struct ring *r, size_t cap)
 	r->v = xcalloc(r->alloc, sizeof *r->v);
 	r->len = 0;
 	r->head = 0;
+	r->stride = 1;
+	r->group = NULL;
+	r->owner = 0;
 }
 
 void
@@ -63,7 +66,11 @@ ring_free(struct ring *r)
 {
 	if (r == NULL)
 		return;
-	free(r->v);
+	if (r->group == NULL || r->owner) {
+		free(r->v);
+		free(r->group);
+	}
+	r->group = NULL;
 	r->v = NULL;
 	r->cap = r->alloc = r->len = r->head = 0;
 }
@@ -75,19 +82,53 @@ ring_clear(struct ring *r)
 	r->head = 0;
 }
 
+struct ring_group {
+	size_t n;
+	struct ring *rings[];
+};
+
+/* The group's block to `alloc` samples a ring. No ring of it has wrapped
+ * (that needs alloc == cap), so the samples in place stay in place. */
+static void
+group_alloc(struct ring_group *g, size_t alloc)
+{
+	uint16_t *block = xreallocarray(g->rings[0]->v, alloc * g->n, sizeof *block);
+	size_t k;
+
+	for (k = 0; k < g->n; k++) {
+		g->rings[k]->v = block + k;
+		g->rings[k]->alloc = alloc;
+	}
+}
+
 void
 ring_push(struct ring *r, double x)
 {
 	/* Until full, samples sit in order at v[0..len-1] and head == len. */
 	if (r->len < r->cap && r->len == r->alloc) {
-		r->alloc = r->alloc * 2 < r->cap ? r->alloc * 2 : r->cap;
-		r->v = xreallocarray(r->v, r->alloc, sizeof *r->v);
+		size_t alloc = r->alloc * 2 < r->cap ? r->alloc * 2 : r->cap;
+		if (r->group != NULL) {
+			group_alloc(r->group, alloc);
+		} else {
+			r->alloc = alloc;
+			r->v = xreallocarray(r->v, r->alloc, sizeof *r->v);
+		}
 	}
-	r->v[r->head] = ring_encode(x);
+	r->v[r->head * r->stride] = ring_encode(x);
 	if (++r->head == r->cap)
 		r->head = 0;
 	if (r->len < r->cap)
 		r->len++;
+}
+
+/* Where the sample `age` steps back is (age < len <= cap, head < cap:
+ * one subtraction instead of a division). */
+static size_t
+slot(const struct ring *r, size_t age)
+{
+	size_t i = r->head + r->cap - 1 - age;
+
+	return i >= r->cap ? i - r->cap : i;
 }
 
 double
@@ -95,7 +136,7 @@ ring_get(const struct ring *r, size_t age)
 {
 	if (age >= r->len)
 		return 0;
-	return ring_decode(r->v[(r->head + r->cap - 1 - age) % r->cap]);
+	return ring_decode(r->v[slot(r, age) * r->stride]);
 }
 
 double
@@ -130,4 +171,61 @@ ring_resize(struct ring *r, size_t cap)
 		ring_push(&n, ring_get(r, i - 1));
 	free(r->v);
 	*r = n;
+}
+
+void
+ring_group_init(struct ring *const *rings, size_t n, size_t cap)
+{
+	struct ring_group *g;
+	size_t k;
+
+	if (cap == 0)
+		cap = 1;
+	g = xmalloc(sizeof *g + n * sizeof g->rings[0]);
+	g->n = n;
+	for (k = 0; k < n; k++) {
+		struct ring *r = rings[k];
+
+		g->rings[k] = r;
+		r->v = NULL;
+		r->cap = cap;
+		r->len = r->head = 0;
+		r->stride = n;
+		r->group = g;
+		r->owner = k == 0;
+	}
+	group_alloc(g, cap < 8 ? cap : 8);
+}
+
+void
+ring_group_resize(struct ring *const *rings, size_t n, size_t cap)
+{
+	uint16_t *block, *old;
+	size_t k, alloc;
+
+	if (cap == 0)
+		cap = 1;
+	if (n == 0 || rings[0]->cap == cap)
+		return;
+	/* Room for the longest kept history (all of it once one is full). */
+	alloc = cap < 8 ? cap : 8;
+	for (k = 0; k < n; k++)
+		if (rings[k]->len > alloc)
+			alloc = rings[k]->len < cap ? rings[k]->len : cap;
+	block = xcalloc(alloc * n, sizeof *block);
+	old = rings[0]->v;
+	for (k = 0; k < n; k++) {
+		struct ring *r = rings[k];
+		size_t keep = r->len < cap ? r->len : cap, i;
+
+		/* the newest `keep`, oldest first */
+		for (i = 0; i < keep; i++)
+			block[i * n + k] = r->v[slot(r, keep - 1 - i) * r->stride];
+		r->v = block + k;
+		r->cap = cap;
+		r->alloc = alloc;
+		r->len = keep;
+		r->head = keep == cap ? 0 : keep;
+	}
+	free(old);
 }

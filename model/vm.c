@@ -43,15 +43,17 @@ vm_sample_clear(struct vm_sample *s)
 	memset(s, 0, sizeof *s);
 }
 
+/* A guest's six histories are pushed together on every refresh: kept
+ * side by side (ring.h). */
+#define VM_RINGS(vm) { &(vm)->cpu_hist, &(vm)->mem_hist, &(vm)->rd_hist, \
+                       &(vm)->wr_hist, &(vm)->rx_hist, &(vm)->tx_hist }
+
 static void
 rings_init(struct vm *vm, size_t history)
 {
-	ring_init(&vm->cpu_hist, history);
-	ring_init(&vm->mem_hist, history);
-	ring_init(&vm->rd_hist, history);
-	ring_init(&vm->wr_hist, history);
-	ring_init(&vm->rx_hist, history);
-	ring_init(&vm->tx_hist, history);
+	struct ring *const rings[] = VM_RINGS(vm);
+
+	ring_group_init(rings, sizeof rings / sizeof rings[0], history);
 }
 
 struct vm *
@@ -333,10 +335,7 @@ vm_uptime(const struct vm *vm, uint64_t now_ns)
 void
 vm_set_history(struct vm *vm, size_t history)
 {
-	ring_resize(&vm->cpu_hist, history);
-	ring_resize(&vm->mem_hist, history);
-	ring_resize(&vm->rd_hist, history);
-	ring_resize(&vm->wr_hist, history);
-	ring_resize(&vm->rx_hist, history);
-	ring_resize(&vm->tx_hist, history);
+	struct ring *const rings[] = VM_RINGS(vm);
+
+	ring_group_resize(rings, sizeof rings / sizeof rings[0], history);
 }

@@ -345,6 +345,58 @@ test_free_null_and_twice(void **state)
 	assert_null(r.v);
 }
 
+/* A group behaves as its rings would apart: each ring, pushed a different
+ * number of times (some wrapped, some not), reads back what a lone ring
+ * fed the same values reads; and after the group is resized smaller and
+ * larger, each keeps its newest samples, as ring_resize does. */
+static void
+test_group_same_as_apart(void **state)
+{
+	enum { N = 4, CAP = 20 };
+	struct ring g[N], lone[N];
+	struct ring *const rings[N] = { &g[0], &g[1], &g[2], &g[3] };
+	static const size_t caps[] = { 5, 20, 40, 3 };
+	size_t k, i, c;
+
+	(void)state;
+	ring_group_init(rings, N, CAP);
+	for (k = 0; k < N; k++)
+		ring_init(&lone[k], CAP);
+	for (k = 0; k < N; k++)
+		for (i = 0; i < 3 + k * 9; i++) { /* storage grows 8, 16, 20; two wrap */
+			double x = (double)(k * 100 + i + 1);
+			ring_push(&g[k], x);
+			ring_push(&lone[k], x);
+		}
+	for (c = 0; c < sizeof caps / sizeof caps[0]; c++) {
+		for (k = 0; k < N; k++) {
+			assert_int_equal(g[k].len, lone[k].len);
+			for (i = 0; i < lone[k].len; i++)
+				assert_true(ring_get(&g[k], i) == ring_get(&lone[k], i));
+			assert_true(ring_max(&g[k], CAP) == ring_max(&lone[k], CAP));
+		}
+		ring_group_resize(rings, N, caps[c]);
+		for (k = 0; k < N; k++)
+			ring_resize(&lone[k], caps[c]);
+		/* and pushing goes on, growing and wrapping again */
+		for (k = 0; k < N; k++)
+			for (i = 0; i < 1 + k * 7; i++) {
+				ring_push(&g[k], (double)(1000 + c * 100 + k * 10 + i));
+				ring_push(&lone[k], (double)(1000 + c * 100 + k * 10 + i));
+			}
+	}
+	for (k = 0; k < N; k++) {
+		assert_int_equal(g[k].len, lone[k].len);
+		for (i = 0; i < lone[k].len; i++)
+			assert_true(ring_get(&g[k], i) == ring_get(&lone[k], i));
+	}
+	/* the first ring owns the block: freeing in any order frees it once */
+	for (k = N; k > 0; k--)
+		ring_free(&g[k - 1]);
+	for (k = 0; k < N; k++)
+		ring_free(&lone[k]);
+}
+
 int
 main(void)
 {
@@ -363,6 +415,7 @@ main(void)
 		cmocka_unit_test(test_resize_grow),
 		cmocka_unit_test(test_resize_same_and_empty),
 		cmocka_unit_test(test_free_null_and_twice),
+		cmocka_unit_test(test_group_same_as_apart),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
