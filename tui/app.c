@@ -444,6 +444,15 @@ line_whole(struct line_cells *l)
  * curses again rather than costing a call of their own. */
 #define MEMO_GAP 8
 
+/* Two cells alike: the character and attributes first (what differs when
+ * anything does), the rest of the cell only then. */
+static inline bool
+same_cell(const cchar_t *a, const cchar_t *b)
+{
+	return a->chars[0] == b->chars[0] && a->attr == b->attr &&
+	       memcmp(a, b, sizeof *a) == 0;
+}
+
 void
 line_end(struct line_cells *l, struct line_memo *m)
 {
@@ -467,16 +476,16 @@ line_end(struct line_cells *l, struct line_memo *m)
 	while (x < l->width) {
 		int end, g;
 
-		if (memcmp(&old[x], &l->c[x], sizeof *old) == 0) {
+		if (same_cell(&old[x], &l->c[x])) {
 			x++;
 			continue;
 		}
 		end = x + 1;
 		for (;;) {
-			while (end < l->width && memcmp(&old[end], &l->c[end], sizeof *old) != 0)
+			while (end < l->width && !same_cell(&old[end], &l->c[end]))
 				end++;
 			for (g = 0; end + g < l->width && g < MEMO_GAP &&
-			     memcmp(&old[end + g], &l->c[end + g], sizeof *old) == 0; g++)
+			     same_cell(&old[end + g], &l->c[end + g]); g++)
 				;
 			if (end + g >= l->width || g >= MEMO_GAP)
 				break;
