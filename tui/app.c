@@ -937,7 +937,9 @@ redraw(struct app *a)
 	if (a->dirty & DIRTY_HEADER)
 		draw_header(a);
 	if (a->dirty & DIRTY_BODY) {
-		if (a->view->paints_all) {
+		/* With curses drawing every frame (VMTUI_CURSES_OUTPUT), it also
+		 * finds what changed: the body is erased and drawn whole. */
+		if (a->view->paints_all && termout_direct()) {
 			memo_prepare(a, a->memo_view != a->view);
 			/* What an overlay left in curses' screen goes. */
 			if (a->dirty == DIRTY_ALL)

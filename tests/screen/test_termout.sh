@@ -4,7 +4,9 @@
 #
 # Two vmtui run side by side in two tmux servers of the same size on the
 # same test:/// node file: one with VMTUI_CURSES_OUTPUT=1 (curses draws every
-# frame), one as users run it. The same keys go to both, and after each
+# frame, and the list is erased and drawn whole each time), one as users
+# run it (termout, and the list giving curses only the stretches of its
+# lines that changed). The same keys go to both, and after each
 # step the two screens, read with their colours and attributes (tmux
 # capture-pane -e), must be equal: list, selection moves, sorting, help,
 # detail graphs, theme switches (every colour changes), the filter prompt
