@@ -175,6 +175,7 @@ apply_theme(void)
 		          (short)theme_color_index(&st->bg, ncolors));
 		attrs[i] = (int)COLOR_PAIR(i + 1) | curses_attr(st->attr);
 	}
+	termout_colors_changed();
 }
 
 static void

@@ -212,6 +212,21 @@ rend_for(attr_t attr, short pair)
 	return r;
 }
 
+/* Colour pairs were given other colours (a theme): the sequences are
+ * made again as they are needed. */
+void
+termout_colors_changed(void)
+{
+	size_t i;
+
+	for (i = 0; i < nrends; i++)
+		free(rends[i].seq);
+	free(rends);
+	rends = NULL;
+	nrends = 0;
+	T.rend_known = false;
+}
+
 static void
 rendition(attr_t attr, short pair)
 {
@@ -498,6 +513,7 @@ curses_update(void)
 		hand_back();
 		clearok(curscr, TRUE);
 	}
+	termout_colors_changed(); /* rare; and a theme change comes this way */
 	doupdate();
 	T.behind = false;
 	getyx(newscr, T.bel_y, T.bel_x);

@@ -7,6 +7,8 @@
 
 /* In place of doupdate(), after the windows' wnoutrefresh. */
 void termout_update(void);
+/* After init_pair gave pairs other colours. */
+void termout_colors_changed(void);
 /* Before endwin(): curses is told the truth about the cursor again. */
 void termout_leave(void);
 /* Whether frames go out through this module (false: curses' doupdate,
