@@ -187,20 +187,17 @@ rend_for(attr_t attr, short pair)
 	for (i = 0; i < sizeof modes / sizeof modes[0]; i++)
 		if (attr & modes[i].a)
 			compose_cap_str(caps[modes[i].cap]);
+	/* The reset leaves the default colours, as curses takes it to. */
 	if (pair > 0) {
 		short fg = -1, bg = -1;
 
 		pair_content(pair, &fg, &bg);
-		if (fg < 0 || bg < 0)
-			compose_cap_str(orig_pair);
 		if (fg >= 0)
 			compose_cap_str(tiparm(set_a_foreground ? set_a_foreground : set_foreground,
 			                       (int)fg));
 		if (bg >= 0)
 			compose_cap_str(tiparm(set_a_background ? set_a_background : set_background,
 			                       (int)bg));
-	} else {
-		compose_cap_str(orig_pair);
 	}
 	rends = xreallocarray(rends, nrends + 1, sizeof *rends);
 	r = &rends[nrends++];
