@@ -158,19 +158,8 @@ ring_max(const struct ring *r, size_t n)
 void
 ring_resize(struct ring *r, size_t cap)
 {
-	struct ring n;
-	size_t i, keep;
-
-	if (cap == 0)
-		cap = 1;
-	if (cap == r->cap)
-		return;
-	ring_init(&n, cap);
-	keep = r->len < cap ? r->len : cap;
-	for (i = keep; i > 0; i--)
-		ring_push(&n, ring_get(r, i - 1));
-	free(r->v);
-	*r = n;
+	/* A lone ring resizes as a group of one. */
+	ring_group_resize(&r, 1, cap);
 }
 
 void

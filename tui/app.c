@@ -348,6 +348,21 @@ text_cells(cchar_t *out, int width, int attr, const char *s)
 	return wide;
 }
 
+/* n cells of out: characters already one column each (graphs), a space
+ * for a 0. */
+static void
+wide_cells(cchar_t *out, int n, int attr, const wchar_t *s)
+{
+	cchar_t blank;
+	int i;
+
+	cell_template(&blank, attr);
+	for (i = 0; i < n; i++) {
+		out[i] = blank;
+		out[i].chars[0] = s[i] ? s[i] : L' ';
+	}
+}
+
 /* Cells without a character (second halves) taken out; the count left. */
 static int
 pack_cells(cchar_t *c, int n)
@@ -419,19 +434,12 @@ line_text(struct line_cells *l, int x, int width, int attr, const char *s)
 void
 line_wide(struct line_cells *l, int x, int attr, const wchar_t *s, int n)
 {
-	cchar_t blank;
-	int i;
-
 	if (x < 0 || x >= l->width || n <= 0)
 		return;
 	if (n > l->width - x)
 		n = l->width - x;
 	line_edges(l, x, x + n);
-	cell_template(&blank, attr);
-	for (i = 0; i < n; i++) {
-		l->c[x + i] = blank;
-		l->c[x + i].chars[0] = s[i] ? s[i] : L' ';
-	}
+	wide_cells(l->c + x, n, attr, s);
 }
 
 static void
@@ -533,16 +541,11 @@ memo_prepare(struct app *a, bool forget)
 void
 draw_wide(WINDOW *w, int y, int x, int attr, const wchar_t *s, int n)
 {
-	cchar_t cells[CELLS_MAX], blank;
-	int i;
+	cchar_t cells[CELLS_MAX];
 
 	if ((n = clip(w, y, x, n)) == 0)
 		return;
-	cell_template(&blank, attr);
-	for (i = 0; i < n; i++) {
-		cells[i] = blank;
-		cells[i].chars[0] = s[i] ? s[i] : L' ';
-	}
+	wide_cells(cells, n, attr, s);
 	mvwadd_wchnstr(w, y, x, cells, n);
 }
 

@@ -40,6 +40,23 @@
  * line are sent again instead of moving over them (a move is 4-8 bytes). */
 #define GAP_SENT 4
 
+/* A growing run of bytes. */
+struct bytes {
+	char *p;
+	size_t len, cap;
+};
+
+static void
+bytes_put(struct bytes *b, const char *s, size_t n)
+{
+	if (b->len + n > b->cap) {
+		b->cap = (b->len + n) * 2 + 256;
+		b->p = xrealloc(b->p, b->cap);
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+}
+
 static struct {
 	bool checked;           /* the terminal's capabilities looked at */
 	bool curses_only;       /* every frame through doupdate */
@@ -56,8 +73,7 @@ static struct {
 	cchar_t *raw;           /* one line as curses gives it (cols + 1) */
 	cchar_t *line;          /* the same, a cell per column */
 	unsigned char *lwid;
-	char *out;              /* the frame's bytes */
-	size_t len, cap;
+	struct bytes out;       /* the frame's bytes */
 	int cy, cx;             /* the terminal's cursor; -1: not known */
 	bool rend_known;        /* the rendition below is the terminal's */
 	attr_t rend_attr;
@@ -67,12 +83,7 @@ static struct {
 static void
 put(const char *s, size_t n)
 {
-	if (T.len + n > T.cap) {
-		T.cap = (T.len + n) * 2 + 256;
-		T.out = xrealloc(T.out, T.cap);
-	}
-	memcpy(T.out + T.len, s, n);
-	T.len += n;
+	bytes_put(&T.out, s, n);
 }
 
 static int
@@ -135,17 +146,14 @@ struct rend {
 };
 static struct rend *rends;
 static size_t nrends;
-static char *compose;
-static size_t compose_len, compose_cap;
+static struct bytes compose;
 
 static int
 compose_byte(int c)
 {
-	if (compose_len + 1 >= compose_cap) {
-		compose_cap = compose_cap * 2 + 64;
-		compose = xrealloc(compose, compose_cap);
-	}
-	compose[compose_len++] = (char)c;
+	char ch = (char)c;
+
+	bytes_put(&compose, &ch, 1);
 	return c;
 }
 
@@ -179,7 +187,7 @@ rend_for(attr_t attr, short pair)
 	for (i = 0; i < nrends; i++)
 		if (rends[i].attr == attr && rends[i].pair == pair)
 			return &rends[i];
-	compose_len = 0;
+	compose.len = 0;
 	compose_cap_str(exit_attribute_mode);
 	if (!(attr & A_ALTCHARSET) && exit_alt_charset_mode && exit_attribute_mode &&
 	    strstr(exit_attribute_mode, exit_alt_charset_mode) == NULL)
@@ -203,9 +211,9 @@ rend_for(attr_t attr, short pair)
 	r = &rends[nrends++];
 	r->attr = attr;
 	r->pair = pair;
-	r->len = compose_len;
-	r->seq = xmalloc(compose_len + 1);
-	memcpy(r->seq, compose, compose_len);
+	r->len = compose.len;
+	r->seq = xmalloc(compose.len + 1);
+	memcpy(r->seq, compose.p, compose.len);
 	return r;
 }
 
@@ -243,7 +251,7 @@ rendition(attr_t attr, short pair)
 static void
 hand_back(void)
 {
-	T.len = 0;
+	T.out.len = 0;
 	rendition(A_NORMAL, 0);
 	move_to(T.bel_y, T.bel_x);
 	flush_out();
@@ -486,8 +494,8 @@ flush_out(void)
 {
 	size_t off = 0;
 
-	while (off < T.len) {
-		ssize_t n = write(STDOUT_FILENO, T.out + off, T.len - off);
+	while (off < T.out.len) {
+		ssize_t n = write(STDOUT_FILENO, T.out.p + off, T.out.len - off);
 
 		if (n >= 0) {
 			off += (size_t)n;
@@ -498,7 +506,7 @@ flush_out(void)
 			break; /* a terminal gone: nothing more to do */
 		}
 	}
-	T.len = 0;
+	T.out.len = 0;
 }
 
 /* curses draws the frame; with frames sent since it last drew, it
@@ -535,14 +543,14 @@ termout_update(void)
 		return;
 	}
 	getyx(newscr, cy, cx);
-	T.len = 0;
+	T.out.len = 0;
 	for (y = 0; y < T.rows; y++) {
 		if (is_linetouched(newscr, y) != TRUE)
 			continue;
 		if (!read_line(y) || !send_line(y)) {
 			/* Left to curses from now on; what was put in the
 			 * copy so far is not sent, and curses repaints. */
-			T.len = 0;
+			T.out.len = 0;
 			T.curses_only = true;
 			T.behind = true;
 			msglog_add(MSG_NOTE, "Screen: curses draws every frame from now on "
@@ -557,7 +565,7 @@ termout_update(void)
 	}
 	wmove(newscr, cy, cx);
 	move_to(cy, cx);
-	if (T.len > 0) {
+	if (T.out.len > 0) {
 		T.behind = true;
 		flush_out();
 	}
