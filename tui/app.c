@@ -24,6 +24,7 @@
 #include "screen.h"
 #include "termout.h"
 
+#define SECOND_NS 1000000000ull
 #define STATUS_INFO_NS (5ull * 1000000000ull)
 #define STATUS_ERROR_NS (15ull * 1000000000ull)
 
@@ -505,6 +506,13 @@ line_end(struct line_cells *l, struct line_memo *m)
 	}
 }
 
+void
+app_redraw_at(struct app *a, uint64_t when_ns)
+{
+	if (when_ns < a->body_due_ns)
+		a->body_due_ns = when_ns;
+}
+
 struct line_memo *
 app_body_memo(struct app *a, WINDOW *w)
 {
@@ -953,10 +961,12 @@ redraw(struct app *a)
 			werase(a->body);
 			a->memo_view = NULL;
 		}
+		/* Untimed views show ages and uptimes without saying when
+		 * they move: drawn again within a second. */
+		a->body_due_ns = a->view->timed ? UINT64_MAX : host_now_ns() + SECOND_NS;
 		a->view->draw(a, a->body);
 		a->memo_live = false;
 		wnoutrefresh(a->body);
-		a->last_body_ns = host_now_ns();
 	}
 	app_unlock_hosts(a);
 	if (a->dirty & DIRTY_FOOTER)
@@ -1383,12 +1393,12 @@ check_model(struct app *a)
 		a->status = NULL;
 		a->dirty |= DIRTY_FOOTER;
 	}
-	/* Uptimes and retry countdowns move once a second; a refresh that
-	 * redrew within that second already moved them (and the loop then
-	 * sleeps on: no wake-up of its own between refreshes). */
-	if (now - a->last_body_ns >= 1000000000ull) {
+	/* Uptimes move by themselves, but only when the text shown would
+	 * change: a guest up for hours is redrawn on the minute, not every
+	 * second (nor between refreshes when the refresh is sooner). */
+	if (now >= a->body_due_ns) {
 		a->dirty |= DIRTY_HEADER | DIRTY_BODY;
-		a->last_body_ns = now; /* even if the frame cannot be drawn (1x1) */
+		a->body_due_ns = now + SECOND_NS; /* even if the frame cannot be drawn (1x1) */
 	}
 }
 
@@ -1398,13 +1408,13 @@ app_run(struct app *a)
 	struct pollfd fds[2];
 
 	a->seen_gen = xcalloc(a->nhosts ? a->nhosts : 1, sizeof *a->seen_gen);
-	a->last_body_ns = host_now_ns();
+	a->body_due_ns = host_now_ns() + SECOND_NS;
 	layout(a);
 	if (a->view == NULL)
 		app_set_view(a, &vmlist_ops);
 	a->read_keys_now = true; /* keys typed before the first frame */
 	while (!a->quit && !screen_got_quit_signal) {
-		uint64_t now, next_tick;
+		uint64_t now, due;
 		int timeout;
 
 		if (screen_got_winch) {
@@ -1426,8 +1436,15 @@ app_run(struct app *a)
 		redraw(a);
 
 		now = host_now_ns();
-		next_tick = a->last_body_ns + 1000000000ull;
-		timeout = now >= next_tick ? 0 : (int)((next_tick - now) / 1000000ull) + 1;
+		due = a->body_due_ns;
+		if (a->status != NULL && a->status_until_ns < due)
+			due = a->status_until_ns;
+		if (due == UINT64_MAX)
+			timeout = -1; /* a refresh or a key wakes the loop */
+		else if (due - now > (uint64_t)INT_MAX * 1000000ull)
+			timeout = INT_MAX;
+		else
+			timeout = now >= due ? 0 : (int)((due - now) / 1000000ull) + 1;
 		fds[0].fd = STDIN_FILENO;
 		fds[0].events = POLLIN;
 		fds[1].fd = notify_fd();

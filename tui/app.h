@@ -52,6 +52,9 @@ struct view_ops {
 	/* draw covers every line of the body with line_end and the memo
 	 * app_body_memo gives: the body is not erased between frames. */
 	bool paints_all;
+	/* draw tells app_redraw_at when what it shows would change with time
+	 * alone (an uptime); other views are drawn again every second. */
+	bool timed;
 };
 
 extern const struct view_ops vmlist_ops;
@@ -161,7 +164,7 @@ struct app {
 	unsigned dirty;
 	uint64_t *seen_gen;
 	bool read_keys_now;          /* the terminal has input (or curses a mode to set) */
-	uint64_t last_body_ns;       /* when the body was last drawn */
+	uint64_t body_due_ns;        /* when the body changes by itself: drawn again */
 	struct line_memo body_memo;  /* the body's lines, for paints_all views */
 	const struct view_ops *memo_view; /* whose lines body_memo holds */
 	bool memo_live;              /* within such a view's draw */
@@ -258,6 +261,10 @@ void line_text(struct line_cells *l, int x, int width, int attr, const char *s);
 void line_wide(struct line_cells *l, int x, int attr, const wchar_t *s, int n);
 /* m: the memo of l's window, or NULL. */
 void line_end(struct line_cells *l, struct line_memo *m);
+/* For a timed view's draw: what it drew changes by itself at when_ns
+ * (host_now_ns' clock), and the body is to be drawn again then. */
+void app_redraw_at(struct app *a, uint64_t when_ns);
+
 /* The memo to give line_end for lines of w: the body's while a paints_all
  * view draws it, else NULL. */
 struct line_memo *app_body_memo(struct app *a, WINDOW *w);

@@ -176,3 +176,16 @@ fmt_duration(char *buf, size_t n, double secs)
 	buf[at] = '\0';
 	return buf;
 }
+
+double
+fmt_duration_steady(double secs)
+{
+	double step;
+
+	if (secs < 0 || secs != secs || secs >= 1.8e19)
+		return 0;
+	/* The smallest unit shown: seconds below an hour, minutes below a
+	 * day, hours beyond. */
+	step = secs < 3600 ? 1 : secs < 86400 ? 60 : 3600;
+	return step - fmod(secs, step);
+}

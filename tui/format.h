@@ -13,6 +13,9 @@ char *fmt_rate(char *buf, size_t n, double bps);
 char *fmt_pct(char *buf, size_t n, double pct);
 /* 75 -> "1m15s", 7300 -> "2h01m", 200000 -> "2d07h"; negative -> "-". */
 char *fmt_duration(char *buf, size_t n, double secs);
+/* Seconds from secs until fmt_duration's text changes (0 for a negative
+ * or unknown duration: it never does by itself). */
+double fmt_duration_steady(double secs);
 /* What "%lu" gives, without printf. */
 char *fmt_count(char *buf, size_t n, unsigned long v);
 

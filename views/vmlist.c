@@ -173,6 +173,7 @@ draw_row(struct app *a, WINDOW *w, int y, const struct row *r, const struct layo
 	char b[64], u[16], t[16];
 	struct line_cells ln;
 	size_t at = 0;
+	double up = vm_uptime(vm, now), steady = fmt_duration_steady(up);
 
 	/* Every row of every frame: pieces put together by hand, the line
 	 * handed to curses once. */
@@ -205,8 +206,10 @@ draw_row(struct app *a, WINDOW *w, int y, const struct row *r, const struct layo
 	cell(&ln, l, COL_NTX, base, fmt_bytes(b, sizeof b, active ? vm->tx_rate : -1));
 	at = 0;
 	append(b, sizeof b, &at, active && !vm->since_exact ? ">" : "");
-	append(b, sizeof b, &at, fmt_duration(u, sizeof u, vm_uptime(vm, now)));
+	append(b, sizeof b, &at, fmt_duration(u, sizeof u, up));
 	cell(&ln, l, COL_UP, base, b);
+	if (steady > 0) /* a millisecond late rather than a frame too early */
+		app_redraw_at(a, now + (uint64_t)(steady * 1e9) + 1000000u);
 	line_end(&ln, app_body_memo(a, w));
 }
 
@@ -446,4 +449,5 @@ const struct view_ops vmlist_ops = {
 	.key = vmlist_key,
 	.mouse = vmlist_mouse,
 	.paints_all = true,
+	.timed = true,
 };

@@ -6,7 +6,7 @@
 #
 # Sections (in this order; the daemon is killed last):
 #   sec_list80 sec_sort sec_filter sec_nav sec_detail sec_help
-#   sec_responsive sec_events sec_actions sec_readonly sec_resize
+#   sec_responsive sec_ticks sec_events sec_actions sec_readonly sec_resize
 #   sec_restore sec_daemon
 # Other engineers' guests may share the daemon: the list is filtered to
 # ours (typed with /) where rows are compared.
@@ -479,6 +479,32 @@ sec_responsive() {
 		test "$ok" = 1 -a "$max" -lt 1000
 	vt_stop
 }
+# 13b. Uptimes move between refreshes, when their text changes: with a
+# refresh every 30 s, the busy guest's uptime (seconds shown below an hour)
+# moves on its own within the next seconds.
+sec_ticks() {
+	say "# 13b. uptimes move between refreshes"
+	fix_states
+	start_vmtui 160 30 -d 30 || return
+	filter_ours
+	local first
+	wait_for 5 "an uptime" busy_uptime >/dev/null
+	first=$UPTIME
+	if [[ $first =~ h|d ]]; then
+		ok "ticks: # skip: $T_BUSY has been up over an hour ($first): minutes shown"
+	else
+		check "ticks: the uptime ($first) moves within 3 s, with the next refresh 30 s away" \
+			wait_for 3 "another uptime" uptime_moved "$first"
+	fi
+	vt_stop
+}
+# The UP column (the last) of the busy guest's row, in UPTIME.
+busy_uptime() {
+	UPTIME=$(grep -E "^\*?$(re "$T_BUSY") " <<<"$SCREEN" | awk '{ print $NF }')
+	[[ $UPTIME =~ ^\>?[0-9]+[smhd] ]] || { WHY="no uptime in '$UPTIME'"; return 1; }
+}
+uptime_moved() { busy_uptime && [ "$UPTIME" != "$1" ] || { WHY="still $1"; return 1; }; }
+
 # key_latency KEY PATTERN: milliseconds from send-keys to PATTERN on screen
 # (99999 if not within 3 s).
 key_latency() {
@@ -1107,7 +1133,7 @@ sec_ssh() {
 
 # ---------------------------------------------------------------- main
 
-SECTIONS=${SCREEN_ONLY:-sec_list80 sec_sort sec_filter sec_nav sec_detail sec_help sec_responsive sec_events sec_actions sec_readonly sec_resize sec_restore sec_create sec_hosts sec_ssh sec_daemon}
+SECTIONS=${SCREEN_ONLY:-sec_list80 sec_sort sec_filter sec_nav sec_detail sec_help sec_responsive sec_ticks sec_events sec_actions sec_readonly sec_resize sec_restore sec_create sec_hosts sec_ssh sec_daemon}
 for s in $SECTIONS; do
 	"$s"
 	vt_stop

@@ -217,6 +217,35 @@ test_duration_as_printf(void **state)
 	}
 }
 
+/* fmt_duration_steady: the text stays until just before the time it
+ * gives, and has changed just after it; checked at every quarter second of
+ * the first two days and beyond, across each unit's boundaries. */
+static void
+test_duration_steady(void **state)
+{
+	char at[32], before[32], after[32];
+	double t;
+
+	(void)state;
+	for (t = 0; t < 2 * 86400 + 4000; t += 0.25) {
+		double s = fmt_duration_steady(t);
+		assert_true(s > 0);
+		assert_true(s <= (t < 3600 ? 1 : t < 86400 ? 60 : 3600));
+		fmt_duration(at, sizeof at, t);
+		fmt_duration(before, sizeof before, t + s - 0.01);
+		fmt_duration(after, sizeof after, t + s + 0.01);
+		assert_string_equal(at, before);
+		assert_string_not_equal(at, after);
+	}
+	assert_true(fmt_duration_steady(59.5) == 0.5);     /* 59s -> 1m00s */
+	assert_true(fmt_duration_steady(3599) == 1);       /* 59m59s -> 1h00m */
+	assert_true(fmt_duration_steady(3600) == 60);      /* 1h00m -> 1h01m */
+	assert_true(fmt_duration_steady(86399) == 1 * 60 - 59); /* 23h59m -> 1d00h */
+	assert_true(fmt_duration_steady(90000) == 3600);   /* 1d01h -> 1d02h */
+	assert_true(fmt_duration_steady(-1) == 0);          /* "-": never moves */
+	assert_true(fmt_duration_steady(0.0 / 0.0) == 0);
+}
+
 /* fmt_bytes and fmt_pct format without printf: they must print exactly
  * what printf prints, ties (1.125 -> "1.12", 0.25 -> "0.2") included. */
 static void
@@ -292,6 +321,7 @@ main(void)
 		cmocka_unit_test(test_duration_hours),
 		cmocka_unit_test(test_duration_days),
 		cmocka_unit_test(test_duration_negative),
+		cmocka_unit_test(test_duration_steady),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
