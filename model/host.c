@@ -1116,8 +1116,10 @@ refresh(struct host *h)
 	inventory = p->inventory_due || now - p->inventory_ns >= INVENTORY_EVERY_NS;
 	if (inventory) {
 		p->inventory_ns = now;
-		autos = list_uuids(p->conn, VIR_CONNECT_LIST_DOMAINS_AUTOSTART, &nautos);
-		trans = list_uuids(p->conn, VIR_CONNECT_LIST_DOMAINS_TRANSIENT, &ntrans);
+		/* Like the stats call, on the connection outside the event loop:
+		 * an RPC on the main one wakes the loop's thread twice. */
+		autos = list_uuids(stats_conn(p), VIR_CONNECT_LIST_DOMAINS_AUTOSTART, &nautos);
+		trans = list_uuids(stats_conn(p), VIR_CONNECT_LIST_DOMAINS_TRANSIENT, &ntrans);
 		p->inventory_due = false;
 	}
 

@@ -278,26 +278,61 @@ clip(WINDOW *w, int y, int x, int width)
 }
 
 static void
-cell_template(cchar_t *c, int attr)
+cell_template(cchar_t *c, attr_t attr)
 {
 	static const wchar_t space[2] = L" ";
 
-	setcchar(c, space, (attr_t)attr & ~A_COLOR, (short)PAIR_NUMBER(attr), NULL);
+	setcchar(c, space, attr & ~A_COLOR, (short)PAIR_NUMBER(attr), NULL);
 }
 
-/* Columns [0, width) of out: s in attr (UTF-8), padded with spaces. The
- * second column of a wide character is a cell without a character, packed
- * away before curses sees the line. Returns whether there is one. */
-static bool
-text_cells(cchar_t *out, int width, int attr, const char *s)
+/* Combining marks of cells [from, to) forgotten: the cells are written
+ * again. */
+static void
+drop_marks(struct line_cells *l, int from, int to)
 {
-	cchar_t blank;
+	int i, k = 0;
+
+	for (i = 0; i < l->nmarked; i++)
+		if (l->marked[i].x < from || l->marked[i].x >= to)
+			l->marked[k++] = l->marked[i];
+	l->nmarked = k;
+}
+
+/* A combining mark joins the character of cell x (as many as a curses
+ * cell holds; past LINE_MARKED marked cells, the character shows alone). */
+static void
+add_mark(struct line_cells *l, int x, wchar_t wc)
+{
+	int i, k;
+
+	for (i = 0; i < l->nmarked && l->marked[i].x != x; i++)
+		;
+	if (i == l->nmarked) {
+		if (i == LINE_MARKED)
+			return;
+		l->nmarked++;
+		l->marked[i].x = x;
+		l->marked[i].marks[0] = L'\0';
+	}
+	for (k = 0; k < CCHARW_MAX - 2 && l->marked[i].marks[k]; k++)
+		;
+	if (k < CCHARW_MAX - 2) {
+		l->marked[i].marks[k] = wc;
+		l->marked[i].marks[k + 1] = L'\0';
+	}
+}
+
+/* Columns [x, x + width) of l: s in attr (UTF-8), padded with spaces. The
+ * second column of a wide character is a cell with ch 0, packed away
+ * before curses sees the line. */
+static void
+text_cells(struct line_cells *l, int x, int width, attr_t attr, const char *s)
+{
+	struct lcell *out = l->c + x;
 	mbstate_t st;
 	int used = 0, last = -1;
-	bool wide = false;
 
 	memset(&st, 0, sizeof st);
-	cell_template(&blank, attr);
 	while (*s && used < width) {
 		wchar_t wc;
 		size_t len = 1;
@@ -316,14 +351,7 @@ text_cells(cchar_t *out, int width, int attr, const char *s)
 			cw = wcwidth(wc);
 		}
 		if (cw == 0 && last >= 0) {
-			/* a combining mark joins the character before it */
-			int k = 1;
-			while (k < CCHARW_MAX - 1 && out[last].chars[k])
-				k++;
-			if (k < CCHARW_MAX - 1) {
-				out[last].chars[k] = wc;
-				out[last].chars[k + 1] = L'\0';
-			}
+			add_mark(l, x + last, wc);
 			s += len;
 			continue;
 		}
@@ -333,60 +361,88 @@ text_cells(cchar_t *out, int width, int attr, const char *s)
 		}
 		if (used + cw > width)
 			break;
-		out[used] = blank;
-		out[used].chars[0] = wc;
+		out[used].ch = wc;
+		out[used].attr = attr;
 		last = used;
 		if (cw == 2) {
-			out[used + 1] = blank;
-			out[used + 1].chars[0] = L'\0';
-			wide = true;
+			out[used + 1].ch = L'\0';
+			out[used + 1].attr = attr;
+			l->wide = true;
 		}
 		used += cw;
 		s += len;
 	}
-	for (; used < width; used++)
-		out[used] = blank;
-	return wide;
-}
-
-/* n cells of out: characters already one column each (graphs), a space
- * for a 0. */
-static void
-wide_cells(cchar_t *out, int n, int attr, const wchar_t *s)
-{
-	cchar_t blank;
-	int i;
-
-	cell_template(&blank, attr);
-	for (i = 0; i < n; i++) {
-		out[i] = blank;
-		out[i].chars[0] = s[i] ? s[i] : L' ';
+	for (; used < width; used++) {
+		out[used].ch = L' ';
+		out[used].attr = attr;
 	}
 }
 
-/* Cells without a character (second halves) taken out; the count left. */
-static int
-pack_cells(cchar_t *c, int n)
+/* n cells of l from x: characters already one column each (graphs), a
+ * space for a 0. */
+static void
+wide_cells(struct line_cells *l, int x, int n, attr_t attr, const wchar_t *s)
 {
-	int i, k = 0;
+	struct lcell *out = l->c + x;
+	int i;
 
-	for (i = 0; i < n; i++)
-		if (c[i].chars[0] != L'\0')
-			c[k++] = c[i];
+	for (i = 0; i < n; i++) {
+		out[i].ch = s[i] ? s[i] : L' ';
+		out[i].attr = attr;
+	}
+}
+
+/* Cells [from, to) of l as curses cells in out, the second halves of wide
+ * characters left out: how many. */
+static int
+to_curses(const struct line_cells *l, int from, int to, cchar_t *out)
+{
+	cchar_t t;
+	attr_t last = 0;
+	bool have = false;
+	int x, k = 0, i;
+
+	for (x = from; x < to; x++) {
+		const struct lcell *c = &l->c[x];
+		if (c->ch == L'\0')
+			continue;
+		if (!have || c->attr != last) {
+			cell_template(&t, c->attr);
+			last = c->attr;
+			have = true;
+		}
+		out[k] = t;
+		out[k].chars[0] = c->ch;
+		for (i = 0; i < l->nmarked; i++)
+			if (l->marked[i].x == x)
+				memcpy(out[k].chars + 1, l->marked[i].marks, sizeof l->marked[i].marks);
+		k++;
+	}
 	return k;
+}
+
+static void
+line_reset(struct line_cells *l, WINDOW *w, int y, int width)
+{
+	l->w = w;
+	l->y = y;
+	l->width = width;
+	l->wide = false;
+	l->nmarked = 0;
 }
 
 /* Write at most `width` columns of a UTF-8 string, padding with spaces. */
 void
 draw_text(WINDOW *w, int y, int x, int width, int attr, const char *s)
 {
+	struct line_cells l;
 	cchar_t cells[CELLS_MAX];
-	int n;
 
 	if ((width = clip(w, y, x, width)) == 0)
 		return;
-	n = text_cells(cells, width, attr, s) ? pack_cells(cells, width) : width;
-	mvwadd_wchnstr(w, y, x, cells, n);
+	line_reset(&l, w, y, width);
+	text_cells(&l, 0, width, (attr_t)attr, s);
+	mvwadd_wchnstr(w, y, x, cells, to_curses(&l, 0, width, cells));
 	wmove(w, y, x + width < getmaxx(w) ? x + width : getmaxx(w) - 1);
 }
 
@@ -395,14 +451,10 @@ draw_text(WINDOW *w, int y, int x, int width, int attr, const char *s)
 void
 line_begin(struct line_cells *l, WINDOW *w, int y, int attr)
 {
-	cchar_t blank;
+	struct lcell blank = { L' ', (attr_t)attr };
 	int i;
 
-	l->w = w;
-	l->y = y;
-	l->width = clip(w, y, 0, getmaxx(w));
-	l->wide = false;
-	cell_template(&blank, attr);
+	line_reset(l, w, y, clip(w, y, 0, getmaxx(w)));
 	for (i = 0; i < l->width; i++)
 		l->c[i] = blank;
 }
@@ -412,12 +464,10 @@ line_begin(struct line_cells *l, WINDOW *w, int y, int attr)
 static void
 line_edges(struct line_cells *l, int x, int end)
 {
-	if (x > 0 && x < l->width && l->c[x].chars[0] == L'\0')
-		l->c[x - 1].chars[0] = L' ';
-	if (end < l->width && l->c[end].chars[0] == L'\0') {
-		l->c[end].chars[0] = L' ';
-		l->c[end].chars[1] = L'\0';
-	}
+	if (x > 0 && x < l->width && l->c[x].ch == L'\0')
+		l->c[x - 1].ch = L' ';
+	if (end < l->width && l->c[end].ch == L'\0')
+		l->c[end].ch = L' ';
 }
 
 void
@@ -428,8 +478,9 @@ line_text(struct line_cells *l, int x, int width, int attr, const char *s)
 	if (width > l->width - x)
 		width = l->width - x;
 	line_edges(l, x, x + width);
-	if (text_cells(l->c + x, width, attr, s))
-		l->wide = true;
+	if (l->nmarked)
+		drop_marks(l, x, x + width);
+	text_cells(l, x, width, (attr_t)attr, s);
 }
 
 void
@@ -440,32 +491,34 @@ line_wide(struct line_cells *l, int x, int attr, const wchar_t *s, int n)
 	if (n > l->width - x)
 		n = l->width - x;
 	line_edges(l, x, x + n);
-	wide_cells(l->c + x, n, attr, s);
+	if (l->nmarked)
+		drop_marks(l, x, x + n);
+	wide_cells(l, x, n, (attr_t)attr, s);
 }
 
 static void
 line_whole(struct line_cells *l)
 {
-	mvwadd_wchnstr(l->w, l->y, 0, l->c, l->wide ? pack_cells(l->c, l->width) : l->width);
+	cchar_t cells[CELLS_MAX];
+
+	mvwadd_wchnstr(l->w, l->y, 0, cells, to_curses(l, 0, l->width, cells));
 }
 
 /* Unchanged cells, up to this many, between two changed stretches go to
  * curses again rather than costing a call of their own. */
 #define MEMO_GAP 8
 
-/* Two cells alike: the character and attributes first (what differs when
- * anything does), the rest of the cell only then. */
 static inline bool
-same_cell(const cchar_t *a, const cchar_t *b)
+same_cell(const struct lcell *a, const struct lcell *b)
 {
-	return a->chars[0] == b->chars[0] && a->attr == b->attr &&
-	       memcmp(a, b, sizeof *a) == 0;
+	return a->ch == b->ch && a->attr == b->attr;
 }
 
 void
 line_end(struct line_cells *l, struct line_memo *m)
 {
-	cchar_t *old;
+	cchar_t cells[CELLS_MAX];
+	struct lcell *old;
 	int x = 0;
 
 	if (l->width == 0)
@@ -475,10 +528,10 @@ line_end(struct line_cells *l, struct line_memo *m)
 		return;
 	}
 	old = m->c + (size_t)l->y * (size_t)m->cols;
-	if (!m->valid[l->y] || l->wide) {
-		/* Only lines without wide characters are compared by column. */
+	if (!m->valid[l->y] || l->wide || l->nmarked) {
+		/* Only lines of plain cells are compared by column. */
 		memcpy(old, l->c, (size_t)l->width * sizeof *old);
-		m->valid[l->y] = !l->wide;
+		m->valid[l->y] = !l->wide && !l->nmarked;
 		line_whole(l);
 		return;
 	}
@@ -500,7 +553,7 @@ line_end(struct line_cells *l, struct line_memo *m)
 				break;
 			end += g;
 		}
-		mvwadd_wchnstr(l->w, l->y, x, l->c + x, end - x);
+		mvwadd_wchnstr(l->w, l->y, x, cells, to_curses(l, x, end, cells));
 		memcpy(old + x, l->c + x, (size_t)(end - x) * sizeof *old);
 		x = end;
 	}
@@ -549,12 +602,14 @@ memo_prepare(struct app *a, bool forget)
 void
 draw_wide(WINDOW *w, int y, int x, int attr, const wchar_t *s, int n)
 {
+	struct line_cells l;
 	cchar_t cells[CELLS_MAX];
 
 	if ((n = clip(w, y, x, n)) == 0)
 		return;
-	wide_cells(cells, n, attr, s);
-	mvwadd_wchnstr(w, y, x, cells, n);
+	line_reset(&l, w, y, n);
+	wide_cells(&l, 0, n, (attr_t)attr, s);
+	mvwadd_wchnstr(w, y, x, cells, to_curses(&l, 0, n, cells));
 }
 
 void
@@ -962,9 +1017,14 @@ redraw(struct app *a)
 			a->memo_view = NULL;
 		}
 		/* Untimed views show ages and uptimes without saying when
-		 * they move: drawn again within a second. */
-		a->body_due_ns = a->view->timed ? UINT64_MAX : host_now_ns() + SECOND_NS;
+		 * they move: drawn again within a second. A timed view is not
+		 * drawn more often either: every guest's seconds move at their
+		 * own moment, and a second late is what the eye allows. */
+		uint64_t drawn = host_now_ns();
+		a->body_due_ns = a->view->timed ? UINT64_MAX : drawn + SECOND_NS;
 		a->view->draw(a, a->body);
+		if (a->body_due_ns < drawn + SECOND_NS)
+			a->body_due_ns = drawn + SECOND_NS;
 		a->memo_live = false;
 		wnoutrefresh(a->body);
 	}

@@ -34,7 +34,7 @@ struct app;
 struct line_memo {
 	WINDOW *w;
 	int rows, cols;
-	cchar_t *c;     /* rows x cols */
+	struct lcell *c; /* rows x cols */
 	bool *valid;    /* per row: c holds it */
 };
 struct view_ops {
@@ -250,11 +250,24 @@ void draw_wide(WINDOW *w, int y, int x, int attr, const wchar_t *s, int n);
  * and draw_wide do, end hands it to curses. Columns past CELLS_MAX are
  * left alone. */
 #define CELLS_MAX 1024
+/* A cell of such a line: eight bytes, compared as one, where curses'
+ * cchar_t takes 28. ch 0 is the second column of a wide character. */
+struct lcell {
+	wchar_t ch;
+	attr_t attr;    /* colour pair included */
+};
+/* Combining marks, rare, are kept apart: for this many cells of a line. */
+#define LINE_MARKED 16
 struct line_cells {
 	WINDOW *w;
 	int y, width;
 	bool wide;      /* second halves of wide characters to pack away */
-	cchar_t c[CELLS_MAX];
+	int nmarked;
+	struct lcell c[CELLS_MAX];
+	struct {
+		int x;
+		wchar_t marks[CCHARW_MAX - 1]; /* after the base character, 0-ended */
+	} marked[LINE_MARKED];
 };
 void line_begin(struct line_cells *l, WINDOW *w, int y, int attr);
 void line_text(struct line_cells *l, int x, int width, int attr, const char *s);
