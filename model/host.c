@@ -33,6 +33,9 @@
  * event: read them this often (and at once after a define/undefine
  * event or our own autostart action). */
 #define INVENTORY_EVERY_NS (10ull * 1000000000ull)
+/* Heap one refresh uses per guest, libvirt's reply and records (about
+ * 4 KiB with a disk and a NIC), with room for more devices. */
+#define HEAP_PER_DOMAIN (6 * 1024)
 
 struct req {
 	struct req *next;
@@ -1096,6 +1099,7 @@ refresh(struct host *h)
 		return;
 	}
 	p->stats_failing = false;
+	xmalloc_expect((size_t)n * HEAP_PER_DOMAIN);
 	now = host_now_ns();
 	epoch = wall_epoch();
 	host_lock(h);

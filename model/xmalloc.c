@@ -1,12 +1,16 @@
 /* xmalloc.c — checked allocation helpers. */
 #include "xmalloc.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 void (*xmalloc_fatal_hook)(void);
 
@@ -111,4 +115,27 @@ xfree_strv(char **v, size_t n)
 	for (i = 0; v != NULL && i < n; i++)
 		free(v[i]);
 	free(v);
+}
+
+void
+xmalloc_expect(size_t bytes)
+{
+#ifdef __GLIBC__
+	/* Up to cap: a few hundred guests. Beyond, memory weighs more than
+	 * the page faults: a refresh of 1000 guests would keep 6 MB. */
+	static const size_t floor = 256 * 1024, cap = 1024 * 1024;
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	static size_t set;
+	size_t want = bytes < cap - floor ? bytes + floor : cap;
+
+	pthread_mutex_lock(&lock);
+	if (want > set) {
+		mallopt(M_MMAP_THRESHOLD, (int)want);
+		mallopt(M_TRIM_THRESHOLD, (int)want);
+		set = want;
+	}
+	pthread_mutex_unlock(&lock);
+#else
+	(void)bytes;
+#endif
 }

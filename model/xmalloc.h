@@ -20,6 +20,14 @@ char *xjoin(char *s, const char *sep, const char *t);
 /* Free n strings and the array holding them; NULL is fine. */
 void xfree_strv(char **v, size_t n);
 
+/* One refresh allocates about `bytes` and frees them (libvirt's reply
+ * and records): keep that much in the heap between refreshes. glibc
+ * would give the free top of a thread's heap back to the kernel after
+ * every refresh and fault it in again at the next (a hundred page faults
+ * per refresh at 100 guests), and serves blocks above its mmap threshold
+ * with fresh mappings. Both thresholds only grow. */
+void xmalloc_expect(size_t bytes);
+
 /* Called before aborting on out-of-memory; the UI sets it to restore the tty. */
 extern void (*xmalloc_fatal_hook)(void);
 

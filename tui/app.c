@@ -659,14 +659,15 @@ draw_graph(WINDOW *w, int y, int x, int width, int height, const struct ring *r,
 enum color
 app_host_summary(const struct host *h, char *line, size_t n)
 {
-	char cpu[16], used[16], total[16], alloc[16], retry[32], over[48] = "";
+	char cpu[16], used[16], total[16], alloc[16], retry[32], over[48] = "", num[24];
 	struct host_totals t;
 	uint64_t used_kib;
 	char where[300];
+	size_t at = 0;
 
 	/* Where the host is: the URI it connected to, else what was asked. */
 	if (h->uri)
-		snprintf(where, sizeof where, "%s", h->uri);
+		fmt_append(where, sizeof where, &at, h->uri);
 	else if (h->ssh)
 		snprintf(where, sizeof where, "%s via ssh %s", h->uri_req ? h->uri_req :
 		         "qemu:///system", h->ssh);
@@ -688,16 +689,35 @@ app_host_summary(const struct host *h, char *line, size_t n)
 	used_kib = h->mem_total_kib > h->mem_free_kib ? h->mem_total_kib - h->mem_free_kib : 0;
 	if (h->cpus && t.vcpus_running > h->cpus)
 		snprintf(over, sizeof over, " vCPU overcommit %.1fx", (double)t.vcpus_running / h->cpus);
-	snprintf(line, n, "%s  %s  CPU %s%%  Mem %s/%s  vCPUs %u/%u  Alloc %s  VMs: %u running, "
-	         "%u paused, %u off%s%s",
-	         host_label(h), where,
-	         fmt_pct(cpu, sizeof cpu, h->cpu_pct),
-	         fmt_bytes(used, sizeof used, h->mem_free_kib == HOST_MEM_UNKNOWN ? -1 :
-	                   (double)used_kib * 1024),
-	         fmt_bytes(total, sizeof total, (double)h->mem_total_kib * 1024),
-	         t.vcpus_running, h->cpus,
-	         fmt_bytes(alloc, sizeof alloc, (double)t.mem_running_kib * 1024),
-	         t.running, t.paused, t.off, t.other ? ", more in other states" : "", over);
+	/* Made on every frame: put together without printf. */
+	at = 0;
+	if (n > 0)
+		line[0] = '\0';
+	fmt_append(line, n, &at, host_label(h));
+	fmt_append(line, n, &at, "  ");
+	fmt_append(line, n, &at, where);
+	fmt_append(line, n, &at, "  CPU ");
+	fmt_append(line, n, &at, fmt_pct(cpu, sizeof cpu, h->cpu_pct));
+	fmt_append(line, n, &at, "%  Mem ");
+	fmt_append(line, n, &at, fmt_bytes(used, sizeof used, h->mem_free_kib == HOST_MEM_UNKNOWN ?
+	                                   -1 : (double)used_kib * 1024));
+	fmt_append(line, n, &at, "/");
+	fmt_append(line, n, &at, fmt_bytes(total, sizeof total, (double)h->mem_total_kib * 1024));
+	fmt_append(line, n, &at, "  vCPUs ");
+	fmt_append(line, n, &at, fmt_count(num, sizeof num, t.vcpus_running));
+	fmt_append(line, n, &at, "/");
+	fmt_append(line, n, &at, fmt_count(num, sizeof num, h->cpus));
+	fmt_append(line, n, &at, "  Alloc ");
+	fmt_append(line, n, &at, fmt_bytes(alloc, sizeof alloc, (double)t.mem_running_kib * 1024));
+	fmt_append(line, n, &at, "  VMs: ");
+	fmt_append(line, n, &at, fmt_count(num, sizeof num, t.running));
+	fmt_append(line, n, &at, " running, ");
+	fmt_append(line, n, &at, fmt_count(num, sizeof num, t.paused));
+	fmt_append(line, n, &at, " paused, ");
+	fmt_append(line, n, &at, fmt_count(num, sizeof num, t.off));
+	fmt_append(line, n, &at, " off");
+	fmt_append(line, n, &at, t.other ? ", more in other states" : "");
+	fmt_append(line, n, &at, over);
 	if (t.mem_running_kib > h->mem_total_kib && h->mem_total_kib)
 		return C_WARNING; /* memory overcommitted */
 	return over[0] ? C_WARNING : C_HEADER;
@@ -711,6 +731,7 @@ static void
 header_line(struct app *a, int y, int attr, const char *text)
 {
 	struct header_shown *hs;
+	size_t len;
 
 	if (y < 0 || y >= HEADER_LINES_KEPT) {
 		draw_text(a->header, y, 0, getmaxx(a->header), attr, text);
@@ -720,10 +741,12 @@ header_line(struct app *a, int y, int attr, const char *text)
 	if (hs->valid && hs->attr == attr && strcmp(hs->text, text) == 0)
 		return;
 	draw_text(a->header, y, 0, getmaxx(a->header), attr, text);
-	snprintf(hs->text, sizeof hs->text, "%s", text);
+	len = strlen(text);
 	hs->attr = attr;
 	/* a text longer than kept is drawn every time */
-	hs->valid = strlen(text) < sizeof hs->text - 1;
+	hs->valid = len < sizeof hs->text - 1;
+	if (hs->valid)
+		memcpy(hs->text, text, len + 1);
 }
 
 static void
@@ -735,14 +758,15 @@ draw_host_line(struct app *a, int y, struct host *h)
 	header_line(a, y, screen_attr(c), line);
 }
 
-static void
-draw_header(struct app *a)
-{
-	char title[400], filt[160];
-	size_t i;
+/* The title line into a->title. */
+_Static_assert(sizeof ((struct app *)0)->filter == sizeof ((struct title_key *)0)->filter,
+               "the title's key holds the whole filter");
 
-	if (a->dirty == DIRTY_ALL)
-		memset(a->header_shown, 0, sizeof a->header_shown);
+static void
+make_title(struct app *a)
+{
+	char filt[160];
+
 	if (a->filter[0])
 		snprintf(filt, sizeof filt, "  filter: %s", a->filter);
 	else
@@ -750,16 +774,39 @@ draw_header(struct app *a)
 	if (a->replay) {
 		char rp[96];
 		replay_describe(a->replay, rp, sizeof rp);
-		snprintf(title, sizeof title, "vmtui %s  %s  sort %s%s%s", PACKAGE_VERSION, rp,
+		snprintf(a->title, sizeof a->title, "vmtui %s  %s  sort %s%s%s", PACKAGE_VERSION, rp,
 		         sort_key_name(a->sort),
 		         a->reverse ? (a->gmode == GRAPH_ASCII ? " (desc)" : " \u2193") : "", filt);
 	} else {
-		snprintf(title, sizeof title, "vmtui %s  refresh %gs  sort %s%s%s%s", PACKAGE_VERSION,
-		         a->interval_ms / 1000.0, sort_key_name(a->sort),
+		snprintf(a->title, sizeof a->title, "vmtui %s  refresh %gs  sort %s%s%s%s",
+		         PACKAGE_VERSION, a->interval_ms / 1000.0, sort_key_name(a->sort),
 		         a->reverse ? (a->gmode == GRAPH_ASCII ? " (desc)" : " \u2193") : "", filt,
 		         a->readonly ? "  READ-ONLY" : "");
 	}
-	header_line(a, 0, screen_attr(C_TITLE), title);
+}
+
+static void
+draw_header(struct app *a)
+{
+	struct title_key k;
+	size_t i;
+
+	if (a->dirty == DIRTY_ALL)
+		memset(a->header_shown, 0, sizeof a->header_shown);
+	memset(&k, 0, sizeof k);
+	k.interval_ms = a->interval_ms;
+	k.sort = a->sort;
+	k.gmode = a->gmode;
+	k.reverse = a->reverse;
+	k.readonly = a->readonly;
+	memcpy(k.filter, a->filter, sizeof k.filter);
+	/* A replay's title moves with its position. */
+	if (a->replay || !a->title_made || memcmp(&k, &a->title_key, sizeof k) != 0) {
+		a->title_key = k;
+		a->title_made = true;
+		make_title(a);
+	}
+	header_line(a, 0, screen_attr(C_TITLE), a->title);
 	for (i = 0; i < a->nhosts && (int)i + 1 < a->header_h; i++)
 		draw_host_line(a, (int)i + 1, a->hosts[i]);
 	wnoutrefresh(a->header);

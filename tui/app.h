@@ -161,6 +161,17 @@ struct app {
 		int attr;
 		bool valid;
 	} header_shown[HEADER_LINES_KEPT];
+	/* The title line, and what it was made from: made again (with
+	 * printf) only when one of those changed. */
+	char title[400];
+	struct title_key {
+		unsigned interval_ms;
+		enum sort_key sort;
+		enum graph_mode gmode;
+		bool reverse, readonly;
+		char filter[128];
+	} title_key;
+	bool title_made;
 	unsigned dirty;
 	uint64_t *seen_gen;
 	bool read_keys_now;          /* the terminal has input (or curses a mode to set) */

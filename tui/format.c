@@ -127,6 +127,16 @@ put_uint(char *buf, size_t n, size_t *at, unsigned long v, int min)
 		buf[(*at)++] = d[--nd];
 }
 
+void
+fmt_append(char *b, size_t n, size_t *at, const char *s)
+{
+	if (n == 0)
+		return;
+	while (*s && *at + 1 < n)
+		b[(*at)++] = *s++;
+	b[*at] = '\0';
+}
+
 char *
 fmt_count(char *buf, size_t n, unsigned long v)
 {

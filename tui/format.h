@@ -16,6 +16,9 @@ char *fmt_duration(char *buf, size_t n, double secs);
 /* Seconds from secs until fmt_duration's text changes (0 for a negative
  * or unknown duration: it never does by itself). */
 double fmt_duration_steady(double secs);
+/* s appended to b (n bytes) at *at, cut to fit; b stays a string. For
+ * lines made on every frame, without printf. */
+void fmt_append(char *b, size_t n, size_t *at, const char *s);
 /* What "%lu" gives, without printf. */
 char *fmt_count(char *buf, size_t n, unsigned long v);
 

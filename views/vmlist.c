@@ -153,15 +153,6 @@ draw_columns(struct app *a, WINDOW *w, const struct layout *l)
 	line_end(&ln, app_body_memo(a, w));
 }
 
-/* s appended to b (n bytes) at *at, cut to fit. */
-static void
-append(char *b, size_t n, size_t *at, const char *s)
-{
-	while (*s && *at + 1 < n)
-		b[(*at)++] = *s++;
-	b[*at] = '\0';
-}
-
 static void
 draw_row(struct app *a, WINDOW *w, int y, const struct row *r, const struct layout *l,
          bool selected, uint64_t now)
@@ -178,9 +169,9 @@ draw_row(struct app *a, WINDOW *w, int y, const struct row *r, const struct layo
 	/* Every row of every frame: pieces put together by hand, the line
 	 * handed to curses once. */
 	line_begin(&ln, w, y, base);
-	append(b, sizeof b, &at, a->nhosts > 1 ? "  " : "");
-	append(b, sizeof b, &at, vm->autostart ? "*" : "");
-	append(b, sizeof b, &at, vm->name);
+	fmt_append(b, sizeof b, &at, a->nhosts > 1 ? "  " : "");
+	fmt_append(b, sizeof b, &at, vm->autostart ? "*" : "");
+	fmt_append(b, sizeof b, &at, vm->name);
 	cut_to(b, sizeof b, l->w[COL_NAME], a->gmode != GRAPH_ASCII);
 	cell(&ln, l, COL_NAME, base, b);
 	cell(&ln, l, COL_STATE, selected ? base : state_attr(vm->state), vm_state_name(vm->state));
@@ -195,18 +186,18 @@ draw_row(struct app *a, WINDOW *w, int y, const struct row *r, const struct layo
 		line_wide(&ln, l->x[COL_SPARK], selected ? base : screen_attr(C_GRAPH_CPU), cells, sw);
 	}
 	at = 0;
-	append(b, sizeof b, &at, active ? fmt_bytes(u, sizeof u, (double)vm->mem_used_kib * 1024) :
+	fmt_append(b, sizeof b, &at, active ? fmt_bytes(u, sizeof u, (double)vm->mem_used_kib * 1024) :
 	       "-");
-	append(b, sizeof b, &at, "/");
-	append(b, sizeof b, &at, fmt_bytes(t, sizeof t, (double)vm->mem_cur_kib * 1024));
+	fmt_append(b, sizeof b, &at, "/");
+	fmt_append(b, sizeof b, &at, fmt_bytes(t, sizeof t, (double)vm->mem_cur_kib * 1024));
 	cell(&ln, l, COL_MEM, base, b);
 	cell(&ln, l, COL_DRD, base, fmt_bytes(b, sizeof b, active ? vm->rd_rate : -1));
 	cell(&ln, l, COL_DWR, base, fmt_bytes(b, sizeof b, active ? vm->wr_rate : -1));
 	cell(&ln, l, COL_NRX, base, fmt_bytes(b, sizeof b, active ? vm->rx_rate : -1));
 	cell(&ln, l, COL_NTX, base, fmt_bytes(b, sizeof b, active ? vm->tx_rate : -1));
 	at = 0;
-	append(b, sizeof b, &at, active && !vm->since_exact ? ">" : "");
-	append(b, sizeof b, &at, fmt_duration(u, sizeof u, up));
+	fmt_append(b, sizeof b, &at, active && !vm->since_exact ? ">" : "");
+	fmt_append(b, sizeof b, &at, fmt_duration(u, sizeof u, up));
 	cell(&ln, l, COL_UP, base, b);
 	if (steady > 0) /* a millisecond late rather than a frame too early */
 		app_redraw_at(a, now + (uint64_t)(steady * 1e9) + 1000000u);

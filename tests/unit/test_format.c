@@ -174,6 +174,36 @@ test_duration_negative(void **state)
 	assert_string_equal(DUR(-0.001), "-");
 }
 
+/* fmt_append: pieces put together, cut where the buffer ends (the string
+ * always ended), nothing written to a buffer of no bytes. */
+static void
+test_append(void **state)
+{
+	char b[8];
+	size_t at = 0;
+
+	(void)state;
+	fmt_append(b, sizeof b, &at, "ab");
+	fmt_append(b, sizeof b, &at, "");
+	fmt_append(b, sizeof b, &at, "cd");
+	assert_string_equal(b, "abcd");
+	assert_int_equal(at, 4);
+	fmt_append(b, sizeof b, &at, "efghij");
+	assert_string_equal(b, "abcdefg");
+	assert_int_equal(at, 7);
+	fmt_append(b, sizeof b, &at, "k");
+	assert_string_equal(b, "abcdefg");
+	at = 0;
+	memset(b, 'x', sizeof b);
+	fmt_append(b, 1, &at, "abc");
+	assert_int_equal(b[0], '\0');
+	assert_int_equal(b[1], 'x');
+	at = 0;
+	fmt_append(b, 0, &at, "abc");
+	assert_int_equal(b[0], '\0');
+	assert_int_equal(at, 0);
+}
+
 /* fmt_duration formats by hand: the same text as the printf formats it
  * replaced, for every second of the first two days, spread values up to
  * centuries, and buffers too small (cut as snprintf cuts). */
@@ -322,6 +352,7 @@ main(void)
 		cmocka_unit_test(test_duration_days),
 		cmocka_unit_test(test_duration_negative),
 		cmocka_unit_test(test_duration_steady),
+		cmocka_unit_test(test_append),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
