@@ -199,3 +199,11 @@ fmt_duration_steady(double secs)
 	step = secs < 3600 ? 1 : secs < 86400 ? 60 : 3600;
 	return step - fmod(secs, step);
 }
+
+double
+fmt_duration_late(double secs)
+{
+	if (secs < 3600 || secs != secs)
+		return 0;
+	return secs < 86400 ? 60.0 / 30 : 3600.0 / 30;
+}

@@ -273,6 +273,11 @@ test_duration_steady(void **state)
 	assert_true(fmt_duration_steady(86399) == 1 * 60 - 59); /* 23h59m -> 1d00h */
 	assert_true(fmt_duration_steady(90000) == 3600);   /* 1d01h -> 1d02h */
 	assert_true(fmt_duration_steady(-1) == 0);          /* "-": never moves */
+	assert_true(fmt_duration_late(59) == 0);            /* seconds: on time */
+	assert_true(fmt_duration_late(3599.5) == 0);
+	assert_true(fmt_duration_late(3600) == 2);          /* minutes: 2 s */
+	assert_true(fmt_duration_late(86399) == 2);
+	assert_true(fmt_duration_late(86400) == 120);       /* hours: 2 min */
 	assert_true(fmt_duration_steady(0.0 / 0.0) == 0);
 }
 
