@@ -1538,7 +1538,11 @@ app_run(struct app *a)
 			a->read_keys_now = false;
 			read_keys(a);
 		}
-		if (a->quit)
+		/* A quit signal during a console session returns here with curses
+		 * suspended: a frame now would take the screen back only for
+		 * main to leave it again, the cursor left where curses found it
+		 * (over the console's last lines, where the quit message goes). */
+		if (a->quit || screen_got_quit_signal)
 			break;
 		redraw(a);
 
@@ -1548,10 +1552,12 @@ app_run(struct app *a)
 			due = a->status_until_ns;
 		if (due == UINT64_MAX)
 			timeout = -1; /* a refresh or a key wakes the loop */
-		else if (due - now > (uint64_t)INT_MAX * 1000000ull)
+		else if (now >= due)
+			timeout = 0; /* passed while drawing */
+		else if (due - now >= (uint64_t)(INT_MAX - 1) * 1000000ull)
 			timeout = INT_MAX;
 		else
-			timeout = now >= due ? 0 : (int)((due - now) / 1000000ull) + 1;
+			timeout = (int)((due - now) / 1000000ull) + 1;
 		fds[0].fd = STDIN_FILENO;
 		fds[0].events = POLLIN;
 		fds[1].fd = notify_fd();

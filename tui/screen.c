@@ -263,8 +263,14 @@ screen_end(void)
 {
 	if (!active)
 		return;
-	termout_leave();
-	endwin();
+	/* Left already (a console session ended by a signal): a second
+	 * endwin would send the terminal's leave-the-alternate-screen again,
+	 * and terminals that take it (tmux, xterm) put the cursor back where
+	 * vmtui started, over the console's lines. */
+	if (!isendwin()) {
+		termout_leave();
+		endwin();
+	}
 	active = 0;
 	if (have_tio)
 		tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_tio);

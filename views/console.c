@@ -380,7 +380,10 @@ run_tui(struct app *a, struct open_req *r)
 	host_call(r->h, close_on_worker, r->c);
 	r->c = NULL;
 	if (e == PT_SIGNAL || e == PT_TTY) {
-		/* vmtui is ending: main's screen_end puts the terminal back. */
+		/* vmtui is ending: main's screen_end puts the terminal back,
+		 * and what main says goes on a line of its own, not after the
+		 * guest's prompt. */
+		write_all(STDOUT_FILENO, (const unsigned char *)"\r\n", 2);
 		a->quit = e == PT_TTY;
 		free(why);
 		return;

@@ -481,7 +481,8 @@ sec_responsive() {
 }
 # 13b. Uptimes move between refreshes, when their text changes: with a
 # refresh every 30 s, the busy guest's uptime (seconds shown below an hour)
-# moves on its own within the next seconds.
+# moves on its own within the next seconds; a status message leaves on
+# time with no refresh to come.
 sec_ticks() {
 	say "# 13b. uptimes move between refreshes"
 	fix_states
@@ -495,6 +496,14 @@ sec_ticks() {
 	else
 		check "ticks: the uptime ($first) moves within 3 s, with the next refresh 30 s away" \
 			wait_for 3 "another uptime" uptime_moved "$first"
+	fi
+	# A status message goes after 5 s by itself, refresh or not.
+	vt_keys -
+	if wait_screen '^Refresh every 60s\.' 3 >/dev/null; then
+		check "ticks: the status line clears within 8 s, with no refresh for 60 s" \
+			wait_no_screen '^Refresh every 60s\.' 8
+	else
+		not_ok "ticks: - says 'Refresh every 60s.'"
 	fi
 	vt_stop
 }
