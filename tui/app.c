@@ -431,18 +431,26 @@ line_reset(struct line_cells *l, WINDOW *w, int y, int width)
 	l->nmarked = 0;
 }
 
+/* Cells [from, to) of l to curses, at column at of its line. */
+static void
+line_put(const struct line_cells *l, int from, int to, int at)
+{
+	cchar_t cells[CELLS_MAX];
+
+	mvwadd_wchnstr(l->w, l->y, at, cells, to_curses(l, from, to, cells));
+}
+
 /* Write at most `width` columns of a UTF-8 string, padding with spaces. */
 void
 draw_text(WINDOW *w, int y, int x, int width, int attr, const char *s)
 {
 	struct line_cells l;
-	cchar_t cells[CELLS_MAX];
 
 	if ((width = clip(w, y, x, width)) == 0)
 		return;
 	line_reset(&l, w, y, width);
 	text_cells(&l, 0, width, (attr_t)attr, s);
-	mvwadd_wchnstr(w, y, x, cells, to_curses(&l, 0, width, cells));
+	line_put(&l, 0, width, x);
 	wmove(w, y, x + width < getmaxx(w) ? x + width : getmaxx(w) - 1);
 }
 
@@ -470,38 +478,33 @@ line_edges(struct line_cells *l, int x, int end)
 		l->c[end].ch = L' ';
 }
 
+/* Columns [x, x + n) of l about to be written again: how many of them lie
+ * on the line (0: none); a wide character the stretch cuts is kept whole,
+ * and the cells' combining marks are forgotten. */
+static int
+line_span(struct line_cells *l, int x, int n)
+{
+	if (x < 0 || x >= l->width || n <= 0)
+		return 0;
+	if (n > l->width - x)
+		n = l->width - x;
+	line_edges(l, x, x + n);
+	drop_marks(l, x, x + n);
+	return n;
+}
+
 void
 line_text(struct line_cells *l, int x, int width, int attr, const char *s)
 {
-	if (x < 0 || x >= l->width || width <= 0)
-		return;
-	if (width > l->width - x)
-		width = l->width - x;
-	line_edges(l, x, x + width);
-	if (l->nmarked)
-		drop_marks(l, x, x + width);
-	text_cells(l, x, width, (attr_t)attr, s);
+	if ((width = line_span(l, x, width)) > 0)
+		text_cells(l, x, width, (attr_t)attr, s);
 }
 
 void
 line_wide(struct line_cells *l, int x, int attr, const wchar_t *s, int n)
 {
-	if (x < 0 || x >= l->width || n <= 0)
-		return;
-	if (n > l->width - x)
-		n = l->width - x;
-	line_edges(l, x, x + n);
-	if (l->nmarked)
-		drop_marks(l, x, x + n);
-	wide_cells(l, x, n, (attr_t)attr, s);
-}
-
-static void
-line_whole(struct line_cells *l)
-{
-	cchar_t cells[CELLS_MAX];
-
-	mvwadd_wchnstr(l->w, l->y, 0, cells, to_curses(l, 0, l->width, cells));
+	if ((n = line_span(l, x, n)) > 0)
+		wide_cells(l, x, n, (attr_t)attr, s);
 }
 
 /* Unchanged cells, up to this many, between two changed stretches go to
@@ -517,14 +520,13 @@ same_cell(const struct lcell *a, const struct lcell *b)
 void
 line_end(struct line_cells *l, struct line_memo *m)
 {
-	cchar_t cells[CELLS_MAX];
 	struct lcell *old;
 	int x = 0;
 
 	if (l->width == 0)
 		return;
 	if (m == NULL || m->w != l->w || l->y >= m->rows || l->width != m->cols) {
-		line_whole(l);
+		line_put(l, 0, l->width, 0);
 		return;
 	}
 	old = m->c + (size_t)l->y * (size_t)m->cols;
@@ -532,7 +534,7 @@ line_end(struct line_cells *l, struct line_memo *m)
 		/* Only lines of plain cells are compared by column. */
 		memcpy(old, l->c, (size_t)l->width * sizeof *old);
 		m->valid[l->y] = !l->wide && !l->nmarked;
-		line_whole(l);
+		line_put(l, 0, l->width, 0);
 		return;
 	}
 	while (x < l->width) {
@@ -553,7 +555,7 @@ line_end(struct line_cells *l, struct line_memo *m)
 				break;
 			end += g;
 		}
-		mvwadd_wchnstr(l->w, l->y, x, cells, to_curses(l, x, end, cells));
+		line_put(l, x, end, x);
 		memcpy(old + x, l->c + x, (size_t)(end - x) * sizeof *old);
 		x = end;
 	}
@@ -603,13 +605,12 @@ void
 draw_wide(WINDOW *w, int y, int x, int attr, const wchar_t *s, int n)
 {
 	struct line_cells l;
-	cchar_t cells[CELLS_MAX];
 
 	if ((n = clip(w, y, x, n)) == 0)
 		return;
 	line_reset(&l, w, y, n);
 	wide_cells(&l, 0, n, (attr_t)attr, s);
-	mvwadd_wchnstr(w, y, x, cells, to_curses(&l, 0, n, cells));
+	line_put(&l, 0, n, x);
 }
 
 void
@@ -691,8 +692,6 @@ app_host_summary(const struct host *h, char *line, size_t n)
 		snprintf(over, sizeof over, " vCPU overcommit %.1fx", (double)t.vcpus_running / h->cpus);
 	/* Made on every frame: put together without printf. */
 	at = 0;
-	if (n > 0)
-		line[0] = '\0';
 	fmt_append(line, n, &at, host_label(h));
 	fmt_append(line, n, &at, "  ");
 	fmt_append(line, n, &at, where);
@@ -758,10 +757,10 @@ draw_host_line(struct app *a, int y, struct host *h)
 	header_line(a, y, screen_attr(c), line);
 }
 
-/* The title line into a->title. */
 _Static_assert(sizeof ((struct app *)0)->filter == sizeof ((struct title_key *)0)->filter,
                "the title's key holds the whole filter");
 
+/* The title line into a->title. */
 static void
 make_title(struct app *a)
 {
@@ -1068,9 +1067,9 @@ redraw(struct app *a)
 		 * drawn more often either: every guest's seconds move at their
 		 * own moment, and a second late is what the eye allows. */
 		uint64_t drawn = host_now_ns();
-		a->body_due_ns = a->view->timed ? UINT64_MAX : drawn + SECOND_NS;
+		a->body_due_ns = UINT64_MAX;
 		a->view->draw(a, a->body);
-		if (a->body_due_ns < drawn + SECOND_NS)
+		if (!a->view->timed || a->body_due_ns < drawn + SECOND_NS)
 			a->body_due_ns = drawn + SECOND_NS;
 		a->memo_live = false;
 		wnoutrefresh(a->body);

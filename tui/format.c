@@ -149,16 +149,42 @@ fmt_count(char *buf, size_t n, unsigned long v)
 	return buf;
 }
 
+/* The two units a duration is shown in, the larger one first: below an
+ * hour minutes and seconds (or seconds alone, below a minute), below a day
+ * hours and minutes, beyond days and hours. */
+static const struct {
+	unsigned long below, big, small;
+	char bu, su;
+} unit[] = {
+	{ 3600, 60, 1, 'm', 's' },
+	{ 86400, 3600, 60, 'h', 'm' },
+	{ 0, 86400, 3600, 'd', 'h' },
+};
+
+/* Whole seconds of a duration (not negative), saturated where an
+ * unsigned long ends. */
+static unsigned long
+whole_secs(double secs)
+{
+	return secs >= 1.8e19 ? 18000000000000000000ul : (unsigned long)secs;
+}
+
+/* unit's row for s whole seconds. */
+static size_t
+unit_for(unsigned long s)
+{
+	size_t i;
+
+	for (i = 0; unit[i].below && s >= unit[i].below; i++)
+		;
+	return i;
+}
+
 char *
 fmt_duration(char *buf, size_t n, double secs)
 {
-	/* Two units, the larger one first, as printf("%lum%02lus") would put
-	 * them; done by hand, for every guest row of every frame. */
-	static const struct { unsigned long below, big, small; char bu, su; } unit[] = {
-		{ 3600, 60, 1, 'm', 's' },
-		{ 86400, 3600, 60, 'h', 'm' },
-		{ 0, 86400, 3600, 'd', 'h' },
-	};
+	/* As printf("%lum%02lus") would put them; done by hand, for every
+	 * guest row of every frame. */
 	unsigned long s;
 	size_t at = 0, i;
 
@@ -168,14 +194,13 @@ fmt_duration(char *buf, size_t n, double secs)
 		snprintf(buf, n, "-");
 		return buf;
 	}
-	s = secs >= 1.8e19 ? 18000000000000000000ul : (unsigned long)secs;
+	s = whole_secs(secs);
 	if (s < 60) {
 		put_uint(buf, n, &at, s, 1);
 		if (at + 1 < n)
 			buf[at++] = 's';
 	} else {
-		for (i = 0; unit[i].below && s >= unit[i].below; i++)
-			;
+		i = unit_for(s);
 		put_uint(buf, n, &at, s / unit[i].big, 1);
 		if (at + 1 < n)
 			buf[at++] = unit[i].bu;
@@ -194,16 +219,17 @@ fmt_duration_steady(double secs)
 
 	if (secs < 0 || secs != secs || secs >= 1.8e19)
 		return 0;
-	/* The smallest unit shown: seconds below an hour, minutes below a
-	 * day, hours beyond. */
-	step = secs < 3600 ? 1 : secs < 86400 ? 60 : 3600;
+	step = (double)unit[unit_for((unsigned long)secs)].small; /* the smallest shown */
 	return step - fmod(secs, step);
 }
 
 double
 fmt_duration_late(double secs)
 {
-	if (secs < 3600 || secs != secs)
+	unsigned long step;
+
+	if (secs < 0 || secs != secs)
 		return 0;
-	return secs < 86400 ? 60.0 / 30 : 3600.0 / 30;
+	step = unit[unit_for(whole_secs(secs))].small;
+	return step == 1 ? 0 : step / 30.0;
 }
