@@ -106,6 +106,7 @@ struct host {
 	size_t history;
 	uint64_t refreshes;
 	uint64_t sampled_ns;  /* monotonic time of the last bulk sample */
+	uint64_t node_sampled_ns; /* of the host's own CPU and memory (once a second at most) */
 	double sampled_epoch; /* the same as wall-clock seconds since 1970 */
 
 	struct host_question question;

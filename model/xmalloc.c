@@ -118,6 +118,14 @@ xfree_strv(char **v, size_t n)
 }
 
 void
+xmalloc_init(void)
+{
+#ifdef __GLIBC__
+	mallopt(M_MXFAST, 0);
+#endif
+}
+
+void
 xmalloc_expect(size_t bytes)
 {
 #ifdef __GLIBC__

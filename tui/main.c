@@ -395,6 +395,7 @@ main(int argc, char **argv)
 	struct recording rec = { 0 };
 
 	setlocale(LC_ALL, "");
+	xmalloc_init();
 	if (argc > 1 && strcmp(argv[1], "top") == 0) {
 		if (top_is_batch(argc - 1, argv + 1))
 			return top_batch_main(argc - 1, argv + 1);

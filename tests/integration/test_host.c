@@ -124,6 +124,13 @@ refreshed_since(struct host *h, const void *arg)
 }
 
 static bool
+host_cpu_known(struct host *h, const void *arg)
+{
+	(void)arg;
+	return h->cpu_hist.len > 0;
+}
+
+static bool
 guest_memory(struct host *h, const void *arg)
 {
 	struct vm *vm = by_name(h, arg);
@@ -294,6 +301,56 @@ test_local_node_stats_match_libvirt(void **state)
 	assert_true(h->cpu_pct >= 0 && h->cpu_pct <= 100);
 	assert_true(h->cpu_hist.len > 0);
 	host_unlock(h);
+	host_free(h);
+}
+
+/* At a quarter-second interval, guests are sampled at every refresh but
+ * the host's own figures at most once a second: each refresh carries the
+ * last ones (the host's graphs keep a point per refresh), and they still
+ * move. */
+static void
+test_node_once_a_second(void **state)
+{
+	struct host *h;
+	uint64_t seen[64], start_refreshes = 0, cpu_pushes = 0, refreshes = 0, target;
+	size_t nseen = 0, i, len0 = 0;
+	struct vm *b;
+
+	(void)state;
+	h = open_host(250, false);
+	assert_true(wait_for(h, is_up, NULL, 30));
+	assert_true(wait_for(h, cpu_settled, NULL, 20));
+	assert_true(wait_for(h, host_cpu_known, NULL, 5));
+	host_lock(h);
+	start_refreshes = h->refreshes;
+	len0 = h->cpu_hist.len;
+	host_unlock(h);
+	target = start_refreshes + 16;
+	/* Watch every refresh for about 4 s. */
+	while (refreshes < target && nseen < 64) {
+		uint64_t r = refreshes;
+		assert_true(wait_for(h, refreshed_since, &r, 5));
+		host_lock(h);
+		refreshes = h->refreshes;
+		if (nseen == 0 || seen[nseen - 1] != h->node_sampled_ns)
+			seen[nseen++] = h->node_sampled_ns;
+		cpu_pushes = h->cpu_hist.len - len0;
+		b = by_name(h, busy);
+		assert_non_null(b);
+		assert_true(b->sampled_ns == h->sampled_ns);
+		assert_true(h->node_sampled_ns <= h->sampled_ns);
+		assert_true(h->sampled_ns - h->node_sampled_ns < 1000000000ull);
+		host_unlock(h);
+	}
+	print_message("%llu refreshes at 250 ms: the host's figures read %zu times\n",
+	              (unsigned long long)(refreshes - start_refreshes), nseen);
+	for (i = 1; i < nseen; i++)
+		assert_true(seen[i] - seen[i - 1] >= 950000000ull);
+	assert_true(nseen >= 3);
+	assert_true(nseen * 2 <= refreshes - start_refreshes + 2);
+	/* A point per refresh, the host's CPU figure carried in between
+	 * (the ring may be full: then it stays at its capacity). */
+	assert_true(cpu_pushes == refreshes - start_refreshes || h->cpu_hist.len == h->cpu_hist.cap);
 	host_free(h);
 }
 
@@ -599,6 +656,7 @@ main(void)
 		cmocka_unit_test(test_lists_guests),
 		cmocka_unit_test(test_stats_move),
 		cmocka_unit_test(test_local_node_stats_match_libvirt),
+		cmocka_unit_test(test_node_once_a_second),
 		cmocka_unit_test(test_events_update_at_once),
 		cmocka_unit_test(test_identity_follows_uuid),
 		cmocka_unit_test(test_actions),

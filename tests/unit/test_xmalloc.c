@@ -1,4 +1,5 @@
-/* test_xmalloc.c — xmalloc_expect: the heap a refresh uses stays with the
+/* test_xmalloc.c — xmalloc_init: no fast bins to merge before a large
+ * block. xmalloc_expect: the heap a refresh uses stays with the
  * process between refreshes (no page faults when the next one allocates
  * it again), up to its cap (past it, memory is given back).
  * Measured as the minor page faults of a thread's second round of
@@ -15,6 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <cmocka.h>
 
 #include "model/xmalloc.h"
@@ -128,12 +132,51 @@ test_expect_capped(void **state)
 	assert_true(with > 256); /* at least the 2 MiB past the cap */
 }
 
+/* Fast-bin space (free blocks kept unmerged) after 400 small blocks were
+ * freed, in this thread's (the main) heap. -1: not measurable here. */
+static long
+fastbin_bytes_after_frees(void)
+{
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 33)
+	void *b[400];
+	size_t i;
+
+	for (i = 0; i < 400; i++)
+		b[i] = xmalloc(48 + i % 4 * 16);
+	for (i = 0; i < 400; i++)
+		free(b[i]);
+	return (long)mallinfo2().fsmblks;
+#else
+	return -1;
+#endif
+}
+
+/* Freed small blocks sit in fast bins by default (the per-size caches
+ * take only a few); after xmalloc_init none do, so no large request has
+ * to merge them first. */
+static void
+test_init_no_fast_bins(void **state)
+{
+	long before, after;
+
+	(void)state;
+	before = fastbin_bytes_after_frees();
+	if (other_malloc || before <= 0)
+		skip(); /* not glibc's allocator, or none kept there anyway */
+	xmalloc_init();
+	after = fastbin_bytes_after_frees();
+	print_message("fast-bin bytes after 400 frees: %ld before xmalloc_init, %ld after\n",
+	              before, after);
+	assert_int_equal(after, 0);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_expect_keeps_heap),
 		cmocka_unit_test(test_expect_capped),
+		cmocka_unit_test(test_init_no_fast_bins),
 	};
 
 	return cmocka_run_group_tests(tests, measure_base, NULL);
