@@ -688,9 +688,15 @@ app_host_summary(const struct host *h, char *line, size_t n)
 	}
 	vmsel_host_totals(h, &t);
 	used_kib = h->mem_total_kib > h->mem_free_kib ? h->mem_total_kib - h->mem_free_kib : 0;
-	if (h->cpus && t.vcpus_running > h->cpus)
-		snprintf(over, sizeof over, " vCPU overcommit %.1fx", (double)t.vcpus_running / h->cpus);
 	/* Made on every frame: put together without printf. */
+	at = 0;
+	if (h->cpus && t.vcpus_running > h->cpus) {
+		fmt_append(over, sizeof over, &at, " vCPU overcommit ");
+		/* fmt_pct: the ratio with one decimal */
+		fmt_append(over, sizeof over, &at,
+		           fmt_pct(num, sizeof num, (double)t.vcpus_running / h->cpus));
+		fmt_append(over, sizeof over, &at, "x");
+	}
 	at = 0;
 	fmt_append(line, n, &at, host_label(h));
 	fmt_append(line, n, &at, "  ");
