@@ -647,7 +647,11 @@ try_connect(struct host *h)
 		mark_down(h, last_error());
 		return;
 	}
-	virConnectSetKeepAlive(p->conn, 5, 3);
+	/* A hung daemon: closed after 3 x 6 s without a word. The daemon
+	 * pings an idle client every 5 s (libvirtd's default), so with 6 s
+	 * here its pings keep ours from going: one wake-up every 5 s for its
+	 * ping and our answer, where the two crossing made two or three. */
+	virConnectSetKeepAlive(p->conn, 6, 2);
 	virConnectRegisterCloseCallback(p->conn, on_close, h, NULL);
 	p->lifecycle_id = virConnectDomainEventRegisterAny(
 		p->conn, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,

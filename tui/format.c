@@ -224,12 +224,14 @@ fmt_duration_steady(double secs)
 }
 
 double
-fmt_duration_late(double secs)
+fmt_duration_late(double secs, double refresh_s)
 {
 	unsigned long step;
 
 	if (secs < 0 || secs != secs)
 		return 0;
 	step = unit[unit_for(whole_secs(secs))].small;
-	return step == 1 ? 0 : step / 30.0;
+	if (step == 1)
+		return refresh_s > 0 && refresh_s <= 2 ? refresh_s + 0.5 : 0;
+	return step / 30.0;
 }

@@ -16,10 +16,13 @@ char *fmt_duration(char *buf, size_t n, double secs);
 /* Seconds from secs until fmt_duration's text changes (0 for a negative
  * or unknown duration: it never does by itself). */
 double fmt_duration_steady(double secs);
-/* How late the change may be shown without the eye minding: nothing for
- * seconds, a thirtieth of the unit for minutes and hours (2 s, 2 min), so
- * that the next refresh usually draws it instead of a frame of its own. */
-double fmt_duration_late(double secs);
+/* How late the change may be shown without the eye minding, so that the
+ * next refresh usually draws it instead of a frame of its own: a
+ * thirtieth of the unit for minutes and hours (2 s, 2 min); for seconds,
+ * when refreshes come every refresh_s <= 2 s, until the next one (and
+ * half a second's grace), as top and htop move their clocks; else
+ * nothing: seconds tick by themselves between slower refreshes. */
+double fmt_duration_late(double secs, double refresh_s);
 /* s appended to b (n bytes) at *at, cut to fit; b stays a string. For
  * lines made on every frame, without printf. */
 void fmt_append(char *b, size_t n, size_t *at, const char *s);

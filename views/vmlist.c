@@ -199,10 +199,14 @@ draw_row(struct app *a, WINDOW *w, int y, const struct row *r, const struct layo
 	fmt_append(b, sizeof b, &at, active && !vm->since_exact ? ">" : "");
 	fmt_append(b, sizeof b, &at, fmt_duration(u, sizeof u, up));
 	cell(&ln, l, COL_UP, base, b);
-	/* A millisecond late rather than a frame too early; minutes and
-	 * hours later still, when a refresh is likely to draw them. */
-	if (steady > 0)
-		app_redraw_at(a, now + (uint64_t)((steady + fmt_duration_late(up)) * 1e9) + 1000000u);
+	/* A millisecond late rather than a frame too early; later still
+	 * when a refresh is likely to draw it (a host that is not up has
+	 * none to come). */
+	if (steady > 0) {
+		double every = stale ? 0 : r->host->interval_ms / 1000.0;
+		app_redraw_at(a, now + (uint64_t)((steady + fmt_duration_late(up, every)) * 1e9) +
+		                 1000000u);
+	}
 	line_end(&ln, app_body_memo(a, w));
 }
 

@@ -30,7 +30,7 @@
 #               1 s throughout, DISCONNECTED shown, the guests come back
 #   f_hung      the private daemon stopped (SIGSTOP) instead: the stats
 #               connection has no keepalive of its own, the main one's
-#               (5 s x 3) must still find the daemon gone: DISCONNECTED
+#               (6 s, 2 pings) must still find the daemon gone: DISCONNECTED
 #               with "keepalive timeout" within 30 s, keys answered
 #               throughout, connected again after SIGCONT
 #   f_upload    `vmtui apply --yes` with a cloud-init seed, the private

@@ -506,6 +506,33 @@ sec_ticks() {
 		not_ok "ticks: - says 'Refresh every 60s.'"
 	fi
 	vt_stop
+	# With a refresh every 2 s the seconds move with the refreshes, as in
+	# top and htop, not in frames of their own between them.
+	start_vmtui 160 30 -d 2 || return
+	filter_ours
+	wait_for 5 "an uptime" busy_uptime >/dev/null
+	if [[ $UPTIME =~ h|d ]]; then
+		ok "ticks: # skip: $T_BUSY has been up over an hour ($UPTIME): minutes shown"
+	else
+		local last=$UPTIME t t_last=0 end changes=0 closest=99999
+		end=$(($(now_us) + 7000000))
+		while (($(now_us) < end)); do
+			SCREEN=$(tm capture-pane -p -t scr 2>/dev/null)
+			if busy_uptime && [ "$UPTIME" != "$last" ]; then
+				t=$(now_us)
+				if ((t_last && (t - t_last) / 1000 < closest)); then
+					closest=$(((t - t_last) / 1000))
+				fi
+				t_last=$t
+				last=$UPTIME
+				changes=$((changes + 1))
+			fi
+			sleep 0.1
+		done
+		check "ticks: at -d 2 the uptime moves with the refreshes ($changes moves in 7 s, the closest ${closest} ms apart)" \
+			test "$changes" -ge 2 -a "$closest" -ge 1300
+	fi
+	vt_stop
 }
 # The UP column (the last) of the busy guest's row, in UPTIME.
 busy_uptime() {

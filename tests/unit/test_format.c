@@ -273,11 +273,20 @@ test_duration_steady(void **state)
 	assert_true(fmt_duration_steady(86399) == 1 * 60 - 59); /* 23h59m -> 1d00h */
 	assert_true(fmt_duration_steady(90000) == 3600);   /* 1d01h -> 1d02h */
 	assert_true(fmt_duration_steady(-1) == 0);          /* "-": never moves */
-	assert_true(fmt_duration_late(59) == 0);            /* seconds: on time */
-	assert_true(fmt_duration_late(3599.5) == 0);
-	assert_true(fmt_duration_late(3600) == 2);          /* minutes: 2 s */
-	assert_true(fmt_duration_late(86399) == 2);
-	assert_true(fmt_duration_late(86400) == 120);       /* hours: 2 min */
+	/* Seconds: on time between refreshes more than 2 s apart (or none to
+	 * come), else left to the next refresh, with half a second's grace. */
+	assert_true(fmt_duration_late(59, 0) == 0);
+	assert_true(fmt_duration_late(59, 30) == 0);
+	assert_true(fmt_duration_late(59, 2.5) == 0);
+	assert_true(fmt_duration_late(59, 2) == 2.5);
+	assert_true(fmt_duration_late(3599.5, 0.5) == 1);
+	assert_true(fmt_duration_late(3599.5, 0) == 0);
+	/* Minutes: 2 s; hours: 2 min; whatever the interval. */
+	assert_true(fmt_duration_late(3600, 0) == 2);
+	assert_true(fmt_duration_late(3600, 0.5) == 2);
+	assert_true(fmt_duration_late(86399, 30) == 2);
+	assert_true(fmt_duration_late(86400, 2) == 120);
+	assert_true(fmt_duration_late(-1, 2) == 0);
 	assert_true(fmt_duration_steady(0.0 / 0.0) == 0);
 }
 
