@@ -72,7 +72,7 @@ struct host_priv {
 	double node_cpu;     /* and what it found */
 	uint64_t node_free_kib, node_total_kib;
 	int ncpu_params, nmem_params; /* counts the node stats calls want */
-	uint64_t inventory_ns; /* when autostart/persistence were last read */
+	uint64_t inventory_ns; /* when autostart was last read */
 	bool inventory_event;  /* a define/undefine event came (under lock) */
 	bool local_node;     /* the daemon's host is this machine: read /proc */
 	int stat_fd, meminfo_fd; /* /proc/stat and /proc/meminfo, kept open */
@@ -1020,12 +1020,13 @@ table_rebuild(struct host *h, size_t n, size_t nnew)
 }
 
 /* Merge the parsed records into the guests (new guests join the table,
- * those not sampled vanish). Returns UUIDs of running VMs whose balloon
- * period is still unset. Lock held. */
+ * those not sampled vanish). autos and trans: the autostart and transient
+ * UUIDs when read (`autostart`, `persistence`). Returns UUIDs of running
+ * VMs whose balloon period is still unset. Lock held. */
 static void
 merge_samples(struct host *h, size_t n, uint64_t now, char **autos, size_t nautos,
-              char **trans, size_t ntrans, bool inventory, char ***need_period,
-              size_t *nneed)
+              bool autostart, char **trans, size_t ntrans, bool persistence,
+              char ***need_period, size_t *nneed)
 {
 	struct slot *slots = h->priv->slots;
 	size_t i, nnew = 0, nkept = 0;
@@ -1059,10 +1060,10 @@ merge_samples(struct host *h, size_t n, uint64_t now, char **autos, size_t nauto
 				vm->since_exact = true;
 			}
 		}
-		if (inventory) {
+		if (autostart)
 			vm->autostart = in_list(autos, nautos, vm->uuid);
+		if (persistence)
 			vm->persistent = !in_list(trans, ntrans, vm->uuid);
-		}
 		/* Guests whose balloon already reports (someone set its period)
 		 * need no call: on a big host this saves one RPC per guest. */
 		if (vm->state == VM_RUNNING && !vm->balloon_period_set) {
@@ -1076,6 +1077,9 @@ merge_samples(struct host *h, size_t n, uint64_t now, char **autos, size_t nauto
 	}
 	if (nnew > 0 || nkept < h->nvms)
 		table_rebuild(h, n, nnew);
+	/* A guest that came without an event: its persistence next time. */
+	if (nnew > 0 && !persistence)
+		h->priv->inventory_due = true;
 }
 
 /* Ask the guest's balloon driver to report every refresh interval. */
@@ -1105,7 +1109,7 @@ refresh(struct host *h)
 	uint64_t now, free_kib, total_kib = 0;
 	double host_cpu, epoch;
 	char *line = NULL;
-	bool inventory, fresh;
+	bool autostart, persistence, fresh;
 	int n;
 
 	/* NOWAIT: a domain busy with a job (migration, snapshot) reports what
@@ -1152,19 +1156,25 @@ refresh(struct host *h)
 	virDomainStatsRecordListFree(recs);
 	node_sample(h, now, &host_cpu, &free_kib, &total_kib);
 
-	inventory = p->inventory_due || now - p->inventory_ns >= INVENTORY_EVERY_NS;
-	if (inventory) {
+	/* Like the stats call, on the connection outside the event loop: an
+	 * RPC on the main one wakes the loop's thread twice. Persistence
+	 * changes come with define and undefine events (and new guests with
+	 * events of their own): read after those, after our actions and on
+	 * connecting. Autostart has no event: read every INVENTORY_EVERY_NS
+	 * too. */
+	persistence = p->inventory_due;
+	autostart = persistence || now - p->inventory_ns >= INVENTORY_EVERY_NS;
+	if (autostart) {
 		p->inventory_ns = now;
-		/* Like the stats call, on the connection outside the event loop:
-		 * an RPC on the main one wakes the loop's thread twice. */
 		autos = list_uuids(stats_conn(p), VIR_CONNECT_LIST_DOMAINS_AUTOSTART, &nautos);
-		trans = list_uuids(stats_conn(p), VIR_CONNECT_LIST_DOMAINS_TRANSIENT, &ntrans);
-		p->inventory_due = false;
 	}
+	if (persistence)
+		trans = list_uuids(stats_conn(p), VIR_CONNECT_LIST_DOMAINS_TRANSIENT, &ntrans);
+	p->inventory_due = false;
 
 	host_lock(h);
-	merge_samples(h, (size_t)n, now, autos, nautos, trans, ntrans, inventory, &need,
-	              &nneed);
+	merge_samples(h, (size_t)n, now, autos, nautos, autostart, trans, ntrans, persistence,
+	              &need, &nneed);
 	h->cpu_pct = host_cpu;
 	if (host_cpu >= 0)
 		ring_push(&h->cpu_hist, host_cpu);

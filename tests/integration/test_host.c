@@ -458,6 +458,64 @@ test_identity_follows_uuid(void **state)
 	host_free(h);
 }
 
+struct want_persist {
+	const char *name;
+	int persistent; /* -1: the guest gone */
+};
+
+static bool
+persistence_is(struct host *h, const void *arg)
+{
+	const struct want_persist *w = arg;
+	struct vm *vm = by_name(h, w->name);
+
+	if (w->persistent < 0)
+		return vm == NULL;
+	return vm != NULL && vm->persistent == (w->persistent == 1);
+}
+
+/* Persistence follows define and undefine done elsewhere: read after
+ * their events, not on a timer. A transient guest started from the off
+ * guest's definition under another name, defined, undefined, destroyed. */
+static void
+test_persistence_follows_events(void **state)
+{
+	struct host *h = open_host(200, false);
+	char cmd[2048], name[256];
+	char xml[] = "/tmp/vmtui-test-transient-XXXXXX";
+	int fd = mkstemp(xml);
+	struct want_persist transient, persistent, gone;
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	snprintf(name, sizeof name, "%s-transient", off);
+	transient = (struct want_persist){ name, 0 };
+	persistent = (struct want_persist){ name, 1 };
+	gone = (struct want_persist){ name, -1 };
+	assert_true(wait_for(h, is_up, NULL, 30));
+	snprintf(cmd, sizeof cmd,
+	         "virsh -q -c '%s' dumpxml --inactive '%s' | grep -v '<uuid>' | "
+	         "sed 's|<name>[^<]*</name>|<name>%s</name>|' > '%s' && "
+	         "virsh -q -c '%s' create '%s' >/dev/null",
+	         uri, off, name, xml, uri, xml);
+	assert_int_equal(system(cmd), 0);
+	assert_true(wait_for(h, persistence_is, &transient, 10));
+	snprintf(cmd, sizeof cmd,
+	         "virsh -q -c '%s' dumpxml '%s' > '%s' && virsh -q -c '%s' define '%s' >/dev/null",
+	         uri, name, xml, uri, xml);
+	assert_int_equal(system(cmd), 0);
+	assert_true(wait_for(h, persistence_is, &persistent, 5));
+	snprintf(cmd, sizeof cmd, "virsh -q -c '%s' undefine '%s' >/dev/null", uri, name);
+	assert_int_equal(system(cmd), 0);
+	assert_true(wait_for(h, persistence_is, &transient, 5));
+	snprintf(cmd, sizeof cmd, "virsh -q -c '%s' destroy '%s' >/dev/null", uri, name);
+	assert_int_equal(system(cmd), 0);
+	assert_true(wait_for(h, persistence_is, &gone, 5));
+	unlink(xml);
+	host_free(h);
+}
+
 static bool
 msg_contains(const char *needle, uint64_t after)
 {
@@ -659,6 +717,7 @@ main(void)
 		cmocka_unit_test(test_node_once_a_second),
 		cmocka_unit_test(test_events_update_at_once),
 		cmocka_unit_test(test_identity_follows_uuid),
+		cmocka_unit_test(test_persistence_follows_events),
 		cmocka_unit_test(test_actions),
 		cmocka_unit_test(test_readonly),
 		cmocka_unit_test(test_autostart_many),
