@@ -27,11 +27,9 @@
 #include "xmalloc.h"
 
 #define BACKOFF_MAX_S 30.0
-/* Autostart/persistence flags are not in the bulk stats; re-read them with
- * two filtered list calls every this many refreshes (and after changes). */
-/* Autostart and persistence change rarely and, for autostart, without an
- * event: read them this often (and at once after a define/undefine
- * event or our own autostart action). */
+/* Autostart and persistence are not in the bulk stats: each is read with
+ * a filtered list call after define/undefine events, our own actions and
+ * connecting; autostart, which changes without an event, this often too. */
 #define INVENTORY_EVERY_NS (10ull * 1000000000ull)
 /* The host's own CPU and memory are read at most this often (a second,
  * less the refresh clock's jitter): see node_sample. */
@@ -647,10 +645,11 @@ try_connect(struct host *h)
 		mark_down(h, last_error());
 		return;
 	}
-	/* A hung daemon: closed after 3 x 6 s without a word. The daemon
-	 * pings an idle client every 5 s (libvirtd's default), so with 6 s
-	 * here its pings keep ours from going: one wake-up every 5 s for its
-	 * ping and our answer, where the two crossing made two or three. */
+	/* A hung daemon: closed 18 s after its last word (two pings 6 s
+	 * apart unanswered). The daemon pings an idle client every 5 s
+	 * (libvirtd's default), so with 6 s here its pings keep ours from
+	 * going: one wake-up every 5 s for its ping and our answer, where the
+	 * two crossing made two or three. */
 	virConnectSetKeepAlive(p->conn, 6, 2);
 	virConnectRegisterCloseCallback(p->conn, on_close, h, NULL);
 	p->lifecycle_id = virConnectDomainEventRegisterAny(
