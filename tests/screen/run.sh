@@ -497,7 +497,16 @@ sec_ticks() {
 		check "ticks: the uptime ($first) moves within 3 s, with the next refresh 30 s away" \
 			wait_for 3 "another uptime" uptime_moved "$first"
 	fi
-	# A status message goes after 5 s by itself, refresh or not.
+	# A status message goes after 5 s by itself, refresh or not. With the
+	# list filtered to nothing no uptime ticks either: its own expiry
+	# must wake the loop.
+	vt_keys /
+	wait_screen '^Filter:' 5 >/dev/null
+	vt_type "no-such-guest-zz"
+	vt_keys Enter
+	if ! wait_screen 'No guest matches the filter' 5 >/dev/null; then
+		not_ok "ticks: the list filtered to nothing"
+	fi
 	vt_keys -
 	if wait_screen '^Refresh every 60s\.' 3 >/dev/null; then
 		check "ticks: the status line clears within 8 s, with no refresh for 60 s" \
