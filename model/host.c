@@ -32,7 +32,7 @@
  * connecting; autostart, which changes without an event, this often too. */
 #define INVENTORY_EVERY_NS (10ull * 1000000000ull)
 /* The host's own CPU and memory are read at most this often (a second,
- * less the refresh clock's jitter): see node_sample. */
+ * less the refresh clock's jitter): see refresh. */
 #define NODE_EVERY_NS (950ull * 1000000ull)
 /* Heap one refresh uses per guest, libvirt's reply and records (about
  * 4 KiB with a disk and a NIC), with room for more devices. */
@@ -67,8 +67,6 @@ struct host_priv {
 	int lifecycle_id;
 	uint64_t prev_busy, prev_total;
 	uint64_t node_ns;    /* when node_stats last ran (0: not since connecting) */
-	double node_cpu;     /* and what it found */
-	uint64_t node_free_kib, node_total_kib;
 	int ncpu_params, nmem_params; /* counts the node stats calls want */
 	uint64_t inventory_ns; /* when autostart was last read */
 	bool inventory_event;  /* a define/undefine event came (under lock) */
@@ -815,30 +813,6 @@ node_stats(struct host *h, double *cpu_pct, uint64_t *free_kib, uint64_t *total_
 	}
 }
 
-/* The host's own figures for a refresh at `now`: read at most once a
- * second, repeated by the refreshes in between. Guests are sampled at
- * every refresh; the host's CPU use over a second and its memory are
- * enough for its line and graphs, and reading them is dear: the kernel
- * makes all of /proc/stat (every interrupt's count) and /proc/meminfo for
- * the few figures used, 55 us on a 2-CPU machine with caches cold, more
- * with more CPUs; a remote host answers two calls. At -d 0.5 with ten
- * guests that was a tenth of vmtui's CPU time. */
-static void
-node_sample(struct host *h, uint64_t now, double *cpu_pct, uint64_t *free_kib,
-            uint64_t *total_kib)
-{
-	struct host_priv *p = h->priv;
-
-	if (p->node_ns == 0 || now - p->node_ns >= NODE_EVERY_NS) {
-		p->node_total_kib = 0;
-		node_stats(h, &p->node_cpu, &p->node_free_kib, &p->node_total_kib);
-		p->node_ns = now;
-	}
-	*cpu_pct = p->node_cpu;
-	*free_kib = p->node_free_kib;
-	*total_kib = p->node_total_kib;
-}
-
 static int
 cmp_strp(const void *a, const void *b)
 {
@@ -1105,10 +1079,10 @@ refresh(struct host *h)
 	virDomainStatsRecordPtr *recs = NULL;
 	char **autos = NULL, **trans = NULL, **need = NULL;
 	size_t nautos = 0, ntrans = 0, nneed = 0;
-	uint64_t now, free_kib, total_kib = 0;
-	double host_cpu, epoch;
+	uint64_t now, free_kib = HOST_MEM_UNKNOWN, total_kib = 0;
+	double host_cpu = STATS_UNKNOWN, epoch;
 	char *line = NULL;
-	bool autostart, persistence, fresh;
+	bool node, autostart, persistence, fresh;
 	int n;
 
 	/* NOWAIT: a domain busy with a job (migration, snapshot) reports what
@@ -1153,7 +1127,19 @@ refresh(struct host *h)
 	 * the space (and the heap's top is not pinned by the rings while
 	 * the records' space lies free below it). */
 	virDomainStatsRecordListFree(recs);
-	node_sample(h, now, &host_cpu, &free_kib, &total_kib);
+	/* The host's own figures at most once a second; guests are sampled
+	 * at every refresh. The host's CPU use over a second and its memory
+	 * are enough for its line and graphs, and reading them is dear: the
+	 * kernel makes all of /proc/stat (every interrupt's count) and
+	 * /proc/meminfo for the few figures used, 55 us on a 2-CPU machine
+	 * with caches cold, more with more CPUs; a remote host answers two
+	 * calls. At -d 0.5 with ten guests that was a tenth of vmtui's CPU
+	 * time. */
+	node = p->node_ns == 0 || now - p->node_ns >= NODE_EVERY_NS;
+	if (node) {
+		node_stats(h, &host_cpu, &free_kib, &total_kib);
+		p->node_ns = now;
+	}
 
 	/* Like the stats call, on the connection outside the event loop: an
 	 * RPC on the main one wakes the loop's thread twice. Persistence
@@ -1174,20 +1160,24 @@ refresh(struct host *h)
 	host_lock(h);
 	merge_samples(h, (size_t)n, now, autos, nautos, autostart, trans, ntrans, persistence,
 	              &need, &nneed);
-	h->cpu_pct = host_cpu;
-	if (host_cpu >= 0)
-		ring_push(&h->cpu_hist, host_cpu);
-	h->mem_free_kib = free_kib;
-	/* The memory stats total is what the kernel sees; node info can be a
-	 * NUMA-cell or cgroup figure. */
-	if (total_kib)
-		h->mem_total_kib = total_kib;
-	if (h->mem_total_kib && free_kib != HOST_MEM_UNKNOWN)
+	if (node) {
+		h->cpu_pct = host_cpu;
+		h->mem_free_kib = free_kib;
+		/* The memory stats total is what the kernel sees; node info
+		 * can be a NUMA-cell or cgroup figure. */
+		if (total_kib)
+			h->mem_total_kib = total_kib;
+		h->node_sampled_ns = now;
+	}
+	/* Between readings the last figures stand: a point per refresh. */
+	if (h->cpu_pct >= 0)
+		ring_push(&h->cpu_hist, h->cpu_pct);
+	if (h->mem_total_kib && h->mem_free_kib != HOST_MEM_UNKNOWN)
 		ring_push(&h->mem_hist, (double)(h->mem_total_kib -
-		          (free_kib < h->mem_total_kib ? free_kib : h->mem_total_kib)) * 1024.0);
+		          (h->mem_free_kib < h->mem_total_kib ? h->mem_free_kib : h->mem_total_kib)) *
+		          1024.0);
 	h->refreshes++;
 	h->sampled_ns = now;
-	h->node_sampled_ns = p->node_ns;
 	h->sampled_epoch = epoch;
 	if (h->rec)
 		line = recording_host_line(h, epoch, now);

@@ -660,11 +660,12 @@ draw_graph(WINDOW *w, int y, int x, int width, int height, const struct ring *r,
 enum color
 app_host_summary(const struct host *h, char *line, size_t n)
 {
-	char cpu[16], used[16], total[16], alloc[16], retry[32], over[48] = "", num[24];
+	char cpu[16], used[16], total[16], alloc[16], retry[32], num[24];
 	struct host_totals t;
 	uint64_t used_kib;
 	char where[300];
 	size_t at = 0;
+	bool vcpu_over;
 
 	/* Where the host is: the URI it connected to, else what was asked. */
 	if (h->uri)
@@ -688,15 +689,8 @@ app_host_summary(const struct host *h, char *line, size_t n)
 	}
 	vmsel_host_totals(h, &t);
 	used_kib = h->mem_total_kib > h->mem_free_kib ? h->mem_total_kib - h->mem_free_kib : 0;
+	vcpu_over = h->cpus && t.vcpus_running > h->cpus;
 	/* Made on every frame: put together without printf. */
-	at = 0;
-	if (h->cpus && t.vcpus_running > h->cpus) {
-		fmt_append(over, sizeof over, &at, " vCPU overcommit ");
-		/* fmt_pct: the ratio with one decimal */
-		fmt_append(over, sizeof over, &at,
-		           fmt_pct(num, sizeof num, (double)t.vcpus_running / h->cpus));
-		fmt_append(over, sizeof over, &at, "x");
-	}
 	at = 0;
 	fmt_append(line, n, &at, host_label(h));
 	fmt_append(line, n, &at, "  ");
@@ -722,10 +716,15 @@ app_host_summary(const struct host *h, char *line, size_t n)
 	fmt_append(line, n, &at, fmt_count(num, sizeof num, t.off));
 	fmt_append(line, n, &at, " off");
 	fmt_append(line, n, &at, t.other ? ", more in other states" : "");
-	fmt_append(line, n, &at, over);
+	if (vcpu_over) {
+		fmt_append(line, n, &at, " vCPU overcommit ");
+		/* fmt_pct: the ratio with one decimal */
+		fmt_append(line, n, &at, fmt_pct(num, sizeof num, (double)t.vcpus_running / h->cpus));
+		fmt_append(line, n, &at, "x");
+	}
 	if (t.mem_running_kib > h->mem_total_kib && h->mem_total_kib)
 		return C_WARNING; /* memory overcommitted */
-	return over[0] ? C_WARNING : C_HEADER;
+	return vcpu_over ? C_WARNING : C_HEADER;
 }
 
 /* A header line, unless it shows that text already: the title seldom
