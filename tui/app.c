@@ -1592,13 +1592,7 @@ app_run(struct app *a)
 	conpane_forget();
 	free(a->seen_gen);
 	a->seen_gen = NULL;
-	if (a->header)
-		delwin(a->header);
-	if (a->body)
-		delwin(a->body);
-	if (a->footer)
-		delwin(a->footer);
-	a->header = a->body = a->footer = NULL;
+	drop_windows(a);
 	free(a->body_memo.c);
 	free(a->body_memo.valid);
 	memset(&a->body_memo, 0, sizeof a->body_memo);
