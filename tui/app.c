@@ -538,12 +538,14 @@ line_end(struct line_cells *l, struct line_memo *m)
 		return;
 	}
 	while (x < l->width) {
-		int end, g;
+		const struct lcell *c = l->c;
+		int end, g, width = l->width;
 
-		if (same_cell(&old[x], &l->c[x])) {
+		/* A loop of its own: most cells are the same. */
+		while (x < width && same_cell(&old[x], &c[x]))
 			x++;
-			continue;
-		}
+		if (x == width)
+			break;
 		end = x + 1;
 		for (;;) {
 			while (end < l->width && !same_cell(&old[end], &l->c[end]))

@@ -85,8 +85,8 @@ static struct {
 	bool behind;            /* frames sent since curses drew: curscr is stale */
 	int bel_y, bel_x;       /* where curses believes the cursor is */
 	cchar_t *raw;           /* one line as curses gives it (cols + 1) */
-	cchar_t *line;          /* the same, a cell per column */
-	struct cell *lpack;     /* the same, packed */
+	int *at;                /* the column's cell in raw: a wide one twice */
+	struct cell *lpack;     /* the same, packed, a cell per column */
 	unsigned char *lwid;
 	struct bytes out;       /* the frame's bytes */
 	int cy, cx;             /* the terminal's cursor; -1: not known */
@@ -377,29 +377,43 @@ pack(struct cell *k, const cchar_t *c)
 #endif
 }
 
-/* Line y of newscr into T.line, a cell per column (the second half of a
- * wide character repeats the first). false: the cells do not add up to
- * the line. Moves newscr's cursor. */
+/* Line y of newscr into T.raw, and per column (the second half of a wide
+ * character repeating the first) its place there, its width and its
+ * packed cell. false: the cells do not add up to the line. Moves newscr's
+ * cursor. */
 static bool
 read_line(int y)
 {
-	int x = 0, k = 0;
+	/* Locals: stores through the arrays could alias T's fields. */
+	const cchar_t *raw = T.raw;
+	struct cell *pk = T.lpack;
+	unsigned char *wid = T.lwid;
+	int *at = T.at;
+	int x = 0, k = 0, cols = T.cols;
 
-	if (mvwin_wchnstr(newscr, y, 0, T.raw, T.cols) == ERR)
+	if (mvwin_wchnstr(newscr, y, 0, T.raw, cols) == ERR)
 		return false;
-	while (x < T.cols) {
-		const cchar_t *c = &T.raw[k++];
-		int w = cell_width(c);
+	while (x < cols) {
+		const cchar_t *c = &raw[k];
+		int w;
 
-		if (w == 0 || x + w > T.cols)
+		if (c->chars[0] >= 0x20 && c->chars[0] < 0x7f) {
+			/* ASCII, most cells: one column */
+			at[x] = k++;
+			wid[x] = 1;
+			pack(&pk[x++], c);
+			continue;
+		}
+		w = cell_width(c);
+		if (w == 0 || x + w > cols)
 			return false;
-		T.line[x] = *c;
-		T.lwid[x] = (unsigned char)w;
-		pack(&T.lpack[x], c);
+		at[x] = k++;
+		wid[x] = (unsigned char)w;
+		pack(&pk[x], c);
 		if (w == 2) {
-			T.line[x + 1] = *c;
-			T.lwid[x + 1] = 0;
-			T.lpack[x + 1] = T.lpack[x];
+			at[x + 1] = at[x];
+			wid[x + 1] = 0;
+			pk[x + 1] = pk[x];
 		}
 		x += w;
 	}
@@ -414,7 +428,7 @@ alloc_copy(void)
 	free(T.shown);
 	free(T.wid);
 	free(T.raw);
-	free(T.line);
+	free(T.at);
 	free(T.lpack);
 	free(T.lwid);
 	T.rows = LINES;
@@ -422,7 +436,7 @@ alloc_copy(void)
 	T.shown = xcalloc(n, sizeof *T.shown);
 	T.wid = xcalloc(n, 1);
 	T.raw = xcalloc((size_t)COLS + 1, sizeof *T.raw);
-	T.line = xcalloc((size_t)COLS, sizeof *T.line);
+	T.at = xcalloc((size_t)COLS, sizeof *T.at);
 	T.lpack = xcalloc((size_t)COLS, sizeof *T.lpack);
 	T.lwid = xcalloc((size_t)COLS, 1);
 }
@@ -455,6 +469,20 @@ same(const struct cell *old, const unsigned char *ow, int x)
 	       old[x].attr == k->attr && old[x].color == k->color;
 }
 
+/* The first column from x on whose cell differs from the terminal's
+ * (cols: none), in a loop of its own: most cells of a touched line are. */
+static int
+skip_same(const struct cell *old, const unsigned char *ow, int x, int cols)
+{
+	const struct cell *k = T.lpack;
+	const unsigned char *w = T.lwid;
+
+	while (x < cols && ow[x] == w[x] && old[x].ch == k[x].ch && k[x].ch != CELL_NEVER &&
+	       old[x].attr == k[x].attr && old[x].color == k[x].color)
+		x++;
+	return x;
+}
+
 /* Whether sending the unchanged cells [from, to) again is cheaper than
  * moving over them: narrow cells in the rendition of the one before. */
 static bool
@@ -463,12 +491,13 @@ gap_cheap(int from, int to)
 	int x;
 
 	for (x = from; x < to; x++)
-		if (T.lwid[x] != 1 || T.line[x].attr != T.line[from - 1].attr)
+		if (T.lwid[x] != 1 || T.lpack[x].attr != T.lpack[from - 1].attr ||
+		    T.lpack[x].color != T.lpack[from - 1].color)
 			return false;
 	return true;
 }
 
-/* The changed stretches of line y (read into T.line) sent and kept as
+/* The changed stretches of line y (as read_line left it) sent and kept as
  * shown. false: a cell this module does not take on. */
 static bool
 send_line(int y)
@@ -480,10 +509,9 @@ send_line(int y)
 	while (x < cols) {
 		int start, end, c;
 
-		if (same(old, ow, x)) {
-			x++;
-			continue;
-		}
+		x = skip_same(old, ow, x, cols);
+		if (x == cols)
+			break;
 		/* A wide character is sent whole, and one half overwritten
 		 * takes the other with it. */
 		start = x;
@@ -512,7 +540,7 @@ send_line(int y)
 		move_to(y, start);
 		for (c = start; c < end; c++)
 			if (T.lwid[c] != 0)
-				put_cell(&T.line[c]);
+				put_cell(&T.raw[T.at[c]]);
 		T.cx = end;
 		if (end == cols) /* at the margin, terminals differ */
 			T.cy = T.cx = -1;
