@@ -275,6 +275,35 @@ def measure_cpu(term, settle, seconds):
     return (c1 - c0) / 1e6 / n, n, (c1 - c0) / 1e6
 
 
+def host_busy(seconds):
+    """The machine's CPU use over SECONDS, 0..1, from /proc/stat."""
+    def sample():
+        with open("/proc/stat") as f:
+            v = [int(x) for x in f.readline().split()[1:8]]
+        return v[0] + v[1] + v[2] + v[5] + v[6], sum(v)
+    b0, t0 = sample()
+    time.sleep(seconds)
+    b1, t1 = sample()
+    return (b1 - b0) / (t1 - t0) if t1 > t0 else 0.0
+
+
+def settle_host(timeout=90, window=2.0, within=0.05):
+    """Wait until the machine's CPU use holds steady (two WINDOW-second
+    samples within WITHIN of each other), at most TIMEOUT seconds: guests
+    just started or stopped keep the daemon and QEMU busy for a while, and
+    a measurement taken meanwhile weighs that on whichever of vmtui and the
+    floor runs first. Says how long it took."""
+    start = time.monotonic()
+    last = host_busy(window)
+    while time.monotonic() - start < timeout:
+        now = host_busy(window)
+        if abs(now - last) <= within:
+            print(f"host steady at {now * 100:.0f}% CPU after {time.monotonic() - start:.0f} s")
+            return
+        last = now
+    print(f"host not steady after {timeout} s (last {last * 100:.0f}% CPU): figures may drift")
+
+
 class SilentListener:
     """A TCP listener on 127.0.0.1 that accepts connections and never
     answers: a hung host."""

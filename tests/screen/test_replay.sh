@@ -11,7 +11,10 @@
 #     pauses, + speeds up, and the end of the recording is shown;
 #   - a recording with a bad line and a cut last line plays what is valid
 #     and says FILE:LINE:COL and what was wrong; a file that is no
-#     recording is refused with exit status 1.
+#     recording is refused with exit status 1;
+#   - a guest up over an hour shows minutes, and its minute turns no
+#     sooner than the uptime's and at most 2 s later, with no refresh to
+#     draw it (a hand-made recording).
 # Env: T_PREFIX (default vmtuirec-), KEEP_GUESTS=1, BUILD (default build/).
 # Ends with "N passed, N failed"; exit status 1 if any check failed.
 set -uo pipefail
@@ -164,6 +167,56 @@ check "damaged: the action log has the cut last line" wait_screen \
 vt_esc
 vt_keys q
 check "damaged: q quits" wait_for 5 "exit" vt_dead
+vt_stop
+
+# ---- uptimes past an hour ----
+
+# From an hour on an uptime shows minutes ("1h00m"), and the change may
+# come up to 2 s after the minute (a thirtieth of the unit, so that a
+# refresh usually draws it instead of a frame of its own); never before
+# it, and never later than that with no refresh to come. Recorded every
+# 30 s, so that between the two samples the uptime counts on with no
+# refresh: a guest up 1h00m57s, whose minute turns 3 s after the first
+# sample, alone, so that no other row's change draws it sooner.
+say "# uptimes past an hour"
+UPT=$SCR_TMP/uptime.jsonl
+now=$(date +%s)
+upt_sample() { # upt_sample T UPTIME
+	printf '{"t":%s,"host":"h","uri":"test:///uptimes","vms":[{"name":"uphour",' "$1"
+	printf '"uuid":"00000000-0000-4000-8000-000000000002","state":"running","uptime":%s}]}\n' "$2"
+}
+{
+	printf '{"vmtui-recording":1,"program":"vmtui test","started":"%s","epoch":%s,"interval":30}\n' \
+		"$(date -u -d "@$now" +%FT%TZ)" "$now"
+	upt_sample "$now" 3657
+	upt_sample $((now + 30)) 3687
+} >"$UPT"
+# The last column of uphour's row, in UPTIME.
+uphour_shown() {
+	UPTIME=$(grep -E '^\*?uphour ' <<<"$SCREEN" | awk '{ print $NF }')
+	[ -n "$UPTIME" ] || { WHY="no row uphour"; return 1; }
+}
+vt_vmtui_bare 100 12 --replay "$UPT"
+if wait_for 10 "the row" uphour_shown >/dev/null; then
+	t_seen=$(now_us) first=$UPTIME next="" at=0
+	end=$((t_seen + 8000000))
+	while (($(now_us) < end)); do
+		vt_grab
+		if uphour_shown && [ "$UPTIME" != "$first" ]; then
+			at=$((($(now_us) - t_seen) / 1000)) next=$UPTIME
+			break
+		fi
+		sleep 0.05
+	done
+	check "uptimes: from an hour on, minutes ($first)" eq "$first" 1h00m
+	minute_late() { [ "$next" = 1h01m ] && ((at >= 2000 && at <= 6500)); }
+	check "uptimes: 1h00m turns to ${next:-nothing} after the minute, at most 2 s late (at ${at} ms; the minute at ~3000)" \
+		minute_late
+else
+	not_ok "uptimes: the replayed guest's row"
+fi
+vt_keys q
+check "uptimes: q quits" wait_for 5 "exit" vt_dead
 vt_stop
 
 vt_start 100 10 sh -c '"$0" --replay /etc/hostname; echo "exit $?"; sleep 30' "$BUILD/vmtui"
