@@ -521,7 +521,8 @@ void
 line_end(struct line_cells *l, struct line_memo *m)
 {
 	struct lcell *old;
-	int x = 0;
+	const struct lcell *c;
+	int x = 0, width;
 
 	if (l->width == 0)
 		return;
@@ -537,9 +538,12 @@ line_end(struct line_cells *l, struct line_memo *m)
 		line_put(l, 0, l->width, 0);
 		return;
 	}
-	while (x < l->width) {
-		const struct lcell *c = l->c;
-		int end, g, width = l->width;
+	/* In locals: the calls to curses below could change l, as far as the
+	 * compiler knows, and every cell would read them again. */
+	c = l->c;
+	width = l->width;
+	while (x < width) {
+		int end, g;
 
 		/* A loop of its own: most cells are the same. */
 		while (x < width && same_cell(&old[x], &c[x]))
@@ -548,17 +552,17 @@ line_end(struct line_cells *l, struct line_memo *m)
 			break;
 		end = x + 1;
 		for (;;) {
-			while (end < l->width && !same_cell(&old[end], &l->c[end]))
+			while (end < width && !same_cell(&old[end], &c[end]))
 				end++;
-			for (g = 0; end + g < l->width && g < MEMO_GAP &&
-			     same_cell(&old[end + g], &l->c[end + g]); g++)
+			for (g = 0; end + g < width && g < MEMO_GAP && same_cell(&old[end + g], &c[end + g]);
+			     g++)
 				;
-			if (end + g >= l->width || g >= MEMO_GAP)
+			if (end + g >= width || g >= MEMO_GAP)
 				break;
 			end += g;
 		}
 		line_put(l, x, end, x);
-		memcpy(old + x, l->c + x, (size_t)(end - x) * sizeof *old);
+		memcpy(old + x, c + x, (size_t)(end - x) * sizeof *old);
 		x = end;
 	}
 }

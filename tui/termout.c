@@ -460,25 +460,32 @@ take_copy(void)
 	return ok;
 }
 
+/* Column x of the line read (cells k, widths w) is what the terminal
+ * shows (old, ow). */
+static inline bool
+cell_same(const struct cell *old, const unsigned char *ow, const struct cell *k,
+          const unsigned char *w, int x)
+{
+	return ow[x] == w[x] && old[x].ch == k[x].ch && k[x].ch != CELL_NEVER &&
+	       old[x].attr == k[x].attr && old[x].color == k[x].color;
+}
+
 static bool
 same(const struct cell *old, const unsigned char *ow, int x)
 {
-	const struct cell *k = &T.lpack[x];
-
-	return ow[x] == T.lwid[x] && old[x].ch == k->ch && k->ch != CELL_NEVER &&
-	       old[x].attr == k->attr && old[x].color == k->color;
+	return cell_same(old, ow, T.lpack, T.lwid, x);
 }
 
 /* The first column from x on whose cell differs from the terminal's
- * (cols: none), in a loop of its own: most cells of a touched line are. */
+ * (cols: none), in a loop of its own with the arrays in locals: most
+ * cells of a touched line are the same. */
 static int
 skip_same(const struct cell *old, const unsigned char *ow, int x, int cols)
 {
 	const struct cell *k = T.lpack;
 	const unsigned char *w = T.lwid;
 
-	while (x < cols && ow[x] == w[x] && old[x].ch == k[x].ch && k[x].ch != CELL_NEVER &&
-	       old[x].attr == k[x].attr && old[x].color == k[x].color)
+	while (x < cols && cell_same(old, ow, k, w, x))
 		x++;
 	return x;
 }
