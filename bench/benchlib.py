@@ -8,6 +8,7 @@ virConnectGetAllDomainStats calls; it can also make up a real guest's stats
 for the test driver's domains, see bench/countstats.c). Also: the test daemon's URI and a
 silent TCP listener (a host that accepts and never answers)."""
 import os
+import re
 import shlex
 import signal
 import socket
@@ -273,6 +274,58 @@ def measure_cpu(term, settle, seconds):
     if n <= 0:
         die("vmtui made no refresh while measured (is the host reachable?)")
     return (c1 - c0) / 1e6 / n, n, (c1 - c0) / 1e6
+
+
+def run_floor(uri, calls, interval, env=None):
+    """bench/floor making CALLS stats calls INTERVAL seconds apart, as vmtui
+    does (back to back, a call finds the caches warm and costs about half),
+    with ENV added to the environment. When ENV preloads the stats shim
+    with VMTUI_BENCH_COUNT=FILE, the shim's time making up stats is taken
+    out. Returns (client CPU ms per call, the floor's output)."""
+    env = env or {}
+    out = subprocess.check_output([os.path.join(BUILD, "bench", "floor"), uri, str(calls),
+                                   str(int(interval * 1000))],
+                                  text=True, env=dict(os.environ, **env)).strip()
+    m = re.search(r"([0-9.]+) ms client CPU per call", out)
+    if not m:
+        die(f"cannot read bench/floor's output: {out!r}")
+    ms = float(m.group(1))
+    if "VMTUI_BENCH_COUNT" in env:
+        with open(env["VMTUI_BENCH_COUNT"]) as f:
+            made, fns = (int(x) for x in f.read().split())
+        if made <= 0:
+            die(f"bench/floor made no stats call: {out!r}")
+        # made counts the floor's uncounted first call too: the shim's
+        # time per call is near enough the same.
+        ms -= fns / 1e6 / made
+    return ms, out
+
+
+def take_turns(term, rounds, seconds, floor, settle=0.0):
+    """vmtui (TERM) and the floor taking turns, ROUNDS times: vmtui measured
+    for SECONDS/ROUNDS (after SETTLE seconds), less the stats shim's time
+    making up stats, then stopped (SIGSTOP) while FLOOR(calls) makes as
+    many calls and returns (its ms per call, its output). The machine's
+    speed drifts over minutes; in turns, both see it alike. Returns
+    (refreshes, vmtui CPU ms, floor CPU ms, per round (vmtui ms, floor ms)
+    per refresh, the last round's floor output)."""
+    n = cpu = floor_cpu = 0
+    per_round = []
+    out = ""
+    for _ in range(max(1, rounds)):
+        f0 = term.fake_ns()
+        _, rn, rcpu = measure_cpu(term, settle, seconds / max(1, rounds))
+        rcpu -= (term.fake_ns() - f0) / 1e6
+        os.kill(term.pid, signal.SIGSTOP)
+        try:
+            fms, out = floor(rn)
+        finally:
+            os.kill(term.pid, signal.SIGCONT)
+        n += rn
+        cpu += rcpu
+        floor_cpu += fms * rn
+        per_round.append((rcpu / rn, fms))
+    return n, cpu, floor_cpu, per_round, out
 
 
 def host_busy(seconds):
