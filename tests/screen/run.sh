@@ -545,7 +545,7 @@ sec_ticks() {
 }
 # The UP column (the last) of the busy guest's row, in UPTIME.
 busy_uptime() {
-	UPTIME=$(grep -E "^\*?$(re "$T_BUSY") " <<<"$SCREEN" | awk '{ print $NF }')
+	row_uptime "$T_BUSY" || return 1
 	[[ $UPTIME =~ ^\>?[0-9]+[smhd] ]] || { WHY="no uptime in '$UPTIME'"; return 1; }
 }
 uptime_moved() { busy_uptime && [ "$UPTIME" != "$1" ] || { WHY="still $1"; return 1; }; }

@@ -227,6 +227,13 @@ rowi() {
 has_row() { list_rows | cut -f1 | grep -qxF -- "$(shown "$1")"; }
 row_names() { list_rows | cut -f1; }
 
+# row_uptime NAME: the UP column (the last) of guest NAME's row, in UPTIME;
+# false, with WHY, when there is none.
+row_uptime() {
+	UPTIME=$(grep -E "^\*?$(re "$1") " <<<"$SCREEN" | awk '{ print $NF }')
+	[ -n "$UPTIME" ] || { WHY="no row $1"; return 1; }
+}
+
 # Predicates for wait_for.
 row_is() { # row_is NAME STATE
 	local s

@@ -191,11 +191,7 @@ upt_sample() { # upt_sample T UPTIME
 	upt_sample "$now" 3657
 	upt_sample $((now + 30)) 3687
 } >"$UPT"
-# The last column of uphour's row, in UPTIME.
-uphour_shown() {
-	UPTIME=$(grep -E '^\*?uphour ' <<<"$SCREEN" | awk '{ print $NF }')
-	[ -n "$UPTIME" ] || { WHY="no row uphour"; return 1; }
-}
+uphour_shown() { row_uptime uphour; }
 vt_vmtui_bare 100 12 --replay "$UPT"
 if wait_for 10 "the row" uphour_shown >/dev/null; then
 	t_seen=$(now_us) first=$UPTIME next="" at=0
