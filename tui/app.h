@@ -13,10 +13,13 @@
 #include "../model/host.h"
 #include "../model/msglog.h"
 #include "../model/vmsel.h"
+#include "command.h"
 #include "graph.h"
 #include "keys.h"
-#include "screen.h"
 #include "lineedit.h"
+#include "lines.h"
+#include "screen.h"
+#include "scroll.h"
 
 /* What a key handler asks of the loop; handlers never draw. */
 enum {
@@ -28,47 +31,46 @@ enum {
 
 struct app;
 
-/* What the lines of a window hold as line_end last gave them, so a line
- * sends curses only the stretches that changed since (the rest of the
- * window is then neither erased nor compared again by curses). */
-struct line_memo {
-	WINDOW *w;
-	int rows, cols;
-	struct lcell *c; /* rows x cols */
-	bool *valid;    /* per row: c holds it */
-};
+/* A view: a screen of the body window. Views live on a stack (the root,
+ * the guest list, at the bottom); every way back is a pop. A view's state
+ * is its own (its file's), made by enter or by the command that pushed
+ * it, and dropped by leave. */
 struct view_ops {
 	const char *name;
 	unsigned keyview;                             /* KV_* */
-	void (*enter)(struct app *);
+	void (*enter)(struct app *);                  /* pushed */
+	void (*leave)(struct app *);                  /* popped: free the state */
 	void (*draw)(struct app *, WINDOW *);         /* body window */
 	int (*key)(struct app *, enum cmd, int key);
 	void (*mouse)(struct app *, int y, int x, bool dbl);
 	/* Views that take typing (KV_FORM) get every unbound key here. */
 	int (*text)(struct app *, wint_t wc, bool is_key);
 	/* When set and true, every key goes to text first, bindings or not
-	 * (the console pane with the console focused). */
+	 * (the console pane with the console focused, an open form). */
 	bool (*grab)(struct app *);
+	/* Views fed by a stream: called on every turn of the loop while the
+	 * view is anywhere on the stack. */
+	void (*poll)(struct app *);
+	/* Key hints of the view's own after the bindings' in the footer, from
+	 * column x; returns the column after them. */
+	int (*footer)(struct app *, WINDOW *w, int x);
 	/* draw covers every line of the body with line_end and the memo
 	 * app_body_memo gives: the body is not erased between frames. */
 	bool paints_all;
+	/* A form that may be taller than the body (at 80x24 and below): drawn
+	 * on a tall pad, the body shows the part around its focus (the line
+	 * given to app_form_focus). */
+	bool tall;
+	/* The view shows the outcome of its own work (a dialog's job): while
+	 * it is on top, the model's messages go to the action log only, not
+	 * also to the status line. */
+	bool reports;
 	/* draw tells app_redraw_at when what it shows would change with time
 	 * alone (an uptime); other views are drawn again every second. */
 	bool timed;
 };
 
-extern const struct view_ops vmlist_ops;
-extern const struct view_ops vmdetail_ops;
-extern const struct view_ops help_ops;
-extern const struct view_ops job_ops;
-extern const struct view_ops newvm_ops;
-extern const struct view_ops resize_ops;
-extern const struct view_ops hostview_ops;
-extern const struct view_ops actlog_ops;
-extern const struct view_ops conpane_ops;
-extern const struct view_ops snapshots_ops;
-extern const struct view_ops clone_ops;
-extern const struct view_ops vmdelete_ops;
+#define VIEW_STACK_MAX 16
 
 /* A yes/no question over the current view. */
 struct confirm {
@@ -105,8 +107,9 @@ struct app {
 	enum graph_mode gmode;
 	unsigned char console_escape; /* byte that leaves a console; 0: ^] */
 
-	const struct view_ops *view;
-	const struct view_ops *prev_view;
+	const struct view_ops *view;  /* the top of the stack */
+	const struct view_ops *stack[VIEW_STACK_MAX];
+	size_t depth;
 
 	/* Guest list state, shared by the list and detail views. */
 	struct row *rows;            /* what the list shows */
@@ -118,7 +121,7 @@ struct app {
 	 * same guests are only sorted again. NULL: list afresh. */
 	uint64_t *rows_gens;
 	bool *collapsed;             /* per host: heading only */
-	int top;                     /* first visible row */
+	struct scroller list;        /* the list's first row shown, selected row */
 	char sel_uuid[VM_UUID_LEN];  /* selection survives re-sorting */
 	struct host *sel_host;
 	/* A guest to select once it shows up in the list (a guest just created
@@ -129,12 +132,6 @@ struct app {
 	enum sort_key sort;
 	bool reverse;
 	char filter[128];
-	int help_top;
-	int detail_top;
-
-	struct host *job_host;       /* where the plan/apply view's job runs */
-	int job_top;
-	struct newvm_form *form;     /* the quick-create form, while open */
 
 	struct confirm confirm;
 	struct {
@@ -177,6 +174,8 @@ struct app {
 	bool read_keys_now;          /* the terminal has input (or curses a mode to set) */
 	uint64_t body_due_ns;        /* when the body changes by itself: drawn again */
 	struct line_memo body_memo;  /* the body's lines, for paints_all views */
+	WINDOW *tall_pad;            /* what a tall view draws, the body its part */
+	int tall_top, focus_y;       /* the pad's first line shown; the focus */
 	const struct view_ops *memo_view; /* whose lines body_memo holds */
 	bool memo_live;              /* within such a view's draw */
 	bool quit;
@@ -185,16 +184,25 @@ struct app {
 
 enum { DIRTY_HEADER = 1, DIRTY_BODY = 2, DIRTY_FOOTER = 4, DIRTY_ALL = 7 };
 
-/* Run until the user quits or a quit signal arrives. Returns exit status. */
+/* Run until the user quits or a quit signal arrives, with the views and
+ * commands of ui_set. Returns the exit status. */
 int app_run(struct app *a);
+
+/* The view stack. push: v on top (entered); if v is on the stack already,
+ * the views above it are popped instead. pop: the top view leaves (the
+ * root stays). pop_to_root: back to the guest list. */
+void app_push_view(struct app *a, const struct view_ops *v);
+void app_pop_view(struct app *a);
+void app_pop_to_root(struct app *a);
+/* Is v anywhere on the stack? */
+bool app_view_open(const struct app *a, const struct view_ops *v);
 
 /* Open the footer prompt for a path; submit gets the text on Enter. */
 void app_prompt_path(struct app *a, const char *label, const char *initial,
                      void (*submit)(struct app *, const char *));
+/* Open the footer prompt of the filter (applied as it is typed). */
+void app_prompt_filter(struct app *a);
 
-/* Plan VM definition files on the selected guest's host (else the first)
- * and show the job view. */
-void app_open_files(struct app *a, char *const *paths, size_t n);
 /* The host new VMs go to: the selected guest's, else the first. */
 struct host *app_target_host(struct app *a);
 
@@ -205,17 +213,15 @@ void app_ask(struct app *a, const char *text, void (*yes)(struct app *));
 void app_suspend(struct app *a);
 void app_resume(struct app *a);
 
-/* Switch views. */
-void app_set_view(struct app *a, const struct view_ops *v);
 /* Say something in the status line (errors stay longer). */
 void app_status(struct app *a, enum msg_kind kind, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* One line about a host (header or list heading); returns its colour. */
+enum color app_host_summary(const struct host *h, char *line, size_t n);
 /* Rebuild a->rows from the hosts (host locks held by the caller). */
 void app_rebuild_rows(struct app *a);
 /* Is this the selected row? */
 bool app_row_selected(const struct app *a, const struct row *r);
-/* One line about a host (header or list heading); returns its colour. */
-enum color app_host_summary(const struct host *h, char *line, size_t n);
 
 /* What commands need about the selected guest, copied under the host
  * locks so it stays valid after them. */
@@ -233,77 +239,22 @@ bool app_selected_guest(struct app *a, struct sel_guest *g);
 
 /* The selected row, or NULL (host locks held). */
 const struct row *app_selected(struct app *a);
-/* Ask to run an action on the selected guest: checks read-only mode and
- * state, asks for confirmation where needed. */
-int app_act(struct app *a, enum action act);
-/* Open the resize dialog of the selected guest (views/resize.c). */
-int resize_open(struct app *a);
-/* Open the snapshots of the selected guest (views/snapshots.c), the clone
- * dialog (views/clone.c) and the delete dialog (views/vmdelete.c). */
-int snapshots_open(struct app *a);
-int clone_open(struct app *a);
-int vmdelete_open(struct app *a);
-/* Handle a lifecycle command (CMD_START...) common to list and detail. */
-int app_common_cmd(struct app *a, enum cmd c);
+/* Run a lifecycle action on guest g: refused, saying why, when its state
+ * does not allow it; asks first where the action can lose work. */
+int app_act(struct app *a, const struct sel_guest *g, enum action act);
 
 /* Lock every host and rebuild a->rows; rows are valid only until unlock. */
 void app_lock_hosts(struct app *a);
 void app_unlock_hosts(struct app *a);
 
-/* Draw helpers shared by views. */
-void draw_fill(WINDOW *w, int y, int x, int width, chtype ch);
-void draw_text(WINDOW *w, int y, int x, int width, int attr, const char *s);
-void draw_wide(WINDOW *w, int y, int x, int attr, const wchar_t *s, int n);
-
-/* A whole line of a window built in memory and given to curses in one
- * call, for lines drawn again on every refresh (the guest list): begin
- * fills it with spaces in attr, text and wide put stretches as draw_text
- * and draw_wide do, end hands it to curses. Columns past CELLS_MAX are
- * left alone. */
-#define CELLS_MAX 1024
-/* A cell of such a line: eight bytes, compared as one, where curses'
- * cchar_t takes 28. ch 0 is the second column of a wide character. */
-struct lcell {
-	wchar_t ch;
-	attr_t attr;    /* colour pair included */
-};
-/* Combining marks, rare, are kept apart: for this many cells of a line. */
-#define LINE_MARKED 16
-struct line_cells {
-	WINDOW *w;
-	int y, width;
-	bool wide;      /* second halves of wide characters to pack away */
-	int nmarked;
-	struct lcell c[CELLS_MAX];
-	struct {
-		int x;
-		wchar_t marks[CCHARW_MAX - 1]; /* after the base character, 0-ended */
-	} marked[LINE_MARKED];
-};
-void line_begin(struct line_cells *l, WINDOW *w, int y, int attr);
-void line_text(struct line_cells *l, int x, int width, int attr, const char *s);
-void line_wide(struct line_cells *l, int x, int attr, const wchar_t *s, int n);
-/* m: the memo of l's window, or NULL. */
-void line_end(struct line_cells *l, struct line_memo *m);
+/* For a tall view's draw: line y holds the focus (the field typed in);
+ * the body scrolls to keep it in sight. */
+void app_form_focus(struct app *a, int y);
 /* For a timed view's draw: what it drew changes by itself at when_ns
  * (host_now_ns' clock), and the body is to be drawn again then. */
 void app_redraw_at(struct app *a, uint64_t when_ns);
-
 /* The memo to give line_end for lines of w: the body's while a paints_all
  * view draws it, else NULL. */
 struct line_memo *app_body_memo(struct app *a, WINDOW *w);
-/* text from line *y on, over as many lines of w as it needs (broken at
- * spaces); *y ends after the last line drawn. */
-void draw_wrapped(WINDOW *w, int *y, int attr, const char *text);
-void draw_graph(WINDOW *w, int y, int x, int width, int height,
-                const struct ring *r, double max, enum graph_mode m, int attr);
-
-/* A titled history graph with its scale on the left (views/vmdetail.c). */
-typedef char *(*graph_fmt_fn)(char *, size_t, double);
-void draw_graph_box(struct app *a, WINDOW *w, int y, int x, int width, int height,
-                    const char *title, const struct ring *r, double fixed_max,
-                    graph_fmt_fn fmt, double now_val, enum color col);
-/* "12.5%", or "-" for a negative value: a graph_fmt_fn. */
-char *fmt_pct_unit(char *b, size_t n, double v);
 
 #endif

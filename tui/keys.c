@@ -1,4 +1,6 @@
-/* keys.c — the key-binding table. */
+/* keys.c — the key bindings: the default table (keys by command name, as
+ * config.yaml's keys: writes them), the bindings in force, and lookups.
+ * The commands themselves are rows of the views' table (tui/command.h). */
 #include "keys.h"
 
 #include <stdio.h>
@@ -7,63 +9,9 @@
 
 #include "../config/keymap.h"
 #include "../model/xmalloc.h"
+#include "command.h"
 
 #define CTRL(c) ((c) & 0x1f)
-
-static const struct {
-	const char *name;
-	const char *help;
-} cmds[CMD_COUNT] = {
-	[CMD_NONE] = { "none", "" },
-	[CMD_QUIT] = { "quit", "Quit vmtui" },
-	[CMD_HELP] = { "help", "Show this help" },
-	[CMD_UP] = { "up", "Move up" },
-	[CMD_DOWN] = { "down", "Move down" },
-	[CMD_PAGE_UP] = { "page-up", "Move up one page" },
-	[CMD_PAGE_DOWN] = { "page-down", "Move down one page" },
-	[CMD_HOME] = { "home", "Go to the first row" },
-	[CMD_END] = { "end", "Go to the last row" },
-	[CMD_OPEN] = { "open", "Open the detail view of the selected guest" },
-	[CMD_BACK] = { "back", "Back to the previous view" },
-	[CMD_FILTER] = { "filter", "Filter by name (state:running matches states)" },
-	[CMD_SORT_NAME] = { "sort-name", "Sort by name (again: reverse)" },
-	[CMD_SORT_STATE] = { "sort-state", "Sort by state (again: reverse)" },
-	[CMD_SORT_VCPUS] = { "sort-vcpus", "Sort by vCPUs (again: reverse)" },
-	[CMD_SORT_CPU] = { "sort-cpu", "Sort by CPU% (again: reverse)" },
-	[CMD_SORT_MEM] = { "sort-memory", "Sort by memory used (again: reverse)" },
-	[CMD_SORT_DISK] = { "sort-disk", "Sort by disk read+write rate (again: reverse)" },
-	[CMD_SORT_NET] = { "sort-net", "Sort by network rx+tx rate (again: reverse)" },
-	[CMD_SORT_UPTIME] = { "sort-uptime", "Sort by uptime (again: reverse)" },
-	[CMD_START] = { "start", "Start the guest" },
-	[CMD_SHUTDOWN] = { "shutdown", "Shut the guest down (ACPI)" },
-	[CMD_REBOOT] = { "reboot", "Reboot the guest" },
-	[CMD_FORCE_OFF] = { "force-off", "Force the guest off (asks first)" },
-	[CMD_PAUSE] = { "pause", "Pause the guest" },
-	[CMD_RESUME] = { "resume", "Resume a paused guest" },
-	[CMD_AUTOSTART] = { "autostart", "Toggle start at host boot" },
-	[CMD_FASTER] = { "faster", "Refresh more often" },
-	[CMD_SLOWER] = { "slower", "Refresh less often" },
-	[CMD_REFRESH] = { "refresh", "Redraw and refresh now (reconnect now if down)" },
-	[CMD_OPEN_FILE] = { "open-file", "Open VM definition files (YAML): plan, then apply" },
-	[CMD_NEW_VM] = { "new", "Quick-create a VM from a form (writes its YAML)" },
-	[CMD_APPLY] = { "apply", "Apply the plan shown" },
-	[CMD_NEXT_FIELD] = { "next-field", "Next field of the form" },
-	[CMD_PREV_FIELD] = { "prev-field", "Previous field of the form" },
-	[CMD_RESIZE] = { "resize", "Resize the guest: vCPUs, memory, disks (a form)" },
-	[CMD_CONSOLE] = { "console", "Open the serial console of the guest (^] comes back)" },
-	[CMD_CONSOLE_PANE] = { "console-pane", "Console in a pane beside live graphs (^] comes back)" },
-	[CMD_PANE_FOCUS] = { "pane-focus", "Console pane: switch focus between console and graphs" },
-	[CMD_HOST_VIEW] = { "host", "Host view: CPU/memory graphs, storage pools" },
-	[CMD_SNAPSHOTS] = { "snapshots", "Snapshots of the guest: list, create, revert, delete" },
-	[CMD_SNAP_CREATE] = { "snapshot-create", "Create a snapshot (name and description)" },
-	[CMD_SNAP_REVERT] = { "snapshot-revert", "Revert the guest to the selected snapshot (asks first)" },
-	[CMD_SNAP_DELETE] = { "snapshot-delete", "Delete the selected snapshot (asks first)" },
-	[CMD_CLONE] = { "clone", "Clone the guest: new name, MACs and UUID, disks copied or overlaid" },
-	[CMD_DELETE] = { "delete", "Delete the guest (type its name; storage optional; XML backed up)" },
-	[CMD_ACTION_LOG] = { "action-log", "Action log: every action with its result and virsh command, events" },
-	[CMD_THEME_NEXT] = { "theme", "Switch to the next colour theme" },
-	[CMD_REPLAY_PAUSE] = { "replay-pause", "Replay (vmtui --replay): pause and go on; + and - change the speed" },
-};
 
 #define NAV (KV_LIST | KV_DETAIL | KV_HELP | KV_JOB | KV_SNAP | KV_LOG)
 #define VMV (KV_LIST | KV_DETAIL)
@@ -204,7 +152,7 @@ keys_apply(const struct keymap *km, const char *file, struct config_errors *errs
 	int rc;
 
 	for (i = 0; i < CMD_COUNT; i++)
-		names[i] = cmds[i].name;
+		names[i] = cmd_name((enum cmd)i);
 	names[CMD_COUNT] = NULL;
 	defs = xcalloc(r.ndefaults, sizeof *defs);
 	for (i = 0; i < r.ndefaults; i++) {
@@ -242,13 +190,13 @@ keys_reset(void)
 const char *
 cmd_name(enum cmd c)
 {
-	return (unsigned)c < CMD_COUNT ? cmds[c].name : "?";
+	return command_row(c)->name;
 }
 
 const char *
 cmd_help(enum cmd c)
 {
-	return (unsigned)c < CMD_COUNT ? cmds[c].help : "";
+	return command_row(c)->help;
 }
 
 const char *

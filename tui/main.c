@@ -24,6 +24,7 @@
 #include "../views/console.h"
 #include "app.h"
 #include "cli.h"
+#include "command.h"
 #include "top.h"
 #include "screen.h"
 
@@ -396,6 +397,7 @@ main(int argc, char **argv)
 
 	setlocale(LC_ALL, "");
 	xmalloc_init();
+	ui_set(&vmtui_ui); /* the views' commands, before keys: of config.yaml */
 	if (argc > 1 && strcmp(argv[1], "top") == 0) {
 		if (top_is_batch(argc - 1, argv + 1))
 			return top_batch_main(argc - 1, argv + 1);

@@ -7,13 +7,17 @@
 #include <time.h>
 #include <wchar.h>
 
+#include "../model/msglog.h"
 #include "../model/xmalloc.h"
-#include "../tui/app.h"
+#include "../tui/scroll.h"
 #include "../tui/screen.h"
+#include "views.h"
 
 #define INDENT 19 /* "HH:MM:SS  action   " */
 
-static int top;
+/* The log's own state: where it is scrolled, the newest entry drawn. */
+static struct scroller log_scroll;
+static uint64_t seen_seq;
 
 /* Bytes of s that fit in width cells, broken after a space when one is
  * near the end; at least one character so a narrow window still moves. */
@@ -133,7 +137,7 @@ static void
 actlog_draw(struct app *a, WINDOW *w)
 {
 	size_t n = msglog_count();
-	int width = getmaxx(w), rows = getmaxy(w) - 1, total;
+	int width = getmaxx(w), rows = getmaxy(w) - 1, total, first;
 	char head[160];
 
 	(void)a;
@@ -146,12 +150,11 @@ actlog_draw(struct app *a, WINDOW *w)
 		          "Nothing yet: actions, their results and libvirt events appear here.");
 		return;
 	}
-	if (top < 0)
-		top = 0;
-	total = render(w, top);
-	/* Scrolled past the end (End, or entries went away): show the last page. */
-	if (top > 0 && top > total - rows) {
-		top = total - rows > 0 ? total - rows : 0;
+	total = render(w, log_scroll.top);
+	/* Scrolled past the end (End, or entries went away): the last page. */
+	first = log_scroll.top;
+	scroll_fit(&log_scroll, total, rows);
+	if (log_scroll.top != first) {
 		werase(w);
 		actlog_draw(a, w);
 	}
@@ -160,43 +163,27 @@ actlog_draw(struct app *a, WINDOW *w)
 static int
 actlog_key(struct app *a, enum cmd c, int key)
 {
-	int page = getmaxy(a->body) - 2;
-
+	(void)a;
 	(void)key;
-	switch (c) {
-	case CMD_BACK:
-	case CMD_ACTION_LOG:
-		app_set_view(a, a->prev_view && a->prev_view != &actlog_ops ? a->prev_view
-		                                                             : &vmlist_ops);
-		return HANDLED;
-	case CMD_UP:
-		top--;
-		return REDRAW_BODY;
-	case CMD_DOWN:
-		top++;
-		return REDRAW_BODY;
-	case CMD_PAGE_UP:
-		top -= page > 1 ? page : 1;
-		return REDRAW_BODY;
-	case CMD_PAGE_DOWN:
-		top += page > 1 ? page : 1;
-		return REDRAW_BODY;
-	case CMD_HOME:
-		top = 0;
-		return REDRAW_BODY;
-	case CMD_END:
-		top = 1 << 20;
-		return REDRAW_BODY;
-	default:
-		return 0;
-	}
+	return scroll_cmd(&log_scroll, c) ? REDRAW_BODY : 0;
 }
 
 static void
 actlog_enter(struct app *a)
 {
 	(void)a;
-	top = 0;
+	scroll_init(&log_scroll, false);
+	seen_seq = msglog_seq();
+}
+
+/* New entries are drawn as they come. */
+static void
+actlog_poll(struct app *a)
+{
+	if (a->view == &actlog_ops && msglog_seq() != seen_seq) {
+		seen_seq = msglog_seq();
+		a->dirty |= DIRTY_BODY;
+	}
 }
 
 const struct view_ops actlog_ops = {
@@ -205,4 +192,5 @@ const struct view_ops actlog_ops = {
 	.keyview = KV_LOG,
 	.draw = actlog_draw,
 	.key = actlog_key,
+	.poll = actlog_poll,
 };

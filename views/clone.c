@@ -9,15 +9,14 @@
 
 #include "../model/clone.h"
 #include "../model/xmalloc.h"
-#include "../tui/app.h"
 #include "../tui/format.h"
 #include "../tui/screen.h"
+#include "views.h"
 
 enum { F_NAME, F_LINKED, F_START, NFIELDS };
 
 struct clonedlg {
 	struct clone_job *job;
-	const struct view_ops *back;
 	char *src;
 	struct lineedit name;
 	bool linked, start;
@@ -26,11 +25,15 @@ struct clonedlg {
 
 static struct clonedlg *cd;
 
+static void land_on_clone(struct app *a);
+
+/* Popped: the list lands on the clone when it was made; the dialog goes. */
 static void
-close_dialog(void)
+clone_leave(struct app *a)
 {
 	if (cd == NULL)
 		return;
+	land_on_clone(a);
 	clone_job_release(cd->job);
 	free(cd->src);
 	free(cd);
@@ -61,11 +64,12 @@ draw_disks(WINDOW *w, int *y, struct clone_src *s)
 }
 
 static void
-draw_fields(WINDOW *w, int *y)
+draw_fields(struct app *a, WINDOW *w, int *y)
 {
 	int width = getmaxx(w), sel = screen_attr(C_SELECTION);
 	char line[128];
 
+	app_form_focus(a, *y + cd->cur);
 	draw_text(w, *y, 0, 16, 0, "New name");
 	draw_text(w, (*y)++, 16, width - 16, cd->cur == F_NAME ? sel : (int)A_UNDERLINE, cd->name.text);
 	snprintf(line, sizeof line, "(%c) full copies   (%c) linked: qcow2 overlays on the source",
@@ -121,10 +125,10 @@ clone_draw(struct app *a, WINDOW *w)
 		          j->error ? j->error : "Reading...");
 		return;
 	}
-	draw_text(w, y++, 0, width, screen_attr(C_DIM), "Tab/arrows: next field  Space: "
-	          "change  Enter or F2: clone  Esc: back");
+	draw_text(w, y++, 0, width, screen_attr(C_DIM), "Enter or F2: clone  Space: change  "
+	          "Tab/arrows: next field  Esc: cancel");
 	y++;
-	draw_fields(w, &y);
+	draw_fields(a, w, &y);
 	y++;
 	why = clone_plan(&j->src, cd->name.text, cd->linked);
 	draw_text(w, y++, 0, width, A_BOLD, "Disks of the clone:");
@@ -206,18 +210,10 @@ land_on_clone(struct app *a)
 static int
 clone_key(struct app *a, enum cmd c, int key)
 {
-	const struct view_ops *back;
-
 	(void)key;
 	if (cd == NULL)
 		return 0;
 	switch (c) {
-	case CMD_BACK:
-		back = cd->back;
-		land_on_clone(a);
-		close_dialog();
-		app_set_view(a, back);
-		return HANDLED;
 	case CMD_NEXT_FIELD:
 		cd->cur = (cd->cur + 1) % NFIELDS;
 		return REDRAW_BODY;
@@ -240,9 +236,9 @@ clone_text(struct app *a, wint_t wc, bool is_key)
 	if (cd == NULL)
 		return HANDLED;
 	if (!is_key && (wc == '\r' || wc == '\n'))
-		return clone_key(a, CMD_APPLY, 0);
+		return command_dispatch(a, CMD_APPLY, 0);
 	if (!is_key && wc == 27)
-		return clone_key(a, CMD_BACK, 0);
+		return command_dispatch(a, CMD_BACK, 0);
 	if (cd->cur != F_NAME) {
 		if ((!is_key && wc == ' ') || (is_key && (wc == KEY_LEFT || wc == KEY_RIGHT))) {
 			if (cd->cur == F_LINKED)
@@ -259,37 +255,26 @@ clone_text(struct app *a, wint_t wc, bool is_key)
 }
 
 int
-clone_open(struct app *a)
+clone_open(struct app *a, const struct sel_guest *g)
 {
-	struct sel_guest g;
 	char *def;
 
-	if (!app_selected_guest(a, &g))
-		return HANDLED;
-	if (a->readonly) {
-		app_status(a, MSG_ERROR, "Cannot clone %s: vmtui runs read-only (-r); restart "
-		           "without -r to change guests.", g.name);
-		return HANDLED;
-	}
-	if (!g.host_up) {
-		app_status(a, MSG_ERROR, "Cannot clone %s: its host is not connected.", g.name);
-		return HANDLED;
-	}
-	close_dialog();
 	cd = xcalloc(1, sizeof *cd);
-	cd->back = a->view == &vmdetail_ops ? &vmdetail_ops : &vmlist_ops;
-	cd->src = xstrdup(g.name);
-	def = xasprintf("%s-clone", g.name);
+	cd->src = xstrdup(g->name);
+	def = xasprintf("%s-clone", g->name);
 	lineedit_set(&cd->name, def);
 	free(def);
-	cd->job = clone_job_new(g.host, g.uuid);
-	app_set_view(a, &clone_ops);
+	cd->job = clone_job_new(g->host, g->uuid);
+	app_push_view(a, &clone_ops);
 	return HANDLED;
 }
 
 const struct view_ops clone_ops = {
 	.name = "clone",
+	.reports = true,
 	.keyview = KV_FORM,
+	.tall = true,
+	.leave = clone_leave,
 	.draw = clone_draw,
 	.key = clone_key,
 	.text = clone_text,

@@ -14,11 +14,11 @@
 
 #include "../model/console.h"
 #include "../model/xmalloc.h"
-#include "../tui/app.h"
 #include "../tui/format.h"
 #include "../tui/screen.h"
 #include "../tui/vtkeys.h"
 #include "console.h"
+#include "views.h"
 
 #define SB_MAX 1000       /* lines of scrollback kept */
 #define PAIR_BASE 64      /* first colour pair of the guest's 9x9 (default + 8) */
@@ -51,7 +51,6 @@ static struct {
 	int scroll;                 /* lines scrolled back */
 	struct sbline sb[SB_MAX];   /* a ring: sb_head is the newest */
 	int sb_head, sb_len;
-	const struct view_ops *back;
 	bool pair_ready[81];
 } P;
 
@@ -194,15 +193,14 @@ conpane_attach(struct app *a, struct host *h, const char *uuid, const char *name
 	vterm_screen_enable_altscreen(P.vs, 1);
 	vterm_screen_reset(P.vs, 1);
 	P.cursor_visible = true;
-	P.back = a->view == &vmdetail_ops ? &vmdetail_ops : &vmlist_ops;
-	app_set_view(a, &conpane_ops);
+	app_push_view(a, &conpane_ops);
 	app_status(a, MSG_INFO, "Console of %s in the pane: F6 switches focus, %s leaves.", name,
 	           console_escape_label(esc, label));
 }
 
-/* Close the stream on the worker and go back to the view before. */
+/* Close the stream on the worker. */
 static void
-leave(struct app *a, enum msg_kind kind, const char *msg)
+close_pane(void)
 {
 	if (!P.open)
 		return;
@@ -210,10 +208,25 @@ leave(struct app *a, enum msg_kind kind, const char *msg)
 	P.c = NULL;
 	free_term();
 	P.open = false;
-	if (a->view == &conpane_ops)
-		app_set_view(a, P.back);
-	else if (a->prev_view == &conpane_ops)
-		a->prev_view = P.back;
+}
+
+/* Popped (Esc, the escape key): the stream goes. */
+static void
+conpane_leave(struct app *a)
+{
+	if (!P.open)
+		return;
+	close_pane();
+	app_status(a, MSG_INFO, "Left the console pane.");
+}
+
+/* The stream ended: the pane goes, and the views opened over it. */
+static void
+end_pane(struct app *a, enum msg_kind kind, const char *msg)
+{
+	close_pane();
+	while (app_view_open(a, &conpane_ops))
+		app_pop_view(a);
 	app_status(a, kind, "%s", msg);
 }
 
@@ -228,7 +241,7 @@ conpane_forget(void)
 	P.open = false;
 }
 
-void
+static void
 conpane_poll(struct app *a)
 {
 	char buf[16384], *why = NULL, *msg;
@@ -249,7 +262,7 @@ conpane_poll(struct app *a)
 	else
 		msg = xasprintf("The console of %s closed: %s; another client may have taken "
 		                "it over.", P.name, why ? why : "stream error");
-	leave(a, MSG_ERROR, msg);
+	end_pane(a, MSG_ERROR, msg);
 	free(msg);
 	free(why);
 }
@@ -467,9 +480,6 @@ conpane_key(struct app *a, enum cmd c, int key)
 	case CMD_PAGE_DOWN:
 		scroll_by(-(P.rows > 2 ? P.rows - 1 : 1));
 		return REDRAW_BODY;
-	case CMD_BACK:
-		leave(a, MSG_INFO, "Left the console pane.");
-		return HANDLED;
 	default:
 		return 0;
 	}
@@ -493,10 +503,8 @@ conpane_text(struct app *a, wint_t wc, bool is_key)
 
 	if (!P.open)
 		return HANDLED;
-	if (!is_key && wc == esc) {
-		leave(a, MSG_INFO, "Left the console pane.");
-		return HANDLED;
-	}
+	if (!is_key && wc == esc)
+		return command_dispatch(a, CMD_BACK, 0);
 	if (is_key && (int)wc == KEY_F(6))
 		return conpane_key(a, CMD_PANE_FOCUS, (int)wc);
 	if (P.graph_focus) {
@@ -512,16 +520,11 @@ conpane_text(struct app *a, wint_t wc, bool is_key)
 	return HANDLED;
 }
 
-static void
-conpane_enter(struct app *a)
-{
-	(void)a;
-}
-
 const struct view_ops conpane_ops = {
 	.name = "console pane",
 	.keyview = KV_PANE,
-	.enter = conpane_enter,
+	.leave = conpane_leave,
+	.poll = conpane_poll,
 	.draw = conpane_draw,
 	.key = conpane_key,
 	.text = conpane_text,

@@ -11,9 +11,6 @@ struct console;
 /* Show the pane on an opened console, which it now owns. */
 void conpane_attach(struct app *a, struct host *h, const char *uuid, const char *name,
                     struct console *c);
-/* From the main loop: guest output into the emulator; leaves the pane,
- * saying why, when the stream ends. */
-void conpane_poll(struct app *a);
 /* On quit: close the stream locally (no RPC on the UI thread). */
 void conpane_forget(void);
 

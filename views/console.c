@@ -313,42 +313,19 @@ console_close_later(struct host *h, struct console *c)
 	host_call(h, close_on_worker, c);
 }
 
-/* C or V: open the selected guest's console for the pass-through or the pane. */
-static int
-open_cmd(struct app *a, bool pane)
+/* C or V: open guest g's console for the pass-through or the pane (the
+ * dispatcher checked read-only mode and the host). */
+int
+console_open_tui(struct app *a, const struct sel_guest *g, bool pane)
 {
-	struct sel_guest g;
-
-	if (pending != NULL) {
+	if (pending != NULL)
 		app_status(a, MSG_INFO, "Still opening the console of %s...", pending->name);
-		return HANDLED;
-	}
-	if (!app_selected_guest(a, &g))
-		return HANDLED;
-	if (a->readonly)
-		app_status(a, MSG_ERROR, "Cannot open the console of %s: vmtui runs read-only (-r), "
-		           "and libvirt opens consoles on read-write connections only.", g.name);
-	else if (!g.host_up)
-		app_status(a, MSG_ERROR, "Cannot open the console of %s: its host is not connected.",
-		           g.name);
-	else if (!vm_state_active(g.state))
-		app_status(a, MSG_ERROR, "%s is %s: start it first (S).", g.name,
-		           vm_state_name(g.state));
+	else if (!vm_state_active(g->state))
+		app_status(a, MSG_ERROR, "%s is %s: start it first (S).", g->name,
+		           vm_state_name(g->state));
 	else
-		start_open(a, g.host, g.uuid, g.name, false, pane);
+		start_open(a, g->host, g->uuid, g->name, false, pane);
 	return HANDLED;
-}
-
-int
-console_cmd(struct app *a)
-{
-	return open_cmd(a, false);
-}
-
-int
-console_pane_cmd(struct app *a)
-{
-	return open_cmd(a, true);
 }
 
 /* y to the take-over question. */

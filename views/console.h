@@ -10,10 +10,10 @@ struct app;
 
 #define CONSOLE_ESCAPE_DEFAULT 0x1d /* ^] */
 
-/* C in the list or detail view: open the selected guest's console. */
-int console_cmd(struct app *a);
-/* V in the list or detail view: the same, for the console pane. */
-int console_pane_cmd(struct app *a);
+/* C (pane false) or V (pane true) in the list or detail view: open guest
+ * g's console, for the pass-through or the pane. */
+struct sel_guest;
+int console_open_tui(struct app *a, const struct sel_guest *g, bool pane);
 /* Close a stream on its host's worker (the close is an RPC). */
 struct host;
 struct console;

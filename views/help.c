@@ -2,8 +2,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../tui/app.h"
+#include "../tui/scroll.h"
 #include "../tui/screen.h"
+#include "views.h"
+
+static struct scroller help_scroll;
 
 /* Every view a binding works in, e.g. "list,detail,help". */
 static const char *
@@ -57,12 +60,9 @@ help_draw(struct app *a, WINDOW *w)
 	         "WHAT IT DOES");
 	draw_fill(w, 0, 0, width, ' ' | (chtype)screen_attr(C_COLUMNS));
 	draw_text(w, 0, 0, width, screen_attr(C_COLUMNS), buf);
-	if (a->help_top > (int)n + 3 - (height - 1))
-		a->help_top = (int)n + 3 - (height - 1);
-	if (a->help_top < 0)
-		a->help_top = 0;
+	scroll_fit(&help_scroll, (int)n + 3, height - 1);
 	for (i = 0; i < n + 3 && y < height; i++, line++) {
-		if ((int)line < a->help_top)
+		if ((int)line < help_scroll.top)
 			continue;
 		if (i < n)
 			snprintf(buf, sizeof buf, "%-*s %-*s %-*.*s %s", kw,
@@ -83,39 +83,16 @@ help_draw(struct app *a, WINDOW *w)
 static int
 help_key(struct app *a, enum cmd c, int key)
 {
+	(void)a;
 	(void)key;
-	switch (c) {
-	case CMD_BACK:
-	case CMD_HELP:
-		app_set_view(a, a->prev_view && a->prev_view != &help_ops ? a->prev_view : &vmlist_ops);
-		return HANDLED;
-	case CMD_UP:
-		a->help_top--;
-		return REDRAW_BODY;
-	case CMD_DOWN:
-		a->help_top++;
-		return REDRAW_BODY;
-	case CMD_PAGE_UP:
-		a->help_top -= getmaxy(a->body) - 2;
-		return REDRAW_BODY;
-	case CMD_PAGE_DOWN:
-		a->help_top += getmaxy(a->body) - 2;
-		return REDRAW_BODY;
-	case CMD_HOME:
-		a->help_top = 0;
-		return REDRAW_BODY;
-	case CMD_END:
-		a->help_top = 1 << 20;
-		return REDRAW_BODY;
-	default:
-		return 0;
-	}
+	return scroll_cmd(&help_scroll, c) ? REDRAW_BODY : 0;
 }
 
 static void
 help_enter(struct app *a)
 {
-	a->help_top = 0;
+	(void)a;
+	scroll_init(&help_scroll, false);
 }
 
 const struct view_ops help_ops = {

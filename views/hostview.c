@@ -6,9 +6,9 @@
 
 #include "../model/hostinfo.h"
 #include "../model/stats.h"
-#include "../tui/app.h"
 #include "../tui/format.h"
 #include "../tui/screen.h"
+#include "views.h"
 
 #define AXIS_W 7
 
@@ -24,7 +24,6 @@ hostview_enter(struct app *a)
 {
 	struct host *h = shown_host(a);
 
-	a->detail_top = 0;
 	if (h != NULL)
 		hostinfo_request(h);
 }
@@ -124,9 +123,6 @@ hostview_key(struct app *a, enum cmd c, int key)
 {
 	(void)key;
 	switch (c) {
-	case CMD_BACK:
-		app_set_view(a, &vmlist_ops);
-		return HANDLED;
 	case CMD_REFRESH:
 		hostview_enter(a);
 		return 0;

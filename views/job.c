@@ -6,9 +6,14 @@
 #include <string.h>
 
 #include "../model/hostjob.h"
-#include "../tui/app.h"
 #include "../tui/format.h"
 #include "../tui/screen.h"
+#include "../tui/scroll.h"
+#include "views.h"
+
+/* The view's own state: where the plan/apply runs, how it is scrolled. */
+static struct host *job_host;
+static struct scroller job_scroll;
 
 static const char *
 state_line(const struct host_job *j, bool readonly)
@@ -59,8 +64,8 @@ draw_progress(WINDOW *w, int y, const struct host_job *j)
 static void
 job_draw(struct app *a, WINDOW *w)
 {
-	const struct host_job *j = a->job_host ? a->job_host->job : NULL;
-	int width = getmaxx(w), height = getmaxy(w), y = 2, line = 0;
+	const struct host_job *j = job_host ? job_host->job : NULL;
+	int width = getmaxx(w), height = getmaxy(w), y = 2, line = 0, first;
 	char title[512];
 	const char *p, *nl;
 
@@ -68,7 +73,7 @@ job_draw(struct app *a, WINDOW *w)
 		draw_text(w, 1, 2, width - 2, screen_attr(C_DIM), "No plan. Esc goes back.");
 		return;
 	}
-	snprintf(title, sizeof title, "Apply %s on %s", j->title, host_label(a->job_host));
+	snprintf(title, sizeof title, "Apply %s on %s", j->title, host_label(job_host));
 	draw_text(w, 0, 0, width, screen_attr(C_COLUMNS), title);
 	draw_text(w, 1, 0, width, screen_attr(j->state == JOB_FAILED ? C_ERROR : C_TITLE),
 	          state_line(j, a->readonly));
@@ -76,44 +81,56 @@ job_draw(struct app *a, WINDOW *w)
 		draw_progress(w, 2, j);
 		y = 4;
 	}
-	if (a->job_top < 0)
-		a->job_top = 0;
+	first = y;
 	/* Long lines (errors with paths) wrap; continuation rows are indented. */
-	for (p = j->text ? j->text : ""; *p && y < height; p = *nl ? nl + 1 : nl) {
+	for (p = j->text ? j->text : ""; *p; p = *nl ? nl + 1 : nl) {
 		const char *q;
 		nl = strchr(p, '\n');
 		if (nl == NULL)
 			nl = p + strlen(p);
-		for (q = p; (q < nl || q == p) && y < height; line++) {
+		for (q = p; q < nl || q == p; line++) {
 			int indent = q == p ? 0 : 4, n = (int)(nl - q);
 			char buf[1024];
 			if (n > width - indent)
 				n = width - indent > 1 ? width - indent : 1;
 			snprintf(buf, sizeof buf, "%*s%.*s", indent, "", n, q);
-			if (line >= a->job_top)
+			if (line >= job_scroll.top && y < height)
 				draw_text(w, y++, 0, width, 0, buf);
 			q += n;
 			if (n == 0)
 				break;
 		}
 	}
+	scroll_fit(&job_scroll, line, height - first);
 }
 
-/* Back to the list, selecting the first guest the job named. */
+/* Popped: a job still running goes on in the background; a finished one
+ * is dropped, and the list lands on the first guest it named. */
 static void
-leave(struct app *a)
+job_leave(struct app *a)
 {
-	struct host *h = a->job_host;
+	struct host *h = job_host;
+	bool running;
 	size_t i, k;
 
+	job_host = NULL;
+	if (h == NULL)
+		return;
+	host_lock(h);
+	running = h->job && (h->job->state == JOB_PLANNING || h->job->state == JOB_APPLYING);
+	host_unlock(h);
+	if (running) {
+		app_status(a, MSG_INFO, "Still working; it goes on in the background.");
+		return;
+	}
 	app_lock_hosts(a);
-	if (h && h->job && h->job->nnames > 0) {
+	if (h->job && h->job->nnames > 0) {
 		/* not in the table yet if the host has not refreshed since */
 		snprintf(a->want_name, sizeof a->want_name, "%s", h->job->names[0]);
 		a->want_host = h;
 		a->want_until_ns = host_now_ns() + 10000000000ull;
 	}
-	for (k = 0; h && h->job && k < h->job->nnames; k++)
+	for (k = 0; h->job && k < h->job->nnames; k++)
 		for (i = 0; i < h->nvms; i++)
 			if (strcmp(h->vms[i]->name, h->job->names[k]) == 0) {
 				a->sel_host = h;
@@ -123,73 +140,50 @@ leave(struct app *a)
 				break;
 			}
 	app_unlock_hosts(a);
-	if (h)
-		hostjob_discard(h);
-	a->job_host = NULL;
-	app_set_view(a, &vmlist_ops);
+	hostjob_discard(h);
 }
 
 static int
 job_key(struct app *a, enum cmd c, int key)
 {
-	struct host *h = a->job_host;
-	bool running = false, can = false;
+	struct host *h = job_host;
+	bool can = false;
 
 	(void)key;
-	if (h) {
-		host_lock(h);
-		running = h->job && (h->job->state == JOB_PLANNING || h->job->state == JOB_APPLYING);
-		can = h->job && h->job->state == JOB_PLANNED && h->job->can_apply;
-		host_unlock(h);
-	}
-	switch (c) {
-	case CMD_APPLY:
-		if (a->readonly)
-			app_status(a, MSG_ERROR, "Cannot apply: vmtui runs read-only (-r).");
-		else if (!can)
+	if (c == CMD_APPLY) {
+		if (h) {
+			host_lock(h);
+			can = h->job && h->job->state == JOB_PLANNED && h->job->can_apply;
+			host_unlock(h);
+		}
+		if (!can)
 			app_status(a, MSG_ERROR, "There is no plan to apply here.");
 		else
 			hostjob_apply(h);
 		return HANDLED;
-	case CMD_BACK:
-		if (running) {
-			app_status(a, MSG_INFO, "Still working; it goes on in the background.");
-			a->job_host = NULL;
-			app_set_view(a, &vmlist_ops);
-			return HANDLED;
-		}
-		leave(a);
-		return HANDLED;
-	case CMD_UP:
-		a->job_top--;
-		return REDRAW_BODY;
-	case CMD_DOWN:
-		a->job_top++;
-		return REDRAW_BODY;
-	case CMD_PAGE_UP:
-		a->job_top -= getmaxy(a->body) - 3;
-		return REDRAW_BODY;
-	case CMD_PAGE_DOWN:
-		a->job_top += getmaxy(a->body) - 3;
-		return REDRAW_BODY;
-	case CMD_HOME:
-		a->job_top = 0;
-		return REDRAW_BODY;
-	default:
-		return 0;
 	}
+	return scroll_cmd(&job_scroll, c) ? REDRAW_BODY : 0;
 }
 
-static void
-job_enter(struct app *a)
+void
+job_open(struct app *a, struct host *h, char *const *paths, size_t n)
 {
-	a->job_top = 0;
+	const char *why;
+
+	if (!hostjob_plan(h, paths, n, &why)) {
+		app_status(a, MSG_ERROR, "Cannot plan now: %s.", why);
+		return;
+	}
+	job_host = h;
+	scroll_init(&job_scroll, false);
+	app_push_view(a, &job_ops);
 }
 
 const struct view_ops job_ops = {
 	.name = "apply",
+	.reports = true,
 	.keyview = KV_JOB,
-	.enter = job_enter,
+	.leave = job_leave,
 	.draw = job_draw,
 	.key = job_key,
 };

@@ -11,7 +11,7 @@
 #include "../config/quickdef.h"
 #include "../config/vmdef.h"
 #include "../model/xmalloc.h"
-#include "../tui/app.h"
+#include "views.h"
 #include "../tui/screen.h"
 
 enum { F_NAME, F_VCPUS, F_MEMORY, F_DISK, F_IMAGE, F_POOL, F_NET, F_START, F_COUNT };
@@ -37,16 +37,20 @@ struct newvm_form {
 	char *errors; /* from the last check, shown under the form */
 };
 
+/* The form while the view is open (its own state). */
+static struct newvm_form *the_form;
+
 static struct newvm_form *
 form(struct app *a)
 {
-	if (a->form == NULL) {
+	(void)a;
+	if (the_form == NULL) {
 		int i;
-		a->form = xcalloc(1, sizeof *a->form);
+		the_form = xcalloc(1, sizeof *the_form);
 		for (i = 0; i < F_COUNT; i++)
-			lineedit_set(&a->form->f[i], fields[i].initial);
+			lineedit_set(&the_form->f[i], fields[i].initial);
 	}
-	return a->form;
+	return the_form;
 }
 
 static void
@@ -57,11 +61,13 @@ newvm_draw(struct app *a, WINDOW *w)
 	char line[700];
 
 	draw_text(w, 0, 0, width, screen_attr(C_COLUMNS),
-	          "New VM  (Tab/arrows: next field, F2 or Enter on the last field: create, Esc: cancel)");
+	          "New VM  (Enter or F2: create  Tab/arrows: next field  Esc: cancel)");
 	for (i = 0; i < F_COUNT && y < height; i++, y++) {
 		int attr = i == f->cur ? screen_attr(C_SELECTION) : 0;
 		snprintf(line, sizeof line, "%-13s %s", fields[i].label, f->f[i].text);
 		draw_text(w, y, 0, width > 48 ? 48 : width, attr, line);
+		if (i == f->cur)
+			app_form_focus(a, y);
 		if (width > 50)
 			draw_text(w, y, 50, width - 50, screen_attr(C_DIM), fields[i].hint);
 	}
@@ -147,7 +153,9 @@ submit(struct app *a)
 	} else {
 		app_status(a, MSG_INFO, "Wrote %s.", path);
 		set_errors(f, NULL);
-		app_open_files(a, &path, 1);
+		/* The plan takes the form's place: Esc from it goes to the list. */
+		app_pop_view(a);
+		job_open(a, app_target_host(a), &path, 1);
 	}
 	free(path);
 
@@ -157,13 +165,15 @@ cleanup:
 	free(yaml);
 }
 
+/* Popped: the form goes. */
 static void
-close_form(struct app *a)
+newvm_leave(struct app *a)
 {
-	if (a->form) {
-		free(a->form->errors);
-		free(a->form);
-		a->form = NULL;
+	(void)a;
+	if (the_form) {
+		free(the_form->errors);
+		free(the_form);
+		the_form = NULL;
 	}
 }
 
@@ -175,10 +185,8 @@ newvm_key(struct app *a, enum cmd c, int key)
 	(void)key;
 	switch (c) {
 	case CMD_BACK:
-		close_form(a);
 		app_status(a, MSG_INFO, "Cancelled.");
-		app_set_view(a, &vmlist_ops);
-		return HANDLED;
+		return 0; /* popped by the command */
 	case CMD_NEXT_FIELD:
 		f->cur = (f->cur + 1) % F_COUNT;
 		return REDRAW_BODY;
@@ -187,8 +195,6 @@ newvm_key(struct app *a, enum cmd c, int key)
 		return REDRAW_BODY;
 	case CMD_APPLY:
 		submit(a);
-		if (a->view != &newvm_ops)
-			close_form(a);
 		return HANDLED;
 	default:
 		return 0;
@@ -202,11 +208,9 @@ newvm_text(struct app *a, wint_t wc, bool is_key)
 	enum le_result r = lineedit_key(&f->f[f->cur], wc, is_key);
 
 	if (r == LE_ENTER) {
-		if (f->cur == F_COUNT - 1)
-			return newvm_key(a, CMD_APPLY, 0);
-		f->cur++;
+		return command_dispatch(a, CMD_APPLY, 0);
 	} else if (r == LE_CANCEL) {
-		return newvm_key(a, CMD_BACK, 0);
+		return command_dispatch(a, CMD_BACK, 0);
 	}
 	return HANDLED;
 }
@@ -214,6 +218,8 @@ newvm_text(struct app *a, wint_t wc, bool is_key)
 const struct view_ops newvm_ops = {
 	.name = "new",
 	.keyview = KV_FORM,
+	.tall = true,
+	.leave = newvm_leave,
 	.draw = newvm_draw,
 	.key = newvm_key,
 	.text = newvm_text,

@@ -10,7 +10,7 @@
 #include "../model/plan.h"
 #include "../model/resize.h"
 #include "../model/xmalloc.h"
-#include "../tui/app.h"
+#include "views.h"
 #include "../tui/screen.h"
 
 #define NFIXED 4
@@ -18,7 +18,6 @@
 
 struct dialog {
 	struct resize_job *job;
-	const struct view_ops *back; /* the view Z was pressed in */
 	char *name;
 	unsigned seen_reads;         /* job->reads the fields were filled from */
 	struct lineedit *f;
@@ -48,9 +47,11 @@ free_fields(struct dialog *d)
 	d->nf = 0;
 }
 
+/* Popped: the dialog goes. */
 static void
-close_dialog(void)
+resize_leave(struct app *a)
 {
+	(void)a;
 	if (dlg == NULL)
 		return;
 	resize_job_release(dlg->job);
@@ -138,7 +139,8 @@ now_width(const struct dialog *d, const struct resize_now *now)
 }
 
 static void
-draw_fields(WINDOW *w, int *y, const struct dialog *d, const struct resize_now *now)
+draw_fields(struct app *a, WINDOW *w, int *y, const struct dialog *d,
+            const struct resize_now *now)
 {
 	int width = getmaxx(w), nw = now_width(d, now), x1 = 16, x2 = x1 + nw + 2,
 	    x3 = x2 + FIELD_W + 2;
@@ -159,6 +161,8 @@ draw_fields(WINDOW *w, int *y, const struct dialog *d, const struct resize_now *
 		draw_text(w, *y, 0, x1, 0, field_label(d, now, i, lb, sizeof lb));
 		draw_text(w, *y, x1, nw + 2, 0, v);
 		draw_text(w, *y, x2, FIELD_W, attr, t);
+		if (i == d->cur)
+			app_form_focus(a, *y);
 		draw_text(w, *y, x3, width - x3, screen_attr(C_DIM), resize_field_when(now, d->kind[i]));
 		free(v);
 	}
@@ -249,10 +253,10 @@ resize_draw(struct app *a, WINDOW *w)
 	}
 	snprintf(line, sizeof line, "Resize %s (%s)", j->now.name, j->now.state);
 	draw_text(w, 0, 0, width, screen_attr(C_COLUMNS), line);
-	draw_text(w, 1, 0, width, screen_attr(C_DIM), "Tab/arrows: next field  F2 (or Enter on "
-	          "the last field): apply  Esc: back");
+	draw_text(w, 1, 0, width, screen_attr(C_DIM), "Enter or F2: apply  Tab/arrows: next "
+	          "field  Esc: cancel");
 	y = 3;
-	draw_fields(w, &y, dlg, &j->now);
+	draw_fields(a, w, &y, dlg, &j->now);
 	plan_fmt_size(host, sizeof host, j->now.host_mem_kib * 1024);
 	snprintf(line, sizeof line, "The host has %u CPUs and %s of memory. Sizes: memory 4G, "
 	         "512M (bare: MiB); disks 20G (bare: GiB).", j->now.host_cpus, host);
@@ -302,17 +306,10 @@ apply(struct app *a)
 static int
 resize_key(struct app *a, enum cmd c, int key)
 {
-	const struct view_ops *back;
-
 	(void)key;
 	if (dlg == NULL)
 		return 0;
 	switch (c) {
-	case CMD_BACK:
-		back = dlg->back;
-		close_dialog();
-		app_set_view(a, back);
-		return HANDLED;
 	case CMD_NEXT_FIELD:
 		if (dlg->nf)
 			dlg->cur = (dlg->cur + 1) % dlg->nf;
@@ -338,11 +335,9 @@ resize_text(struct app *a, wint_t wc, bool is_key)
 		return HANDLED;
 	r = lineedit_key(&dlg->f[dlg->cur], wc, is_key);
 	if (r == LE_ENTER) {
-		if (dlg->cur + 1 == dlg->nf)
-			return resize_key(a, CMD_APPLY, 0);
-		dlg->cur++;
+		return command_dispatch(a, CMD_APPLY, 0);
 	} else if (r == LE_CANCEL) {
-		return resize_key(a, CMD_BACK, 0);
+		return command_dispatch(a, CMD_BACK, 0);
 	} else if (r == LE_TAB) {
 		return resize_key(a, CMD_NEXT_FIELD, 0);
 	}
@@ -350,41 +345,21 @@ resize_text(struct app *a, wint_t wc, bool is_key)
 }
 
 int
-resize_open(struct app *a)
+resize_open(struct app *a, const struct sel_guest *g)
 {
-	struct sel_guest g;
-	struct host *h;
-	const char *uuid, *name;
-	bool up;
-
-	/* A host heading has no guest to resize: refused like every action. */
-	if (!app_selected_guest(a, &g))
-		return HANDLED;
-	h = g.host;
-	up = g.host_up;
-	uuid = g.uuid;
-	name = g.name;
-	if (a->readonly) {
-		app_status(a, MSG_ERROR, "Cannot resize %s: vmtui runs read-only (-r); restart "
-		           "without -r to change guests.", name);
-		return HANDLED;
-	}
-	if (!up) {
-		app_status(a, MSG_ERROR, "Cannot resize %s: its host is not connected.", name);
-		return HANDLED;
-	}
-	close_dialog();
 	dlg = xcalloc(1, sizeof *dlg);
-	dlg->back = a->view == &vmdetail_ops ? &vmdetail_ops : &vmlist_ops;
-	dlg->name = xstrdup(name);
-	dlg->job = resize_job_new(h, uuid);
-	app_set_view(a, &resize_ops);
+	dlg->name = xstrdup(g->name);
+	dlg->job = resize_job_new(g->host, g->uuid);
+	app_push_view(a, &resize_ops);
 	return HANDLED;
 }
 
 const struct view_ops resize_ops = {
 	.name = "resize",
+	.reports = true,
 	.keyview = KV_FORM,
+	.tall = true,
+	.leave = resize_leave,
 	.draw = resize_draw,
 	.key = resize_key,
 	.text = resize_text,

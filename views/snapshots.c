@@ -10,14 +10,13 @@
 
 #include "../model/snapshot.h"
 #include "../model/xmalloc.h"
-#include "../tui/app.h"
+#include "views.h"
 #include "../tui/screen.h"
 
 enum { F_NAME, F_DESC, NFIELDS };
 
 struct snapview {
 	struct snap_job *job;
-	const struct view_ops *back;
 	char *vm;
 	size_t sel;
 	char *sel_name;        /* the selection survives re-reads */
@@ -31,9 +30,11 @@ struct snapview {
 
 static struct snapview *sv;
 
+/* Popped: the view's state goes. */
 static void
-close_view(void)
+snap_leave(struct app *a)
 {
+	(void)a;
 	if (sv == NULL)
 		return;
 	snap_job_release(sv->job);
@@ -156,7 +157,7 @@ draw_form(WINDOW *w, int *y)
 		draw_text(w, *y, 14, fw, i == sv->cur ? screen_attr(C_SELECTION) : (int)A_UNDERLINE, t);
 	}
 	draw_text(w, (*y)++, 0, width, screen_attr(C_DIM),
-	          "Enter: create  Tab: next field  Esc: cancel");
+	          "Enter or F2: create  Tab/arrows: next field  Esc: cancel");
 	if (sv->form_error)
 		draw_wrapped(w, y, screen_attr(C_ERROR), sv->form_error);
 }
@@ -311,7 +312,6 @@ ask_about(struct app *a, bool revert)
 static int
 snap_key(struct app *a, enum cmd c, int key)
 {
-	const struct view_ops *back;
 	int page = getmaxy(a->body) - 8;
 
 	(void)key;
@@ -347,12 +347,6 @@ snap_key(struct app *a, enum cmd c, int key)
 
 actions:
 	switch (c) {
-	case CMD_BACK:
-	case CMD_SNAPSHOTS:
-		back = sv->back;
-		close_view();
-		app_set_view(a, back);
-		return HANDLED;
 	case CMD_SNAP_CREATE:
 		open_form(a);
 		return HANDLED;
@@ -412,29 +406,20 @@ snap_text(struct app *a, wint_t wc, bool is_key)
 }
 
 int
-snapshots_open(struct app *a)
+snapshots_open(struct app *a, const struct sel_guest *g)
 {
-	struct sel_guest g;
-
-	if (!app_selected_guest(a, &g))
-		return HANDLED;
-	if (!g.host_up) {
-		app_status(a, MSG_ERROR, "Cannot show the snapshots of %s: its host is not "
-		           "connected.", g.name);
-		return HANDLED;
-	}
-	close_view();
 	sv = xcalloc(1, sizeof *sv);
-	sv->back = a->view == &vmdetail_ops ? &vmdetail_ops : &vmlist_ops;
-	sv->vm = xstrdup(g.name);
-	sv->job = snap_job_new(g.host, g.uuid, g.name);
-	app_set_view(a, &snapshots_ops);
+	sv->vm = xstrdup(g->name);
+	sv->job = snap_job_new(g->host, g->uuid, g->name);
+	app_push_view(a, &snapshots_ops);
 	return HANDLED;
 }
 
 const struct view_ops snapshots_ops = {
 	.name = "snapshots",
+	.reports = true,
 	.keyview = KV_SNAP,
+	.leave = snap_leave,
 	.draw = snap_draw,
 	.key = snap_key,
 	.text = snap_text,

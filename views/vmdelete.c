@@ -10,12 +10,11 @@
 
 #include "../model/vmdelete.h"
 #include "../model/xmalloc.h"
-#include "../tui/app.h"
 #include "../tui/screen.h"
+#include "views.h"
 
 struct deldlg {
 	struct vmdel_job *job;
-	const struct view_ops *back;
 	char *vm;
 	struct lineedit typed;
 	bool *remove;          /* per volume of job->info */
@@ -26,9 +25,11 @@ struct deldlg {
 
 static struct deldlg *dd;
 
+/* Popped: the dialog goes. */
 static void
-close_dialog(void)
+del_leave(struct app *a)
 {
+	(void)a;
 	if (dd == NULL)
 		return;
 	vmdel_job_release(dd->job);
@@ -53,7 +54,7 @@ sync_boxes(const struct vmdel_info *in)
 }
 
 static void
-draw_vols(WINDOW *w, int *y, const struct vmdel_info *in)
+draw_vols(struct app *a, WINDOW *w, int *y, const struct vmdel_info *in)
 {
 	int width = getmaxx(w);
 	char line[1024];
@@ -71,6 +72,8 @@ draw_vols(WINDOW *w, int *y, const struct vmdel_info *in)
 		else
 			snprintf(line, sizeof line, "  [%c] %-5s %s (%s, pool %s)",
 			         dd->remove[i] ? 'x' : ' ', v->target, v->path, v->device, v->pool);
+		if (dd->cur == i + 1)
+			app_form_focus(a, *y);
 		draw_text(w, (*y)++, 0, width, attr, line);
 	}
 }
@@ -96,8 +99,9 @@ del_draw(struct app *a, WINDOW *w)
 		return;
 	}
 	sync_boxes(in);
-	draw_text(w, y++, 0, width, screen_attr(C_DIM), "Type the name, then Enter or F2: delete  "
-	          "Tab/arrows: next  Space: tick  Esc: back");
+	draw_text(w, y++, 0, width, screen_attr(C_DIM), dd->cur == 0 ?
+	          "Type the name, then Enter or F2: delete  Tab/arrows: next field  Esc: cancel" :
+	          "Enter or F2: delete  Space: tick  Tab/arrows: next field  Esc: cancel");
 	y++;
 	if (in->active) {
 		snprintf(line, sizeof line, "%s is %s: it will be forced off first (unsaved data in "
@@ -122,10 +126,12 @@ del_draw(struct app *a, WINDOW *w)
 	free(bk);
 	free(err);
 	y++;
-	draw_vols(w, &y, in);
+	draw_vols(a, w, &y, in);
 	y++;
 	snprintf(line, sizeof line, "Type %s to confirm:", in->name);
 	draw_text(w, y++, 0, width, 0, line);
+	if (dd->cur == 0)
+		app_form_focus(a, y);
 	draw_text(w, y++, 2, width - 2, dd->cur == 0 ? screen_attr(C_SELECTION) : (int)A_UNDERLINE,
 	          dd->typed.text);
 	y++;
@@ -182,8 +188,8 @@ do_delete(struct app *a)
 static int
 del_key(struct app *a, enum cmd c, int key)
 {
-	const struct view_ops *back;
 	size_t nf = dd ? dd->nremove + 1 : 1;
+	bool done;
 
 	(void)key;
 	if (dd == NULL)
@@ -192,10 +198,11 @@ del_key(struct app *a, enum cmd c, int key)
 	case CMD_BACK:
 		/* A deleted guest has no detail view to go back to. */
 		host_lock(dd->job->host);
-		back = dd->job->state == VD_DONE ? &vmlist_ops : dd->back;
+		done = dd->job->state == VD_DONE;
 		host_unlock(dd->job->host);
-		close_dialog();
-		app_set_view(a, back);
+		if (!done)
+			return 0; /* popped by the command */
+		app_pop_to_root(a);
 		return HANDLED;
 	case CMD_NEXT_FIELD:
 		dd->cur = (dd->cur + 1) % nf;
@@ -219,9 +226,9 @@ del_text(struct app *a, wint_t wc, bool is_key)
 	if (dd == NULL)
 		return HANDLED;
 	if (!is_key && (wc == '\r' || wc == '\n'))
-		return del_key(a, CMD_APPLY, 0);
+		return command_dispatch(a, CMD_APPLY, 0);
 	if (!is_key && wc == 27)
-		return del_key(a, CMD_BACK, 0);
+		return command_dispatch(a, CMD_BACK, 0);
 	if (dd->cur > 0) {
 		if (!is_key && wc == ' ') {
 			size_t i = dd->cur - 1;
@@ -244,33 +251,21 @@ del_text(struct app *a, wint_t wc, bool is_key)
 }
 
 int
-vmdelete_open(struct app *a)
+vmdelete_open(struct app *a, const struct sel_guest *g)
 {
-	struct sel_guest g;
-
-	if (!app_selected_guest(a, &g))
-		return HANDLED;
-	if (a->readonly) {
-		app_status(a, MSG_ERROR, "Cannot delete %s: vmtui runs read-only (-r); restart "
-		           "without -r to change guests.", g.name);
-		return HANDLED;
-	}
-	if (!g.host_up) {
-		app_status(a, MSG_ERROR, "Cannot delete %s: its host is not connected.", g.name);
-		return HANDLED;
-	}
-	close_dialog();
 	dd = xcalloc(1, sizeof *dd);
-	dd->back = a->view == &vmdetail_ops ? &vmdetail_ops : &vmlist_ops;
-	dd->vm = xstrdup(g.name);
-	dd->job = vmdel_job_new(g.host, g.uuid);
-	app_set_view(a, &vmdelete_ops);
+	dd->vm = xstrdup(g->name);
+	dd->job = vmdel_job_new(g->host, g->uuid);
+	app_push_view(a, &vmdelete_ops);
 	return HANDLED;
 }
 
 const struct view_ops vmdelete_ops = {
 	.name = "delete",
+	.reports = true,
 	.keyview = KV_FORM,
+	.tall = true,
+	.leave = del_leave,
 	.draw = del_draw,
 	.key = del_key,
 	.text = del_text,

@@ -7,16 +7,20 @@
 
 #include "../model/stats.h"
 #include "../model/xmalloc.h"
-#include "../tui/app.h"
 #include "../tui/format.h"
 #include "../tui/screen.h"
+#include "../tui/scroll.h"
+#include "views.h"
 
 #define AXIS_W 7 /* "100%" / "1.50M" plus a space */
+
+/* How the information under the graphs is scrolled. */
+static struct scroller info_scroll;
 
 static void
 vmdetail_enter(struct app *a)
 {
-	a->detail_top = 0;
+	scroll_init(&info_scroll, false);
 	if (a->sel_host != NULL && a->sel_uuid[0])
 		host_request_detail(a->sel_host, a->sel_uuid);
 }
@@ -219,12 +223,9 @@ vmdetail_draw(struct app *a, WINDOW *w)
 		draw_graphs(a, w, vm, y, rows_each);
 	y += rows_each * 3;
 	info_h = height - y;
-	if (a->detail_top > (int)l.n - info_h)
-		a->detail_top = (int)l.n - info_h;
-	if (a->detail_top < 0)
-		a->detail_top = 0;
-	for (i = 0; i < info_h && a->detail_top + i < (int)l.n; i++)
-		draw_text(w, y + i, 0, width, 0, l.v[a->detail_top + i]);
+	scroll_fit(&info_scroll, (int)l.n, info_h);
+	for (i = 0; i < info_h && info_scroll.top + i < (int)l.n; i++)
+		draw_text(w, y + i, 0, width, 0, l.v[info_scroll.top + i]);
 	xfree_strv(l.v, l.n);
 }
 
@@ -232,34 +233,12 @@ static int
 vmdetail_key(struct app *a, enum cmd c, int key)
 {
 	(void)key;
-	switch (c) {
-	case CMD_BACK:
-		app_set_view(a, &vmlist_ops);
-		return HANDLED;
-	case CMD_UP:
-		a->detail_top--;
-		return REDRAW_BODY;
-	case CMD_DOWN:
-		a->detail_top++;
-		return REDRAW_BODY;
-	case CMD_PAGE_UP:
-		a->detail_top -= 5;
-		return REDRAW_BODY;
-	case CMD_PAGE_DOWN:
-		a->detail_top += 5;
-		return REDRAW_BODY;
-	case CMD_HOME:
-		a->detail_top = 0;
-		return REDRAW_BODY;
-	case CMD_END:
-		a->detail_top = 1 << 20;
-		return REDRAW_BODY;
-	case CMD_REFRESH:
-		vmdetail_enter(a);
+	if (c == CMD_REFRESH) {
+		if (a->sel_host != NULL && a->sel_uuid[0])
+			host_request_detail(a->sel_host, a->sel_uuid);
 		return 0; /* the global refresh runs too */
-	default:
-		return app_common_cmd(a, c);
 	}
+	return scroll_cmd(&info_scroll, c) ? REDRAW_BODY : 0;
 }
 
 const struct view_ops vmdetail_ops = {

@@ -4,9 +4,10 @@
 #include <string.h>
 
 #include "../model/stats.h"
-#include "../tui/app.h"
 #include "../tui/format.h"
 #include "../tui/screen.h"
+#include "../tui/scroll.h"
+#include "views.h"
 
 /* Columns in the order drawn. Narrow terminals drop the ones with the
  * highest `drop` first; the name takes what is left. */
@@ -306,21 +307,15 @@ vmlist_draw(struct app *a, WINDOW *w)
 	compute_layout(getmaxx(w), longest_name(a), &l);
 	draw_columns(a, w, &l);
 	sel = selected_index(a);
-	if (sel >= 0) {
-		if (sel < a->top)
-			a->top = sel;
-		if (visible > 0 && sel >= a->top + visible)
-			a->top = sel - visible + 1;
-	}
-	if (a->top > (int)a->nrows - visible)
-		a->top = (int)a->nrows - visible;
-	if (a->top < 0)
-		a->top = 0;
-	for (i = 0; i < visible && a->top + i < (int)a->nrows; i++)
-		if (a->rows[a->top + i].vm == NULL)
-			draw_heading(a, w, i + 1, &a->rows[a->top + i], a->top + i == sel);
+	a->list.sel = sel < 0 ? 0 : sel;
+	scroll_fit(&a->list, (int)a->nrows, visible);
+	for (i = 0; i < visible && a->list.top + i < (int)a->nrows; i++) {
+		int r = a->list.top + i;
+		if (a->rows[r].vm == NULL)
+			draw_heading(a, w, i + 1, &a->rows[r], r == sel);
 		else
-			draw_row(a, w, i + 1, &a->rows[a->top + i], &l, a->top + i == sel, now);
+			draw_row(a, w, i + 1, &a->rows[r], &l, r == sel, now);
+	}
 	/* The body is not erased between frames: every line below is drawn,
 	 * blank or with the message for an empty list. */
 	for (i++; i < height; i++) {
@@ -361,31 +356,19 @@ sort_for(enum cmd c)
 static int
 vmlist_key(struct app *a, enum cmd c, int key)
 {
-	int sel, page = getmaxy(a->body) - 2;
+	int sel;
 
 	(void)key;
 	app_lock_hosts(a);
 	sel = selected_index(a);
 	a->want_name[0] = '\0'; /* the user's choice from now on */
+	a->list.sel = sel < 0 ? 0 : sel;
+	if (scroll_cmd(&a->list, c)) {
+		select_index(a, a->list.sel);
+		app_unlock_hosts(a);
+		return REDRAW_BODY;
+	}
 	switch (c) {
-	case CMD_UP:
-		select_index(a, sel - 1);
-		break;
-	case CMD_DOWN:
-		select_index(a, sel + 1);
-		break;
-	case CMD_PAGE_UP:
-		select_index(a, sel - (page > 1 ? page : 1));
-		break;
-	case CMD_PAGE_DOWN:
-		select_index(a, sel + (page > 1 ? page : 1));
-		break;
-	case CMD_HOME:
-		select_index(a, 0);
-		break;
-	case CMD_END:
-		select_index(a, (int)a->nrows - 1);
-		break;
 	case CMD_OPEN:
 		if (sel >= 0 && a->rows[sel].vm == NULL) {
 			toggle_fold(a, a->rows[sel].host);
@@ -395,7 +378,7 @@ vmlist_key(struct app *a, enum cmd c, int key)
 		app_unlock_hosts(a);
 		if (sel < 0)
 			return HANDLED;
-		app_set_view(a, &vmdetail_ops);
+		app_push_view(a, &vmdetail_ops);
 		return HANDLED;
 	default:
 		app_unlock_hosts(a);
@@ -406,7 +389,7 @@ vmlist_key(struct app *a, enum cmd c, int key)
 			a->sort = k;
 			return REDRAW_ALL;
 		}
-		return app_common_cmd(a, c);
+		return 0;
 	}
 	app_unlock_hosts(a);
 	return REDRAW_BODY;
@@ -431,12 +414,12 @@ vmlist_mouse(struct app *a, int y, int x, bool dbl)
 		return;
 	}
 	app_lock_hosts(a);
-	if (a->top + y - 1 < (int)a->nrows)
-		select_index(a, a->top + y - 1);
+	if (a->list.top + y - 1 < (int)a->nrows)
+		select_index(a, a->list.top + y - 1);
 	app_unlock_hosts(a);
 	a->dirty = DIRTY_ALL;
 	if (dbl)
-		app_set_view(a, &vmdetail_ops);
+		app_push_view(a, &vmdetail_ops);
 }
 
 const struct view_ops vmlist_ops = {

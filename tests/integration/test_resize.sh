@@ -299,7 +299,7 @@ check "dialog: the maximum waits for the next boot" wait_screen \
 	"^  maximum memory 128M -> 256M: at next boot"
 check "dialog: the reboot note before applying" wait_screen "^Waits for the next boot of $SCR"
 vt_keys F2
-check "dialog: the status line says it is done" wait_status \
+check "dialog: the outcome is said in the dialog" wait_screen \
 	"^$SCR resized: maximum memory 128M -> 256M \(at next boot\); memory 96M -> 80M"
 check "dialog: the new values" wait_screen "^Memory +80M +80M"
 check "dialog: the pending maximum" wait_screen "^Maximum memory +128M \(256M at next boot\)"

@@ -90,7 +90,7 @@ vt_keys Tab
 vt_type 'with "quotes" & <tags>'
 check "the description as typed" wait_screen '^Description +with "quotes" & <tags> *$'
 vt_keys Enter
-check "created: the status line" wait_status \
+check "created: said in the dialog" wait_screen \
 	"^Snapshot \"tmux-1\" of $(re "$SRC") created: disks of the shut-off guest"
 check "created: the row, current, with its description" wait_screen \
 	'^\* tmux-1 +[0-9-]{10} [0-9:]{8} +shutoff +- +with "quotes" & <tags> *$'
@@ -121,7 +121,7 @@ check "r asks, saying what the guest will be" wait_screen \
 	"Revert $(re "$SRC") to snapshot \"tmux-1\""
 check "r: afterwards shut off" wait_screen "afterwards it will be shut off\."
 vt_keys y
-check "revert: the status line" wait_status "^$(re "$SRC") reverted to \"tmux-1\"; it is shut off now\."
+check "revert: said in the dialog" wait_screen "^$(re "$SRC") reverted to \"tmux-1\"; it is shut off now\."
 check "revert: virsh's current is tmux-1" eq "$(v snapshot-current --name "$SRC")" tmux-1
 check "revert: marked current" wait_screen '^\* tmux-1 '
 vt_keys x
@@ -132,7 +132,8 @@ check "n: virsh still has both" eq "$(snap_names "$SRC")" "tmux-1 tmux-2 "
 vt_keys DC
 wait_screen "Delete snapshot \"tmux-1\"" 5 >/dev/null
 vt_keys y
-check "deleted: the status line" wait_status "^Snapshot \"tmux-1\" of $(re "$SRC") deleted\."
+check "deleted: said in the dialog" wait_screen "^Snapshot \"tmux-1\" of $(re "$SRC") deleted\."
+check "deleted: said once: not again in the status line" eval '! status_is "^Snapshot"'
 check "deleted: the row is gone" wait_no_screen '^[* ] tmux-1 '
 check "deleted: virsh agrees" eq "$(snap_names "$SRC")" "tmux-2 "
 vt_keys x

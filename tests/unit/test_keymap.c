@@ -13,6 +13,7 @@
 
 #include "config/config.h"
 #include "config/keymap.h"
+#include "tui/command.h"
 #include "tui/keys.h"
 
 /* ---- key names ---- */
@@ -330,5 +331,6 @@ main(void)
 		cmocka_unit_test_teardown(test_example_config, reset),
 	};
 
+	ui_set(&vmtui_ui); /* the commands' names come from the views' table */
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,386 @@
+/* commands.c — every command of the screen as one row: its name (what
+ * config.yaml's keys: and the help screen call it), one line of help,
+ * what it needs before it may run (the dispatcher in tui/command.c checks
+ * and words every refusal), the view it opens, and its handler. The keys
+ * that run them are in tui/keys.c's table, by the same names. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../config/theme.h"
+#include "../model/replay.h"
+#include "../model/xmalloc.h"
+#include "console.h"
+#include "conpane.h"
+#include "views.h"
+
+/* ---- guests ---- */
+
+/* A lifecycle action on guest g: refused when its state does not allow
+ * it; force off asks first (it loses what the guest has not written: the
+ * only action that can, since shutdown and reboot are requests its OS may
+ * refuse). */
+int
+app_act(struct app *a, const struct sel_guest *g, enum action act)
+{
+	const char *why = action_refusal(act, g->state, g->autostart);
+
+	if (why != NULL) {
+		app_status(a, MSG_ERROR, "Cannot %s %s: %s.", action_name(act), g->name, why);
+		return HANDLED;
+	}
+	if (act == ACT_DESTROY) {
+		free(a->confirm.text);
+		a->confirm.text = xasprintf("Force off %s? Unsaved guest data is lost, "
+		                            "as when pulling the power cord.", g->name);
+		a->confirm.open = true;
+		a->confirm.host = g->host;
+		a->confirm.act = act;
+		a->confirm.yes = NULL;
+		snprintf(a->confirm.uuid, sizeof a->confirm.uuid, "%s", g->uuid);
+		a->dirty |= DIRTY_ALL;
+		return HANDLED;
+	}
+	host_action(g->host, g->uuid, act);
+	app_status(a, MSG_INFO, "%s %s...", action_name(act), g->name);
+	return HANDLED;
+}
+
+static int
+run_start(struct app *a, const struct cmd_ctx *x)
+{
+	return app_act(a, x->guest, ACT_START);
+}
+
+static int
+run_shutdown(struct app *a, const struct cmd_ctx *x)
+{
+	return app_act(a, x->guest, ACT_SHUTDOWN);
+}
+
+static int
+run_reboot(struct app *a, const struct cmd_ctx *x)
+{
+	return app_act(a, x->guest, ACT_REBOOT);
+}
+
+static int
+run_force_off(struct app *a, const struct cmd_ctx *x)
+{
+	return app_act(a, x->guest, ACT_DESTROY);
+}
+
+static int
+run_pause(struct app *a, const struct cmd_ctx *x)
+{
+	return app_act(a, x->guest, ACT_SUSPEND);
+}
+
+static int
+run_resume(struct app *a, const struct cmd_ctx *x)
+{
+	return app_act(a, x->guest, ACT_RESUME);
+}
+
+static int
+run_autostart(struct app *a, const struct cmd_ctx *x)
+{
+	return app_act(a, x->guest, x->guest->autostart ? ACT_AUTOSTART_OFF : ACT_AUTOSTART_ON);
+}
+
+static int
+run_resize(struct app *a, const struct cmd_ctx *x)
+{
+	return resize_open(a, x->guest);
+}
+
+static int
+run_snapshots(struct app *a, const struct cmd_ctx *x)
+{
+	return snapshots_open(a, x->guest);
+}
+
+static int
+run_clone(struct app *a, const struct cmd_ctx *x)
+{
+	return clone_open(a, x->guest);
+}
+
+static int
+run_delete(struct app *a, const struct cmd_ctx *x)
+{
+	return vmdelete_open(a, x->guest);
+}
+
+static int
+run_console(struct app *a, const struct cmd_ctx *x)
+{
+	return console_open_tui(a, x->guest, false);
+}
+
+static int
+run_console_pane(struct app *a, const struct cmd_ctx *x)
+{
+	return console_open_tui(a, x->guest, true);
+}
+
+/* ---- creating guests ---- */
+
+/* The open prompt's Enter: one path, or several separated by spaces. */
+static void
+open_submit(struct app *a, const char *text)
+{
+	char *copy = xstrdup(text), *tok, *save = NULL, **paths = NULL;
+	size_t n = 0;
+
+	for (tok = strtok_r(copy, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+		paths = xreallocarray(paths, n + 1, sizeof *paths);
+		paths[n++] = tok;
+	}
+	if (n == 0)
+		app_status(a, MSG_ERROR, "No file given.");
+	else
+		job_open(a, app_target_host(a), paths, n);
+	free(paths);
+	free(copy);
+}
+
+static int
+run_open_file(struct app *a, const struct cmd_ctx *x)
+{
+	(void)x;
+	app_prompt_path(a, "Open VM definitions: ", "", open_submit);
+	return HANDLED;
+}
+
+/* ---- the program ---- */
+
+static int
+run_quit(struct app *a, const struct cmd_ctx *x)
+{
+	(void)a;
+	(void)x;
+	return QUIT;
+}
+
+/* Esc: back to the view below; in the list, a filter is cleared first. */
+static int
+run_back(struct app *a, const struct cmd_ctx *x)
+{
+	(void)x;
+	if (a->depth > 1) {
+		app_pop_view(a);
+	} else if (a->filter[0] != '\0') {
+		a->filter[0] = '\0';
+		a->list.top = 0;
+		app_status(a, MSG_INFO, "Filter cleared.");
+	}
+	return HANDLED;
+}
+
+/* Commands that only open their view (the dispatcher closes it again). */
+static int
+run_open_view(struct app *a, const struct cmd_ctx *x)
+{
+	app_push_view(a, command_row(x->cmd)->opens);
+	return HANDLED;
+}
+
+static int
+run_filter(struct app *a, const struct cmd_ctx *x)
+{
+	(void)x;
+	app_prompt_filter(a);
+	return HANDLED;
+}
+
+/* + and -: the refresh interval, or a replay's speed. */
+static int
+run_speed(struct app *a, const struct cmd_ctx *x)
+{
+	bool faster = x->cmd == CMD_FASTER;
+	unsigned ms = a->interval_ms;
+	size_t i;
+
+	if (a->replay != NULL) {
+		app_status(a, MSG_INFO, "Replay speed x%g.",
+		           replay_speed_by(a->replay, faster ? 2.0 : 0.5));
+		a->dirty |= DIRTY_HEADER;
+		return HANDLED;
+	}
+	if (faster)
+		ms = ms > 1000 ? ms / 2 : (ms > 250 ? ms - 250 : 250);
+	else
+		ms = ms >= 1000 ? ms * 2 : ms + 250;
+	a->interval_ms = ms > 60000 ? 60000 : ms;
+	for (i = 0; i < a->nhosts; i++)
+		host_set_interval(a->hosts[i], a->interval_ms);
+	app_status(a, MSG_INFO, "Refresh every %.2gs.", a->interval_ms / 1000.0);
+	a->dirty |= DIRTY_HEADER;
+	return HANDLED;
+}
+
+static int
+run_refresh(struct app *a, const struct cmd_ctx *x)
+{
+	size_t i;
+
+	(void)x;
+	for (i = 0; i < a->nhosts; i++)
+		host_refresh_now(a->hosts[i]);
+	clearok(curscr, TRUE);
+	a->dirty = DIRTY_ALL;
+	return HANDLED;
+}
+
+/* The next theme of those found (by name, sorted), put in force. */
+static int
+run_theme(struct app *a, const struct cmd_ctx *x)
+{
+	struct theme_dirs d;
+	struct theme t;
+	struct config_errors errs = { 0 };
+	size_t n, i;
+	char **names;
+
+	(void)x;
+	theme_dirs_init(&d, VMTUI_DATADIR);
+	names = theme_list(&d, &n);
+	for (i = 0; i < n && strcmp(names[i], screen_theme_name()) != 0; i++)
+		;
+	i = i < n ? (i + 1) % n : 0;
+	if (theme_load(&t, names[i], &d, &errs) < 0)
+		app_status(a, MSG_ERROR, "%s (the dark theme is used)",
+		           errs.n ? errs.v[0] : names[i]);
+	else
+		app_status(a, MSG_INFO, "Theme: %s", t.name);
+	screen_set_theme(&t);
+	clearok(curscr, TRUE);
+	a->dirty = DIRTY_ALL;
+	config_errors_free(&errs);
+	theme_list_free(names, n);
+	theme_dirs_free(&d);
+	return HANDLED;
+}
+
+static int
+run_replay_pause(struct app *a, const struct cmd_ctx *x)
+{
+	(void)x;
+	if (a->replay == NULL) {
+		app_status(a, MSG_INFO, "Space pauses a replay (vmtui --replay FILE).");
+		return HANDLED;
+	}
+	replay_toggle_pause(a->replay);
+	a->dirty |= DIRTY_HEADER;
+	return HANDLED;
+}
+
+/* ---- the table ---- */
+
+#define ON_GUEST (NEED_LIVE | NEED_GUEST | NEED_WRITE | NEED_HOST_UP)
+
+static const struct command commands[CMD_COUNT] = {
+	[CMD_QUIT] = { "quit", "Quit vmtui", .run = run_quit },
+	[CMD_HELP] = { "help", "Show this help", .opens = &help_ops, .run = run_open_view },
+	[CMD_UP] = { "up", "Move up" },
+	[CMD_DOWN] = { "down", "Move down" },
+	[CMD_PAGE_UP] = { "page-up", "Move up one page" },
+	[CMD_PAGE_DOWN] = { "page-down", "Move down one page" },
+	[CMD_HOME] = { "home", "Go to the first row" },
+	[CMD_END] = { "end", "Go to the last row" },
+	[CMD_OPEN] = { "open", "Open the detail view of the selected guest" },
+	[CMD_BACK] = { "back", "Back to the previous view (in the list: clear the filter)",
+	               .run = run_back },
+	[CMD_FILTER] = { "filter", "Filter by name (state:running matches states)",
+	                 .run = run_filter },
+	[CMD_SORT_NAME] = { "sort-name", "Sort by name (again: reverse)" },
+	[CMD_SORT_STATE] = { "sort-state", "Sort by state (again: reverse)" },
+	[CMD_SORT_VCPUS] = { "sort-vcpus", "Sort by vCPUs (again: reverse)" },
+	[CMD_SORT_CPU] = { "sort-cpu", "Sort by CPU% (again: reverse)" },
+	[CMD_SORT_MEM] = { "sort-memory", "Sort by memory used (again: reverse)" },
+	[CMD_SORT_DISK] = { "sort-disk", "Sort by disk read+write rate (again: reverse)" },
+	[CMD_SORT_NET] = { "sort-net", "Sort by network rx+tx rate (again: reverse)" },
+	[CMD_SORT_UPTIME] = { "sort-uptime", "Sort by uptime (again: reverse)" },
+	[CMD_START] = { "start", "Start the guest", .needs = ON_GUEST, .run = run_start },
+	[CMD_SHUTDOWN] = { "shutdown", "Shut the guest down (ACPI)", .needs = ON_GUEST,
+	                   .run = run_shutdown },
+	[CMD_REBOOT] = { "reboot", "Reboot the guest", .needs = ON_GUEST, .run = run_reboot },
+	[CMD_FORCE_OFF] = { "force-off", "Force the guest off (asks first)", "force off",
+	                    .needs = ON_GUEST, .run = run_force_off },
+	[CMD_PAUSE] = { "pause", "Pause the guest", .needs = ON_GUEST, .run = run_pause },
+	[CMD_RESUME] = { "resume", "Resume a paused guest", .needs = ON_GUEST,
+	                 .run = run_resume },
+	[CMD_AUTOSTART] = { "autostart", "Toggle start at host boot", "change autostart",
+	                    .of = true, .needs = ON_GUEST, .run = run_autostart },
+	[CMD_FASTER] = { "faster", "Refresh more often", .run = run_speed },
+	[CMD_SLOWER] = { "slower", "Refresh less often", .run = run_speed },
+	[CMD_REFRESH] = { "refresh", "Redraw and refresh now (reconnect now if down)",
+	                  .run = run_refresh },
+	[CMD_OPEN_FILE] = { "open-file", "Open VM definition files (YAML): plan, then apply",
+	                    "create guests", .needs = NEED_LIVE | NEED_WRITE,
+	                    .run = run_open_file },
+	[CMD_NEW_VM] = { "new", "Quick-create a VM from a form (writes its YAML)", "create guests",
+	                 .needs = NEED_LIVE | NEED_WRITE, .opens = &newvm_ops,
+	                 .run = run_open_view },
+	[CMD_APPLY] = { "apply", "Apply the plan or the form shown",
+	                .needs = NEED_LIVE | NEED_WRITE },
+	[CMD_NEXT_FIELD] = { "next-field", "Next field of the form" },
+	[CMD_PREV_FIELD] = { "prev-field", "Previous field of the form" },
+	[CMD_HOST_VIEW] = { "host", "Host view: CPU/memory graphs, storage pools",
+	                    .opens = &hostview_ops, .run = run_open_view },
+	[CMD_RESIZE] = { "resize", "Resize the guest: vCPUs, memory, disks (a form)",
+	                 .needs = ON_GUEST, .run = run_resize },
+	[CMD_CONSOLE] = { "console", "Open the serial console of the guest (^] comes back)",
+	                  "open the console", .of = true, .needs = ON_GUEST,
+	                  .run = run_console },
+	[CMD_CONSOLE_PANE] = { "console-pane",
+	                       "Console in a pane beside live graphs (^] comes back)",
+	                       "open the console pane", .of = true, .needs = ON_GUEST,
+	                       .run = run_console_pane },
+	[CMD_PANE_FOCUS] = { "pane-focus", "Console pane: switch focus between console and graphs" },
+	[CMD_SNAPSHOTS] = { "snapshots", "Snapshots of the guest: list, create, revert, delete",
+	                    "list snapshots", .of = true,
+	                    .needs = NEED_LIVE | NEED_GUEST | NEED_HOST_UP,
+	                    .opens = &snapshots_ops, .run = run_snapshots },
+	[CMD_SNAP_CREATE] = { "snapshot-create", "Create a snapshot (name and description)",
+	                      "create a snapshot", .needs = NEED_LIVE | NEED_WRITE },
+	[CMD_SNAP_REVERT] = { "snapshot-revert",
+	                      "Revert the guest to the selected snapshot (asks first)",
+	                      "revert to a snapshot", .needs = NEED_LIVE | NEED_WRITE },
+	[CMD_SNAP_DELETE] = { "snapshot-delete", "Delete the selected snapshot (asks first)",
+	                      "delete a snapshot", .needs = NEED_LIVE | NEED_WRITE },
+	[CMD_CLONE] = { "clone", "Clone the guest: new name, MACs and UUID, disks copied or overlaid",
+	                .needs = ON_GUEST, .run = run_clone },
+	[CMD_DELETE] = { "delete",
+	                 "Delete the guest (type its name; storage optional; XML backed up)",
+	                 .needs = ON_GUEST, .run = run_delete },
+	[CMD_ACTION_LOG] = { "action-log",
+	                     "Action log: every action with its result and virsh command, events",
+	                     .opens = &actlog_ops, .run = run_open_view },
+	[CMD_THEME_NEXT] = { "theme", "Switch to the next colour theme", .run = run_theme },
+	[CMD_REPLAY_PAUSE] = { "replay-pause",
+	                       "Replay (vmtui --replay): pause and go on; + and - change the speed",
+	                       .run = run_replay_pause },
+};
+
+/* Whatever the views do on every turn of the loop. */
+static void
+poll_all(struct app *a)
+{
+	console_poll(a);
+}
+
+static void
+quit_all(void)
+{
+	console_forget();
+	conpane_forget();
+}
+
+const struct ui vmtui_ui = {
+	.commands = commands,
+	.root = &vmlist_ops,
+	.poll = poll_all,
+	.quit = quit_all,
+};
