@@ -192,6 +192,8 @@ hint_shown(const struct app *a, const struct binding *b, bool grabbed)
 		return false;
 	if (grabbed && b->cmd != CMD_BACK)
 		return false;
+	if (b->cmd == CMD_BACK && a->depth < 2 && a->filter[0] == '\0')
+		return false; /* nothing to go back to, no filter to clear */
 	return !command_refused_by_mode(a, b->cmd);
 }
 

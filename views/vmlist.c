@@ -324,7 +324,7 @@ vmlist_draw(struct app *a, WINDOW *w)
 		line_begin(&ln, w, i, 0);
 		if (a->nrows == 0 && i == 2) {
 			const char *msg = a->filter[0] ?
-			                  "No guest matches the filter (Esc in / clears it)." :
+			                  "No guest matches the filter (Esc clears it)." :
 			                  "No guests defined on the connected hosts.";
 			size_t j;
 			for (j = 0; j < a->nhosts; j++)

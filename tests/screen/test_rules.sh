@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# tests/screen/test_rules.sh — one behaviour for the same key in every
+# view (HACKING.md, "Rules every view keeps"), driven through tmux:
+#   - Esc goes back to the view below, and in the list clears a filter;
+#   - the key that opened a view closes it again;
+#   - views stack: what was opened from the detail view goes back to it;
+#   - the footer offers no key the mode refuses (read-only), and no global
+#     key in a form, where printable keys are typed;
+#   - Enter submits a form from any field;
+#   - a form taller than the screen scrolls to the field typed in.
+#
+# It runs vmtui on test:///default, libvirt's in-process test driver with
+# one running guest "test": the rules are the loop's and the dispatcher's,
+# the same whatever the driver (the real-guest suites open the same views
+# on a real daemon). The shared daemon is not touched.
+#
+# Env: BUILD (default build/). Ends with "N passed, N failed"; exit status
+# 1 if any check failed.
+set -uo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=../lib.sh
+. "$HERE/../lib.sh"
+# shellcheck source=screenlib.sh
+. "$HERE/screenlib.sh"
+
+T0=$SECONDS
+T_URI=test:///default
+
+cleanup() {
+	vt_stop_all
+	rm -rf "$SCR_TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+scr_need "rules" tmux
+
+LIST='^NAME +STATE'
+# What each view shows first, by the key that opens it from the list.
+declare -A SHOWS=(
+	[Enter]='^test +running +on '
+	['?']='^KEY +COMMAND +WHERE'
+	[L]='^ACTION LOG'
+	[h]='CPU|Memory'
+	[T]='^Snapshots of test'
+	[Z]='^Resize test'
+	[Y]='^Clone test'
+	[D]='^Delete test'
+	[N]='^New VM'
+)
+
+# start COLS ROWS [ARGS]: vmtui on the test driver, the guest selected.
+start() {
+	local cols=$1 rows=$2
+	shift 2
+	vt_vmtui "$cols" "$rows" "$@" && wait_screen '^test +running' 15 >/dev/null
+}
+
+# opens KEY: KEY in the list shows its view.
+opens() {
+	vt_keys "$1"
+	wait_screen "${SHOWS[$1]}" 5 >/dev/null || { WHY="$1 did not open its view"; return 1; }
+}
+# back_to PATTERN: Esc shows PATTERN again.
+back_to() {
+	vt_esc
+	wait_screen "$1" 5 >/dev/null || { WHY="Esc did not go back"; return 1; }
+}
+footer() { sed -n "$(($(wc -l <<<"$SCREEN")))p" <<<"$SCREEN"; }
+footer_has() { vt_grab; footer | grep -qE -- "$1" || { WHY="footer: $(footer)"; false; }; }
+footer_lacks() { vt_grab; ! footer | grep -qE -- "$1" || { WHY="footer: $(footer)"; false; }; }
+
+# ---------------------------------------------------------------- Esc
+
+start 120 30 -d 1
+for k in Enter '?' L h T Z Y D N; do
+	check "Esc: $k's view goes back to the list" eval "opens '$k' && back_to '$LIST'"
+done
+
+# ---------------------------------------------------------------- toggles
+
+for k in '?' L h T; do
+	check "toggle: $k opens its view and $k again goes back" \
+		eval "opens '$k' && vt_keys '$k' && wait_screen '$LIST' 5 >/dev/null"
+done
+
+# ---------------------------------------------------------------- the stack
+
+vt_keys Enter
+wait_screen "${SHOWS[Enter]}" 5 >/dev/null
+for k in '?' L T; do
+	check "stack: $k from the detail view goes back to the detail view" \
+		eval "opens '$k' && back_to '${SHOWS[Enter]}'"
+done
+check "stack: ? over L over the detail view unwinds one at a time" \
+	eval "opens L && opens '?' && back_to '^ACTION LOG' && back_to '${SHOWS[Enter]}' && back_to '$LIST'"
+
+# ---------------------------------------------------------------- filter
+
+vt_keys /
+vt_type zzz
+vt_keys Enter
+check "filter: a filter that matches nothing" wait_screen 'No guest matches the filter' 5
+vt_esc
+check "filter: Esc in the list clears it" wait_screen '^test +running' 5
+check "filter: ... and says so" wait_screen '^Filter cleared\.' 5
+
+# ---------------------------------------------------------------- forms
+
+vt_keys N
+wait_screen '^New VM' 5 >/dev/null
+check "forms: the footer has no global key (they type here)" footer_lacks 'Help|Quit'
+check "forms: ... and still offers Esc" footer_has 'EscBack'
+vt_keys Enter
+check "forms: Enter submits from the first field (the empty name is refused)" \
+	wait_screen '^Name: give the new VM a name\.' 5
+vt_type q
+check "forms: q types (no quit)" wait_screen '^Name +q' 5
+vt_esc
+wait_screen "$LIST" 5 >/dev/null
+vt_stop
+
+# ---------------------------------------------------------------- small screens
+
+start 40 12 -d 1
+vt_keys N
+wait_screen '^New VM' 5 >/dev/null
+vt_keys Up
+check "40x12: the new-VM form scrolls to its last field" wait_screen '^Start it +yes' 5
+vt_keys Down
+check "40x12: ... and back to its first" wait_screen '^Name' 5
+vt_esc
+wait_screen "$LIST" 5 >/dev/null
+vt_keys D
+check "40x12: the delete dialog shows the name to type" wait_screen '^Type test to confirm:' 5
+vt_esc
+vt_stop
+
+# ---------------------------------------------------------------- modes
+
+start 160 20 -d 1 -r
+check "read-only: the footer offers no action" footer_lacks 'Start|Shutdown|Reboot|Off|Pause|Resume|Autostart|Open|New'
+check "read-only: ... but help, detail and quit" footer_has '\?Help.*qQuit.*EnterDetail'
+vt_keys S
+check "read-only: S is refused in one wording" \
+	wait_screen '^Cannot start test: vmtui runs read-only \(-r\); restart without -r to change guests\.' 5
+vt_keys Z
+check "read-only: Z is refused in the same wording" \
+	wait_screen '^Cannot resize test: vmtui runs read-only \(-r\); restart without -r to change guests\.' 5
+vt_keys o
+check "read-only: o is refused in the same wording" \
+	wait_screen '^Cannot create guests: vmtui runs read-only \(-r\); restart without -r to change guests\.' 5
+vt_stop
+
+say "rules tests took $((SECONDS - T0)) s"
+summary
