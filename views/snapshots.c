@@ -10,6 +10,7 @@
 
 #include "../model/snapshot.h"
 #include "../model/xmalloc.h"
+#include "../tui/scroll.h"
 #include "views.h"
 #include "../tui/screen.h"
 
@@ -18,9 +19,8 @@ enum { F_NAME, F_DESC, NFIELDS };
 struct snapview {
 	struct snap_job *job;
 	char *vm;
-	size_t sel;
+	struct scroller list;  /* the rows: first shown, selected */
 	char *sel_name;        /* the selection survives re-reads */
-	int top;
 	bool form;             /* the create form is open */
 	struct lineedit f[NFIELDS];
 	int cur;
@@ -56,16 +56,16 @@ selected(void)
 	if (sv->sel_name)
 		for (i = 0; i < l->n; i++)
 			if (strcmp(l->v[i].name, sv->sel_name) == 0) {
-				sv->sel = i;
+				sv->list.sel = (int)i;
 				return &l->v[i];
 			}
 	if (l->n == 0)
 		return NULL;
-	if (sv->sel >= l->n)
-		sv->sel = l->n - 1;
+	if (sv->list.sel >= (int)l->n)
+		sv->list.sel = (int)l->n - 1;
 	free(sv->sel_name);
-	sv->sel_name = xstrdup(l->v[sv->sel].name);
-	return &l->v[sv->sel];
+	sv->sel_name = xstrdup(l->v[sv->list.sel].name);
+	return &l->v[sv->list.sel];
 }
 
 static void
@@ -77,7 +77,7 @@ select_index(size_t i)
 		return;
 	if (i >= l->n)
 		i = l->n - 1;
-	sv->sel = i;
+	sv->list.sel = (int)i;
 	free(sv->sel_name);
 	sv->sel_name = xstrdup(l->v[i].name);
 }
@@ -122,13 +122,10 @@ draw_rows(WINDOW *w, int *y, int rows)
 		return;
 	}
 	selected();
-	if ((int)sv->sel < sv->top)
-		sv->top = (int)sv->sel;
-	if ((int)sv->sel >= sv->top + rows)
-		sv->top = (int)sv->sel - rows + 1;
-	for (i = (size_t)sv->top; i < l->n && rows-- > 0; i++, (*y)++) {
+	scroll_fit(&sv->list, (int)l->n, rows);
+	for (i = (size_t)sv->list.top; i < l->n && rows-- > 0; i++, (*y)++) {
 		const struct snapshot *s = &l->v[i];
-		int attr = i == sv->sel ? screen_attr(C_SELECTION) : 0;
+		int attr = (int)i == sv->list.sel ? screen_attr(C_SELECTION) : 0;
 		fmt_time(when, sizeof when, s->created);
 		draw_text(w, *y, 0, width, attr, s->current ? "*" : "");
 		draw_text(w, *y, 2, nw + 2, attr, s->name);
@@ -312,40 +309,18 @@ ask_about(struct app *a, bool revert)
 static int
 snap_key(struct app *a, enum cmd c, int key)
 {
-	int page = getmaxy(a->body) - 8;
-
 	(void)key;
 	if (sv == NULL)
 		return 0;
 	host_lock(sv->job->host);
-	switch (c) {
-	case CMD_UP:
-		if (sv->sel > 0)
-			select_index(sv->sel - 1);
-		break;
-	case CMD_DOWN:
-		select_index(sv->sel + 1);
-		break;
-	case CMD_PAGE_UP:
-		select_index(sv->sel > (size_t)page ? sv->sel - (size_t)page : 0);
-		break;
-	case CMD_PAGE_DOWN:
-		select_index(sv->sel + (size_t)(page > 1 ? page : 1));
-		break;
-	case CMD_HOME:
-		select_index(0);
-		break;
-	case CMD_END:
-		select_index(SIZE_MAX);
-		break;
-	default:
+	selected(); /* the row of the selected name, as the list is now */
+	sv->list.n = (int)sv->job->list.n;
+	if (scroll_cmd(&sv->list, c)) {
+		select_index((size_t)sv->list.sel);
 		host_unlock(sv->job->host);
-		goto actions;
+		return REDRAW_BODY;
 	}
 	host_unlock(sv->job->host);
-	return REDRAW_BODY;
-
-actions:
 	switch (c) {
 	case CMD_SNAP_CREATE:
 		open_form(a);
@@ -409,6 +384,7 @@ int
 snapshots_open(struct app *a, const struct sel_guest *g)
 {
 	sv = xcalloc(1, sizeof *sv);
+	scroll_init(&sv->list, true);
 	sv->vm = xstrdup(g->name);
 	sv->job = snap_job_new(g->host, g->uuid, g->name);
 	app_push_view(a, &snapshots_ops);
