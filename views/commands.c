@@ -46,46 +46,32 @@ app_act(struct app *a, const struct sel_guest *g, enum action act)
 	return HANDLED;
 }
 
-static int
-run_start(struct app *a, const struct cmd_ctx *x)
+/* The lifecycle action each lifecycle command runs. */
+static enum action
+action_of(enum cmd c, const struct sel_guest *g)
 {
-	return app_act(a, x->guest, ACT_START);
+	switch (c) {
+	case CMD_START:
+		return ACT_START;
+	case CMD_SHUTDOWN:
+		return ACT_SHUTDOWN;
+	case CMD_REBOOT:
+		return ACT_REBOOT;
+	case CMD_FORCE_OFF:
+		return ACT_DESTROY;
+	case CMD_PAUSE:
+		return ACT_SUSPEND;
+	case CMD_RESUME:
+		return ACT_RESUME;
+	default:
+		return g->autostart ? ACT_AUTOSTART_OFF : ACT_AUTOSTART_ON;
+	}
 }
 
 static int
-run_shutdown(struct app *a, const struct cmd_ctx *x)
+run_action(struct app *a, const struct cmd_ctx *x)
 {
-	return app_act(a, x->guest, ACT_SHUTDOWN);
-}
-
-static int
-run_reboot(struct app *a, const struct cmd_ctx *x)
-{
-	return app_act(a, x->guest, ACT_REBOOT);
-}
-
-static int
-run_force_off(struct app *a, const struct cmd_ctx *x)
-{
-	return app_act(a, x->guest, ACT_DESTROY);
-}
-
-static int
-run_pause(struct app *a, const struct cmd_ctx *x)
-{
-	return app_act(a, x->guest, ACT_SUSPEND);
-}
-
-static int
-run_resume(struct app *a, const struct cmd_ctx *x)
-{
-	return app_act(a, x->guest, ACT_RESUME);
-}
-
-static int
-run_autostart(struct app *a, const struct cmd_ctx *x)
-{
-	return app_act(a, x->guest, x->guest->autostart ? ACT_AUTOSTART_OFF : ACT_AUTOSTART_ON);
+	return app_act(a, x->guest, action_of(x->cmd, x->guest));
 }
 
 static int
@@ -302,17 +288,17 @@ static const struct command commands[CMD_COUNT] = {
 	[CMD_SORT_DISK] = { "sort-disk", "Sort by disk read+write rate (again: reverse)" },
 	[CMD_SORT_NET] = { "sort-net", "Sort by network rx+tx rate (again: reverse)" },
 	[CMD_SORT_UPTIME] = { "sort-uptime", "Sort by uptime (again: reverse)" },
-	[CMD_START] = { "start", "Start the guest", .needs = ON_GUEST, .run = run_start },
+	[CMD_START] = { "start", "Start the guest", .needs = ON_GUEST, .run = run_action },
 	[CMD_SHUTDOWN] = { "shutdown", "Shut the guest down (ACPI)", .needs = ON_GUEST,
-	                   .run = run_shutdown },
-	[CMD_REBOOT] = { "reboot", "Reboot the guest", .needs = ON_GUEST, .run = run_reboot },
+	                   .run = run_action },
+	[CMD_REBOOT] = { "reboot", "Reboot the guest", .needs = ON_GUEST, .run = run_action },
 	[CMD_FORCE_OFF] = { "force-off", "Force the guest off (asks first)", "force off",
-	                    .needs = ON_GUEST, .run = run_force_off },
-	[CMD_PAUSE] = { "pause", "Pause the guest", .needs = ON_GUEST, .run = run_pause },
+	                    .needs = ON_GUEST, .run = run_action },
+	[CMD_PAUSE] = { "pause", "Pause the guest", .needs = ON_GUEST, .run = run_action },
 	[CMD_RESUME] = { "resume", "Resume a paused guest", .needs = ON_GUEST,
-	                 .run = run_resume },
+	                 .run = run_action },
 	[CMD_AUTOSTART] = { "autostart", "Toggle start at host boot", "change autostart",
-	                    .of = true, .needs = ON_GUEST, .run = run_autostart },
+	                    .of = true, .needs = ON_GUEST, .run = run_action },
 	[CMD_FASTER] = { "faster", "Refresh more often", .run = run_speed },
 	[CMD_SLOWER] = { "slower", "Refresh less often", .run = run_speed },
 	[CMD_REFRESH] = { "refresh", "Redraw and refresh now (reconnect now if down)",
