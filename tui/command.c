@@ -24,9 +24,16 @@ ui_get(void)
 const struct command *
 command_row(enum cmd c)
 {
-	if (cur_ui == NULL || c <= CMD_NONE || c >= CMD_COUNT || cur_ui->commands[c].name == NULL)
+	if (cur_ui == NULL || c <= CMD_NONE || (size_t)c >= cur_ui->ncommands ||
+	    cur_ui->commands[c].name == NULL)
 		return &no_row;
 	return &cur_ui->commands[c];
+}
+
+size_t
+command_count(void)
+{
+	return cur_ui ? cur_ui->ncommands : CMD_COUNT;
 }
 
 /* "Cannot <verb>[ of] [<guest>]: <why>" in the status line. */

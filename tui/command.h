@@ -44,11 +44,19 @@ struct command {
 	/* Runs after the view on top declined the command (its key handler
 	 * returned 0); NULL: only views handle it. Returns HANDLED... */
 	int (*run)(struct app *a, const struct cmd_ctx *x);
+	/* The default key, where (KV_*) and its footer label: a row's own
+	 * binding, after tui/keys.c's table. 0: none but the table's. */
+	int key;
+	unsigned where;
+	const char *label;
 };
 
 /* What the views hand the loop at start-up. */
 struct ui {
-	const struct command *commands; /* CMD_COUNT rows, by enum cmd */
+	/* By enum cmd first (CMD_COUNT rows), then the rows no view names:
+	 * ncommands in all. */
+	const struct command *commands;
+	size_t ncommands;
 	const struct view_ops *root;    /* the bottom of the view stack */
 	/* Called on every turn of the loop (streams that finished opening). */
 	void (*poll)(struct app *a);
@@ -66,6 +74,8 @@ void ui_set(const struct ui *u);
 const struct ui *ui_get(void);
 /* The row of c (an empty row before ui_set or for CMD_NONE). */
 const struct command *command_row(enum cmd c);
+/* Rows in all (CMD_COUNT before ui_set). */
+size_t command_count(void);
 
 /* Check c's needs for the view on top and run it: the view's key handler
  * first, then the row's handler. Refusals go to the status line. Returns

@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <curses.h>
 
 #include "../config/keymap.h"
@@ -62,7 +63,6 @@ static const struct binding table[] = {
 	{ 'U', CMD_RESUME, VMV, "Resume" },
 	{ 'A', CMD_AUTOSTART, VMV, "Autostart" },
 	{ 'C', CMD_CONSOLE, VMV, "Console" },
-	{ 'Z', CMD_RESIZE, VMV, NULL },
 	{ 'V', CMD_CONSOLE_PANE, VMV, NULL },
 	{ KEY_F(6), CMD_PANE_FOCUS, KV_PANE, "Focus" },
 	{ 'T', CMD_SNAPSHOTS, VMV | KV_SNAP, "Snap" },
@@ -70,8 +70,6 @@ static const struct binding table[] = {
 	{ 'r', CMD_SNAP_REVERT, KV_SNAP, "Revert" },
 	{ 'x', CMD_SNAP_DELETE, KV_SNAP, "Delete" },
 	{ KEY_DC, CMD_SNAP_DELETE, KV_SNAP, NULL },
-	{ 'Y', CMD_CLONE, VMV, NULL },
-	{ 'D', CMD_DELETE, VMV, NULL },
 	{ 'L', CMD_ACTION_LOG, KV_GLOBAL, "Log" },
 	{ '*', CMD_THEME_NEXT, KV_GLOBAL, NULL },
 	{ ' ', CMD_REPLAY_PAUSE, KV_GLOBAL, NULL },
@@ -83,9 +81,36 @@ static const struct binding table[] = {
 	{ CTRL('L'), CMD_REFRESH, KV_GLOBAL, NULL },
 };
 
-/* The bindings in force: the table above until keys_apply. */
+/* The default bindings: the table above, then the keys the commands'
+ * rows bring (tui/command.h), made once the rows are known. */
+static struct binding *defaults;
+static size_t ndefaults, defaults_for; /* ...for this many rows */
+
+/* The bindings in force: the defaults until keys_apply. */
 static struct binding *active;
 static size_t nactive;
+
+static const struct binding *
+default_bindings(size_t *n)
+{
+	size_t ntable = sizeof table / sizeof table[0], i;
+
+	if (defaults == NULL || defaults_for != command_count()) {
+		free(defaults);
+		defaults_for = command_count();
+		defaults = xcalloc(ntable + defaults_for, sizeof *defaults);
+		memcpy(defaults, table, sizeof table);
+		ndefaults = ntable;
+		for (i = 1; i < defaults_for; i++) {
+			const struct command *r = command_row((enum cmd)i);
+			if (r->key != 0)
+				defaults[ndefaults++] = (struct binding){ r->key, (enum cmd)i, r->where,
+				                                          r->label };
+		}
+	}
+	*n = ndefaults;
+	return defaults;
+}
 
 static const struct binding *
 bindings(size_t *n)
@@ -94,8 +119,7 @@ bindings(size_t *n)
 		*n = nactive;
 		return active;
 	}
-	*n = sizeof table / sizeof table[0];
-	return table;
+	return default_bindings(n);
 }
 
 enum cmd
@@ -138,11 +162,12 @@ int
 keys_apply(const struct keymap *km, const char *file, struct config_errors *errs)
 {
 	static const int reserved[] = { CTRL('C'), -1 }; /* quits in raw mode */
-	const char *names[CMD_COUNT + 1];
+	size_t ncmds = command_count();
+	const char **names = xcalloc(ncmds + 1, sizeof *names);
+	const struct binding *dt;
 	struct keymap_binding *defs, *out = NULL;
 	struct keymap_rules r = {
 		.cmd_names = names,
-		.ndefaults = sizeof table / sizeof table[0],
 		.code = curses_code,
 		.global_view = KV_GLOBAL,
 		.typing_views = KV_FORM,
@@ -151,19 +176,20 @@ keys_apply(const struct keymap *km, const char *file, struct config_errors *errs
 	size_t i, nout = 0;
 	int rc;
 
-	for (i = 0; i < CMD_COUNT; i++)
+	for (i = 0; i < ncmds; i++)
 		names[i] = cmd_name((enum cmd)i);
-	names[CMD_COUNT] = NULL;
+	dt = default_bindings(&r.ndefaults);
 	defs = xcalloc(r.ndefaults, sizeof *defs);
 	for (i = 0; i < r.ndefaults; i++) {
-		defs[i].key = table[i].key;
-		defs[i].cmd = (int)table[i].cmd;
-		defs[i].views = table[i].views;
-		defs[i].label = table[i].label;
+		defs[i].key = dt[i].key;
+		defs[i].cmd = (int)dt[i].cmd;
+		defs[i].views = dt[i].views;
+		defs[i].label = dt[i].label;
 	}
 	r.defaults = defs;
 	rc = keymap_resolve(km, file, &r, &out, &nout, errs);
 	free(defs);
+	free(names);
 	if (rc < 0)
 		return -1;
 	keys_reset();

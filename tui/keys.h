@@ -42,7 +42,6 @@ enum cmd {
 	CMD_NEXT_FIELD,
 	CMD_PREV_FIELD,
 	CMD_HOST_VIEW,
-	CMD_RESIZE,
 	CMD_CONSOLE,
 	CMD_CONSOLE_PANE,
 	CMD_PANE_FOCUS,
@@ -50,11 +49,12 @@ enum cmd {
 	CMD_SNAP_CREATE,
 	CMD_SNAP_REVERT,
 	CMD_SNAP_DELETE,
-	CMD_CLONE,
-	CMD_DELETE,
 	CMD_ACTION_LOG,
 	CMD_THEME_NEXT,
 	CMD_REPLAY_PAUSE,
+	/* The commands every view or the loop may name. Rows of the views'
+	 * table past these are commands only their own handler runs (a
+	 * dialog's opener): they have no name here, only their row's. */
 	CMD_COUNT
 };
 

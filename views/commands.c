@@ -265,8 +265,9 @@ run_replay_pause(struct app *a, const struct cmd_ctx *x)
 /* ---- the table ---- */
 
 #define ON_GUEST (NEED_LIVE | NEED_GUEST | NEED_WRITE | NEED_HOST_UP)
+#define GUEST_VIEWS (KV_LIST | KV_DETAIL)
 
-static const struct command commands[CMD_COUNT] = {
+static const struct command commands[] = {
 	[CMD_QUIT] = { "quit", "Quit vmtui", .run = run_quit },
 	[CMD_HELP] = { "help", "Show this help", .opens = &help_ops, .run = run_open_view },
 	[CMD_UP] = { "up", "Move up" },
@@ -315,8 +316,6 @@ static const struct command commands[CMD_COUNT] = {
 	[CMD_PREV_FIELD] = { "prev-field", "Previous field of the form" },
 	[CMD_HOST_VIEW] = { "host", "Host view: CPU/memory graphs, storage pools",
 	                    .opens = &hostview_ops, .run = run_open_view },
-	[CMD_RESIZE] = { "resize", "Resize the guest: vCPUs, memory, disks (a form)",
-	                 .needs = ON_GUEST, .run = run_resize },
 	[CMD_CONSOLE] = { "console", "Open the serial console of the guest (^] comes back)",
 	                  "open the console", .of = true, .needs = ON_GUEST,
 	                  .run = run_console },
@@ -336,11 +335,6 @@ static const struct command commands[CMD_COUNT] = {
 	                      "revert to a snapshot", .needs = NEED_LIVE | NEED_WRITE },
 	[CMD_SNAP_DELETE] = { "snapshot-delete", "Delete the selected snapshot (asks first)",
 	                      "delete a snapshot", .needs = NEED_LIVE | NEED_WRITE },
-	[CMD_CLONE] = { "clone", "Clone the guest: new name, MACs and UUID, disks copied or overlaid",
-	                .needs = ON_GUEST, .run = run_clone },
-	[CMD_DELETE] = { "delete",
-	                 "Delete the guest (type its name; storage optional; XML backed up)",
-	                 .needs = ON_GUEST, .run = run_delete },
 	[CMD_ACTION_LOG] = { "action-log",
 	                     "Action log: every action with its result and virsh command, events",
 	                     .opens = &actlog_ops, .run = run_open_view },
@@ -348,6 +342,14 @@ static const struct command commands[CMD_COUNT] = {
 	[CMD_REPLAY_PAUSE] = { "replay-pause",
 	                       "Replay (vmtui --replay): pause and go on; + and - change the speed",
 	                       .run = run_replay_pause },
+
+	/* Dialogs about the selected guest: a row each, its key with it. */
+	[CMD_COUNT] = { "resize", "Resize the guest: vCPUs, memory, disks (a form)",
+	                .needs = ON_GUEST, .run = run_resize, .key = 'Z', .where = GUEST_VIEWS },
+	{ "clone", "Clone the guest: new name, MACs and UUID, disks copied or overlaid",
+	  .needs = ON_GUEST, .run = run_clone, .key = 'Y', .where = GUEST_VIEWS },
+	{ "delete", "Delete the guest (type its name; storage optional; XML backed up)",
+	  .needs = ON_GUEST, .run = run_delete, .key = 'D', .where = GUEST_VIEWS },
 };
 
 /* Whatever the views do on every turn of the loop. */
@@ -366,6 +368,7 @@ quit_all(void)
 
 const struct ui vmtui_ui = {
 	.commands = commands,
+	.ncommands = sizeof commands / sizeof commands[0],
 	.root = &vmlist_ops,
 	.poll = poll_all,
 	.quit = quit_all,

@@ -167,16 +167,39 @@ reset(void **state)
 static void
 test_names_unique(void **state)
 {
-	int i, j;
+	int i, j, n = (int)command_count();
 
 	(void)state;
-	for (i = 0; i < CMD_COUNT; i++)
-		for (j = i + 1; j < CMD_COUNT; j++)
+	assert_true(n > CMD_COUNT); /* the dialogs' rows come after the named ones */
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n; j++)
 			if (strcmp(cmd_name((enum cmd)i), cmd_name((enum cmd)j)) == 0)
 				fail_msg("commands %d and %d are both \"%s\"", i, j, cmd_name((enum cmd)i));
 	assert_string_equal(cmd_name(CMD_OPEN_FILE), "open-file");
 	assert_string_equal(cmd_name(CMD_OPEN), "open");
 	assert_string_equal(cmd_name(CMD_THEME_NEXT), "theme");
+}
+
+/* A command known only by its row (a dialog's opener, no enum cmd) has
+ * the key its row gives, and config.yaml rebinds it by name. */
+static void
+test_row_keys(void **state)
+{
+	struct config_errors e = { 0 };
+	enum cmd resize;
+
+	(void)state;
+	resize = keys_lookup('Z', KV_LIST);
+	assert_true(resize >= CMD_COUNT);
+	assert_string_equal(cmd_name(resize), "resize");
+	assert_int_equal(keys_lookup('Z', KV_DETAIL), resize);
+	assert_int_equal(keys_lookup('Z', KV_HELP), CMD_NONE);
+	assert_string_equal(cmd_name(keys_lookup('D', KV_LIST)), "delete");
+	assert_string_equal(cmd_name(keys_lookup('Y', KV_DETAIL)), "clone");
+	assert_int_equal(apply("resize: F7\n", &e), 0);
+	assert_int_equal(keys_lookup(KEY_F(7), KV_LIST), resize);
+	assert_int_equal(keys_lookup('Z', KV_LIST), CMD_NONE);
+	assert_int_equal(keys_first(resize), KEY_F(7));
 }
 
 static void
@@ -323,6 +346,7 @@ main(void)
 		cmocka_unit_test(test_parse_ok),
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_names_unique),
+		cmocka_unit_test_teardown(test_row_keys, reset),
 		cmocka_unit_test_teardown(test_rebind, reset),
 		cmocka_unit_test_teardown(test_rebind_swap, reset),
 		cmocka_unit_test_teardown(test_apply_errors, reset),
