@@ -549,6 +549,46 @@ check_model(struct app *a)
 	}
 }
 
+/* Milliseconds until the body or the status line changes by itself (-1:
+ * until a refresh or a key). */
+static int
+loop_timeout(const struct app *a)
+{
+	uint64_t now = host_now_ns(), due = a->body_due_ns;
+
+	if (a->status != NULL && a->status_until_ns < due)
+		due = a->status_until_ns;
+	if (due == UINT64_MAX)
+		return -1;
+	if (now >= due)
+		return 0; /* passed while drawing */
+	if (due - now >= (uint64_t)(INT_MAX - 1) * 1000000ull)
+		return INT_MAX;
+	return (int)((due - now) / 1000000ull) + 1;
+}
+
+/* Sleep until a key, a model notice, a signal or the next timed change;
+ * false when the terminal went away. */
+static bool
+wait_input(struct app *a)
+{
+	struct pollfd fds[2] = {
+		{ .fd = STDIN_FILENO, .events = POLLIN },
+		{ .fd = notify_fd(), .events = POLLIN },
+	};
+
+	if (poll(fds, 2, loop_timeout(a)) < 0) {
+		if (errno != EINTR)
+			return false;
+		fds[0].revents = 0; /* a signal: the loop looks at its flags */
+	}
+	if (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL))
+		return false;
+	if (fds[0].revents & POLLIN)
+		a->read_keys_now = true;
+	return true;
+}
+
 /* Streams and background work of the views: the ui's poll, then every
  * view on the stack that has one (a view may pop itself meanwhile). */
 static void
@@ -566,8 +606,6 @@ poll_views(struct app *a)
 int
 app_run(struct app *a)
 {
-	struct pollfd fds[2];
-
 	a->seen_gen = xcalloc(a->nhosts ? a->nhosts : 1, sizeof *a->seen_gen);
 	scroll_init(&a->list, true);
 	a->body_due_ns = host_now_ns() + SECOND_NS;
@@ -576,9 +614,6 @@ app_run(struct app *a)
 		app_push_view(a, ui_get()->root);
 	a->read_keys_now = true; /* keys typed before the first frame */
 	while (!a->quit && !screen_got_quit_signal) {
-		uint64_t now, due;
-		int timeout;
-
 		if (screen_got_winch) {
 			drop_windows(a);
 			screen_resize();
@@ -600,32 +635,8 @@ app_run(struct app *a)
 		if (a->quit || screen_got_quit_signal)
 			break;
 		redraw(a);
-
-		now = host_now_ns();
-		due = a->body_due_ns;
-		if (a->status != NULL && a->status_until_ns < due)
-			due = a->status_until_ns;
-		if (due == UINT64_MAX)
-			timeout = -1; /* a refresh or a key wakes the loop */
-		else if (now >= due)
-			timeout = 0; /* passed while drawing */
-		else if (due - now >= (uint64_t)(INT_MAX - 1) * 1000000ull)
-			timeout = INT_MAX;
-		else
-			timeout = (int)((due - now) / 1000000ull) + 1;
-		fds[0].fd = STDIN_FILENO;
-		fds[0].events = POLLIN;
-		fds[1].fd = notify_fd();
-		fds[1].events = POLLIN;
-		if (poll(fds, 2, timeout) < 0) {
-			if (errno != EINTR)
-				break;
-			fds[0].revents = 0; /* a signal: the loop looks at its flags */
-		}
-		if (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL))
+		if (!wait_input(a))
 			break; /* the terminal went away */
-		if (fds[0].revents & POLLIN)
-			a->read_keys_now = true;
 	}
 	if (ui_get()->quit)
 		ui_get()->quit();
