@@ -20,8 +20,9 @@
 #include "../model/plan.h"
 #include "../model/resize.h"
 #include "../model/xmalloc.h"
-#include "../views/console.h"
+#include "cli_console.h"
 #include "cli_manage.h"
+#include "passthru.h"
 
 struct cli_opts {
 	const char *uri;

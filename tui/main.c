@@ -21,9 +21,9 @@
 #include "../model/recording.h"
 #include "../model/replay.h"
 #include "../model/xmalloc.h"
-#include "../views/console.h"
 #include "app.h"
 #include "cli.h"
+#include "passthru.h"
 #include "top.h"
 #include "screen.h"
 
