@@ -2,10 +2,11 @@
  * shell, the terminal passed through (tui/passthru.c) until the escape
  * byte, without curses. Exits 0 on the escape or when the guest stops, 1
  * otherwise. */
-#include "cli_console.h"
+#include "command.h"
 
 #include <ctype.h>
 #include <errno.h>
+#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,7 +17,6 @@
 #include <libvirt/virterror.h>
 
 #include "../model/console.h"
-#include "../model/eventloop.h"
 #include "../model/notify.h"
 #include "../model/xmalloc.h"
 #include "passthru.h"
@@ -62,13 +62,6 @@ cli_signals(void)
 	atexit(cli_restore);
 }
 
-static void
-quiet(void *data, virErrorPtr e)
-{
-	(void)data;
-	(void)e;
-}
-
 /* By name, else UUID, else ID, as virsh does. */
 static virDomainPtr
 lookup(virConnectPtr conn, const char *vm)
@@ -100,19 +93,16 @@ cli_say(const char *before, const char *vm, char *msg)
 
 /* Connect, look the VM up and open its console; errors on stderr. */
 static struct console *
-cli_open(const char *uri, const char *vm, bool force, virConnectPtr *conn)
+cli_open(const struct command *cmd, const char *uri, const char *vm, bool force,
+         virConnectPtr *conn)
 {
 	virDomainPtr dom;
 	struct console *c;
 	enum console_error err;
 	char *detail = NULL;
 
-	*conn = virConnectOpenAuth(uri, virConnectAuthPtrDefault, 0);
-	if (*conn == NULL) {
-		fprintf(stderr, "vmtui: cannot connect to %s: %s.\n",
-		        uri ? uri : "libvirt's default host", virGetLastErrorMessage());
+	if ((*conn = command_connect(cmd, uri, false)) == NULL)
 		return NULL;
-	}
 	dom = lookup(*conn, vm);
 	if (dom == NULL) {
 		char *u = virConnectGetURI(*conn);
@@ -129,8 +119,10 @@ cli_open(const char *uri, const char *vm, bool force, virConnectPtr *conn)
 	return c;
 }
 
-int
-console_cli(const char *uri, const char *vm, bool force, unsigned char esc)
+/* The console of vm on uri until the escape byte esc; the exit status. */
+static int
+console_run(const struct command *cmd, const char *uri, const char *vm, bool force,
+            unsigned char esc)
 {
 	virConnectPtr conn = NULL;
 	struct console *c = NULL;
@@ -143,12 +135,7 @@ console_cli(const char *uri, const char *vm, bool force, unsigned char esc)
 		        "needs one to pass keys through.\n");
 		return EXIT_FAILURE;
 	}
-	virSetErrorFunc(NULL, quiet);
-	if (virInitialize() < 0 || notify_init() < 0 || eventloop_start() < 0) {
-		fprintf(stderr, "vmtui: cannot initialise libvirt.\n");
-		return EXIT_FAILURE;
-	}
-	c = cli_open(uri, vm, force, &conn);
+	c = cli_open(cmd, uri, vm, force, &conn);
 	if (c == NULL)
 		goto cleanup;
 	fprintf(stderr, "Connected to %s; escape with %s\n", vm, console_escape_label(esc, label));
@@ -172,7 +159,51 @@ console_cli(const char *uri, const char *vm, bool force, unsigned char esc)
 cleanup:
 	if (conn != NULL)
 		virConnectClose(conn);
-	eventloop_stop();
-	notify_close();
 	return rc;
+}
+
+/* `vmtui console [-c URI] [--force] [--escape ^X] VM`. */
+int
+cli_console(const struct command *cmd, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "connect", required_argument, NULL, 'c' },
+		{ "force", no_argument, NULL, 'F' + 256 },
+		{ "escape", required_argument, NULL, 'E' + 256 },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *uri = NULL;
+	unsigned char esc = CONSOLE_ESCAPE_DEFAULT;
+	bool force = false;
+	int ch;
+
+	optind = 1;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":c:h", longopts, NULL)) != -1) {
+		if (ch == 'c') {
+			uri = optarg;
+		} else if (ch == 'F' + 256) {
+			force = true;
+		} else if (ch == 'E' + 256) {
+			if (!console_parse_escape(optarg, &esc)) {
+				fprintf(stderr, "vmtui console: --escape: \"%s\" is not a control key "
+				        "such as ^] or ^X\n", optarg);
+				return EXIT_FAILURE;
+			}
+		} else if (ch == 'h') {
+			command_help(cmd, stdout);
+			return EXIT_SUCCESS;
+		} else {
+			command_bad_option(cmd, ch, argv, longopts);
+			return EXIT_FAILURE;
+		}
+	}
+	if (argc - optind != 1) {
+		fprintf(stderr, "vmtui console: expected %s\n", optind == argc ? "a VM name"
+		                                                               : "one VM name");
+		command_hint(cmd);
+		return EXIT_FAILURE;
+	}
+	return console_run(cmd, uri, argv[optind], force, esc);
 }
