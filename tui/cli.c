@@ -3,8 +3,8 @@
  * back as definitions; and `vmtui resize`. The work is model/plan.c,
  * apply.c and resize.c; this file parses options, talks to the terminal
  * and picks exit statuses: 0 done (a plan with changes too), 1 anything
- * else. Their rows (help, what they need) are in command.c. */
-#include "command.h"
+ * else. Their rows (help, what they need) are in subcmd.c. */
+#include "subcmd.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -34,7 +34,7 @@ enum { TAKES_URI = 1, TAKES_YES = 2, TAKES_ONE = 4 /* one VM name, else files */
 /* Options of cmd, which takes what `takes` says. Returns -1 to fail, 1 to
  * exit with success (--help). */
 static int
-parse(const struct command *cmd, unsigned takes, int argc, char **argv, struct cli_opts *o)
+parse(const struct subcmd *cmd, unsigned takes, int argc, char **argv, struct cli_opts *o)
 {
 	static const struct option longopts[] = {
 		{ "connect", required_argument, NULL, 'c' },
@@ -55,21 +55,21 @@ parse(const struct command *cmd, unsigned takes, int argc, char **argv, struct c
 		} else if (ch == 'y' && (takes & TAKES_YES)) {
 			o->yes = true;
 		} else if (ch == 'h') {
-			command_help(cmd, stdout);
+			subcmd_help(cmd, stdout);
 			return 1;
 		} else if (ch == 'c' || ch == 'y') {
 			fprintf(stderr, "vmtui %s: option -%c does not apply here\n", cmd->name, ch);
-			command_hint(cmd);
+			subcmd_hint(cmd);
 			return -1;
 		} else {
 			for (i = 0; ch == '?' && optopt == 0 && i < 2; i++)
 				if (strcmp(argv[optind - 1], elsewhere[i]) == 0) {
 					fprintf(stderr, "vmtui %s: option %s does not apply here\n", cmd->name,
 					        elsewhere[i]);
-					command_hint(cmd);
+					subcmd_hint(cmd);
 					return -1;
 				}
-			command_bad_option(cmd, ch, argv, longopts);
+			subcmd_bad_option(cmd, ch, argv, longopts);
 			return -1;
 		}
 	}
@@ -79,7 +79,7 @@ parse(const struct command *cmd, unsigned takes, int argc, char **argv, struct c
 		fprintf(stderr, "vmtui %s: expected %s\n", cmd->name,
 		        o->nargs ? "one VM name" : (takes & TAKES_ONE) ? "a VM name"
 		                                                       : "one or more files");
-		command_hint(cmd);
+		subcmd_hint(cmd);
 		return -1;
 	}
 	return 0;
@@ -106,7 +106,7 @@ load(const struct cli_opts *o, struct vmdef_file *f)
 
 /* Load, connect and plan; the plan's text on stdout. */
 static int
-make_plan(const struct command *cmd, const struct cli_opts *o, struct vmdef_file *f,
+make_plan(const struct subcmd *cmd, const struct cli_opts *o, struct vmdef_file *f,
           virConnectPtr *conn, struct plan *p)
 {
 	char *err = NULL, *text;
@@ -117,7 +117,7 @@ make_plan(const struct command *cmd, const struct cli_opts *o, struct vmdef_file
 		        "(vmtui validate) and try again.\n");
 		return -1;
 	}
-	if ((*conn = command_connect(cmd, o->uri, false)) == NULL)
+	if ((*conn = subcmd_connect(cmd, o->uri, false)) == NULL)
 		return -1;
 	if (plan_make(*conn, f, p, &err) < 0) {
 		fprintf(stderr, "vmtui: %s\n", err);
@@ -134,7 +134,7 @@ make_plan(const struct command *cmd, const struct cli_opts *o, struct vmdef_file
 /* ---- the subcommands ---- */
 
 int
-cli_validate(const struct command *cmd, int argc, char **argv)
+cli_validate(const struct subcmd *cmd, int argc, char **argv)
 {
 	struct cli_opts o = { 0 };
 	struct vmdef_file f = { 0 };
@@ -155,7 +155,7 @@ cli_validate(const struct command *cmd, int argc, char **argv)
 }
 
 int
-cli_plan(const struct command *cmd, int argc, char **argv)
+cli_plan(const struct subcmd *cmd, int argc, char **argv)
 {
 	struct cli_opts o = { 0 };
 	struct vmdef_file f = { 0 };
@@ -265,7 +265,7 @@ run_apply(virConnectPtr conn, const struct plan *p)
 }
 
 int
-cli_apply(const struct command *cmd, int argc, char **argv)
+cli_apply(const struct subcmd *cmd, int argc, char **argv)
 {
 	struct cli_opts o = { 0 };
 	struct vmdef_file f = { 0 };
@@ -297,7 +297,7 @@ cli_apply(const struct command *cmd, int argc, char **argv)
 }
 
 int
-cli_export(const struct command *cmd, int argc, char **argv)
+cli_export(const struct subcmd *cmd, int argc, char **argv)
 {
 	struct cli_opts o = { 0 };
 	virConnectPtr conn;
@@ -306,7 +306,7 @@ cli_export(const struct command *cmd, int argc, char **argv)
 
 	if (rc != 0)
 		return rc < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
-	if ((conn = command_connect(cmd, o.uri, false)) == NULL)
+	if ((conn = subcmd_connect(cmd, o.uri, false)) == NULL)
 		return EXIT_FAILURE;
 	yaml = plan_export(conn, o.args[0], &err);
 	if (yaml == NULL) {
@@ -360,7 +360,7 @@ resize_add_disk(struct resize_opts *o, const char *arg)
 
 /* Options of `vmtui resize`. Returns -1 to fail, 1 to exit with success. */
 static int
-resize_parse(const struct command *cmd, int argc, char **argv, struct resize_opts *o)
+resize_parse(const struct subcmd *cmd, int argc, char **argv, struct resize_opts *o)
 {
 	enum { O_VCPUS = 256, O_MAX_VCPUS, O_MEM, O_MAX_MEM, O_DISK, O_LIVE, O_CONFIG };
 	static const struct option longopts[] = {
@@ -414,10 +414,10 @@ resize_parse(const struct command *cmd, int argc, char **argv, struct resize_opt
 			config = true;
 			break;
 		case 'h':
-			command_help(cmd, stdout);
+			subcmd_help(cmd, stdout);
 			return 1;
 		default:
-			command_bad_option(cmd, ch, argv, longopts);
+			subcmd_bad_option(cmd, ch, argv, longopts);
 			return -1;
 		}
 	}
@@ -431,7 +431,7 @@ resize_parse(const struct command *cmd, int argc, char **argv, struct resize_opt
 	             o->req.ndisks;
 	if (argc - optind != 1) {
 		fprintf(stderr, "vmtui resize: expected one VM name\n");
-		command_hint(cmd);
+		subcmd_hint(cmd);
 		return -1;
 	}
 	o->vm = argv[optind];
@@ -513,7 +513,7 @@ resize_run(virConnectPtr conn, const struct resize_opts *o, const struct resize_
 }
 
 int
-cli_resize(const struct command *cmd, int argc, char **argv)
+cli_resize(const struct subcmd *cmd, int argc, char **argv)
 {
 	struct resize_opts o = { 0 };
 	struct resize_now now;
@@ -524,7 +524,7 @@ cli_resize(const struct command *cmd, int argc, char **argv)
 	if (rc != 0)
 		goto cleanup;
 	rc = -1;
-	if ((conn = command_connect(cmd, o.uri, o.readonly)) == NULL)
+	if ((conn = subcmd_connect(cmd, o.uri, o.readonly)) == NULL)
 		goto cleanup;
 	if (resize_read(conn, o.vm, &now, &err) < 0) {
 		fprintf(stderr, "vmtui: %s\n", err);

@@ -2,7 +2,7 @@
  * shell, the terminal passed through (tui/passthru.c) until the escape
  * byte, without curses. Exits 0 on the escape or when the guest stops, 1
  * otherwise. */
-#include "command.h"
+#include "subcmd.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -93,7 +93,7 @@ cli_say(const char *before, const char *vm, char *msg)
 
 /* Connect, look the VM up and open its console; errors on stderr. */
 static struct console *
-cli_open(const struct command *cmd, const char *uri, const char *vm, bool force,
+cli_open(const struct subcmd *cmd, const char *uri, const char *vm, bool force,
          virConnectPtr *conn)
 {
 	virDomainPtr dom;
@@ -101,7 +101,7 @@ cli_open(const struct command *cmd, const char *uri, const char *vm, bool force,
 	enum console_error err;
 	char *detail = NULL;
 
-	if ((*conn = command_connect(cmd, uri, false)) == NULL)
+	if ((*conn = subcmd_connect(cmd, uri, false)) == NULL)
 		return NULL;
 	dom = lookup(*conn, vm);
 	if (dom == NULL) {
@@ -121,7 +121,7 @@ cli_open(const struct command *cmd, const char *uri, const char *vm, bool force,
 
 /* The console of vm on uri until the escape byte esc; the exit status. */
 static int
-console_run(const struct command *cmd, const char *uri, const char *vm, bool force,
+console_run(const struct subcmd *cmd, const char *uri, const char *vm, bool force,
             unsigned char esc)
 {
 	virConnectPtr conn = NULL;
@@ -164,7 +164,7 @@ cleanup:
 
 /* `vmtui console [-c URI] [--force] [--escape ^X] VM`. */
 int
-cli_console(const struct command *cmd, int argc, char **argv)
+cli_console(const struct subcmd *cmd, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "connect", required_argument, NULL, 'c' },
@@ -192,17 +192,17 @@ cli_console(const struct command *cmd, int argc, char **argv)
 				return EXIT_FAILURE;
 			}
 		} else if (ch == 'h') {
-			command_help(cmd, stdout);
+			subcmd_help(cmd, stdout);
 			return EXIT_SUCCESS;
 		} else {
-			command_bad_option(cmd, ch, argv, longopts);
+			subcmd_bad_option(cmd, ch, argv, longopts);
 			return EXIT_FAILURE;
 		}
 	}
 	if (argc - optind != 1) {
 		fprintf(stderr, "vmtui console: expected %s\n", optind == argc ? "a VM name"
 		                                                               : "one VM name");
-		command_hint(cmd);
+		subcmd_hint(cmd);
 		return EXIT_FAILURE;
 	}
 	return console_run(cmd, uri, argv[optind], force, esc);

@@ -2,8 +2,8 @@
  * and `vmtui delete`: options, questions on the terminal and what is
  * printed; the work is in model/snapshot.c, clone.c and vmdelete.c.
  * Exit status 0 when done, 1 for anything else. Their rows (help, what
- * they need) are in command.c. */
-#include "command.h"
+ * they need) are in subcmd.c. */
+#include "subcmd.h"
 
 #include <getopt.h>
 #include <stdbool.h>
@@ -34,7 +34,7 @@ enum { O_DESC = 256, O_LINKED, O_START, O_STORAGE, O_ALL, O_TYPED };
 
 /* Options; -1 to fail, 1 for --help. */
 static int
-mparse(const struct command *cmd, int argc, char **argv, struct mopts *o)
+mparse(const struct subcmd *cmd, int argc, char **argv, struct mopts *o)
 {
 	static const struct option longopts[] = {
 		{ "connect", required_argument, NULL, 'c' },
@@ -89,15 +89,15 @@ mparse(const struct command *cmd, int argc, char **argv, struct mopts *o)
 			fits = !snap && !clone;
 			break;
 		case 'h':
-			command_help(cmd, stdout);
+			subcmd_help(cmd, stdout);
 			return 1;
 		default:
-			command_bad_option(cmd, ch, argv, longopts);
+			subcmd_bad_option(cmd, ch, argv, longopts);
 			return -1;
 		}
 		if (!fits) {
 			fprintf(stderr, "vmtui %s: this option does not apply here\n", cmd->name);
-			command_hint(cmd);
+			subcmd_hint(cmd);
 			return -1;
 		}
 	}
@@ -228,7 +228,7 @@ cleanup:
 }
 
 int
-cli_snapshot(const struct command *cmd, int argc, char **argv)
+cli_snapshot(const struct subcmd *cmd, int argc, char **argv)
 {
 	struct mopts o = { 0 };
 	virConnectPtr conn = NULL;
@@ -243,7 +243,7 @@ cli_snapshot(const struct command *cmd, int argc, char **argv)
 	    strcmp(act, "delete")) {
 		fprintf(stderr, "vmtui snapshot: %s%s%s; use list, create, revert or delete.\n",
 		        act[0] ? "unknown action \"" : "no action given", act, act[0] ? "\"" : "");
-		command_hint(cmd);
+		subcmd_hint(cmd);
 		return EXIT_FAILURE;
 	}
 	want = strcmp(act, "list") == 0 ? 2 : strcmp(act, "create") == 0 ? -1 : 3;
@@ -251,7 +251,7 @@ cli_snapshot(const struct command *cmd, int argc, char **argv)
 		fprintf(stderr, "vmtui snapshot %s: expected %s\n", act,
 		        want == 2 ? "a VM name" : want == 3 ? "a VM name and a snapshot name" :
 		                                            "a VM name and, optionally, a snapshot name");
-		command_hint(cmd);
+		subcmd_hint(cmd);
 		return EXIT_FAILURE;
 	}
 	if (o.desc && strcmp(act, "create") != 0) {
@@ -271,7 +271,7 @@ cli_snapshot(const struct command *cmd, int argc, char **argv)
 		        "nothing was changed. Drop -r to change it.\n", act, vm);
 		return EXIT_FAILURE;
 	}
-	if ((conn = command_connect(cmd, o.uri, o.readonly)) == NULL)
+	if ((conn = subcmd_connect(cmd, o.uri, o.readonly)) == NULL)
 		return EXIT_FAILURE;
 	rc = snap_do(conn, &o, act, vm, name);
 	virConnectClose(conn);
@@ -318,7 +318,7 @@ clone_action(const char *virsh, const char *err, const char *what, void *opaque)
 }
 
 int
-cli_clone(const struct command *cmd, int argc, char **argv)
+cli_clone(const struct subcmd *cmd, int argc, char **argv)
 {
 	struct mopts o = { 0 };
 	struct clone_src s;
@@ -331,7 +331,7 @@ cli_clone(const struct command *cmd, int argc, char **argv)
 		return rc < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 	if (o.nargs != 2) {
 		fprintf(stderr, "vmtui clone: expected the VM to clone and the new name\n");
-		command_hint(cmd);
+		subcmd_hint(cmd);
 		return EXIT_FAILURE;
 	}
 	if ((why = clone_name_check(o.args[1])) != NULL) {
@@ -344,7 +344,7 @@ cli_clone(const struct command *cmd, int argc, char **argv)
 		        "changed. Drop -r to change it.\n", o.args[0]);
 		return EXIT_FAILURE;
 	}
-	if ((conn = command_connect(cmd, o.uri, false)) == NULL)
+	if ((conn = subcmd_connect(cmd, o.uri, false)) == NULL)
 		return EXIT_FAILURE;
 	uri = virsh_uri(conn, o.uri);
 	rc = clone_read(conn, o.args[0], &s, &err);
@@ -442,7 +442,7 @@ delete_action(const char *virsh, const char *err, const char *what, void *opaque
 }
 
 int
-cli_delete(const struct command *cmd, int argc, char **argv)
+cli_delete(const struct subcmd *cmd, int argc, char **argv)
 {
 	struct mopts o = { 0 };
 	struct vmdel_info in;
@@ -455,7 +455,7 @@ cli_delete(const struct command *cmd, int argc, char **argv)
 		return rc < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 	if (o.nargs != 1) {
 		fprintf(stderr, "vmtui delete: expected one VM name\n");
-		command_hint(cmd);
+		subcmd_hint(cmd);
 		return EXIT_FAILURE;
 	}
 	if (o.readonly) {
@@ -468,7 +468,7 @@ cli_delete(const struct command *cmd, int argc, char **argv)
 		        "exact name, or run this on a terminal to type it.\n", o.args[0]);
 		return EXIT_FAILURE;
 	}
-	if ((conn = command_connect(cmd, o.uri, false)) == NULL)
+	if ((conn = subcmd_connect(cmd, o.uri, false)) == NULL)
 		return EXIT_FAILURE;
 	rc = -1;
 	if (vmdelete_read(conn, o.args[0], &in, &err) < 0)

@@ -1,4 +1,4 @@
-/* main.c — the command dispatcher (the rows are in command.c) and the
+/* main.c — the command dispatcher (the rows are in subcmd.c) and the
  * screen's command line, start-up and shut-down. */
 #include <errno.h>
 #include <fcntl.h>
@@ -24,7 +24,7 @@
 #include "../model/replay.h"
 #include "../model/xmalloc.h"
 #include "app.h"
-#include "command.h"
+#include "subcmd.h"
 #include "passthru.h"
 #include "top.h"
 #include "screen.h"
@@ -105,7 +105,7 @@ stderr_restore(int saved)
 
 /* Returns -1 to exit with failure, 1 to exit with success, 0 to run. */
 static int
-parse_args(const struct command *cmd, int argc, char **argv, struct opts *o)
+parse_args(const struct subcmd *cmd, int argc, char **argv, struct opts *o)
 {
 	static const struct option longopts[] = {
 		HOST_ARGS_LONGOPTS,
@@ -192,19 +192,19 @@ parse_args(const struct command *cmd, int argc, char **argv, struct opts *o)
 			}
 			break;
 		case 'h':
-			command_help(cmd, stdout);
+			subcmd_help(cmd, stdout);
 			return 1;
 		case 'V':
 			printf("vmtui %s\n", PACKAGE_VERSION);
 			return 1;
 		default:
-			command_bad_option(cmd, ch, argv, longopts);
+			subcmd_bad_option(cmd, ch, argv, longopts);
 			return -1;
 		}
 	}
 	if (optind < argc) {
 		fprintf(stderr, "vmtui: unexpected argument \"%s\"\n", argv[optind]);
-		command_hint(cmd);
+		subcmd_hint(cmd);
 		return -1;
 	}
 	if (o->replay && (o->record || o->h.nuris || o->h.nssh)) {
@@ -331,7 +331,7 @@ open_replay(struct app *a, const struct opts *o, struct recording *rec)
 /* The screen: `vmtui [OPTION]...` and `vmtui top [--record FILE]`;
  * libvirt and its event loop are running (the row's needs). */
 int
-tui_main(const struct command *cmd, int argc, char **argv)
+tui_main(const struct subcmd *cmd, int argc, char **argv)
 {
 	struct opts o = { .graphs = -1, .color = -1 };
 	struct config cfg;
@@ -433,12 +433,12 @@ tui_main(const struct command *cmd, int argc, char **argv)
 int
 main(int argc, char **argv)
 {
-	const struct command *cmd;
+	const struct subcmd *cmd;
 	int rc;
 
 	setlocale(LC_ALL, "");
 	xmalloc_init();
-	cmd = command_find(argc, argv);
+	cmd = subcmd_find(argc, argv);
 	if (cmd == NULL) {
 		fprintf(stderr, "vmtui: unknown command \"%s\"; vmtui help lists the commands.\n",
 		        argv[1]);

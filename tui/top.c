@@ -22,7 +22,7 @@
 #include "../model/lvutil.h"
 #include "../model/notify.h"
 #include "../model/xmalloc.h"
-#include "command.h"
+#include "subcmd.h"
 #include "topfmt.h"
 
 struct top_opts {
@@ -97,7 +97,7 @@ top_host_arg(struct host_args *ha, int ch, const char *arg)
 
 /* Returns -1 to fail, 1 to exit with success, 0 to run. */
 static int
-parse(const struct command *cmd, int argc, char **argv, struct top_opts *o)
+parse(const struct subcmd *cmd, int argc, char **argv, struct top_opts *o)
 {
 	static const struct option longopts[] = {
 		{ "batch", no_argument, NULL, 'b' },
@@ -146,16 +146,16 @@ parse(const struct command *cmd, int argc, char **argv, struct top_opts *o)
 			o->fmt = ch == 'C' + 256 ? TOP_CSV : TOP_JSON;
 			break;
 		case 'h':
-			command_help(cmd, stdout);
+			subcmd_help(cmd, stdout);
 			return 1;
 		default:
-			command_bad_option(cmd, ch, argv, longopts);
+			subcmd_bad_option(cmd, ch, argv, longopts);
 			return -1;
 		}
 	}
 	if (optind < argc) {
 		fprintf(stderr, "vmtui top: unexpected argument \"%s\"\n", argv[optind]);
-		command_hint(cmd);
+		subcmd_hint(cmd);
 		return -1;
 	}
 	return 0;
@@ -372,7 +372,7 @@ out:
 /* `vmtui top --batch ...`; libvirt and its event loop are running (the
  * row's needs). */
 static int
-top_batch(const struct command *cmd, int argc, char **argv)
+top_batch(const struct subcmd *cmd, int argc, char **argv)
 {
 	struct top_opts o = { .interval = 2.0 };
 	struct host **hosts = NULL;
@@ -405,10 +405,10 @@ done:
 }
 
 int
-top_main(const struct command *cmd, int argc, char **argv)
+top_main(const struct subcmd *cmd, int argc, char **argv)
 {
 	if (top_is_batch(argc, argv))
 		return top_batch(cmd, argc, argv);
 	/* vmtui top [--record FILE]: the screen */
-	return tui_main(command_named(NULL), argc, argv);
+	return tui_main(subcmd_named(NULL), argc, argv);
 }

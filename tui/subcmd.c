@@ -1,7 +1,7 @@
-/* command.c — the table of vmtui's commands (see command.h): each one's
+/* subcmd.c — the table of vmtui's commands (see subcmd.h): each one's
  * summary, help and handler in one row, and what every command shares:
  * the lookup, `vmtui help`, option errors and the connection. */
-#include "command.h"
+#include "subcmd.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -160,11 +160,11 @@ static const char version_help[] =
 	"Usage: vmtui version\n"
 	"Show vmtui's version (as vmtui --version).\n";
 
-static int help_main(const struct command *cmd, int argc, char **argv);
-static int version_main(const struct command *cmd, int argc, char **argv);
+static int help_main(const struct subcmd *cmd, int argc, char **argv);
+static int version_main(const struct subcmd *cmd, int argc, char **argv);
 
 /* Every command, the screen first; `vmtui help` lists them in this order. */
-static const struct command commands[] = {
+static const struct subcmd subcmds[] = {
 	{ NULL, "Watch and manage VMs on the screen.", screen_help, tui_main, CONN_HOSTS, true },
 	{ "validate", "Check VM definition files; print every error.", validate_help,
 	  cli_validate, CONN_NONE, false },
@@ -190,38 +190,38 @@ static const struct command commands[] = {
 	  CONN_NONE, false },
 	{ "version", "Show vmtui's version.", version_help, version_main, CONN_NONE, false },
 };
-#define NCOMMANDS (sizeof commands / sizeof *commands)
+#define NCOMMANDS (sizeof subcmds / sizeof *subcmds)
 
-const struct command *
-command_named(const char *name)
+const struct subcmd *
+subcmd_named(const char *name)
 {
 	size_t i;
 
 	if (name == NULL)
-		return &commands[0];
+		return &subcmds[0];
 	for (i = 1; i < NCOMMANDS; i++)
-		if (strcmp(name, commands[i].name) == 0)
-			return &commands[i];
+		if (strcmp(name, subcmds[i].name) == 0)
+			return &subcmds[i];
 	return NULL;
 }
 
-const struct command *
-command_find(int argc, char **argv)
+const struct subcmd *
+subcmd_find(int argc, char **argv)
 {
 	if (argc < 2 || argv[1][0] == '-')
-		return &commands[0];
-	return command_named(argv[1]);
+		return &subcmds[0];
+	return subcmd_named(argv[1]);
 }
 
 const char *
-command_label(const struct command *cmd, char *buf, size_t size)
+subcmd_label(const struct subcmd *cmd, char *buf, size_t size)
 {
 	snprintf(buf, size, "vmtui%s%s", cmd->name ? " " : "", cmd->name ? cmd->name : "");
 	return buf;
 }
 
 void
-command_help(const struct command *cmd, FILE *f)
+subcmd_help(const struct subcmd *cmd, FILE *f)
 {
 	size_t i;
 
@@ -230,12 +230,12 @@ command_help(const struct command *cmd, FILE *f)
 		return;
 	fprintf(f, "\nCommands, without the screen (vmtui help COMMAND for each):\n");
 	for (i = 1; i < NCOMMANDS; i++)
-		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+		fprintf(f, "  %-10s %s\n", subcmds[i].name, subcmds[i].summary);
 	fprintf(f, "\nPress ? inside vmtui for the keys. See vmtui(1).\n");
 }
 
 void
-command_hint(const struct command *cmd)
+subcmd_hint(const struct subcmd *cmd)
 {
 	fprintf(stderr, "Run vmtui help%s%s for its usage and options.\n", cmd->name ? " " : "",
 	        cmd->name ? cmd->name : "");
@@ -255,7 +255,7 @@ ambiguous(const char *name, const struct option *longopts)
 }
 
 void
-command_bad_option(const struct command *cmd, int ch, char **argv,
+subcmd_bad_option(const struct subcmd *cmd, int ch, char **argv,
                    const struct option *longopts)
 {
 	const char *arg = argv[optind - 1];
@@ -268,7 +268,7 @@ command_bad_option(const struct command *cmd, int ch, char **argv,
 	else
 		snprintf(opt, sizeof opt, "-%c", optopt);
 	fprintf(stderr, "%s: %s \"%s\"%s; see vmtui help%s%s.\n",
-	        command_label(cmd, label, sizeof label),
+	        subcmd_label(cmd, label, sizeof label),
 	        ch == ':' ? "option" : is_long && ambiguous(opt + 2, longopts) ? "ambiguous option"
 	                                                                        : "unknown option",
 	        opt, ch == ':' ? " needs a value" : "", cmd->name ? " " : "",
@@ -276,7 +276,7 @@ command_bad_option(const struct command *cmd, int ch, char **argv,
 }
 
 virConnectPtr
-command_connect(const struct command *cmd, const char *uri, bool readonly)
+subcmd_connect(const struct subcmd *cmd, const char *uri, bool readonly)
 {
 	virConnectPtr c = lv_open(uri, readonly || cmd->conn == CONN_READ, NULL);
 
@@ -295,36 +295,36 @@ only_help(int argc, char **argv)
 
 /* `vmtui help [COMMAND]`. */
 static int
-help_main(const struct command *cmd, int argc, char **argv)
+help_main(const struct subcmd *cmd, int argc, char **argv)
 {
-	const struct command *c = &commands[0];
+	const struct subcmd *c = &subcmds[0];
 
 	if (only_help(argc, argv))
 		c = cmd;
-	else if (argc > 2 || (argc == 2 && (c = command_named(argv[1])) == NULL)) {
+	else if (argc > 2 || (argc == 2 && (c = subcmd_named(argv[1])) == NULL)) {
 		if (argc > 2)
 			fprintf(stderr, "vmtui help: expected at most one command name\n");
 		else
 			fprintf(stderr, "vmtui help: unknown command \"%s\"; vmtui help lists the "
 			        "commands.\n", argv[1]);
-		command_hint(cmd);
+		subcmd_hint(cmd);
 		return EXIT_FAILURE;
 	}
-	command_help(c, stdout);
+	subcmd_help(c, stdout);
 	return EXIT_SUCCESS;
 }
 
 /* `vmtui version`. */
 static int
-version_main(const struct command *cmd, int argc, char **argv)
+version_main(const struct subcmd *cmd, int argc, char **argv)
 {
 	if (only_help(argc, argv)) {
-		command_help(cmd, stdout);
+		subcmd_help(cmd, stdout);
 		return EXIT_SUCCESS;
 	}
 	if (argc > 1) {
 		fprintf(stderr, "vmtui version: unexpected argument \"%s\"\n", argv[1]);
-		command_hint(cmd);
+		subcmd_hint(cmd);
 		return EXIT_FAILURE;
 	}
 	printf("vmtui %s\n", PACKAGE_VERSION);
