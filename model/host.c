@@ -18,6 +18,7 @@
 #include "eventloop.h"
 #include "hostinfo.h"
 #include "hostjob.h"
+#include "lvutil.h"
 #include "msglog.h"
 #include "notify.h"
 #include "procinfo.h"
@@ -579,7 +580,7 @@ open_stats_conn(struct host *h, const char *open_uri, const char *uri)
 	if (h->ssh == NULL && !unix_socket_uri(uri))
 		return;
 	eventloop_deny_watches(true);
-	c = virConnectOpenAuth(open_uri, &auth, h->readonly ? VIR_CONNECT_RO : 0);
+	c = lv_open(open_uri, h->readonly, &auth);
 	fd = eventloop_denied_fd();
 	eventloop_deny_watches(false);
 	if (c != NULL && fd < 0) {
@@ -638,7 +639,7 @@ try_connect(struct host *h)
 	host_lock(h);
 	p->conn_dead = false;
 	host_unlock(h);
-	p->conn = virConnectOpenAuth(open_uri, &auth, h->readonly ? VIR_CONNECT_RO : 0);
+	p->conn = lv_open(open_uri, h->readonly, &auth);
 	if (p->conn == NULL) {
 		mark_down(h, last_error());
 		return;

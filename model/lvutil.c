@@ -1,13 +1,70 @@
-/* lvutil.c — libvirt's last error as one line, a domain by UUID or name, a
- * volume by path (see lvutil.h). */
+/* lvutil.c — libvirt started and connections opened the one way, its last
+ * error as one line, a domain by UUID or name, a volume by path (see
+ * lvutil.h). */
 #include "lvutil.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <libvirt/virterror.h>
 
+#include "eventloop.h"
+#include "notify.h"
 #include "vm.h"
 #include "xmalloc.h"
+
+static pthread_once_t started = PTHREAD_ONCE_INIT;
+static int start_rc;        /* virInitialize's */
+static bool events_on;      /* the UI thread's */
+
+/* libvirt would print every error on stderr; we read and report them. */
+static void
+quiet(void *data, virErrorPtr err)
+{
+	(void)data;
+	(void)err;
+}
+
+/* Once per process: the quiet handler first, then libvirt. */
+static void
+start_once(void)
+{
+	virSetErrorFunc(NULL, quiet);
+	start_rc = virInitialize();
+}
+
+int
+lv_start(bool events)
+{
+	pthread_once(&started, start_once);
+	if (start_rc < 0)
+		return -1;
+	if (!events || events_on)
+		return 0;
+	if (notify_init() < 0 || eventloop_start() < 0)
+		return -1;
+	events_on = true;
+	return 0;
+}
+
+void
+lv_stop(void)
+{
+	if (!events_on)
+		return;
+	eventloop_stop();
+	notify_close();
+	events_on = false;
+}
+
+virConnectPtr
+lv_open(const char *uri, bool readonly, virConnectAuthPtr auth)
+{
+	if (lv_start(false) < 0)
+		return NULL;
+	return virConnectOpenAuth(uri, auth ? auth : virConnectAuthPtrDefault,
+	                          readonly ? VIR_CONNECT_RO : 0);
+}
 
 char *
 lv_err_line(void)

@@ -1,9 +1,30 @@
-/* lvutil.h — small libvirt helpers for the model's worker-thread code:
- * the last error as one line, a domain by UUID or name, a volume by path. */
+/* lvutil.h — small libvirt helpers: the one way vmtui starts libvirt and
+ * opens connections (the screen, every subcommand, the host workers); and
+ * for the model's worker-thread code the last error as one line, a domain
+ * by UUID or name, a volume by path. */
 #ifndef VMTUI_LVUTIL_H
 #define VMTUI_LVUTIL_H
 
+#include <stdbool.h>
 #include <libvirt/libvirt.h>
+
+/* Ready libvirt for this process: its errors are kept for us to read and
+ * report, never printed (they would land on the screen); with events,
+ * also the self-pipe (model/notify.h) and libvirt's event loop
+ * (model/eventloop.h), which streams, lifecycle events and keepalive
+ * need. Call before any connection; again with events to add them.
+ * Returns -1 when libvirt or the event loop cannot start. */
+int lv_start(bool events);
+
+/* Stop what lv_start(true) started (the event loop, the self-pipe); a
+ * no-op otherwise. */
+void lv_stop(void);
+
+/* Open uri (NULL: $LIBVIRT_DEFAULT_URI, else libvirt's default),
+ * read-only or not, answering credential questions with auth (NULL:
+ * libvirt's default callbacks). Starts libvirt (lv_start(false)) when
+ * nobody has. NULL on failure: libvirt's last error says why. */
+virConnectPtr lv_open(const char *uri, bool readonly, virConnectAuthPtr auth);
 
 /* libvirt's last error on this thread as one line (tabs and newlines made
  * spaces; qemu-img's output spans lines), without a final period, as a new

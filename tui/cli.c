@@ -1,12 +1,12 @@
 /* cli.c — `vmtui validate|plan|apply|export`: VM definition files checked,
  * planned against a host, applied after a y/N question, and VMs written
- * back as definitions. The work is model/plan.c and model/apply.c; this
- * file parses options, talks to the terminal and picks exit statuses:
- * 0 done (a plan with changes too), 1 anything else. */
-#include "cli.h"
+ * back as definitions; and `vmtui resize`. The work is model/plan.c,
+ * apply.c and resize.c; this file parses options, talks to the terminal
+ * and picks exit statuses: 0 done (a plan with changes too), 1 anything
+ * else. Their rows (help, what they need) are in subcmd.c. */
+#include "subcmd.h"
 
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,124 +20,66 @@
 #include "../model/plan.h"
 #include "../model/resize.h"
 #include "../model/xmalloc.h"
-#include "../views/console.h"
-#include "cli_manage.h"
 
 struct cli_opts {
 	const char *uri;
 	bool yes;
-	bool force;            /* console: take a busy console over */
-	unsigned char escape;  /* console: the byte that leaves it */
 	char **args;   /* files, or the VM name */
 	int nargs;
 };
 
-static const struct {
-	const char *name, *args, *what;
-	bool yes;      /* takes --yes */
-	bool connects; /* takes -c */
-} commands[] = {
-	{ "validate", "FILE...", "Check VM definition files; print every error.", false, false },
-	{ "plan", "[-c URI] FILE...", "Show what apply would do; change nothing.", false, true },
-	{ "apply", "[-c URI] [-y] FILE...", "Create and update the VMs of the files.", true, true },
-	{ "export", "[-c URI] VM", "Print the VM as a definition file apply can create.", false,
-	  true },
-	{ "console", "[-c URI] [--force] [--escape ^X] VM",
-	  "Connect the terminal to the VM's serial console until ^] (or --escape).", false, true },
-	{ "resize", "[-c URI] [-r] VM [--vcpus N] [--max-vcpus N] [--memory SIZE]\n"
-	  "       [--max-memory SIZE] [--disk DISK=SIZE]... [--live|--config]",
-	  "Change a VM's vCPUs, memory and disk sizes; without changes, show them.", false, true },
-	/* Parsed by cli_manage.c, which has the full usage of each. */
-	{ "snapshot", "list|create|revert|delete [-c URI] VM [NAME] [--description TEXT]",
-	  "List, create, revert to and delete a VM's snapshots.", true, true },
-	{ "clone", "[-c URI] SRC NEW [--linked] [--start]",
-	  "Clone a shut-off VM: new name, UUID and MACs, disks copied or overlaid.", false, true },
-	{ "delete", "[-c URI] VM [--storage vda,vdb|--all-storage] --yes-i-typed VM",
-	  "Delete a VM (its definition backed up first), and the volumes asked for.", false, true },
-};
-#define NCOMMANDS (sizeof commands / sizeof *commands)
+/* Which options and arguments a command takes. */
+enum { TAKES_URI = 1, TAKES_YES = 2, TAKES_ONE = 4 /* one VM name, else files */ };
 
-bool
-cli_is_command(const char *arg)
-{
-	size_t i;
-
-	for (i = 0; arg && i < NCOMMANDS; i++)
-		if (strcmp(arg, commands[i].name) == 0)
-			return true;
-	return false;
-}
-
-static void
-usage(FILE *f, size_t c)
-{
-	fprintf(f, "Usage: vmtui %s %s\n%s\n\n", commands[c].name, commands[c].args,
-	        commands[c].what);
-	if (commands[c].connects)
-		fprintf(f, "  -c, --connect URI   the host (default: $LIBVIRT_DEFAULT_URI, else "
-		        "libvirt's default)\n");
-	if (commands[c].yes)
-		fprintf(f, "  -y, --yes           apply without asking (needed when standard "
-		        "input is no terminal)\n");
-	if (strcmp(commands[c].name, "console") == 0)
-		fprintf(f, "      --force         take the console over from another client\n"
-		        "      --escape ^X     the key that leaves the console (default ^])\n");
-	fprintf(f, "  -h, --help          show this help and exit\n\nSee vmtui(1) and "
-	        "vmtui.yaml(5).\n");
-}
-
-/* Options of subcommand c. Returns -1 to fail, 1 to exit with success. */
+/* Options of cmd, which takes what `takes` says. Returns -1 to fail, 1 to
+ * exit with success (--help). */
 static int
-parse(size_t c, int argc, char **argv, struct cli_opts *o)
+parse(const struct subcmd *cmd, unsigned takes, int argc, char **argv, struct cli_opts *o)
 {
 	static const struct option longopts[] = {
 		{ "connect", required_argument, NULL, 'c' },
 		{ "yes", no_argument, NULL, 'y' },
-		{ "force", no_argument, NULL, 'F' + 256 },
-		{ "escape", required_argument, NULL, 'E' + 256 },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	/* Options of other commands, refused by name rather than as unknown. */
+	static const char *const elsewhere[] = { "--force", "--escape" };
 	int ch;
+	size_t i;
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "c:yh", longopts, NULL)) != -1) {
-		if (ch == 'c' && commands[c].connects) {
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":c:yh", longopts, NULL)) != -1) {
+		if (ch == 'c' && (takes & TAKES_URI)) {
 			o->uri = optarg;
-		} else if (ch == 'y' && commands[c].yes) {
+		} else if (ch == 'y' && (takes & TAKES_YES)) {
 			o->yes = true;
-		} else if (ch >= 256 && strcmp(commands[c].name, "console") != 0) {
-			fprintf(stderr, "vmtui %s: option --%s does not apply here\n",
-			        commands[c].name, ch == 'F' + 256 ? "force" : "escape");
-			usage(stderr, c);
-			return -1;
-		} else if (ch == 'F' + 256) {
-			o->force = true;
-		} else if (ch == 'E' + 256) {
-			if (!console_parse_escape(optarg, &o->escape)) {
-				fprintf(stderr, "vmtui console: --escape: \"%s\" is not a control key "
-				        "such as ^] or ^X\n", optarg);
-				return -1;
-			}
 		} else if (ch == 'h') {
-			usage(stdout, c);
+			subcmd_help(cmd, stdout);
 			return 1;
+		} else if (ch == 'c' || ch == 'y') {
+			fprintf(stderr, "vmtui %s: option -%c does not apply here\n", cmd->name, ch);
+			subcmd_hint(cmd);
+			return -1;
 		} else {
-			if (ch != '?')
-				fprintf(stderr, "vmtui %s: option -%c does not apply here\n",
-				        commands[c].name, ch);
-			usage(stderr, c);
+			for (i = 0; ch == '?' && optopt == 0 && i < 2; i++)
+				if (strcmp(argv[optind - 1], elsewhere[i]) == 0) {
+					fprintf(stderr, "vmtui %s: option %s does not apply here\n", cmd->name,
+					        elsewhere[i]);
+					subcmd_hint(cmd);
+					return -1;
+				}
+			subcmd_bad_option(cmd, ch, argv, longopts);
 			return -1;
 		}
 	}
 	o->args = argv + optind;
 	o->nargs = argc - optind;
-	if (o->nargs == 0 || ((strcmp(commands[c].name, "export") == 0 ||
-	                       strcmp(commands[c].name, "console") == 0) && o->nargs != 1)) {
-		fprintf(stderr, "vmtui %s: expected %s\n", commands[c].name,
-		        o->nargs ? "one VM name" : strchr(commands[c].args, 'V') ? "a VM name"
-		                                                                 : "one or more files");
-		usage(stderr, c);
+	if (o->nargs == 0 || ((takes & TAKES_ONE) && o->nargs != 1)) {
+		fprintf(stderr, "vmtui %s: expected %s\n", cmd->name,
+		        o->nargs ? "one VM name" : (takes & TAKES_ONE) ? "a VM name"
+		                                                       : "one or more files");
+		subcmd_hint(cmd);
 		return -1;
 	}
 	return 0;
@@ -162,31 +104,10 @@ load(const struct cli_opts *o, struct vmdef_file *f)
 	return rc;
 }
 
-/* libvirt would print every error on stderr; they are reported by us. */
-static void
-quiet(void *data, virErrorPtr e)
-{
-	(void)data;
-	(void)e;
-}
-
-virConnectPtr
-cli_connect(const char *uri, bool readonly)
-{
-	virConnectPtr c;
-
-	virSetErrorFunc(NULL, quiet);
-	c = virConnectOpenAuth(uri, virConnectAuthPtrDefault, readonly ? VIR_CONNECT_RO : 0);
-	if (c == NULL)
-		fprintf(stderr, "vmtui: cannot connect to %s: %s\n", uri ? uri : "libvirt's default "
-		        "host", virGetLastErrorMessage());
-	return c;
-}
-
 /* Load, connect and plan; the plan's text on stdout. */
 static int
-make_plan(const struct cli_opts *o, bool readonly, struct vmdef_file *f, virConnectPtr *conn,
-          struct plan *p)
+make_plan(const struct subcmd *cmd, const struct cli_opts *o, struct vmdef_file *f,
+          virConnectPtr *conn, struct plan *p)
 {
 	char *err = NULL, *text;
 
@@ -196,7 +117,7 @@ make_plan(const struct cli_opts *o, bool readonly, struct vmdef_file *f, virConn
 		        "(vmtui validate) and try again.\n");
 		return -1;
 	}
-	if ((*conn = cli_connect(o->uri, readonly)) == NULL)
+	if ((*conn = subcmd_connect(cmd, o->uri, false)) == NULL)
 		return -1;
 	if (plan_make(*conn, f, p, &err) < 0) {
 		fprintf(stderr, "vmtui: %s\n", err);
@@ -212,13 +133,17 @@ make_plan(const struct cli_opts *o, bool readonly, struct vmdef_file *f, virConn
 
 /* ---- the subcommands ---- */
 
-static int
-cmd_validate(const struct cli_opts *o)
+int
+cli_validate(const struct subcmd *cmd, int argc, char **argv)
 {
+	struct cli_opts o = { 0 };
 	struct vmdef_file f = { 0 };
-	int rc = load(o, &f);
+	int rc = parse(cmd, 0, argc, argv, &o);
 	size_t i;
 
+	if (rc != 0)
+		return rc < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+	rc = load(&o, &f);
 	if (rc == 0) {
 		printf("valid: %zu VM%s:", f.nvms, f.nvms == 1 ? "" : "s");
 		for (i = 0; i < f.nvms; i++)
@@ -229,13 +154,18 @@ cmd_validate(const struct cli_opts *o)
 	return rc == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
 
-static int
-cmd_plan(const struct cli_opts *o)
+int
+cli_plan(const struct subcmd *cmd, int argc, char **argv)
 {
+	struct cli_opts o = { 0 };
 	struct vmdef_file f = { 0 };
 	virConnectPtr conn = NULL;
 	struct plan p;
-	int rc = make_plan(o, true, &f, &conn, &p);
+	int rc = parse(cmd, TAKES_URI, argc, argv, &o);
+
+	if (rc != 0)
+		return rc < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+	rc = make_plan(cmd, &o, &f, &conn, &p);
 
 	if (rc == 0 && p.nerrors)
 		fprintf(stderr, "vmtui: the plan has %zu error%s; apply would refuse it.\n",
@@ -334,13 +264,18 @@ run_apply(virConnectPtr conn, const struct plan *p)
 	return 0;
 }
 
-static int
-cmd_apply(const struct cli_opts *o)
+int
+cli_apply(const struct subcmd *cmd, int argc, char **argv)
 {
+	struct cli_opts o = { 0 };
 	struct vmdef_file f = { 0 };
 	virConnectPtr conn = NULL;
 	struct plan p;
-	int rc = make_plan(o, false, &f, &conn, &p);
+	int rc = parse(cmd, TAKES_URI | TAKES_YES, argc, argv, &o);
+
+	if (rc != 0)
+		return rc < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+	rc = make_plan(cmd, &o, &f, &conn, &p);
 
 	if (rc == 0 && p.nerrors) {
 		fprintf(stderr, "vmtui: the plan has %zu error%s; nothing was changed. Fix %s and "
@@ -350,7 +285,7 @@ cmd_apply(const struct cli_opts *o)
 	} else if (rc == 0 && !plan_has_work(&p)) {
 		fprintf(stderr, "Nothing to do.\n");
 	} else if (rc == 0) {
-		rc = may_apply(o, &p);
+		rc = may_apply(&o, &p);
 		if (rc == 0)
 			rc = run_apply(conn, &p);
 	}
@@ -361,22 +296,26 @@ cmd_apply(const struct cli_opts *o)
 	return rc == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
 
-static int
-cmd_export(const struct cli_opts *o)
+int
+cli_export(const struct subcmd *cmd, int argc, char **argv)
 {
-	virConnectPtr conn = cli_connect(o->uri, true);
+	struct cli_opts o = { 0 };
+	virConnectPtr conn;
 	char *err = NULL, *yaml, *uri;
+	int rc = parse(cmd, TAKES_URI | TAKES_ONE, argc, argv, &o);
 
-	if (conn == NULL)
+	if (rc != 0)
+		return rc < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+	if ((conn = subcmd_connect(cmd, o.uri, false)) == NULL)
 		return EXIT_FAILURE;
-	yaml = plan_export(conn, o->args[0], &err);
+	yaml = plan_export(conn, o.args[0], &err);
 	if (yaml == NULL) {
 		fprintf(stderr, "vmtui: %s.\n", err);
 	} else {
 		uri = virConnectGetURI(conn);
 		printf("# VM %s exported from %s by vmtui: disks in storage pools\n"
 		       "# become new blank volumes of the same size; other disks are used as they are.\n%s",
-		       o->args[0], uri ? uri : "?", yaml);
+		       o.args[0], uri ? uri : "?", yaml);
 		free(uri);
 	}
 	free(err);
@@ -395,27 +334,6 @@ struct resize_opts {
 	char **disk_text; /* "vda=20G" split in place */
 	bool changes;     /* any value asked for */
 };
-
-static void
-resize_usage(FILE *f, size_t c)
-{
-	fprintf(f, "Usage: vmtui %s %s\n%s\n\n"
-	        "  -c, --connect URI     the host (default: $LIBVIRT_DEFAULT_URI, else libvirt's "
-	        "default)\n"
-	        "  -r, --readonly        change nothing; refuse, showing what would change\n"
-	        "      --vcpus N         vCPUs (at most the maximum and the host's CPUs)\n"
-	        "      --max-vcpus N     maximum vCPUs (saved configuration: next boot)\n"
-	        "      --memory SIZE     memory, e.g. 512M, 4G (a bare number is MiB)\n"
-	        "      --max-memory SIZE maximum memory (saved configuration: next boot)\n"
-	        "      --disk DISK=SIZE  grow a disk, e.g. vda=20G (a bare number is GiB);\n"
-	        "                        repeatable; disks never shrink\n"
-	        "      --live            change only the running guest\n"
-	        "      --config          change only the saved configuration (next boot)\n"
-	        "  -h, --help            show this help and exit\n\n"
-	        "By default a running guest changes now and in its saved configuration, a\n"
-	        "shut-off one in its configuration. See vmtui(1).\n",
-	        commands[c].name, commands[c].args, commands[c].what);
-}
 
 /* --disk vda=20G */
 static int
@@ -442,7 +360,7 @@ resize_add_disk(struct resize_opts *o, const char *arg)
 
 /* Options of `vmtui resize`. Returns -1 to fail, 1 to exit with success. */
 static int
-resize_parse(size_t c, int argc, char **argv, struct resize_opts *o)
+resize_parse(const struct subcmd *cmd, int argc, char **argv, struct resize_opts *o)
 {
 	enum { O_VCPUS = 256, O_MAX_VCPUS, O_MEM, O_MAX_MEM, O_DISK, O_LIVE, O_CONFIG };
 	static const struct option longopts[] = {
@@ -463,7 +381,8 @@ resize_parse(size_t c, int argc, char **argv, struct resize_opts *o)
 	int ch;
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "c:rh", longopts, NULL)) != -1) {
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":c:rh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			o->uri = optarg;
@@ -495,10 +414,10 @@ resize_parse(size_t c, int argc, char **argv, struct resize_opts *o)
 			config = true;
 			break;
 		case 'h':
-			resize_usage(stdout, c);
+			subcmd_help(cmd, stdout);
 			return 1;
 		default:
-			resize_usage(stderr, c);
+			subcmd_bad_option(cmd, ch, argv, longopts);
 			return -1;
 		}
 	}
@@ -512,7 +431,7 @@ resize_parse(size_t c, int argc, char **argv, struct resize_opts *o)
 	             o->req.ndisks;
 	if (argc - optind != 1) {
 		fprintf(stderr, "vmtui resize: expected one VM name\n");
-		resize_usage(stderr, c);
+		subcmd_hint(cmd);
 		return -1;
 	}
 	o->vm = argv[optind];
@@ -593,19 +512,19 @@ resize_run(virConnectPtr conn, const struct resize_opts *o, const struct resize_
 	return rc;
 }
 
-static int
-cmd_resize(size_t c, int argc, char **argv)
+int
+cli_resize(const struct subcmd *cmd, int argc, char **argv)
 {
 	struct resize_opts o = { 0 };
 	struct resize_now now;
 	virConnectPtr conn = NULL;
 	char *err = NULL;
-	int rc = resize_parse(c, argc, argv, &o);
+	int rc = resize_parse(cmd, argc, argv, &o);
 
 	if (rc != 0)
 		goto cleanup;
 	rc = -1;
-	if ((conn = cli_connect(o.uri, o.readonly)) == NULL)
+	if ((conn = subcmd_connect(cmd, o.uri, o.readonly)) == NULL)
 		goto cleanup;
 	if (resize_read(conn, o.vm, &now, &err) < 0) {
 		fprintf(stderr, "vmtui: %s\n", err);
@@ -626,42 +545,4 @@ cleanup:
 	free(o.disks);
 	free(err);
 	return rc < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
-}
-
-int
-cli_main(int argc, char **argv)
-{
-	struct cli_opts o = { 0 };
-	size_t c;
-	int rc;
-
-	/* A daemon that dies mid-call would kill us with SIGPIPE, without a
-	 * word and before any roll-back: libvirt wants it ignored. A reader
-	 * that goes away (| head) then shows as a write error instead. */
-	signal(SIGPIPE, SIG_IGN);
-	for (c = 0; c < NCOMMANDS && strcmp(argv[0], commands[c].name) != 0; c++)
-		;
-	if (c == NCOMMANDS)
-		return EXIT_FAILURE;
-	if (strcmp(commands[c].name, "resize") == 0)
-		return cmd_resize(c, argc, argv);
-	if (strcmp(commands[c].name, "snapshot") == 0 || strcmp(commands[c].name, "clone") == 0 ||
-	    strcmp(commands[c].name, "delete") == 0)
-		return cli_manage(argc, argv);
-	rc = parse(c, argc, argv, &o);
-	if (rc != 0)
-		return rc < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
-	if (strcmp(commands[c].name, "console") == 0)
-		return console_cli(o.uri, o.args[0], o.force,
-		                   o.escape ? o.escape : CONSOLE_ESCAPE_DEFAULT);
-	switch (c) {
-	case 0:
-		return cmd_validate(&o);
-	case 1:
-		return cmd_plan(&o);
-	case 2:
-		return cmd_apply(&o);
-	default:
-		return cmd_export(&o);
-	}
 }

@@ -1,8 +1,9 @@
 /* cli_manage.c — `vmtui snapshot list|create|revert|delete`, `vmtui clone`
  * and `vmtui delete`: options, questions on the terminal and what is
  * printed; the work is in model/snapshot.c, clone.c and vmdelete.c.
- * Exit status 0 when done, 1 for anything else. */
-#include "cli_manage.h"
+ * Exit status 0 when done, 1 for anything else. Their rows (help, what
+ * they need) are in subcmd.c. */
+#include "subcmd.h"
 
 #include <getopt.h>
 #include <stdbool.h>
@@ -20,7 +21,6 @@
 #include "../model/snapshot.h"
 #include "../model/vmdelete.h"
 #include "../model/xmalloc.h"
-#include "cli.h"
 
 struct mopts {
 	const char *uri;
@@ -30,52 +30,11 @@ struct mopts {
 	int nargs;
 };
 
-static const char snapshot_usage[] =
-	"Usage: vmtui snapshot list [-c URI] VM\n"
-	"       vmtui snapshot create [-c URI] VM [NAME] [--description TEXT]\n"
-	"       vmtui snapshot revert [-c URI] [-y] VM NAME\n"
-	"       vmtui snapshot delete [-c URI] [-y] VM NAME\n"
-	"Snapshots of a VM: internal qcow2 snapshots, with the memory state when it runs.\n\n"
-	"  -c, --connect URI       the host (default: $LIBVIRT_DEFAULT_URI, else libvirt's "
-	"default)\n"
-	"  -r, --readonly          change nothing (list works; the rest is refused)\n"
-	"  -d, --description TEXT  what the snapshot is for (create)\n"
-	"  -y, --yes               revert or delete without asking (needed without a "
-	"terminal)\n"
-	"  -h, --help              show this help and exit\n\n"
-	"A new snapshot is named snap-YYYYMMDD-HHMMSS unless NAME is given. See vmtui(1).\n";
-
-static const char clone_usage[] =
-	"Usage: vmtui clone [-c URI] SRC NEW [--linked] [--start]\n"
-	"Clone the shut-off VM SRC as NEW: new UUID and MAC addresses, each disk copied\n"
-	"into a new volume of its pool (or, --linked, a qcow2 overlay on SRC's disk).\n\n"
-	"  -c, --connect URI   the host (default: $LIBVIRT_DEFAULT_URI, else libvirt's "
-	"default)\n"
-	"  -r, --readonly      change nothing; refuse\n"
-	"      --linked        overlays backed by SRC's disks (fast; SRC must then stay\n"
-	"                      shut off and unchanged while the clone exists)\n"
-	"      --start         start the clone when it is made\n"
-	"  -h, --help          show this help and exit\n\nSee vmtui(1).\n";
-
-static const char delete_usage[] =
-	"Usage: vmtui delete [-c URI] VM [--storage vda,vdb|--all-storage] [--yes-i-typed VM]\n"
-	"Delete a VM: force it off when it runs, save its definition to\n"
-	"$XDG_STATE_HOME/vmtui/backups/VM-DATE.xml, undefine it (with its snapshot\n"
-	"metadata, managed save and NVRAM) and remove the storage volumes asked for.\n\n"
-	"  -c, --connect URI      the host (default: $LIBVIRT_DEFAULT_URI, else libvirt's "
-	"default)\n"
-	"  -r, --readonly         change nothing; refuse\n"
-	"      --storage LIST     also remove the volumes of these disks (e.g. vda,vdb)\n"
-	"      --all-storage      also remove every volume that can be removed\n"
-	"      --yes-i-typed VM   confirm with the VM's exact name (without it, the name\n"
-	"                         is asked on the terminal)\n"
-	"  -h, --help             show this help and exit\n\nSee vmtui(1).\n";
-
 enum { O_DESC = 256, O_LINKED, O_START, O_STORAGE, O_ALL, O_TYPED };
 
 /* Options; -1 to fail, 1 for --help. */
 static int
-mparse(const char *usage, int argc, char **argv, struct mopts *o)
+mparse(const struct subcmd *cmd, int argc, char **argv, struct mopts *o)
 {
 	static const struct option longopts[] = {
 		{ "connect", required_argument, NULL, 'c' },
@@ -90,12 +49,12 @@ mparse(const char *usage, int argc, char **argv, struct mopts *o)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *cmd = argv[0];
-	bool snap = strcmp(cmd, "snapshot") == 0, clone = strcmp(cmd, "clone") == 0;
+	bool snap = strcmp(cmd->name, "snapshot") == 0, clone = strcmp(cmd->name, "clone") == 0;
 	int ch;
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "c:ryd:h", longopts, NULL)) != -1) {
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":c:ryd:h", longopts, NULL)) != -1) {
 		bool fits = true;
 		switch (ch) {
 		case 'c':
@@ -130,15 +89,15 @@ mparse(const char *usage, int argc, char **argv, struct mopts *o)
 			fits = !snap && !clone;
 			break;
 		case 'h':
-			fputs(usage, stdout);
+			subcmd_help(cmd, stdout);
 			return 1;
 		default:
-			fputs(usage, stderr);
+			subcmd_bad_option(cmd, ch, argv, longopts);
 			return -1;
 		}
 		if (!fits) {
-			fprintf(stderr, "vmtui %s: this option does not apply here\n", cmd);
-			fputs(usage, stderr);
+			fprintf(stderr, "vmtui %s: this option does not apply here\n", cmd->name);
+			subcmd_hint(cmd);
 			return -1;
 		}
 	}
@@ -268,14 +227,14 @@ cleanup:
 	return rc;
 }
 
-static int
-cmd_snapshot(int argc, char **argv)
+int
+cli_snapshot(const struct subcmd *cmd, int argc, char **argv)
 {
 	struct mopts o = { 0 };
 	virConnectPtr conn = NULL;
 	const char *act, *vm, *name;
 	char def[64], *why;
-	int rc = mparse(snapshot_usage, argc, argv, &o), want;
+	int rc = mparse(cmd, argc, argv, &o), want;
 
 	if (rc != 0)
 		return rc < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
@@ -284,7 +243,7 @@ cmd_snapshot(int argc, char **argv)
 	    strcmp(act, "delete")) {
 		fprintf(stderr, "vmtui snapshot: %s%s%s; use list, create, revert or delete.\n",
 		        act[0] ? "unknown action \"" : "no action given", act, act[0] ? "\"" : "");
-		fputs(snapshot_usage, stderr);
+		subcmd_hint(cmd);
 		return EXIT_FAILURE;
 	}
 	want = strcmp(act, "list") == 0 ? 2 : strcmp(act, "create") == 0 ? -1 : 3;
@@ -292,7 +251,7 @@ cmd_snapshot(int argc, char **argv)
 		fprintf(stderr, "vmtui snapshot %s: expected %s\n", act,
 		        want == 2 ? "a VM name" : want == 3 ? "a VM name and a snapshot name" :
 		                                            "a VM name and, optionally, a snapshot name");
-		fputs(snapshot_usage, stderr);
+		subcmd_hint(cmd);
 		return EXIT_FAILURE;
 	}
 	if (o.desc && strcmp(act, "create") != 0) {
@@ -312,7 +271,7 @@ cmd_snapshot(int argc, char **argv)
 		        "nothing was changed. Drop -r to change it.\n", act, vm);
 		return EXIT_FAILURE;
 	}
-	if ((conn = cli_connect(o.uri, o.readonly)) == NULL)
+	if ((conn = subcmd_connect(cmd, o.uri, o.readonly)) == NULL)
 		return EXIT_FAILURE;
 	rc = snap_do(conn, &o, act, vm, name);
 	virConnectClose(conn);
@@ -358,21 +317,21 @@ clone_action(const char *virsh, const char *err, const char *what, void *opaque)
 	fflush(stdout);
 }
 
-static int
-cmd_clone(int argc, char **argv)
+int
+cli_clone(const struct subcmd *cmd, int argc, char **argv)
 {
 	struct mopts o = { 0 };
 	struct clone_src s;
 	struct cli_progress p = { NULL, -1 };
 	virConnectPtr conn = NULL;
 	char *err = NULL, *result = NULL, *uri = NULL, *why;
-	int rc = mparse(clone_usage, argc, argv, &o);
+	int rc = mparse(cmd, argc, argv, &o);
 
 	if (rc != 0)
 		return rc < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 	if (o.nargs != 2) {
 		fprintf(stderr, "vmtui clone: expected the VM to clone and the new name\n");
-		fputs(clone_usage, stderr);
+		subcmd_hint(cmd);
 		return EXIT_FAILURE;
 	}
 	if ((why = clone_name_check(o.args[1])) != NULL) {
@@ -385,7 +344,7 @@ cmd_clone(int argc, char **argv)
 		        "changed. Drop -r to change it.\n", o.args[0]);
 		return EXIT_FAILURE;
 	}
-	if ((conn = cli_connect(o.uri, false)) == NULL)
+	if ((conn = subcmd_connect(cmd, o.uri, false)) == NULL)
 		return EXIT_FAILURE;
 	uri = virsh_uri(conn, o.uri);
 	rc = clone_read(conn, o.args[0], &s, &err);
@@ -482,21 +441,21 @@ delete_action(const char *virsh, const char *err, const char *what, void *opaque
 	fflush(stdout);
 }
 
-static int
-cmd_delete(int argc, char **argv)
+int
+cli_delete(const struct subcmd *cmd, int argc, char **argv)
 {
 	struct mopts o = { 0 };
 	struct vmdel_info in;
 	virConnectPtr conn = NULL;
 	char *err = NULL, *result = NULL, *backup = NULL, *uri = NULL, **rm = NULL;
 	size_t nrm = 0;
-	int rc = mparse(delete_usage, argc, argv, &o);
+	int rc = mparse(cmd, argc, argv, &o);
 
 	if (rc != 0)
 		return rc < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 	if (o.nargs != 1) {
 		fprintf(stderr, "vmtui delete: expected one VM name\n");
-		fputs(delete_usage, stderr);
+		subcmd_hint(cmd);
 		return EXIT_FAILURE;
 	}
 	if (o.readonly) {
@@ -509,7 +468,7 @@ cmd_delete(int argc, char **argv)
 		        "exact name, or run this on a terminal to type it.\n", o.args[0]);
 		return EXIT_FAILURE;
 	}
-	if ((conn = cli_connect(o.uri, false)) == NULL)
+	if ((conn = subcmd_connect(cmd, o.uri, false)) == NULL)
 		return EXIT_FAILURE;
 	rc = -1;
 	if (vmdelete_read(conn, o.args[0], &in, &err) < 0)
@@ -539,14 +498,4 @@ cleanup:
 	free(uri);
 	virConnectClose(conn);
 	return rc == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
-
-int
-cli_manage(int argc, char **argv)
-{
-	if (strcmp(argv[0], "snapshot") == 0)
-		return cmd_snapshot(argc, argv);
-	if (strcmp(argv[0], "clone") == 0)
-		return cmd_clone(argc, argv);
-	return cmd_delete(argc, argv);
 }

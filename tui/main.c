@@ -1,6 +1,8 @@
-/* main.c — command line, start-up and shut-down of vmtui. */
+/* main.c — the command dispatcher (the rows are in subcmd.c) and the
+ * screen's command line, start-up and shut-down. */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <getopt.h>
 #include <locale.h>
 #include <math.h>
@@ -14,17 +16,17 @@
 
 #include "../config/config.h"
 #include "../config/theme.h"
-#include "../model/eventloop.h"
 #include "../model/host.h"
+#include "../model/lvutil.h"
 #include "../model/msglog.h"
 #include "../model/notify.h"
 #include "../model/recording.h"
 #include "../model/replay.h"
 #include "../model/xmalloc.h"
-#include "../views/console.h"
 #include "app.h"
-#include "cli.h"
 #include "command.h"
+#include "passthru.h"
+#include "subcmd.h"
 #include "top.h"
 #include "screen.h"
 
@@ -41,64 +43,6 @@ struct opts {
 	struct recorder *rec;
 	const char *theme;    /* --theme NAME|PATH, or NULL */
 };
-
-static void
-usage(FILE *f)
-{
-	fprintf(f,
-	        "Usage: vmtui [OPTION]...\n"
-	        "Watch and manage libvirt virtual machines from the terminal.\n"
-	        "\n"
-	        "  -c, --connect URI     hypervisor to manage (repeatable; default: the hosts\n"
-	        "                        of config.yaml, else $LIBVIRT_DEFAULT_URI, else\n"
-	        "                        libvirt's default)\n"
-	        "  -H, --host [USER@]HOST[:PORT]\n"
-	        "                        a hypervisor reached over SSH, in-process (repeatable;\n"
-	        "                        an alias of ~/.ssh/config works too)\n"
-	        "      --known-hosts FILE  SSH host keys (default ~/.ssh/known_hosts)\n"
-	        "  -r, --readonly        open connections read-only; no action changes a guest\n"
-	        "  -d, --delay SECONDS   refresh interval (default 2; + and - change it live)\n"
-	        "  -g, --graphs MODE     braille, block or ascii (default: braille on UTF-8)\n"
-	        "      --history N       samples kept per graph (default 600)\n"
-	        "      --no-color        no colours (also when NO_COLOR is set)\n"
-	        "      --theme NAME|PATH colour theme: dark (default), light, mono,\n"
-	        "                        high-contrast, or a theme file; * cycles live\n"
-	        "  -f, --config FILE     config file (default ~/.config/vmtui/config.yaml)\n"
-	        "      --escape ^X       the key that leaves a guest's console (default ^])\n"
-	        "      --record FILE     append every refresh of every host to FILE\n"
-	        "      --replay FILE     show a recording instead of live hosts\n"
-	        "      --speed N         replay N times as fast (default 1; + and - change it)\n"
-	        "  -h, --help            show this help and exit\n"
-	        "  -V, --version         show the version and exit\n"
-	        "\n"
-	        "Subcommands, without the screen (vmtui COMMAND --help for each):\n"
-	        "  validate FILE...                 check VM definition files\n"
-	        "  plan [-c URI] FILE...            show what apply would do\n"
-	        "  apply [-c URI] [-y] FILE...      create and update the VMs of the files\n"
-	        "  export [-c URI] VM               print a VM as a definition file\n"
-	        "  console [-c URI] [--force] VM    connect to a VM's serial console\n"
-	        "  resize [-c URI] VM [--vcpus N] [--memory SIZE] [--disk vda=SIZE]...\n"
-	        "                                   change vCPUs, memory and disk sizes\n"
-	        "  snapshot list|create|revert|delete [-c URI] VM [NAME] [--description TEXT]\n"
-	        "                                   a VM's snapshots\n"
-	        "  clone [-c URI] SRC NEW [--linked] [--start]\n"
-	        "                                   clone a shut-off VM\n"
-	        "  delete [-c URI] VM [--storage vda,...|--all-storage] --yes-i-typed VM\n"
-	        "                                   delete a VM (definition backed up first)\n"
-	        "  top --batch [-n N] [-d S] [--csv|--json] [-c URI]...\n"
-	        "                                   every guest's figures as text, CSV or JSON\n"
-	        "  top --record FILE [OPTION]...    the screen, recorded (replay: --replay FILE)\n"
-	        "\n"
-	        "Press ? inside vmtui for the keys. See vmtui(1).\n");
-}
-
-/* libvirt must never print over the screen; errors are read explicitly. */
-static void
-quiet_libvirt(void *data, virErrorPtr err)
-{
-	(void)data;
-	(void)err;
-}
 
 static int
 parse_graphs(const char *s)
@@ -162,7 +106,7 @@ stderr_restore(int saved)
 
 /* Returns -1 to exit with failure, 1 to exit with success, 0 to run. */
 static int
-parse_args(int argc, char **argv, struct opts *o)
+parse_args(const struct subcmd *cmd, int argc, char **argv, struct opts *o)
 {
 	static const struct option longopts[] = {
 		HOST_ARGS_LONGOPTS,
@@ -182,7 +126,9 @@ parse_args(int argc, char **argv, struct opts *o)
 	int ch;
 	char *end;
 
-	while ((ch = getopt_long(argc, argv, "d:g:hV" HOST_ARGS_SHORTOPTS, longopts,
+	optind = 1;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":d:g:hV" HOST_ARGS_SHORTOPTS, longopts,
 	                         NULL)) != -1) {
 		if (top_host_arg(&o->h, ch, optarg))
 			continue;
@@ -247,19 +193,19 @@ parse_args(int argc, char **argv, struct opts *o)
 			}
 			break;
 		case 'h':
-			usage(stdout);
+			subcmd_help(cmd, stdout);
 			return 1;
 		case 'V':
 			printf("vmtui %s\n", PACKAGE_VERSION);
 			return 1;
 		default:
-			usage(stderr);
+			subcmd_bad_option(cmd, ch, argv, longopts);
 			return -1;
 		}
 	}
 	if (optind < argc) {
 		fprintf(stderr, "vmtui: unexpected argument \"%s\"\n", argv[optind]);
-		usage(stderr);
+		subcmd_hint(cmd);
 		return -1;
 	}
 	if (o->replay && (o->record || o->h.nuris || o->h.nssh)) {
@@ -383,8 +329,10 @@ open_replay(struct app *a, const struct opts *o, struct recording *rec)
 	return 0;
 }
 
+/* The screen: `vmtui [OPTION]...` and `vmtui top [--record FILE]`;
+ * libvirt and its event loop are running (the row's needs). */
 int
-main(int argc, char **argv)
+tui_main(const struct subcmd *cmd, int argc, char **argv)
 {
 	struct opts o = { .graphs = -1, .color = -1 };
 	struct config cfg;
@@ -395,20 +343,9 @@ main(int argc, char **argv)
 	const char *nocolor;
 	struct recording rec = { 0 };
 
-	setlocale(LC_ALL, "");
-	xmalloc_init();
 	ui_set(&vmtui_ui); /* the views' commands, before keys: of config.yaml */
-	if (argc > 1 && strcmp(argv[1], "top") == 0) {
-		if (top_is_batch(argc - 1, argv + 1))
-			return top_batch_main(argc - 1, argv + 1);
-		argv[1] = argv[0]; /* vmtui top [--record FILE]: the screen */
-		argv++;
-		argc--;
-	}
-	if (argc > 1 && cli_is_command(argv[1]))
-		return cli_main(argc - 1, argv + 1); /* before any TUI set-up */
 	config_init(&cfg);
-	rc = parse_args(argc, argv, &o);
+	rc = parse_args(cmd, argc, argv, &o);
 	if (rc == 0)
 		rc = merge_config(&o, &cfg) < 0 ? -1 : 0;
 	if (rc != 0) {
@@ -422,12 +359,6 @@ main(int argc, char **argv)
 		free(o.h.uris);
 		free(o.h.ssh);
 		config_free(&cfg);
-		return EXIT_FAILURE;
-	}
-
-	virSetErrorFunc(NULL, quiet_libvirt);
-	if (virInitialize() < 0 || notify_init() < 0 || eventloop_start() < 0) {
-		fprintf(stderr, "vmtui: cannot initialise libvirt\n");
 		return EXIT_FAILURE;
 	}
 
@@ -485,7 +416,7 @@ main(int argc, char **argv)
 	if (o.rec && recorder_error(o.rec))
 		fprintf(stderr, "vmtui: --record: %s\n", recorder_error(o.rec));
 	recorder_close(o.rec);
-	eventloop_stop();
+	lv_stop();
 	free(a.hosts);
 	free(a.rows);
 	free(a.flat);
@@ -498,6 +429,33 @@ main(int argc, char **argv)
 	config_free(&cfg);
 	keys_reset();
 	msglog_free_all();
-	notify_close();
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct subcmd *cmd;
+	int rc;
+
+	setlocale(LC_ALL, "");
+	xmalloc_init();
+	cmd = subcmd_find(argc, argv);
+	if (cmd == NULL) {
+		fprintf(stderr, "vmtui: unknown command \"%s\"; vmtui help lists the commands.\n",
+		        argv[1]);
+		return EXIT_FAILURE;
+	}
+	/* A daemon that dies mid-call would kill us with SIGPIPE, without a
+	 * word and before any roll-back: libvirt wants it ignored. A reader
+	 * that goes away (| head) then shows as a write error instead. */
+	signal(SIGPIPE, SIG_IGN);
+	if (cmd->conn != CONN_NONE && lv_start(cmd->events) < 0) {
+		fprintf(stderr, "vmtui: cannot initialise libvirt%s.\n",
+		        cmd->events ? " or its event loop" : "");
+		return EXIT_FAILURE;
+	}
+	rc = cmd->name ? cmd->run(cmd, argc - 1, argv + 1) : cmd->run(cmd, argc, argv);
+	lv_stop();
 	return rc;
 }

@@ -17,11 +17,12 @@
 #include <libvirt/virterror.h>
 
 #include "../config/config.h"
-#include "../model/eventloop.h"
 #include "../model/host.h"
 #include "../model/msglog.h"
+#include "../model/lvutil.h"
 #include "../model/notify.h"
 #include "../model/xmalloc.h"
+#include "subcmd.h"
 #include "topfmt.h"
 
 struct top_opts {
@@ -39,41 +40,8 @@ on_signal(int sig)
 	got_signal = sig;
 }
 
-/* libvirt would print every error; the ones that matter are reported. */
-static void
-quiet_libvirt(void *data, virErrorPtr err)
-{
-	(void)data;
-	(void)err;
-}
-
-static void
-usage(FILE *f)
-{
-	fprintf(f,
-	        "Usage: vmtui top --batch [-n COUNT] [-d SECONDS] [--csv|--json]\n"
-	        "                 [-c URI]... [-H [USER@]HOST[:PORT]]... [-r]\n"
-	        "       vmtui top --record FILE [vmtui options]\n"
-	        "Write every guest's live figures, one record per guest per sample, without\n"
-	        "a terminal (--batch); or run the screen and record it (--record, see vmtui -h).\n"
-	        "\n"
-	        "  -b, --batch           no screen: records on standard output\n"
-	        "  -n, --iterations N    stop after N samples (default: until interrupted)\n"
-	        "  -d, --delay SECONDS   time between samples (default 2); the first sample\n"
-	        "                        comes one delay after start, rates need two\n"
-	        "      --csv             CSV (RFC 4180) with a header line\n"
-	        "      --json            JSON Lines: one object per record\n"
-	        "  -c, --connect URI     a hypervisor (repeatable)\n"
-	        "  -H, --host [USER@]HOST[:PORT]  a hypervisor over SSH (repeatable)\n"
-	        "      --known-hosts FILE  SSH host keys (default ~/.ssh/known_hosts)\n"
-	        "  -r, --readonly        read-only connections\n"
-	        "  -f, --config FILE     hosts from this config file when no -c/-H\n"
-	        "  -h, --help            show this help and exit\n"
-	        "\n"
-	        "cpu_pct is the share of the guest's vCPUs, as in the list. See vmtui(1).\n");
-}
-
-bool
+/* Whether the arguments after "top" ask for batch mode (or its help). */
+static bool
 top_is_batch(int argc, char **argv)
 {
 	int i;
@@ -129,7 +97,7 @@ top_host_arg(struct host_args *ha, int ch, const char *arg)
 
 /* Returns -1 to fail, 1 to exit with success, 0 to run. */
 static int
-parse(int argc, char **argv, struct top_opts *o)
+parse(const struct subcmd *cmd, int argc, char **argv, struct top_opts *o)
 {
 	static const struct option longopts[] = {
 		{ "batch", no_argument, NULL, 'b' },
@@ -145,7 +113,8 @@ parse(int argc, char **argv, struct top_opts *o)
 	char *end;
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "bn:d:h" HOST_ARGS_SHORTOPTS, longopts,
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":bn:d:h" HOST_ARGS_SHORTOPTS, longopts,
 	                         NULL)) != -1) {
 		if (top_host_arg(&o->h, ch, optarg))
 			continue;
@@ -177,16 +146,16 @@ parse(int argc, char **argv, struct top_opts *o)
 			o->fmt = ch == 'C' + 256 ? TOP_CSV : TOP_JSON;
 			break;
 		case 'h':
-			usage(stdout);
+			subcmd_help(cmd, stdout);
 			return 1;
 		default:
-			usage(stderr);
+			subcmd_bad_option(cmd, ch, argv, longopts);
 			return -1;
 		}
 	}
 	if (optind < argc) {
 		fprintf(stderr, "vmtui top: unexpected argument \"%s\"\n", argv[optind]);
-		usage(stderr);
+		subcmd_hint(cmd);
 		return -1;
 	}
 	return 0;
@@ -400,29 +369,25 @@ out:
 	return rc;
 }
 
-int
-top_batch_main(int argc, char **argv)
+/* `vmtui top --batch ...`; libvirt and its event loop are running (the
+ * row's needs). */
+static int
+top_batch(const struct subcmd *cmd, int argc, char **argv)
 {
 	struct top_opts o = { .interval = 2.0 };
 	struct host **hosts = NULL;
 	size_t n = 0, i;
 	struct sigaction sa = { .sa_handler = on_signal };
-	int rc = parse(argc, argv, &o);
+	int rc = parse(cmd, argc, argv, &o);
 
 	if (rc != 0)
 		goto done;
-	virSetErrorFunc(NULL, quiet_libvirt);
 	if (make_hosts(&o, &hosts, &n) < 0) {
 		rc = -1;
 		goto done;
 	}
-	if (virInitialize() < 0 || notify_init() < 0 || eventloop_start() < 0) {
-		fprintf(stderr, "vmtui top: cannot initialise libvirt\n");
-		rc = -1;
-		goto done;
-	}
-	/* A reader that goes away (| head) ends the run through EPIPE. */
-	signal(SIGPIPE, SIG_IGN);
+	/* A reader that goes away (| head) ends the run through EPIPE
+	 * (main ignores SIGPIPE). */
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	for (i = 0; i < n; i++)
@@ -430,12 +395,20 @@ top_batch_main(int argc, char **argv)
 	rc = run(&o, hosts, n);
 	for (i = 0; i < n; i++)
 		host_free(hosts[i]);
-	eventloop_stop();
-	notify_close();
+	lv_stop();
 	msglog_free_all();
 done:
 	free(hosts);
 	free(o.h.uris);
 	free(o.h.ssh);
 	return rc < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+int
+top_main(const struct subcmd *cmd, int argc, char **argv)
+{
+	if (top_is_batch(argc, argv))
+		return top_batch(cmd, argc, argv);
+	/* vmtui top [--record FILE]: the screen */
+	return tui_main(subcmd_named(NULL), argc, argv);
 }

@@ -45,11 +45,8 @@ void top_add_hosts(const struct host_opts *base, const char *const *uris, size_t
                    const char *const *ssh, size_t nssh, const struct config_host *ch,
                    size_t nch, struct host ***hosts, size_t *n);
 
-/* Whether the arguments after "top" ask for batch mode (or its help). */
-bool top_is_batch(int argc, char **argv);
-
-/* Run `vmtui top --batch ...` (argv[0] is "top"); returns the exit status:
- * 0, or 1 when a host cannot be reached or the options are wrong. */
-int top_batch_main(int argc, char **argv);
+/* `vmtui top` is top_main (command.h): with --batch (or --help) the
+ * records, exit status 0, or 1 when a host cannot be reached or the
+ * options are wrong; without, the screen. */
 
 #endif

@@ -132,11 +132,16 @@ for e in '' x '^' '^]]' '^1' '^~' "$NONUTF" "$LONG"; do
 	t 1 "vmtui: --escape: \"$e\" is not a control key such as ^] or ^X" --escape "$e"
 done
 t 1 "vmtui: --theme: expected a theme name or file" --theme ''
-t 1 "unrecognized option '--bogus'" --bogus
-t 1 "invalid option -- 'Z'" -Z
-t 1 "option requires an argument -- 'd'" -d
-t 1 "vmtui: unexpected argument \"foo\"" foo
-t 1 "vmtui: unexpected argument \"$NONUTF\"" "$NONUTF"
+t 1 'vmtui: unknown option "--bogus"; see vmtui help.' --bogus
+t 1 'vmtui: unknown option "--bogus"; see vmtui help.' --bogus=x
+t 1 'vmtui: unknown option "-Z"; see vmtui help.' -Z
+t 1 'vmtui: unknown option "-Z"; see vmtui help.' -rZ
+t 1 'vmtui: option "-d" needs a value; see vmtui help.' -d
+t 1 'vmtui: option "--delay" needs a value; see vmtui help.' --delay
+t 1 "vmtui: unexpected argument \"x\"" -r x
+t 1 'vmtui: unknown command "foo"; vmtui help lists the commands.' foo
+t 1 "vmtui: unknown command \"$NONUTF\"; vmtui help lists the commands." "$NONUTF"
+t 1 "vmtui: unknown command \"$LONG\"" "$LONG"
 t 1 "vmtui: --replay shows a recording: it takes no -c or -H" --replay /dev/null -c "$T"
 t 1 "vmtui: --replay shows a recording: it takes no --record" --replay /dev/null --record "$D/x"
 # a config file that is missing, a folder, or not UTF-8
@@ -161,7 +166,7 @@ mkfifo "$D/fifo.yaml"
 t 1 "fifo.yaml:1:1: cannot read: not a regular file (a FIFO or device); give a YAML file" validate "$D/fifo.yaml"
 : >"$D/empty.yaml"
 t 1 "empty.yaml:1:1: no VM defined" validate "$D/empty.yaml"
-t 1 "option -c does not apply here" validate -c "$T" /dev/null
+t 1 "vmtui validate: option -c does not apply here" validate -c "$T" /dev/null
 t 1 "option -y does not apply here" validate -y /dev/null
 t 1 "vmtui validate: option --force does not apply here" validate --force /dev/null
 t 1 "vmtui plan: expected one or more files" plan -c "$T"
@@ -175,7 +180,7 @@ t 1 "empty.yaml:1:1: no VM defined" plan -c "$T" "$D/empty.yaml"
 t 1 "standard input is not a terminal" apply -c "$T" "$D/ok.yaml"
 t 1 "vmtui apply: expected one or more files" apply -c "$T" --yes
 # apply and export have no -r (plan and export connect read-only anyway)
-t 1 "apply: invalid option -- 'r'" apply -r -c "$T" "$D/ok.yaml"
+t 1 'vmtui apply: unknown option "-r"; see vmtui help apply.' apply -r -c "$T" "$D/ok.yaml"
 t 1 "vmtui export: expected a VM name" export -c "$T"
 t 1 "vmtui export: expected one VM name" export -c "$T" a b
 t 1 "vmtui: VM \"test\" cannot be written as a definition: disk vda: bus virtio, format none" export -c "$T" test
@@ -232,7 +237,8 @@ t 1 "vmtui: test has no disk $LONG; its disks: vda." resize -c "$T" test --disk 
 t 1 "vmtui resize: --live and --config exclude each other" resize -c "$T" test --live --config --vcpus 1
 t 1 "vmtui resize: expected one VM name" resize -c "$T"
 t 1 "vmtui resize: expected one VM name" resize -c "$T" a b --vcpus 1
-t 1 "unrecognized option '--cpus'" resize -c "$T" test --cpus 1
+t 1 'vmtui resize: unknown option "--cpus"; see vmtui help resize.' resize -c "$T" test --cpus 1
+t 1 'vmtui resize: option "--vcpus" needs a value; see vmtui help resize.' resize -c "$T" test --vcpus
 t 0 "test: running" resize -c "$T" test
 for s in '' "$LONG" "$NONUTF" "${SPECIALS[@]}"; do
 	t 1 "vmtui: There is no guest \"$s\" on this host; check the name with virsh list --all." resize -c "$T" "$s" --vcpus 1
@@ -312,6 +318,57 @@ t 1 "vmtui top: cannot connect to bogus:///x" top --batch -n 1 -d 0.25 -c bogus:
 t 1 "vmtui top: cannot connect to $LONG" top --batch -n 1 -d 0.25 -c "$LONG"
 t 0 "test" top --batch -n 1 -d 0.25 -c "$T"
 t 0 '"name":"test"' top --batch -n 1 -d 0.25 --json -c "$T"
+
+# ---------------------------------------------------------------- help
+
+# h NAME: `vmtui help NAME` and `vmtui NAME --help` (and -h) exit 0 with the
+# same text on stdout, starting "Usage: vmtui NAME", and nothing on stderr.
+h() {
+	local name=$1 b
+	CASES=$((CASES + 1))
+	for b in $BUILDS; do
+		"$b/vmtui" help "$name" >"$D/h1" 2>"$D/h1err" </dev/null || { not_ok "[$b] help $name: exit status $?"; continue; }
+		"$b/vmtui" "$name" --help >"$D/h2" 2>"$D/h2err" </dev/null || { not_ok "[$b] $name --help: exit status $?"; continue; }
+		"$b/vmtui" "$name" -h >"$D/h3" 2>>"$D/h2err" </dev/null || { not_ok "[$b] $name -h: exit status $?"; continue; }
+		if ! head -n1 "$D/h1" | grep -q "^Usage: vmtui $name\b"; then
+			not_ok "[$b] help $name: first line '$(head -n1 "$D/h1")' is no usage of $name"
+		elif ! cmp -s "$D/h1" "$D/h2" || ! cmp -s "$D/h1" "$D/h3"; then
+			not_ok "[$b] help $name, $name --help and $name -h differ"
+			diff "$D/h1" "$D/h2" | head -n 10 | sed 's/^/    | /' >&2
+		elif [ -s "$D/h1err" ] || [ -s "$D/h2err" ]; then
+			not_ok "[$b] help $name: something on stderr: $(head -c 200 "$D/h1err" "$D/h2err")"
+		else
+			ok
+		fi
+	done
+}
+# Every command that `vmtui help` lists; at least the ones of vmtui(1).
+B1=${BUILDS%% *}
+LISTED=$("$B1/vmtui" help | sed -n '/^Commands/,/^$/s/^  \([a-z]*\) .*/\1/p')
+for c in validate plan apply export resize console snapshot clone delete top help version; do
+	grep -qx "$c" <<<"$LISTED" || not_ok "vmtui help does not list $c"
+done
+for c in $LISTED; do
+	h "$c"
+done
+# without a command: the screen's options and the list, the same three ways
+CASES=$((CASES + 1))
+for b in $BUILDS; do
+	"$b/vmtui" help >"$D/h1" && "$b/vmtui" --help >"$D/h2" && "$b/vmtui" -h >"$D/h3" &&
+		cmp -s "$D/h1" "$D/h2" && cmp -s "$D/h1" "$D/h3" && grep -q "^  apply  " "$D/h1" &&
+		ok || not_ok "[$b] vmtui help, --help and -h differ, fail or list no commands"
+done
+t 0 "Usage: vmtui version" help version
+t 0 "vmtui " version
+t 1 'vmtui help: unknown command "bogus"; vmtui help lists the commands.' help bogus
+t 1 "vmtui help: unknown command \"$NONUTF\"" help "$NONUTF"
+t 1 "vmtui help: expected at most one command name" help apply plan
+t 1 'vmtui version: unexpected argument "x"' version x
+t 1 'vmtui delete: ambiguous option "--s"; see vmtui help delete.' delete -c "$T" test --s
+t 1 'vmtui console: unknown option "-y"; see vmtui help console.' console -y test
+t 1 'vmtui snapshot: unknown option "--bogus"; see vmtui help snapshot.' snapshot list --bogus test
+t 1 'vmtui top: unknown option "-Z"; see vmtui help top.' top --batch -Z
+t 1 "vmtui export: unknown option \"--${LONG:0:38}...\"" export "--$LONG"
 
 # ---------------------------------------------------------------- definition files
 

@@ -1,0 +1,332 @@
+/* subcmd.c — the table of vmtui's commands (see subcmd.h): each one's
+ * summary, help and handler in one row, and what every command shares:
+ * the lookup, `vmtui help`, option errors and the connection. */
+#include "subcmd.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <libvirt/virterror.h>
+
+#include "../model/lvutil.h"
+
+#define HELP_LINE "  -h, --help          show this help and exit\n"
+#define CONNECT_LINE \
+	"  -c, --connect URI   the host (default: $LIBVIRT_DEFAULT_URI, else libvirt's default)\n"
+
+static const char screen_help[] =
+	"Usage: vmtui [OPTION]...\n"
+	"       vmtui COMMAND [ARG]...\n"
+	"Watch and manage libvirt virtual machines from the terminal.\n"
+	"\n"
+	"  -c, --connect URI     hypervisor to manage (repeatable; default: the hosts\n"
+	"                        of config.yaml, else $LIBVIRT_DEFAULT_URI, else\n"
+	"                        libvirt's default)\n"
+	"  -H, --host [USER@]HOST[:PORT]\n"
+	"                        a hypervisor reached over SSH, in-process (repeatable;\n"
+	"                        an alias of ~/.ssh/config works too)\n"
+	"      --known-hosts FILE  SSH host keys (default ~/.ssh/known_hosts)\n"
+	"  -r, --readonly        open connections read-only; no action changes a guest\n"
+	"  -d, --delay SECONDS   refresh interval (default 2; + and - change it live)\n"
+	"  -g, --graphs MODE     braille, block or ascii (default: braille on UTF-8)\n"
+	"      --history N       samples kept per graph (default 600)\n"
+	"      --no-color        no colours (also when NO_COLOR is set)\n"
+	"      --theme NAME|PATH colour theme: dark (default), light, mono,\n"
+	"                        high-contrast, or a theme file; * cycles live\n"
+	"  -f, --config FILE     config file (default ~/.config/vmtui/config.yaml)\n"
+	"      --escape ^X       the key that leaves a guest's console (default ^])\n"
+	"      --record FILE     append every refresh of every host to FILE\n"
+	"      --replay FILE     show a recording instead of live hosts\n"
+	"      --speed N         replay N times as fast (default 1; + and - change it)\n"
+	"  -h, --help            show this help and exit\n"
+	"  -V, --version         show the version and exit\n";
+
+static const char validate_help[] =
+	"Usage: vmtui validate FILE...\n"
+	"Check VM definition files; print every error.\n\n"
+	HELP_LINE "\nSee vmtui(1) and vmtui.yaml(5).\n";
+
+static const char plan_help[] =
+	"Usage: vmtui plan [-c URI] FILE...\n"
+	"Show what apply would do; change nothing.\n\n"
+	CONNECT_LINE HELP_LINE "\nSee vmtui(1) and vmtui.yaml(5).\n";
+
+static const char apply_help[] =
+	"Usage: vmtui apply [-c URI] [-y] FILE...\n"
+	"Create and update the VMs of the files.\n\n"
+	CONNECT_LINE
+	"  -y, --yes           apply without asking (needed when standard input is no terminal)\n"
+	HELP_LINE "\nSee vmtui(1) and vmtui.yaml(5).\n";
+
+static const char export_help[] =
+	"Usage: vmtui export [-c URI] VM\n"
+	"Print the VM as a definition file apply can create.\n\n"
+	CONNECT_LINE HELP_LINE "\nSee vmtui(1) and vmtui.yaml(5).\n";
+
+static const char console_help[] =
+	"Usage: vmtui console [-c URI] [--force] [--escape ^X] VM\n"
+	"Connect the terminal to the VM's serial console until ^] (or --escape).\n\n"
+	CONNECT_LINE
+	"      --force         take the console over from another client\n"
+	"      --escape ^X     the key that leaves the console (default ^])\n"
+	HELP_LINE "\nSee vmtui(1).\n";
+
+static const char resize_help[] =
+	"Usage: vmtui resize [-c URI] [-r] VM [--vcpus N] [--max-vcpus N] [--memory SIZE]\n"
+	"       [--max-memory SIZE] [--disk DISK=SIZE]... [--live|--config]\n"
+	"Change a VM's vCPUs, memory and disk sizes; without changes, show them.\n\n"
+	"  -c, --connect URI     the host (default: $LIBVIRT_DEFAULT_URI, else libvirt's default)\n"
+	"  -r, --readonly        change nothing; refuse, showing what would change\n"
+	"      --vcpus N         vCPUs (at most the maximum and the host's CPUs)\n"
+	"      --max-vcpus N     maximum vCPUs (saved configuration: next boot)\n"
+	"      --memory SIZE     memory, e.g. 512M, 4G (a bare number is MiB)\n"
+	"      --max-memory SIZE maximum memory (saved configuration: next boot)\n"
+	"      --disk DISK=SIZE  grow a disk, e.g. vda=20G (a bare number is GiB);\n"
+	"                        repeatable; disks never shrink\n"
+	"      --live            change only the running guest\n"
+	"      --config          change only the saved configuration (next boot)\n"
+	"  -h, --help            show this help and exit\n\n"
+	"By default a running guest changes now and in its saved configuration, a\n"
+	"shut-off one in its configuration. See vmtui(1).\n";
+
+static const char snapshot_help[] =
+	"Usage: vmtui snapshot list [-c URI] VM\n"
+	"       vmtui snapshot create [-c URI] VM [NAME] [--description TEXT]\n"
+	"       vmtui snapshot revert [-c URI] [-y] VM NAME\n"
+	"       vmtui snapshot delete [-c URI] [-y] VM NAME\n"
+	"Snapshots of a VM: internal qcow2 snapshots, with the memory state when it runs.\n\n"
+	"  -c, --connect URI       the host (default: $LIBVIRT_DEFAULT_URI, else libvirt's "
+	"default)\n"
+	"  -r, --readonly          change nothing (list works; the rest is refused)\n"
+	"  -d, --description TEXT  what the snapshot is for (create)\n"
+	"  -y, --yes               revert or delete without asking (needed without a "
+	"terminal)\n"
+	"  -h, --help              show this help and exit\n\n"
+	"A new snapshot is named snap-YYYYMMDD-HHMMSS unless NAME is given. See vmtui(1).\n";
+
+static const char clone_help[] =
+	"Usage: vmtui clone [-c URI] SRC NEW [--linked] [--start]\n"
+	"Clone the shut-off VM SRC as NEW: new UUID and MAC addresses, each disk copied\n"
+	"into a new volume of its pool (or, --linked, a qcow2 overlay on SRC's disk).\n\n"
+	CONNECT_LINE
+	"  -r, --readonly      change nothing; refuse\n"
+	"      --linked        overlays backed by SRC's disks (fast; SRC must then stay\n"
+	"                      shut off and unchanged while the clone exists)\n"
+	"      --start         start the clone when it is made\n"
+	HELP_LINE "\nSee vmtui(1).\n";
+
+static const char delete_help[] =
+	"Usage: vmtui delete [-c URI] VM [--storage vda,vdb|--all-storage] [--yes-i-typed VM]\n"
+	"Delete a VM: force it off when it runs, save its definition to\n"
+	"$XDG_STATE_HOME/vmtui/backups/VM-DATE.xml, undefine it (with its snapshot\n"
+	"metadata, managed save and NVRAM) and remove the storage volumes asked for.\n\n"
+	"  -c, --connect URI      the host (default: $LIBVIRT_DEFAULT_URI, else libvirt's "
+	"default)\n"
+	"  -r, --readonly         change nothing; refuse\n"
+	"      --storage LIST     also remove the volumes of these disks (e.g. vda,vdb)\n"
+	"      --all-storage      also remove every volume that can be removed\n"
+	"      --yes-i-typed VM   confirm with the VM's exact name (without it, the name\n"
+	"                         is asked on the terminal)\n"
+	"  -h, --help             show this help and exit\n\nSee vmtui(1).\n";
+
+static const char top_help[] =
+	"Usage: vmtui top --batch [-n COUNT] [-d SECONDS] [--csv|--json]\n"
+	"                 [-c URI]... [-H [USER@]HOST[:PORT]]... [-r]\n"
+	"       vmtui top --record FILE [vmtui options]\n"
+	"Write every guest's live figures, one record per guest per sample, without\n"
+	"a terminal (--batch); or run the screen and record it (--record, see vmtui -h).\n"
+	"\n"
+	"  -b, --batch           no screen: records on standard output\n"
+	"  -n, --iterations N    stop after N samples (default: until interrupted)\n"
+	"  -d, --delay SECONDS   time between samples (default 2); the first sample\n"
+	"                        comes one delay after start, rates need two\n"
+	"      --csv             CSV (RFC 4180) with a header line\n"
+	"      --json            JSON Lines: one object per record\n"
+	"  -c, --connect URI     a hypervisor (repeatable)\n"
+	"  -H, --host [USER@]HOST[:PORT]  a hypervisor over SSH (repeatable)\n"
+	"      --known-hosts FILE  SSH host keys (default ~/.ssh/known_hosts)\n"
+	"  -r, --readonly        read-only connections\n"
+	"  -f, --config FILE     hosts from this config file when no -c/-H\n"
+	"  -h, --help            show this help and exit\n"
+	"\n"
+	"cpu_pct is the share of the guest's vCPUs, as in the list. See vmtui(1).\n";
+
+static const char help_help[] =
+	"Usage: vmtui help [COMMAND]\n"
+	"Without COMMAND, the screen's options and the list of commands (as vmtui\n"
+	"--help); with it, the command's usage and options (as vmtui COMMAND --help).\n";
+
+static const char version_help[] =
+	"Usage: vmtui version\n"
+	"Show vmtui's version (as vmtui --version).\n";
+
+static int help_main(const struct subcmd *cmd, int argc, char **argv);
+static int version_main(const struct subcmd *cmd, int argc, char **argv);
+
+/* Every command, the screen first; `vmtui help` lists them in this order. */
+static const struct subcmd subcmds[] = {
+	{ NULL, "Watch and manage VMs on the screen.", screen_help, tui_main, CONN_HOSTS, true },
+	{ "validate", "Check VM definition files; print every error.", validate_help,
+	  cli_validate, CONN_NONE, false },
+	{ "plan", "Show what apply would do; change nothing.", plan_help, cli_plan, CONN_READ,
+	  false },
+	{ "apply", "Create and update the VMs of definition files.", apply_help, cli_apply,
+	  CONN_WRITE, false },
+	{ "export", "Print a VM as a definition file apply can create.", export_help,
+	  cli_export, CONN_READ, false },
+	{ "resize", "Change a VM's vCPUs, memory and disk sizes, or show them.", resize_help,
+	  cli_resize, CONN_WRITE, false },
+	{ "console", "Connect the terminal to a VM's serial console.", console_help,
+	  cli_console, CONN_WRITE, true },
+	{ "snapshot", "List, create, revert to and delete a VM's snapshots.", snapshot_help,
+	  cli_snapshot, CONN_WRITE, false },
+	{ "clone", "Clone a shut-off VM: new name, UUID and MACs.", clone_help, cli_clone,
+	  CONN_WRITE, false },
+	{ "delete", "Delete a VM (its definition backed up first) and volumes.", delete_help,
+	  cli_delete, CONN_WRITE, false },
+	{ "top", "Guests' figures as text, CSV or JSON; or the screen, recorded.",
+	  top_help, top_main, CONN_HOSTS, true },
+	{ "help", "List the commands, or show one's usage and options.", help_help, help_main,
+	  CONN_NONE, false },
+	{ "version", "Show vmtui's version.", version_help, version_main, CONN_NONE, false },
+};
+#define NCOMMANDS (sizeof subcmds / sizeof *subcmds)
+
+const struct subcmd *
+subcmd_named(const char *name)
+{
+	size_t i;
+
+	if (name == NULL)
+		return &subcmds[0];
+	for (i = 1; i < NCOMMANDS; i++)
+		if (strcmp(name, subcmds[i].name) == 0)
+			return &subcmds[i];
+	return NULL;
+}
+
+const struct subcmd *
+subcmd_find(int argc, char **argv)
+{
+	if (argc < 2 || argv[1][0] == '-')
+		return &subcmds[0];
+	return subcmd_named(argv[1]);
+}
+
+const char *
+subcmd_label(const struct subcmd *cmd, char *buf, size_t size)
+{
+	snprintf(buf, size, "vmtui%s%s", cmd->name ? " " : "", cmd->name ? cmd->name : "");
+	return buf;
+}
+
+void
+subcmd_help(const struct subcmd *cmd, FILE *f)
+{
+	size_t i;
+
+	fputs(cmd->help, f);
+	if (cmd->name != NULL)
+		return;
+	fprintf(f, "\nCommands, without the screen (vmtui help COMMAND for each):\n");
+	for (i = 1; i < NCOMMANDS; i++)
+		fprintf(f, "  %-10s %s\n", subcmds[i].name, subcmds[i].summary);
+	fprintf(f, "\nPress ? inside vmtui for the keys. See vmtui(1).\n");
+}
+
+void
+subcmd_hint(const struct subcmd *cmd)
+{
+	fprintf(stderr, "Run vmtui help%s%s for its usage and options.\n", cmd->name ? " " : "",
+	        cmd->name ? cmd->name : "");
+}
+
+/* Whether more than one long option starts with name (getopt_long takes
+ * unambiguous prefixes). */
+static bool
+ambiguous(const char *name, const struct option *longopts)
+{
+	size_t n = strlen(name), hits = 0;
+
+	for (; longopts && longopts->name; longopts++)
+		if (strncmp(longopts->name, name, n) == 0)
+			hits++;
+	return hits > 1;
+}
+
+void
+subcmd_bad_option(const struct subcmd *cmd, int ch, char **argv,
+                   const struct option *longopts)
+{
+	const char *arg = argv[optind - 1];
+	char label[32], opt[64];
+	bool is_long = strncmp(arg, "--", 2) == 0 && (ch == ':' || optopt == 0);
+
+	if (is_long)
+		snprintf(opt, sizeof opt, "%.*s%s", (int)(strcspn(arg, "=") > 40 ? 40 :
+		         strcspn(arg, "=")), arg, strcspn(arg, "=") > 40 ? "..." : "");
+	else
+		snprintf(opt, sizeof opt, "-%c", optopt);
+	fprintf(stderr, "%s: %s \"%s\"%s; see vmtui help%s%s.\n",
+	        subcmd_label(cmd, label, sizeof label),
+	        ch == ':' ? "option" : is_long && ambiguous(opt + 2, longopts) ? "ambiguous option"
+	                                                                        : "unknown option",
+	        opt, ch == ':' ? " needs a value" : "", cmd->name ? " " : "",
+	        cmd->name ? cmd->name : "");
+}
+
+virConnectPtr
+subcmd_connect(const struct subcmd *cmd, const char *uri, bool readonly)
+{
+	virConnectPtr c = lv_open(uri, readonly || cmd->conn == CONN_READ, NULL);
+
+	if (c == NULL)
+		fprintf(stderr, "vmtui: cannot connect to %s: %s\n", uri ? uri : "libvirt's default "
+		        "host", virGetLastErrorMessage());
+	return c;
+}
+
+/* Whether the only argument is -h or --help. */
+static bool
+only_help(int argc, char **argv)
+{
+	return argc == 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0);
+}
+
+/* `vmtui help [COMMAND]`. */
+static int
+help_main(const struct subcmd *cmd, int argc, char **argv)
+{
+	const struct subcmd *c = &subcmds[0];
+
+	if (only_help(argc, argv))
+		c = cmd;
+	else if (argc > 2 || (argc == 2 && (c = subcmd_named(argv[1])) == NULL)) {
+		if (argc > 2)
+			fprintf(stderr, "vmtui help: expected at most one command name\n");
+		else
+			fprintf(stderr, "vmtui help: unknown command \"%s\"; vmtui help lists the "
+			        "commands.\n", argv[1]);
+		subcmd_hint(cmd);
+		return EXIT_FAILURE;
+	}
+	subcmd_help(c, stdout);
+	return EXIT_SUCCESS;
+}
+
+/* `vmtui version`. */
+static int
+version_main(const struct subcmd *cmd, int argc, char **argv)
+{
+	if (only_help(argc, argv)) {
+		subcmd_help(cmd, stdout);
+		return EXIT_SUCCESS;
+	}
+	if (argc > 1) {
+		fprintf(stderr, "vmtui version: unexpected argument \"%s\"\n", argv[1]);
+		subcmd_hint(cmd);
+		return EXIT_FAILURE;
+	}
+	printf("vmtui %s\n", PACKAGE_VERSION);
+	return EXIT_SUCCESS;
+}

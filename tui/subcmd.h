@@ -1,0 +1,69 @@
+/* subcmd.h — vmtui's commands as one table (as virsh's vshCmdDef): each
+ * row is a command's name, one-line summary, help text, handler and what
+ * it needs from libvirt. main() looks the name up and starts libvirt as
+ * the row says; `vmtui help COMMAND` and `vmtui COMMAND --help` print the
+ * row's help. See vmtui(1). */
+#ifndef VMTUI_SUBCMD_H
+#define VMTUI_SUBCMD_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <libvirt/libvirt.h>
+
+/* What a command needs from libvirt before its handler runs. */
+enum subcmd_conn {
+	CONN_NONE,   /* no libvirt at all */
+	CONN_READ,   /* one read-only connection */
+	CONN_WRITE,  /* one read-write connection (read-only with -r) */
+	CONN_HOSTS,  /* the hosts' workers (model/host.h), read-only with -r */
+};
+
+struct subcmd {
+	const char *name;     /* argv[1]; NULL: the screen, vmtui without a command */
+	const char *summary;  /* one line for `vmtui help` */
+	const char *help;     /* usage and options, from "Usage:" on */
+	/* Runs the command: argv[0] is its name ("vmtui" for the screen), the
+	 * options and arguments follow; returns the exit status. */
+	int (*run)(const struct subcmd *cmd, int argc, char **argv);
+	enum subcmd_conn conn;
+	bool events;          /* libvirt's event loop too (streams, host workers) */
+};
+
+/* The row of argv[1]: the screen when there is none or it is an option;
+ * NULL when it names no command. */
+const struct subcmd *subcmd_find(int argc, char **argv);
+/* The row named name, or NULL. */
+const struct subcmd *subcmd_named(const char *name);
+
+/* The command's help on f; the screen's ends with the list of commands. */
+void subcmd_help(const struct subcmd *cmd, FILE *f);
+/* After a usage error: where to read the usage, on stderr. */
+void subcmd_hint(const struct subcmd *cmd);
+/* getopt_long returned '?' or ':' (optstring starts with ':', opterr is
+ * 0): say which option is wrong and how, naming the command and its help,
+ * on stderr. */
+void subcmd_bad_option(const struct subcmd *cmd, int ch, char **argv,
+                        const struct option *longopts);
+/* "vmtui" or "vmtui NAME", for messages. */
+const char *subcmd_label(const struct subcmd *cmd, char *buf, size_t size);
+
+/* Open the command's connection to uri (NULL: libvirt's default):
+ * read-only when the row says so or readonly is true. NULL after saying
+ * why on stderr. */
+virConnectPtr subcmd_connect(const struct subcmd *cmd, const char *uri, bool readonly);
+
+/* Handlers of the rows (in main.c, cli.c, cli_manage.c, cli_console.c, top.c). */
+int tui_main(const struct subcmd *cmd, int argc, char **argv);
+int cli_validate(const struct subcmd *cmd, int argc, char **argv);
+int cli_plan(const struct subcmd *cmd, int argc, char **argv);
+int cli_apply(const struct subcmd *cmd, int argc, char **argv);
+int cli_export(const struct subcmd *cmd, int argc, char **argv);
+int cli_resize(const struct subcmd *cmd, int argc, char **argv);
+int cli_console(const struct subcmd *cmd, int argc, char **argv);
+int cli_snapshot(const struct subcmd *cmd, int argc, char **argv);
+int cli_clone(const struct subcmd *cmd, int argc, char **argv);
+int cli_delete(const struct subcmd *cmd, int argc, char **argv);
+int top_main(const struct subcmd *cmd, int argc, char **argv);
+
+#endif
