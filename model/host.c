@@ -1364,8 +1364,7 @@ run_detail(struct host *h, const char *uuid)
 
 /* Tell the action's outcome. libvirt only passes a shutdown or reboot on
  * to the guest: those are "requested", and followed from here on (under
- * the lock, so an event's verdict comes after the request's message);
- * any other action stops following the guest. */
+ * the lock, so an event's verdict comes after the request's message). */
 static void
 report_action(struct host *h, const struct req *r, const char *err)
 {
@@ -1381,7 +1380,7 @@ report_action(struct host *h, const struct req *r, const char *err)
 		msglog_requested(virsh, err, "%s: %s", r->name, action_name(r->act));
 	else
 		msglog_action(virsh, err, "%s: %s", r->name, action_name(r->act));
-	if (err == NULL) {
+	if (err == NULL && follow) {
 		vm = host_find_vm(h, r->uuid);
 		lifewatch_request(h->priv->watch, r->uuid, r->name, r->act, vm ? vm->id : -1,
 		                  host_now_ns());
@@ -1404,6 +1403,11 @@ run_req(struct host *h, struct req *r)
 	if (r->is_detail) {
 		run_detail(h, r->uuid);
 		return;
+	}
+	if (r->act != ACT_AUTOSTART_ON && r->act != ACT_AUTOSTART_OFF) {
+		host_lock(h);
+		lifewatch_forget(h->priv->watch, r->uuid);
+		host_unlock(h);
 	}
 	action_run(h->priv->conn, r->uuid, r->act, &err);
 	report_action(h, r, err);

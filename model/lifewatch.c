@@ -137,13 +137,21 @@ warn(struct lifewatch *w, struct watch *e, uint64_t now)
 }
 
 void
-lifewatch_request(struct lifewatch *w, const char *uuid, const char *name, enum action a,
-                  int id, uint64_t now_ns)
+lifewatch_forget(struct lifewatch *w, const char *uuid)
 {
 	struct watch *e = find(w, uuid);
 
 	if (e != NULL)
 		drop(w, e);
+}
+
+void
+lifewatch_request(struct lifewatch *w, const char *uuid, const char *name, enum action a,
+                  int id, uint64_t now_ns)
+{
+	struct watch *e;
+
+	lifewatch_forget(w, uuid);
 	if (a != ACT_SHUTDOWN && a != ACT_REBOOT)
 		return;
 	if (w->n == w->cap) {

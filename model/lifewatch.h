@@ -32,10 +32,15 @@ struct lifewatch;
 struct lifewatch *lifewatch_new(unsigned wait_ms, const char *force_key, const char *start_key);
 void lifewatch_free(struct lifewatch *w);
 
-/* libvirt accepted action a (ACT_SHUTDOWN or ACT_REBOOT) for the guest at
- * monotonic time now_ns: follow it, instead of any earlier request of that
- * guest. id: the guest's domain ID then (-1: not known). Any other action
- * stops following the guest (the user took over). */
+/* An action on the guest's state (start, force off, pause...) is about to
+ * run: stop following the guest, the user took over. Called before the
+ * action, so that its events are not taken for the guest doing what was
+ * asked earlier. */
+void lifewatch_forget(struct lifewatch *w, const char *uuid);
+/* libvirt accepted action a (ACT_SHUTDOWN or ACT_REBOOT; any other is
+ * lifewatch_forget) for the guest at monotonic time now_ns: follow it,
+ * instead of any earlier request of that guest. id: the guest's domain ID
+ * then (-1: not known). */
 void lifewatch_request(struct lifewatch *w, const char *uuid, const char *name,
                        enum action a, int id, uint64_t now_ns);
 /* A lifecycle event put the guest in state st. */

@@ -169,11 +169,19 @@ other_action_stops_following(void **state)
 	assert_int_equal(lifewatch_due(w), T0 + 15 * S);
 	lifewatch_refresh(w, t.vm, t.n, T0 + 12 * S);
 	nothing_new();
-	lifewatch_request(w, U1, "web1", ACT_DESTROY, 7, T0 + 13 * S);
+	lifewatch_forget(w, U1); /* before the force off runs */
 	assert_int_equal(lifewatch_count(w), 0);
 	lifewatch_event(w, U1, VM_SHUTOFF, T0 + 14 * S);
 	t.vm[0]->state = VM_SHUTOFF;
 	lifewatch_refresh(w, t.vm, t.n, T0 + 20 * S);
+	nothing_new();
+	/* An action not followed, reported as accepted, forgets too. */
+	t.vm[0]->state = VM_RUNNING;
+	lifewatch_request(w, U1, "web1", ACT_REBOOT, 7, T0);
+	lifewatch_request(w, U1, "web1", ACT_SUSPEND, 7, T0 + S);
+	assert_int_equal(lifewatch_count(w), 0);
+	lifewatch_forget(w, U2); /* not followed: nothing to do */
+	lifewatch_refresh(w, t.vm, t.n, T0 + 90 * S);
 	nothing_new();
 	table_free(&t);
 	lifewatch_free(w);
