@@ -116,7 +116,7 @@ g_running >/dev/null || not_ok "$G running again"
 vt_keys H
 wait_status "^$(re "$G"): shutdown requested" 5 >/dev/null
 v destroy "$G" >/dev/null
-check "stopped 'from inside' within the wait: 'shut off (after N s)'" \
+check "stopped within the wait (virsh destroy): 'shut off (after N s)'" \
 	wait_status "^$(re "$G") shut off \\(after [0-9.]+ s\\) *\$" 5
 sleep 4
 vt_grab
