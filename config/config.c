@@ -15,7 +15,7 @@
 
 static const char *const keys[] = {
 	"interval", "connect", "hosts", "readonly", "graphs", "history", "color", "theme",
-	"keys", NULL,
+	"keys", "shutdown_wait", NULL,
 };
 
 static void host_clear(struct config_host *ch);
@@ -292,6 +292,28 @@ apply_hosts(struct config *c, yaml_document_t *doc, const char *name, yaml_node_
 	}
 }
 
+/* A time such as 60s, 2m or 90 (seconds) into milliseconds, between 1 s
+ * and an hour; false when it is not one. */
+static bool
+parse_wait(const char *s, unsigned *ms)
+{
+	char *end;
+	double d;
+
+	errno = 0;
+	d = strtod(s, &end);
+	if (end == s || errno || !isfinite(d))
+		return false;
+	if (strcmp(end, "m") == 0 || strcmp(end, "min") == 0)
+		d *= 60;
+	else if (*end && strcmp(end, "s") != 0)
+		return false;
+	if (d < 1 || d > 3600)
+		return false;
+	*ms = (unsigned)(d * 1000 + 0.5);
+	return true;
+}
+
 /* Apply one key: value pair onto `c`. */
 static void
 apply_key(struct config *c, yaml_document_t *doc, const char *name, yaml_node_t *k,
@@ -322,6 +344,12 @@ apply_key(struct config *c, yaml_document_t *doc, const char *name, yaml_node_t 
 			       "between 10 and 86400 (e.g. 600)", scalar(v));
 		else
 			c->history = (unsigned)h;
+	} else if (strcmp(key, "shutdown_wait") == 0) {
+		if (v->type != YAML_SCALAR_NODE)
+			goto want_scalar;
+		if (!parse_wait(scalar(v), &c->shutdown_wait_ms))
+			err_at(e, name, v->start_mark, "shutdown_wait: \"%s\" is not a time between "
+			       "1s and 60m (e.g. 60s, 2m)", scalar(v));
 	} else if (strcmp(key, "readonly") == 0 || strcmp(key, "color") == 0) {
 		bool b;
 		if (v->type != YAML_SCALAR_NODE)
@@ -393,7 +421,8 @@ apply_key(struct config *c, yaml_document_t *doc, const char *name, yaml_node_t 
 			err_at(e, name, k->start_mark, "unknown key \"%s\" (did you mean \"%s\"?)", key, sugg);
 		else
 			err_at(e, name, k->start_mark, "unknown key \"%s\" (known: interval, connect, "
-			       "hosts, readonly, graphs, history, color, theme, keys)", key);
+			       "hosts, readonly, graphs, history, color, theme, keys, shutdown_wait)",
+			       key);
 	}
 	return;
 want_scalar:

@@ -31,6 +31,7 @@ struct config {
 	bool readonly_set;
 	enum cfg_graphs graphs;
 	unsigned history;     /* samples; 0 = unset */
+	unsigned shutdown_wait_ms; /* before a shutdown or reboot not done is told; 0 = unset */
 	int color;            /* -1 unset, 0 off, 1 on */
 	char *theme;          /* theme name or path, or NULL */
 	unsigned theme_line, theme_col;

@@ -1,5 +1,6 @@
 /* host.c — the per-host worker: connect with backoff, bulk refresh, events,
- * queued actions, on-demand detail. */
+ * queued actions (shutdowns and reboots followed to their outcome),
+ * on-demand detail. */
 #include "host.h"
 
 #include <errno.h>
@@ -18,6 +19,7 @@
 #include "eventloop.h"
 #include "hostinfo.h"
 #include "hostjob.h"
+#include "lifewatch.h"
 #include "lvutil.h"
 #include "msglog.h"
 #include "notify.h"
@@ -66,6 +68,7 @@ struct host_priv {
 	virConnectPtr stats_conn;
 	int stats_fd;        /* its socket, under the lock: see kick_stats */
 	int lifecycle_id;
+	int reboot_id;
 	uint64_t prev_busy, prev_total;
 	uint64_t node_ns;    /* when node_stats last ran (0: not since connecting) */
 	int ncpu_params, nmem_params; /* counts the node stats calls want */
@@ -79,6 +82,10 @@ struct host_priv {
 	char *answer;          /* the answer, until the worker takes it */
 	bool answered, cancelled;
 	bool stats_failing;
+	/* Shutdown and reboot requests followed to their outcome (under
+	 * lock), and its next deadline as of the last refresh (worker). */
+	struct lifewatch *watch;
+	uint64_t watch_due;
 	/* The records of the last bulk call, parsed; kept from refresh to
 	 * refresh so their device arrays and text are reused (worker only). */
 	struct slot *slots;
@@ -228,6 +235,8 @@ host_new(const struct host_opts *o)
 	pthread_cond_init(&h->priv->qcond, NULL);
 	h->priv->reqs_tail = &h->priv->reqs;
 	h->priv->lifecycle_id = -1;
+	h->priv->reboot_id = -1;
+	h->priv->watch = lifewatch_new(o->shutdown_wait_ms, o->force_key, o->start_key);
 	h->priv->stats_fd = -1;
 	h->priv->stat_fd = h->priv->meminfo_fd = -1;
 	return h;
@@ -334,7 +343,29 @@ on_lifecycle(virConnectPtr conn, virDomainPtr dom, int event, int detail,
 	host_unlock(h);
 	msglog_add(MSG_EVENT, "%s: %s %s", host_label(h), name ? name : uuid,
 	           event_name(event));
+	/* After the event's own message: what it means for a request. */
+	if (known) {
+		host_lock(h);
+		lifewatch_event(h->priv->watch, uuid, st, host_now_ns());
+		host_unlock(h);
+	}
 	return 0;
+}
+
+/* The guest reset (a reboot, from inside or asked for): done for a reboot
+ * request. */
+static void
+on_reboot(virConnectPtr conn, virDomainPtr dom, void *opaque)
+{
+	struct host *h = opaque;
+	char uuid[VIR_UUID_STRING_BUFLEN];
+
+	(void)conn;
+	if (virDomainGetUUIDString(dom, uuid) < 0)
+		return;
+	host_lock(h);
+	lifewatch_rebooted(h->priv->watch, uuid, host_now_ns());
+	host_unlock(h);
 }
 
 /* The stats connection has no keepalive: when the main connection finds
@@ -403,6 +434,9 @@ disconnect(struct host *h)
 	if (p->lifecycle_id >= 0)
 		virConnectDomainEventDeregisterAny(p->conn, p->lifecycle_id);
 	p->lifecycle_id = -1;
+	if (p->reboot_id >= 0)
+		virConnectDomainEventDeregisterAny(p->conn, p->reboot_id);
+	p->reboot_id = -1;
 	virConnectUnregisterCloseCallback(p->conn, on_close);
 	virConnectClose(p->conn);
 	p->conn = NULL;
@@ -654,6 +688,9 @@ try_connect(struct host *h)
 	p->lifecycle_id = virConnectDomainEventRegisterAny(
 		p->conn, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
 		VIR_DOMAIN_EVENT_CALLBACK(on_lifecycle), h, NULL);
+	p->reboot_id = virConnectDomainEventRegisterAny(
+		p->conn, NULL, VIR_DOMAIN_EVENT_ID_REBOOT,
+		VIR_DOMAIN_EVENT_CALLBACK(on_reboot), h, NULL);
 	uri = virConnectGetURI(p->conn);
 	hostname = virConnectGetHostname(p->conn);
 	if (virNodeGetInfo(p->conn, &info) < 0)
@@ -1161,6 +1198,8 @@ refresh(struct host *h)
 	host_lock(h);
 	merge_samples(h, (size_t)n, now, autos, nautos, autostart, trans, ntrans, persistence,
 	              &need, &nneed);
+	lifewatch_refresh(p->watch, h->vms, h->nvms, now);
+	p->watch_due = lifewatch_due(p->watch);
 	if (node) {
 		h->cpu_pct = host_cpu;
 		h->mem_free_kib = free_kib;
@@ -1324,6 +1363,34 @@ run_detail(struct host *h, const char *uuid)
 		virDomainFree(dom);
 }
 
+/* Tell the action's outcome. libvirt only passes a shutdown or reboot on
+ * to the guest: those are "requested", and followed from here on (under
+ * the lock, so an event's verdict comes after the request's message). */
+static void
+report_action(struct host *h, const struct req *r, const char *err)
+{
+	char *uri = host_virsh_uri(h);
+	char *virsh = r->act == ACT_AUTOSTART_OFF
+	              ? msglog_virsh(uri, "autostart", "--disable", r->name, NULL)
+	              : msglog_virsh(uri, action_virsh(r->act), r->name, NULL);
+	bool follow = r->act == ACT_SHUTDOWN || r->act == ACT_REBOOT;
+	struct vm *vm;
+
+	host_lock(h);
+	if (follow)
+		msglog_requested(virsh, err, "%s: %s", r->name, action_name(r->act));
+	else
+		msglog_action(virsh, err, "%s: %s", r->name, action_name(r->act));
+	if (err == NULL && follow) {
+		vm = host_find_vm(h, r->uuid);
+		lifewatch_request(h->priv->watch, r->uuid, r->name, r->act, vm ? vm->id : -1,
+		                  host_now_ns());
+	}
+	host_unlock(h);
+	free(virsh);
+	free(uri);
+}
+
 static void
 run_req(struct host *h, struct req *r)
 {
@@ -1338,16 +1405,13 @@ run_req(struct host *h, struct req *r)
 		run_detail(h, r->uuid);
 		return;
 	}
-	action_run(h->priv->conn, r->uuid, r->act, &err);
-	{
-		char *uri = host_virsh_uri(h);
-		char *virsh = r->act == ACT_AUTOSTART_OFF
-		              ? msglog_virsh(uri, "autostart", "--disable", r->name, NULL)
-		              : msglog_virsh(uri, action_virsh(r->act), r->name, NULL);
-		msglog_action(virsh, err, "%s: %s", r->name, action_name(r->act));
-		free(virsh);
-		free(uri);
+	if (r->act != ACT_AUTOSTART_ON && r->act != ACT_AUTOSTART_OFF) {
+		host_lock(h);
+		lifewatch_forget(h->priv->watch, r->uuid);
+		host_unlock(h);
 	}
+	action_run(h->priv->conn, r->uuid, r->act, &err);
+	report_action(h, r, err);
 	if (r->act == ACT_AUTOSTART_ON || r->act == ACT_AUTOSTART_OFF)
 		h->priv->inventory_due = true;
 	free(err);
@@ -1440,6 +1504,11 @@ worker(void *arg)
 				next_refresh = start + iv;
 				if (next_refresh < host_now_ns() + iv / 4)
 					next_refresh = host_now_ns() + iv / 4;
+				/* A followed request's deadline: a refresh then
+				 * (not one already past: a refresh that failed
+				 * left it). */
+				if (p->watch_due > host_now_ns() && p->watch_due < next_refresh)
+					next_refresh = p->watch_due;
 			}
 		}
 
@@ -1536,6 +1605,7 @@ host_free(struct host *h)
 	}
 	hostjob_free(h->job);
 	hostinfo_free(h->info);
+	lifewatch_free(h->priv->watch);
 	for (i = 0; i < h->nvms; i++)
 		vm_free(h->vms[i]);
 	free(h->vms);

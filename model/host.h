@@ -55,6 +55,12 @@ struct host_opts {
 	size_t history;      /* samples kept per graph */
 	struct recorder *rec; /* append every refresh here (recording.h), or NULL */
 	bool replay;         /* fed from a recording (replay.h): no worker, no actions */
+	/* Shutdown and reboot requests are followed (lifewatch.h): the wait
+	 * before saying the guest has not done it (0: the default), and the
+	 * keys that force a guest off and start it, for that message (NULL:
+	 * none bound). */
+	unsigned shutdown_wait_ms;
+	const char *force_key, *start_key;
 };
 
 /* A question the host's worker needs answered before it can go on (an
@@ -130,7 +136,8 @@ void host_unlock(struct host *h);
 void host_refresh_now(struct host *h);
 void host_set_interval(struct host *h, unsigned interval_ms);
 /* Queue an action; its result arrives in the message log. A replay host
- * refuses it there. */
+ * refuses it there. A shutdown or reboot is followed until the guest does
+ * it, or the wait passes: that too is told there. */
 void host_action(struct host *h, const char *uuid, enum action a);
 /* Answer the pending question (NULL: cancel). The answer is wiped here
  * after the worker took it. */

@@ -55,22 +55,42 @@ msglog_add(enum msg_kind kind, const char *fmt, ...)
 	push(kind, text, NULL);
 }
 
-void
-msglog_action(const char *virsh, const char *err, const char *fmt, ...)
+/* An action's record: "WHAT" then the outcome (": done", " requested") on
+ * success, else "WHAT failed: ERR". */
+static void
+action_msg(const char *virsh, const char *err, const char *outcome, const char *fmt,
+           va_list ap)
 {
-	va_list ap;
 	char *what, *text;
 
-	va_start(ap, fmt);
 	if (vasprintf(&what, fmt, ap) < 0)
 		what = xstrdup("(action)");
-	va_end(ap);
 	if (err == NULL)
-		text = xasprintf("%s: done", what);
+		text = xasprintf("%s%s", what, outcome);
 	else
 		text = xasprintf("%s failed: %s", what, err);
 	free(what);
 	push(err ? MSG_ERROR : MSG_INFO, text, virsh ? xstrdup(virsh) : NULL);
+}
+
+void
+msglog_action(const char *virsh, const char *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	action_msg(virsh, err, ": done", fmt, ap);
+	va_end(ap);
+}
+
+void
+msglog_requested(const char *virsh, const char *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	action_msg(virsh, err, " requested", fmt, ap);
+	va_end(ap);
 }
 
 /* Append s to the buffer, single-quoted when a shell would read it as

@@ -26,6 +26,11 @@ void msglog_add(enum msg_kind kind, const char *fmt, ...)
  * equivalent command line (see msglog_virsh), or NULL. */
 void msglog_action(const char *virsh, const char *err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* The same for an action libvirt only passes on to the guest (shutdown,
+ * reboot): on success "WHAT requested"; whether the guest does it is
+ * told later (lifewatch.h). */
+void msglog_requested(const char *virsh, const char *err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 /* "virsh -c URI ARG..." with every argument quoted for a POSIX shell where
  * needed; the argument list ends with NULL. uri NULL: no -c. */
 char *msglog_virsh(const char *uri, ...) __attribute__((sentinel));

@@ -287,12 +287,18 @@ load_theme(const char *name)
 static void
 make_hosts(struct app *a, const struct opts *o, const struct config *cfg)
 {
+	char fbuf[16], sbuf[16];
+	int fkey = keys_first(CMD_FORCE_OFF), skey = keys_first(CMD_START);
 	struct host_opts ho = {
 		.readonly = o->h.readonly,
 		.interval_ms = a->interval_ms,
 		.history = o->history,
 		.known_hosts = o->h.known_hosts,
 		.rec = o->rec,
+		/* For "still runs ... after the shutdown request: F forces it off". */
+		.shutdown_wait_ms = cfg->shutdown_wait_ms,
+		.force_key = fkey >= 0 ? keys_label(fkey, fbuf, sizeof fbuf) : NULL,
+		.start_key = skey >= 0 ? keys_label(skey, sbuf, sizeof sbuf) : NULL,
 	};
 	bool from_cfg = o->h.nuris == 0 && o->h.nssh == 0;
 

@@ -651,6 +651,107 @@ test_autostart_many(void **state)
 	host_free(h);
 }
 
+/* A host that follows shutdown and reboot requests for wait_ms. */
+static struct host *
+open_host_wait(unsigned interval_ms, unsigned wait_ms)
+{
+	struct host_opts o = { .uri = uri, .interval_ms = interval_ms, .history = 120,
+	                       .shutdown_wait_ms = wait_ms, .force_key = "F", .start_key = "S" };
+	struct host *h = host_new(&o);
+
+	host_start(h);
+	return h;
+}
+
+/* The off guest running, its UUID in uuid. */
+static void
+off_running(struct host *h, char uuid[VM_UUID_LEN])
+{
+	struct want_state run = { off, VM_RUNNING };
+
+	system("virsh -q -c \"$VMTUI_TEST_URI\" start \"$VMTUI_TEST_OFF\" >/dev/null 2>&1");
+	assert_true(wait_for(h, is_up, NULL, 30));
+	assert_true(wait_for(h, has_state, &run, 15));
+	host_lock(h);
+	snprintf(uuid, VM_UUID_LEN, "%s", by_name(h, off)->uuid);
+	host_unlock(h);
+}
+
+/* The test guests ignore ACPI: a shutdown is only "requested", and when
+ * the wait (3 s here) passes with the guest still running, that is said,
+ * with the key that forces it off. Its stop, later, is told; a guest that
+ * stops within the wait gets no warning. */
+static void
+test_shutdown_followed(void **state)
+{
+	struct host *h = open_host_wait(1000, 3000);
+	struct want_state run = { off, VM_RUNNING }, shut = { off, VM_SHUTOFF };
+	char uuid[VM_UUID_LEN], want[256];
+	uint64_t seq, t0;
+
+	(void)state;
+	off_running(h, uuid);
+	seq = last_seq();
+	t0 = host_now_ns();
+	host_action(h, uuid, ACT_SHUTDOWN);
+	snprintf(want, sizeof want, "%s: shutdown requested", off);
+	assert_true(msg_wait(want, seq, 10));
+	assert_false(msg_contains("shutdown: done", seq));
+	snprintf(want, sizeof want, "%s still runs ", off);
+	assert_true(msg_wait(want, seq, 10));
+	/* Not before the wait; soon after it (the worker refreshes then). */
+	assert_true(host_now_ns() - t0 >= 3000000000ull);
+	assert_true(host_now_ns() - t0 < 6000000000ull);
+	assert_true(msg_contains(" s after the shutdown request (its OS may ignore ACPI): "
+	                         "F forces it off", seq));
+	assert_true(wait_for(h, has_state, &run, 1)); /* it does still run */
+	virsh_do("destroy", off);
+	snprintf(want, sizeof want, "%s shut off (after ", off);
+	assert_true(msg_wait(want, seq, 10));
+
+	/* Stopped within the wait: told, and no warning after it. */
+	off_running(h, uuid);
+	seq = last_seq();
+	host_action(h, uuid, ACT_SHUTDOWN);
+	snprintf(want, sizeof want, "%s: shutdown requested", off);
+	assert_true(msg_wait(want, seq, 10));
+	virsh_do("destroy", off);
+	snprintf(want, sizeof want, "%s shut off (after ", off);
+	assert_true(msg_wait(want, seq, 10));
+	assert_true(wait_for(h, has_state, &shut, 5));
+	sleep(4);
+	assert_false(msg_contains("still runs", seq));
+	host_free(h);
+}
+
+/* A reboot the guest ignores is said to have only been requested; the
+ * reboot event libvirt sends for a reset makes it done. */
+static void
+test_reboot_followed(void **state)
+{
+	struct host *h = open_host_wait(1000, 3000);
+	struct want_state shut = { off, VM_SHUTOFF };
+	char uuid[VM_UUID_LEN], want[256];
+	uint64_t seq;
+
+	(void)state;
+	off_running(h, uuid);
+	seq = last_seq();
+	host_action(h, uuid, ACT_REBOOT);
+	snprintf(want, sizeof want, "%s: reboot requested", off);
+	assert_true(msg_wait(want, seq, 10));
+	snprintf(want, sizeof want, "%s has not rebooted ", off);
+	assert_true(msg_wait(want, seq, 10));
+	assert_true(msg_contains(" s after the reboot request, which was only passed on (its OS "
+	                         "may ignore ACPI): F forces it off, then S starts it", seq));
+	virsh_do("reset", off);
+	snprintf(want, sizeof want, "%s rebooted (after ", off);
+	assert_true(msg_wait(want, seq, 10));
+	virsh_do("destroy", off);
+	assert_true(wait_for(h, has_state, &shut, 10));
+	host_free(h);
+}
+
 /* Read-only connections list guests but every action is refused by libvirt. */
 static void
 test_readonly(void **state)
@@ -719,6 +820,8 @@ main(void)
 		cmocka_unit_test(test_identity_follows_uuid),
 		cmocka_unit_test(test_persistence_follows_events),
 		cmocka_unit_test(test_actions),
+		cmocka_unit_test(test_shutdown_followed),
+		cmocka_unit_test(test_reboot_followed),
 		cmocka_unit_test(test_readonly),
 		cmocka_unit_test(test_autostart_many),
 		cmocka_unit_test(test_daemon_restart),

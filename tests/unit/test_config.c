@@ -450,7 +450,44 @@ test_err_unknown_key_no_suggestion(void **state)
 {
 	(void)state;
 	parse_err1("palette: dark\n", "t.yaml:1:1: unknown key \"palette\" (known: interval, "
-	           "connect, hosts, readonly, graphs, history, color, theme, keys)");
+	           "connect, hosts, readonly, graphs, history, color, theme, keys, shutdown_wait)");
+}
+
+/* shutdown_wait: seconds with or without s, minutes with m, 1 s to 60 m. */
+static void
+test_shutdown_wait(void **state)
+{
+	static const struct {
+		const char *text;
+		unsigned ms;
+	} ok[] = {
+		{ "shutdown_wait: 60s\n", 60000 }, { "shutdown_wait: 90\n", 90000 },
+		{ "shutdown_wait: 2m\n", 120000 }, { "shutdown_wait: 1.5s\n", 1500 },
+		{ "shutdown_wait: 1s\n", 1000 }, { "shutdown_wait: 60m\n", 3600000 },
+	};
+	static const char *const bad[] = { "0.5s", "61m", "x", "10h", "-5", "", "5 s" };
+	struct config c;
+	size_t i;
+	char text[64], want[160];
+
+	(void)state;
+	config_init(&c);
+	assert_int_equal(c.shutdown_wait_ms, 0); /* unset: vmtui's default */
+	for (i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+		parse_ok(&c, ok[i].text);
+		assert_int_equal(c.shutdown_wait_ms, ok[i].ms);
+		config_free(&c);
+	}
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		snprintf(text, sizeof text, "shutdown_wait: \"%s\"\n", bad[i]);
+		snprintf(want, sizeof want, "t.yaml:1:16: shutdown_wait: \"%s\" is not a time "
+		         "between 1s and 60m (e.g. 60s, 2m)", bad[i]);
+		parse_err1(text, want);
+	}
+	parse_err1("shutdown_wait: [1]\n",
+	           "t.yaml:1:16: shutdown_wait: expected a single value, not a list");
+	parse_err1("shutdown_wiat: 5s\n",
+	           "t.yaml:1:1: unknown key \"shutdown_wiat\" (did you mean \"shutdown_wait\"?)");
 }
 
 static void
@@ -1053,6 +1090,7 @@ main(void)
 		cmocka_unit_test(test_err_connect),
 		cmocka_unit_test(test_err_unknown_key_suggestion),
 		cmocka_unit_test(test_err_unknown_key_no_suggestion),
+		cmocka_unit_test(test_shutdown_wait),
 		cmocka_unit_test(test_err_key_not_scalar),
 		cmocka_unit_test(test_err_root_not_mapping),
 		cmocka_unit_test(test_err_syntax_position),

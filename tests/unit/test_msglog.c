@@ -85,6 +85,29 @@ test_action_records(void **state)
 	msglog_free_all();
 }
 
+/* A shutdown or reboot libvirt accepted is only "requested": whether the
+ * guest does it is told later. A refusal reads as any action's. */
+static void
+test_requested_records(void **state)
+{
+	struct msg m;
+
+	(void)state;
+	msglog_requested("virsh shutdown web", NULL, "%s: %s", "web", "shutdown");
+	assert_true(msglog_get(0, &m));
+	assert_int_equal(m.kind, MSG_INFO);
+	assert_string_equal(m.text, "web: shutdown requested");
+	assert_string_equal(m.virsh, "virsh shutdown web");
+	msg_clear(&m);
+	msglog_requested("virsh reboot web", "domain is not running", "web: reboot");
+	assert_true(msglog_get(0, &m));
+	assert_int_equal(m.kind, MSG_ERROR);
+	assert_string_equal(m.text, "web: reboot failed: domain is not running");
+	assert_string_equal(m.virsh, "virsh reboot web");
+	msg_clear(&m);
+	msglog_free_all();
+}
+
 static void
 test_bounded(void **state)
 {
@@ -143,6 +166,7 @@ main(void)
 		cmocka_unit_test(test_virsh_plain_words),
 		cmocka_unit_test(test_virsh_quotes_what_a_shell_would_read),
 		cmocka_unit_test(test_action_records),
+		cmocka_unit_test(test_requested_records),
 		cmocka_unit_test(test_bounded),
 		cmocka_unit_test(test_resize_equivalents),
 	};
