@@ -111,7 +111,7 @@ apply_vm(struct vm *vm, const struct rec_vm *r, size_t history, uint64_t now_ns)
 	/* Uptime counts on from the recorded figure, however long it is next
 	 * to this machine's own. */
 	vm->started_ns = vm_start_from_uptime(r->uptime, now_ns);
-	vm->since_exact = true;
+	vm->since_exact = !r->uptime_lower_bound;
 	vm->sampled_ns = now_ns;
 	push_known(&vm->cpu_hist, r->cpu_pct);
 	if (active)

@@ -2,7 +2,8 @@
  * up longer than the viewing machine has been (replayed, remote, seen
  * through a suspend) keeps its uptime, on the screen's list, in a
  * recording and in top's batch output; a start not known stays unknown,
- * and the clock's own zero is a start like any other. */
+ * a lower bound stays one through a recording, and the clock's own zero
+ * is a start like any other. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -12,6 +13,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "model/host.h"
 #include "model/recording.h"
@@ -219,6 +221,57 @@ test_old_guest_everywhere(void **state)
 	host_free(h);
 }
 
+/* A lower bound (first sight, '>' in the list) is recorded as one and
+ * replays as one; an exact uptime stays exact. */
+static void
+test_lower_bound_recorded(void **state)
+{
+	struct host_opts o = { .name = "lab", .history = 4 };
+	struct host *h = host_new(&o), *rh;
+	struct vm *seen = vm_new(U1, "seen", 4), *exact = vm_new(U2, "exact", 4);
+	struct vm_sample smp;
+	struct recording rec;
+	char path[] = "/tmp/vmtui-starttime.XXXXXX", *line;
+	FILE *f;
+	int fd;
+
+	(void)state;
+	memset(&smp, 0, sizeof smp);
+	smp.name = "seen";
+	smp.state = VM_RUNNING;
+	vm_merge(seen, &smp, BOOTED_10MIN); /* running when first seen */
+	exact->state = VM_RUNNING;
+	exact->started_ns = vm_start_from_uptime(30 * DAY, BOOTED_10MIN);
+	exact->since_exact = true;
+	h->vms = xcalloc(2, sizeof *h->vms);
+	h->vms[0] = seen;
+	h->vms[1] = exact;
+	h->nvms = 2;
+	line = recording_host_line(h, 1795530192.0, BOOTED_10MIN + 60 * SEC);
+	assert_non_null(strstr(line, "\"uptime\":60,\"uptime_lower_bound\":true,"));
+	assert_non_null(strstr(line, "\"uptime\":2592060,\"autostart\""));
+
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	assert_non_null(f);
+	fprintf(f, "{\"vmtui-recording\":1,\"program\":\"vmtui t\",\"epoch\":1795530190,"
+	        "\"interval\":2}\n%s", line);
+	fclose(f);
+	free(line);
+	assert_int_equal(recording_read(path, &rec), 0);
+	unlink(path);
+	assert_int_equal(rec.n, 1);
+	rh = replayed(rec.samples[0].vms, rec.samples[0].nvms, BOOTED_10MIN);
+	assert_false(by_uuid(rh, U1)->since_exact);
+	assert_true(vm_uptime(by_uuid(rh, U1), BOOTED_10MIN) == 60);
+	assert_true(by_uuid(rh, U2)->since_exact);
+	assert_true(vm_uptime(by_uuid(rh, U2), BOOTED_10MIN) == 30 * DAY + 60);
+	recording_free(&rec);
+	host_free(rh);
+	host_free(h);
+}
+
 int
 main(void)
 {
@@ -229,6 +282,7 @@ main(void)
 		cmocka_unit_test(test_start_from_uptime),
 		cmocka_unit_test(test_start_at_clock_zero),
 		cmocka_unit_test(test_old_guest_everywhere),
+		cmocka_unit_test(test_lower_bound_recorded),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
