@@ -398,7 +398,7 @@ poll_main(void *arg)
 	while (!stop && pool) {
 		virStorageVolPtr v;
 		virStorageVolInfo info;
-		clock_gettime(CLOCK_REALTIME, &until);
+		clock_gettime(CLOCK_MONOTONIC, &until); /* the condvar's clock */
 		until.tv_nsec += 200000000;
 		if (until.tv_nsec >= 1000000000) {
 			until.tv_sec++;
@@ -522,6 +522,7 @@ make_vol(struct run *r, struct clone_disk *d, char **err)
 	virStorageVolPtr from = NULL, v = NULL;
 	char *xml = vol_xml(d, r->linked), *step, *e;
 	struct poller p;
+	pthread_condattr_t ca;
 	bool polling = false;
 
 	step = xasprintf("%s %s: %s/%s -> %s", r->linked ? "overlay" : "copy", d->target, d->pool,
@@ -547,7 +548,10 @@ make_vol(struct run *r, struct clone_disk *d, char **err)
 	if (!r->linked) {
 		memset(&p, 0, sizeof p);
 		pthread_mutex_init(&p.lock, NULL);
-		pthread_cond_init(&p.cond, NULL);
+		pthread_condattr_init(&ca);
+		pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+		pthread_cond_init(&p.cond, &ca);
+		pthread_condattr_destroy(&ca);
 		p.conn = r->conn;
 		p.pool = d->pool;
 		p.vol = d->new_vol;

@@ -87,7 +87,8 @@ wait_loop(struct console *c)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_REALTIME, &ts);
+	/* On the condvar's clock, which a wall-clock step cannot stretch. */
+	clock_gettime(CLOCK_MONOTONIC, &ts);
 	ts.tv_sec += 2;
 	pthread_mutex_lock(&c->lock);
 	while (!c->loop_done)
@@ -324,6 +325,7 @@ console_open(virDomainPtr dom, bool force, enum console_error *err, char **detai
 	virConnectPtr conn = virDomainGetConnect(dom);
 	virStreamPtr st = NULL;
 	struct console *c = NULL;
+	pthread_condattr_t ca;
 
 	*err = CONSOLE_OK;
 	*detail = NULL;
@@ -340,7 +342,10 @@ console_open(virDomainPtr dom, bool force, enum console_error *err, char **detai
 	c = xcalloc(1, sizeof *c);
 	pthread_mutex_init(&c->lock, NULL);
 	pthread_mutex_init(&c->io, NULL);
-	pthread_cond_init(&c->released, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&c->released, &ca);
+	pthread_condattr_destroy(&ca);
 	c->st = st;
 	c->refs = 2;
 	c->events = VIR_STREAM_EVENT_READABLE | VIR_STREAM_EVENT_ERROR | VIR_STREAM_EVENT_HANGUP;

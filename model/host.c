@@ -1065,8 +1065,9 @@ merge_samples(struct host *h, size_t n, uint64_t now, char **autos, size_t nauto
 		if (vm_state_active(vm->state) && !vm->since_exact && !vm->start_probed) {
 			/* Started before we looked: the local pid file knows when. */
 			vm->start_probed = true;
-			uint64_t started = procinfo_guest_start(h->uri, vm->name, now);
-			if (started) {
+			double age = procinfo_guest_age(h->uri, vm->name);
+			int64_t started = vm_start_from_uptime(age, now);
+			if (started != VM_START_UNKNOWN) {
 				vm->started_ns = started;
 				vm->since_exact = true;
 			}

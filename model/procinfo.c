@@ -62,32 +62,34 @@ read_small(const char *path, char *buf, size_t n)
 	return got > 0 ? 0 : -1;
 }
 
-uint64_t
-procinfo_guest_start(const char *uri, const char *name, uint64_t now_ns)
+double
+procinfo_age(double start_s, double boot_s)
+{
+	if (!(start_s >= 0 && boot_s >= start_s))
+		return -1;
+	return boot_s - start_s;
+}
+
+double
+procinfo_guest_age(const char *uri, const char *name)
 {
 	char *path = pid_path(uri, name), buf[1024], stat_path[64];
 	struct timespec boot;
-	double start_s, up_s, age_s;
 	long pid;
 
 	if (path == NULL)
-		return 0;
+		return -1;
 	if (read_small(path, buf, sizeof buf) < 0 || (pid = strtol(buf, NULL, 10)) <= 0) {
 		free(path);
-		return 0;
+		return -1;
 	}
 	free(path);
 	snprintf(stat_path, sizeof stat_path, "/proc/%ld/stat", pid);
-	if (read_small(stat_path, buf, sizeof buf) < 0)
-		return 0;
-	start_s = procinfo_parse_starttime(buf, sysconf(_SC_CLK_TCK));
-	if (start_s < 0 || clock_gettime(CLOCK_BOOTTIME, &boot) < 0)
-		return 0;
-	up_s = (double)boot.tv_sec + boot.tv_nsec / 1e9;
-	age_s = up_s - start_s;
-	if (age_s < 0 || age_s * 1e9 > (double)now_ns)
-		return 0;
-	return now_ns - (uint64_t)(age_s * 1e9);
+	if (read_small(stat_path, buf, sizeof buf) < 0 || clock_gettime(CLOCK_BOOTTIME, &boot) < 0)
+		return -1;
+	/* Both counted from boot on the clock that goes on in suspend. */
+	return procinfo_age(procinfo_parse_starttime(buf, sysconf(_SC_CLK_TCK)),
+	                    (double)boot.tv_sec + boot.tv_nsec / 1e9);
 }
 
 int

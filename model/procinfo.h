@@ -5,10 +5,16 @@
 
 #include <stdint.h>
 
-/* Monotonic ns at which the qemu process of guest `name` started, read from
- * the pid file the local qemu driver keeps; 0 when unknown (remote host,
- * other driver, no permission). */
-uint64_t procinfo_guest_start(const char *uri, const char *name, uint64_t now_ns);
+/* Seconds since the qemu process of guest `name` started, read from the pid
+ * file the local qemu driver keeps, time the machine spent suspended
+ * included; negative when unknown (remote host, other driver, no
+ * permission). An age, not a time: it holds on any clock. */
+double procinfo_guest_age(const char *uri, const char *name);
+
+/* The age of a process that started start_s seconds after boot, boot_s
+ * seconds after boot (CLOCK_BOOTTIME); negative when either is unknown or
+ * the start is later. Exposed for tests. */
+double procinfo_age(double start_s, double boot_s);
 
 /* Start of process `pid` in seconds since boot, from /proc/PID/stat text;
  * negative when the text is malformed. Exposed for tests. */

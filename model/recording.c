@@ -168,6 +168,7 @@ static void
 put_vm(FILE *f, const struct vm *vm, uint64_t now_ns)
 {
 	bool active = vm_state_active(vm->state);
+	double up = vm_uptime(vm, now_ns);
 
 	putc('{', f);
 	put_str(f, "name", vm->name, true);
@@ -186,7 +187,10 @@ put_vm(FILE *f, const struct vm *vm, uint64_t now_ns)
 	put_num(f, "disk_wr_ops", active ? vm->wr_ops_rate : -1, 1);
 	put_num(f, "net_rx_bps", active ? vm->rx_rate : -1, 1);
 	put_num(f, "net_tx_bps", active ? vm->tx_rate : -1, 1);
-	put_num(f, "uptime", vm_uptime(vm, now_ns), 0);
+	put_num(f, "uptime", up, 0);
+	/* Only when so (what the list marks with '>'): lines stay as they were. */
+	if (up >= 0 && !vm->since_exact)
+		fputs(",\"uptime_lower_bound\":true", f);
 	fprintf(f, ",\"autostart\":%s,\"persistent\":%s", vm->autostart ? "true" : "false",
 	        vm->persistent ? "true" : "false");
 	put_devs(f, "disks", vm->disks, vm->ndisks, true);
@@ -422,6 +426,7 @@ read_vm(struct reader *rd, const struct json *o, struct rec_vm *v)
 	       get_num(rd, o, "disk_wr_bps", &v->wr) && get_num(rd, o, "disk_rd_ops", &v->rd_ops) &&
 	       get_num(rd, o, "disk_wr_ops", &v->wr_ops) && get_num(rd, o, "net_rx_bps", &v->rx) &&
 	       get_num(rd, o, "net_tx_bps", &v->tx) && get_num(rd, o, "uptime", &v->uptime) &&
+	       get_bool(rd, o, "uptime_lower_bound", &v->uptime_lower_bound) &&
 	       get_bool(rd, o, "autostart", &v->autostart) &&
 	       get_bool(rd, o, "persistent", &v->persistent) &&
 	       read_devs(rd, o, "disks", true, &v->disks, &v->ndisks) &&

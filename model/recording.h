@@ -52,6 +52,7 @@ struct rec_vm {
 	double mem_alloc, mem_max, mem_used; /* bytes */
 	bool mem_from_guest, autostart, persistent;
 	double cpu_pct, rd, wr, rd_ops, wr_ops, rx, tx, uptime;
+	bool uptime_lower_bound;     /* counted from first sight (shown '>') */
 	struct rec_dev *disks, *nics;
 	size_t ndisks, nnics;
 };

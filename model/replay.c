@@ -108,10 +108,10 @@ apply_vm(struct vm *vm, const struct rec_vm *r, size_t history, uint64_t now_ns)
 	vm->wr_ops_rate = r->wr_ops;
 	vm->rx_rate = r->rx;
 	vm->tx_rate = r->tx;
-	/* Uptime counts on from the recorded figure. */
-	vm->started_ns = r->uptime >= 0 && now_ns > (uint64_t)(r->uptime * 1e9)
-	                 ? now_ns - (uint64_t)(r->uptime * 1e9) : 0;
-	vm->since_exact = true;
+	/* Uptime counts on from the recorded figure, however long it is next
+	 * to this machine's own. */
+	vm->started_ns = vm_start_from_uptime(r->uptime, now_ns);
+	vm->since_exact = !r->uptime_lower_bound;
 	vm->sampled_ns = now_ns;
 	push_known(&vm->cpu_hist, r->cpu_pct);
 	if (active)

@@ -64,6 +64,7 @@ vm_new(const char *uuid, const char *name, size_t history)
 	snprintf(vm->uuid, sizeof vm->uuid, "%s", uuid);
 	vm->name = xstrdup(name);
 	vm->id = -1;
+	vm->started_ns = VM_START_UNKNOWN;
 	vm->cpu_pct = STATS_UNKNOWN;
 	vm->rd_rate = vm->wr_rate = vm->rx_rate = vm->tx_rate = STATS_UNKNOWN;
 	vm->rd_ops_rate = vm->wr_ops_rate = STATS_UNKNOWN;
@@ -233,11 +234,11 @@ vm_set_state(struct vm *vm, enum vm_state st, int reason, uint64_t now_ns)
 	bool was = vm_state_active(vm->state), is = vm_state_active(st);
 
 	if (!was && is) {
-		vm->started_ns = now_ns;
+		vm->started_ns = vm_start_from_uptime(0, now_ns);
 		vm->since_exact = true;
 		vm->balloon_period_set = false;
 	} else if (was && !is) {
-		vm->started_ns = 0;
+		vm->started_ns = VM_START_UNKNOWN;
 		vm->cpu_pct = STATS_UNKNOWN;
 		vm->rd_rate = vm->wr_rate = vm->rx_rate = vm->tx_rate = STATS_UNKNOWN;
 		vm->rd_ops_rate = vm->wr_ops_rate = STATS_UNKNOWN;
@@ -263,7 +264,7 @@ vm_merge(struct vm *vm, const struct vm_sample *s, uint64_t now_ns)
 		 * uptime counts from now and is marked inexact. */
 		vm->state = s->state;
 		vm->reason = s->reason;
-		vm->started_ns = active ? now_ns : 0;
+		vm->started_ns = active ? vm_start_from_uptime(0, now_ns) : VM_START_UNKNOWN;
 		vm->since_exact = false;
 		vm->known = true;
 	}
@@ -327,9 +328,22 @@ vm_merge(struct vm *vm, const struct vm_sample *s, uint64_t now_ns)
 double
 vm_uptime(const struct vm *vm, uint64_t now_ns)
 {
-	if (!vm_state_active(vm->state) || vm->started_ns == 0 || now_ns < vm->started_ns)
+	if (!vm_state_active(vm->state) || vm->started_ns == VM_START_UNKNOWN ||
+	    now_ns > INT64_MAX || (int64_t)now_ns < vm->started_ns)
 		return -1;
-	return (double)(now_ns - vm->started_ns) / 1e9;
+	/* now >= start, so the difference fits and wraps back exactly. */
+	return (double)(now_ns - (uint64_t)vm->started_ns) / 1e9;
+}
+
+/* Longest uptime held: now_ns minus it stays above INT64_MIN. */
+#define UPTIME_MAX_S 9.2e9
+
+int64_t
+vm_start_from_uptime(double uptime_s, uint64_t now_ns)
+{
+	if (!(uptime_s >= 0 && uptime_s < UPTIME_MAX_S) || now_ns > INT64_MAX)
+		return VM_START_UNKNOWN;
+	return (int64_t)now_ns - (int64_t)(uptime_s * 1e9);
 }
 
 void

@@ -9,6 +9,9 @@
 
 #include "ring.h"
 
+/* A start time that is not known: no time a clock reading can give. */
+#define VM_START_UNKNOWN INT64_MIN
+
 enum vm_state {
 	VM_NOSTATE,
 	VM_RUNNING,
@@ -100,10 +103,13 @@ struct vm {
 	double rd_rate, wr_rate, rx_rate, tx_rate;
 	double rd_ops_rate, wr_ops_rate; /* disk requests per second */
 
-	/* Monotonic ns when the guest started; 0 when not running. When
-	 * `since_exact` is false, the start predates vmtui and this is when
-	 * vmtui first saw it running. */
-	uint64_t started_ns;
+	/* When the guest started, in ns on host_now_ns' clock (monotonic, from
+	 * this machine's boot): negative for a start before that boot (a
+	 * replayed or remote guest up longer than this machine, or one seen
+	 * through a suspend); VM_START_UNKNOWN when not running or not known.
+	 * When `since_exact` is false, the start predates vmtui and this is
+	 * when vmtui first saw it running. */
+	int64_t started_ns;
 	bool since_exact;
 	bool start_probed; /* looked for the real start time once */
 	bool balloon_period_set;
@@ -129,8 +135,13 @@ void vm_merge(struct vm *vm, const struct vm_sample *s, uint64_t now_ns);
 /* A state change learnt from an event (no counters). */
 void vm_set_state(struct vm *vm, enum vm_state st, int reason, uint64_t now_ns);
 
-/* Uptime in seconds at now_ns, or -1 when not running. */
+/* Uptime in seconds at now_ns, or -1 when not running or not known. */
 double vm_uptime(const struct vm *vm, uint64_t now_ns);
+
+/* The start (as started_ns) of a guest up uptime_s seconds at now_ns, which
+ * may be before now_ns' clock began; VM_START_UNKNOWN when uptime_s is
+ * negative, not a number, or too long to hold (centuries). */
+int64_t vm_start_from_uptime(double uptime_s, uint64_t now_ns);
 
 /* Change history length for every ring of the VM. */
 void vm_set_history(struct vm *vm, size_t history);

@@ -14,7 +14,8 @@
 #     recording is refused with exit status 1;
 #   - a guest up over an hour shows minutes, and its minute turns no
 #     sooner than the uptime's and at most 2 s later, with no refresh to
-#     draw it (a hand-made recording).
+#     draw it; a guest up 30 days, longer than this machine has been
+#     (a hand-made recording).
 # Env: T_PREFIX (default vmtuirec-), KEEP_GUESTS=1, BUILD (default build/).
 # Ends with "N passed, N failed"; exit status 1 if any check failed.
 set -uo pipefail
@@ -177,13 +178,18 @@ vt_stop
 # it, and never later than that with no refresh to come. Recorded every
 # 30 s, so that between the two samples the uptime counts on with no
 # refresh: a guest up 1h00m57s, whose minute turns 3 s after the first
-# sample, alone, so that no other row's change draws it sooner.
+# sample, alone but for a guest whose figure changes only in an hour, so
+# that no other row's change draws it sooner. That one is up 30 days,
+# longer than the machine replaying it has been (whatever its uptime),
+# and shows them all the same.
 say "# uptimes past an hour"
 UPT=$SCR_TMP/uptime.jsonl
 now=$(date +%s)
 upt_sample() { # upt_sample T UPTIME
 	printf '{"t":%s,"host":"h","uri":"test:///uptimes","vms":[{"name":"uphour",' "$1"
-	printf '"uuid":"00000000-0000-4000-8000-000000000002","state":"running","uptime":%s}]}\n' "$2"
+	printf '"uuid":"00000000-0000-4000-8000-000000000002","state":"running","uptime":%s},' "$2"
+	printf '{"name":"upmonth","uuid":"00000000-0000-4000-8000-000000000003",'
+	printf '"state":"running","uptime":%s}]}\n' $(($2 - 3657 + 30 * 86400 + 30))
 }
 {
 	printf '{"vmtui-recording":1,"program":"vmtui test","started":"%s","epoch":%s,"interval":30}\n' \
@@ -205,6 +211,9 @@ if wait_for 10 "the row" uphour_shown >/dev/null; then
 		sleep 0.05
 	done
 	check "uptimes: from an hour on, minutes ($first)" eq "$first" 1h00m
+	row_uptime upmonth
+	check "uptimes: a guest up longer than this machine ($(cut -d. -f1 /proc/uptime) s) shows it ($UPTIME)" \
+		eq "$UPTIME" 30d00h
 	minute_late() { [ "$next" = 1h01m ] && ((at >= 2000 && at <= 6500)); }
 	check "uptimes: 1h00m turns to ${next:-nothing} after the minute, at most 2 s late (at ${at} ms; the minute at ~3000)" \
 		minute_late

@@ -637,7 +637,7 @@ test_vm_first_sample_shutoff(void **state)
 	(void)state;
 	merge(vm, VM_SHUTOFF, 0, NULL, NULL, T0);
 	assert_int_equal(vm->state, VM_SHUTOFF);
-	assert_int_equal(vm->started_ns, 0);
+	assert_true(vm->started_ns == VM_START_UNKNOWN);
 	assert_true(vm_uptime(vm, T0 + SEC) < 0);
 	assert_true(vm->cpu_pct == STATS_UNKNOWN);
 	assert_int_equal(vm->mem_used_kib, 0);
@@ -721,7 +721,7 @@ test_vm_stop_resets(void **state)
 	assert_true(vm->wr_rate == STATS_UNKNOWN);
 	assert_true(vm->rx_rate == STATS_UNKNOWN);
 	assert_true(vm->tx_rate == STATS_UNKNOWN);
-	assert_int_equal(vm->started_ns, 0);
+	assert_true(vm->started_ns == VM_START_UNKNOWN);
 	assert_int_equal(vm->sampled_ns, 0);
 	assert_true(vm_uptime(vm, T0 + 3 * SEC) < 0);
 	/* History is kept for the graphs. */
