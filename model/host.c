@@ -58,12 +58,19 @@ struct host_priv {
 	 * host_free. */
 	pthread_t thread;
 	bool started;
+
 	/* Under lock. */
-	pthread_cond_t cond;
+	pthread_cond_t cond;   /* the worker waits here for work or time */
 	bool quit;
 	bool refresh_now;
-	bool conn_dead;      /* set by the close callback */
+	bool conn_dead;        /* set by the close callback, the link's death */
+	bool link_dead;        /* set by the link's pump thread */
+	bool inventory_event;  /* a define/undefine event came */
+	int stats_fd;          /* the stats connection's socket: see kick_stats */
 	struct req *reqs, **reqs_tail;
+	pthread_cond_t qcond;  /* a question was answered (or quit) */
+	char *answer;          /* the answer, until the worker takes it */
+	bool answered, cancelled;
 #ifndef NDEBUG
 	/* The thread holding lock (its tag, see host_lock), or NULL. Written
 	 * by that thread only, with lock held; atomic so that a thread asking
@@ -77,32 +84,26 @@ struct host_priv {
 	char **old_labels;
 	size_t nold_labels;
 
-	/* Worker. */
+	/* Worker only: no other thread reaches these. */
+	unsigned interval_ms;  /* h->interval_ms, copied each time it wakes */
+	uint64_t retry_at_ns;  /* when to try connecting again, when down */
+	unsigned attempts;     /* failed attempts since the last connection */
 	bool inventory_due;
-	unsigned interval_ms; /* h->interval_ms, copied each time it wakes */
-	uint64_t retry_at_ns; /* when to try connecting again, when down */
-	unsigned attempts;    /* failed attempts since the last connection */
 	virConnectPtr conn;
 	/* A second connection for the bulk stats call only, opened without
 	 * the event loop (see open_stats_conn), or NULL: then conn does it. */
 	virConnectPtr stats_conn;
-	int stats_fd;        /* its socket, under the lock: see kick_stats */
 	int lifecycle_id;
 	uint64_t prev_busy, prev_total;
-	uint64_t node_ns;    /* when node_stats last ran (0: not since connecting) */
+	uint64_t node_ns;      /* when node_stats last ran (0: not since connecting) */
 	int ncpu_params, nmem_params; /* counts the node stats calls want */
 	uint64_t inventory_ns; /* when autostart was last read */
-	bool inventory_event;  /* a define/undefine event came (under lock) */
-	bool local_node;     /* the daemon's host is this machine: read /proc */
+	bool local_node;       /* the daemon's host is this machine: read /proc */
 	int stat_fd, meminfo_fd; /* /proc/stat and /proc/meminfo, kept open */
 	struct sshlink *link;  /* the SSH tunnel, for hosts reached over SSH */
-	bool link_dead;        /* set by the link's pump thread */
-	pthread_cond_t qcond;  /* a question was answered (or quit) */
-	char *answer;          /* the answer, until the worker takes it */
-	bool answered, cancelled;
 	bool stats_failing;
 	/* The records of the last bulk call, parsed; kept from refresh to
-	 * refresh so their device arrays and text are reused (worker only). */
+	 * refresh so their device arrays and text are reused. */
 	struct slot *slots;
 	size_t slots_cap;
 };
@@ -632,11 +633,18 @@ open_link(struct host *h, char **err)
 		.dead_opaque = h,
 	};
 
-	if (p->link != NULL && !p->link_dead && sshlink_alive(p->link))
+	bool dead;
+
+	host_lock(h);
+	dead = p->link_dead; /* the pump thread sets it */
+	host_unlock(h);
+	if (p->link != NULL && !dead && sshlink_alive(p->link))
 		return 0;
 	sshlink_close(p->link);
 	p->link = NULL;
+	host_lock(h);
 	p->link_dead = false;
+	host_unlock(h);
 	return sshlink_open(&o, &p->link, err);
 }
 
