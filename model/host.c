@@ -1,10 +1,12 @@
 /* host.c — the per-host worker: connect with backoff, bulk refresh, events,
  * queued actions (shutdowns and reboots followed to their outcome),
- * on-demand detail. */
+ * on-demand detail; and the host's lock, whose rule is written in host.h
+ * (struct host) and here (struct host_priv). */
 #include "host.h"
 
 #include <errno.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,43 +53,66 @@ struct req {
 	char *name;
 };
 
+/* Who may touch what, as in host.h: "under lock" means h->lock held, by
+ * any thread; "worker" means the host's worker thread only, no lock
+ * needed (no other thread reaches it). */
 struct host_priv {
+	/* Set by host_start before the worker runs; read after it by
+	 * host_free. */
 	pthread_t thread;
-	pthread_cond_t cond;
 	bool started;
+
+	/* Under lock. */
+	pthread_cond_t cond;   /* the worker waits here for work or time */
 	bool quit;
 	bool refresh_now;
-	bool conn_dead;      /* set by the close callback */
-	bool inventory_due;
+	bool conn_dead;        /* set by the close callback, the link's death */
+	bool link_dead;        /* set by the link's pump thread */
+	bool inventory_event;  /* a define/undefine event came */
+	int stats_fd;          /* the stats connection's socket: see kick_stats */
 	struct req *reqs, **reqs_tail;
+	pthread_cond_t qcond;  /* a question was answered (or quit) */
+	char *answer;          /* the answer, until the worker takes it */
+	bool answered, cancelled;
+#ifndef NDEBUG
+	/* The thread holding lock (its tag, see host_lock), or NULL. Written
+	 * by that thread only, with lock held; atomic so that a thread asking
+	 * whether it holds the lock reads it safely while another does. */
+	_Atomic(const char *) owner;
+#endif
+	/* What host_label returns: made by set_label under lock, read by any
+	 * thread without it. Labels it replaced stay in old_labels (under
+	 * lock) until host_free, so a pointer read once stays good. */
+	_Atomic(char *) label;
+	char **old_labels;
+	size_t nold_labels;
+	/* Shutdown and reboot requests followed to their outcome (the
+	 * pointer is set by host_new; what it points to is under lock). */
+	struct lifewatch *watch;
 
-	/* Owned by the worker thread. */
+	/* Worker only: no other thread reaches these. */
+	unsigned interval_ms;  /* h->interval_ms, copied each time it wakes */
+	uint64_t retry_at_ns;  /* when to try connecting again, when down */
+	unsigned attempts;     /* failed attempts since the last connection */
+	bool inventory_due;
 	virConnectPtr conn;
 	/* A second connection for the bulk stats call only, opened without
 	 * the event loop (see open_stats_conn), or NULL: then conn does it. */
 	virConnectPtr stats_conn;
-	int stats_fd;        /* its socket, under the lock: see kick_stats */
 	int lifecycle_id;
 	int reboot_id;
 	uint64_t prev_busy, prev_total;
-	uint64_t node_ns;    /* when node_stats last ran (0: not since connecting) */
+	uint64_t node_ns;      /* when node_stats last ran (0: not since connecting) */
 	int ncpu_params, nmem_params; /* counts the node stats calls want */
 	uint64_t inventory_ns; /* when autostart was last read */
-	bool inventory_event;  /* a define/undefine event came (under lock) */
-	bool local_node;     /* the daemon's host is this machine: read /proc */
+	bool local_node;       /* the daemon's host is this machine: read /proc */
 	int stat_fd, meminfo_fd; /* /proc/stat and /proc/meminfo, kept open */
 	struct sshlink *link;  /* the SSH tunnel, for hosts reached over SSH */
-	bool link_dead;        /* set by the link's pump thread */
-	pthread_cond_t qcond;  /* a question was answered (or quit) */
-	char *answer;          /* the answer, until the worker takes it */
-	bool answered, cancelled;
 	bool stats_failing;
-	/* Shutdown and reboot requests followed to their outcome (under
-	 * lock), and its next deadline as of the last refresh (worker). */
-	struct lifewatch *watch;
+	/* The next deadline of watch as of the last refresh. */
 	uint64_t watch_due;
 	/* The records of the last bulk call, parsed; kept from refresh to
-	 * refresh so their device arrays and text are reused (worker only). */
+	 * refresh so their device arrays and text are reused. */
 	struct slot *slots;
 	size_t slots_cap;
 };
@@ -136,13 +161,39 @@ host_state_name(enum host_state s)
 const char *
 host_label(const struct host *h)
 {
-	if (h->name)
-		return h->name;
-	if (h->hostname)
-		return h->hostname;
-	if (h->uri)
-		return h->uri;
-	return h->uri_req ? h->uri_req : "default";
+	return atomic_load_explicit(&h->priv->label, memory_order_acquire);
+}
+
+/* Make the label from the name, hostname and URI after a change to them
+ * (lock held). The label it replaces is kept until host_free. */
+static void
+set_label(struct host *h)
+{
+	const char *want = h->name ? h->name : h->hostname ? h->hostname :
+	                   h->uri ? h->uri : h->uri_req ? h->uri_req : "default";
+	char *old = atomic_load_explicit(&h->priv->label, memory_order_relaxed);
+	struct host_priv *p = h->priv;
+
+	host_assert_locked(h);
+	if (old != NULL && strcmp(old, want) == 0)
+		return;
+	if (old != NULL) {
+		p->old_labels = xreallocarray(p->old_labels, p->nold_labels + 1,
+		                              sizeof *p->old_labels);
+		p->old_labels[p->nold_labels++] = old;
+	}
+	atomic_store_explicit(&p->label, xstrdup(want), memory_order_release);
+}
+
+void
+host_set_uri(struct host *h, const char *uri)
+{
+	host_assert_locked(h);
+	if (uri == NULL || (h->uri != NULL && strcmp(h->uri, uri) == 0))
+		return;
+	free(h->uri);
+	h->uri = xstrdup(uri);
+	set_label(h);
 }
 
 char *
@@ -159,6 +210,7 @@ host_not_connected(struct host *h)
 void
 host_publish_unlock(struct host *h)
 {
+	host_assert_locked(h);
 	h->generation++;
 	host_unlock(h);
 	notify_post();
@@ -189,22 +241,66 @@ host_virsh_uri(const struct host *h)
 	return xasprintf("%.*s+ssh://%s/%s", (int)(sep - req), req, h->ssh, sep + 4);
 }
 
+#ifndef NDEBUG
+/* One per thread: its address tells the threads apart (see owner). */
+static _Thread_local const char thread_tag;
+
+void
+host_assert_locked(const struct host *h)
+{
+	if (atomic_load_explicit(&h->priv->owner, memory_order_relaxed) == &thread_tag)
+		return;
+	fprintf(stderr, "vmtui: host %s: its data read or written without its lock "
+	        "(see the rule in model/host.h)\n", host_label(h));
+	abort();
+}
+
+/* Note that this thread now holds h's lock (or, with NULL, no longer). */
+static void
+set_owner(struct host *h, const char *tag)
+{
+	atomic_store_explicit(&h->priv->owner, tag, memory_order_relaxed);
+}
+#define THREAD_TAG (&thread_tag)
+#else
+#define set_owner(h, tag) ((void)(h))
+#define THREAD_TAG NULL
+#endif
+
 void
 host_lock(struct host *h)
 {
 	pthread_mutex_lock(&h->lock);
+	set_owner(h, THREAD_TAG);
 }
 
 void
 host_unlock(struct host *h)
 {
+	host_assert_locked(h);
+	set_owner(h, NULL);
 	pthread_mutex_unlock(&h->lock);
+}
+
+/* pthread_cond_timedwait (ts NULL: pthread_cond_wait) on h's lock, which
+ * the caller holds: the lock's owner is cleared for the wait. */
+static void
+wait_locked(struct host *h, pthread_cond_t *c, const struct timespec *ts)
+{
+	host_assert_locked(h);
+	set_owner(h, NULL);
+	if (ts != NULL)
+		pthread_cond_timedwait(c, &h->lock, ts);
+	else
+		pthread_cond_wait(c, &h->lock);
+	set_owner(h, THREAD_TAG);
 }
 
 /* Record a change the UI should draw. Lock held. */
 static void
 changed(struct host *h)
 {
+	host_assert_locked(h);
 	h->generation++;
 	notify_post();
 }
@@ -224,7 +320,8 @@ host_new(const struct host_opts *o)
 	h->rec = o->rec;
 	h->interval_ms = o->interval_ms ? o->interval_ms : 2000;
 	h->history = o->history ? o->history : 600;
-	h->state = HOST_CONNECTING;
+	/* A replay host looks connected from the start. */
+	h->state = o->replay ? HOST_UP : HOST_CONNECTING;
 	h->cpu_pct = STATS_UNKNOWN;
 	h->mem_free_kib = HOST_MEM_UNKNOWN;
 	ring_init(&h->cpu_hist, h->history);
@@ -239,6 +336,10 @@ host_new(const struct host_opts *o)
 	h->priv->watch = lifewatch_new(o->shutdown_wait_ms, o->force_key, o->start_key);
 	h->priv->stats_fd = -1;
 	h->priv->stat_fd = h->priv->meminfo_fd = -1;
+	h->priv->interval_ms = h->interval_ms;
+	host_lock(h);
+	set_label(h);
+	host_unlock(h);
 	return h;
 }
 
@@ -269,6 +370,7 @@ host_find_vm(struct host *h, const char *uuid)
 {
 	size_t at;
 
+	host_assert_locked(h);
 	return find_vm_at(h, uuid, &at);
 }
 
@@ -449,12 +551,12 @@ schedule_retry(struct host *h)
 	double delay = 1.0;
 	unsigned i;
 
-	for (i = 1; i < h->attempts && delay < BACKOFF_MAX_S; i++)
+	for (i = 1; i < h->priv->attempts && delay < BACKOFF_MAX_S; i++)
 		delay *= 2;
 	if (delay > BACKOFF_MAX_S)
 		delay = BACKOFF_MAX_S;
 	h->retry_in = delay;
-	h->retry_at_ns = host_now_ns() + (uint64_t)(delay * 1e9);
+	h->priv->retry_at_ns = host_now_ns() + (uint64_t)(delay * 1e9);
 }
 
 static void
@@ -470,7 +572,7 @@ mark_down(struct host *h, const char *why)
 		free(h->error);
 		h->error = xstrdup(why);
 	}
-	h->attempts++;
+	h->priv->attempts++;
 	schedule_retry(h);
 	changed(h);
 	label = xstrdup(host_label(h));
@@ -517,7 +619,7 @@ ask_user(void *opaque, enum sshlink_q kind, const char *question, bool echo, cha
 	p->answered = p->cancelled = false;
 	changed(h);
 	while (!p->answered && !p->cancelled && !p->quit)
-		pthread_cond_wait(&p->qcond, &h->lock);
+		wait_locked(h, &p->qcond, NULL);
 	if (p->answered && p->answer) {
 		snprintf(answer, n, "%s", p->answer);
 		rc = 0;
@@ -567,11 +669,18 @@ open_link(struct host *h, char **err)
 		.dead_opaque = h,
 	};
 
-	if (p->link != NULL && !p->link_dead && sshlink_alive(p->link))
+	bool dead;
+
+	host_lock(h);
+	dead = p->link_dead; /* the pump thread sets it */
+	host_unlock(h);
+	if (p->link != NULL && !dead && sshlink_alive(p->link))
 		return 0;
 	sshlink_close(p->link);
 	p->link = NULL;
+	host_lock(h);
 	p->link_dead = false;
+	host_unlock(h);
 	return sshlink_open(&o, &p->link, err);
 }
 
@@ -711,7 +820,7 @@ try_connect(struct host *h)
 		p->nmem_params = 0;
 
 	host_lock(h);
-	had_error = h->attempts > 0;
+	had_error = p->attempts > 0;
 	free(h->uri);
 	if (h->ssh != NULL)
 		h->uri = xasprintf("%s via ssh %s", h->uri_req ? h->uri_req : "qemu:///system",
@@ -722,8 +831,9 @@ try_connect(struct host *h)
 	h->hostname = hostname ? xstrdup(hostname) : NULL;
 	h->cpus = info.cpus;
 	h->mem_total_kib = info.memory;
+	set_label(h);
 	h->state = HOST_UP;
-	h->attempts = 0;
+	p->attempts = 0;
 	free(h->error);
 	h->error = NULL;
 	changed(h);
@@ -1098,7 +1208,7 @@ merge_samples(struct host *h, size_t n, uint64_t now, char **autos, size_t nauto
 static void
 set_balloon_periods(struct host *h, char **uuids, size_t n)
 {
-	int period = (int)((h->interval_ms + 999) / 1000);
+	int period = (int)((h->priv->interval_ms + 999) / 1000);
 	size_t i;
 
 	for (i = 0; i < n; i++) {
@@ -1453,7 +1563,7 @@ wait_until(struct host *h, uint64_t deadline_ns)
 	/* The condvar uses CLOCK_MONOTONIC (see host_start). */
 	ts.tv_sec = (time_t)(deadline_ns / 1000000000ull);
 	ts.tv_nsec = (long)(deadline_ns % 1000000000ull);
-	pthread_cond_timedwait(&h->priv->cond, &h->lock, &ts);
+	wait_locked(h, &h->priv->cond, &ts);
 }
 
 static void *
@@ -1472,6 +1582,7 @@ worker(void *arg)
 		p->reqs = NULL;
 		p->reqs_tail = &p->reqs;
 		p->refresh_now = false;
+		p->interval_ms = h->interval_ms;
 		host_unlock(h);
 
 		/* The close callback (or the SSH link) says when the connection
@@ -1481,7 +1592,7 @@ worker(void *arg)
 			disconnect(h);
 			mark_down(h, NULL);
 		}
-		if (p->conn == NULL && (now >= h->retry_at_ns || now_asked)) {
+		if (p->conn == NULL && (now >= p->retry_at_ns || now_asked)) {
 			try_connect(h);
 			next_refresh = 0;
 		}
@@ -1497,7 +1608,7 @@ worker(void *arg)
 				reqs = next;
 			}
 			if (acted || now_asked || host_now_ns() >= next_refresh) {
-				uint64_t start = host_now_ns(), iv = (uint64_t)h->interval_ms * 1000000ull;
+				uint64_t start = host_now_ns(), iv = (uint64_t)p->interval_ms * 1000000ull;
 				refresh(h);
 				/* Every interval from the start of the last refresh, so a
 				 * slow daemon does not stretch it; but leave a quarter of
@@ -1517,7 +1628,7 @@ worker(void *arg)
 		if (p->quit || p->reqs || p->refresh_now)
 			continue;
 		if (p->conn == NULL)
-			wait_until(h, h->retry_at_ns);
+			wait_until(h, p->retry_at_ns);
 		else if (!p->conn_dead)
 			wait_until(h, next_refresh);
 	}
@@ -1620,6 +1731,10 @@ host_free(struct host *h)
 	pthread_cond_destroy(&h->priv->cond);
 	pthread_cond_destroy(&h->priv->qcond);
 	free(h->question.text);
+	for (i = 0; i < h->priv->nold_labels; i++)
+		free(h->priv->old_labels[i]);
+	free(h->priv->old_labels);
+	free(atomic_load_explicit(&h->priv->label, memory_order_relaxed));
 	free(h->name);
 	free(h->ssh);
 	free(h->key);

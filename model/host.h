@@ -3,8 +3,22 @@
  * Each host has a worker thread that owns the libvirt connection: it
  * connects (retrying with backoff), refreshes with one bulk
  * virConnectGetAllDomainStats per interval, and runs queued actions, so a
- * slow or dead host never blocks the UI. The UI reads the fields below
- * while holding the host's lock (host_lock/host_unlock). */
+ * slow or dead host never blocks the UI.
+ *
+ * Threads and the locking rule. A host is touched by
+ *   - the UI thread, which never calls libvirt;
+ *   - the host's worker (host.c), which owns its connections and is the
+ *     host's one writer; a replay host (replay.h) has no worker: the
+ *     replay's player thread is its one writer instead, through
+ *     replay_apply;
+ *   - libvirt's event-loop thread (eventloop.c), running host.c's
+ *     callbacks: guest lifecycle events and the connection's close;
+ *   - an SSH host's link pump thread (sshlink.c), saying the link died.
+ * Each field of struct host below says who may write it and read it. In
+ * builds without NDEBUG host_lock records the thread holding the lock and
+ * host_assert_locked aborts when the caller does not hold it: the
+ * accessors and the UI's drawing paths check it. ThreadSanitizer checks
+ * the rest (scripts/check, "ThreadSanitizer" step). */
 #ifndef VMTUI_HOST_H
 #define VMTUI_HOST_H
 
@@ -75,29 +89,36 @@ struct host_question {
 };
 
 struct host {
-	/* Set at creation, read-only afterwards. */
-	char *uri_req;
+	/* Immutable: set by host_new, never written again until host_free.
+	 * Any thread reads them without the lock. */
+	char *uri_req;       /* the URI asked for, or NULL */
 	char *name, *ssh, *key, *known_hosts;
 	bool readonly;
-	bool replay;
+	bool replay;         /* fed by a replay's player: no worker */
 	struct recorder *rec;
+	size_t history;      /* samples kept per graph */
 
 	pthread_mutex_t lock;
-	/* Everything below is guarded by lock. */
+	/* Everything below is guarded by lock: read or written only with it
+	 * held, by any thread, unless the field says otherwise. Written by
+	 * the host's one writer (its worker, or a replay host's player)
+	 * unless the field names another writer. */
 	enum host_state state;
-	char *uri;           /* canonical URI once connected */
-	char *hostname;
-	char *error;         /* why the connection is down */
+	char *uri;           /* canonical URI once connected; freed and replaced
+	                      * on a reconnect: read it only under the lock */
+	char *hostname;      /* the same */
+	char *error;         /* why the connection is down; also written by
+	                      * the event-loop thread (the close callback) */
 	double retry_in;     /* seconds until the next attempt, when down */
-	uint64_t retry_at_ns;
-	unsigned attempts;
 
-	struct vm **vms;     /* sorted by UUID */
+	struct vm **vms;     /* sorted by UUID; a guest's state is also
+	                      * written by the event-loop thread (events) */
 	size_t nvms;
 	/* Bumps whenever a guest joins or leaves vms (and is freed): pointers
 	 * to guests kept from an earlier lock are still good while it holds. */
 	uint64_t vms_gen;
-	uint64_t generation; /* bumps on every change the UI should draw */
+	uint64_t generation; /* bumps on every change the UI should draw; any
+	                      * thread that changes something under the lock */
 
 #define HOST_MEM_UNKNOWN UINT64_MAX
 	unsigned cpus;       /* host logical CPUs */
@@ -106,20 +127,28 @@ struct host {
 	struct ring cpu_hist, mem_hist;
 
 	struct vm_config *detail; /* config of the VM asked for, or NULL */
-	bool detail_busy;
+	bool detail_busy;    /* also set by the UI (host_request_detail) */
 
+	/* The refresh interval: written by the UI (host_set_interval); the
+	 * worker takes a copy each time it wakes. */
 	unsigned interval_ms;
-	size_t history;
 	uint64_t refreshes;
 	uint64_t sampled_ns;  /* monotonic time of the last bulk sample */
 	uint64_t node_sampled_ns; /* of the host's own CPU and memory (once a second at most) */
 	double sampled_epoch; /* the same as wall-clock seconds since 1970 */
 
+	/* Written by the worker (ask_user); the UI reads it and answers with
+	 * host_answer. */
 	struct host_question question;
-	struct host_job *job; /* plan/apply of VM definitions (hostjob.h) */
+	/* Plan/apply of VM definitions (hostjob.h): set and cleared by the UI
+	 * thread, its progress written by the worker; the job's own rules
+	 * are in hostjob.h. */
+	struct host_job *job;
 	struct host_info *info; /* node details and pools (hostinfo.h), on demand */
 
-	/* private to host.c */
+	/* Private to host.c, its fields' rules written there; the worker's
+	 * own state (connections, backoff, parse buffers) lives here, out of
+	 * the UI's reach. Immutable pointer. */
 	struct host_priv *priv;
 };
 
@@ -131,6 +160,13 @@ void host_free(struct host *h);
 
 void host_lock(struct host *h);
 void host_unlock(struct host *h);
+/* Abort unless the calling thread holds h's lock (builds without NDEBUG;
+ * nothing otherwise). */
+#ifndef NDEBUG
+void host_assert_locked(const struct host *h);
+#else
+#define host_assert_locked(h) ((void)(h))
+#endif
 
 /* Ask for a refresh (and an immediate reconnect attempt when down). */
 void host_refresh_now(struct host *h);
@@ -164,10 +200,16 @@ bool host_unref(struct host *h, int *refs);
 /* Ask for the configuration of one VM; it appears in h->detail. */
 void host_request_detail(struct host *h, const char *uuid);
 
+/* Set h->uri (NULL or the same: no change) and the label that follows
+ * from it; for a host's one writer, with the lock held. */
+void host_set_uri(struct host *h, const char *uri);
+
 /* Lookups for the UI, with the lock held. */
 struct vm *host_find_vm(struct host *h, const char *uuid);
 const char *host_state_name(enum host_state s);
-/* Short display name: hostname, else URI. */
+/* Short display name: the name given, else the hostname, else the URI.
+ * Any thread, with or without the lock: the text stays valid until
+ * host_free (a reconnect that changes it makes a new one). */
 const char *host_label(const struct host *h);
 
 /* The URI a person would give virsh -c to reach this host (qemu+ssh://...

@@ -17,6 +17,8 @@ struct pool_info {
 	char *type;    /* "dir", "logical"... */
 };
 
+/* Made whole on the worker and put in h->info under the host's lock,
+ * never changed after: the UI reads it with the lock held. */
 struct host_info {
 	char model[32];          /* CPU model */
 	unsigned cpus, mhz, sockets, cores, threads;

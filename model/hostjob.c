@@ -31,9 +31,11 @@ set_str(char **field, const char *s)
 	*field = s ? xstrdup(s) : NULL;
 }
 
+/* Record a change the UI should draw. Host lock held. */
 static void
 job_changed(struct host *h)
 {
+	host_assert_locked(h);
 	h->generation++;
 	notify_post();
 }
@@ -208,7 +210,7 @@ do_apply(struct host *h, virConnectPtr conn, void *arg)
 {
 	struct host_job *j = arg;
 	struct progress_ctx ctx = { h, j };
-	char *err = NULL, *text;
+	char *err = NULL, *text, *said;
 	int rc = -1;
 
 	if (conn == NULL)
@@ -233,12 +235,14 @@ do_apply(struct host *h, virConnectPtr conn, void *arg)
 	j->text = text;
 	j->state = rc == 0 ? JOB_DONE : JOB_FAILED;
 	set_str(&j->step, NULL);
+	/* Said under the lock: once it is dropped the UI may free the job
+	 * (hostjob_plan replaces a finished one). */
+	said = rc == 0 ? xasprintf("Applied %s to %s.", j->title, host_label(h))
+	               : xasprintf("Apply of %s failed: %s", j->title, err);
 	job_changed(h);
 	host_unlock(h);
-	if (rc == 0)
-		msglog_add(MSG_INFO, "Applied %s to %s.", j->title, host_label(h));
-	else
-		msglog_add(MSG_ERROR, "Apply of %s failed: %s", j->title, err);
+	msglog_add(rc == 0 ? MSG_INFO : MSG_ERROR, "%s", said);
+	free(said);
 	free(err);
 	host_refresh_now(h);
 }

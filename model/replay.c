@@ -1,4 +1,8 @@
-/* replay.c — play a recording into replay hosts at the recorded pace. */
+/* replay.c — play a recording into replay hosts at the recorded pace.
+ *
+ * The player thread is a replay host's one writer, as a worker is a live
+ * host's (the rule in host.h): it writes under the host's lock, through
+ * replay_apply, and publishes with host_publish_unlock. */
 #include "replay.h"
 
 #include <pthread.h>
@@ -7,7 +11,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "notify.h"
 #include "stats.h"
 #include "xmalloc.h"
 
@@ -133,9 +136,14 @@ cmp_vmp(const void *a, const void *b)
 void
 replay_apply(struct host *h, const struct rec_sample *s, uint64_t now_ns)
 {
-	struct vm **out = xcalloc(s->nvms ? s->nvms : 1, sizeof *out);
+	struct vm **out;
 	size_t i, k = 0;
 	bool joined_or_left = false;
+
+	host_assert_locked(h);
+	if (!h->replay)
+		abort(); /* a live host's one writer is its worker */
+	out = xcalloc(s->nvms ? s->nvms : 1, sizeof *out);
 
 	for (i = 0; i < s->nvms; i++) {
 		struct vm *vm = host_find_vm(h, s->vms[i].uuid);
@@ -169,10 +177,7 @@ replay_apply(struct host *h, const struct rec_sample *s, uint64_t now_ns)
 		h->vms_gen++;
 
 	h->state = HOST_UP;
-	if (s->uri && (h->uri == NULL || strcmp(h->uri, s->uri) != 0)) {
-		free(h->uri);
-		h->uri = xstrdup(s->uri);
-	}
+	host_set_uri(h, s->uri);
 	h->cpus = s->cpus;
 	h->mem_total_kib = bytes_to_kib(s->mem_total);
 	h->mem_free_kib = s->mem_free < 0 ? HOST_MEM_UNKNOWN : bytes_to_kib(s->mem_free);
@@ -184,7 +189,6 @@ replay_apply(struct host *h, const struct rec_sample *s, uint64_t now_ns)
 	h->refreshes++;
 	h->sampled_ns = now_ns;
 	h->sampled_epoch = s->t;
-	h->generation++;
 }
 
 /* ---- the player ---- */
@@ -218,7 +222,6 @@ replay_new(struct recording *rec, double speed, size_t history, struct host ***h
 			                       .replay = true, .readonly = true };
 			hosts = xreallocarray(hosts, nhosts + 1, sizeof *hosts);
 			hosts[nhosts] = host_new(&o);
-			hosts[nhosts]->state = HOST_UP;
 			nhosts++;
 		}
 		rp->hosts[i] = hosts[j];
@@ -289,8 +292,7 @@ player(void *arg)
 		pthread_mutex_unlock(&rp->lock);
 		host_lock(rp->hosts[s - rp->samples]);
 		replay_apply(rp->hosts[s - rp->samples], s, now);
-		host_unlock(rp->hosts[s - rp->samples]);
-		notify_post();
+		host_publish_unlock(rp->hosts[s - rp->samples]);
 		pthread_mutex_lock(&rp->lock);
 	}
 	pthread_mutex_unlock(&rp->lock);

@@ -31,7 +31,8 @@ double replay_speed_by(struct replay *rp, double factor);
  * shown, the speed, and paused or at the end. */
 void replay_describe(struct replay *rp, char *buf, size_t n);
 
-/* Put one sample into a replay host (host lock held); public for tests. */
+/* Put one sample into a replay host (h->replay), with its lock held; the
+ * caller publishes it with host_publish_unlock. Public for tests. */
 void replay_apply(struct host *h, const struct rec_sample *s, uint64_t now_ns);
 
 #endif

@@ -84,6 +84,12 @@ struct vm_dev {
 	 * thousand guests' per-device rings would cost more than the rest. */
 };
 
+/* A guest in a host's table (host.h): the host's lock guards every field,
+ * read by any thread holding it. The host's one writer (its worker, or a
+ * replay host's player) writes them; the event-loop thread writes those
+ * vm_set_state changes (state and the figures that go with it). uuid
+ * never changes after vm_new and name only by the host's writer, which
+ * may therefore read both without the lock (host.c's parse_records). */
 struct vm {
 	char *name;
 	char uuid[VM_UUID_LEN];

@@ -30,6 +30,7 @@ app_host_summary(const struct host *h, char *line, size_t n)
 	size_t at = 0;
 	bool vcpu_over;
 
+	host_assert_locked(h);
 	/* Where the host is: the URI it connected to, else what was asked. */
 	if (h->uri)
 		fmt_append(where, sizeof where, &at, h->uri);

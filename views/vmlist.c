@@ -167,6 +167,7 @@ draw_row(struct app *a, WINDOW *w, int y, const struct row *r, const struct layo
 	size_t at = 0;
 	double up = vm_uptime(vm, now), steady = fmt_duration_steady(up);
 
+	host_assert_locked(r->host); /* the row points into its host's table */
 	/* Every row of every frame: pieces put together by hand, the line
 	 * handed to curses once. */
 	line_begin(&ln, w, y, base);

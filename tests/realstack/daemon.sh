@@ -31,6 +31,18 @@ TIMEOUT=${VMTUI_DAEMON_TIMEOUT:-60}
 die() { echo "daemon.sh: error: $*" >&2; exit 1; }
 log() { echo "daemon.sh: $*" >&2; }
 
+# no_fds CMD...: run CMD with no descriptor above 2. A daemon keeps what it
+# inherits for as long as it runs: the fd of `flock /tmp/vmtui-stack.lock`
+# around a suite (every other suite then waits for the lock until the
+# daemon stops) or a sanitizer's report file.
+no_fds() (
+    local fd
+    for ((fd = 3; fd < 256; fd++)); do
+        eval "exec $fd>&-"
+    done
+    "$@"
+)
+
 if [[ $(id -u) == 0 ]]; then
     MODE=system
     URI=qemu:///system
@@ -122,12 +134,12 @@ start() {
     fi
     prepare_system
     if ! pgrep -u 0 -x virtlogd >/dev/null; then
-        virtlogd -d || die "virtlogd failed to start"
+        no_fds virtlogd -d || die "virtlogd failed to start"
     fi
     if [[ -z $(libvirtd_pid) ]]; then
         # Log via the environment instead of editing /etc/libvirt/libvirtd.conf.
         LIBVIRT_LOG_OUTPUTS="3:file:/var/log/libvirt/libvirtd.log" \
-            libvirtd -d || die "libvirtd -d failed (see /var/log/libvirt/libvirtd.log)"
+            no_fds libvirtd -d || die "libvirtd -d failed (see /var/log/libvirt/libvirtd.log)"
     fi
     wait_ready
     log "libvirtd ready (pid $(libvirtd_pid), $URI)"

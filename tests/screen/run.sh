@@ -1187,5 +1187,9 @@ if [ -s "$SCR_TMP/state/vmtui/vmtui.log" ]; then
 	say "vmtui's stderr log (last lines):"
 	tail -n 20 "$SCR_TMP/state/vmtui/vmtui.log" | sed 's/^/    /' >&2
 fi
+# (a sanitizer build reports on stderr, which goes to the log while the
+# screen is vmtui's)
+check "no sanitizer report in vmtui's stderr log" \
+	bash -c "! grep -qE 'Sanitizer|runtime error:' '$SCR_TMP/state/vmtui/vmtui.log' 2>/dev/null"
 say "screen tests took $((SECONDS - T0)) s"
 summary

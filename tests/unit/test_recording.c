@@ -385,7 +385,9 @@ test_write_read_replay(void **state)
 	/* Replay: the guest appears with its figures and one graph point; a
 	 * second sample without it makes it vanish. */
 	rh = host_new(&ro);
+	host_lock(rh);
 	replay_apply(rh, &r.samples[0], now);
+	host_publish_unlock(rh);
 	assert_int_equal(rh->state, HOST_UP);
 	assert_int_equal(rh->nvms, 1);
 	assert_string_equal(rh->vms[0]->name, "we,ird \"name\"\n");
@@ -398,7 +400,9 @@ test_write_read_replay(void **state)
 	assert_true(vm_uptime(rh->vms[0], now + 1000000000ull) > 90.9);
 	assert_int_equal(rh->cpus, 4);
 	assert_int_equal(rh->mem_free_kib, HOST_MEM_UNKNOWN);
+	host_lock(rh);
 	replay_apply(rh, &r.samples[0], now + 1);
+	host_publish_unlock(rh);
 	assert_int_equal(rh->nvms, 1);
 	assert_int_equal(rh->vms[0]->cpu_hist.len, 2);
 	assert_int_equal(rh->refreshes, 2);
@@ -406,7 +410,9 @@ test_write_read_replay(void **state)
 	s2.host = (char *)"lab";
 	s2.t = 1795530194.0;
 	s2.mem_free = s2.mem_total = s2.cpu_pct = -1;
+	host_lock(rh);
 	replay_apply(rh, &s2, now + 2);
+	host_publish_unlock(rh);
 	assert_int_equal(rh->nvms, 0);
 
 	/* Actions on a replay host are refused, detail requests ignored. */

@@ -61,7 +61,9 @@ replayed(struct rec_vm *vms, size_t n, uint64_t now_ns)
 	s.mem_total = s.mem_free = s.cpu_pct = -1;
 	s.vms = vms;
 	s.nvms = n;
+	host_lock(h);
 	replay_apply(h, &s, now_ns);
+	host_unlock(h);
 	return h;
 }
 
@@ -133,10 +135,14 @@ test_replay_unknown_stays_unknown(void **state)
 	s.vms = v;
 	s.nvms = 1;
 	v[0].uptime = 7 * DAY;
+	host_lock(h);
 	replay_apply(h, &s, BOOTED_10MIN + SEC);
+	host_unlock(h);
 	assert_true(vm_uptime(by_uuid(h, U1), BOOTED_10MIN + SEC) == 7 * DAY);
 	v[0].uptime = -1;
+	host_lock(h);
 	replay_apply(h, &s, BOOTED_10MIN + 2 * SEC);
+	host_unlock(h);
 	assert_true(vm_uptime(by_uuid(h, U1), BOOTED_10MIN + 2 * SEC) < 0);
 	host_free(h);
 }

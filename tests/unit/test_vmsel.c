@@ -383,8 +383,10 @@ test_fleet_sorted_by_uuid(void **state)
 	assert_int_equal(f->h[0]->nvms, 4);
 	assert_string_equal(f->h[0]->vms[0]->name, "alpha");
 	assert_string_equal(f->h[0]->vms[3]->name, "echo");
+	host_lock(f->h[0]);
 	assert_ptr_equal(host_find_vm(f->h[0], "40000000-0000-0000-0000-000000000000"),
 	                 f->h[0]->vms[2]);
+	host_unlock(f->h[0]);
 }
 
 static void

@@ -75,16 +75,16 @@ second_round_faults(size_t bytes)
 static long base_faults; /* 600 KiB without xmalloc_expect */
 static bool other_malloc;
 
-/* malloc is not glibc's own: valgrind's preload or ASan's. */
+/* malloc is not glibc's own: valgrind's preload, ASan's or TSan's. */
 static bool
 malloc_replaced(void)
 {
 	const char *pre = getenv("LD_PRELOAD");
 
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 	return true;
 #elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
 	return true;
 #endif
 #endif
