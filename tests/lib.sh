@@ -138,3 +138,82 @@ stack_down() {
 		"$RS/guest.sh" undefine "$g" >&2 || true
 	done
 }
+
+# run_sections FILE...: run each file (a section of a suite that runs
+# alone, e.g. tests/screen/sec/nav.sh) one after the other, its ok/FAIL lines
+# on stderr as they come, and add its "N passed, N failed" to PASSED and
+# FAILED; a file that ends without that line counts as one failure.
+# KEEP_GUESTS=1 for each: the runner removes the guests once, at its end.
+# SECTIONS_FAILED lists the files with a failure. A signal to the runner
+# ends the running section with SIGTERM (its clean-up runs) and the runner.
+SECTIONS_FAILED=""
+SECTION_PID=""
+run_sections() {
+	local f name out last rc t0
+	out=$(mktemp /tmp/vmtui-section.XXXXXX) || return 1
+	trap 'section_stop; rm -f "$out"; exit 130' INT TERM HUP
+	for f in "$@"; do
+		name=${f#"$TOP"/}
+		say "=== $name"
+		t0=$SECONDS
+		KEEP_GUESTS=1 bash "$f" >"$out" &
+		SECTION_PID=$!
+		wait "$SECTION_PID"
+		rc=$?
+		SECTION_PID=""
+		last=$(tail -n1 "$out")
+		sed '$d' "$out" >&2
+		if [[ $last =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+			PASSED=$((PASSED + BASH_REMATCH[1]))
+			FAILED=$((FAILED + BASH_REMATCH[2]))
+			((BASH_REMATCH[2] == 0)) || SECTIONS_FAILED+=" $name"
+			say "=== $name: $last ($((SECONDS - t0)) s)"
+		else
+			not_ok "$name ended (status $rc) without its 'N passed, N failed' line"
+			SECTIONS_FAILED+=" $name"
+		fi
+	done
+	rm -f "$out"
+	trap - INT TERM HUP
+}
+# The running section (if any) sent SIGTERM, and waited for.
+section_stop() {
+	[ -n "$SECTION_PID" ] || return 0
+	kill "$SECTION_PID" 2>/dev/null
+	wait "$SECTION_PID"
+}
+
+# section_files DIR ORDER... -- NAME...: SECTION_FILES, the files DIR/NAME.sh
+# of the sections asked for (NAME may be sec_NAME, f_NAME or a file's path),
+# or with no NAME every DIR/*.sh in the order of ORDER, where "..." stands
+# for the files ORDER does not name. An unknown name is an error that
+# lists the sections.
+SECTION_FILES=()
+section_files() {
+	local dir=$1 n f all=() order=() want=()
+	shift
+	while (($#)) && [ "$1" != -- ]; do order+=("$1"); shift; done
+	shift
+	want=("$@")
+	for f in "$dir"/*.sh; do all+=("$(basename "$f" .sh)"); done
+	if ((${#want[@]} == 0)); then
+		for n in "${order[@]}"; do
+			if [ "$n" = ... ]; then
+				for f in "${all[@]}"; do [[ " ${order[*]} " == *" $f "* ]] || want+=("$f"); done
+			elif [ -f "$dir/$n.sh" ]; then
+				want+=("$n")
+			fi
+		done
+	fi
+	SECTION_FILES=()
+	for n in "${want[@]}"; do
+		if [[ $n == */* || $n == *.sh ]] && [ -f "$n" ]; then
+			SECTION_FILES+=("$(cd "$(dirname "$n")" && pwd)/$(basename "$n")")
+			continue
+		fi
+		n=${n#sec_}
+		n=${n#f_}
+		[ -f "$dir/$n.sh" ] || { say "No section '$n' in $dir (there are: ${all[*]})."; return 1; }
+		SECTION_FILES+=("$dir/$n.sh")
+	done
+}
