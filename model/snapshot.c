@@ -13,6 +13,7 @@
 #include "lvutil.h"
 #include "msglog.h"
 #include "notify.h"
+#include "snapcheck.h"
 #include "xmalloc.h"
 #include "xpath.h"
 
@@ -65,6 +66,7 @@ snapshot_parse(const char *xml, struct snapshot *s)
 		memset(s, 0, sizeof *s);
 		return -1;
 	}
+	s->no_revert = snapcheck_revert(xml);
 	return 0;
 }
 
@@ -144,17 +146,25 @@ snapshot_disks_check(const char *domain_xml, const char *vm)
 	return why;
 }
 
+/* Free what one snapshot_parse'd entry owns. */
+static void
+snapshot_clear(struct snapshot *s)
+{
+	free(s->name);
+	free(s->description);
+	free(s->state);
+	free(s->parent);
+	free(s->no_revert);
+	memset(s, 0, sizeof *s);
+}
+
 void
 snapshot_list_free(struct snapshot_list *l)
 {
 	size_t i;
 
-	for (i = 0; i < l->n; i++) {
-		free(l->v[i].name);
-		free(l->v[i].description);
-		free(l->v[i].state);
-		free(l->v[i].parent);
-	}
+	for (i = 0; i < l->n; i++)
+		snapshot_clear(&l->v[i]);
 	free(l->v);
 	l->v = NULL;
 	l->n = 0;
@@ -200,9 +210,46 @@ snapshot_list_read(virDomainPtr dom, struct snapshot_list *l, char **err)
 	return 0;
 }
 
+char *
+snapshot_create_warning(virDomainPtr dom)
+{
+	char *live, *cfg, *w = NULL;
+
+	if (virDomainIsActive(dom) != 1)
+		return NULL;
+	live = virDomainGetXMLDesc(dom, 0);
+	cfg = virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE);
+	if (live && cfg)
+		w = snapcheck_create_warning(live, cfg, virDomainGetName(dom));
+	free(live);
+	free(cfg);
+	return w;
+}
+
+/* What was made, for snapshot_create; promises a state back only when
+ * libvirt can revert to the new snapshot. */
+static char *
+created_what(virDomainSnapshotPtr snap, const char *vm, int st)
+{
+	char *xml = virDomainSnapshotGetXMLDesc(snap, 0), *no = xml ? snapcheck_revert(xml) : NULL;
+	bool mem = st == VIR_DOMAIN_RUNNING || st == VIR_DOMAIN_PAUSED || st == VIR_DOMAIN_BLOCKED;
+	char *what;
+
+	if (mem && no)
+		what = xstrdup("disks and memory state (libvirt cannot revert to it; see the warning)");
+	else if (mem)
+		what = xasprintf("disks and memory state (a revert brings %s back %s)", vm,
+		                 st == VIR_DOMAIN_PAUSED ? "paused" : "running");
+	else
+		what = xasprintf("disks of the shut-off guest (a revert leaves %s shut off)", vm);
+	free(xml);
+	free(no);
+	return what;
+}
+
 int
 snapshot_create(virDomainPtr dom, const char *name, const char *desc, char **what,
-                char **err)
+                char **warning, char **err)
 {
 	const char *vm = virDomainGetName(dom);
 	char *why = snapshot_name_check(name), *xml = NULL, *e;
@@ -210,6 +257,7 @@ snapshot_create(virDomainPtr dom, const char *name, const char *desc, char **wha
 	int st = VIR_DOMAIN_NOSTATE, reason;
 
 	*what = NULL;
+	*warning = NULL;
 	if (why) {
 		*err = why;
 		return -1;
@@ -228,8 +276,11 @@ snapshot_create(virDomainPtr dom, const char *name, const char *desc, char **wha
 	}
 	free(xml);
 	virDomainGetState(dom, &st, &reason, 0);
+	*warning = snapshot_create_warning(dom);
 	if ((xml = snapshot_xml(name, desc)) == NULL) {
 		*err = xstrdup("The snapshot XML cannot be written.");
+		free(*warning);
+		*warning = NULL;
 		return -1;
 	}
 	snap = virDomainSnapshotCreateXML(dom, xml, VIR_DOMAIN_SNAPSHOT_CREATE_ATOMIC);
@@ -238,14 +289,12 @@ snapshot_create(virDomainPtr dom, const char *name, const char *desc, char **wha
 		e = lv_err_line();
 		*err = xasprintf("Cannot snapshot %s: %s.", vm, e);
 		free(e);
+		free(*warning);
+		*warning = NULL;
 		return -1;
 	}
+	*what = created_what(snap, vm, st);
 	virDomainSnapshotFree(snap);
-	if (st == VIR_DOMAIN_RUNNING || st == VIR_DOMAIN_PAUSED || st == VIR_DOMAIN_BLOCKED)
-		*what = xasprintf("disks and memory state (a revert brings %s back %s)", vm,
-		                  st == VIR_DOMAIN_PAUSED ? "paused" : "running");
-	else
-		*what = xasprintf("disks of the shut-off guest (a revert leaves %s shut off)", vm);
 	return 0;
 }
 
@@ -260,29 +309,61 @@ snap_get(virDomainPtr dom, const char *name, char **err)
 	return s;
 }
 
+/* Read snapshot s into info; -1 when libvirt gives no usable XML. */
+static int
+snap_info(virDomainSnapshotPtr s, struct snapshot *info)
+{
+	char *xml = virDomainSnapshotGetXMLDesc(s, 0);
+	int rc = xml ? snapshot_parse(xml, info) : -1;
+
+	free(xml);
+	return rc;
+}
+
 int
-snapshot_revert(virDomainPtr dom, const char *name, const char **after, char **err)
+snapshot_revert_check(virDomainPtr dom, const char *name, char **err)
 {
 	virDomainSnapshotPtr s = snap_get(dom, name, err);
 	struct snapshot info;
-	char *xml, *e;
-	int rc;
+	int rc = 0;
 
-	*after = "shut off";
 	if (s == NULL)
 		return -1;
-	if ((xml = virDomainSnapshotGetXMLDesc(s, 0)) != NULL && snapshot_parse(xml, &info) == 0) {
-		*after = snapshot_revert_outcome(info.state);
-		free(info.name);
-		free(info.description);
-		free(info.state);
-		free(info.parent);
+	if (snap_info(s, &info) == 0) {
+		if (info.no_revert) {
+			*err = info.no_revert;
+			info.no_revert = NULL;
+			rc = -1;
+		}
+		snapshot_clear(&info);
 	}
-	free(xml);
+	virDomainSnapshotFree(s);
+	return rc;
+}
+
+int
+snapshot_revert(virDomainPtr dom, const char *name, const char **after, char **err)
+{
+	virDomainSnapshotPtr s;
+	struct snapshot info;
+	int rc, st = VIR_DOMAIN_NOSTATE, reason;
+	char *e;
+
+	*after = "shut off";
+	if (snapshot_revert_check(dom, name, err) < 0 || (s = snap_get(dom, name, err)) == NULL)
+		return -1;
+	if (snap_info(s, &info) == 0) {
+		*after = snapshot_revert_outcome(info.state);
+		snapshot_clear(&info);
+	}
 	rc = virDomainRevertToSnapshot(s, 0);
 	if (rc < 0) {
 		e = lv_err_line();
-		*err = xasprintf("Cannot revert %s to \"%s\": %s.", virDomainGetName(dom), name, e);
+		if (virDomainGetState(dom, &st, &reason, 0) < 0)
+			st = VIR_DOMAIN_NOSTATE;
+		*err = xasprintf("Cannot revert %s to \"%s\": %s. %s is %s now.",
+		                 virDomainGetName(dom), name, e, virDomainGetName(dom),
+		                 vm_state_name((enum vm_state)st));
 		free(e);
 	}
 	virDomainSnapshotFree(s);
@@ -338,9 +419,16 @@ struct snap_call {
 	char *name, *desc;
 };
 
-/* Hand a result to the view; list (when not NULL) is taken over. */
+/* What was read with a list: the guest's state and snapshot_create_warning. */
+struct snap_read {
+	char *state, *warning;
+};
+
+/* Hand a result to the view; list and rd (when list is not NULL) are
+ * taken over. */
 static void
-publish(struct snap_job *j, struct snapshot_list *list, char *state, char *err, char *result)
+publish(struct snap_job *j, struct snapshot_list *list, struct snap_read *rd, char *err,
+        char *result)
 {
 	host_lock(j->host);
 	if (list) {
@@ -348,8 +436,9 @@ publish(struct snap_job *j, struct snapshot_list *list, char *state, char *err, 
 		j->list = *list;
 		j->reads++;
 		free(j->vm_state);
-		j->vm_state = state;
-		state = NULL;
+		j->vm_state = rd->state;
+		free(j->warning);
+		j->warning = rd->warning;
 	}
 	free(j->error);
 	j->error = err;
@@ -359,7 +448,6 @@ publish(struct snap_job *j, struct snapshot_list *list, char *state, char *err, 
 	}
 	j->busy = false;
 	host_publish_unlock(j->host);
-	free(state);
 }
 
 /* Run one operation; returns its error, or NULL with *result set. */
@@ -367,16 +455,17 @@ static char *
 run_op(struct host *h, virDomainPtr dom, const struct snap_call *c, char **result)
 {
 	const char *vm = virDomainGetName(dom), *after = NULL;
-	char *err = NULL, *what = NULL, *uri = host_virsh_uri(h), *virsh = NULL;
+	char *err = NULL, *what = NULL, *warning = NULL, *uri = host_virsh_uri(h), *virsh = NULL;
 	int rc = 0;
 
 	switch (c->op) {
 	case SNAP_CREATE:
 		virsh = snapshot_virsh_create(uri, vm, c->name, c->desc);
-		rc = snapshot_create(dom, c->name, c->desc, &what, &err);
+		rc = snapshot_create(dom, c->name, c->desc, &what, &warning, &err);
 		msglog_action(virsh, rc < 0 ? err : NULL, "%s: create snapshot %s", vm, c->name);
 		if (rc == 0)
-			*result = xasprintf("Snapshot \"%s\" of %s created: %s.", c->name, vm, what);
+			*result = xasprintf("Snapshot \"%s\" of %s created: %s.%s%s", c->name, vm, what,
+			                    warning ? " Warning: " : "", warning ? warning : "");
 		break;
 	case SNAP_REVERT:
 		virsh = snapshot_virsh_revert(uri, vm, c->name);
@@ -396,6 +485,7 @@ run_op(struct host *h, virDomainPtr dom, const struct snap_call *c, char **resul
 		break;
 	}
 	free(what);
+	free(warning);
 	free(virsh);
 	free(uri);
 	return err;
@@ -407,6 +497,7 @@ job_work(struct host *h, virConnectPtr conn, void *arg)
 	struct snap_call *c = arg;
 	struct snap_job *j = c->job;
 	struct snapshot_list l;
+	struct snap_read rd;
 	virDomainPtr dom = NULL;
 	char *err = NULL, *result = NULL, *lerr = NULL;
 	int st = VIR_DOMAIN_NOSTATE, reason;
@@ -433,7 +524,9 @@ job_work(struct host *h, virConnectPtr conn, void *arg)
 	}
 	if (virDomainGetState(dom, &st, &reason, 0) < 0)
 		st = VIR_DOMAIN_NOSTATE;
-	publish(j, &l, xstrdup(vm_state_name((enum vm_state)st)), err, result);
+	rd.state = xstrdup(vm_state_name((enum vm_state)st));
+	rd.warning = snapshot_create_warning(dom);
+	publish(j, &l, &rd, err, result);
 
 cleanup:
 	if (dom)
@@ -466,6 +559,18 @@ snap_job_run(struct snap_job *j, enum snap_op op, const char *name, const char *
 	host_call(j->host, job_work, c);
 }
 
+void
+snap_job_refuse(struct snap_job *j, const char *why)
+{
+	msglog_add(MSG_ERROR, "%s", why);
+	host_lock(j->host);
+	free(j->error);
+	j->error = xstrdup(why);
+	free(j->result);
+	j->result = NULL;
+	host_publish_unlock(j->host);
+}
+
 struct snap_job *
 snap_job_new(struct host *h, const char *uuid, const char *vm)
 {
@@ -487,6 +592,7 @@ snap_job_release(struct snap_job *j)
 	snapshot_list_free(&j->list);
 	free(j->vm);
 	free(j->vm_state);
+	free(j->warning);
 	free(j->error);
 	free(j->result);
 	free(j);

@@ -4,8 +4,10 @@
  * the memory state when the guest runs or is paused (a full system
  * checkpoint that a revert resumes), of the disks alone when it is shut
  * off. Every writable disk must therefore be a qcow2 image; other disks
- * are refused up front with the reason. The libvirt calls take a
- * connection (the CLI's, or a host worker's through snap_job). */
+ * are refused up front with the reason, and so is a revert that libvirt
+ * cannot do (model/snapcheck.h: memory with vCPUs plugged in after boot),
+ * before anything is touched. The libvirt calls take a connection (the
+ * CLI's, or a host worker's through snap_job). */
 #ifndef VMTUI_SNAPSHOT_H
 #define VMTUI_SNAPSHOT_H
 
@@ -25,6 +27,7 @@ struct snapshot {
 	char *parent;      /* NULL for a root */
 	long long created; /* seconds since the epoch */
 	bool current;
+	char *no_revert;   /* why libvirt cannot revert to it (a sentence), or NULL */
 };
 
 struct snapshot_list {
@@ -52,11 +55,21 @@ char *snapshot_disks_check(const char *domain_xml, const char *vm);
 /* ---- on a connection ---- */
 
 int snapshot_list_read(virDomainPtr dom, struct snapshot_list *l, char **err);
-/* Create; on success *what says what kind was made ("with its memory
- * state: a revert resumes it running"). */
+/* What a snapshot of the running guest taken now comes with (see
+ * snapcheck_create_warning): a new string, or NULL when nothing (or the
+ * guest is not running). */
+char *snapshot_create_warning(virDomainPtr dom);
+/* Create; on success *what says what kind was made ("disks and memory
+ * state (a revert brings ... back running)") and *warning is
+ * snapshot_create_warning's as the guest was (NULL: none). */
 int snapshot_create(virDomainPtr dom, const char *name, const char *desc, char **what,
-                    char **err);
-/* Revert to name; *after is the guest's state after ("running"...). */
+                    char **warning, char **err);
+/* -1 with *err saying why when libvirt cannot revert to name (it is not
+ * there, or snapshot.no_revert), else 0. Nothing is changed. */
+int snapshot_revert_check(virDomainPtr dom, const char *name, char **err);
+/* Revert to name, after snapshot_revert_check; *after is the guest's
+ * state after ("running"...). A failed revert's *err ends with the state
+ * libvirt left the guest in. */
 int snapshot_revert(virDomainPtr dom, const char *name, const char **after, char **err);
 int snapshot_delete(virDomainPtr dom, const char *name, char **err);
 
@@ -80,6 +93,7 @@ struct snap_job {
 	unsigned reads;           /* bumps each time `list` is read */
 	struct snapshot_list list;
 	char *vm_state;           /* the guest's state when last read */
+	char *warning;            /* snapshot_create_warning when last read, or NULL */
 	char *error;              /* why the last operation failed, or NULL */
 	char *result;             /* what the last operation did, or NULL */
 };
@@ -88,5 +102,8 @@ struct snap_job *snap_job_new(struct host *h, const char *uuid, const char *vm);
 /* Queue an operation (name and desc are copied); the list is read again. */
 void snap_job_run(struct snap_job *j, enum snap_op op, const char *name, const char *desc);
 void snap_job_release(struct snap_job *j);
+/* An operation refused up front (e.g. snapshot.no_revert): why becomes
+ * the job's error, and goes to the message log. */
+void snap_job_refuse(struct snap_job *j, const char *why);
 
 #endif

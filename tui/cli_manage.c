@@ -174,7 +174,8 @@ snap_do(virConnectPtr conn, const struct mopts *o, const char *act, const char *
 {
 	virDomainPtr dom;
 	struct snapshot_list l;
-	char *err = NULL, *what = NULL, *uri = virsh_uri(conn, o->uri), *virsh = NULL, q[512];
+	char *err = NULL, *what = NULL, *warning = NULL, *uri = virsh_uri(conn, o->uri);
+	char *virsh = NULL, q[512];
 	const char *after;
 	int rc = -1;
 
@@ -187,9 +188,13 @@ snap_do(virConnectPtr conn, const struct mopts *o, const char *act, const char *
 		}
 	} else if (strcmp(act, "create") == 0) {
 		virsh = snapshot_virsh_create(uri, virDomainGetName(dom), name, o->desc);
-		if ((rc = snapshot_create(dom, name, o->desc, &what, &err)) == 0)
+		if ((rc = snapshot_create(dom, name, o->desc, &what, &warning, &err)) == 0)
 			printf("Snapshot \"%s\" of %s created: %s.\n", name, virDomainGetName(dom), what);
+		if (warning)
+			fprintf(stderr, "vmtui: warning: %s\n", warning);
 	} else if (strcmp(act, "revert") == 0) {
+		if (snapshot_revert_check(dom, name, &err) < 0)
+			goto cleanup;
 		snprintf(q, sizeof q, "Revert %s to snapshot \"%s\"? Its present state is lost.",
 		         virDomainGetName(dom), name);
 		if (!o->yes && !ask(q)) {
@@ -222,6 +227,7 @@ cleanup:
 		virDomainFree(dom);
 	free(err);
 	free(what);
+	free(warning);
 	free(uri);
 	free(virsh);
 	return rc;

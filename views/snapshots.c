@@ -155,6 +155,8 @@ draw_form(WINDOW *w, int *y)
 	}
 	draw_text(w, (*y)++, 0, width, screen_attr(C_DIM),
 	          "Enter or F2: create  Tab/arrows: next field  Esc: cancel");
+	if (sv->job->warning)
+		draw_wrapped(w, y, screen_attr(C_WARNING), sv->job->warning);
 	if (sv->form_error)
 		draw_wrapped(w, y, screen_attr(C_ERROR), sv->form_error);
 }
@@ -279,12 +281,14 @@ static void
 ask_about(struct app *a, bool revert)
 {
 	const struct snapshot *s;
-	char when[32], *q = NULL;
+	char when[32], *q = NULL, *no = NULL;
 
 	if (!may_act(a, revert ? "revert to a snapshot" : "delete a snapshot"))
 		return;
 	host_lock(sv->job->host);
-	if ((s = selected()) != NULL) {
+	if ((s = selected()) != NULL && revert && s->no_revert)
+		no = xstrdup(s->no_revert);
+	else if (s != NULL) {
 		fmt_time(when, sizeof when, s->created);
 		free(sv->pending);
 		sv->pending = xstrdup(s->name);
@@ -297,6 +301,11 @@ ask_about(struct app *a, bool revert)
 			              "is; snapshots made from it keep their data.", s->name, sv->vm, when);
 	}
 	host_unlock(sv->job->host);
+	if (no) {
+		snap_job_refuse(sv->job, no);
+		free(no);
+		return;
+	}
 	if (q == NULL) {
 		app_status(a, MSG_ERROR, "%s has no snapshot to %s.", sv->vm,
 		           revert ? "revert to" : "delete");

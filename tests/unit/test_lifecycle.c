@@ -60,6 +60,7 @@ snap_parse_roundtrip(void **state)
 	assert_string_equal(s.description, "d & <e>");
 	assert_null(s.state);
 	assert_null(s.parent);
+	assert_null(s.no_revert);
 	free(s.name);
 	free(s.description);
 	free(x);
@@ -519,7 +520,7 @@ snap_test_driver(void **state)
 	virConnectPtr c;
 	virDomainPtr dom;
 	struct snapshot_list l;
-	char *err = NULL, *what = NULL;
+	char *err = NULL, *what = NULL, *warning = NULL;
 	const char *after;
 
 	(void)state;
@@ -536,16 +537,17 @@ snap_test_driver(void **state)
 	assert_int_equal(snapshot_list_read(dom, &l, &err), 0);
 	assert_int_equal(l.n, 0);
 	snapshot_list_free(&l);
-	assert_int_equal(snapshot_create(dom, "one", "first <1>", &what, &err), 0);
+	assert_int_equal(snapshot_create(dom, "one", "first <1>", &what, &warning, &err), 0);
+	assert_null(warning); /* the running guest is as configured */
 	assert_string_equal(what, "disks and memory state (a revert brings test back running)");
 	free(what);
-	assert_int_equal(snapshot_create(dom, "one", NULL, &what, &err), -1);
+	assert_int_equal(snapshot_create(dom, "one", NULL, &what, &warning, &err), -1);
 	assert_string_equal(err, "test already has a snapshot \"one\"; pick another name.");
 	free(err);
-	assert_int_equal(snapshot_create(dom, "a/b", NULL, &what, &err), -1);
+	assert_int_equal(snapshot_create(dom, "a/b", NULL, &what, &warning, &err), -1);
 	assert_string_equal(err, "\"a/b\": a snapshot name cannot contain \"/\".");
 	free(err);
-	assert_int_equal(snapshot_create(dom, "two", NULL, &what, &err), 0);
+	assert_int_equal(snapshot_create(dom, "two", NULL, &what, &warning, &err), 0);
 	free(what);
 	assert_int_equal(snapshot_list_read(dom, &l, &err), 0);
 	assert_int_equal(l.n, 2);
@@ -556,6 +558,10 @@ snap_test_driver(void **state)
 	assert_string_equal(l.v[1].parent, "one");
 	assert_true(l.v[1].current);
 	snapshot_list_free(&l);
+	assert_int_equal(snapshot_revert_check(dom, "one", &err), 0);
+	assert_int_equal(snapshot_revert_check(dom, "zz", &err), -1);
+	assert_string_equal(err, "test has no snapshot \"zz\" (any more).");
+	free(err);
 	assert_int_equal(snapshot_revert(dom, "one", &after, &err), 0);
 	assert_string_equal(after, "running");
 	assert_int_equal(snapshot_revert(dom, "zz", &after, &err), -1);

@@ -30,7 +30,7 @@ f_readonly() {
 	# a running guest: S H R F P U A
 	vt_keys Home
 	wait_for 5 "idle selected" selected_is "$G_IDLE" >/dev/null
-	for k in "H:shutdown" "R:reboot" "F:force off" "P:pause" "U:resume" "A:autostart on" "S:start"; do
+	for k in "H:shutdown" "R:reboot" "F:force off" "P:pause" "U:resume" "A:change autostart of" "S:start"; do
 		vt_keys "${k%%:*}"
 		check "read-only: ${k%%:*} is refused ('Cannot ${k#*:} $G_IDLE: vmtui runs read-only (-r)')" \
 			wait_screen "^Cannot ${k#*:} $(re "$G_IDLE"): vmtui runs read-only \(-r\)" 5
@@ -38,7 +38,7 @@ f_readonly() {
 	done
 	vt_keys o
 	check "read-only: o (open definitions) is refused, no prompt" \
-		wait_screen '^Cannot create guests: vmtui runs read-only \(-r\)\.' 5
+		wait_screen '^Cannot create guests: vmtui runs read-only \(-r\); restart without -r to change guests\.' 5
 	_no_match '^Open VM definitions' || not_ok "read-only: o opened the prompt"
 	vt_keys Z
 	check "read-only: Z (resize) is refused" \
@@ -51,7 +51,7 @@ f_readonly() {
 		wait_screen "^Cannot delete $(re "$G_IDLE"): vmtui runs read-only \(-r\)" 5
 	vt_keys N
 	check "read-only: N (new VM) is refused" \
-		wait_screen '^Cannot create guests: vmtui runs read-only \(-r\)\.' 5
+		wait_screen '^Cannot create guests: vmtui runs read-only \(-r\); restart without -r to change guests\.' 5
 	vt_keys C
 	check "read-only: C (console) is refused" \
 		wait_screen "^Cannot open the console of $(re "$G_IDLE"): vmtui runs read-only" 5
