@@ -40,6 +40,8 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 
 scr_need "crash" tmux cc
+# vmtui makes its log's folder, not the folder above it under /tmp
+mkdir -p "$SCR_TMP/state"
 
 # tgkill PID TID SIG: a signal to one thread of a process.
 TGKILL=$SCR_TMP/tgkill
