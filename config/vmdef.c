@@ -1357,8 +1357,10 @@ vmdef_parse(struct vmdef_file *f, const char *name, const char *dir, const char 
 	c.e = e;
 	c.marks = NULL;
 	c.nmarks = 0;
-	if (config_check_nesting(c.file, text, len, e) < 0)
+	if (config_check_nesting(c.file, text, len, e) < 0) {
+		f->nerrors += e->n - before;
 		return -1;
+	}
 	yaml_parser_initialize(&parser);
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
 	for (;;) {
@@ -1380,6 +1382,7 @@ vmdef_parse(struct vmdef_file *f, const char *name, const char *dir, const char 
 	}
 	sort_errors(&c);
 	free(c.marks);
+	f->nerrors += e->n - before;
 	return e->n > before ? -1 : 0;
 }
 
@@ -1397,6 +1400,7 @@ vmdef_load(struct vmdef_file *f, const char *path, struct config_errors *e)
 		             ? xasprintf("%s:1:1: cannot read: not a regular file (a FIFO or "
 		                         "device); give a YAML file", path)
 		             : xasprintf("%s:1:1: cannot read: %s", path, strerror(rc));
+		f->nerrors++;
 		return -1;
 	}
 	dir = slash == NULL ? xstrdup(".") : slash == path ? xstrdup("/")
@@ -1405,6 +1409,50 @@ vmdef_load(struct vmdef_file *f, const char *path, struct config_errors *e)
 	free(dir);
 	free(buf);
 	return rc;
+}
+
+/* What is missing from one disk, or NULL. */
+static const char *
+disk_check(const struct vmdef_disk *d)
+{
+	if (d->format == NULL)
+		return "a disk has no format";
+	if (d->bus == NULL)
+		return "a disk has no bus";
+	if (d->pool == NULL && d->path == NULL)
+		return "a disk has neither a pool nor a path";
+	return NULL;
+}
+
+const char *
+vmdef_check(const struct vmdef *vm)
+{
+	const char *why;
+	size_t i;
+
+	if (vm->name == NULL || vm->name[0] == '\0')
+		return "it has no name";
+	if (vm->vcpus == 0 || vm->vcpus > vm->max_vcpus)
+		return "its vCPUs are not set";
+	if (vm->memory == 0 || vm->memory > vm->max_memory)
+		return "its memory is not set";
+	if (vm->ndisks && vm->disks == NULL)
+		return "its disks are missing";
+	for (i = 0; i < vm->ndisks; i++)
+		if ((why = disk_check(&vm->disks[i])) != NULL)
+			return why;
+	if (vm->nnets && vm->nets == NULL)
+		return "its network interfaces are missing";
+	for (i = 0; i < vm->nnets; i++) {
+		if (vm->nets[i].model == NULL)
+			return "a network interface has no model";
+		if (vm->nets[i].kind != VMDEF_NET_USER && vm->nets[i].source == NULL)
+			return "a network interface has no network or bridge";
+	}
+	for (i = 0; i < vm->nboot; i++)
+		if (vm->boot_order == NULL || vm->boot_order[i] == NULL)
+			return "its boot order has a gap";
+	return NULL;
 }
 
 void

@@ -81,6 +81,9 @@ struct vmdef_file {
 	size_t nnames;
 	struct vmdef *vms;
 	size_t nvms;
+	/* Problems found while parsing into it. Not 0: its VMs may be partly
+	 * filled (no name, no disk bus...), and plan_make refuses it. */
+	size_t nerrors;
 };
 
 /* Parse YAML text and append its VMs to f; every problem is appended to
@@ -93,6 +96,12 @@ int vmdef_parse(struct vmdef_file *f, const char *name, const char *dir,
                 const char *text, size_t len, struct config_errors *errs);
 /* Read and parse a file; relative paths in it are relative to its folder. */
 int vmdef_load(struct vmdef_file *f, const char *path, struct config_errors *errs);
+/* Whether vm holds everything a successful parse fills in (a name,
+ * counts and sizes within their maxima, each disk's format, bus and pool
+ * or path, each interface's model and source): NULL, or what is missing,
+ * as static text ("it has no name"). For code handed definitions it did
+ * not parse itself, so that a partly filled one is refused, not used. */
+const char *vmdef_check(const struct vmdef *vm);
 void vmdef_free(struct vmdef *vm);
 void vmdef_file_free(struct vmdef_file *f);
 

@@ -630,6 +630,29 @@ roll_back(struct run *r)
 	free(msg);
 }
 
+/* A plan with errors, one plan_make did not finish, or one with a VM
+ * missing what parsing fills in: the reason (a new string), else NULL. */
+static char *
+refuse_plan(const struct plan *p)
+{
+	const char *why = NULL;
+	size_t i;
+
+	if (p->nerrors)
+		return xasprintf("The plan has %zu error%s; fix %s and make the plan again.",
+		                 p->nerrors, p->nerrors == 1 ? "" : "s",
+		                 p->nerrors == 1 ? "it" : "them");
+	if (p->uri == NULL)
+		return xstrdup("There is no finished plan to apply (making it failed); make the "
+		               "plan again.");
+	for (i = 0; i < p->nvms; i++)
+		if (p->vms[i].def == NULL || (why = vmdef_check(p->vms[i].def)) != NULL)
+			return xasprintf("VM %zu of the plan is incomplete: %s; nothing was changed. "
+			                 "Fix the file (vmtui validate) and make the plan again.", i + 1,
+			                 p->vms[i].def ? why : "it has no definition");
+	return NULL;
+}
+
 int
 apply_run(virConnectPtr conn, const struct plan *p, apply_progress_cb cb, void *opaque,
           char **err)
@@ -638,13 +661,8 @@ apply_run(virConnectPtr conn, const struct plan *p, apply_progress_cb cb, void *
 	size_t i;
 	int rc = 0;
 
-	*err = NULL;
-	if (p->nerrors) {
-		*err = xasprintf("The plan has %zu error%s; fix %s and make the plan again.",
-		                 p->nerrors, p->nerrors == 1 ? "" : "s",
-		                 p->nerrors == 1 ? "it" : "them");
+	if ((*err = refuse_plan(p)) != NULL)
 		return -1;
-	}
 	for (i = 0; i < p->nvms && rc == 0; i++) {
 		const struct plan_vm *v = &p->vms[i];
 

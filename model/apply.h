@@ -31,11 +31,13 @@ struct apply_progress {
 typedef void (*apply_progress_cb)(const struct apply_progress *p, void *opaque);
 
 /* Apply p, which plan_make made on this same connection, in its order.
- * Refuses a plan with errors. Returns 0, or -1 with *err set (a new
- * string, whole sentences): then the run stopped at the failing step,
- * everything it had created (volumes, VMs) has been removed again, and
- * *err names the step, libvirt's reason, and what it rolled back or could
- * not. Changes already made to existing VMs stay. cb may be NULL. */
+ * Refuses, changing nothing, a plan with errors, one plan_make did not
+ * finish, or one with a definition vmdef_check finds incomplete. Returns
+ * 0, or -1 with *err set (a new string, whole sentences): then the run
+ * stopped at the failing step, everything it had created (volumes, VMs)
+ * has been removed again, and *err names the step, libvirt's reason, and
+ * what it rolled back or could not. Changes already made to existing VMs
+ * stay. cb may be NULL. */
 int apply_run(virConnectPtr conn, const struct plan *p, apply_progress_cb cb, void *opaque,
               char **err);
 

@@ -33,6 +33,7 @@
 #include <sys/eventfd.h>
 #include <libvirt/libvirt.h>
 
+#include "threads.h"
 #include "xmalloc.h"
 
 struct handle {
@@ -473,7 +474,7 @@ loop(void *arg)
 int
 eventloop_start(void)
 {
-	sigset_t all, old;
+	sigset_t old;
 	int rc;
 
 	if (L.started)
@@ -489,9 +490,8 @@ eventloop_start(void)
 		L.registered = true;
 	}
 	L.quit = false;
-	/* Signals belong to the UI thread. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
+	/* Signals belong to the UI thread, crashes excepted. */
+	threads_block_signals(&old);
 	rc = pthread_create(&L.thread, NULL, loop, NULL);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (rc != 0)

@@ -29,6 +29,7 @@
 #include "recording.h"
 #include "sshlink.h"
 #include "stats.h"
+#include "threads.h"
 #include "xmalloc.h"
 
 #define BACKOFF_MAX_S 30.0
@@ -1641,15 +1642,14 @@ void
 host_start(struct host *h)
 {
 	pthread_condattr_t ca;
-	sigset_t all, old;
+	sigset_t old;
 
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_destroy(&h->priv->cond);
 	pthread_cond_init(&h->priv->cond, &ca);
 	pthread_condattr_destroy(&ca);
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
+	threads_block_signals(&old);
 	if (pthread_create(&h->priv->thread, NULL, worker, h) == 0)
 		h->priv->started = true;
 	pthread_sigmask(SIG_SETMASK, &old, NULL);

@@ -95,6 +95,22 @@ load_all(struct job_priv *p)
 	return text;
 }
 
+/* The names of the VMs planned, to land on after apply. Only for files
+ * that parsed without an error: a VM of a file with errors may have no
+ * name at all. Host lock held. */
+static void
+copy_names(struct host_job *j, const struct vmdef_file *defs)
+{
+	size_t i;
+
+	for (i = 0; i < defs->nvms; i++) {
+		if (defs->vms[i].name == NULL)
+			continue;
+		j->names = xreallocarray(j->names, j->nnames + 1, sizeof *j->names);
+		j->names[j->nnames++] = xstrdup(defs->vms[i].name);
+	}
+}
+
 /* On the worker: read the files and plan them against the host. */
 static void
 do_plan(struct host *h, virConnectPtr conn, void *arg)
@@ -104,7 +120,7 @@ do_plan(struct host *h, virConnectPtr conn, void *arg)
 	char *errors = NULL, *text = NULL, *err = NULL;
 	enum job_state st = JOB_FAILED;
 	bool can = false;
-	size_t i, nerrors = 0;
+	size_t nerrors = 0;
 
 	if (conn == NULL) {
 		text = xasprintf("%s is not connected; nothing was planned.", host_label(h));
@@ -134,10 +150,8 @@ do_plan(struct host *h, virConnectPtr conn, void *arg)
 	set_str(&j->text, text);
 	j->can_apply = can;
 	j->nerrors = nerrors;
-	for (i = 0; i < p->defs.nvms; i++) {
-		j->names = xreallocarray(j->names, j->nnames + 1, sizeof *j->names);
-		j->names[j->nnames++] = xstrdup(p->defs.vms[i].name);
-	}
+	if (st == JOB_PLANNED)
+		copy_names(j, &p->defs);
 	job_changed(h);
 	host_unlock(h);
 	free(text);

@@ -737,6 +737,27 @@ plan_one(struct ctx *c, struct plan_vm *v)
 	}
 }
 
+/* A file with parse errors, or a VM missing what parsing fills in, is
+ * refused before anything of it is used: NULL, or the reason (new). */
+static char *
+refuse_defs(const struct vmdef_file *f)
+{
+	const char *why;
+	size_t i;
+
+	if (f->nerrors)
+		return xasprintf("the definitions have %zu error%s; nothing was planned. Fix them "
+		                 "(vmtui validate) and plan again", f->nerrors,
+		                 f->nerrors == 1 ? "" : "s");
+	for (i = 0; i < f->nvms; i++)
+		if ((why = vmdef_check(&f->vms[i])) != NULL)
+			return xasprintf("VM %zu of the definitions (%s:%u:%u) is incomplete: %s; "
+			                 "nothing was planned. Check the file (vmtui validate) and plan "
+			                 "again", i + 1, f->vms[i].pos.file ? f->vms[i].pos.file : "?",
+			                 f->vms[i].pos.line, f->vms[i].pos.col, why);
+	return NULL;
+}
+
 int
 plan_make(virConnectPtr conn, const struct vmdef_file *f, struct plan *p, char **err)
 {
@@ -745,7 +766,8 @@ plan_make(virConnectPtr conn, const struct vmdef_file *f, struct plan *p, char *
 	int rc = -1;
 
 	memset(p, 0, sizeof *p);
-	*err = NULL;
+	if ((*err = refuse_defs(f)) != NULL)
+		return -1;
 	if (ctx_open(&c, err) < 0)
 		goto cleanup;
 	p->vms = xcalloc(f->nvms + 1, sizeof *p->vms);

@@ -83,8 +83,9 @@ struct plan {
 
 /* Look at the host through conn and plan every VM of f into *p (zeroed
  * first). Returns 0, with problems in each VM's errors and warnings, or -1
- * with *err set (a new string) when the host cannot be read at all; *p
- * must be given to plan_free either way. */
+ * with *err set (a new string) when the host cannot be read at all, or
+ * when f had parse errors or holds a VM vmdef_check finds incomplete
+ * (then nothing of f is used); *p must be given to plan_free either way. */
 int plan_make(virConnectPtr conn, const struct vmdef_file *f, struct plan *p, char **err);
 void plan_free(struct plan *p);
 

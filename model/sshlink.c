@@ -24,6 +24,7 @@
 #include <libssh/libssh.h>
 #include <libssh/callbacks.h>
 
+#include "threads.h"
 #include "xmalloc.h"
 
 #define DEFAULT_REMOTE_URI "qemu:///system"
@@ -1226,15 +1227,14 @@ cleanup:
 	return ret;
 }
 
-/* Start the pump thread with every signal blocked. */
+/* Start the pump thread with every signal blocked but the fatal ones. */
 static int
 start_pump(struct sshlink *l, char **err)
 {
-	sigset_t all, old;
+	sigset_t old;
 	int rc;
 
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
+	threads_block_signals(&old);
 	rc = pthread_create(&l->thread, NULL, pump, l);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (rc != 0) {

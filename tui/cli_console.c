@@ -44,20 +44,11 @@ cli_on_quit(int sig)
 	notify_post();
 }
 
-/* A crash: the terminal back first, then die of the same signal. */
-static void
-cli_on_fatal(int sig)
-{
-	cli_restore();
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
 /* Quit signals end the pass-through; fatal ones restore the tty. */
 static void
 cli_signals(void)
 {
-	screen_signals(cli_on_fatal, cli_on_quit, NULL);
+	screen_signals(cli_restore, cli_on_quit, NULL);
 	xmalloc_fatal_hook = cli_restore;
 	atexit(cli_restore);
 }

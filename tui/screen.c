@@ -1,6 +1,17 @@
-/* screen.c — terminal set-up, colours, restoration and signals. */
+/* screen.c — terminal set-up, colours, restoration and signals.
+ *
+ * A crash on any thread puts the terminal back: the fatal signals run a
+ * handler on the thread that crashed (model/threads.h keeps them
+ * unblocked everywhere) that writes a reset sequence made at start-up and
+ * restores the tty modes saved then, both async-signal-safe, and hands
+ * the signal on to the handler that was there before: the default action
+ * (a core dump, "killed by SIGSEGV"), or, in an ASan build, ASan's own,
+ * which then prints its report on the normal screen. ASan also calls
+ * __asan_on_error before any report of its own, signal or not; that puts
+ * the terminal back first too. */
 #include "screen.h"
 
+#include <errno.h>
 #include <langinfo.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,8 +24,22 @@
 
 #include "../config/theme.h"
 #include "../model/notify.h"
+#include "../model/threads.h"
 #include "../model/xmalloc.h"
 #include "termout.h"
+
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define VMTUI_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define VMTUI_ASAN 1
+#endif
+#ifdef VMTUI_ASAN
+#include <sanitizer/asan_interface.h>
+#include <sanitizer/common_interface_defs.h>
+#endif
 
 volatile sig_atomic_t screen_got_quit_signal;
 volatile sig_atomic_t screen_got_winch;
@@ -44,18 +69,46 @@ static const int mono[C_COUNT] = {
 };
 
 static void
-add_seq(const char *cap)
+add_bytes(const char *s)
 {
-	char *s = tigetstr((char *)cap);
-	size_t n;
+	size_t n = strlen(s);
 
-	if (s == NULL || s == (char *)-1)
-		return;
-	n = strlen(s);
 	if (restore_len + n < sizeof restore_seq) {
 		memcpy(restore_seq + restore_len, s, n);
 		restore_len += n;
 	}
+}
+
+static bool
+cap_ok(const char *s)
+{
+	return s != NULL && s != (char *)-1;
+}
+
+static void
+add_seq(const char *cap)
+{
+	char *s = tigetstr((char *)cap);
+
+	if (cap_ok(s))
+		add_bytes(s);
+}
+
+/* Mouse reports off, as curses turns them off in endwin: the terminal's
+ * XM, else xterm's mode 1000 (with 1006 when keys come in SGR form). */
+static void
+add_mouse_off(void)
+{
+	char *km = tigetstr((char *)"kmous"), *xm = tigetstr((char *)"XM"), *s;
+
+	if (!cap_ok(km))
+		return;
+	if (cap_ok(xm) && (s = tiparm(xm, 0)) != NULL)
+		add_bytes(s);
+	else if (strncmp(km, "\033[<", 3) == 0)
+		add_bytes("\033[?1006;1000l");
+	else if (strncmp(km, "\033[M", 3) == 0)
+		add_bytes("\033[?1000l");
 }
 
 void
@@ -71,12 +124,88 @@ screen_emergency_restore(void)
 		tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_tio);
 }
 
+/* Puts the terminal back on a crash; the handlers that were there before
+ * screen_signals, to hand each fatal signal on to. */
+static void (*volatile fatal_restore)(void);
+static struct sigaction fatal_prev[THREADS_NFATAL];
+/* The UI thread's stack for the handler, should its own have overflowed. */
+static char fatal_stack[64 * 1024];
+
+/* A crash, on whichever thread: the terminal back, then the signal handed
+ * on. Only async-signal-safe calls. A fault the kernel raised happens
+ * again when the instruction is retried on return, now to the handler
+ * before; a signal that was sent (kill, tgkill, abort) is raised again. */
 static void
-on_fatal(int sig)
+on_fatal(int sig, siginfo_t *si, void *uc)
 {
-	screen_emergency_restore();
-	signal(sig, SIG_DFL);
-	raise(sig);
+	void (*restore)(void) = fatal_restore;
+	int i, saved = errno;
+
+	(void)uc;
+	if (restore != NULL)
+		restore();
+	for (i = 0; i < THREADS_NFATAL && threads_fatal_signals[i] != sig; i++)
+		;
+	if (i < THREADS_NFATAL)
+		sigaction(sig, &fatal_prev[i], NULL);
+	else
+		signal(sig, SIG_DFL);
+	if (si == NULL || si->si_code <= 0)
+		raise(sig);
+	errno = saved;
+}
+
+#ifdef VMTUI_ASAN
+/* ASan found an error (a bad access, a leak at exit...): the terminal
+ * back before it prints the report. */
+void
+__asan_on_error(void)
+{
+	void (*restore)(void) = fatal_restore;
+
+	if (restore != NULL)
+		restore();
+}
+#endif
+
+/* The handler's own stack for this thread, unless it has one (ASan's). */
+static void
+fatal_altstack(void)
+{
+	stack_t ss, cur;
+
+	if (sigaltstack(NULL, &cur) < 0 || !(cur.ss_flags & SS_DISABLE))
+		return;
+	ss.ss_sp = fatal_stack;
+	ss.ss_size = sizeof fatal_stack;
+	ss.ss_flags = 0;
+	sigaltstack(&ss, NULL);
+}
+
+/* on_fatal for every fatal signal; what was there before is kept (once:
+ * a second call must not chain on_fatal to itself). */
+static void
+fatal_signals(void (*restore_fn)(void))
+{
+	struct sigaction sa, prev;
+	int i;
+
+	fatal_restore = restore_fn;
+	fatal_altstack();
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_sigaction = on_fatal;
+	sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+	for (i = 0; i < THREADS_NFATAL; i++) {
+		if (sigaction(threads_fatal_signals[i], &sa, &prev) < 0)
+			continue;
+		if (!((prev.sa_flags & SA_SIGINFO) && prev.sa_sigaction == on_fatal))
+			fatal_prev[i] = prev;
+	}
+#ifdef VMTUI_ASAN
+	/* ASan dies without a signal too (halt_on_error): tty modes back. */
+	__sanitizer_set_death_callback(restore_fn);
+#endif
 }
 
 static void
@@ -96,19 +225,13 @@ on_winch(int sig)
 }
 
 void
-screen_signals(void (*fatal_fn)(int), void (*quit_fn)(int), void (*winch_fn)(int))
+screen_signals(void (*restore_fn)(void), void (*quit_fn)(int), void (*winch_fn)(int))
 {
-	static const int fatal[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
 	struct sigaction sa;
-	size_t i;
 
+	fatal_signals(restore_fn);
 	memset(&sa, 0, sizeof sa);
 	sigemptyset(&sa.sa_mask);
-	sa.sa_handler = fatal_fn;
-	sa.sa_flags = SA_RESETHAND;
-	for (i = 0; i < sizeof fatal / sizeof fatal[0]; i++)
-		sigaction(fatal[i], &sa, NULL);
-	sa.sa_flags = 0;
 	sa.sa_handler = quit_fn;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
@@ -237,10 +360,11 @@ screen_init(bool want_color)
 	add_seq("sgr0");
 	add_seq("cnorm");
 	add_seq("rmkx");
+	add_mouse_off();
 	add_seq("rmcup");
 	xmalloc_fatal_hook = screen_emergency_restore;
 	atexit(screen_emergency_restore);
-	screen_signals(on_fatal, on_quit, on_winch);
+	screen_signals(screen_emergency_restore, on_quit, on_winch);
 	raw();
 	noecho();
 	nonl();

@@ -38,11 +38,14 @@ enum color {
 extern volatile sig_atomic_t screen_got_quit_signal;
 extern volatile sig_atomic_t screen_got_winch;
 
-/* Handlers for the fatal signals (restore the tty, die), the quit signals
- * (TERM, HUP, INT, QUIT) and, unless NULL, SIGWINCH; SIGPIPE ignored.
- * screen_init installs its own; a pass-through without curses uses this
- * with its own handlers. */
-void screen_signals(void (*fatal_fn)(int), void (*quit_fn)(int), void (*winch_fn)(int));
+/* Handlers for the fatal signals (SEGV, BUS, ILL, FPE, ABRT on any
+ * thread: restore_fn puts the terminal back, then the signal goes on to
+ * the handler that was there before, ASan's or the default), the quit
+ * signals (TERM, HUP, INT, QUIT) and, unless NULL, SIGWINCH; SIGPIPE
+ * ignored. restore_fn runs in a signal handler: async-signal-safe calls
+ * only. screen_init installs its own; a pass-through without curses uses
+ * this with its own. */
+void screen_signals(void (*restore_fn)(void), void (*quit_fn)(int), void (*winch_fn)(int));
 
 int screen_init(bool want_color);
 void screen_end(void);

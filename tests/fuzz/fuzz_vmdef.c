@@ -1,4 +1,6 @@
-/* fuzz_vmdef.c — libFuzzer target: VM definition files (config/vmdef.c). */
+/* fuzz_vmdef.c — libFuzzer target: VM definition files (config/vmdef.c).
+ * Beyond fuzzcheck.h: the file counts its errors, and a parse without
+ * errors gives only VMs that vmdef_check finds complete. */
 #include <stddef.h>
 #include <stdint.h>
 
@@ -6,6 +8,24 @@
 #include "fuzzcheck.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Errors counted in the file as in the list; none: every VM complete. */
+static void
+check_complete(const struct vmdef_file *f, const struct config_errors *e)
+{
+	const char *why;
+	size_t i;
+
+	if (f->nerrors != e->n) {
+		fprintf(stderr, "the file counts %zu errors, the list has %zu\n", f->nerrors, e->n);
+		abort();
+	}
+	for (i = 0; e->n == 0 && i < f->nvms; i++)
+		if ((why = vmdef_check(&f->vms[i])) != NULL) {
+			fprintf(stderr, "VM %zu parsed without errors but %s\n", i + 1, why);
+			abort();
+		}
+}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -18,6 +38,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* Relative user_data_file names resolve in a folder that is not there. */
 	rc = vmdef_parse(&f, FUZZ_FILE, "/nonexistent-vmtui-fuzz", (const char *)data, size, &e);
 	fuzz_check_errors(rc, &e);
+	check_complete(&f, &e);
 	vmdef_file_free(&f);
 	config_errors_free(&e);
 	return 0;

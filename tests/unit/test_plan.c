@@ -1,9 +1,10 @@
 /* test_plan.c — model/plan.h and model/apply.h against libvirt's test
  * driver (test:///default: a "default-pool" dir pool that creates, clones
  * and deletes volumes, but cannot upload into them): plans for new, same
- * and changed VMs, their text, the checks that make apply refuse, apply
- * itself, its roll-back, and export. Each test opens the driver afresh, so
- * each starts from the driver's own default state. */
+ * and changed VMs, their text, the checks that make apply refuse, the
+ * refusal of definitions with errors or missing parts, apply itself, its
+ * roll-back, and export. Each test opens the driver afresh, so each starts
+ * from the driver's own default state. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -444,6 +445,110 @@ test_apply_rolls_back(void **state)
 	vmdef_file_free(&f);
 }
 
+/* Parse text that has errors into *f (kept, partly filled). */
+static void
+parse_bad(struct vmdef_file *f, const char *text)
+{
+	struct config_errors e = { 0 };
+
+	memset(f, 0, sizeof *f);
+	assert_int_equal(vmdef_parse(f, "bad.yaml", NULL, text, strlen(text), &e), -1);
+	config_errors_free(&e);
+}
+
+/* plan_make is refused f, without touching its VMs; err holds want. */
+static void
+plan_refused(virConnectPtr conn, const struct vmdef_file *f, const char *want)
+{
+	struct plan p;
+	char *err = NULL;
+
+	assert_int_equal(plan_make(conn, f, &p, &err), -1);
+	assert_contains(err, want);
+	assert_int_equal(p.nvms, 0);
+	assert_null(p.uri);
+	free(err);
+	plan_free(&p);
+}
+
+/* Definitions with errors are never planned: a VM without a name, wrong
+ * types, an empty file, vmtui's configuration file, one bad VM among good
+ * ones. Each would have sent a NULL name or bus to libvirt or xstrdup. */
+static void
+test_plan_refuses_invalid(void **state)
+{
+	virConnectPtr conn = *state;
+	static const char *const bad[] = {
+		"vcpus: 1\nmemory: 256M\n",
+		"name: [a]\nvcpus: {current: x}\nmemory: [1]\ndisks: 7\nnets: {a: 1}\n",
+		"name: w\nnets: [{mac: 1}]\n",
+		"",
+		"---\n---\n",
+		"- name: fine\n  networks: []\n- vcpus: 2\n",
+		"interval: 2\nreadonly: false\ngraphs: auto\nkeys: {quit: q}\n",
+	};
+	struct vmdef_file f;
+	size_t i;
+
+	for (i = 0; i < sizeof bad / sizeof *bad; i++) {
+		parse_bad(&f, bad[i]);
+		plan_refused(conn, &f, "; nothing was planned. Fix them (vmtui validate)");
+		vmdef_file_free(&f);
+	}
+	assert_false(dom_exists(conn, "fine"));
+}
+
+/* A definition put together by hand with a part missing is refused too,
+ * naming the VM's place and what it lacks. */
+static void
+test_plan_refuses_incomplete(void **state)
+{
+	virConnectPtr conn = *state;
+	struct vmdef_file f;
+	char *name;
+
+	parse_ok(&f, "- name: one\n  networks: []\n- name: two\n  disks: [1]\n"
+	             "  networks: []\n");
+	name = f.vms[1].name;
+	f.vms[1].name = NULL;
+	plan_refused(conn, &f, "VM 2 of the definitions (t.yaml:3:3) is incomplete: it has no "
+	                       "name; nothing was planned.");
+	f.vms[1].name = name;
+	free(f.vms[1].disks[0].bus);
+	f.vms[1].disks[0].bus = NULL;
+	plan_refused(conn, &f, "is incomplete: a disk has no bus;");
+	vmdef_file_free(&f);
+}
+
+/* apply_run takes only a finished plan of complete definitions. */
+static void
+test_apply_refuses_unfinished(void **state)
+{
+	virConnectPtr conn = *state;
+	struct vmdef_file f;
+	struct plan p, none;
+	char *err = NULL, *name;
+
+	memset(&none, 0, sizeof none);
+	assert_int_equal(apply_run(conn, &none, NULL, NULL, &err), -1);
+	assert_contains(err, "There is no finished plan to apply");
+	free(err);
+	parse_ok(&f, "name: late\nnetworks: []\n");
+	plan_ok(conn, &f, &p);
+	assert_int_equal(p.nerrors, 0);
+	/* The definition loses its name after planning. */
+	name = f.vms[0].name;
+	f.vms[0].name = NULL;
+	assert_int_equal(apply_run(conn, &p, NULL, NULL, &err), -1);
+	assert_contains(err, "VM 1 of the plan is incomplete: it has no name; nothing was "
+	                     "changed.");
+	free(err);
+	f.vms[0].name = name;
+	assert_false(dom_exists(conn, "late"));
+	plan_free(&p);
+	vmdef_file_free(&f);
+}
+
 /* Quotes, ampersands and angle brackets reach libvirt as the text. */
 static void
 test_escaping(void **state)
@@ -548,6 +653,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_plan_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_warnings, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_apply_rolls_back, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_plan_refuses_invalid, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_plan_refuses_incomplete, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_apply_refuses_unfinished, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_escaping, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_export_roundtrip, setup, teardown),
 		cmocka_unit_test(test_fmt_size),

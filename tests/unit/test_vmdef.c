@@ -1132,6 +1132,129 @@ test_examples_content(void **state)
 	vmdef_file_free(&f);
 }
 
+/* A parse without errors counts none, and every VM is complete. */
+static void
+test_check_parsed(void **state)
+{
+	static const char *const files[] = { "tiny.yaml", "web.yaml", "plan.yaml" };
+	struct vmdef_file f = { 0 };
+	struct config_errors e = { 0 };
+	char path[1024];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof files / sizeof *files; i++) {
+		snprintf(path, sizeof path, "%s/%s", EXAMPLES_DIR, files[i]);
+		assert_int_equal(vmdef_load(&f, path, &e), 0);
+	}
+	assert_int_equal(f.nerrors, 0);
+	for (i = 0; i < f.nvms; i++)
+		assert_null(vmdef_check(&f.vms[i]));
+	vmdef_file_free(&f);
+}
+
+/* Parse text that must fail; the file counts exactly the errors listed.
+ * Returns what vmdef_check says of VM `vm` (static text), or NULL. */
+static const char *
+check_after_errors(const char *text, size_t nvms, size_t vm)
+{
+	struct vmdef_file f = { 0 };
+	struct config_errors e = { 0 };
+	const char *why = NULL;
+
+	assert_int_equal(parse(&f, text, &e), -1);
+	assert_true(e.n > 0);
+	assert_int_equal(f.nerrors, e.n);
+	assert_int_equal(f.nvms, nvms);
+	if (vm < f.nvms)
+		why = vmdef_check(&f.vms[vm]);
+	config_errors_free(&e);
+	vmdef_file_free(&f);
+	return why;
+}
+
+/* A file with errors is counted as such, and what its VMs lack shows. */
+static void
+test_check_invalid(void **state)
+{
+	struct vmdef_file f = { 0 };
+	struct config_errors e = { 0 };
+	size_t i, n;
+
+	(void)state;
+	/* No name: the VM is kept, without one. */
+	assert_string_equal(check_after_errors("vcpus: 1\nmemory: 256M\n", 1, 0),
+	                    "it has no name");
+	/* Wrong types: a list for the name, a network interface without a source. */
+	assert_string_equal(check_after_errors("name: [a, b]\nvcpus: many\n", 1, 0),
+	                    "it has no name");
+	assert_string_equal(check_after_errors("name: w\nvcpus: [1]\nmemory: {x: 1}\n"
+	                                       "nets: [{mac: 1}]\n", 1, 0),
+	                    "a network interface has no network or bridge");
+	/* Empty documents and a bare value define nothing. */
+	check_after_errors("", 0, 0);
+	check_after_errors("---\n---\n", 0, 0);
+	check_after_errors("42\n", 0, 0);
+	/* One good VM next to a bad one: the file still counts its error. */
+	assert_null(check_after_errors("- name: good\n- vcpus: 2\n", 2, 0));
+	assert_string_equal(check_after_errors("- name: good\n- vcpus: 2\n", 2, 1),
+	                    "it has no name");
+	/* vmtui's own configuration file is no VM file. */
+	assert_int_equal(vmdef_load(&f, EXAMPLES_DIR "/config.yaml", &e), -1);
+	assert_true(e.n > 1);
+	assert_int_equal(f.nerrors, e.n);
+	for (i = 0; i < f.nvms; i++)
+		assert_non_null(vmdef_check(&f.vms[i]));
+	n = e.n;
+	config_errors_free(&e);
+	/* A file that cannot be read counts too, on top of the others. */
+	assert_int_equal(vmdef_load(&f, "/nonexistent/vmtui.yaml", &e), -1);
+	assert_int_equal(e.n, 1);
+	assert_int_equal(f.nerrors, n + 1);
+	config_errors_free(&e);
+	vmdef_file_free(&f);
+}
+
+/* Definitions built by hand: each missing part is named. */
+static void
+test_check_by_hand(void **state)
+{
+	struct vmdef_disk disk = { .format = "qcow2", .bus = "virtio", .pool = "default" };
+	struct vmdef_net net = { .kind = VMDEF_NET_NETWORK, .source = "default", .model = "virtio" };
+	struct vmdef vm = { .name = "h", .vcpus = 1, .max_vcpus = 1, .memory = MiB,
+	                    .max_memory = MiB, .disks = &disk, .ndisks = 1, .nets = &net,
+	                    .nnets = 1 };
+
+	(void)state;
+	assert_null(vmdef_check(&vm));
+	vm.name = "";
+	assert_string_equal(vmdef_check(&vm), "it has no name");
+	vm.name = "h";
+	vm.vcpus = 2;
+	assert_string_equal(vmdef_check(&vm), "its vCPUs are not set");
+	vm.vcpus = 1;
+	vm.memory = 0;
+	assert_string_equal(vmdef_check(&vm), "its memory is not set");
+	vm.memory = MiB;
+	disk.bus = NULL;
+	assert_string_equal(vmdef_check(&vm), "a disk has no bus");
+	disk.bus = "virtio";
+	disk.pool = NULL;
+	assert_string_equal(vmdef_check(&vm), "a disk has neither a pool nor a path");
+	disk.path = "/dev/vg/x";
+	assert_null(vmdef_check(&vm));
+	net.model = NULL;
+	assert_string_equal(vmdef_check(&vm), "a network interface has no model");
+	net.model = "virtio";
+	net.source = NULL;
+	assert_string_equal(vmdef_check(&vm), "a network interface has no network or bridge");
+	net.kind = VMDEF_NET_USER;
+	assert_null(vmdef_check(&vm));
+	vm.ndisks = 2;
+	vm.disks = NULL;
+	assert_string_equal(vmdef_check(&vm), "its disks are missing");
+}
+
 int
 main(void)
 {
@@ -1162,6 +1285,9 @@ main(void)
 		cmocka_unit_test(test_load_missing),
 		cmocka_unit_test(test_examples),
 		cmocka_unit_test(test_examples_content),
+		cmocka_unit_test(test_check_parsed),
+		cmocka_unit_test(test_check_invalid),
+		cmocka_unit_test(test_check_by_hand),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
