@@ -1,6 +1,6 @@
 /* floor.c — the least a client can spend per refresh: open a connection and
  * call virConnectGetAllDomainStats with vmtui's stats groups and flags
- * (DOMSTATS_GROUPS, NOWAIT: as model/host.c refresh does), COUNT times,
+ * (DOMSTATS_GROUPS, NOWAIT: as model/host/host.c refresh does), COUNT times,
  * INTERVAL_MS apart, printing the client CPU time per call (all threads)
  * and the wall time a call takes (the daemon's answer time).
  * The figure vmtui is measured against. One call before the clock starts
@@ -11,7 +11,7 @@
 #include <unistd.h>
 #include <libvirt/libvirt.h>
 
-#include "model/domstats.h"
+#include "model/stats/domstats.h"
 
 static double
 clock_s(clockid_t c)

@@ -11,7 +11,7 @@
 #include <unistd.h>
 #include <yaml.h>
 
-#include "../model/xmalloc.h"
+#include "../model/base/xmalloc.h"
 
 static const char *const keys[] = {
 	"interval", "connect", "hosts", "readonly", "graphs", "history", "color", "theme",

@@ -9,7 +9,7 @@
 #include <strings.h>
 
 #include "config.h"
-#include "../model/xmalloc.h"
+#include "../model/base/xmalloc.h"
 
 static const struct {
 	const char *name;

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <yaml.h>
 
-#include "../model/xmalloc.h"
+#include "../model/base/xmalloc.h"
 
 struct outbuf {
 	char *s;

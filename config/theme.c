@@ -11,7 +11,7 @@
 #include <unistd.h>
 #include <yaml.h>
 
-#include "../model/xmalloc.h"
+#include "../model/base/xmalloc.h"
 
 const char *const theme_slot_names[] = {
 	"normal", "title", "header", "columns", "footer", "key", "selection",

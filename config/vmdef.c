@@ -14,7 +14,7 @@
 #include <unistd.h>
 #include <yaml.h>
 
-#include "../model/xmalloc.h"
+#include "../model/base/xmalloc.h"
 
 #define KiB 1024ull
 #define MiB (1024 * KiB)

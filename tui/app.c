@@ -12,11 +12,11 @@
 #include <wchar.h>
 
 #include "../config/theme.h"
-#include "../model/hostjob.h"
-#include "../model/notify.h"
-#include "../model/replay.h"
-#include "../model/stats.h"
-#include "../model/xmalloc.h"
+#include "../model/base/notify.h"
+#include "../model/base/xmalloc.h"
+#include "../model/host/hostjob.h"
+#include "../model/record/replay.h"
+#include "../model/stats/stats.h"
 #include "chrome.h"
 #include "format.h"
 #include "screen.h"

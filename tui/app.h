@@ -9,10 +9,10 @@
 #include <curses.h>
 #include <wchar.h>
 
-#include "../model/actions.h"
-#include "../model/host.h"
-#include "../model/msglog.h"
-#include "../model/vmsel.h"
+#include "../model/base/msglog.h"
+#include "../model/guest/actions.h"
+#include "../model/host/host.h"
+#include "../model/host/vmsel.h"
 #include "command.h"
 #include "graph.h"
 #include "keys.h"

@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../model/replay.h"
-#include "../model/vmsel.h"
-#include "../model/xmalloc.h"
+#include "../model/base/xmalloc.h"
+#include "../model/host/vmsel.h"
+#include "../model/record/replay.h"
 #include "app.h"
 #include "complete.h"
 #include "format.h"

@@ -1,6 +1,6 @@
 /* cli.c — `vmtui validate|plan|apply|export`: VM definition files checked,
  * planned against a host, applied after a y/N question, and VMs written
- * back as definitions; and `vmtui resize`. The work is model/plan.c,
+ * back as definitions; and `vmtui resize`. The work is model/defs/plan.c,
  * apply.c and resize.c; this file parses options, talks to the terminal
  * and picks exit statuses: 0 done (a plan with changes too), 1 anything
  * else. Their rows (help, what they need) are in subcmd.c. */
@@ -16,10 +16,10 @@
 #include <libvirt/virterror.h>
 
 #include "../config/vmdef.h"
-#include "../model/apply.h"
-#include "../model/plan.h"
-#include "../model/resize.h"
-#include "../model/xmalloc.h"
+#include "../model/base/xmalloc.h"
+#include "../model/defs/apply.h"
+#include "../model/defs/plan.h"
+#include "../model/guest/resize.h"
 
 struct cli_opts {
 	const char *uri;

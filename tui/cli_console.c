@@ -16,9 +16,9 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
-#include "../model/console.h"
-#include "../model/notify.h"
-#include "../model/xmalloc.h"
+#include "../model/base/notify.h"
+#include "../model/base/xmalloc.h"
+#include "../model/guest/console.h"
 #include "passthru.h"
 #include "screen.h"
 

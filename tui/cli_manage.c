@@ -1,6 +1,6 @@
 /* cli_manage.c — `vmtui snapshot list|create|revert|delete`, `vmtui clone`
  * and `vmtui delete`: options, questions on the terminal and what is
- * printed; the work is in model/snapshot.c, clone.c and vmdelete.c.
+ * printed; the work is in model/guest/snapshot.c, clone.c and vmdelete.c.
  * Exit status 0 when done, 1 for anything else. Their rows (help, what
  * they need) are in subcmd.c. */
 #include "subcmd.h"
@@ -16,11 +16,11 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
-#include "../model/clone.h"
-#include "../model/lvutil.h"
-#include "../model/snapshot.h"
-#include "../model/vmdelete.h"
-#include "../model/xmalloc.h"
+#include "../model/base/xmalloc.h"
+#include "../model/guest/clone.h"
+#include "../model/guest/snapshot.h"
+#include "../model/guest/vmdelete.h"
+#include "../model/host/lvutil.h"
 
 struct mopts {
 	const char *uri;

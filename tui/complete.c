@@ -6,7 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "../model/xmalloc.h"
+#include "../model/base/xmalloc.h"
 
 #define COMPLETE_MAX 1000 /* a huge directory is not worth listing */
 

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <wchar.h>
 
-#include "../model/ring.h"
+#include "../model/stats/ring.h"
 
 enum graph_mode { GRAPH_BRAILLE, GRAPH_BLOCK, GRAPH_ASCII };
 

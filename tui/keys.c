@@ -9,7 +9,7 @@
 #include <curses.h>
 
 #include "../config/keymap.h"
-#include "../model/xmalloc.h"
+#include "../model/base/xmalloc.h"
 #include "command.h"
 
 #define CTRL(c) ((c) & 0x1f)

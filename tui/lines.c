@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../model/xmalloc.h"
+#include "../model/base/xmalloc.h"
 
 void
 draw_fill(WINDOW *w, int y, int x, int width, chtype ch)

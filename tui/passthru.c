@@ -1,7 +1,7 @@
 /* passthru.c — a guest's console through the raw terminal, no curses (see
  * passthru.h): the bytes both ways, the escape byte, and what is said
  * when an open fails or a session ends. The stream itself is
- * model/console.c. */
+ * model/guest/console.c. */
 #include "passthru.h"
 
 #include <errno.h>
@@ -9,8 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../model/notify.h"
-#include "../model/xmalloc.h"
+#include "../model/base/notify.h"
+#include "../model/base/xmalloc.h"
 
 /* ---- the escape byte ---- */
 

@@ -1,4 +1,4 @@
-/* passthru.h — a guest's console stream (model/console.h) passed through
+/* passthru.h — a guest's console stream (model/guest/console.h) passed through
  * the raw terminal, without curses: the TUI's C key (views/console.c) and
  * `vmtui console` (tui/cli_console.c) both run it. Also the escape byte
  * that ends it, and the sentences that say why an open failed or how a
@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <termios.h>
 
-#include "../model/console.h"
+#include "../model/guest/console.h"
 
 #define CONSOLE_ESCAPE_DEFAULT 0x1d /* ^] */
 

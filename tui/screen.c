@@ -1,7 +1,7 @@
 /* screen.c — terminal set-up, colours, restoration and signals.
  *
  * A crash on any thread puts the terminal back: the fatal signals run a
- * handler on the thread that crashed (model/threads.h keeps them
+ * handler on the thread that crashed (model/base/threads.h keeps them
  * unblocked everywhere) that writes a reset sequence made at start-up and
  * restores the tty modes saved then, both async-signal-safe, and hands
  * the signal on to the handler that was there before: the default action
@@ -23,9 +23,9 @@
 #include <term.h>
 
 #include "../config/theme.h"
-#include "../model/notify.h"
-#include "../model/threads.h"
-#include "../model/xmalloc.h"
+#include "../model/base/notify.h"
+#include "../model/base/threads.h"
+#include "../model/base/xmalloc.h"
 #include "termout.h"
 
 #if defined(__has_feature)

@@ -8,7 +8,7 @@
 
 #include <libvirt/virterror.h>
 
-#include "../model/lvutil.h"
+#include "../model/host/lvutil.h"
 
 #define HELP_LINE "  -h, --help          show this help and exit\n"
 #define CONNECT_LINE \

@@ -16,7 +16,7 @@ enum subcmd_conn {
 	CONN_NONE,   /* no libvirt at all */
 	CONN_READ,   /* one read-only connection */
 	CONN_WRITE,  /* one read-write connection (read-only with -r) */
-	CONN_HOSTS,  /* the hosts' workers (model/host.h), read-only with -r */
+	CONN_HOSTS,  /* the hosts' workers (model/host/host.h), read-only with -r */
 };
 
 struct subcmd {

@@ -34,8 +34,8 @@
 #include <curses.h>
 #include <term.h>
 
-#include "../model/msglog.h"
-#include "../model/xmalloc.h"
+#include "../model/base/msglog.h"
+#include "../model/base/xmalloc.h"
 
 /* Unchanged cells, up to this many, between two changed stretches of a
  * line are sent again instead of moving over them (a move is 4-8 bytes). */

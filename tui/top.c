@@ -17,11 +17,11 @@
 #include <libvirt/virterror.h>
 
 #include "../config/config.h"
-#include "../model/host.h"
-#include "../model/msglog.h"
-#include "../model/lvutil.h"
-#include "../model/notify.h"
-#include "../model/xmalloc.h"
+#include "../model/host/host.h"
+#include "../model/base/msglog.h"
+#include "../model/host/lvutil.h"
+#include "../model/base/notify.h"
+#include "../model/base/xmalloc.h"
 #include "subcmd.h"
 #include "topfmt.h"
 

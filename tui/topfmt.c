@@ -5,7 +5,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "../model/json.h"
+#include "../model/base/json.h"
 #include "format.h"
 
 /* The fields, in order, as named in the CSV header and the JSON keys. */

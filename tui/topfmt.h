@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "../model/vm.h"
+#include "../model/stats/vm.h"
 
 enum top_format { TOP_TEXT, TOP_CSV, TOP_JSON };
 

@@ -7,8 +7,8 @@
 #include <time.h>
 #include <wchar.h>
 
-#include "../model/msglog.h"
-#include "../model/xmalloc.h"
+#include "../model/base/msglog.h"
+#include "../model/base/xmalloc.h"
 #include "../tui/scroll.h"
 #include "../tui/screen.h"
 #include "views.h"

@@ -2,13 +2,13 @@
  * overlays, start afterwards or not; what will happen to each disk, or why
  * it cannot, shown as it is typed; then the copy's progress (the new
  * volume's allocation against the source's) and the outcome. The work is
- * model/clone.h's job on the host's worker. */
+ * model/guest/clone.h's job on the host's worker. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../model/clone.h"
-#include "../model/xmalloc.h"
+#include "../model/base/xmalloc.h"
+#include "../model/guest/clone.h"
 #include "../tui/format.h"
 #include "../tui/screen.h"
 #include "views.h"

@@ -8,8 +8,8 @@
 #include <string.h>
 
 #include "../config/theme.h"
-#include "../model/replay.h"
-#include "../model/xmalloc.h"
+#include "../model/record/replay.h"
+#include "../model/base/xmalloc.h"
 #include "console.h"
 #include "conpane.h"
 #include "views.h"

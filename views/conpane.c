@@ -12,8 +12,8 @@
 #include <string.h>
 #include <vterm.h>
 
-#include "../model/console.h"
-#include "../model/xmalloc.h"
+#include "../model/base/xmalloc.h"
+#include "../model/guest/console.h"
 #include "../tui/format.h"
 #include "../tui/screen.h"
 #include "../tui/vtkeys.h"

@@ -6,7 +6,7 @@
  * a quit signal, then hands the stream to the worker to close and redraws
  * the screen in full. A busy console asks to be taken over. The
  * pass-through itself is tui/passthru.c (shared with `vmtui console`,
- * tui/cli_console.c); the stream is model/console.c. */
+ * tui/cli_console.c); the stream is model/guest/console.c. */
 #include "console.h"
 #include "conpane.h"
 
@@ -20,9 +20,9 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
-#include "../model/console.h"
-#include "../model/notify.h"
-#include "../model/xmalloc.h"
+#include "../model/base/notify.h"
+#include "../model/base/xmalloc.h"
+#include "../model/guest/console.h"
 #include "../tui/app.h"
 #include "../tui/passthru.h"
 #include "../tui/screen.h"

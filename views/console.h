@@ -1,6 +1,6 @@
 /* console.h — the serial console "view": the guest's console passed
  * through the whole terminal from the TUI (key C). The pass-through and
- * the escape byte are tui/passthru.h; the stream is model/console.h. */
+ * the escape byte are tui/passthru.h; the stream is model/guest/console.h. */
 #ifndef VMTUI_VIEWS_CONSOLE_H
 #define VMTUI_VIEWS_CONSOLE_H
 

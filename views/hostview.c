@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../model/hostinfo.h"
-#include "../model/stats.h"
+#include "../model/host/hostinfo.h"
+#include "../model/stats/stats.h"
 #include "../tui/format.h"
 #include "../tui/screen.h"
 #include "views.h"

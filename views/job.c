@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../model/hostjob.h"
+#include "../model/host/hostjob.h"
 #include "../tui/format.h"
 #include "../tui/screen.h"
 #include "../tui/scroll.h"

@@ -10,7 +10,7 @@
 #include "../config/config.h"
 #include "../config/quickdef.h"
 #include "../config/vmdef.h"
-#include "../model/xmalloc.h"
+#include "../model/base/xmalloc.h"
 #include "views.h"
 #include "../tui/screen.h"
 

@@ -1,15 +1,15 @@
 /* resize.c — the resize dialog of one guest: vCPUs, memory and disk sizes,
  * each with its value now, a field for the new one and when a change takes
  * effect. What the fields would do is shown as they are typed (the plan of
- * model/resize.h, or why it is refused); F2 applies it on the host's
+ * model/guest/resize.h, or why it is refused); F2 applies it on the host's
  * worker, and the result comes back in the status line. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../model/plan.h"
-#include "../model/resize.h"
-#include "../model/xmalloc.h"
+#include "../model/defs/plan.h"
+#include "../model/guest/resize.h"
+#include "../model/base/xmalloc.h"
 #include "views.h"
 #include "../tui/screen.h"
 

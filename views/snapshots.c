@@ -2,14 +2,14 @@
  * state then, the current one (*), parent and description; c creates one
  * from a small form (name and description), r reverts and x deletes, both
  * after a question. The libvirt work runs on the host's worker
- * (model/snapshot.h); results come back in the view and the status line. */
+ * (model/guest/snapshot.h); results come back in the view and the status line. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "../model/snapshot.h"
-#include "../model/xmalloc.h"
+#include "../model/guest/snapshot.h"
+#include "../model/base/xmalloc.h"
 #include "../tui/scroll.h"
 #include "views.h"
 #include "../tui/screen.h"

@@ -2,14 +2,14 @@
  * confirm; each storage volume of the guest has a checkbox (off unless
  * ticked) to remove it too, or the reason it cannot be; a running guest is
  * forced off first, and its definition is saved to a backup file whose
- * path the outcome shows. The work is model/vmdelete.h's job on the host's
+ * path the outcome shows. The work is model/guest/vmdelete.h's job on the host's
  * worker. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../model/vmdelete.h"
-#include "../model/xmalloc.h"
+#include "../model/base/xmalloc.h"
+#include "../model/guest/vmdelete.h"
 #include "../tui/screen.h"
 #include "views.h"
 

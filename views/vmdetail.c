@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../model/stats.h"
-#include "../model/xmalloc.h"
+#include "../model/base/xmalloc.h"
+#include "../model/stats/stats.h"
 #include "../tui/format.h"
 #include "../tui/screen.h"
 #include "../tui/scroll.h"

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../model/stats.h"
+#include "../model/stats/stats.h"
 #include "../tui/format.h"
 #include "../tui/screen.h"
 #include "../tui/scroll.h"

@@ -20,12 +20,12 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
-#include "model/eventloop.h"
-#include "model/host.h"
-#include "model/msglog.h"
-#include "model/notify.h"
-#include "model/procinfo.h"
-#include "model/stats.h"
+#include "model/base/msglog.h"
+#include "model/base/notify.h"
+#include "model/host/eventloop.h"
+#include "model/host/host.h"
+#include "model/stats/procinfo.h"
+#include "model/stats/stats.h"
 
 static const char *uri, *busy, *idle, *off, *daemon_sh;
 

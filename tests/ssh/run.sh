@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# run.sh — the SSH transport (model/sshlink.c) against a throwaway sshd
+# run.sh — the SSH transport (model/host/sshlink.c) against a throwaway sshd
 # (tests/ssh/sshd.sh) on 127.0.0.1 and the real libvirt daemon of
 # tests/lib.sh, reached through virt-ssh-helper, nc and stream-local
 # forwarding on the same machine. Needs root (sshd checks passwords).

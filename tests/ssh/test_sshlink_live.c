@@ -1,4 +1,4 @@
-/* test_sshlink_live.c — model/sshlink.h against a throwaway OpenSSH server
+/* test_sshlink_live.c — model/host/sshlink.h against a throwaway OpenSSH server
  * (tests/ssh/sshd.sh) and the real libvirt daemon. The tests run in order
  * and share one temporary HOME: the first records the host key in a
  * temporary known_hosts, later ones rely on it; the sshd is killed, frozen
@@ -29,8 +29,8 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
-#include "model/eventloop.h"
-#include "model/sshlink.h"
+#include "model/host/eventloop.h"
+#include "model/host/sshlink.h"
 
 static const char *uri, *sshd_sh, *host_fp, *agent_sock;
 static const char *port, *pwport, *kiport, *user, *password, *key, *key_pp, *passphrase;

@@ -1,4 +1,4 @@
-/* test_crash.c — the fatal-signal path of tui/screen.h and model/threads.h,
+/* test_crash.c — the fatal-signal path of tui/screen.h and model/base/threads.h,
  * in child processes: a crash on a thread started the way model/ starts
  * its threads (every other signal blocked) still runs the handler, which
  * puts the terminal back (here: a restore function that writes a byte to
@@ -23,7 +23,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "model/threads.h"
+#include "model/base/threads.h"
 #include "tui/screen.h"
 
 /* The child's end of the pipe the parent reads what ran from. */

@@ -1,4 +1,4 @@
-/* test_domstats.c — model/domstats.h: one bulk-stats record to a vm_sample. */
+/* test_domstats.c — model/stats/domstats.h: one bulk-stats record to a vm_sample. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "model/domstats.h"
+#include "model/stats/domstats.h"
 
 #define UUID "0b5c3e0e-2222-4d4d-9999-00000000000a"
 #define MAXP 64

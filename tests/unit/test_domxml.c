@@ -1,4 +1,4 @@
-/* test_domxml.c — model/domxml.h: the detail view's part of a domain XML. */
+/* test_domxml.c — model/defs/domxml.h: the detail view's part of a domain XML. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/domxml.h"
+#include "model/defs/domxml.h"
 
 /* Shaped like `virsh dumpxml` output for a small KVM guest. */
 static const char realistic[] =

@@ -1,4 +1,4 @@
-/* test_eventloop.c — model/eventloop.c: vmtui's libvirt event loop, driven
+/* test_eventloop.c — model/host/eventloop.c: vmtui's libvirt event loop, driven
  * through libvirt's public virEvent* calls on pipes and timers. */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,7 +14,7 @@
 #include <cmocka.h>
 #include <libvirt/libvirt.h>
 
-#include "model/eventloop.h"
+#include "model/host/eventloop.h"
 
 static pthread_t test_thread;
 

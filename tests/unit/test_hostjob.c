@@ -1,4 +1,4 @@
-/* test_hostjob.c — model/hostjob.h on a host's real worker thread against
+/* test_hostjob.c — model/host/hostjob.h on a host's real worker thread against
  * libvirt's test driver (test:///default): files with errors (a VM without
  * a name, wrong types, empty documents, vmtui's configuration file, one
  * bad VM among good ones, a file that is not there) end the job as failed
@@ -17,10 +17,10 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
-#include "model/eventloop.h"
-#include "model/host.h"
-#include "model/hostjob.h"
-#include "model/notify.h"
+#include "model/base/notify.h"
+#include "model/host/eventloop.h"
+#include "model/host/host.h"
+#include "model/host/hostjob.h"
 
 #ifndef EXAMPLES_DIR
 #define EXAMPLES_DIR "examples"

@@ -17,9 +17,9 @@
 #include <unistd.h>
 #include <sys/wait.h>
 
-#include "model/host.h"
-#include "model/vm.h"
-#include "model/xmalloc.h"
+#include "model/base/xmalloc.h"
+#include "model/host/host.h"
+#include "model/stats/vm.h"
 #include "tui/app.h"
 
 static void

@@ -1,5 +1,5 @@
 /* test_lifecycle.c — the pure parts of snapshots, clone and delete
- * (model/snapshot.h, clone.h, vmdelete.h): snapshot XML with escaping,
+ * (model/guest/snapshot.h, clone.h, vmdelete.h): snapshot XML with escaping,
  * names, the disk check; the clone's names, plan and domain XML (UUID,
  * MACs, disks, logs, NVRAM); the delete backup's path, text and file;
  * then snapshots against libvirt's test driver (test:///default). */
@@ -19,11 +19,11 @@
 #include <libxml/parser.h>
 #include <libxml/xpath.h>
 
-#include "model/clone.h"
-#include "model/lvutil.h"
-#include "model/snapshot.h"
-#include "model/vmdelete.h"
-#include "model/xmalloc.h"
+#include "model/base/xmalloc.h"
+#include "model/guest/clone.h"
+#include "model/guest/snapshot.h"
+#include "model/guest/vmdelete.h"
+#include "model/host/lvutil.h"
 
 /* 2026-11-24 14:05:09 UTC */
 #define T0 ((time_t)1795529109)

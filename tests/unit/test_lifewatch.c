@@ -1,4 +1,4 @@
-/* test_lifewatch.c — model/lifewatch.h: shutdown and reboot requests
+/* test_lifewatch.c — model/host/lifewatch.h: shutdown and reboot requests
  * followed to their outcome, and what the message log then says. The
  * guests are vm records as a refresh leaves them; times are made up. */
 #include <stdarg.h>
@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/lifewatch.h"
-#include "model/msglog.h"
-#include "model/vm.h"
+#include "model/base/msglog.h"
+#include "model/host/lifewatch.h"
+#include "model/stats/vm.h"
 
 #define S 1000000000ull
 #define T0 (1000 * S) /* the request's time */

@@ -1,4 +1,4 @@
-/* test_msglog.c — model/msglog.h: the action log's records and the virsh
+/* test_msglog.c — model/base/msglog.h: the action log's records and the virsh
  * command lines it shows (quoted for a POSIX shell). */
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,8 +8,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "model/msglog.h"
-#include "model/resize.h"
+#include "model/base/msglog.h"
+#include "model/guest/resize.h"
 
 static void
 check_virsh(const char *want, char *got)

@@ -1,4 +1,4 @@
-/* test_plan.c — model/plan.h and model/apply.h against libvirt's test
+/* test_plan.c — model/defs/plan.h and model/defs/apply.h against libvirt's test
  * driver (test:///default: a "default-pool" dir pool that creates, clones
  * and deletes volumes, but cannot upload into them): plans for new, same
  * and changed VMs, their text, the checks that make apply refuse, the
@@ -19,8 +19,8 @@
 #include <libxml/parser.h>
 
 #include "config/vmdef.h"
-#include "model/apply.h"
-#include "model/plan.h"
+#include "model/defs/apply.h"
+#include "model/defs/plan.h"
 
 #define MiB (1024ull * 1024)
 #define GiB (1024 * MiB)

@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "model/procinfo.h"
+#include "model/stats/procinfo.h"
 
 static void
 test_parse_starttime(void **state)

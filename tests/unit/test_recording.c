@@ -1,7 +1,7 @@
-/* test_recording.c — model/recording.h and model/json.h: reading
+/* test_recording.c — model/record/recording.h and model/base/json.h: reading
  * recordings (good, cut short at the end, bad lines with their line and
  * column, not a recording at all, a newer version), the JSON parser's
- * errors and decoding, a written host line read back, and model/replay.h
+ * errors and decoding, a written host line read back, and model/record/replay.h
  * putting samples into a replay host. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,12 +14,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "model/host.h"
-#include "model/json.h"
-#include "model/recording.h"
-#include "model/replay.h"
-#include "model/stats.h"
-#include "model/xmalloc.h"
+#include "model/base/json.h"
+#include "model/base/xmalloc.h"
+#include "model/host/host.h"
+#include "model/record/recording.h"
+#include "model/record/replay.h"
+#include "model/stats/stats.h"
 
 #define U1 "11111111-1111-1111-1111-111111111111"
 #define U2 "22222222-2222-2222-2222-222222222222"

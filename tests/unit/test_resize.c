@@ -1,4 +1,4 @@
-/* test_resize.c — model/resize.h: the pure checks and plans for running,
+/* test_resize.c — model/guest/resize.h: the pure checks and plans for running,
  * shut-off and transient guests (every refusal with its exact message, the
  * order of operations, when each change takes effect, the texts shown
  * after applying), then reading and applying against libvirt's test
@@ -15,8 +15,8 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
-#include "model/resize.h"
-#include "model/xmalloc.h"
+#include "model/base/xmalloc.h"
+#include "model/guest/resize.h"
 
 #define MiB (1024ull * 1024)
 #define KiB_OF_MiB 1024ull

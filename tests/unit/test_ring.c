@@ -1,4 +1,4 @@
-/* test_ring.c — model/ring.h: fixed-size history buffers. */
+/* test_ring.c — model/stats/ring.h: fixed-size history buffers. */
 #include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,7 +8,7 @@
 
 #include <string.h>
 
-#include "model/ring.h"
+#include "model/stats/ring.h"
 
 static void
 test_init_empty(void **state)

@@ -15,7 +15,7 @@
 #include <unistd.h>
 #include <yaml.h>
 
-#include "model/seed.h"
+#include "model/defs/seed.h"
 
 #define SECTOR 2048
 #define WHEN ((time_t)1700000000) /* 2023-11-14 22:13:20 UTC */

@@ -1,4 +1,4 @@
-/* test_snapcheck.c — model/snapcheck.h: which snapshots libvirt cannot
+/* test_snapcheck.c — model/defs/snapcheck.h: which snapshots libvirt cannot
  * revert to (memory state with vCPUs plugged in after boot), how a running
  * guest's hardware differs from its saved configuration, and the warning
  * that goes with a snapshot taken now. The XML is what libvirt 9.0 wrote
@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/snapcheck.h"
-#include "model/xmalloc.h"
+#include "model/base/xmalloc.h"
+#include "model/defs/snapcheck.h"
 
 /* ---- fixtures ---- */
 

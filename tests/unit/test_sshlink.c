@@ -1,4 +1,4 @@
-/* test_sshlink.c — model/sshlink.h: the pure parts (target parsing,
+/* test_sshlink.c — model/host/sshlink.h: the pure parts (target parsing,
  * fingerprints, the local URI, remote commands). The live parts are in
  * tests/ssh/. */
 #include <stdarg.h>
@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "model/sshlink.h"
+#include "model/host/sshlink.h"
 
 /* Parse s, expecting success with these parts. */
 static void

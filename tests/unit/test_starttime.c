@@ -1,4 +1,4 @@
-/* test_starttime.c — guests' start times (model/vm.h started_ns): a guest
+/* test_starttime.c — guests' start times (model/stats/vm.h started_ns): a guest
  * up longer than the viewing machine has been (replayed, remote, seen
  * through a suspend) keeps its uptime, on the screen's list, in a
  * recording and in top's batch output; a start not known stays unknown,
@@ -15,12 +15,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "model/host.h"
-#include "model/recording.h"
-#include "model/replay.h"
-#include "model/vm.h"
-#include "model/vmsel.h"
-#include "model/xmalloc.h"
+#include "model/base/xmalloc.h"
+#include "model/host/host.h"
+#include "model/host/vmsel.h"
+#include "model/record/recording.h"
+#include "model/record/replay.h"
+#include "model/stats/vm.h"
 #include "tui/format.h"
 #include "tui/topfmt.h"
 

@@ -1,4 +1,4 @@
-/* test_stats.c — model/stats.h (rates and percentages) and model/vm.h
+/* test_stats.c — model/stats/stats.h (rates and percentages) and model/stats/vm.h
  * (merging samples into a guest's figures, history and uptime). */
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/stats.h"
-#include "model/vm.h"
+#include "model/stats/stats.h"
+#include "model/stats/vm.h"
 
 #define SEC 1000000000ull
 #define T0 (1000 * SEC) /* an arbitrary monotonic start */

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "config/theme.h"
-#include "model/xmalloc.h"
+#include "model/base/xmalloc.h"
 
 /* ---- helpers ---- */
 

@@ -1,5 +1,5 @@
 /* test_topfmt.c — tui/topfmt.h: the records of `vmtui top --batch` as text,
- * CSV and JSON Lines, byte for byte; model/json.h string escaping; the
+ * CSV and JSON Lines, byte for byte; model/base/json.h string escaping; the
  * disk request rates that feed them (domstats -> vm_merge -> record). */
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/domstats.h"
-#include "model/json.h"
-#include "model/vm.h"
+#include "model/base/json.h"
+#include "model/stats/domstats.h"
+#include "model/stats/vm.h"
 #include "tui/topfmt.h"
 
 #define UUID "aefa3b5e-5c29-46ef-8546-541d7c46b840"

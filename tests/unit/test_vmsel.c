@@ -1,4 +1,4 @@
-/* test_vmsel.c — model/vmsel.h: filtering and sorting the guest list. */
+/* test_vmsel.c — model/host/vmsel.h: filtering and sorting the guest list. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -9,10 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/host.h"
-#include "model/stats.h"
-#include "model/vm.h"
-#include "model/vmsel.h"
+#include "model/host/host.h"
+#include "model/host/vmsel.h"
+#include "model/stats/stats.h"
+#include "model/stats/vm.h"
 
 #define SEC 1000000000ull
 #define NOW (100000 * SEC)

@@ -1,4 +1,4 @@
-/* test_vmxml.c — model/vmxml.h: domain XML from VM definitions, checked
+/* test_vmxml.c — model/defs/vmxml.h: domain XML from VM definitions, checked
  * value by value with XPath, against libvirt's schema (virt-xml-validate)
  * and by libvirt's test driver; the differences between a definition and a
  * domain; and export to vmtui.yaml and back. */
@@ -20,7 +20,7 @@
 #include <libxml/xpath.h>
 
 #include "config/vmdef.h"
-#include "model/vmxml.h"
+#include "model/defs/vmxml.h"
 
 #define MiB (1024ull * 1024)
 #define GiB (1024 * MiB)

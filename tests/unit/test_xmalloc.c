@@ -21,7 +21,7 @@
 #endif
 #include <cmocka.h>
 
-#include "model/xmalloc.h"
+#include "model/base/xmalloc.h"
 
 #define BLOCK 1024
 

@@ -1,0 +1,1221 @@
+/* vmxml.c — a VM definition as libvirt domain XML, written with libxml2's
+ * xmlTextWriter so that the library escapes every string; and a domain XML
+ * read back (through domxml_parse and XPath) as a list of differences from
+ * a definition, or as a vmtui.yaml(5) definition written with libyaml's
+ * emitter. */
+#include "vmxml.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <libxml/parser.h>
+#include <libxml/xmlwriter.h>
+#include <libxml/xpath.h>
+#include <yaml.h>
+
+#include "../base/xmalloc.h"
+#include "domxml.h"
+#include "xpath.h"
+
+static const char *const net_types[] = {
+	[VMDEF_NET_NETWORK] = "network", [VMDEF_NET_BRIDGE] = "bridge", [VMDEF_NET_USER] = "user",
+};
+
+/* ---- strings XML can carry ---- */
+
+/* XML 1.0 cannot hold most C0 control characters, nor U+FFFE and U+FFFF,
+ * even escaped; vmdef strings are valid UTF-8 (libyaml checks that) but
+ * may contain them. */
+static bool
+xml_ok(const char *s)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)(s ? s : ""); *p; p++) {
+		if (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r')
+			return false;
+		if (p[0] == 0xef && p[1] == 0xbf && (p[2] == 0xbe || p[2] == 0xbf))
+			return false;
+	}
+	return true;
+}
+
+/* The key of the first string of d or o that XML cannot carry, or NULL. */
+static const char *
+bad_string(const struct vmdef *d, const struct vmxml_opts *o)
+{
+	const char *const top[][2] = {
+		{ "name", d->name }, { "arch", d->arch }, { "arch", o->arch },
+		{ "machine", d->machine }, { "kernel", d->kernel }, { "initrd", d->initrd },
+		{ "cmdline", d->cmdline }, { "type", o->domain_type }, { "uuid", o->uuid },
+		{ "cloud-init seed", o->seed_path },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof top / sizeof *top; i++)
+		if (!xml_ok(top[i][1]))
+			return top[i][0];
+	for (i = 0; i < d->ndisks; i++)
+		if (!xml_ok(d->disks[i].path) ||
+		    (o->disks && (!xml_ok(o->disks[i].path) || !xml_ok(o->disks[i].format))))
+			return "disk path";
+	for (i = 0; i < d->nnets; i++)
+		if (!xml_ok(d->nets[i].source) || !xml_ok(d->nets[i].mac))
+			return "network source";
+	return NULL;
+}
+
+/* ---- writing: a sticky error, so that callers check once at the end ---- */
+
+struct xw {
+	xmlTextWriterPtr w;
+	bool bad;
+};
+
+static void
+x_start(struct xw *x, const char *name)
+{
+	if (!x->bad && xmlTextWriterStartElement(x->w, BAD_CAST name) < 0)
+		x->bad = true;
+}
+
+static void
+x_attr(struct xw *x, const char *name, const char *value)
+{
+	if (!x->bad && xmlTextWriterWriteAttribute(x->w, BAD_CAST name, BAD_CAST value) < 0)
+		x->bad = true;
+}
+
+static void
+x_attr_u64(struct xw *x, const char *name, uint64_t v)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof buf, "%" PRIu64, v);
+	x_attr(x, name, buf);
+}
+
+static void
+x_text(struct xw *x, const char *s)
+{
+	if (!x->bad && xmlTextWriterWriteString(x->w, BAD_CAST s) < 0)
+		x->bad = true;
+}
+
+static void
+x_text_u64(struct xw *x, uint64_t v)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof buf, "%" PRIu64, v);
+	x_text(x, buf);
+}
+
+static void
+x_end(struct xw *x)
+{
+	if (!x->bad && xmlTextWriterEndElement(x->w) < 0)
+		x->bad = true;
+}
+
+/* <name>text</name> */
+static void
+x_elem(struct xw *x, const char *name, const char *text)
+{
+	x_start(x, name);
+	x_text(x, text);
+	x_end(x);
+}
+
+/* <name attr='value'/>, or <name/> when attr is NULL. */
+static void
+x_empty(struct xw *x, const char *name, const char *attr, const char *value)
+{
+	x_start(x, name);
+	if (attr)
+		x_attr(x, attr, value);
+	x_end(x);
+}
+
+/* ---- the parts of a domain ---- */
+
+/* Also true for an unknown arch: apply resolves it, and most hosts are x86. */
+static bool
+is_x86(const char *arch)
+{
+	return arch == NULL || strcmp(arch, "x86_64") == 0 || strcmp(arch, "i686") == 0;
+}
+
+static const char *
+domain_type(const struct vmdef *d, const struct vmxml_opts *o)
+{
+	if (o->domain_type)
+		return o->domain_type;
+	return d->type == VMDEF_TYPE_KVM ? "kvm" : d->type == VMDEF_TYPE_QEMU ? "qemu" : NULL;
+}
+
+/* Memory in KiB (vmdef guarantees whole KiB) and vCPUs, current and max. */
+static void
+w_sizes(struct xw *x, const struct vmdef *d)
+{
+	x_start(x, "memory");
+	x_attr(x, "unit", "KiB");
+	x_text_u64(x, d->max_memory / 1024);
+	x_end(x);
+	x_start(x, "currentMemory");
+	x_attr(x, "unit", "KiB");
+	x_text_u64(x, d->memory / 1024);
+	x_end(x);
+	x_start(x, "vcpu");
+	x_attr(x, "placement", "static");
+	x_attr_u64(x, "current", d->vcpus);
+	x_text_u64(x, d->max_vcpus);
+	x_end(x);
+}
+
+/* <os>: direct kernel boot, or the boot order (default: the first disk). */
+static void
+w_os(struct xw *x, const struct vmdef *d, const char *arch)
+{
+	size_t i;
+
+	x_start(x, "os");
+	x_start(x, "type");
+	if (arch)
+		x_attr(x, "arch", arch);
+	if (d->machine)
+		x_attr(x, "machine", d->machine);
+	x_text(x, "hvm");
+	x_end(x);
+	if (d->kernel) {
+		x_elem(x, "kernel", d->kernel);
+		if (d->initrd)
+			x_elem(x, "initrd", d->initrd);
+		if (d->cmdline)
+			x_elem(x, "cmdline", d->cmdline);
+	} else if (d->nboot == 0) {
+		x_empty(x, "boot", "dev", "hd");
+	}
+	for (i = 0; !d->kernel && i < d->nboot; i++)
+		x_empty(x, "boot", "dev", d->boot_order[i]);
+	x_end(x);
+}
+
+/* Features, CPU model, clock and lifecycle. ACPI and APIC are x86 things
+ * (ACPI elsewhere needs UEFI, which vmtui.yaml cannot ask for); the host's
+ * CPU is passed through with kvm only, as TCG cannot emulate it. */
+static void
+w_platform(struct xw *x, const char *type, const char *arch)
+{
+	if (is_x86(arch)) {
+		x_start(x, "features");
+		x_empty(x, "acpi", NULL, NULL);
+		x_empty(x, "apic", NULL, NULL);
+		x_end(x);
+	}
+	if (strcmp(type, "kvm") == 0)
+		x_empty(x, "cpu", "mode", "host-passthrough");
+	x_empty(x, "clock", "offset", "utc");
+	x_elem(x, "on_poweroff", "destroy");
+	x_elem(x, "on_reboot", "restart");
+	x_elem(x, "on_crash", "destroy");
+}
+
+/* libvirt's disk names: prefix + a..z, aa..az, ba.. for index 0, 1, .. */
+static void
+disk_name(char *buf, size_t n, const char *prefix, unsigned idx)
+{
+	char tail[8];
+	size_t i = sizeof tail - 1;
+	long v;
+
+	tail[i] = '\0';
+	for (v = idx; v >= 0 && i > 0; v = v / 26 - 1)
+		tail[--i] = (char)('a' + v % 26);
+	snprintf(buf, n, "%s%s", prefix, tail + i);
+}
+
+struct targets {
+	unsigned vd, sd, hd;
+};
+
+/* The next free target on bus: vdX for virtio, hdX for ide, sdX for sata
+ * and scsi, which share those names. */
+static void
+next_target(struct targets *t, const char *bus, char *buf, size_t n)
+{
+	if (strcmp(bus, "virtio") == 0)
+		disk_name(buf, n, "vd", t->vd++);
+	else if (strcmp(bus, "ide") == 0)
+		disk_name(buf, n, "hd", t->hd++);
+	else
+		disk_name(buf, n, "sd", t->sd++);
+}
+
+/* One <disk>: a block device for paths under /dev, else a file; CD-ROMs
+ * are read-only. */
+static void
+w_disk(struct xw *x, const char *device, const char *path, const char *format,
+       const char *bus, const char *target)
+{
+	bool block = strncmp(path, "/dev/", 5) == 0;
+
+	x_start(x, "disk");
+	x_attr(x, "type", block ? "block" : "file");
+	x_attr(x, "device", device);
+	x_start(x, "driver");
+	x_attr(x, "name", "qemu");
+	x_attr(x, "type", format);
+	x_end(x);
+	x_empty(x, "source", block ? "dev" : "file", path);
+	x_start(x, "target");
+	x_attr(x, "dev", target);
+	x_attr(x, "bus", bus);
+	x_end(x);
+	if (strcmp(device, "cdrom") == 0)
+		x_empty(x, "readonly", NULL, NULL);
+	x_end(x);
+}
+
+/* Every disk in order, then the seed as a CD-ROM on sata after the other
+ * sd disks. A disk apply made a volume for needs its path in o. */
+static int
+w_disks(struct xw *x, const struct vmdef *d, const struct vmxml_opts *o, char **err)
+{
+	struct targets t = { 0 };
+	char target[16];
+	size_t i;
+
+	for (i = 0; i < d->ndisks; i++) {
+		const struct vmdef_disk *dk = &d->disks[i];
+		const struct vmxml_disk_src *s = o->disks ? &o->disks[i] : NULL;
+		const char *path = s && s->path ? s->path : dk->path;
+
+		if (path == NULL) {
+			*err = xasprintf("disk %zu: no volume path: it must be created first", i + 1);
+			return -1;
+		}
+		next_target(&t, dk->bus, target, sizeof target);
+		w_disk(x, "disk", path, s && s->format ? s->format : dk->format, dk->bus, target);
+	}
+	if (o->seed_path) {
+		next_target(&t, "sata", target, sizeof target);
+		w_disk(x, "cdrom", o->seed_path, "raw", "sata", target);
+	}
+	return 0;
+}
+
+static void
+w_nets(struct xw *x, const struct vmdef *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->nnets; i++) {
+		const struct vmdef_net *n = &d->nets[i];
+
+		x_start(x, "interface");
+		x_attr(x, "type", net_types[n->kind]);
+		if (n->mac)
+			x_empty(x, "mac", "address", n->mac);
+		if (n->kind != VMDEF_NET_USER)
+			x_empty(x, "source", net_types[n->kind], n->source);
+		x_empty(x, "model", "type", n->model);
+		x_end(x);
+	}
+}
+
+/* A serial console on a pty; without one, VNC on localhost so that the
+ * VM can still be reached (virt-viewer, or an SSH tunnel). */
+static void
+w_console(struct xw *x, bool console)
+{
+	if (!console) {
+		x_start(x, "graphics");
+		x_attr(x, "type", "vnc");
+		x_attr(x, "autoport", "yes");
+		x_start(x, "listen");
+		x_attr(x, "type", "address");
+		x_attr(x, "address", "127.0.0.1");
+		x_end(x);
+		x_end(x);
+		return;
+	}
+	x_start(x, "serial");
+	x_attr(x, "type", "pty");
+	x_empty(x, "target", "port", "0");
+	x_end(x);
+	x_start(x, "console");
+	x_attr(x, "type", "pty");
+	x_start(x, "target");
+	x_attr(x, "type", "serial");
+	x_attr(x, "port", "0");
+	x_end(x);
+	x_end(x);
+}
+
+/* Devices after the disks: a virtio-scsi controller for scsi disks (not
+ * libvirt's default LSI one), interfaces, console, balloon with stats for
+ * the memory graphs, and an entropy source. */
+static void
+w_devices(struct xw *x, const struct vmdef *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->ndisks && strcmp(d->disks[i].bus, "scsi") != 0; i++)
+		;
+	if (i < d->ndisks) {
+		x_start(x, "controller");
+		x_attr(x, "type", "scsi");
+		x_attr(x, "model", "virtio-scsi");
+		x_end(x);
+	}
+	w_nets(x, d);
+	w_console(x, d->console);
+	x_start(x, "memballoon");
+	x_attr(x, "model", "virtio");
+	x_empty(x, "stats", "period", "2");
+	x_end(x);
+	x_start(x, "rng");
+	x_attr(x, "model", "virtio");
+	x_start(x, "backend");
+	x_attr(x, "model", "random");
+	x_text(x, "/dev/urandom");
+	x_end(x);
+	x_end(x);
+}
+
+/* Everything of <domain> before its devices, and <devices> opened. */
+static void
+w_head(struct xw *x, const struct vmdef *d, const struct vmxml_opts *o, const char *type)
+{
+	const char *arch = o->arch ? o->arch : d->arch;
+
+	x_start(x, "domain");
+	x_attr(x, "type", type);
+	x_elem(x, "name", d->name);
+	if (o->uuid)
+		x_elem(x, "uuid", o->uuid);
+	w_sizes(x, d);
+	w_os(x, d, arch);
+	w_platform(x, type, arch);
+	x_start(x, "devices");
+}
+
+char *
+vmxml_domain(const struct vmdef *d, const struct vmxml_opts *o, char **err)
+{
+	static const struct vmxml_opts none;
+	xmlBufferPtr buf = NULL;
+	struct xw x = { 0 };
+	const char *type, *bad;
+	char *out = NULL;
+
+	*err = NULL;
+	o = o ? o : &none;
+	if ((type = domain_type(d, o)) == NULL) {
+		*err = xstrdup("type: auto must be resolved to kvm or qemu first");
+		return NULL;
+	}
+	if ((bad = bad_string(d, o)) != NULL) {
+		*err = xasprintf("%s: holds a control character, which XML cannot carry", bad);
+		return NULL;
+	}
+	buf = xmlBufferCreate();
+	x.w = buf ? xmlNewTextWriterMemory(buf, 0) : NULL;
+	if (x.w == NULL) {
+		*err = xstrdup("cannot create an XML writer");
+		goto cleanup;
+	}
+	xmlTextWriterSetIndent(x.w, 1);
+	xmlTextWriterSetIndentString(x.w, BAD_CAST "  ");
+	xmlTextWriterSetQuoteChar(x.w, '\'');
+	w_head(&x, d, o, type);
+	if (w_disks(&x, d, o, err) < 0)
+		goto cleanup;
+	w_devices(&x, d);
+	x_end(&x); /* devices */
+	x_end(&x); /* domain */
+	if (x.bad || xmlTextWriterFlush(x.w) < 0) {
+		*err = xstrdup("cannot write the domain XML");
+		goto cleanup;
+	}
+	out = xstrdup((const char *)xmlBufferContent(buf)); /* ends in a newline */
+
+cleanup:
+	if (x.w)
+		xmlFreeTextWriter(x.w);
+	if (buf)
+		xmlBufferFree(buf);
+	return out;
+}
+
+/* ---- reading a domain back ---- */
+
+/* What compare and export need: domxml's view (vCPUs, memory, disks,
+ * interfaces) and the rest of what vmtui.yaml can say. */
+struct dom {
+	struct vm_config *c;
+	const struct vm_config_disk **disks; /* c's device='disk' disks */
+	size_t ndisks;
+	char *name, *type, *kernel, *initrd, *cmdline;
+	char **boot;
+	size_t nboot;
+	bool console;
+};
+
+static bool
+xp_bool(xmlXPathContextPtr ctx, const char *expr)
+{
+	xmlXPathObjectPtr obj = xmlXPathEvalExpression(BAD_CAST expr, ctx);
+	bool out = obj && obj->type == XPATH_BOOLEAN && obj->boolval;
+
+	xmlXPathFreeObject(obj);
+	return out;
+}
+
+/* The boot devices of <os>, in order. */
+static void
+read_boot(xmlXPathContextPtr ctx, struct dom *m)
+{
+	xmlXPathObjectPtr obj = xmlXPathEvalExpression(BAD_CAST "/domain/os/boot/@dev", ctx);
+	xmlNodeSetPtr set = obj && obj->type == XPATH_NODESET ? obj->nodesetval : NULL;
+	int i;
+
+	for (i = 0; set && i < set->nodeNr; i++) {
+		xmlChar *v = xmlNodeGetContent(set->nodeTab[i]);
+
+		m->boot = xreallocarray(m->boot, m->nboot + 1, sizeof *m->boot);
+		m->boot[m->nboot++] = xstrdup(v ? (const char *)v : "");
+		xmlFree(v);
+	}
+	xmlXPathFreeObject(obj);
+}
+
+/* The parts domxml does not read. */
+static int
+read_rest(struct dom *m, const char *xml, char **err)
+{
+	xmlDocPtr doc;
+	xmlXPathContextPtr ctx = NULL;
+	int rc = -1;
+
+	doc = xml_read_quiet(xml, "domain.xml");
+	if (doc == NULL || (ctx = xmlXPathNewContext(doc)) == NULL) {
+		*err = xstrdup("the domain XML is not well-formed");
+		goto cleanup;
+	}
+	if (!xp_bool(ctx, "boolean(/domain)")) {
+		*err = xstrdup("the XML is not a libvirt domain");
+		goto cleanup;
+	}
+	m->name = xpath_str(ctx, "string(/domain/name)");
+	m->type = xpath_str(ctx, "string(/domain/@type)");
+	m->kernel = xpath_str(ctx, "string(/domain/os/kernel)");
+	m->initrd = xpath_str(ctx, "string(/domain/os/initrd)");
+	m->cmdline = xpath_str(ctx, "string(/domain/os/cmdline)");
+	m->console = xp_bool(ctx, "boolean(/domain/devices/serial|/domain/devices/console)");
+	read_boot(ctx, m);
+	rc = 0;
+
+cleanup:
+	xmlXPathFreeContext(ctx);
+	xmlFreeDoc(doc);
+	return rc;
+}
+
+static void
+dom_free(struct dom *m)
+{
+	size_t i;
+
+	vm_config_free(m->c);
+	free(m->disks);
+	free(m->name);
+	free(m->type);
+	free(m->kernel);
+	free(m->initrd);
+	free(m->cmdline);
+	for (i = 0; i < m->nboot; i++)
+		free(m->boot[i]);
+	free(m->boot);
+}
+
+/* Parse xml into m; on error m holds nothing to free. */
+static int
+dom_read(struct dom *m, const char *xml, char **err)
+{
+	size_t i;
+
+	memset(m, 0, sizeof *m);
+	if ((m->c = domxml_parse(xml, err)) == NULL)
+		return -1;
+	m->disks = xcalloc(m->c->ndisks + 1, sizeof *m->disks);
+	for (i = 0; i < m->c->ndisks; i++) {
+		const struct vm_config_disk *k = &m->c->disks[i];
+
+		if (k->device == NULL || strcmp(k->device, "disk") == 0)
+			m->disks[m->ndisks++] = k;
+	}
+	if (read_rest(m, xml, err) < 0) {
+		dom_free(m);
+		return -1;
+	}
+	return 0;
+}
+
+/* A size as vmtui.yaml writes it: in the largest binary unit that divides. */
+static void
+fmt_size(char *buf, size_t n, uint64_t b)
+{
+	static const char units[] = "KMGT";
+	int u = -1;
+
+	while (u < 3 && b && b % 1024 == 0) {
+		b /= 1024;
+		u++;
+	}
+	if (u < 0)
+		snprintf(buf, n, "%" PRIu64 "B", b);
+	else
+		snprintf(buf, n, "%" PRIu64 "%c", b, units[u]);
+}
+
+static bool
+str_eq(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* ---- compare ---- */
+
+struct diffs {
+	struct vmxml_diff *v;
+	size_t n;
+};
+
+static void
+add_diff(struct diffs *l, const char *field, const char *have, const char *want, bool live)
+{
+	struct vmxml_diff *f;
+
+	l->v = xreallocarray(l->v, l->n + 1, sizeof *l->v);
+	f = &l->v[l->n++];
+	f->field = xstrdup(field);
+	f->have = xstrdup(have ? have : "none");
+	f->want = xstrdup(want ? want : "none");
+	f->safe_live = live;
+}
+
+/* A count (size false) or a size in bytes. */
+static void
+cmp_u64(struct diffs *l, const char *field, uint64_t have, uint64_t want, bool size, bool live)
+{
+	char h[32], w[32];
+
+	if (have == want)
+		return;
+	if (size) {
+		fmt_size(h, sizeof h, have);
+		fmt_size(w, sizeof w, want);
+	} else {
+		snprintf(h, sizeof h, "%" PRIu64, have);
+		snprintf(w, sizeof w, "%" PRIu64, want);
+	}
+	add_diff(l, field, h, w, live);
+}
+
+static void
+cmp_str(struct diffs *l, const char *field, const char *have, const char *want)
+{
+	if (!str_eq(have, want))
+		add_diff(l, field, have, want, false);
+}
+
+/* vCPUs and memory: a current value within the domain's max can change live. */
+static void
+cmp_sizes(struct diffs *l, const struct vmdef *d, const struct vm_config *c)
+{
+	uint64_t mem = c->mem_cur_kib * 1024, mem_max = c->mem_max_kib * 1024;
+
+	cmp_u64(l, "vcpus", c->vcpus_cur, d->vcpus, false, d->vcpus <= c->vcpus_max);
+	cmp_u64(l, "max_vcpus", c->vcpus_max, d->max_vcpus, false, false);
+	cmp_u64(l, "memory", mem, d->memory, true, d->memory <= mem_max);
+	cmp_u64(l, "max_memory", mem_max, d->max_memory, true, false);
+}
+
+/* Which domain disk each disk of d is compared with: the one with the
+ * target vmxml_domain gives it (libvirt sorts disks by bus, so positions
+ * differ), else the first one no target claimed; -1: none. */
+static void
+pair_disks(const struct vmdef *d, const struct dom *m, long *pair)
+{
+	bool *used = xcalloc(m->ndisks + 1, sizeof *used);
+	struct targets t = { 0 };
+	char target[16];
+	size_t i, j;
+
+	for (i = 0; i < d->ndisks; i++) {
+		next_target(&t, d->disks[i].bus, target, sizeof target);
+		pair[i] = -1;
+		for (j = 0; j < m->ndisks && pair[i] < 0; j++)
+			if (!used[j] && str_eq(m->disks[j]->target, target)) {
+				pair[i] = (long)j;
+				used[j] = true;
+			}
+	}
+	for (i = 0; i < d->ndisks; i++)
+		for (j = 0; j < m->ndisks && pair[i] < 0; j++)
+			if (!used[j]) {
+				pair[i] = (long)j;
+				used[j] = true;
+			}
+	free(used);
+}
+
+/* Disk i of d, w, against the domain disk h paired with it, of capacity
+ * cap (0: unknown). */
+static void
+cmp_disk(struct diffs *l, size_t i, const struct vmdef_disk *w,
+         const struct vm_config_disk *h, uint64_t cap)
+{
+	char f[64];
+
+	snprintf(f, sizeof f, "disks[%zu].bus", i);
+	cmp_str(l, f, h->bus, w->bus);
+	snprintf(f, sizeof f, "disks[%zu].format", i);
+	cmp_str(l, f, h->format, w->format);
+	snprintf(f, sizeof f, "disks[%zu].size", i);
+	if (cap && w->size)
+		cmp_u64(l, f, cap, w->size, true, false);
+	snprintf(f, sizeof f, "disks[%zu].path", i);
+	if (w->path)
+		cmp_str(l, f, h->source, w->path);
+}
+
+static void
+cmp_disks(struct diffs *l, const struct vmdef *d, const struct dom *m, const uint64_t *cap)
+{
+	long *pair = xcalloc(d->ndisks + 1, sizeof *pair);
+	size_t i;
+
+	cmp_u64(l, "disks", m->ndisks, d->ndisks, false, false);
+	pair_disks(d, m, pair);
+	for (i = 0; i < d->ndisks; i++)
+		if (pair[i] >= 0)
+			cmp_disk(l, i, &d->disks[i], m->disks[pair[i]], cap ? cap[pair[i]] : 0);
+	free(pair);
+}
+
+static void
+cmp_nets(struct diffs *l, const struct vmdef *d, const struct vm_config *c)
+{
+	size_t i;
+	char f[64];
+
+	cmp_u64(l, "networks", c->nnics, d->nnets, false, false);
+	for (i = 0; i < d->nnets && i < c->nnics; i++) {
+		const struct vmdef_net *w = &d->nets[i];
+		const struct vm_config_nic *h = &c->nics[i];
+
+		snprintf(f, sizeof f, "networks[%zu].kind", i);
+		cmp_str(l, f, h->type, net_types[w->kind]);
+		snprintf(f, sizeof f, "networks[%zu].source", i);
+		cmp_str(l, f, h->source, w->source);
+		snprintf(f, sizeof f, "networks[%zu].mac", i);
+		if (w->mac && (h->mac == NULL || strcasecmp(h->mac, w->mac) != 0))
+			add_diff(l, f, h->mac, w->mac, false);
+		snprintf(f, sizeof f, "networks[%zu].model", i);
+		cmp_str(l, f, h->model, w->model);
+	}
+}
+
+int
+vmxml_compare(const struct vmdef *d, const char *domain_xml, const uint64_t *disk_capacity,
+              struct vmxml_diff **out, size_t *n, char **err)
+{
+	struct diffs l = { 0 };
+	struct dom m;
+
+	*out = NULL;
+	*n = 0;
+	*err = NULL;
+	if (dom_read(&m, domain_xml, err) < 0)
+		return -1;
+	cmp_sizes(&l, d, m.c);
+	cmp_disks(&l, d, &m, disk_capacity);
+	cmp_nets(&l, d, m.c);
+	dom_free(&m);
+	*out = l.v;
+	*n = l.n;
+	return 0;
+}
+
+void
+vmxml_diffs_free(struct vmxml_diff *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].field);
+		free(v[i].have);
+		free(v[i].want);
+	}
+	free(v);
+}
+
+/* ---- export ---- */
+
+static bool
+in_list(const char *s, const char *const *list)
+{
+	for (; s && *list; list++)
+		if (strcmp(s, *list) == 0)
+			return true;
+	return false;
+}
+
+/* Whether disk i becomes a blank volume: see vmxml_export_yaml. */
+static bool
+as_volume(size_t i, const uint64_t *cap, const char *const *pool)
+{
+	return cap && pool && cap[i] && pool[i];
+}
+
+static int
+check_disks(const struct dom *m, const uint64_t *cap, const char *const *pool, char **err)
+{
+	static const char *const buses[] = { "virtio", "sata", "scsi", "ide", NULL };
+	static const char *const formats[] = { "qcow2", "raw", NULL };
+	size_t i;
+
+	for (i = 0; i < m->ndisks; i++) {
+		const struct vm_config_disk *k = m->disks[i];
+		const char *t = k->target ? k->target : "?";
+
+		if (!in_list(k->bus, buses) || !in_list(k->format, formats)) {
+			*err = xasprintf("disk %s: bus %s, format %s: vmtui.yaml knows virtio, sata, "
+			                 "scsi, ide and qcow2, raw", t, k->bus ? k->bus : "none",
+			                 k->format ? k->format : "none");
+			return -1;
+		}
+		if (!as_volume(i, cap, pool) && (k->source == NULL || k->source[0] != '/')) {
+			*err = xasprintf("disk %s: neither a file nor a volume of known pool and size", t);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+check_nics(const struct vm_config *c, char **err)
+{
+	static const char *const types[] = { "network", "bridge", "user", NULL };
+	static const char *const models[] = { "virtio", "e1000", "e1000e", "rtl8139", NULL };
+	size_t i;
+
+	for (i = 0; i < c->nnics; i++) {
+		const struct vm_config_nic *n = &c->nics[i];
+
+		if (!in_list(n->type, types)) {
+			*err = xasprintf("interface %zu: type %s is not network, bridge or user", i + 1,
+			                 n->type ? n->type : "none");
+			return -1;
+		}
+		if (strcmp(n->type, "user") != 0 && n->source == NULL) {
+			*err = xasprintf("interface %zu: no source %s", i + 1, n->type);
+			return -1;
+		}
+		if (n->model && !in_list(n->model, models)) {
+			*err = xasprintf("interface %zu: model %s is not virtio, e1000, e1000e or "
+			                 "rtl8139", i + 1, n->model);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Refuse what vmtui.yaml cannot say, before writing anything. */
+static int
+export_check(const struct dom *m, const uint64_t *cap, const char *const *pool, char **err)
+{
+	static const char *const devs[] = { "hd", "cdrom", "network", NULL };
+	size_t i;
+
+	if (m->name == NULL) {
+		*err = xstrdup("the domain has no name");
+		return -1;
+	}
+	if (check_disks(m, cap, pool, err) < 0 || check_nics(m->c, err) < 0)
+		return -1;
+	for (i = 0; !m->kernel && i < m->nboot; i++)
+		if (!in_list(m->boot[i], devs)) {
+			*err = xasprintf("boot device %s is not hd, cdrom or network", m->boot[i]);
+			return -1;
+		}
+	return 0;
+}
+
+/* libyaml's emitter into a growing string, with a sticky error. */
+struct yw {
+	yaml_emitter_t em;
+	char *buf;
+	size_t len, cap;
+	bool bad;
+};
+
+static int
+y_write(void *data, unsigned char *s, size_t n)
+{
+	struct yw *y = data;
+
+	if (y->len + n + 1 > y->cap) {
+		y->cap = (y->len + n + 1) * 2;
+		y->buf = xrealloc(y->buf, y->cap);
+	}
+	memcpy(y->buf + y->len, s, n);
+	y->len += n;
+	y->buf[y->len] = '\0';
+	return 1;
+}
+
+/* Emit ev (initialised when ok); the emitter frees it, even on failure. */
+static void
+y_emit(struct yw *y, yaml_event_t *ev, int ok)
+{
+	if (!ok) {
+		y->bad = true;
+		return;
+	}
+	if (y->bad) {
+		yaml_event_delete(ev);
+		return;
+	}
+	if (!yaml_emitter_emit(&y->em, ev))
+		y->bad = true;
+}
+
+/* Plain when every YAML reader takes it for this string; else quoted. */
+static bool
+plain_ok(const char *s)
+{
+	static const char *const words[] = { "y", "n", "yes", "no", "on", "off", "true",
+	                                     "false", "null", NULL };
+	size_t i;
+
+	if (!((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z') || s[0] == '/'))
+		return false;
+	for (i = 0; words[i]; i++)
+		if (strcasecmp(s, words[i]) == 0)
+			return false;
+	return strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+	                 "._/+-") == strlen(s);
+}
+
+static void
+y_str(struct yw *y, const char *s)
+{
+	yaml_event_t ev;
+	int ok = yaml_scalar_event_initialize(&ev, NULL, NULL, (const yaml_char_t *)s,
+	                                      (int)strlen(s), 1, 1,
+	                                      plain_ok(s) ? YAML_PLAIN_SCALAR_STYLE
+	                                                  : YAML_DOUBLE_QUOTED_SCALAR_STYLE);
+	y_emit(y, &ev, ok);
+}
+
+/* A plain scalar that is meant as what YAML reads it as: true, 20G. */
+static void
+y_plain(struct yw *y, const char *s)
+{
+	yaml_event_t ev;
+
+	y_emit(y, &ev, yaml_scalar_event_initialize(&ev, NULL, NULL, (const yaml_char_t *)s,
+	                                            (int)strlen(s), 1, 1,
+	                                            YAML_PLAIN_SCALAR_STYLE));
+}
+
+/* A count, or a size in bytes. */
+static void
+y_num(struct yw *y, uint64_t v, bool size)
+{
+	char buf[32];
+
+	if (size)
+		fmt_size(buf, sizeof buf, v);
+	else
+		snprintf(buf, sizeof buf, "%" PRIu64, v);
+	y_plain(y, buf);
+}
+
+static void
+y_map(struct yw *y, bool flow)
+{
+	yaml_event_t ev;
+
+	y_emit(y, &ev, yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1,
+	               flow ? YAML_FLOW_MAPPING_STYLE : YAML_BLOCK_MAPPING_STYLE));
+}
+
+static void
+y_seq(struct yw *y, bool flow)
+{
+	yaml_event_t ev;
+
+	y_emit(y, &ev, yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1,
+	               flow ? YAML_FLOW_SEQUENCE_STYLE : YAML_BLOCK_SEQUENCE_STYLE));
+}
+
+static void
+y_map_end(struct yw *y)
+{
+	yaml_event_t ev;
+
+	y_emit(y, &ev, yaml_mapping_end_event_initialize(&ev));
+}
+
+static void
+y_seq_end(struct yw *y)
+{
+	yaml_event_t ev;
+
+	y_emit(y, &ev, yaml_sequence_end_event_initialize(&ev));
+}
+
+static void
+y_kv(struct yw *y, const char *key, const char *value)
+{
+	y_str(y, key);
+	y_str(y, value);
+}
+
+/* key: N, or key: {current: N, max: M} when they differ. */
+static void
+y_cur_max(struct yw *y, const char *key, uint64_t cur, uint64_t max, bool size)
+{
+	y_str(y, key);
+	if (cur == max) {
+		y_num(y, cur, size);
+		return;
+	}
+	y_map(y, true);
+	y_str(y, "current");
+	y_num(y, cur, size);
+	y_str(y, "max");
+	y_num(y, max, size);
+	y_map_end(y);
+}
+
+/* The index of a target after its prefix (vd, sd, hd, xvd): vda 0, vdz 25,
+ * vdaa 26, as libvirt counts; names it cannot read sort last. */
+static long
+target_index(const char *t)
+{
+	const char *p = t ? strchr(t, 'd') : NULL;
+	long idx = -1;
+
+	if (p == NULL)
+		return 1L << 30;
+	for (p++; *p >= 'a' && *p <= 'z'; p++)
+		idx = (idx + 1) * 26 + (*p - 'a');
+	return *p || idx < 0 ? 1L << 30 : idx;
+}
+
+/* The family of target names a bus draws from, as in next_target. */
+static char
+family(const char *bus)
+{
+	return strcmp(bus, "virtio") == 0 ? 'v' : strcmp(bus, "ide") == 0 ? 'h' : 's';
+}
+
+/* The order to export disks in, so that vmxml_domain gives each its
+ * target again: families (vd, sd, hd) in the order they first appear,
+ * which keeps the first disk first for booting, and by target within a
+ * family (libvirt lists sata before scsi disks, which share sd names). */
+static size_t *
+export_order(const struct dom *m)
+{
+	size_t *o = xcalloc(m->ndisks + 1, sizeof *o), i, j, k;
+	char seen[4] = "";
+
+	for (i = 0; i < m->ndisks; i++)
+		if (!strchr(seen, family(m->disks[i]->bus)))
+			seen[strlen(seen)] = family(m->disks[i]->bus);
+	for (k = 0, i = 0; seen[i]; i++) {
+		size_t first = k;
+
+		for (j = 0; j < m->ndisks; j++)
+			if (family(m->disks[j]->bus) == seen[i])
+				o[k++] = j;
+		for (j = first + 1; j < k; j++) { /* insertion sort, stable */
+			size_t v = o[j], p = j;
+
+			for (; p > first && target_index(m->disks[o[p - 1]]->target) >
+			                    target_index(m->disks[v]->target); p--)
+				o[p] = o[p - 1];
+			o[p] = v;
+		}
+	}
+	return o;
+}
+
+/* A disk of known pool and size becomes a new blank volume of that size in
+ * that pool: an export describes the VM's shape, not its data, and taking
+ * over the original's volume would let two VMs write one disk. Without a
+ * pool (a file outside any pool, or a caller that could not tell) the
+ * disk is the same file, used as is. The format is always written, as a
+ * path's default format depends on its name. */
+static void
+y_disks(struct yw *y, const struct dom *m, const uint64_t *cap, const char *const *pool)
+{
+	size_t *order, i, j;
+
+	if (m->ndisks == 0)
+		return;
+	order = export_order(m);
+	y_str(y, "disks");
+	y_seq(y, false);
+	for (i = 0; i < m->ndisks; i++) {
+		const struct vm_config_disk *k = m->disks[j = order[i]];
+
+		y_map(y, false);
+		if (as_volume(j, cap, pool)) {
+			y_str(y, "size");
+			y_num(y, cap[j], true);
+			y_kv(y, "pool", pool[j]);
+		} else {
+			y_kv(y, "path", k->source);
+		}
+		y_kv(y, "format", k->format);
+		y_kv(y, "bus", k->bus);
+		y_map_end(y);
+	}
+	y_seq_end(y);
+	free(order);
+}
+
+/* Interfaces keep their kind, source and model; not their MAC, so that an
+ * exported VM can run next to the original (libvirt picks a new one). An
+ * empty list is written out, as no key means one on "default". */
+static void
+y_nets(struct yw *y, const struct vm_config *c)
+{
+	size_t i;
+
+	y_str(y, "networks");
+	y_seq(y, c->nnics == 0);
+	for (i = 0; i < c->nnics; i++) {
+		const struct vm_config_nic *n = &c->nics[i];
+
+		y_map(y, false);
+		if (strcmp(n->type, "user") == 0) {
+			y_str(y, "user");
+			y_plain(y, "true");
+		} else {
+			y_kv(y, n->type, n->source);
+		}
+		if (n->model)
+			y_kv(y, "model", n->model);
+		y_map_end(y);
+	}
+	y_seq_end(y);
+}
+
+/* Direct kernel boot, or a boot order other than the default (hd alone). */
+static void
+y_boot(struct yw *y, const struct dom *m)
+{
+	size_t i;
+
+	if (!m->kernel && (m->nboot == 0 || (m->nboot == 1 && strcmp(m->boot[0], "hd") == 0)))
+		return;
+	y_str(y, "boot");
+	y_map(y, false);
+	if (m->kernel) {
+		y_kv(y, "kernel", m->kernel);
+		if (m->initrd)
+			y_kv(y, "initrd", m->initrd);
+		if (m->cmdline)
+			y_kv(y, "cmdline", m->cmdline);
+	} else {
+		y_str(y, "order");
+		y_seq(y, true);
+		for (i = 0; i < m->nboot; i++)
+			y_str(y, m->boot[i]);
+		y_seq_end(y);
+	}
+	y_map_end(y);
+}
+
+/* The VM mapping. type is left out (auto) unless kvm or qemu; the arch
+ * and machine are the domain's own. */
+static void
+y_vm(struct yw *y, const struct dom *m, const uint64_t *cap, const char *const *pool)
+{
+	y_map(y, false);
+	y_kv(y, "name", m->name);
+	if (str_eq(m->type, "kvm") || str_eq(m->type, "qemu"))
+		y_kv(y, "type", m->type);
+	if (m->c->arch)
+		y_kv(y, "arch", m->c->arch);
+	if (m->c->machine)
+		y_kv(y, "machine", m->c->machine);
+	y_cur_max(y, "vcpus", m->c->vcpus_cur, m->c->vcpus_max, false);
+	y_cur_max(y, "memory", m->c->mem_cur_kib * 1024, m->c->mem_max_kib * 1024, true);
+	y_disks(y, m, cap, pool);
+	y_nets(y, m->c);
+	y_boot(y, m);
+	if (!m->console) {
+		y_str(y, "console");
+		y_plain(y, "false");
+	}
+	y_map_end(y);
+}
+
+/* One YAML document holding the VM. */
+static void
+y_document(struct yw *y, const struct dom *m, const uint64_t *cap, const char *const *pool)
+{
+	yaml_event_t ev;
+
+	y_emit(y, &ev, yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING));
+	y_emit(y, &ev, yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 1));
+	y_vm(y, m, cap, pool);
+	y_emit(y, &ev, yaml_document_end_event_initialize(&ev, 1));
+	y_emit(y, &ev, yaml_stream_end_event_initialize(&ev));
+}
+
+char *
+vmxml_export_yaml(const char *domain_xml, const uint64_t *disk_capacity,
+                  const char *const *disk_pool, char **err)
+{
+	struct yw y = { 0 };
+	struct dom m;
+	char *out = NULL;
+
+	*err = NULL;
+	if (dom_read(&m, domain_xml, err) < 0)
+		return NULL;
+	if (export_check(&m, disk_capacity, disk_pool, err) < 0)
+		goto cleanup;
+	if (!yaml_emitter_initialize(&y.em)) {
+		*err = xstrdup("cannot create a YAML emitter");
+		goto cleanup;
+	}
+	yaml_emitter_set_output(&y.em, y_write, &y);
+	yaml_emitter_set_unicode(&y.em, 1);
+	yaml_emitter_set_width(&y.em, -1);
+	y_document(&y, &m, disk_capacity, disk_pool);
+	yaml_emitter_delete(&y.em);
+	if (y.bad || y.buf == NULL) {
+		*err = xstrdup("cannot write the YAML definition");
+		goto cleanup;
+	}
+	out = y.buf;
+	y.buf = NULL;
+
+cleanup:
+	free(y.buf);
+	dom_free(&m);
+	return out;
+}

@@ -1,0 +1,264 @@
+/* vmsel.c — filtering and sorting the guest list. */
+#include "vmsel.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../base/xmalloc.h"
+
+static const char *const key_names[SORT_COUNT] = {
+	[SORT_NAME] = "name", [SORT_STATE] = "state", [SORT_VCPUS] = "vcpus",
+	[SORT_CPU] = "cpu", [SORT_MEM] = "memory", [SORT_DISK] = "disk",
+	[SORT_NET] = "net", [SORT_UPTIME] = "uptime",
+};
+
+const char *
+sort_key_name(enum sort_key k)
+{
+	return (unsigned)k < SORT_COUNT ? key_names[k] : "?";
+}
+
+/* Case-insensitive substring search over the first n bytes of needle. */
+static bool
+contains(const char *hay, const char *needle, size_t n)
+{
+	size_t i;
+
+	if (n == 0)
+		return true;
+	for (; *hay; hay++) {
+		for (i = 0; i < n && hay[i]; i++)
+			if (tolower((unsigned char)hay[i]) != tolower((unsigned char)needle[i]))
+				break;
+		if (i == n)
+			return true;
+	}
+	return false;
+}
+
+static bool
+term_match(const struct vm *vm, const char *t, size_t n)
+{
+	if (n > 6 && strncasecmp(t, "state:", 6) == 0)
+		return strncasecmp(vm_state_name(vm->state), t + 6, n - 6) == 0;
+	return contains(vm->name, t, n);
+}
+
+bool
+vmsel_match(const struct vm *vm, const char *filter)
+{
+	const char *p = filter;
+
+	if (filter == NULL)
+		return true;
+	while (*p) {
+		size_t n;
+		while (*p == ' ')
+			p++;
+		n = strcspn(p, " ");
+		if (n && !term_match(vm, p, n))
+			return false;
+		p += n;
+	}
+	return true;
+}
+
+/* Numbers compare with unknown (negative) values last in either order. */
+static int
+cmp_num(double a, double b, bool reverse)
+{
+	if (a < 0 && b < 0)
+		return 0;
+	if (a < 0)
+		return 1;
+	if (b < 0)
+		return -1;
+	if (a == b)
+		return 0;
+	return (a < b) != reverse ? -1 : 1;
+}
+
+static double
+sum_rate(double a, double b)
+{
+	if (a < 0 && b < 0)
+		return -1;
+	return (a < 0 ? 0 : a) + (b < 0 ? 0 : b);
+}
+
+int
+vmsel_compare(const struct row *ra, const struct row *rb, enum sort_key k,
+              bool reverse, uint64_t now_ns)
+{
+	const struct vm *a = ra->vm, *b = rb->vm;
+	int c = 0;
+
+	switch (k) {
+	case SORT_NAME:
+		break;
+	case SORT_STATE:
+		c = (int)a->state - (int)b->state;
+		if (reverse)
+			c = -c;
+		break;
+	case SORT_VCPUS:
+		c = cmp_num(a->vcpus_cur, b->vcpus_cur, reverse);
+		break;
+	case SORT_CPU:
+		c = cmp_num(a->cpu_pct, b->cpu_pct, reverse);
+		break;
+	case SORT_MEM:
+		c = cmp_num((double)a->mem_used_kib, (double)b->mem_used_kib, reverse);
+		break;
+	case SORT_DISK:
+		c = cmp_num(sum_rate(a->rd_rate, a->wr_rate), sum_rate(b->rd_rate, b->wr_rate), reverse);
+		break;
+	case SORT_NET:
+		c = cmp_num(sum_rate(a->rx_rate, a->tx_rate), sum_rate(b->rx_rate, b->tx_rate), reverse);
+		break;
+	case SORT_UPTIME:
+		c = cmp_num(vm_uptime(a, now_ns), vm_uptime(b, now_ns), reverse);
+		break;
+	default:
+		break;
+	}
+	if (c == 0) {
+		c = strcmp(a->name, b->name);
+		if (k == SORT_NAME && reverse)
+			c = -c;
+	}
+	if (c == 0)
+		c = strcmp(host_label(ra->host), host_label(rb->host));
+	return c;
+}
+
+/* qsort has no context argument; the sort runs on the UI thread only. */
+static enum sort_key sort_k;
+static bool sort_rev;
+static uint64_t sort_now;
+
+static int
+cmp_rows(const void *a, const void *b)
+{
+	return vmsel_compare(a, b, sort_k, sort_rev, sort_now);
+}
+
+size_t
+vmsel_build(struct host **hosts, size_t nhosts, const char *filter,
+            enum sort_key k, bool reverse, uint64_t now_ns, struct row **rows,
+            size_t *cap)
+{
+	size_t n = 0, i, j;
+
+	for (i = 0; i < nhosts; i++) {
+		for (j = 0; j < hosts[i]->nvms; j++) {
+			struct vm *vm = hosts[i]->vms[j];
+			if (!vmsel_match(vm, filter))
+				continue;
+			if (n == *cap) {
+				*cap = *cap ? *cap * 2 : 64;
+				*rows = xreallocarray(*rows, *cap, sizeof **rows);
+			}
+			(*rows)[n].host = hosts[i];
+			(*rows)[n].vm = vm;
+			n++;
+		}
+	}
+	sort_k = k;
+	sort_rev = reverse;
+	sort_now = now_ns;
+	if (n > 1)
+		qsort(*rows, n, sizeof **rows, cmp_rows);
+	return n;
+}
+
+void
+vmsel_resort(struct row *rows, size_t n, enum sort_key k, bool reverse, uint64_t now_ns)
+{
+	/* Insertion sort costs a compare per row plus one per step a row
+	 * moves; past about half what qsort would cost (n log2 n), qsort
+	 * takes over. */
+	size_t i, j, moves = 0, budget = 16, lg = 0;
+
+	for (i = n; i > 1; i >>= 1)
+		lg++;
+	budget += n * lg / 2;
+
+	for (i = 1; i < n; i++) {
+		struct row r = rows[i];
+
+		for (j = i; j > 0 && vmsel_compare(&rows[j - 1], &r, k, reverse, now_ns) > 0; j--) {
+			rows[j] = rows[j - 1];
+			if (++moves > budget) {
+				rows[j - 1] = r; /* the hole moved there */
+				sort_k = k;
+				sort_rev = reverse;
+				sort_now = now_ns;
+				qsort(rows, n, sizeof *rows, cmp_rows);
+				return;
+			}
+		}
+		rows[j] = r;
+	}
+}
+
+static void
+push_row(struct row **out, size_t *n, size_t *cap, struct host *h, struct vm *vm)
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 64;
+		*out = xreallocarray(*out, *cap, sizeof **out);
+	}
+	(*out)[*n].host = h;
+	(*out)[*n].vm = vm;
+	(*n)++;
+}
+
+size_t
+vmsel_group(const struct row *rows, size_t n, struct host **hosts, size_t nhosts,
+            const bool *collapsed, struct row **out, size_t *cap)
+{
+	size_t i, j, k = 0;
+
+	for (i = 0; i < nhosts; i++) {
+		push_row(out, &k, cap, hosts[i], NULL);
+		if (collapsed && collapsed[i])
+			continue;
+		for (j = 0; j < n; j++)
+			if (rows[j].host == hosts[i])
+				push_row(out, &k, cap, hosts[i], rows[j].vm);
+	}
+	return k;
+}
+
+void
+vmsel_host_totals(const struct host *h, struct host_totals *t)
+{
+	size_t i;
+
+	memset(t, 0, sizeof *t);
+	for (i = 0; i < h->nvms; i++) {
+		const struct vm *vm = h->vms[i];
+		switch (vm->state) {
+		case VM_RUNNING:
+		case VM_BLOCKED:
+			t->running++;
+			break;
+		case VM_PAUSED:
+		case VM_PMSUSPENDED:
+			t->paused++;
+			break;
+		case VM_SHUTOFF:
+			t->off++;
+			break;
+		default:
+			t->other++;
+		}
+		if (vm_state_active(vm->state)) {
+			t->vcpus_running += vm->vcpus_cur;
+			t->mem_running_kib += vm->mem_cur_kib;
+		}
+	}
+}
