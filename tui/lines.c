@@ -33,14 +33,6 @@ clip(WINDOW *w, int y, int x, int width)
 	return width < CELLS_MAX ? width : CELLS_MAX;
 }
 
-static void
-cell_template(cchar_t *c, attr_t attr)
-{
-	static const wchar_t space[2] = L" ";
-
-	setcchar(c, space, attr & ~A_COLOR, (short)PAIR_NUMBER(attr), NULL);
-}
-
 /* Combining marks of cells [from, to) forgotten: the cells are written
  * again. */
 static void
@@ -149,30 +141,37 @@ wide_cells(struct line_cells *l, int x, int n, attr_t attr, const wchar_t *s)
 }
 
 /* Cells [from, to) of l as curses cells in out, the second halves of wide
- * characters left out: how many. */
+ * characters left out: how many. Each is made by setcchar (curses' cells
+ * are opaque); a run of the same cell is made once and copied. */
 static int
 to_curses(const struct line_cells *l, int from, int to, cchar_t *out)
 {
-	cchar_t t;
-	attr_t last = 0;
-	bool have = false;
+	wchar_t wch[CCHARW_MAX + 1];
+	const struct lcell *prev = NULL;
 	int x, k = 0, i;
 
 	for (x = from; x < to; x++) {
 		const struct lcell *c = &l->c[x];
+		bool marked = false;
+
 		if (c->ch == L'\0')
 			continue;
-		if (!have || c->attr != last) {
-			cell_template(&t, c->attr);
-			last = c->attr;
-			have = true;
-		}
-		out[k] = t;
-		out[k].chars[0] = c->ch;
 		for (i = 0; i < l->nmarked; i++)
 			if (l->marked[i].x == x)
-				memcpy(out[k].chars + 1, l->marked[i].marks, sizeof l->marked[i].marks);
-		k++;
+				marked = true;
+		if (prev != NULL && !marked && c->ch == prev->ch && c->attr == prev->attr) {
+			out[k] = out[k - 1];
+			k++;
+			continue;
+		}
+		wch[0] = c->ch;
+		wch[1] = L'\0';
+		for (i = 0; i < l->nmarked; i++)
+			if (l->marked[i].x == x)
+				memcpy(wch + 1, l->marked[i].marks, sizeof l->marked[i].marks);
+		wch[CCHARW_MAX] = L'\0';
+		setcchar(&out[k++], wch, c->attr & ~A_COLOR, (short)PAIR_NUMBER(c->attr), NULL);
+		prev = marked ? NULL : c;
 	}
 	return k;
 }

@@ -300,15 +300,66 @@ move_to(int y, int x)
 	T.cx = x;
 }
 
+/* The line-drawing characters a cell holds as a VT100 letter with
+ * A_ALTCHARSET: the terminal's own alternate character for each, and its
+ * Unicode form, both as curses has them (X/Open's ACS_ and WACS_ names),
+ * read once. */
+static struct {
+	bool made;
+	char alt[128];          /* 0: none */
+	wchar_t uni[128];       /* 0: none */
+} acs;
+
 static void
-put_cell(const cchar_t *c)
+acs_make(void)
 {
-	wchar_t wch[CCHARW_MAX + 1];
-	attr_t attr;
-	short pair;
+	const struct { char vt; chtype alt; const cchar_t *uni; } t[] = {
+		{ 'l', ACS_ULCORNER, WACS_ULCORNER }, { 'm', ACS_LLCORNER, WACS_LLCORNER },
+		{ 'k', ACS_URCORNER, WACS_URCORNER }, { 'j', ACS_LRCORNER, WACS_LRCORNER },
+		{ 't', ACS_LTEE, WACS_LTEE }, { 'u', ACS_RTEE, WACS_RTEE },
+		{ 'v', ACS_BTEE, WACS_BTEE }, { 'w', ACS_TTEE, WACS_TTEE },
+		{ 'q', ACS_HLINE, WACS_HLINE }, { 'x', ACS_VLINE, WACS_VLINE },
+		{ 'n', ACS_PLUS, WACS_PLUS }, { 'o', ACS_S1, WACS_S1 }, { 's', ACS_S9, WACS_S9 },
+		{ '`', ACS_DIAMOND, WACS_DIAMOND }, { 'a', ACS_CKBOARD, WACS_CKBOARD },
+		{ 'f', ACS_DEGREE, WACS_DEGREE }, { 'g', ACS_PLMINUS, WACS_PLMINUS },
+		{ '~', ACS_BULLET, WACS_BULLET }, { ',', ACS_LARROW, WACS_LARROW },
+		{ '+', ACS_RARROW, WACS_RARROW }, { '.', ACS_DARROW, WACS_DARROW },
+		{ '-', ACS_UARROW, WACS_UARROW }, { 'h', ACS_BOARD, WACS_BOARD },
+		{ 'i', ACS_LANTERN, WACS_LANTERN }, { '0', ACS_BLOCK, WACS_BLOCK },
+		{ 'p', ACS_S3, WACS_S3 }, { 'r', ACS_S7, WACS_S7 },
+		{ 'y', ACS_LEQUAL, WACS_LEQUAL }, { 'z', ACS_GEQUAL, WACS_GEQUAL },
+		{ '{', ACS_PI, WACS_PI }, { '|', ACS_NEQUAL, WACS_NEQUAL },
+		{ '}', ACS_STERLING, WACS_STERLING },
+	};
 	size_t i;
 
-	if (getcchar(c, wch, &attr, &pair, NULL) == ERR) {
+	acs.made = true;
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		wchar_t wch[CCHARW_MAX + 1];
+		attr_t attr;
+		short pair;
+		unsigned char vt = (unsigned char)t[i].vt;
+
+		acs.alt[vt] = (char)(t[i].alt & A_CHARTEXT);
+		if (t[i].uni != NULL && getcchar(t[i].uni, wch, &attr, &pair, NULL) == OK)
+			acs.uni[vt] = wch[0];
+	}
+}
+
+/* Column x of the line read sent: its rendition, then its characters. */
+static void
+put_cell(int x)
+{
+	const struct cell *k = &T.lpack[x];
+	wchar_t wch[CCHARW_MAX + 1];
+	attr_t attr = (attr_t)k->attr;
+	short pair = (short)k->color;
+	size_t i;
+
+	wch[0] = (wchar_t)k->ch;
+	wch[1] = L'\0';
+	/* Combining characters: read again from curses' cell. */
+	if (k->ch == CELL_NEVER && getcchar(&T.raw[T.at[x]], wch, &attr, &pair, NULL) == ERR) {
 		wch[0] = L' ';
 		wch[1] = L'\0';
 		attr = A_NORMAL;
@@ -318,14 +369,13 @@ put_cell(const cchar_t *c)
 		/* A line-drawing character: its Unicode form where curses has
 		 * one and the terminal speaks UTF-8, else the terminal's own
 		 * alternate character as its acsc string maps it. */
-		const cchar_t *w = NCURSES_WACS(wch[0]);
-		chtype mapped = NCURSES_ACS(wch[0]) & A_CHARTEXT;
-
-		if (T.utf8 && w->chars[0] >= 128) {
+		if (!acs.made)
+			acs_make();
+		if (T.utf8 && acs.uni[wch[0]] >= 128) {
 			attr &= ~A_ALTCHARSET;
-			wch[0] = w->chars[0];
-		} else if (mapped != 0) {
-			wch[0] = (wchar_t)mapped;
+			wch[0] = acs.uni[wch[0]];
+		} else if (acs.alt[wch[0]] != 0) {
+			wch[0] = (wchar_t)(unsigned char)acs.alt[wch[0]];
 		}
 		wch[1] = L'\0';
 	}
@@ -348,33 +398,67 @@ put_cell(const cchar_t *c)
 	}
 }
 
-/* Columns a cell of curses' screen takes; 0 for one it cannot hold. */
+/* Columns a character of curses' screen takes; 0 for one it cannot hold. */
 static int
-cell_width(const cchar_t *c)
+cell_width(wchar_t w, attr_t attr)
 {
-	wchar_t w = c->chars[0];
 	int n;
 
 	if (w >= 0x20 && w < 0x7f)
 		return 1;
 	if (w == L'\0')
 		return 0;
-	if (c->attr & A_ALTCHARSET)
+	if (attr & A_ALTCHARSET)
 		return 1;
 	n = wcwidth(w);
 	return n == 1 || n == 2 ? n : 0;
 }
 
-static void
-pack(struct cell *k, const cchar_t *c)
+/* Cells as curses gave them, decoded: a small cache keyed by the cell's
+ * bytes, since getcchar costs more than all the rest of a cell's work
+ * and a screen holds few distinct cells (digits, letters and spaces in a
+ * theme's few renditions). Equal bytes are the same cell whatever curses'
+ * layout of it; unequal bytes of the same cell (padding) only miss. */
+#define DECODED 128
+static struct decoded {
+	cchar_t raw;
+	struct cell k;
+	int w;                  /* columns; 0 for an empty slot */
+} decoded[DECODED];
+
+static unsigned
+cell_hash(const cchar_t *c)
 {
-	k->ch = c->chars[1] != L'\0' ? CELL_NEVER : (uint32_t)c->chars[0];
-	k->attr = (uint32_t)c->attr;
-#if NCURSES_EXT_COLORS
-	k->color = c->ext_color;
-#else
-	k->color = 0;
-#endif
+	uint32_t v[sizeof *c / sizeof(uint32_t)], h = 2166136261u;
+	size_t i;
+
+	memcpy(v, c, sizeof v);
+	for (i = 0; i < sizeof v / sizeof v[0]; i++)
+		h = (h ^ v[i]) * 16777619u;
+	return (h ^ (h >> 15)) % DECODED;
+}
+
+/* Cell c packed and its width (0: one this module cannot place). */
+static const struct decoded *
+decode(const cchar_t *c)
+{
+	struct decoded *d = &decoded[cell_hash(c)];
+	wchar_t wch[CCHARW_MAX + 1];
+	attr_t attr;
+	short pair;
+
+	if (d->w != 0 && memcmp(&d->raw, c, sizeof *c) == 0)
+		return d;
+	if (getcchar(c, wch, &attr, &pair, NULL) == ERR) {
+		static const struct decoded none;
+		return &none;
+	}
+	d->raw = *c;
+	d->w = cell_width(wch[0], attr);
+	d->k.ch = wch[1] != L'\0' ? CELL_NEVER : (uint32_t)wch[0];
+	d->k.attr = (uint32_t)attr;
+	d->k.color = pair;
+	return d;
 }
 
 /* Line y of newscr into T.raw, and per column (the second half of a wide
@@ -390,26 +474,22 @@ read_line(int y)
 	unsigned char *wid = T.lwid;
 	int *at = T.at;
 	int x = 0, k = 0, cols = T.cols;
+	const struct decoded *d = NULL;
 
 	if (mvwin_wchnstr(newscr, y, 0, T.raw, cols) == ERR)
 		return false;
 	while (x < cols) {
-		const cchar_t *c = &raw[k];
 		int w;
 
-		if (c->chars[0] >= 0x20 && c->chars[0] < 0x7f) {
-			/* ASCII, most cells: one column */
-			at[x] = k++;
-			wid[x] = 1;
-			pack(&pk[x++], c);
-			continue;
-		}
-		w = cell_width(c);
+		/* A run of the same cell (padding) is decoded once. */
+		if (k == 0 || memcmp(&raw[k], &raw[k - 1], sizeof *raw) != 0)
+			d = decode(&raw[k]);
+		w = d->w;
 		if (w == 0 || x + w > cols)
 			return false;
 		at[x] = k++;
 		wid[x] = (unsigned char)w;
-		pack(&pk[x], c);
+		pk[x] = d->k;
 		if (w == 2) {
 			at[x + 1] = at[x];
 			wid[x + 1] = 0;
@@ -547,7 +627,7 @@ send_line(int y)
 		move_to(y, start);
 		for (c = start; c < end; c++)
 			if (T.lwid[c] != 0)
-				put_cell(&T.raw[T.at[c]]);
+				put_cell(c);
 		T.cx = end;
 		if (end == cols) /* at the margin, terminals differ */
 			T.cy = T.cx = -1;
