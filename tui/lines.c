@@ -3,6 +3,7 @@
  * held last time and handed to curses only where they changed. */
 #include "lines.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,12 +34,12 @@ clip(WINDOW *w, int y, int x, int width)
 	return width < CELLS_MAX ? width : CELLS_MAX;
 }
 
-static void
-cell_template(cchar_t *c, attr_t attr)
+/* Whether two cells of a line are the same: eight bytes compared as
+ * one. */
+static inline bool
+same_cell(const struct lcell *a, const struct lcell *b)
 {
-	static const wchar_t space[2] = L" ";
-
-	setcchar(c, space, attr & ~A_COLOR, (short)PAIR_NUMBER(attr), NULL);
+	return memcmp(a, b, sizeof *a) == 0;
 }
 
 /* Combining marks of cells [from, to) forgotten: the cells are written
@@ -148,31 +149,94 @@ wide_cells(struct line_cells *l, int x, int n, attr_t attr, const wchar_t *s)
 	}
 }
 
+/* Curses' cells made by setcchar (curses' cells are opaque), kept by the
+ * character and rendition they were made of, since setcchar costs more
+ * than all the rest of a cell's way to curses and the lines drawn again on
+ * every refresh hold few distinct cells. Cells with combining marks are
+ * made every time. */
+#define MADE 256
+static struct made {
+	struct lcell key;
+	bool ok;
+	cchar_t cell;
+} made[MADE];
+
+/* The curses cell of c, made once; c has no combining marks. */
+static const cchar_t *
+made_cell(const struct lcell *c)
+{
+	uint32_t h = (uint32_t)c->ch * 0x9e3779b1u + (uint32_t)c->attr * 0x85ebca77u;
+	struct made *m = &made[h >> 24];
+	wchar_t wch[2];
+
+	if (m->ok && same_cell(&m->key, c))
+		return &m->cell;
+	wch[0] = c->ch;
+	wch[1] = L'\0';
+	if (setcchar(&m->cell, wch, c->attr & ~A_COLOR, (short)PAIR_NUMBER(c->attr),
+	             NULL) == ERR) {
+		/* A character curses will not take: shown as '?'. */
+		wch[0] = L'?';
+		setcchar(&m->cell, wch, c->attr & ~A_COLOR, (short)PAIR_NUMBER(c->attr), NULL);
+	}
+	m->ok = true;
+	m->key = *c;
+	return &m->cell;
+}
+
+/* Whether cell x of l has combining marks. */
+static bool
+marked_at(const struct line_cells *l, int x)
+{
+	int i;
+
+	for (i = 0; i < l->nmarked; i++)
+		if (l->marked[i].x == x)
+			return true;
+	return false;
+}
+
+/* The curses cell of cell x of l, with its combining marks, into out. */
+static void
+marked_cell(const struct line_cells *l, int x, cchar_t *out)
+{
+	wchar_t wch[CCHARW_MAX + 1];
+	const struct lcell *c = &l->c[x];
+	int i;
+
+	wch[0] = c->ch;
+	wch[1] = L'\0';
+	for (i = 0; i < l->nmarked; i++)
+		if (l->marked[i].x == x)
+			memcpy(wch + 1, l->marked[i].marks, sizeof l->marked[i].marks);
+	wch[CCHARW_MAX] = L'\0';
+	setcchar(out, wch, c->attr & ~A_COLOR, (short)PAIR_NUMBER(c->attr), NULL);
+}
+
 /* Cells [from, to) of l as curses cells in out, the second halves of wide
- * characters left out: how many. */
+ * characters left out: how many. A run of the same cell (padding) is
+ * looked up once. */
 static int
 to_curses(const struct line_cells *l, int from, int to, cchar_t *out)
 {
-	cchar_t t;
-	attr_t last = 0;
-	bool have = false;
-	int x, k = 0, i;
+	const struct lcell *prev = NULL;
+	int x, k = 0;
 
 	for (x = from; x < to; x++) {
 		const struct lcell *c = &l->c[x];
+
 		if (c->ch == L'\0')
 			continue;
-		if (!have || c->attr != last) {
-			cell_template(&t, c->attr);
-			last = c->attr;
-			have = true;
+		if (l->nmarked > 0 && marked_at(l, x)) {
+			marked_cell(l, x, &out[k++]);
+			prev = NULL;
+		} else if (prev != NULL && same_cell(c, prev)) {
+			out[k] = out[k - 1];
+			k++;
+		} else {
+			out[k++] = *made_cell(c);
+			prev = c;
 		}
-		out[k] = t;
-		out[k].chars[0] = c->ch;
-		for (i = 0; i < l->nmarked; i++)
-			if (l->marked[i].x == x)
-				memcpy(out[k].chars + 1, l->marked[i].marks, sizeof l->marked[i].marks);
-		k++;
 	}
 	return k;
 }
@@ -266,12 +330,6 @@ line_wide(struct line_cells *l, int x, int attr, const wchar_t *s, int n)
 /* Unchanged cells, up to this many, between two changed stretches go to
  * curses again rather than costing a call of their own. */
 #define MEMO_GAP 8
-
-static inline bool
-same_cell(const struct lcell *a, const struct lcell *b)
-{
-	return a->ch == b->ch && a->attr == b->attr;
-}
 
 void
 line_end(struct line_cells *l, struct line_memo *m)

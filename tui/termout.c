@@ -41,11 +41,9 @@
  * line are sent again instead of moving over them (a move is 4-8 bytes). */
 #define GAP_SENT 4
 
-/* A cell as compared with what the terminal shows: character, rendition
- * and colour pair, 12 bytes where curses' cchar_t takes 28 (the copy of
- * a 200x60 screen is 144 KiB instead of 336). A cell with combining
- * characters packs as CELL_NEVER, which is never the same as anything:
- * it is sent again with every frame that reaches its line. */
+/* A cell of curses decoded (getcchar): character, rendition and colour
+ * pair. One with combining characters packs as CELL_NEVER; its marks are
+ * read again from curses' cell when it is sent. */
 struct cell {
 	uint32_t ch;
 	uint32_t attr;
@@ -53,6 +51,13 @@ struct cell {
 };
 
 #define CELL_NEVER UINT32_MAX
+
+/* A column's width byte: the columns its cell takes (1, 2; 0 for the
+ * second half of a wide character), and WID_NEVER for a cell with
+ * combining characters, never the same as anything: it is sent again with
+ * every frame that reaches its line. */
+#define WID_COLS 3
+#define WID_NEVER 4
 
 /* A growing run of bytes. */
 struct bytes {
@@ -79,15 +84,17 @@ static struct {
 	bool msgr;              /* moves keep the rendition */
 	bool utf8;
 	int rows, cols;
-	struct cell *shown;     /* rows x cols: what the terminal shows */
-	unsigned char *wid;     /* 1 narrow, 2 first half of a wide one, 0 its second */
+	cchar_t *shown;         /* rows x cols: what the terminal shows, as
+	                         * curses' cells (a wide one in both columns) */
+	unsigned char *wid;     /* rows x cols: width bytes (WID_COLS) */
 	bool valid;             /* shown is true */
 	bool behind;            /* frames sent since curses drew: curscr is stale */
 	int bel_y, bel_x;       /* where curses believes the cursor is */
 	cchar_t *raw;           /* one line as curses gives it (cols + 1) */
 	int *at;                /* the column's cell in raw: a wide one twice */
-	struct cell *lpack;     /* the same, packed, a cell per column */
-	unsigned char *lwid;
+	unsigned char *lwid;    /* the column's width byte */
+	bool *lsame;            /* the column is what the terminal shows */
+	struct cell *lpack;     /* the column decoded, where not lsame */
 	struct bytes out;       /* the frame's bytes */
 	int cy, cx;             /* the terminal's cursor; -1: not known */
 	bool rend_known;        /* the rendition below is the terminal's */
@@ -101,25 +108,30 @@ put(const char *s, size_t n)
 	bytes_put(&T.out, s, n);
 }
 
+/* One byte: most of a frame's characters go out this way. */
 static int
 put_byte(int c)
 {
-	char ch = (char)c;
+	if (T.out.len < T.out.cap) {
+		T.out.p[T.out.len++] = (char)c;
+	} else {
+		char ch = (char)c;
 
-	put(&ch, 1);
+		put(&ch, 1);
+	}
 	return c;
 }
 
-static void
-put_num(unsigned v)
+/* v in decimal just before end (with room for it): how many bytes. */
+static size_t
+decimal(char *end, unsigned v)
 {
-	char b[12];
-	size_t i = sizeof b;
+	char *p = end;
 
 	do
-		b[--i] = (char)('0' + v % 10);
+		*--p = (char)('0' + v % 10);
 	while ((v /= 10) != 0);
-	put(b + i, sizeof b - i);
+	return (size_t)(end - p);
 }
 
 static void move_to(int y, int x);
@@ -283,16 +295,22 @@ move_to(int y, int x)
 	 * first; so does this. */
 	if (!T.msgr)
 		rendition(A_NORMAL, 0);
-	if (T.cy == y && T.ansi_hpa) {
-		put("\033[", 2);
-		put_num((unsigned)x + 1);
-		put("G", 1);
-	} else if (T.ansi_cup) {
-		put("\033[", 2);
-		put_num((unsigned)y + 1);
-		put(";", 1);
-		put_num((unsigned)x + 1);
-		put("H", 1);
+	if ((T.cy == y && T.ansi_hpa) || T.ansi_cup) {
+		/* CSI [row ;] column G or H, formatted from its end */
+		char b[32], *p = b + sizeof b;
+
+		if (T.cy == y && T.ansi_hpa) {
+			*--p = 'G';
+			p -= decimal(p, (unsigned)x + 1);
+		} else {
+			*--p = 'H';
+			p -= decimal(p, (unsigned)x + 1);
+			*--p = ';';
+			p -= decimal(p, (unsigned)y + 1);
+		}
+		*--p = '[';
+		*--p = '\033';
+		put(p, (size_t)(b + sizeof b - p));
 	} else {
 		tputs(tiparm(cursor_address, y, x), 1, put_byte);
 	}
@@ -300,15 +318,146 @@ move_to(int y, int x)
 	T.cx = x;
 }
 
+/* The line-drawing characters a cell holds as a VT100 letter with
+ * A_ALTCHARSET: the terminal's own alternate character for each, and its
+ * Unicode form, both as curses has them (X/Open's ACS_ and WACS_ names),
+ * read once. */
+static struct {
+	bool made;
+	char alt[128];          /* 0: none */
+	wchar_t uni[128];       /* 0: none */
+} acs;
+
 static void
-put_cell(const cchar_t *c)
+acs_make(void)
 {
+	const struct { char vt; chtype alt; const cchar_t *uni; } t[] = {
+		{ 'l', ACS_ULCORNER, WACS_ULCORNER }, { 'm', ACS_LLCORNER, WACS_LLCORNER },
+		{ 'k', ACS_URCORNER, WACS_URCORNER }, { 'j', ACS_LRCORNER, WACS_LRCORNER },
+		{ 't', ACS_LTEE, WACS_LTEE }, { 'u', ACS_RTEE, WACS_RTEE },
+		{ 'v', ACS_BTEE, WACS_BTEE }, { 'w', ACS_TTEE, WACS_TTEE },
+		{ 'q', ACS_HLINE, WACS_HLINE }, { 'x', ACS_VLINE, WACS_VLINE },
+		{ 'n', ACS_PLUS, WACS_PLUS }, { 'o', ACS_S1, WACS_S1 }, { 's', ACS_S9, WACS_S9 },
+		{ '`', ACS_DIAMOND, WACS_DIAMOND }, { 'a', ACS_CKBOARD, WACS_CKBOARD },
+		{ 'f', ACS_DEGREE, WACS_DEGREE }, { 'g', ACS_PLMINUS, WACS_PLMINUS },
+		{ '~', ACS_BULLET, WACS_BULLET }, { ',', ACS_LARROW, WACS_LARROW },
+		{ '+', ACS_RARROW, WACS_RARROW }, { '.', ACS_DARROW, WACS_DARROW },
+		{ '-', ACS_UARROW, WACS_UARROW }, { 'h', ACS_BOARD, WACS_BOARD },
+		{ 'i', ACS_LANTERN, WACS_LANTERN }, { '0', ACS_BLOCK, WACS_BLOCK },
+		{ 'p', ACS_S3, WACS_S3 }, { 'r', ACS_S7, WACS_S7 },
+		{ 'y', ACS_LEQUAL, WACS_LEQUAL }, { 'z', ACS_GEQUAL, WACS_GEQUAL },
+		{ '{', ACS_PI, WACS_PI }, { '|', ACS_NEQUAL, WACS_NEQUAL },
+		{ '}', ACS_STERLING, WACS_STERLING },
+	};
+	size_t i;
+
+	acs.made = true;
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		wchar_t wch[CCHARW_MAX + 1];
+		attr_t attr;
+		short pair;
+		unsigned char vt = (unsigned char)t[i].vt;
+
+		acs.alt[vt] = (char)(t[i].alt & A_CHARTEXT);
+		if (t[i].uni != NULL && getcchar(t[i].uni, wch, &attr, &pair, NULL) == OK)
+			acs.uni[vt] = wch[0];
+	}
+}
+
+/* Columns a character of curses' screen takes; 0 for one it cannot hold. */
+static int
+cell_width(wchar_t w, attr_t attr)
+{
+	int n;
+
+	if (w >= 0x20 && w < 0x7f)
+		return 1;
+	if (w == L'\0')
+		return 0;
+	if (attr & A_ALTCHARSET)
+		return 1;
+	n = wcwidth(w);
+	return n == 1 || n == 2 ? n : 0;
+}
+
+/* Whether two of curses' cells hold the same bytes: then they are the
+ * same cell whatever curses' layout of it (cells that differ only in
+ * padding merely count as changed). */
+static inline bool
+cell_eq(const cchar_t *a, const cchar_t *b)
+{
+	return memcmp(a, b, sizeof *a) == 0;
+}
+
+/* Cells as curses gave them, decoded: a small cache keyed by the cell's
+ * bytes, since getcchar costs more than all the rest of a changed cell's
+ * work and a screen holds few distinct cells (digits, letters and spaces
+ * in a theme's few renditions). */
+#define DECODED 128
+static struct decoded {
+	cchar_t raw;
+	struct cell k;
+	unsigned char wid;      /* width byte; 0 for an empty slot */
+} decoded[DECODED];
+
+static unsigned
+cell_hash(const cchar_t *c)
+{
+	uint32_t v[sizeof *c / sizeof(uint32_t)], h = 2166136261u;
+	size_t i;
+
+	memcpy(v, c, sizeof v);
+	for (i = 0; i < sizeof v / sizeof v[0]; i++)
+		h = (h ^ v[i]) * 16777619u;
+	return (h ^ (h >> 15)) % DECODED;
+}
+
+/* Cell c packed and its width byte (0: one this module cannot place). */
+static const struct decoded *
+decode(const cchar_t *c)
+{
+	struct decoded *d = &decoded[cell_hash(c)];
 	wchar_t wch[CCHARW_MAX + 1];
 	attr_t attr;
 	short pair;
+	int w;
+
+	if (d->wid != 0 && cell_eq(&d->raw, c))
+		return d;
+	if (getcchar(c, wch, &attr, &pair, NULL) == ERR ||
+	    (w = cell_width(wch[0], attr)) == 0) {
+		static const struct decoded none;
+		return &none;
+	}
+	d->raw = *c;
+	d->wid = (unsigned char)(w | (wch[1] != L'\0' ? WID_NEVER : 0));
+	d->k.ch = wch[1] != L'\0' ? CELL_NEVER : (uint32_t)wch[0];
+	d->k.attr = (uint32_t)attr;
+	d->k.color = pair;
+	return d;
+}
+
+/* Column x of the line read, decoded. */
+static const struct cell *
+cell_at(int x)
+{
+	return T.lsame[x] ? &decode(&T.raw[T.at[x]])->k : &T.lpack[x];
+}
+
+/* Column x of the line read sent: its rendition, then its characters. */
+static void
+put_cell(int x)
+{
+	const struct cell *k = cell_at(x);
+	wchar_t wch[CCHARW_MAX + 1];
+	attr_t attr = (attr_t)k->attr;
+	short pair = (short)k->color;
 	size_t i;
 
-	if (getcchar(c, wch, &attr, &pair, NULL) == ERR) {
+	wch[0] = (wchar_t)k->ch;
+	wch[1] = L'\0';
+	/* Combining characters: read again from curses' cell. */
+	if (k->ch == CELL_NEVER && getcchar(&T.raw[T.at[x]], wch, &attr, &pair, NULL) == ERR) {
 		wch[0] = L' ';
 		wch[1] = L'\0';
 		attr = A_NORMAL;
@@ -318,14 +467,13 @@ put_cell(const cchar_t *c)
 		/* A line-drawing character: its Unicode form where curses has
 		 * one and the terminal speaks UTF-8, else the terminal's own
 		 * alternate character as its acsc string maps it. */
-		const cchar_t *w = NCURSES_WACS(wch[0]);
-		chtype mapped = NCURSES_ACS(wch[0]) & A_CHARTEXT;
-
-		if (T.utf8 && w->chars[0] >= 128) {
+		if (!acs.made)
+			acs_make();
+		if (T.utf8 && acs.uni[wch[0]] >= 128) {
 			attr &= ~A_ALTCHARSET;
-			wch[0] = w->chars[0];
-		} else if (mapped != 0) {
-			wch[0] = (wchar_t)mapped;
+			wch[0] = acs.uni[wch[0]];
+		} else if (acs.alt[wch[0]] != 0) {
+			wch[0] = (wchar_t)(unsigned char)acs.alt[wch[0]];
 		}
 		wch[1] = L'\0';
 	}
@@ -348,74 +496,85 @@ put_cell(const cchar_t *c)
 	}
 }
 
-/* Columns a cell of curses' screen takes; 0 for one it cannot hold. */
-static int
-cell_width(const cchar_t *c)
-{
-	wchar_t w = c->chars[0];
-	int n;
+/* Columns read a run at a time where the terminal shows narrow cells. */
+#define SAME_RUN 8
 
-	if (w >= 0x20 && w < 0x7f)
-		return 1;
-	if (w == L'\0')
-		return 0;
-	if (c->attr & A_ALTCHARSET)
-		return 1;
-	n = wcwidth(w);
-	return n == 1 || n == 2 ? n : 0;
+/* Whether the SAME_RUN cells from raw are those the terminal shows from
+ * old, all narrow (width bytes ow): one comparison of their bytes. */
+static inline bool
+same_run(const cchar_t *raw, const cchar_t *old, const unsigned char *ow)
+{
+	static const unsigned char narrow[SAME_RUN] = { 1, 1, 1, 1, 1, 1, 1, 1 };
+
+	return memcmp(ow, narrow, SAME_RUN) == 0 &&
+	       memcmp(raw, old, SAME_RUN * sizeof *raw) == 0;
 }
 
-static void
-pack(struct cell *k, const cchar_t *c)
+/* Columns [x, x + SAME_RUN), cells k on of T.raw, read as the same narrow
+ * cells the terminal shows. */
+static inline void
+run_kept(int x, int k)
 {
-	k->ch = c->chars[1] != L'\0' ? CELL_NEVER : (uint32_t)c->chars[0];
-	k->attr = (uint32_t)c->attr;
-#if NCURSES_EXT_COLORS
-	k->color = c->ext_color;
-#else
-	k->color = 0;
-#endif
+	int i;
+
+	memset(T.lwid + x, 1, SAME_RUN);
+	memset(T.lsame + x, true, SAME_RUN);
+	for (i = 0; i < SAME_RUN; i++)
+		T.at[x + i] = k + i;
 }
 
 /* Line y of newscr into T.raw, and per column (the second half of a wide
- * character repeating the first) its place there, its width and its
- * packed cell. false: the cells do not add up to the line. Moves newscr's
- * cursor. */
+ * character repeating the first) its place there, its width byte and
+ * whether it is what the terminal shows. A cell with the bytes of the one
+ * the terminal shows in its column is that cell, its width known: only
+ * the others are decoded, most cells of a touched line being the same.
+ * false: the cells do not add up to the line. Moves newscr's cursor. */
 static bool
 read_line(int y)
 {
 	/* Locals: stores through the arrays could alias T's fields. */
-	const cchar_t *raw = T.raw;
-	struct cell *pk = T.lpack;
-	unsigned char *wid = T.lwid;
-	int *at = T.at;
 	int x = 0, k = 0, cols = T.cols;
+	const cchar_t *raw = T.raw;
+	const cchar_t *old = T.shown + (size_t)y * (size_t)cols;
+	const unsigned char *ow = T.wid + (size_t)y * (size_t)cols;
+	unsigned char *wid = T.lwid;
+	bool *same = T.lsame;
+	struct cell *pk = T.lpack;
+	int *at = T.at;
+	const struct decoded *d = NULL;
 
 	if (mvwin_wchnstr(newscr, y, 0, T.raw, cols) == ERR)
 		return false;
 	while (x < cols) {
-		const cchar_t *c = &raw[k];
-		int w;
+		unsigned char w = ow[x];
+		bool eq;
 
-		if (c->chars[0] >= 0x20 && c->chars[0] < 0x7f) {
-			/* ASCII, most cells: one column */
-			at[x] = k++;
-			wid[x] = 1;
-			pack(&pk[x++], c);
+		if (x % SAME_RUN == 0 && x + SAME_RUN <= cols && same_run(&raw[k], old + x, ow + x)) {
+			run_kept(x, k);
+			x += SAME_RUN;
+			k += SAME_RUN;
 			continue;
 		}
-		w = cell_width(c);
-		if (w == 0 || x + w > cols)
-			return false;
+		eq = (w & WID_COLS) != 0 && !(w & WID_NEVER) && cell_eq(&raw[k], &old[x]);
+		if (!eq) {
+			/* A run of the same cell (padding) is decoded once. */
+			if (d == NULL || !cell_eq(&raw[k], &d->raw))
+				d = decode(&raw[k]);
+			w = d->wid;
+			if (w == 0 || x + (w & WID_COLS) > cols)
+				return false;
+			pk[x] = d->k;
+		}
 		at[x] = k++;
-		wid[x] = (unsigned char)w;
-		pack(&pk[x], c);
-		if (w == 2) {
+		wid[x] = w;
+		same[x] = eq;
+		if ((w & WID_COLS) == 2) {
 			at[x + 1] = at[x];
 			wid[x + 1] = 0;
+			same[x + 1] = eq;
 			pk[x + 1] = pk[x];
 		}
-		x += w;
+		x += w & WID_COLS;
 	}
 	return true;
 }
@@ -429,16 +588,31 @@ alloc_copy(void)
 	free(T.wid);
 	free(T.raw);
 	free(T.at);
-	free(T.lpack);
 	free(T.lwid);
+	free(T.lsame);
+	free(T.lpack);
 	T.rows = LINES;
 	T.cols = COLS;
 	T.shown = xcalloc(n, sizeof *T.shown);
 	T.wid = xcalloc(n, 1);
 	T.raw = xcalloc((size_t)COLS + 1, sizeof *T.raw);
 	T.at = xcalloc((size_t)COLS, sizeof *T.at);
-	T.lpack = xcalloc((size_t)COLS, sizeof *T.lpack);
 	T.lwid = xcalloc((size_t)COLS, 1);
+	T.lsame = xcalloc((size_t)COLS, sizeof *T.lsame);
+	T.lpack = xcalloc((size_t)COLS, sizeof *T.lpack);
+}
+
+/* Columns [from, to) of the line read kept as what line y shows. */
+static void
+keep_shown(int y, int from, int to)
+{
+	cchar_t *old = T.shown + (size_t)y * (size_t)T.cols;
+	unsigned char *ow = T.wid + (size_t)y * (size_t)T.cols;
+	int x;
+
+	for (x = from; x < to; x++)
+		old[x] = T.raw[T.at[x]];
+	memcpy(ow + from, T.lwid + from, (size_t)(to - from));
 }
 
 /* The copy of the terminal taken from newscr, just after doupdate. */
@@ -453,39 +627,21 @@ take_copy(void)
 	getyx(newscr, cy, cx);
 	for (y = 0; y < T.rows && ok; y++) {
 		ok = read_line(y);
-		memcpy(T.shown + (size_t)y * (size_t)T.cols, T.lpack, (size_t)T.cols * sizeof *T.lpack);
-		memcpy(T.wid + (size_t)y * (size_t)T.cols, T.lwid, (size_t)T.cols);
+		if (ok)
+			keep_shown(y, 0, T.cols);
 	}
 	wmove(newscr, cy, cx);
 	return ok;
 }
 
-/* Column x of the line read (cells k, widths w) is what the terminal
- * shows (old, ow). */
-static inline bool
-cell_same(const struct cell *old, const unsigned char *ow, const struct cell *k,
-          const unsigned char *w, int x)
-{
-	return ow[x] == w[x] && old[x].ch == k[x].ch && k[x].ch != CELL_NEVER &&
-	       old[x].attr == k[x].attr && old[x].color == k[x].color;
-}
-
-static bool
-same(const struct cell *old, const unsigned char *ow, int x)
-{
-	return cell_same(old, ow, T.lpack, T.lwid, x);
-}
-
 /* The first column from x on whose cell differs from the terminal's
- * (cols: none), in a loop of its own with the arrays in locals: most
- * cells of a touched line are the same. */
+ * (cols: none). */
 static int
-skip_same(const struct cell *old, const unsigned char *ow, int x, int cols)
+skip_same(int x, int cols)
 {
-	const struct cell *k = T.lpack;
-	const unsigned char *w = T.lwid;
+	const bool *same = T.lsame;
 
-	while (x < cols && cell_same(old, ow, k, w, x))
+	while (x < cols && same[x])
 		x++;
 	return x;
 }
@@ -495,12 +651,18 @@ skip_same(const struct cell *old, const unsigned char *ow, int x, int cols)
 static bool
 gap_cheap(int from, int to)
 {
+	struct cell before = *cell_at(from - 1);
 	int x;
 
-	for (x = from; x < to; x++)
-		if (T.lwid[x] != 1 || T.lpack[x].attr != T.lpack[from - 1].attr ||
-		    T.lpack[x].color != T.lpack[from - 1].color)
+	for (x = from; x < to; x++) {
+		const struct cell *k;
+
+		if (T.lwid[x] != 1)
 			return false;
+		k = cell_at(x);
+		if (k->attr != before.attr || k->color != before.color)
+			return false;
+	}
 	return true;
 }
 
@@ -509,32 +671,32 @@ gap_cheap(int from, int to)
 static bool
 send_line(int y)
 {
-	struct cell *old = T.shown + (size_t)y * (size_t)T.cols;
-	unsigned char *ow = T.wid + (size_t)y * (size_t)T.cols;
+	const unsigned char *ow = T.wid + (size_t)y * (size_t)T.cols;
+	const bool *same = T.lsame;
 	int x = 0, cols = T.cols;
 
 	while (x < cols) {
 		int start, end, c;
 
-		x = skip_same(old, ow, x, cols);
+		x = skip_same(x, cols);
 		if (x == cols)
 			break;
 		/* A wide character is sent whole, and one half overwritten
 		 * takes the other with it. */
 		start = x;
-		while (start > 0 && (T.lwid[start] == 0 || ow[start] == 0))
+		while (start > 0 && ((T.lwid[start] & WID_COLS) == 0 || (ow[start] & WID_COLS) == 0))
 			start--;
 		end = x + 1;
 		for (;;) {
 			int g = 0;
 
-			while (end < cols && !same(old, ow, end))
+			while (end < cols && !same[end])
 				end++;
-			if (end < cols && (T.lwid[end] == 0 || ow[end] == 0)) {
+			if (end < cols && ((T.lwid[end] & WID_COLS) == 0 || (ow[end] & WID_COLS) == 0)) {
 				end++;
 				continue;
 			}
-			while (end + g < cols && g <= GAP_SENT && same(old, ow, end + g))
+			while (end + g < cols && g <= GAP_SENT && same[end + g])
 				g++;
 			if (end + g < cols && g <= GAP_SENT && gap_cheap(end, end + g)) {
 				end += g;
@@ -546,13 +708,12 @@ send_line(int y)
 			return false;
 		move_to(y, start);
 		for (c = start; c < end; c++)
-			if (T.lwid[c] != 0)
-				put_cell(&T.raw[T.at[c]]);
+			if ((T.lwid[c] & WID_COLS) != 0)
+				put_cell(c);
 		T.cx = end;
 		if (end == cols) /* at the margin, terminals differ */
 			T.cy = T.cx = -1;
-		memcpy(old + start, T.lpack + start, (size_t)(end - start) * sizeof *old);
-		memcpy(ow + start, T.lwid + start, (size_t)(end - start));
+		keep_shown(y, start, end);
 		x = end;
 	}
 	return true;

@@ -1,5 +1,45 @@
 /* termout.h — sending frames to the terminal: the changed cells of curses'
- * next screen, without curses' cursor-motion optimiser. */
+ * next screen, without curses' cursor-motion optimiser.
+ *
+ * One output path. The views draw into curses windows; after their
+ * wnoutrefresh, termout_update reads the lines curses marked as changed
+ * through curses' public calls only (is_linetouched, mvwin_wchnstr,
+ * getcchar on newscr, the next screen ncurses documents in
+ * curs_variables(3X)), compares each cell with its copy of what the
+ * terminal shows, and sends the changed stretches in one write(2).
+ * Nothing reads the fields of curses' cchar_t, so a newer ncurses that
+ * lays them out otherwise changes nothing here. curses itself draws only
+ * when it must repaint (cleared or resized screen, back from endwin), or
+ * every frame with VMTUI_CURSES_OUTPUT=1 or a terminal this module does
+ * not take on.
+ *
+ * The graphical console (a guest's framebuffer as kitty or sixel images,
+ * or as Unicode half-block cells) goes out through the same frames, by
+ * these calls, to be added with it (not here yet: nothing draws them):
+ *
+ *   bool termout_claim(int y, int x, int h, int w);
+ *     The rectangle's cells come from the view from now on, not from
+ *     curses: when a line is read, its columns inside the rectangle are
+ *     taken from the view's cells instead (the view leaves its window
+ *     blank there). false with curses drawing every frame: the view then
+ *     draws half-blocks through curses with the nearest colour pairs.
+ *   void termout_cells(int y, int x, int n, const struct termout_cell *c);
+ *     n changed cells of a line of the rectangle: a character with its
+ *     own 24-bit foreground and background (half-blocks need colours
+ *     curses' pairs cannot give). Their line counts as touched; its cells
+ *     are compared with what the terminal shows as curses' are, and the
+ *     changed ones go out with the next frame, in the same write.
+ *   void termout_image(int y, int x, int h, int w, const char *seq, size_t len);
+ *     An image placement (a kitty graphics command, a sixel) covering
+ *     h x w cells of the rectangle: sent after a move to (y, x), after
+ *     the frame's cells; the covered cells are held as showing an image,
+ *     so the text comparison leaves them alone, and a repaint by curses
+ *     sends the placement again.
+ *   void termout_release(void);
+ *     The rectangle goes back to curses: its cells are held as equal to
+ *     nothing (as a cell with combining marks is), so curses' cells there
+ *     go out with the next frame.
+ */
 #ifndef VMTUI_TERMOUT_H
 #define VMTUI_TERMOUT_H
 
