@@ -267,7 +267,9 @@ t 1 'vmtui: "$(touch /tmp/pwned)": a snapshot name cannot contain "/".' snapshot
 t 1 "vmtui: The name is 10240 bytes long; keep it to 128." snapshot create -c "$T" test "$LONG"
 t 1 "vmtui: A snapshot needs a name." snapshot create -c "$T" test ''
 t 1 "vmtui: cannot create a snapshot of test: vmtui runs read-only (-r)" snapshot create -r -c "$T" test
-t 1 "Not reverted: give --yes to revert without a terminal." snapshot revert -c "$T" test s1
+# a revert is checked before it is asked about: a missing snapshot is said
+# first (test_manage.sh has the question refused without a terminal)
+t 1 'vmtui: test has no snapshot "s1" (any more).' snapshot revert -c "$T" test s1
 t 1 "Not deleted: give --yes to delete without a terminal." snapshot delete -c "$T" test s1
 t 1 "vmtui: " snapshot revert -y -c "$T" test nosuchsnap
 # a description with every special works and comes back as it was given
