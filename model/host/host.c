@@ -1235,6 +1235,16 @@ refresh(struct host *h)
 	bool node, autostart, persistence, fresh;
 	int n;
 
+	/* A define or undefine event is taken before the stats call, so the
+	 * records it fetches are the ones read afresh: an event that comes
+	 * during or after the call waits for the next refresh (taken after,
+	 * it would have gone with records older than the change, and the
+	 * next, newer ones been matched to the old guests by name). */
+	host_lock(h);
+	if (p->inventory_event)
+		p->inventory_due = true;
+	p->inventory_event = false;
+	host_unlock(h);
 	/* NOWAIT: a domain busy with a job (migration, snapshot) reports what
 	 * it can instead of stalling the whole refresh. */
 	n = virConnectGetAllDomainStats(stats_conn(p), DOMSTATS_GROUPS, &recs,
@@ -1264,11 +1274,6 @@ refresh(struct host *h)
 	xmalloc_expect((size_t)n * HEAP_PER_DOMAIN);
 	now = host_now_ns();
 	epoch = wall_epoch();
-	host_lock(h);
-	if (p->inventory_event)
-		p->inventory_due = true;
-	p->inventory_event = false;
-	host_unlock(h);
 	/* After a define or undefine event, names and IDs are read again
 	 * instead of taken from the table. */
 	fresh = p->inventory_due;
