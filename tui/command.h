@@ -81,8 +81,8 @@ size_t command_count(void);
  * first, then the row's handler. Refusals go to the status line. Returns
  * what the handler returned (0: nobody took it). */
 int command_dispatch(struct app *a, enum cmd c, int key);
-/* Why c cannot run now, or NULL: for the footer, which hides what would
- * be refused in read-only and replay modes. */
+/* Would c be refused in this mode (read-only, replay)? For the footer,
+ * which hides what would be refused. */
 bool command_refused_by_mode(const struct app *a, enum cmd c);
 
 #endif
