@@ -40,6 +40,20 @@ is() { eq "$(cat "$1")" "$2" || sed 's/^/  | /' "$1" >&2; }
 # has FILE TEXT: FILE contains TEXT.
 has() { grep -qF -- "$2" "$1" || { say "  not in $1: $2"; sed 's/^/  | /' "$1" >&2; false; }; }
 
+# eventually SECONDS CHECK ARGS...: CHECK (one of the above, or any
+# command) retried every 0.2 s until it holds or SECONDS pass; only the
+# last try speaks. For what a guest does in its own time (a balloon
+# deflating, an address appearing).
+eventually() {
+	local until=$((SECONDS + $1))
+	shift
+	while [ "$SECONDS" -lt "$until" ]; do
+		"$@" 2>/dev/null && return 0
+		sleep 0.2
+	done
+	"$@"
+}
+
 # run_files NAME: VMTUI, the vmtui under test; D, a new folder
 # /tmp/vmtui-NAME-test.XXXXXX; OUT and ERR in it, for run.
 run_files() {

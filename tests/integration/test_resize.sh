@@ -60,14 +60,6 @@ balloon() { v dommemstat "$1" | awk '/^actual/ { print $2 }'; }
 mem_total() { in_guest "$1" 'grep MemTotal /proc/meminfo' | awk '{ print $2 }'; }
 
 # until SECONDS CMD...: poll until CMD succeeds.
-until_ok() {
-	local deadline=$((SECONDS + $1))
-	shift
-	until "$@" >/dev/null 2>&1; do
-		((SECONDS < deadline)) || return 1
-		sleep 0.5
-	done
-}
 balloon_is() { [ "$(balloon "$1")" = "$2" ]; }
 
 stack_base_up || { say "cannot set up the daemon"; echo "0 passed, 1 failed"; exit 1; }
@@ -87,7 +79,7 @@ v pool-define-as "$POOL" dir --target "$("$RS/guest.sh" dir "$OFF")" >/dev/null 
 	v pool-start "$POOL" >/dev/null || not_ok "pool $POOL over the folder of $OFF"
 # The balloon driver loads during boot; until then the guest has all 128M.
 for g in "$LIVE" "$BOOT" "$SCR"; do
-	until_ok 30 balloon_is "$g" 98304 || say "warning: $g has not ballooned to 96M"
+	eventually 30 balloon_is "$g" 98304 || say "warning: $g has not ballooned to 96M"
 done
 HOST_CPUS=$(v nodeinfo | awk '/^CPU\(s\):/ { print $2 }')
 
@@ -192,7 +184,7 @@ resize "$LIVE" --memory 80M
 check "memory 96M -> 80M: exit 0" eq "$RC" 0
 check "memory 96M -> 80M: what was done" is "$OUT" \
 	"$LIVE: memory 96M -> 80M: done (now and at next boot)"
-check "memory 96M -> 80M: the balloon" until_ok 30 balloon_is "$LIVE" 81920
+check "memory 96M -> 80M: the balloon" eventually 30 balloon_is "$LIVE" 81920
 check "memory 96M -> 80M: saved" eq "$(saved "$LIVE" 'string(/domain/currentMemory)')" 81920
 AFTER=$(mem_total "$LIVE")
 say "  guest: MemTotal $BEFORE kB -> $AFTER kB"
@@ -233,7 +225,7 @@ check "after restart: maximum vCPUs live" eq "$(vcpus_of "$BOOT" --maximum --liv
 check "after restart: vCPUs live" eq "$(vcpus_of "$BOOT" --current --live)" 2
 check "after restart: maximum memory live" eq \
 	"$(v dominfo "$BOOT" | awk '/^Max memory:/ { print $3 }')" 196608
-check "after restart: memory ballooned to 160M" until_ok 30 balloon_is "$BOOT" 163840
+check "after restart: memory ballooned to 160M" eventually 30 balloon_is "$BOOT" 163840
 check "after restart: the guest sees 2 CPUs online" eq \
 	"$(in_guest "$BOOT" 'cat /sys/devices/system/cpu/online')" "0-1"
 
@@ -304,7 +296,7 @@ check "dialog: the outcome is said in the dialog" wait_screen \
 check "dialog: the new values" wait_screen "^Memory +80M +80M"
 check "dialog: the pending maximum" wait_screen "^Maximum memory +128M \(256M at next boot\)"
 check "dialog: says what waits for a reboot" wait_screen "Waits for the next boot of $SCR \(shut"
-check "dialog: the balloon went to 80M" until_ok 30 balloon_is "$SCR" 81920
+check "dialog: the balloon went to 80M" eventually 30 balloon_is "$SCR" 81920
 check "dialog: maximum memory saved" eq "$(saved "$SCR" 'string(/domain/memory)')" 262144
 vt_keys Tab C-u # from maximum memory to the disk
 vt_type 16M
