@@ -14,6 +14,9 @@
 #include "config.h" /* struct config_errors */
 
 /* Where a value came from, for messages after parsing (plan, apply). */
+struct pooldef;
+struct netdef;
+
 struct vmdef_pos {
 	const char *file; /* borrowed from the vmdef_file's names */
 	unsigned line, col; /* 1-based */
@@ -81,6 +84,11 @@ struct vmdef_file {
 	size_t nnames;
 	struct vmdef *vms;
 	size_t nvms;
+	/* Storage pools and networks defined beside the VMs (resdef.h). */
+	struct pooldef *pools;
+	size_t npools;
+	struct netdef *nets;
+	size_t nnets;
 	/* Problems found while parsing into it. Not 0: its VMs may be partly
 	 * filled (no name, no disk bus...), and plan_make refuses it. */
 	size_t nerrors;
