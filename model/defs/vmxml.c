@@ -18,6 +18,7 @@
 #include "../base/xmalloc.h"
 #include "domxml.h"
 #include "xpath.h"
+#include "yemit.h"
 
 static const char *const net_types[] = {
 	[VMDEF_NET_NETWORK] = "network", [VMDEF_NET_BRIDGE] = "bridge", [VMDEF_NET_USER] = "user",
@@ -857,84 +858,6 @@ export_check(const struct dom *m, const uint64_t *cap, const char *const *pool, 
 	return 0;
 }
 
-/* libyaml's emitter into a growing string, with a sticky error. */
-struct yw {
-	yaml_emitter_t em;
-	char *buf;
-	size_t len, cap;
-	bool bad;
-};
-
-static int
-y_write(void *data, unsigned char *s, size_t n)
-{
-	struct yw *y = data;
-
-	if (y->len + n + 1 > y->cap) {
-		y->cap = (y->len + n + 1) * 2;
-		y->buf = xrealloc(y->buf, y->cap);
-	}
-	memcpy(y->buf + y->len, s, n);
-	y->len += n;
-	y->buf[y->len] = '\0';
-	return 1;
-}
-
-/* Emit ev (initialised when ok); the emitter frees it, even on failure. */
-static void
-y_emit(struct yw *y, yaml_event_t *ev, int ok)
-{
-	if (!ok) {
-		y->bad = true;
-		return;
-	}
-	if (y->bad) {
-		yaml_event_delete(ev);
-		return;
-	}
-	if (!yaml_emitter_emit(&y->em, ev))
-		y->bad = true;
-}
-
-/* Plain when every YAML reader takes it for this string; else quoted. */
-static bool
-plain_ok(const char *s)
-{
-	static const char *const words[] = { "y", "n", "yes", "no", "on", "off", "true",
-	                                     "false", "null", NULL };
-	size_t i;
-
-	if (!((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z') || s[0] == '/'))
-		return false;
-	for (i = 0; words[i]; i++)
-		if (strcasecmp(s, words[i]) == 0)
-			return false;
-	return strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-	                 "._/+-") == strlen(s);
-}
-
-static void
-y_str(struct yw *y, const char *s)
-{
-	yaml_event_t ev;
-	int ok = yaml_scalar_event_initialize(&ev, NULL, NULL, (const yaml_char_t *)s,
-	                                      (int)strlen(s), 1, 1,
-	                                      plain_ok(s) ? YAML_PLAIN_SCALAR_STYLE
-	                                                  : YAML_DOUBLE_QUOTED_SCALAR_STYLE);
-	y_emit(y, &ev, ok);
-}
-
-/* A plain scalar that is meant as what YAML reads it as: true, 20G. */
-static void
-y_plain(struct yw *y, const char *s)
-{
-	yaml_event_t ev;
-
-	y_emit(y, &ev, yaml_scalar_event_initialize(&ev, NULL, NULL, (const yaml_char_t *)s,
-	                                            (int)strlen(s), 1, 1,
-	                                            YAML_PLAIN_SCALAR_STYLE));
-}
-
 /* A count, or a size in bytes. */
 static void
 y_num(struct yw *y, uint64_t v, bool size)
@@ -948,46 +871,6 @@ y_num(struct yw *y, uint64_t v, bool size)
 	y_plain(y, buf);
 }
 
-static void
-y_map(struct yw *y, bool flow)
-{
-	yaml_event_t ev;
-
-	y_emit(y, &ev, yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1,
-	               flow ? YAML_FLOW_MAPPING_STYLE : YAML_BLOCK_MAPPING_STYLE));
-}
-
-static void
-y_seq(struct yw *y, bool flow)
-{
-	yaml_event_t ev;
-
-	y_emit(y, &ev, yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1,
-	               flow ? YAML_FLOW_SEQUENCE_STYLE : YAML_BLOCK_SEQUENCE_STYLE));
-}
-
-static void
-y_map_end(struct yw *y)
-{
-	yaml_event_t ev;
-
-	y_emit(y, &ev, yaml_mapping_end_event_initialize(&ev));
-}
-
-static void
-y_seq_end(struct yw *y)
-{
-	yaml_event_t ev;
-
-	y_emit(y, &ev, yaml_sequence_end_event_initialize(&ev));
-}
-
-static void
-y_kv(struct yw *y, const char *key, const char *value)
-{
-	y_str(y, key);
-	y_str(y, value);
-}
 
 /* key: N, or key: {current: N, max: M} when they differ. */
 static void
@@ -1176,13 +1059,7 @@ y_vm(struct yw *y, const struct dom *m, const uint64_t *cap, const char *const *
 static void
 y_document(struct yw *y, const struct dom *m, const uint64_t *cap, const char *const *pool)
 {
-	yaml_event_t ev;
-
-	y_emit(y, &ev, yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING));
-	y_emit(y, &ev, yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 1));
 	y_vm(y, m, cap, pool);
-	y_emit(y, &ev, yaml_document_end_event_initialize(&ev, 1));
-	y_emit(y, &ev, yaml_stream_end_event_initialize(&ev));
 }
 
 char *
@@ -1198,24 +1075,15 @@ vmxml_export_yaml(const char *domain_xml, const uint64_t *disk_capacity,
 		return NULL;
 	if (export_check(&m, disk_capacity, disk_pool, err) < 0)
 		goto cleanup;
-	if (!yaml_emitter_initialize(&y.em)) {
+	if (y_open(&y) < 0) {
 		*err = xstrdup("cannot create a YAML emitter");
 		goto cleanup;
 	}
-	yaml_emitter_set_output(&y.em, y_write, &y);
-	yaml_emitter_set_unicode(&y.em, 1);
-	yaml_emitter_set_width(&y.em, -1);
 	y_document(&y, &m, disk_capacity, disk_pool);
-	yaml_emitter_delete(&y.em);
-	if (y.bad || y.buf == NULL) {
+	if ((out = y_close(&y)) == NULL)
 		*err = xstrdup("cannot write the YAML definition");
-		goto cleanup;
-	}
-	out = y.buf;
-	y.buf = NULL;
 
 cleanup:
-	free(y.buf);
 	dom_free(&m);
 	return out;
 }
