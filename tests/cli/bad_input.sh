@@ -181,14 +181,21 @@ t 1 "standard input is not a terminal" apply -c "$T" "$D/ok.yaml"
 t 1 "vmtui apply: expected one or more files" apply -c "$T" --yes
 # apply and export have no -r (plan and export connect read-only anyway)
 t 1 'vmtui apply: unknown option "-r"; see vmtui help apply.' apply -r -c "$T" "$D/ok.yaml"
-t 1 "vmtui export: expected a VM name" export -c "$T"
-t 1 "vmtui export: expected one VM name" export -c "$T" a b
+t 1 "vmtui export: expected a VM, network or pool name" export -c "$T"
+t 1 "vmtui export: expected only a VM, network or pool name" export -c "$T" a b
+t 1 "vmtui export: --pool and --network cannot be combined" export -c "$T" --pool --network a
+t 1 "vmtui validate: option --pool does not apply here" validate --pool /dev/null
+t 1 "vmtui plan: option --network does not apply here" plan --network /dev/null
+t 1 "vmtui: there is no storage pool named \"default\" (virsh pool-list --all shows them)" export -c "$T" --pool default
+t 1 "vmtui: there is no network named \"default-pool\" (virsh net-list --all shows them)" export -c "$T" --network default-pool
+t 0 "forward: nat" export -c "$T" default
+t 0 "pooltype: dir" export -c "$T" default-pool
 t 1 "vmtui: VM \"test\" cannot be written as a definition: disk vda: bus virtio, format none" export -c "$T" test
-t 1 "vmtui: there is no VM named \"\"" export -c "$T" ''
-t 1 "vmtui: there is no VM named \"$LONG\"" export -c "$T" "$LONG"
-t 1 "vmtui: there is no VM named \"$NONUTF\"" export -c "$T" "$NONUTF"
+t 1 "vmtui: there is no VM, network or storage pool named \"\"" export -c "$T" ''
+t 1 "vmtui: there is no VM, network or storage pool named \"$LONG\"" export -c "$T" "$LONG"
+t 1 "vmtui: there is no VM, network or storage pool named \"$NONUTF\"" export -c "$T" "$NONUTF"
 for s in "${SPECIALS[@]}"; do
-	t 1 "vmtui: there is no VM named \"$s\"" export -c "$T" "$s"
+	t 1 "vmtui: there is no VM, network or storage pool named \"$s\"" export -c "$T" "$s"
 done
 
 # ---------------------------------------------------------------- console
