@@ -537,6 +537,12 @@ plan_nets(struct ctx *c, struct plan_vm *v)
 
 		if (n->kind != VMDEF_NET_NETWORK || resplan_pending_net(c->p, n->source))
 			continue;
+		if (resplan_find(c->p->nets, c->p->nnets, n->source) &&
+		    !resplan_find(c->p->nets, c->p->nnets, n->source)->net->start) {
+			say(v, &n->pos, "network %zu: network \"%s\" of these definitions has start: "
+			    "false; the VM cannot start until it runs.", i + 1, n->source);
+			continue;
+		}
 		net = virNetworkLookupByName(c->conn, n->source);
 		if (net == NULL)
 			say(v, &n->pos, "network %zu: libvirt network \"%s\" does not exist on %s; the "
