@@ -23,7 +23,8 @@ seeds() {
 	mkdir -p "$d"
 	cp "$SRC"/tests/fuzz/corpus/"$t"/* "$d"/ 2>/dev/null
 	case $t in
-	vmdef) cp "$SRC"/examples/tiny.yaml "$SRC"/examples/web.yaml "$SRC"/examples/plan.yaml "$d"/ ;;
+	vmdef) cp "$SRC"/examples/tiny.yaml "$SRC"/examples/web.yaml "$SRC"/examples/plan.yaml \
+		"$SRC"/examples/lab.yaml "$SRC"/examples/host.yaml "$d"/ ;;
 	config) cp "$SRC"/examples/config.yaml "$d"/ ;;
 	theme) cp "$SRC"/themes/*.yaml "$d"/ ;;
 	esac

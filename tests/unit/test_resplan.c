@@ -22,6 +22,10 @@
 #include "model/defs/plan.h"
 #include "model/defs/resexport.h"
 
+#ifndef EXAMPLES_DIR
+#define EXAMPLES_DIR "examples"
+#endif
+
 static void
 quiet(void *data, virErrorPtr e)
 {
@@ -365,6 +369,36 @@ rolls_back(void **state)
 	vmdef_file_free(&f);
 }
 
+/* examples/host.yaml and lab.yaml plan without a problem: host.yaml's
+ * network is the driver's own default, its pool is new; lab.yaml makes
+ * its pool, its network and its guest. */
+static void
+examples_plan(void **state)
+{
+	virConnectPtr conn = *state;
+	struct vmdef_file f = { 0 };
+	struct config_errors e = { 0 };
+	struct plan p;
+
+	if (vmdef_load(&f, EXAMPLES_DIR "/host.yaml", &e) != 0 ||
+	    vmdef_load(&f, EXAMPLES_DIR "/lab.yaml", &e) != 0)
+		fail_msg("%s", e.v[0]);
+	plan_ok(conn, &f, &p);
+	assert_int_equal(p.nerrors, 0);
+	assert_int_equal(p.nvms, 1);
+	assert_int_equal(p.vms[0].nwarnings, 0);
+	assert_int_equal(p.npools, 2);
+	assert_int_equal(p.pools[0].kind, PLAN_CREATE);
+	assert_int_equal(p.pools[1].kind, PLAN_CREATE);
+	assert_int_equal(p.nnets, 2);
+	assert_int_equal(p.nets[0].kind, PLAN_UPDATE); /* autostart on */
+	assert_int_equal(p.nets[0].nchanges, 1);
+	assert_int_equal(p.nets[1].kind, PLAN_CREATE);
+	render_has(&p, "4 to create, 1 to update, 0 unchanged.");
+	plan_free(&p);
+	vmdef_file_free(&f);
+}
+
 /* The YAML of export, by hand: defaults left out, a bridge libvirt named
  * itself left out, a host bridge kept, a range and build written. */
 static void
@@ -410,6 +444,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(conflicts, setup, teardown),
 		cmocka_unit_test_setup_teardown(guest_needs, setup, teardown),
 		cmocka_unit_test_setup_teardown(rolls_back, setup, teardown),
+		cmocka_unit_test_setup_teardown(examples_plan, setup, teardown),
 		cmocka_unit_test(export_yaml),
 	};
 
