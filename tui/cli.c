@@ -382,7 +382,8 @@ export_any(virConnectPtr conn, const char *name, char **err)
 	if ((out = export_res(conn, name, true, &missing, err)) != NULL || !missing)
 		return out;
 	free(*err);
-	*err = xasprintf("there is no VM, network or storage pool named \"%s\"", name);
+	*err = xasprintf("there is no VM, network or storage pool named \"%s\" (virsh list "
+	                 "--all, net-list --all and pool-list --all show them)", name);
 	return NULL;
 }
 
