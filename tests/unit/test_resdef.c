@@ -718,6 +718,14 @@ net_read_refuses(void **state)
 	                         "cannot describe.");
 	free(err);
 	netdef_free(&n);
+	/* Empty attributes of a fixed host: read as missing, then refused. */
+	assert_int_equal(netxml_read("<network><name>e</name><ip address='10.0.0.1' prefix='24'>"
+	                             "<dhcp><host mac='' ip=''/></dhcp></ip></network>", &n, &err),
+	                 -1);
+	assert_string_equal(err, "Network e cannot be described: a fixed host needs mac, like "
+	                         "52:54:00:12:34:56 (lower case).");
+	free(err);
+	netdef_free(&n);
 	assert_int_equal(netxml_read("<network><name>bare</name></network>", &n, &err), -1);
 	assert_string_equal(err, "Network bare cannot be described: the network needs cidr, "
 	                         "an IPv4 network like 192.168.100.0/24.");
