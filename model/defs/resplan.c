@@ -381,9 +381,14 @@ net_conflicts(virConnectPtr conn, struct plan_res *r)
 			if (r->net->bridge && same(o.bridge, r->net->bridge))
 				res_error(r, "bridge %s is already network %s's; name another bridge or "
 				          "leave bridge out.", o.bridge, o.name);
-			if (r->net->cidr && o.cidr && overlap(o.cidr, r->net->cidr))
+			if (r->net->cidr && o.cidr && overlap(o.cidr, r->net->cidr) &&
+			    virNetworkIsActive(all[i]) == 1)
 				res_error(r, "cidr %s overlaps network %s's %s; libvirt will not run both: "
 				          "pick another range.", r->net->cidr, o.name, o.cidr);
+			else if (r->net->cidr && o.cidr && overlap(o.cidr, r->net->cidr))
+				res_warning(r, "cidr %s overlaps network %s's %s, which is not running; "
+				            "the two cannot run at the same time.", r->net->cidr, o.name,
+				            o.cidr);
 		}
 		netdef_free(&o);
 		free(err);

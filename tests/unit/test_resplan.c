@@ -286,6 +286,7 @@ static void
 conflicts(void **state)
 {
 	virConnectPtr conn = *state;
+	virNetworkPtr net;
 	struct vmdef_file f;
 	struct plan p;
 
@@ -310,6 +311,20 @@ conflicts(void **state)
 	                    "t.yaml:4:1: network n4: cidr 10.7.3.0/24 overlaps network n3's "
 	                    "10.7.0.0/16 of the same definitions: pick another range.");
 	render_has(&p, "4 errors: apply would refuse this plan");
+	plan_free(&p);
+	vmdef_file_free(&f);
+
+	/* The same range as a network that is not running: a warning. */
+	net = virNetworkLookupByName(conn, "default");
+	assert_int_equal(virNetworkDestroy(net), 0);
+	virNetworkFree(net);
+	parse_ok(&f, "n2: {type: network, cidr: 192.168.122.0/24}\n");
+	plan_ok(conn, &f, &p);
+	assert_int_equal(p.nerrors, 0);
+	assert_string_equal(p.nets[0].warnings[0],
+	                    "t.yaml:1:1: network n2: cidr 192.168.122.0/24 overlaps network "
+	                    "default's 192.168.122.0/24, which is not running; the two cannot run "
+	                    "at the same time.");
 	plan_free(&p);
 	vmdef_file_free(&f);
 }
