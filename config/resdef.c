@@ -144,7 +144,7 @@ pooldef_check(const struct pooldef *p)
 	if (!in_list(p->type, pooldef_types))
 		return "the pool type is not one of dir, fs, netfs, logical, disk, iscsi";
 	if (p->path && !abs_path(p->path))
-		return "a pool's path must be an absolute path";
+		return "a pool's path must be an absolute path without control characters";
 	if (p->source_device && strcmp(p->type, "iscsi") != 0 && !abs_path(p->source_device))
 		return "source_device must be an absolute path (/dev/...)";
 	if (p->source_dir && strcmp(p->type, "netfs") == 0 && !abs_path(p->source_dir))

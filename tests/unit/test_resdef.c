@@ -95,7 +95,10 @@ pool_check_errors(void **state)
 	POOL_ERR("dir", p.type = NULL, "the pool has no type");
 	POOL_ERR("dir", p.type = "rbd",
 	         "the pool type is not one of dir, fs, netfs, logical, disk, iscsi");
-	POOL_ERR("dir", p.path = "images", "a pool's path must be an absolute path");
+	POOL_ERR("dir", p.path = "images",
+	         "a pool's path must be an absolute path without control characters");
+	POOL_ERR("dir", p.path = "/a\x01b",
+	         "a pool's path must be an absolute path without control characters");
 	POOL_ERR("dir", p.path = NULL, "a dir pool needs path");
 	POOL_ERR("fs", p.path = NULL, "an fs pool needs path (where to mount it)");
 	POOL_ERR("fs", p.source_device = NULL, "an fs pool needs source_device");
