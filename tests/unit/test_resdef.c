@@ -430,6 +430,9 @@ net_check_errors(void **state)
 	        "the dhcp range is not inside the network's cidr");
 	NET_ERR("nat", (n.dhcp_start = "192.168.100.30", n.dhcp_end = "192.168.100.20"),
 	        "the dhcp range starts after its end");
+	NET_ERR("nat", (n.cidr = "10.0.0.0/8", n.dhcp_start = "10.0.255.2", n.dhcp_end = "10.1.0.1"),
+	        "the dhcp range must lie within one /16 (its start and end sharing their first "
+	        "two numbers), as libvirt wants");
 	NET_ERR("nat", (n.dhcp_start = "192.168.100.1", n.dhcp_end = "192.168.100.20"),
 	        "the dhcp range holds the host's address on the network");
 	NET_ERR("nat", (n.dhcp = false, n.dhcp_start = "192.168.100.2",
@@ -487,6 +490,14 @@ net_addresses(void **state)
 	assert_string_equal(a.start_s, "10.0.0.1");
 	assert_string_equal(a.end_s, "10.0.0.253");
 	assert_null(netdef_check(&n));
+	n.cidr = "10.0.0.0/8"; /* within one /16 by default */
+	assert_int_equal(netdef_ipv4(&n, &a), 0);
+	assert_string_equal(a.start_s, "10.0.0.2");
+	assert_string_equal(a.end_s, "10.0.255.255");
+	assert_null(netdef_check(&n));
+	n.cidr = "10.0.0.0/16";
+	assert_int_equal(netdef_ipv4(&n, &a), 0);
+	assert_string_equal(a.end_s, "10.0.255.254");
 	n.cidr = "10.0.0.0/30";
 	assert_int_equal(netdef_ipv4(&n, &a), 0);
 	assert_string_equal(a.start_s, "10.0.0.2");
