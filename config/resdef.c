@@ -126,6 +126,8 @@ pool_extra(const struct pooldef *p)
 		return "source_name is only for logical pools";
 	if (p->source_format && (strcmp(t, "dir") == 0 || strcmp(t, "iscsi") == 0))
 		return "source_format is not for dir and iscsi pools";
+	if (p->build && strcmp(t, "iscsi") == 0)
+		return "an iscsi pool cannot be built: leave build out";
 	return NULL;
 }
 

@@ -17,6 +17,7 @@
 
 #include "../base/xmalloc.h"
 #include "netxml.h"
+#include "resplan.h"
 #include "vmxml.h"
 
 #define UPLOAD_CHUNK (256u * 1024)
@@ -562,8 +563,10 @@ update_vm(struct run *r, const struct plan_vm *v)
 static int
 create_res(struct run *r, const struct plan_res *res)
 {
-	const char *what = res->pool ? "pool" : "network";
-	bool build = res->pool && res->pool->build;
+	const char *what = res->pool ? "pool" : "network", *made;
+	unsigned flags = 0;
+	bool folder = false;
+	bool build = res->pool && resplan_pool_build(res->pool, &flags, &folder, &made);
 	bool start = res->pool ? res->pool->start : res->net->start;
 	bool autostart = res->pool ? res->pool->autostart : res->net->autostart;
 	struct undo *u;
@@ -583,10 +586,10 @@ create_res(struct run *r, const struct plan_res *res)
 	u->name = xstrdup(res->name);
 	step_end(r, 0);
 	if (build) {
-		step(r, 0, "build pool %s", res->name);
-		if (virStoragePoolBuild(pool, 0) < 0)
+		step(r, 0, "build pool %s: %s", res->name, made);
+		if (virStoragePoolBuild(pool, flags) < 0)
 			return fail(r, NULL);
-		u->built = true;
+		u->built = folder;
 		step_end(r, 0);
 	}
 	if (autostart) {

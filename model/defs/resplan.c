@@ -118,6 +118,32 @@ resplan_net_xml(virNetworkPtr net)
 	return xml ? xml : virNetworkGetXMLDesc(net, 0);
 }
 
+bool
+resplan_pool_build(const struct pooldef *p, unsigned *flags, bool *folder, const char **what)
+{
+	const char *t = p->type;
+	bool mount = strcmp(t, "fs") == 0 || strcmp(t, "netfs") == 0;
+
+	*flags = 0;
+	*folder = strcmp(t, "dir") == 0 || mount;
+	*what = "make its folder";
+	if (mount && !p->build) {
+		*what = "make its mount point";
+		return true;
+	}
+	if (strcmp(t, "netfs") == 0)
+		*what = "make its mount point";
+	if (strcmp(t, "fs") == 0)
+		*what = "make its mount point, and a file system if the device has none";
+	if (strcmp(t, "logical") == 0)
+		*what = "make a volume group, if the device holds none";
+	if (strcmp(t, "disk") == 0)
+		*what = "write a partition table, if the device holds none";
+	if (strcmp(t, "dir") != 0 && strcmp(t, "netfs") != 0)
+		*flags = VIR_STORAGE_POOL_BUILD_NO_OVERWRITE;
+	return p->build || mount;
+}
+
 /* ---- state and autostart of an existing one ---- */
 
 static void
@@ -539,6 +565,10 @@ cat(char *s, const char *fmt, ...)
 static char *
 r_pool_new(char *s, const struct pooldef *p)
 {
+	const char *what;
+	unsigned flags;
+	bool folder;
+
 	s = cat(s, "  + define pool %s: %s", p->name, p->type);
 	if (p->path)
 		s = cat(s, ", %s", p->path);
@@ -549,8 +579,8 @@ r_pool_new(char *s, const struct pooldef *p)
 	if (p->source_device)
 		s = cat(s, ", on %s", p->source_device);
 	s = cat(s, "\n");
-	if (p->build)
-		s = cat(s, "  + build it\n");
+	if (resplan_pool_build(p, &flags, &folder, &what))
+		s = cat(s, "  + build it: %s\n", what);
 	if (p->autostart)
 		s = cat(s, "  + autostart on\n");
 	if (p->start)

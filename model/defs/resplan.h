@@ -25,6 +25,15 @@ const struct plan_res *resplan_pending_net(const struct plan *p, const char *nam
 /* The pool or network `name` of the definitions, or NULL. */
 const struct plan_res *resplan_find(const struct plan_res *v, size_t n, const char *name);
 
+/* Whether apply builds a new pool p, with which virStoragePoolBuild flags,
+ * and *what it makes, for the plan's text. A folder (dir, and the mount
+ * point of fs and netfs, which are built even without build: true) is
+ * *folder, and removed again on roll-back when empty; a device (fs with
+ * build: true, logical, disk) is built only when it holds no file system,
+ * partitions or volume group. */
+bool resplan_pool_build(const struct pooldef *p, unsigned *flags, bool *folder,
+                        const char **what);
+
 /* A pool's or network's saved XML (the live one where the driver has no
  * other): a new string to free(), or NULL with libvirt's error. */
 char *resplan_pool_xml(virStoragePoolPtr pool);

@@ -6,7 +6,9 @@
 # the running network (live and saved); export of the network and the pool
 # applied again under new names; a failing guest rolling back the pool and
 # network its apply made. Everything named vmtuitest-defs-* (networks on
-# 192.168.231-234.0/24, bridges vmtdef*) is removed at the end.
+# 192.168.231-234.0/24, bridges vmtdef*) is removed at the end. Where a
+# loop device can be had, an fs pool on one: mounted without build, and
+# with build: true refused, its file system untouched.
 set -uo pipefail
 . "$(dirname "$0")/../lib.sh"
 
@@ -35,6 +37,7 @@ res_cleanup() {
 		v net-destroy "$x" >/dev/null 2>&1
 		v net-undefine "$x" >/dev/null 2>&1
 	done
+	[ -z "${LOOP:-}" ] || losetup -d "$LOOP" 2>/dev/null
 	rm -rf "$PDIR" "$D"
 }
 
@@ -92,7 +95,7 @@ run plan -c "$T_URI" lab.yaml
 check "plan: exit 0" eq "$RC" 0
 check "plan: the pool is made" has "$OUT" "pool ${P}pool: create
   + define pool ${P}pool: dir, $PDIR/lab
-  + build it
+  + build it: make its folder
   + autostart on
   + start"
 check "plan: the network is made" has "$OUT" "network ${P}net: create
@@ -200,5 +203,34 @@ check "failing apply: says what it rolled back" has "$ERR" \
 	"Rolled back: undefined VM ${P}rb; deleted volume ${P}rb-vda.qcow2 in pool ${P}rbpool; undefined network ${P}rbnet; undefined pool ${P}rbpool."
 check "failing apply: nothing of it left" eq "$(ours)" "$before"
 check "failing apply: the folder it built is gone" test ! -e "$PDIR/rb"
+
+# ---- an fs pool on a loop device ----
+
+LOOP=
+if truncate -s 32M "$D/fs.img" && mkfs.ext4 -q -F "$D/fs.img" 2>/dev/null &&
+	LOOP=$(losetup -f --show "$D/fs.img" 2>/dev/null) && [ -b "$LOOP" ]; then
+	uuid=$(blkid -o value -s UUID "$LOOP")
+	printf '%sfs:\n  type: pool\n  pooltype: fs\n  path: %s/fsmnt\n  source_device: %s\n' \
+		"$P" "$PDIR" "$LOOP" >fs.yaml
+	run plan -c "$T_URI" fs.yaml
+	check "fs pool: plan makes the mount point, no file system" has "$OUT" \
+		"  + build it: make its mount point"
+	run apply -c "$T_URI" --yes fs.yaml
+	check "fs pool: applied" eq "$RC" 0
+	check "fs pool: mounted on its mount point" eq \
+		"$(findmnt -n -o SOURCE "$PDIR/fsmnt")" "$LOOP"
+	v pool-destroy ${P}fs >/dev/null && v pool-undefine ${P}fs >/dev/null
+	{ cat fs.yaml; echo "  build: true"; } >fsbuild.yaml
+	run plan -c "$T_URI" fsbuild.yaml
+	check "fs pool, build: a file system only if the device has none" has "$OUT" \
+		"  + build it: make its mount point, and a file system if the device has none"
+	run apply -c "$T_URI" --yes fsbuild.yaml
+	check "fs pool, build: refused over the device's file system" eq "$RC" 1
+	check "fs pool, build: rolled back" has "$ERR" "Rolled back: undefined pool ${P}fs."
+	check "fs pool, build: the file system untouched" eq "$(blkid -o value -s UUID "$LOOP")" "$uuid"
+	check "fs pool, build: nothing left" eq "$(ours | grep -c "^pool ${P}fs$")" 0
+else
+	say "# no loop device here: the fs pool checks are skipped"
+fi
 
 summary

@@ -55,7 +55,8 @@ fi
 say "# examples/lab.yaml opened with o"
 if rd_open "$LAB"; then
 	check "plan: the pool is made first" wait_screen '^pool lab-images: create$' 10
-	check "plan: its folder, built" wait_screen '^  \+ define pool lab-images: dir, /var/lib/libvirt/lab-images$' 3
+	check "plan: the pool's definition" wait_screen '^  \+ define pool lab-images: dir, /var/lib/libvirt/lab-images$' 3
+	check "plan: its folder, built" wait_screen '^  \+ build it: make its folder$' 3
 	check "plan: the network" wait_screen '^network lab-net: create$' 3
 	check "plan: the guest on both, without a problem" wait_screen '^lab1: create$' 3
 	check "plan: the summary" wait_screen '^3 to create, 0 to update, 0 unchanged\.$' 3

@@ -120,6 +120,7 @@ pool_check_errors(void **state)
 	         "source_device is only for fs, disk and logical pools");
 	POOL_ERR("fs", p.source_name = "vg", "source_name is only for logical pools");
 	POOL_ERR("dir", p.source_format = "raw", "source_format is not for dir and iscsi pools");
+	POOL_ERR("iscsi", p.build = true, "an iscsi pool cannot be built: leave build out");
 #undef POOL_ERR
 }
 

@@ -151,7 +151,7 @@ create_then_same(void **state)
 	assert_true(plan_has_work(&p));
 	render_has(&p, "pool labpool: create\n"
 	               "  + define pool labpool: dir, /var/tmp/vmtuitest-defs-labpool\n"
-	               "  + build it\n  + autostart on\n  + start\n"
+	               "  + build it: make its folder\n  + autostart on\n  + start\n"
 	               "network labnet: create\n"
 	               "  + define network labnet: nat, 192.168.231.0/24 (host 192.168.231.1), "
 	               "DHCP 192.168.231.2-192.168.231.254, domain lab, 1 fixed host\n"
