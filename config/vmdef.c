@@ -1317,7 +1317,8 @@ net_name_at(const void *list, size_t i, struct vmdef_pos *pos)
 	return n->name;
 }
 
-/* Whether word w appears in msg as a whole word (letters and '_'). */
+/* Whether word w appears in msg as a whole word (of letters, digits and
+ * '_': "cidr" is not in "cidr6"). */
 static bool
 has_word(const char *msg, const char *w)
 {
@@ -1326,7 +1327,7 @@ has_word(const char *msg, const char *w)
 
 	for (p = strstr(msg, w); p; p = strstr(p + 1, w)) {
 		bool before = p == msg || !(isalnum((unsigned char)p[-1]) || p[-1] == '_');
-		bool after = !(isalnum((unsigned char)p[n]) || p[n] == '_' || p[n] == '6');
+		bool after = !(isalnum((unsigned char)p[n]) || p[n] == '_');
 		if (before && after)
 			return true;
 	}
