@@ -27,6 +27,7 @@ DIR=$FIX/${P}dir
 KDIR=$FIX/${P}keep
 LOOPIMG=$FIX/${P}lvm.img
 run_files store
+export LVM_SUPPRESS_FD_WARNINGS=1
 LOOP=
 
 v() { virsh -q -c "$T_URI" "$@"; }
@@ -264,12 +265,16 @@ if [ -z "$NOLVM" ]; then
 	pool create "${P}vg" --type logical --source-device "$LOOP" --source-name "$VG" --build
 	done_ok "logical pool create (vgcreate on $LOOP)" "Storage pool ${P}vg (logical) created, built, started, starts at host boot."
 	if [ "$RC" = 0 ]; then
-		check "logical pool: the volume group" vgs "$VG"
-		vol create "${P}vg" lv1 --size 8M --format raw
-		done_ok "logical volume create" "Volume lv1 created in storage pool ${P}vg: 8 MiB raw."
-		check "logical volume: the LV" test -b "/dev/$VG/lv1"
-		vol resize "${P}vg" lv1 16M
-		done_ok "logical volume grow" "grown from 8 MiB to 16 MiB."
+		check "logical pool: the volume group" eval "vgs $VG >/dev/null"
+		if grep -qw device-mapper /proc/misc; then
+			vol create "${P}vg" lv1 --size 8M --format raw
+			done_ok "logical volume create" "Volume lv1 created in storage pool ${P}vg: 8 MiB raw."
+			check "logical volume: the LV" test -b "/dev/$VG/lv1"
+			vol resize "${P}vg" lv1 16M
+			done_ok "logical volume grow" "grown from 8 MiB to 16 MiB."
+		else
+			say "skip - logical volumes (lvcreate): this kernel has no device-mapper (not in /proc/misc; dmsetup version fails), so no LV can be made; the pool itself (vgcreate, vgremove) is tested"
+		fi
 		pool info "${P}vg" --json
 		check "logical pool info: source" eq "$(json "j['source'], j['target']")" "$VG on $LOOP /dev/$VG"
 		pool delete "${P}vg" --contents --yes
