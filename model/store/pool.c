@@ -387,7 +387,9 @@ op_refusal(virConnectPtr conn, virStoragePoolPtr sp, const char *pool, enum pool
 	else if (p.active)
 		who = pool_running_users(&g, pool, p.target, &n);
 	if (who)
-		why = xasprintf("Cannot %s storage pool %s: %s %s %s %s. %s", pool_op_name(op), pool,
+		why = xasprintf("Cannot %s storage pool %s%s: %s %s %s %s. %s",
+		                op == POOL_DELETE_CONTENTS ? "delete" : pool_op_name(op), pool,
+		                op == POOL_DELETE_CONTENTS ? " with its contents" : "",
 		                n == 1 ? "guest" : "guests", who,
 		                op == POOL_DELETE_CONTENTS ? (n == 1 ? "has" : "have") :
 		                                             (n == 1 ? "runs" : "run"),
@@ -460,6 +462,20 @@ pool_delete(virConnectPtr conn, const char *uri, virStoragePoolPtr sp, const cha
 		free(virsh);
 	}
 	return 0;
+}
+
+char *
+pool_refusal(virConnectPtr conn, const char *pool, enum pool_op op)
+{
+	char *err = NULL;
+	virStoragePoolPtr sp = pool_get(conn, pool, &err);
+
+	free(err);
+	if (sp == NULL)
+		return NULL;
+	err = op_refusal(conn, sp, pool, op);
+	virStoragePoolFree(sp);
+	return err;
 }
 
 int

@@ -70,6 +70,9 @@ enum pool_op {
 const char *pool_op_name(enum pool_op op);
 /* The virsh command line(s) doing op, joined by " && " (a new string). */
 char *pool_op_virsh(const char *uri, const char *pool, enum pool_op op);
+/* Why op would be refused because guests use the pool (as pool_op_run
+ * says it, a new sentence), or NULL: for asking only what may go on. */
+char *pool_refusal(virConnectPtr conn, const char *pool, enum pool_op op);
 /* Run op on the pool named pool; on success *result says what was done (a
  * new sentence). Refused, with the guests named, when op would take
  * storage from guests: stopping or deleting a pool a running guest uses,

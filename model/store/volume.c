@@ -618,6 +618,26 @@ cleanup:
 	return *err ? -1 : 0;
 }
 
+char *
+vol_refusal(virConnectPtr conn, const struct vol_req *r)
+{
+	virStoragePoolPtr sp;
+	virStorageVolPtr v;
+	char *err = NULL;
+
+	if ((sp = pool_get(conn, r->pool, &err)) == NULL) {
+		free(err);
+		return NULL;
+	}
+	if ((v = virStorageVolLookupByName(sp, r->name)) != NULL) {
+		err = in_use(conn, v, r);
+		virStorageVolFree(v);
+	}
+	virResetLastError();
+	virStoragePoolFree(sp);
+	return err;
+}
+
 int
 vol_op_run(virConnectPtr conn, const char *uri, const struct vol_req *r, bool log,
            char **result, char **err)
