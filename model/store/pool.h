@@ -50,6 +50,10 @@ const struct store_pool *store_pools_find(const struct store_pools *l, const cha
 /* Every pool of conn, with its users (the guests are read once). -1 with
  * *err (a new sentence) when the pools cannot be listed. */
 int store_pools_read(virConnectPtr conn, struct store_pools *out, char **err);
+/* The same with the guests read already (g; the storage job reads them
+ * once for the pools and the volumes shown). */
+int store_pools_read_uses(virConnectPtr conn, const struct guest_uses *g,
+                          struct store_pools *out, char **err);
 /* One pool, the same way; -1 with *err when there is none of that name. */
 int store_pool_read(virConnectPtr conn, const char *name, struct store_pool *out, char **err);
 

@@ -73,6 +73,10 @@ void store_vols_free(struct store_vols *l);
 int store_vols_read(virConnectPtr conn, const char *pool, bool refresh,
                     struct store_vols *out, char **err);
 
+/* The same with the guests read already. */
+int store_vols_read_uses(virConnectPtr conn, const char *pool, bool refresh,
+                         const struct guest_uses *g, struct store_vols *out, char **err);
+
 enum vol_op { VOL_CREATE, VOL_GROW, VOL_CLONE, VOL_WIPE, VOL_DELETE, VOL_OP_COUNT };
 
 /* What an operation is asked to do. */
