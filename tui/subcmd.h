@@ -65,5 +65,10 @@ int cli_snapshot(const struct subcmd *cmd, int argc, char **argv);
 int cli_clone(const struct subcmd *cmd, int argc, char **argv);
 int cli_delete(const struct subcmd *cmd, int argc, char **argv);
 int top_main(const struct subcmd *cmd, int argc, char **argv);
+/* Storage pools and volumes (cli_store.c). */
+int cli_pool(const struct subcmd *cmd, int argc, char **argv);
+int cli_vol(const struct subcmd *cmd, int argc, char **argv);
+/* The verb of a pool or vol command line ("upload"), or "". */
+const char *cli_store_verb(int argc, char **argv);
 
 #endif

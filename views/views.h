@@ -21,6 +21,9 @@ extern const struct view_ops conpane_ops;
 extern const struct view_ops snapshots_ops;
 extern const struct view_ops clone_ops;
 extern const struct view_ops vmdelete_ops;
+extern const struct view_ops pools_ops;
+extern const struct view_ops volumes_ops;
+extern const struct view_ops storeform_ops;
 
 /* Openers of the dialogs about guest g (the dispatcher checked the
  * command's needs already): each pushes its view. */
@@ -30,6 +33,11 @@ int clone_open(struct app *a, const struct sel_guest *g);
 int vmdelete_open(struct app *a, const struct sel_guest *g);
 /* Plan VM definition files on host h and show the plan (views/job.c). */
 void job_open(struct app *a, struct host *h, char *const *paths, size_t n);
+
+/* The storage pools of the host view's host (p; views/pools.c), and the
+ * pool and volume commands of the storage views, by their row's name. */
+int pools_open(struct app *a);
+int storage_command(struct app *a, const char *name);
 
 /* A titled history graph with its scale on the left (views/vmdetail.c). */
 typedef char *(*graph_fmt_fn)(char *, size_t, double);
