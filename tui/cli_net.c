@@ -104,12 +104,12 @@ nparse(const struct subcmd *cmd, int argc, char **argv, struct nopts *o, int *us
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int ch;
+	int ch, idx = -1;
 
 	optind = 1;
 	opterr = 0;
 	*used = 0;
-	while ((ch = getopt_long(argc, argv, ":c:H:ryh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":c:H:ryh", longopts, &idx)) != -1) {
 		const char *only = option_action(ch);
 		switch (ch) {
 		case 'c': o->t.uri = optarg; break;
@@ -147,9 +147,10 @@ nparse(const struct subcmd *cmd, int argc, char **argv, struct nopts *o, int *us
 			for (i = 0; i < sizeof actions / sizeof *actions; i++)
 				if (strcmp(actions[i].name, only) == 0) {
 					*used |= 1 << i;
-					o->opt_of[i] = argv[optind - 1];
+					o->opt_of[i] = idx >= 0 ? longopts[idx].name : "y";
 				}
 		}
+		idx = -1; /* getopt_long sets it for long options only */
 	}
 	o->args = argv + optind;
 	o->nargs = argc - optind;
@@ -364,6 +365,8 @@ print_leases(const struct net_leases *l, bool json)
 		printf("]\n");
 		return;
 	}
+	if (l->note)
+		fprintf(stderr, "vmtui: %s\n", l->note);
 	if (l->n == 0) {
 		printf("Network %s has no DHCP leases%s.\n", l->net,
 		       l->info.active ? "" : " (it is not running)");
@@ -626,8 +629,9 @@ check_usage(const struct subcmd *cmd, const struct nopts *o, int used)
 	}
 	for (i = 0; i < sizeof actions / sizeof *actions; i++)
 		if ((used & (1 << i)) && &actions[i] != a) {
-			fprintf(stderr, "vmtui net %s: option \"%s\" is for vmtui net %s only.\n",
-			        a->name, o->opt_of[i], actions[i].name);
+			fprintf(stderr, "vmtui net %s: option \"-%s%s\" is for vmtui net %s only.\n",
+			        a->name, strlen(o->opt_of[i]) > 1 ? "-" : "", o->opt_of[i],
+			        actions[i].name);
 			return NULL;
 		}
 	if (o->json && a->writes) {

@@ -82,6 +82,7 @@ net_leases_free(struct net_leases *l)
 		lease_clear(&l->v[i]);
 	free(l->v);
 	free(l->net);
+	free(l->note);
 	net_info_clear(&l->info);
 	memset(l, 0, sizeof *l);
 }
@@ -542,8 +543,13 @@ net_leases_read(virConnectPtr conn, const char *name, struct net_leases *l, char
 	if (fill_info(net, &g, &l->info, err) < 0)
 		goto fail;
 	if (l->info.active && (c = virNetworkGetDHCPLeases(net, NULL, &leases, 0)) < 0) {
-		fail(err, "read the DHCP leases of network", name);
-		goto fail;
+		if (virGetLastErrorCode() != VIR_ERR_NO_SUPPORT) {
+			fail(err, "read the DHCP leases of network", name);
+			goto fail;
+		}
+		l->note = xstrdup("This host's libvirt driver cannot list DHCP leases; only the "
+		                  "pinned addresses are shown.");
+		c = 0;
 	}
 	l->net = xstrdup(name);
 	l->v = xcalloc(c ? (size_t)c : 1, sizeof *l->v);
@@ -817,6 +823,7 @@ net_pin(virConnectPtr conn, const char *uri, const char *name, const char *mac,
 	virNetworkPtr net = lookup(conn, name, err);
 	struct part p[2];
 	char *m = net_mac_norm(mac), *why = NULL, what[160];
+	uint32_t addr;
 	int n, i, todo = 0, rc = -1;
 
 	if (net == NULL) {
@@ -825,6 +832,12 @@ net_pin(virConnectPtr conn, const char *uri, const char *name, const char *mac,
 	}
 	if (hostname && hostname[0] == '\0')
 		hostname = NULL;
+	memset(p, 0, sizeof p);
+	if (m == NULL || !parse_ip4(ip, &addr)) { /* before reading anything */
+		struct net_info none = { .name = (char *)name };
+		*err = net_pin_check(&none, mac, ip);
+		goto cleanup;
+	}
 	if ((n = read_parts(net, p, err)) < 0)
 		goto cleanup;
 	for (i = 0; i < n && why == NULL; i++) {

@@ -70,6 +70,8 @@ struct net_leases {
 	struct net_lease *v; /* leases by IP, then pins without a lease */
 	size_t n;
 	struct net_info info; /* the network, as read with the leases */
+	char *note;          /* why there are no leases to show (the driver
+	                      * cannot list them), or NULL */
 };
 
 void net_info_clear(struct net_info *n);
