@@ -70,6 +70,8 @@ enum {
 	KV_PANE = 128, /* the console pane (graphs focused; see views/conpane.c) */
 	KV_SNAP = 256, /* the snapshot list of a guest */
 	KV_LOG = 512,  /* the action log */
+	KV_NET = 1024,    /* a host's virtual networks */
+	KV_LEASES = 2048, /* one network's DHCP leases and pins */
 };
 
 struct binding {
