@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/defs/domxml.h"
 #include "model/net/network.h"
 
 #define NAT_XML                                                                         \
@@ -224,6 +225,24 @@ leases_matched(void **state)
 	guest_uses_free(&g);
 }
 
+/* The detail view's pinned address of a NIC, from its network's XML. */
+static void
+detail_pinned(void **state)
+{
+	char *ip;
+
+	(void)state;
+	ip = domxml_net_pinned(NAT_XML, "52:54:00:aa:bb:01");
+	assert_string_equal(ip, "192.168.210.10");
+	free(ip);
+	ip = domxml_net_pinned(NAT_XML, "52:54:00:AA:BB:02");
+	assert_string_equal(ip, "192.168.210.11");
+	free(ip);
+	assert_null(domxml_net_pinned(NAT_XML, "52:54:00:aa:bb:03"));
+	assert_null(domxml_net_pinned("<network/>", "52:54:00:aa:bb:01"));
+	assert_null(domxml_net_pinned("junk", "52:54:00:aa:bb:01"));
+}
+
 int
 main(void)
 {
@@ -235,6 +254,7 @@ main(void)
 		cmocka_unit_test(pin_checks),
 		cmocka_unit_test(expiry),
 		cmocka_unit_test(leases_matched),
+		cmocka_unit_test(detail_pinned),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
