@@ -480,10 +480,10 @@ do_delete(virConnectPtr conn, const char *uri, const struct nopts *o, const char
 		printf("Guests with a NIC on it: %s\n", n.users);
 	fflush(stdout);
 	if (n.running && !o->force) {
-		fprintf(stderr, "vmtui: not deleting network %s: running guest%s %s use%s it (their "
-		        "NICs would lose it). Stop %s first, or give --force to delete it anyway.\n",
+		fprintf(stderr, "vmtui: not deleting network %s: running guest%s %s use%s it (%s "
+		        "would lose it). Stop %s first, or give --force to delete it anyway.\n",
 		        name, n.nrunning == 1 ? "" : "s", n.running, n.nrunning == 1 ? "s" : "",
-		        n.nrunning == 1 ? "it" : "them");
+		        n.nrunning == 1 ? "its NIC" : "their NICs", n.nrunning == 1 ? "it" : "them");
 		goto cleanup;
 	}
 	if (!typed_name(o, n.name)) {

@@ -20,6 +20,13 @@ struct netdel {
 
 static struct netdel *nd;
 
+/* Whether a ", "-joined list names more than one. */
+static bool
+several(const char *list)
+{
+	return strchr(list, ',') != NULL;
+}
+
 static void
 del_leave(struct app *a)
 {
@@ -48,8 +55,9 @@ del_draw(struct app *a, WINDOW *w)
 	y++;
 	draw_wrapped(w, &y, 0, "It is stopped (when running) and its definition removed.");
 	if (nd->running) {
-		snprintf(line, sizeof line, "Running guests use it: %s. Their NICs lose the network; "
-		         "you will be asked again.", nd->running);
+		snprintf(line, sizeof line, "Running guests use it: %s. %s the network; you will "
+		         "be asked again.", nd->running,
+		         several(nd->running) ? "Their NICs lose" : "Its NIC loses");
 		draw_wrapped(w, &y, screen_attr(C_WARNING), line);
 	}
 	y++;
@@ -97,8 +105,11 @@ submit(struct app *a)
 		run_delete(a, false);
 		return;
 	}
-	q = xasprintf("Running guests %s use network %s; their NICs lose it. Delete it anyway?",
-	              nd->running, nd->net);
+	q = xasprintf("Running guest%s %s use%s network %s; %s lose%s it. Delete it anyway?",
+	              several(nd->running) ? "s" : "", nd->running,
+	              several(nd->running) ? "" : "s", nd->net,
+	              several(nd->running) ? "their NICs" : "its NIC",
+	              several(nd->running) ? "" : "s");
 	app_ask(a, q, force_yes);
 	free(q);
 }

@@ -251,8 +251,9 @@ networks_start_stop(struct app *a, bool start)
 	else {
 		free(nv->pending);
 		nv->pending = xstrdup(name);
-		q = xasprintf("Stop network %s? Running guests %s lose it until it starts again.",
-		              name, running);
+		q = xasprintf("Stop network %s? Running guest%s %s lose%s it until it starts again.",
+		              name, strchr(running, ',') ? "s" : "", running,
+		              strchr(running, ',') ? "" : "s");
 		app_ask(a, q, stop_yes);
 		free(q);
 	}

@@ -702,10 +702,10 @@ net_delete(virConnectPtr conn, const char *name, bool force, char **err)
 	if (*err != NULL)
 		return -1;
 	if (users != NULL && !force) {
-		*err = xasprintf("Not deleting network %s: running guest%s %s use%s it (their "
-		                 "NICs would lose it). Stop %s first, or delete it anyway (--force).",
+		*err = xasprintf("Not deleting network %s: running guest%s %s use%s it (%s "
+		                 "would lose it). Stop %s first, or delete it anyway (--force).",
 		                 name, count == 1 ? "" : "s", users, count == 1 ? "s" : "",
-		                 count == 1 ? "it" : "them");
+		                 count == 1 ? "its NIC" : "their NICs", count == 1 ? "it" : "them");
 		free(users);
 		return -1;
 	}

@@ -179,7 +179,7 @@ check "list: the guest uses the network, one lease" grep -qE "^$NAT .* 1 +$G\$" 
 
 run net delete -c "$T_URI" "$NAT" --yes-i-typed "$NAT"
 refused "delete while a running guest uses it" \
-	"vmtui: not deleting network $NAT: running guest $G uses it (their NICs would lose it). Stop it first, or give --force to delete it anyway."
+	"vmtui: not deleting network $NAT: running guest $G uses it (its NIC would lose it). Stop it first, or give --force to delete it anyway."
 check "delete refused: still there" eq "$(net_state "$NAT")" yes
 run net stop -c "$T_URI" "$NAT"
 refused "stop while a running guest uses it, no terminal" \
