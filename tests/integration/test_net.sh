@@ -8,8 +8,11 @@
 #     network gets a DHCP lease that `vmtui net leases` shows against it;
 #     deleting the network is refused while it runs (--force overrides);
 #     its MAC pinned to another address (live and saved), the guest
-#     destroyed and started: it gets the pinned address; unpinned.
-# Networks use 192.168.231-233.0/24 and bridges vmtnet-*; every network
+#     destroyed and started: it gets the pinned address; unpinned;
+#   - -H: create, list and delete through a throwaway sshd of our own
+#     (tests/ssh/sshd.sh, an agent holding its key); an unknown host key
+#     is refused without a terminal.
+# Networks use 192.168.231-234.0/24 and bridges vmtnet-*; every network
 # and guest is named vmtuitest-net-* and removed at the end.
 set -uo pipefail
 . "$(dirname "$0")/../lib.sh"
@@ -33,7 +36,10 @@ remove_ours() {
 		v net-undefine "$n" >/dev/null 2>&1
 	done
 }
+SSHD_ON=""
 net_cleanup() {
+	[ -z "$SSHD_ON" ] || "$TOP/tests/ssh/sshd.sh" stop >/dev/null 2>&1
+	[ -z "${SSH_AGENT_PID:-}" ] || kill "$SSH_AGENT_PID" 2>/dev/null
 	remove_ours
 	ip link del vmtnet-hb 2>/dev/null
 	rm -rf "$D"
@@ -221,5 +227,33 @@ run net delete -c "$T_URI" "$NAT" --force --yes-i-typed "$NAT"
 check "delete --force while the guest runs: exit 0" eq "$RC" 0
 check "delete --force: gone" eq "$(exists "$NAT")" ""
 
-say "not tested here: -H (the SSH transport) with net; tests/ssh covers the transport."
+# ---- -H: over vmtui's SSH transport (a throwaway sshd of our own) ----
+
+export VMTUI_SSHD_DIR=$D/sshd
+if "$TOP/tests/ssh/sshd.sh" start >/dev/null 2>&1; then
+	SSHD_ON=1
+	eval "$("$TOP/tests/ssh/sshd.sh" env)"
+	eval "$(ssh-agent -s -a "$D/agent.sock")" >/dev/null
+	SSH_AUTH_SOCK=$D/agent.sock ssh-add -q "$SSHD_KEY" 2>/dev/null
+	echo "[127.0.0.1]:$SSHD_PORT $(cut -d' ' -f1,2 "$SSHD_DIR/host_ed25519.pub")" >"$D/known_hosts"
+	: >"$D/none_known"
+	H=root@127.0.0.1:$SSHD_PORT
+	run net create -H "$H" --known-hosts "$D/known_hosts" "${P}ssh" --forward isolated \
+		--cidr 192.168.234.0/24 --no-dhcp --no-autostart
+	check "-H create: exit 0" eq "$RC" 0
+	check "-H create: the virsh command names the SSH host" has "$OUT" \
+		"(virsh: virsh -c qemu+ssh://$H/system net-define ${P}ssh.xml;"
+	check "-H create: made on the host" eq "$(net_state "${P}ssh")" yes
+	run net list -H "$H" --known-hosts "$D/known_hosts"
+	check "-H list: the network" grep -qE "^${P}ssh +active +no +yes +isolated " "$OUT"
+	run net list -H "$H" --known-hosts "$D/none_known"
+	check "-H, unknown host key, no terminal: refused" eq "$RC" 1
+	check "-H, unknown host key: says so" grep -qi "host key" "$ERR"
+	run net delete -H "$H" --known-hosts "$D/known_hosts" "${P}ssh" --yes-i-typed "${P}ssh"
+	check "-H delete: gone" eq "$(exists "${P}ssh")" ""
+	kill "$SSH_AGENT_PID" 2>/dev/null
+	unset SSH_AUTH_SOCK SSH_AGENT_PID
+else
+	say "not tested: -H (no throwaway sshd here: tests/ssh/sshd.sh start failed)"
+fi
 summary
