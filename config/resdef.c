@@ -144,7 +144,7 @@ pooldef_check(const struct pooldef *p)
 	if (!in_list(p->type, pooldef_types))
 		return "the pool type is not one of dir, fs, netfs, logical, disk, iscsi";
 	if (p->path && !abs_path(p->path))
-		return "a pool's path must be an absolute path";
+		return "a pool's path must be an absolute path without control characters";
 	if (p->source_device && strcmp(p->type, "iscsi") != 0 && !abs_path(p->source_device))
 		return "source_device must be an absolute path (/dev/...)";
 	if (p->source_dir && strcmp(p->type, "netfs") == 0 && !abs_path(p->source_dir))
@@ -237,7 +237,8 @@ netdef_ipv4(const struct netdef *n, struct netdef_ipv4 *o)
 	o->prefix = pl;
 	o->net = net;
 	o->host = host;
-	/* The default range: the larger side of the host's address. */
+	/* The default range: the larger side of the host's address, within
+	 * one /16 as libvirt wants. */
 	if (host - net - 1 >= bcast - host - 1) {
 		o->start = net + 1;
 		o->end = host - 1;
@@ -245,6 +246,8 @@ netdef_ipv4(const struct netdef *n, struct netdef_ipv4 *o)
 		o->start = host + 1;
 		o->end = bcast - 1;
 	}
+	if (o->end > (o->start | 0xffffu))
+		o->end = o->start | 0xffffu;
 	if (n->dhcp_start && resdef_ipv4(n->dhcp_start, &o->start) < 0)
 		return -1;
 	if (n->dhcp_end && resdef_ipv4(n->dhcp_end, &o->end) < 0)
@@ -400,6 +403,9 @@ check_range(const struct netdef *n, const struct netdef_ipv4 *a)
 		return "the dhcp range is not inside the network's cidr";
 	if (a->start > a->end)
 		return "the dhcp range starts after its end";
+	if ((a->start >> 16) != (a->end >> 16))
+		return "the dhcp range must lie within one /16 (its start and end sharing their "
+		       "first two numbers), as libvirt wants";
 	if (a->host >= a->start && a->host <= a->end)
 		return "the dhcp range holds the host's address on the network";
 	return NULL;

@@ -88,7 +88,8 @@ struct netdef_ipv4 {
 };
 /* 0, or -1 when n's cidr or dhcp range is not valid IPv4. The default
  * DHCP range is the larger side of the host's address, without the
- * network's own and broadcast addresses. */
+ * network's own and broadcast addresses, and within the /16 of its
+ * start (libvirt's limit). */
 int netdef_ipv4(const struct netdef *n, struct netdef_ipv4 *out);
 
 /* Address helpers (also for the network views and pinning). */

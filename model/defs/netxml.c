@@ -244,7 +244,7 @@ read_hosts(xmlXPathContextPtr ctx, xmlNodePtr ip, struct netdef *n)
 			char *p;
 
 			d->mac = xpath_str_at(ctx, h, "string(@mac)");
-			for (p = d->mac; *p; p++)
+			for (p = d->mac; p && *p; p++)
 				*p = (char)(*p >= 'A' && *p <= 'F' ? *p - 'A' + 'a' : *p);
 			d->ip = xpath_str_at(ctx, h, "string(@ip)");
 			d->name = xpath_str_at(ctx, h, "string(@name)");

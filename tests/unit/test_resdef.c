@@ -95,7 +95,10 @@ pool_check_errors(void **state)
 	POOL_ERR("dir", p.type = NULL, "the pool has no type");
 	POOL_ERR("dir", p.type = "rbd",
 	         "the pool type is not one of dir, fs, netfs, logical, disk, iscsi");
-	POOL_ERR("dir", p.path = "images", "a pool's path must be an absolute path");
+	POOL_ERR("dir", p.path = "images",
+	         "a pool's path must be an absolute path without control characters");
+	POOL_ERR("dir", p.path = "/a\x01b",
+	         "a pool's path must be an absolute path without control characters");
 	POOL_ERR("dir", p.path = NULL, "a dir pool needs path");
 	POOL_ERR("fs", p.path = NULL, "an fs pool needs path (where to mount it)");
 	POOL_ERR("fs", p.source_device = NULL, "an fs pool needs source_device");
@@ -427,6 +430,9 @@ net_check_errors(void **state)
 	        "the dhcp range is not inside the network's cidr");
 	NET_ERR("nat", (n.dhcp_start = "192.168.100.30", n.dhcp_end = "192.168.100.20"),
 	        "the dhcp range starts after its end");
+	NET_ERR("nat", (n.cidr = "10.0.0.0/8", n.dhcp_start = "10.0.255.2", n.dhcp_end = "10.1.0.1"),
+	        "the dhcp range must lie within one /16 (its start and end sharing their first "
+	        "two numbers), as libvirt wants");
 	NET_ERR("nat", (n.dhcp_start = "192.168.100.1", n.dhcp_end = "192.168.100.20"),
 	        "the dhcp range holds the host's address on the network");
 	NET_ERR("nat", (n.dhcp = false, n.dhcp_start = "192.168.100.2",
@@ -484,6 +490,14 @@ net_addresses(void **state)
 	assert_string_equal(a.start_s, "10.0.0.1");
 	assert_string_equal(a.end_s, "10.0.0.253");
 	assert_null(netdef_check(&n));
+	n.cidr = "10.0.0.0/8"; /* within one /16 by default */
+	assert_int_equal(netdef_ipv4(&n, &a), 0);
+	assert_string_equal(a.start_s, "10.0.0.2");
+	assert_string_equal(a.end_s, "10.0.255.255");
+	assert_null(netdef_check(&n));
+	n.cidr = "10.0.0.0/16";
+	assert_int_equal(netdef_ipv4(&n, &a), 0);
+	assert_string_equal(a.end_s, "10.0.255.254");
 	n.cidr = "10.0.0.0/30";
 	assert_int_equal(netdef_ipv4(&n, &a), 0);
 	assert_string_equal(a.start_s, "10.0.0.2");
@@ -716,6 +730,14 @@ net_read_refuses(void **state)
 	                             "</network>", &n, &err), -1);
 	assert_string_equal(err, "Network r2 has several DHCP ranges, which vmtui.yaml "
 	                         "cannot describe.");
+	free(err);
+	netdef_free(&n);
+	/* Empty attributes of a fixed host: read as missing, then refused. */
+	assert_int_equal(netxml_read("<network><name>e</name><ip address='10.0.0.1' prefix='24'>"
+	                             "<dhcp><host mac='' ip=''/></dhcp></ip></network>", &n, &err),
+	                 -1);
+	assert_string_equal(err, "Network e cannot be described: a fixed host needs mac, like "
+	                         "52:54:00:12:34:56 (lower case).");
 	free(err);
 	netdef_free(&n);
 	assert_int_equal(netxml_read("<network><name>bare</name></network>", &n, &err), -1);
