@@ -14,6 +14,9 @@
 #include "../tui/screen.h"
 #include "views.h"
 
+/* From this width on the list has an IPv6 column. */
+#define WIDE 180
+
 /* Seconds between reads while the view is open (leases come and go). */
 #define REREAD_NS (5ull * 1000000000ull)
 
@@ -116,10 +119,14 @@ draw_rows(WINDOW *w, int *y, int rows)
 {
 	const struct net_list *l = &nv->job->list;
 	int width = getmaxx(w);
-	char line[1024], fwd[64], dhcp[80], leases[16];
+	char line[1024], fwd[64], dhcp[80], leases[16], v6col[64];
 	size_t i;
+	bool v6 = width >= WIDE; /* room for the IPv6 column */
 
-	draw_text(w, (*y)++, 0, width, screen_attr(C_COLUMNS),
+	draw_text(w, (*y)++, 0, width, screen_attr(C_COLUMNS), v6 ?
+	          "NAME               STATE    AUTO PERS FORWARD      BRIDGE      IPV4"
+	          "               IPV6                     DHCP                            "
+	          "LEASES GUESTS" :
 	          "NAME               STATE    AUTO PERS FORWARD      BRIDGE      IPV4"
 	          "               DHCP                            LEASES GUESTS");
 	if (l->n == 0) {
@@ -137,11 +144,12 @@ draw_rows(WINDOW *w, int *y, int rows)
 			snprintf(leases, sizeof leases, "%d", n->nleases);
 		else
 			snprintf(leases, sizeof leases, "-");
-		snprintf(line, sizeof line, "%-18.18s %-8s %-4s %-4s %-12.12s %-11.11s %-18s %-31s "
+		snprintf(v6col, sizeof v6col, "%-24s ", dash(n->ipv6));
+		snprintf(line, sizeof line, "%-18.18s %-8s %-4s %-4s %-12.12s %-11.11s %-18s %s%-31s "
 		         "%-6s %s", n->name, n->active ? "active" : "inactive",
 		         n->autostart ? "yes" : "no", n->persistent ? "yes" : "no",
-		         net_forward_label(n, fwd, sizeof fwd), dash(n->bridge), dash(n->ipv4), dhcp,
-		         leases, dash(n->users));
+		         net_forward_label(n, fwd, sizeof fwd), dash(n->bridge), dash(n->ipv4),
+		         v6 ? v6col : "", dhcp, leases, dash(n->users));
 		draw_text(w, *y, 0, width, attr, line);
 	}
 }
