@@ -179,7 +179,11 @@ netleases_pin(struct app *a, bool pin)
 	if ((r = selected()) != NULL) {
 		mac = xstrdup(r->mac);
 		ip = r->ip && !r->ipv6 ? xstrdup(r->ip) : NULL;
-		name = r->guest ? xstrdup(r->guest) : r->hostname ? xstrdup(r->hostname) : NULL;
+		/* The pin is named after its guest when that makes a hostname. */
+		if (net_hostname_ok(r->guest))
+			name = xstrdup(r->guest);
+		else if (net_hostname_ok(r->hostname))
+			name = xstrdup(r->hostname);
 		pinned = r->pin_ip ? xstrdup(r->pin_ip) : NULL;
 	}
 	host_unlock(lv->job->host);

@@ -398,6 +398,19 @@ net_leases_match(struct net_leases *l, const struct guest_uses *g)
 		qsort(l->v, l->n, sizeof *l->v, by_ip);
 }
 
+bool
+net_hostname_ok(const char *name)
+{
+	const char *p;
+
+	if (name == NULL || name[0] == '\0' || strlen(name) > 63 || name[0] == '-')
+		return false;
+	for (p = name; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '-')
+			return false;
+	return true;
+}
+
 const char *
 net_forward_label(const struct net_info *n, char *buf, size_t size)
 {
@@ -632,10 +645,12 @@ net_start(virConnectPtr conn, const char *name, char **err)
 
 	if (net == NULL)
 		return -1;
-	if (virNetworkIsActive(net) == 1)
-		*err = xasprintf("Network %s is running already.", name), rc = -1;
-	else if (virNetworkCreate(net) < 0)
+	if (virNetworkIsActive(net) == 1) {
+		*err = xasprintf("Network %s is running already.", name);
+		rc = -1;
+	} else if (virNetworkCreate(net) < 0) {
 		rc = fail(err, "start network", name);
+	}
 	virNetworkFree(net);
 	return rc;
 }
@@ -648,10 +663,12 @@ net_stop(virConnectPtr conn, const char *name, char **err)
 
 	if (net == NULL)
 		return -1;
-	if (virNetworkIsActive(net) != 1)
-		*err = xasprintf("Network %s is not running.", name), rc = -1;
-	else if (virNetworkDestroy(net) < 0)
+	if (virNetworkIsActive(net) != 1) {
+		*err = xasprintf("Network %s is not running.", name);
+		rc = -1;
+	} else if (virNetworkDestroy(net) < 0) {
 		rc = fail(err, "stop network", name);
+	}
 	virNetworkFree(net);
 	return rc;
 }
@@ -664,12 +681,14 @@ net_set_autostart(virConnectPtr conn, const char *name, bool on, char **err)
 
 	if (net == NULL)
 		return -1;
-	if (virNetworkIsPersistent(net) != 1)
+	if (virNetworkIsPersistent(net) != 1) {
 		*err = xasprintf("Network %s is transient (not defined): it cannot start at boot.",
-		                 name), rc = -1;
-	else if (virNetworkSetAutostart(net, on ? 1 : 0) < 0)
+		                 name);
+		rc = -1;
+	} else if (virNetworkSetAutostart(net, on ? 1 : 0) < 0) {
 		rc = fail(err, on ? "turn on autostart of network" : "turn off autostart of network",
 		          name);
+	}
 	virNetworkFree(net);
 	return rc;
 }

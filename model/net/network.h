@@ -102,7 +102,10 @@ void net_fmt_expiry(char *buf, size_t size, long long expiry, long long now);
 /* Name each row's guest (by MAC, from g) and pin (from l->info's pins),
  * and add a row for each pin no lease has. */
 void net_leases_match(struct net_leases *l, const struct guest_uses *g);
-/* "nat (via eth0)", "isolated"... for the list. */
+/* Whether name can be a DHCP host's name (letters, digits and '-', at
+ * most 63): a guest's name is given with a pin only then. */
+bool net_hostname_ok(const char *name);
+/* "nat via eth0", "isolated"... for the list. */
 const char *net_forward_label(const struct net_info *n, char *buf, size_t size);
 
 /* ---- on a connection ---- */

@@ -151,6 +151,20 @@ pin_checks(void **state)
 }
 
 static void
+hostnames(void **state)
+{
+	(void)state;
+	assert_true(net_hostname_ok("web-1"));
+	assert_true(net_hostname_ok("vmtuitest-net-guest"));
+	assert_false(net_hostname_ok("web_1"));
+	assert_false(net_hostname_ok("web.example"));
+	assert_false(net_hostname_ok("-web"));
+	assert_false(net_hostname_ok(""));
+	assert_false(net_hostname_ok(NULL));
+	assert_false(net_hostname_ok("a'b"));
+}
+
+static void
 expiry(void **state)
 {
 	char b[32];
@@ -252,6 +266,7 @@ main(void)
 		cmocka_unit_test(macs),
 		cmocka_unit_test(ip_in_range),
 		cmocka_unit_test(pin_checks),
+		cmocka_unit_test(hostnames),
 		cmocka_unit_test(expiry),
 		cmocka_unit_test(leases_matched),
 		cmocka_unit_test(detail_pinned),
