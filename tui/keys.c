@@ -15,7 +15,7 @@
 #define CTRL(c) ((c) & 0x1f)
 #define STORE (KV_POOLS | KV_VOLS)
 
-#define NAV (KV_LIST | KV_DETAIL | KV_HELP | KV_JOB | KV_SNAP | KV_LOG | STORE)
+#define NAV (KV_LIST | KV_DETAIL | KV_HELP | KV_JOB | KV_SNAP | KV_LOG | STORE | KV_NET | KV_LEASES)
 #define VMV (KV_LIST | KV_DETAIL)
 
 static const struct binding table[] = {
@@ -36,11 +36,14 @@ static const struct binding table[] = {
 	{ '\r', CMD_OPEN, KV_LIST, "Detail" },
 	{ '\n', CMD_OPEN, KV_LIST, NULL },
 	{ KEY_ENTER, CMD_OPEN, KV_LIST, NULL },
+	{ '\r', CMD_OPEN, KV_NET, "Leases" },
+	{ '\n', CMD_OPEN, KV_NET, NULL },
+	{ KEY_ENTER, CMD_OPEN, KV_NET, NULL },
 	{ 27, CMD_BACK,
 	  KV_LIST | KV_DETAIL | KV_HELP | KV_JOB | KV_FORM | KV_HOST | KV_PANE | KV_SNAP | KV_LOG |
-	  STORE, "Back" },
-	{ KEY_BACKSPACE, CMD_BACK, KV_DETAIL | KV_HELP | KV_SNAP | KV_LOG | STORE, NULL },
-	{ KEY_LEFT, CMD_BACK, KV_DETAIL | KV_HELP | KV_SNAP | KV_LOG | STORE, NULL },
+	  STORE | KV_NET | KV_LEASES, "Back" },
+	{ KEY_BACKSPACE, CMD_BACK, KV_DETAIL | KV_HELP | KV_SNAP | KV_LOG | STORE | KV_NET | KV_LEASES, NULL },
+	{ KEY_LEFT, CMD_BACK, KV_DETAIL | KV_HELP | KV_SNAP | KV_LOG | STORE | KV_NET | KV_LEASES, NULL },
 	{ 'y', CMD_APPLY, KV_JOB, "Apply" },
 	{ '\t', CMD_NEXT_FIELD, KV_FORM, "Next" },
 	{ KEY_DOWN, CMD_NEXT_FIELD, KV_FORM, NULL },

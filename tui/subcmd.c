@@ -5,10 +5,14 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include <libvirt/virterror.h>
 
+#include "../model/base/xmalloc.h"
 #include "../model/host/lvutil.h"
+#include "../model/host/sshlink.h"
 
 #define HELP_LINE "  -h, --help          show this help and exit\n"
 #define CONNECT_LINE \
@@ -213,6 +217,47 @@ static const char vol_help[] =
 	HELP_LINE "\n"
 	"resize only grows. wipe, delete, grow and clone are refused while a guest uses\n"
 	"the volume (grow and clone: a running guest), naming the guests. See vmtui(1).\n";
+static const char net_help[] =
+	"Usage: vmtui net list [--json]\n"
+	"       vmtui net info NET [--json]\n"
+	"       vmtui net create NAME [--forward nat|route|open|isolated|bridge] [--cidr CIDR]\n"
+	"                 [--dhcp-start IP --dhcp-end IP | --no-dhcp] [--bridge DEV] [--dev IF]\n"
+	"                 [--domain DOMAIN] [--cidr6 CIDR] [--no-start] [--no-autostart]\n"
+	"       vmtui net start NET\n"
+	"       vmtui net stop [-y] NET\n"
+	"       vmtui net autostart NET [--disable]\n"
+	"       vmtui net delete NET [--force] [--yes-i-typed NET]\n"
+	"       vmtui net leases NET [--json]\n"
+	"       vmtui net pin NET MAC IP [--name HOSTNAME]\n"
+	"       vmtui net unpin NET MAC\n"
+	"Virtual networks: list, create, start, stop, autostart, delete; their DHCP\n"
+	"leases with the guest each belongs to; pin a guest's MAC to an address.\n"
+	"Every command takes -c URI or -H HOST.\n\n"
+	CONNECT_LINE
+	"  -H, --host [USER@]HOST[:PORT]  the host over SSH (URI of -c on that host)\n"
+	"      --known-hosts FILE  SSH host keys (default ~/.ssh/known_hosts)\n"
+	"  -r, --readonly      change nothing (list, info and leases work)\n"
+	"      --json          list, info, leases: JSON instead of text\n"
+	"      --forward MODE  create: nat (default), route, open, isolated, or bridge\n"
+	"                      (a bridge the host has: --bridge)\n"
+	"      --cidr CIDR     create: the IPv4 network, e.g. 192.168.210.0/24\n"
+	"      --dhcp-start IP, --dhcp-end IP  create: the DHCP range (default: the\n"
+	"                      second address to the last but one)\n"
+	"      --no-dhcp       create: no DHCP server\n"
+	"      --bridge DEV    create: the bridge device (bridge: the host's)\n"
+	"      --dev IF        create: nat and route forward only through this interface\n"
+	"      --domain DOMAIN create: the guests' DNS domain\n"
+	"      --cidr6 CIDR    create: an IPv6 network too, e.g. fd00:210::/64\n"
+	"      --no-start      create: define it only\n"
+	"      --no-autostart  create: do not start it at host boot\n"
+	"      --disable       autostart: turn it off\n"
+	"  -y, --yes           stop without asking when running guests use it (needed\n"
+	"                      without a terminal)\n"
+	"      --force         delete even while running guests use it\n"
+	"      --yes-i-typed NET  delete: confirm with the network's exact name (without\n"
+	"                      it, the name is asked on the terminal)\n"
+	"      --name HOSTNAME pin: the hostname handed out with the address\n"
+	HELP_LINE "\nSee vmtui(1).\n";
 
 static const char help_help[] =
 	"Usage: vmtui help [COMMAND]\n"
@@ -251,6 +296,8 @@ static const struct subcmd subcmds[] = {
 	  cli_pool, CONN_WRITE, true },
 	{ "vol", "Storage volumes: list, create, resize, clone, wipe, delete...", vol_help,
 	  cli_vol, CONN_WRITE, true },
+	{ "net", "Virtual networks, their DHCP leases and pinned addresses.", net_help, cli_net,
+	  CONN_WRITE, false },
 	{ "top", "Guests' figures as text, CSV or JSON; or the screen, recorded.",
 	  top_help, top_main, CONN_HOSTS, true },
 	{ "help", "List the commands, or show one's usage and options.", help_help, help_main,
@@ -396,4 +443,81 @@ version_main(const struct subcmd *cmd, int argc, char **argv)
 	}
 	printf("vmtui %s\n", PACKAGE_VERSION);
 	return EXIT_SUCCESS;
+}
+
+/* ---- a command's connection over SSH (-H) ---- */
+
+/* A question of the SSH login on the terminal (none: cancelled, so an
+ * unknown host key is refused and no password is tried). */
+static int
+ssh_ask_tty(void *opaque, enum sshlink_q kind, const char *question, bool echo, char *answer,
+            size_t n)
+{
+	struct termios old, quiet;
+	bool hidden = false;
+	char *ok;
+
+	(void)opaque;
+	(void)kind;
+	if (!isatty(STDIN_FILENO))
+		return -1;
+	fprintf(stderr, "%s%s", question, kind == SSHLINK_Q_HOSTKEY ? " [yes/no] " : " ");
+	fflush(stderr);
+	if (!echo && tcgetattr(STDIN_FILENO, &old) == 0) {
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		hidden = tcsetattr(STDIN_FILENO, TCSANOW, &quiet) == 0;
+	}
+	ok = fgets(answer, (int)n, stdin);
+	if (hidden) {
+		tcsetattr(STDIN_FILENO, TCSANOW, &old);
+		fputc('\n', stderr);
+	}
+	if (ok == NULL)
+		return -1;
+	answer[strcspn(answer, "\r\n")] = '\0';
+	return 0;
+}
+
+virConnectPtr
+subcmd_connect_via(const struct subcmd *cmd, const struct subcmd_target *t, bool readonly,
+                   struct sshlink **link)
+{
+	struct sshlink_opts o = {
+		.target = t->ssh,
+		.remote_uri = t->uri,
+		.known_hosts = t->known_hosts,
+		.ask = ssh_ask_tty,
+	};
+	virConnectPtr c;
+	char *err = NULL;
+
+	*link = NULL;
+	if (t->ssh == NULL)
+		return subcmd_connect(cmd, t->uri, readonly);
+	if (sshlink_open(&o, link, &err) < 0) {
+		fprintf(stderr, "vmtui: %s\n", err);
+		free(err);
+		return NULL;
+	}
+	c = lv_open(sshlink_uri(*link), readonly || cmd->conn == CONN_READ, NULL);
+	if (c == NULL) {
+		fprintf(stderr, "vmtui: cannot connect to %s over SSH: %s\n", t->ssh,
+		        virGetLastErrorMessage());
+		sshlink_close(*link);
+		*link = NULL;
+	}
+	return c;
+}
+
+char *
+subcmd_virsh_uri(virConnectPtr conn, const struct subcmd_target *t)
+{
+	const char *req = t->uri ? t->uri : "qemu:///system", *sep = strstr(req, ":///");
+
+	if (t->ssh == NULL)
+		return t->uri ? xstrdup(t->uri) : virConnectGetURI(conn);
+	if (sep == NULL || strchr(req, '+') != NULL)
+		return xasprintf("qemu+ssh://%s/system", t->ssh);
+	return xasprintf("%.*s+ssh://%s/%s", (int)(sep - req), req, t->ssh, sep + 4);
 }

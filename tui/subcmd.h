@@ -53,6 +53,23 @@ const char *subcmd_label(const struct subcmd *cmd, char *buf, size_t size);
  * why on stderr. */
 virConnectPtr subcmd_connect(const struct subcmd *cmd, const char *uri, bool readonly);
 
+/* Where a command's one connection goes: uri (NULL: libvirt's default),
+ * on the host ssh ([user@]host[:port], or an alias of ~/.ssh/config)
+ * over vmtui's SSH transport when ssh is set (-H). */
+struct subcmd_target {
+	const char *uri, *ssh, *known_hosts;
+};
+struct sshlink;
+/* subcmd_connect to t: over SSH, *link is the tunnel to close
+ * (sshlink_close) after the connection; questions of the login (host
+ * key, passphrase) are asked on the terminal, refused without one. NULL
+ * after saying why on stderr. */
+virConnectPtr subcmd_connect_via(const struct subcmd *cmd, const struct subcmd_target *t,
+                                 bool readonly, struct sshlink **link);
+/* The URI a person gives virsh -c for t (qemu+ssh://HOST/system over
+ * SSH), or the one conn has. New string. */
+char *subcmd_virsh_uri(virConnectPtr conn, const struct subcmd_target *t);
+
 /* Handlers of the rows (in main.c, cli.c, cli_manage.c, cli_console.c, top.c). */
 int tui_main(const struct subcmd *cmd, int argc, char **argv);
 int cli_validate(const struct subcmd *cmd, int argc, char **argv);
@@ -70,5 +87,6 @@ int cli_pool(const struct subcmd *cmd, int argc, char **argv);
 int cli_vol(const struct subcmd *cmd, int argc, char **argv);
 /* The verb of a pool or vol command line ("upload"), or "". */
 const char *cli_store_verb(int argc, char **argv);
+int cli_net(const struct subcmd *cmd, int argc, char **argv);
 
 #endif

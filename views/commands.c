@@ -126,6 +126,64 @@ run_store(struct app *a, const struct cmd_ctx *x)
 	return storage_command(a, command_row(x->cmd)->name);
 }
 
+/* ---- networks (views/networks.c, netleases.c) ---- */
+
+static int
+run_networks(struct app *a, const struct cmd_ctx *x)
+{
+	(void)x;
+	return networks_open(a);
+}
+
+static int
+run_net_start(struct app *a, const struct cmd_ctx *x)
+{
+	(void)x;
+	return networks_start_stop(a, true);
+}
+
+static int
+run_net_stop(struct app *a, const struct cmd_ctx *x)
+{
+	(void)x;
+	return networks_start_stop(a, false);
+}
+
+static int
+run_net_autostart(struct app *a, const struct cmd_ctx *x)
+{
+	(void)x;
+	return networks_autostart(a);
+}
+
+static int
+run_net_create(struct app *a, const struct cmd_ctx *x)
+{
+	(void)x;
+	return networks_create(a);
+}
+
+static int
+run_net_delete(struct app *a, const struct cmd_ctx *x)
+{
+	(void)x;
+	return networks_delete(a);
+}
+
+static int
+run_net_pin(struct app *a, const struct cmd_ctx *x)
+{
+	(void)x;
+	return netleases_pin(a, true);
+}
+
+static int
+run_net_unpin(struct app *a, const struct cmd_ctx *x)
+{
+	(void)x;
+	return netleases_pin(a, false);
+}
+
 /* ---- creating guests ---- */
 
 /* The open prompt's Enter: one path, or several separated by spaces. */
@@ -405,6 +463,31 @@ static const struct command commands[] = {
 	  .run = run_store, .key = 'W', .where = KV_VOLS, .label = "Wipe" },
 	{ "vol-delete", "Delete the volume (type its name)", "delete a volume",
 	  .needs = STORE_W, .run = run_store, .key = 'x', .where = KV_VOLS, .label = "Delete" },
+	/* Networks: the view (from the host view) and its keys. */
+	{ "networks", "Networks of the host: state, forward mode, addresses, DHCP, guests",
+	  "list networks", .needs = NEED_LIVE, .opens = &networks_ops, .run = run_networks,
+	  .key = 'n', .where = KV_HOST | KV_NET, .label = "Networks" },
+	{ "net-create", "Create a network (a form: name, mode, addresses, DHCP, bridge)",
+	  "create a network", .needs = NEED_LIVE | NEED_WRITE, .run = run_net_create, .key = 'c',
+	  .where = KV_NET, .label = "Create" },
+	{ "net-start", "Start the selected network", "start a network",
+	  .needs = NEED_LIVE | NEED_WRITE, .run = run_net_start, .key = 's', .where = KV_NET,
+	  .label = "Start" },
+	{ "net-stop", "Stop the selected network (asks when running guests use it)",
+	  "stop a network", .needs = NEED_LIVE | NEED_WRITE, .run = run_net_stop, .key = 't',
+	  .where = KV_NET, .label = "Stop" },
+	{ "net-autostart", "Switch the selected network's start at host boot",
+	  "change a network's autostart", .needs = NEED_LIVE | NEED_WRITE,
+	  .run = run_net_autostart, .key = 'a', .where = KV_NET, .label = "Autostart" },
+	{ "net-delete", "Delete the selected network (type its name)", "delete a network",
+	  .needs = NEED_LIVE | NEED_WRITE, .run = run_net_delete, .key = 'x', .where = KV_NET,
+	  .label = "Delete" },
+	{ "net-pin", "Pin the selected lease: its MAC keeps its address", "pin an address",
+	  .needs = NEED_LIVE | NEED_WRITE, .run = run_net_pin, .key = 'p', .where = KV_LEASES,
+	  .label = "Pin" },
+	{ "net-unpin", "Unpin the selected lease's MAC", "unpin an address",
+	  .needs = NEED_LIVE | NEED_WRITE, .run = run_net_unpin, .key = 'u', .where = KV_LEASES,
+	  .label = "Unpin" },
 };
 
 /* Whatever the views do on every turn of the loop. */

@@ -20,6 +20,7 @@ where(unsigned views, char *buf, size_t n)
 		{ KV_JOB, "plan" }, { KV_FORM, "forms" }, { KV_HOST, "host" },
 		{ KV_PANE, "pane" }, { KV_SNAP, "snapshots" }, { KV_LOG, "log" },
 		{ KV_POOLS, "pools" }, { KV_VOLS, "volumes" },
+		{ KV_NET, "networks" }, { KV_LEASES, "leases" },
 	};
 	size_t i, used = 0;
 

@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 
+#include "../model/net/netjob.h"
 #include "../tui/app.h"
 
 extern const struct view_ops vmlist_ops;
@@ -24,6 +25,10 @@ extern const struct view_ops vmdelete_ops;
 extern const struct view_ops pools_ops;
 extern const struct view_ops volumes_ops;
 extern const struct view_ops storeform_ops;
+extern const struct view_ops networks_ops;
+extern const struct view_ops netleases_ops;
+extern const struct view_ops netcreate_ops;
+extern const struct view_ops netdelete_ops;
 
 /* Openers of the dialogs about guest g (the dispatcher checked the
  * command's needs already): each pushes its view. */
@@ -38,6 +43,27 @@ void job_open(struct app *a, struct host *h, char *const *paths, size_t n);
  * pool and volume commands of the storage views, by their row's name. */
 int pools_open(struct app *a);
 int storage_command(struct app *a, const char *name);
+/* The virtual networks of the target host (views/networks.c), and what
+ * its keys run on the selected network; the views it opens share its job
+ * (model/net/netjob.h). */
+int networks_open(struct app *a);
+int networks_start_stop(struct app *a, bool start);
+int networks_autostart(struct app *a);
+int networks_delete(struct app *a);
+int networks_create(struct app *a);
+struct net_job *networks_job(void);
+/* Run op on network name (def: create's) and show the outcome in the view. */
+void networks_run(struct app *a, enum net_op op, const char *name, const struct netdef *def,
+                  const char *doing);
+/* Select name once the list has it. */
+void networks_select(const char *name);
+/* The leases view of net (views/netleases.c), its pin and unpin. */
+void netleases_open(struct app *a, struct net_job *j, const char *net);
+int netleases_pin(struct app *a, bool pin);
+/* The create form and the typed confirmation of a delete (running: the
+ * running guests on net, or NULL). */
+void netcreate_open(struct app *a);
+void netdelete_open(struct app *a, const char *net, const char *running);
 
 /* A titled history graph with its scale on the left (views/vmdetail.c). */
 typedef char *(*graph_fmt_fn)(char *, size_t, double);

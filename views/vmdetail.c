@@ -176,10 +176,11 @@ info_lines(const struct vm *vm, const struct host *h, struct lines *l)
 			size_t len = strlen(addrs);
 			snprintf(addrs + len, sizeof addrs - len, "%s%s", j ? " " : "", n->addrs[j]);
 		}
-		add(l, "  %s %s  %s %s  %s%s", n->mac ? n->mac : "?", n->model ? n->model : "",
+		add(l, "  %s %s  %s %s  %s%s%s%s", n->mac ? n->mac : "?", n->model ? n->model : "",
 		    n->type ? n->type : "", n->source ? n->source : "",
 		    n->target ? n->target : "",
-		    addrs[0] ? addrs : (c->addrs_known ? "  (no address known)" : ""));
+		    !addrs[0] && c->addrs_known ? "  (no address known)" : "",
+		    n->pinned ? "  pinned " : "", n->pinned ? n->pinned : "");
 		if (addrs[0])
 			add(l, "    addresses: %s", addrs);
 	}

@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <libxml/parser.h>
 #include <libxml/xpath.h>
 
@@ -171,6 +172,7 @@ vm_config_free(struct vm_config *c)
 		for (j = 0; j < n->naddrs; j++)
 			free(n->addrs[j]);
 		free(n->addrs);
+		free(n->pinned);
 	}
 	free(c->disks);
 	free(c->nics);
@@ -179,4 +181,30 @@ vm_config_free(struct vm_config *c)
 	free(c->machine);
 	free(c->emulator);
 	free(c);
+}
+
+char *
+domxml_net_pinned(const char *netxml, const char *mac)
+{
+	xmlDocPtr doc = mac ? xml_read_quiet(netxml, "network.xml") : NULL;
+	xmlXPathContextPtr ctx;
+	xmlXPathObjectPtr obj;
+	xmlNodeSetPtr set;
+	char *ip = NULL;
+	int i;
+
+	if (doc == NULL)
+		return NULL;
+	ctx = xmlXPathNewContext(doc);
+	set = nodes(ctx, "/network/ip[not(@family) or @family='ipv4']/dhcp/host", &obj);
+	for (i = 0; set && i < set->nodeNr && ip == NULL; i++) {
+		char *m = xpath_str_at(ctx, set->nodeTab[i], "string(@mac)");
+		if (m && strcasecmp(m, mac) == 0)
+			ip = xpath_str_at(ctx, set->nodeTab[i], "string(@ip)");
+		free(m);
+	}
+	xmlXPathFreeObject(obj);
+	xmlXPathFreeContext(ctx);
+	xmlFreeDoc(doc);
+	return ip;
 }

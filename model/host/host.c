@@ -1449,6 +1449,28 @@ fill_addresses(virDomainPtr dom, struct vm_config *c)
 	free(ifs);
 }
 
+/* The addresses the guest's networks pin to its NICs' MACs (one read of
+ * a network's XML per NIC on one): for the detail view only. */
+static void
+fill_pins(virConnectPtr conn, struct vm_config *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nnics; i++) {
+		struct vm_config_nic *nic = &c->nics[i];
+		virNetworkPtr net;
+		char *xml;
+		if (!nic->type || strcmp(nic->type, "network") != 0 || !nic->source || !nic->mac)
+			continue;
+		if ((net = virNetworkLookupByName(conn, nic->source)) == NULL)
+			continue;
+		if ((xml = virNetworkGetXMLDesc(net, 0)) != NULL)
+			nic->pinned = domxml_net_pinned(xml, nic->mac);
+		free(xml);
+		virNetworkFree(net);
+	}
+}
+
 static void
 run_detail(struct host *h, const char *uuid)
 {
@@ -1464,6 +1486,7 @@ run_detail(struct host *h, const char *uuid)
 		snprintf(c->uuid, sizeof c->uuid, "%s", uuid);
 		if (virDomainIsActive(dom) == 1)
 			fill_addresses(dom, c);
+		fill_pins(h->priv->conn, c);
 	} else {
 		msglog_add(MSG_ERROR, "%s: cannot read configuration: %s", host_label(h),
 		           err ? err : last_error());

@@ -44,6 +44,8 @@ struct vm_config_nic {
 	char *mac, *model, *type, *source, *target;
 	char **addrs; /* "192.0.2.10/24" */
 	size_t naddrs;
+	char *pinned; /* on a libvirt network that pins an address to mac (a
+	               * fixed DHCP host, model/net/network.h): that address */
 };
 struct vm_config {
 	char uuid[VM_UUID_LEN];

@@ -299,6 +299,59 @@ for s in "${SPECIALS[@]}"; do
 	t 1 "vmtui: There is no guest \"$s\" on this host; check the name with virsh list --all." clone -c "$T" "$s" vmtuifault-new
 done
 
+# ---------------------------------------------------------------- net
+# test:///default has one network, "default" (NAT 192.168.122.0/24)
+t 1 "vmtui net: no action given; use list, info, create, start, stop, autostart, delete, leases, pin or unpin." net
+t 1 "vmtui net: unknown action \"bogus\"" net bogus
+t 1 "vmtui net: unknown action \"$NONUTF\"" net "$NONUTF"
+t 1 "vmtui net list: expected no argument" net list x
+t 1 "vmtui net info: expected a network name" net info
+t 1 "vmtui net pin: expected a network name, a MAC address and an IP address" net pin default 52:54:00:00:00:01
+t 1 "vmtui net unpin: expected a network name and a MAC address" net unpin default
+t 1 'vmtui net list: option "--force" is for vmtui net delete only.' net list --force
+t 1 'vmtui net start: option "--cidr" is for vmtui net create only.' net start default --cidr 10.0.0.0/24
+t 1 'vmtui net delete: option "--name" is for vmtui net pin only.' net delete default --name x
+t 1 'vmtui net pin: option "-y" is for vmtui net stop only.' net pin -y default 52:54:00:00:00:01 192.168.122.9
+t 1 "vmtui net start: --json is for list, info and leases." net start --json default
+t 1 "vmtui net create: --no-dhcp and --dhcp-start/--dhcp-end exclude each other." net create x --cidr 10.0.0.0/24 --no-dhcp --dhcp-start 10.0.0.5
+t 1 'vmtui net: option "--cidr" needs a value' net create x --cidr
+t 1 "vmtui net: with -H, -c names the URI on that host" net list -H localhost -c qemu+ssh://x/system
+t 0 "192.168.122.1/24" net list -c "$T"
+t 0 '"name": "default"' net list -c "$T" --json
+t 0 "Forward:     nat" net info -c "$T" default
+t 1 "vmtui: There is no network $LONG on this host" net info -c "$T" "$LONG"
+for s in "${SPECIALS[@]}"; do
+	t 1 "vmtui: There is no network $s on this host (vmtui net list lists them)." net info -c "$T" "$s"
+done
+t 1 "vmtui: Cannot create network x: the network needs cidr" net create -c "$T" x
+t 1 "vmtui: Cannot create network x: cidr must be an IPv4 network like 192.168.100.0/24." net create -c "$T" x --cidr 10.0.0.300/24
+t 1 "vmtui: Cannot create network x: the forward mode is not one of nat, route, open, isolated, bridge." net create -c "$T" x --forward bogus --cidr 10.0.0.0/24
+t 1 "vmtui: Cannot " net create -c "$T" "$NONUTF" --cidr 10.0.0.0/24
+t "0|1" "" net create -c "$T" "$LONG" --cidr 10.0.0.0/24
+t 1 "vmtui: Cannot create network x: the dhcp range must be IPv4 addresses" net create -c "$T" x --cidr 10.0.0.0/24 --dhcp-start "$BIG" --dhcp-end 10.0.0.9
+t 1 "vmtui: There is a network default already; pick another name." net create -c "$T" default --cidr 10.0.0.0/24
+for s in "${SPECIALS[@]}"; do
+	t "0|1" "" net create -c "$T" "$s" --cidr 10.0.0.0/24 --domain "$s" --bridge "$s"
+done
+t 0 "Network x created (nat, 10.9.0.0/24), started, starts at boot." net create -c "$T" x --cidr 10.9.0.0/24
+t 1 "vmtui: cannot create network x: vmtui runs read-only (-r)" net create -r -c "$T" x --cidr 10.9.0.0/24
+t 1 "vmtui: Network default is running already." net start -c "$T" default
+t 1 "vmtui: Not stopped: running guests use it; give --yes to stop it without a terminal." net stop -c "$T" default
+t 0 "Network default stopped." net stop -y -c "$T" default
+t 0 "Network default starts at host boot." net autostart -c "$T" default
+t 1 "vmtui: not deleting network default: confirm with --yes-i-typed" net delete -c "$T" default
+t 1 "vmtui: not deleting network default: running guest test uses it" net delete -c "$T" default --yes-i-typed default
+t 1 "the name given with --yes-i-typed is not its exact name." net delete -c "$T" default --force --yes-i-typed Default
+t 0 "Network default deleted." net delete -c "$T" default --force --yes-i-typed default
+t 1 "vmtui: \"zz\" is not a MAC address (write it as 52:54:00:12:34:56)." net pin -c "$T" default zz 192.168.122.9
+t 1 "vmtui: \"$NONUTF\" is not a MAC address" net pin -c "$T" default "$NONUTF" 192.168.122.9
+t 1 "vmtui: \"$BIG\" is not an IPv4 address (write it as 192.168.100.10)." net pin -c "$T" default 52:54:00:00:00:01 "$BIG"
+t 1 "vmtui: \"$LONG\" is not an IPv4 address" net pin -c "$T" default 52:54:00:00:00:01 "$LONG"
+t 1 "vmtui: \"zz\" is not a MAC address" net unpin -c "$T" default zz
+t 1 "vmtui: There is no network nosuch on this host" net pin -c "$T" nosuch 52:54:00:00:00:01 10.0.0.5
+t 1 "vmtui: cannot pin network default: vmtui runs read-only (-r)" net pin -r -c "$T" default 52:54:00:00:00:01 192.168.122.9
+t "0|1" "DHCP leases" net leases -c "$T" default
+
 # ---------------------------------------------------------------- delete
 
 t 1 "vmtui delete: expected one VM name" delete -c "$T"
@@ -402,7 +455,7 @@ h() {
 # Every command that `vmtui help` lists; at least the ones of vmtui(1).
 B1=${BUILDS%% *}
 LISTED=$("$B1/vmtui" help | sed -n '/^Commands/,/^$/s/^  \([a-z]*\) .*/\1/p')
-for c in validate plan apply export resize console snapshot clone delete top help version pool vol; do
+for c in validate plan apply export resize console snapshot clone delete top help version pool vol net; do
 	grep -qx "$c" <<<"$LISTED" || not_ok "vmtui help does not list $c"
 done
 for c in $LISTED; do

@@ -13,7 +13,7 @@ set -uo pipefail
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=$(cd "${1:?usage: run.sh BUILD_DIR [SECONDS]}" && pwd)
 SECS=${2:-60}
-TARGETS="vmdef config theme keymap resxml"
+TARGETS="vmdef config theme keymap resxml netinfo"
 failed=0
 total_runs=0
 
@@ -27,6 +27,7 @@ seeds() {
 		"$SRC"/examples/lab.yaml "$SRC"/examples/host.yaml "$d"/ ;;
 	config) cp "$SRC"/examples/config.yaml "$d"/ ;;
 	theme) cp "$SRC"/themes/*.yaml "$d"/ ;;
+	netinfo) cp "$SRC"/tests/fuzz/corpus/resxml/* "$d"/ ;;
 	esac
 	echo "$d"
 }
@@ -40,7 +41,7 @@ for t in $TARGETS; do
 	sd=$(seeds "$t")
 	log=$BUILD/fuzz/$t.log
 	"$bin" -max_total_time="$SECS" -max_len=8192 -timeout=10 -rss_limit_mb=2048 \
-		-dict="$SRC/tests/fuzz/$([ "$t" = resxml ] && echo xml || echo yaml).dict" -print_final_stats=1 \
+		-dict="$SRC/tests/fuzz/$(case $t in resxml | netinfo) echo xml ;; *) echo yaml ;; esac).dict" -print_final_stats=1 \
 		-artifact_prefix="$BUILD/fuzz/crash-$t-" "$corpus" "$sd" >"$log" 2>&1
 	rc=$?
 	execs=$(awk '/stat::number_of_executed_units/ { print $NF }' "$log")

@@ -21,12 +21,15 @@
 # reports only net.count=1 and no net.0.* counters - useless for vmtui's
 # network stats.  "user" stays available (and is the default for
 # qemu:///session, where taps cannot be created); "none" = no NIC.
+# "network:NAME" puts the NIC on libvirt network NAME (the guest asks it for
+# an address with DHCP at boot); --mac gives the NIC that MAC address.
 # --net-traffic makes the guest ping ff02::1 on eth0 once a second, so the
 # net.0.rx/tx counters keep moving (the packets stay on the tap).
 #
 # Usage:
 #   guest.sh define NAME [--busy] [--mem MiB] [--maxmem MiB] [--vcpus N]
-#                [--maxvcpus M] [--net ethernet|user|none] [--net-traffic]
+#                [--maxvcpus M] [--net ethernet|user|none|network:NAME]
+#                [--mac 52:54:00:xx:xx:xx] [--net-traffic]
 #   guest.sh start NAME [--wait [SECONDS]]  start; optionally wait for the
 #                                           VMTUI-GUEST-READY console line
 #   guest.sh wait-ready NAME [SECONDS]       wait for VMTUI-GUEST-READY (default 60)
@@ -68,15 +71,19 @@ check_traversable() {
 
 cmd_define() {
     local name=${1:-}; check_name "$name"; shift
-    local busy=0 mem=96 maxmem=128 vcpus=1 maxvcpus=2 traffic=0 net=ethernet
+    local busy=0 mem=96 maxmem=128 vcpus=1 maxvcpus=2 traffic=0 net=ethernet mac=""
     [[ $URI == qemu:///system ]] || net=user   # unprivileged: no tap devices
     while (($#)); do
         case "$1" in
             --busy) busy=1 ;;
             --net-traffic) traffic=1 ;;
             --net)
-                [[ ${2:-} =~ ^(ethernet|user|none)$ ]] || die "--net takes ethernet|user|none"
+                [[ ${2:-} =~ ^(ethernet|user|none|network:[A-Za-z0-9][A-Za-z0-9_.+-]*)$ ]] ||
+                    die "--net takes ethernet|user|none|network:NAME"
                 net=$2; shift ;;
+            --mac)
+                [[ ${2:-} =~ ^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$ ]] || die "--mac takes aa:bb:cc:dd:ee:ff"
+                mac="<mac address='$2'/>"; shift ;;
             --mem) posint --mem "${2:-}"; mem=$2; shift ;;
             --maxmem) posint --maxmem "${2:-}"; maxmem=$2; shift ;;
             --vcpus) posint --vcpus "${2:-}"; vcpus=$2; shift ;;
@@ -106,8 +113,9 @@ cmd_define() {
     ((traffic)) && cmdline+=" vmtui.nettraffic=1"
     local nic=""
     case $net in
-        ethernet) nic="<interface type='ethernet'><model type='virtio'/></interface>" ;;
-        user) nic="<interface type='user'><model type='virtio'/></interface>" ;;
+        ethernet) nic="<interface type='ethernet'>$mac<model type='virtio'/></interface>" ;;
+        user) nic="<interface type='user'>$mac<model type='virtio'/></interface>" ;;
+        network:*) nic="<interface type='network'>$mac<source network='${net#network:}'/><model type='virtio'/></interface>" ;;
     esac
     cat >"$dir/domain.xml" <<EOF
 <domain type='qemu'>

@@ -191,6 +191,45 @@ vt_keys p
 wait_screen '^default-pool' 5 >/dev/null
 check "read-only: the pools footer offers no change" footer_lacks 'Create|Build|Start|Stop|Refresh|Autostart|Delete'
 
+# ---------------------------------------------------------------- networks
+
+start 120 30 -d 1
+vt_keys h
+wait_screen 'Host CPU' 5 >/dev/null
+vt_keys n
+check "networks: n in the host view opens them" wait_screen '^Networks of ' 5
+vt_keys n
+check "networks: n again goes back to the host view" wait_screen 'Host CPU' 5
+vt_keys n
+wait_screen '^Networks of ' 5 >/dev/null
+vt_keys Enter
+check "networks: Enter opens the leases" wait_screen '^Leases of default' 5
+check "networks: Esc from the leases goes back to the networks" back_to '^Networks of '
+vt_keys c
+wait_screen '^New network' 5 >/dev/null
+check "networks: the create form's footer has no global key" footer_lacks 'Help|Quit'
+vt_keys C-u Enter
+check "networks: Enter submits the form from its first field (no name refused)" \
+	wait_screen '^Name: give the new network a name\.' 5
+check "networks: Esc leaves the form for the networks" back_to '^Networks of '
+check "networks: Esc goes back to the host view" back_to 'Host CPU'
+vt_stop
+start 40 12 -d 1
+vt_keys h
+wait_screen 'Host|Reading the host' 5 >/dev/null
+vt_keys n
+wait_screen '^Networks of ' 5 >/dev/null
+vt_keys c
+wait_screen '^New network' 5 >/dev/null
+vt_keys Up
+check "40x12: the create form scrolls to its last field" wait_screen '^Autostart +yes' 5
+vt_esc
+vt_keys x
+check "40x12: the network delete dialog shows the field to type in" \
+	wait_screen '^Type default to confirm:' 5
+vt_esc
+vt_stop
+
 # ---------------------------------------------------------------- modes
 
 start 160 20 -d 1 -r
