@@ -8,7 +8,6 @@
 
 #include <getopt.h>
 #include <inttypes.h>
-#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +20,7 @@
 #include "../model/base/json.h"
 #include "../model/base/xmalloc.h"
 #include "../model/host/host.h"
+#include "../model/host/sshlink.h"
 #include "../model/store/pool.h"
 #include "../model/store/volume.h"
 
@@ -50,7 +50,7 @@ struct sctx {
 	const struct subcmd *cmd;
 	const struct verb *verb;
 	struct sopts *o;
-	const char *uri;     /* for the virsh lines */
+	char *uri;           /* for the virsh lines */
 	uint64_t bytes;      /* --size / SIZE parsed */
 	struct pooldef *def; /* pool create */
 };
@@ -66,107 +66,26 @@ struct verb {
 
 /* ---- reaching the host ---- */
 
-/* A call run on an SSH host's worker, waited for here. */
-struct on_host {
-	int (*fn)(virConnectPtr, struct sctx *);
-	struct sctx *x;
-	int rc;
-	bool done;
-	pthread_mutex_t m;
-	pthread_cond_t cv;
-};
-
-static void
-on_host_fn(struct host *h, virConnectPtr conn, void *arg)
-{
-	struct on_host *oh = arg;
-	int rc;
-
-	if (conn == NULL) {
-		char *why = host_not_connected(h);
-		fprintf(stderr, "vmtui: %s\n", why);
-		free(why);
-		rc = -1;
-	} else {
-		rc = oh->fn(conn, oh->x);
-	}
-	pthread_mutex_lock(&oh->m);
-	oh->rc = rc;
-	oh->done = true;
-	pthread_cond_signal(&oh->cv);
-	pthread_mutex_unlock(&oh->m);
-}
-
-/* Wait until h is up (0) or down, or asks a question this cannot answer. */
-static int
-wait_up(struct host *h)
-{
-	struct timespec ts = { 0, 50 * 1000 * 1000 };
-	int i, rc = 1;
-
-	for (i = 0; i < 1200 && rc > 0; i++) {
-		host_lock(h);
-		if (h->state == HOST_UP) {
-			rc = 0;
-		} else if (h->question.pending) {
-			fprintf(stderr, "vmtui: %s: %s; run vmtui -H %s once to answer it.\n", h->ssh,
-			        h->question.text ? h->question.text : "a question", h->ssh);
-			rc = -1;
-		} else if (h->state == HOST_DOWN && h->error) {
-			fprintf(stderr, "vmtui: cannot connect to %s: %s\n", h->ssh, h->error);
-			rc = -1;
-		}
-		host_unlock(h);
-		if (rc > 0)
-			nanosleep(&ts, NULL);
-	}
-	if (rc > 0)
-		fprintf(stderr, "vmtui: %s did not answer within 60 seconds.\n", h->ssh);
-	return rc;
-}
-
-/* Run fn with a connection to the host the options name. */
+/* Run fn with a connection to the host the options name (over SSH with
+ * -H: the login's questions are asked on the terminal). */
 static int
 with_conn(struct sctx *x, int (*fn)(virConnectPtr, struct sctx *))
 {
-	struct host_opts ho = { 0 };
-	struct on_host oh = { fn, x, -1, false, PTHREAD_MUTEX_INITIALIZER,
-		                  PTHREAD_COND_INITIALIZER };
+	struct subcmd_target t = { x->o->uri, x->o->ssh, x->o->known_hosts };
+	struct sshlink *link = NULL;
 	virConnectPtr conn;
-	struct host *h;
-	char *uri;
 	int rc;
 
-	if (x->o->ssh == NULL) {
-		if ((conn = subcmd_connect(x->cmd, x->o->uri, x->o->readonly)) == NULL)
-			return -1;
-		uri = x->o->uri ? xstrdup(x->o->uri) : virConnectGetURI(conn);
-		x->uri = uri;
-		rc = fn(conn, x);
-		free(uri);
-		virConnectClose(conn);
-		return rc;
-	}
-	ho.ssh = ho.name = x->o->ssh;
-	ho.uri = x->o->uri;
-	ho.known_hosts = x->o->known_hosts;
-	ho.readonly = x->o->readonly;
-	ho.interval_ms = 3600 * 1000;
-	ho.history = 2;
-	h = host_new(&ho);
-	host_start(h);
-	uri = host_virsh_uri(h);
-	x->uri = uri;
-	if (wait_up(h) == 0) {
-		host_call(h, on_host_fn, &oh);
-		pthread_mutex_lock(&oh.m);
-		while (!oh.done)
-			pthread_cond_wait(&oh.cv, &oh.m);
-		pthread_mutex_unlock(&oh.m);
-	}
-	free(uri);
-	host_free(h);
-	return oh.rc;
+	if ((conn = subcmd_connect_via(x->cmd, &t, x->o->readonly, &link)) == NULL)
+		return -1;
+	x->uri = subcmd_virsh_uri(conn, &t);
+	rc = fn(conn, x);
+	free(x->uri);
+	x->uri = NULL;
+	virConnectClose(conn);
+	if (link != NULL)
+		sshlink_close(link);
+	return rc;
 }
 
 /* ---- questions ---- */

@@ -496,7 +496,7 @@ subcmd_connect_via(const struct subcmd *cmd, const struct subcmd_target *t, bool
 	if (t->ssh == NULL)
 		return subcmd_connect(cmd, t->uri, readonly);
 	if (sshlink_open(&o, link, &err) < 0) {
-		fprintf(stderr, "vmtui: %s\n", err);
+		fprintf(stderr, "vmtui: cannot connect to %s: %s\n", t->ssh, err);
 		free(err);
 		return NULL;
 	}
