@@ -65,5 +65,10 @@ int cli_snapshot(const struct subcmd *cmd, int argc, char **argv);
 int cli_clone(const struct subcmd *cmd, int argc, char **argv);
 int cli_delete(const struct subcmd *cmd, int argc, char **argv);
 int top_main(const struct subcmd *cmd, int argc, char **argv);
+/* `vmtui vol upload` and `vmtui vol download` (cli_xfer.c), called by the
+ * vol row's dispatcher with argv[0] the verb ("upload") and cmd the vol
+ * row (its help is printed for --help). */
+int cli_vol_upload(const struct subcmd *cmd, int argc, char **argv);
+int cli_vol_download(const struct subcmd *cmd, int argc, char **argv);
 
 #endif
