@@ -43,6 +43,7 @@ xparse(const struct subcmd *cmd, const char *verb, int argc, char **argv, struct
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "force", no_argument, NULL, OPT_FORCE },
 		{ "dense", no_argument, NULL, OPT_DENSE },
+		{ "readonly", no_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -51,7 +52,7 @@ xparse(const struct subcmd *cmd, const char *verb, int argc, char **argv, struct
 
 	optind = 1;
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":c:H:h", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":c:H:rh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			o->uri = optarg;
@@ -82,6 +83,10 @@ xparse(const struct subcmd *cmd, const char *verb, int argc, char **argv, struct
 				return -1;
 			}
 			break;
+		case 'r':
+			fprintf(stderr, "vmtui vol %s: cannot %s with -r (read-only); nothing was "
+			        "changed. Drop -r to %s.\n", verb, verb, verb);
+			return -1;
 		case OPT_DENSE:
 			o->req.dense = true;
 			break;
@@ -95,6 +100,11 @@ xparse(const struct subcmd *cmd, const char *verb, int argc, char **argv, struct
 	}
 	o->args = argv + optind;
 	o->nargs = argc - optind;
+	/* The verb itself, when the dispatcher left it among the arguments. */
+	if (o->nargs > 0 && strcmp(o->args[0], verb) == 0) {
+		o->args++;
+		o->nargs--;
+	}
 	return 0;
 }
 

@@ -151,6 +151,72 @@ static const char top_help[] =
 	"\n"
 	"cpu_pct is the share of the guest's vCPUs, as in the list. See vmtui(1).\n";
 
+static const char pool_help[] =
+	"Usage: vmtui pool list [--json]\n"
+	"       vmtui pool info POOL [--json]\n"
+	"       vmtui pool create POOL [--type TYPE] [--path DIR] [--source-host HOST]\n"
+	"            [--source-dir DIR] [--source-device DEV] [--source-name NAME]\n"
+	"            [--source-format FMT] [--build|--no-build] [--no-start] [--no-autostart]\n"
+	"       vmtui pool build|start|stop|refresh POOL\n"
+	"       vmtui pool autostart POOL [--disable]\n"
+	"       vmtui pool delete POOL [--contents] [--yes]\n"
+	"Storage pools: list them with their use and the guests using them, create,\n"
+	"build, start, stop, refresh, autostart and delete them.\n\n"
+	"  -c, --connect URI       the host (default: $LIBVIRT_DEFAULT_URI, else libvirt's "
+	"default)\n"
+	"  -H, --host [USER@]HOST[:PORT]  a host over SSH, in-process\n"
+	"      --known-hosts FILE  SSH host keys (default ~/.ssh/known_hosts)\n"
+	"  -r, --readonly          change nothing (list and info work; the rest is refused)\n"
+	"      --json              list and info as JSON\n"
+	"      --type TYPE         create: dir (default), fs, netfs, logical, disk, iscsi\n"
+	"      --path DIR          create: the target folder (dir, fs, netfs) or /dev/VG\n"
+	"      --source-host HOST  create: the server (netfs, iscsi)\n"
+	"      --source-dir DIR    create: the export (netfs) or the IQN (iscsi)\n"
+	"      --source-device DEV create: the block device (fs, disk) or a PV (logical)\n"
+	"      --source-name NAME  create: the volume group (logical)\n"
+	"      --source-format FMT create: nfs, cifs, glusterfs (netfs), ext4... (fs), lvm2\n"
+	"      --build, --no-build create: build it (mkdir, vgcreate, mkfs); default: dir only\n"
+	"      --no-start          create: leave it stopped\n"
+	"      --no-autostart      create: do not start it at host boot\n"
+	"      --disable           autostart: stop starting it at host boot\n"
+	"      --contents          delete: also delete its volumes and its storage\n"
+	"  -y, --yes               delete without typing the name (needed without a terminal)\n"
+	HELP_LINE "\n"
+	"A delete stops and undefines the pool and keeps its storage unless --contents;\n"
+	"on a terminal it asks for the pool's name. See vmtui(1).\n";
+
+static const char vol_help[] =
+	"Usage: vmtui vol list POOL [--json]\n"
+	"       vmtui vol info POOL VOL [--json]\n"
+	"       vmtui vol create POOL VOL --size SIZE [--format qcow2|raw] [--backing VOL]\n"
+	"       vmtui vol resize POOL VOL SIZE\n"
+	"       vmtui vol clone POOL VOL NEW\n"
+	"       vmtui vol wipe|delete POOL VOL [--yes]\n"
+	"       vmtui vol upload POOL FILE [--name VOL] [--format raw|qcow2|iso]\n"
+	"       vmtui vol download POOL VOL FILE [--force]\n"
+	"Storage volumes of a pool: list them with their backing chain and the guests\n"
+	"using them, create, grow (never shrink), clone, wipe and delete them; upload a\n"
+	"file as a new volume, download a volume to a file (sparse-aware, Ctrl-C cancels\n"
+	"and leaves no half volume or file).\n\n"
+	"  -c, --connect URI       the host (default: $LIBVIRT_DEFAULT_URI, else libvirt's "
+	"default)\n"
+	"  -H, --host [USER@]HOST[:PORT]  a host over SSH, in-process\n"
+	"      --known-hosts FILE  SSH host keys (default ~/.ssh/known_hosts)\n"
+	"  -r, --readonly          change nothing (list and info work; the rest is refused)\n"
+	"      --json              list and info as JSON\n"
+	"      --size SIZE         create: e.g. 20G, 512M (a bare number is GiB); with\n"
+	"                          --backing, default the backing volume's size\n"
+	"      --format FMT        create: qcow2 (default) or raw; upload: raw, qcow2 or\n"
+	"                          iso (default: read from the file's first bytes)\n"
+	"      --backing VOL       create: a qcow2 overlay on VOL (a volume of POOL, or a path)\n"
+	"  -y, --yes               wipe or delete without typing the name (needed without a\n"
+	"                          terminal)\n"
+	"      --name VOL          upload: the new volume's name (default: the file's name)\n"
+	"      --force             download: replace FILE if it exists\n"
+	HELP_LINE "\n"
+	"resize only grows. wipe, delete, grow and clone are refused while a guest uses\n"
+	"the volume (grow and clone: a running guest), naming the guests. See vmtui(1).\n";
+
 static const char help_help[] =
 	"Usage: vmtui help [COMMAND]\n"
 	"Without COMMAND, the screen's options and the list of commands (as vmtui\n"
@@ -184,6 +250,10 @@ static const struct subcmd subcmds[] = {
 	  CONN_WRITE, false },
 	{ "delete", "Delete a VM (its definition backed up first) and volumes.", delete_help,
 	  cli_delete, CONN_WRITE, false },
+	{ "pool", "Storage pools: list, create, build, start, stop, delete...", pool_help,
+	  cli_pool, CONN_WRITE, true },
+	{ "vol", "Storage volumes: list, create, resize, clone, wipe, delete...", vol_help,
+	  cli_vol, CONN_WRITE, true },
 	{ "top", "Guests' figures as text, CSV or JSON; or the screen, recorded.",
 	  top_help, top_main, CONN_HOSTS, true },
 	{ "help", "List the commands, or show one's usage and options.", help_help, help_main,

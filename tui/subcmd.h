@@ -65,9 +65,14 @@ int cli_snapshot(const struct subcmd *cmd, int argc, char **argv);
 int cli_clone(const struct subcmd *cmd, int argc, char **argv);
 int cli_delete(const struct subcmd *cmd, int argc, char **argv);
 int top_main(const struct subcmd *cmd, int argc, char **argv);
-/* `vmtui vol upload` and `vmtui vol download` (cli_xfer.c), called by the
- * vol row's dispatcher with argv[0] the verb ("upload") and cmd the vol
- * row (its help is printed for --help). */
+/* Storage pools and volumes (cli_store.c). */
+int cli_pool(const struct subcmd *cmd, int argc, char **argv);
+int cli_vol(const struct subcmd *cmd, int argc, char **argv);
+/* The verb of a pool or vol command line ("upload"), or "". */
+const char *cli_store_verb(int argc, char **argv);
+/* `vmtui vol upload` and `vmtui vol download` (cli_xfer.c), called by
+ * cli_vol with its argc and argv (the verb among the arguments, anywhere
+ * before the pool) and cmd the vol row (its help is printed for --help). */
 int cli_vol_upload(const struct subcmd *cmd, int argc, char **argv);
 int cli_vol_download(const struct subcmd *cmd, int argc, char **argv);
 

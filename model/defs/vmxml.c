@@ -430,7 +430,7 @@ vmxml_domain(const struct vmdef *d, const struct vmxml_opts *o, char **err)
 	}
 	xmlTextWriterSetIndent(x.w, 1);
 	xmlTextWriterSetIndentString(x.w, BAD_CAST "  ");
-	xmlTextWriterSetQuoteChar(x.w, '\'');
+	xmlTextWriterSetQuoteChar(x.w, '"'); /* libxml2 escapes " in attributes, never ' */
 	w_head(&x, d, o, type);
 	if (w_disks(&x, d, o, err) < 0)
 		goto cleanup;

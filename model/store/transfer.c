@@ -579,7 +579,7 @@ upload(virConnectPtr conn, const struct xfer_req *r, struct xfer_watch *w, char 
 	enum xfer_outcome rc = XFER_FAILED;
 	enum xfer_format fmt;
 	struct stat sb;
-	char *name = NULL, *xml = NULL, *why, *base, b1[32], b2[32];
+	char *name = NULL, *xml = NULL, *why, *base, b1[32], b2[32], b3[32];
 	double secs;
 
 	if ((c.fd = open(r->path, O_RDONLY | O_CLOEXEC)) < 0 || fstat(c.fd, &sb) < 0) {
@@ -633,8 +633,9 @@ upload(virConnectPtr conn, const struct xfer_req *r, struct xfer_watch *w, char 
 	}
 	show(&c, true);
 	secs = (double)(now_ns() - c.prog.start_ns) / XFER_NS;
-	*msg = xasprintf("Uploaded %s (%s, %s) to %s/%s in %.1f s%s%s%s.", r->path,
+	*msg = xasprintf("Uploaded %s (%s, %s) to %s/%s in %.1f s (%s/s)%s%s%s.", r->path,
 	                 xfer_format_name(fmt), human(b1, sizeof b1, c.size), r->pool, name, secs,
+	                 human(b3, sizeof b3, (uint64_t)xfer_progress_mean(&c.prog, now_ns())),
 	                 c.prog.holes ? "; " : "", c.prog.holes ? human(b2, sizeof b2, c.prog.holes) : "",
 	                 c.prog.holes ? " of holes not sent" : "");
 	rc = XFER_DONE;
@@ -746,7 +747,7 @@ download(virConnectPtr conn, const struct xfer_req *r, struct xfer_watch *w, cha
 	virStoragePoolPtr pool = NULL;
 	virStorageVolPtr vol = NULL;
 	enum xfer_outcome rc = XFER_FAILED;
-	char *target = download_target(r), *tmp = NULL, *dir, *why, b1[32], b2[32];
+	char *target = download_target(r), *tmp = NULL, *dir, *why, b1[32], b2[32], b3[32];
 	struct stat sb;
 	mode_t mode = 0666 & ~current_umask();
 	double secs;
@@ -809,8 +810,9 @@ download(virConnectPtr conn, const struct xfer_req *r, struct xfer_watch *w, cha
 		c.prog.total = c.prog.done;
 	show(&c, true);
 	secs = (double)(now_ns() - c.prog.start_ns) / XFER_NS;
-	*msg = xasprintf("Downloaded %s/%s (%s) to %s in %.1f s%s%s%s.", r->pool, r->vol,
+	*msg = xasprintf("Downloaded %s/%s (%s) to %s in %.1f s (%s/s)%s%s%s.", r->pool, r->vol,
 	                 human(b1, sizeof b1, c.prog.done), target, secs,
+	                 human(b3, sizeof b3, (uint64_t)xfer_progress_mean(&c.prog, now_ns())),
 	                 c.prog.holes ? "; " : "", c.prog.holes ? human(b2, sizeof b2, c.prog.holes) : "",
 	                 c.prog.holes ? " of holes not sent" : "");
 	rc = XFER_DONE;
