@@ -36,8 +36,10 @@ static const struct binding table[] = {
 	{ '\n', CMD_OPEN, KV_LIST, NULL },
 	{ KEY_ENTER, CMD_OPEN, KV_LIST, NULL },
 	{ 27, CMD_BACK,
-	  KV_LIST | KV_DETAIL | KV_HELP | KV_JOB | KV_FORM | KV_HOST | KV_PANE | KV_SNAP | KV_LOG,
+	  KV_LIST | KV_DETAIL | KV_HELP | KV_JOB | KV_FORM | KV_HOST | KV_PANE | KV_SNAP | KV_LOG |
+	  KV_XFER,
 	  "Back" },
+	{ 'c', CMD_BACK, KV_XFER, "Cancel" },
 	{ KEY_BACKSPACE, CMD_BACK, KV_DETAIL | KV_HELP | KV_SNAP | KV_LOG, NULL },
 	{ KEY_LEFT, CMD_BACK, KV_DETAIL | KV_HELP | KV_SNAP | KV_LOG, NULL },
 	{ 'y', CMD_APPLY, KV_JOB, "Apply" },

@@ -21,6 +21,7 @@ extern const struct view_ops conpane_ops;
 extern const struct view_ops snapshots_ops;
 extern const struct view_ops clone_ops;
 extern const struct view_ops vmdelete_ops;
+extern const struct view_ops transfer_ops;
 
 /* Openers of the dialogs about guest g (the dispatcher checked the
  * command's needs already): each pushes its view. */
@@ -30,6 +31,15 @@ int clone_open(struct app *a, const struct sel_guest *g);
 int vmdelete_open(struct app *a, const struct sel_guest *g);
 /* Plan VM definition files on host h and show the plan (views/job.c). */
 void job_open(struct app *a, struct host *h, char *const *paths, size_t n);
+
+/* Uploads and downloads of storage volumes (views/transfer.c): the footer
+ * prompt asks for the local file (and an upload's volume name, a
+ * download's replacing an existing file), then the progress view opens. */
+struct xfer_req;
+void transfer_upload_prompt(struct app *a, struct host *h, const char *pool);
+void transfer_download_prompt(struct app *a, struct host *h, const char *pool, const char *vol);
+/* Start r (taken over and cleared) on h and push the progress view. */
+int transfer_open(struct app *a, struct host *h, struct xfer_req *r);
 
 /* A titled history graph with its scale on the left (views/vmdetail.c). */
 typedef char *(*graph_fmt_fn)(char *, size_t, double);
