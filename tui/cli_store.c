@@ -235,7 +235,7 @@ static void
 pool_text_row(const struct store_pool *p, bool header)
 {
 	char c[32], a[32], v[32];
-	double pct = p->capacity ? 100.0 * (double)p->allocation / (double)p->capacity : 0;
+	double pct;
 
 	if (header) {
 		printf("%-20s %-8s %-9s %-9s %10s %10s %10s %5s  %-28s %s\n", "NAME", "TYPE", "STATE",
@@ -243,6 +243,7 @@ pool_text_row(const struct store_pool *p, bool header)
 		       "USED BY");
 		return;
 	}
+	pct = p->capacity ? 100.0 * (double)p->allocation / (double)p->capacity : 0;
 	printf("%-20s %-8s %-9s %-9s %10s %10s %10s %4.0f%%  %-28s %s\n", p->name, or_dash(p->type),
 	       p->state, p->autostart ? "yes" : "no", vol_size_fmt(c, sizeof c, p->capacity),
 	       vol_size_fmt(a, sizeof a, p->allocation), vol_size_fmt(v, sizeof v, p->available),
@@ -390,6 +391,7 @@ pool_delete_cmd(virConnectPtr conn, struct sctx *x)
 	struct store_vols vols = { 0 };
 	char *err = NULL, *result = NULL;
 	const char *name = x->o->args[1];
+	int rc;
 
 	if (store_pool_read(conn, name, &p, &err) < 0) {
 		fprintf(stderr, "vmtui: %s\n", err);
@@ -414,8 +416,8 @@ pool_delete_cmd(virConnectPtr conn, struct sctx *x)
 	store_pool_clear(&p);
 	if (!confirmed(x->o, "pool", name))
 		return -1;
-	return outcome(pool_op_run(conn, x->uri, name, op, true, &result, &err), result, err,
-	               pool_op_virsh(x->uri, name, op));
+	rc = pool_op_run(conn, x->uri, name, op, true, &result, &err);
+	return outcome(rc, result, err, pool_op_virsh(x->uri, name, op));
 }
 
 static int
@@ -519,6 +521,7 @@ vol_change(virConnectPtr conn, struct sctx *x)
 	const char *v = x->verb->name;
 	struct vol_req r = { .pool = x->o->args[1], .name = x->o->args[2], .bytes = x->bytes };
 	char *result = NULL, *err = NULL;
+	int rc;
 
 	if (strcmp(v, "create") == 0) {
 		r.op = VOL_CREATE;
@@ -542,8 +545,8 @@ vol_change(virConnectPtr conn, struct sctx *x)
 		if (!confirmed(x->o, "volume", r.name))
 			return -1;
 	}
-	return outcome(vol_op_run(conn, x->uri, &r, true, &result, &err), result, err,
-	               vol_op_virsh(x->uri, &r));
+	rc = vol_op_run(conn, x->uri, &r, true, &result, &err);
+	return outcome(rc, result, err, vol_op_virsh(x->uri, &r));
 }
 
 /* ---- the dispatchers ---- */

@@ -13,8 +13,9 @@
 #include "command.h"
 
 #define CTRL(c) ((c) & 0x1f)
+#define STORE (KV_POOLS | KV_VOLS)
 
-#define NAV (KV_LIST | KV_DETAIL | KV_HELP | KV_JOB | KV_SNAP | KV_LOG)
+#define NAV (KV_LIST | KV_DETAIL | KV_HELP | KV_JOB | KV_SNAP | KV_LOG | STORE)
 #define VMV (KV_LIST | KV_DETAIL)
 
 static const struct binding table[] = {
@@ -37,11 +38,10 @@ static const struct binding table[] = {
 	{ KEY_ENTER, CMD_OPEN, KV_LIST, NULL },
 	{ 27, CMD_BACK,
 	  KV_LIST | KV_DETAIL | KV_HELP | KV_JOB | KV_FORM | KV_HOST | KV_PANE | KV_SNAP | KV_LOG |
-	  KV_XFER,
-	  "Back" },
+	  STORE | KV_XFER, "Back" },
 	{ 'c', CMD_BACK, KV_XFER, "Cancel" },
-	{ KEY_BACKSPACE, CMD_BACK, KV_DETAIL | KV_HELP | KV_SNAP | KV_LOG, NULL },
-	{ KEY_LEFT, CMD_BACK, KV_DETAIL | KV_HELP | KV_SNAP | KV_LOG, NULL },
+	{ KEY_BACKSPACE, CMD_BACK, KV_DETAIL | KV_HELP | KV_SNAP | KV_LOG | STORE, NULL },
+	{ KEY_LEFT, CMD_BACK, KV_DETAIL | KV_HELP | KV_SNAP | KV_LOG | STORE, NULL },
 	{ 'y', CMD_APPLY, KV_JOB, "Apply" },
 	{ '\t', CMD_NEXT_FIELD, KV_FORM, "Next" },
 	{ KEY_DOWN, CMD_NEXT_FIELD, KV_FORM, NULL },

@@ -70,6 +70,8 @@ enum {
 	KV_PANE = 128, /* the console pane (graphs focused; see views/conpane.c) */
 	KV_SNAP = 256, /* the snapshot list of a guest */
 	KV_LOG = 512,  /* the action log */
+	KV_POOLS = 1 << 12, /* the storage pools of a host */
+	KV_VOLS = 1 << 13,  /* the volumes of a storage pool */
 	KV_XFER = 1 << 15, /* an upload or download of a volume (views/transfer.c) */
 };
 

@@ -110,6 +110,22 @@ run_console_pane(struct app *a, const struct cmd_ctx *x)
 	return console_open_tui(a, x->guest, true);
 }
 
+/* ---- storage ---- */
+
+static int
+run_pools(struct app *a, const struct cmd_ctx *x)
+{
+	(void)x;
+	return pools_open(a);
+}
+
+/* A row of the storage views: the views know it by its name. */
+static int
+run_store(struct app *a, const struct cmd_ctx *x)
+{
+	return storage_command(a, command_row(x->cmd)->name);
+}
+
 /* ---- creating guests ---- */
 
 /* The open prompt's Enter: one path, or several separated by spaces. */
@@ -266,6 +282,7 @@ run_replay_pause(struct app *a, const struct cmd_ctx *x)
 
 #define ON_GUEST (NEED_LIVE | NEED_GUEST | NEED_WRITE | NEED_HOST_UP)
 #define GUEST_VIEWS (KV_LIST | KV_DETAIL)
+#define STORE_W (NEED_LIVE | NEED_WRITE)
 
 static const struct command commands[] = {
 	[CMD_QUIT] = { "quit", "Quit vmtui", .run = run_quit },
@@ -350,6 +367,50 @@ static const struct command commands[] = {
 	  .needs = ON_GUEST, .run = run_clone, .key = 'Y', .where = GUEST_VIEWS },
 	{ "delete", "Delete the guest (type its name; storage optional; XML backed up)",
 	  .needs = ON_GUEST, .run = run_delete, .key = 'D', .where = GUEST_VIEWS },
+
+	/* The storage views (views/pools.c, volumes.c): p in the host view. */
+	{ "pools", "Storage pools of the host: volumes, create, start, stop, delete",
+	  "list storage pools", .needs = NEED_LIVE, .opens = &pools_ops, .run = run_pools,
+	  .key = 'p', .where = KV_HOST | KV_POOLS, .label = "Pools" },
+	{ "pool-volumes", "Volumes of the selected pool", "list volumes", .needs = NEED_LIVE,
+	  .run = run_store, .key = '\r', .where = KV_POOLS, .label = "Volumes" },
+	{ "pool-create", "Create a storage pool (a form)", "create a storage pool",
+	  .needs = STORE_W, .run = run_store, .key = 'c', .where = KV_POOLS, .label = "Create" },
+	{ "pool-build", "Build the pool (mkdir, vgcreate, mkfs...)", "build a storage pool",
+	  .needs = STORE_W, .run = run_store, .key = 'b', .where = KV_POOLS, .label = "Build" },
+	{ "pool-start", "Start the pool", "start a storage pool", .needs = STORE_W,
+	  .run = run_store, .key = 's', .where = KV_POOLS, .label = "Start" },
+	{ "pool-stop", "Stop the pool (refused while running guests use it)",
+	  "stop a storage pool", .needs = STORE_W, .run = run_store, .key = 't',
+	  .where = KV_POOLS, .label = "Stop" },
+	{ "pool-refresh", "Refresh the pool's volumes and sizes", "refresh a storage pool",
+	  .needs = STORE_W, .run = run_store, .key = 'r', .where = KV_POOLS, .label = "Refresh" },
+	{ "pool-autostart", "Toggle starting the pool at host boot",
+	  "change a pool's autostart", .needs = STORE_W, .run = run_store, .key = 'a',
+	  .where = KV_POOLS, .label = "Autostart" },
+	{ "pool-delete", "Delete the pool, keeping its volumes (asks first)",
+	  "delete a storage pool", .needs = STORE_W, .run = run_store, .key = 'x',
+	  .where = KV_POOLS, .label = "Delete" },
+	{ "pool-delete-contents", "Delete the pool with its volumes (type its name)",
+	  "delete a storage pool", .needs = STORE_W, .run = run_store, .key = 'X',
+	  .where = KV_POOLS },
+	{ "vol-create", "Create a volume: size, format, backing volume (a form)",
+	  "create a volume", .needs = STORE_W, .run = run_store, .key = 'c', .where = KV_VOLS,
+	  .label = "Create" },
+	{ "vol-grow", "Grow the volume (never shrinks)", "grow a volume", .needs = STORE_W,
+	  .run = run_store, .key = 'e', .where = KV_VOLS, .label = "Grow" },
+	{ "vol-clone", "Clone the volume", "clone a volume", .needs = STORE_W, .run = run_store,
+	  .key = 'C', .where = KV_VOLS, .label = "Clone" },
+	{ "vol-wipe", "Wipe the volume (type its name)", "wipe a volume", .needs = STORE_W,
+	  .run = run_store, .key = 'W', .where = KV_VOLS, .label = "Wipe" },
+	{ "vol-delete", "Delete the volume (type its name)", "delete a volume",
+	  .needs = STORE_W, .run = run_store, .key = 'x', .where = KV_VOLS, .label = "Delete" },
+	{ "vol-upload", "Upload a local file as a new volume (progress, cancel)",
+	  "upload a volume", .needs = STORE_W, .run = run_store, .key = 'u', .where = KV_VOLS,
+	  .label = "Upload" },
+	{ "vol-download", "Download the volume to a local file (progress, cancel)",
+	  "download a volume", .needs = NEED_LIVE, .run = run_store, .key = 'w', .where = KV_VOLS,
+	  .label = "Download" },
 };
 
 /* Whatever the views do on every turn of the loop. */

@@ -18,20 +18,26 @@
 #include "views.h"
 
 static struct xfer_job *xj;
+static void (*xj_after)(struct app *); /* when the view goes */
 
 /* What the prompts gather before the transfer starts (UI thread only). */
 static struct {
 	struct host *host;
 	struct xfer_req req;
+	void (*after)(struct app *);
 } pending;
 
 static void
 transfer_leave(struct app *a)
 {
-	(void)a;
 	/* Still running (vmtui quits): cancelled, and its clean-up waited for. */
+	void (*after)(struct app *) = xj_after;
+
 	xfer_job_release(xj);
 	xj = NULL;
+	xj_after = NULL;
+	if (after)
+		after(a);
 }
 
 /* The bar "[#####     ]" over width cells, at line y. */
@@ -165,7 +171,7 @@ const struct view_ops transfer_ops = {
 };
 
 int
-transfer_open(struct app *a, struct host *h, struct xfer_req *r)
+transfer_open(struct app *a, struct host *h, struct xfer_req *r, void (*after)(struct app *))
 {
 	if (h->readonly) {
 		app_status(a, MSG_ERROR, "%s is read-only; a transfer cannot change it.",
@@ -179,6 +185,7 @@ transfer_open(struct app *a, struct host *h, struct xfer_req *r)
 		return HANDLED;
 	}
 	xj = xfer_job_start(h, r);
+	xj_after = after;
 	app_push_view(a, &transfer_ops);
 	return HANDLED;
 }
@@ -202,7 +209,7 @@ start_pending(struct app *a)
 	struct xfer_req r = pending.req;
 
 	memset(&pending.req, 0, sizeof pending.req);
-	transfer_open(a, pending.host, &r);
+	transfer_open(a, pending.host, &r, pending.after);
 }
 
 static void
@@ -244,10 +251,12 @@ upload_path_submit(struct app *a, const char *text)
 }
 
 void
-transfer_upload_prompt(struct app *a, struct host *h, const char *pool)
+transfer_upload_prompt(struct app *a, struct host *h, const char *pool,
+                       void (*after)(struct app *))
 {
 	xfer_req_clear(&pending.req);
 	pending.host = h;
+	pending.after = after;
 	pending.req.dir = XFER_UPLOAD;
 	pending.req.pool = xstrdup(pool);
 	app_prompt_path(a, "Upload file: ", "", upload_path_submit);
@@ -283,10 +292,12 @@ download_path_submit(struct app *a, const char *text)
 }
 
 void
-transfer_download_prompt(struct app *a, struct host *h, const char *pool, const char *vol)
+transfer_download_prompt(struct app *a, struct host *h, const char *pool, const char *vol,
+                         void (*after)(struct app *))
 {
 	xfer_req_clear(&pending.req);
 	pending.host = h;
+	pending.after = after;
 	pending.req.dir = XFER_DOWNLOAD;
 	pending.req.pool = xstrdup(pool);
 	pending.req.vol = xstrdup(vol);

@@ -21,6 +21,9 @@ extern const struct view_ops conpane_ops;
 extern const struct view_ops snapshots_ops;
 extern const struct view_ops clone_ops;
 extern const struct view_ops vmdelete_ops;
+extern const struct view_ops pools_ops;
+extern const struct view_ops volumes_ops;
+extern const struct view_ops storeform_ops;
 extern const struct view_ops transfer_ops;
 
 /* Openers of the dialogs about guest g (the dispatcher checked the
@@ -32,14 +35,23 @@ int vmdelete_open(struct app *a, const struct sel_guest *g);
 /* Plan VM definition files on host h and show the plan (views/job.c). */
 void job_open(struct app *a, struct host *h, char *const *paths, size_t n);
 
+/* The storage pools of the host view's host (p; views/pools.c), and the
+ * pool and volume commands of the storage views, by their row's name. */
+int pools_open(struct app *a);
+int storage_command(struct app *a, const char *name);
 /* Uploads and downloads of storage volumes (views/transfer.c): the footer
  * prompt asks for the local file (and an upload's volume name, a
  * download's replacing an existing file), then the progress view opens. */
 struct xfer_req;
-void transfer_upload_prompt(struct app *a, struct host *h, const char *pool);
-void transfer_download_prompt(struct app *a, struct host *h, const char *pool, const char *vol);
+/* after (or NULL) runs when the progress view goes (the volumes view
+ * reads its list again). */
+void transfer_upload_prompt(struct app *a, struct host *h, const char *pool,
+                            void (*after)(struct app *));
+void transfer_download_prompt(struct app *a, struct host *h, const char *pool, const char *vol,
+                              void (*after)(struct app *));
 /* Start r (taken over and cleared) on h and push the progress view. */
-int transfer_open(struct app *a, struct host *h, struct xfer_req *r);
+int transfer_open(struct app *a, struct host *h, struct xfer_req *r,
+                  void (*after)(struct app *));
 
 /* A titled history graph with its scale on the left (views/vmdetail.c). */
 typedef char *(*graph_fmt_fn)(char *, size_t, double);

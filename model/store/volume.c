@@ -15,6 +15,7 @@
 #include "../base/xmalloc.h"
 #include "../defs/xpath.h"
 #include "../host/lvutil.h"
+#include "pool.h"
 
 const char *const vol_formats[] = { "qcow2", "raw", NULL };
 
@@ -101,7 +102,7 @@ vol_name_check(const char *name)
 
 char *
 vol_create_xml(const char *name, uint64_t bytes, const char *format, const char *backing,
-               const char *backing_format, char **err)
+               const char *backing_format, bool sparse, char **err)
 {
 	xmlBufferPtr buf;
 	xmlTextWriterPtr w;
@@ -131,7 +132,8 @@ vol_create_xml(const char *name, uint64_t bytes, const char *format, const char 
 	     xmlTextWriterWriteString(w, BAD_CAST cap) >= 0 && xmlTextWriterEndElement(w) >= 0 &&
 	     xmlTextWriterStartElement(w, BAD_CAST "allocation") >= 0 &&
 	     xmlTextWriterWriteAttribute(w, BAD_CAST "unit", BAD_CAST "bytes") >= 0 &&
-	     xmlTextWriterWriteString(w, BAD_CAST "0") >= 0 && xmlTextWriterEndElement(w) >= 0 &&
+	     xmlTextWriterWriteString(w, BAD_CAST (sparse ? "0" : cap)) >= 0 &&
+	     xmlTextWriterEndElement(w) >= 0 &&
 	     xmlTextWriterStartElement(w, BAD_CAST "target") >= 0 &&
 	     xmlTextWriterStartElement(w, BAD_CAST "format") >= 0 &&
 	     xmlTextWriterWriteAttribute(w, BAD_CAST "type", BAD_CAST format) >= 0 &&
@@ -472,6 +474,22 @@ backing_of(virConnectPtr conn, virStoragePoolPtr sp, const char *b, char **path,
 	return *err ? -1 : 0;
 }
 
+/* Whether new volumes of the pool may be sparse: not in a logical pool,
+ * where libvirt makes a sparse volume a thin snapshot LV. */
+static bool
+sparse_pool(virStoragePoolPtr sp)
+{
+	char *xml = virStoragePoolGetXMLDesc(sp, 0);
+	struct store_pool p = { 0 };
+	bool sparse = true;
+
+	if (xml && pool_xml_read(xml, &p) == 0 && p.type && strcmp(p.type, "logical") == 0)
+		sparse = false;
+	store_pool_clear(&p);
+	free(xml);
+	return sparse;
+}
+
 static int
 do_create(virConnectPtr conn, virStoragePoolPtr sp, const struct vol_req *r, char **result,
           char **err)
@@ -498,7 +516,7 @@ do_create(virConnectPtr conn, virStoragePoolPtr sp, const struct vol_req *r, cha
 		*err = xasprintf("An overlay cannot be smaller than its backing volume %s (%s).",
 		                 r->backing, vol_size_fmt(sz, sizeof sz, bcap));
 	} else if ((xml = vol_create_xml(r->name, bytes, r->format ? r->format : "qcow2", bpath,
-	                                 bfmt, err)) != NULL) {
+	                                 bfmt, sparse_pool(sp), err)) != NULL) {
 		if ((v = virStorageVolCreateXML(sp, xml, 0)) == NULL) {
 			e = lv_err_line();
 			*err = xasprintf("Cannot create volume %s in storage pool %s: %s.", r->name,
@@ -565,7 +583,7 @@ do_existing(virConnectPtr conn, virStoragePoolPtr sp, virStorageVolPtr v,
 		}
 		free(xml);
 		xml = vol_create_xml(r->newname, tmp.capacity ? tmp.capacity : 1, tmp.format, NULL,
-		                     NULL, err);
+		                     NULL, sparse_pool(sp), err);
 		if (xml == NULL)
 			goto cleanup;
 		if ((nv = virStorageVolCreateXMLFrom(sp, xml, v, 0)) == NULL) {

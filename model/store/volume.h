@@ -42,11 +42,13 @@ struct store_vols {
 int vol_xml_read(const char *xml, struct store_vol *v, char **backing);
 /* <volume> XML for virStorageVolCreateXML: a volume of `bytes` bytes in
  * format (NULL: raw), a qcow2 overlay on backing (a path, of
- * backing_format: NULL lets libvirt probe) when it is not NULL. Every
- * string escaped. NULL with *err when the request makes no sense (an
- * overlay that is not qcow2, an empty name). */
+ * backing_format: NULL lets libvirt probe) when it is not NULL; sparse
+ * (allocation 0) or allocated whole (logical pools, where a sparse LV is
+ * a thin snapshot). Every string escaped. NULL with *err when the request
+ * makes no sense (an overlay that is not qcow2, an empty name). */
 char *vol_create_xml(const char *name, uint64_t bytes, const char *format,
-                     const char *backing, const char *backing_format, char **err);
+                     const char *backing, const char *backing_format, bool sparse,
+                     char **err);
 /* NULL when name can name a new volume, else a new sentence why not. */
 char *vol_name_check(const char *name);
 /* The formats vol create takes: "qcow2", "raw"; NULL-terminated. */

@@ -146,7 +146,7 @@ vol_write(void **state)
 	char *err = NULL, *x;
 
 	(void)state;
-	x = vol_create_xml("a.qcow2", 10 * GIB, "qcow2", NULL, NULL, &err);
+	x = vol_create_xml("a.qcow2", 10 * GIB, "qcow2", NULL, NULL, true, &err);
 	assert_null(err);
 	assert_non_null(strstr(x, "<name>a.qcow2</name>"));
 	assert_non_null(strstr(x, "<capacity unit=\"bytes\">10737418240</capacity>"));
@@ -154,22 +154,25 @@ vol_write(void **state)
 	assert_non_null(strstr(x, "<format type=\"qcow2\"/>"));
 	assert_null(strstr(x, "backingStore"));
 	free(x);
-	x = vol_create_xml("o&<'\".qcow2", 0, "qcow2", "/img/b&b.qcow2", "qcow2", &err);
+	x = vol_create_xml("o&<'\".qcow2", 0, "qcow2", "/img/b&b.qcow2", "qcow2", true, &err);
 	assert_null(err);
 	assert_non_null(strstr(x, "<name>o&amp;&lt;'&quot;.qcow2</name>"));
 	assert_non_null(strstr(x, "<backingStore><path>/img/b&amp;b.qcow2</path>"
 	                          "<format type=\"qcow2\"/></backingStore>"));
 	free(x);
-	x = vol_create_xml("r.img", 1024, NULL, NULL, NULL, &err);
+	x = vol_create_xml("r.img", 1024, NULL, NULL, NULL, true, &err);
 	assert_non_null(strstr(x, "<format type=\"raw\"/>"));
 	free(x);
-	assert_null(vol_create_xml("r.img", 1024, "raw", "/img/b", NULL, &err));
+	x = vol_create_xml("lv", 1024, "raw", NULL, NULL, false, &err); /* a logical pool */
+	assert_non_null(strstr(x, "<allocation unit=\"bytes\">1024</allocation>"));
+	free(x);
+	assert_null(vol_create_xml("r.img", 1024, "raw", "/img/b", NULL, true, &err));
 	assert_string_equal(err, "A volume on a backing volume is a qcow2 overlay; raw cannot be.");
 	free(err);
-	assert_null(vol_create_xml("r.img", 0, "raw", NULL, NULL, &err));
+	assert_null(vol_create_xml("r.img", 0, "raw", NULL, NULL, true, &err));
 	assert_string_equal(err, "A new volume needs a size above 0.");
 	free(err);
-	assert_null(vol_create_xml("a/b", 1, "raw", NULL, NULL, &err));
+	assert_null(vol_create_xml("a/b", 1, "raw", NULL, NULL, true, &err));
 	assert_string_equal(err, "\"a/b\": a volume name cannot contain \"/\".");
 	free(err);
 }
