@@ -29,7 +29,7 @@ struct xopts {
 	int nargs;
 };
 
-enum { OPT_KNOWN_HOSTS = 256, OPT_NAME, OPT_FORMAT, OPT_FORCE, OPT_DENSE };
+enum { OPT_KNOWN_HOSTS = 256, OPT_NAME, OPT_FORMAT, OPT_FORCE, OPT_DENSE, OPT_BWLIMIT };
 
 /* Options of both verbs; the ones a verb does not take are refused after. */
 static int
@@ -43,6 +43,7 @@ xparse(const struct subcmd *cmd, const char *verb, int argc, char **argv, struct
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "force", no_argument, NULL, OPT_FORCE },
 		{ "dense", no_argument, NULL, OPT_DENSE },
+		{ "bwlimit", required_argument, NULL, OPT_BWLIMIT },
 		{ "readonly", no_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -89,6 +90,13 @@ xparse(const struct subcmd *cmd, const char *verb, int argc, char **argv, struct
 			return -1;
 		case OPT_DENSE:
 			o->req.dense = true;
+			break;
+		case OPT_BWLIMIT:
+			if (!xfer_parse_rate(optarg, &o->req.bwlimit)) {
+				fprintf(stderr, "vmtui vol %s: --bwlimit: \"%s\" is not a rate; use bytes "
+				        "a second, e.g. 500K, 20M.\n", verb, optarg);
+				return -1;
+			}
 			break;
 		case 'h':
 			subcmd_help(cmd, stdout);

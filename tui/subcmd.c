@@ -213,6 +213,7 @@ static const char vol_help[] =
 	"                          terminal)\n"
 	"      --name VOL          upload: the new volume's name (default: the file's name)\n"
 	"      --force             download: replace FILE if it exists\n"
+	"      --bwlimit RATE      upload, download: at most RATE bytes a second (e.g. 20M)\n"
 	HELP_LINE "\n"
 	"resize only grows. wipe, delete, grow and clone are refused while a guest uses\n"
 	"the volume (grow and clone: a running guest), naming the guests. See vmtui(1).\n";

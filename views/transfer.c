@@ -184,6 +184,9 @@ transfer_open(struct app *a, struct host *h, struct xfer_req *r, void (*after)(s
 		xfer_req_clear(r);
 		return HANDLED;
 	}
+	/* $VMTUI_BWLIMIT caps every transfer's rate (e.g. 20M: bytes a second). */
+	if (r->bwlimit == 0 && getenv("VMTUI_BWLIMIT"))
+		xfer_parse_rate(getenv("VMTUI_BWLIMIT"), &r->bwlimit);
 	xj = xfer_job_start(h, r);
 	xj_after = after;
 	app_push_view(a, &transfer_ops);

@@ -125,6 +125,35 @@ xfer_format_detect(const unsigned char *head, size_t n)
 	return XFER_FMT_RAW;
 }
 
+bool
+xfer_parse_rate(const char *s, uint64_t *bps)
+{
+	char *end;
+	unsigned long long v;
+	int shift = 0;
+
+	if (s == NULL || *s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s)
+		return false;
+	switch (*end) {
+	case 'K': case 'k': shift = 10; end++; break;
+	case 'M': case 'm': shift = 20; end++; break;
+	case 'G': case 'g': shift = 30; end++; break;
+	default: break;
+	}
+	if (*end == 'i' && shift)
+		end++;
+	if (*end == 'B')
+		end++;
+	if (*end != '\0' || v == 0 || v > (UINT64_MAX >> shift))
+		return false;
+	*bps = (uint64_t)v << shift;
+	return true;
+}
+
 void
 xfer_req_default_name(struct xfer_req *r)
 {
@@ -227,6 +256,7 @@ now_ns(void)
 struct stream_ctx {
 	int fd;
 	struct xfer_watch *w;
+	uint64_t bwlimit;    /* bytes of data a second, 0: none */
 	struct xfer_progress prog;
 	uint64_t size;       /* upload: the file's size */
 	uint64_t shown_ns;   /* when progress was last handed to the watcher */
@@ -245,10 +275,30 @@ show(struct stream_ctx *c, bool force)
 	}
 }
 
+/* With a limit: wait until the data so far is due at that rate. */
+static void
+throttle(struct stream_ctx *c)
+{
+	uint64_t due, t = now_ns();
+	struct timespec ts;
+
+	due = c->prog.start_ns +
+	      (uint64_t)((double)(c->prog.done - c->prog.holes) / (double)c->bwlimit * XFER_NS);
+	if (due <= t)
+		return;
+	if (due - t > XFER_NS)
+		due = t + XFER_NS;
+	ts.tv_sec = (time_t)((due - t) / XFER_NS);
+	ts.tv_nsec = (long)((due - t) % XFER_NS);
+	nanosleep(&ts, NULL);
+}
+
 static void
 moved(struct stream_ctx *c, uint64_t n, bool hole)
 {
 	xfer_progress_add(&c->prog, n, hole, now_ns());
+	if (c->bwlimit && !hole)
+		throttle(c);
 	show(c, false);
 }
 
@@ -573,7 +623,7 @@ static enum xfer_outcome
 upload(virConnectPtr conn, const struct xfer_req *r, struct xfer_watch *w, char **msg,
        bool *sparse)
 {
-	struct stream_ctx c = { .fd = -1, .w = w };
+	struct stream_ctx c = { .fd = -1, .w = w, .bwlimit = r->bwlimit };
 	virStoragePoolPtr pool = NULL;
 	virStorageVolPtr vol = NULL;
 	enum xfer_outcome rc = XFER_FAILED;
@@ -743,7 +793,7 @@ static enum xfer_outcome
 download(virConnectPtr conn, const struct xfer_req *r, struct xfer_watch *w, char **msg,
          bool *sparse)
 {
-	struct stream_ctx c = { .fd = -1, .w = w };
+	struct stream_ctx c = { .fd = -1, .w = w, .bwlimit = r->bwlimit };
 	virStoragePoolPtr pool = NULL;
 	virStorageVolPtr vol = NULL;
 	enum xfer_outcome rc = XFER_FAILED;

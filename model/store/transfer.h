@@ -98,10 +98,15 @@ struct xfer_req {
 	enum xfer_format format; /* upload: AUTO detects it */
 	bool force;    /* download: replace an existing file */
 	bool dense;    /* never use a sparse stream (benchmarks) */
+	uint64_t bwlimit; /* at most this many bytes of data a second; 0: no limit */
 };
 void xfer_req_clear(struct xfer_req *r);
 /* An upload without a volume name takes the file's base name. */
 void xfer_req_default_name(struct xfer_req *r);
+
+/* A rate such as "50M" (bytes a second; K, M, G: binary multiples) into
+ * *bps; false when s is not one (or is 0). */
+bool xfer_parse_rate(const char *s, uint64_t *bps);
 
 /* NULL when name can be a new volume's name, else a sentence why not. */
 char *xfer_vol_name_check(const char *name);

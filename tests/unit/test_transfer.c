@@ -185,6 +185,25 @@ names(void **state)
 }
 
 static void
+rates(void **state)
+{
+	uint64_t r = 0;
+
+	(void)state;
+	assert_true(xfer_parse_rate("50M", &r));
+	assert_int_equal(r, 50 * MiB);
+	assert_true(xfer_parse_rate("512K", &r) && r == 512 * 1024);
+	assert_true(xfer_parse_rate("1GiB", &r) && r == 1024 * MiB);
+	assert_true(xfer_parse_rate("1000", &r) && r == 1000);
+	assert_false(xfer_parse_rate("0", &r));
+	assert_false(xfer_parse_rate("-5M", &r));
+	assert_false(xfer_parse_rate("5X", &r));
+	assert_false(xfer_parse_rate("", &r));
+	assert_false(xfer_parse_rate(NULL, &r));
+	assert_false(xfer_parse_rate("99999999999999999999", &r));
+}
+
+static void
 virsh_lines(void **state)
 {
 	struct xfer_req r = { .dir = XFER_UPLOAD };
@@ -229,6 +248,7 @@ main(void)
 		cmocka_unit_test(edges),
 		cmocka_unit_test(formats),
 		cmocka_unit_test(names),
+		cmocka_unit_test(rates),
 		cmocka_unit_test(virsh_lines),
 	};
 
