@@ -106,7 +106,7 @@ transfer_draw(struct app *a, WINDOW *w)
 	(void)a;
 	if (j == NULL)
 		return;
-	host_lock(j->host);
+	host_assert_locked(j->host); /* the loop draws with every host locked */
 	draw_title(w, j, width);
 	switch (j->state) {
 	case XFER_ST_STARTING:
@@ -127,7 +127,6 @@ transfer_draw(struct app *a, WINDOW *w)
 	if (j->state == XFER_ST_ENDED && j->msg)
 		draw_wrapped(w, &y, screen_attr(j->outcome == XFER_FAILED ? C_ERROR : C_NORMAL),
 		             j->msg);
-	host_unlock(j->host);
 }
 
 static void
