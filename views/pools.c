@@ -64,6 +64,8 @@ selected(void)
 		storeview->pools.sel = (int)l->n - 1;
 	if (storeview->pools.sel < 0)
 		storeview->pools.sel = 0;
+	if (storeview->job->busy && storeview->sel_pool) /* it may come with the next read */
+		return &l->v[storeview->pools.sel];
 	free(storeview->sel_pool);
 	storeview->sel_pool = xstrdup(l->v[storeview->pools.sel].name);
 	return &l->v[storeview->pools.sel];

@@ -33,6 +33,8 @@ selected(void)
 		storeview->vols.sel = (int)l->n - 1;
 	if (storeview->vols.sel < 0)
 		storeview->vols.sel = 0;
+	if (storeview->job->busy && storeview->sel_vol) /* it may come with the next read */
+		return &l->v[storeview->vols.sel];
 	free(storeview->sel_vol);
 	storeview->sel_vol = xstrdup(l->v[storeview->vols.sel].name);
 	return &l->v[storeview->vols.sel];

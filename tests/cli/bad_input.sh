@@ -306,6 +306,54 @@ for s in "${SPECIALS[@]}" "$NONUTF" "$LONG"; do
 	t 1 "vmtui: There is no guest \"$s\" on this host; check the name with virsh list --all." delete -c "$T" "$s" --yes-i-typed "$s"
 done
 
+# ---------------------------------------------------------------- pool, vol
+
+t 1 "vmtui pool: no action given; use list, info, create, build, start, stop, refresh, autostart or delete." pool
+t 1 "vmtui pool: unknown action \"bogus\"" pool bogus
+t 1 "vmtui pool: unknown action \"$NONUTF\"" pool "$NONUTF"
+t 1 "vmtui vol: no action given; use list, info, create, resize, clone, wipe or delete." vol
+t 1 "vmtui vol: unknown action \"bogus\"" vol bogus
+t 1 "vmtui pool list: expected no argument" pool list -c "$T" x
+t 1 "vmtui pool start: expected a pool name" pool start -c "$T"
+t 1 "vmtui vol list: expected a pool name" vol list -c "$T"
+t 1 "vmtui vol resize: expected a pool name, a volume name and the new size" vol resize -c "$T" default-pool a
+t 1 "vmtui vol clone: expected a pool name, a volume name and the clone's name" vol clone -c "$T" default-pool a
+t 1 "vmtui pool start: --json does not apply here" pool start -c "$T" --json default-pool
+t 1 "vmtui pool list: --size does not apply here" pool list -c "$T" --size 1G
+t 1 "vmtui vol list: --yes does not apply here" vol list -c "$T" -y default-pool
+t 1 'vmtui pool: unknown option "--bogus"; see vmtui help pool.' pool list --bogus
+t 1 'vmtui vol: option "--size" needs a value; see vmtui help vol.' vol create default-pool a --size
+t 1 "vmtui pool: give -c URI or -H HOST, not both" pool list -c "$T" -H localhost
+t 1 "vmtui pool create: --build and --no-build exclude each other" pool create -c "$T" p --build --no-build
+t 1 "vmtui pool create: " pool create -c "$T" p --type bogus
+t 1 "vmtui pool create: " pool create -c "$T" p --type netfs --path /mnt/x
+t 1 "vmtui vol create: --size is needed (e.g. --size 20G; a bare number is GiB)." vol create -c "$T" default-pool a
+t 1 "vmtui vol create: --size: \"2X\": unknown unit (use K, M, G or T; a bare number is GiB)." vol create -c "$T" default-pool a --size 2X
+t 1 "vmtui vol create: --size: \"-1\": a size cannot be negative." vol create -c "$T" default-pool a --size=-1
+t 1 "vmtui vol create: --size: \"$BIG\" is too large." vol create -c "$T" default-pool a --size "$BIG"
+t 1 "vmtui vol create: --size: \"0\": a size must be above 0." vol create -c "$T" default-pool a --size 0
+t 1 "vmtui vol create: --format: \"vmdk\" is not a format vmtui creates (use qcow2 or raw)." vol create -c "$T" default-pool a --size 1G --format vmdk
+t 1 "vmtui vol resize: \"abc\" is not a size (use e.g. 20G or 512M; a bare number is GiB)." vol resize -c "$T" default-pool a abc
+t 1 "vmtui vol create: A volume needs a name." vol create -c "$T" default-pool '' --size 1G
+t 1 "vmtui vol create: The name is 10240 bytes long; keep it to 255." vol create -c "$T" default-pool "$LONG" --size 1G
+t 1 'vmtui vol create: "$(touch /tmp/pwned)": a volume name cannot contain "/".' vol create -c "$T" default-pool '$(touch /tmp/pwned)' --size 1G
+t 1 'vmtui vol clone: ".." cannot name a volume.' vol clone -c "$T" default-pool a ..
+t 1 "vmtui: cannot create storage pool p: vmtui runs read-only (-r)" pool create -r -c "$T" p --path /p
+t 1 "vmtui: cannot delete volume default-pool: vmtui runs read-only (-r)" vol delete -r -c "$T" default-pool a
+t 1 "vmtui: not done: pool delete default-pool asks for the name typed on a terminal; give --yes to do it without one." pool delete -c "$T" default-pool
+t 1 "vmtui: not done: vol wipe default-pool asks for the name typed on a terminal; give --yes to do it without one." vol wipe -c "$T" default-pool a
+t 0 "default-pool" pool list -c "$T"
+t 0 '"name": "default-pool"' pool list -c "$T" --json
+t 0 "Storage pool default-pool has no volumes" vol list -c "$T" default-pool
+for s in '' "$LONG" "$NONUTF" "${SPECIALS[@]}"; do
+	t 1 "vmtui: There is no storage pool \"$s\" (vmtui pool list shows them)." pool info -c "$T" "$s"
+done
+# the test driver forgets them at exit: names full of specials work
+for s in "a'b" 'a"b' '<x>' 'a&b' ';rm -rf' '`touch pwned`'; do
+	t 0 "Volume $s created in storage pool default-pool: 1 GiB qcow2." vol create -c "$T" default-pool "$s" --size 1G
+	t 0 "Storage pool $s (dir) created, built, started, starts at host boot." pool create -c "$T" "$s" --path "/x/$s"
+done
+
 # ---------------------------------------------------------------- top --batch
 
 for n in 0 -1 "$BIG" '' x 1.5 "$NONUTF"; do
@@ -347,7 +395,7 @@ h() {
 # Every command that `vmtui help` lists; at least the ones of vmtui(1).
 B1=${BUILDS%% *}
 LISTED=$("$B1/vmtui" help | sed -n '/^Commands/,/^$/s/^  \([a-z]*\) .*/\1/p')
-for c in validate plan apply export resize console snapshot clone delete top help version; do
+for c in validate plan apply export resize console snapshot clone delete top help version pool vol; do
 	grep -qx "$c" <<<"$LISTED" || not_ok "vmtui help does not list $c"
 done
 for c in $LISTED; do

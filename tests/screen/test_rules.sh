@@ -7,7 +7,8 @@
 #   - the footer offers no key the mode refuses (read-only), and no global
 #     key in a form, where printable keys are typed;
 #   - Enter submits a form from any field;
-#   - a form taller than the screen scrolls to the field typed in.
+#   - a form taller than the screen scrolls to the field typed in;
+#   - the same in the storage views (p in the host view) and their forms.
 #
 # It runs vmtui on test:///default, libvirt's in-process test driver with
 # one running guest "test": the rules are the loop's and the dispatcher's,
@@ -135,6 +136,60 @@ vt_keys D
 check "40x12: the delete dialog shows the name to type" wait_screen '^Type test to confirm:' 5
 vt_esc
 vt_stop
+
+# ---------------------------------------------------------------- storage views
+
+start 140 30 -d 1
+vt_keys h
+wait_screen 'Host CPU' 5 >/dev/null
+check "storage: p in the host view opens the pools" eval "vt_keys p && wait_screen '^Storage pools of ' 5 >/dev/null"
+check "storage: p again goes back to the host view" eval "vt_keys p && wait_screen 'Host CPU' 5 >/dev/null"
+vt_keys p
+wait_screen '^default-pool ' 5 >/dev/null
+check "storage: Enter opens the volumes, Esc goes back to the pools" \
+	eval "vt_keys Enter && wait_screen '^Volumes of pool default-pool' 5 >/dev/null && back_to '^Storage pools of '"
+check "storage: Esc from the pools goes back to the host view" back_to 'Host CPU'
+vt_keys p
+wait_screen '^default-pool ' 5 >/dev/null
+vt_keys c
+wait_screen '^New storage pool on ' 5 >/dev/null
+check "storage forms: no global key in the footer" footer_lacks 'Help|Quit'
+check "storage forms: Esc goes back to the pools" back_to '^Storage pools of '
+vt_keys c
+wait_screen '^New storage pool on ' 5 >/dev/null
+vt_keys Tab Tab Tab
+vt_keys Enter
+check "storage forms: Enter submits from any field (the empty name is refused)" \
+	wait_screen '^Name: give the new pool a name\.' 5
+vt_esc
+vt_keys Enter
+wait_screen '^Volumes of pool default-pool' 5 >/dev/null
+vt_keys c
+wait_screen '^New volume in pool ' 5 >/dev/null
+vt_type q
+check "storage forms: q types (no quit)" wait_screen '^Name +q' 5
+vt_esc
+vt_stop
+
+start 40 12 -d 1
+vt_keys h
+wait_screen '^POOL ' 5 >/dev/null
+vt_keys p
+wait_screen '^Storage pools' 5 >/dev/null
+vt_keys c
+wait_screen '^Name' 5 >/dev/null
+vt_keys Up
+check "40x12: the pool form scrolls to its last field" wait_screen '^Autostart +< yes >' 5
+vt_keys Down
+check "40x12: ... and back to its first" wait_screen '^Name' 5
+vt_stop
+
+start 160 20 -d 1 -r
+vt_keys h
+wait_screen 'Host CPU' 5 >/dev/null
+vt_keys p
+wait_screen '^default-pool' 5 >/dev/null
+check "read-only: the pools footer offers no change" footer_lacks 'Create|Build|Start|Stop|Refresh|Autostart|Delete'
 
 # ---------------------------------------------------------------- modes
 
