@@ -74,6 +74,12 @@ xparse(const struct subcmd *cmd, const char *verb, int argc, char **argv, struct
 				return -1;
 			}
 			if (ch == OPT_NAME) {
+				char *why = xfer_vol_name_check(optarg);
+				if (why) {
+					fprintf(stderr, "vmtui vol upload: --name: %s\n", why);
+					free(why);
+					return -1;
+				}
 				free(o->req.vol);
 				o->req.vol = xstrdup(optarg);
 			} else if (ch == OPT_FORCE) {

@@ -176,6 +176,30 @@ xfer_req_clear(struct xfer_req *r)
 	memset(r, 0, sizeof *r);
 }
 
+/* Whether s is well-formed UTF-8. */
+static bool
+utf8_ok(const unsigned char *s)
+{
+	int more;
+
+	while (*s) {
+		if (*s < 0x80)
+			more = 0;
+		else if ((*s & 0xE0) == 0xC0 && *s >= 0xC2)
+			more = 1;
+		else if ((*s & 0xF0) == 0xE0)
+			more = 2;
+		else if ((*s & 0xF8) == 0xF0 && *s <= 0xF4)
+			more = 3;
+		else
+			return false;
+		for (s++; more > 0; more--, s++)
+			if ((*s & 0xC0) != 0x80)
+				return false;
+	}
+	return true;
+}
+
 char *
 xfer_vol_name_check(const char *name)
 {
@@ -192,6 +216,8 @@ xfer_vol_name_check(const char *name)
 	for (p = (const unsigned char *)name; *p; p++)
 		if (*p < 0x20 || *p == 0x7f)
 			return xstrdup("A volume name cannot contain control characters.");
+	if (!utf8_ok((const unsigned char *)name))
+		return xstrdup("A volume name must be UTF-8 text.");
 	return NULL;
 }
 
@@ -261,6 +287,7 @@ struct stream_ctx {
 	uint64_t size;       /* upload: the file's size */
 	uint64_t shown_ns;   /* when progress was last handed to the watcher */
 	int err;             /* errno of a local failure, or 0 */
+	char *lverr;         /* libvirt's error, taken before it is reset */
 	bool cancelled;
 };
 
@@ -466,7 +493,21 @@ stream_error(const struct stream_ctx *c)
 {
 	if (c->err)
 		return xstrdup(strerror(c->err));
+	if (c->lverr)
+		return xstrdup(c->lverr);
 	return lv_err_line();
+}
+
+/* Keep libvirt's error of a failed stream call before freeing the stream
+ * (which resets it); returns -1. */
+static int
+stream_failed(struct stream_ctx *c, virStreamPtr st)
+{
+	if (c->lverr == NULL)
+		c->lverr = lv_err_line();
+	if (st)
+		virStreamFree(st);
+	return -1;
 }
 
 /* ---- upload ---- */
@@ -555,20 +596,15 @@ upload_stream(virConnectPtr conn, virStorageVolPtr vol, struct stream_ctx *c, bo
 	int rc;
 
 	if (st == NULL)
-		return -1;
+		return stream_failed(c, NULL);
 	if (virStorageVolUpload(vol, st, 0, c->size, flags) < 0) {
-		if (flags == 0 || !sparse_unsupported()) {
-			virStreamFree(st);
-			return -1;
-		}
+		if (flags == 0 || !sparse_unsupported())
+			return stream_failed(c, st);
 		flags = 0;
 		virStreamFree(st);
 		if ((st = virStreamNew(conn, 0)) == NULL ||
-		    virStorageVolUpload(vol, st, 0, c->size, 0) < 0) {
-			if (st)
-				virStreamFree(st);
-			return -1;
-		}
+		    virStorageVolUpload(vol, st, 0, c->size, 0) < 0)
+			return stream_failed(c, st);
 	}
 	*sparse = flags != 0;
 	if (flags)
@@ -577,6 +613,8 @@ upload_stream(virConnectPtr conn, virStorageVolPtr vol, struct stream_ctx *c, bo
 		rc = virStreamSendAll(st, src_read, c);
 	if (rc == 0)
 		rc = virStreamFinish(st);
+	if (rc < 0)
+		return stream_failed(c, st);
 	virStreamFree(st);
 	return rc;
 }
@@ -696,6 +734,7 @@ out:
 		virStorageVolFree(vol);
 	if (pool)
 		virStoragePoolFree(pool);
+	free(c.lverr);
 	free(name);
 	free(xml);
 	return rc;
@@ -743,20 +782,15 @@ download_stream(virConnectPtr conn, virStorageVolPtr vol, struct stream_ctx *c, 
 	int rc;
 
 	if (st == NULL)
-		return -1;
+		return stream_failed(c, NULL);
 	if (virStorageVolDownload(vol, st, 0, 0, flags) < 0) {
-		if (flags == 0 || !sparse_unsupported()) {
-			virStreamFree(st);
-			return -1;
-		}
+		if (flags == 0 || !sparse_unsupported())
+			return stream_failed(c, st);
 		flags = 0;
 		virStreamFree(st);
 		if ((st = virStreamNew(conn, 0)) == NULL ||
-		    virStorageVolDownload(vol, st, 0, 0, 0) < 0) {
-			if (st)
-				virStreamFree(st);
-			return -1;
-		}
+		    virStorageVolDownload(vol, st, 0, 0, 0) < 0)
+			return stream_failed(c, st);
 	}
 	*sparse = flags != 0;
 	if (flags)
@@ -765,6 +799,8 @@ download_stream(virConnectPtr conn, virStorageVolPtr vol, struct stream_ctx *c, 
 		rc = virStreamRecvAll(st, sink_write, c);
 	if (rc == 0)
 		rc = virStreamFinish(st);
+	if (rc < 0)
+		return stream_failed(c, st);
 	virStreamFree(st);
 	/* Holes at the end leave the file short: give it its whole size. */
 	if (rc == 0 && ((end = lseek(c->fd, 0, SEEK_CUR)) < 0 || ftruncate(c->fd, end) < 0)) {
@@ -873,6 +909,7 @@ out:
 		unlink(tmp);
 	free(tmp);
 	free(target);
+	free(c.lverr);
 	if (vol)
 		virStorageVolFree(vol);
 	if (pool)

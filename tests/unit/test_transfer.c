@@ -177,6 +177,10 @@ names(void **state)
 	why = xfer_vol_name_check("a\nb");
 	assert_non_null(why);
 	free(why);
+	why = xfer_vol_name_check("\xff\xfe\xc3\x28");
+	assert_string_equal(why, "A volume name must be UTF-8 text.");
+	free(why);
+	assert_null(xfer_vol_name_check("caf\xc3\xa9-\xe2\x82\xac.img"));
 	r.path = xstrdup("/srv/iso/debian-12.iso");
 	xfer_req_default_name(&r);
 	assert_string_equal(r.vol, "debian-12.iso");
