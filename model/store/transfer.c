@@ -279,6 +279,12 @@ now_ns(void)
 	return (uint64_t)ts.tv_sec * XFER_NS + (uint64_t)ts.tv_nsec;
 }
 
+/* An upload's chunk: one message to the daemon, the most libvirt's own
+ * virStreamSendAll sends at once (VIR_NET_MESSAGE_LEGACY_PAYLOAD_MAX).
+ * Larger messages are accepted but the daemon's file stream takes them a
+ * piece at a time, and uploads get slower, not faster. */
+#define XFER_CHUNK 262120
+
 struct stream_ctx {
 	int fd;
 	struct xfer_watch *w;
@@ -586,6 +592,68 @@ upload_format(int fd, const struct xfer_req *r, enum xfer_format *fmt, char **ms
 	return 0;
 }
 
+/* Send n bytes of buf, all of them. */
+static int
+send_all(virStreamPtr st, const char *buf, size_t n)
+{
+	size_t off = 0;
+	int put;
+
+	while (off < n) {
+		if ((put = virStreamSend(st, buf + off, n - off)) < 0)
+			return -1;
+		off += (size_t)put;
+	}
+	return 0;
+}
+
+/* The file into the stream (what virStreamSparseSendAll does, with a
+ * file that shrinks under us caught): its data in chunks of XFER_CHUNK,
+ * its holes as holes when sparse. 0, or -1 without having aborted the
+ * stream. */
+static int
+send_file(virStreamPtr st, struct stream_ctx *c, bool sparse)
+{
+	char *buf = xmalloc(XFER_CHUNK);
+	int in_data = 1, rc = -1, got;
+	long long len;
+	off_t cur;
+
+	for (;;) {
+		if (sparse) {
+			if (src_hole(st, &in_data, &len, c) < 0)
+				goto out;
+		} else {
+			if ((cur = lseek(c->fd, 0, SEEK_CUR)) < 0) {
+				c->err = errno;
+				goto out;
+			}
+			len = (long long)(c->size - (uint64_t)cur);
+		}
+		if (len <= 0)
+			break;
+		if (!in_data) {
+			if (virStreamSendHole(st, len, 0) < 0 || src_skip(st, len, c) < 0)
+				goto out;
+			continue;
+		}
+		while (len > 0) {
+			got = src_read(st, buf, len < XFER_CHUNK ? (size_t)len : XFER_CHUNK, c);
+			if (got < 0 || (got > 0 && send_all(st, buf, (size_t)got) < 0))
+				goto out;
+			if (got == 0) { /* the file shrank under us */
+				c->err = EIO;
+				goto out;
+			}
+			len -= got;
+		}
+	}
+	rc = 0;
+out:
+	free(buf);
+	return rc;
+}
+
 /* Send the file into vol; 0, or -1 with libvirt's or c's error. */
 static int
 upload_stream(virConnectPtr conn, virStorageVolPtr vol, struct stream_ctx *c, bool dense,
@@ -607,10 +675,11 @@ upload_stream(virConnectPtr conn, virStorageVolPtr vol, struct stream_ctx *c, bo
 			return stream_failed(c, st);
 	}
 	*sparse = flags != 0;
-	if (flags)
-		rc = virStreamSparseSendAll(st, src_read, src_hole, src_skip, c);
-	else
-		rc = virStreamSendAll(st, src_read, c);
+	rc = send_file(st, c, flags != 0);
+	if (rc < 0 && !c->lverr && !c->err)
+		c->lverr = lv_err_line();
+	if (rc < 0)
+		virStreamAbort(st);
 	if (rc == 0)
 		rc = virStreamFinish(st);
 	if (rc < 0)
