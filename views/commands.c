@@ -409,7 +409,7 @@ static const struct command commands[] = {
 	  "upload a volume", .needs = STORE_W, .run = run_store, .key = 'u', .where = KV_VOLS,
 	  .label = "Upload" },
 	{ "vol-download", "Download the volume to a local file (progress, cancel)",
-	  "download a volume", .needs = NEED_LIVE, .run = run_store, .key = 'w', .where = KV_VOLS,
+	  "download a volume", .needs = STORE_W, .run = run_store, .key = 'w', .where = KV_VOLS,
 	  .label = "Download" },
 };
 
