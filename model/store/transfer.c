@@ -688,6 +688,17 @@ upload_stream(virConnectPtr conn, virStorageVolPtr vol, struct stream_ctx *c, bo
 	return rc;
 }
 
+/* Whether the file has a hole before its end: without one a sparse
+ * stream only adds the daemon's hole checks to every chunk. */
+static bool
+has_holes(int fd, uint64_t size)
+{
+	off_t h = lseek(fd, 0, SEEK_HOLE);
+
+	lseek(fd, 0, SEEK_SET);
+	return h < 0 || (uint64_t)h < size;
+}
+
 /* Delete the upload's volume; libvirt holds it busy for a moment after an
  * aborted stream, so a few tries. NULL, or why it could not. */
 static char *
@@ -784,7 +795,8 @@ upload(virConnectPtr conn, const struct xfer_req *r, struct xfer_watch *w, char 
 	posix_fadvise(c.fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	xfer_progress_start(&c.prog, c.size, now_ns());
 	show(&c, true);
-	if (upload_stream(conn, vol, &c, r->dense, sparse) < 0 || c.cancelled) {
+	if (upload_stream(conn, vol, &c, r->dense || !has_holes(c.fd, c.size), sparse) < 0 ||
+	    c.cancelled) {
 		rc = upload_undo(vol, r, name, &c, msg);
 		goto out;
 	}

@@ -6,7 +6,8 @@
  * Upload: the new volume is made raw (or iso), exactly the file's size,
  * with no allocation: an empty sparse file in a dir pool. The file's bytes
  * are then sent as they are, holes skipped (SEEK_DATA/SEEK_HOLE) over a
- * sparse stream when the daemon takes one, a dense one otherwise. A qcow2
+ * sparse stream when the file has holes and the daemon takes one, a
+ * dense stream otherwise. A qcow2
  * file is therefore uploaded into a volume made raw: a qcow2 volume made
  * by libvirt (qemu-img) holds a header of its own, which the upload's
  * holes would leave in place; the pool's refresh after the upload reads

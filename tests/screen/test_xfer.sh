@@ -11,7 +11,9 @@
 #   - a whole upload: "Done.", the outcome, the new volume in the list
 #     when the view goes, the virsh equivalent in the action log;
 #   - w: a download to a path typed, the bytes compared; w again to the
-#     same path asks before replacing it.
+#     same path asks before replacing it;
+#   - vmtui vol upload on a terminal: its progress line, ^C cancels (exit
+#     130, no volume).
 # Env: BUILD (default build/), T_PREFIX (default vmtuitest-xfer-s-).
 # Ends with "N passed, N failed".
 set -uo pipefail
@@ -155,6 +157,18 @@ check "download: an existing file, asked before replacing" wait_screen 'back\.is
 vt_keys y
 check "download: replaced" wait_screen '^Done\. Esc goes back\.' 20
 check "download: ... with the volume's bytes" cmp "$SCR_TMP/small.iso" "$SCR_TMP/back.iso"
+vt_stop
+
+# ---- the command line on a terminal: a progress line, then ^C ----
+vt_start 220 10 "$BUILD/vmtui" vol upload -c "$T_URI" --bwlimit 32M "$POOL" "$SCR_TMP/big.raw" \
+	--name "${P}cli"
+check "cli: a progress line on the terminal (bytes, share, rate, time left)" \
+	wait_screen '[0-9.]+[BKMG] of 320M +[0-9.]+% +3[0-9.]+M/s +[0-9]+s left' 10
+vt_keys C-c
+check "cli: ^C cancels, saying the volume was deleted" \
+	wait_screen "cancelled; the new volume $(re "${P}cli") was deleted\." 15
+check "cli: ... exit status 130" eval '[ "$(vt_fmt "#{pane_dead_status}")" = 130 ]'
+check "cli: no volume left" no_vol "${P}cli"
 vt_stop
 
 summary
