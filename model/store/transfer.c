@@ -1115,6 +1115,8 @@ job_thread(void *arg)
 	pthread_mutex_unlock(&j->ulock);
 	what = xfer_what(&j->req);
 	if (uri == NULL) {
+		if (msg)
+			msglog_action(NULL, msg, "%s", what);
 		job_end(j, msg ? XFER_FAILED : XFER_CANCELLED,
 		        msg ? msg : xasprintf("The %s was cancelled before it started.",
 		                              j->req.dir == XFER_UPLOAD ? "upload" : "download"),
