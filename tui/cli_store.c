@@ -398,6 +398,10 @@ pool_delete_cmd(virConnectPtr conn, struct sctx *x)
 		free(err);
 		return -1;
 	}
+	if ((err = pool_refusal(conn, name, op)) != NULL) {
+		store_pool_clear(&p);
+		return outcome(-1, NULL, err, NULL);
+	}
 	if (p.active && store_vols_read(conn, name, false, &vols, &err) < 0) {
 		free(err);
 		err = NULL;
@@ -537,6 +541,8 @@ vol_change(virConnectPtr conn, struct sctx *x)
 	} else {
 		r.op = VOL_DELETE;
 	}
+	if ((r.op == VOL_WIPE || r.op == VOL_DELETE) && (err = vol_refusal(conn, &r)) != NULL)
+		return outcome(-1, NULL, err, NULL);
 	if (r.op == VOL_WIPE || r.op == VOL_DELETE) {
 		printf("%s volume %s of storage pool %s: %s.\n", r.op == VOL_WIPE ? "Wipe" : "Delete",
 		       r.name, r.pool, r.op == VOL_WIPE ? "its data is overwritten with zeros" :

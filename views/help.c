@@ -19,6 +19,7 @@ where(unsigned views, char *buf, size_t n)
 		{ KV_LIST, "list" }, { KV_DETAIL, "detail" }, { KV_HELP, "help" },
 		{ KV_JOB, "plan" }, { KV_FORM, "forms" }, { KV_HOST, "host" },
 		{ KV_PANE, "pane" }, { KV_SNAP, "snapshots" }, { KV_LOG, "log" },
+		{ KV_POOLS, "pools" }, { KV_VOLS, "volumes" },
 		{ KV_XFER, "transfer" },
 	};
 	size_t i, used = 0;

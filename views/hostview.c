@@ -72,7 +72,7 @@ draw_pools(WINDOW *w, int y, int height, const struct host_info *i)
 		draw_text(w, y, 0, width, pct > 90 ? screen_attr(C_WARNING) : 0, line);
 	}
 	if (i->npools == 0 && y < height)
-		draw_text(w, y, 2, width - 2, screen_attr(C_DIM), "No storage pools.");
+		draw_text(w, y, 2, width - 2, screen_attr(C_DIM), "No storage pools: p opens the storage view, where c creates one.");
 }
 
 static void

@@ -252,8 +252,20 @@ read_uses(virConnectPtr conn, struct guest_uses *g)
 int
 store_pools_read(virConnectPtr conn, struct store_pools *out, char **err)
 {
-	virStoragePoolPtr *pools = NULL;
 	struct guest_uses g;
+	int rc;
+
+	read_uses(conn, &g);
+	rc = store_pools_read_uses(conn, &g, out, err);
+	guest_uses_free(&g);
+	return rc;
+}
+
+int
+store_pools_read_uses(virConnectPtr conn, const struct guest_uses *g, struct store_pools *out,
+                      char **err)
+{
+	virStoragePoolPtr *pools = NULL;
 	int n = virConnectListAllStoragePools(conn, &pools, 0), k;
 	char *e;
 
@@ -264,16 +276,14 @@ store_pools_read(virConnectPtr conn, struct store_pools *out, char **err)
 		free(e);
 		return -1;
 	}
-	read_uses(conn, &g);
 	out->v = xcalloc(n ? (size_t)n : 1, sizeof *out->v);
 	for (k = 0; k < n; k++) {
 		struct store_pool *p = &out->v[out->n++];
 		pool_fill(pools[k], p);
-		p->users = pool_users(&g, p->name, p->target, &p->nusers);
+		p->users = pool_users(g, p->name, p->target, &p->nusers);
 		virStoragePoolFree(pools[k]);
 	}
 	free(pools);
-	guest_uses_free(&g);
 	if (out->n > 1)
 		qsort(out->v, out->n, sizeof *out->v, by_name);
 	return 0;
@@ -387,7 +397,9 @@ op_refusal(virConnectPtr conn, virStoragePoolPtr sp, const char *pool, enum pool
 	else if (p.active)
 		who = pool_running_users(&g, pool, p.target, &n);
 	if (who)
-		why = xasprintf("Cannot %s storage pool %s: %s %s %s %s. %s", pool_op_name(op), pool,
+		why = xasprintf("Cannot %s storage pool %s%s: %s %s %s %s. %s",
+		                op == POOL_DELETE_CONTENTS ? "delete" : pool_op_name(op), pool,
+		                op == POOL_DELETE_CONTENTS ? " with its contents" : "",
 		                n == 1 ? "guest" : "guests", who,
 		                op == POOL_DELETE_CONTENTS ? (n == 1 ? "has" : "have") :
 		                                             (n == 1 ? "runs" : "run"),
@@ -460,6 +472,20 @@ pool_delete(virConnectPtr conn, const char *uri, virStoragePoolPtr sp, const cha
 		free(virsh);
 	}
 	return 0;
+}
+
+char *
+pool_refusal(virConnectPtr conn, const char *pool, enum pool_op op)
+{
+	char *err = NULL;
+	virStoragePoolPtr sp = pool_get(conn, pool, &err);
+
+	free(err);
+	if (sp == NULL)
+		return NULL;
+	err = op_refusal(conn, sp, pool, op);
+	virStoragePoolFree(sp);
+	return err;
 }
 
 int

@@ -50,6 +50,10 @@ const struct store_pool *store_pools_find(const struct store_pools *l, const cha
 /* Every pool of conn, with its users (the guests are read once). -1 with
  * *err (a new sentence) when the pools cannot be listed. */
 int store_pools_read(virConnectPtr conn, struct store_pools *out, char **err);
+/* The same with the guests read already (g; the storage job reads them
+ * once for the pools and the volumes shown). */
+int store_pools_read_uses(virConnectPtr conn, const struct guest_uses *g,
+                          struct store_pools *out, char **err);
 /* One pool, the same way; -1 with *err when there is none of that name. */
 int store_pool_read(virConnectPtr conn, const char *name, struct store_pool *out, char **err);
 
@@ -70,6 +74,9 @@ enum pool_op {
 const char *pool_op_name(enum pool_op op);
 /* The virsh command line(s) doing op, joined by " && " (a new string). */
 char *pool_op_virsh(const char *uri, const char *pool, enum pool_op op);
+/* Why op would be refused because guests use the pool (as pool_op_run
+ * says it, a new sentence), or NULL: for asking only what may go on. */
+char *pool_refusal(virConnectPtr conn, const char *pool, enum pool_op op);
 /* Run op on the pool named pool; on success *result says what was done (a
  * new sentence). Refused, with the guests named, when op would take
  * storage from guests: stopping or deleting a pool a running guest uses,

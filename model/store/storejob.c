@@ -66,7 +66,8 @@ job_work(struct host *h, virConnectPtr conn, void *arg)
 	struct store_job *j = c->job;
 	struct store_pools pools;
 	struct store_vols vols = { 0 };
-	char *err = NULL, *result = NULL, *perr = NULL, *verr = NULL, *vp = NULL;
+	struct guest_uses g;
+	char *err = NULL, *result = NULL, *perr = NULL, *verr = NULL, *vp = NULL, *gerr = NULL;
 	bool pools_ok, vols_read = false;
 
 	if (conn == NULL) {
@@ -82,14 +83,20 @@ job_work(struct host *h, virConnectPtr conn, void *arg)
 		err = run_op(h, conn, c, &result);
 	if (result)
 		msglog_add(MSG_INFO, "%s", result);
-	pools_ok = store_pools_read(conn, &pools, &perr) == 0;
+	/* The guests once, for the pools and the volumes shown. */
+	if (guest_uses_read(conn, &g, &gerr) < 0) {
+		memset(&g, 0, sizeof g);
+		free(gerr);
+	}
 	host_lock(h);
 	vp = j->vols_pool ? xstrdup(j->vols_pool) : NULL;
 	host_unlock(h);
-	if (vp) {
+	if (vp) { /* first: its refresh shows in the pool's sizes */
 		vols_read = true;
-		store_vols_read(conn, vp, c->refresh, &vols, &verr);
+		store_vols_read_uses(conn, vp, c->refresh, &g, &vols, &verr);
 	}
+	pools_ok = store_pools_read_uses(conn, &g, &pools, &perr) == 0;
+	guest_uses_free(&g);
 	host_lock(h);
 	if (pools_ok) {
 		store_pools_free(&j->pools);

@@ -306,10 +306,26 @@ int
 store_vols_read(virConnectPtr conn, const char *pool, bool refresh, struct store_vols *out,
                 char **err)
 {
+	struct guest_uses g;
+	char *ge = NULL;
+	int rc;
+
+	if (guest_uses_read(conn, &g, &ge) < 0) {
+		memset(&g, 0, sizeof g);
+		free(ge);
+	}
+	rc = store_vols_read_uses(conn, pool, refresh, &g, out, err);
+	guest_uses_free(&g);
+	return rc;
+}
+
+int
+store_vols_read_uses(virConnectPtr conn, const char *pool, bool refresh,
+                     const struct guest_uses *g, struct store_vols *out, char **err)
+{
 	virStoragePoolPtr sp = pool_get(conn, pool, err);
 	virStorageVolPtr *vols = NULL;
-	struct guest_uses g;
-	char *e, *ge = NULL;
+	char *e;
 	int n, k;
 
 	memset(out, 0, sizeof *out);
@@ -324,10 +340,6 @@ store_vols_read(virConnectPtr conn, const char *pool, bool refresh, struct store
 		virStoragePoolFree(sp);
 		return -1;
 	}
-	if (guest_uses_read(conn, &g, &ge) < 0) {
-		memset(&g, 0, sizeof g);
-		free(ge);
-	}
 	out->pool = xstrdup(pool);
 	out->v = xcalloc(n ? (size_t)n : 1, sizeof *out->v);
 	for (k = 0; k < n; k++) {
@@ -336,7 +348,7 @@ store_vols_read(virConnectPtr conn, const char *pool, bool refresh, struct store
 		v->name = xstrdup(virStorageVolGetName(vols[k]));
 		if (xml && vol_xml_read(xml, v, &b) == 0) {
 			v->backing = b ? backing_chain(conn, b) : NULL;
-			v->users = guest_uses_volume(&g, v->path, pool, v->name, &v->nusers);
+			v->users = guest_uses_volume(g, v->path, pool, v->name, &v->nusers);
 			out->n++;
 		} else {
 			store_vol_clear(v);
@@ -345,7 +357,6 @@ store_vols_read(virConnectPtr conn, const char *pool, bool refresh, struct store
 		virStorageVolFree(vols[k]);
 	}
 	free(vols);
-	guest_uses_free(&g);
 	virStoragePoolFree(sp);
 	if (out->n > 1)
 		qsort(out->v, out->n, sizeof *out->v, vol_by_name);
@@ -616,6 +627,26 @@ cleanup:
 	free(fmt);
 	free(xml);
 	return *err ? -1 : 0;
+}
+
+char *
+vol_refusal(virConnectPtr conn, const struct vol_req *r)
+{
+	virStoragePoolPtr sp;
+	virStorageVolPtr v;
+	char *err = NULL;
+
+	if ((sp = pool_get(conn, r->pool, &err)) == NULL) {
+		free(err);
+		return NULL;
+	}
+	if ((v = virStorageVolLookupByName(sp, r->name)) != NULL) {
+		err = in_use(conn, v, r);
+		virStorageVolFree(v);
+	}
+	virResetLastError();
+	virStoragePoolFree(sp);
+	return err;
 }
 
 int

@@ -73,6 +73,10 @@ void store_vols_free(struct store_vols *l);
 int store_vols_read(virConnectPtr conn, const char *pool, bool refresh,
                     struct store_vols *out, char **err);
 
+/* The same with the guests read already. */
+int store_vols_read_uses(virConnectPtr conn, const char *pool, bool refresh,
+                         const struct guest_uses *g, struct store_vols *out, char **err);
+
 enum vol_op { VOL_CREATE, VOL_GROW, VOL_CLONE, VOL_WIPE, VOL_DELETE, VOL_OP_COUNT };
 
 /* What an operation is asked to do. */
@@ -89,6 +93,9 @@ struct vol_req {
 const char *vol_op_name(enum vol_op op);
 /* The virsh command doing r (a new string). */
 char *vol_op_virsh(const char *uri, const struct vol_req *r);
+/* Why r would be refused because guests use the volume (a new sentence,
+ * as vol_op_run says it), or NULL: for asking only what may go on. */
+char *vol_refusal(virConnectPtr conn, const struct vol_req *r);
 /* Run r; *result says what was done. Refused, naming the guests, while a
  * guest uses the volume: every guest for wipe and delete, a running one
  * for grow and clone. Logged with its virsh command when log is true. */

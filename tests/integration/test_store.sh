@@ -195,7 +195,7 @@ check "vol list: the shared volume marked" grep -qE "^! r\.img .*${P}g1, ${P}g2 
 pool list --json
 check "pool list --json: the pool's users" eq "$(json "[p['used_by'] for p in j if p['name'] == '$POOL']")" "['${P}g1, ${P}g2']"
 pool delete "$POOL" --contents --yes
-refused "pool delete --contents in use" "vmtui: Cannot delete with its contents storage pool $POOL: guests ${P}g1, ${P}g2 have disks in it. Delete those guests or their disks first."
+refused "pool delete --contents in use" "vmtui: Cannot delete storage pool $POOL with its contents: guests ${P}g1, ${P}g2 have disks in it. Delete those guests or their disks first."
 check "pool delete --contents in use: the pool stays" eq "$(pool_field "$POOL" State)" running
 vol resize "$POOL" r.img 64M
 done_ok "vol resize of a shut-off guest's volume" "grown from 32 MiB to 64 MiB."

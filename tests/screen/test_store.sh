@@ -13,6 +13,7 @@
 #     guests use, naming them; a right name deletes a free one;
 #   - the pool form makes a pool; X with its name typed deletes it with
 #     its contents; x asks first;
+#   - the action log keeps each operation with its virsh command;
 #   - read-only: the footer offers no change and the keys are refused.
 # The shared daemon is not touched.
 #
@@ -119,6 +120,12 @@ vt_keys Enter
 check "create form: the new volume in the list" wait_screen '^  new\.qcow2 +qcow2 +2\.00G ' 5
 check "create form: the outcome under the list" \
 	wait_screen '^Volume new\.qcow2 created in storage pool images: 2 GiB qcow2\.' 5
+
+vt_keys L
+check "action log: the create with its virsh command" \
+	wait_screen 'virsh -c test://.*node\.xml vol-create-as images new\.qcow2 2147483648b --format qcow2' 5
+vt_keys L
+wait_screen '^Volumes of pool images' 5 >/dev/null
 
 # grow: a shrink refused
 vt_keys e
