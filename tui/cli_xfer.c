@@ -161,7 +161,7 @@ struct xconn {
 
 /* Connect to -c URI, or to -H HOST (where -c names the remote URI). */
 static int
-xconnect(const struct subcmd *cmd, const struct xopts *o, struct xconn *c)
+xconnect(const struct xopts *o, struct xconn *c)
 {
 	struct sshlink_opts so = {
 		.target = o->ssh,
@@ -173,8 +173,11 @@ xconnect(const struct subcmd *cmd, const struct xopts *o, struct xconn *c)
 
 	memset(c, 0, sizeof *c);
 	if (o->ssh == NULL) {
-		if ((c->conn = subcmd_connect(cmd, o->uri, false)) == NULL)
+		if ((c->conn = xfer_connect(o->uri, NULL)) == NULL) {
+			fprintf(stderr, "vmtui: cannot connect to %s: %s\n", o->uri ? o->uri :
+			        "libvirt's default host", virGetLastErrorMessage());
 			return -1;
+		}
 		u = o->uri ? NULL : virConnectGetURI(c->conn);
 		c->virsh_uri = xstrdup(o->uri ? o->uri : u ? u : "");
 		free(u);
@@ -185,7 +188,7 @@ xconnect(const struct subcmd *cmd, const struct xopts *o, struct xconn *c)
 		free(err);
 		return -1;
 	}
-	if ((c->conn = lv_open(sshlink_uri(c->link), false, NULL)) == NULL) {
+	if ((c->conn = xfer_connect(sshlink_uri(c->link), NULL)) == NULL) {
 		fprintf(stderr, "vmtui: cannot connect to libvirt on %s: %s\n",
 		        sshlink_label(c->link), virGetLastErrorMessage());
 		sshlink_close(c->link);
@@ -355,7 +358,7 @@ xmain(const struct subcmd *cmd, const char *verb, int argc, char **argv)
 		o.req.vol = xstrdup(o.args[1]);
 		o.req.path = xstrdup(o.args[2]);
 	}
-	if (xconnect(cmd, &o, &c) < 0) {
+	if (xconnect(&o, &c) < 0) {
 		rc = -1;
 		goto out;
 	}

@@ -18,6 +18,7 @@
 
 #include "../base/msglog.h"
 #include "../base/xmalloc.h"
+#include "../host/eventloop.h"
 #include "../host/host.h"
 #include "../host/lvutil.h"
 
@@ -998,6 +999,17 @@ out:
 	return rc;
 }
 
+virConnectPtr
+xfer_connect(const char *uri, virConnectAuthPtr auth)
+{
+	virConnectPtr c;
+
+	eventloop_deny_watches(true);
+	c = lv_open(uri, false, auth);
+	eventloop_deny_watches(false);
+	return c;
+}
+
 void
 xfer_cancel(struct xfer_watch *w)
 {
@@ -1124,7 +1136,7 @@ job_thread(void *arg)
 		free(what);
 		return NULL;
 	}
-	if ((conn = lv_open(uri, false, &auth)) == NULL) {
+	if ((conn = xfer_connect(uri, &auth)) == NULL) {
 		e = lv_err_line();
 		msg = xasprintf("Cannot open a connection for the transfer: %s.", e);
 		free(e);

@@ -130,6 +130,12 @@ void xfer_cancel(struct xfer_watch *w);
 
 enum xfer_outcome { XFER_DONE = 0, XFER_FAILED = -1, XFER_CANCELLED = 1 };
 
+/* Open a connection for a transfer (lv_open's arguments): without
+ * libvirt's event loop (eventloop_deny_watches), so each chunk is sent by
+ * the transferring thread itself, with no wake-up of the loop's thread;
+ * no keepalive either (a daemon gone ends the stream with an error). */
+virConnectPtr xfer_connect(const char *uri, virConnectAuthPtr auth);
+
 /* Run the transfer on conn, blocking. *msg: what was done (a sentence),
  * or why it failed or that it was cancelled (and what was cleaned up).
  * *sparse tells whether a sparse stream carried it (may be NULL). The
