@@ -13,7 +13,9 @@
 #   - w: a download to a path typed, the bytes compared; w again to the
 #     same path asks before replacing it;
 #   - vmtui vol upload on a terminal: its progress line, ^C cancels (exit
-#     130, no volume).
+#     130, no volume);
+#   - an upload to a host over SSH (a throwaway sshd from tests/ssh/sshd.sh):
+#     the transfer's own connection goes through the host's tunnel.
 # Env: BUILD (default build/), T_PREFIX (default vmtuitest-xfer-s-).
 # Ends with "N passed, N failed".
 set -uo pipefail
@@ -29,8 +31,10 @@ P=$T_PREFIX
 POOL=${P}pool
 v() { virsh -q -c "$T_URI" "$@"; }
 
+SSH_STARTED=
 cleanup() {
 	vt_stop_all
+	[ -z "$SSH_STARTED" ] || "$TOP/tests/ssh/sshd.sh" stop >/dev/null 2>&1
 	v pool-destroy "$POOL" >/dev/null 2>&1
 	v pool-undefine "$POOL" >/dev/null 2>&1
 	rm -rf "$SCR_TMP"
@@ -170,5 +174,39 @@ check "cli: ^C cancels, saying the volume was deleted" \
 check "cli: ... exit status 130" eval '[ "$(vt_fmt "#{pane_dead_status}")" = 130 ]'
 check "cli: no volume left" no_vol "${P}cli"
 vt_stop
+
+# ---- a host over SSH: the transfer's own connection goes through the tunnel ----
+if "$TOP/tests/ssh/sshd.sh" start >/dev/null 2>&1; then
+	SSH_STARTED=1
+	eval "$("$TOP/tests/ssh/sshd.sh" env)"
+	KH=$SCR_TMP/known_hosts
+	echo "[127.0.0.1]:$SSHD_PORT $(cut -d' ' -f1,2 "$SSHD_DIR/host_ed25519.pub")" >"$KH"
+	mkdir -p "$SCR_TMP/xdg/vmtui"
+	printf 'hosts:\n  - name: lab\n    ssh: root@127.0.0.1:%s\n    key: %s\n' \
+		"$SSHD_PORT" "$SSHD_KEY" >"$SCR_TMP/xdg/vmtui/config.yaml"
+	vt_vmtui_bare 130 30 --known-hosts "$KH" -d 1
+	wait_screen '^lab  qemu:///system via ssh' 30 >/dev/null || not_ok "ssh: vmtui reaches lab"
+	vt_keys h
+	wait_screen 'Host CPU' 10 >/dev/null
+	vt_keys p
+	wait_screen '^Storage pools of ' 10 >/dev/null
+	select_pool >/dev/null 2>&1
+	vt_keys Enter
+	wait_screen "^Volumes of pool $(re "$POOL") " 5 >/dev/null
+	vt_keys u
+	wait_screen '^Upload file:' 5 >/dev/null
+	vt_type "$SCR_TMP/small.iso"
+	vt_keys Enter
+	wait_screen "^New volume's name:" 5 >/dev/null
+	vt_keys C-u
+	vt_type "${P}ssh.iso"
+	vt_keys Enter
+	check "ssh: an upload to a host over SSH names it" wait_screen "^Upload .* on lab$" 10
+	check "ssh: ... and is done" wait_screen '^Done\. Esc goes back\.' 30
+	check "ssh: the volume holds the file's bytes" cmp "$SCR_TMP/small.iso" "$PDIR/${P}ssh.iso"
+	vt_stop
+else
+	not_ok "ssh: the throwaway sshd starts (tests/ssh/sshd.sh)"
+fi
 
 summary
