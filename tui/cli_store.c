@@ -730,10 +730,11 @@ cli_store_verb(int argc, char **argv)
 int
 cli_vol(const struct subcmd *cmd, int argc, char **argv)
 {
-	/* upload and download (tui/cli_xfer.c) parse their own command line:
-	 * their two lines go here, e.g.
-	 * if (strcmp(cli_store_verb(argc, argv), "upload") == 0)
-	 *	return cli_vol_upload(cmd, argc, argv); */
+	/* upload and download (tui/cli_xfer.c) parse their own command line. */
+	if (strcmp(cli_store_verb(argc, argv), "upload") == 0)
+		return cli_vol_upload(cmd, argc, argv);
+	if (strcmp(cli_store_verb(argc, argv), "download") == 0)
+		return cli_vol_download(cmd, argc, argv);
 	return dispatch(cmd, argc, argv, vol_verbs,
-	                "list, info, create, resize, clone, wipe or delete");
+	                "list, info, create, resize, clone, wipe, delete, upload or download");
 }

@@ -41,7 +41,8 @@ static const struct binding table[] = {
 	{ KEY_ENTER, CMD_OPEN, KV_NET, NULL },
 	{ 27, CMD_BACK,
 	  KV_LIST | KV_DETAIL | KV_HELP | KV_JOB | KV_FORM | KV_HOST | KV_PANE | KV_SNAP | KV_LOG |
-	  STORE | KV_NET | KV_LEASES, "Back" },
+	  STORE | KV_NET | KV_LEASES | KV_XFER, "Back" },
+	{ 'c', CMD_BACK, KV_XFER, "Cancel" },
 	{ KEY_BACKSPACE, CMD_BACK, KV_DETAIL | KV_HELP | KV_SNAP | KV_LOG | STORE | KV_NET | KV_LEASES, NULL },
 	{ KEY_LEFT, CMD_BACK, KV_DETAIL | KV_HELP | KV_SNAP | KV_LOG | STORE | KV_NET | KV_LEASES, NULL },
 	{ 'y', CMD_APPLY, KV_JOB, "Apply" },

@@ -74,6 +74,7 @@ enum {
 	KV_LEASES = 1 << 11, /* one network's DHCP leases and pins */
 	KV_POOLS = 1 << 12,  /* the storage pools of a host */
 	KV_VOLS = 1 << 13,   /* the volumes of a storage pool */
+	KV_XFER = 1 << 15,   /* an upload or download of a volume (views/transfer.c) */
 };
 
 struct binding {

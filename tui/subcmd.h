@@ -88,5 +88,10 @@ int cli_vol(const struct subcmd *cmd, int argc, char **argv);
 /* The verb of a pool or vol command line ("upload"), or "". */
 const char *cli_store_verb(int argc, char **argv);
 int cli_net(const struct subcmd *cmd, int argc, char **argv);
+/* `vmtui vol upload` and `vmtui vol download` (cli_xfer.c), called by
+ * cli_vol with its argc and argv (the verb among the arguments, anywhere
+ * before the pool) and cmd the vol row (its help is printed for --help). */
+int cli_vol_upload(const struct subcmd *cmd, int argc, char **argv);
+int cli_vol_download(const struct subcmd *cmd, int argc, char **argv);
 
 #endif

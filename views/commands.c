@@ -488,6 +488,12 @@ static const struct command commands[] = {
 	{ "net-unpin", "Unpin the selected lease's MAC", "unpin an address",
 	  .needs = NEED_LIVE | NEED_WRITE, .run = run_net_unpin, .key = 'u', .where = KV_LEASES,
 	  .label = "Unpin" },
+	{ "vol-upload", "Upload a local file as a new volume (progress, cancel)",
+	  "upload a volume", .needs = STORE_W, .run = run_store, .key = 'u', .where = KV_VOLS,
+	  .label = "Upload" },
+	{ "vol-download", "Download the volume to a local file (progress, cancel)",
+	  "download a volume", .needs = STORE_W, .run = run_store, .key = 'w', .where = KV_VOLS,
+	  .label = "Download" },
 };
 
 /* Whatever the views do on every turn of the loop. */

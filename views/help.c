@@ -21,6 +21,7 @@ where(unsigned views, char *buf, size_t n)
 		{ KV_PANE, "pane" }, { KV_SNAP, "snapshots" }, { KV_LOG, "log" },
 		{ KV_POOLS, "pools" }, { KV_VOLS, "volumes" },
 		{ KV_NET, "networks" }, { KV_LEASES, "leases" },
+		{ KV_XFER, "transfer" },
 	};
 	size_t i, used = 0;
 

@@ -29,6 +29,7 @@ extern const struct view_ops networks_ops;
 extern const struct view_ops netleases_ops;
 extern const struct view_ops netcreate_ops;
 extern const struct view_ops netdelete_ops;
+extern const struct view_ops transfer_ops;
 
 /* Openers of the dialogs about guest g (the dispatcher checked the
  * command's needs already): each pushes its view. */
@@ -64,6 +65,19 @@ int netleases_pin(struct app *a, bool pin);
  * running guests on net, or NULL). */
 void netcreate_open(struct app *a);
 void netdelete_open(struct app *a, const char *net, const char *running);
+/* Uploads and downloads of storage volumes (views/transfer.c): the footer
+ * prompt asks for the local file (and an upload's volume name, a
+ * download's replacing an existing file), then the progress view opens. */
+struct xfer_req;
+/* after (or NULL) runs when the progress view goes (the volumes view
+ * reads its list again). */
+void transfer_upload_prompt(struct app *a, struct host *h, const char *pool,
+                            void (*after)(struct app *));
+void transfer_download_prompt(struct app *a, struct host *h, const char *pool, const char *vol,
+                              void (*after)(struct app *));
+/* Start r (taken over and cleared) on h and push the progress view. */
+int transfer_open(struct app *a, struct host *h, struct xfer_req *r,
+                  void (*after)(struct app *));
 
 /* A titled history graph with its scale on the left (views/vmdetail.c). */
 typedef char *(*graph_fmt_fn)(char *, size_t, double);

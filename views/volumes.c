@@ -192,6 +192,15 @@ volumes_text(struct app *a, wint_t wc, bool is_key)
 	return HANDLED;
 }
 
+/* After an upload: the list again, with the new volume. */
+static void
+reread(struct app *a)
+{
+	(void)a;
+	if (storeview)
+		store_job_read(storeview->job, true);
+}
+
 int
 volumes_command(struct app *a, const char *name)
 {
@@ -208,8 +217,12 @@ volumes_command(struct app *a, const char *name)
 		return HANDLED;
 	if (strcmp(name, "vol-create") == 0)
 		storeform_open(a, SF_VOL_CREATE, pool, NULL, 0);
+	else if (strcmp(name, "vol-upload") == 0)
+		transfer_upload_prompt(a, storeview->host, pool, reread);
 	else if ((vol = storeview_vol(a, &cap)) == NULL)
 		;
+	else if (strcmp(name, "vol-download") == 0)
+		transfer_download_prompt(a, storeview->host, pool, vol, NULL);
 	else if (strcmp(name, "vol-grow") == 0)
 		storeform_open(a, SF_VOL_GROW, pool, vol, cap);
 	else if (strcmp(name, "vol-clone") == 0)

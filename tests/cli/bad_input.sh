@@ -371,7 +371,7 @@ done
 t 1 "vmtui pool: no action given; use list, info, create, build, start, stop, refresh, autostart or delete." pool
 t 1 "vmtui pool: unknown action \"bogus\"" pool bogus
 t 1 "vmtui pool: unknown action \"$NONUTF\"" pool "$NONUTF"
-t 1 "vmtui vol: no action given; use list, info, create, resize, clone, wipe or delete." vol
+t 1 "vmtui vol: no action given; use list, info, create, resize, clone, wipe, delete, upload or download." vol
 t 1 "vmtui vol: unknown action \"bogus\"" vol bogus
 t 1 "vmtui pool list: expected no argument" pool list -c "$T" x
 t 1 "vmtui pool start: expected a pool name" pool start -c "$T"
@@ -455,6 +455,38 @@ h() {
 # Every command that `vmtui help` lists; at least the ones of vmtui(1).
 B1=${BUILDS%% *}
 LISTED=$("$B1/vmtui" help | sed -n '/^Commands/,/^$/s/^  \([a-z]*\) .*/\1/p')
+# ---------------------------------------------------------------- vol upload, download
+
+printf 'hello\n' >"$D/hello.txt"
+t 1 "vmtui vol upload: expected a pool and a file" vol upload
+t 1 "vmtui vol upload: expected a pool and a file" vol upload -c "$T" default-pool
+t 1 "vmtui vol download: expected a pool, a volume and a file" vol download -c "$T" default-pool a
+t 1 "vmtui vol upload: cannot read $D/nope: No such file or directory." vol upload -c "$T" default-pool "$D/nope"
+t 1 "vmtui vol upload: --format: \"vmdk\" is not a format; use raw, qcow2 or iso." vol upload -c "$T" default-pool "$D/hello.txt" --format vmdk
+t 1 'vmtui vol: option "--format" needs a value; see vmtui help vol.' vol upload default-pool "$D/hello.txt" --format
+t 1 "vmtui vol upload: --force applies to download only." vol upload -c "$T" default-pool "$D/hello.txt" --force
+t 1 "vmtui vol download: --name applies to upload only." vol download -c "$T" default-pool a "$D/x" --name b
+t 1 "vmtui vol download: --format applies to upload only." vol download -c "$T" default-pool a "$D/x" --format raw
+t 1 "vmtui vol upload: cannot upload with -r (read-only); nothing was changed." vol upload -r -c "$T" default-pool "$D/hello.txt"
+t 1 "vmtui vol upload: --bwlimit: \"5X\" is not a rate; use bytes a second, e.g. 500K, 20M." vol upload -c "$T" default-pool "$D/hello.txt" --bwlimit 5X
+t 1 "vmtui vol upload: --bwlimit: \"$BIG\" is not a rate" vol upload -c "$T" default-pool "$D/hello.txt" --bwlimit "$BIG"
+t 1 "vmtui vol upload: $D/hello.txt is not a qcow2 image" vol upload -c "$T" default-pool "$D/hello.txt" --format qcow2
+t 1 "vmtui vol upload: $D/hello.txt is not an ISO 9660 image" vol upload -c "$T" default-pool "$D/hello.txt" --format iso
+t 1 "vmtui vol upload: --name: A volume needs a name." vol upload -c "$T" default-pool "$D/hello.txt" --name ''
+t 1 "vmtui vol upload: --name: The name is 10240 bytes long; keep it to 255." vol upload -c "$T" default-pool "$D/hello.txt" --name "$LONG"
+t 1 "vmtui vol upload: There is no storage pool \"nopool\" on this host." vol upload -c "$T" nopool "$D/hello.txt"
+t 1 "vmtui vol download: Storage pool \"default-pool\" has no volume \"nosuch\"." vol download -c "$T" default-pool nosuch "$D/x"
+t 1 "vmtui vol download: $D/hello.txt already exists; use --force to replace it." vol download -c "$T" default-pool a "$D/hello.txt"
+# The test driver has no streams: the upload fails, and its volume goes.
+t 1 "vmtui vol upload: --name: A volume name must be UTF-8 text." vol upload -c "$T" default-pool "$D/hello.txt" --name "$NONUTF"
+for s in "${SPECIALS[@]}"; do
+	case $s in
+	*/*) t 1 "a volume name cannot contain \"/\"" vol upload -c "$T" default-pool "$D/hello.txt" --name "$s" ;;
+	*) t 1 "the new volume $s was deleted." vol upload -c "$T" default-pool "$D/hello.txt" --name "$s" ;;
+	esac
+done
+[ ! -e /tmp/pwned ] || not_ok "a volume name ran a command"
+
 for c in validate plan apply export resize console snapshot clone delete top help version pool vol net; do
 	grep -qx "$c" <<<"$LISTED" || not_ok "vmtui help does not list $c"
 done

@@ -169,6 +169,17 @@ wait_screen '^New volume in pool ' 5 >/dev/null
 vt_type q
 check "storage forms: q types (no quit)" wait_screen '^Name +q' 5
 vt_esc
+# The test driver has no streams: the upload fails at once, shown in its view.
+printf 'x' >"$SCR_TMP/up.raw"
+vt_keys u
+wait_screen '^Upload file:' 5 >/dev/null
+vt_type "$SCR_TMP/up.raw"
+vt_keys Enter
+wait_screen "^New volume's name:" 5 >/dev/null
+vt_keys Enter
+wait_screen '^Failed\. Esc goes back\.' 10 >/dev/null
+check "transfer view: no global key but help and quit in its footer" footer_lacks 'Create|Grow|Upload'
+check "transfer view: Esc after the end goes back to the volumes" back_to '^Volumes of pool default-pool'
 vt_stop
 
 start 40 12 -d 1
@@ -190,6 +201,11 @@ wait_screen 'Host CPU' 5 >/dev/null
 vt_keys p
 wait_screen '^default-pool' 5 >/dev/null
 check "read-only: the pools footer offers no change" footer_lacks 'Create|Build|Start|Stop|Refresh|Autostart|Delete'
+vt_keys Enter
+wait_screen '^Volumes of pool default-pool' 5 >/dev/null
+check "read-only: the volumes footer offers no upload or download" footer_lacks 'Upload|Download'
+vt_keys u
+check "read-only: u is refused" wait_screen 'read-only' 5
 
 # ---------------------------------------------------------------- networks
 
