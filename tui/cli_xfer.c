@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -122,37 +121,6 @@ xparse(const struct subcmd *cmd, const char *verb, int argc, char **argv, struct
 	return 0;
 }
 
-/* ---- the SSH transport's questions, on the terminal ---- */
-
-/* Answer sshlink's question on the terminal (secrets without echo);
- * refuse without one. */
-static int
-tty_ask(void *opaque, enum sshlink_q kind, const char *question, bool echo, char *answer,
-        size_t n)
-{
-	struct termios old, quiet;
-	bool hide = !echo && tcgetattr(STDIN_FILENO, &old) == 0;
-
-	(void)opaque;
-	if (!isatty(STDIN_FILENO))
-		return -1;
-	fprintf(stderr, "%s%s", question, kind == SSHLINK_Q_HOSTKEY ? " (yes/no) " : " ");
-	fflush(stderr);
-	if (hide) {
-		quiet = old;
-		quiet.c_lflag &= ~(tcflag_t)ECHO;
-		tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
-	}
-	if (fgets(answer, (int)n, stdin) == NULL)
-		answer[0] = '\0';
-	if (hide) {
-		tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
-		fputc('\n', stderr);
-	}
-	answer[strcspn(answer, "\r\n")] = '\0';
-	return 0;
-}
-
 struct xconn {
 	virConnectPtr conn;
 	struct sshlink *link;
@@ -163,40 +131,21 @@ struct xconn {
 static int
 xconnect(const struct xopts *o, struct xconn *c)
 {
-	struct sshlink_opts so = {
-		.target = o->ssh,
-		.remote_uri = o->uri,
-		.known_hosts = o->known_hosts,
-		.ask = tty_ask,
-	};
-	char *err = NULL, *u;
+	struct subcmd_target t = { o->uri, o->ssh, o->known_hosts };
 
 	memset(c, 0, sizeof *c);
-	if (o->ssh == NULL) {
-		if ((c->conn = xfer_connect(o->uri, NULL)) == NULL) {
-			fprintf(stderr, "vmtui: cannot connect to %s: %s\n", o->uri ? o->uri :
-			        "libvirt's default host", virGetLastErrorMessage());
-			return -1;
-		}
-		u = o->uri ? NULL : virConnectGetURI(c->conn);
-		c->virsh_uri = xstrdup(o->uri ? o->uri : u ? u : "");
-		free(u);
-		return 0;
-	}
-	if (sshlink_open(&so, &c->link, &err) < 0) {
-		fprintf(stderr, "vmtui: %s\n", err);
-		free(err);
+	if (o->ssh != NULL && subcmd_link_open(&t, &c->link) < 0)
 		return -1;
-	}
-	if ((c->conn = xfer_connect(sshlink_uri(c->link), NULL)) == NULL) {
-		fprintf(stderr, "vmtui: cannot connect to libvirt on %s: %s\n",
-		        sshlink_label(c->link), virGetLastErrorMessage());
+	c->conn = xfer_connect(c->link ? sshlink_uri(c->link) : o->uri, NULL);
+	if (c->conn == NULL) {
+		fprintf(stderr, "vmtui: cannot connect to %s: %s\n",
+		        o->ssh ? o->ssh : o->uri ? o->uri : "libvirt's default host",
+		        virGetLastErrorMessage());
 		sshlink_close(c->link);
 		c->link = NULL;
 		return -1;
 	}
-	c->virsh_uri = xasprintf("qemu+ssh://%s/%s", o->ssh,
-	                         o->uri && strstr(o->uri, ":///session") ? "session" : "system");
+	c->virsh_uri = subcmd_virsh_uri(c->conn, &t);
 	return 0;
 }
 

@@ -487,9 +487,8 @@ ssh_ask_tty(void *opaque, enum sshlink_q kind, const char *question, bool echo, 
 	return 0;
 }
 
-virConnectPtr
-subcmd_connect_via(const struct subcmd *cmd, const struct subcmd_target *t, bool readonly,
-                   struct sshlink **link)
+int
+subcmd_link_open(const struct subcmd_target *t, struct sshlink **link)
 {
 	struct sshlink_opts o = {
 		.target = t->ssh,
@@ -497,17 +496,28 @@ subcmd_connect_via(const struct subcmd *cmd, const struct subcmd_target *t, bool
 		.known_hosts = t->known_hosts,
 		.ask = ssh_ask_tty,
 	};
-	virConnectPtr c;
 	char *err = NULL;
+
+	if (sshlink_open(&o, link, &err) < 0) {
+		fprintf(stderr, "vmtui: cannot connect to %s: %s\n", t->ssh, err);
+		free(err);
+		*link = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+virConnectPtr
+subcmd_connect_via(const struct subcmd *cmd, const struct subcmd_target *t, bool readonly,
+                   struct sshlink **link)
+{
+	virConnectPtr c;
 
 	*link = NULL;
 	if (t->ssh == NULL)
 		return subcmd_connect(cmd, t->uri, readonly);
-	if (sshlink_open(&o, link, &err) < 0) {
-		fprintf(stderr, "vmtui: cannot connect to %s: %s\n", t->ssh, err);
-		free(err);
+	if (subcmd_link_open(t, link) < 0)
 		return NULL;
-	}
 	c = lv_open(sshlink_uri(*link), readonly || cmd->conn == CONN_READ, NULL);
 	if (c == NULL) {
 		fprintf(stderr, "vmtui: cannot connect to %s over SSH: %s\n", t->ssh,
