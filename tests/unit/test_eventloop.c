@@ -307,12 +307,14 @@ test_timer_interval(void **state)
 	(void)state;
 	t = virEventAddTimeout(40, on_timer, &r, rec_free);
 	assert_true(t > 0);
-	assert_int_equal(wait_for(&r.calls, 1, 1000), 1);
+	/* A loaded machine may let it fire twice before this thread looks. */
+	assert_true(wait_for(&r.calls, 1, 1000) >= 1);
 	assert_true(now_ms() - t0 >= 40);
-	sleep_ms(190);
+	/* It fires again and again, never more often than every 40 ms (a
+	 * loaded machine only makes it later). */
+	assert_true(wait_for(&r.calls, 3, 5000) >= 3);
 	n = atomic_load(&r.calls);
-	/* 40 ms apart over about 230 ms: 5 (fewer on a loaded machine) */
-	assert_true(n >= 3 && n <= 6);
+	assert_true((uint64_t)n <= (now_ms() - t0) / 40 + 1);
 	virEventUpdateTimeout(t, -1);
 	sleep_ms(20);
 	n = atomic_load(&r.calls);
@@ -320,8 +322,8 @@ test_timer_interval(void **state)
 	assert_int_equal(atomic_load(&r.calls), n);
 	t0 = now_ms();
 	virEventUpdateTimeout(t, 30);
-	assert_int_equal(wait_for(&r.calls, n + 1, 1000), n + 1);
-	assert_true(now_ms() - t0 >= 30 && now_ms() - t0 < 300);
+	assert_true(wait_for(&r.calls, n + 1, 5000) >= n + 1);
+	assert_true(now_ms() - t0 >= 30);
 	remove_timer(&r, t);
 	assert_freed_once(&r);
 }
