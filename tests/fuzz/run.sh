@@ -13,7 +13,7 @@ set -uo pipefail
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=$(cd "${1:?usage: run.sh BUILD_DIR [SECONDS]}" && pwd)
 SECS=${2:-60}
-TARGETS="vmdef config theme keymap"
+TARGETS="vmdef config theme keymap ppm"
 failed=0
 total_runs=0
 
@@ -38,8 +38,10 @@ for t in $TARGETS; do
 	mkdir -p "$corpus"
 	sd=$(seeds "$t")
 	log=$BUILD/fuzz/$t.log
+	dict=$SRC/tests/fuzz/yaml.dict
+	[ -f "$SRC/tests/fuzz/$t.dict" ] && dict=$SRC/tests/fuzz/$t.dict
 	"$bin" -max_total_time="$SECS" -max_len=8192 -timeout=10 -rss_limit_mb=2048 \
-		-dict="$SRC/tests/fuzz/yaml.dict" -print_final_stats=1 \
+		-dict="$dict" -print_final_stats=1 \
 		-artifact_prefix="$BUILD/fuzz/crash-$t-" "$corpus" "$sd" >"$log" 2>&1
 	rc=$?
 	execs=$(awk '/stat::number_of_executed_units/ { print $NF }' "$log")
