@@ -5,12 +5,9 @@
  * mouse) and back. Pure functions of their arguments: no terminal, no
  * library, no allocation, so every case is a unit test.
  *
- * Units. A cell is one character position of the terminal; a cell is
- * cell_w x cell_h "device pixels" (the terminal's own pixels for the
- * graphics protocols; for symbols the sub-cell grid a symbol can draw,
- * e.g. 1 x 2 for half blocks, see render.h). Fitting works in device
- * pixels so that the picture is not stretched on a terminal whose cells
- * are twice as tall as they are wide.
+ * A cell is one character position of the terminal. Fitting keeps the
+ * aspect ratio using the cell's shape in device pixels (a cell is about
+ * twice as tall as wide); zooming counts the pixels a cell can draw.
  */
 #ifndef VMTUI_GFX_FIT_H
 #define VMTUI_GFX_FIT_H
@@ -29,30 +26,40 @@ enum gfx_zoom {
 };
 
 /* What fit computes for one frame: the whole of it is a pure function of
- * (framebuffer size, cell rectangle, cell pixel size, zoom, pan). */
+ * (framebuffer size, cell rectangle, cell geometry, zoom, pan). Along each
+ * axis a cell shows num/den guest pixels (a fraction: fitting 1024 pixels
+ * into 80 columns, or 1/2 at 2:1 zoom with half blocks). */
 struct gfx_fit {
 	/* Cells, terminal coordinates: the part of the target rectangle the
 	 * picture covers (inside it, centred; the rest is the letterbox). */
 	struct gfx_rect cells;
-	/* Guest pixels shown in those cells (the whole framebuffer when
-	 * fitting; the viewport when zoomed). */
+	/* Guest pixels shown in those cells, rounded out to whole pixels (the
+	 * whole framebuffer when fitting; the viewport when zoomed). */
 	struct gfx_rect src;
-	/* Device pixels the shown part is scaled to: cells.w * cell_w by
-	 * cells.h * cell_h, or less when the picture ends inside a cell. */
-	int dst_w, dst_h;
-	/* The pan actually used (clamped), in cells; 0,0 when fitting. */
+	int fb_w, fb_h;
+	/* Guest pixels per cell: x_num/x_den across, y_num/y_den down. */
+	int x_num, x_den, y_num, y_den;
+	/* The whole picture in cells (larger than cells when zoomed in), and
+	 * its cell shown at cells' top-left: the pan used, clamped. */
+	int pic_w, pic_h;
 	int pan_x, pan_y;
 };
 
 /* Computes the placement. fb_w x fb_h: the framebuffer (guest pixels);
- * target: the cells given to the picture; cell_w x cell_h: device pixels
- * per cell (> 0); zoom; pan_x/pan_y: the viewport's top-left, in cells of
- * the zoomed picture, clamped so the viewport stays on the picture (and
- * centred on an axis where the picture is smaller than the target).
+ * target: the cells given to the picture; cell_w x cell_h: the cell's
+ * shape in device pixels (its aspect ratio, for fitting); res_w x res_h:
+ * how many distinct pixels a cell draws across and down (the cell's pixels
+ * for the graphics protocols; 1 x 2 for half blocks, 2 x 2 for quadrants,
+ * 2 x 3 for sextants), the unit of the 1:1 and 2:1 zooms; zoom; pan_x and
+ * pan_y: the viewport's top-left in cells of the zoomed picture, clamped so
+ * the viewport stays on the picture (centred on an axis where the picture
+ * is smaller than the target). Fitting scales the picture up or down to
+ * the largest whole cells that keep its aspect within half a cell.
  * Returns false (and zeroes *out) when there is nothing to show (an empty
- * framebuffer or target). */
+ * framebuffer or target, a geometry <= 0). */
 bool gfx_fit(int fb_w, int fb_h, struct gfx_rect target, int cell_w, int cell_h,
-	     enum gfx_zoom zoom, int pan_x, int pan_y, struct gfx_fit *out);
+	     int res_w, int res_h, enum gfx_zoom zoom, int pan_x, int pan_y,
+	     struct gfx_fit *out);
 
 /* The guest pixel under the centre of terminal cell (row, col); false when
  * the cell is outside the picture (letterbox or elsewhere). */
