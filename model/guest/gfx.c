@@ -58,7 +58,7 @@ enum verdict { V_WAIT, V_VNC, V_SHOT, V_END };
 struct gfx {
 	struct host *host;            /* immutable */
 	char uuid[VM_UUID_LEN];       /* immutable */
-	struct gfx_opts o;            /* immutable */
+	struct gfx_open_opts o;            /* immutable */
 	int wake[2];                  /* immutable: wakes the session's thread */
 	pthread_t thread;             /* the owner's */
 	bool started;                 /* the owner's */
@@ -73,7 +73,7 @@ struct gfx {
 	char *how;                    /* how VNC is reached, or why not */
 	bool local;                   /* a host without SSH */
 	/* status */
-	enum gfx_mode mode;
+	enum gfx_state mode;
 	char *text;
 	uint64_t st_seq;
 	/* framebuffer */
@@ -130,7 +130,7 @@ unref(struct gfx *g)
 
 /* With the lock held: set the status and wake the UI. */
 static void
-set_status_locked(struct gfx *g, enum gfx_mode m, char *text)
+set_status_locked(struct gfx *g, enum gfx_state m, char *text)
 {
 	if (g->mode == GFX_ENDED) { /* the end is final */
 		free(text);
@@ -144,7 +144,7 @@ set_status_locked(struct gfx *g, enum gfx_mode m, char *text)
 }
 
 static void
-set_status(struct gfx *g, enum gfx_mode m, char *text)
+set_status(struct gfx *g, enum gfx_state m, char *text)
 {
 	pthread_mutex_lock(&g->lock);
 	set_status_locked(g, m, text);
@@ -589,7 +589,7 @@ vnc_finished(rfbClient *cl)
 
 	v->pending = (struct gfx_rect){ 0, 0, 0, 0 };
 	pthread_mutex_lock(&g->lock);
-	gfx_rect_clip(&r, g->width, g->height);
+	gfx_rect_clamp(&r, g->width, g->height);
 	if (r.w > 0 && g->width == cl->width && g->height == cl->height) {
 		for (y = r.y; y < r.y + r.h; y++)
 			memcpy(g->px + (size_t)y * (size_t)g->width + (size_t)r.x,
@@ -869,7 +869,7 @@ gfx_init_log(void)
 }
 
 struct gfx *
-gfx_open(struct host *h, const char *uuid, const struct gfx_opts *o)
+gfx_open(struct host *h, const char *uuid, const struct gfx_open_opts *o)
 {
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	struct gfx *g = xcalloc(1, sizeof *g);

@@ -38,18 +38,26 @@
 
 #include "../host/host.h"
 
+/* Also defined, the same, by tui/gfx/fit.h: one guard for both. */
+#ifndef VMTUI_GFX_RECT_DEFINED
+#define VMTUI_GFX_RECT_DEFINED
 struct gfx_rect {
 	int x, y, w, h;   /* w or h 0: empty */
 };
+#endif
 
+/* Also defined, the same, by tui/gfx/render.h: one guard for both. */
+#ifndef VMTUI_GFX_FRAME_DEFINED
+#define VMTUI_GFX_FRAME_DEFINED
 struct gfx_frame {
 	const uint32_t *px; /* NULL before the first frame */
 	int width, height, stride;
 	struct gfx_rect dirty; /* changed since the previous gfx_frame_lock */
 	uint64_t seq;       /* bumps on every change (pixels or size) */
 };
+#endif
 
-enum gfx_mode {
+enum gfx_state {
 	GFX_OPENING,   /* on the host's worker, or the RFB handshake */
 	GFX_VNC,       /* live over VNC: keys and pointer */
 	GFX_SHOT,      /* screenshot fallback: keyboard only */
@@ -57,7 +65,7 @@ enum gfx_mode {
 };
 
 struct gfx_status {
-	enum gfx_mode mode;
+	enum gfx_state mode;
 	bool pointer;     /* pointer events reach the guest (VNC only) */
 	bool readonly;    /* opened read-only: nothing is sent */
 	int width, height;
@@ -72,7 +80,7 @@ struct gfx_status {
 };
 void gfx_status_free(struct gfx_status *st);
 
-struct gfx_opts {
+struct gfx_open_opts {
 	unsigned fps;       /* cap on VNC update requests; 0: 15 */
 	unsigned shot_ms;   /* the fallback's screenshot interval; 0: 500 */
 	bool readonly;      /* send no key or pointer event */
@@ -83,7 +91,7 @@ struct gfx;
 
 /* Open the screen of guest uuid on h. Never NULL and never blocks: the
  * outcome arrives in gfx_status (GFX_ENDED with the reason on failure). */
-struct gfx *gfx_open(struct host *h, const char *uuid, const struct gfx_opts *o);
+struct gfx *gfx_open(struct host *h, const char *uuid, const struct gfx_open_opts *o);
 /* Stop the session's thread, close the connection; g may be NULL. Does
  * not wait on the network beyond closing a socket. */
 void gfx_close(struct gfx *g);
@@ -139,7 +147,7 @@ struct gfx_keyev {
  * empty rectangle adds nothing. */
 void gfx_rect_merge(struct gfx_rect *a, const struct gfx_rect *b);
 /* Clip r to a width x height framebuffer. */
-void gfx_rect_clip(struct gfx_rect *r, int width, int height);
+void gfx_rect_clamp(struct gfx_rect *r, int width, int height);
 
 /* Decode a binary PPM (P6, maxval 1..65535) into 0x00RRGGBB pixels
  * (stride = width; caller frees *px). 0, or -1 and *err (a phrase). Sizes

@@ -32,7 +32,7 @@ gfx_rect_merge(struct gfx_rect *a, const struct gfx_rect *b)
 }
 
 void
-gfx_rect_clip(struct gfx_rect *r, int width, int height)
+gfx_rect_clamp(struct gfx_rect *r, int width, int height)
 {
 	int x2 = r->x + r->w, y2 = r->y + r->h;
 

@@ -254,15 +254,15 @@ rect_clip(void **state)
 	struct gfx_rect r = { -5, -5, 20, 20 }, out = { 700, 10, 50, 50 }, edge = { 630, 470, 50, 50 };
 
 	(void)state;
-	gfx_rect_clip(&r, 640, 480);
+	gfx_rect_clamp(&r, 640, 480);
 	assert_int_equal(r.x, 0);
 	assert_int_equal(r.y, 0);
 	assert_int_equal(r.w, 15);
 	assert_int_equal(r.h, 15);
-	gfx_rect_clip(&out, 640, 480);
+	gfx_rect_clamp(&out, 640, 480);
 	assert_int_equal(out.w, 0);
 	assert_int_equal(out.h, 0);
-	gfx_rect_clip(&edge, 640, 480);
+	gfx_rect_clamp(&edge, 640, 480);
 	assert_int_equal(edge.w, 10);
 	assert_int_equal(edge.h, 10);
 }

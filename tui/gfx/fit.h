@@ -15,9 +15,13 @@
 #include <stdbool.h>
 
 /* A rectangle: of cells (rows, columns) or of pixels, as named. */
+/* Also defined, the same, by model/guest/gfx.h: one guard for both. */
+#ifndef VMTUI_GFX_RECT_DEFINED
+#define VMTUI_GFX_RECT_DEFINED
 struct gfx_rect {
 	int x, y, w, h;
 };
+#endif
 
 enum gfx_zoom {
 	GFX_ZOOM_FIT,   /* the whole framebuffer, as large as fits, letterboxed */

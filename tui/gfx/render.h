@@ -44,12 +44,16 @@
  * changed since the last look (guest pixels; w or h 0: nothing), seq bumps
  * on every change. The renderer only reads px, and only during
  * gfxr_render. */
+/* Also defined, the same, by model/guest/gfx.h: one guard for both. */
+#ifndef VMTUI_GFX_FRAME_DEFINED
+#define VMTUI_GFX_FRAME_DEFINED
 struct gfx_frame {
 	const uint32_t *px;
 	int width, height, stride;
 	struct gfx_rect dirty;
 	uint64_t seq;
 };
+#endif
 
 enum gfx_mode {
 	GFX_MODE_SYMBOLS,
