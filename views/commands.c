@@ -93,6 +93,12 @@ run_clone(struct app *a, const struct cmd_ctx *x)
 }
 
 static int
+run_gscreen(struct app *a, const struct cmd_ctx *x)
+{
+	return gscreen_open(a, x->guest);
+}
+
+static int
 run_delete(struct app *a, const struct cmd_ctx *x)
 {
 	return vmdelete_open(a, x->guest);
@@ -350,6 +356,10 @@ static const struct command commands[] = {
 	  .needs = ON_GUEST, .run = run_clone, .key = 'Y', .where = GUEST_VIEWS },
 	{ "delete", "Delete the guest (type its name; storage optional; XML backed up)",
 	  .needs = ON_GUEST, .run = run_delete, .key = 'D', .where = GUEST_VIEWS },
+	{ "screen", "The guest's graphical screen, every key to it (^] then q comes back, "
+	  "^] m: Ctrl+Alt+Del...)", "show the screen", .of = true,
+	  .needs = NEED_LIVE | NEED_GUEST | NEED_HOST_UP, .run = run_gscreen, .key = 'O',
+	  .where = GUEST_VIEWS },
 };
 
 /* Whatever the views do on every turn of the loop. */
@@ -357,6 +367,7 @@ static void
 poll_all(struct app *a)
 {
 	console_poll(a);
+	gscreen_poll(a);
 }
 
 static void
@@ -364,6 +375,7 @@ quit_all(void)
 {
 	console_forget();
 	conpane_forget();
+	gscreen_forget();
 }
 
 const struct ui vmtui_ui = {
