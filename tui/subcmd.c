@@ -74,6 +74,22 @@ static const char console_help[] =
 	"      --escape ^X     the key that leaves the console (default ^])\n"
 	HELP_LINE "\nSee vmtui(1).\n";
 
+static const char gscreen_help[] =
+	"Usage: vmtui screen [-c URI|-H [USER@]HOST] [-r] [--escape ^X]\n"
+	"       [--graphics-protocol kitty|sixel|iterm|symbols] VM\n"
+	"Show the VM's graphical screen on the whole terminal, every key and the mouse\n"
+	"going to it, until the escape key then q. After the escape key: m sends\n"
+	"Ctrl+Alt+Del, Ctrl+Alt+F1..F12, SysRq or Print; t types a line of text; z zooms\n"
+	"(fit, 1:1, 2:1); the arrows pan.\n\n"
+	CONNECT_LINE
+	"  -H, --host [USER@]HOST[:PORT]  a hypervisor reached over SSH\n"
+	"      --known-hosts FILE  SSH host keys (default ~/.ssh/known_hosts)\n"
+	"  -r, --readonly      show the screen only: send no key or pointer event\n"
+	"      --escape ^X     the prefix key (default ^])\n"
+	"      --graphics-protocol P  how the screen is drawn (default: ask the terminal;\n"
+	"                      symbols inside tmux or screen)\n"
+	HELP_LINE "\nSee vmtui(1).\n";
+
 static const char resize_help[] =
 	"Usage: vmtui resize [-c URI] [-r] VM [--vcpus N] [--max-vcpus N] [--memory SIZE]\n"
 	"       [--max-memory SIZE] [--disk DISK=SIZE]... [--live|--config]\n"
@@ -181,6 +197,8 @@ static const struct subcmd subcmds[] = {
 	  cli_resize, CONN_WRITE, false },
 	{ "console", "Connect the terminal to a VM's serial console.", console_help,
 	  cli_console, CONN_WRITE, true },
+	{ "screen", "Show a VM's graphical screen in the terminal; keys and mouse to it.",
+	  gscreen_help, cli_screen, CONN_HOSTS, true },
 	{ "snapshot", "List, create, revert to and delete a VM's snapshots.", snapshot_help,
 	  cli_snapshot, CONN_WRITE, false },
 	{ "clone", "Clone a shut-off VM: new name, UUID and MACs.", clone_help, cli_clone,

@@ -61,6 +61,7 @@ int cli_apply(const struct subcmd *cmd, int argc, char **argv);
 int cli_export(const struct subcmd *cmd, int argc, char **argv);
 int cli_resize(const struct subcmd *cmd, int argc, char **argv);
 int cli_console(const struct subcmd *cmd, int argc, char **argv);
+int cli_screen(const struct subcmd *cmd, int argc, char **argv);
 int cli_snapshot(const struct subcmd *cmd, int argc, char **argv);
 int cli_clone(const struct subcmd *cmd, int argc, char **argv);
 int cli_delete(const struct subcmd *cmd, int argc, char **argv);
