@@ -3,6 +3,7 @@
  * host's worker as the screen reaches hosts, so SSH hosts work the same. */
 #include "subcmd.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <poll.h>
@@ -70,6 +71,25 @@ shot_job_run(struct host *h, virConnectPtr conn, void *arg)
 	j->done = true;
 	pthread_mutex_unlock(&j->lock);
 	notify_post();
+}
+
+/* "vmtui screenshot: " and the sentence, lower case after the colon
+ * unless it starts with the VM's name, without its final period. */
+static void
+say_error(const char *vm, char *msg)
+{
+	size_t n;
+
+	if (msg == NULL) {
+		fprintf(stderr, "vmtui screenshot: failed\n");
+		return;
+	}
+	if (vm[0] == '\0' || strncmp(msg, vm, strlen(vm)) != 0)
+		msg[0] = (char)tolower((unsigned char)msg[0]);
+	n = strlen(msg);
+	if (n > 0 && msg[n - 1] == '.')
+		msg[n - 1] = '\0';
+	fprintf(stderr, "vmtui screenshot: %s\n", msg);
 }
 
 /* Wait for the host to connect and the job to finish. 0, or -1 after
@@ -190,7 +210,7 @@ cli_screenshot(const struct subcmd *cmd, int argc, char **argv)
 			printf("%s: %dx%d\n", j.path, j.width, j.height);
 			rc = EXIT_SUCCESS;
 		} else {
-			fprintf(stderr, "vmtui screenshot: %s\n", j.err ? j.err : "failed");
+			say_error(j.vm, j.err);
 		}
 	}
 	host_free(h); /* joins the worker: a job still queued runs first */
