@@ -495,7 +495,7 @@ open_job(struct host *h, virConnectPtr conn, void *arg)
 	if (h->ssh == NULL) {
 		fd = virDomainOpenGraphicsFD(dom, 0, VIR_DOMAIN_OPEN_GRAPHICS_SKIPAUTH);
 		if (fd >= 0) {
-			decide(g, V_VNC, fd, xstrdup("VNC"));
+			decide(g, V_VNC, fd, xstrdup("VNC through libvirt"));
 			goto out;
 		}
 		virResetLastError();
