@@ -170,6 +170,15 @@ static const char top_help[] =
 	"\n"
 	"cpu_pct is the share of the guest's vCPUs, as in the list. See vmtui(1).\n";
 
+static const char screenshot_help[] =
+	"Usage: vmtui screenshot [-c URI|-H [USER@]HOST[:PORT]] VM FILE.png\n"
+	"Save a running VM's graphical screen as it is now as a PNG image\n"
+	"(virDomainScreenshot), for scripts and bug reports.\n\n"
+	"  -c, --connect URI     the host (default: $LIBVIRT_DEFAULT_URI, else libvirt's default)\n"
+	"  -H, --host [USER@]HOST[:PORT]  the host, over SSH\n"
+	"      --known-hosts FILE  SSH host keys (default ~/.ssh/known_hosts)\n"
+	HELP_LINE "\nPrints FILE and the screen's size. See vmtui(1).\n";
+
 static const char help_help[] =
 	"Usage: vmtui help [COMMAND]\n"
 	"Without COMMAND, the screen's options and the list of commands (as vmtui\n"
@@ -207,6 +216,8 @@ static const struct subcmd subcmds[] = {
 	  cli_delete, CONN_WRITE, false },
 	{ "top", "Guests' figures as text, CSV or JSON; or the screen, recorded.",
 	  top_help, top_main, CONN_HOSTS, true },
+	{ "screenshot", "Save a VM's graphical screen as a PNG image.", screenshot_help,
+	  cli_screenshot, CONN_HOSTS, true },
 	{ "help", "List the commands, or show one's usage and options.", help_help, help_main,
 	  CONN_NONE, false },
 	{ "version", "Show vmtui's version.", version_help, version_main, CONN_NONE, false },

@@ -53,7 +53,8 @@ const char *subcmd_label(const struct subcmd *cmd, char *buf, size_t size);
  * why on stderr. */
 virConnectPtr subcmd_connect(const struct subcmd *cmd, const char *uri, bool readonly);
 
-/* Handlers of the rows (in main.c, cli.c, cli_manage.c, cli_console.c, top.c). */
+/* Handlers of the rows (in main.c, cli.c, cli_manage.c, cli_console.c, top.c,
+ * cli_gfx.c). */
 int tui_main(const struct subcmd *cmd, int argc, char **argv);
 int cli_validate(const struct subcmd *cmd, int argc, char **argv);
 int cli_plan(const struct subcmd *cmd, int argc, char **argv);
@@ -66,5 +67,6 @@ int cli_snapshot(const struct subcmd *cmd, int argc, char **argv);
 int cli_clone(const struct subcmd *cmd, int argc, char **argv);
 int cli_delete(const struct subcmd *cmd, int argc, char **argv);
 int top_main(const struct subcmd *cmd, int argc, char **argv);
+int cli_screenshot(const struct subcmd *cmd, int argc, char **argv);
 
 #endif

@@ -255,13 +255,20 @@ gfx_screenshot(virDomainPtr dom, uint32_t **px, int *width, int *height, char **
 		len += (size_t)n;
 	}
 	virStreamFinish(st);
-	if (strcmp(mime, "image/x-portable-pixmap") != 0) {
-		*err = xasprintf("The screenshot came as %s; vmtui reads PPM only.", mime);
-		goto out;
-	}
-	if (gfx_ppm_decode(buf, len, px, width, height, &perr) < 0) {
-		*err = xasprintf("The screenshot is not readable: %s.", perr);
-		free(perr);
+	if (strcmp(mime, "image/png") == 0) {
+		if (gfx_png_decode(buf, len, px, width, height, &perr) < 0) {
+			*err = xasprintf("The screenshot is not readable: %s.", perr);
+			free(perr);
+			goto out;
+		}
+	} else if (strcmp(mime, "image/x-portable-pixmap") == 0) {
+		if (gfx_ppm_decode(buf, len, px, width, height, &perr) < 0) {
+			*err = xasprintf("The screenshot is not readable: %s.", perr);
+			free(perr);
+			goto out;
+		}
+	} else {
+		*err = xasprintf("The screenshot came as %s; vmtui reads PNG and PPM.", mime);
 		goto out;
 	}
 	ret = 0;
@@ -468,9 +475,13 @@ open_job(struct host *h, virConnectPtr conn, void *arg)
 		decide(g, V_END, -1, NULL);
 		goto out;
 	}
-	if (d.type == NULL) {
-		set_status(g, GFX_ENDED, xasprintf("%s has no graphical display (no <graphics> in its definition); its serial console is `c`.", name));
+	if (d.type == NULL && !d.video) {
+		set_status(g, GFX_ENDED, xasprintf("%s has no graphical display (no video device and no <graphics> in its definition).", name));
 		decide(g, V_END, -1, NULL);
+		goto out;
+	}
+	if (d.type == NULL) {
+		decide(g, V_SHOT, -1, xstrdup("no VNC display defined"));
 		goto out;
 	}
 	if (g->o.force_shot) {
@@ -484,7 +495,7 @@ open_job(struct host *h, virConnectPtr conn, void *arg)
 	if (h->ssh == NULL) {
 		fd = virDomainOpenGraphicsFD(dom, 0, VIR_DOMAIN_OPEN_GRAPHICS_SKIPAUTH);
 		if (fd >= 0) {
-			decide(g, V_VNC, fd, xstrdup("VNC"));
+			decide(g, V_VNC, fd, xstrdup("VNC through libvirt"));
 			goto out;
 		}
 		virResetLastError();
@@ -1044,6 +1055,44 @@ gfx_type(struct gfx *g, const char *text, uint32_t *bad)
 }
 
 /* ---- PNG ---- */
+
+int
+gfx_png_decode(const void *buf, size_t n, uint32_t **px, int *width, int *height, char **err)
+{
+	png_image img;
+	unsigned char *rgb;
+	size_t i, npx;
+
+	*px = NULL;
+	memset(&img, 0, sizeof img);
+	img.version = PNG_IMAGE_VERSION;
+	if (!png_image_begin_read_from_memory(&img, buf, n)) {
+		*err = xasprintf("not a PNG image (%s)", img.message);
+		png_image_free(&img);
+		return -1;
+	}
+	if (img.width == 0 || img.height == 0 || img.width > MAX_SIDE || img.height > MAX_SIDE) {
+		*err = xasprintf("a PNG image of %ux%u pixels", img.width, img.height);
+		png_image_free(&img);
+		return -1;
+	}
+	img.format = PNG_FORMAT_RGB;
+	npx = (size_t)img.width * img.height;
+	rgb = xmalloc(npx * 3);
+	if (!png_image_finish_read(&img, NULL, rgb, 0, NULL)) {
+		*err = xasprintf("a broken PNG image (%s)", img.message);
+		png_image_free(&img);
+		free(rgb);
+		return -1;
+	}
+	*px = xmalloc(npx * sizeof **px);
+	for (i = 0; i < npx; i++)
+		(*px)[i] = (uint32_t)rgb[i * 3] << 16 | (uint32_t)rgb[i * 3 + 1] << 8 | rgb[i * 3 + 2];
+	free(rgb);
+	*width = (int)img.width;
+	*height = (int)img.height;
+	return 0;
+}
 
 int
 gfx_png_write(const char *path, const uint32_t *px, int width, int height, int stride,

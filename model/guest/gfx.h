@@ -132,6 +132,10 @@ int gfx_type(struct gfx *g, const char *text, uint32_t *bad);
 /* The guest's screen now (virDomainScreenshot of head 0), decoded. 0 and
  * *px (stride = width; caller frees), or -1 and *err (a sentence). */
 int gfx_screenshot(virDomainPtr dom, uint32_t **px, int *width, int *height, char **err);
+/* Decode a PNG (the screenshots of newer QEMU and libvirt; libpng) like
+ * gfx_ppm_decode. */
+int gfx_png_decode(const void *buf, size_t n, uint32_t **px, int *width, int *height,
+                   char **err);
 /* Write pixels as an 8-bit RGB PNG (libpng). 0, or -1 and *err. */
 int gfx_png_write(const char *path, const uint32_t *px, int width, int height, int stride,
                   char **err);
@@ -174,6 +178,7 @@ struct gfx_display {
 	char *socket;   /* UNIX socket path, or NULL */
 	bool password;  /* passwd= set */
 	bool has_vnc;   /* a <graphics type='vnc'> anywhere */
+	bool video;     /* a video device other than model 'none' */
 };
 /* Fill d from domain XML (the vnc one when there is one). -1 if the XML
  * does not parse. */

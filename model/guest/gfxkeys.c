@@ -376,6 +376,9 @@ gfx_display_parse(const char *xml, struct gfx_display *d)
 	vnc = xpath_str(ctx, "string(/domain/devices/graphics[@type='vnc']/@type)");
 	d->has_vnc = vnc != NULL;
 	free(vnc);
+	vnc = xpath_str(ctx, "string(/domain/devices/video/model[@type!='none']/@type)");
+	d->video = vnc != NULL;
+	free(vnc);
 	g = d->has_vnc ? "/domain/devices/graphics[@type='vnc'][1]" : "/domain/devices/graphics[1]";
 	{
 		char *e = xasprintf("string(%s/@type)", g);

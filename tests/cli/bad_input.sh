@@ -201,6 +201,23 @@ for s in '' "$LONG" "${SPECIALS[@]}"; do
 	t 1 "vmtui console: standard input is not a terminal; the console needs one to pass keys through." console -c "$T" "$s"
 done
 
+# ---------------------------------------------------------------- screenshot
+
+t 1 "vmtui screenshot: expected a VM and a FILE.png to write" screenshot -c "$T"
+t 1 "vmtui screenshot: expected a VM and a FILE.png to write" screenshot -c "$T" test
+t 1 "vmtui screenshot: too many arguments: expected a VM and a FILE.png" screenshot -c "$T" test a.png b.png
+t 1 'vmtui screenshot: FILE must end in .png (got "shot.jpg")' screenshot -c "$T" test shot.jpg
+t 1 'vmtui screenshot: FILE must end in .png (got "")' screenshot -c "$T" test ''
+t 1 "vmtui screenshot: one host only: -c URI or -H HOST, once" screenshot -c "$T" -c "$T" test a.png
+t 1 'vmtui screenshot: option "-c" needs a value' screenshot -c
+t 1 'vmtui screenshot: unknown option "-r"; see vmtui help screenshot.' screenshot -r -c "$T" test a.png
+t 1 "vmtui screenshot: cannot write $D/none/x.png: No such file or directory" screenshot -c "$T" test "$D/none/x.png"
+t 1 "vmtui screenshot: cannot connect to bogus:///x: no connection driver" screenshot -c bogus:///x test "$D/x.png"
+for s in '' "$LONG" "$NONUTF" "${SPECIALS[@]}"; do
+	t 1 "vmtui screenshot: there is no guest \"$s\" on this host" screenshot -c "$T" "$s" "$D/x.png"
+done
+t 0 "$D/shot.png: " screenshot -c "$T" test "$D/shot.png"
+
 # ---------------------------------------------------------------- resize
 
 for n in "$BIG" abc 1.5 "$NONUTF" "$LONG" 4097 1e3; do
@@ -347,7 +364,7 @@ h() {
 # Every command that `vmtui help` lists; at least the ones of vmtui(1).
 B1=${BUILDS%% *}
 LISTED=$("$B1/vmtui" help | sed -n '/^Commands/,/^$/s/^  \([a-z]*\) .*/\1/p')
-for c in validate plan apply export resize console snapshot clone delete top help version; do
+for c in validate plan apply export resize console snapshot clone delete top screenshot help version; do
 	grep -qx "$c" <<<"$LISTED" || not_ok "vmtui help does not list $c"
 done
 for c in $LISTED; do

@@ -303,10 +303,23 @@ display_parse(void **state)
 		"<domain><devices><graphics type='spice' autoport='yes'/></devices></domain>", &d), 0);
 	assert_string_equal(d.type, "spice");
 	assert_false(d.has_vnc);
+	assert_false(d.video);
 	gfx_display_free(&d);
 
 	assert_int_equal(gfx_display_parse("<domain><devices/></domain>", &d), 0);
 	assert_null(d.type);
+	assert_false(d.video);
+	gfx_display_free(&d);
+
+	/* a VGA card without <graphics>: screenshots still see it */
+	assert_int_equal(gfx_display_parse(
+		"<domain><devices><video><model type='vga'/></video></devices></domain>", &d), 0);
+	assert_null(d.type);
+	assert_true(d.video);
+	gfx_display_free(&d);
+	assert_int_equal(gfx_display_parse(
+		"<domain><devices><video><model type='none'/></video></devices></domain>", &d), 0);
+	assert_false(d.video);
 	gfx_display_free(&d);
 
 	assert_int_equal(gfx_display_parse("<domain", &d), -1);
@@ -347,6 +360,28 @@ png_roundtrip(void **state)
 	assert_int_equal(out[9], 0x00);
 	assert_int_equal(out[11], 0xff); /* row 2 starts at px[5]: blue */
 	assert_int_equal(out[15], 0x80);
+	/* gfx_png_decode reads it back as written. */
+	{
+		FILE *f = fopen(path, "rb");
+		unsigned char buf[4096];
+		size_t n = fread(buf, 1, sizeof buf, f);
+		uint32_t *back = NULL;
+		int w, h;
+
+		fclose(f);
+		assert_int_equal(gfx_png_decode(buf, n, &back, &w, &h, &err), 0);
+		assert_int_equal(w, 3);
+		assert_int_equal(h, 2);
+		assert_int_equal(back[0], 0x102030);
+		assert_int_equal(back[3], 0x0000ff);
+		assert_int_equal(back[5], 0x808080);
+		free(back);
+		assert_int_equal(gfx_png_decode(buf, n / 2, &back, &w, &h, &err), -1);
+		assert_null(back);
+		free(err);
+		assert_int_equal(gfx_png_decode("P6 1 1 255 abc", 14, &back, &w, &h, &err), -1);
+		free(err);
+	}
 	unlink(path);
 
 	assert_int_equal(gfx_png_write("/nonexistent/dir/x.png", px, 3, 2, 5, &err), -1);
