@@ -207,6 +207,8 @@ static void make_config(struct gfxr *r)
 	chafa_canvas_config_set_pixel_mode(r->cfg, pixel_mode(r->o.mode));
 	chafa_canvas_config_set_cell_geometry(r->cfg, r->o.cell_w, r->o.cell_h);
 	chafa_canvas_config_set_dither_mode(r->cfg, CHAFA_DITHER_MODE_NONE);
+	/* the guest's colours as they are: no contrast stretching */
+	chafa_canvas_config_set_preprocessing_enabled(r->cfg, FALSE);
 	ChafaSymbolMap *map = chafa_symbol_map_new();
 	chafa_symbol_map_add_by_tags(map, CHAFA_SYMBOL_TAG_SPACE | CHAFA_SYMBOL_TAG_SOLID |
 				     CHAFA_SYMBOL_TAG_HALF);
@@ -231,6 +233,10 @@ static void normalize_opts(struct gfx_opts *o)
 struct gfxr *gfxr_new(const struct gfx_opts *o)
 {
 	struct gfxr *r = xcalloc(1, sizeof(*r));
+	/* chafa draws on the calling thread: no pool of glib threads beside
+	 * the UI's (the frame-rate cap bounds the work; CPU per frame is
+	 * measured in bench/gfx-bytes). */
+	chafa_set_n_threads(1);
 	r->o = *o;
 	normalize_opts(&r->o);
 	r->kitty_base = KITTY_BASE;
@@ -321,6 +327,74 @@ static uint32_t *scratch(struct gfxr *r, size_t n)
 		r->scratch_cap = n;
 	}
 	return r->scratch;
+}
+
+/* For symbols: which guest pixels each of the n sub-pixels from p0 on
+ * (CHAFA_SYMBOL_*_PIXELS a cell, counted from the picture's first) shows:
+ * [lo, hi), a box when the picture is smaller than the guest's screen,
+ * else the one pixel under the sub-pixel's centre. Each depends on its own
+ * position only, so a part drawn alone matches the whole drawn at once. */
+static void sample_axis(int p0, int n, int num, int den, int sub, int fb, int *lo, int *hi)
+{
+	int64_t d = (int64_t)den * sub;
+	for (int i = 0; i < n; i++) {
+		int64_t p = p0 + i, a, b;
+		if (num <= d) {
+			a = (2 * p + 1) * num / (2 * d);
+			b = a + 1;
+		} else {
+			a = p * num / d;
+			b = ((p + 1) * num + d - 1) / d;
+		}
+		if (a >= fb)
+			a = b = fb;          /* past the picture: black */
+		else if (b > fb)
+			b = fb;
+		lo[i] = (int)a;
+		hi[i] = (int)b;
+	}
+}
+
+/* The symbols' pixels for the cells c: CHAFA_SYMBOL_*_PIXELS per cell, so
+ * chafa draws them without scaling. */
+static const uint32_t *symbol_pixels(struct gfxr *r, const struct gfx_frame *f,
+				     struct gfx_rect c, int *w, int *h)
+{
+	const struct gfx_fit *fit = &r->fit;
+	const int sw = CHAFA_SYMBOL_WIDTH_PIXELS, sh = CHAFA_SYMBOL_HEIGHT_PIXELS;
+	int W = c.w * sw, H = c.h * sh;
+	int *xl = xmalloc(sizeof(int) * (size_t)(2 * W + 2 * H));
+	int *xh = xl + W, *yl = xh + W, *yh = yl + H;
+	sample_axis((c.x - fit->cells.x + fit->pan_x) * sw, W, fit->x_num, fit->x_den, sw,
+		    f->width, xl, xh);
+	sample_axis((c.y - fit->cells.y + fit->pan_y) * sh, H, fit->y_num, fit->y_den, sh,
+		    f->height, yl, yh);
+	uint32_t *s = scratch(r, (size_t)W * H);
+	for (int y = 0; y < H; y++) {
+		uint32_t *dst = s + (size_t)y * W;
+		for (int x = 0; x < W; x++) {
+			unsigned n = (unsigned)((yh[y] - yl[y]) * (xh[x] - xl[x]));
+			if (n == 1) {
+				dst[x] = f->px[(size_t)yl[y] * f->stride + xl[x]] | 0xff000000u;
+				continue;
+			}
+			uint32_t rs = 0, gs = 0, bs = 0;
+			for (int gy = yl[y]; gy < yh[y]; gy++) {
+				const uint32_t *row = f->px + (size_t)gy * f->stride;
+				for (int gx = xl[x]; gx < xh[x]; gx++) {
+					rs += (row[gx] >> 16) & 0xff;
+					gs += (row[gx] >> 8) & 0xff;
+					bs += row[gx] & 0xff;
+				}
+			}
+			dst[x] = n ? 0xff000000u | (rs / n) << 16 | (gs / n) << 8 | bs / n
+				   : 0xff000000u;
+		}
+	}
+	free(xl);
+	*w = W;
+	*h = H;
+	return s;
 }
 
 /* The pixels for the cells c (inside the picture) as w x h opaque pixels
@@ -424,10 +498,9 @@ static void sgr_color(struct buf *b, int base, int32_t v, enum gfx_colors colors
 static void symbols_unit(struct gfxr *r, const struct gfx_frame *f, struct gfx_rect dc, bool force)
 {
 	int pw, ph;
-	const uint32_t *px = unit_pixels(r, f, dc, &pw, &ph);
-	if (!px)
-		return;
-	ChafaCanvas *cv = draw_canvas(r, dc.w, dc.h, px, pw, ph);
+	struct gfx_rect rr = dc;
+	const uint32_t *px = symbol_pixels(r, f, rr, &pw, &ph);
+	ChafaCanvas *cv = draw_canvas(r, rr.w, rr.h, px, pw, ph);
 	struct buf *b = &r->out;
 	int cur_row = -1, cur_col = -1;
 	int32_t cur_fg = -2, cur_bg = -2;
@@ -436,11 +509,12 @@ static void symbols_unit(struct gfxr *r, const struct gfx_frame *f, struct gfx_r
 		for (int x = 0; x < dc.w; x++) {
 			struct scell n;
 			int fg, bg;
-			n.ch = chafa_canvas_get_char_at(cv, x, y);
-			chafa_canvas_get_raw_colors_at(cv, x, y, &fg, &bg);
+			int cx = dc.x - rr.x + x, cy = dc.y - rr.y + y;
+			n.ch = chafa_canvas_get_char_at(cv, cx, cy);
+			chafa_canvas_get_raw_colors_at(cv, cx, cy, &fg, &bg);
 			n.fg = fg;
 			n.bg = bg;
-			chafa_canvas_get_colors_at(cv, x, y, &fg, &bg);
+			chafa_canvas_get_colors_at(cv, cx, cy, &fg, &bg);
 			n.rgb_fg = (uint32_t)fg & 0xffffff;
 			n.rgb_bg = (uint32_t)bg & 0xffffff;
 			if (n.ch == ' ') {
