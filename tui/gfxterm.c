@@ -265,9 +265,9 @@ status_text(struct term *t, char *line, size_t n)
 		return;
 	}
 	input_mode(t, in, sizeof in);
-	snprintf(line, n, " %s  %s%s  %s %s  %s  %s leaves (%s q), %s m menu", t->o->name, res, in,
-	         gfx_mode_name(t->mode), t->mode == GFX_MODE_SYMBOLS ? colors_name(t->colors) : "",
-	         zoom_name(t->zoom), e, e, e);
+	snprintf(line, n, " %s  %s%s  %s%s%s  %s  %s q leaves, %s m menu", t->o->name, res, in,
+	         gfx_mode_name(t->mode), t->mode == GFX_MODE_SYMBOLS ? " " : "",
+	         t->mode == GFX_MODE_SYMBOLS ? colors_name(t->colors) : "", zoom_name(t->zoom), e, e);
 }
 
 /* The last row, reversed, when its text changed; returns the ms until a
