@@ -356,8 +356,8 @@ static const struct command commands[] = {
 	  .needs = ON_GUEST, .run = run_clone, .key = 'Y', .where = GUEST_VIEWS },
 	{ "delete", "Delete the guest (type its name; storage optional; XML backed up)",
 	  .needs = ON_GUEST, .run = run_delete, .key = 'D', .where = GUEST_VIEWS },
-	{ "screen", "The guest's graphical screen, every key to it (^] then q comes back, "
-	  "^] m: Ctrl+Alt+Del...)", "show the screen", .of = true,
+	{ "screen", "Graphical screen of the guest, keys and mouse to it (^] q comes back)",
+	  "show the screen", .of = true,
 	  .needs = NEED_LIVE | NEED_GUEST | NEED_HOST_UP, .run = run_gscreen, .key = 'O',
 	  .where = GUEST_VIEWS },
 };
