@@ -316,8 +316,7 @@ cli_screen(const struct subcmd *cmd, int argc, char **argv)
 		}
 	}
 	if (o.h.nuris + o.h.nssh > 1) {
-		fprintf(stderr, "vmtui screen: -c and -H: expected one host, got %zu\n",
-		        o.h.nuris + o.h.nssh);
+		fprintf(stderr, "vmtui screen: one host only: -c URI or -H HOST, once\n");
 		subcmd_hint(cmd);
 		rc = EXIT_FAILURE;
 		goto done;

@@ -201,6 +201,24 @@ for s in '' "$LONG" "${SPECIALS[@]}"; do
 	t 1 "vmtui console: standard input is not a terminal; the console needs one to pass keys through." console -c "$T" "$s"
 done
 
+# ---------------------------------------------------------------- screen
+
+t 1 "vmtui screen: expected a VM name" screen -c "$T"
+t 1 "vmtui screen: expected one VM name" screen -c "$T" a b
+t 1 "vmtui screen: --escape: \"x\" is not a control key such as ^] or ^X" screen --escape x test
+t 1 'vmtui screen: --graphics-protocol: "png" is not one of kitty, sixel, iterm, symbols' \
+	screen --graphics-protocol png -c "$T" test
+t 1 "vmtui screen: --graphics-protocol: \"$NONUTF\" is not one of" screen --graphics-protocol "$NONUTF" test
+t 1 "vmtui screen: one host only: -c URI or -H HOST, once" screen -c "$T" -c "$T" test
+t 1 "vmtui screen: one host only: -c URI or -H HOST, once" screen -c "$T" -H example.org test
+t 1 'vmtui screen: option "-c" needs a value' screen -c
+t 1 'vmtui screen: unknown option "-y"; see vmtui help screen.' screen -y test
+for s in '' "$LONG" "${SPECIALS[@]}"; do
+	t 1 "vmtui screen: standard input and output must be a terminal to show the screen and pass keys through." \
+		screen -c "$T" "$s"
+done
+t 1 'vmtui: --graphics-protocol: "x" is not one of kitty, sixel, iterm, symbols' --graphics-protocol x
+
 # ---------------------------------------------------------------- screenshot
 
 t 1 "vmtui screenshot: expected a VM and a FILE.png to write" screenshot -c "$T"
@@ -364,7 +382,7 @@ h() {
 # Every command that `vmtui help` lists; at least the ones of vmtui(1).
 B1=${BUILDS%% *}
 LISTED=$("$B1/vmtui" help | sed -n '/^Commands/,/^$/s/^  \([a-z]*\) .*/\1/p')
-for c in validate plan apply export resize console snapshot clone delete top screenshot help version; do
+for c in validate plan apply export resize console screen snapshot clone delete top screenshot help version; do
 	grep -qx "$c" <<<"$LISTED" || not_ok "vmtui help does not list $c"
 done
 for c in $LISTED; do
