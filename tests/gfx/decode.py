@@ -5,6 +5,7 @@ Runs tests/gfx/gfxdump under a pty of a given size (cells and pixels),
 reads everything it writes, and for each mode:
   sixel: each band (a DCS at its cell) is decoded by libsixel's sixel2png;
   kitty: each tile's payload (base64 of zlib'd 24-bit RGB) is decoded here;
+  iterm: each tile's PNG is decoded here;
 the decoded pieces are put at their cells on one picture, which is compared
 with the framebuffer scaled to the picture's size: the mean error and the
 share of pixels far off must stay small (sixel reduces colours to a
@@ -239,6 +240,24 @@ def decode_kitty(out, pic):
     return tiles
 
 
+def decode_iterm(out, pic, tmp):
+    tiles = 0
+    for m in re.finditer(rb"\x1b\]1337;File=([^:]*):([^\x07]*)\x07", out):
+        args = dict(kv.split(b"=", 1) for kv in m.group(1).split(b";"))
+        data = base64.b64decode(m.group(2))
+        check_size = int(args[b"size"]) == len(data)
+        png = os.path.join(tmp, "tile%d.png" % tiles)
+        with open(png, "wb") as f:
+            f.write(data)
+        w, h, rgb = read_png(png)
+        row, col = cup_before(out, m.start())
+        c, r = int(args[b"width"]), int(args[b"height"])
+        assert check_size and args[b"preserveAspectRatio"] == b"0", "iTerm2 image arguments"
+        pic.put(row, col, w, h, rgb, c * pic.cell_w, r * pic.cell_h)
+        tiles += 1
+    return tiles
+
+
 def main():
     if not os.access(DUMP, os.X_OK):
         print("decode.py: %s is not built (make -C %s tests/gfx/gfxdump)" % (DUMP, BUILD))
@@ -249,7 +268,7 @@ def main():
     sizes = [(80, 24, 640, 384), (200, 60, 2000, 1200), (97, 31, 0, 0)]
     with tempfile.TemporaryDirectory() as tmp:
         ppm = os.path.join(tmp, "fb.ppm")
-        for mode in ("sixel", "kitty"):
+        for mode in ("sixel", "kitty", "iterm"):
             for cols, rows, xp, yp in sizes:
                 what = "%s %dx%d cells (%s)" % (mode, cols, rows,
                                                "%dx%d px" % (xp, yp) if xp else "no pixel size")
@@ -260,7 +279,9 @@ def main():
                     check(fit[4] == xp // cols and fit[5] == yp // rows,
                           what + ": the cell size from the pty: %dx%d" % fit[4:6])
                 pic = Picture(fit)
-                n = decode_sixel(out, pic, tmp) if mode == "sixel" else decode_kitty(out, pic)
+                n = {"sixel": lambda: decode_sixel(out, pic, tmp),
+                     "kitty": lambda: decode_kitty(out, pic),
+                     "iterm": lambda: decode_iterm(out, pic, tmp)}[mode]()
                 fw, fh, fb = read_ppm(ppm)
                 mean, far, drawn = pic.compare(fw, fh, fb)
                 print("     %d pieces, %d bytes, mean error %.1f, %.1f%% far off, %.1f%% drawn"

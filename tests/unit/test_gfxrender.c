@@ -473,7 +473,20 @@ static void test_sixel_iterm_bands(void **state)
 	o.mode = GFX_MODE_ITERM;
 	gfxr_set_opts(r, &o);
 	b = gfxr_render(r, &f, &n);
-	assert_int_equal(count(b, n, "\033]1337;File=inline=1;"), 3);  /* bands of 4 rows */
+	/* tiles of 16 x 4 cells, each a PNG of the guest pixels under it */
+	assert_int_equal(count(b, n, "\033]1337;File=inline=1;"), 9);
+	assert_int_equal(count(b, n, "width=16;height=4;preserveAspectRatio=0:iVBORw0KGgo"), 4);
+	const char *png = memmem(b, n, ":iVBORw0KGgo", 12);
+	unsigned char hdr[24];
+	for (int i = 0, v = 0, bits = 0, k = 0; k < 24; i++) {
+		v = (v << 6 | b64v(png[1 + i])) & 0xffffff;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			hdr[k++] = (unsigned char)(v >> bits);
+		}
+	}
+	assert_memory_equal(hdr + 12, "IHDR\0\0\0\x1a\0\0\0\x0d", 12);   /* 26 x 13 */
 	gfxr_render(r, &f, &n);
 	assert_int_equal(n, 0);
 	gfxr_free(r);
@@ -503,6 +516,13 @@ static void test_render_empty_and_resize(void **state)
 	assert_int_equal(count(b, n, "a=T,"), 0);
 	gfxr_render(r, NULL, &n);
 	assert_int_equal(n, 0);
+	/* from kitty to symbols: the images go, the cells come */
+	f.width = 64;
+	gfxr_render(r, &f, &n);
+	o.mode = GFX_MODE_SYMBOLS;
+	gfxr_set_opts(r, &o);
+	b = gfxr_render(r, &f, &n);
+	assert_true(count(b, n, "a=d,") > 0 && count(b, n, "\033[48;2;") > 0);
 	gfxr_free(r);
 	free(px);
 }

@@ -11,10 +11,13 @@
 #include "model/base/xmalloc.h"
 #include "tui/gfx/render.h"
 
-/* Graphics pictures are cut into units sent whole: kitty tiles of
- * TILE_W x TILE_H cells, sixel/iTerm2 bands of whole cell rows. */
+/* Graphics pictures are cut into units sent whole: kitty and iTerm2
+ * tiles of TILE_W x TILE_H cells; sixel tiles SIXEL_W cells wide and a
+ * band of whole cell rows high (a multiple of 6 pixels; each sixel image
+ * carries its palette, so they are wider). */
 #define TILE_W 16
 #define TILE_H 4
+#define SIXEL_W 40
 #define BAND_ROWS 4
 #define KITTY_CHUNK 4096
 #define KITTY_BASE 0x766d0000u
@@ -405,7 +408,7 @@ static const uint32_t *unit_pixels(struct gfxr *r, const struct gfx_frame *f,
 				   struct gfx_rect c, int *w, int *h)
 {
 	const struct gfx_fit *fit = &r->fit;
-	if (r->zoom == GFX_ZOOM_FIT || r->o.mode == GFX_MODE_KITTY) {
+	if (r->zoom == GFX_ZOOM_FIT || r->o.mode == GFX_MODE_KITTY || r->o.mode == GFX_MODE_ITERM) {
 		struct gfx_rect g;
 		if (!gfx_cells_to_guest_rect(fit, c, &g))
 			return NULL;
@@ -635,8 +638,89 @@ static void kitty_unit(struct gfxr *r, const struct gfx_frame *f, struct gfx_rec
 	r->st.units_sent++;
 }
 
-/* One sixel or iTerm2 band through chafa, at its cell. */
-static void chafa_unit(struct gfxr *r, const struct gfx_frame *f, struct gfx_rect c)
+/* Guest pixels w x h as the zlib stream of a PNG's rows (filter "sub":
+ * text and flat areas compress better); NULL on failure. */
+static unsigned char *png_rows(const uint32_t *px, int w, int h, uLongf *zlen)
+{
+	size_t stride = (size_t)w * 3 + 1, raw = stride * (size_t)h;
+	unsigned char *rows = xmalloc(raw);
+	for (int y = 0; y < h; y++) {
+		unsigned char *o = rows + stride * (size_t)y;
+		const uint32_t *p = px + (size_t)y * w;
+		*o++ = 1;
+		uint32_t prev = 0;
+		for (int x = 0; x < w; x++) {
+			*o++ = (unsigned char)((p[x] >> 16) - (prev >> 16));
+			*o++ = (unsigned char)((p[x] >> 8) - (prev >> 8));
+			*o++ = (unsigned char)(p[x] - prev);
+			prev = p[x];
+		}
+	}
+	*zlen = compressBound(raw);
+	unsigned char *z = xmalloc(*zlen);
+	if (compress2(z, zlen, rows, raw, 1) != Z_OK) {
+		free(z);
+		z = NULL;
+	}
+	free(rows);
+	return z;
+}
+
+static void put32(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)(v >> 24); p[1] = (unsigned char)(v >> 16);
+	p[2] = (unsigned char)(v >> 8); p[3] = (unsigned char)v;
+}
+
+/* Appends a PNG chunk to png. */
+static void png_chunk(struct buf *png, const char *type, const unsigned char *d, size_t n)
+{
+	unsigned char len[4], crc[4];
+	put32(len, (uint32_t)n);
+	buf_add(png, len, 4);
+	buf_add(png, type, 4);
+	if (n)
+		buf_add(png, d, n);
+	uLong c = crc32(0, (const Bytef *)type, 4);
+	c = crc32(c, d, (uInt)n);
+	put32(crc, (uint32_t)c);
+	buf_add(png, crc, 4);
+}
+
+/* One iTerm2 tile: the guest pixels as a PNG (chafa 1.12 sends iTerm2
+ * images as uncompressed TIFF), stretched by the terminal over its cells. */
+static void iterm_unit(struct gfxr *r, const struct gfx_frame *f, struct gfx_rect c)
+{
+	int pw, ph;
+	const uint32_t *px = unit_pixels(r, f, c, &pw, &ph);
+	if (!px || pw <= 0 || ph <= 0)
+		return;
+	uLongf zlen;
+	unsigned char *z = png_rows(px, pw, ph, &zlen);
+	if (!z)
+		return;
+	struct buf png = { 0 };
+	unsigned char ihdr[13] = { 0 };
+	put32(ihdr, (uint32_t)pw);
+	put32(ihdr + 4, (uint32_t)ph);
+	ihdr[8] = 8;   /* bits */
+	ihdr[9] = 2;   /* RGB */
+	buf_add(&png, "\x89PNG\r\n\x1a\n", 8);
+	png_chunk(&png, "IHDR", ihdr, sizeof(ihdr));
+	png_chunk(&png, "IDAT", z, zlen);
+	png_chunk(&png, "IEND", NULL, 0);
+	free(z);
+	buf_cup(&r->out, c.y, c.x);
+	buf_printf(&r->out, "\033]1337;File=inline=1;size=%zu;width=%d;height=%d;"
+		   "preserveAspectRatio=0:", png.len, c.w, c.h);
+	b64(&r->out, (const unsigned char *)png.p, png.len);
+	buf_add(&r->out, "\a", 1);
+	free(png.p);
+	r->st.units_sent++;
+}
+
+/* One sixel tile through chafa, at its cell. */
+static void sixel_unit(struct gfxr *r, const struct gfx_frame *f, struct gfx_rect c)
 {
 	int pw, ph;
 	const uint32_t *px = unit_pixels(r, f, c, &pw, &ph);
@@ -654,20 +738,27 @@ static void chafa_unit(struct gfxr *r, const struct gfx_frame *f, struct gfx_rec
  * number of sixel rows (6 pixels), so no band loses its last pixels. */
 static int band_rows(const struct gfxr *r)
 {
-	if (r->o.mode != GFX_MODE_SIXEL)
-		return BAND_ROWS;
 	int n = 1;
 	while ((n * r->o.cell_h) % 6)
 		n++;
 	return n * ((BAND_ROWS + n - 1) / n);
 }
 
+static int unit_w(const struct gfxr *r)
+{
+	return r->o.mode == GFX_MODE_SIXEL ? SIXEL_W : TILE_W;
+}
+
+static int unit_h(const struct gfxr *r)
+{
+	return r->o.mode == GFX_MODE_SIXEL ? band_rows(r) : TILE_H;
+}
+
 /* The cells of unit (ux, uy). */
 static struct gfx_rect unit_rect(const struct gfxr *r, int ux, int uy)
 {
 	const struct gfx_rect *p = &r->fit.cells;
-	int uw = r->o.mode == GFX_MODE_KITTY ? TILE_W : p->w;
-	int uh = r->o.mode == GFX_MODE_KITTY ? TILE_H : band_rows(r);
+	int uw = unit_w(r), uh = unit_h(r);
 	struct gfx_rect u = { p->x + ux * uw, p->y + uy * uh, uw, uh }, c;
 	gfx_rect_clip(u, *p, &c);
 	return c;
@@ -682,8 +773,7 @@ static void kitty_delete(struct gfxr *r, int n)
 const char *gfxr_clear(struct gfxr *r, size_t *len)
 {
 	r->out.len = 0;
-	if (r->o.mode == GFX_MODE_KITTY)
-		kitty_delete(r, r->kitty_used);
+	kitty_delete(r, r->kitty_used);  /* also after a switch from kitty */
 	r->kitty_used = 0;
 	r->shown = false;
 	*len = r->out.len;
@@ -705,8 +795,10 @@ static void graphics_units(struct gfxr *r, const struct gfx_frame *f, struct gfx
 			r->hash[i] = h;
 			if (r->o.mode == GFX_MODE_KITTY)
 				kitty_unit(r, f, u, r->kitty_base + (uint32_t)i);
+			else if (r->o.mode == GFX_MODE_ITERM)
+				iterm_unit(r, f, u);
 			else
-				chafa_unit(r, f, u);
+				sixel_unit(r, f, u);
 		}
 }
 
@@ -736,8 +828,7 @@ static void letterbox(struct gfxr *r)
 /* A new placement: sizes the per-unit state; everything goes out. */
 static void reset_units(struct gfxr *r, const struct gfx_fit *fit)
 {
-	if (r->o.mode == GFX_MODE_KITTY)
-		kitty_delete(r, r->kitty_used);
+	kitty_delete(r, r->kitty_used);  /* also after a switch from kitty */
 	r->kitty_used = 0;
 	r->fit = *fit;
 	free(r->cells);
@@ -749,8 +840,7 @@ static void reset_units(struct gfxr *r, const struct gfx_fit *fit)
 		r->cells = xcalloc((size_t)fit->cells.w * fit->cells.h, sizeof(*r->cells));
 		return;
 	}
-	int uw = r->o.mode == GFX_MODE_KITTY ? TILE_W : fit->cells.w;
-	int uh = r->o.mode == GFX_MODE_KITTY ? TILE_H : band_rows(r);
+	int uw = unit_w(r), uh = unit_h(r);
 	r->units_x = (fit->cells.w + uw - 1) / uw;
 	r->units_y = (fit->cells.h + uh - 1) / uh;
 	if ((size_t)r->units_x * r->units_y > GFX_KITTY_IDS && r->o.mode == GFX_MODE_KITTY)
@@ -773,8 +863,7 @@ const char *gfxr_render(struct gfxr *r, const struct gfx_frame *f, size_t *len)
 	if (force) {
 		if (!ok) {
 			/* nothing to show: take the old picture away */
-			if (r->o.mode == GFX_MODE_KITTY)
-				kitty_delete(r, r->kitty_used);
+			kitty_delete(r, r->kitty_used);
 			r->kitty_used = 0;
 			r->shown = false;
 			memset(&r->fit, 0, sizeof(r->fit));

@@ -4,9 +4,10 @@
  * A renderer turns a framebuffer (below) into the bytes that draw it in a
  * rectangle of terminal cells, in one of four modes: the kitty graphics
  * protocol, sixel, iTerm2 inline images, or Unicode symbols (half blocks,
- * quadrants, sextants) in truecolor, 256 or 16 colours. libchafa does the
- * scaling, colour reduction, dithering and the encoding of each mode from
- * one canvas; this module decides what to draw and where.
+ * quadrants, sextants) in truecolor, 256 or 16 colours. libchafa draws
+ * the symbols and the sixels (colour reduction, palette, encoding); kitty
+ * and iTerm2 images are the guest's own pixels (zlib-compressed RGB, PNG),
+ * which the terminal scales to their cells.
  *
  * Only what changed goes out:
  * - symbols: the cells under the framebuffer's dirty rectangle are drawn
@@ -15,18 +16,20 @@
  * - kitty: the picture is a grid of tiles, each an image with an id of its
  *   own (ids from gfxr_set_kitty_base on); a changed tile is sent again
  *   under its id, which replaces the old image in place.
- * - sixel, iTerm2: the picture is a stack of bands of whole cell rows; a
- *   changed band is sent again over the old one.
- * A tile or band whose guest pixels are the same as when it was last sent
+ * - iTerm2, sixel: the same grid of tiles (sixel's wider, a multiple of six
+ *   pixels high), each a new image over the old one at its cell.
+ * A tile whose guest pixels are the same as when it was last sent
  * (a dirty rectangle larger than the change) is not sent. A still screen
  * costs zero bytes.
  *
  * The bytes are absolute: each stretch starts with a cursor move (CUP) to
  * its own cell, so the caller writes them as they are (or, for symbols,
  * reads the cells with gfxr_cell and hands them to its own output). The
- * renderer never writes to the terminal, never reads the clock and takes no
- * lock: the caller owns the frame-rate cap and the framebuffer's lock
- * (render while holding it, or on a copy).
+ * cursor is left anywhere. Keep the target off the terminal's last row: a
+ * sixel or iTerm2 image that ends on it scrolls the screen in some
+ * terminals. The renderer never writes to the terminal, never reads the
+ * clock and takes no lock: the caller owns the frame-rate cap and the
+ * framebuffer's lock (render while holding it, or on a copy).
  *
  * Not thread-safe: one renderer per view, used from one thread.
  */
@@ -100,7 +103,8 @@ void gfxr_set_target(struct gfxr *r, struct gfx_rect cells);
 /* Zoom and viewport: pan in cells of the zoomed picture (clamped). */
 void gfxr_set_view(struct gfxr *r, enum gfx_zoom zoom, int pan_x, int pan_y);
 /* The first kitty image id this renderer uses (it uses a range of at most
- * GFX_KITTY_IDS ids from there); default 0x766d0000. */
+ * GFX_KITTY_IDS ids from there); default 0x766d0000. Set it before the
+ * first render. */
 #define GFX_KITTY_IDS 4096
 void gfxr_set_kitty_base(struct gfxr *r, uint32_t base);
 /* Forget what the terminal shows: the next render sends everything
