@@ -19,7 +19,7 @@ static const char *const keys[] = {
 };
 
 const char *const cfg_gfx_protocols[] = { "auto", "kitty", "sixel", "iterm", "symbols", NULL };
-const char *const cfg_gfx_symbols[] = { "quadrants", "half", "sextants", NULL };
+const char *const cfg_gfx_symbols[] = { "half", "quadrants", "sextants", NULL };
 
 /* The index of s in names (NULL-terminated), or -1. */
 static int
@@ -435,7 +435,7 @@ apply_key(struct config *c, yaml_document_t *doc, const char *name, yaml_node_t 
 		int i = name_index(proto ? cfg_gfx_protocols : cfg_gfx_symbols, scalar(v));
 		if (i < 0)
 			err_at(e, name, v->start_mark, "%s: \"%s\" is not one of %s", key, scalar(v),
-			       proto ? "auto, kitty, sixel, iterm, symbols" : "quadrants, half, sextants");
+			       proto ? "auto, kitty, sixel, iterm, symbols" : "half, quadrants, sextants");
 		else if (proto)
 			c->gfx_protocol = (enum cfg_gfx_protocol)i;
 		else

@@ -162,16 +162,16 @@ test_graphics_console_keys(void **state)
 	(void)state;
 	parse_ok(&c, "interval: 2\n");
 	assert_int_equal(c.gfx_protocol, CFG_GFX_AUTO);
-	assert_int_equal(c.gfx_symbols, CFG_GFXSYM_QUADRANTS);
+	assert_int_equal(c.gfx_symbols, CFG_GFXSYM_HALF);
 	config_free(&c);
 	parse_ok(&c, "graphics_protocol: sixel\ngraphics_symbols: sextants\n");
 	assert_int_equal(c.gfx_protocol, CFG_GFX_SIXEL);
 	assert_string_equal(cfg_gfx_protocols[c.gfx_protocol], "sixel");
 	assert_int_equal(c.gfx_symbols, CFG_GFXSYM_SEXTANTS);
 	config_free(&c);
-	parse_ok(&c, "graphics_protocol: symbols\ngraphics_symbols: half\n");
+	parse_ok(&c, "graphics_protocol: symbols\ngraphics_symbols: quadrants\n");
 	assert_int_equal(c.gfx_protocol, CFG_GFX_SYMBOLS);
-	assert_int_equal(c.gfx_symbols, CFG_GFXSYM_HALF);
+	assert_int_equal(c.gfx_symbols, CFG_GFXSYM_QUADRANTS);
 	config_free(&c);
 	parse_err1("graphics_protocol: vnc\n", "t.yaml:1:20: graphics_protocol: \"vnc\" is "
 		   "not one of auto, kitty, sixel, iterm, symbols");

@@ -250,7 +250,7 @@ static void test_symbols_bars_truecolor(void **state)
 	(void)state;
 	struct gfx_frame f;
 	uint32_t *px = bar_frame(&f);
-	struct gfx_opts o = { GFX_MODE_SYMBOLS, GFX_COLORS_TRUE, GFX_SYM_DEFAULT, 8, 16 };
+	struct gfx_opts o = { GFX_MODE_SYMBOLS, GFX_COLORS_TRUE, GFX_SYM_QUADRANTS, 8, 16 };
 	struct gfxr *r = gfxr_new(&o);
 	gfxr_set_target(r, (struct gfx_rect){ 1, 2, 16, 8 });
 	size_t n;
@@ -314,12 +314,54 @@ static void test_symbols_bars_truecolor(void **state)
 	free(px);
 }
 
+/* Half blocks alone: each cell shows two pixels, one above the other. */
+static void test_half_blocks(void **state)
+{
+	(void)state;
+	static uint32_t px[16 * 16];
+	for (int y = 0; y < 16; y++)
+		for (int x = 0; x < 16; x++)
+			px[y * 16 + x] = y & 1 ? 0x0000ff : (x < 8 ? 0xff0000 : 0x0000ff);
+	struct gfx_frame f = { px, 16, 16, 16, { 0, 0, 16, 16 }, 1 };
+	struct gfx_opts o = { GFX_MODE_SYMBOLS, GFX_COLORS_TRUE, 0, 8, 16 };
+	struct gfxr *r = gfxr_new(&o);
+	gfxr_set_target(r, (struct gfx_rect){ 0, 0, 16, 8 });
+	size_t n;
+	const char *b = gfxr_render(r, &f, &n);
+	struct gfx_cell c;
+	assert_true(gfxr_cell(r, 3, 2, &c));
+	assert_int_equal(c.ch, 0x2580);
+	assert_int_equal(c.fg, 0xff0000);
+	assert_int_equal(c.bg, 0x0000ff);
+	assert_true(gfxr_cell(r, 3, 12, &c));
+	assert_int_equal(c.ch, ' ');
+	assert_int_equal(c.bg, 0x0000ff);
+	/* a row is 8 red-over-blue, 8 blue; the colours are sent once: a
+	 * space leaves the foreground as it was */
+	assert_int_equal(count(b, n, "\xe2\x96\x80"), 64);
+	assert_int_equal(count(b, n, " "), 64);
+	assert_int_equal(count(b, n, "\033[38;2;255;0;0;48;2;0;0;255m"), 1);
+	assert_int_equal(count(b, n, "8;2;"), 2);
+	/* 256 colours: the cube's red and blue; 16: bright red and blue */
+	o.colors = GFX_COLORS_256;
+	gfxr_set_opts(r, &o);
+	b = gfxr_render(r, &f, &n);
+	assert_int_equal(count(b, n, "\033[38;5;196;48;5;21m"), 1);
+	o.colors = GFX_COLORS_16;
+	gfxr_set_opts(r, &o);
+	b = gfxr_render(r, &f, &n);
+	assert_int_equal(count(b, n, "\033[91;104m"), 1);
+	assert_true(gfxr_cell(r, 0, 0, &c));
+	assert_int_equal(c.fg, 0xff0000);
+	gfxr_free(r);
+}
+
 static void test_symbols_indexed(void **state)
 {
 	(void)state;
 	struct gfx_frame f;
 	uint32_t *px = bar_frame(&f);
-	struct gfx_opts o = { GFX_MODE_SYMBOLS, GFX_COLORS_256, 0, 0, 0 };
+	struct gfx_opts o = { GFX_MODE_SYMBOLS, GFX_COLORS_256, GFX_SYM_QUADRANTS, 0, 0 };
 	struct gfxr *r = gfxr_new(&o);
 	gfxr_set_target(r, (struct gfx_rect){ 0, 0, 16, 8 });
 	size_t n;
@@ -643,6 +685,7 @@ int main(void)
 		cmocka_unit_test(test_zoom_viewport),
 		cmocka_unit_test(test_rects_and_cell_size),
 		cmocka_unit_test(test_symbols_bars_truecolor),
+		cmocka_unit_test(test_half_blocks),
 		cmocka_unit_test(test_symbols_indexed),
 		cmocka_unit_test(test_kitty_tiles),
 		cmocka_unit_test(test_sixel_iterm_bands),

@@ -358,13 +358,13 @@ static void sample_axis(int p0, int n, int num, int den, int sub, int fb, int *l
 	}
 }
 
-/* The symbols' pixels for the cells c: CHAFA_SYMBOL_*_PIXELS per cell, so
- * chafa draws them without scaling. */
+/* The symbols' pixels for the cells c: sw x sh per cell (chafa's
+ * CHAFA_SYMBOL_*_PIXELS, so that it draws them without scaling; 1 x 2 for
+ * half blocks drawn here). */
 static const uint32_t *symbol_pixels(struct gfxr *r, const struct gfx_frame *f,
-				     struct gfx_rect c, int *w, int *h)
+				     struct gfx_rect c, int sw, int sh, int *w, int *h)
 {
 	const struct gfx_fit *fit = &r->fit;
-	const int sw = CHAFA_SYMBOL_WIDTH_PIXELS, sh = CHAFA_SYMBOL_HEIGHT_PIXELS;
 	int W = c.w * sw, H = c.h * sh;
 	int *xl = xmalloc(sizeof(int) * (size_t)(2 * W + 2 * H));
 	int *xh = xl + W, *yl = xh + W, *yh = yl + H;
@@ -496,30 +496,118 @@ static void sgr_color(struct buf *b, int base, int32_t v, enum gfx_colors colors
 	}
 }
 
+/* The cells of dc as chafa draws them (quadrants, sextants). */
+static void chafa_cells(struct gfxr *r, const struct gfx_frame *f, struct gfx_rect dc,
+			struct scell *out)
+{
+	int pw, ph;
+	const uint32_t *px = symbol_pixels(r, f, dc, CHAFA_SYMBOL_WIDTH_PIXELS,
+					   CHAFA_SYMBOL_HEIGHT_PIXELS, &pw, &ph);
+	ChafaCanvas *cv = draw_canvas(r, dc.w, dc.h, px, pw, ph);
+	for (int y = 0; y < dc.h; y++)
+		for (int x = 0; x < dc.w; x++) {
+			struct scell *n = &out[(size_t)y * dc.w + x];
+			int fg, bg;
+			n->ch = chafa_canvas_get_char_at(cv, x, y);
+			chafa_canvas_get_raw_colors_at(cv, x, y, &fg, &bg);
+			n->fg = fg;
+			n->bg = bg;
+			chafa_canvas_get_colors_at(cv, x, y, &fg, &bg);
+			n->rgb_fg = (uint32_t)fg & 0xffffff;
+			n->rgb_bg = (uint32_t)bg & 0xffffff;
+		}
+}
+
+/* The 16 colours as most terminals show them by default. */
+static const uint32_t pal16[16] = {
+	0x000000, 0x800000, 0x008000, 0x808000, 0x000080, 0x800080, 0x008080, 0xc0c0c0,
+	0x808080, 0xff0000, 0x00ff00, 0xffff00, 0x0000ff, 0xff00ff, 0x00ffff, 0xffffff,
+};
+
+static int dist2(uint32_t a, uint32_t b)
+{
+	int dr = (int)((a >> 16) & 0xff) - (int)((b >> 16) & 0xff);
+	int dg = (int)((a >> 8) & 0xff) - (int)((b >> 8) & 0xff);
+	int db = (int)(a & 0xff) - (int)(b & 0xff);
+	return dr * dr + dg * dg + db * db;
+}
+
+/* The nearest of the 6x6x6 cube's levels to v. */
+static int cube_level(int v)
+{
+	return v < 48 ? 0 : v < 115 ? 1 : (v - 35) / 40;
+}
+
+/* A colour as the terminal can show it: *raw for SGR (packed RGB, or a
+ * colour number: 16..255 of the 256 colours, the first 16 being the
+ * user's theme; 0..15 of the 16), *shown the colour that is. */
+static void reduce(uint32_t rgb, enum gfx_colors colors, int32_t *raw, uint32_t *shown)
+{
+	if (colors == GFX_COLORS_TRUE) {
+		*raw = (int32_t)rgb;
+		*shown = rgb;
+	} else if (colors == GFX_COLORS_256) {
+		static const int lv[6] = { 0, 95, 135, 175, 215, 255 };
+		int r = cube_level((rgb >> 16) & 0xff), g = cube_level((rgb >> 8) & 0xff);
+		int b = cube_level(rgb & 0xff);
+		uint32_t cube = (uint32_t)lv[r] << 16 | (uint32_t)lv[g] << 8 | (uint32_t)lv[b];
+		int avg = (int)(((rgb >> 16) & 0xff) + ((rgb >> 8) & 0xff) + (rgb & 0xff)) / 3;
+		int gi = avg < 8 ? 0 : avg > 238 ? 23 : (avg - 3) / 10;
+		uint32_t gv = (uint32_t)(8 + 10 * gi);
+		uint32_t grey = gv << 16 | gv << 8 | gv;
+		if (dist2(rgb, grey) < dist2(rgb, cube)) {
+			*raw = 232 + gi;
+			*shown = grey;
+		} else {
+			*raw = 16 + 36 * r + 6 * g + b;
+			*shown = cube;
+		}
+	} else {
+		int best = 0;
+		for (int i = 1; i < 16; i++)
+			if (dist2(rgb, pal16[i]) < dist2(rgb, pal16[best]))
+				best = i;
+		*raw = best;
+		*shown = pal16[best];
+	}
+}
+
+/* The cells of dc in half blocks, drawn here: the upper half's colour as
+ * the foreground of an upper half block, the lower's as the background
+ * (a space when both are one colour). chafa takes ~4 us a cell for this;
+ * a 200x60 screen of scrolling text would cost most of a core. */
+static void half_cells(struct gfxr *r, const struct gfx_frame *f, struct gfx_rect dc,
+		       struct scell *out)
+{
+	int pw, ph;
+	const uint32_t *px = symbol_pixels(r, f, dc, 1, 2, &pw, &ph);
+	for (int y = 0; y < dc.h; y++)
+		for (int x = 0; x < dc.w; x++) {
+			struct scell *n = &out[(size_t)y * dc.w + x];
+			uint32_t top = px[(size_t)(2 * y) * pw + x] & 0xffffff;
+			uint32_t bot = px[(size_t)(2 * y + 1) * pw + x] & 0xffffff;
+			reduce(top, r->o.colors, &n->fg, &n->rgb_fg);
+			reduce(bot, r->o.colors, &n->bg, &n->rgb_bg);
+			n->ch = n->fg == n->bg ? ' ' : 0x2580;
+		}
+}
+
 /* Sends the cells of dc (terminal coordinates inside the picture) that
  * differ from what was sent; all of them when force. */
 static void symbols_unit(struct gfxr *r, const struct gfx_frame *f, struct gfx_rect dc, bool force)
 {
-	int pw, ph;
-	struct gfx_rect rr = dc;
-	const uint32_t *px = symbol_pixels(r, f, rr, &pw, &ph);
-	ChafaCanvas *cv = draw_canvas(r, rr.w, rr.h, px, pw, ph);
+	struct scell *cells = xmalloc(sizeof(*cells) * (size_t)dc.w * dc.h);
+	if (r->o.symbols & (GFX_SYM_QUADRANTS | GFX_SYM_SEXTANTS))
+		chafa_cells(r, f, dc, cells);
+	else
+		half_cells(r, f, dc, cells);
 	struct buf *b = &r->out;
 	int cur_row = -1, cur_col = -1;
 	int32_t cur_fg = -2, cur_bg = -2;
 	bool any = false;
 	for (int y = 0; y < dc.h; y++) {
 		for (int x = 0; x < dc.w; x++) {
-			struct scell n;
-			int fg, bg;
-			int cx = dc.x - rr.x + x, cy = dc.y - rr.y + y;
-			n.ch = chafa_canvas_get_char_at(cv, cx, cy);
-			chafa_canvas_get_raw_colors_at(cv, cx, cy, &fg, &bg);
-			n.fg = fg;
-			n.bg = bg;
-			chafa_canvas_get_colors_at(cv, cx, cy, &fg, &bg);
-			n.rgb_fg = (uint32_t)fg & 0xffffff;
-			n.rgb_bg = (uint32_t)bg & 0xffffff;
+			struct scell n = cells[(size_t)y * dc.w + x];
 			if (n.ch == ' ') {
 				n.fg = n.bg;
 				n.rgb_fg = n.rgb_bg;
@@ -532,15 +620,19 @@ static void symbols_unit(struct gfxr *r, const struct gfx_frame *f, struct gfx_r
 			*o = n;
 			if (row != cur_row || col != cur_col)
 				buf_cup(b, row, col);
-			if (n.fg != cur_fg || n.bg != cur_bg) {
+			/* the colours that differ from the last sent (a space's
+			 * foreground does not matter) */
+			bool sfg = n.ch != ' ' && n.fg != cur_fg, sbg = n.bg != cur_bg;
+			if (sfg || sbg) {
 				buf_add(b, "\033[", 2);
-				if (n.ch != ' ') {
+				if (sfg)
 					sgr_color(b, 38, n.fg, r->o.colors);
+				if (sfg && sbg)
 					buf_add(b, ";", 1);
-				}
-				sgr_color(b, 48, n.bg, r->o.colors);
+				if (sbg)
+					sgr_color(b, 48, n.bg, r->o.colors);
 				buf_add(b, "m", 1);
-				cur_fg = n.ch == ' ' ? -3 : n.fg;
+				cur_fg = sfg ? n.fg : cur_fg;
 				cur_bg = n.bg;
 			}
 			buf_utf8(b, n.ch);
@@ -552,6 +644,7 @@ static void symbols_unit(struct gfxr *r, const struct gfx_frame *f, struct gfx_r
 	}
 	if (any)
 		buf_add(b, "\033[0m", 4);
+	free(cells);
 }
 
 bool gfxr_cell(const struct gfxr *r, int row, int col, struct gfx_cell *c)

@@ -67,13 +67,17 @@ enum gfx_colors {
 	GFX_COLORS_16,
 };
 
-/* Symbols a font may lack, added to the set on request. The half blocks
- * (▀▄▌▐ and the full block) are always used: every terminal font has them. */
+/* Symbols beyond the half blocks, on request. The default is the upper
+ * half block alone (every terminal font has it), drawn by this module
+ * with the upper pixel as foreground and the lower as background: exact
+ * colours at ~2 ms a 200x60 frame. With quadrants or sextants (finer
+ * across, for fonts that have them) chafa chooses each cell's symbol and
+ * colours: ~25 times the CPU (bench/gfx-bytes). */
 enum {
-	GFX_SYM_QUADRANTS = 1 << 0,  /* ▖▗▘▝▙▛▜▟▚▞ (U+2596..259F) */
+	GFX_SYM_QUADRANTS = 1 << 0,  /* ▖▗▘▝▙▛▜▟▚▞ (U+2596..259F) and half blocks */
 	GFX_SYM_SEXTANTS  = 1 << 1,  /* U+1FB00..1FB3B: fonts since ~2020 */
 };
-#define GFX_SYM_DEFAULT GFX_SYM_QUADRANTS
+#define GFX_SYM_DEFAULT 0
 
 /* Default cell size in device pixels when the terminal reports none
  * (TIOCGWINSZ's ws_xpixel/ws_ypixel are 0 on many terminals). */
