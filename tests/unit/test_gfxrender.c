@@ -356,6 +356,61 @@ static void test_half_blocks(void **state)
 	gfxr_free(r);
 }
 
+/* Zoomed: guest pixels repeated, the viewport panned, the mouse mapped. */
+static void test_zoom_render(void **state)
+{
+	(void)state;
+	static uint32_t px[40 * 30];
+	for (int i = 0; i < 40 * 30; i++)
+		px[i] = (uint32_t)(i % 40) << 16 | (uint32_t)(i / 40) << 8 | 0x80;
+	struct gfx_frame f = { px, 40, 30, 40, { 0, 0, 40, 30 }, 1 };
+	struct gfx_opts o = { GFX_MODE_SYMBOLS, GFX_COLORS_TRUE, 0, 8, 16 };
+	struct gfxr *r = gfxr_new(&o);
+	gfxr_set_target(r, (struct gfx_rect){ 2, 1, 20, 10 });
+	gfxr_set_view(r, GFX_ZOOM_2, 7, 3);
+	size_t n;
+	gfxr_render(r, &f, &n);
+	struct gfx_fit fit;
+	assert_true(gfxr_fit(r, &fit));
+	assert_int_equal(fit.pic_w, 80);   /* 2 columns a guest pixel */
+	assert_int_equal(fit.pic_h, 30);   /* 1 row: 2 half-block pixels */
+	struct gfx_cell c;
+	/* column 2+k shows guest x (7+k)/2, row 1+j guest y 3+j, both halves */
+	for (int j = 0; j < 10; j++)
+		for (int k = 0; k < 20; k++) {
+			assert_true(gfxr_cell(r, 1 + j, 2 + k, &c));
+			uint32_t want = (uint32_t)((7 + k) / 2) << 16 | (uint32_t)(3 + j) << 8 | 0x80;
+			assert_int_equal(c.ch, ' ');
+			assert_int_equal(c.bg, want);
+			int gx, gy;
+			assert_true(gfx_cell_to_guest(&fit, 1 + j, 2 + k, &gx, &gy));
+			assert_int_equal(gx, (7 + k) / 2);
+			assert_int_equal(gy, 3 + j);
+		}
+	/* a pan past the edge is clamped: the last column is guest x 39 */
+	gfxr_set_view(r, GFX_ZOOM_2, 1000, 1000);
+	gfxr_render(r, &f, &n);
+	assert_true(n > 0);
+	assert_true(gfxr_cell(r, 10, 21, &c));
+	assert_int_equal(c.bg, 39u << 16 | 29u << 8 | 0x80);
+	/* the same view again: nothing */
+	gfxr_set_view(r, GFX_ZOOM_2, 1000, 1000);
+	gfxr_render(r, &f, &n);
+	assert_int_equal(n, 0);
+	/* 1:1 in kitty: a tile carries the guest pixels its cells show */
+	o.mode = GFX_MODE_KITTY;
+	gfxr_set_opts(r, &o);
+	gfxr_set_view(r, GFX_ZOOM_1, 0, 0);
+	gfxr_set_target(r, (struct gfx_rect){ 0, 0, 80, 24 });
+	const char *b = gfxr_render(r, &f, &n);
+	assert_true(gfxr_fit(r, &fit));
+	assert_int_equal(fit.cells.w, 5);   /* 40 pixels in 8-pixel cells */
+	assert_int_equal(fit.cells.h, 2);   /* 30 in 16 */
+	assert_int_equal(count(b, n, "a=T,"), 1);
+	assert_non_null(memmem(b, n, "s=40,v=30,c=5,r=2", 17));
+	gfxr_free(r);
+}
+
 static void test_symbols_indexed(void **state)
 {
 	(void)state;
@@ -686,6 +741,7 @@ int main(void)
 		cmocka_unit_test(test_rects_and_cell_size),
 		cmocka_unit_test(test_symbols_bars_truecolor),
 		cmocka_unit_test(test_half_blocks),
+		cmocka_unit_test(test_zoom_render),
 		cmocka_unit_test(test_symbols_indexed),
 		cmocka_unit_test(test_kitty_tiles),
 		cmocka_unit_test(test_sixel_iterm_bands),
