@@ -11,6 +11,9 @@
  * coloured status line. Bytes a second are at the default cap of 15
  * frames a second.
  *
+ * Modes: symbols (half blocks, the default, in 24-bit, 256 and 16
+ * colours; quadrants and sextants in 24-bit), kitty, sixel, iTerm2.
+ *
  * Usage: bench/gfx-bytes [FRAMES]   (make -C build bench/gfx-bytes)
  */
 #include <stdio.h>
@@ -126,12 +129,11 @@ int main(int argc, char **argv)
 		const char *name;
 		struct gfx_opts o;
 	} modes[] = {
-		{ "symbols/24bit", { GFX_MODE_SYMBOLS, GFX_COLORS_TRUE, GFX_SYM_DEFAULT, 8, 16 } },
-		{ "symbols/256", { GFX_MODE_SYMBOLS, GFX_COLORS_256, GFX_SYM_DEFAULT, 8, 16 } },
-		{ "symbols/16", { GFX_MODE_SYMBOLS, GFX_COLORS_16, GFX_SYM_DEFAULT, 8, 16 } },
 		{ "half/24bit", { GFX_MODE_SYMBOLS, GFX_COLORS_TRUE, 0, 8, 16 } },
 		{ "half/256", { GFX_MODE_SYMBOLS, GFX_COLORS_256, 0, 8, 16 } },
 		{ "half/16", { GFX_MODE_SYMBOLS, GFX_COLORS_16, 0, 8, 16 } },
+		{ "quadrants/24b", { GFX_MODE_SYMBOLS, GFX_COLORS_TRUE, GFX_SYM_QUADRANTS, 8, 16 } },
+		{ "sextants/24b", { GFX_MODE_SYMBOLS, GFX_COLORS_TRUE, GFX_SYM_SEXTANTS, 8, 16 } },
 		{ "kitty", { GFX_MODE_KITTY, GFX_COLORS_TRUE, 0, 8, 16 } },
 		{ "sixel", { GFX_MODE_SIXEL, GFX_COLORS_TRUE, 0, 8, 16 } },
 		{ "iterm", { GFX_MODE_ITERM, GFX_COLORS_TRUE, 0, 8, 16 } },

@@ -566,6 +566,15 @@ static void test_sixel_iterm_bands(void **state)
 	b = gfxr_render(r, &f, &n);
 	assert_int_equal(count(b, n, "\033P"), 1);
 	assert_memory_equal(b, "\033[1;1H\033P", 8);
+	/* of the band, only columns 0..3 (the pixel's cell 1, and the scaler's
+	 * reach: two more each side): 32 pixels wide, 96 high */
+	assert_int_equal(count(b, n, "\"1;1;32;96"), 1);
+	px[20 * 70 + 40] = 0x808080;   /* cell 25 of row 6: the second band */
+	f.dirty = (struct gfx_rect){ 40, 20, 1, 1 };
+	b = gfxr_render(r, &f, &n);
+	assert_int_equal(count(b, n, "\033P"), 1);
+	assert_memory_equal(b, "\033[7;24H\033P", 9);   /* cells 23..27 */
+	assert_int_equal(count(b, n, "\"1;1;40;"), 1);
 
 	o.mode = GFX_MODE_ITERM;
 	gfxr_set_opts(r, &o);

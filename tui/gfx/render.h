@@ -16,9 +16,10 @@
  * - kitty: the picture is a grid of tiles, each an image with an id of its
  *   own (ids from gfxr_set_kitty_base on); a changed tile is sent again
  *   under its id, which replaces the old image in place.
- * - iTerm2, sixel: the same grid of tiles (sixel's wider, a multiple of six
- *   pixels high), each a new image over the old one at its cell.
- * A tile whose guest pixels are the same as when it was last sent
+ * - iTerm2: the same grid of tiles, each a new image over the old one.
+ * - sixel: bands of whole cell rows (a multiple of six pixels high); of a
+ *   changed band, the changed columns go out as an image at their cell.
+ * A tile or band whose guest pixels are the same as when it was last sent
  * (a dirty rectangle larger than the change) is not sent. A still screen
  * costs zero bytes.
  *
