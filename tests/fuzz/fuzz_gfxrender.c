@@ -27,14 +27,24 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const uint8_t *d = data;
 	size_t n = size;
-	int fb_w = next(&d, &n) % 97 + 1, fb_h = next(&d, &n) % 61 + 1;
+	/* one at a time: the order of an initializer's calls is unspecified */
+	int fb_w = next(&d, &n) % 97 + 1;
+	int fb_h = next(&d, &n) % 61 + 1;
 	int stride = fb_w + next(&d, &n) % 5;
-	struct gfx_opts o = { (enum gfx_mode)(next(&d, &n) % 4), (enum gfx_colors)(next(&d, &n) % 3),
-			      (unsigned)next(&d, &n) % 4, next(&d, &n) % 24, next(&d, &n) % 40 };
-	struct gfx_rect t = { next(&d, &n) % 8, next(&d, &n) % 8, next(&d, &n) % 50,
-			      next(&d, &n) % 24 };
+	struct gfx_opts o;
+	o.mode = (enum gfx_mode)(next(&d, &n) % 4);
+	o.colors = (enum gfx_colors)(next(&d, &n) % 3);
+	o.symbols = (unsigned)next(&d, &n) % 4;
+	o.cell_w = next(&d, &n) % 24;
+	o.cell_h = next(&d, &n) % 40;
+	struct gfx_rect t;
+	t.x = next(&d, &n) % 8;
+	t.y = next(&d, &n) % 8;
+	t.w = next(&d, &n) % 50;
+	t.h = next(&d, &n) % 24;
 	enum gfx_zoom z = (enum gfx_zoom)(next(&d, &n) % 3);
-	int pan_x = (int8_t)next(&d, &n) * 3, pan_y = (int8_t)next(&d, &n) * 3;
+	int pan_x = (int8_t)next(&d, &n) * 3;
+	int pan_y = (int8_t)next(&d, &n) * 3;
 	uint32_t *px = malloc(sizeof(uint32_t) * (size_t)stride * fb_h);
 	for (int i = 0; i < stride * fb_h; i++)
 		px[i] = (uint32_t)(next(&d, &n) * 0x10101) ^ (uint32_t)i;
@@ -46,10 +56,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	gfxr_render(r, &f, &len);
 	/* a change somewhere, a dirty rectangle that may be anything */
 	for (int k = 0; k < 3 && n; k++) {
-		int x = next(&d, &n) % fb_w, y = next(&d, &n) % fb_h;
+		int x = next(&d, &n) % fb_w;
+		int y = next(&d, &n) % fb_h;
 		px[y * stride + x] ^= 0xffffff;
-		f.dirty = (struct gfx_rect){ (int8_t)next(&d, &n), (int8_t)next(&d, &n),
-					     next(&d, &n), next(&d, &n) };
+		f.dirty.x = (int8_t)next(&d, &n);
+		f.dirty.y = (int8_t)next(&d, &n);
+		f.dirty.w = next(&d, &n);
+		f.dirty.h = next(&d, &n);
 		f.seq++;
 		gfxr_render(r, &f, &len);
 	}

@@ -622,6 +622,19 @@ static void test_render_empty_and_resize(void **state)
 	assert_int_equal(count(b, n, "a=T,"), 0);
 	gfxr_render(r, NULL, &n);
 	assert_int_equal(n, 0);
+	/* a cell below a sixel row (chafa divides by zero there) is not taken */
+	struct gfx_opts tiny = { GFX_MODE_SIXEL, GFX_COLORS_TRUE, 0, 1, 1 }, got;
+	struct gfxr *t = gfxr_new(&tiny);
+	gfxr_get_opts(t, &got);
+	assert_int_equal(got.cell_w, GFX_CELL_W_DEFAULT);
+	assert_int_equal(got.cell_h, GFX_CELL_H_DEFAULT);
+	gfxr_set_target(t, (struct gfx_rect){ 1, 1, 7, 23 });
+	f.width = 34;
+	f.height = 20;
+	gfxr_render(t, &f, &n);
+	assert_true(n > 0);
+	gfxr_free(t);
+	f.height = 32;
 	/* from kitty to symbols: the images go, the cells come */
 	f.width = 64;
 	gfxr_render(r, &f, &n);

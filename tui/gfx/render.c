@@ -129,7 +129,7 @@ void gfx_cell_size(int cols, int rows, int xpixel, int ypixel, int *cell_w, int 
 {
 	int w = cols > 0 && xpixel > 0 ? xpixel / cols : 0;
 	int h = rows > 0 && ypixel > 0 ? ypixel / rows : 0;
-	if (w < 2 || h < 2 || w > 256 || h > 512) {
+	if (w < 2 || h < 6 || w > 256 || h > 512) {
 		w = GFX_CELL_W_DEFAULT;
 		h = GFX_CELL_H_DEFAULT;
 	}
@@ -223,9 +223,11 @@ static void make_config(struct gfxr *r)
 	chafa_symbol_map_unref(map);
 }
 
+/* Options made sane: a cell of at least 2 x 6 pixels (a sixel row is 6
+ * pixels: chafa divides by zero below that) and at most 256 x 512. */
 static void normalize_opts(struct gfx_opts *o)
 {
-	if (o->cell_w <= 0 || o->cell_h <= 0)
+	if (o->cell_w < 2 || o->cell_h < 6 || o->cell_w > 256 || o->cell_h > 512)
 		gfx_cell_size(0, 0, 0, 0, &o->cell_w, &o->cell_h);
 	if ((unsigned)o->mode > GFX_MODE_ITERM)
 		o->mode = GFX_MODE_SYMBOLS;

@@ -90,7 +90,8 @@ struct gfx_opts {
 	enum gfx_mode mode;
 	enum gfx_colors colors;     /* symbols; sixel uses its own palette */
 	unsigned symbols;           /* GFX_SYM_* added to the half blocks */
-	int cell_w, cell_h;         /* device pixels per cell; 0: gfx_cell_size */
+	int cell_w, cell_h;         /* device pixels per cell; 0 (or outside
+	                               2..256 x 6..512): the default */
 };
 
 struct gfxr;
