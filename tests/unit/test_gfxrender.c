@@ -280,6 +280,17 @@ static void test_symbols_bars_truecolor(void **state)
 	assert_true(count(b, n, "\033[48;2;255;0;255m ") > 0);     /* magenta */
 	assert_int_equal(count(b, n, "8;5;"), 0);
 	assert_true(count(b, n, "\033[16X") == 4);
+	/* as pieces: the letterbox, rows 2-3 and 8-9 of the target */
+	size_t np, blanks = 0;
+	const struct gfx_piece *pc = gfxr_pieces(r, &np);
+	for (size_t i = 0; i < np; i++)
+		if (pc[i].kind == GFX_PIECE_BLANK) {
+			assert_int_equal(pc[i].cells.w, 16);
+			assert_true(pc[i].cells.y < 4 || pc[i].cells.y >= 8);
+			assert_memory_equal(b + pc[i].off, "\033[16X", 5);
+			blanks++;
+		}
+	assert_int_equal(blanks, 4);
 
 	/* the same frame again: nothing, whether or not it says it changed */
 	f.dirty = (struct gfx_rect){ 0, 0, 0, 0 };
@@ -302,6 +313,15 @@ static void test_symbols_bars_truecolor(void **state)
 	snprintf(cup, sizeof(cup), "\033[%d;%dH", fit.cells.y + 1, fit.cells.x + 2);
 	assert_int_equal(count(b, n, "\033["), 3);  /* move, colours, reset */
 	assert_memory_equal(b, cup, strlen(cup));
+	/* as pieces: one run of one cell, its bytes after the move */
+	pc = gfxr_pieces(r, &np);
+	assert_int_equal(np, 1);
+	assert_int_equal(pc[0].kind, GFX_PIECE_CELLS);
+	assert_int_equal(pc[0].cells.y, fit.cells.y);
+	assert_int_equal(pc[0].cells.x, fit.cells.x + 1);
+	assert_int_equal(pc[0].cells.w, 1);
+	assert_int_equal(pc[0].off, strlen(cup));
+	assert_memory_equal(b + pc[0].off, "\033[38;2;", 7);
 	assert_int_equal(s1.frames, 4);
 	assert_int_equal(s1.still_frames, 2);
 
@@ -510,6 +530,17 @@ static void test_kitty_tiles(void **state)
 	assert_int_equal(fit.cells.h, 10);
 	/* 40 x 10 cells: tiles of 16 x 4 -> 3 x 3 */
 	assert_int_equal(count(b, n, "a=T,"), 9);
+	/* as pieces: nine images covering the picture, each whole */
+	size_t np, area = 0;
+	const struct gfx_piece *pc = gfxr_pieces(r, &np);
+	assert_int_equal(np, 9);
+	for (size_t i = 0; i < np; i++) {
+		assert_int_equal(pc[i].kind, GFX_PIECE_IMAGE);
+		area += (size_t)pc[i].cells.w * pc[i].cells.h;
+		assert_memory_equal(b + pc[i].off, "\033_Ga=T,", 7);
+		assert_memory_equal(b + pc[i].off + pc[i].len - 2, "\033\\", 2);
+	}
+	assert_int_equal(area, 400);
 	char keys[256];
 	size_t rawlen;
 	unsigned char *raw = kitty_first(b, n, keys, sizeof(keys), &rawlen);
@@ -616,6 +647,11 @@ static void test_render_empty_and_resize(void **state)
 	f.dirty = (struct gfx_rect){ 0, 0, 0, 0 };
 	const char *b = gfxr_render(r, &f, &n);
 	assert_true(count(b, n, "a=d,") > 0 && count(b, n, "a=T,") > 0);
+	size_t np;
+	const struct gfx_piece *pc = gfxr_pieces(r, &np);
+	assert_int_equal(pc[0].kind, GFX_PIECE_DELETE);
+	assert_int_equal(pc[0].off, 0);
+	assert_memory_equal(b, "\033_Ga=d,d=I,", 11);
 	f.width = 0;                     /* nothing to show: the images go */
 	b = gfxr_render(r, &f, &n);
 	assert_true(count(b, n, "a=d,") > 0);

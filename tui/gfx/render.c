@@ -62,6 +62,8 @@ struct gfxr {
 	size_t zcap;
 
 	struct buf out;
+	struct gfx_piece *pieces;  /* of the last render, into out */
+	size_t npieces, cap_pieces;
 	struct gfx_stats st;
 };
 
@@ -121,6 +123,31 @@ static void buf_utf8(struct buf *b, uint32_t c)
 		u[2] = (char)(0x80 | ((c >> 6) & 0x3f)); u[3] = (char)(0x80 | (c & 0x3f)); n = 4;
 	}
 	buf_add(b, u, n);
+}
+
+/* A piece of the output starts: a cursor move to its cell (none for a
+ * piece without a place), then its own bytes until piece_end. */
+static void piece_start(struct gfxr *r, enum gfx_piece_kind kind, struct gfx_rect cells)
+{
+	if (r->npieces == r->cap_pieces) {
+		r->cap_pieces = r->cap_pieces ? 2 * r->cap_pieces : 64;
+		r->pieces = xreallocarray(r->pieces, r->cap_pieces, sizeof(*r->pieces));
+	}
+	if (kind != GFX_PIECE_DELETE)
+		buf_cup(&r->out, cells.y, cells.x);
+	r->pieces[r->npieces++] = (struct gfx_piece){ kind, cells, r->out.len, 0 };
+}
+
+static void piece_end(struct gfxr *r)
+{
+	struct gfx_piece *p = &r->pieces[r->npieces - 1];
+	p->len = r->out.len - p->off;
+}
+
+const struct gfx_piece *gfxr_pieces(const struct gfxr *r, size_t *n)
+{
+	*n = r->npieces;
+	return r->pieces;
 }
 
 /* ---- options and geometry ---- */
@@ -264,6 +291,7 @@ void gfxr_free(struct gfxr *r)
 	free(r->scratch);
 	free(r->zbuf);
 	free(r->out.p);
+	free(r->pieces);
 	free(r);
 }
 
@@ -620,8 +648,12 @@ static void symbols_unit(struct gfxr *r, const struct gfx_frame *f, struct gfx_r
 			if (!force && o->ch == n.ch && o->fg == n.fg && o->bg == n.bg)
 				continue;
 			*o = n;
-			if (row != cur_row || col != cur_col)
-				buf_cup(b, row, col);
+			if (row != cur_row || col != cur_col) {
+				if (any)
+					piece_end(r);
+				piece_start(r, GFX_PIECE_CELLS, (struct gfx_rect){ col, row, 0, 1 });
+			}
+			r->pieces[r->npieces - 1].cells.w++;
 			/* the colours that differ from the last sent (a space's
 			 * foreground does not matter) */
 			bool sfg = n.ch != ' ' && n.fg != cur_fg, sbg = n.bg != cur_bg;
@@ -644,8 +676,10 @@ static void symbols_unit(struct gfxr *r, const struct gfx_frame *f, struct gfx_r
 			any = true;
 		}
 	}
-	if (any)
+	if (any) {
+		piece_end(r);
 		buf_add(b, "\033[0m", 4);
+	}
 	free(cells);
 }
 
@@ -714,7 +748,7 @@ static void kitty_unit(struct gfxr *r, const struct gfx_frame *f, struct gfx_rec
 	}
 	free(rgb);
 	struct buf *b = &r->out;
-	buf_cup(b, c.y, c.x);
+	piece_start(r, GFX_PIECE_IMAGE, c);
 	size_t off = 0;
 	bool first = true;
 	do {
@@ -730,6 +764,7 @@ static void kitty_unit(struct gfxr *r, const struct gfx_frame *f, struct gfx_rec
 		off += n;
 		first = false;
 	} while (off < zlen);
+	piece_end(r);
 	r->st.units_sent++;
 }
 
@@ -805,11 +840,12 @@ static void iterm_unit(struct gfxr *r, const struct gfx_frame *f, struct gfx_rec
 	png_chunk(&png, "IDAT", z, zlen);
 	png_chunk(&png, "IEND", NULL, 0);
 	free(z);
-	buf_cup(&r->out, c.y, c.x);
+	piece_start(r, GFX_PIECE_IMAGE, c);
 	buf_printf(&r->out, "\033]1337;File=inline=1;size=%zu;width=%d;height=%d;"
 		   "preserveAspectRatio=0:", png.len, c.w, c.h);
 	b64(&r->out, (const unsigned char *)png.p, png.len);
 	buf_add(&r->out, "\a", 1);
+	piece_end(r);
 	free(png.p);
 	r->st.units_sent++;
 }
@@ -823,8 +859,9 @@ static void sixel_unit(struct gfxr *r, const struct gfx_frame *f, struct gfx_rec
 		return;
 	ChafaCanvas *cv = draw_canvas(r, c.w, c.h, px, pw, ph);
 	GString *s = chafa_canvas_print(cv, r->ti);
-	buf_cup(&r->out, c.y, c.x);
+	piece_start(r, GFX_PIECE_IMAGE, c);
 	buf_add(&r->out, s->str, s->len);
+	piece_end(r);
 	g_string_free(s, TRUE);
 	r->st.units_sent++;
 }
@@ -861,13 +898,18 @@ static struct gfx_rect unit_rect(const struct gfxr *r, int ux, int uy)
 
 static void kitty_delete(struct gfxr *r, int n)
 {
+	if (n <= 0)
+		return;
+	piece_start(r, GFX_PIECE_DELETE, (struct gfx_rect){ 0, 0, 0, 0 });
 	for (int i = 0; i < n; i++)
 		buf_printf(&r->out, "\033_Ga=d,d=I,i=%u,q=2\033\\", r->kitty_base + (uint32_t)i);
+	piece_end(r);
 }
 
 const char *gfxr_clear(struct gfxr *r, size_t *len)
 {
 	r->out.len = 0;
+	r->npieces = 0;
 	kitty_delete(r, r->kitty_used);  /* also after a switch from kitty */
 	r->kitty_used = 0;
 	r->shown = false;
@@ -911,19 +953,17 @@ static void letterbox(struct gfxr *r)
 	struct buf *b = &r->out;
 	buf_add(b, "\033[0m", 4);
 	for (int y = t->y; y < t->y + t->h; y++) {
-		if (y < p->y || y >= p->y + p->h) {
-			buf_cup(b, y, t->x);
-			buf_printf(b, "\033[%dX", t->w);
-			continue;
+		struct gfx_rect bl[2] = { { t->x, y, t->w, 1 }, { 0, 0, 0, 0 } };
+		if (y >= p->y && y < p->y + p->h) {
+			bl[0] = (struct gfx_rect){ t->x, y, p->x - t->x, 1 };
+			bl[1] = (struct gfx_rect){ p->x + p->w, y, t->x + t->w - p->x - p->w, 1 };
 		}
-		if (p->x > t->x) {
-			buf_cup(b, y, t->x);
-			buf_printf(b, "\033[%dX", p->x - t->x);
-		}
-		if (p->x + p->w < t->x + t->w) {
-			buf_cup(b, y, p->x + p->w);
-			buf_printf(b, "\033[%dX", t->x + t->w - p->x - p->w);
-		}
+		for (int i = 0; i < 2; i++)
+			if (bl[i].w > 0) {
+				piece_start(r, GFX_PIECE_BLANK, bl[i]);
+				buf_printf(b, "\033[%dX", bl[i].w);
+				piece_end(r);
+			}
 	}
 }
 
@@ -956,6 +996,7 @@ const char *gfxr_render(struct gfxr *r, const struct gfx_frame *f, size_t *len)
 {
 	struct gfx_fit fit;
 	r->out.len = 0;
+	r->npieces = 0;
 	cell_res(&r->o, &r->res_w, &r->res_h);
 	bool ok = f && f->px && f->stride >= f->width &&
 		  gfx_fit(f->width, f->height, r->target, r->o.cell_w, r->o.cell_h,

@@ -124,6 +124,27 @@ void gfxr_invalidate(struct gfxr *r);
  * trusted: pixels outside it are taken as unchanged. */
 const char *gfxr_render(struct gfxr *r, const struct gfx_frame *f, size_t *len);
 
+/* The last render's (or clear's) bytes in pieces, in order, for a caller
+ * that sends them through its own output (tui/termout.h's planned
+ * termout_image and termout_cells): each piece's bytes are
+ * out + off .. off + len, after its cursor move (which is not in them).
+ *   GFX_PIECE_IMAGE  an image covering cells (kitty, sixel, iTerm2):
+ *                    self-contained.
+ *   GFX_PIECE_CELLS  a run of changed symbol cells, cells.w of them on
+ *                    row cells.y: their characters with SGR that relies
+ *                    on the pieces before it; take the cells themselves
+ *                    from gfxr_cell to send them another way.
+ *   GFX_PIECE_BLANK  letterbox cells to blank (an ECH in the bytes).
+ *   GFX_PIECE_DELETE kitty images to delete: self-contained, no place.
+ * Valid until the next call on r. */
+enum gfx_piece_kind { GFX_PIECE_IMAGE, GFX_PIECE_CELLS, GFX_PIECE_BLANK, GFX_PIECE_DELETE };
+struct gfx_piece {
+	enum gfx_piece_kind kind;
+	struct gfx_rect cells;
+	size_t off, len;
+};
+const struct gfx_piece *gfxr_pieces(const struct gfxr *r, size_t *n);
+
 /* The placement used by the last render (for the mouse: gfx_cell_to_guest,
  * gfx_guest_to_cell); false before the first render or with nothing shown. */
 bool gfxr_fit(const struct gfxr *r, struct gfx_fit *out);
