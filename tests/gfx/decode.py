@@ -236,8 +236,11 @@ def decode_kitty(out, pic):
         w, h = int(keys[b"s"]), int(keys[b"v"])
         assert keys[b"f"] == b"24" and len(data) == w * h * 3, "kitty tile size"
         row, col = cup_before(out, m.start())
-        c, r = int(keys[b"c"]), int(keys[b"r"])
-        pic.put(row, col, w, h, data, c * pic.cell_w, r * pic.cell_h)
+        if b"c" in keys:   # stretched over c x r cells; else pixel for pixel
+            pic.put(row, col, w, h, data, int(keys[b"c"]) * pic.cell_w,
+                    int(keys[b"r"]) * pic.cell_h)
+        else:
+            pic.put(row, col, w, h, data)
         tiles += 1
     return tiles
 

@@ -427,7 +427,17 @@ static void test_zoom_render(void **state)
 	assert_int_equal(fit.cells.w, 5);   /* 40 pixels in 8-pixel cells */
 	assert_int_equal(fit.cells.h, 2);   /* 30 in 16 */
 	assert_int_equal(count(b, n, "a=T,"), 1);
-	assert_non_null(memmem(b, n, "s=40,v=30,c=5,r=2", 17));
+	assert_non_null(memmem(b, n, "s=40,v=30,m=0;", 14));   /* no stretching */
+	/* 2:1 in iTerm2: the tiles' sizes in the terminal's pixels */
+	o.mode = GFX_MODE_ITERM;
+	gfxr_set_opts(r, &o);
+	gfxr_set_view(r, GFX_ZOOM_2, 0, 0);
+	b = gfxr_render(r, &f, &n);
+	assert_true(gfxr_fit(r, &fit));
+	assert_int_equal(fit.cells.w, 10);
+	assert_int_equal(fit.cells.h, 4);   /* 60 pixels in 16-pixel rows */
+	assert_int_equal(count(b, n, "1337;File="), 1);
+	assert_non_null(memmem(b, n, "width=80px;height=60px;", 23));
 	gfxr_free(r);
 }
 

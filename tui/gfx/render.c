@@ -754,7 +754,10 @@ static void kitty_unit(struct gfxr *r, const struct gfx_frame *f, struct gfx_rec
 	do {
 		size_t n = zlen - off > KITTY_CHUNK / 4 * 3 ? KITTY_CHUNK / 4 * 3 : zlen - off;
 		bool more = off + n < zlen;
-		if (first)
+		if (first && r->zoom == GFX_ZOOM_1)   /* the terminal's pixels: as they are */
+			buf_printf(b, "\033_Ga=T,q=2,C=1,i=%u,f=24,o=z,s=%d,v=%d,m=%d;",
+				   id, pw, ph, more);
+		else if (first)
 			buf_printf(b, "\033_Ga=T,q=2,C=1,i=%u,f=24,o=z,s=%d,v=%d,c=%d,r=%d,m=%d;",
 				   id, pw, ph, c.w, c.h, more);
 		else
@@ -841,8 +844,13 @@ static void iterm_unit(struct gfxr *r, const struct gfx_frame *f, struct gfx_rec
 	png_chunk(&png, "IEND", NULL, 0);
 	free(z);
 	piece_start(r, GFX_PIECE_IMAGE, c);
-	buf_printf(&r->out, "\033]1337;File=inline=1;size=%zu;width=%d;height=%d;"
-		   "preserveAspectRatio=0:", png.len, c.w, c.h);
+	if (r->zoom == GFX_ZOOM_FIT)
+		buf_printf(&r->out, "\033]1337;File=inline=1;size=%zu;width=%d;height=%d;"
+			   "preserveAspectRatio=0:", png.len, c.w, c.h);
+	else  /* in the terminal's pixels: a last cell the picture ends inside */
+		buf_printf(&r->out, "\033]1337;File=inline=1;size=%zu;width=%dpx;height=%dpx;"
+			   "preserveAspectRatio=0:", png.len, pw * (r->zoom == GFX_ZOOM_2 ? 2 : 1),
+			   ph * (r->zoom == GFX_ZOOM_2 ? 2 : 1));
 	b64(&r->out, (const unsigned char *)png.p, png.len);
 	buf_add(&r->out, "\a", 1);
 	piece_end(r);
