@@ -5,10 +5,13 @@ Runs tests/gfx/gfxdump under a pty of a given size (cells and pixels),
 reads everything it writes, and for each mode:
   sixel: each band (a DCS at its cell) is decoded by libsixel's sixel2png;
   kitty: each tile's payload (base64 of zlib'd 24-bit RGB) is decoded here;
+  iterm: each tile's PNG is decoded here;
 the decoded pieces are put at their cells on one picture, which is compared
 with the framebuffer scaled to the picture's size: the mean error and the
 share of pixels far off must stay small (sixel reduces colours to a
 palette; scaling blends edges). Also: the same frame again writes nothing.
+Symbols: gfxdump under tmux, the pane captured with its colours
+(capture-pane -e), each half cell's colour against the framebuffer.
 
 Usage: tests/gfx/decode.py [BUILD_DIR]   (default: build)
 Prints "N passed, N failed"; exit status 1 when something failed.
@@ -233,10 +236,111 @@ def decode_kitty(out, pic):
         w, h = int(keys[b"s"]), int(keys[b"v"])
         assert keys[b"f"] == b"24" and len(data) == w * h * 3, "kitty tile size"
         row, col = cup_before(out, m.start())
-        c, r = int(keys[b"c"]), int(keys[b"r"])
-        pic.put(row, col, w, h, data, c * pic.cell_w, r * pic.cell_h)
+        if b"c" in keys:   # stretched over c x r cells; else pixel for pixel
+            pic.put(row, col, w, h, data, int(keys[b"c"]) * pic.cell_w,
+                    int(keys[b"r"]) * pic.cell_h)
+        else:
+            pic.put(row, col, w, h, data)
         tiles += 1
     return tiles
+
+
+def decode_iterm(out, pic, tmp):
+    tiles = 0
+    for m in re.finditer(rb"\x1b\]1337;File=([^:]*):([^\x07]*)\x07", out):
+        args = dict(kv.split(b"=", 1) for kv in m.group(1).split(b";"))
+        data = base64.b64decode(m.group(2))
+        check_size = int(args[b"size"]) == len(data)
+        png = os.path.join(tmp, "tile%d.png" % tiles)
+        with open(png, "wb") as f:
+            f.write(data)
+        w, h, rgb = read_png(png)
+        row, col = cup_before(out, m.start())
+        c, r = int(args[b"width"]), int(args[b"height"])
+        assert check_size and args[b"preserveAspectRatio"] == b"0", "iTerm2 image arguments"
+        pic.put(row, col, w, h, rgb, c * pic.cell_w, r * pic.cell_h)
+        tiles += 1
+    return tiles
+
+
+def sgr(params, st):
+    """Applies an SGR's parameters to st = [fg, bg] (None: default)."""
+    p = [int(x) if x else 0 for x in params.split(";")] if params else [0]
+    i = 0
+    while i < len(p):
+        v = p[i]
+        if v == 0:
+            st[0] = st[1] = None
+        elif v in (38, 48) and i + 4 < len(p) + 0 and p[i + 1] == 2:
+            st[0 if v == 38 else 1] = tuple(p[i + 2:i + 5])
+            i += 4
+        elif v in (38, 48) and p[i + 1] == 5:
+            i += 2
+        elif v == 39:
+            st[0] = None
+        elif v == 49:
+            st[1] = None
+        i += 1
+
+
+def box(fb, fw, fh, cx, nx, cy, ny):
+    """The mean colour of the framebuffer's pixels under part (cx, cy) of a
+    grid of nx x ny parts."""
+    x0, x1 = cx * fw // nx, max(cx * fw // nx + 1, -(-(cx + 1) * fw // nx))
+    y0, y1 = cy * fh // ny, max(cy * fh // ny + 1, -(-(cy + 1) * fh // ny))
+    acc, n = [0, 0, 0], 0
+    for y in range(y0, min(y1, fh)):
+        for x in range(x0, min(x1, fw)):
+            for k in range(3):
+                acc[k] += fb[(y * fw + x) * 3 + k]
+            n += 1
+    return [a // n for a in acc]
+
+
+def symbols_under_tmux(tmp):
+    """The half-block picture as tmux shows it (capture-pane -e): each
+    cell's upper and lower colour against the framebuffer under them."""
+    if not shutil.which("tmux"):
+        print("skip symbols under tmux: no tmux")
+        return
+    sock = "vmtui-gfxdecode-%d" % os.getpid()
+    ppm, err = os.path.join(tmp, "fb.ppm"), os.path.join(tmp, "sym.err")
+    cols, rows = 60, 20
+    try:
+        subprocess.run(["tmux", "-L", sock, "-f", "/dev/null", "new-session", "-d", "-x", str(cols),
+                        "-y", str(rows), "env TERM=xterm-256color COLORTERM=truecolor %s symbols %s 2>%s; "
+                        "sleep 30" % (DUMP, ppm, err)], check=True)
+        for _ in range(50):
+            if os.path.exists(err) and "still" in open(err).read():
+                break
+            subprocess.run(["sleep", "0.1"])
+        cap = subprocess.run(["tmux", "-L", sock, "capture-pane", "-p", "-e", "-N", "-t", "0"],
+                             capture_output=True, check=True).stdout.decode()
+    finally:
+        subprocess.run(["tmux", "-L", sock, "kill-server"], stderr=subprocess.DEVNULL)
+    text = open(err).read()
+    x0, y0, cw, ch = (int(v) for v in re.search(r"fit (.*)", text).group(1).split()[:4])
+    fw, fh, fb = read_ppm(ppm)
+    far = total = 0
+    for row, line in enumerate(cap.split("\n")[:rows]):
+        st, col = [None, None], 0
+        for m in re.finditer(r"\x1b\[([0-9;]*)m|(.)", line):
+            if m.group(1) is not None or m.group(0).startswith("\x1b"):
+                sgr(m.group(1), st)
+                continue
+            c = m.group(2)
+            if y0 <= row < y0 + ch and x0 <= col < x0 + cw:
+                top = st[0] if c == "\u2580" else st[1]
+                for half, got in ((0, top), (1, st[1])):
+                    want = box(fb, fw, fh, col - x0, cw, 2 * (row - y0) + half, 2 * ch)
+                    total += 1
+                    if got is None or max(abs(got[k] - want[k]) for k in range(3)) > 24:
+                        far += 1
+            col += 1
+    print("     %d half cells of %dx%d at %d,%d, %.1f%% far off" % (total, cw, ch, x0, y0, 100.0 * far / max(total, 1)))
+    check(total == 2 * cw * ch, "symbols under tmux: every cell of the picture captured")
+    check(far < 0.01 * total, "symbols under tmux: the cells' colours are the framebuffer's")
+    check("still 0" in text, "symbols under tmux: the same frame again: 0 bytes")
 
 
 def main():
@@ -249,7 +353,7 @@ def main():
     sizes = [(80, 24, 640, 384), (200, 60, 2000, 1200), (97, 31, 0, 0)]
     with tempfile.TemporaryDirectory() as tmp:
         ppm = os.path.join(tmp, "fb.ppm")
-        for mode in ("sixel", "kitty"):
+        for mode in ("sixel", "kitty", "iterm"):
             for cols, rows, xp, yp in sizes:
                 what = "%s %dx%d cells (%s)" % (mode, cols, rows,
                                                "%dx%d px" % (xp, yp) if xp else "no pixel size")
@@ -260,7 +364,9 @@ def main():
                     check(fit[4] == xp // cols and fit[5] == yp // rows,
                           what + ": the cell size from the pty: %dx%d" % fit[4:6])
                 pic = Picture(fit)
-                n = decode_sixel(out, pic, tmp) if mode == "sixel" else decode_kitty(out, pic)
+                n = {"sixel": lambda: decode_sixel(out, pic, tmp),
+                     "kitty": lambda: decode_kitty(out, pic),
+                     "iterm": lambda: decode_iterm(out, pic, tmp)}[mode]()
                 fw, fh, fb = read_ppm(ppm)
                 mean, far, drawn = pic.compare(fw, fh, fb)
                 print("     %d pieces, %d bytes, mean error %.1f, %.1f%% far off, %.1f%% drawn"
@@ -268,6 +374,7 @@ def main():
                 check(n > 0 and drawn > 0.97, what + ": the picture's cells are drawn")
                 check(mean < 10 and far < 0.03, what + ": decodes to the framebuffer")
                 check(re.search(r"still 0\b", err) is not None, what + ": the same frame again: 0 bytes")
+        symbols_under_tmux(tmp)
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
 

@@ -250,7 +250,7 @@ static void test_symbols_bars_truecolor(void **state)
 	(void)state;
 	struct gfx_frame f;
 	uint32_t *px = bar_frame(&f);
-	struct gfx_opts o = { GFX_MODE_SYMBOLS, GFX_COLORS_TRUE, GFX_SYM_DEFAULT, 8, 16 };
+	struct gfx_opts o = { GFX_MODE_SYMBOLS, GFX_COLORS_TRUE, GFX_SYM_QUADRANTS, 8, 16 };
 	struct gfxr *r = gfxr_new(&o);
 	gfxr_set_target(r, (struct gfx_rect){ 1, 2, 16, 8 });
 	size_t n;
@@ -280,6 +280,17 @@ static void test_symbols_bars_truecolor(void **state)
 	assert_true(count(b, n, "\033[48;2;255;0;255m ") > 0);     /* magenta */
 	assert_int_equal(count(b, n, "8;5;"), 0);
 	assert_true(count(b, n, "\033[16X") == 4);
+	/* as pieces: the letterbox, rows 2-3 and 8-9 of the target */
+	size_t np, blanks = 0;
+	const struct gfx_piece *pc = gfxr_pieces(r, &np);
+	for (size_t i = 0; i < np; i++)
+		if (pc[i].kind == GFX_PIECE_BLANK) {
+			assert_int_equal(pc[i].cells.w, 16);
+			assert_true(pc[i].cells.y < 4 || pc[i].cells.y >= 8);
+			assert_memory_equal(b + pc[i].off, "\033[16X", 5);
+			blanks++;
+		}
+	assert_int_equal(blanks, 4);
 
 	/* the same frame again: nothing, whether or not it says it changed */
 	f.dirty = (struct gfx_rect){ 0, 0, 0, 0 };
@@ -302,6 +313,15 @@ static void test_symbols_bars_truecolor(void **state)
 	snprintf(cup, sizeof(cup), "\033[%d;%dH", fit.cells.y + 1, fit.cells.x + 2);
 	assert_int_equal(count(b, n, "\033["), 3);  /* move, colours, reset */
 	assert_memory_equal(b, cup, strlen(cup));
+	/* as pieces: one run of one cell, its bytes after the move */
+	pc = gfxr_pieces(r, &np);
+	assert_int_equal(np, 1);
+	assert_int_equal(pc[0].kind, GFX_PIECE_CELLS);
+	assert_int_equal(pc[0].cells.y, fit.cells.y);
+	assert_int_equal(pc[0].cells.x, fit.cells.x + 1);
+	assert_int_equal(pc[0].cells.w, 1);
+	assert_int_equal(pc[0].off, strlen(cup));
+	assert_memory_equal(b + pc[0].off, "\033[38;2;", 7);
 	assert_int_equal(s1.frames, 4);
 	assert_int_equal(s1.still_frames, 2);
 
@@ -314,12 +334,119 @@ static void test_symbols_bars_truecolor(void **state)
 	free(px);
 }
 
+/* Half blocks alone: each cell shows two pixels, one above the other. */
+static void test_half_blocks(void **state)
+{
+	(void)state;
+	static uint32_t px[16 * 16];
+	for (int y = 0; y < 16; y++)
+		for (int x = 0; x < 16; x++)
+			px[y * 16 + x] = y & 1 ? 0x0000ff : (x < 8 ? 0xff0000 : 0x0000ff);
+	struct gfx_frame f = { px, 16, 16, 16, { 0, 0, 16, 16 }, 1 };
+	struct gfx_opts o = { GFX_MODE_SYMBOLS, GFX_COLORS_TRUE, 0, 8, 16 };
+	struct gfxr *r = gfxr_new(&o);
+	gfxr_set_target(r, (struct gfx_rect){ 0, 0, 16, 8 });
+	size_t n;
+	const char *b = gfxr_render(r, &f, &n);
+	struct gfx_cell c;
+	assert_true(gfxr_cell(r, 3, 2, &c));
+	assert_int_equal(c.ch, 0x2580);
+	assert_int_equal(c.fg, 0xff0000);
+	assert_int_equal(c.bg, 0x0000ff);
+	assert_true(gfxr_cell(r, 3, 12, &c));
+	assert_int_equal(c.ch, ' ');
+	assert_int_equal(c.bg, 0x0000ff);
+	/* a row is 8 red-over-blue, 8 blue; the colours are sent once: a
+	 * space leaves the foreground as it was */
+	assert_int_equal(count(b, n, "\xe2\x96\x80"), 64);
+	assert_int_equal(count(b, n, " "), 64);
+	assert_int_equal(count(b, n, "\033[38;2;255;0;0;48;2;0;0;255m"), 1);
+	assert_int_equal(count(b, n, "8;2;"), 2);
+	/* 256 colours: the cube's red and blue; 16: bright red and blue */
+	o.colors = GFX_COLORS_256;
+	gfxr_set_opts(r, &o);
+	b = gfxr_render(r, &f, &n);
+	assert_int_equal(count(b, n, "\033[38;5;196;48;5;21m"), 1);
+	o.colors = GFX_COLORS_16;
+	gfxr_set_opts(r, &o);
+	b = gfxr_render(r, &f, &n);
+	assert_int_equal(count(b, n, "\033[91;104m"), 1);
+	assert_true(gfxr_cell(r, 0, 0, &c));
+	assert_int_equal(c.fg, 0xff0000);
+	gfxr_free(r);
+}
+
+/* Zoomed: guest pixels repeated, the viewport panned, the mouse mapped. */
+static void test_zoom_render(void **state)
+{
+	(void)state;
+	static uint32_t px[40 * 30];
+	for (int i = 0; i < 40 * 30; i++)
+		px[i] = (uint32_t)(i % 40) << 16 | (uint32_t)(i / 40) << 8 | 0x80;
+	struct gfx_frame f = { px, 40, 30, 40, { 0, 0, 40, 30 }, 1 };
+	struct gfx_opts o = { GFX_MODE_SYMBOLS, GFX_COLORS_TRUE, 0, 8, 16 };
+	struct gfxr *r = gfxr_new(&o);
+	gfxr_set_target(r, (struct gfx_rect){ 2, 1, 20, 10 });
+	gfxr_set_view(r, GFX_ZOOM_2, 7, 3);
+	size_t n;
+	gfxr_render(r, &f, &n);
+	struct gfx_fit fit;
+	assert_true(gfxr_fit(r, &fit));
+	assert_int_equal(fit.pic_w, 80);   /* 2 columns a guest pixel */
+	assert_int_equal(fit.pic_h, 30);   /* 1 row: 2 half-block pixels */
+	struct gfx_cell c;
+	/* column 2+k shows guest x (7+k)/2, row 1+j guest y 3+j, both halves */
+	for (int j = 0; j < 10; j++)
+		for (int k = 0; k < 20; k++) {
+			assert_true(gfxr_cell(r, 1 + j, 2 + k, &c));
+			uint32_t want = (uint32_t)((7 + k) / 2) << 16 | (uint32_t)(3 + j) << 8 | 0x80;
+			assert_int_equal(c.ch, ' ');
+			assert_int_equal(c.bg, want);
+			int gx, gy;
+			assert_true(gfx_cell_to_guest(&fit, 1 + j, 2 + k, &gx, &gy));
+			assert_int_equal(gx, (7 + k) / 2);
+			assert_int_equal(gy, 3 + j);
+		}
+	/* a pan past the edge is clamped: the last column is guest x 39 */
+	gfxr_set_view(r, GFX_ZOOM_2, 1000, 1000);
+	gfxr_render(r, &f, &n);
+	assert_true(n > 0);
+	assert_true(gfxr_cell(r, 10, 21, &c));
+	assert_int_equal(c.bg, 39u << 16 | 29u << 8 | 0x80);
+	/* the same view again: nothing */
+	gfxr_set_view(r, GFX_ZOOM_2, 1000, 1000);
+	gfxr_render(r, &f, &n);
+	assert_int_equal(n, 0);
+	/* 1:1 in kitty: a tile carries the guest pixels its cells show */
+	o.mode = GFX_MODE_KITTY;
+	gfxr_set_opts(r, &o);
+	gfxr_set_view(r, GFX_ZOOM_1, 0, 0);
+	gfxr_set_target(r, (struct gfx_rect){ 0, 0, 80, 24 });
+	const char *b = gfxr_render(r, &f, &n);
+	assert_true(gfxr_fit(r, &fit));
+	assert_int_equal(fit.cells.w, 5);   /* 40 pixels in 8-pixel cells */
+	assert_int_equal(fit.cells.h, 2);   /* 30 in 16 */
+	assert_int_equal(count(b, n, "a=T,"), 1);
+	assert_non_null(memmem(b, n, "s=40,v=30,m=0;", 14));   /* no stretching */
+	/* 2:1 in iTerm2: the tiles' sizes in the terminal's pixels */
+	o.mode = GFX_MODE_ITERM;
+	gfxr_set_opts(r, &o);
+	gfxr_set_view(r, GFX_ZOOM_2, 0, 0);
+	b = gfxr_render(r, &f, &n);
+	assert_true(gfxr_fit(r, &fit));
+	assert_int_equal(fit.cells.w, 10);
+	assert_int_equal(fit.cells.h, 4);   /* 60 pixels in 16-pixel rows */
+	assert_int_equal(count(b, n, "1337;File="), 1);
+	assert_non_null(memmem(b, n, "width=80px;height=60px;", 23));
+	gfxr_free(r);
+}
+
 static void test_symbols_indexed(void **state)
 {
 	(void)state;
 	struct gfx_frame f;
 	uint32_t *px = bar_frame(&f);
-	struct gfx_opts o = { GFX_MODE_SYMBOLS, GFX_COLORS_256, 0, 0, 0 };
+	struct gfx_opts o = { GFX_MODE_SYMBOLS, GFX_COLORS_256, GFX_SYM_QUADRANTS, 0, 0 };
 	struct gfxr *r = gfxr_new(&o);
 	gfxr_set_target(r, (struct gfx_rect){ 0, 0, 16, 8 });
 	size_t n;
@@ -413,6 +540,17 @@ static void test_kitty_tiles(void **state)
 	assert_int_equal(fit.cells.h, 10);
 	/* 40 x 10 cells: tiles of 16 x 4 -> 3 x 3 */
 	assert_int_equal(count(b, n, "a=T,"), 9);
+	/* as pieces: nine images covering the picture, each whole */
+	size_t np, area = 0;
+	const struct gfx_piece *pc = gfxr_pieces(r, &np);
+	assert_int_equal(np, 9);
+	for (size_t i = 0; i < np; i++) {
+		assert_int_equal(pc[i].kind, GFX_PIECE_IMAGE);
+		area += (size_t)pc[i].cells.w * pc[i].cells.h;
+		assert_memory_equal(b + pc[i].off, "\033_Ga=T,", 7);
+		assert_memory_equal(b + pc[i].off + pc[i].len - 2, "\033\\", 2);
+	}
+	assert_int_equal(area, 400);
 	char keys[256];
 	size_t rawlen;
 	unsigned char *raw = kitty_first(b, n, keys, sizeof(keys), &rawlen);
@@ -469,11 +607,33 @@ static void test_sixel_iterm_bands(void **state)
 	b = gfxr_render(r, &f, &n);
 	assert_int_equal(count(b, n, "\033P"), 1);
 	assert_memory_equal(b, "\033[1;1H\033P", 8);
+	/* of the band, only columns 0..3 (the pixel's cell 1, and the scaler's
+	 * reach: two more each side): 32 pixels wide, 96 high */
+	assert_int_equal(count(b, n, "\"1;1;32;96"), 1);
+	px[20 * 70 + 40] = 0x808080;   /* cell 25 of row 6: the second band */
+	f.dirty = (struct gfx_rect){ 40, 20, 1, 1 };
+	b = gfxr_render(r, &f, &n);
+	assert_int_equal(count(b, n, "\033P"), 1);
+	assert_memory_equal(b, "\033[7;24H\033P", 9);   /* cells 23..27 */
+	assert_int_equal(count(b, n, "\"1;1;40;"), 1);
 
 	o.mode = GFX_MODE_ITERM;
 	gfxr_set_opts(r, &o);
 	b = gfxr_render(r, &f, &n);
-	assert_int_equal(count(b, n, "\033]1337;File=inline=1;"), 3);  /* bands of 4 rows */
+	/* tiles of 16 x 4 cells, each a PNG of the guest pixels under it */
+	assert_int_equal(count(b, n, "\033]1337;File=inline=1;"), 9);
+	assert_int_equal(count(b, n, "width=16;height=4;preserveAspectRatio=0:iVBORw0KGgo"), 4);
+	const char *png = memmem(b, n, ":iVBORw0KGgo", 12);
+	unsigned char hdr[24];
+	for (int i = 0, v = 0, bits = 0, k = 0; k < 24; i++) {
+		v = (v << 6 | b64v(png[1 + i])) & 0xffffff;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			hdr[k++] = (unsigned char)(v >> bits);
+		}
+	}
+	assert_memory_equal(hdr + 12, "IHDR\0\0\0\x1a\0\0\0\x0d", 12);   /* 26 x 13 */
 	gfxr_render(r, &f, &n);
 	assert_int_equal(n, 0);
 	gfxr_free(r);
@@ -497,12 +657,37 @@ static void test_render_empty_and_resize(void **state)
 	f.dirty = (struct gfx_rect){ 0, 0, 0, 0 };
 	const char *b = gfxr_render(r, &f, &n);
 	assert_true(count(b, n, "a=d,") > 0 && count(b, n, "a=T,") > 0);
+	size_t np;
+	const struct gfx_piece *pc = gfxr_pieces(r, &np);
+	assert_int_equal(pc[0].kind, GFX_PIECE_DELETE);
+	assert_int_equal(pc[0].off, 0);
+	assert_memory_equal(b, "\033_Ga=d,d=I,", 11);
 	f.width = 0;                     /* nothing to show: the images go */
 	b = gfxr_render(r, &f, &n);
 	assert_true(count(b, n, "a=d,") > 0);
 	assert_int_equal(count(b, n, "a=T,"), 0);
 	gfxr_render(r, NULL, &n);
 	assert_int_equal(n, 0);
+	/* a cell below a sixel row (chafa divides by zero there) is not taken */
+	struct gfx_opts tiny = { GFX_MODE_SIXEL, GFX_COLORS_TRUE, 0, 1, 1 }, got;
+	struct gfxr *t = gfxr_new(&tiny);
+	gfxr_get_opts(t, &got);
+	assert_int_equal(got.cell_w, GFX_CELL_W_DEFAULT);
+	assert_int_equal(got.cell_h, GFX_CELL_H_DEFAULT);
+	gfxr_set_target(t, (struct gfx_rect){ 1, 1, 7, 23 });
+	f.width = 34;
+	f.height = 20;
+	gfxr_render(t, &f, &n);
+	assert_true(n > 0);
+	gfxr_free(t);
+	f.height = 32;
+	/* from kitty to symbols: the images go, the cells come */
+	f.width = 64;
+	gfxr_render(r, &f, &n);
+	o.mode = GFX_MODE_SYMBOLS;
+	gfxr_set_opts(r, &o);
+	b = gfxr_render(r, &f, &n);
+	assert_true(count(b, n, "a=d,") > 0 && count(b, n, "\033[48;2;") > 0);
 	gfxr_free(r);
 	free(px);
 }
@@ -623,6 +808,8 @@ int main(void)
 		cmocka_unit_test(test_zoom_viewport),
 		cmocka_unit_test(test_rects_and_cell_size),
 		cmocka_unit_test(test_symbols_bars_truecolor),
+		cmocka_unit_test(test_half_blocks),
+		cmocka_unit_test(test_zoom_render),
 		cmocka_unit_test(test_symbols_indexed),
 		cmocka_unit_test(test_kitty_tiles),
 		cmocka_unit_test(test_sixel_iterm_bands),

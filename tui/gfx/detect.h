@@ -1,6 +1,6 @@
 /* detect.h — which graphics the terminal draws, by asking it.
  *
- * Never guessed from $TERM: the terminal is sent three queries and its
+ * Never guessed from $TERM: the terminal is sent four queries and its
  * answers are read with a timeout —
  *   ESC _ G i=<id>,s=1,v=1,a=q,t=d,f=24;AAAA ESC \   kitty graphics: "OK"
  *   ESC [ > q                                        XTVERSION: its name
@@ -34,7 +34,8 @@ struct gfx_replies {
 	bool kitty_error;    /* ... answered with an error */
 	bool da1;            /* a DA1 answer came (the end of the answers) */
 	bool sixel;          /* DA1 listed 4 */
-	int cell_w, cell_h;  /* from CSI 6;h;w t; 0 when not answered */
+	int cell_w, cell_h;  /* from CSI 6;h;w t; 0 when not answered (for
+	                        gfx_opts when TIOCGWINSZ has no pixel size) */
 	char version[64];    /* XTVERSION's text ("kitty(0.26.5)", "WezTerm ..."),
 	                        printable ASCII only; "" when not answered */
 	size_t other;        /* bytes that were none of these (typed keys...) */
@@ -57,11 +58,12 @@ const char *gfx_detect_queries(size_t *len);
  * counted in out->other and dropped. Returns false when nothing answered. */
 bool gfx_detect_query(int in_fd, int out_fd, int timeout_ms, struct gfx_replies *out);
 
-/* The whole choice: forced (a --graphics-protocol / config value: non-NULL
- * and parsed by gfx_mode_parse) wins; inside a multiplexer (env TMUX or
- * STY set, or TERM starting with "screen"/"tmux") symbols; else
- * the terminal's answers. *why says which (a static string for the status
- * line or the log). */
+/* The whole choice: forced (a --graphics-protocol / config value that
+ * gfx_mode_parse takes; NULL or "auto" to ask) wins; inside a multiplexer
+ * (env TMUX or STY set, or TERM starting with "screen"/"tmux") symbols;
+ * else the terminal's answers (in *rep). *why says which (a static string
+ * for the status line or the log). Validating a forced value is the
+ * caller's (config.c and the command line name the key). */
 enum gfx_mode gfx_detect(int in_fd, int out_fd, const char *forced,
 			 struct gfx_replies *rep, const char **why);
 

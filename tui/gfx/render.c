@@ -11,8 +11,11 @@
 #include "model/base/xmalloc.h"
 #include "tui/gfx/render.h"
 
-/* Graphics pictures are cut into units sent whole: kitty tiles of
- * TILE_W x TILE_H cells, sixel/iTerm2 bands of whole cell rows. */
+/* Graphics pictures are cut into units: kitty and iTerm2 tiles of
+ * TILE_W x TILE_H cells, sent whole; sixel bands of whole cell rows (a
+ * multiple of 6 pixels high), of which the changed columns are sent.
+ * chafa spends ~6 ms on each sixel image whatever its size (its palette),
+ * so sixel images are few and wide rather than many small tiles. */
 #define TILE_W 16
 #define TILE_H 4
 #define BAND_ROWS 4
@@ -59,6 +62,8 @@ struct gfxr {
 	size_t zcap;
 
 	struct buf out;
+	struct gfx_piece *pieces;  /* of the last render, into out */
+	size_t npieces, cap_pieces;
 	struct gfx_stats st;
 };
 
@@ -120,13 +125,38 @@ static void buf_utf8(struct buf *b, uint32_t c)
 	buf_add(b, u, n);
 }
 
+/* A piece of the output starts: a cursor move to its cell (none for a
+ * piece without a place), then its own bytes until piece_end. */
+static void piece_start(struct gfxr *r, enum gfx_piece_kind kind, struct gfx_rect cells)
+{
+	if (r->npieces == r->cap_pieces) {
+		r->cap_pieces = r->cap_pieces ? 2 * r->cap_pieces : 64;
+		r->pieces = xreallocarray(r->pieces, r->cap_pieces, sizeof(*r->pieces));
+	}
+	if (kind != GFX_PIECE_DELETE)
+		buf_cup(&r->out, cells.y, cells.x);
+	r->pieces[r->npieces++] = (struct gfx_piece){ kind, cells, r->out.len, 0 };
+}
+
+static void piece_end(struct gfxr *r)
+{
+	struct gfx_piece *p = &r->pieces[r->npieces - 1];
+	p->len = r->out.len - p->off;
+}
+
+const struct gfx_piece *gfxr_pieces(const struct gfxr *r, size_t *n)
+{
+	*n = r->npieces;
+	return r->pieces;
+}
+
 /* ---- options and geometry ---- */
 
 void gfx_cell_size(int cols, int rows, int xpixel, int ypixel, int *cell_w, int *cell_h)
 {
 	int w = cols > 0 && xpixel > 0 ? xpixel / cols : 0;
 	int h = rows > 0 && ypixel > 0 ? ypixel / rows : 0;
-	if (w < 2 || h < 2 || w > 256 || h > 512) {
+	if (w < 2 || h < 6 || w > 256 || h > 512) {
 		w = GFX_CELL_W_DEFAULT;
 		h = GFX_CELL_H_DEFAULT;
 	}
@@ -220,9 +250,11 @@ static void make_config(struct gfxr *r)
 	chafa_symbol_map_unref(map);
 }
 
+/* Options made sane: a cell of at least 2 x 6 pixels (a sixel row is 6
+ * pixels: chafa divides by zero below that) and at most 256 x 512. */
 static void normalize_opts(struct gfx_opts *o)
 {
-	if (o->cell_w <= 0 || o->cell_h <= 0)
+	if (o->cell_w < 2 || o->cell_h < 6 || o->cell_w > 256 || o->cell_h > 512)
 		gfx_cell_size(0, 0, 0, 0, &o->cell_w, &o->cell_h);
 	if ((unsigned)o->mode > GFX_MODE_ITERM)
 		o->mode = GFX_MODE_SYMBOLS;
@@ -259,6 +291,7 @@ void gfxr_free(struct gfxr *r)
 	free(r->scratch);
 	free(r->zbuf);
 	free(r->out.p);
+	free(r->pieces);
 	free(r);
 }
 
@@ -355,13 +388,13 @@ static void sample_axis(int p0, int n, int num, int den, int sub, int fb, int *l
 	}
 }
 
-/* The symbols' pixels for the cells c: CHAFA_SYMBOL_*_PIXELS per cell, so
- * chafa draws them without scaling. */
+/* The symbols' pixels for the cells c: sw x sh per cell (chafa's
+ * CHAFA_SYMBOL_*_PIXELS, so that it draws them without scaling; 1 x 2 for
+ * half blocks drawn here). */
 static const uint32_t *symbol_pixels(struct gfxr *r, const struct gfx_frame *f,
-				     struct gfx_rect c, int *w, int *h)
+				     struct gfx_rect c, int sw, int sh, int *w, int *h)
 {
 	const struct gfx_fit *fit = &r->fit;
-	const int sw = CHAFA_SYMBOL_WIDTH_PIXELS, sh = CHAFA_SYMBOL_HEIGHT_PIXELS;
 	int W = c.w * sw, H = c.h * sh;
 	int *xl = xmalloc(sizeof(int) * (size_t)(2 * W + 2 * H));
 	int *xh = xl + W, *yl = xh + W, *yh = yl + H;
@@ -405,7 +438,7 @@ static const uint32_t *unit_pixels(struct gfxr *r, const struct gfx_frame *f,
 				   struct gfx_rect c, int *w, int *h)
 {
 	const struct gfx_fit *fit = &r->fit;
-	if (r->zoom == GFX_ZOOM_FIT || r->o.mode == GFX_MODE_KITTY) {
+	if (r->zoom == GFX_ZOOM_FIT || r->o.mode == GFX_MODE_KITTY || r->o.mode == GFX_MODE_ITERM) {
 		struct gfx_rect g;
 		if (!gfx_cells_to_guest_rect(fit, c, &g))
 			return NULL;
@@ -493,30 +526,118 @@ static void sgr_color(struct buf *b, int base, int32_t v, enum gfx_colors colors
 	}
 }
 
+/* The cells of dc as chafa draws them (quadrants, sextants). */
+static void chafa_cells(struct gfxr *r, const struct gfx_frame *f, struct gfx_rect dc,
+			struct scell *out)
+{
+	int pw, ph;
+	const uint32_t *px = symbol_pixels(r, f, dc, CHAFA_SYMBOL_WIDTH_PIXELS,
+					   CHAFA_SYMBOL_HEIGHT_PIXELS, &pw, &ph);
+	ChafaCanvas *cv = draw_canvas(r, dc.w, dc.h, px, pw, ph);
+	for (int y = 0; y < dc.h; y++)
+		for (int x = 0; x < dc.w; x++) {
+			struct scell *n = &out[(size_t)y * dc.w + x];
+			int fg, bg;
+			n->ch = chafa_canvas_get_char_at(cv, x, y);
+			chafa_canvas_get_raw_colors_at(cv, x, y, &fg, &bg);
+			n->fg = fg;
+			n->bg = bg;
+			chafa_canvas_get_colors_at(cv, x, y, &fg, &bg);
+			n->rgb_fg = (uint32_t)fg & 0xffffff;
+			n->rgb_bg = (uint32_t)bg & 0xffffff;
+		}
+}
+
+/* The 16 colours as most terminals show them by default. */
+static const uint32_t pal16[16] = {
+	0x000000, 0x800000, 0x008000, 0x808000, 0x000080, 0x800080, 0x008080, 0xc0c0c0,
+	0x808080, 0xff0000, 0x00ff00, 0xffff00, 0x0000ff, 0xff00ff, 0x00ffff, 0xffffff,
+};
+
+static int dist2(uint32_t a, uint32_t b)
+{
+	int dr = (int)((a >> 16) & 0xff) - (int)((b >> 16) & 0xff);
+	int dg = (int)((a >> 8) & 0xff) - (int)((b >> 8) & 0xff);
+	int db = (int)(a & 0xff) - (int)(b & 0xff);
+	return dr * dr + dg * dg + db * db;
+}
+
+/* The nearest of the 6x6x6 cube's levels to v. */
+static int cube_level(int v)
+{
+	return v < 48 ? 0 : v < 115 ? 1 : (v - 35) / 40;
+}
+
+/* A colour as the terminal can show it: *raw for SGR (packed RGB, or a
+ * colour number: 16..255 of the 256 colours, the first 16 being the
+ * user's theme; 0..15 of the 16), *shown the colour that is. */
+static void reduce(uint32_t rgb, enum gfx_colors colors, int32_t *raw, uint32_t *shown)
+{
+	if (colors == GFX_COLORS_TRUE) {
+		*raw = (int32_t)rgb;
+		*shown = rgb;
+	} else if (colors == GFX_COLORS_256) {
+		static const int lv[6] = { 0, 95, 135, 175, 215, 255 };
+		int r = cube_level((rgb >> 16) & 0xff), g = cube_level((rgb >> 8) & 0xff);
+		int b = cube_level(rgb & 0xff);
+		uint32_t cube = (uint32_t)lv[r] << 16 | (uint32_t)lv[g] << 8 | (uint32_t)lv[b];
+		int avg = (int)(((rgb >> 16) & 0xff) + ((rgb >> 8) & 0xff) + (rgb & 0xff)) / 3;
+		int gi = avg < 8 ? 0 : avg > 238 ? 23 : (avg - 3) / 10;
+		uint32_t gv = (uint32_t)(8 + 10 * gi);
+		uint32_t grey = gv << 16 | gv << 8 | gv;
+		if (dist2(rgb, grey) < dist2(rgb, cube)) {
+			*raw = 232 + gi;
+			*shown = grey;
+		} else {
+			*raw = 16 + 36 * r + 6 * g + b;
+			*shown = cube;
+		}
+	} else {
+		int best = 0;
+		for (int i = 1; i < 16; i++)
+			if (dist2(rgb, pal16[i]) < dist2(rgb, pal16[best]))
+				best = i;
+		*raw = best;
+		*shown = pal16[best];
+	}
+}
+
+/* The cells of dc in half blocks, drawn here: the upper half's colour as
+ * the foreground of an upper half block, the lower's as the background
+ * (a space when both are one colour). chafa takes ~4 us a cell for this;
+ * a 200x60 screen of scrolling text would cost most of a core. */
+static void half_cells(struct gfxr *r, const struct gfx_frame *f, struct gfx_rect dc,
+		       struct scell *out)
+{
+	int pw, ph;
+	const uint32_t *px = symbol_pixels(r, f, dc, 1, 2, &pw, &ph);
+	for (int y = 0; y < dc.h; y++)
+		for (int x = 0; x < dc.w; x++) {
+			struct scell *n = &out[(size_t)y * dc.w + x];
+			uint32_t top = px[(size_t)(2 * y) * pw + x] & 0xffffff;
+			uint32_t bot = px[(size_t)(2 * y + 1) * pw + x] & 0xffffff;
+			reduce(top, r->o.colors, &n->fg, &n->rgb_fg);
+			reduce(bot, r->o.colors, &n->bg, &n->rgb_bg);
+			n->ch = n->fg == n->bg ? ' ' : 0x2580;
+		}
+}
+
 /* Sends the cells of dc (terminal coordinates inside the picture) that
  * differ from what was sent; all of them when force. */
 static void symbols_unit(struct gfxr *r, const struct gfx_frame *f, struct gfx_rect dc, bool force)
 {
-	int pw, ph;
-	struct gfx_rect rr = dc;
-	const uint32_t *px = symbol_pixels(r, f, rr, &pw, &ph);
-	ChafaCanvas *cv = draw_canvas(r, rr.w, rr.h, px, pw, ph);
+	struct scell *cells = xmalloc(sizeof(*cells) * (size_t)dc.w * dc.h);
+	if (r->o.symbols & (GFX_SYM_QUADRANTS | GFX_SYM_SEXTANTS))
+		chafa_cells(r, f, dc, cells);
+	else
+		half_cells(r, f, dc, cells);
 	struct buf *b = &r->out;
 	int cur_row = -1, cur_col = -1;
 	int32_t cur_fg = -2, cur_bg = -2;
 	bool any = false;
 	for (int y = 0; y < dc.h; y++) {
 		for (int x = 0; x < dc.w; x++) {
-			struct scell n;
-			int fg, bg;
-			int cx = dc.x - rr.x + x, cy = dc.y - rr.y + y;
-			n.ch = chafa_canvas_get_char_at(cv, cx, cy);
-			chafa_canvas_get_raw_colors_at(cv, cx, cy, &fg, &bg);
-			n.fg = fg;
-			n.bg = bg;
-			chafa_canvas_get_colors_at(cv, cx, cy, &fg, &bg);
-			n.rgb_fg = (uint32_t)fg & 0xffffff;
-			n.rgb_bg = (uint32_t)bg & 0xffffff;
+			struct scell n = cells[(size_t)y * dc.w + x];
 			if (n.ch == ' ') {
 				n.fg = n.bg;
 				n.rgb_fg = n.rgb_bg;
@@ -527,17 +648,25 @@ static void symbols_unit(struct gfxr *r, const struct gfx_frame *f, struct gfx_r
 			if (!force && o->ch == n.ch && o->fg == n.fg && o->bg == n.bg)
 				continue;
 			*o = n;
-			if (row != cur_row || col != cur_col)
-				buf_cup(b, row, col);
-			if (n.fg != cur_fg || n.bg != cur_bg) {
+			if (row != cur_row || col != cur_col) {
+				if (any)
+					piece_end(r);
+				piece_start(r, GFX_PIECE_CELLS, (struct gfx_rect){ col, row, 0, 1 });
+			}
+			r->pieces[r->npieces - 1].cells.w++;
+			/* the colours that differ from the last sent (a space's
+			 * foreground does not matter) */
+			bool sfg = n.ch != ' ' && n.fg != cur_fg, sbg = n.bg != cur_bg;
+			if (sfg || sbg) {
 				buf_add(b, "\033[", 2);
-				if (n.ch != ' ') {
+				if (sfg)
 					sgr_color(b, 38, n.fg, r->o.colors);
+				if (sfg && sbg)
 					buf_add(b, ";", 1);
-				}
-				sgr_color(b, 48, n.bg, r->o.colors);
+				if (sbg)
+					sgr_color(b, 48, n.bg, r->o.colors);
 				buf_add(b, "m", 1);
-				cur_fg = n.ch == ' ' ? -3 : n.fg;
+				cur_fg = sfg ? n.fg : cur_fg;
 				cur_bg = n.bg;
 			}
 			buf_utf8(b, n.ch);
@@ -547,8 +676,11 @@ static void symbols_unit(struct gfxr *r, const struct gfx_frame *f, struct gfx_r
 			any = true;
 		}
 	}
-	if (any)
+	if (any) {
+		piece_end(r);
 		buf_add(b, "\033[0m", 4);
+	}
+	free(cells);
 }
 
 bool gfxr_cell(const struct gfxr *r, int row, int col, struct gfx_cell *c)
@@ -616,13 +748,16 @@ static void kitty_unit(struct gfxr *r, const struct gfx_frame *f, struct gfx_rec
 	}
 	free(rgb);
 	struct buf *b = &r->out;
-	buf_cup(b, c.y, c.x);
+	piece_start(r, GFX_PIECE_IMAGE, c);
 	size_t off = 0;
 	bool first = true;
 	do {
 		size_t n = zlen - off > KITTY_CHUNK / 4 * 3 ? KITTY_CHUNK / 4 * 3 : zlen - off;
 		bool more = off + n < zlen;
-		if (first)
+		if (first && r->zoom == GFX_ZOOM_1)   /* the terminal's pixels: as they are */
+			buf_printf(b, "\033_Ga=T,q=2,C=1,i=%u,f=24,o=z,s=%d,v=%d,m=%d;",
+				   id, pw, ph, more);
+		else if (first)
 			buf_printf(b, "\033_Ga=T,q=2,C=1,i=%u,f=24,o=z,s=%d,v=%d,c=%d,r=%d,m=%d;",
 				   id, pw, ph, c.w, c.h, more);
 		else
@@ -632,11 +767,99 @@ static void kitty_unit(struct gfxr *r, const struct gfx_frame *f, struct gfx_rec
 		off += n;
 		first = false;
 	} while (off < zlen);
+	piece_end(r);
 	r->st.units_sent++;
 }
 
-/* One sixel or iTerm2 band through chafa, at its cell. */
-static void chafa_unit(struct gfxr *r, const struct gfx_frame *f, struct gfx_rect c)
+/* Guest pixels w x h as the zlib stream of a PNG's rows (filter "sub":
+ * text and flat areas compress better); NULL on failure. */
+static unsigned char *png_rows(const uint32_t *px, int w, int h, uLongf *zlen)
+{
+	size_t stride = (size_t)w * 3 + 1, raw = stride * (size_t)h;
+	unsigned char *rows = xmalloc(raw);
+	for (int y = 0; y < h; y++) {
+		unsigned char *o = rows + stride * (size_t)y;
+		const uint32_t *p = px + (size_t)y * w;
+		*o++ = 1;
+		uint32_t prev = 0;
+		for (int x = 0; x < w; x++) {
+			*o++ = (unsigned char)((p[x] >> 16) - (prev >> 16));
+			*o++ = (unsigned char)((p[x] >> 8) - (prev >> 8));
+			*o++ = (unsigned char)(p[x] - prev);
+			prev = p[x];
+		}
+	}
+	*zlen = compressBound(raw);
+	unsigned char *z = xmalloc(*zlen);
+	if (compress2(z, zlen, rows, raw, 1) != Z_OK) {
+		free(z);
+		z = NULL;
+	}
+	free(rows);
+	return z;
+}
+
+static void put32(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)(v >> 24); p[1] = (unsigned char)(v >> 16);
+	p[2] = (unsigned char)(v >> 8); p[3] = (unsigned char)v;
+}
+
+/* Appends a PNG chunk to png. */
+static void png_chunk(struct buf *png, const char *type, const unsigned char *d, size_t n)
+{
+	unsigned char len[4], crc[4];
+	put32(len, (uint32_t)n);
+	buf_add(png, len, 4);
+	buf_add(png, type, 4);
+	if (n)
+		buf_add(png, d, n);
+	uLong c = crc32(0, (const Bytef *)type, 4);
+	c = crc32(c, d, (uInt)n);
+	put32(crc, (uint32_t)c);
+	buf_add(png, crc, 4);
+}
+
+/* One iTerm2 tile: the guest pixels as a PNG (chafa 1.12 sends iTerm2
+ * images as uncompressed TIFF), stretched by the terminal over its cells. */
+static void iterm_unit(struct gfxr *r, const struct gfx_frame *f, struct gfx_rect c)
+{
+	int pw, ph;
+	const uint32_t *px = unit_pixels(r, f, c, &pw, &ph);
+	if (!px || pw <= 0 || ph <= 0)
+		return;
+	uLongf zlen;
+	unsigned char *z = png_rows(px, pw, ph, &zlen);
+	if (!z)
+		return;
+	struct buf png = { 0 };
+	unsigned char ihdr[13] = { 0 };
+	put32(ihdr, (uint32_t)pw);
+	put32(ihdr + 4, (uint32_t)ph);
+	ihdr[8] = 8;   /* bits */
+	ihdr[9] = 2;   /* RGB */
+	buf_add(&png, "\x89PNG\r\n\x1a\n", 8);
+	png_chunk(&png, "IHDR", ihdr, sizeof(ihdr));
+	png_chunk(&png, "IDAT", z, zlen);
+	png_chunk(&png, "IEND", NULL, 0);
+	free(z);
+	piece_start(r, GFX_PIECE_IMAGE, c);
+	if (r->zoom == GFX_ZOOM_FIT)
+		buf_printf(&r->out, "\033]1337;File=inline=1;size=%zu;width=%d;height=%d;"
+			   "preserveAspectRatio=0:", png.len, c.w, c.h);
+	else  /* in the terminal's pixels: a last cell the picture ends inside */
+		buf_printf(&r->out, "\033]1337;File=inline=1;size=%zu;width=%dpx;height=%dpx;"
+			   "preserveAspectRatio=0:", png.len, pw * (r->zoom == GFX_ZOOM_2 ? 2 : 1),
+			   ph * (r->zoom == GFX_ZOOM_2 ? 2 : 1));
+	b64(&r->out, (const unsigned char *)png.p, png.len);
+	buf_add(&r->out, "\a", 1);
+	piece_end(r);
+	free(png.p);
+	r->st.units_sent++;
+}
+
+/* One sixel tile through chafa, at its cell. */
+static void sixel_unit(struct gfxr *r, const struct gfx_frame *f, struct gfx_rect c)
 {
 	int pw, ph;
 	const uint32_t *px = unit_pixels(r, f, c, &pw, &ph);
@@ -644,8 +867,9 @@ static void chafa_unit(struct gfxr *r, const struct gfx_frame *f, struct gfx_rec
 		return;
 	ChafaCanvas *cv = draw_canvas(r, c.w, c.h, px, pw, ph);
 	GString *s = chafa_canvas_print(cv, r->ti);
-	buf_cup(&r->out, c.y, c.x);
+	piece_start(r, GFX_PIECE_IMAGE, c);
 	buf_add(&r->out, s->str, s->len);
+	piece_end(r);
 	g_string_free(s, TRUE);
 	r->st.units_sent++;
 }
@@ -654,20 +878,27 @@ static void chafa_unit(struct gfxr *r, const struct gfx_frame *f, struct gfx_rec
  * number of sixel rows (6 pixels), so no band loses its last pixels. */
 static int band_rows(const struct gfxr *r)
 {
-	if (r->o.mode != GFX_MODE_SIXEL)
-		return BAND_ROWS;
 	int n = 1;
 	while ((n * r->o.cell_h) % 6)
 		n++;
 	return n * ((BAND_ROWS + n - 1) / n);
 }
 
+static int unit_w(const struct gfxr *r)
+{
+	return r->o.mode == GFX_MODE_SIXEL ? r->fit.cells.w : TILE_W;
+}
+
+static int unit_h(const struct gfxr *r)
+{
+	return r->o.mode == GFX_MODE_SIXEL ? band_rows(r) : TILE_H;
+}
+
 /* The cells of unit (ux, uy). */
 static struct gfx_rect unit_rect(const struct gfxr *r, int ux, int uy)
 {
 	const struct gfx_rect *p = &r->fit.cells;
-	int uw = r->o.mode == GFX_MODE_KITTY ? TILE_W : p->w;
-	int uh = r->o.mode == GFX_MODE_KITTY ? TILE_H : band_rows(r);
+	int uw = unit_w(r), uh = unit_h(r);
 	struct gfx_rect u = { p->x + ux * uw, p->y + uy * uh, uw, uh }, c;
 	gfx_rect_clip(u, *p, &c);
 	return c;
@@ -675,15 +906,19 @@ static struct gfx_rect unit_rect(const struct gfxr *r, int ux, int uy)
 
 static void kitty_delete(struct gfxr *r, int n)
 {
+	if (n <= 0)
+		return;
+	piece_start(r, GFX_PIECE_DELETE, (struct gfx_rect){ 0, 0, 0, 0 });
 	for (int i = 0; i < n; i++)
 		buf_printf(&r->out, "\033_Ga=d,d=I,i=%u,q=2\033\\", r->kitty_base + (uint32_t)i);
+	piece_end(r);
 }
 
 const char *gfxr_clear(struct gfxr *r, size_t *len)
 {
 	r->out.len = 0;
-	if (r->o.mode == GFX_MODE_KITTY)
-		kitty_delete(r, r->kitty_used);
+	r->npieces = 0;
+	kitty_delete(r, r->kitty_used);  /* also after a switch from kitty */
 	r->kitty_used = 0;
 	r->shown = false;
 	*len = r->out.len;
@@ -705,8 +940,17 @@ static void graphics_units(struct gfxr *r, const struct gfx_frame *f, struct gfx
 			r->hash[i] = h;
 			if (r->o.mode == GFX_MODE_KITTY)
 				kitty_unit(r, f, u, r->kitty_base + (uint32_t)i);
-			else
-				chafa_unit(r, f, u);
+			else if (r->o.mode == GFX_MODE_ITERM)
+				iterm_unit(r, f, u);
+			else if (force)
+				sixel_unit(r, f, u);
+			else {
+				/* the band's changed columns, and one more each side
+				 * (the scaler's reach) */
+				struct gfx_rect c = { x.x - 1, u.y, x.w + 2, u.h };
+				gfx_rect_clip(c, u, &c);
+				sixel_unit(r, f, c);
+			}
 		}
 }
 
@@ -717,27 +961,24 @@ static void letterbox(struct gfxr *r)
 	struct buf *b = &r->out;
 	buf_add(b, "\033[0m", 4);
 	for (int y = t->y; y < t->y + t->h; y++) {
-		if (y < p->y || y >= p->y + p->h) {
-			buf_cup(b, y, t->x);
-			buf_printf(b, "\033[%dX", t->w);
-			continue;
+		struct gfx_rect bl[2] = { { t->x, y, t->w, 1 }, { 0, 0, 0, 0 } };
+		if (y >= p->y && y < p->y + p->h) {
+			bl[0] = (struct gfx_rect){ t->x, y, p->x - t->x, 1 };
+			bl[1] = (struct gfx_rect){ p->x + p->w, y, t->x + t->w - p->x - p->w, 1 };
 		}
-		if (p->x > t->x) {
-			buf_cup(b, y, t->x);
-			buf_printf(b, "\033[%dX", p->x - t->x);
-		}
-		if (p->x + p->w < t->x + t->w) {
-			buf_cup(b, y, p->x + p->w);
-			buf_printf(b, "\033[%dX", t->x + t->w - p->x - p->w);
-		}
+		for (int i = 0; i < 2; i++)
+			if (bl[i].w > 0) {
+				piece_start(r, GFX_PIECE_BLANK, bl[i]);
+				buf_printf(b, "\033[%dX", bl[i].w);
+				piece_end(r);
+			}
 	}
 }
 
 /* A new placement: sizes the per-unit state; everything goes out. */
 static void reset_units(struct gfxr *r, const struct gfx_fit *fit)
 {
-	if (r->o.mode == GFX_MODE_KITTY)
-		kitty_delete(r, r->kitty_used);
+	kitty_delete(r, r->kitty_used);  /* also after a switch from kitty */
 	r->kitty_used = 0;
 	r->fit = *fit;
 	free(r->cells);
@@ -749,8 +990,7 @@ static void reset_units(struct gfxr *r, const struct gfx_fit *fit)
 		r->cells = xcalloc((size_t)fit->cells.w * fit->cells.h, sizeof(*r->cells));
 		return;
 	}
-	int uw = r->o.mode == GFX_MODE_KITTY ? TILE_W : fit->cells.w;
-	int uh = r->o.mode == GFX_MODE_KITTY ? TILE_H : band_rows(r);
+	int uw = unit_w(r), uh = unit_h(r);
 	r->units_x = (fit->cells.w + uw - 1) / uw;
 	r->units_y = (fit->cells.h + uh - 1) / uh;
 	if ((size_t)r->units_x * r->units_y > GFX_KITTY_IDS && r->o.mode == GFX_MODE_KITTY)
@@ -764,6 +1004,7 @@ const char *gfxr_render(struct gfxr *r, const struct gfx_frame *f, size_t *len)
 {
 	struct gfx_fit fit;
 	r->out.len = 0;
+	r->npieces = 0;
 	cell_res(&r->o, &r->res_w, &r->res_h);
 	bool ok = f && f->px && f->stride >= f->width &&
 		  gfx_fit(f->width, f->height, r->target, r->o.cell_w, r->o.cell_h,
@@ -773,8 +1014,7 @@ const char *gfxr_render(struct gfxr *r, const struct gfx_frame *f, size_t *len)
 	if (force) {
 		if (!ok) {
 			/* nothing to show: take the old picture away */
-			if (r->o.mode == GFX_MODE_KITTY)
-				kitty_delete(r, r->kitty_used);
+			kitty_delete(r, r->kitty_used);
 			r->kitty_used = 0;
 			r->shown = false;
 			memset(&r->fit, 0, sizeof(r->fit));

@@ -4,9 +4,10 @@
  * A renderer turns a framebuffer (below) into the bytes that draw it in a
  * rectangle of terminal cells, in one of four modes: the kitty graphics
  * protocol, sixel, iTerm2 inline images, or Unicode symbols (half blocks,
- * quadrants, sextants) in truecolor, 256 or 16 colours. libchafa does the
- * scaling, colour reduction, dithering and the encoding of each mode from
- * one canvas; this module decides what to draw and where.
+ * quadrants, sextants) in truecolor, 256 or 16 colours. libchafa draws
+ * the symbols and the sixels (colour reduction, palette, encoding); kitty
+ * and iTerm2 images are the guest's own pixels (zlib-compressed RGB, PNG),
+ * which the terminal scales to their cells.
  *
  * Only what changed goes out:
  * - symbols: the cells under the framebuffer's dirty rectangle are drawn
@@ -15,8 +16,9 @@
  * - kitty: the picture is a grid of tiles, each an image with an id of its
  *   own (ids from gfxr_set_kitty_base on); a changed tile is sent again
  *   under its id, which replaces the old image in place.
- * - sixel, iTerm2: the picture is a stack of bands of whole cell rows; a
- *   changed band is sent again over the old one.
+ * - iTerm2: the same grid of tiles, each a new image over the old one.
+ * - sixel: bands of whole cell rows (a multiple of six pixels high); of a
+ *   changed band, the changed columns go out as an image at their cell.
  * A tile or band whose guest pixels are the same as when it was last sent
  * (a dirty rectangle larger than the change) is not sent. A still screen
  * costs zero bytes.
@@ -24,9 +26,11 @@
  * The bytes are absolute: each stretch starts with a cursor move (CUP) to
  * its own cell, so the caller writes them as they are (or, for symbols,
  * reads the cells with gfxr_cell and hands them to its own output). The
- * renderer never writes to the terminal, never reads the clock and takes no
- * lock: the caller owns the frame-rate cap and the framebuffer's lock
- * (render while holding it, or on a copy).
+ * cursor is left anywhere. Keep the target off the terminal's last row: a
+ * sixel or iTerm2 image that ends on it scrolls the screen in some
+ * terminals. The renderer never writes to the terminal, never reads the
+ * clock and takes no lock: the caller owns the frame-rate cap and the
+ * framebuffer's lock (render while holding it, or on a copy).
  *
  * Not thread-safe: one renderer per view, used from one thread.
  */
@@ -68,13 +72,17 @@ enum gfx_colors {
 	GFX_COLORS_16,
 };
 
-/* Symbols a font may lack, added to the set on request. The half blocks
- * (▀▄▌▐ and the full block) are always used: every terminal font has them. */
+/* Symbols beyond the half blocks, on request. The default is the upper
+ * half block alone (every terminal font has it), drawn by this module
+ * with the upper pixel as foreground and the lower as background: exact
+ * colours at ~2 ms a 200x60 frame. With quadrants or sextants (finer
+ * across, for fonts that have them) chafa chooses each cell's symbol and
+ * colours: ~25 times the CPU (bench/gfx-bytes). */
 enum {
-	GFX_SYM_QUADRANTS = 1 << 0,  /* ▖▗▘▝▙▛▜▟▚▞ (U+2596..259F) */
+	GFX_SYM_QUADRANTS = 1 << 0,  /* ▖▗▘▝▙▛▜▟▚▞ (U+2596..259F) and half blocks */
 	GFX_SYM_SEXTANTS  = 1 << 1,  /* U+1FB00..1FB3B: fonts since ~2020 */
 };
-#define GFX_SYM_DEFAULT GFX_SYM_QUADRANTS
+#define GFX_SYM_DEFAULT 0
 
 /* Default cell size in device pixels when the terminal reports none
  * (TIOCGWINSZ's ws_xpixel/ws_ypixel are 0 on many terminals). */
@@ -86,7 +94,8 @@ struct gfx_opts {
 	enum gfx_mode mode;
 	enum gfx_colors colors;     /* symbols; sixel uses its own palette */
 	unsigned symbols;           /* GFX_SYM_* added to the half blocks */
-	int cell_w, cell_h;         /* device pixels per cell; 0: gfx_cell_size */
+	int cell_w, cell_h;         /* device pixels per cell; 0 (or outside
+	                               2..256 x 6..512): the default */
 };
 
 struct gfxr;
@@ -104,7 +113,8 @@ void gfxr_set_target(struct gfxr *r, struct gfx_rect cells);
 /* Zoom and viewport: pan in cells of the zoomed picture (clamped). */
 void gfxr_set_view(struct gfxr *r, enum gfx_zoom zoom, int pan_x, int pan_y);
 /* The first kitty image id this renderer uses (it uses a range of at most
- * GFX_KITTY_IDS ids from there); default 0x766d0000. */
+ * GFX_KITTY_IDS ids from there); default 0x766d0000. Set it before the
+ * first render. */
 #define GFX_KITTY_IDS 4096
 void gfxr_set_kitty_base(struct gfxr *r, uint32_t base);
 /* Forget what the terminal shows: the next render sends everything
@@ -117,6 +127,27 @@ void gfxr_invalidate(struct gfxr *r);
  * their count (0: nothing to send). The framebuffer's dirty rectangle is
  * trusted: pixels outside it are taken as unchanged. */
 const char *gfxr_render(struct gfxr *r, const struct gfx_frame *f, size_t *len);
+
+/* The last render's (or clear's) bytes in pieces, in order, for a caller
+ * that sends them through its own output (tui/termout.h's planned
+ * termout_image and termout_cells): each piece's bytes are
+ * out + off .. off + len, after its cursor move (which is not in them).
+ *   GFX_PIECE_IMAGE  an image covering cells (kitty, sixel, iTerm2):
+ *                    self-contained.
+ *   GFX_PIECE_CELLS  a run of changed symbol cells, cells.w of them on
+ *                    row cells.y: their characters with SGR that relies
+ *                    on the pieces before it; take the cells themselves
+ *                    from gfxr_cell to send them another way.
+ *   GFX_PIECE_BLANK  letterbox cells to blank (an ECH in the bytes).
+ *   GFX_PIECE_DELETE kitty images to delete: self-contained, no place.
+ * Valid until the next call on r. */
+enum gfx_piece_kind { GFX_PIECE_IMAGE, GFX_PIECE_CELLS, GFX_PIECE_BLANK, GFX_PIECE_DELETE };
+struct gfx_piece {
+	enum gfx_piece_kind kind;
+	struct gfx_rect cells;
+	size_t off, len;
+};
+const struct gfx_piece *gfxr_pieces(const struct gfxr *r, size_t *n);
 
 /* The placement used by the last render (for the mouse: gfx_cell_to_guest,
  * gfx_guest_to_cell); false before the first render or with nothing shown. */
