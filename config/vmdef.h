@@ -94,10 +94,12 @@ struct vmdef_file {
 	size_t nerrors;
 };
 
-/* Parse YAML text and append its VMs to f; every problem is appended to
- * errs as "file:line:col: message". `name` is the file name used in
- * messages, `dir` resolves relative paths (user_data_file; NULL: "."). VM
- * names must be unique across everything parsed into f. Returns 0, or -1
+/* Parse YAML text and append its VMs, storage pools and networks (entries
+ * whose type is pool or network, config/resdef.h) to f; every problem is
+ * appended to errs as "file:line:col: message". `name` is the file name
+ * used in messages, `dir` resolves relative paths (user_data_file; NULL:
+ * "."). VM names must be unique across everything parsed into f, and so
+ * must pool names and network names. Returns 0, or -1
  * if this text had any error: then nothing may be created, and f may hold
  * partly filled VMs that only vmdef_file_free should touch. */
 int vmdef_parse(struct vmdef_file *f, const char *name, const char *dir,

@@ -513,6 +513,34 @@ test_kernel_and_escaping(void **state)
 	vmdef_file_free(&f);
 }
 
+/* Quotes of both kinds in attribute values (a disk path, a network
+ * name) come back as written: libxml2 escapes " in attributes, never '. */
+static void
+test_attribute_quotes(void **state)
+{
+	static const char yaml[] =
+		"name: q\n"
+		"disks:\n"
+		"  - path: \"/srv/it's \\\"mine\\\".img\"\n"
+		"networks:\n"
+		"  - network: \"lab' x='y\"\n";
+	struct vmdef_file f;
+	xmlDocPtr doc;
+	char *xml;
+
+	(void)state;
+	parse_ok(&f, yaml);
+	xml = gen(&f.vms[0], "kvm");
+	doc = doc_of(xml);
+	assert_xp(doc, "string(/domain/devices/disk[@device='disk']/source/@file)",
+	          "/srv/it's \"mine\".img");
+	assert_xp(doc, "string(/domain/devices/interface/source/@network)", "lab' x='y");
+	assert_xp(doc, "count(/domain/devices/interface/source/@x)", "0");
+	xmlFreeDoc(doc);
+	free(xml);
+	vmdef_file_free(&f);
+}
+
 /* No serial console: VNC on localhost instead. */
 static void
 test_no_console(void **state)
@@ -1186,6 +1214,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sizes_and_defaults),
+		cmocka_unit_test(test_attribute_quotes),
 		cmocka_unit_test(test_qemu_arch_machine_uuid),
 		cmocka_unit_test(test_no_opts),
 		cmocka_unit_test(test_disk_targets),
