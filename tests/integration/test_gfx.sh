@@ -168,6 +168,38 @@ check "no video: gfx_drive exit 1" eq "$?" 1
 check "no video: a clear sentence" has "$D/novideo" \
 	"ended $G_NOVIDEO has no graphical display (no video device and no <graphics> in its definition)."
 
+# ---- over SSH: a channel of vmtui's own session to the VNC address ----
+
+SSHD_SH=$TOP/tests/ssh/sshd.sh
+if [ "$(id -u)" = 0 ] && [ -x /usr/sbin/sshd ] && [ "$T_URI" = qemu:///system ]; then
+	export VMTUI_SSHD_DIR=/tmp/vmtui-sshd-gfx
+	if "$SSHD_SH" start >&2; then
+		eval "$("$SSHD_SH" env)"
+		SSH_HOST=root@127.0.0.1:$SSHD_PORT
+		echo "[127.0.0.1]:$SSHD_PORT $(cut -d' ' -f1,2 "$SSHD_DIR/host_ed25519.pub")" >"$D/known_hosts"
+		timeout 120 "$DRIVE" -H "$SSH_HOST" -i "$SSHD_KEY" -k "$D/known_hosts" \
+			--type $'echo VMTUI-GFX-OK ssh > /dev/ttyS0\n' --hold 2 "$G_VNC" >"$D/ssh" 2>"$D/ssh.err"
+		check "ssh: gfx_drive exit 0" eq "$?" 0
+		check "ssh: VNC over SSH to the guest's address" has "$D/ssh" "text VNC over SSH to 127.0.0.1:59"
+		check "ssh: the typed command ran (serial log)" eventually 20 seen "$LOG_VNC" "VMTUI-GFX-OK ssh"
+		# vmtui screenshot takes no key file: an agent of our own holds it.
+		eval "$(ssh-agent -s -a "$D/agent.sock")" >/dev/null
+		SSH_AUTH_SOCK=$D/agent.sock ssh-add -q "$SSHD_KEY" 2>/dev/null
+		SSH_AUTH_SOCK=$D/agent.sock run screenshot -H "$SSH_HOST" --known-hosts "$D/known_hosts" \
+			"$G_VNC" "$D/ssh.png"
+		kill "$SSH_AGENT_PID" 2>/dev/null
+		unset SSH_AUTH_SOCK SSH_AGENT_PID
+		check "ssh: vmtui screenshot -H exit 0" eq "$RC" 0
+		vsh screenshot "$G_VNC" --file "$D/ssh-virsh.png" >/dev/null 2>&1
+		check "ssh: vmtui screenshot -H is virsh's screenshot" pngcmp "$D/ssh.png" "$D/ssh-virsh.png"
+		"$SSHD_SH" stop >&2
+	else
+		not_ok "ssh: cannot start the throwaway sshd"
+	fi
+else
+	say "note: not root, no sshd or not qemu:///system: the SSH cases are skipped"
+fi
+
 # ---- the guest goes away while watched ----
 
 drive "$D/end-vnc" --until-end 60 "$G_VNC" &
