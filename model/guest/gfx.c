@@ -164,11 +164,14 @@ decide(struct gfx *g, enum verdict v, int fd, char *how)
 }
 
 /* Replace the shared framebuffer by w x h pixels (copied from src with
- * stride sstride, or black); the whole of it is dirty. */
+ * stride sstride, or black). A new size makes the whole of it dirty; the
+ * same size only the box around the pixels that differ (a screenshot of
+ * a still screen changes nothing, and wakes nobody). */
 static void
 fb_replace(struct gfx *g, const uint32_t *src, int w, int h, int sstride)
 {
-	int y;
+	struct gfx_rect d = { 0, 0, 0, 0 };
+	int x, y;
 
 	pthread_mutex_lock(&g->lock);
 	if (g->width != w || g->height != h || g->px == NULL) {
@@ -177,15 +180,33 @@ fb_replace(struct gfx *g, const uint32_t *src, int w, int h, int sstride)
 		g->width = w;
 		g->height = h;
 		g->st_seq++;
+		d = (struct gfx_rect){ 0, 0, w, h };
 	}
-	if (src)
-		for (y = 0; y < h; y++)
-			memcpy(g->px + (size_t)y * (size_t)w, src + (size_t)y * (size_t)sstride,
-			       (size_t)w * sizeof *src);
-	g->dirty = (struct gfx_rect){ 0, 0, w, h };
-	g->seq++;
+	for (y = 0; src && y < h; y++) {
+		uint32_t *row = g->px + (size_t)y * (size_t)w;
+		const uint32_t *from = src + (size_t)y * (size_t)sstride;
+		int x0 = -1, x1 = -1;
+
+		for (x = 0; x < w; x++) {
+			if (row[x] != from[x]) {
+				if (x0 < 0)
+					x0 = x;
+				x1 = x;
+			}
+		}
+		if (x0 >= 0) {
+			struct gfx_rect r = { x0, y, x1 - x0 + 1, 1 };
+			memcpy(row + x0, from + x0, (size_t)(x1 - x0 + 1) * sizeof *from);
+			gfx_rect_merge(&d, &r);
+		}
+	}
+	if (d.w > 0) {
+		gfx_rect_merge(&g->dirty, &d);
+		g->seq++;
+	}
 	pthread_mutex_unlock(&g->lock);
-	notify_post();
+	if (d.w > 0)
+		notify_post();
 }
 
 /* ---- the fallback: screenshots and send-key on the host's worker ---- */
@@ -666,6 +687,17 @@ drain_wake(struct gfx *g)
 		;
 }
 
+/* Close the session's VNC socket. */
+static void
+close_fd(struct gfx *g)
+{
+	pthread_mutex_lock(&g->lock);
+	if (g->fd >= 0)
+		close(g->fd);
+	g->fd = -1;
+	pthread_mutex_unlock(&g->lock);
+}
+
 /* Why the VNC session ended, asked of the host's worker. */
 static void
 why_job(struct host *h, virConnectPtr conn, void *arg)
@@ -711,14 +743,16 @@ run_vnc(struct gfx *g, int fd, const char *how, char **why)
 	/* Lossless encodings only: what vmtui shows is what the guest has. */
 	cl->appData.encodingsString = "copyrect zrle hextile zlib raw";
 	cl->appData.shareDesktop = TRUE;
-	cl->sock = fd;
+	/* libvncclient closes the socket it is given; g->fd stays ours (for
+	 * gfx_close's shutdown) until the session is over. */
+	cl->sock = fcntl(fd, F_DUPFD_CLOEXEC, 0);
 	cl->listenSpecified = TRUE; /* the socket is connected already */
 	rfbClientSetClientData(cl, &client_tag, &v);
-	if (!rfbInitClient(cl, NULL, NULL)) {
-		/* rfbInitClient freed cl and closed the socket. */
-		pthread_mutex_lock(&g->lock);
-		g->fd = -1;
-		pthread_mutex_unlock(&g->lock);
+	if (cl->sock < 0 || !rfbInitClient(cl, NULL, NULL)) {
+		/* rfbInitClient freed cl and closed its socket. */
+		if (cl->sock < 0)
+			rfbClientCleanup(cl);
+		close_fd(g);
 		*why = xstrdup(rfb_last[0] ? rfb_last : "the VNC handshake failed");
 		return true;
 	}
@@ -770,12 +804,10 @@ run_vnc(struct gfx *g, int fd, const char *how, char **why)
 			pthread_mutex_unlock(&g->lock);
 		}
 	}
-	pthread_mutex_lock(&g->lock);
-	g->fd = -1; /* rfbClientCleanup closes it */
-	pthread_mutex_unlock(&g->lock);
 	free(cl->frameBuffer);
 	cl->frameBuffer = NULL;
 	rfbClientCleanup(cl);
+	close_fd(g);
 	if (ended && !quitting(g)) {
 		pthread_mutex_lock(&g->lock);
 		g->refs++;
