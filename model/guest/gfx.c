@@ -71,6 +71,7 @@ struct gfx {
 	int fd;                       /* the VNC socket (the thread owns it
 	                               * once V_VNC; -1 after it is closed) */
 	char *how;                    /* how VNC is reached, or why not */
+	char *vnc_err;                /* libvncclient's last word when it ended */
 	bool local;                   /* a host without SSH */
 	/* status */
 	enum gfx_mode mode;
@@ -121,6 +122,7 @@ unref(struct gfx *g)
 	close(g->wake[0]);
 	close(g->wake[1]);
 	free(g->how);
+	free(g->vnc_err);
 	free(g->text);
 	free(g->px);
 	free(g->q);
@@ -573,6 +575,8 @@ rfb_log(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(rfb_last, sizeof rfb_last, fmt, ap);
 	va_end(ap);
+	if (getenv("VMTUI_GFX_TRACE"))
+		fprintf(stderr, "rfb: %s", rfb_last);
 	n = strlen(rfb_last);
 	while (n > 0 && (rfb_last[n - 1] == '\n' || rfb_last[n - 1] == '.'))
 		rfb_last[--n] = '\0';
@@ -703,20 +707,57 @@ static void
 why_job(struct host *h, virConnectPtr conn, void *arg)
 {
 	struct gfx *g = arg;
-	char *why = NULL;
+	char *why = NULL, *closed;
 	int i;
 
+	pthread_mutex_lock(&g->lock);
+	closed = g->vnc_err ? xasprintf("The VNC connection ended (%s).", g->vnc_err)
+	                    : xstrdup("The VNC server closed the connection.");
+	pthread_mutex_unlock(&g->lock);
 	/* The daemon may see the guest's end a moment after its VNC server
 	 * closed: ask again for up to 2 s. */
 	for (i = 0; conn && i < 8; i++) {
 		free(why);
-		why = end_reason(conn, g->uuid, "The VNC server closed the connection.");
-		if (strcmp(why, "The VNC server closed the connection.") != 0)
+		why = end_reason(conn, g->uuid, closed);
+		if (strcmp(why, closed) != 0)
 			break;
 		usleep(250 * 1000);
 	}
+	free(closed);
 	set_status(g, GFX_ENDED, why ? why : host_not_connected(h));
 	unref(g);
+}
+
+/* Send our own SetEncodings, replacing the one rfbInitClient sent: that
+ * one offers ExtendedDesktopSize, which QEMU then uses for every resize,
+ * and libvncclient 0.9.14 drops QEMU's (its screen has id 0) and then
+ * fails on the first rectangle of the new size. Without it QEMU says
+ * DesktopSize, which libvncclient follows. Lossless encodings only. */
+static rfbBool
+set_encodings(rfbClient *cl)
+{
+	static const uint32_t encs[] = {
+		16,          /* ZRLE */
+		5,           /* Hextile */
+		6,           /* zlib */
+		0,           /* raw */
+		rfbEncodingNewFBSize,
+		rfbEncodingLastRect,
+	};
+	unsigned char msg[4 + sizeof encs];
+	size_t i;
+
+	msg[0] = rfbSetEncodings;
+	msg[1] = 0;
+	msg[2] = 0;
+	msg[3] = (unsigned char)(sizeof encs / sizeof encs[0]);
+	for (i = 0; i < sizeof encs / sizeof encs[0]; i++) {
+		msg[4 + i * 4] = (unsigned char)(encs[i] >> 24);
+		msg[5 + i * 4] = (unsigned char)(encs[i] >> 16);
+		msg[6 + i * 4] = (unsigned char)(encs[i] >> 8);
+		msg[7 + i * 4] = (unsigned char)encs[i];
+	}
+	return WriteToRFBServer(cl, (const char *)msg, (unsigned)sizeof msg);
 }
 
 /* Pump RFB until the end. Returns true when the handshake failed (the
@@ -754,6 +795,14 @@ run_vnc(struct gfx *g, int fd, const char *how, char **why)
 			rfbClientCleanup(cl);
 		close_fd(g);
 		*why = xstrdup(rfb_last[0] ? rfb_last : "the VNC handshake failed");
+		return true;
+	}
+	if (!set_encodings(cl)) {
+		free(cl->frameBuffer);
+		cl->frameBuffer = NULL;
+		rfbClientCleanup(cl);
+		close_fd(g);
+		*why = xstrdup(rfb_last[0] ? rfb_last : "the VNC server went away");
 		return true;
 	}
 	set_status(g, GFX_VNC, xstrdup(how));
@@ -810,6 +859,8 @@ run_vnc(struct gfx *g, int fd, const char *how, char **why)
 	close_fd(g);
 	if (ended && !quitting(g)) {
 		pthread_mutex_lock(&g->lock);
+		if (rfb_last[0])
+			g->vnc_err = xstrdup(rfb_last);
 		g->refs++;
 		pthread_mutex_unlock(&g->lock);
 		host_call(g->host, why_job, g);

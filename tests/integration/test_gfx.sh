@@ -11,6 +11,9 @@
 #   - the screenshot fallback (--shot): the same with virDomainSendKey;
 #   - a guest with VGA but no <graphics>: screenshots, keyboard only, and
 #     typing works; a guest without any video: a clear sentence;
+#   - over SSH (a throwaway sshd): VNC through a channel, typing, and
+#     `vmtui screenshot -H`;
+#   - a resolution change (640x480 placeholder to 720x400 text) followed;
 #   - the guest destroyed while watched: the session ends with "The guest
 #     shut down." (VNC and fallback); screenshot of a shut-off guest fails
 #     with its message.
@@ -199,6 +202,22 @@ if [ "$(id -u)" = 0 ] && [ -x /usr/sbin/sshd ] && [ "$T_URI" = qemu:///system ];
 else
 	say "note: not root, no sshd or not qemu:///system: the SSH cases are skipped"
 fi
+
+# ---- a resolution change while watched ----
+
+# Started paused, QEMU shows its 640x480 placeholder; resumed, the BIOS
+# sets the 720x400 text mode: the session follows (DesktopSize).
+vsh destroy "$G_VNC" >/dev/null 2>&1
+vsh start --paused "$G_VNC" >/dev/null 2>&1
+drive "$D/resize" --sizes 15 "$G_VNC" &
+P0=$!
+eventually 30 seen "$D/resize" "size 640x480" >/dev/null
+vsh resume "$G_VNC" >/dev/null 2>&1
+wait "$P0"
+check "resize: gfx_drive exit 0" eq "$?" 0
+check "resize: first the 640x480 placeholder" has "$D/resize" "size 640x480"
+check "resize: then the 720x400 text mode" has "$D/resize" "size 720x400"
+check "resize: still connected over VNC" has "$D/resize" "sizes-done vnc"
 
 # ---- the guest goes away while watched ----
 
