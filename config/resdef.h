@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "vmdef.h" /* struct vmdef_pos */
 
@@ -52,7 +53,9 @@ struct netdef {
 	char *dev;           /* nat, route: forward only through this host
 	                      * interface, or NULL */
 	char *cidr;          /* IPv4 network, "192.168.100.0/24"; the host gets
-	                      * the first address. NULL only for "bridge" */
+	                      * the first address, or the one written when its
+	                      * host bits are set ("192.168.100.254/24").
+	                      * NULL only for "bridge" */
 	bool dhcp;           /* a DHCP server on cidr; default true */
 	char *dhcp_start, *dhcp_end; /* NULL: the second address to the last
 	                      * but one */
@@ -71,6 +74,30 @@ const char *pooldef_check(const struct pooldef *p);
 /* The same for n: cidr valid and the DHCP range and fixed hosts inside
  * it, a bridge for "bridge"... */
 const char *netdef_check(const struct netdef *n);
+
+/* netdef_check, also saying where: *where is set to the position of the
+ * fixed host at fault, or NULL when the problem is the network's. */
+const char *netdef_check_at(const struct netdef *n, const struct vmdef_pos **where);
+
+/* A network's IPv4 addresses, with the defaults filled in: numbers in
+ * host byte order and the same as dotted text. */
+struct netdef_ipv4 {
+	unsigned prefix;
+	uint32_t net, host, start, end;
+	char host_s[16], mask_s[16], start_s[16], end_s[16];
+};
+/* 0, or -1 when n's cidr or dhcp range is not valid IPv4. The default
+ * DHCP range is the larger side of the host's address, without the
+ * network's own and broadcast addresses, and within the /16 of its
+ * start (libvirt's limit). */
+int netdef_ipv4(const struct netdef *n, struct netdef_ipv4 *out);
+
+/* Address helpers (also for the network views and pinning). */
+int resdef_ipv4(const char *s, uint32_t *out);          /* dotted quad */
+void resdef_ipv4_str(uint32_t a, char buf[16]);
+int resdef_cidr4(const char *cidr, uint32_t *addr, unsigned *prefix);
+bool resdef_ip_in(const char *cidr, const char *ip);    /* ip inside cidr */
+bool resdef_mac_ok(const char *s);  /* aa:bb:cc:dd:ee:ff, lower case */
 
 void pooldef_free(struct pooldef *p);
 void netdef_free(struct netdef *n);

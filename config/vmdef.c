@@ -4,6 +4,8 @@
  * spellings of the same things are accepted as aliases. */
 #include "vmdef.h"
 
+#include <ctype.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -15,6 +17,7 @@
 #include <yaml.h>
 
 #include "../model/base/xmalloc.h"
+#include "resdef.h"
 
 #define KiB 1024ull
 #define MiB (1024 * KiB)
@@ -486,7 +489,8 @@ collect(struct ctx *c, yaml_node_t *m, const struct keyset *ks, struct slot *slo
 
 enum {
 	V_NAME, V_HOST, V_TYPE, V_ARCH, V_MACHINE, V_VCPUS, V_MEMORY, V_DISKS, V_NETS,
-	V_BOOT, V_CLOUD, V_CONSOLE, V_AUTOSTART, V_START, V_KEYS, V_CMDS, V_IMAGE, V_POOL, V_N
+	V_BOOT, V_CLOUD, V_CONSOLE, V_AUTOSTART, V_START, V_KEYS, V_CMDS, V_IMAGE, V_POOL,
+	V_GRAPHICS, V_N
 };
 static const struct key vm_keys[] = {
 	{ "name", V_NAME }, { "host", V_HOST }, { "type", V_TYPE }, { "arch", V_ARCH },
@@ -495,7 +499,7 @@ static const struct key vm_keys[] = {
 	{ "boot", V_BOOT }, { "cloud_init", V_CLOUD }, { "cloudinit", V_CLOUD },
 	{ "console", V_CONSOLE }, { "autostart", V_AUTOSTART }, { "start", V_START },
 	{ "keys", V_KEYS }, { "cmds", V_CMDS }, { "image", V_IMAGE }, { "pool", V_POOL },
-	{ NULL, 0 },
+	{ "graphics", V_GRAPHICS }, { NULL, 0 },
 };
 static const struct keyset vm_set = { "a VM", vm_keys, false };
 
@@ -1175,6 +1179,7 @@ static void
 vm_basics(struct ctx *c, struct vmdef *vm, struct slot *s)
 {
 	static const char *const types[] = { "auto", "kvm", "qemu", NULL };
+	static const char *const graphics[] = { "vnc", "none", NULL };
 	int t;
 
 	if (s[V_HOST].v)
@@ -1188,6 +1193,9 @@ vm_basics(struct ctx *c, struct vmdef *vm, struct slot *s)
 	vm->console = true;
 	if (s[V_CONSOLE].v)
 		boolean(c, "console", s[V_CONSOLE].v, &vm->console);
+	vm->vnc = true;
+	if (s[V_GRAPHICS].v && (t = choice(c, "graphics", s[V_GRAPHICS].v, graphics, "vnc, none")) >= 0)
+		vm->vnc = t == 0;
 	if (s[V_AUTOSTART].v)
 		boolean(c, "autostart", s[V_AUTOSTART].v, &vm->autostart);
 	if (s[V_START].v)
@@ -1237,6 +1245,361 @@ parse_vm(struct ctx *c, yaml_node_t *map, yaml_node_t *key)
 	parse_cloud(c, vm, s);
 }
 
+/* ---- storage pools and networks (resdef.h) ---- */
+
+/* What a mapping in the file describes: its type key says pool or
+ * network (kcli's plan entries), else it is a VM. */
+enum entry_kind { ENTRY_VM, ENTRY_POOL, ENTRY_NET };
+
+static enum entry_kind
+entry_kind(struct ctx *c, yaml_node_t *m)
+{
+	yaml_node_pair_t *p;
+
+	if (m->type != YAML_MAPPING_NODE)
+		return ENTRY_VM;
+	for (p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top; p++) {
+		yaml_node_t *kn = node(c, p->key), *vn = node(c, p->value);
+		if (kn == NULL || vn == NULL || kn->type != YAML_SCALAR_NODE ||
+		    vn->type != YAML_SCALAR_NODE || strcmp(sval(kn), "type") != 0)
+			continue;
+		if (strcmp(sval(vn), "pool") == 0)
+			return ENTRY_POOL;
+		if (strcmp(sval(vn), "network") == 0)
+			return ENTRY_NET;
+	}
+	return ENTRY_VM;
+}
+
+/* The name key, else the plan key the entry is under: a valid name not
+ * yet used by another entry of the same kind (`names`, `n` of them; the
+ * last is this entry's). */
+static char *
+res_name(struct ctx *c, const char *what, yaml_node_t *map, yaml_node_t *key,
+         struct slot *s, const char *(*name_at)(const void *, size_t, struct vmdef_pos *),
+         const void *list, size_t n)
+{
+	yaml_node_t *at = s->v ? s->v : key;
+	struct vmdef_pos o;
+	const char *nm, *other;
+	size_t i;
+
+	if (at == NULL) {
+		err(c, map, "missing key \"name\" (every %s needs one)", what);
+		return NULL;
+	}
+	if ((nm = str(c, "name", at, what[0] == 'p' ? "a pool name" : "a network name")) == NULL ||
+	    !valid_name(c, at, nm))
+		return NULL;
+	if (s->v && key && strcmp(nm, sval(key)) != 0) {
+		err(c, s->v, "name: \"%s\" differs from the key \"%s\" it is under", nm, sval(key));
+		return NULL;
+	}
+	for (i = 0; i + 1 < n; i++)
+		if ((other = name_at(list, i, &o)) != NULL && strcmp(other, nm) == 0) {
+			err(c, at, "duplicate %s name \"%s\" (first at %s:%u:%u)", what, nm, o.file,
+			    o.line, o.col);
+			return NULL;
+		}
+	return xstrdup(nm);
+}
+
+static const char *
+pool_name_at(const void *list, size_t i, struct vmdef_pos *pos)
+{
+	const struct pooldef *p = (const struct pooldef *)list + i;
+
+	*pos = p->pos;
+	return p->name;
+}
+
+static const char *
+net_name_at(const void *list, size_t i, struct vmdef_pos *pos)
+{
+	const struct netdef *n = (const struct netdef *)list + i;
+
+	*pos = n->pos;
+	return n->name;
+}
+
+/* Whether word w appears in msg as a whole word (of letters, digits and
+ * '_': "cidr" is not in "cidr6"). */
+static bool
+has_word(const char *msg, const char *w)
+{
+	size_t n = strlen(w);
+	const char *p;
+
+	for (p = strstr(msg, w); p; p = strstr(p + 1, w)) {
+		bool before = p == msg || !(isalnum((unsigned char)p[-1]) || p[-1] == '_');
+		bool after = !(isalnum((unsigned char)p[n]) || p[n] == '_');
+		if (before && after)
+			return true;
+	}
+	return false;
+}
+
+/* Report a check's problem `why` at the value of the first key of `order`
+ * (slot indexes, ending with -1) that it names and the entry holds, else
+ * at `at` (where the entry starts). */
+static void
+res_problem(struct ctx *c, const char *what, const char *name, const char *why,
+            yaml_node_t *at, struct slot *s, const struct key *keys, const int *order)
+{
+	const struct key *k;
+	size_t i;
+
+	for (i = 0; order[i] >= 0; i++) {
+		if (s[order[i]].v == NULL)
+			continue;
+		for (k = keys; k->name; k++)
+			if (k->id == order[i] && has_word(why, k->name)) {
+				err(c, s[order[i]].v, "%s \"%s\": %s", what, name, why);
+				return;
+			}
+	}
+	err(c, at, "%s \"%s\": %s", what, name, why);
+}
+
+enum {
+	P_NAME, P_TYPE, P_POOLTYPE, P_PATH, P_SHOST, P_SDIR, P_SDEV, P_SNAME, P_SFORMAT,
+	P_BUILD, P_START, P_AUTOSTART, P_N
+};
+static const struct key pool_keys[] = {
+	{ "name", P_NAME }, { "type", P_TYPE }, { "pooltype", P_POOLTYPE },
+	{ "pool_type", P_POOLTYPE }, { "path", P_PATH }, { "source_host", P_SHOST },
+	{ "source_dir", P_SDIR }, { "source_device", P_SDEV }, { "source_name", P_SNAME },
+	{ "source_format", P_SFORMAT }, { "build", P_BUILD }, { "start", P_START },
+	{ "autostart", P_AUTOSTART }, { NULL, 0 },
+};
+static const struct keyset pool_set = { "a storage pool", pool_keys, true };
+
+/* A storage pool from mapping `map`, under plan key `key` or NULL. */
+static void
+parse_pool(struct ctx *c, yaml_node_t *map, yaml_node_t *key)
+{
+	static const int order[] = { P_SHOST, P_SDIR, P_SDEV, P_SNAME, P_SFORMAT, P_PATH,
+		                     P_POOLTYPE, P_NAME, -1 };
+	static const char types[] = "dir, fs, netfs, logical, disk, iscsi";
+	struct slot s[P_N] = { { 0 } };
+	struct vmdef_file *f = c->f;
+	struct pooldef *p;
+	size_t before = c->e->n;
+	const char *why;
+	int t;
+
+	f->pools = xreallocarray(f->pools, f->npools + 1, sizeof *f->pools);
+	p = &f->pools[f->npools++];
+	memset(p, 0, sizeof *p);
+	p->pos = pos_of(c, key ? key : map);
+	collect(c, map, &pool_set, s);
+	p->name = res_name(c, "pool", map, key, &s[P_NAME], pool_name_at, f->pools, f->npools);
+	p->type = xstrdup("dir");
+	if (s[P_POOLTYPE].v && (t = choice(c, sval(s[P_POOLTYPE].k), s[P_POOLTYPE].v,
+	                                   pooldef_types, types)) >= 0) {
+		free(p->type);
+		p->type = xstrdup(pooldef_types[t]);
+	}
+	if (s[P_PATH].v)
+		abspath(c, "path", s[P_PATH].v, &p->path);
+	if (s[P_SHOST].v)
+		dupstr(c, "source_host", s[P_SHOST].v, "a server name", &p->source_host);
+	if (s[P_SDIR].v)
+		dupstr(c, "source_dir", s[P_SDIR].v, "the exported folder or the IQN", &p->source_dir);
+	if (s[P_SDEV].v)
+		abspath(c, "source_device", s[P_SDEV].v, &p->source_device);
+	if (s[P_SNAME].v)
+		dupstr(c, "source_name", s[P_SNAME].v, "a volume group name", &p->source_name);
+	if (s[P_SFORMAT].v)
+		dupstr(c, "source_format", s[P_SFORMAT].v, "a format such as nfs", &p->source_format);
+	p->build = strcmp(p->type, "dir") == 0;
+	p->start = p->autostart = true;
+	if (s[P_BUILD].v)
+		boolean(c, "build", s[P_BUILD].v, &p->build);
+	if (s[P_START].v)
+		boolean(c, "start", s[P_START].v, &p->start);
+	if (s[P_AUTOSTART].v)
+		boolean(c, "autostart", s[P_AUTOSTART].v, &p->autostart);
+	if (c->e->n == before && (why = pooldef_check(p)) != NULL)
+		res_problem(c, "pool", p->name, why, key ? key : map, s, pool_keys, order);
+}
+
+enum {
+	NW_NAME, NW_TYPE, NW_FORWARD, NW_NAT, NW_BRIDGE, NW_DEV, NW_CIDR, NW_DHCP, NW_CIDR6,
+	NW_DOMAIN, NW_HOSTS, NW_START, NW_AUTOSTART, NW_N
+};
+static const struct key netdef_keys[] = {
+	{ "name", NW_NAME }, { "type", NW_TYPE }, { "forward", NW_FORWARD }, { "nat", NW_NAT },
+	{ "bridge", NW_BRIDGE }, { "dev", NW_DEV }, { "cidr", NW_CIDR }, { "dhcp", NW_DHCP },
+	{ "cidr6", NW_CIDR6 }, { "domain", NW_DOMAIN }, { "hosts", NW_HOSTS },
+	{ "start", NW_START }, { "autostart", NW_AUTOSTART }, { NULL, 0 },
+};
+static const struct keyset netdef_set = { "a network", netdef_keys, true };
+
+enum { R_START, R_END, R_N };
+static const struct key range_keys[] = { { "start", R_START }, { "end", R_END }, { NULL, 0 } };
+static const struct keyset range_set = { "dhcp", range_keys, true };
+
+enum { H_MAC, H_IP, H_NAME, H_N };
+static const struct key host_keys[] = {
+	{ "mac", H_MAC }, { "ip", H_IP }, { "name", H_NAME }, { NULL, 0 },
+};
+static const struct keyset host_set = { "a fixed host", host_keys, true };
+
+/* dhcp: true, false, or the range {start, end}. */
+static void
+net_dhcp(struct ctx *c, struct netdef *n, yaml_node_t *v)
+{
+	struct slot s[R_N] = { { 0 } };
+
+	if (v->type != YAML_MAPPING_NODE) {
+		if (v->type == YAML_SEQUENCE_NODE)
+			err(c, v, "dhcp: expected true, false or a mapping with start and end, "
+			    "not a list");
+		else
+			boolean(c, "dhcp", v, &n->dhcp);
+		return;
+	}
+	collect(c, v, &range_set, s);
+	n->dhcp = true;
+	if (s[R_START].v)
+		dupstr(c, "start", s[R_START].v, "an IPv4 address", &n->dhcp_start);
+	if (s[R_END].v)
+		dupstr(c, "end", s[R_END].v, "an IPv4 address", &n->dhcp_end);
+	if (!s[R_START].v || !s[R_END].v)
+		err(c, v, "dhcp: a range needs both start and end");
+}
+
+/* hosts: a list of {mac, ip, name}. */
+static void
+net_hosts(struct ctx *c, struct netdef *n, yaml_node_t *v)
+{
+	yaml_node_item_t *it;
+
+	if (v->type != YAML_SEQUENCE_NODE) {
+		err(c, v, "hosts: expected a list of fixed hosts {mac, ip, name}, not %s", kind(v));
+		return;
+	}
+	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+		yaml_node_t *i = node(c, *it);
+		struct slot s[H_N] = { { 0 } };
+		struct netdef_host *h;
+
+		if (i == NULL)
+			continue;
+		if (i->type != YAML_MAPPING_NODE) {
+			err(c, i, "hosts: expected a mapping with mac and ip, not %s", kind(i));
+			continue;
+		}
+		n->hosts = xreallocarray(n->hosts, n->nhosts + 1, sizeof *n->hosts);
+		h = &n->hosts[n->nhosts++];
+		memset(h, 0, sizeof *h);
+		h->pos = pos_of(c, i);
+		collect(c, i, &host_set, s);
+		if (s[H_MAC].v)
+			parse_mac(c, s[H_MAC].v, &h->mac);
+		else
+			err(c, i, "a fixed host needs mac");
+		if (s[H_IP].v)
+			dupstr(c, "ip", s[H_IP].v, "an IPv4 address", &h->ip);
+		else
+			err(c, i, "a fixed host needs ip");
+		if (s[H_NAME].v)
+			hostname(c, s[H_NAME].v, &h->name);
+	}
+}
+
+/* forward, or kcli's nat (true: nat, false: isolated). */
+static void
+net_forward(struct ctx *c, struct netdef *n, struct slot *s)
+{
+	static const char modes[] = "nat, route, open, isolated, bridge";
+	bool nat = true;
+	int i;
+
+	n->forward = xstrdup("nat");
+	exclusive(c, &s[NW_NAT], &s[NW_FORWARD], "");
+	if (s[NW_FORWARD].v &&
+	    (i = choice(c, "forward", s[NW_FORWARD].v, netdef_forwards, modes)) >= 0) {
+		free(n->forward);
+		n->forward = xstrdup(netdef_forwards[i]);
+	} else if (s[NW_NAT].v && !s[NW_FORWARD].k && boolean(c, "nat", s[NW_NAT].v, &nat) &&
+	           !nat) {
+		free(n->forward);
+		n->forward = xstrdup("isolated");
+	}
+}
+
+/* A network from mapping `map`, under plan key `key` or NULL. */
+static void
+parse_netdef(struct ctx *c, yaml_node_t *map, yaml_node_t *key)
+{
+	static const int order[] = { NW_CIDR6, NW_HOSTS, NW_DHCP, NW_CIDR, NW_DOMAIN, NW_DEV,
+		                     NW_BRIDGE, NW_FORWARD, NW_NAME, -1 };
+	struct slot s[NW_N] = { { 0 } };
+	struct vmdef_file *f = c->f;
+	const struct vmdef_pos *where;
+	struct netdef *n;
+	size_t before = c->e->n;
+	const char *why;
+	yaml_mark_t m;
+
+	f->nets = xreallocarray(f->nets, f->nnets + 1, sizeof *f->nets);
+	n = &f->nets[f->nnets++];
+	memset(n, 0, sizeof *n);
+	n->pos = pos_of(c, key ? key : map);
+	collect(c, map, &netdef_set, s);
+	n->name = res_name(c, "network", map, key, &s[NW_NAME], net_name_at, f->nets, f->nnets);
+	net_forward(c, n, s);
+	if (s[NW_BRIDGE].v)
+		dupstr(c, "bridge", s[NW_BRIDGE].v, "a bridge name", &n->bridge);
+	if (s[NW_DEV].v)
+		dupstr(c, "dev", s[NW_DEV].v, "a host interface name", &n->dev);
+	if (s[NW_CIDR].v)
+		dupstr(c, "cidr", s[NW_CIDR].v, "an IPv4 network like 192.168.100.0/24", &n->cidr);
+	if (s[NW_CIDR6].v)
+		dupstr(c, "cidr6", s[NW_CIDR6].v, "an IPv6 network like fd00:1::/64", &n->cidr6);
+	if (s[NW_DOMAIN].v)
+		dupstr(c, "domain", s[NW_DOMAIN].v, "a DNS domain", &n->domain);
+	n->dhcp = strcmp(n->forward, "bridge") != 0;
+	if (s[NW_DHCP].v)
+		net_dhcp(c, n, s[NW_DHCP].v);
+	if (s[NW_HOSTS].v)
+		net_hosts(c, n, s[NW_HOSTS].v);
+	n->start = n->autostart = true;
+	if (s[NW_START].v)
+		boolean(c, "start", s[NW_START].v, &n->start);
+	if (s[NW_AUTOSTART].v)
+		boolean(c, "autostart", s[NW_AUTOSTART].v, &n->autostart);
+	if (c->e->n != before || (why = netdef_check_at(n, &where)) == NULL)
+		return;
+	if (where == NULL) {
+		res_problem(c, "network", n->name, why, key ? key : map, s, netdef_keys, order);
+		return;
+	}
+	memset(&m, 0, sizeof m);
+	m.line = where->line - 1;
+	m.column = where->col - 1;
+	err_mark(c, m, "network \"%s\": %s", n->name, why);
+}
+
+/* A mapping of the file: a pool, a network or a VM. */
+static void
+parse_entry(struct ctx *c, yaml_node_t *map, yaml_node_t *key)
+{
+	switch (entry_kind(c, map)) {
+	case ENTRY_POOL:
+		parse_pool(c, map, key);
+		break;
+	case ENTRY_NET:
+		parse_netdef(c, map, key);
+		break;
+	default:
+		parse_vm(c, map, key);
+		break;
+	}
+}
+
 /* ---- files ---- */
 
 /* A root mapping is one VM when it has a name, or VM keys with plain
@@ -1275,7 +1638,7 @@ parse_plan(struct ctx *c, yaml_node_t *m)
 		else if (vn->type != YAML_MAPPING_NODE && !is_null(vn))
 			err(c, vn, "expected a mapping describing VM \"%s\", not %s", sval(kn), kind(vn));
 		else
-			parse_vm(c, vn, kn);
+			parse_entry(c, vn, kn);
 	}
 }
 
@@ -1285,7 +1648,9 @@ parse_root(struct ctx *c, yaml_node_t *root)
 	yaml_node_item_t *it;
 	yaml_node_t *n;
 
-	if (root->type == YAML_MAPPING_NODE && single_vm(c, root)) {
+	if (root->type == YAML_MAPPING_NODE && entry_kind(c, root) != ENTRY_VM) {
+		parse_entry(c, root, NULL);
+	} else if (root->type == YAML_MAPPING_NODE && single_vm(c, root)) {
 		parse_vm(c, root, NULL);
 	} else if (root->type == YAML_MAPPING_NODE) {
 		parse_plan(c, root);
@@ -1294,7 +1659,7 @@ parse_root(struct ctx *c, yaml_node_t *root)
 			if ((n = node(c, *it)) == NULL)
 				continue;
 			if (n->type == YAML_MAPPING_NODE)
-				parse_vm(c, n, NULL);
+				parse_entry(c, n, NULL);
 			else
 				err(c, n, "expected a VM (a mapping with a name), not %s", kind(n));
 		}
@@ -1346,7 +1711,7 @@ vmdef_parse(struct vmdef_file *f, const char *name, const char *dir, const char 
 	yaml_node_t *root;
 	yaml_mark_t start;
 	struct ctx c;
-	size_t before = e->n, nvms = f->nvms;
+	size_t before = e->n, nvms = f->nvms, nres = f->npools + f->nnets;
 
 	f->names = xreallocarray(f->names, f->nnames + 1, sizeof *f->names);
 	f->names[f->nnames++] = xstrdup(name);
@@ -1376,7 +1741,7 @@ vmdef_parse(struct vmdef_file *f, const char *name, const char *dir, const char 
 		yaml_document_delete(&doc);
 	}
 	yaml_parser_delete(&parser);
-	if (e->n == before && f->nvms == nvms) {
+	if (e->n == before && f->nvms == nvms && f->npools + f->nnets == nres) {
 		memset(&start, 0, sizeof start);
 		err_mark(&c, start, "no VM defined");
 	}
@@ -1499,6 +1864,12 @@ vmdef_file_free(struct vmdef_file *f)
 	for (i = 0; i < f->nvms; i++)
 		vmdef_free(&f->vms[i]);
 	free(f->vms);
+	for (i = 0; i < f->npools; i++)
+		pooldef_free(&f->pools[i]);
+	free(f->pools);
+	for (i = 0; i < f->nnets; i++)
+		netdef_free(&f->nets[i]);
+	free(f->nets);
 	xfree_strv(f->names, f->nnames);
 	memset(f, 0, sizeof *f);
 }

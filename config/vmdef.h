@@ -73,6 +73,7 @@ struct vmdef {
 	size_t nboot;
 	struct vmdef_cloud_init cloud_init;
 	bool console;       /* serial console, default true */
+	bool vnc;           /* graphics: vnc (VNC on 127.0.0.1, the default) or none */
 	bool autostart;
 	bool start;         /* start after create, default false */
 	struct vmdef_pos pos; /* where the VM's mapping (or its plan key) starts */
@@ -94,10 +95,12 @@ struct vmdef_file {
 	size_t nerrors;
 };
 
-/* Parse YAML text and append its VMs to f; every problem is appended to
- * errs as "file:line:col: message". `name` is the file name used in
- * messages, `dir` resolves relative paths (user_data_file; NULL: "."). VM
- * names must be unique across everything parsed into f. Returns 0, or -1
+/* Parse YAML text and append its VMs, storage pools and networks (entries
+ * whose type is pool or network, config/resdef.h) to f; every problem is
+ * appended to errs as "file:line:col: message". `name` is the file name
+ * used in messages, `dir` resolves relative paths (user_data_file; NULL:
+ * "."). VM names must be unique across everything parsed into f, and so
+ * must pool names and network names. Returns 0, or -1
  * if this text had any error: then nothing may be created, and f may hold
  * partly filled VMs that only vmdef_file_free should touch. */
 int vmdef_parse(struct vmdef_file *f, const char *name, const char *dir,

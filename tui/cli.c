@@ -15,6 +15,7 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
+#include "../config/resdef.h"
 #include "../config/vmdef.h"
 #include "../model/base/xmalloc.h"
 #include "../model/defs/apply.h"
@@ -24,12 +25,14 @@
 struct cli_opts {
 	const char *uri;
 	bool yes;
+	char kind;     /* export: 'p' a pool, 'n' a network, 0 look the name up */
 	char **args;   /* files, or the VM name */
 	int nargs;
 };
 
 /* Which options and arguments a command takes. */
-enum { TAKES_URI = 1, TAKES_YES = 2, TAKES_ONE = 4 /* one VM name, else files */ };
+enum { TAKES_URI = 1, TAKES_YES = 2, TAKES_ONE = 4 /* one VM name, else files */,
+       TAKES_KIND = 8 /* --pool, --network */ };
 
 /* Options of cmd, which takes what `takes` says. Returns -1 to fail, 1 to
  * exit with success (--help). */
@@ -40,6 +43,8 @@ parse(const struct subcmd *cmd, unsigned takes, int argc, char **argv, struct cl
 		{ "connect", required_argument, NULL, 'c' },
 		{ "yes", no_argument, NULL, 'y' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "pool", no_argument, NULL, 'p' },
+		{ "network", no_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 },
 	};
 	/* Options of other commands, refused by name rather than as unknown. */
@@ -49,11 +54,24 @@ parse(const struct subcmd *cmd, unsigned takes, int argc, char **argv, struct cl
 
 	optind = 1;
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":c:yh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":c:yhpn", longopts, NULL)) != -1) {
 		if (ch == 'c' && (takes & TAKES_URI)) {
 			o->uri = optarg;
 		} else if (ch == 'y' && (takes & TAKES_YES)) {
 			o->yes = true;
+		} else if ((ch == 'p' || ch == 'n') && (takes & TAKES_KIND)) {
+			if (o->kind && o->kind != ch) {
+				fprintf(stderr, "vmtui %s: --pool and --network cannot be combined\n",
+				        cmd->name);
+				subcmd_hint(cmd);
+				return -1;
+			}
+			o->kind = (char)ch;
+		} else if (ch == 'p' || ch == 'n') {
+			fprintf(stderr, "vmtui %s: option --%s does not apply here\n", cmd->name,
+			        ch == 'p' ? "pool" : "network");
+			subcmd_hint(cmd);
+			return -1;
 		} else if (ch == 'h') {
 			subcmd_help(cmd, stdout);
 			return 1;
@@ -76,9 +94,10 @@ parse(const struct subcmd *cmd, unsigned takes, int argc, char **argv, struct cl
 	o->args = argv + optind;
 	o->nargs = argc - optind;
 	if (o->nargs == 0 || ((takes & TAKES_ONE) && o->nargs != 1)) {
-		fprintf(stderr, "vmtui %s: expected %s\n", cmd->name,
-		        o->nargs ? "one VM name" : (takes & TAKES_ONE) ? "a VM name"
-		                                                       : "one or more files");
+		const char *one = (takes & TAKES_KIND) ? "a VM, network or pool name" : "a VM name";
+
+		fprintf(stderr, "vmtui %s: expected %s%s\n", cmd->name,
+		        o->nargs ? "only " : "", (takes & TAKES_ONE) ? one : "one or more files");
 		subcmd_hint(cmd);
 		return -1;
 	}
@@ -148,6 +167,14 @@ cli_validate(const struct subcmd *cmd, int argc, char **argv)
 		printf("valid: %zu VM%s:", f.nvms, f.nvms == 1 ? "" : "s");
 		for (i = 0; i < f.nvms; i++)
 			printf(" %s", f.vms[i].name);
+		if (f.npools)
+			printf("; %zu pool%s:", f.npools, f.npools == 1 ? "" : "s");
+		for (i = 0; i < f.npools; i++)
+			printf(" %s", f.pools[i].name);
+		if (f.nnets)
+			printf("; %zu network%s:", f.nnets, f.nnets == 1 ? "" : "s");
+		for (i = 0; i < f.nnets; i++)
+			printf(" %s", f.nets[i].name);
 		printf("\n");
 	}
 	vmdef_file_free(&f);
@@ -260,6 +287,12 @@ run_apply(virConnectPtr conn, const struct plan *p)
 	for (i = 0; i < p->nvms; i++)
 		if (plan_vm_has_work(&p->vms[i]))
 			*(p->vms[i].kind == PLAN_CREATE ? &made : &changed) += 1;
+	for (i = 0; i < p->npools; i++)
+		if (plan_res_has_work(&p->pools[i]))
+			*(p->pools[i].kind == PLAN_CREATE ? &made : &changed) += 1;
+	for (i = 0; i < p->nnets; i++)
+		if (plan_res_has_work(&p->nets[i]))
+			*(p->nets[i].kind == PLAN_CREATE ? &made : &changed) += 1;
 	fprintf(stderr, "Applied: %zu created, %zu updated.\n", made, changed);
 	return 0;
 }
@@ -296,28 +329,85 @@ cli_apply(const struct subcmd *cmd, int argc, char **argv)
 	return rc == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
 
+/* A guest's definition, with the comment export has always printed. */
+static char *
+export_vm(virConnectPtr conn, const char *name, bool *missing, char **err)
+{
+	char *yaml = plan_export(conn, name, err), *uri, *out;
+
+	*missing = yaml == NULL && virGetLastErrorCode() == VIR_ERR_NO_DOMAIN;
+	if (yaml == NULL)
+		return NULL;
+	uri = virConnectGetURI(conn);
+	out = xasprintf("# VM %s exported from %s by vmtui: disks in storage pools\n"
+	                "# become new blank volumes of the same size; other disks are used as "
+	                "they are.\n%s", name, uri ? uri : "?", yaml);
+	free(uri);
+	free(yaml);
+	return out;
+}
+
+/* A pool's or network's entry, with a comment saying where from. */
+static char *
+export_res(virConnectPtr conn, const char *name, bool pool, bool *missing, char **err)
+{
+	char *yaml = pool ? plan_export_pool(conn, name, missing, err)
+	                  : plan_export_net(conn, name, missing, err);
+	char *uri, *out;
+
+	if (yaml == NULL)
+		return NULL;
+	uri = virConnectGetURI(conn);
+	out = xasprintf("# %s %s exported from %s by vmtui.\n%s", pool ? "Storage pool" : "Network",
+	                name, uri ? uri : "?", yaml);
+	free(uri);
+	free(yaml);
+	return out;
+}
+
+/* Without --pool or --network: a guest of that name, else a network,
+ * else a pool. */
+static char *
+export_any(virConnectPtr conn, const char *name, char **err)
+{
+	bool missing = false;
+	char *out = export_vm(conn, name, &missing, err);
+
+	if (out || !missing)
+		return out;
+	free(*err);
+	if ((out = export_res(conn, name, false, &missing, err)) != NULL || !missing)
+		return out;
+	free(*err);
+	if ((out = export_res(conn, name, true, &missing, err)) != NULL || !missing)
+		return out;
+	free(*err);
+	*err = xasprintf("there is no VM, network or storage pool named \"%s\" (virsh list "
+	                 "--all, net-list --all and pool-list --all show them)", name);
+	return NULL;
+}
+
 int
 cli_export(const struct subcmd *cmd, int argc, char **argv)
 {
 	struct cli_opts o = { 0 };
 	virConnectPtr conn;
-	char *err = NULL, *yaml, *uri;
-	int rc = parse(cmd, TAKES_URI | TAKES_ONE, argc, argv, &o);
+	char *err = NULL, *yaml;
+	bool missing;
+	int rc = parse(cmd, TAKES_URI | TAKES_ONE | TAKES_KIND, argc, argv, &o);
 
 	if (rc != 0)
 		return rc < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 	if ((conn = subcmd_connect(cmd, o.uri, false)) == NULL)
 		return EXIT_FAILURE;
-	yaml = plan_export(conn, o.args[0], &err);
-	if (yaml == NULL) {
+	if (o.kind)
+		yaml = export_res(conn, o.args[0], o.kind == 'p', &missing, &err);
+	else
+		yaml = export_any(conn, o.args[0], &err);
+	if (yaml == NULL)
 		fprintf(stderr, "vmtui: %s.\n", err);
-	} else {
-		uri = virConnectGetURI(conn);
-		printf("# VM %s exported from %s by vmtui: disks in storage pools\n"
-		       "# become new blank volumes of the same size; other disks are used as they are.\n%s",
-		       o.args[0], uri ? uri : "?", yaml);
-		free(uri);
-	}
+	else
+		fputs(yaml, stdout);
 	free(err);
 	free(yaml);
 	virConnectClose(conn);

@@ -62,9 +62,13 @@ static const char apply_help[] =
 	HELP_LINE "\nSee vmtui(1) and vmtui.yaml(5).\n";
 
 static const char export_help[] =
-	"Usage: vmtui export [-c URI] VM\n"
-	"Print the VM as a definition file apply can create.\n\n"
-	CONNECT_LINE HELP_LINE "\nSee vmtui(1) and vmtui.yaml(5).\n";
+	"Usage: vmtui export [-c URI] [--pool | --network] NAME\n"
+	"Print a VM, network or storage pool as a definition file apply can create.\n"
+	"NAME is looked up among the VMs, then the networks, then the pools.\n\n"
+	CONNECT_LINE
+	"      --pool          NAME is a storage pool\n"
+	"      --network       NAME is a network\n"
+	HELP_LINE "\nSee vmtui(1) and vmtui.yaml(5).\n";
 
 static const char console_help[] =
 	"Usage: vmtui console [-c URI] [--force] [--escape ^X] VM\n"
@@ -200,7 +204,7 @@ static const struct subcmd subcmds[] = {
 	  false },
 	{ "apply", "Create and update the VMs of definition files.", apply_help, cli_apply,
 	  CONN_WRITE, false },
-	{ "export", "Print a VM as a definition file apply can create.", export_help,
+	{ "export", "Print a VM, network or pool as a definition apply can create.", export_help,
 	  cli_export, CONN_READ, false },
 	{ "resize", "Change a VM's vCPUs, memory and disk sizes, or show them.", resize_help,
 	  cli_resize, CONN_WRITE, false },

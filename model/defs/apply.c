@@ -16,6 +16,8 @@
 #include <libxml/xmlwriter.h>
 
 #include "../base/xmalloc.h"
+#include "netxml.h"
+#include "resplan.h"
 #include "vmxml.h"
 
 #define UPLOAD_CHUNK (256u * 1024)
@@ -23,8 +25,10 @@
 /* Something this run created. */
 struct undo {
 	virStorageVolPtr vol; /* or */
-	virDomainPtr dom;
-	bool started;
+	virDomainPtr dom;     /* or */
+	virStoragePoolPtr spool; /* or */
+	virNetworkPtr net;
+	bool started, built;
 	/* The call's answer was lost with the connection: it may have been
 	 * made (vol and dom are NULL; is_dom says which it would be). */
 	bool maybe, is_dom;
@@ -549,7 +553,171 @@ update_vm(struct run *r, const struct plan_vm *v)
 	return rc;
 }
 
+/* ---- storage pools and networks ---- */
+
+/* One call on a pool or a network, which returns -1 on failure. */
+#define RES_CALL(u, pool_call, net_call) ((u)->spool ? (pool_call) : (net_call))
+
+/* Define a pool or network from the plan's XML, then build, autostart
+ * and start it as its definition says. */
+static int
+create_res(struct run *r, const struct plan_res *res)
+{
+	const char *what = res->pool ? "pool" : "network", *made;
+	unsigned flags = 0;
+	bool folder = false;
+	bool build = res->pool && resplan_pool_build(res->pool, &flags, &folder, &made);
+	bool start = res->pool ? res->pool->start : res->net->start;
+	bool autostart = res->pool ? res->pool->autostart : res->net->autostart;
+	struct undo *u;
+	virStoragePoolPtr pool = NULL;
+	virNetworkPtr net = NULL;
+
+	step(r, 0, "define %s %s", what, res->name);
+	if (res->pool)
+		pool = virStoragePoolDefineXML(r->conn, res->xml, 0);
+	else
+		net = virNetworkDefineXML(r->conn, res->xml);
+	if (pool == NULL && net == NULL)
+		return fail(r, NULL);
+	u = remember(r);
+	u->spool = pool;
+	u->net = net;
+	u->name = xstrdup(res->name);
+	step_end(r, 0);
+	if (build) {
+		step(r, 0, "build pool %s: %s", res->name, made);
+		if (virStoragePoolBuild(pool, flags) < 0)
+			return fail(r, NULL);
+		u->built = folder;
+		step_end(r, 0);
+	}
+	if (autostart) {
+		step(r, 0, "turn autostart on");
+		if (RES_CALL(u, virStoragePoolSetAutostart(pool, 1), virNetworkSetAutostart(net, 1)) < 0)
+			return fail(r, NULL);
+		step_end(r, 0);
+	}
+	if (start) {
+		step(r, 0, "start %s %s", what, res->name);
+		if (RES_CALL(u, virStoragePoolCreate(pool, 0), virNetworkCreate(net)) < 0)
+			return fail(r, NULL);
+		u->started = true;
+		step_end(r, 0);
+	}
+	return 0;
+}
+
+/* Add the fixed DHCP host of change ch ("hosts[MAC]"): live when the
+ * network runs, and to its saved definition. */
+static int
+add_host(struct run *r, virNetworkPtr net, const struct netdef *d, const struct plan_change *ch)
+{
+	unsigned flags = VIR_NETWORK_UPDATE_AFFECT_CONFIG;
+	const struct netdef_host *h = NULL;
+	char *xml;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < d->nhosts; i++)
+		if (strncmp(ch->field + 6, d->hosts[i].mac, 17) == 0)
+			h = &d->hosts[i];
+	step(r, 0, "add fixed host %.17s -> %s", ch->field + 6, ch->want);
+	if (h == NULL || (xml = netxml_dhcp_host(h->mac, h->ip, h->name)) == NULL)
+		return fail(r, "the fixed host cannot be written");
+	if (virNetworkIsActive(net) == 1)
+		flags |= VIR_NETWORK_UPDATE_AFFECT_LIVE;
+	rc = virNetworkUpdate(net, VIR_NETWORK_UPDATE_COMMAND_ADD_LAST,
+	                      VIR_NETWORK_SECTION_IP_DHCP_HOST, -1, xml, flags);
+	free(xml);
+	if (rc < 0)
+		return fail(r, NULL);
+	step_end(r, 0);
+	return 0;
+}
+
+/* The changes an existing pool or network takes: fixed hosts, then its
+ * state, then autostart. */
+static int
+update_res(struct run *r, const struct plan_res *res)
+{
+	struct undo tmp = { 0 };
+	const char *what = res->pool ? "pool" : "network";
+	size_t i;
+	int pass, rc = 0;
+
+	step(r, 0, "look up %s %s", what, res->name);
+	if (res->pool)
+		tmp.spool = virStoragePoolLookupByName(r->conn, res->name);
+	else
+		tmp.net = virNetworkLookupByName(r->conn, res->name);
+	if (tmp.spool == NULL && tmp.net == NULL)
+		return fail(r, NULL);
+	step_end(r, 0);
+	for (pass = 0; pass < 3 && rc == 0; pass++)
+		for (i = 0; i < res->nchanges && rc == 0; i++) {
+			const struct plan_change *ch = &res->changes[i];
+			bool on = strcmp(ch->want, "on") == 0;
+
+			if (ch->when == PLAN_NOT_APPLIED)
+				continue;
+			if (pass == 0 && strncmp(ch->field, "hosts[", 6) == 0 && tmp.net) {
+				rc = add_host(r, tmp.net, res->net, ch);
+			} else if (pass == 1 && strcmp(ch->field, "state") == 0) {
+				step(r, 0, "start %s %s", what, res->name);
+				if (RES_CALL(&tmp, virStoragePoolCreate(tmp.spool, 0),
+				             virNetworkCreate(tmp.net)) < 0)
+					rc = fail(r, NULL);
+				else
+					step_end(r, 0);
+			} else if (pass == 2 && strcmp(ch->field, "autostart") == 0) {
+				step(r, 0, "turn autostart %s", ch->want);
+				if (RES_CALL(&tmp, virStoragePoolSetAutostart(tmp.spool, on),
+				             virNetworkSetAutostart(tmp.net, on)) < 0)
+					rc = fail(r, NULL);
+				else
+					step_end(r, 0);
+			}
+		}
+	if (tmp.spool)
+		virStoragePoolFree(tmp.spool);
+	if (tmp.net)
+		virNetworkFree(tmp.net);
+	return rc;
+}
+
+static int
+apply_res(struct run *r, const struct plan_res *res)
+{
+	r->vm = res->name;
+	if (res->kind == PLAN_CREATE)
+		return create_res(r, res);
+	return plan_res_has_work(res) ? update_res(r, res) : 0;
+}
+
 /* ---- rolling back ---- */
+
+/* Stop, delete (a folder it built, when empty) and undefine a pool or
+ * network this run made; a sentence for the report. */
+static char *
+undo_res(struct run *r, struct undo *u)
+{
+	const char *what = u->spool ? "pool" : "network";
+	int rc;
+
+	step(r, 0, "roll back: undefine %s %s", what, u->name);
+	if (u->started)
+		(void)(u->spool ? virStoragePoolDestroy(u->spool) : virNetworkDestroy(u->net));
+	if (u->built)
+		(void)virStoragePoolDelete(u->spool, VIR_STORAGE_POOL_DELETE_NORMAL);
+	rc = u->spool ? virStoragePoolUndefine(u->spool) : virNetworkUndefine(u->net);
+	if (rc < 0)
+		return xasprintf("could not undefine %s %s (%s): remove it by hand (virsh %s %s)",
+		                 what, u->name, virGetLastErrorMessage(),
+		                 u->spool ? "pool-undefine" : "net-undefine", u->name);
+	step_end(r, 0);
+	return xasprintf("undefined %s %s", what, u->name);
+}
 
 /* Remove one thing this run created; a sentence for the report. */
 static char *
@@ -566,6 +734,8 @@ undo_one(struct run *r, struct undo *u)
 		return xasprintf("volume %s in pool %s may have been made before the connection was "
 		                 "lost: if it is there, delete it by hand (virsh vol-delete --pool %s "
 		                 "%s)", u->name, u->pool, u->pool, u->name);
+	if (u->spool || u->net)
+		return undo_res(r, u);
 	if (u->dom) {
 		step(r, 0, "roll back: undefine VM %s", u->name);
 		if (u->started)
@@ -599,6 +769,10 @@ undo_free(struct run *r)
 			virStorageVolFree(r->undo[i].vol);
 		if (r->undo[i].dom)
 			virDomainFree(r->undo[i].dom);
+		if (r->undo[i].spool)
+			virStoragePoolFree(r->undo[i].spool);
+		if (r->undo[i].net)
+			virNetworkFree(r->undo[i].net);
 		free(r->undo[i].pool);
 		free(r->undo[i].name);
 	}
@@ -650,6 +824,16 @@ refuse_plan(const struct plan *p)
 			return xasprintf("VM %zu of the plan is incomplete: %s; nothing was changed. "
 			                 "Fix the file (vmtui validate) and make the plan again.", i + 1,
 			                 p->vms[i].def ? why : "it has no definition");
+	for (i = 0; i < p->npools; i++)
+		if (p->pools[i].pool == NULL || (why = pooldef_check(p->pools[i].pool)) != NULL ||
+		    (p->pools[i].kind == PLAN_CREATE && p->pools[i].xml == NULL))
+			return xasprintf("Pool %zu of the plan is incomplete; nothing was changed. Make "
+			                 "the plan again.", i + 1);
+	for (i = 0; i < p->nnets; i++)
+		if (p->nets[i].net == NULL || (why = netdef_check(p->nets[i].net)) != NULL ||
+		    (p->nets[i].kind == PLAN_CREATE && p->nets[i].xml == NULL))
+			return xasprintf("Network %zu of the plan is incomplete; nothing was changed. "
+			                 "Make the plan again.", i + 1);
 	return NULL;
 }
 
@@ -663,6 +847,10 @@ apply_run(virConnectPtr conn, const struct plan *p, apply_progress_cb cb, void *
 
 	if ((*err = refuse_plan(p)) != NULL)
 		return -1;
+	for (i = 0; i < p->npools && rc == 0; i++)
+		rc = apply_res(&r, &p->pools[i]);
+	for (i = 0; i < p->nnets && rc == 0; i++)
+		rc = apply_res(&r, &p->nets[i]);
 	for (i = 0; i < p->nvms && rc == 0; i++) {
 		const struct plan_vm *v = &p->vms[i];
 

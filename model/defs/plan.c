@@ -17,6 +17,10 @@
 
 #include "../base/xmalloc.h"
 #include "domxml.h"
+#include "netxml.h"
+#include "poolxml.h"
+#include "resexport.h"
+#include "resplan.h"
 #include "seed.h"
 #include "vmxml.h"
 #include "xpath.h"
@@ -317,6 +321,13 @@ image_get(struct ctx *c, struct plan_vm *v, const char *what, const struct vmdef
 		return vol;
 	}
 	pname = slash ? xstrndup(img, (size_t)(slash - img)) : xstrdup(dk->pool);
+	if (resplan_pending_pool(c->p, pname)) {
+		vm_error(v, &dk->pos, "%s: image \"%s\": pool \"%s\" is made or started by this "
+		         "apply, so the image cannot be looked up in it yet; apply the pool first, "
+		         "then this VM.", what, img, pname);
+		free(pname);
+		return NULL;
+	}
 	pool = slash ? pool_get(c, v, &dk->pos, what, pname) : disk_pool;
 	vol = pool ? virStorageVolLookupByName(pool, slash ? slash + 1 : img) : NULL;
 	if (pool && vol == NULL)
@@ -448,6 +459,12 @@ plan_disk(struct ctx *c, struct plan_vm *v, size_t i, unsigned *vd, unsigned *sd
 	pv->name = xasprintf("%s-%s.%s", v->def->name, pv->target,
 	                     strcmp(dk->format, "raw") == 0 ? "img" : "qcow2");
 	pv->capacity = dk->size;
+	if (resplan_pending_pool(c->p, dk->pool)) {
+		/* Made by this apply: nothing in it yet to look at. */
+		if (dk->image)
+			plan_image(c, v, pv, what, dk, NULL, &need);
+		return;
+	}
 	if ((pool = pool_get(c, v, &dk->pos, what, dk->pool)) == NULL)
 		return;
 	check_free_name(v, &dk->pos, what, pool, dk->pool, pv->name);
@@ -497,6 +514,8 @@ plan_seed(struct ctx *c, struct plan_vm *v)
 	v->seed_pool = xstrdup(i < d->ndisks ? d->disks[i].pool : "default");
 	v->seed_name = xasprintf("%s-seed.iso", d->name);
 	build_seed(v);
+	if (resplan_pending_pool(c->p, v->seed_pool))
+		return;
 	if ((pool = pool_get(c, v, &d->pos, "cloud-init seed", v->seed_pool)) == NULL)
 		return;
 	check_free_name(v, &d->pos, "cloud-init seed", pool, v->seed_pool, v->seed_name);
@@ -516,8 +535,14 @@ plan_nets(struct ctx *c, struct plan_vm *v)
 		const struct vmdef_net *n = &v->def->nets[i];
 		virNetworkPtr net;
 
-		if (n->kind != VMDEF_NET_NETWORK)
+		if (n->kind != VMDEF_NET_NETWORK || resplan_pending_net(c->p, n->source))
 			continue;
+		if (resplan_find(c->p->nets, c->p->nnets, n->source) &&
+		    !resplan_find(c->p->nets, c->p->nnets, n->source)->net->start) {
+			say(v, &n->pos, "network %zu: network \"%s\" of these definitions has start: "
+			    "false; the VM cannot start until it runs.", i + 1, n->source);
+			continue;
+		}
 		net = virNetworkLookupByName(c->conn, n->source);
 		if (net == NULL)
 			say(v, &n->pos, "network %zu: libvirt network \"%s\" does not exist on %s; the "
@@ -755,6 +780,14 @@ refuse_defs(const struct vmdef_file *f)
 			                 "nothing was planned. Check the file (vmtui validate) and plan "
 			                 "again", i + 1, f->vms[i].pos.file ? f->vms[i].pos.file : "?",
 			                 f->vms[i].pos.line, f->vms[i].pos.col, why);
+	for (i = 0; i < f->npools; i++)
+		if ((why = pooldef_check(&f->pools[i])) != NULL)
+			return xasprintf("pool %zu of the definitions is incomplete: %s; nothing was "
+			                 "planned", i + 1, why);
+	for (i = 0; i < f->nnets; i++)
+		if ((why = netdef_check(&f->nets[i])) != NULL)
+			return xasprintf("network %zu of the definitions is incomplete: %s; nothing "
+			                 "was planned", i + 1, why);
 	return NULL;
 }
 
@@ -770,6 +803,7 @@ plan_make(virConnectPtr conn, const struct vmdef_file *f, struct plan *p, char *
 		return -1;
 	if (ctx_open(&c, err) < 0)
 		goto cleanup;
+	resplan_make(conn, f, p);
 	p->vms = xcalloc(f->nvms + 1, sizeof *p->vms);
 	for (i = 0; i < f->nvms; i++) {
 		p->vms[i].def = &f->vms[i];
@@ -829,6 +863,7 @@ plan_free(struct plan *p)
 	for (i = 0; i < p->nvms; i++)
 		pvm_free(&p->vms[i]);
 	free(p->vms);
+	resplan_free(p);
 	free(p->uri);
 	free(p->hostname);
 	memset(p, 0, sizeof *p);
@@ -848,10 +883,29 @@ plan_vm_has_work(const struct plan_vm *v)
 }
 
 bool
+plan_res_has_work(const struct plan_res *r)
+{
+	size_t i;
+
+	if (r->kind == PLAN_CREATE)
+		return true;
+	for (i = 0; i < r->nchanges; i++)
+		if (r->changes[i].when != PLAN_NOT_APPLIED)
+			return true;
+	return false;
+}
+
+bool
 plan_has_work(const struct plan *p)
 {
 	size_t i;
 
+	for (i = 0; i < p->npools; i++)
+		if (plan_res_has_work(&p->pools[i]))
+			return true;
+	for (i = 0; i < p->nnets; i++)
+		if (plan_res_has_work(&p->nets[i]))
+			return true;
 	for (i = 0; i < p->nvms; i++)
 		if (plan_vm_has_work(&p->vms[i]))
 			return true;
@@ -1002,11 +1056,15 @@ plan_render(const struct plan *p)
 {
 	struct sb b = { 0 };
 	size_t i, n[3] = { 0 };
+	char *res;
 
 	sb_printf(&b, "Plan for %s", p->uri ? p->uri : "?");
 	if (p->hostname)
 		sb_printf(&b, " (host %s)", p->hostname);
 	sb_printf(&b, ":\n");
+	res = resplan_render(p, n);
+	sb_printf(&b, "%s", res);
+	free(res);
 	for (i = 0; i < p->nvms; i++) {
 		r_vm(&b, &p->vms[i]);
 		n[p->vms[i].kind]++;
@@ -1059,5 +1117,80 @@ cleanup:
 	free(cap);
 	free(xml);
 	virDomainFree(dom);
+	return out;
+}
+
+/* ---- export of pools and networks ---- */
+
+char *
+plan_export_pool(virConnectPtr conn, const char *name, bool *missing, char **err)
+{
+	virStoragePoolPtr pool = virStoragePoolLookupByName(conn, name);
+	struct pooldef d = { 0 };
+	char *xml = NULL, *out = NULL, *m = NULL;
+	int on = 0;
+
+	*err = NULL;
+	*missing = pool == NULL && lv_err_is(VIR_ERR_NO_STORAGE_POOL);
+	if (pool == NULL) {
+		m = lv_err();
+		*err = *missing ? xasprintf("there is no storage pool named \"%s\" (virsh "
+		                            "pool-list --all shows them)", name)
+		                : xasprintf("cannot look up storage pool \"%s\": %s", name, m);
+		free(m);
+		return NULL;
+	}
+	if ((xml = resplan_pool_xml(pool)) == NULL) {
+		m = lv_err();
+		*err = xasprintf("cannot read the definition of storage pool \"%s\": %s", name, m);
+	} else if (poolxml_read(xml, &d, &m) < 0) {
+		*err = xasprintf("storage pool \"%s\" cannot be written as a definition: %s", name,
+		                 m);
+	} else {
+		d.start = virStoragePoolIsActive(pool) == 1;
+		d.autostart = virStoragePoolGetAutostart(pool, &on) == 0 && on;
+		if ((out = resexport_pool_yaml(&d)) == NULL)
+			*err = xstrdup("cannot write the YAML definition");
+	}
+	free(m);
+	free(xml);
+	pooldef_free(&d);
+	virStoragePoolFree(pool);
+	return out;
+}
+
+char *
+plan_export_net(virConnectPtr conn, const char *name, bool *missing, char **err)
+{
+	virNetworkPtr net = virNetworkLookupByName(conn, name);
+	struct netdef d = { 0 };
+	char *xml = NULL, *out = NULL, *m = NULL;
+	int on = 0;
+
+	*err = NULL;
+	*missing = net == NULL && lv_err_is(VIR_ERR_NO_NETWORK);
+	if (net == NULL) {
+		m = lv_err();
+		*err = *missing ? xasprintf("there is no network named \"%s\" (virsh net-list "
+		                            "--all shows them)", name)
+		                : xasprintf("cannot look up network \"%s\": %s", name, m);
+		free(m);
+		return NULL;
+	}
+	if ((xml = resplan_net_xml(net)) == NULL) {
+		m = lv_err();
+		*err = xasprintf("cannot read the definition of network \"%s\": %s", name, m);
+	} else if (netxml_read(xml, &d, &m) < 0) {
+		*err = xasprintf("network \"%s\" cannot be written as a definition: %s", name, m);
+	} else {
+		d.start = virNetworkIsActive(net) == 1;
+		d.autostart = virNetworkGetAutostart(net, &on) == 0 && on;
+		if ((out = resexport_net_yaml(&d)) == NULL)
+			*err = xstrdup("cannot write the YAML definition");
+	}
+	free(m);
+	free(xml);
+	netdef_free(&d);
+	virNetworkFree(net);
 	return out;
 }

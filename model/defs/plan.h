@@ -73,12 +73,33 @@ struct plan_vm {
 	size_t nerrors, nwarnings;
 };
 
+/* A storage pool or a network of the definitions (config/resdef.h):
+ * made before the VMs. An existing one's definition is never changed:
+ * apply starts it and sets its autostart as the definition says, and
+ * adds a network's missing fixed DHCP hosts (live and saved); any other
+ * difference is a PLAN_NOT_APPLIED change saying so. */
+struct plan_res {
+	const struct pooldef *pool; /* borrowed; exactly one of pool and net */
+	const struct netdef *net;
+	const char *name;           /* the pool's or network's */
+	enum plan_kind kind;
+	char *xml;                  /* PLAN_CREATE: the XML apply defines */
+	bool active;                /* an existing one: running now */
+	struct plan_change *changes; /* "state", "autostart", "hosts[MAC]" (made),
+	                             * other fields (PLAN_NOT_APPLIED) */
+	size_t nchanges;
+	char **errors, **warnings;  /* as a plan_vm's */
+	size_t nerrors, nwarnings;
+};
+
 struct plan {
 	char *uri;           /* the connection's canonical URI */
 	char *hostname;      /* the host's name, or NULL */
 	struct plan_vm *vms; /* in the order of the definitions */
 	size_t nvms;
-	size_t nerrors;      /* over every VM */
+	size_t nerrors;      /* over every VM, pool and network */
+	struct plan_res *pools, *nets; /* in the order of the definitions */
+	size_t npools, nnets;
 };
 
 /* Look at the host through conn and plan every VM of f into *p (zeroed
@@ -96,11 +117,19 @@ char *plan_render(const struct plan *p);
 /* Whether apply would do anything: a VM to create, or a change it makes. */
 bool plan_has_work(const struct plan *p);
 bool plan_vm_has_work(const struct plan_vm *v);
+bool plan_res_has_work(const struct plan_res *r);
 
 /* The domain `name` as a vmtui.yaml(5) definition that apply would create
  * again (vmxml_export_yaml, with each disk's size and pool found from its
  * volume): a new string, or NULL with *err set. */
 char *plan_export(virConnectPtr conn, const char *name, char **err);
+
+/* The storage pool or network `name` as a vmtui.yaml(5) entry that apply
+ * would create again (type: pool / type: network, with its start and
+ * autostart): a new string, or NULL with *err set (a sentence without
+ * its final period); *missing is set when there is no such object. */
+char *plan_export_pool(virConnectPtr conn, const char *name, bool *missing, char **err);
+char *plan_export_net(virConnectPtr conn, const char *name, bool *missing, char **err);
 
 /* "64M", "1.5G", "366K": a size for people, binary units. */
 void plan_fmt_size(char *buf, size_t n, uint64_t bytes);

@@ -11,36 +11,20 @@
 #include <string.h>
 #include <strings.h>
 #include <libxml/parser.h>
-#include <libxml/xmlwriter.h>
 #include <libxml/xpath.h>
 #include <yaml.h>
 
 #include "../base/xmalloc.h"
 #include "domxml.h"
 #include "xpath.h"
+#include "xwrite.h"
+#include "yemit.h"
 
 static const char *const net_types[] = {
 	[VMDEF_NET_NETWORK] = "network", [VMDEF_NET_BRIDGE] = "bridge", [VMDEF_NET_USER] = "user",
 };
 
-/* ---- strings XML can carry ---- */
-
-/* XML 1.0 cannot hold most C0 control characters, nor U+FFFE and U+FFFF,
- * even escaped; vmdef strings are valid UTF-8 (libyaml checks that) but
- * may contain them. */
-static bool
-xml_ok(const char *s)
-{
-	const unsigned char *p;
-
-	for (p = (const unsigned char *)(s ? s : ""); *p; p++) {
-		if (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r')
-			return false;
-		if (p[0] == 0xef && p[1] == 0xbf && (p[2] == 0xbe || p[2] == 0xbf))
-			return false;
-	}
-	return true;
-}
+/* ---- strings XML can carry (xw_ok) ---- */
 
 /* The key of the first string of d or o that XML cannot carry, or NULL. */
 static const char *
@@ -55,54 +39,19 @@ bad_string(const struct vmdef *d, const struct vmxml_opts *o)
 	size_t i;
 
 	for (i = 0; i < sizeof top / sizeof *top; i++)
-		if (!xml_ok(top[i][1]))
+		if (!xw_ok(top[i][1]))
 			return top[i][0];
 	for (i = 0; i < d->ndisks; i++)
-		if (!xml_ok(d->disks[i].path) ||
-		    (o->disks && (!xml_ok(o->disks[i].path) || !xml_ok(o->disks[i].format))))
+		if (!xw_ok(d->disks[i].path) ||
+		    (o->disks && (!xw_ok(o->disks[i].path) || !xw_ok(o->disks[i].format))))
 			return "disk path";
 	for (i = 0; i < d->nnets; i++)
-		if (!xml_ok(d->nets[i].source) || !xml_ok(d->nets[i].mac))
+		if (!xw_ok(d->nets[i].source) || !xw_ok(d->nets[i].mac))
 			return "network source";
 	return NULL;
 }
 
-/* ---- writing: a sticky error, so that callers check once at the end ---- */
-
-struct xw {
-	xmlTextWriterPtr w;
-	bool bad;
-};
-
-static void
-x_start(struct xw *x, const char *name)
-{
-	if (!x->bad && xmlTextWriterStartElement(x->w, BAD_CAST name) < 0)
-		x->bad = true;
-}
-
-static void
-x_attr(struct xw *x, const char *name, const char *value)
-{
-	if (!x->bad && xmlTextWriterWriteAttribute(x->w, BAD_CAST name, BAD_CAST value) < 0)
-		x->bad = true;
-}
-
-static void
-x_attr_u64(struct xw *x, const char *name, uint64_t v)
-{
-	char buf[24];
-
-	snprintf(buf, sizeof buf, "%" PRIu64, v);
-	x_attr(x, name, buf);
-}
-
-static void
-x_text(struct xw *x, const char *s)
-{
-	if (!x->bad && xmlTextWriterWriteString(x->w, BAD_CAST s) < 0)
-		x->bad = true;
-}
+/* ---- writing (xwrite.h: a sticky error, checked once at the end) ---- */
 
 static void
 x_text_u64(struct xw *x, uint64_t v)
@@ -110,33 +59,7 @@ x_text_u64(struct xw *x, uint64_t v)
 	char buf[24];
 
 	snprintf(buf, sizeof buf, "%" PRIu64, v);
-	x_text(x, buf);
-}
-
-static void
-x_end(struct xw *x)
-{
-	if (!x->bad && xmlTextWriterEndElement(x->w) < 0)
-		x->bad = true;
-}
-
-/* <name>text</name> */
-static void
-x_elem(struct xw *x, const char *name, const char *text)
-{
-	x_start(x, name);
-	x_text(x, text);
-	x_end(x);
-}
-
-/* <name attr='value'/>, or <name/> when attr is NULL. */
-static void
-x_empty(struct xw *x, const char *name, const char *attr, const char *value)
-{
-	x_start(x, name);
-	if (attr)
-		x_attr(x, attr, value);
-	x_end(x);
+	xw_text(x, buf);
 }
 
 /* ---- the parts of a domain ---- */
@@ -160,19 +83,19 @@ domain_type(const struct vmdef *d, const struct vmxml_opts *o)
 static void
 w_sizes(struct xw *x, const struct vmdef *d)
 {
-	x_start(x, "memory");
-	x_attr(x, "unit", "KiB");
+	xw_start(x, "memory");
+	xw_attr(x, "unit", "KiB");
 	x_text_u64(x, d->max_memory / 1024);
-	x_end(x);
-	x_start(x, "currentMemory");
-	x_attr(x, "unit", "KiB");
+	xw_end(x);
+	xw_start(x, "currentMemory");
+	xw_attr(x, "unit", "KiB");
 	x_text_u64(x, d->memory / 1024);
-	x_end(x);
-	x_start(x, "vcpu");
-	x_attr(x, "placement", "static");
-	x_attr_u64(x, "current", d->vcpus);
+	xw_end(x);
+	xw_start(x, "vcpu");
+	xw_attr(x, "placement", "static");
+	xw_attr_u(x, "current", d->vcpus);
 	x_text_u64(x, d->max_vcpus);
-	x_end(x);
+	xw_end(x);
 }
 
 /* <os>: direct kernel boot, or the boot order (default: the first disk). */
@@ -181,26 +104,26 @@ w_os(struct xw *x, const struct vmdef *d, const char *arch)
 {
 	size_t i;
 
-	x_start(x, "os");
-	x_start(x, "type");
+	xw_start(x, "os");
+	xw_start(x, "type");
 	if (arch)
-		x_attr(x, "arch", arch);
+		xw_attr(x, "arch", arch);
 	if (d->machine)
-		x_attr(x, "machine", d->machine);
-	x_text(x, "hvm");
-	x_end(x);
+		xw_attr(x, "machine", d->machine);
+	xw_text(x, "hvm");
+	xw_end(x);
 	if (d->kernel) {
-		x_elem(x, "kernel", d->kernel);
+		xw_elem(x, "kernel", d->kernel);
 		if (d->initrd)
-			x_elem(x, "initrd", d->initrd);
+			xw_elem(x, "initrd", d->initrd);
 		if (d->cmdline)
-			x_elem(x, "cmdline", d->cmdline);
+			xw_elem(x, "cmdline", d->cmdline);
 	} else if (d->nboot == 0) {
-		x_empty(x, "boot", "dev", "hd");
+		xw_empty(x, "boot", "dev", "hd");
 	}
 	for (i = 0; !d->kernel && i < d->nboot; i++)
-		x_empty(x, "boot", "dev", d->boot_order[i]);
-	x_end(x);
+		xw_empty(x, "boot", "dev", d->boot_order[i]);
+	xw_end(x);
 }
 
 /* Features, CPU model, clock and lifecycle. ACPI and APIC are x86 things
@@ -210,17 +133,17 @@ static void
 w_platform(struct xw *x, const char *type, const char *arch)
 {
 	if (is_x86(arch)) {
-		x_start(x, "features");
-		x_empty(x, "acpi", NULL, NULL);
-		x_empty(x, "apic", NULL, NULL);
-		x_end(x);
+		xw_start(x, "features");
+		xw_empty(x, "acpi", NULL, NULL);
+		xw_empty(x, "apic", NULL, NULL);
+		xw_end(x);
 	}
 	if (strcmp(type, "kvm") == 0)
-		x_empty(x, "cpu", "mode", "host-passthrough");
-	x_empty(x, "clock", "offset", "utc");
-	x_elem(x, "on_poweroff", "destroy");
-	x_elem(x, "on_reboot", "restart");
-	x_elem(x, "on_crash", "destroy");
+		xw_empty(x, "cpu", "mode", "host-passthrough");
+	xw_empty(x, "clock", "offset", "utc");
+	xw_elem(x, "on_poweroff", "destroy");
+	xw_elem(x, "on_reboot", "restart");
+	xw_elem(x, "on_crash", "destroy");
 }
 
 /* libvirt's disk names: prefix + a..z, aa..az, ba.. for index 0, 1, .. */
@@ -262,21 +185,21 @@ w_disk(struct xw *x, const char *device, const char *path, const char *format,
 {
 	bool block = strncmp(path, "/dev/", 5) == 0;
 
-	x_start(x, "disk");
-	x_attr(x, "type", block ? "block" : "file");
-	x_attr(x, "device", device);
-	x_start(x, "driver");
-	x_attr(x, "name", "qemu");
-	x_attr(x, "type", format);
-	x_end(x);
-	x_empty(x, "source", block ? "dev" : "file", path);
-	x_start(x, "target");
-	x_attr(x, "dev", target);
-	x_attr(x, "bus", bus);
-	x_end(x);
+	xw_start(x, "disk");
+	xw_attr(x, "type", block ? "block" : "file");
+	xw_attr(x, "device", device);
+	xw_start(x, "driver");
+	xw_attr(x, "name", "qemu");
+	xw_attr(x, "type", format);
+	xw_end(x);
+	xw_empty(x, "source", block ? "dev" : "file", path);
+	xw_start(x, "target");
+	xw_attr(x, "dev", target);
+	xw_attr(x, "bus", bus);
+	xw_end(x);
 	if (strcmp(device, "cdrom") == 0)
-		x_empty(x, "readonly", NULL, NULL);
-	x_end(x);
+		xw_empty(x, "readonly", NULL, NULL);
+	xw_end(x);
 }
 
 /* Every disk in order, then the seed as a CD-ROM on sata after the other
@@ -315,49 +238,51 @@ w_nets(struct xw *x, const struct vmdef *d)
 	for (i = 0; i < d->nnets; i++) {
 		const struct vmdef_net *n = &d->nets[i];
 
-		x_start(x, "interface");
-		x_attr(x, "type", net_types[n->kind]);
+		xw_start(x, "interface");
+		xw_attr(x, "type", net_types[n->kind]);
 		if (n->mac)
-			x_empty(x, "mac", "address", n->mac);
+			xw_empty(x, "mac", "address", n->mac);
 		if (n->kind != VMDEF_NET_USER)
-			x_empty(x, "source", net_types[n->kind], n->source);
-		x_empty(x, "model", "type", n->model);
-		x_end(x);
+			xw_empty(x, "source", net_types[n->kind], n->source);
+		xw_empty(x, "model", "type", n->model);
+		xw_end(x);
 	}
 }
 
-/* A serial console on a pty; without one, VNC on localhost so that the
- * VM can still be reached (virt-viewer, or an SSH tunnel). */
+/* A serial console on a pty, and VNC on localhost (vmtui's graphical
+ * console, virt-viewer, or an SSH tunnel reach it; libvirt adds the video
+ * card). */
 static void
-w_console(struct xw *x, bool console)
+w_console(struct xw *x, bool console, bool vnc)
 {
-	if (!console) {
-		x_start(x, "graphics");
-		x_attr(x, "type", "vnc");
-		x_attr(x, "autoport", "yes");
-		x_start(x, "listen");
-		x_attr(x, "type", "address");
-		x_attr(x, "address", "127.0.0.1");
-		x_end(x);
-		x_end(x);
-		return;
+	if (vnc) {
+		xw_start(x, "graphics");
+		xw_attr(x, "type", "vnc");
+		xw_attr(x, "autoport", "yes");
+		xw_start(x, "listen");
+		xw_attr(x, "type", "address");
+		xw_attr(x, "address", "127.0.0.1");
+		xw_end(x);
+		xw_end(x);
 	}
-	x_start(x, "serial");
-	x_attr(x, "type", "pty");
-	x_empty(x, "target", "port", "0");
-	x_end(x);
-	x_start(x, "console");
-	x_attr(x, "type", "pty");
-	x_start(x, "target");
-	x_attr(x, "type", "serial");
-	x_attr(x, "port", "0");
-	x_end(x);
-	x_end(x);
+	if (!console)
+		return;
+	xw_start(x, "serial");
+	xw_attr(x, "type", "pty");
+	xw_empty(x, "target", "port", "0");
+	xw_end(x);
+	xw_start(x, "console");
+	xw_attr(x, "type", "pty");
+	xw_start(x, "target");
+	xw_attr(x, "type", "serial");
+	xw_attr(x, "port", "0");
+	xw_end(x);
+	xw_end(x);
 }
 
 /* Devices after the disks: a virtio-scsi controller for scsi disks (not
- * libvirt's default LSI one), interfaces, console, balloon with stats for
- * the memory graphs, and an entropy source. */
+ * libvirt's default LSI one), interfaces, console and VNC, balloon with
+ * stats for the memory graphs, and an entropy source. */
 static void
 w_devices(struct xw *x, const struct vmdef *d)
 {
@@ -366,24 +291,24 @@ w_devices(struct xw *x, const struct vmdef *d)
 	for (i = 0; i < d->ndisks && strcmp(d->disks[i].bus, "scsi") != 0; i++)
 		;
 	if (i < d->ndisks) {
-		x_start(x, "controller");
-		x_attr(x, "type", "scsi");
-		x_attr(x, "model", "virtio-scsi");
-		x_end(x);
+		xw_start(x, "controller");
+		xw_attr(x, "type", "scsi");
+		xw_attr(x, "model", "virtio-scsi");
+		xw_end(x);
 	}
 	w_nets(x, d);
-	w_console(x, d->console);
-	x_start(x, "memballoon");
-	x_attr(x, "model", "virtio");
-	x_empty(x, "stats", "period", "2");
-	x_end(x);
-	x_start(x, "rng");
-	x_attr(x, "model", "virtio");
-	x_start(x, "backend");
-	x_attr(x, "model", "random");
-	x_text(x, "/dev/urandom");
-	x_end(x);
-	x_end(x);
+	w_console(x, d->console, d->vnc);
+	xw_start(x, "memballoon");
+	xw_attr(x, "model", "virtio");
+	xw_empty(x, "stats", "period", "2");
+	xw_end(x);
+	xw_start(x, "rng");
+	xw_attr(x, "model", "virtio");
+	xw_start(x, "backend");
+	xw_attr(x, "model", "random");
+	xw_text(x, "/dev/urandom");
+	xw_end(x);
+	xw_end(x);
 }
 
 /* Everything of <domain> before its devices, and <devices> opened. */
@@ -392,22 +317,21 @@ w_head(struct xw *x, const struct vmdef *d, const struct vmxml_opts *o, const ch
 {
 	const char *arch = o->arch ? o->arch : d->arch;
 
-	x_start(x, "domain");
-	x_attr(x, "type", type);
-	x_elem(x, "name", d->name);
+	xw_start(x, "domain");
+	xw_attr(x, "type", type);
+	xw_elem(x, "name", d->name);
 	if (o->uuid)
-		x_elem(x, "uuid", o->uuid);
+		xw_elem(x, "uuid", o->uuid);
 	w_sizes(x, d);
 	w_os(x, d, arch);
 	w_platform(x, type, arch);
-	x_start(x, "devices");
+	xw_start(x, "devices");
 }
 
 char *
 vmxml_domain(const struct vmdef *d, const struct vmxml_opts *o, char **err)
 {
 	static const struct vmxml_opts none;
-	xmlBufferPtr buf = NULL;
 	struct xw x = { 0 };
 	const char *type, *bad;
 	char *out = NULL;
@@ -422,33 +346,23 @@ vmxml_domain(const struct vmdef *d, const struct vmxml_opts *o, char **err)
 		*err = xasprintf("%s: holds a control character, which XML cannot carry", bad);
 		return NULL;
 	}
-	buf = xmlBufferCreate();
-	x.w = buf ? xmlNewTextWriterMemory(buf, 0) : NULL;
-	if (x.w == NULL) {
+	if (xw_open(&x) < 0) {
 		*err = xstrdup("cannot create an XML writer");
-		goto cleanup;
+		return NULL;
 	}
-	xmlTextWriterSetIndent(x.w, 1);
-	xmlTextWriterSetIndentString(x.w, BAD_CAST "  ");
-	xmlTextWriterSetQuoteChar(x.w, '\'');
 	w_head(&x, d, o, type);
 	if (w_disks(&x, d, o, err) < 0)
 		goto cleanup;
 	w_devices(&x, d);
-	x_end(&x); /* devices */
-	x_end(&x); /* domain */
-	if (x.bad || xmlTextWriterFlush(x.w) < 0) {
+	xw_end(&x); /* devices */
+	xw_end(&x); /* domain */
+	if ((out = xw_close(&x)) == NULL)
 		*err = xstrdup("cannot write the domain XML");
-		goto cleanup;
-	}
-	out = xstrdup((const char *)xmlBufferContent(buf)); /* ends in a newline */
+	return out;
 
 cleanup:
-	if (x.w)
-		xmlFreeTextWriter(x.w);
-	if (buf)
-		xmlBufferFree(buf);
-	return out;
+	free(xw_close(&x)); /* *err says why */
+	return NULL;
 }
 
 /* ---- reading a domain back ---- */
@@ -462,7 +376,7 @@ struct dom {
 	char *name, *type, *kernel, *initrd, *cmdline;
 	char **boot;
 	size_t nboot;
-	bool console;
+	bool console, vnc;
 };
 
 static bool
@@ -516,6 +430,7 @@ read_rest(struct dom *m, const char *xml, char **err)
 	m->initrd = xpath_str(ctx, "string(/domain/os/initrd)");
 	m->cmdline = xpath_str(ctx, "string(/domain/os/cmdline)");
 	m->console = xp_bool(ctx, "boolean(/domain/devices/serial|/domain/devices/console)");
+	m->vnc = xp_bool(ctx, "boolean(/domain/devices/graphics[@type='vnc'])");
 	read_boot(ctx, m);
 	rc = 0;
 
@@ -857,84 +772,6 @@ export_check(const struct dom *m, const uint64_t *cap, const char *const *pool, 
 	return 0;
 }
 
-/* libyaml's emitter into a growing string, with a sticky error. */
-struct yw {
-	yaml_emitter_t em;
-	char *buf;
-	size_t len, cap;
-	bool bad;
-};
-
-static int
-y_write(void *data, unsigned char *s, size_t n)
-{
-	struct yw *y = data;
-
-	if (y->len + n + 1 > y->cap) {
-		y->cap = (y->len + n + 1) * 2;
-		y->buf = xrealloc(y->buf, y->cap);
-	}
-	memcpy(y->buf + y->len, s, n);
-	y->len += n;
-	y->buf[y->len] = '\0';
-	return 1;
-}
-
-/* Emit ev (initialised when ok); the emitter frees it, even on failure. */
-static void
-y_emit(struct yw *y, yaml_event_t *ev, int ok)
-{
-	if (!ok) {
-		y->bad = true;
-		return;
-	}
-	if (y->bad) {
-		yaml_event_delete(ev);
-		return;
-	}
-	if (!yaml_emitter_emit(&y->em, ev))
-		y->bad = true;
-}
-
-/* Plain when every YAML reader takes it for this string; else quoted. */
-static bool
-plain_ok(const char *s)
-{
-	static const char *const words[] = { "y", "n", "yes", "no", "on", "off", "true",
-	                                     "false", "null", NULL };
-	size_t i;
-
-	if (!((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z') || s[0] == '/'))
-		return false;
-	for (i = 0; words[i]; i++)
-		if (strcasecmp(s, words[i]) == 0)
-			return false;
-	return strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-	                 "._/+-") == strlen(s);
-}
-
-static void
-y_str(struct yw *y, const char *s)
-{
-	yaml_event_t ev;
-	int ok = yaml_scalar_event_initialize(&ev, NULL, NULL, (const yaml_char_t *)s,
-	                                      (int)strlen(s), 1, 1,
-	                                      plain_ok(s) ? YAML_PLAIN_SCALAR_STYLE
-	                                                  : YAML_DOUBLE_QUOTED_SCALAR_STYLE);
-	y_emit(y, &ev, ok);
-}
-
-/* A plain scalar that is meant as what YAML reads it as: true, 20G. */
-static void
-y_plain(struct yw *y, const char *s)
-{
-	yaml_event_t ev;
-
-	y_emit(y, &ev, yaml_scalar_event_initialize(&ev, NULL, NULL, (const yaml_char_t *)s,
-	                                            (int)strlen(s), 1, 1,
-	                                            YAML_PLAIN_SCALAR_STYLE));
-}
-
 /* A count, or a size in bytes. */
 static void
 y_num(struct yw *y, uint64_t v, bool size)
@@ -948,46 +785,6 @@ y_num(struct yw *y, uint64_t v, bool size)
 	y_plain(y, buf);
 }
 
-static void
-y_map(struct yw *y, bool flow)
-{
-	yaml_event_t ev;
-
-	y_emit(y, &ev, yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1,
-	               flow ? YAML_FLOW_MAPPING_STYLE : YAML_BLOCK_MAPPING_STYLE));
-}
-
-static void
-y_seq(struct yw *y, bool flow)
-{
-	yaml_event_t ev;
-
-	y_emit(y, &ev, yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1,
-	               flow ? YAML_FLOW_SEQUENCE_STYLE : YAML_BLOCK_SEQUENCE_STYLE));
-}
-
-static void
-y_map_end(struct yw *y)
-{
-	yaml_event_t ev;
-
-	y_emit(y, &ev, yaml_mapping_end_event_initialize(&ev));
-}
-
-static void
-y_seq_end(struct yw *y)
-{
-	yaml_event_t ev;
-
-	y_emit(y, &ev, yaml_sequence_end_event_initialize(&ev));
-}
-
-static void
-y_kv(struct yw *y, const char *key, const char *value)
-{
-	y_str(y, key);
-	y_str(y, value);
-}
 
 /* key: N, or key: {current: N, max: M} when they differ. */
 static void
@@ -1169,6 +966,10 @@ y_vm(struct yw *y, const struct dom *m, const uint64_t *cap, const char *const *
 		y_str(y, "console");
 		y_plain(y, "false");
 	}
+	if (!m->vnc) {
+		y_str(y, "graphics");
+		y_plain(y, "none");
+	}
 	y_map_end(y);
 }
 
@@ -1176,13 +977,7 @@ y_vm(struct yw *y, const struct dom *m, const uint64_t *cap, const char *const *
 static void
 y_document(struct yw *y, const struct dom *m, const uint64_t *cap, const char *const *pool)
 {
-	yaml_event_t ev;
-
-	y_emit(y, &ev, yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING));
-	y_emit(y, &ev, yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 1));
 	y_vm(y, m, cap, pool);
-	y_emit(y, &ev, yaml_document_end_event_initialize(&ev, 1));
-	y_emit(y, &ev, yaml_stream_end_event_initialize(&ev));
 }
 
 char *
@@ -1198,24 +993,15 @@ vmxml_export_yaml(const char *domain_xml, const uint64_t *disk_capacity,
 		return NULL;
 	if (export_check(&m, disk_capacity, disk_pool, err) < 0)
 		goto cleanup;
-	if (!yaml_emitter_initialize(&y.em)) {
+	if (y_open(&y) < 0) {
 		*err = xstrdup("cannot create a YAML emitter");
 		goto cleanup;
 	}
-	yaml_emitter_set_output(&y.em, y_write, &y);
-	yaml_emitter_set_unicode(&y.em, 1);
-	yaml_emitter_set_width(&y.em, -1);
 	y_document(&y, &m, disk_capacity, disk_pool);
-	yaml_emitter_delete(&y.em);
-	if (y.bad || y.buf == NULL) {
+	if ((out = y_close(&y)) == NULL)
 		*err = xstrdup("cannot write the YAML definition");
-		goto cleanup;
-	}
-	out = y.buf;
-	y.buf = NULL;
 
 cleanup:
-	free(y.buf);
 	dom_free(&m);
 	return out;
 }

@@ -71,6 +71,7 @@ struct gfx {
 	int fd;                       /* the VNC socket (the thread owns it
 	                               * once V_VNC; -1 after it is closed) */
 	char *how;                    /* how VNC is reached, or why not */
+	char *vnc_err;                /* libvncclient's last word when it ended */
 	bool local;                   /* a host without SSH */
 	/* status */
 	enum gfx_state mode;
@@ -121,6 +122,7 @@ unref(struct gfx *g)
 	close(g->wake[0]);
 	close(g->wake[1]);
 	free(g->how);
+	free(g->vnc_err);
 	free(g->text);
 	free(g->px);
 	free(g->q);
@@ -164,11 +166,14 @@ decide(struct gfx *g, enum verdict v, int fd, char *how)
 }
 
 /* Replace the shared framebuffer by w x h pixels (copied from src with
- * stride sstride, or black); the whole of it is dirty. */
+ * stride sstride, or black). A new size makes the whole of it dirty; the
+ * same size only the box around the pixels that differ (a screenshot of
+ * a still screen changes nothing, and wakes nobody). */
 static void
 fb_replace(struct gfx *g, const uint32_t *src, int w, int h, int sstride)
 {
-	int y;
+	struct gfx_rect d = { 0, 0, 0, 0 };
+	int x, y;
 
 	pthread_mutex_lock(&g->lock);
 	if (g->width != w || g->height != h || g->px == NULL) {
@@ -177,15 +182,33 @@ fb_replace(struct gfx *g, const uint32_t *src, int w, int h, int sstride)
 		g->width = w;
 		g->height = h;
 		g->st_seq++;
+		d = (struct gfx_rect){ 0, 0, w, h };
 	}
-	if (src)
-		for (y = 0; y < h; y++)
-			memcpy(g->px + (size_t)y * (size_t)w, src + (size_t)y * (size_t)sstride,
-			       (size_t)w * sizeof *src);
-	g->dirty = (struct gfx_rect){ 0, 0, w, h };
-	g->seq++;
+	for (y = 0; src && y < h; y++) {
+		uint32_t *row = g->px + (size_t)y * (size_t)w;
+		const uint32_t *from = src + (size_t)y * (size_t)sstride;
+		int x0 = -1, x1 = -1;
+
+		for (x = 0; x < w; x++) {
+			if (row[x] != from[x]) {
+				if (x0 < 0)
+					x0 = x;
+				x1 = x;
+			}
+		}
+		if (x0 >= 0) {
+			struct gfx_rect r = { x0, y, x1 - x0 + 1, 1 };
+			memcpy(row + x0, from + x0, (size_t)(x1 - x0 + 1) * sizeof *from);
+			gfx_rect_merge(&d, &r);
+		}
+	}
+	if (d.w > 0) {
+		gfx_rect_merge(&g->dirty, &d);
+		g->seq++;
+	}
 	pthread_mutex_unlock(&g->lock);
-	notify_post();
+	if (d.w > 0)
+		notify_post();
 }
 
 /* ---- the fallback: screenshots and send-key on the host's worker ---- */
@@ -552,6 +575,8 @@ rfb_log(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(rfb_last, sizeof rfb_last, fmt, ap);
 	va_end(ap);
+	if (getenv("VMTUI_GFX_TRACE"))
+		fprintf(stderr, "rfb: %s", rfb_last);
 	n = strlen(rfb_last);
 	while (n > 0 && (rfb_last[n - 1] == '\n' || rfb_last[n - 1] == '.'))
 		rfb_last[--n] = '\0';
@@ -666,25 +691,73 @@ drain_wake(struct gfx *g)
 		;
 }
 
+/* Close the session's VNC socket. */
+static void
+close_fd(struct gfx *g)
+{
+	pthread_mutex_lock(&g->lock);
+	if (g->fd >= 0)
+		close(g->fd);
+	g->fd = -1;
+	pthread_mutex_unlock(&g->lock);
+}
+
 /* Why the VNC session ended, asked of the host's worker. */
 static void
 why_job(struct host *h, virConnectPtr conn, void *arg)
 {
 	struct gfx *g = arg;
-	char *why = NULL;
+	char *why = NULL, *closed;
 	int i;
 
+	pthread_mutex_lock(&g->lock);
+	closed = g->vnc_err ? xasprintf("The VNC connection ended (%s).", g->vnc_err)
+	                    : xstrdup("The VNC server closed the connection.");
+	pthread_mutex_unlock(&g->lock);
 	/* The daemon may see the guest's end a moment after its VNC server
 	 * closed: ask again for up to 2 s. */
 	for (i = 0; conn && i < 8; i++) {
 		free(why);
-		why = end_reason(conn, g->uuid, "The VNC server closed the connection.");
-		if (strcmp(why, "The VNC server closed the connection.") != 0)
+		why = end_reason(conn, g->uuid, closed);
+		if (strcmp(why, closed) != 0)
 			break;
 		usleep(250 * 1000);
 	}
+	free(closed);
 	set_status(g, GFX_ENDED, why ? why : host_not_connected(h));
 	unref(g);
+}
+
+/* Send our own SetEncodings, replacing the one rfbInitClient sent: that
+ * one offers ExtendedDesktopSize, which QEMU then uses for every resize,
+ * and libvncclient 0.9.14 drops QEMU's (its screen has id 0) and then
+ * fails on the first rectangle of the new size. Without it QEMU says
+ * DesktopSize, which libvncclient follows. Lossless encodings only. */
+static rfbBool
+set_encodings(rfbClient *cl)
+{
+	static const uint32_t encs[] = {
+		16,          /* ZRLE */
+		5,           /* Hextile */
+		6,           /* zlib */
+		0,           /* raw */
+		rfbEncodingNewFBSize,
+		rfbEncodingLastRect,
+	};
+	unsigned char msg[4 + sizeof encs];
+	size_t i;
+
+	msg[0] = rfbSetEncodings;
+	msg[1] = 0;
+	msg[2] = 0;
+	msg[3] = (unsigned char)(sizeof encs / sizeof encs[0]);
+	for (i = 0; i < sizeof encs / sizeof encs[0]; i++) {
+		msg[4 + i * 4] = (unsigned char)(encs[i] >> 24);
+		msg[5 + i * 4] = (unsigned char)(encs[i] >> 16);
+		msg[6 + i * 4] = (unsigned char)(encs[i] >> 8);
+		msg[7 + i * 4] = (unsigned char)encs[i];
+	}
+	return WriteToRFBServer(cl, (const char *)msg, (unsigned)sizeof msg);
 }
 
 /* Pump RFB until the end. Returns true when the handshake failed (the
@@ -711,15 +784,25 @@ run_vnc(struct gfx *g, int fd, const char *how, char **why)
 	/* Lossless encodings only: what vmtui shows is what the guest has. */
 	cl->appData.encodingsString = "copyrect zrle hextile zlib raw";
 	cl->appData.shareDesktop = TRUE;
-	cl->sock = fd;
+	/* libvncclient closes the socket it is given; g->fd stays ours (for
+	 * gfx_close's shutdown) until the session is over. */
+	cl->sock = fcntl(fd, F_DUPFD_CLOEXEC, 0);
 	cl->listenSpecified = TRUE; /* the socket is connected already */
 	rfbClientSetClientData(cl, &client_tag, &v);
-	if (!rfbInitClient(cl, NULL, NULL)) {
-		/* rfbInitClient freed cl and closed the socket. */
-		pthread_mutex_lock(&g->lock);
-		g->fd = -1;
-		pthread_mutex_unlock(&g->lock);
+	if (cl->sock < 0 || !rfbInitClient(cl, NULL, NULL)) {
+		/* rfbInitClient freed cl and closed its socket. */
+		if (cl->sock < 0)
+			rfbClientCleanup(cl);
+		close_fd(g);
 		*why = xstrdup(rfb_last[0] ? rfb_last : "the VNC handshake failed");
+		return true;
+	}
+	if (!set_encodings(cl)) {
+		free(cl->frameBuffer);
+		cl->frameBuffer = NULL;
+		rfbClientCleanup(cl);
+		close_fd(g);
+		*why = xstrdup(rfb_last[0] ? rfb_last : "the VNC server went away");
 		return true;
 	}
 	set_status(g, GFX_VNC, xstrdup(how));
@@ -770,14 +853,14 @@ run_vnc(struct gfx *g, int fd, const char *how, char **why)
 			pthread_mutex_unlock(&g->lock);
 		}
 	}
-	pthread_mutex_lock(&g->lock);
-	g->fd = -1; /* rfbClientCleanup closes it */
-	pthread_mutex_unlock(&g->lock);
 	free(cl->frameBuffer);
 	cl->frameBuffer = NULL;
 	rfbClientCleanup(cl);
+	close_fd(g);
 	if (ended && !quitting(g)) {
 		pthread_mutex_lock(&g->lock);
+		if (rfb_last[0])
+			g->vnc_err = xstrdup(rfb_last);
 		g->refs++;
 		pthread_mutex_unlock(&g->lock);
 		host_call(g->host, why_job, g);

@@ -181,14 +181,21 @@ t 1 "standard input is not a terminal" apply -c "$T" "$D/ok.yaml"
 t 1 "vmtui apply: expected one or more files" apply -c "$T" --yes
 # apply and export have no -r (plan and export connect read-only anyway)
 t 1 'vmtui apply: unknown option "-r"; see vmtui help apply.' apply -r -c "$T" "$D/ok.yaml"
-t 1 "vmtui export: expected a VM name" export -c "$T"
-t 1 "vmtui export: expected one VM name" export -c "$T" a b
+t 1 "vmtui export: expected a VM, network or pool name" export -c "$T"
+t 1 "vmtui export: expected only a VM, network or pool name" export -c "$T" a b
+t 1 "vmtui export: --pool and --network cannot be combined" export -c "$T" --pool --network a
+t 1 "vmtui validate: option --pool does not apply here" validate --pool /dev/null
+t 1 "vmtui plan: option --network does not apply here" plan --network /dev/null
+t 1 "vmtui: there is no storage pool named \"default\" (virsh pool-list --all shows them)" export -c "$T" --pool default
+t 1 "vmtui: there is no network named \"default-pool\" (virsh net-list --all shows them)" export -c "$T" --network default-pool
+t 0 "forward: nat" export -c "$T" default
+t 0 "pooltype: dir" export -c "$T" default-pool
 t 1 "vmtui: VM \"test\" cannot be written as a definition: disk vda: bus virtio, format none" export -c "$T" test
-t 1 "vmtui: there is no VM named \"\"" export -c "$T" ''
-t 1 "vmtui: there is no VM named \"$LONG\"" export -c "$T" "$LONG"
-t 1 "vmtui: there is no VM named \"$NONUTF\"" export -c "$T" "$NONUTF"
+t 1 "vmtui: there is no VM, network or storage pool named \"\"" export -c "$T" ''
+t 1 "vmtui: there is no VM, network or storage pool named \"$LONG\"" export -c "$T" "$LONG"
+t 1 "vmtui: there is no VM, network or storage pool named \"$NONUTF\"" export -c "$T" "$NONUTF"
 for s in "${SPECIALS[@]}"; do
-	t 1 "vmtui: there is no VM named \"$s\"" export -c "$T" "$s"
+	t 1 "vmtui: there is no VM, network or storage pool named \"$s\"" export -c "$T" "$s"
 done
 
 # ---------------------------------------------------------------- console
@@ -425,6 +432,19 @@ y t-bool-mem.yaml 'name: a\nmemory: true\n'
 v t-bool-mem.yaml 1 't-bool-mem.yaml:2:9: memory: '
 y t-top-list.yaml '- 1\n- 2\n'
 v t-top-list.yaml 1 't-top-list.yaml:1:3: expected a VM (a mapping with a name), not a single value'
+# storage pools and networks (vmtui.yaml(5) STORAGE POOLS AND NETWORKS)
+y r-kcli.yaml 'p: {type: pool, path: /srv/p}\nn: {type: network, cidr: 10.1.0.0/24, nat: false}\n'
+v r-kcli.yaml 0 'valid: 0 VMs:; 1 pool: p; 1 network: n'
+y r-cidr.yaml "n: {type: network, cidr: 10.1.0.0/$BIG}\n"
+v r-cidr.yaml 1 'r-cidr.yaml:1:26: network "n": cidr must be an IPv4 network like 192.168.100.0/24'
+y r-pool.yaml "p: {type: pool, pooltype: netfs, path: /mnt/$LONG}\n"
+v r-pool.yaml 1 'r-pool.yaml:1:1: pool "p": a netfs pool needs source_host'
+y r-hosts.yaml 'n:\n  type: network\n  cidr: 10.1.0.0/24\n  hosts:\n    - {mac: "52:54:00:00:00:01", ip: 10.2.0.1}\n'
+v r-hosts.yaml 1 "r-hosts.yaml:5:7: network \"n\": a fixed host's ip is outside the network's cidr"
+y r-dhcp.yaml 'n: {type: network, cidr: 10.1.0.0/24, dhcp: {start: 10.1.0.9, end: 10.1.0.300}}\n'
+v r-dhcp.yaml 1 'r-dhcp.yaml:1:45: network "n": the dhcp range must be IPv4 addresses like 192.168.100.10'
+y r-ctl.yaml 'p: {type: pool, path: "/srv/a\\u0001b"}\n'
+v r-ctl.yaml 1 'r-ctl.yaml:1:23: pool "p": a pool'"'"'s path must be an absolute path without control characters'
 y h-vcpus.yaml "name: a\nvcpus: $BIG\n"
 v h-vcpus.yaml 1 "h-vcpus.yaml:2:8: vcpus: \"$BIG\" is not a whole number from 1 to 4096"
 y h-mem.yaml "name: a\nmemory: ${BIG}G\n"

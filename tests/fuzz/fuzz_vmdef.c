@@ -1,9 +1,11 @@
 /* fuzz_vmdef.c — libFuzzer target: VM definition files (config/vmdef.c).
  * Beyond fuzzcheck.h: the file counts its errors, and a parse without
- * errors gives only VMs that vmdef_check finds complete. */
+ * errors gives only VMs that vmdef_check finds complete, and pools and
+ * networks that pooldef_check and netdef_check pass. */
 #include <stddef.h>
 #include <stdint.h>
 
+#include "config/resdef.h"
 #include "config/vmdef.h"
 #include "fuzzcheck.h"
 
@@ -23,6 +25,16 @@ check_complete(const struct vmdef_file *f, const struct config_errors *e)
 	for (i = 0; e->n == 0 && i < f->nvms; i++)
 		if ((why = vmdef_check(&f->vms[i])) != NULL) {
 			fprintf(stderr, "VM %zu parsed without errors but %s\n", i + 1, why);
+			abort();
+		}
+	for (i = 0; e->n == 0 && i < f->npools; i++)
+		if ((why = pooldef_check(&f->pools[i])) != NULL) {
+			fprintf(stderr, "pool %zu parsed without errors but %s\n", i + 1, why);
+			abort();
+		}
+	for (i = 0; e->n == 0 && i < f->nnets; i++)
+		if ((why = netdef_check(&f->nets[i])) != NULL) {
+			fprintf(stderr, "network %zu parsed without errors but %s\n", i + 1, why);
 			abort();
 		}
 }

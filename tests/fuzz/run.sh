@@ -13,7 +13,7 @@ set -uo pipefail
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=$(cd "${1:?usage: run.sh BUILD_DIR [SECONDS]}" && pwd)
 SECS=${2:-60}
-TARGETS="vmdef config theme keymap ppm termreply gfxrender"
+TARGETS="vmdef config theme keymap resxml ppm termreply gfxrender"
 failed=0
 total_runs=0
 
@@ -23,7 +23,8 @@ seeds() {
 	mkdir -p "$d"
 	cp "$SRC"/tests/fuzz/corpus/"$t"/* "$d"/ 2>/dev/null
 	case $t in
-	vmdef) cp "$SRC"/examples/tiny.yaml "$SRC"/examples/web.yaml "$SRC"/examples/plan.yaml "$d"/ ;;
+	vmdef) cp "$SRC"/examples/tiny.yaml "$SRC"/examples/web.yaml "$SRC"/examples/plan.yaml \
+		"$SRC"/examples/lab.yaml "$SRC"/examples/host.yaml "$d"/ ;;
 	config) cp "$SRC"/examples/config.yaml "$d"/ ;;
 	theme) cp "$SRC"/themes/*.yaml "$d"/ ;;
 	esac
@@ -39,6 +40,7 @@ for t in $TARGETS; do
 	sd=$(seeds "$t")
 	log=$BUILD/fuzz/$t.log
 	dict=$SRC/tests/fuzz/yaml.dict
+	[ "$t" = resxml ] && dict=$SRC/tests/fuzz/xml.dict
 	[ -f "$SRC/tests/fuzz/$t.dict" ] && dict=$SRC/tests/fuzz/$t.dict
 	"$bin" -max_total_time="$SECS" -max_len=8192 -timeout=10 -rss_limit_mb=2048 \
 		-dict="$dict" -print_final_stats=1 \

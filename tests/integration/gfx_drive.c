@@ -5,10 +5,16 @@
  *
  * Usage: gfx_drive [-c URI | -H [USER@]HOST[:PORT] [-i KEY] [-k KNOWN_HOSTS]]
  *                  [--shot] [--dump FILE.png] [--type TEXT] [--combo N]
- *                  [--hold SECONDS] [--until-end SECONDS] VM
+ *                  [--hold SECONDS] [--until-end SECONDS] [--fps N]
+ *                  [--count SECONDS] [--sizes SECONDS] VM
  * Prints, one a line: "mode vnc|shot|ended", "text STATUS-TEXT",
  * "frame WxH" (the first frame with something drawn on it), "typed",
- * "ended REASON" (with --until-end: the session's end). Exit status 0
+ * "ended REASON" (with --until-end: the session's end), "count FRAMES
+ * SECONDS CPU-SECONDS" (with --count: the frames the session published and
+ * the process's CPU time over that long, for bench/gfx-source), "size WxH"
+ * (with --sizes: each new size of the framebuffer over that long, and
+ * "sizes-done" then). Exit
+ * status 0
  * when every step asked for happened, 1 otherwise (a line "error ..."
  * says which). An unknown SSH host key is accepted (a throwaway sshd). */
 #include <errno.h>
@@ -18,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/resource.h>
 
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
@@ -108,12 +115,15 @@ main(int argc, char **argv)
 		{ "combo", required_argument, NULL, 'C' },
 		{ "hold", required_argument, NULL, 'W' },
 		{ "until-end", required_argument, NULL, 'E' },
+		{ "fps", required_argument, NULL, 'F' },
+		{ "count", required_argument, NULL, 'N' },
+		{ "sizes", required_argument, NULL, 'Z' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct host_opts ho = { .interval_ms = 1000, .history = 4 };
 	struct gfx_opts go = { 0 };
 	const char *dump = NULL, *text = NULL;
-	int combo = -1, hold = 0, until_end = 0, ch, rc = 1;
+	int combo = -1, hold = 0, until_end = 0, count = 0, sizes = 0, ch, rc = 1;
 	struct host *h;
 	struct gfx *g;
 	struct gfx_status st;
@@ -134,6 +144,9 @@ main(int argc, char **argv)
 		case 'C': combo = atoi(optarg); break;
 		case 'W': hold = atoi(optarg); break;
 		case 'E': until_end = atoi(optarg); break;
+		case 'F': go.fps = (unsigned)atoi(optarg); break;
+		case 'N': count = atoi(optarg); break;
+		case 'Z': sizes = atoi(optarg); break;
 		default:
 			fprintf(stderr, "gfx_drive: see the comment at the top of gfx_drive.c\n");
 			return 2;
@@ -205,6 +218,50 @@ main(int argc, char **argv)
 	until = host_now_ns() + (uint64_t)hold * 1000000000u;
 	while (host_now_ns() < until)
 		pump(h, 100);
+	if (sizes > 0) {
+		int w = 0, ht = 0;
+		until = host_now_ns() + (uint64_t)sizes * 1000000000u;
+		while (host_now_ns() < until) {
+			gfx_frame_lock(g, &f);
+			if (f.width != w || f.height != ht) {
+				w = f.width;
+				ht = f.height;
+				printf("size %dx%d\n", w, ht);
+			}
+			gfx_frame_unlock(g);
+			pump(h, 20);
+		}
+		gfx_status(g, &st);
+		printf("sizes-done %s: %s\n", mode_name(st.mode), st.text);
+		gfx_status_free(&st);
+	}
+	if (count > 0) {
+		struct rusage r0, r1;
+		uint64_t seq0, t0;
+		double cpu;
+
+		getrusage(RUSAGE_SELF, &r0);
+		gfx_frame_lock(g, &f);
+		seq0 = f.seq;
+		gfx_frame_unlock(g);
+		t0 = host_now_ns();
+		until = t0 + (uint64_t)count * 1000000000u;
+		while (host_now_ns() < until) {
+			/* Read as a renderer would: take the frame when it changed. */
+			gfx_frame_lock(g, &f);
+			gfx_frame_unlock(g);
+			pump(h, 1000);
+		}
+		gfx_frame_lock(g, &f);
+		gfx_frame_unlock(g);
+		getrusage(RUSAGE_SELF, &r1);
+		cpu = (double)(r1.ru_utime.tv_sec - r0.ru_utime.tv_sec + r1.ru_stime.tv_sec -
+		               r0.ru_stime.tv_sec) +
+		      (double)(r1.ru_utime.tv_usec - r0.ru_utime.tv_usec + r1.ru_stime.tv_usec -
+		               r0.ru_stime.tv_usec) / 1e6;
+		printf("count %llu %.2f %.3f\n", (unsigned long long)(f.seq - seq0),
+		       (double)(host_now_ns() - t0) / 1e9, cpu);
+	}
 	if (until_end) {
 		until = host_now_ns() + (uint64_t)until_end * 1000000000u;
 		for (;;) {

@@ -196,7 +196,7 @@ check "copy: same kernel command line" eq \
 	"$(xpath "${P}copy" 'string(/domain/os/cmdline)')" "$CMDLINE"
 run export -c "$T_URI" "${P}nosuch"
 check "export: a missing VM exits 1 and says so" eq "$RC:$(cat "$ERR")" \
-	"1:vmtui: there is no VM named \"${P}nosuch\" (virsh list --all shows them)."
+	"1:vmtui: there is no VM, network or storage pool named \"${P}nosuch\" (virsh list --all, net-list --all and pool-list --all show them)."
 
 # ---- failures leave nothing behind ----
 
