@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../config/config.h"
 #include "../model/base/msglog.h"
 #include "../model/base/notify.h"
 #include "../model/base/xmalloc.h"
@@ -182,11 +183,40 @@ struct screen_opts {
 	struct host_args h;
 	unsigned char esc;
 	const char *protocol;
+	unsigned symbols;
 	const char *vm;
 };
 
+/* config.yaml's graphics_protocol: and graphics_symbols: (its hosts are
+ * not used: one host, from -c or -H). -1 after saying what is wrong. */
 static int
-screen_run(const struct screen_opts *o)
+read_config(struct screen_opts *o)
+{
+	struct config cfg;
+	struct config_errors errs = { 0 };
+	char *path = o->h.config_path ? xstrdup(o->h.config_path) : config_default_path();
+	size_t i;
+	int rc = 0;
+
+	config_init(&cfg);
+	if (config_load(&cfg, path, o->h.config_path == NULL, &errs) < 0) {
+		for (i = 0; i < errs.n; i++)
+			fprintf(stderr, "%s\n", errs.v[i]);
+		fprintf(stderr, "vmtui screen: %s has errors; fix them or use -f FILE.\n", path);
+		rc = -1;
+	} else {
+		if (o->protocol == NULL && cfg.gfx_protocol != CFG_GFX_AUTO)
+			o->protocol = cfg_gfx_protocols[cfg.gfx_protocol];
+		o->symbols = gfxterm_symbols(cfg.gfx_symbols);
+	}
+	config_errors_free(&errs);
+	config_free(&cfg);
+	free(path);
+	return rc;
+}
+
+static int
+screen_run(struct screen_opts *o)
 {
 	struct host_opts ho = {
 		.readonly = o->h.readonly,
@@ -203,6 +233,7 @@ screen_run(const struct screen_opts *o)
 		.esc = o->esc,
 		.readonly = o->h.readonly,
 		.protocol = o->protocol,
+		.symbols = o->symbols,
 		.colors = gfxterm_colors_from_env(),
 	};
 	char uuid[VM_UUID_LEN], *text = NULL, *why = NULL, label[4];
@@ -329,7 +360,7 @@ cli_screen(const struct subcmd *cmd, int argc, char **argv)
 		goto done;
 	}
 	o.vm = argv[optind];
-	rc = screen_run(&o);
+	rc = read_config(&o) < 0 ? EXIT_FAILURE : screen_run(&o);
 done:
 	free(o.h.uris);
 	free(o.h.ssh);

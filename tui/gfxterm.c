@@ -16,6 +16,7 @@
 #include <rfb/keysym.h>
 
 #include "../model/base/notify.h"
+#include "../config/config.h"
 #include "../model/base/xmalloc.h"
 #include "gfx/detect.h"
 #include "gfx/render.h"
@@ -105,6 +106,19 @@ gfxterm_protocol_valid(const char *s)
 {
 	enum gfx_mode m;
 	return s != NULL && gfx_mode_parse(s, &m);
+}
+
+unsigned
+gfxterm_symbols(int cfg_symbols)
+{
+	switch (cfg_symbols) {
+	case CFG_GFXSYM_QUADRANTS:
+		return GFX_SYM_QUADRANTS;
+	case CFG_GFXSYM_SEXTANTS:
+		return GFX_SYM_QUADRANTS | GFX_SYM_SEXTANTS;
+	default:
+		return 0;
+	}
 }
 
 int
@@ -517,7 +531,7 @@ gfxterm_run(struct gfx *g, const struct gfxterm_opts *o, volatile sig_atomic_t *
 	t.colors = gfx_detect_colors(&rep, o->colors);
 	ro.mode = t.mode;
 	ro.colors = t.colors;
-	ro.symbols = GFX_SYM_DEFAULT;
+	ro.symbols = o->symbols;
 	ro.cell_w = rep.cell_w;
 	ro.cell_h = rep.cell_h;
 	t.r = gfxr_new(&ro);

@@ -33,6 +33,8 @@ struct gfxterm_opts {
 	bool readonly;          /* nothing is sent, and the status line says so */
 	const char *protocol;   /* "kitty", "sixel", "iterm", "symbols", or NULL:
 	                           ask the terminal (tui/gfx/detect.h) */
+	unsigned symbols;       /* GFX_SYM_* beyond the half blocks (config.yaml's
+	                           graphics_symbols: gfxterm_symbols) */
 	int colors;             /* the terminal's colours (curses' COLORS, or
 	                           from TERM); 0: 16 */
 };
@@ -57,6 +59,9 @@ const char *gfxterm_restore_seq(size_t *len);
 
 /* Whether s names a rendering mode: kitty, sixel, iterm, symbols. */
 bool gfxterm_protocol_valid(const char *s);
+
+/* config.yaml's graphics_symbols: (enum cfg_gfx_symbols) as GFX_SYM_*. */
+unsigned gfxterm_symbols(int cfg_symbols);
 
 /* Colours to tell the renderer when curses is not there to ask: 256 for a
  * TERM naming 256 colours or truecolor, else 16. */

@@ -90,9 +90,10 @@ static const char gscreen_help[] =
 	"      --known-hosts FILE  SSH host keys (default ~/.ssh/known_hosts)\n"
 	"  -r, --readonly      show the screen only: send no key or pointer event\n"
 	"      --escape ^X     the prefix key (default ^])\n"
-	"      --graphics-protocol P  how the screen is drawn (default: ask the terminal;\n"
-	"                      symbols inside tmux or screen)\n"
-	HELP_LINE "\nSee vmtui(1).\n";
+	"      --graphics-protocol P  how the screen is drawn (default: config.yaml's\n"
+	"                      graphics_protocol, else ask the terminal; symbols in tmux)\n"
+	"  -f, --config FILE   config file for graphics_protocol and graphics_symbols\n"
+	HELP_LINE "\nSee vmtui(1) and vmtui-config(5).\n";
 
 static const char resize_help[] =
 	"Usage: vmtui resize [-c URI] [-r] VM [--vcpus N] [--max-vcpus N] [--memory SIZE]\n"

@@ -59,6 +59,7 @@ run(struct app *a, struct gfx *g)
 		.esc = a->console_escape,
 		.readonly = a->readonly,
 		.protocol = a->gfx_protocol,
+		.symbols = a->gfx_symbols,
 		.colors = COLORS,
 	};
 	struct termios shell;
