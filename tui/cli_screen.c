@@ -202,7 +202,7 @@ read_config(struct screen_opts *o)
 	if (config_load(&cfg, path, o->h.config_path == NULL, &errs) < 0) {
 		for (i = 0; i < errs.n; i++)
 			fprintf(stderr, "%s\n", errs.v[i]);
-		fprintf(stderr, "vmtui screen: %s has errors; fix them or use -f FILE.\n", path);
+		fprintf(stderr, "vmtui screen: %s has errors; fix them.\n", path);
 		rc = -1;
 	} else {
 		if (o->protocol == NULL && cfg.gfx_protocol != CFG_GFX_AUTO)
