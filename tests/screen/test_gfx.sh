@@ -10,7 +10,8 @@
 #                 into the VGA shell reaches the guest's serial log; ^] q
 #                 back to the list, the terminal's modes as before
 #   gfx_prefix    ^] m (the menu), ^] z (zoom 1:1, 2:1, fit), ^] t (a line
-#                 typed as keystrokes reaches the guest)
+#                 typed as keystrokes reaches the guest); mouse reports go
+#                 to the pointer, not to the shell
 #   gfx_nographics a guest without any video: the clear sentence, no screen
 #   gfx_resize    the terminal made tiny (20x6) and huge (300x100) while the
 #                 screen shows: still running, redrawn, the status line
@@ -234,6 +235,14 @@ gfx_prefix() {
 	check "prefix: the status line counts what was typed" wait_status "^ Typed [0-9]+ characters into" 5
 	vt_keys Enter
 	check "prefix: the typed text runs in the guest (serial log)" wait_log "$tok" 20
+	# the mouse: a click, a drag and the wheel as SGR reports (what a
+	# terminal sends with mode 1006 on) go to the pointer, not to the shell
+	tok="VMTUI-GFX-MOUSE-$RANDOM"
+	vt_type $'\e[<0;10;5M\e[<32;12;6M\e[<0;12;6m\e[<64;10;5M\e[<65;10;5M\e[<35;20;8M'
+	vt_type "echo $tok > /dev/ttyS0"
+	vt_keys Enter
+	check "mouse: reports are eaten, the next typed command still runs" wait_log "$tok" 20
+	check "mouse: nothing of the reports reached the guest's shell" eval '! glog | grep -aq "<0;10;5M\|<64;10"'
 	vt_keys C-] x
 	check "prefix: another key after ^] says it does nothing" wait_status 'x after the escape key does nothing' 5
 	check "prefix: ^] ^] leaves too" eval 'vt_keys C-] C-]; wait_screen "^NAME +STATE" 10'
