@@ -274,9 +274,11 @@ gfx_resize() {
 	check "resize: the status line is on line 100 at 300x100" wait_for 10 "status at 100" \
 		eval '[ "$(tm capture-pane -p -t scr | sed -n 100p | grep -c "720x400\|[0-9]x[0-9]")" = 1 ]'
 	check "resize: the picture drawn again at 300x100" wait_for 10 "picture" drawn
-	tm resize-window -t scr -x 100 -y 30
-	check "resize: back at 100x30, drawn" wait_for 10 "picture" drawn
+	tm resize-window -t scr -x 120 -y 40
+	check "resize: at 120x40, drawn" wait_for 10 "picture" drawn
 	check "resize: ^] q still leaves" leave_screen
+	check "resize: the list takes the size it changed to meanwhile (footer on line 40)" \
+		wait_for 5 "footer at 40" eval '[[ "$(tm capture-pane -p -t scr | sed -n 40p)" == "?Help"* ]]'
 	vt_keys q
 	vt_stop
 }
