@@ -86,6 +86,7 @@ struct gfx {
 	struct ev *q;
 	size_t nq, capq;
 	bool shot_busy, keys_busy;    /* a fallback job in flight */
+	int shot_fails;               /* screenshots failed in a row */
 	uint32_t held[8];             /* the fallback's modifiers held down */
 	size_t nheld;
 };
@@ -316,11 +317,26 @@ shot_job(struct host *h, virConnectPtr conn, void *arg)
 		                 : host_not_connected(h);
 		set_status(g, GFX_ENDED, why);
 	} else if (gfx_screenshot(dom, &px, &w, &ht, &err) < 0) {
-		set_status(g, GFX_ENDED, virDomainIsActive(dom) == 0
-		                         ? xstrdup("The guest shut down.")
-		                         : xasprintf("The screenshot failed: %s", err));
+		/* A guest going down fails its screenshot before the daemon
+		 * calls it inactive: ask for up to 2 s; a guest still running
+		 * ends the session after 3 failures in a row. */
+		int i, active = 1, fails;
+
+		for (i = 0; i < 8 && (active = virDomainIsActive(dom)) == 1; i++)
+			usleep(250 * 1000);
+		pthread_mutex_lock(&g->lock);
+		fails = ++g->shot_fails;
+		pthread_mutex_unlock(&g->lock);
+		if (active != 1)
+			set_status(g, GFX_ENDED, xstrdup("The guest shut down."));
+		else if (fails >= 3)
+			set_status(g, GFX_ENDED, xasprintf("The screenshot failed: %s", err));
+		virResetLastError();
 		free(err);
 	} else {
+		pthread_mutex_lock(&g->lock);
+		g->shot_fails = 0;
+		pthread_mutex_unlock(&g->lock);
 		fb_replace(g, px, w, ht, w);
 		free(px);
 	}
