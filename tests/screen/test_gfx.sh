@@ -19,11 +19,13 @@
 #                 not reach the guest and the status line says so
 #   gfx_cli       vmtui screen: the same screen; ^] q exits 0 with the
 #                 shell's terminal as before; bad VM and no graphics exit 1
+#   gfx_shot      a VGA guest without <graphics>: screenshots, keyboard only
+#                 (the status line says so), typed keys reach the guest
 #   gfx_shutdown  the guest destroyed while watched: back to the list with
 #                 the reason
 #
-# Guests: ${T_PREFIX}vnc (VGA + VNC) and ${T_PREFIX}plain (no video), both
-# running, removed at exit. Hold /tmp/vmtui-stack.lock around it.
+# Guests: ${T_PREFIX}vnc (VGA + VNC), ${T_PREFIX}plain (no video) and
+# ${T_PREFIX}shot (VGA, no <graphics>), running, removed at exit. Hold /tmp/vmtui-stack.lock around it.
 # Env: T_PREFIX (default vmtuigfxv-), KEEP_GUESTS=1, BUILD (default
 # build/), GFX_ONLY="gfx_view gfx_cli" (only these sections).
 # Ends with "N passed, N failed"; exit status 1 if any check failed.
@@ -39,6 +41,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 T0=$SECONDS
 G_VNC=${T_PREFIX}vnc
 G_PLAIN=${T_PREFIX}plain
+G_SHOT=${T_PREFIX}shot
 
 cleanup() {
 	vt_stop_all
@@ -58,11 +61,13 @@ gfx_stack_up() {
 	export T_URI
 	vsh dominfo "$G_VNC" >/dev/null 2>&1 || "$RS/guest.sh" define "$G_VNC" --vga --net none >&2 || return 1
 	vsh dominfo "$G_PLAIN" >/dev/null 2>&1 || "$RS/guest.sh" define "$G_PLAIN" --net none >&2 || return 1
+	vsh dominfo "$G_SHOT" >/dev/null 2>&1 ||
+		"$RS/guest.sh" define "$G_SHOT" --vga --graphics none --net none >&2 || return 1
 	gfx_guests_up
 }
 gfx_guests_up() {
 	local g
-	for g in "$G_VNC" "$G_PLAIN"; do
+	for g in "$G_VNC" "$G_PLAIN" "$G_SHOT"; do
 		[ "$(domstate "$g")" = running ] || "$RS/guest.sh" start "$g" --wait 90 >&2 || return 1
 	done
 }
@@ -145,12 +150,12 @@ blue() {
 	((n >= $1)) || { WHY="$n blue colour sequences"; return 1; }
 }
 
-# The guest's serial console log.
-glog() { cat "$("$RS/guest.sh" dir "$G_VNC")/console.log" 2>/dev/null; }
-log_has() { glog | tr -d '\r' | grep -q -- "$1"; }
+# The guest's serial console log ($G_VNC's, or $3's).
+glog() { cat "$("$RS/guest.sh" dir "${1:-$G_VNC}")/console.log" 2>/dev/null; }
+log_has() { glog "${2:-}" | tr -d '\r' | grep -q -- "$1"; }
 wait_log() {
 	local deadline=$((SECONDS + ${2:-15}))
-	until log_has "$1"; do
+	until log_has "$1" "${3:-}"; do
 		((SECONDS < deadline)) || { say "    not in the serial log within ${2:-15}s: $1"; return 1; }
 		sleep 0.2
 	done
@@ -337,6 +342,12 @@ gfx_cli() {
 	check "cli: says it left" eval 'joined | grep -q "^Left the screen of $(re "$G_VNC") (\^\] q)\.$"'
 	check "cli: stty -g as before" cmp -s "$SCR_TMP/stty-before" "$SCR_TMP/stty-ok"
 	check "cli: the terminal's modes as before" eq "$(term_modes)" "$modes"
+	shell_run esc "$(cli --escape ^A "$G_VNC")"
+	check "cli: --escape ^A: the status line names it" wait_status '\^A q leaves, \^A m menu' 20
+	vt_keys C-]
+	check "cli: --escape ^A: ^] is a key for the guest, not the prefix" wait_status '\^A q leaves' 3
+	vt_keys C-a q
+	check "cli: --escape ^A: ^A q exits 0" eval 'wait_rc esc 10 && [ "$(rc_of esc)" = 0 ]'
 	shell_run plain "$(cli "$G_PLAIN")"
 	check "cli: no graphics exits" wait_rc plain 20
 	check "cli: no graphics: exit status 1" eq "$(rc_of plain)" 1
@@ -347,8 +358,27 @@ gfx_cli() {
 	vt_stop
 }
 
+gfx_shot() {
+	say "# 7. the screenshot fallback: a VGA guest without <graphics>"
+	gfx_vmtui 100 30 || { not_ok "vmtui shows our guests"; return; }
+	gfx_select "$G_SHOT" || { not_ok "select $G_SHOT"; return; }
+	vt_keys O
+	check "shot: the status line says keyboard only (screenshots)" \
+		wait_status "^ $(re "$G_SHOT")  [0-9]+x[0-9]+  keyboard only \(screenshots\)  symbols" 30
+	check "shot: the screenshots are drawn" wait_for 10 "picture" drawn
+	local tok="VMTUI-GFX-SHOT-$RANDOM"
+	vt_keys Enter
+	sleep 1
+	vt_type "echo $tok > /dev/ttyS0"
+	vt_keys Enter
+	check "shot: a command typed (virDomainSendKey) reaches the guest" wait_log "$tok" 30 "$G_SHOT"
+	check "shot: ^] q leaves" leave_screen
+	vt_keys q
+	vt_stop
+}
+
 gfx_shutdown() {
-	say "# 7. the guest destroyed while watched"
+	say "# 8. the guest destroyed while watched"
 	gfx_guests_up
 	gfx_vmtui 100 30 || { not_ok "vmtui shows our guests"; return; }
 	open_screen || { not_ok "shutdown: O opens the screen"; return; }
@@ -372,7 +402,7 @@ if ! gfx_stack_up; then
 	summary
 	exit 1
 fi
-SECTIONS=${GFX_ONLY:-gfx_view gfx_prefix gfx_nographics gfx_resize gfx_readonly gfx_cli gfx_shutdown}
+SECTIONS=${GFX_ONLY:-gfx_view gfx_prefix gfx_nographics gfx_resize gfx_readonly gfx_cli gfx_shot gfx_shutdown}
 for s in $SECTIONS; do
 	"$s"
 	vt_stop_all
