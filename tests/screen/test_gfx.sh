@@ -263,6 +263,11 @@ gfx_nographics() {
 	check "no graphics: the clear sentence in the status line" \
 		wait_screen "$(re "$G_PLAIN") has no graphical display" 20
 	check "no graphics: still the list" wait_screen '^NAME +STATE' 2
+	vt_keys Enter
+	wait_screen "^$(re "$G_PLAIN") +running" 10 >/dev/null
+	vt_keys O
+	check "no graphics: O in the detail view says the same" \
+		wait_screen "$(re "$G_PLAIN") has no graphical display" 20
 	vt_keys q
 	vt_stop
 }
