@@ -397,6 +397,22 @@ gfx_shutdown() {
 		wait_screen "$(re "$G_VNC") is shut off: start it first \(S\) to see its screen\." 5
 	vt_keys q
 	vt_stop
+	# the same from the shell: vmtui screen ends with the reason, status 1
+	gfx_guests_up
+	shell_pane 100 30 || { not_ok "shell pane"; return; }
+	vt_type "stty -g > $SCR_TMP/stty-before-down; clear"
+	vt_keys Enter
+	sleep 0.3
+	shell_run down "$(cli "$G_VNC")"
+	wait_status "^ $(re "$G_VNC")  [0-9]+x[0-9]+  VNC" 20 >/dev/null ||
+		{ not_ok "shutdown: vmtui screen shows the screen"; return; }
+	vsh destroy "$G_VNC" >/dev/null
+	check "shutdown: vmtui screen ends by itself" wait_rc down 15
+	check "shutdown: vmtui screen: exit status 1" eq "$(rc_of down)" 1
+	check "shutdown: vmtui screen: the reason on stderr" \
+		eval 'joined | grep -q "^vmtui: the screen of $(re "$G_VNC") closed: The guest shut down\.$"'
+	check "shutdown: vmtui screen: stty -g as before" cmp -s "$SCR_TMP/stty-before-down" "$SCR_TMP/stty-down"
+	vt_stop
 }
 
 # ---------------------------------------------------------------- main
