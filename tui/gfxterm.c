@@ -148,6 +148,19 @@ say(struct term *t, const char *fmt, ...)
 
 /* ---- the picture ---- */
 
+/* Remove what is shown (kitty's images are not cells: a clear of the
+ * screen leaves them) and clear the screen. */
+static void
+wipe(struct term *t)
+{
+	size_t n;
+	const char *b = t->r ? gfxr_clear(t->r, &n) : NULL;
+
+	if (b != NULL && n > 0)
+		put(t, b, n);
+	puts_(t, "\033[0m\033[2J");
+}
+
 static void
 set_target(struct term *t)
 {
@@ -183,7 +196,7 @@ read_size(struct term *t)
 		return false;
 	t->rows = ws.ws_row;
 	t->cols = ws.ws_col;
-	puts_(t, "\033[0m\033[2J");
+	wipe(t);
 	set_target(t);
 	t->status_valid = false;
 	t->render_due = true;
@@ -373,8 +386,8 @@ send_mouse(struct term *t, const struct gfxin_ev *ev)
 static void
 new_view(struct term *t)
 {
+	wipe(t);
 	gfxr_set_view(t->r, t->zoom, t->pan_x, t->pan_y);
-	puts_(t, "\033[0m\033[2J");
 	t->status_valid = false;
 	t->render_due = true;
 	t->last_render = 0;
