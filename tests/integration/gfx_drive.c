@@ -59,7 +59,7 @@ pump(struct host *h, int ms)
 }
 
 static const char *
-mode_name(enum gfx_mode m)
+mode_name(enum gfx_state m)
 {
 	switch (m) {
 	case GFX_OPENING: return "opening";
@@ -121,7 +121,7 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct host_opts ho = { .interval_ms = 1000, .history = 4 };
-	struct gfx_opts go = { 0 };
+	struct gfx_open_opts go = { 0 };
 	const char *dump = NULL, *text = NULL;
 	int combo = -1, hold = 0, until_end = 0, count = 0, sizes = 0, ch, rc = 1;
 	struct host *h;
