@@ -15,8 +15,21 @@
 
 static const char *const keys[] = {
 	"interval", "connect", "hosts", "readonly", "graphs", "history", "color", "theme",
-	"keys", "shutdown_wait", NULL,
+	"keys", "shutdown_wait", "graphics_protocol", "graphics_symbols", NULL,
 };
+
+const char *const cfg_gfx_protocols[] = { "auto", "kitty", "sixel", "iterm", "symbols", NULL };
+const char *const cfg_gfx_symbols[] = { "half", "quadrants", "sextants", NULL };
+
+/* The index of s in names (NULL-terminated), or -1. */
+static int
+name_index(const char *const *names, const char *s)
+{
+	for (int i = 0; names[i]; i++)
+		if (strcmp(names[i], s) == 0)
+			return i;
+	return -1;
+}
 
 static void host_clear(struct config_host *ch);
 
@@ -415,13 +428,26 @@ apply_key(struct config *c, yaml_document_t *doc, const char *name, yaml_node_t 
 		c->theme_col = (unsigned)v->start_mark.column + 1;
 	} else if (strcmp(key, "keys") == 0) {
 		keymap_parse_node(&c->keys, doc, v, name, e);
+	} else if (strcmp(key, "graphics_protocol") == 0 || strcmp(key, "graphics_symbols") == 0) {
+		bool proto = strcmp(key, "graphics_protocol") == 0;
+		if (v->type != YAML_SCALAR_NODE)
+			goto want_scalar;
+		int i = name_index(proto ? cfg_gfx_protocols : cfg_gfx_symbols, scalar(v));
+		if (i < 0)
+			err_at(e, name, v->start_mark, "%s: \"%s\" is not one of %s", key, scalar(v),
+			       proto ? "auto, kitty, sixel, iterm, symbols" : "half, quadrants, sextants");
+		else if (proto)
+			c->gfx_protocol = (enum cfg_gfx_protocol)i;
+		else
+			c->gfx_symbols = (enum cfg_gfx_symbols)i;
 	} else {
 		sugg = config_suggest(key, keys);
 		if (sugg)
 			err_at(e, name, k->start_mark, "unknown key \"%s\" (did you mean \"%s\"?)", key, sugg);
 		else
 			err_at(e, name, k->start_mark, "unknown key \"%s\" (known: interval, connect, "
-			       "hosts, readonly, graphs, history, color, theme, keys, shutdown_wait)",
+			       "hosts, readonly, graphs, history, color, theme, keys, shutdown_wait, "
+			       "graphics_protocol, graphics_symbols)",
 			       key);
 	}
 	return;

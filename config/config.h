@@ -11,6 +11,15 @@
 #include "keymap.h"
 
 enum cfg_graphs { CFG_GRAPHS_AUTO, CFG_GRAPHS_BRAILLE, CFG_GRAPHS_BLOCK, CFG_GRAPHS_ASCII };
+/* The graphical console: how a guest's screen is drawn (graphics_protocol:
+ * auto asks the terminal; the names are those of --graphics-protocol and
+ * tui/gfx's gfx_mode_parse) and with which symbols when drawn as text
+ * (graphics_symbols:). cfg_gfx_protocols / cfg_gfx_symbols name them. */
+enum cfg_gfx_protocol { CFG_GFX_AUTO, CFG_GFX_KITTY, CFG_GFX_SIXEL, CFG_GFX_ITERM,
+                        CFG_GFX_SYMBOLS };
+enum cfg_gfx_symbols { CFG_GFXSYM_HALF, CFG_GFXSYM_QUADRANTS, CFG_GFXSYM_SEXTANTS };
+extern const char *const cfg_gfx_protocols[];
+extern const char *const cfg_gfx_symbols[];
 
 /* A hypervisor host: reached over SSH (ssh set) or by a libvirt URI. */
 struct config_host {
@@ -36,6 +45,8 @@ struct config {
 	char *theme;          /* theme name or path, or NULL */
 	unsigned theme_line, theme_col;
 	struct keymap keys;   /* the keys: section, as written */
+	enum cfg_gfx_protocol gfx_protocol;  /* graphics_protocol:, default auto */
+	enum cfg_gfx_symbols gfx_symbols;    /* graphics_symbols:, default half */
 };
 
 /* Errors found while reading: every one, each "file:line:col: message". */

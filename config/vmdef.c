@@ -489,7 +489,8 @@ collect(struct ctx *c, yaml_node_t *m, const struct keyset *ks, struct slot *slo
 
 enum {
 	V_NAME, V_HOST, V_TYPE, V_ARCH, V_MACHINE, V_VCPUS, V_MEMORY, V_DISKS, V_NETS,
-	V_BOOT, V_CLOUD, V_CONSOLE, V_AUTOSTART, V_START, V_KEYS, V_CMDS, V_IMAGE, V_POOL, V_N
+	V_BOOT, V_CLOUD, V_CONSOLE, V_AUTOSTART, V_START, V_KEYS, V_CMDS, V_IMAGE, V_POOL,
+	V_GRAPHICS, V_N
 };
 static const struct key vm_keys[] = {
 	{ "name", V_NAME }, { "host", V_HOST }, { "type", V_TYPE }, { "arch", V_ARCH },
@@ -498,7 +499,7 @@ static const struct key vm_keys[] = {
 	{ "boot", V_BOOT }, { "cloud_init", V_CLOUD }, { "cloudinit", V_CLOUD },
 	{ "console", V_CONSOLE }, { "autostart", V_AUTOSTART }, { "start", V_START },
 	{ "keys", V_KEYS }, { "cmds", V_CMDS }, { "image", V_IMAGE }, { "pool", V_POOL },
-	{ NULL, 0 },
+	{ "graphics", V_GRAPHICS }, { NULL, 0 },
 };
 static const struct keyset vm_set = { "a VM", vm_keys, false };
 
@@ -1178,6 +1179,7 @@ static void
 vm_basics(struct ctx *c, struct vmdef *vm, struct slot *s)
 {
 	static const char *const types[] = { "auto", "kvm", "qemu", NULL };
+	static const char *const graphics[] = { "vnc", "none", NULL };
 	int t;
 
 	if (s[V_HOST].v)
@@ -1191,6 +1193,9 @@ vm_basics(struct ctx *c, struct vmdef *vm, struct slot *s)
 	vm->console = true;
 	if (s[V_CONSOLE].v)
 		boolean(c, "console", s[V_CONSOLE].v, &vm->console);
+	vm->vnc = true;
+	if (s[V_GRAPHICS].v && (t = choice(c, "graphics", s[V_GRAPHICS].v, graphics, "vnc, none")) >= 0)
+		vm->vnc = t == 0;
 	if (s[V_AUTOSTART].v)
 		boolean(c, "autostart", s[V_AUTOSTART].v, &vm->autostart);
 	if (s[V_START].v)

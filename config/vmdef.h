@@ -73,6 +73,7 @@ struct vmdef {
 	size_t nboot;
 	struct vmdef_cloud_init cloud_init;
 	bool console;       /* serial console, default true */
+	bool vnc;           /* graphics: vnc (VNC on 127.0.0.1, the default) or none */
 	bool autostart;
 	bool start;         /* start after create, default false */
 	struct vmdef_pos pos; /* where the VM's mapping (or its plan key) starts */

@@ -106,6 +106,8 @@ struct app {
 	unsigned interval_ms;
 	enum graph_mode gmode;
 	unsigned char console_escape; /* byte that leaves a console; 0: ^] */
+	const char *gfx_protocol;     /* a guest's screen drawn with; NULL: ask the terminal */
+	unsigned gfx_symbols;         /* ... with these symbols (GFX_SYM_*, tui/gfx/render.h) */
 
 	const struct view_ops *view;  /* the top of the stack */
 	const struct view_ops *stack[VIEW_STACK_MAX];

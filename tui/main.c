@@ -25,6 +25,7 @@
 #include "../model/base/xmalloc.h"
 #include "app.h"
 #include "command.h"
+#include "gfxterm.h"
 #include "passthru.h"
 #include "subcmd.h"
 #include "top.h"
@@ -36,6 +37,7 @@ struct opts {
 	int graphs;   /* -1 unset, else enum graph_mode */
 	int color;    /* -1 unset */
 	unsigned char escape; /* leaves a console; 0: ^] */
+	const char *gfx_protocol; /* --graphics-protocol, or NULL: ask the terminal */
 	unsigned history;
 	const char *record;   /* --record FILE */
 	const char *replay;   /* --replay FILE */
@@ -119,6 +121,7 @@ parse_args(const struct subcmd *cmd, int argc, char **argv, struct opts *o)
 		{ "no-color", no_argument, NULL, 'C' + 256 },
 		{ "theme", required_argument, NULL, 'T' + 256 },
 		{ "escape", required_argument, NULL, 'E' + 256 },
+		{ "graphics-protocol", required_argument, NULL, 'G' + 256 },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -191,6 +194,14 @@ parse_args(const struct subcmd *cmd, int argc, char **argv, struct opts *o)
 				        "^] or ^X\n", optarg);
 				return -1;
 			}
+			break;
+		case 'G' + 256:
+			if (!gfxterm_protocol_valid(optarg)) {
+				fprintf(stderr, "vmtui: --graphics-protocol: \"%s\" is not one of kitty, "
+				        "sixel, iterm, symbols\n", optarg);
+				return -1;
+			}
+			o->gfx_protocol = optarg;
 			break;
 		case 'h':
 			subcmd_help(cmd, stdout);
@@ -371,6 +382,9 @@ tui_main(const struct subcmd *cmd, int argc, char **argv)
 	memset(&a, 0, sizeof a);
 	a.readonly = o.h.readonly;
 	a.console_escape = o.escape;
+	a.gfx_protocol = o.gfx_protocol ? o.gfx_protocol
+	                 : cfg.gfx_protocol != CFG_GFX_AUTO ? cfg_gfx_protocols[cfg.gfx_protocol] : NULL;
+	a.gfx_symbols = gfxterm_symbols(cfg.gfx_symbols);
 	a.interval_ms = (unsigned)(o.interval * 1000);
 	a.sort = SORT_NAME;
 	if (o.replay) {

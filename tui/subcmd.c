@@ -39,6 +39,9 @@ static const char screen_help[] =
 	"                        high-contrast, or a theme file; * cycles live\n"
 	"  -f, --config FILE     config file (default ~/.config/vmtui/config.yaml)\n"
 	"      --escape ^X       the key that leaves a guest's console (default ^])\n"
+	"      --graphics-protocol kitty|sixel|iterm|symbols\n"
+	"                        how a guest's screen (O) is drawn (default: ask the\n"
+	"                        terminal; symbols inside tmux or screen)\n"
 	"      --record FILE     append every refresh of every host to FILE\n"
 	"      --replay FILE     show a recording instead of live hosts\n"
 	"      --speed N         replay N times as fast (default 1; + and - change it)\n"
@@ -78,6 +81,23 @@ static const char console_help[] =
 	"      --force         take the console over from another client\n"
 	"      --escape ^X     the key that leaves the console (default ^])\n"
 	HELP_LINE "\nSee vmtui(1).\n";
+
+static const char gscreen_help[] =
+	"Usage: vmtui screen [-c URI|-H [USER@]HOST] [-r] [--escape ^X]\n"
+	"       [--graphics-protocol kitty|sixel|iterm|symbols] VM\n"
+	"Show the VM's graphical screen on the whole terminal, every key and the mouse\n"
+	"going to it, until the escape key then q. After the escape key: m sends\n"
+	"Ctrl+Alt+Del, Ctrl+Alt+F1..F12, SysRq or Print; t types a line of text; z zooms\n"
+	"(fit, 1:1, 2:1); the arrows pan.\n\n"
+	CONNECT_LINE
+	"  -H, --host [USER@]HOST[:PORT]  a hypervisor reached over SSH\n"
+	"      --known-hosts FILE  SSH host keys (default ~/.ssh/known_hosts)\n"
+	"  -r, --readonly      show the screen only: send no key or pointer event\n"
+	"      --escape ^X     the prefix key (default ^])\n"
+	"      --graphics-protocol P  how the screen is drawn (default: config.yaml's\n"
+	"                      graphics_protocol, else ask the terminal; symbols in tmux)\n"
+	"  -f, --config FILE   config file for graphics_protocol and graphics_symbols\n"
+	HELP_LINE "\nSee vmtui(1) and vmtui-config(5).\n";
 
 static const char resize_help[] =
 	"Usage: vmtui resize [-c URI] [-r] VM [--vcpus N] [--max-vcpus N] [--memory SIZE]\n"
@@ -266,6 +286,14 @@ static const char net_help[] =
 	"                      it, the name is asked on the terminal)\n"
 	"      --name HOSTNAME pin: the hostname handed out with the address\n"
 	HELP_LINE "\nSee vmtui(1).\n";
+static const char screenshot_help[] =
+	"Usage: vmtui screenshot [-c URI|-H [USER@]HOST[:PORT]] VM FILE.png\n"
+	"Save a running VM's graphical screen as it is now as a PNG image\n"
+	"(virDomainScreenshot), for scripts and bug reports.\n\n"
+	"  -c, --connect URI     the host (default: $LIBVIRT_DEFAULT_URI, else libvirt's default)\n"
+	"  -H, --host [USER@]HOST[:PORT]  the host, over SSH\n"
+	"      --known-hosts FILE  SSH host keys (default ~/.ssh/known_hosts)\n"
+	HELP_LINE "\nPrints FILE and the screen's size. See vmtui(1).\n";
 
 static const char help_help[] =
 	"Usage: vmtui help [COMMAND]\n"
@@ -294,6 +322,8 @@ static const struct subcmd subcmds[] = {
 	  cli_resize, CONN_WRITE, false },
 	{ "console", "Connect the terminal to a VM's serial console.", console_help,
 	  cli_console, CONN_WRITE, true },
+	{ "screen", "Show a VM's graphical screen in the terminal; keys and mouse to it.",
+	  gscreen_help, cli_screen, CONN_HOSTS, true },
 	{ "snapshot", "List, create, revert to and delete a VM's snapshots.", snapshot_help,
 	  cli_snapshot, CONN_WRITE, false },
 	{ "clone", "Clone a shut-off VM: new name, UUID and MACs.", clone_help, cli_clone,
@@ -308,6 +338,8 @@ static const struct subcmd subcmds[] = {
 	  CONN_WRITE, false },
 	{ "top", "Guests' figures as text, CSV or JSON; or the screen, recorded.",
 	  top_help, top_main, CONN_HOSTS, true },
+	{ "screenshot", "Save a VM's graphical screen as a PNG image.", screenshot_help,
+	  cli_screenshot, CONN_HOSTS, true },
 	{ "help", "List the commands, or show one's usage and options.", help_help, help_main,
 	  CONN_NONE, false },
 	{ "version", "Show vmtui's version.", version_help, version_main, CONN_NONE, false },

@@ -73,7 +73,8 @@ virConnectPtr subcmd_connect_via(const struct subcmd *cmd, const struct subcmd_t
  * SSH), or the one conn has. New string. */
 char *subcmd_virsh_uri(virConnectPtr conn, const struct subcmd_target *t);
 
-/* Handlers of the rows (in main.c, cli.c, cli_manage.c, cli_console.c, top.c). */
+/* Handlers of the rows (in main.c, cli.c, cli_manage.c, cli_console.c, top.c,
+ * cli_gfx.c, cli_screen.c, cli_store.c, cli_xfer.c, cli_net.c). */
 int tui_main(const struct subcmd *cmd, int argc, char **argv);
 int cli_validate(const struct subcmd *cmd, int argc, char **argv);
 int cli_plan(const struct subcmd *cmd, int argc, char **argv);
@@ -81,6 +82,7 @@ int cli_apply(const struct subcmd *cmd, int argc, char **argv);
 int cli_export(const struct subcmd *cmd, int argc, char **argv);
 int cli_resize(const struct subcmd *cmd, int argc, char **argv);
 int cli_console(const struct subcmd *cmd, int argc, char **argv);
+int cli_screen(const struct subcmd *cmd, int argc, char **argv);
 int cli_snapshot(const struct subcmd *cmd, int argc, char **argv);
 int cli_clone(const struct subcmd *cmd, int argc, char **argv);
 int cli_delete(const struct subcmd *cmd, int argc, char **argv);
@@ -96,5 +98,6 @@ int cli_net(const struct subcmd *cmd, int argc, char **argv);
  * before the pool) and cmd the vol row (its help is printed for --help). */
 int cli_vol_upload(const struct subcmd *cmd, int argc, char **argv);
 int cli_vol_download(const struct subcmd *cmd, int argc, char **argv);
+int cli_screenshot(const struct subcmd *cmd, int argc, char **argv);
 
 #endif

@@ -13,9 +13,11 @@
  * every frame with VMTUI_CURSES_OUTPUT=1 or a terminal this module does
  * not take on.
  *
- * The graphical console (a guest's framebuffer as kitty or sixel images,
- * or as Unicode half-block cells) goes out through the same frames, by
- * these calls, to be added with it (not here yet: nothing draws them):
+ * The graphical console (tui/gfxterm.c) does not share the screen with
+ * curses: like the serial console it takes the whole terminal after
+ * app_suspend and gives it back with a full repaint, so none of the calls
+ * below exists. They are what a graphical console inside a curses view
+ * (beside the header and footer) would need from this module:
  *
  *   bool termout_claim(int y, int x, int h, int w);
  *     The rectangle's cells come from the view from now on, not from

@@ -93,6 +93,12 @@ run_clone(struct app *a, const struct cmd_ctx *x)
 }
 
 static int
+run_gscreen(struct app *a, const struct cmd_ctx *x)
+{
+	return gscreen_open(a, x->guest);
+}
+
+static int
 run_delete(struct app *a, const struct cmd_ctx *x)
 {
 	return vmdelete_open(a, x->guest);
@@ -494,6 +500,10 @@ static const struct command commands[] = {
 	{ "vol-download", "Download the volume to a local file (progress, cancel)",
 	  "download a volume", .needs = STORE_W, .run = run_store, .key = 'w', .where = KV_VOLS,
 	  .label = "Download" },
+	{ "screen", "Graphical screen of the guest, keys and mouse to it (^] q comes back)",
+	  "show the screen", .of = true,
+	  .needs = NEED_LIVE | NEED_GUEST | NEED_HOST_UP, .run = run_gscreen, .key = 'O',
+	  .where = GUEST_VIEWS },
 };
 
 /* Whatever the views do on every turn of the loop. */
@@ -501,6 +511,7 @@ static void
 poll_all(struct app *a)
 {
 	console_poll(a);
+	gscreen_poll(a);
 }
 
 static void
@@ -508,6 +519,7 @@ quit_all(void)
 {
 	console_forget();
 	conpane_forget();
+	gscreen_forget();
 }
 
 const struct ui vmtui_ui = {

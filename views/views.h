@@ -37,6 +37,11 @@ int resize_open(struct app *a, const struct sel_guest *g);
 int snapshots_open(struct app *a, const struct sel_guest *g);
 int clone_open(struct app *a, const struct sel_guest *g);
 int vmdelete_open(struct app *a, const struct sel_guest *g);
+/* O: guest g's graphical screen (views/gscreen.c): opened on its host's
+ * worker, then shown on the whole terminal from the poll hook. */
+int gscreen_open(struct app *a, const struct sel_guest *g);
+void gscreen_poll(struct app *a);
+void gscreen_forget(void);
 /* Plan VM definition files on host h and show the plan (views/job.c). */
 void job_open(struct app *a, struct host *h, char *const *paths, size_t n);
 

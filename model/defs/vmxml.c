@@ -249,12 +249,13 @@ w_nets(struct xw *x, const struct vmdef *d)
 	}
 }
 
-/* A serial console on a pty; without one, VNC on localhost so that the
- * VM can still be reached (virt-viewer, or an SSH tunnel). */
+/* A serial console on a pty, and VNC on localhost (vmtui's graphical
+ * console, virt-viewer, or an SSH tunnel reach it; libvirt adds the video
+ * card). */
 static void
-w_console(struct xw *x, bool console)
+w_console(struct xw *x, bool console, bool vnc)
 {
-	if (!console) {
+	if (vnc) {
 		xw_start(x, "graphics");
 		xw_attr(x, "type", "vnc");
 		xw_attr(x, "autoport", "yes");
@@ -263,8 +264,9 @@ w_console(struct xw *x, bool console)
 		xw_attr(x, "address", "127.0.0.1");
 		xw_end(x);
 		xw_end(x);
-		return;
 	}
+	if (!console)
+		return;
 	xw_start(x, "serial");
 	xw_attr(x, "type", "pty");
 	xw_empty(x, "target", "port", "0");
@@ -279,8 +281,8 @@ w_console(struct xw *x, bool console)
 }
 
 /* Devices after the disks: a virtio-scsi controller for scsi disks (not
- * libvirt's default LSI one), interfaces, console, balloon with stats for
- * the memory graphs, and an entropy source. */
+ * libvirt's default LSI one), interfaces, console and VNC, balloon with
+ * stats for the memory graphs, and an entropy source. */
 static void
 w_devices(struct xw *x, const struct vmdef *d)
 {
@@ -295,7 +297,7 @@ w_devices(struct xw *x, const struct vmdef *d)
 		xw_end(x);
 	}
 	w_nets(x, d);
-	w_console(x, d->console);
+	w_console(x, d->console, d->vnc);
 	xw_start(x, "memballoon");
 	xw_attr(x, "model", "virtio");
 	xw_empty(x, "stats", "period", "2");
@@ -374,7 +376,7 @@ struct dom {
 	char *name, *type, *kernel, *initrd, *cmdline;
 	char **boot;
 	size_t nboot;
-	bool console;
+	bool console, vnc;
 };
 
 static bool
@@ -428,6 +430,7 @@ read_rest(struct dom *m, const char *xml, char **err)
 	m->initrd = xpath_str(ctx, "string(/domain/os/initrd)");
 	m->cmdline = xpath_str(ctx, "string(/domain/os/cmdline)");
 	m->console = xp_bool(ctx, "boolean(/domain/devices/serial|/domain/devices/console)");
+	m->vnc = xp_bool(ctx, "boolean(/domain/devices/graphics[@type='vnc'])");
 	read_boot(ctx, m);
 	rc = 0;
 
@@ -962,6 +965,10 @@ y_vm(struct yw *y, const struct dom *m, const uint64_t *cap, const char *const *
 	if (!m->console) {
 		y_str(y, "console");
 		y_plain(y, "false");
+	}
+	if (!m->vnc) {
+		y_str(y, "graphics");
+		y_plain(y, "none");
 	}
 	y_map_end(y);
 }

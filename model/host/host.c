@@ -1400,6 +1400,12 @@ host_call(struct host *h, host_fn fn, void *arg)
 	push_req(h, r);
 }
 
+struct sshlink *
+host_link(struct host *h)
+{
+	return h->priv->link;
+}
+
 void
 host_request_detail(struct host *h, const char *uuid)
 {

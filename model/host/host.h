@@ -199,6 +199,11 @@ void host_publish_unlock(struct host *h);
  * last, and the caller frees the job. */
 bool host_unref(struct host *h, int *refs);
 
+/* The SSH link of a host reached over SSH (sshlink.h), or NULL: only in
+ * a function host_call runs (on the worker, which owns the link), and good
+ * until it returns. */
+struct sshlink *host_link(struct host *h);
+
 /* Ask for the configuration of one VM; it appears in h->detail. */
 void host_request_detail(struct host *h, const char *uuid);
 

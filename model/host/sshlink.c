@@ -44,6 +44,8 @@ struct conn {
 	int fd;
 	ssh_channel ch;
 	enum { C_OPENING, C_EXEC, C_OPEN } st;
+	char *fwd_host, *fwd_sock;  /* a forward (sshlink_forward), or NULL */
+	unsigned fwd_port;
 	bool local_eof;
 	size_t err_len;            /* the stderr line being read */
 	char err[256];
@@ -77,6 +79,7 @@ struct sshlink {
 	pthread_mutex_t lock;
 	/* Guarded by lock. */
 	bool dead, quit;
+	struct conn *pending;       /* forwards asked for, not yet pumped */
 	char *error;
 	char *remote_stderr;
 };
@@ -859,6 +862,8 @@ conn_free(struct conn *c)
 	}
 	if (c->fd >= 0)
 		close(c->fd);
+	free(c->fwd_host);
+	free(c->fwd_sock);
 	free(c);
 }
 
@@ -866,6 +871,17 @@ conn_free(struct conn *c)
 static void
 close_all(struct sshlink *l)
 {
+	struct conn *pend;
+
+	pthread_mutex_lock(&l->lock);
+	pend = l->pending;
+	l->pending = NULL;
+	pthread_mutex_unlock(&l->lock);
+	while (pend) {
+		struct conn *c = pend;
+		pend = c->next;
+		conn_free(c);
+	}
 	while (l->conns) {
 		struct conn *c = l->conns;
 		l->conns = c->next;
@@ -932,6 +948,29 @@ accept_conn(struct sshlink *l)
 	l->nconns++;
 }
 
+/* Take the forwards sshlink_forward queued: give each its channel. */
+static void
+adopt_forwards(struct sshlink *l)
+{
+	struct conn *c, *next;
+
+	pthread_mutex_lock(&l->lock);
+	c = l->pending;
+	l->pending = NULL;
+	pthread_mutex_unlock(&l->lock);
+	for (; c; c = next) {
+		next = c->next;
+		c->ch = l->nconns < MAX_CONNS ? ssh_channel_new(l->s) : NULL;
+		if (c->ch == NULL) {
+			conn_free(c); /* the caller sees EOF */
+			continue;
+		}
+		c->next = l->conns;
+		l->conns = c;
+		l->nconns++;
+	}
+}
+
 /* Make the remote command's stderr line the one sshlink_remote_stderr
  * gives. */
 static void
@@ -971,7 +1010,11 @@ step_open(struct sshlink *l, struct conn *c)
 	int rc;
 
 	if (c->st == C_OPENING) {
-		if (l->cmd == NULL)
+		if (c->fwd_sock)
+			rc = ssh_channel_open_forward_unix(c->ch, c->fwd_sock, "127.0.0.1", 0);
+		else if (c->fwd_host)
+			rc = ssh_channel_open_forward(c->ch, c->fwd_host, (int)c->fwd_port, "127.0.0.1", 0);
+		else if (l->cmd == NULL)
 			rc = ssh_channel_open_forward_unix(c->ch, l->remote_socket, "127.0.0.1", 0);
 		else
 			rc = ssh_channel_open_session(c->ch);
@@ -979,7 +1022,7 @@ step_open(struct sshlink *l, struct conn *c)
 			return 0;
 		if (rc != SSH_OK)
 			return -1;
-		c->st = l->cmd ? C_EXEC : C_OPEN;
+		c->st = l->cmd && !c->fwd_sock && !c->fwd_host ? C_EXEC : C_OPEN;
 	}
 	if (c->st == C_EXEC) {
 		rc = ssh_channel_request_exec(c->ch, l->cmd);
@@ -1190,6 +1233,7 @@ pump(void *arg)
 		}
 		if (pf[1].revents & POLLIN)
 			accept_conn(l);
+		adopt_forwards(l);
 		step_all(l, pf);
 		now = now_ms();
 		if (keepalive(l, now) < 0) {
@@ -1331,6 +1375,43 @@ sshlink_remote_stderr(struct sshlink *l)
 	return e;
 }
 
+int
+sshlink_forward(struct sshlink *l, const char *host, unsigned port, const char *sock,
+                char **err)
+{
+	struct conn *c;
+	int sv[2];
+	bool dead;
+
+	pthread_mutex_lock(&l->lock);
+	dead = l->dead || l->quit;
+	pthread_mutex_unlock(&l->lock);
+	if (dead) {
+		*err = xasprintf("The SSH link to %s is down.", l->label);
+		return -1;
+	}
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
+		*err = xasprintf("Cannot make a socket for the SSH forward: %s.", strerror(errno));
+		return -1;
+	}
+	fcntl(sv[0], F_SETFL, fcntl(sv[0], F_GETFL) | O_NONBLOCK);
+	c = xcalloc(1, sizeof *c);
+	c->fd = sv[0];
+	c->fwd_sock = sock ? xstrdup(sock) : NULL;
+	c->fwd_host = sock ? NULL : xstrdup(host ? host : "127.0.0.1");
+	c->fwd_port = port;
+	pthread_mutex_lock(&l->lock);
+	c->next = l->pending;
+	l->pending = c;
+	pthread_mutex_unlock(&l->lock);
+	{
+		char b = 1;
+		ssize_t r = write(l->wake[1], &b, 1);
+		(void)r;
+	}
+	return sv[1];
+}
+
 void
 sshlink_close(struct sshlink *l)
 {
@@ -1346,8 +1427,7 @@ sshlink_close(struct sshlink *l)
 		}
 		pthread_join(l->thread, NULL);
 	}
-	if (l->s)
-		close_all(l);
+	close_all(l);
 	if (l->ev) {
 		if (l->s)
 			ssh_event_remove_session(l->ev, l->s);

@@ -83,6 +83,15 @@ char *sshlink_error(struct sshlink *l);
 /* The last line the remote proxy command wrote to stderr (for example
  * "virt-ssh-helper: not found"), or NULL; caller frees. */
 char *sshlink_remote_stderr(struct sshlink *l);
+/* A local socket carried on a new channel of the link to a TCP address
+ * (host, port) or a UNIX socket (sock, then host is NULL) as the remote
+ * host reaches it: a direct-tcpip or direct-streamlocal forward, pumped
+ * by the link's thread like libvirt's connections. Returns the caller's
+ * end (blocking, close-on-exec) at once; a channel the server refuses
+ * shows as EOF on it. -1 and *err when the link is dead or full. Any
+ * thread. */
+int sshlink_forward(struct sshlink *l, const char *host, unsigned port, const char *sock,
+                    char **err);
 /* Stop the pump, close every channel and the session, remove the socket.
  * NULL is fine. */
 void sshlink_close(struct sshlink *l);

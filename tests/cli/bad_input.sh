@@ -208,6 +208,41 @@ for s in '' "$LONG" "${SPECIALS[@]}"; do
 	t 1 "vmtui console: standard input is not a terminal; the console needs one to pass keys through." console -c "$T" "$s"
 done
 
+# ---------------------------------------------------------------- screen
+
+t 1 "vmtui screen: expected a VM name" screen -c "$T"
+t 1 "vmtui screen: expected one VM name" screen -c "$T" a b
+t 1 "vmtui screen: --escape: \"x\" is not a control key such as ^] or ^X" screen --escape x test
+t 1 'vmtui screen: --graphics-protocol: "png" is not one of kitty, sixel, iterm, symbols' \
+	screen --graphics-protocol png -c "$T" test
+t 1 "vmtui screen: --graphics-protocol: \"$NONUTF\" is not one of" screen --graphics-protocol "$NONUTF" test
+t 1 "vmtui screen: one host only: -c URI or -H HOST, once" screen -c "$T" -c "$T" test
+t 1 "vmtui screen: one host only: -c URI or -H HOST, once" screen -c "$T" -H example.org test
+t 1 'vmtui screen: option "-c" needs a value' screen -c
+t 1 'vmtui screen: unknown option "-y"; see vmtui help screen.' screen -y test
+for s in '' "$LONG" "${SPECIALS[@]}"; do
+	t 1 "vmtui screen: standard input and output must be a terminal to show the screen and pass keys through." \
+		screen -c "$T" "$s"
+done
+t 1 'vmtui: --graphics-protocol: "x" is not one of kitty, sixel, iterm, symbols' --graphics-protocol x
+
+# ---------------------------------------------------------------- screenshot
+
+t 1 "vmtui screenshot: expected a VM and a FILE.png to write" screenshot -c "$T"
+t 1 "vmtui screenshot: expected a VM and a FILE.png to write" screenshot -c "$T" test
+t 1 "vmtui screenshot: too many arguments: expected a VM and a FILE.png" screenshot -c "$T" test a.png b.png
+t 1 'vmtui screenshot: FILE must end in .png (got "shot.jpg")' screenshot -c "$T" test shot.jpg
+t 1 'vmtui screenshot: FILE must end in .png (got "")' screenshot -c "$T" test ''
+t 1 "vmtui screenshot: one host only: -c URI or -H HOST, once" screenshot -c "$T" -c "$T" test a.png
+t 1 'vmtui screenshot: option "-c" needs a value' screenshot -c
+t 1 'vmtui screenshot: unknown option "-r"; see vmtui help screenshot.' screenshot -r -c "$T" test a.png
+t 1 "vmtui screenshot: cannot write $D/none/x.png: No such file or directory" screenshot -c "$T" test "$D/none/x.png"
+t 1 "vmtui screenshot: cannot connect to bogus:///x: no connection driver" screenshot -c bogus:///x test "$D/x.png"
+for s in '' "$LONG" "$NONUTF" "${SPECIALS[@]}"; do
+	t 1 "vmtui screenshot: there is no guest \"$s\" on this host" screenshot -c "$T" "$s" "$D/x.png"
+done
+t 0 "$D/shot.png: " screenshot -c "$T" test "$D/shot.png"
+
 # ---------------------------------------------------------------- resize
 
 for n in "$BIG" abc 1.5 "$NONUTF" "$LONG" 4097 1e3; do
@@ -487,7 +522,7 @@ for s in "${SPECIALS[@]}"; do
 done
 [ ! -e /tmp/pwned ] || not_ok "a volume name ran a command"
 
-for c in validate plan apply export resize console snapshot clone delete top help version pool vol net; do
+for c in validate plan apply export resize console snapshot clone delete top help version pool vol net screen screenshot; do
 	grep -qx "$c" <<<"$LISTED" || not_ok "vmtui help does not list $c"
 done
 for c in $LISTED; do

@@ -13,7 +13,7 @@ set -uo pipefail
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=$(cd "${1:?usage: run.sh BUILD_DIR [SECONDS]}" && pwd)
 SECS=${2:-60}
-TARGETS="vmdef config theme keymap resxml netinfo"
+TARGETS="vmdef config theme keymap resxml netinfo ppm termreply gfxrender gfxinput"
 failed=0
 total_runs=0
 
@@ -40,8 +40,11 @@ for t in $TARGETS; do
 	mkdir -p "$corpus"
 	sd=$(seeds "$t")
 	log=$BUILD/fuzz/$t.log
+	dict=$SRC/tests/fuzz/yaml.dict
+	case $t in resxml | netinfo) dict=$SRC/tests/fuzz/xml.dict ;; esac
+	[ -f "$SRC/tests/fuzz/$t.dict" ] && dict=$SRC/tests/fuzz/$t.dict
 	"$bin" -max_total_time="$SECS" -max_len=8192 -timeout=10 -rss_limit_mb=2048 \
-		-dict="$SRC/tests/fuzz/$(case $t in resxml | netinfo) echo xml ;; *) echo yaml ;; esac).dict" -print_final_stats=1 \
+		-dict="$dict" -print_final_stats=1 \
 		-artifact_prefix="$BUILD/fuzz/crash-$t-" "$corpus" "$sd" >"$log" 2>&1
 	rc=$?
 	execs=$(awk '/stat::number_of_executed_units/ { print $NF }' "$log")

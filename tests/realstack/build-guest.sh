@@ -22,6 +22,9 @@
 # starts a CPU busy loop if the kernel command line has vmtui.busy=1, and then
 # runs (and respawns) an interactive job-control shell on /dev/ttyS0.
 # With vmtui.nettraffic=1 it also pings ff02::1 on eth0 once a second.
+# With vmtui.vga=1 (guest.sh define --vga) it also runs a shell on the VGA
+# console /dev/tty1 (respawned), prompt "vmtui-vga# ", after printing
+# "VMTUI-VGA-READY" there, for the graphical console's tests.
 #
 # Usage: tests/realstack/build-guest.sh [--force]
 # Needs root (apt-get); installs what it needs (cpio, kmod, xz-utils, ...).
@@ -42,9 +45,14 @@ log() { echo "build-guest.sh: $*" >&2; }
 
 # Bump when the fixture's content changes: older builds are then redone.
 FIXTURE_VERSION=3
+# Features added without changing what older checkouts expect of version
+# 3 (they accept this build, and do not rebuild it from under each other):
+# a build that lacks one is redone.
+FIXTURE_FEATURES="vga-shell"
 is_complete() {
     [[ -s "$OUT/fixture.env" && -s "$OUT/vmlinuz" && -s "$OUT/initrd.img" ]] &&
-        grep -qx "FIXTURE_VERSION=$FIXTURE_VERSION" "$OUT/fixture.env"
+        grep -qx "FIXTURE_VERSION=$FIXTURE_VERSION" "$OUT/fixture.env" &&
+        grep -qx "FIXTURE_FEATURES=\"$FIXTURE_FEATURES\"" "$OUT/fixture.env"
 }
 
 if [[ $FORCE == 0 ]] && is_complete; then
@@ -255,6 +263,19 @@ case " $(cat /proc/cmdline) " in
         echo "vmtui-init: net traffic started" >/dev/console ;;
 esac
 
+case " $(cat /proc/cmdline) " in
+    *" vmtui.vga=1 "*)
+        # A shell on the VGA console too (the kernel's console=tty0), its
+        # output there and nowhere else: what reaches the serial log from
+        # it was typed as a command that writes there.
+        ( while :; do
+            setsid sh -c 'echo VMTUI-VGA-READY; PS1="vmtui-vga# " exec sh </dev/tty1' \
+                >/dev/tty1 2>&1
+            sleep 1
+          done ) &
+        echo "vmtui-init: VGA shell on tty1" >/dev/console ;;
+esac
+
 # Interactive shell with job control on the serial console, respawned.
 while :; do
     if [ -c /dev/ttyS0 ]; then
@@ -281,6 +302,7 @@ KVER=$KVER
 KPKG=$KPKG
 BUSYBOX_VERSION=$BUSYBOX_VERSION
 MODULES="${ORDER[*]}"
+FIXTURE_FEATURES="$FIXTURE_FEATURES"
 EOF
 chmod 0644 "$OUT/fixture.env.new"
 mv -f "$OUT/fixture.env.new" "$OUT/fixture.env"

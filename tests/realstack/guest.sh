@@ -25,11 +25,19 @@
 # an address with DHCP at boot); --mac gives the NIC that MAC address.
 # --net-traffic makes the guest ping ff02::1 on eth0 once a second, so the
 # net.0.rx/tx counters keep moving (the packets stay on the tap).
+# --vga gives the guest a VGA card, the kernel console on it as well as on
+# ttyS0 ("console=tty0 console=ttyS0": the serial one stays /dev/console), a
+# shell on tty1, and a display (--graphics): vnc (the default: VNC on
+# 127.0.0.1, port chosen by libvirt), socket (VNC on a UNIX socket libvirt
+# makes in the guest's runtime directory), spice (SPICE on 127.0.0.1) or none (no
+# <graphics>: only screenshots reach the screen). Without --vga the guest
+# has no video at all, as before.
 #
 # Usage:
 #   guest.sh define NAME [--busy] [--mem MiB] [--maxmem MiB] [--vcpus N]
 #                [--maxvcpus M] [--net ethernet|user|none|network:NAME]
 #                [--mac 52:54:00:xx:xx:xx] [--net-traffic]
+#                [--vga [--graphics vnc|socket|spice|none]]
 #   guest.sh start NAME [--wait [SECONDS]]  start; optionally wait for the
 #                                           VMTUI-GUEST-READY console line
 #   guest.sh wait-ready NAME [SECONDS]       wait for VMTUI-GUEST-READY (default 60)
@@ -71,12 +79,16 @@ check_traversable() {
 
 cmd_define() {
     local name=${1:-}; check_name "$name"; shift
-    local busy=0 mem=96 maxmem=128 vcpus=1 maxvcpus=2 traffic=0 net=ethernet mac=""
+    local busy=0 mem=96 maxmem=128 vcpus=1 maxvcpus=2 traffic=0 net=ethernet mac="" vga=0 graphics=vnc
     [[ $URI == qemu:///system ]] || net=user   # unprivileged: no tap devices
     while (($#)); do
         case "$1" in
             --busy) busy=1 ;;
             --net-traffic) traffic=1 ;;
+            --vga) vga=1 ;;
+            --graphics)
+                [[ ${2:-} =~ ^(vnc|socket|spice|none)$ ]] || die "--graphics takes vnc|socket|spice|none"
+                graphics=$2; shift ;;
             --net)
                 [[ ${2:-} =~ ^(ethernet|user|none|network:[A-Za-z0-9][A-Za-z0-9_.+-]*)$ ]] ||
                     die "--net takes ethernet|user|none|network:NAME"
@@ -109,6 +121,16 @@ cmd_define() {
     chmod 0644 "$dir/disk.qcow2"
 
     local cmdline="console=ttyS0 quiet"
+    local video="<video><model type='none'/></video>"
+    if ((vga)); then
+        cmdline="console=tty0 console=ttyS0 quiet vmtui.vga=1"
+        video="<video><model type='vga'/></video>"
+        case $graphics in
+            vnc) video+="<graphics type='vnc' autoport='yes' listen='127.0.0.1'><listen type='address' address='127.0.0.1'/></graphics>" ;;
+            socket) video+="<graphics type='vnc'><listen type='socket'/></graphics>" ;;
+            spice) video+="<graphics type='spice' autoport='yes' listen='127.0.0.1'><listen type='address' address='127.0.0.1'/></graphics>" ;;
+        esac
+    fi
     ((busy)) && cmdline+=" vmtui.busy=1"
     ((traffic)) && cmdline+=" vmtui.nettraffic=1"
     local nic=""
@@ -151,7 +173,7 @@ cmd_define() {
       <target type='serial' port='0'/>
     </console>
     <controller type='usb' model='none'/>
-    <video><model type='none'/></video>
+    $video
     <memballoon model='virtio'>
       <stats period='1'/>
     </memballoon>

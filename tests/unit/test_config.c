@@ -155,6 +155,33 @@ test_valid_booleans(void **state)
 }
 
 static void
+test_graphics_console_keys(void **state)
+{
+	struct config c;
+
+	(void)state;
+	parse_ok(&c, "interval: 2\n");
+	assert_int_equal(c.gfx_protocol, CFG_GFX_AUTO);
+	assert_int_equal(c.gfx_symbols, CFG_GFXSYM_HALF);
+	config_free(&c);
+	parse_ok(&c, "graphics_protocol: sixel\ngraphics_symbols: sextants\n");
+	assert_int_equal(c.gfx_protocol, CFG_GFX_SIXEL);
+	assert_string_equal(cfg_gfx_protocols[c.gfx_protocol], "sixel");
+	assert_int_equal(c.gfx_symbols, CFG_GFXSYM_SEXTANTS);
+	config_free(&c);
+	parse_ok(&c, "graphics_protocol: symbols\ngraphics_symbols: quadrants\n");
+	assert_int_equal(c.gfx_protocol, CFG_GFX_SYMBOLS);
+	assert_int_equal(c.gfx_symbols, CFG_GFXSYM_QUADRANTS);
+	config_free(&c);
+	parse_err1("graphics_protocol: vnc\n", "t.yaml:1:20: graphics_protocol: \"vnc\" is "
+		   "not one of auto, kitty, sixel, iterm, symbols");
+	parse_err1("graphics_symbols: [half]\n", "t.yaml:1:19: graphics_symbols: expected a "
+		   "single value, not a list");
+	parse_err1("graphics_protocl: kitty\n", "t.yaml:1:1: unknown key \"graphics_protocl\" "
+		   "(did you mean \"graphics_protocol\"?)");
+}
+
+static void
 test_valid_graph_modes(void **state)
 {
 	struct config c;
@@ -450,7 +477,8 @@ test_err_unknown_key_no_suggestion(void **state)
 {
 	(void)state;
 	parse_err1("palette: dark\n", "t.yaml:1:1: unknown key \"palette\" (known: interval, "
-	           "connect, hosts, readonly, graphs, history, color, theme, keys, shutdown_wait)");
+	           "connect, hosts, readonly, graphs, history, color, theme, keys, shutdown_wait, "
+	           "graphics_protocol, graphics_symbols)");
 }
 
 /* shutdown_wait: seconds with or without s, minutes with m, 1 s to 60 m. */
@@ -1115,6 +1143,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_default_path_no_home, env_setup, env_teardown),
 		cmocka_unit_test(test_errors_free_empty),
 		cmocka_unit_test(test_theme_and_keys),
+		cmocka_unit_test(test_graphics_console_keys),
 		cmocka_unit_test(test_err_theme_and_keys),
 	};
 

@@ -211,7 +211,7 @@ test_rebind(void **state)
 	bool f5 = false;
 
 	(void)state;
-	assert_int_equal(apply("start: [F5, ^S]\nquit: [Q, F10]\nopen-file: O\nhelp: F1\n", &e), 0);
+	assert_int_equal(apply("start: [F5, ^S]\nquit: [Q, F10]\nopen-file: W\nhelp: F1\n", &e), 0);
 	assert_int_equal(e.n, 0);
 	/* new keys, in the views the command worked in */
 	assert_int_equal(keys_lookup(KEY_F(5), KV_LIST), CMD_START);
@@ -220,7 +220,7 @@ test_rebind(void **state)
 	assert_int_equal(keys_lookup(19, KV_LIST), CMD_START);
 	assert_int_equal(keys_lookup('Q', KV_HELP), CMD_QUIT);
 	assert_int_equal(keys_lookup(KEY_F(10), KV_JOB), CMD_QUIT);
-	assert_int_equal(keys_lookup('O', KV_LIST), CMD_OPEN_FILE);
+	assert_int_equal(keys_lookup('W', KV_LIST), CMD_OPEN_FILE);
 	/* the old ones are gone */
 	assert_int_equal(keys_lookup('S', KV_LIST), CMD_NONE);
 	assert_int_equal(keys_lookup('q', KV_LIST), CMD_NONE);

@@ -703,6 +703,7 @@ test_error_table(void **state)
 		{ "name: a\nhost: \"\"\n", "t.yaml:2:7: host: expected a host name from the config, not an empty value" },
 		{ "name: a\nhost:\nvcpus: 1\n", "t.yaml:2:6: host: expected a host name from the config, not an empty value" },
 		{ "name: a\ntype: xen\n", "t.yaml:2:7: type: \"xen\" is not one of kvm, qemu, auto" },
+		{ "name: a\ngraphics: spice\n", "t.yaml:2:11: graphics: \"spice\" is not one of vnc, none" },
 		{ "name: a\narch: [x]\n", "t.yaml:2:7: arch: expected an architecture such as x86_64, not a list" },
 		{ "name: a\nmachine: {}\n", "t.yaml:2:10: machine: expected a machine type such as q35, not a mapping" },
 		{ "name: a\nconsole: maybe\n", "t.yaml:2:10: console: expected true or false, not \"maybe\"" },

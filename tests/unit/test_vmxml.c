@@ -303,7 +303,10 @@ test_sizes_and_defaults(void **state)
 	assert_xp(doc, "string(/domain/devices/serial/target/@port)", "0");
 	assert_xp(doc, "string(/domain/devices/console/@type)", "pty");
 	assert_xp(doc, "string(/domain/devices/console/target/@type)", "serial");
-	assert_xp(doc, "count(/domain/devices/graphics)", "0");
+	/* and VNC on localhost, for the graphical console */
+	assert_xp(doc, "count(/domain/devices/graphics)", "1");
+	assert_xp(doc, "string(/domain/devices/graphics/@type)", "vnc");
+	assert_xp(doc, "string(/domain/devices/graphics/listen/@address)", "127.0.0.1");
 	assert_xp(doc, "string(/domain/devices/memballoon/@model)", "virtio");
 	assert_xp(doc, "string(/domain/devices/memballoon/stats/@period)", "2");
 	assert_xp(doc, "string(/domain/devices/rng/@model)", "virtio");
@@ -541,7 +544,7 @@ test_attribute_quotes(void **state)
 	vmdef_file_free(&f);
 }
 
-/* No serial console: VNC on localhost instead. */
+/* No serial console: VNC on localhost still. */
 static void
 test_no_console(void **state)
 {
@@ -559,6 +562,32 @@ test_no_console(void **state)
 	assert_xp(doc, "string(/domain/devices/graphics/listen/@type)", "address");
 	assert_xp(doc, "string(/domain/devices/graphics/listen/@address)", "127.0.0.1");
 	assert_xp(doc, "count(/domain/devices/interface)", "0");
+	xmlFreeDoc(doc);
+	free(xml);
+	vmdef_file_free(&f);
+}
+
+/* graphics: none: no VNC; with console: false too, neither. */
+static void
+test_no_graphics(void **state)
+{
+	struct vmdef_file f;
+	xmlDocPtr doc;
+	char *xml;
+
+	(void)state;
+	parse_ok(&f, "name: plain\ngraphics: none\nnetworks: []\n");
+	xml = gen(&f.vms[0], "kvm");
+	doc = doc_of(xml);
+	assert_xp(doc, "count(/domain/devices/graphics)", "0");
+	assert_xp(doc, "string(/domain/devices/serial/@type)", "pty");
+	xmlFreeDoc(doc);
+	free(xml);
+	vmdef_file_free(&f);
+	parse_ok(&f, "name: headless\ngraphics: none\nconsole: false\nnetworks: []\n");
+	xml = gen(&f.vms[0], "kvm");
+	doc = doc_of(xml);
+	assert_xp(doc, "count(/domain/devices/graphics|/domain/devices/serial|/domain/devices/console)", "0");
 	xmlFreeDoc(doc);
 	free(xml);
 	vmdef_file_free(&f);
@@ -1124,7 +1153,7 @@ test_export_quoting(void **state)
 		"<domain type='test'><name>123</name><memory>1024</memory><vcpu>1</vcpu>"
 		"<os><type>hvm</type><boot dev='hd'/></os><devices>"
 		"<interface type='bridge'><source bridge='yes'/></interface>"
-		"<serial type='pty'/></devices></domain>";
+		"<serial type='pty'/><graphics type='vnc'/></devices></domain>";
 	char *out, *err;
 
 	(void)state;
@@ -1132,6 +1161,24 @@ test_export_quoting(void **state)
 	assert_non_null(out);
 	assert_string_equal(out, "name: \"123\"\nvcpus: 1\nmemory: 1M\n"
 	                         "networks:\n- bridge: \"yes\"\n");
+	free(out);
+}
+
+/* A VM without VNC exports as graphics: none (applying it again must not
+ * add a display). */
+static void
+test_export_no_graphics(void **state)
+{
+	static const char xml[] =
+		"<domain type='test'><name>plain</name><memory>1024</memory><vcpu>1</vcpu>"
+		"<os><type>hvm</type></os><devices><serial type='pty'/>"
+		"<graphics type='spice'/></devices></domain>";
+	char *out, *err;
+
+	(void)state;
+	out = vmxml_export_yaml(xml, NULL, NULL, &err);
+	assert_non_null(out);
+	assert_non_null(strstr(out, "\ngraphics: none\n"));
 	free(out);
 }
 
@@ -1222,6 +1269,8 @@ main(void)
 		cmocka_unit_test(test_boot_order),
 		cmocka_unit_test(test_kernel_and_escaping),
 		cmocka_unit_test(test_no_console),
+		cmocka_unit_test(test_no_graphics),
+		cmocka_unit_test(test_export_no_graphics),
 		cmocka_unit_test(test_nics),
 		cmocka_unit_test(test_generate_errors),
 		cmocka_unit_test(test_compare_same),
