@@ -581,6 +581,7 @@ out:
 
 static int client_tag;
 static __thread char rfb_last[256]; /* libvncclient's last message, per thread */
+static __thread char rfb_why[128];  /* what our callbacks refused, per thread */
 
 static void
 rfb_log(const char *fmt, ...)
@@ -659,7 +660,7 @@ static char *
 vnc_no_password(rfbClient *cl)
 {
 	(void)cl;
-	rfb_log("the VNC server asks for a password");
+	snprintf(rfb_why, sizeof rfb_why, "the VNC server asks for a password");
 	return NULL;
 }
 
@@ -667,8 +668,8 @@ static rfbCredential *
 vnc_no_credential(rfbClient *cl, int type)
 {
 	(void)cl;
-	rfb_log("the VNC server asks for %s", type == rfbCredentialTypeX509 ? "TLS certificates"
-	                                                                     : "a user and password");
+	snprintf(rfb_why, sizeof rfb_why, "the VNC server asks for %s",
+	         type == rfbCredentialTypeX509 ? "TLS certificates" : "a user and password");
 	return NULL;
 }
 
@@ -787,7 +788,7 @@ run_vnc(struct gfx *g, int fd, const char *how, char **why)
 	uint64_t frame_ms = 1000 / (fps ? fps : 1), next_read = 0;
 	bool ended = false;
 
-	rfb_last[0] = '\0';
+	rfb_last[0] = rfb_why[0] = '\0';
 	cl->format.redShift = 16;
 	cl->format.greenShift = 8;
 	cl->format.blueShift = 0;
@@ -805,12 +806,16 @@ run_vnc(struct gfx *g, int fd, const char *how, char **why)
 	cl->sock = fcntl(fd, F_DUPFD_CLOEXEC, 0);
 	cl->listenSpecified = TRUE; /* the socket is connected already */
 	rfbClientSetClientData(cl, &client_tag, &v);
-	if (cl->sock < 0 || !rfbInitClient(cl, NULL, NULL)) {
-		/* rfbInitClient freed cl and closed its socket. */
-		if (cl->sock < 0)
-			rfbClientCleanup(cl);
+	if (cl->sock < 0) {
+		rfbClientCleanup(cl);
 		close_fd(g);
-		*why = xstrdup(rfb_last[0] ? rfb_last : "the VNC handshake failed");
+		*why = xasprintf("cannot duplicate the VNC socket: %s", strerror(errno));
+		return true;
+	}
+	if (!rfbInitClient(cl, NULL, NULL)) {
+		/* rfbInitClient freed cl and closed its socket. */
+		close_fd(g);
+		*why = xstrdup(rfb_why[0] ? rfb_why : rfb_last[0] ? rfb_last : "the VNC handshake failed");
 		return true;
 	}
 	if (!set_encodings(cl)) {

@@ -28,7 +28,10 @@
  * gfx_frame_unlock(); keep the lock short (copy out, or draw the dirty
  * part). The dirty rectangle is what changed since the previous
  * gfx_frame_lock() (there is one reader: the UI); seq bumps on every
- * change, so an unchanged seq means nothing to draw. */
+ * change, so an unchanged seq means nothing to draw.
+ *
+ * VMTUI_GFX_TRACE=1 in the environment prints libvncclient's messages on
+ * stderr (otherwise kept quiet, the last one saying why a session ended). */
 #ifndef VMTUI_GFX_H
 #define VMTUI_GFX_H
 
@@ -70,7 +73,8 @@ struct gfx_status {
 	bool readonly;    /* opened read-only: nothing is sent */
 	int width, height;
 	/* A phrase for the status line, newly allocated (gfx_status_free):
-	 * GFX_VNC: how it is reached ("VNC over SSH to 127.0.0.1:5900");
+	 * GFX_VNC: how it is reached ("VNC through libvirt", "VNC on
+	 * 127.0.0.1:5900", "VNC over SSH to 127.0.0.1:5900");
 	 * GFX_SHOT: why VNC was not used and "keyboard only";
 	 * GFX_ENDED: the reason, a sentence ("The guest shut down.", "The
 	 * VNC server closed the connection.", "web has no graphical

@@ -948,11 +948,14 @@ accept_conn(struct sshlink *l)
 	l->nconns++;
 }
 
-/* Take the forwards sshlink_forward queued: give each its channel. */
-static void
+/* Take the forwards sshlink_forward queued: give each its channel.
+ * Before fill_poll: step_all takes one poll result per connection. True
+ * when one was taken (its channel is to be opened at once). */
+static bool
 adopt_forwards(struct sshlink *l)
 {
 	struct conn *c, *next;
+	bool any = false;
 
 	pthread_mutex_lock(&l->lock);
 	c = l->pending;
@@ -968,7 +971,9 @@ adopt_forwards(struct sshlink *l)
 		c->next = l->conns;
 		l->conns = c;
 		l->nconns++;
+		any = true;
 	}
+	return any;
 }
 
 /* Make the remote command's stderr line the one sshlink_remote_stderr
@@ -1180,15 +1185,22 @@ fill_poll(struct sshlink *l, struct pollfd *pf)
 	return n;
 }
 
-/* Step every connection; pf[3...] are their poll results in list order. */
+/* Step every connection; pf[3...n) are the poll results of the ones
+ * polled, in list order. Connections accepted since are at the head of
+ * the list and were not polled: they step with no events. */
 static void
-step_all(struct sshlink *l, const struct pollfd *pf)
+step_all(struct sshlink *l, const struct pollfd *pf, size_t n)
 {
 	struct conn **pp = &l->conns, *c;
-	size_t i = 3;
+	size_t i = 3, fresh = l->nconns > n - 3 ? l->nconns - (n - 3) : 0;
 
 	while ((c = *pp) != NULL) {
-		short rev = pf[i++].revents;
+		short rev = 0;
+
+		if (fresh > 0)
+			fresh--;
+		else if (i < n)
+			rev = pf[i++].revents;
 		if (step_conn(l, c, rev)) {
 			pp = &c->next;
 		} else {
@@ -1214,8 +1226,10 @@ pump(void *arg)
 
 	l->next_probe = now_ms() + l->keepalive_ms / 3;
 	for (;;) {
+		bool fresh = adopt_forwards(l);
+
 		n = fill_poll(l, pf);
-		if (poll(pf, n, poll_timeout(l, now_ms())) < 0 && errno != EINTR) {
+		if (poll(pf, n, fresh ? 0 : poll_timeout(l, now_ms())) < 0 && errno != EINTR) {
 			die(l, "The SSH link to %s failed: poll: %s.", l->label, strerror(errno));
 			break;
 		}
@@ -1233,8 +1247,7 @@ pump(void *arg)
 		}
 		if (pf[1].revents & POLLIN)
 			accept_conn(l);
-		adopt_forwards(l);
-		step_all(l, pf);
+		step_all(l, pf, n);
 		now = now_ms();
 		if (keepalive(l, now) < 0) {
 			die(l, "%s did not answer over SSH for %.1f s; the link is considered dead.",

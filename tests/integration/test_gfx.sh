@@ -12,12 +12,13 @@
 #   - a guest with VGA but no <graphics>: screenshots, keyboard only, and
 #     typing works; a guest without any video: a clear sentence;
 #   - over SSH (a throwaway sshd): VNC through a channel, typing, and
-#     `vmtui screenshot -H`;
+#     `vmtui screenshot -H`; a VNC password: VNC through libvirt's socket
+#     locally (it skips the password), screenshots over SSH, saying why;
 #   - a resolution change (640x480 placeholder to 720x400 text) followed;
 #   - the guest destroyed while watched: the session ends with "The guest
 #     shut down." (VNC and fallback); screenshot of a shut-off guest fails
 #     with its message.
-# Guests: vmtuitest-gfx-vnc, -none, -novideo (T_PREFIX-able), removed at
+# Guests: vmtuitest-gfx-vnc, -none, -novideo, -pw (T_PREFIX-able), removed at
 # exit. Hold /tmp/vmtui-stack.lock around it (scripts/check does).
 # Env: BUILD (default build/), KEEP_GUESTS=1 keeps the guests.
 set -uo pipefail
@@ -29,6 +30,7 @@ DRIVE=$BUILD/tests/integration/gfx_drive
 G_VNC=${T_PREFIX}vnc
 G_NONE=${T_PREFIX}none
 G_NOVIDEO=${T_PREFIX}novideo
+G_PW=${T_PREFIX}pw
 
 gfx_cleanup() {
 	if [ -z "${KEEP_GUESTS:-}" ]; then
@@ -45,12 +47,15 @@ trap 'exit 130' INT TERM HUP
 "$RS/guest.sh" define "$G_VNC" --vga --net none >&2 &&
 	"$RS/guest.sh" define "$G_NONE" --vga --graphics none --net none >&2 &&
 	"$RS/guest.sh" define "$G_NOVIDEO" --net none >&2 &&
+	"$RS/guest.sh" define "$G_PW" --vga --graphics vnc-password --net none >&2 &&
+	"$RS/guest.sh" start "$G_PW" >&2 &&
 	"$RS/guest.sh" start "$G_VNC" >&2 && "$RS/guest.sh" start "$G_NONE" >&2 &&
 	"$RS/guest.sh" start "$G_NOVIDEO" --wait 90 >&2 &&
 	"$RS/guest.sh" wait-ready "$G_VNC" 90 && "$RS/guest.sh" wait-ready "$G_NONE" 90 ||
 	{ say "cannot start the guests"; echo "0 passed, 1 failed"; exit 1; }
 LOG_VNC=$("$RS/guest.sh" dir "$G_VNC")/console.log
 LOG_NONE=$("$RS/guest.sh" dir "$G_NONE")/console.log
+LOG_PW=$("$RS/guest.sh" dir "$G_PW")/console.log
 
 # The VGA shell's prompt on the screen: the guest printed VMTUI-VGA-READY
 # on tty1 first; give the prompt a moment to be drawn.
@@ -164,6 +169,12 @@ check "no display: says why and keyboard only" has "$D/none" "no VNC display def
 check "no display: the typed command ran (serial log)" \
 	eventually 30 seen "$LOG_NONE" "VMTUI-GFX-OK none"
 
+# ---- a VNC password: libvirt's own socket skips it here ----
+
+drive "$D/pw" "$G_PW"
+check "password, local: gfx_drive exit 0" eq "$?" 0
+check "password, local: VNC through libvirt all the same" has "$D/pw" "text VNC through libvirt"
+
 # ---- a guest without video ----
 
 drive "$D/novideo" "$G_NOVIDEO"
@@ -195,6 +206,16 @@ if [ "$(id -u)" = 0 ] && [ -x /usr/sbin/sshd ] && [ "$T_URI" = qemu:///system ];
 		check "ssh: vmtui screenshot -H exit 0" eq "$RC" 0
 		vsh screenshot "$G_VNC" --file "$D/ssh-virsh.png" >/dev/null 2>&1
 		check "ssh: vmtui screenshot -H is virsh's screenshot" pngcmp "$D/ssh.png" "$D/ssh-virsh.png"
+		# Over SSH there is no libvirt socket to skip the password: VNC
+		# refuses, and the session falls back to screenshots, saying why.
+		check "ssh, password: the VGA shell is up" eventually 30 vga_ready "$LOG_PW"
+		timeout 120 "$DRIVE" -H "$SSH_HOST" -i "$SSHD_KEY" -k "$D/known_hosts" \
+			--type $'echo VMTUI-GFX-OK pw > /dev/ttyS0\n' --hold 2 "$G_PW" >"$D/sshpw" 2>"$D/sshpw.err"
+		check "ssh, password: gfx_drive exit 0" eq "$?" 0
+		check "ssh, password: screenshots, saying why" has "$D/sshpw" \
+			"(VNC refused: the VNC server asks for a password): keyboard only"
+		check "ssh, password: the typed command ran (serial log)" \
+			eventually 30 seen "$LOG_PW" "VMTUI-GFX-OK pw"
 		"$SSHD_SH" stop >&2
 	else
 		not_ok "ssh: cannot start the throwaway sshd"

@@ -28,7 +28,8 @@
 # --vga gives the guest a VGA card, the kernel console on it as well as on
 # ttyS0 ("console=tty0 console=ttyS0": the serial one stays /dev/console), a
 # shell on tty1, and a display (--graphics): vnc (the default: VNC on
-# 127.0.0.1, port chosen by libvirt), socket (VNC on a UNIX socket libvirt
+# 127.0.0.1, port chosen by libvirt), vnc-password (the same with the
+# password vmtuipw), socket (VNC on a UNIX socket libvirt
 # makes in the guest's runtime directory), spice (SPICE on 127.0.0.1) or none (no
 # <graphics>: only screenshots reach the screen). Without --vga the guest
 # has no video at all, as before.
@@ -37,7 +38,7 @@
 #   guest.sh define NAME [--busy] [--mem MiB] [--maxmem MiB] [--vcpus N]
 #                [--maxvcpus M] [--net ethernet|user|none|network:NAME]
 #                [--mac 52:54:00:xx:xx:xx] [--net-traffic]
-#                [--vga [--graphics vnc|socket|spice|none]]
+#                [--vga [--graphics vnc|vnc-password|socket|spice|none]]
 #   guest.sh start NAME [--wait [SECONDS]]  start; optionally wait for the
 #                                           VMTUI-GUEST-READY console line
 #   guest.sh wait-ready NAME [SECONDS]       wait for VMTUI-GUEST-READY (default 60)
@@ -87,7 +88,7 @@ cmd_define() {
             --net-traffic) traffic=1 ;;
             --vga) vga=1 ;;
             --graphics)
-                [[ ${2:-} =~ ^(vnc|socket|spice|none)$ ]] || die "--graphics takes vnc|socket|spice|none"
+                [[ ${2:-} =~ ^(vnc|vnc-password|socket|spice|none)$ ]] || die "--graphics takes vnc|vnc-password|socket|spice|none"
                 graphics=$2; shift ;;
             --net)
                 [[ ${2:-} =~ ^(ethernet|user|none|network:[A-Za-z0-9][A-Za-z0-9_.+-]*)$ ]] ||
@@ -127,6 +128,7 @@ cmd_define() {
         video="<video><model type='vga'/></video>"
         case $graphics in
             vnc) video+="<graphics type='vnc' autoport='yes' listen='127.0.0.1'><listen type='address' address='127.0.0.1'/></graphics>" ;;
+            vnc-password) video+="<graphics type='vnc' autoport='yes' listen='127.0.0.1' passwd='vmtuipw'><listen type='address' address='127.0.0.1'/></graphics>" ;;
             socket) video+="<graphics type='vnc'><listen type='socket'/></graphics>" ;;
             spice) video+="<graphics type='spice' autoport='yes' listen='127.0.0.1'><listen type='address' address='127.0.0.1'/></graphics>" ;;
         esac
