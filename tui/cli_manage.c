@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 #include <libvirt/libvirt.h>
@@ -123,22 +122,6 @@ virsh_uri(virConnectPtr conn, const char *uri)
 	return u;
 }
 
-/* A y/N question on the terminal; false without one. */
-static bool
-ask(const char *question)
-{
-	char line[64];
-
-	if (!isatty(STDIN_FILENO))
-		return false;
-	fprintf(stderr, "%s [y/N] ", question);
-	fflush(stderr);
-	if (fgets(line, sizeof line, stdin) == NULL)
-		return false;
-	line[strcspn(line, "\r\n")] = '\0';
-	return strcasecmp(line, "y") == 0 || strcasecmp(line, "yes") == 0;
-}
-
 /* ---- snapshot ---- */
 
 static void
@@ -197,7 +180,7 @@ snap_do(virConnectPtr conn, const struct mopts *o, const char *act, const char *
 			goto cleanup;
 		snprintf(q, sizeof q, "Revert %s to snapshot \"%s\"? Its present state is lost.",
 		         virDomainGetName(dom), name);
-		if (!o->yes && !ask(q)) {
+		if (!o->yes && !subcmd_ask(q)) {
 			err = xstrdup(isatty(STDIN_FILENO) ? "Not reverted." :
 			              "Not reverted: give --yes to revert without a terminal.");
 			goto cleanup;
@@ -208,7 +191,7 @@ snap_do(virConnectPtr conn, const struct mopts *o, const char *act, const char *
 			       after);
 	} else {
 		snprintf(q, sizeof q, "Delete snapshot \"%s\" of %s?", name, virDomainGetName(dom));
-		if (!o->yes && !ask(q)) {
+		if (!o->yes && !subcmd_ask(q)) {
 			err = xstrdup(isatty(STDIN_FILENO) ? "Not deleted." :
 			              "Not deleted: give --yes to delete without a terminal.");
 			goto cleanup;
@@ -428,14 +411,8 @@ delete_confirmed(const struct mopts *o, const char *name)
 
 	if (o->typed)
 		return strcmp(o->typed, name) == 0;
-	if (!isatty(STDIN_FILENO))
-		return false;
-	fprintf(stderr, "Type the name of the VM to delete it: ");
-	fflush(stderr);
-	if (fgets(line, sizeof line, stdin) == NULL)
-		return false;
-	line[strcspn(line, "\r\n")] = '\0';
-	return strcmp(line, name) == 0;
+	return subcmd_read_tty(line, sizeof line, "Type the name of the VM to delete it: ") &&
+	       strcmp(line, name) == 0;
 }
 
 static void

@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 #include <libvirt/libvirt.h>
@@ -157,22 +156,6 @@ nparse(const struct subcmd *cmd, int argc, char **argv, struct nopts *o, int *us
 	return 0;
 }
 
-/* A y/N question on the terminal; false without one. */
-static bool
-ask(const char *question)
-{
-	char line[64];
-
-	if (!isatty(STDIN_FILENO))
-		return false;
-	fprintf(stderr, "%s [y/N] ", question);
-	fflush(stderr);
-	if (fgets(line, sizeof line, stdin) == NULL)
-		return false;
-	line[strcspn(line, "\r\n")] = '\0';
-	return strcasecmp(line, "y") == 0 || strcasecmp(line, "yes") == 0;
-}
-
 /* The user's confirmation of a delete: the exact name given or typed. */
 static bool
 typed_name(const struct nopts *o, const char *name)
@@ -181,14 +164,8 @@ typed_name(const struct nopts *o, const char *name)
 
 	if (o->typed)
 		return strcmp(o->typed, name) == 0;
-	if (!isatty(STDIN_FILENO))
-		return false;
-	fprintf(stderr, "Type the name of the network to delete it: ");
-	fflush(stderr);
-	if (fgets(line, sizeof line, stdin) == NULL)
-		return false;
-	line[strcspn(line, "\r\n")] = '\0';
-	return strcmp(line, name) == 0;
+	return subcmd_read_tty(line, sizeof line, "Type the name of the network to delete it: ") &&
+	       strcmp(line, name) == 0;
 }
 
 /* ---- printing ---- */
@@ -444,7 +421,7 @@ do_stop(virConnectPtr conn, const char *uri, const struct nopts *o, const char *
 		snprintf(q, sizeof q, "Stop network %s? Running guest%s %s lose%s it until it "
 		         "starts again.", name, count == 1 ? "" : "s", users, count == 1 ? "s" : "");
 		free(users);
-		if (!o->yes && !ask(q)) {
+		if (!o->yes && !subcmd_ask(q)) {
 			fprintf(stderr, "vmtui: %s\n", isatty(STDIN_FILENO) ? "Not stopped." :
 			        "Not stopped: running guests use it; give --yes to stop it without a "
 			        "terminal.");
