@@ -403,18 +403,6 @@ delete_show(const struct vmdel_info *in, char *const *rm, size_t nrm)
 	fflush(stdout);
 }
 
-/* The user's confirmation: the exact name given or typed. */
-static bool
-delete_confirmed(const struct mopts *o, const char *name)
-{
-	char line[300];
-
-	if (o->typed)
-		return strcmp(o->typed, name) == 0;
-	return subcmd_read_tty(line, sizeof line, "Type the name of the VM to delete it: ") &&
-	       strcmp(line, name) == 0;
-}
-
 static void
 delete_action(const char *virsh, const char *err, const char *what, void *opaque)
 {
@@ -458,7 +446,7 @@ cli_delete(const struct subcmd *cmd, int argc, char **argv)
 		goto cleanup;
 	nrm = storage_list(&o, &in, &rm);
 	delete_show(&in, rm, nrm);
-	if (!delete_confirmed(&o, in.name)) {
+	if (!subcmd_typed_name(o.typed, in.name, "VM")) {
 		err = xasprintf("not deleting %s: %s", in.name,
 		                o.typed ? "the name given with --yes-i-typed is not its exact name."
 		                        : "the name typed is not its exact name.");

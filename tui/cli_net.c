@@ -156,18 +156,6 @@ nparse(const struct subcmd *cmd, int argc, char **argv, struct nopts *o, int *us
 	return 0;
 }
 
-/* The user's confirmation of a delete: the exact name given or typed. */
-static bool
-typed_name(const struct nopts *o, const char *name)
-{
-	char line[300];
-
-	if (o->typed)
-		return strcmp(o->typed, name) == 0;
-	return subcmd_read_tty(line, sizeof line, "Type the name of the network to delete it: ") &&
-	       strcmp(line, name) == 0;
-}
-
 /* ---- printing ---- */
 
 static const char *
@@ -463,7 +451,7 @@ do_delete(virConnectPtr conn, const char *uri, const struct nopts *o, const char
 		        n.nrunning == 1 ? "its NIC" : "their NICs", n.nrunning == 1 ? "it" : "them");
 		goto cleanup;
 	}
-	if (!typed_name(o, n.name)) {
+	if (!subcmd_typed_name(o->typed, n.name, "network")) {
 		fprintf(stderr, "vmtui: not deleting network %s: %s\n", n.name,
 		        o->typed ? "the name given with --yes-i-typed is not its exact name." :
 		                   "the name typed is not its exact name.");

@@ -436,6 +436,17 @@ subcmd_ask(const char *question)
 	       (strcasecmp(line, "y") == 0 || strcasecmp(line, "yes") == 0);
 }
 
+bool
+subcmd_typed_name(const char *typed, const char *name, const char *what)
+{
+	char line[300];
+
+	if (typed)
+		return strcmp(typed, name) == 0;
+	return subcmd_read_tty(line, sizeof line, "Type the name of the %s to delete it: ", what) &&
+	       strcmp(line, name) == 0;
+}
+
 /* Whether the only argument is -h or --help. */
 static bool
 only_help(int argc, char **argv)

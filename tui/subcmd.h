@@ -55,6 +55,9 @@ bool subcmd_read_tty(char *buf, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* A y/N question on the terminal; false without one. */
 bool subcmd_ask(const char *question);
+/* The confirmation of deleting the WHAT called name: typed (--yes-i-typed)
+ * is the name, or else the name is typed on the terminal. */
+bool subcmd_typed_name(const char *typed, const char *name, const char *what);
 
 /* Open the command's connection to uri (NULL: libvirt's default):
  * read-only when the row says so or readonly is true. NULL after saying
