@@ -240,10 +240,7 @@ static void
 jstr(const char *key, const char *v, bool first)
 {
 	jkey(key, first);
-	if (v)
-		json_put_string(stdout, v);
-	else
-		printf("null");
+	json_put_string(stdout, v);
 }
 
 static void

@@ -120,10 +120,7 @@ json_field(const char *key, const char *val, bool last)
 {
 	json_put_string(stdout, key);
 	fputs(": ", stdout);
-	if (val)
-		json_put_string(stdout, val);
-	else
-		fputs("null", stdout);
+	json_put_string(stdout, val);
 	fputs(last ? "" : ", ", stdout);
 }
 
