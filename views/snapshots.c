@@ -3,6 +3,7 @@
  * from a small form (name and description), r reverts and x deletes, both
  * after a question. The libvirt work runs on the host's worker
  * (model/guest/snapshot.h); results come back in the view and the status line. */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,21 +52,10 @@ static const struct snapshot *
 selected(void)
 {
 	const struct snapshot_list *l = &sv->job->list;
-	size_t i;
+	int i = scroll_keep_named(&sv->list, &sv->sel_name, l->v, l->n, sizeof *l->v,
+	                          offsetof(struct snapshot, name), false);
 
-	if (sv->sel_name)
-		for (i = 0; i < l->n; i++)
-			if (strcmp(l->v[i].name, sv->sel_name) == 0) {
-				sv->list.sel = (int)i;
-				return &l->v[i];
-			}
-	if (l->n == 0)
-		return NULL;
-	if (sv->list.sel >= (int)l->n)
-		sv->list.sel = (int)l->n - 1;
-	free(sv->sel_name);
-	sv->sel_name = xstrdup(l->v[sv->list.sel].name);
-	return &l->v[sv->list.sel];
+	return i < 0 ? NULL : &l->v[i];
 }
 
 static void
