@@ -185,12 +185,7 @@ net_draw(struct app *a, WINDOW *w)
 	draw_selected(w, &y);
 	if (!j->busy)
 		nv->working = false;
-	if (nv->working)
-		draw_text(w, y++, 0, width, screen_attr(C_WARNING), "Working...");
-	else if (j->error)
-		draw_wrapped(w, &y, screen_attr(C_ERROR), j->error);
-	else if (j->result)
-		draw_wrapped(w, &y, 0, j->result);
+	draw_outcome(w, &y, nv->working, j->error, j->result);
 }
 
 /* ---- actions ---- */

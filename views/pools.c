@@ -163,12 +163,7 @@ pools_draw(struct app *a, WINDOW *w)
 		}
 	}
 	y++;
-	if (j->busy)
-		draw_text(w, y++, 0, width, screen_attr(C_WARNING), "Working...");
-	else if (j->error)
-		draw_wrapped(w, &y, screen_attr(C_ERROR), j->error);
-	else if (j->result)
-		draw_wrapped(w, &y, 0, j->result);
+	draw_outcome(w, &y, j->busy, j->error, j->result);
 }
 
 static void

@@ -176,12 +176,7 @@ snap_draw(struct app *a, WINDOW *w)
 	rows = getmaxy(w) - y - (sv->form ? 8 : 4);
 	draw_rows(w, &y, rows < 1 ? 1 : rows);
 	y++;
-	if (j->busy)
-		draw_text(w, y++, 0, width, screen_attr(C_WARNING), "Working...");
-	else if (j->error)
-		draw_wrapped(w, &y, screen_attr(C_ERROR), j->error);
-	else if (j->result)
-		draw_wrapped(w, &y, 0, j->result);
+	draw_outcome(w, &y, j->busy, j->error, j->result);
 	if (sv->form)
 		draw_form(w, &y);
 }
