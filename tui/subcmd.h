@@ -71,13 +71,13 @@ struct subcmd_target {
 	const char *uri, *ssh, *known_hosts;
 };
 struct sshlink;
+/* Only the SSH tunnel of subcmd_connect_via (t->ssh set), for a command
+ * that opens its connection its own way: 0, or -1 after saying why. */
+int subcmd_link_open(const struct subcmd_target *t, struct sshlink **link);
 /* subcmd_connect to t: over SSH, *link is the tunnel to close
  * (sshlink_close) after the connection; questions of the login (host
  * key, passphrase) are asked on the terminal, refused without one. NULL
  * after saying why on stderr. */
-/* Only the SSH tunnel of subcmd_connect_via (t->ssh set), for a command
- * that opens its connection its own way: 0, or -1 after saying why. */
-int subcmd_link_open(const struct subcmd_target *t, struct sshlink **link);
 virConnectPtr subcmd_connect_via(const struct subcmd *cmd, const struct subcmd_target *t,
                                  bool readonly, struct sshlink **link);
 /* The URI a person gives virsh -c for t (qemu+ssh://HOST/system over
