@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 #include <libvirt/libvirt.h>
@@ -123,22 +122,6 @@ virsh_uri(virConnectPtr conn, const char *uri)
 	return u;
 }
 
-/* A y/N question on the terminal; false without one. */
-static bool
-ask(const char *question)
-{
-	char line[64];
-
-	if (!isatty(STDIN_FILENO))
-		return false;
-	fprintf(stderr, "%s [y/N] ", question);
-	fflush(stderr);
-	if (fgets(line, sizeof line, stdin) == NULL)
-		return false;
-	line[strcspn(line, "\r\n")] = '\0';
-	return strcasecmp(line, "y") == 0 || strcasecmp(line, "yes") == 0;
-}
-
 /* ---- snapshot ---- */
 
 static void
@@ -197,7 +180,7 @@ snap_do(virConnectPtr conn, const struct mopts *o, const char *act, const char *
 			goto cleanup;
 		snprintf(q, sizeof q, "Revert %s to snapshot \"%s\"? Its present state is lost.",
 		         virDomainGetName(dom), name);
-		if (!o->yes && !ask(q)) {
+		if (!o->yes && !subcmd_ask(q)) {
 			err = xstrdup(isatty(STDIN_FILENO) ? "Not reverted." :
 			              "Not reverted: give --yes to revert without a terminal.");
 			goto cleanup;
@@ -208,7 +191,7 @@ snap_do(virConnectPtr conn, const struct mopts *o, const char *act, const char *
 			       after);
 	} else {
 		snprintf(q, sizeof q, "Delete snapshot \"%s\" of %s?", name, virDomainGetName(dom));
-		if (!o->yes && !ask(q)) {
+		if (!o->yes && !subcmd_ask(q)) {
 			err = xstrdup(isatty(STDIN_FILENO) ? "Not deleted." :
 			              "Not deleted: give --yes to delete without a terminal.");
 			goto cleanup;
@@ -420,24 +403,6 @@ delete_show(const struct vmdel_info *in, char *const *rm, size_t nrm)
 	fflush(stdout);
 }
 
-/* The user's confirmation: the exact name given or typed. */
-static bool
-delete_confirmed(const struct mopts *o, const char *name)
-{
-	char line[300];
-
-	if (o->typed)
-		return strcmp(o->typed, name) == 0;
-	if (!isatty(STDIN_FILENO))
-		return false;
-	fprintf(stderr, "Type the name of the VM to delete it: ");
-	fflush(stderr);
-	if (fgets(line, sizeof line, stdin) == NULL)
-		return false;
-	line[strcspn(line, "\r\n")] = '\0';
-	return strcmp(line, name) == 0;
-}
-
 static void
 delete_action(const char *virsh, const char *err, const char *what, void *opaque)
 {
@@ -481,7 +446,7 @@ cli_delete(const struct subcmd *cmd, int argc, char **argv)
 		goto cleanup;
 	nrm = storage_list(&o, &in, &rm);
 	delete_show(&in, rm, nrm);
-	if (!delete_confirmed(&o, in.name)) {
+	if (!subcmd_typed_name(o.typed, in.name, "VM")) {
 		err = xasprintf("not deleting %s: %s", in.name,
 		                o.typed ? "the name given with --yes-i-typed is not its exact name."
 		                        : "the name typed is not its exact name.");

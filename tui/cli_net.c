@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 #include <libvirt/libvirt.h>
@@ -157,40 +156,6 @@ nparse(const struct subcmd *cmd, int argc, char **argv, struct nopts *o, int *us
 	return 0;
 }
 
-/* A y/N question on the terminal; false without one. */
-static bool
-ask(const char *question)
-{
-	char line[64];
-
-	if (!isatty(STDIN_FILENO))
-		return false;
-	fprintf(stderr, "%s [y/N] ", question);
-	fflush(stderr);
-	if (fgets(line, sizeof line, stdin) == NULL)
-		return false;
-	line[strcspn(line, "\r\n")] = '\0';
-	return strcasecmp(line, "y") == 0 || strcasecmp(line, "yes") == 0;
-}
-
-/* The user's confirmation of a delete: the exact name given or typed. */
-static bool
-typed_name(const struct nopts *o, const char *name)
-{
-	char line[300];
-
-	if (o->typed)
-		return strcmp(o->typed, name) == 0;
-	if (!isatty(STDIN_FILENO))
-		return false;
-	fprintf(stderr, "Type the name of the network to delete it: ");
-	fflush(stderr);
-	if (fgets(line, sizeof line, stdin) == NULL)
-		return false;
-	line[strcspn(line, "\r\n")] = '\0';
-	return strcmp(line, name) == 0;
-}
-
 /* ---- printing ---- */
 
 static const char *
@@ -275,10 +240,7 @@ static void
 jstr(const char *key, const char *v, bool first)
 {
 	jkey(key, first);
-	if (v)
-		json_put_string(stdout, v);
-	else
-		printf("null");
+	json_put_string(stdout, v);
 }
 
 static void
@@ -444,7 +406,7 @@ do_stop(virConnectPtr conn, const char *uri, const struct nopts *o, const char *
 		snprintf(q, sizeof q, "Stop network %s? Running guest%s %s lose%s it until it "
 		         "starts again.", name, count == 1 ? "" : "s", users, count == 1 ? "s" : "");
 		free(users);
-		if (!o->yes && !ask(q)) {
+		if (!o->yes && !subcmd_ask(q)) {
 			fprintf(stderr, "vmtui: %s\n", isatty(STDIN_FILENO) ? "Not stopped." :
 			        "Not stopped: running guests use it; give --yes to stop it without a "
 			        "terminal.");
@@ -486,7 +448,7 @@ do_delete(virConnectPtr conn, const char *uri, const struct nopts *o, const char
 		        n.nrunning == 1 ? "its NIC" : "their NICs", n.nrunning == 1 ? "it" : "them");
 		goto cleanup;
 	}
-	if (!typed_name(o, n.name)) {
+	if (!subcmd_typed_name(o->typed, n.name, "network")) {
 		fprintf(stderr, "vmtui: not deleting network %s: %s\n", n.name,
 		        o->typed ? "the name given with --yes-i-typed is not its exact name." :
 		                   "the name typed is not its exact name.");

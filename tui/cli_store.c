@@ -99,13 +99,8 @@ confirmed(const struct sopts *o, const char *what, const char *name)
 
 	if (o->given & O_YES)
 		return true;
-	if (!isatty(STDIN_FILENO))
+	if (!subcmd_read_tty(line, sizeof line, "Type the name of the %s to confirm: ", what))
 		return false;
-	fprintf(stderr, "Type the name of the %s to confirm: ", what);
-	fflush(stderr);
-	if (fgets(line, sizeof line, stdin) == NULL)
-		line[0] = '\0';
-	line[strcspn(line, "\r\n")] = '\0';
 	if (strcmp(line, name) == 0)
 		return true;
 	fprintf(stderr, "vmtui: not done: \"%s\" is not the exact name %s.\n", line, name);
@@ -125,10 +120,7 @@ json_field(const char *key, const char *val, bool last)
 {
 	json_put_string(stdout, key);
 	fputs(": ", stdout);
-	if (val)
-		json_put_string(stdout, val);
-	else
-		fputs("null", stdout);
+	json_put_string(stdout, val);
 	fputs(last ? "" : ", ", stdout);
 }
 

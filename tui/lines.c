@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../model/base/xmalloc.h"
+#include "screen.h"
 
 void
 draw_fill(WINDOW *w, int y, int x, int width, chtype ch)
@@ -433,3 +434,13 @@ draw_graph(WINDOW *w, int y, int x, int width, int height, const struct ring *r,
 	free(cells);
 }
 
+void
+draw_outcome(WINDOW *w, int *y, bool busy, const char *error, const char *result)
+{
+	if (busy)
+		draw_text(w, (*y)++, 0, getmaxx(w), screen_attr(C_WARNING), "Working...");
+	else if (error)
+		draw_wrapped(w, y, screen_attr(C_ERROR), error);
+	else if (result)
+		draw_wrapped(w, y, 0, result);
+}

@@ -63,6 +63,9 @@ void draw_wide(WINDOW *w, int y, int x, int attr, const wchar_t *s, int n);
 /* text from line *y on, over as many lines of w as it needs (broken at
  * spaces); *y ends after the last line drawn. */
 void draw_wrapped(WINDOW *w, int *y, int attr, const char *text);
+/* A job's outcome under a view's list, from line *y on: "Working..."
+ * while busy, else its error, else its result (NULL: none). */
+void draw_outcome(WINDOW *w, int *y, bool busy, const char *error, const char *result);
 void draw_graph(WINDOW *w, int y, int x, int width, int height,
                 const struct ring *r, double max, enum graph_mode m, int attr);
 

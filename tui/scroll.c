@@ -2,6 +2,10 @@
 #include "scroll.h"
 
 #include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../model/base/xmalloc.h"
 
 void
 scroll_init(struct scroller *s, bool cursor)
@@ -75,4 +79,28 @@ scroll_select(struct scroller *s, int i)
 {
 	s->sel = i;
 	scroll_fit(s, s->n, s->page);
+}
+
+int
+scroll_keep_named(struct scroller *s, char **name, const void *items, size_t n,
+                  size_t size, size_t off, bool hold)
+{
+	const char *base = items;
+	size_t i;
+
+	if (*name)
+		for (i = 0; i < n; i++)
+			if (strcmp(*(char *const *)(base + i * size + off), *name) == 0)
+				return s->sel = (int)i;
+	if (n == 0)
+		return -1;
+	if (s->sel >= (int)n)
+		s->sel = (int)n - 1;
+	if (s->sel < 0)
+		s->sel = 0;
+	if (!hold || *name == NULL) {
+		free(*name);
+		*name = xstrdup(*(char *const *)(base + (size_t)s->sel * size + off));
+	}
+	return s->sel;
 }

@@ -6,6 +6,7 @@
 #define VMTUI_SCROLL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "keys.h"
 
@@ -25,5 +26,13 @@ bool scroll_cmd(struct scroller *s, enum cmd c);
 void scroll_fit(struct scroller *s, int n, int page);
 /* Select line i (clamped to the lines the last fit saw). */
 void scroll_select(struct scroller *s, int i);
+/* Keep a list's selection on the item called *name, among n items of
+ * size bytes at items whose name (a char *) is at offset off: s->sel
+ * moves to it. When it is not there, s->sel is put in range and *name
+ * becomes the name of the item there, unless hold and *name is set (the
+ * item may come with the next read). The selected index, or -1 with no
+ * items. */
+int scroll_keep_named(struct scroller *s, char **name, const void *items, size_t n,
+                      size_t size, size_t off, bool hold);
 
 #endif

@@ -3,8 +3,10 @@
  * the lookup, `vmtui help`, option errors and the connection. */
 #include "subcmd.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -438,6 +440,43 @@ subcmd_connect(const struct subcmd *cmd, const char *uri, bool readonly)
 		fprintf(stderr, "vmtui: cannot connect to %s: %s\n", uri ? uri : "libvirt's default "
 		        "host", virGetLastErrorMessage());
 	return c;
+}
+
+bool
+subcmd_read_tty(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!isatty(STDIN_FILENO))
+		return false;
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fflush(stderr);
+	if (fgets(buf, (int)size, stdin) == NULL)
+		buf[0] = '\0';
+	buf[strcspn(buf, "\r\n")] = '\0';
+	return true;
+}
+
+bool
+subcmd_ask(const char *question)
+{
+	char line[64];
+
+	return subcmd_read_tty(line, sizeof line, "%s [y/N] ", question) &&
+	       (strcasecmp(line, "y") == 0 || strcasecmp(line, "yes") == 0);
+}
+
+bool
+subcmd_typed_name(const char *typed, const char *name, const char *what)
+{
+	char line[300];
+
+	if (typed)
+		return strcmp(typed, name) == 0;
+	return subcmd_read_tty(line, sizeof line, "Type the name of the %s to delete it: ", what) &&
+	       strcmp(line, name) == 0;
 }
 
 /* Whether the only argument is -h or --help. */

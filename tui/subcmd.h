@@ -48,6 +48,17 @@ void subcmd_bad_option(const struct subcmd *cmd, int ch, char **argv,
 /* "vmtui" or "vmtui NAME", for messages. */
 const char *subcmd_label(const struct subcmd *cmd, char *buf, size_t size);
 
+/* A line typed on the terminal after the prompt fmt (on stderr), into buf
+ * without its newline; empty at the end of input. False without a
+ * terminal. */
+bool subcmd_read_tty(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* A y/N question on the terminal; false without one. */
+bool subcmd_ask(const char *question);
+/* The confirmation of deleting the WHAT called name: typed (--yes-i-typed)
+ * is the name, or else the name is typed on the terminal. */
+bool subcmd_typed_name(const char *typed, const char *name, const char *what);
+
 /* Open the command's connection to uri (NULL: libvirt's default):
  * read-only when the row says so or readonly is true. NULL after saying
  * why on stderr. */
@@ -60,13 +71,13 @@ struct subcmd_target {
 	const char *uri, *ssh, *known_hosts;
 };
 struct sshlink;
+/* Only the SSH tunnel of subcmd_connect_via (t->ssh set), for a command
+ * that opens its connection its own way: 0, or -1 after saying why. */
+int subcmd_link_open(const struct subcmd_target *t, struct sshlink **link);
 /* subcmd_connect to t: over SSH, *link is the tunnel to close
  * (sshlink_close) after the connection; questions of the login (host
  * key, passphrase) are asked on the terminal, refused without one. NULL
  * after saying why on stderr. */
-/* Only the SSH tunnel of subcmd_connect_via (t->ssh set), for a command
- * that opens its connection its own way: 0, or -1 after saying why. */
-int subcmd_link_open(const struct subcmd_target *t, struct sshlink **link);
 virConnectPtr subcmd_connect_via(const struct subcmd *cmd, const struct subcmd_target *t,
                                  bool readonly, struct sshlink **link);
 /* The URI a person gives virsh -c for t (qemu+ssh://HOST/system over

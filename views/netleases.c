@@ -156,12 +156,7 @@ leases_draw(struct app *a, WINDOW *w)
 		draw_wrapped(w, &y, screen_attr(C_DIM), l->note);
 	if (!j->busy)
 		lv->working = false;
-	if (lv->working)
-		draw_text(w, y++, 0, width, screen_attr(C_WARNING), "Working...");
-	else if (j->error)
-		draw_wrapped(w, &y, screen_attr(C_ERROR), j->error);
-	else if (j->result)
-		draw_wrapped(w, &y, 0, j->result);
+	draw_outcome(w, &y, lv->working, j->error, j->result);
 }
 
 /* Pin (or unpin) the selected row's MAC. */

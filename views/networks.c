@@ -5,6 +5,7 @@
  * deletes after the name is typed (views/netdelete.c), Enter opens the
  * leases (views/netleases.c). The work is model/net/netjob.h's job on the
  * host's worker; the job is this view's and the views it opens share it. */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,23 +58,10 @@ static const struct net_info *
 selected(void)
 {
 	const struct net_list *l = &nv->job->list;
-	size_t i;
+	int i = scroll_keep_named(&nv->list, &nv->sel_name, l->v, l->n, sizeof *l->v,
+	                          offsetof(struct net_info, name), false);
 
-	if (nv->sel_name)
-		for (i = 0; i < l->n; i++)
-			if (strcmp(l->v[i].name, nv->sel_name) == 0) {
-				nv->list.sel = (int)i;
-				return &l->v[i];
-			}
-	if (l->n == 0)
-		return NULL;
-	if (nv->list.sel >= (int)l->n)
-		nv->list.sel = (int)l->n - 1;
-	if (nv->list.sel < 0)
-		nv->list.sel = 0;
-	free(nv->sel_name);
-	nv->sel_name = xstrdup(l->v[nv->list.sel].name);
-	return &l->v[nv->list.sel];
+	return i < 0 ? NULL : &l->v[i];
 }
 
 /* Copy what a command needs of the selected network (NULL: none, said). */
@@ -197,12 +185,7 @@ net_draw(struct app *a, WINDOW *w)
 	draw_selected(w, &y);
 	if (!j->busy)
 		nv->working = false;
-	if (nv->working)
-		draw_text(w, y++, 0, width, screen_attr(C_WARNING), "Working...");
-	else if (j->error)
-		draw_wrapped(w, &y, screen_attr(C_ERROR), j->error);
-	else if (j->result)
-		draw_wrapped(w, &y, 0, j->result);
+	draw_outcome(w, &y, nv->working, j->error, j->result);
 }
 
 /* ---- actions ---- */

@@ -5,6 +5,7 @@
  * refreshes, a toggles autostart, x deletes (asks), X deletes with the
  * contents (the name typed). The libvirt work is model/store/storejob.h's
  * job on the host's worker; its outcome shows under the list. */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,25 +51,10 @@ static const struct store_pool *
 selected(void)
 {
 	const struct store_pools *l = &storeview->job->pools;
-	size_t i;
+	int i = scroll_keep_named(&storeview->pools, &storeview->sel_pool, l->v, l->n, sizeof *l->v,
+	                          offsetof(struct store_pool, name), storeview->job->busy);
 
-	if (storeview->sel_pool)
-		for (i = 0; i < l->n; i++)
-			if (strcmp(l->v[i].name, storeview->sel_pool) == 0) {
-				storeview->pools.sel = (int)i;
-				return &l->v[i];
-			}
-	if (l->n == 0)
-		return NULL;
-	if (storeview->pools.sel >= (int)l->n)
-		storeview->pools.sel = (int)l->n - 1;
-	if (storeview->pools.sel < 0)
-		storeview->pools.sel = 0;
-	if (storeview->job->busy && storeview->sel_pool) /* it may come with the next read */
-		return &l->v[storeview->pools.sel];
-	free(storeview->sel_pool);
-	storeview->sel_pool = xstrdup(l->v[storeview->pools.sel].name);
-	return &l->v[storeview->pools.sel];
+	return i < 0 ? NULL : &l->v[i];
 }
 
 char *
@@ -177,12 +163,7 @@ pools_draw(struct app *a, WINDOW *w)
 		}
 	}
 	y++;
-	if (j->busy)
-		draw_text(w, y++, 0, width, screen_attr(C_WARNING), "Working...");
-	else if (j->error)
-		draw_wrapped(w, &y, screen_attr(C_ERROR), j->error);
-	else if (j->result)
-		draw_wrapped(w, &y, 0, j->result);
+	draw_outcome(w, &y, j->busy, j->error, j->result);
 }
 
 static void

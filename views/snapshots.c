@@ -3,6 +3,7 @@
  * from a small form (name and description), r reverts and x deletes, both
  * after a question. The libvirt work runs on the host's worker
  * (model/guest/snapshot.h); results come back in the view and the status line. */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,21 +52,10 @@ static const struct snapshot *
 selected(void)
 {
 	const struct snapshot_list *l = &sv->job->list;
-	size_t i;
+	int i = scroll_keep_named(&sv->list, &sv->sel_name, l->v, l->n, sizeof *l->v,
+	                          offsetof(struct snapshot, name), false);
 
-	if (sv->sel_name)
-		for (i = 0; i < l->n; i++)
-			if (strcmp(l->v[i].name, sv->sel_name) == 0) {
-				sv->list.sel = (int)i;
-				return &l->v[i];
-			}
-	if (l->n == 0)
-		return NULL;
-	if (sv->list.sel >= (int)l->n)
-		sv->list.sel = (int)l->n - 1;
-	free(sv->sel_name);
-	sv->sel_name = xstrdup(l->v[sv->list.sel].name);
-	return &l->v[sv->list.sel];
+	return i < 0 ? NULL : &l->v[i];
 }
 
 static void
@@ -186,12 +176,7 @@ snap_draw(struct app *a, WINDOW *w)
 	rows = getmaxy(w) - y - (sv->form ? 8 : 4);
 	draw_rows(w, &y, rows < 1 ? 1 : rows);
 	y++;
-	if (j->busy)
-		draw_text(w, y++, 0, width, screen_attr(C_WARNING), "Working...");
-	else if (j->error)
-		draw_wrapped(w, &y, screen_attr(C_ERROR), j->error);
-	else if (j->result)
-		draw_wrapped(w, &y, 0, j->result);
+	draw_outcome(w, &y, j->busy, j->error, j->result);
 	if (sv->form)
 		draw_form(w, &y);
 }

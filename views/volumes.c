@@ -4,6 +4,7 @@
  * volume, e grows (extends) one, C clones, W wipes and x deletes (both with the
  * name typed); u and w are the transfer keys. Refusals (a volume in use)
  * come back from the job and show under the list. */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,25 +20,10 @@ static const struct store_vol *
 selected(void)
 {
 	const struct store_vols *l = &storeview->job->vols;
-	size_t i;
+	int i = scroll_keep_named(&storeview->vols, &storeview->sel_vol, l->v, l->n, sizeof *l->v,
+	                          offsetof(struct store_vol, name), storeview->job->busy);
 
-	if (storeview->sel_vol)
-		for (i = 0; i < l->n; i++)
-			if (strcmp(l->v[i].name, storeview->sel_vol) == 0) {
-				storeview->vols.sel = (int)i;
-				return &l->v[i];
-			}
-	if (l->n == 0)
-		return NULL;
-	if (storeview->vols.sel >= (int)l->n)
-		storeview->vols.sel = (int)l->n - 1;
-	if (storeview->vols.sel < 0)
-		storeview->vols.sel = 0;
-	if (storeview->job->busy && storeview->sel_vol) /* it may come with the next read */
-		return &l->v[storeview->vols.sel];
-	free(storeview->sel_vol);
-	storeview->sel_vol = xstrdup(l->v[storeview->vols.sel].name);
-	return &l->v[storeview->vols.sel];
+	return i < 0 ? NULL : &l->v[i];
 }
 
 char *
@@ -144,12 +130,7 @@ volumes_draw(struct app *a, WINDOW *w)
 		}
 	}
 	y++;
-	if (j->busy)
-		draw_text(w, y++, 0, width, screen_attr(C_WARNING), "Working...");
-	else if (j->error)
-		draw_wrapped(w, &y, screen_attr(C_ERROR), j->error);
-	else if (j->result)
-		draw_wrapped(w, &y, 0, j->result);
+	draw_outcome(w, &y, j->busy, j->error, j->result);
 }
 
 static int

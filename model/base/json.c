@@ -44,6 +44,10 @@ json_put_string(FILE *f, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 
+	if (s == NULL) {
+		fputs("null", f);
+		return;
+	}
 	putc('"', f);
 	while (*p) {
 		size_t n;

@@ -9,7 +9,8 @@
 #include <stdio.h>
 
 /* Write s as a JSON string with its quotes: ", \ and control characters
- * escaped, UTF-8 passed through, invalid UTF-8 bytes as U+FFFD. */
+ * escaped, UTF-8 passed through, invalid UTF-8 bytes as U+FFFD; null
+ * when s is NULL. */
 void json_put_string(FILE *f, const char *s);
 /* A finite number as JSON with `decimals` digits after the point, or null
  * when v is negative (unknown) or not finite. */

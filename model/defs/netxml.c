@@ -158,18 +158,6 @@ netxml_dhcp_host(const char *mac, const char *ip, const char *name)
 
 /* ---- reading ---- */
 
-static int
-count(xmlXPathContextPtr ctx, const char *expr)
-{
-	xmlXPathObjectPtr o = xmlXPathEvalExpression(BAD_CAST expr, ctx);
-	int n = 0;
-
-	if (o && o->type == XPATH_NODESET && o->nodesetval)
-		n = o->nodesetval->nodeNr;
-	xmlXPathFreeObject(o);
-	return n;
-}
-
 static bool
 netdef_forward_known(const char *mode)
 {
@@ -187,7 +175,7 @@ read_forward(xmlXPathContextPtr ctx, struct netdef *n, char **err)
 {
 	char *mode;
 
-	if (count(ctx, "/network/forward") == 0) {
+	if (xpath_count(ctx, "/network/forward") == 0) {
 		n->forward = xstrdup("isolated");
 		return 0;
 	}
@@ -276,12 +264,12 @@ read_ipv4(xmlXPathContextPtr ctx, struct netdef *n, char **err)
 	ip = o->nodesetval->nodeTab[0];
 	n->cidr = read_cidr4(ctx, ip);
 	ctx->node = ip;
-	if (count(ctx, "dhcp/range") > 1) {
+	if (xpath_count(ctx, "dhcp/range") > 1) {
 		*err = xasprintf("Network %s has several DHCP ranges, which vmtui.yaml "
 		                 "cannot describe.", n->name);
 		goto cleanup;
 	}
-	n->dhcp = count(ctx, "dhcp") > 0;
+	n->dhcp = xpath_count(ctx, "dhcp") > 0;
 	n->dhcp_start = xpath_str_at(ctx, ip, "string(dhcp/range/@start)");
 	n->dhcp_end = xpath_str_at(ctx, ip, "string(dhcp/range/@end)");
 	read_hosts(ctx, ip, n);
@@ -342,7 +330,7 @@ netxml_read(const char *xml, struct netdef *n, char **err)
 
 	*err = NULL;
 	if (doc == NULL || (ctx = xmlXPathNewContext(doc)) == NULL ||
-	    count(ctx, "/network") != 1) {
+	    xpath_count(ctx, "/network") != 1) {
 		*err = xstrdup("This is not a network's XML.");
 		goto cleanup;
 	}

@@ -115,26 +115,14 @@ poolxml_make(const struct pooldef *p, char **err)
 	return out;
 }
 
-/* The number of nodes expr selects. */
-static int
-count(xmlXPathContextPtr ctx, const char *expr)
-{
-	xmlXPathObjectPtr o = xmlXPathEvalExpression(BAD_CAST expr, ctx);
-	int n = 0;
-
-	if (o && o->type == XPATH_NODESET && o->nodesetval)
-		n = o->nodesetval->nodeNr;
-	xmlXPathFreeObject(o);
-	return n;
-}
-
 /* Read the source fields; -1 with *err for what a pooldef cannot say. */
 static int
 read_source(xmlXPathContextPtr ctx, struct pooldef *p, char **err)
 {
 	char *dev;
 
-	if (count(ctx, "/pool/source/device") > 1 || count(ctx, "/pool/source/host") > 1) {
+	if (xpath_count(ctx, "/pool/source/device") > 1 ||
+	    xpath_count(ctx, "/pool/source/host") > 1) {
 		*err = xasprintf("Pool %s has several source devices or hosts, which "
 		                 "vmtui.yaml cannot describe.", p->name);
 		return -1;
@@ -170,7 +158,7 @@ poolxml_read(const char *xml, struct pooldef *p, char **err)
 
 	*err = NULL;
 	if (doc == NULL || (ctx = xmlXPathNewContext(doc)) == NULL ||
-	    count(ctx, "/pool") != 1) {
+	    xpath_count(ctx, "/pool") != 1) {
 		*err = xstrdup("This is not a storage pool's XML.");
 		goto cleanup;
 	}

@@ -168,6 +168,30 @@ settle(struct plan_res *r)
 			r->kind = PLAN_UPDATE;
 }
 
+/* r's lookup found nothing: an error unless libvirt said none_code (no
+ * such pool/network); then r is created. True: check its conflicts. */
+static bool
+plan_absent(struct plan_res *r, int none_code)
+{
+	char *err = NULL, *m;
+
+	if (virGetLastErrorCode() != none_code) {
+		r->kind = PLAN_SAME;
+		m = lv_err();
+		res_error(r, "cannot look it up: %s.", m);
+		free(m);
+		return false;
+	}
+	r->kind = PLAN_CREATE;
+	r->xml = r->pool ? poolxml_make(r->pool, &err) : netxml_make(r->net, &err);
+	if (r->xml == NULL) {
+		res_error(r, "%s", err);
+		free(err);
+		return false;
+	}
+	return true;
+}
+
 /* ---- pools ---- */
 
 static const char pool_why[] =
@@ -249,7 +273,6 @@ static void
 plan_pool(virConnectPtr conn, struct plan_res *r)
 {
 	virStoragePoolPtr pool = virStoragePoolLookupByName(conn, r->name);
-	char *err = NULL, *m;
 
 	if (pool) {
 		pool_existing(r, pool);
@@ -257,20 +280,8 @@ plan_pool(virConnectPtr conn, struct plan_res *r)
 		virStoragePoolFree(pool);
 		return;
 	}
-	if (virGetLastErrorCode() != VIR_ERR_NO_STORAGE_POOL) {
-		r->kind = PLAN_SAME;
-		m = lv_err();
-		res_error(r, "cannot look it up: %s.", m);
-		free(m);
-		return;
-	}
-	r->kind = PLAN_CREATE;
-	if ((r->xml = poolxml_make(r->pool, &err)) == NULL) {
-		res_error(r, "%s", err);
-		free(err);
-		return;
-	}
-	pool_conflicts(conn, r);
+	if (plan_absent(r, VIR_ERR_NO_STORAGE_POOL))
+		pool_conflicts(conn, r);
 }
 
 /* ---- networks ---- */
@@ -428,7 +439,6 @@ static void
 plan_net(virConnectPtr conn, struct plan_res *r)
 {
 	virNetworkPtr net = virNetworkLookupByName(conn, r->name);
-	char *err = NULL, *m;
 
 	if (net) {
 		net_existing(r, net);
@@ -436,20 +446,8 @@ plan_net(virConnectPtr conn, struct plan_res *r)
 		virNetworkFree(net);
 		return;
 	}
-	if (virGetLastErrorCode() != VIR_ERR_NO_NETWORK) {
-		r->kind = PLAN_SAME;
-		m = lv_err();
-		res_error(r, "cannot look it up: %s.", m);
-		free(m);
-		return;
-	}
-	r->kind = PLAN_CREATE;
-	if ((r->xml = netxml_make(r->net, &err)) == NULL) {
-		res_error(r, "%s", err);
-		free(err);
-		return;
-	}
-	net_conflicts(conn, r);
+	if (plan_absent(r, VIR_ERR_NO_NETWORK))
+		net_conflicts(conn, r);
 }
 
 /* Two networks of the definitions on one range or bridge. */

@@ -1,4 +1,5 @@
-/* xpath.c — quiet XML reading and XPath string values (see xpath.h). */
+/* xpath.c — quiet XML reading, XPath string values and node counts
+ * (see xpath.h). */
 #include "xpath.h"
 
 #include <string.h>
@@ -30,4 +31,16 @@ xpath_str_at(xmlXPathContextPtr ctx, xmlNodePtr node, const char *expr)
 {
 	ctx->node = node;
 	return xpath_str(ctx, expr);
+}
+
+int
+xpath_count(xmlXPathContextPtr ctx, const char *expr)
+{
+	xmlXPathObjectPtr o = xmlXPathEvalExpression(BAD_CAST expr, ctx);
+	int n = 0;
+
+	if (o && o->type == XPATH_NODESET && o->nodesetval)
+		n = o->nodesetval->nodeNr;
+	xmlXPathFreeObject(o);
+	return n;
 }

@@ -1,5 +1,5 @@
 /* xpath.h — reading libvirt's XML quietly and taking string values of
- * XPath expressions, shared by the model's XML readers. */
+ * XPath expressions and node counts, shared by the model's XML readers. */
 #ifndef VMTUI_XPATH_H
 #define VMTUI_XPATH_H
 
@@ -17,5 +17,9 @@ char *xpath_str(xmlXPathContextPtr ctx, const char *expr);
 /* xpath_str relative to node (NULL: the document), which becomes ctx's
  * current node. */
 char *xpath_str_at(xmlXPathContextPtr ctx, xmlNodePtr node, const char *expr);
+
+/* The number of nodes expr selects at ctx's current node (0 when it
+ * selects none or is not a node set). */
+int xpath_count(xmlXPathContextPtr ctx, const char *expr);
 
 #endif

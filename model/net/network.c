@@ -637,40 +637,36 @@ net_create(virConnectPtr conn, const struct netdef *d, char **result, char **err
 	return 0;
 }
 
-int
-net_start(virConnectPtr conn, const char *name, char **err)
+/* Start (start) or stop a network, refused when it is so already. */
+static int
+start_stop(virConnectPtr conn, const char *name, bool start, char **err)
 {
 	virNetworkPtr net = lookup(conn, name, err);
 	int rc = 0;
 
 	if (net == NULL)
 		return -1;
-	if (virNetworkIsActive(net) == 1) {
-		*err = xasprintf("Network %s is running already.", name);
+	if ((virNetworkIsActive(net) == 1) == start) {
+		*err = xasprintf("Network %s %s.", name,
+		                 start ? "is running already" : "is not running");
 		rc = -1;
-	} else if (virNetworkCreate(net) < 0) {
-		rc = fail(err, "start network", name);
+	} else if ((start ? virNetworkCreate(net) : virNetworkDestroy(net)) < 0) {
+		rc = fail(err, start ? "start network" : "stop network", name);
 	}
 	virNetworkFree(net);
 	return rc;
 }
 
 int
+net_start(virConnectPtr conn, const char *name, char **err)
+{
+	return start_stop(conn, name, true, err);
+}
+
+int
 net_stop(virConnectPtr conn, const char *name, char **err)
 {
-	virNetworkPtr net = lookup(conn, name, err);
-	int rc = 0;
-
-	if (net == NULL)
-		return -1;
-	if (virNetworkIsActive(net) != 1) {
-		*err = xasprintf("Network %s is not running.", name);
-		rc = -1;
-	} else if (virNetworkDestroy(net) < 0) {
-		rc = fail(err, "stop network", name);
-	}
-	virNetworkFree(net);
-	return rc;
+	return start_stop(conn, name, false, err);
 }
 
 int

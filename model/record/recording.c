@@ -133,10 +133,7 @@ static void
 put_str(FILE *f, const char *key, const char *s, bool first)
 {
 	put_key(f, key, first);
-	if (s)
-		json_put_string(f, s);
-	else
-		fputs("null", f);
+	json_put_string(f, s);
 }
 
 static void

@@ -414,8 +414,10 @@ fail:
 	return -1;
 }
 
+/* A hole of length bytes, either way: the local file's offset steps over
+ * it (an upload's source after the hole is sent, a download's sink). */
 static int
-src_skip(virStreamPtr st, long long length, void *opaque)
+skip_hole(virStreamPtr st, long long length, void *opaque)
 {
 	struct stream_ctx *c = opaque;
 
@@ -466,22 +468,6 @@ sink_write(virStreamPtr st, const char *data, size_t n, void *opaque)
 fail:
 	c->err = errno;
 	return -1;
-}
-
-static int
-sink_hole(virStreamPtr st, long long length, void *opaque)
-{
-	struct stream_ctx *c = opaque;
-
-	(void)st;
-	if (stop_asked(c))
-		return -1;
-	if (lseek(c->fd, (off_t)length, SEEK_CUR) < 0) {
-		c->err = errno;
-		return -1;
-	}
-	moved(c, (uint64_t)length, true);
-	return 0;
 }
 
 /* Whether libvirt's error says the daemon or driver has no sparse streams. */
@@ -634,7 +620,7 @@ send_file(virStreamPtr st, struct stream_ctx *c, bool sparse)
 		if (len <= 0)
 			break;
 		if (!in_data) {
-			if (virStreamSendHole(st, len, 0) < 0 || src_skip(st, len, c) < 0)
+			if (virStreamSendHole(st, len, 0) < 0 || skip_hole(st, len, c) < 0)
 				goto out;
 			continue;
 		}
@@ -876,7 +862,7 @@ download_stream(virConnectPtr conn, virStorageVolPtr vol, struct stream_ctx *c, 
 	}
 	*sparse = flags != 0;
 	if (flags)
-		rc = virStreamSparseRecvAll(st, sink_write, sink_hole, c);
+		rc = virStreamSparseRecvAll(st, sink_write, skip_hole, c);
 	else
 		rc = virStreamRecvAll(st, sink_write, c);
 	if (rc == 0)

@@ -183,6 +183,7 @@ test_json_put_string_cases(void **state)
 		{ "\xc0\xaf", "\"\xef\xbf\xbd\xef\xbf\xbd\"" }, /* overlong */
 		{ "\xed\xa0\x80", "\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\"" }, /* surrogate */
 		{ "/", "\"/\"" },
+		{ NULL, "null" },
 	};
 	size_t i;
 
