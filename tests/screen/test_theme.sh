@@ -24,12 +24,7 @@ T0=$SECONDS
 T_URI=test:///default
 THEMES=$TOP/themes
 
-cleanup() {
-	vt_stop_all
-	rm -rf "$SCR_TMP"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM HUP
+scr_traps
 
 # th_vmtui TERM [VAR=VALUE...] -- ARGS...: vmtui on test:///default twice,
 # with its own config and theme dirs, the installed themes from the source
