@@ -18,6 +18,7 @@
 #   vt_connected                 the header's host line says $T_URI is up
 #   vt_stop                      kill the tmux server
 #   scr_need WHAT TOOL...        give up unless the tools are there; build
+#   scr_traps [FUNC...]          at exit: vt_stop_all, each FUNC, rm $SCR_TMP
 
 SCR_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # Screens hold UTF-8 (braille, blocks): read them in a UTF-8 locale.
@@ -267,4 +268,20 @@ fmt_bytes() {
 		else if (v < 9.995) printf "%.2f%s\n", v, c
 		else if (v < 99.95) printf "%.1f%s\n", v, c
 		else printf "%.0f%s\n", v, c }'
+}
+
+# scr_traps [FUNC...]: when the suite exits, stop every pane, run each FUNC
+# (the suite's own clean-up: its guests, networks, the stack) and remove
+# $SCR_TMP; INT, TERM and HUP exit 130 through the same.
+SCR_AT_EXIT=()
+scr_traps() {
+	SCR_AT_EXIT=("$@")
+	trap scr_at_exit EXIT
+	trap 'exit 130' INT TERM HUP
+}
+scr_at_exit() {
+	local f
+	vt_stop_all
+	for f in "${SCR_AT_EXIT[@]}"; do "$f"; done
+	rm -rf "$SCR_TMP"
 }

@@ -24,12 +24,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 T0=$SECONDS
 T_URI=test:///default
 
-cleanup() {
-	vt_stop_all
-	rm -rf "$SCR_TMP"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM HUP
+scr_traps
 
 scr_need "bad input screen" tmux
 # vmtui makes its log's folder, not the folder above it under /tmp

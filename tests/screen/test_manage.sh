@@ -31,13 +31,7 @@ vol_ok() { v vol-info --pool "$POOL" "$1" >/dev/null 2>&1; }
 
 remove_ours() { remove_guests "$P" "$POOL"; }
 
-cleanup() {
-	vt_stop_all
-	remove_ours
-	rm -rf "$SCR_TMP"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM HUP
+scr_traps remove_ours
 
 # The status line of a 130x30 screen (the footer's first line).
 status_is() {

@@ -39,13 +39,7 @@ remove_ours() {
 		v net-undefine "$n" >/dev/null 2>&1
 	done
 }
-cleanup() {
-	vt_stop_all
-	remove_ours
-	rm -rf "$SCR_TMP"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM HUP
+scr_traps remove_ours
 scr_need "networks" tmux
 
 footer() { sed -n "$(($(wc -l <<<"$SCREEN")))p" <<<"$SCREEN"; }

@@ -21,12 +21,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 T0=$SECONDS
 T_URI=test:///default
 
-cleanup() {
-	vt_stop_all
-	rm -rf "$SCR_TMP"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM HUP
+scr_traps
 
 scr_need "pools and networks screen" tmux
 mkdir -p "$SCR_TMP/state"

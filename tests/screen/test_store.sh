@@ -27,12 +27,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$HERE/screenlib.sh"
 
 T0=$SECONDS
-cleanup() {
-	vt_stop_all
-	rm -rf "$SCR_TMP"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM HUP
+scr_traps
 scr_need "storage" tmux
 
 NODE=$SCR_TMP/node.xml

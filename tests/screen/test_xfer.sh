@@ -32,15 +32,12 @@ POOL=${P}pool
 v() { virsh -q -c "$T_URI" "$@"; }
 
 SSH_STARTED=
-cleanup() {
-	vt_stop_all
+remove_ours() {
 	[ -z "$SSH_STARTED" ] || "$TOP/tests/ssh/sshd.sh" stop >/dev/null 2>&1
 	v pool-destroy "$POOL" >/dev/null 2>&1
 	v pool-undefine "$POOL" >/dev/null 2>&1
-	rm -rf "$SCR_TMP"
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM HUP
+scr_traps remove_ours
 scr_need "transfers" tmux genisoimage
 
 if ! stack_base_up >/dev/null; then
