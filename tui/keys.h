@@ -75,6 +75,8 @@ enum {
 	KV_POOLS = 1 << 12,  /* the storage pools of a host */
 	KV_VOLS = 1 << 13,   /* the volumes of a storage pool */
 	KV_XFER = 1 << 15,   /* an upload or download of a volume (views/transfer.c) */
+	KV_HW = 1 << 16,     /* a guest's hardware (views/hardware.c) */
+	KV_HOSTDEV = 1 << 17, /* the host's USB and PCI devices (views/hostdevs.c) */
 };
 
 struct binding {
