@@ -32,7 +32,7 @@ static const struct binding table[] = {
 	{ KEY_HOME, CMD_HOME, NAV, NULL },
 	{ 'g', CMD_HOME, NAV, NULL },
 	{ KEY_END, CMD_END, NAV, NULL },
-	{ 'G', CMD_END, NAV, NULL },
+	{ 'G', CMD_END, NAV & ~VMV, NULL }, /* G in the list and detail: the guest's screen */
 	{ '\r', CMD_OPEN, KV_LIST, "Detail" },
 	{ '\n', CMD_OPEN, KV_LIST, NULL },
 	{ KEY_ENTER, CMD_OPEN, KV_LIST, NULL },

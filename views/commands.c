@@ -502,7 +502,7 @@ static const struct command commands[] = {
 	  .label = "Download" },
 	{ "screen", "Graphical screen of the guest, keys and mouse to it (^] q comes back)",
 	  "show the screen", .of = true,
-	  .needs = NEED_LIVE | NEED_GUEST | NEED_HOST_UP, .run = run_gscreen, .key = 'O',
+	  .needs = NEED_LIVE | NEED_GUEST | NEED_HOST_UP, .run = run_gscreen, .key = 'G',
 	  .where = GUEST_VIEWS },
 };
 

@@ -1,4 +1,4 @@
-/* gscreen.c — O on a guest: its graphical screen on the whole terminal.
+/* gscreen.c — G on a guest: its graphical screen on the whole terminal.
  *
  * The session (model/guest/gfx.h) opens on the host's worker; while it
  * does, the list stays as it is and the status line says so. A guest

@@ -24,7 +24,9 @@
 # With vmtui.nettraffic=1 it also pings ff02::1 on eth0 once a second.
 # With vmtui.vga=1 (guest.sh define --vga) it also runs a shell on the VGA
 # console /dev/tty1 (respawned), prompt "vmtui-vga# ", after printing
-# "VMTUI-VGA-READY" there, for the graphical console's tests.
+# "VMTUI-VGA-READY" there, for the graphical console's tests, and writes
+# the events of a virtio tablet (if any) on the serial console, one
+# "VMTUI-EV <hex>" line each.
 #
 # Usage: tests/realstack/build-guest.sh [--force]
 # Needs root (apt-get); installs what it needs (cpio, kmod, xz-utils, ...).
@@ -44,11 +46,11 @@ die() { echo "build-guest.sh: error: $*" >&2; exit 1; }
 log() { echo "build-guest.sh: $*" >&2; }
 
 # Bump when the fixture's content changes: older builds are then redone.
-FIXTURE_VERSION=3
+FIXTURE_VERSION=4
 # Features added without changing what older checkouts expect of version
 # 3 (they accept this build, and do not rebuild it from under each other):
 # a build that lacks one is redone.
-FIXTURE_FEATURES="vga-shell"
+FIXTURE_FEATURES="vga-shell tablet-log"
 is_complete() {
     [[ -s "$OUT/fixture.env" && -s "$OUT/vmlinuz" && -s "$OUT/initrd.img" ]] &&
         grep -qx "FIXTURE_VERSION=$FIXTURE_VERSION" "$OUT/fixture.env" &&
@@ -143,7 +145,8 @@ BUSYBOX=$WORK/x/bin/busybox
 # ----------------------------------------------------------- module closure
 depmod -b "$MODROOT" "$KVER" || die "depmod failed for $KVER"
 WANTED=(virtio virtio_ring virtio_pci virtio_pci_modern_dev virtio_pci_legacy_dev
-        virtio_blk virtio_net virtio_balloon)
+        virtio_blk virtio_net virtio_balloon
+        virtio_input evdev)
 OPTIONAL=(virtio_pci_modern_dev virtio_pci_legacy_dev)
 declare -A SEEN=()
 ORDER=()
@@ -273,7 +276,19 @@ case " $(cat /proc/cmdline) " in
                 >/dev/tty1 2>&1
             sleep 1
           done ) &
-        echo "vmtui-init: VGA shell on tty1" >/dev/console ;;
+        echo "vmtui-init: VGA shell on tty1" >/dev/console
+        # The virtio tablet's events (guest.sh --vga adds one), each the
+        # kernel's struct input_event in hex on the serial console, for the
+        # graphical console's mouse tests: the pointer as the guest gets it.
+        for e in /sys/class/input/event*; do
+            case "$(cat "$e/device/name" 2>/dev/null)" in
+                *Tablet*) tablet=/dev/input/${e##*/} ;;
+            esac
+        done
+        if [ -n "$tablet" ]; then
+            hexdump -v -e '"VMTUI-EV " 24/1 "%02x" "\n"' "$tablet" >/dev/ttyS0 2>&1 &
+            echo "vmtui-init: tablet events from $tablet" >/dev/console
+        fi ;;
 esac
 
 # Interactive shell with job control on the serial console, respawned.

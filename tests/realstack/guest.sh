@@ -31,8 +31,10 @@
 # 127.0.0.1, port chosen by libvirt), vnc-password (the same with the
 # password vmtuipw), socket (VNC on a UNIX socket libvirt
 # makes in the guest's runtime directory), spice (SPICE on 127.0.0.1) or none (no
-# <graphics>: only screenshots reach the screen). Without --vga the guest
-# has no video at all, as before.
+# <graphics>: only screenshots reach the screen). --vga also gives it a
+# virtio tablet, whose events the guest writes on its serial console as
+# "VMTUI-EV <24 bytes of struct input_event in hex>" lines. Without --vga the
+# guest has no video at all, as before.
 #
 # Usage:
 #   guest.sh define NAME [--busy] [--mem MiB] [--maxmem MiB] [--vcpus N]
@@ -125,7 +127,9 @@ cmd_define() {
     local video="<video><model type='none'/></video>"
     if ((vga)); then
         cmdline="console=tty0 console=ttyS0 quiet vmtui.vga=1"
-        video="<video><model type='vga'/></video>"
+        # A virtio tablet too: the pointer the graphical console's mouse
+        # drives, its events logged on the serial console (build-guest.sh).
+        video="<video><model type='vga'/></video><input type='tablet' bus='virtio'/>"
         case $graphics in
             vnc) video+="<graphics type='vnc' autoport='yes' listen='127.0.0.1'><listen type='address' address='127.0.0.1'/></graphics>" ;;
             vnc-password) video+="<graphics type='vnc' autoport='yes' listen='127.0.0.1' passwd='vmtuipw'><listen type='address' address='127.0.0.1'/></graphics>" ;;

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # tests/screen/test_gfx.sh — a guest's graphical screen in the terminal,
-# driven through tmux as a person would: O in vmtui and `vmtui screen VM`
+# driven through tmux as a person would: G in vmtui and `vmtui screen VM`
 # in a shell, against the real stack of tests/lib.sh and a guest with a VGA
 # console and VNC (tests/realstack/guest.sh define --vga: a shell on tty1).
 #
 # Sections (in this order; the guest is destroyed last):
-#   gfx_view      O: symbols drawn in colour, the status line (name,
+#   gfx_view      G: symbols drawn in colour, the status line (name,
 #                 resolution, VNC, symbols, the escape key); a command typed
 #                 into the VGA shell reaches the guest's serial log; ^] q
 #                 back to the list, the terminal's modes as before
@@ -21,6 +21,9 @@
 #                 shell's terminal as before; bad VM and no graphics exit 1
 #   gfx_shot      a VGA guest without <graphics>: screenshots, keyboard only
 #                 (the status line says so), typed keys reach the guest
+#   gfx_mouse     clicks, a drag and the wheel reach the guest's virtio
+#                 tablet at the pixels under the cells (its events on the
+#                 serial log); read-only sends none
 #   gfx_shutdown  the guest destroyed while watched: back to the list with
 #                 the reason
 #
@@ -161,10 +164,10 @@ wait_log() {
 	done
 }
 
-# O, then the status line: the name, the resolution, the input mode ($1,
+# G, then the status line: the name, the resolution, the input mode ($1,
 # default VNC).
 open_screen() {
-	vt_keys O
+	vt_keys G
 	wait_status "^ $(re "$G_VNC")  [0-9]+x[0-9]+  ${1:-VNC}" 20
 }
 leave_screen() {
@@ -177,11 +180,11 @@ leave_screen() {
 # ---------------------------------------------------------------- sections
 
 gfx_view() {
-	say "# 1. O from the list: drawn, status line, typing reaches the guest"
+	say "# 1. G from the list: drawn, status line, typing reaches the guest"
 	gfx_vmtui 100 30 || { not_ok "vmtui shows our guests"; return; }
 	local modes tok
 	modes=$(term_modes)
-	check "view: O opens the screen (status line: name, resolution, VNC)" open_screen
+	check "view: G opens the screen (status line: name, resolution, VNC)" open_screen
 	check "view: the status line names the input mode" wait_status "VNC: keys and mouse" 5
 	check "view: the status line names the rendering (symbols inside tmux)" wait_status "  symbols " 5
 	check "view: the status line names the way out" wait_status '\^\] q leaves, \^\] m menu' 5
@@ -206,7 +209,7 @@ gfx_view() {
 	vt_keys '?'
 	sleep 0.3
 	vt_keys End
-	check "view: the help lists O" wait_screen '^O +screen +list,detail +Graphical screen of the guest' 5
+	check "view: the help lists G" wait_screen '^G +screen +list,detail +Graphical screen of the guest' 5
 	vt_keys q
 	vt_stop
 }
@@ -214,7 +217,7 @@ gfx_view() {
 gfx_prefix() {
 	say "# 2. after ^]: the menu, zoom, type this text"
 	gfx_vmtui 100 30 || { not_ok "vmtui shows our guests"; return; }
-	open_screen || { not_ok "prefix: O opens the screen"; return; }
+	open_screen || { not_ok "prefix: G opens the screen"; return; }
 	vt_keys C-]
 	check "prefix: ^] shows what follows it" wait_status '^ \^\]: q leave  m keys menu  t type text  z zoom \(fit\)' 5
 	vt_keys m
@@ -259,14 +262,14 @@ gfx_nographics() {
 	say "# 3. a guest without graphics"
 	gfx_vmtui 100 30 || { not_ok "vmtui shows our guests"; return; }
 	gfx_select "$G_PLAIN" || { not_ok "select $G_PLAIN"; return; }
-	vt_keys O
+	vt_keys G
 	check "no graphics: the clear sentence in the status line" \
 		wait_screen "$(re "$G_PLAIN") has no graphical display" 20
 	check "no graphics: still the list" wait_screen '^NAME +STATE' 2
 	vt_keys Enter
 	wait_screen "^$(re "$G_PLAIN") +running" 10 >/dev/null
-	vt_keys O
-	check "no graphics: O in the detail view says the same" \
+	vt_keys G
+	check "no graphics: G in the detail view says the same" \
 		wait_screen "$(re "$G_PLAIN") has no graphical display" 20
 	vt_keys q
 	vt_stop
@@ -275,7 +278,7 @@ gfx_nographics() {
 gfx_resize() {
 	say "# 4. the terminal resized tiny and huge while watching"
 	gfx_vmtui 100 30 || { not_ok "vmtui shows our guests"; return; }
-	open_screen || { not_ok "resize: O opens the screen"; return; }
+	open_screen || { not_ok "resize: G opens the screen"; return; }
 	tm resize-window -t scr -x 20 -y 6
 	sleep 1
 	check "resize: alive at 20x6" vt_alive
@@ -296,7 +299,7 @@ gfx_resize() {
 gfx_readonly() {
 	say "# 5. read-only: shown, nothing sent"
 	gfx_vmtui 100 30 -r || { not_ok "vmtui -r shows our guests"; return; }
-	check "read-only: O opens the screen, the input mode says nothing is sent" \
+	check "read-only: G opens the screen, the input mode says nothing is sent" \
 		open_screen "read-only: nothing is sent  symbols"
 	local tok="VMTUI-GFX-RO-$RANDOM"
 	vt_type "echo $tok > /dev/ttyS0"
@@ -367,7 +370,7 @@ gfx_shot() {
 	say "# 7. the screenshot fallback: a VGA guest without <graphics>"
 	gfx_vmtui 100 30 || { not_ok "vmtui shows our guests"; return; }
 	gfx_select "$G_SHOT" || { not_ok "select $G_SHOT"; return; }
-	vt_keys O
+	vt_keys G
 	check "shot: the status line says keyboard only (screenshots)" \
 		wait_status "^ $(re "$G_SHOT")  [0-9]+x[0-9]+  keyboard only \(screenshots\)  symbols" 30
 	check "shot: the screenshots are drawn" wait_for 10 "picture" drawn
@@ -386,14 +389,14 @@ gfx_shutdown() {
 	say "# 8. the guest destroyed while watched"
 	gfx_guests_up
 	gfx_vmtui 100 30 || { not_ok "vmtui shows our guests"; return; }
-	open_screen || { not_ok "shutdown: O opens the screen"; return; }
+	open_screen || { not_ok "shutdown: G opens the screen"; return; }
 	vsh destroy "$G_VNC" >/dev/null
 	check "shutdown: back to the list by itself" wait_screen '^NAME +STATE' 15
 	check "shutdown: the status line says why" \
 		wait_screen "The screen of $(re "$G_VNC") closed: The guest shut down\." 5
 	check "shutdown: the list shows it shut off" wait_for 10 "shut off" row_is "$G_VNC" "shut off"
-	vt_keys O
-	check "shutdown: O on a shut-off guest says to start it" \
+	vt_keys G
+	check "shutdown: G on a shut-off guest says to start it" \
 		wait_screen "$(re "$G_VNC") is shut off: start it first \(S\) to see its screen\." 5
 	vt_keys q
 	vt_stop
@@ -415,6 +418,96 @@ gfx_shutdown() {
 	vt_stop
 }
 
+# ---- the guest's pointer ----
+
+# The tablet's events the guest logged (build-guest.sh: "VMTUI-EV" and the
+# 24 bytes of struct input_event in hex), from line $1 of the serial log
+# on, as "TYPE CODE VALUE" in decimal (little-endian: type at byte 16, code
+# at 18, the signed value at 20).
+events_since() {
+	glog | tr -d '\r' | tail -n +"$1" | grep -ao 'VMTUI-EV [0-9a-f]\{48\}' |
+		while read -r _ h; do
+			local t=$((16#${h:34:2}${h:32:2})) c=$((16#${h:38:2}${h:36:2}))
+			local v=$((16#${h:46:2}${h:44:2}${h:42:2}${h:40:2}))
+			((v >= 2147483648)) && v=$((v - 4294967296))
+			[ "$t" = 0 ] || echo "$t $c $v"
+		done
+}
+log_lines() { glog | wc -l; }
+# The last absolute X (code 0) and Y (code 1) the guest got since line $1.
+last_abs() { events_since "$1" | awk -v c="$2" '$1 == 3 && $2 == c { v = $3 } END { print v }'; }
+# ev_seen FROM "TYPE CODE VALUE": the guest got that event since line FROM.
+ev_seen() {
+	events_since "$1" | grep -qx -- "$2" || { WHY="events: $(events_since "$1" | tr '\n' ',')"; return 1; }
+}
+# near A B TOL: |A - B| <= TOL
+near() { [ -n "$1" ] && (( ($1 - $2) <= $3 && ($2 - $1) <= $3 )) || { WHY="$1 is not $2 +- $3"; return 1; }; }
+# click COL ROW: a left click as a terminal reports it with mode 1006 (1-based).
+click() { vt_type $'\e'"[<0;$1;$2M"$'\e'"[<0;$1;$2m"; }
+
+gfx_mouse() {
+	say "# 9. the mouse reaches the guest's pointer (its virtio tablet)"
+	gfx_guests_up
+	gfx_vmtui 100 30 || { not_ok "vmtui shows our guests"; return; }
+	open_screen || { not_ok "mouse: G opens the screen"; return; }
+	wait_log "vmtui-init: tablet events from /dev/input/event" 5 ||
+		{ not_ok "mouse: the guest logs its tablet's events (fixture)"; return; }
+	# The VGA text screen (720x400) is wider than tall: at 100x30 it takes
+	# the 100 columns and is centred in the 29 rows above the status line,
+	# so the middle cell (51, 15 in 1-based reports) is the middle pixel,
+	# and 30 columns are 30/100 of the width. The tablet's range is
+	# 0..32767 on both axes; a cell is at most 330 across and 1200 down.
+	local from x0 y0 xr xl
+	from=$(log_lines)
+	click 51 15
+	check "mouse: a click presses the guest's left button (BTN_LEFT 1)" \
+		wait_for 15 "BTN_LEFT down" ev_seen "$from" "1 272 1"
+	check "mouse: and releases it (BTN_LEFT 0)" wait_for 5 "BTN_LEFT up" ev_seen "$from" "1 272 0"
+	x0=$(last_abs "$from" 0)
+	y0=$(last_abs "$from" 1)
+	check "mouse: the middle cell is the middle of the screen across (ABS_X $x0)" near "$x0" 16383 700
+	check "mouse: and down (ABS_Y $y0)" near "$y0" 16383 2400
+	from=$(log_lines)
+	click 81 15
+	wait_for 15 "BTN_LEFT up" ev_seen "$from" "1 272 0" >/dev/null
+	xr=$(last_abs "$from" 0)
+	from=$(log_lines)
+	click 21 15
+	wait_for 15 "BTN_LEFT up" ev_seen "$from" "1 272 0" >/dev/null
+	xl=$(last_abs "$from" 0)
+	check "mouse: 30 columns right are 30% of the width right (ABS_X $xr)" \
+		near "$((${xr:-0} - x0))" 9830 1000
+	check "mouse: 30 columns left are as far left (ABS_X $xl)" near "$((x0 - ${xl:-0}))" 9830 1000
+	# a drag: pressed at the middle, moved with the button held, released
+	from=$(log_lines)
+	vt_type $'\e[<0;51;15M\e[<32;61;20M\e[<32;71;25M\e[<0;71;25m'
+	check "mouse: a drag moves the pointer with the button held" \
+		wait_for 15 "drag" eval 'ev_seen "$from" "1 272 0" && near "$(last_abs "$from" 0)" $((x0 + 6553)) 700'
+	check "mouse: the drag went down too" eval 'near "$(( $(last_abs "$from" 1) - y0 ))" 11300 3000'
+	# the wheel: SGR 64 (up) and 65 (down) as wheel clicks (REL_WHEEL)
+	from=$(log_lines)
+	vt_type $'\e[<64;51;15M'
+	check "mouse: the wheel up turns the guest's wheel up (REL_WHEEL 1)" \
+		wait_for 15 "wheel up" ev_seen "$from" "2 8 1"
+	vt_type $'\e[<65;51;15M'
+	check "mouse: the wheel down turns it down (REL_WHEEL -1)" \
+		wait_for 15 "wheel down" ev_seen "$from" "2 8 -1"
+	leave_screen
+	vt_keys q
+	vt_stop
+	# read-only: the same click sends nothing
+	gfx_vmtui 100 30 -r || { not_ok "vmtui -r shows our guests"; return; }
+	open_screen "read-only" || { not_ok "mouse: G opens the screen read-only"; return; }
+	from=$(log_lines)
+	click 51 15
+	vt_keys C-] x
+	wait_status 'x after the escape key does nothing' 5 >/dev/null
+	check "mouse: read-only, a click reaches no pointer" eval '! events_since "$from" | grep -q .'
+	leave_screen
+	vt_keys q
+	vt_stop
+}
+
 # ---------------------------------------------------------------- main
 
 scr_need gfx tmux virsh
@@ -423,7 +516,7 @@ if ! gfx_stack_up; then
 	summary
 	exit 1
 fi
-SECTIONS=${GFX_ONLY:-gfx_view gfx_prefix gfx_nographics gfx_resize gfx_readonly gfx_cli gfx_shot gfx_shutdown}
+SECTIONS=${GFX_ONLY:-gfx_view gfx_prefix gfx_nographics gfx_resize gfx_readonly gfx_cli gfx_shot gfx_mouse gfx_shutdown}
 for s in $SECTIONS; do
 	"$s"
 	vt_stop_all

@@ -112,7 +112,7 @@ for i in $(seq 1 50); do
 done
 same "first frame"
 keys j j j;            same "selection moved down three rows"
-keys G;                same "end of the list (scrolled)"
+keys End;              same "end of the list (scrolled)"
 check "wide names drawn" grep -q '数据库-01' <<<"$(grab "${SOCKS[1]}")"
 keys g;                same "back to the top"
 keys NPage;            same "page down"
@@ -140,7 +140,7 @@ resize 80 24;          same "resized to 80x24"
 keys j j;              same "moves at 80x24"
 resize 132 43;         same "resized to 132x43"
 keys C-l;              same "^L repaint"
-keys G k;              same "last rows at 132x43"
+keys End k;            same "last rows at 132x43"
 
 # Which way each one drew, as it says in its action log.
 keys L

@@ -18,7 +18,7 @@ sec_hosts() {
 	check "hosts: the second host's heading and its guest (test driver's 'test')" \
 		wait_screen '^. .*test:///default .*VMs: 1 running' 10
 	check "hosts: guests are indented under their host" wait_screen '^  test +running' 10
-	vt_keys G
+	vt_keys End
 	vt_keys k
 	vt_keys S
 	check "hosts: an action on a heading asks for a guest" \
