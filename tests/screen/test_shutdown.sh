@@ -56,7 +56,7 @@ g_running() {
 	wait_for 15 "$G running" row_is "$G" running
 }
 
-# vmtui on 170x30, filtered to our guest, which is selected.
+# vmtui on 170x50, filtered to our guest, which is selected.
 # 50 rows: the action log checked below also lists other guests' events
 # (other suites' guests on the same daemon); its first lines must stay on screen.
 open() {
