@@ -35,6 +35,9 @@
 #define BUF_SIZE 32768
 #define MAX_CONNS 64
 #define PASSWORD_TRIES 3
+/* How many session timeouts a password or keyboard-interactive login may
+ * wait for the server's answer. */
+#define PASSWORD_WAITS 10
 #define KBDINT_TRIES 3
 #define ANSWER_MAX 1024
 
@@ -616,6 +619,18 @@ on_passphrase(const char *prompt, char *buf, size_t len, int echo, int verify, v
 
 /* Keyboard-interactive: each prompt through ask. SSH_AUTH_* or -2 on cancel;
  * *asked tells whether the user was asked anything. */
+/* ssh_userauth_kbdint, waiting on through SSH_AUTH_AGAIN (the session's
+ * timeout passed before the server answered) as auth_password does. */
+static int
+kbdint_step(ssh_session s)
+{
+	int rc = ssh_userauth_kbdint(s, NULL, NULL);
+
+	for (int w = 1; rc == SSH_AUTH_AGAIN && w < PASSWORD_WAITS; w++)
+		rc = ssh_userauth_kbdint(s, NULL, NULL);
+	return rc == SSH_AUTH_AGAIN ? SSH_AUTH_ERROR : rc;
+}
+
 static int
 auth_kbdint(struct authctx *a, bool *asked)
 {
@@ -623,7 +638,7 @@ auth_kbdint(struct authctx *a, bool *asked)
 	int rc = SSH_AUTH_DENIED, tries, i, n;
 
 	for (tries = 0; tries < KBDINT_TRIES; tries++) {
-		rc = ssh_userauth_kbdint(a->s, NULL, NULL);
+		rc = kbdint_step(a->s);
 		while (rc == SSH_AUTH_INFO) {
 			const char *name = ssh_userauth_kbdint_getname(a->s);
 			const char *instr = ssh_userauth_kbdint_getinstruction(a->s);
@@ -651,7 +666,7 @@ auth_kbdint(struct authctx *a, bool *asked)
 				if (r < 0)
 					return SSH_AUTH_ERROR;
 			}
-			rc = ssh_userauth_kbdint(a->s, NULL, NULL);
+			rc = kbdint_step(a->s);
 		}
 		if (rc != SSH_AUTH_DENIED || !*asked)
 			break;
@@ -680,8 +695,16 @@ auth_password(struct authctx *a, int *tries)
 			return -2;
 		}
 		(*tries)++;
+		/* SSH_AUTH_AGAIN: the session's timeout passed before the server
+		 * answered (a PAM failure delay on a loaded host takes seconds);
+		 * calling again with the same arguments goes on waiting for the
+		 * same request, up to PASSWORD_WAITS times the timeout. */
 		rc = ssh_userauth_password(a->s, NULL, answer);
+		for (int w = 1; rc == SSH_AUTH_AGAIN && w < PASSWORD_WAITS; w++)
+			rc = ssh_userauth_password(a->s, NULL, answer);
 		wipe(answer, sizeof answer);
+		if (rc == SSH_AUTH_AGAIN)
+			return SSH_AUTH_ERROR;
 		if (rc != SSH_AUTH_DENIED)
 			break;
 	}
