@@ -15,7 +15,7 @@
 
 static const char *const keys[] = {
 	"interval", "connect", "hosts", "readonly", "graphs", "history", "color", "theme",
-	"keys", "shutdown_wait", "graphics_protocol", "graphics_symbols", NULL,
+	"keys", "shutdown_wait", "graphics_protocol", "graphics_symbols", "graphics_fps", NULL,
 };
 
 const char *const cfg_gfx_protocols[] = { "auto", "kitty", "sixel", "iterm", "symbols", NULL };
@@ -357,6 +357,17 @@ apply_key(struct config *c, yaml_document_t *doc, const char *name, yaml_node_t 
 			       "between 10 and 86400 (e.g. 600)", scalar(v));
 		else
 			c->history = (unsigned)h;
+	} else if (strcmp(key, "graphics_fps") == 0) {
+		unsigned long f;
+		if (v->type != YAML_SCALAR_NODE)
+			goto want_scalar;
+		errno = 0;
+		f = strtoul(scalar(v), &end, 10);
+		if (end == scalar(v) || *end || errno || f < 1 || f > 60 || scalar(v)[0] == '-')
+			err_at(e, name, v->start_mark, "graphics_fps: \"%s\" is not a number of frames "
+			       "a second between 1 and 60 (e.g. 15)", scalar(v));
+		else
+			c->gfx_fps = (unsigned)f;
 	} else if (strcmp(key, "shutdown_wait") == 0) {
 		if (v->type != YAML_SCALAR_NODE)
 			goto want_scalar;
@@ -447,7 +458,7 @@ apply_key(struct config *c, yaml_document_t *doc, const char *name, yaml_node_t 
 		else
 			err_at(e, name, k->start_mark, "unknown key \"%s\" (known: interval, connect, "
 			       "hosts, readonly, graphs, history, color, theme, keys, shutdown_wait, "
-			       "graphics_protocol, graphics_symbols)",
+			       "graphics_protocol, graphics_symbols, graphics_fps)",
 			       key);
 	}
 	return;

@@ -47,6 +47,7 @@ struct config {
 	struct keymap keys;   /* the keys: section, as written */
 	enum cfg_gfx_protocol gfx_protocol;  /* graphics_protocol:, default auto */
 	enum cfg_gfx_symbols gfx_symbols;    /* graphics_symbols:, default half */
+	unsigned gfx_fps;     /* graphics_fps: the screen's frame cap, 1-60; 0 = unset (15) */
 };
 
 /* Errors found while reading: every one, each "file:line:col: message". */

@@ -108,6 +108,7 @@ struct app {
 	unsigned char console_escape; /* byte that leaves a console; 0: ^] */
 	const char *gfx_protocol;     /* a guest's screen drawn with; NULL: ask the terminal */
 	unsigned gfx_symbols;         /* ... with these symbols (GFX_SYM_*, tui/gfx/render.h) */
+	unsigned gfx_fps;             /* ... at most this many frames a second; 0: 15 */
 
 	const struct view_ops *view;  /* the top of the stack */
 	const struct view_ops *stack[VIEW_STACK_MAX];

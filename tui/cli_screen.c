@@ -184,6 +184,7 @@ struct screen_opts {
 	unsigned char esc;
 	const char *protocol;
 	unsigned symbols;
+	unsigned fps;     /* config.yaml's graphics_fps:, 0: the default */
 	const char *vm;
 };
 
@@ -208,6 +209,7 @@ read_config(struct screen_opts *o)
 		if (o->protocol == NULL && cfg.gfx_protocol != CFG_GFX_AUTO)
 			o->protocol = cfg_gfx_protocols[cfg.gfx_protocol];
 		o->symbols = gfxterm_symbols(cfg.gfx_symbols);
+		o->fps = cfg.gfx_fps;
 	}
 	config_errors_free(&errs);
 	config_free(&cfg);
@@ -227,7 +229,7 @@ screen_run(struct screen_opts *o)
 		.ssh = o->h.nssh ? o->h.ssh[0] : NULL,
 		.name = o->h.nssh ? o->h.ssh[0] : NULL,
 	};
-	struct gfx_open_opts go = { .readonly = o->h.readonly };
+	struct gfx_open_opts go = { .readonly = o->h.readonly, .fps = o->fps };
 	struct gfxterm_opts to = {
 		.name = o->vm,
 		.esc = o->esc,

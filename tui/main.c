@@ -385,6 +385,7 @@ tui_main(const struct subcmd *cmd, int argc, char **argv)
 	a.gfx_protocol = o.gfx_protocol ? o.gfx_protocol
 	                 : cfg.gfx_protocol != CFG_GFX_AUTO ? cfg_gfx_protocols[cfg.gfx_protocol] : NULL;
 	a.gfx_symbols = gfxterm_symbols(cfg.gfx_symbols);
+	a.gfx_fps = cfg.gfx_fps;
 	a.interval_ms = (unsigned)(o.interval * 1000);
 	a.sort = SORT_NAME;
 	if (o.replay) {

@@ -32,7 +32,7 @@ static struct {
 int
 gscreen_open(struct app *a, const struct sel_guest *g)
 {
-	struct gfx_open_opts o = { .readonly = a->readonly };
+	struct gfx_open_opts o = { .readonly = a->readonly, .fps = a->gfx_fps };
 
 	if (S.g != NULL) {
 		app_status(a, MSG_INFO, "Still opening the screen of %s...", S.name);

@@ -177,6 +177,19 @@ test_graphics_console_keys(void **state)
 		   "not one of auto, kitty, sixel, iterm, symbols");
 	parse_err1("graphics_symbols: [half]\n", "t.yaml:1:19: graphics_symbols: expected a "
 		   "single value, not a list");
+	assert_int_equal(c.gfx_fps, 0);
+	parse_ok(&c, "graphics_fps: 30\n");
+	assert_int_equal(c.gfx_fps, 30);
+	config_free(&c);
+	parse_ok(&c, "graphics_fps: 1\n");
+	assert_int_equal(c.gfx_fps, 1);
+	config_free(&c);
+	parse_err1("graphics_fps: 0\n", "t.yaml:1:15: graphics_fps: \"0\" is not a number of "
+		   "frames a second between 1 and 60 (e.g. 15)");
+	parse_err1("graphics_fps: 61\n", "t.yaml:1:15: graphics_fps: \"61\" is not a number of "
+		   "frames a second between 1 and 60 (e.g. 15)");
+	parse_err1("graphics_fps: fast\n", "t.yaml:1:15: graphics_fps: \"fast\" is not a number of "
+		   "frames a second between 1 and 60 (e.g. 15)");
 	parse_err1("graphics_protocl: kitty\n", "t.yaml:1:1: unknown key \"graphics_protocl\" "
 		   "(did you mean \"graphics_protocol\"?)");
 }
@@ -478,7 +491,7 @@ test_err_unknown_key_no_suggestion(void **state)
 	(void)state;
 	parse_err1("palette: dark\n", "t.yaml:1:1: unknown key \"palette\" (known: interval, "
 	           "connect, hosts, readonly, graphs, history, color, theme, keys, shutdown_wait, "
-	           "graphics_protocol, graphics_symbols)");
+	           "graphics_protocol, graphics_symbols, graphics_fps)");
 }
 
 /* shutdown_wait: seconds with or without s, minutes with m, 1 s to 60 m. */
