@@ -98,7 +98,7 @@ static const char gscreen_help[] =
 	"      --escape ^X     the prefix key (default ^])\n"
 	"      --graphics-protocol P  how the screen is drawn (default: config.yaml's\n"
 	"                      graphics_protocol, else ask the terminal; symbols in tmux)\n"
-	"  -f, --config FILE   config file for graphics_protocol, graphics_symbols, graphics_fps\n"
+	"  -f, --config FILE   config file for the graphics_* keys (vmtui-config(5))\n"
 	HELP_LINE "\nSee vmtui(1) and vmtui-config(5).\n";
 
 static const char resize_help[] =
