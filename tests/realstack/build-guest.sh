@@ -8,7 +8,8 @@
 #   * userland: busybox-static (+ its applet symlinks);
 #   * the virtio modules of that kernel (virtio_pci, virtio_blk, virtio_net,
 #     virtio_balloon and their dependencies, computed with depmod/modprobe
-#     --show-depends, decompressed if the kernel ships .ko.{xz,zst,gz}).
+#     --show-depends, decompressed if the kernel ships .ko.{xz,zst,gz}),
+#     and its TPM drivers (tpm_crb, tpm_tis) when it has them as modules.
 #
 # Output, in ${VMTUI_FIXTURES:-/var/tmp/vmtui-fixtures}:
 #   vmlinuz       kernel (mode 0644)
@@ -48,11 +49,21 @@ FIXTURE_VERSION=3
 # Features added without changing what older checkouts expect of version
 # 3 (they accept this build, and do not rebuild it from under each other):
 # a build that lacks one is redone.
-FIXTURE_FEATURES="vga-shell"
+# "tpm": the TPM drivers (tpm_crb, tpm_tis and what they need) where the
+# kernel has them as modules, for the firmware and TPM tests. A build with
+# more features than these is accepted.
+FIXTURE_FEATURES="vga-shell tpm"
+has_features() {
+    local have f
+    have=$(sed -n 's/^FIXTURE_FEATURES="\(.*\)"$/\1/p' "$OUT/fixture.env")
+    for f in $FIXTURE_FEATURES; do
+        [[ " $have " == *" $f "* ]] || return 1
+    done
+}
 is_complete() {
     [[ -s "$OUT/fixture.env" && -s "$OUT/vmlinuz" && -s "$OUT/initrd.img" ]] &&
         grep -qx "FIXTURE_VERSION=$FIXTURE_VERSION" "$OUT/fixture.env" &&
-        grep -qx "FIXTURE_FEATURES=\"$FIXTURE_FEATURES\"" "$OUT/fixture.env"
+        has_features
 }
 
 if [[ $FORCE == 0 ]] && is_complete; then
@@ -143,8 +154,8 @@ BUSYBOX=$WORK/x/bin/busybox
 # ----------------------------------------------------------- module closure
 depmod -b "$MODROOT" "$KVER" || die "depmod failed for $KVER"
 WANTED=(virtio virtio_ring virtio_pci virtio_pci_modern_dev virtio_pci_legacy_dev
-        virtio_blk virtio_net virtio_balloon)
-OPTIONAL=(virtio_pci_modern_dev virtio_pci_legacy_dev)
+        virtio_blk virtio_net virtio_balloon tpm tpm_tis_core tpm_tis tpm_crb)
+OPTIONAL=(virtio_pci_modern_dev virtio_pci_legacy_dev tpm tpm_tis_core tpm_tis tpm_crb)
 declare -A SEEN=()
 ORDER=()
 INITRD=$WORK/initrd
