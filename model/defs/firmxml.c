@@ -558,8 +558,12 @@ renumber(xmlNodePtr devices, const char *const *devs, size_t n)
 char *
 firmxml_set_boot(const char *xml, const char *const *devs, size_t n, int menu, char **err)
 {
-	static const char *const after_boot[] = { "type", "loader", "nvram", "boot", NULL };
-	static const char *const after_menu[] = { "type", "loader", "nvram", "boot", NULL };
+	/* libvirt's order: type, firmware, loader, nvram, kernel, initrd,
+	 * cmdline, dtb, acpi, boot, bootmenu */
+	static const char *const after_boot[] = { "type", "firmware", "loader", "nvram", "kernel",
+		"initrd", "cmdline", "dtb", "acpi", "boot", NULL };
+	static const char *const after_menu[] = { "type", "firmware", "loader", "nvram", "kernel",
+		"initrd", "cmdline", "dtb", "acpi", "boot", NULL };
 	xmlDocPtr doc;
 	xmlNodePtr root, os, devices, c;
 	bool per_device = false;
@@ -639,15 +643,11 @@ firmxml_set_cpu(const char *xml, const char *mode, const char *model, unsigned s
 				if (!xmlHasProp(m, BAD_CAST "fallback"))
 					xmlSetProp(m, BAD_CAST "fallback", BAD_CAST "forbid");
 			}
-			if (!prop_is(cpu, "check", "full"))
-				xmlSetProp(cpu, BAD_CAST "check", BAD_CAST "partial");
 		} else {
 			/* the host's CPU: no model or vendor of its own */
 			drop_children(cpu, "model");
 			drop_children(cpu, "vendor");
 			xmlUnsetProp(cpu, BAD_CAST "match");
-			xmlSetProp(cpu, BAD_CAST "check", BAD_CAST(strcmp(mode, "host-model") == 0 ?
-			                                               "partial" : "none"));
 			if (strcmp(mode, "host-passthrough") == 0)
 				xmlSetProp(cpu, BAD_CAST "migratable", BAD_CAST "on");
 			else

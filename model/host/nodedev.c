@@ -11,6 +11,7 @@
 #include <libxml/xpath.h>
 
 #include "../base/xmalloc.h"
+#include "../defs/firmxml.h"
 #include "../defs/xpath.h"
 
 /* A number as libvirt writes it in these XMLs ("0x1f", "31"); -1 if none. */
@@ -389,7 +390,7 @@ nodedev_hostdev_in(const char *domxml, const struct nodedev *d)
 		if (hostdev_is(ctx, n, d)) {
 			xmlBufferPtr b = xmlBufferCreate();
 			if (b && xmlNodeDump(b, doc, n, 0, 0) >= 0)
-				s = xasprintf("%s\n", (const char *)xmlBufferContent(b));
+				s = firmxml_normalize((const char *)xmlBufferContent(b));
 			xmlBufferFree(b);
 		}
 	}
