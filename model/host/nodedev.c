@@ -543,7 +543,7 @@ nodedev_refusal(const struct nodedev *d, const struct nodedev_list *l, const cha
 		return xasprintf("%s is the host's own: it carries the host's %s; passing it "
 		                 "through would take that away from the host.", d->name, d->host_use);
 	if (d->iommu_group < 0)
-		return xasprintf("%s cannot be passed through: the host has no IOMMU (the device "
+		return xasprintf("%s: the host has no IOMMU (the device "
 		                 "is in no IOMMU group, /sys/kernel/iommu_groups is empty). Turn on "
 		                 "VT-d or AMD-Vi in the host's firmware and boot it with "
 		                 "intel_iommu=on or amd_iommu=on.", d->name);
