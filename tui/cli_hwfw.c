@@ -69,13 +69,14 @@ hparse(const struct subcmd *cmd, int argc, char **argv, struct hopts *o, const i
 	optind = 1;
 	opterr = 0;
 	o->req = (struct hwfirm_req)HWFIRM_REQ_NONE;
-	while ((ch = getopt_long(argc, argv, ":c:H:rh", longopts, &idx)) != -1) {
+	while ((idx = -1, ch = getopt_long(argc, argv, ":c:H:rh", longopts, &idx)) != -1) {
 		if (ch >= 256) {
 			for (ok = false, k = 0; allowed[k]; k++)
 				ok |= allowed[k] == ch;
 			if (!ok) {
-				fprintf(stderr, "vmtui %s: option \"%s\" is not one of this command's "
-				        "(see vmtui %s --help).\n", cmd->name, argv[optind - 1], cmd->name);
+				fprintf(stderr, "vmtui %s: option \"--%s\" is not one of this command's "
+				        "(see vmtui %s --help).\n", cmd->name,
+				        idx >= 0 ? longopts[idx].name : "?", cmd->name);
 				return -1;
 			}
 		}

@@ -219,8 +219,8 @@ check_cpu(const struct hwfirm_now *now, const struct hwfirm_req *r, unsigned top
 		if (parse_topology(r->topology, topo, err) < 0)
 			return -1;
 		if ((unsigned long)topo[0] * topo[1] * topo[2] != now->fi.vcpus_max) {
-			*err = xasprintf("%u sockets x %u cores x %u threads make %lu vCPUs, but %s has "
-			                 "%u at most: the topology must multiply to the maximum (e.g. "
+			*err = xasprintf("%u x %u x %u (sockets x cores x threads) = %lu vCPUs, but %s "
+			                 "has %u at most: the topology must multiply to the maximum (e.g. "
 			                 "1,%u,1), or change the maximum first (vmtui resize "
 			                 "--max-vcpus).", topo[0], topo[1], topo[2],
 			                 (unsigned long)topo[0] * topo[1] * topo[2], now->name,
@@ -395,6 +395,13 @@ make_note(const struct hwfirm_now *now, const struct hwfirm_req *r)
 		char *s = xasprintf("%s is running: this takes effect at the next boot, when it is "
 		                    "shut down and started again (a reboot inside the guest keeps "
 		                    "its present hardware).", now->name);
+		note = xjoin(note, " ", s);
+		free(s);
+	}
+	if (!now->caps_ok && (r->cpu_mode || r->cpu_model || r->efi == 1 || r->secure == 1 ||
+	                      r->tpm == 1)) {
+		char *s = xasprintf("Not checked against the host: %s.",
+		                    now->caps_err ? now->caps_err : "its capabilities are unknown");
 		note = xjoin(note, " ", s);
 		free(s);
 	}

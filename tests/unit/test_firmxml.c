@@ -297,7 +297,7 @@ test_plan_refusals(void **state)
 	refused(&now, r, "hd is twice");
 	r = (struct hwfirm_req)HWFIRM_REQ_NONE;
 	r.topology = "2,2,1";
-	refused(&now, r, "make 4 vCPUs, but vmtui-hwfw-c has 2 at most");
+	refused(&now, r, "2 x 2 x 1 (sockets x cores x threads) = 4 vCPUs, but vmtui-hwfw-c has 2 at most");
 	r.topology = "1,x,1";
 	refused(&now, r, "is not a CPU topology");
 	r = (struct hwfirm_req)HWFIRM_REQ_NONE;
