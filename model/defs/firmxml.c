@@ -396,7 +396,7 @@ firmxml_read(const char *xml, struct firm_info *fi, char **err)
 	read_boot(ctx, fi);
 	fi->cpu_mode = xpath_str(ctx, "string(/domain/cpu/@mode)");
 	fi->cpu_model = xpath_str(ctx, "string(/domain/cpu/model)");
-	if (fi->cpu_mode == NULL && (fi->cpu_model || xpath_count(ctx, "/domain/cpu") > 0))
+	if (fi->cpu_mode == NULL && fi->cpu_model)
 		fi->cpu_mode = xstrdup("custom");
 	{
 		xmlXPathObjectPtr o = xmlXPathEvalExpression(BAD_CAST "/domain/cpu/topology", ctx);
