@@ -354,7 +354,8 @@ static const char hostdev_help[] =
 	"DEV is a name from the list (pci_0000_00_1f_2, usb_1_2), a PCI address (00:1f.2),\n"
 	"or USB BUS:DEV or VENDOR:PRODUCT. Refused, with the reason, when the host has no\n"
 	"IOMMU, for PCI bridges, the host's own disk controller or live network interface,\n"
-	"USB root hubs, and devices another guest has.\n\n"
+	"USB root hubs, devices another guest has, and devices whose IOMMU group holds\n"
+	"one the host or another guest has.\n\n"
 	"      --json          list as JSON\n"
 	HWFW_COMMON "\nSee vmtui(1).\n";
 

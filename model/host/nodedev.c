@@ -519,10 +519,32 @@ nodedev_find(const struct nodedev_list *l, const char *what, char **err)
 	return NULL;
 }
 
+/* Another device of d's IOMMU group that the host or another guest has
+ * (the whole group goes to the guest together), as a new sentence. */
+static char *
+group_refusal(const struct nodedev *d, const struct nodedev_list *l, const char *vm)
+{
+	size_t i;
+
+	for (i = 0; l && i < l->n; i++) {
+		const struct nodedev *o = &l->v[i];
+		if (o == d || o->bus != NODEDEV_PCI || o->iommu_group != d->iommu_group || o->bridge)
+			continue;
+		if (o->host_use)
+			return xasprintf("%s shares IOMMU group %d with %s, which carries the host's %s: "
+			                 "the group can only be passed through whole.", d->name,
+			                 d->iommu_group, o->name, o->host_use);
+		if (o->guest && (vm == NULL || strcmp(o->guest, vm) != 0))
+			return xasprintf("%s shares IOMMU group %d with %s, which guest %s has: the group "
+			                 "can only go to one guest.", d->name, d->iommu_group, o->name,
+			                 o->guest);
+	}
+	return NULL;
+}
+
 char *
 nodedev_refusal(const struct nodedev *d, const struct nodedev_list *l, const char *vm)
 {
-	(void)l;
 	if (d->guest != NULL && vm != NULL && strcmp(d->guest, vm) == 0)
 		return xasprintf("%s is passed through to %s already.", d->name, vm);
 	if (d->guest != NULL)
@@ -547,7 +569,7 @@ nodedev_refusal(const struct nodedev *d, const struct nodedev_list *l, const cha
 		                 "is in no IOMMU group, /sys/kernel/iommu_groups is empty). Turn on "
 		                 "VT-d or AMD-Vi in the host's firmware and boot it with "
 		                 "intel_iommu=on or amd_iommu=on.", d->name);
-	return NULL;
+	return group_refusal(d, l, vm);
 }
 
 /* Are d's vendor and product ids unique among the host's USB devices? */

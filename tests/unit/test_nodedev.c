@@ -46,6 +46,7 @@ static const char *const files[] = {
 	"pci_0000_00_03_0.xml", "pci_0000_00_04_0.xml", "pci_0000_00_05_0.xml",
 	"block_vda.xml", "net_eth0_02_fc_00_00_00_01.xml", "net_ifb0_e2_99_50_83_b1_04.xml",
 	"handmade-usb_1_1.xml", "handmade-usb_1_4.xml", "handmade-pci_0000_00_14_0.xml",
+	"handmade-pci_0000_00_14_2.xml",
 };
 
 static void
@@ -157,11 +158,12 @@ test_list_host_use(void **state)
 
 	(void)state;
 	load(&l);
-	assert_int_equal(l.n, 9); /* 7 PCI, 2 USB */
+	assert_int_equal(l.n, 10); /* 8 PCI, 2 USB */
 	assert_string_equal(l.v[0].name, "pci_0000_00_00_0");
 	assert_int_equal(l.v[6].bus, NODEDEV_PCI);
 	assert_string_equal(l.v[6].addr, "0000:00:14.0");
-	assert_int_equal(l.v[7].bus, NODEDEV_USB);
+	assert_string_equal(l.v[7].addr, "0000:00:14.2");
+	assert_int_equal(l.v[8].bus, NODEDEV_USB);
 	d = named(&l, "pci_0000_00_02_0");
 	assert_string_equal(d->host_use, "disk /dev/vda");
 	d = named(&l, "00:03.0");
@@ -228,6 +230,12 @@ test_guest_use(void **state)
 	free(why);
 	d = named(&l, "pci_0000_00_14_0");
 	assert_string_equal(d->guest, "db1");
+	/* the rest of its IOMMU group goes with it: not to another guest */
+	why = nodedev_refusal(named(&l, "pci_0000_00_14_2"), &l, "web1");
+	assert_string_equal(why, "pci_0000_00_14_2 shares IOMMU group 3 with pci_0000_00_14_0, which "
+	                    "guest db1 has: the group can only go to one guest.");
+	free(why);
+	assert_null(nodedev_refusal(named(&l, "pci_0000_00_14_2"), &l, "db1"));
 	in = nodedev_hostdev_in(guest_xml, d);
 	assert_non_null(in);
 	assert_non_null(strstr(in, "slot='0x14'"));
