@@ -598,6 +598,13 @@ hwfirm_apply(virConnectPtr conn, const char *vm, const struct hw_change *c,
 		char *a = firmxml_normalize(saved_before), *b = firmxml_normalize(now);
 		bool same = a && b && strcmp(a, b) == 0;
 		free(now), free(a), free(b);
+		if (!secure) {
+			*err = xasprintf("%s's configuration cannot be read with its secrets on this "
+			                 "connection; defining it without them would drop its "
+			                 "passwords, so nothing was done.", vm);
+			virDomainFree(d);
+			return -1;
+		}
 		if (!same) {
 			*err = xasprintf("%s's configuration changed since this change was shown; "
 			                 "nothing was done: look at it again.", vm);
