@@ -298,7 +298,9 @@ hostdev_name(xmlXPathContextPtr ctx, xmlNodePtr n)
 	char *name;
 
 	if (s && f)
-		name = xasprintf("pci %s:%s:%s.%s", d ? d : "0", b ? b : "0", s, f);
+		name = xasprintf("pci %04lx:%02lx:%02lx.%lx", d ? strtoul(d, NULL, 0) & 0xffff : 0,
+		                 b ? strtoul(b, NULL, 0) & 0xff : 0, strtoul(s, NULL, 0) & 0x1f,
+		                 strtoul(f, NULL, 0) & 7);
 	else if (v && p)
 		name = xasprintf("usb %s:%s", v, p);
 	else
@@ -575,9 +577,8 @@ firmxml_set_boot(const char *xml, const char *const *devs, size_t n, int menu, c
 	os = child_make(root, "os", false);
 	devices = child(root, "devices");
 	for (c = devices ? devices->children : NULL; c; c = c->next)
-		if (c->type == XML_ELEMENT_NODE && child(c, "boot") &&
-		    strcmp((const char *)c->name, "hostdev") != 0)
-			per_device = true;
+		if (c->type == XML_ELEMENT_NODE && child(c, "boot"))
+			per_device = true; /* libvirt refuses <os><boot> beside any */
 	if (n > 0) {
 		if (per_device) {
 			renumber(devices, devs, n);

@@ -132,6 +132,23 @@ test_boot(void **state)
 	firm_info_free(&fi);
 	free(z);
 	free(y);
+	/* a host device booted from keeps the per-device form, after the kinds */
+	y = xasprintf("<domain type='kvm'><name>h</name><os><type>hvm</type></os><devices>"
+	              "<disk type='file' device='disk'><target dev='vda'/></disk>"
+	              "<hostdev mode='subsystem' type='pci'><source><address domain='0x0000' "
+	              "bus='0x00' slot='0x05' function='0x0'/></source><boot order='1'/></hostdev>"
+	              "</devices></domain>");
+	z = firmxml_set_boot(y, order, 2, -1, &err);
+	assert_null(strstr(z, "<boot dev="));
+	read_ok(z, &fi);
+	assert_int_equal(fi.nbootdevs, 2);
+	assert_string_equal(fi.bootdevs[0].name, "vda");
+	assert_string_equal(fi.bootdevs[1].kind, "hostdev");
+	assert_string_equal(fi.bootdevs[1].name, "pci 0000:00:05.0");
+	assert_int_equal(fi.bootdevs[1].order, 2);
+	firm_info_free(&fi);
+	free(z);
+	free(y);
 	free(x);
 }
 
