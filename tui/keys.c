@@ -84,6 +84,18 @@ static const struct binding table[] = {
 	{ '+', CMD_FASTER, KV_GLOBAL, NULL },
 	{ '-', CMD_SLOWER, KV_GLOBAL, NULL },
 	{ CTRL('L'), CMD_REFRESH, KV_GLOBAL, NULL },
+	/* The host devices view (views/hostdevs.c): back and move. */
+	{ 27, CMD_BACK, KV_HOSTDEV, "Back" },
+	{ KEY_BACKSPACE, CMD_BACK, KV_HOSTDEV, NULL },
+	{ KEY_LEFT, CMD_BACK, KV_HOSTDEV, NULL },
+	{ KEY_UP, CMD_UP, KV_HOSTDEV, NULL },
+	{ 'k', CMD_UP, KV_HOSTDEV, NULL },
+	{ KEY_DOWN, CMD_DOWN, KV_HOSTDEV, NULL },
+	{ 'j', CMD_DOWN, KV_HOSTDEV, NULL },
+	{ KEY_PPAGE, CMD_PAGE_UP, KV_HOSTDEV, NULL },
+	{ KEY_NPAGE, CMD_PAGE_DOWN, KV_HOSTDEV, NULL },
+	{ KEY_HOME, CMD_HOME, KV_HOSTDEV, NULL },
+	{ KEY_END, CMD_END, KV_HOSTDEV, NULL },
 };
 
 /* The default bindings: the table above, then the keys the commands'

@@ -297,6 +297,68 @@ static const char screenshot_help[] =
 	"      --known-hosts FILE  SSH host keys (default ~/.ssh/known_hosts)\n"
 	HELP_LINE "\nPrints FILE and the screen's size. See vmtui(1).\n";
 
+/* Boot, CPU, firmware, TPM and host devices (cli_hwfw.c). */
+#define HWFW_COMMON \
+	CONNECT_LINE \
+	"  -H, --host [USER@]HOST[:PORT]  the host, over SSH\n" \
+	"      --known-hosts FILE  SSH host keys (default ~/.ssh/known_hosts)\n" \
+	"  -r, --readonly      change nothing (showing works; a change is refused)\n" \
+	"      --dry-run       print the change (XML diff and virsh lines); change nothing\n" \
+	HELP_LINE
+
+static const char boot_help[] =
+	"Usage: vmtui boot [-c URI|-H HOST] [--dry-run] VM [--order DEV,...] [--menu on|off]\n"
+	"Show or change a VM's boot order and boot menu, in its saved configuration:\n"
+	"the change takes effect at the next boot (after a shut down and start).\n\n"
+	"      --order DEV,...  boot devices in order: hd, cdrom, network, fd; a VM booting\n"
+	"                      from per-device <boot order> keeps that form\n"
+	"      --menu on|off   the firmware's boot menu\n"
+	HWFW_COMMON "\nWithout options, prints the boot order. See vmtui(1).\n";
+
+static const char cpu_help[] =
+	"Usage: vmtui cpu [-c URI|-H HOST] [--dry-run] VM [--mode MODE] [--model NAME]\n"
+	"       [--topology SOCKETS,CORES,THREADS]\n"
+	"Show or change a VM's CPU, checked against what the host can run (its domain\n"
+	"capabilities); saved for the next boot.\n\n"
+	"      --mode MODE     host-passthrough, host-model or custom\n"
+	"      --model NAME    a named CPU model (custom mode), e.g. Nehalem; refused when\n"
+	"                      the host cannot run it\n"
+	"      --topology S,C,T  sockets, cores and threads; they must multiply to the\n"
+	"                      VM's maximum vCPUs\n"
+	HWFW_COMMON "\nWithout options, prints the CPU and the host's modes. See vmtui(1).\n";
+
+static const char firmware_help[] =
+	"Usage: vmtui firmware [-c URI|-H HOST] [--dry-run] VM [bios|efi]\n"
+	"       [--secure-boot on|off]\n"
+	"Show or change a VM's firmware: BIOS, or UEFI picked by libvirt's firmware\n"
+	"auto-selection (<os firmware='efi'>), with Secure Boot on or off (on needs a q35\n"
+	"machine; SMM is turned on with it). Saved for the next boot.\n\n"
+	"      --secure-boot on|off  Secure Boot with Microsoft's keys enrolled, or off\n"
+	HWFW_COMMON "\nWithout bios or efi and options, prints the firmware and TPM. See vmtui(1).\n";
+
+static const char tpm_help[] =
+	"Usage: vmtui tpm add [-c URI|-H HOST] [--dry-run] [--model tpm-crb|tpm-tis] VM\n"
+	"       vmtui tpm remove [-c URI|-H HOST] [--dry-run] VM\n"
+	"Add an emulated TPM 2.0 (swtpm) to a VM, or remove its TPM; saved for the next\n"
+	"boot.\n\n"
+	"      --model M       tpm-crb (the default) or tpm-tis\n"
+	HWFW_COMMON "\nSee vmtui(1).\n";
+
+static const char hostdev_help[] =
+	"Usage: vmtui hostdev list [-c URI|-H HOST] [--json]\n"
+	"       vmtui hostdev attach [-c URI|-H HOST] [--dry-run] VM DEV\n"
+	"       vmtui hostdev detach [-c URI|-H HOST] [--dry-run] VM DEV\n"
+	"The host's PCI and USB devices (vendor, product, driver, IOMMU group, the guest\n"
+	"using each); pass one through to a VM (managed: libvirt unbinds it from its host\n"
+	"driver), now and in its saved configuration when it runs; release it again.\n"
+	"DEV is a name from the list (pci_0000_00_1f_2, usb_1_2), a PCI address (00:1f.2),\n"
+	"or USB BUS:DEV or VENDOR:PRODUCT. Refused, with the reason, when the host has no\n"
+	"IOMMU, for PCI bridges, the host's own disk controller or live network interface,\n"
+	"USB root hubs, devices another guest has, and devices whose IOMMU group holds\n"
+	"one the host or another guest has.\n\n"
+	"      --json          list as JSON\n"
+	HWFW_COMMON "\nSee vmtui(1).\n";
+
 static const char help_help[] =
 	"Usage: vmtui help [COMMAND]\n"
 	"Without COMMAND, the screen's options and the list of commands (as vmtui\n"
@@ -342,6 +404,17 @@ static const struct subcmd subcmds[] = {
 	  top_help, top_main, CONN_HOSTS, true },
 	{ "screenshot", "Save a VM's graphical screen as a PNG image.", screenshot_help,
 	  cli_screenshot, CONN_HOSTS, true },
+	/* Boot, CPU, firmware, TPM, host devices (cli_hwfw.c). */
+	{ "boot", "Show or change a VM's boot order and boot menu (next boot).", boot_help,
+	  cli_boot, CONN_WRITE, false },
+	{ "cpu", "Show or change a VM's CPU mode, model and topology (next boot).", cpu_help,
+	  cli_cpu, CONN_WRITE, false },
+	{ "firmware", "Show or change a VM's firmware: BIOS or UEFI, Secure Boot.", firmware_help,
+	  cli_firmware, CONN_WRITE, false },
+	{ "tpm", "Add or remove a VM's emulated TPM 2.0 (next boot).", tpm_help, cli_tpm,
+	  CONN_WRITE, false },
+	{ "hostdev", "The host's PCI and USB devices; pass one through to a VM, release it.",
+	  hostdev_help, cli_hostdev, CONN_WRITE, false },
 	{ "help", "List the commands, or show one's usage and options.", help_help, help_main,
 	  CONN_NONE, false },
 	{ "version", "Show vmtui's version.", version_help, version_main, CONN_NONE, false },

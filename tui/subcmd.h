@@ -110,5 +110,11 @@ int cli_net(const struct subcmd *cmd, int argc, char **argv);
 int cli_vol_upload(const struct subcmd *cmd, int argc, char **argv);
 int cli_vol_download(const struct subcmd *cmd, int argc, char **argv);
 int cli_screenshot(const struct subcmd *cmd, int argc, char **argv);
+/* Boot order, CPU, firmware, TPM and host devices (cli_hwfw.c). */
+int cli_boot(const struct subcmd *cmd, int argc, char **argv);
+int cli_cpu(const struct subcmd *cmd, int argc, char **argv);
+int cli_firmware(const struct subcmd *cmd, int argc, char **argv);
+int cli_tpm(const struct subcmd *cmd, int argc, char **argv);
+int cli_hostdev(const struct subcmd *cmd, int argc, char **argv);
 
 #endif

@@ -342,11 +342,54 @@ run_replay_pause(struct app *a, const struct cmd_ctx *x)
 	return HANDLED;
 }
 
+/* ---- boot, CPU, firmware, TPM, host devices (views/hwfirm.c, hostdevs.c) ---- */
+
+static int
+run_hw_boot(struct app *a, const struct cmd_ctx *x)
+{
+	return hwfirm_open(a, x->guest, HWF_BOOT);
+}
+
+static int
+run_hw_cpu(struct app *a, const struct cmd_ctx *x)
+{
+	return hwfirm_open(a, x->guest, HWF_CPU);
+}
+
+static int
+run_hw_firmware(struct app *a, const struct cmd_ctx *x)
+{
+	return hwfirm_open(a, x->guest, HWF_FIRMWARE);
+}
+
+static int
+run_hostdevs(struct app *a, const struct cmd_ctx *x)
+{
+	return hostdevs_open(a, x->guest);
+}
+
+static int
+run_hostdev_attach(struct app *a, const struct cmd_ctx *x)
+{
+	(void)x;
+	return hostdevs_change(a, true);
+}
+
+static int
+run_hostdev_release(struct app *a, const struct cmd_ctx *x)
+{
+	(void)x;
+	return hostdevs_change(a, false);
+}
+
 /* ---- the table ---- */
 
 #define ON_GUEST (NEED_LIVE | NEED_GUEST | NEED_WRITE | NEED_HOST_UP)
 #define GUEST_VIEWS (KV_LIST | KV_DETAIL)
 #define STORE_W (NEED_LIVE | NEED_WRITE)
+/* Until the hardware view (KV_HW) is in this branch, the detail view
+ * opens these too. */
+#define HWFW_VIEWS (KV_HW | KV_DETAIL)
 
 static const struct command commands[] = {
 	[CMD_QUIT] = { "quit", "Quit vmtui", .run = run_quit },
@@ -504,6 +547,27 @@ static const struct command commands[] = {
 	  "show the screen", .of = true,
 	  .needs = NEED_LIVE | NEED_GUEST | NEED_HOST_UP, .run = run_gscreen, .key = 'G',
 	  .where = GUEST_VIEWS },
+	/* Boot, CPU, firmware and TPM forms, host devices (views/hwfirm.c,
+	 * hostdevs.c): from the hardware view. */
+	{ "hw-boot", "Boot order and boot menu (a form; next boot)", "change the boot order",
+	  .needs = ON_GUEST, .run = run_hw_boot, .key = 'b', .where = HWFW_VIEWS,
+	  .label = "Boot" },
+	{ "hw-cpu", "CPU mode, model and topology, checked against the host (a form; next boot)",
+	  "change the CPU", .needs = ON_GUEST, .run = run_hw_cpu, .key = 'u',
+	  .where = HWFW_VIEWS, .label = "CPU" },
+	{ "hw-firmware", "Firmware BIOS/UEFI, Secure Boot and TPM (a form; next boot)",
+	  "change the firmware", .needs = ON_GUEST, .run = run_hw_firmware, .key = 'f',
+	  .where = HWFW_VIEWS, .label = "Firmware" },
+	{ "hostdevs", "The host's PCI and USB devices: pass one through to the guest, release it",
+	  "list host devices", .needs = NEED_LIVE | NEED_GUEST | NEED_HOST_UP,
+	  .opens = &hostdevs_ops, .run = run_hostdevs, .key = 'p', .where = HWFW_VIEWS | KV_HOSTDEV,
+	  .label = "HostDevs" },
+	{ "hostdev-attach", "Pass the selected host device through to the guest (review first)",
+	  "pass a device through", .needs = ON_GUEST, .run = run_hostdev_attach, .key = 'a',
+	  .where = KV_HOSTDEV, .label = "Attach" },
+	{ "hostdev-release", "Release the selected host device from its guest (review first)",
+	  "release a device", .needs = ON_GUEST, .run = run_hostdev_release, .key = 'r',
+	  .where = KV_HOSTDEV, .label = "Release" },
 };
 
 /* Whatever the views do on every turn of the loop. */

@@ -84,6 +84,24 @@ void transfer_download_prompt(struct app *a, struct host *h, const char *pool, c
 int transfer_open(struct app *a, struct host *h, struct xfer_req *r,
                   void (*after)(struct app *));
 
+/* Boot, CPU, firmware and TPM of guest g (views/hwfirm.c): a form each,
+ * reviewed before applying (views/hwreview.c); and the host's PCI and USB
+ * devices to pass through to g (views/hostdevs.c). */
+extern const struct view_ops hwfirm_ops;
+extern const struct view_ops hwreview_ops;
+extern const struct view_ops hostdevs_ops;
+enum hwfirm_form { HWF_BOOT, HWF_CPU, HWF_FIRMWARE };
+int hwfirm_open(struct app *a, const struct sel_guest *g, enum hwfirm_form kind);
+int hostdevs_open(struct app *a, const struct sel_guest *g);
+/* a (attach true) and r in the host devices view. */
+int hostdevs_change(struct app *a, bool attach);
+struct hwfirm_job;
+struct hw_change;
+/* The review of change c to guest vm: y applies it on j's host worker
+ * (saved_before: refused if the saved XML is no longer that). */
+void hwreview_open(struct app *a, struct hwfirm_job *j, const char *vm, const struct hw_change *c,
+                   const char *saved_before, const char *note);
+
 /* A titled history graph with its scale on the left (views/vmdetail.c). */
 typedef char *(*graph_fmt_fn)(char *, size_t, double);
 void draw_graph_box(struct app *a, WINDOW *w, int y, int x, int width, int height,

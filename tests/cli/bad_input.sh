@@ -629,6 +629,62 @@ y c-special.yaml "name: a\ncloud_init:\n  user_data: |\n    \$(touch /tmp/pwned)
 v c-special.yaml 0 'valid: 1 VM: a'
 [ ! -e /tmp/pwned ] || { not_ok "a definition created /tmp/pwned"; rm -f /tmp/pwned; }
 
+# ------------------------------------- boot, cpu, firmware, tpm, hostdev
+# The test driver's guest "test" runs; changes are saved for its next boot.
+for c in boot cpu firmware tpm hostdev; do
+	t 0 "Usage: vmtui $c" "$c" --help
+	t 1 "vmtui $c: option \"-c\" needs a value" "$c" -c
+	t 1 "vmtui $c: unknown option \"--bogus\"" "$c" --bogus
+done
+t 1 "vmtui boot: expected one VM." boot -c "$T"
+t 1 "vmtui boot: expected one VM." boot -c "$T" test extra
+t 1 'vmtui boot: --menu takes on or off, not "maybe".' boot -c "$T" test --menu maybe
+t 1 '"floppy" is not a boot device: use hd, cdrom, network or fd' boot -c "$T" test --order hd,floppy
+t 1 "hd is twice in the boot order." boot -c "$T" test --order hd,cdrom,hd
+t 1 "The boot order is empty" boot -c "$T" test --order ,
+t 1 "is not a boot device" boot -c "$T" test --order "$NONUTF"
+t 1 "is not a boot device" boot -c "$T" test --order "$LONG"
+t 1 'vmtui boot: option "--model" is not one of this command'"'"'s' boot -c "$T" test --model x
+t 1 'No guest "nosuch" on this host.' boot -c "$T" nosuch --menu on
+t 0 "test boots from: hd (menu off)" boot -c "$T" test
+t 0 "Dry run: nothing was changed." boot -c "$T" test --order cdrom,hd --menu on --dry-run
+t 0 "virsh -c test:///default define test.xml" boot -c "$T" test --order network --dry-run
+t 1 "vmtui: not changing test: vmtui runs read-only (-r)" boot -c "$T" -r test --menu on
+t 1 '"fast" is not a CPU mode' cpu -c "$T" test --mode fast
+t 1 "A CPU model goes with the custom mode, not host-model." cpu -c "$T" test --mode host-model --model Nehalem
+t 1 "2 x 2 x 1 (sockets x cores x threads) = 4 vCPUs, but test has 2 at most" cpu -c "$T" test --topology 2,2,1
+t 1 "is not a CPU topology" cpu -c "$T" test --topology 1,2
+t 1 "is not a CPU topology" cpu -c "$T" test --topology "$BIG,1,1"
+t 1 "is not a CPU topology" cpu -c "$T" test --topology 0,2,1
+t 1 "is not a CPU topology" cpu -c "$T" test --topology "1,2,1;touch /tmp/pwned"
+t 0 "Not checked against the host" cpu -c "$T" test --mode host-model --topology 1,2,1 --dry-run
+t 1 "vmtui firmware: expected a VM, then bios or efi" firmware -c "$T"
+t 1 'vmtui firmware: "uefi2" is not a firmware: use bios or efi.' firmware -c "$T" test uefi2
+t 1 "Secure Boot needs UEFI firmware" firmware -c "$T" test bios --secure-boot on
+t 1 'vmtui firmware: --secure-boot takes on or off, not "".' firmware -c "$T" test efi --secure-boot ''
+t 0 "test firmware: BIOS; TPM: none" firmware -c "$T" test
+t 0 "test: firmware BIOS -> UEFI, Secure Boot off" firmware -c "$T" test efi --dry-run
+t 1 "vmtui tpm: no action given; use add or remove." tpm
+t 1 'vmtui tpm: unknown action "grow"; use add or remove.' tpm grow test
+t 1 "vmtui tpm add: expected one VM." tpm add -c "$T"
+t 1 "vmtui tpm remove: --model is for tpm add." tpm remove -c "$T" test --model tpm-tis
+t 1 '"tpm-spi" is not a TPM model' tpm add -c "$T" test --model tpm-spi
+t 1 "test has no TPM to remove." tpm remove -c "$T" test
+t 0 "test: TPM none -> tpm-crb" tpm add -c "$T" test --dry-run
+t 1 "vmtui hostdev: no action given; use list, attach or detach." hostdev
+t 1 'vmtui hostdev: unknown action "pass"' hostdev pass test x
+t 1 "vmtui hostdev list: expected no argument." hostdev list -c "$T" x
+t 1 "vmtui hostdev attach: expected a VM and a device" hostdev attach -c "$T" test
+t 1 "vmtui hostdev attach: --json is for list." hostdev attach -c "$T" --json test x
+t 1 "vmtui hostdev list: --dry-run is for attach and detach." hostdev list -c "$T" --dry-run
+t 1 'No PCI or USB device "00:1f.2" on this host' hostdev attach -c "$T" test 00:1f.2
+for s in "${SPECIALS[@]}" "$NONUTF" "$LONG"; do
+	t 1 "on this host" hostdev detach -c "$T" test "$s"
+	t 1 "vmtui: " boot -c "$T" "$s" --menu on
+done
+t 0 "No PCI or USB devices on this host." hostdev list -c "$T"
+t 0 "[]" hostdev list -c "$T" --json
+
 say "bad input: $CASES cases × $(wc -w <<<"$BUILDS") build(s)"
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" -eq 0 ]

@@ -13,7 +13,7 @@ set -uo pipefail
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=$(cd "${1:?usage: run.sh BUILD_DIR [SECONDS]}" && pwd)
 SECS=${2:-60}
-TARGETS="vmdef config theme keymap resxml netinfo ppm termreply gfxrender gfxinput"
+TARGETS="vmdef config theme keymap resxml netinfo ppm termreply gfxrender gfxinput nodedev"
 failed=0
 total_runs=0
 

@@ -8,7 +8,8 @@
 #   * userland: busybox-static (+ its applet symlinks);
 #   * the virtio modules of that kernel (virtio_pci, virtio_blk, virtio_net,
 #     virtio_balloon and their dependencies, computed with depmod/modprobe
-#     --show-depends, decompressed if the kernel ships .ko.{xz,zst,gz}).
+#     --show-depends, decompressed if the kernel ships .ko.{xz,zst,gz}),
+#     and its TPM drivers (tpm_crb, tpm_tis) when it has them as modules.
 #
 # Output, in ${VMTUI_FIXTURES:-/var/tmp/vmtui-fixtures}:
 #   vmlinuz       kernel (mode 0644)
@@ -46,15 +47,26 @@ die() { echo "build-guest.sh: error: $*" >&2; exit 1; }
 log() { echo "build-guest.sh: $*" >&2; }
 
 # Bump when the fixture's content changes: older builds are then redone.
-FIXTURE_VERSION=4
+FIXTURE_VERSION=3
 # Features added without changing what older checkouts expect of version
 # 3 (they accept this build, and do not rebuild it from under each other):
 # a build that lacks one is redone.
-FIXTURE_FEATURES="vga-shell tablet-log"
+# "tpm": the TPM drivers (tpm_crb, tpm_tis and what they need) where the
+# kernel has them as modules, for the firmware and TPM tests; "tablet-log":
+# the virtio tablet's events on the serial console (the graphical console's
+# mouse tests). A build with more features than these is accepted.
+FIXTURE_FEATURES="vga-shell tablet-log tpm"
+has_features() {
+    local have f
+    have=$(sed -n 's/^FIXTURE_FEATURES="\(.*\)"$/\1/p' "$OUT/fixture.env")
+    for f in $FIXTURE_FEATURES; do
+        [[ " $have " == *" $f "* ]] || return 1
+    done
+}
 is_complete() {
     [[ -s "$OUT/fixture.env" && -s "$OUT/vmlinuz" && -s "$OUT/initrd.img" ]] &&
         grep -qx "FIXTURE_VERSION=$FIXTURE_VERSION" "$OUT/fixture.env" &&
-        grep -qx "FIXTURE_FEATURES=\"$FIXTURE_FEATURES\"" "$OUT/fixture.env"
+        has_features
 }
 
 if [[ $FORCE == 0 ]] && is_complete; then
@@ -145,9 +157,9 @@ BUSYBOX=$WORK/x/bin/busybox
 # ----------------------------------------------------------- module closure
 depmod -b "$MODROOT" "$KVER" || die "depmod failed for $KVER"
 WANTED=(virtio virtio_ring virtio_pci virtio_pci_modern_dev virtio_pci_legacy_dev
-        virtio_blk virtio_net virtio_balloon
-        virtio_input evdev)
-OPTIONAL=(virtio_pci_modern_dev virtio_pci_legacy_dev)
+        virtio_blk virtio_net virtio_balloon virtio_input evdev
+        tpm tpm_tis_core tpm_tis tpm_crb)
+OPTIONAL=(virtio_pci_modern_dev virtio_pci_legacy_dev tpm tpm_tis_core tpm_tis tpm_crb)
 declare -A SEEN=()
 ORDER=()
 INITRD=$WORK/initrd
