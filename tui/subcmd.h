@@ -110,5 +110,7 @@ int cli_net(const struct subcmd *cmd, int argc, char **argv);
 int cli_vol_upload(const struct subcmd *cmd, int argc, char **argv);
 int cli_vol_download(const struct subcmd *cmd, int argc, char **argv);
 int cli_screenshot(const struct subcmd *cmd, int argc, char **argv);
+/* vmtui hw, disk, media, nic (cli_hw.c): the row says which. */
+int cli_hw(const struct subcmd *cmd, int argc, char **argv);
 
 #endif

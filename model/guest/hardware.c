@@ -361,6 +361,9 @@ plan_disk_add(const struct hw_devices *h, const struct hw_req *r, const struct h
 	if (!hotpluggable_bus(bus))
 		snprintf(why_not_live, sizeof why_not_live, "%s %ss cannot be hot-plugged",
 		         strcmp(bus, "sata") == 0 ? "SATA" : "IDE", r->cdrom ? "drive" : "disk");
+	else if (r->cdrom && !given(r->path) && !given(r->vol))
+		snprintf(why_not_live, sizeof why_not_live,
+		         "an empty CD-ROM drive cannot be hot-plugged (give it an ISO)");
 	if (decide_when(h, r->when, why_not_live[0] ? why_not_live : NULL, &c->when, err) < 0)
 		goto done;
 	s.target = target;
@@ -427,7 +430,7 @@ plan_disk_add(const struct hw_devices *h, const struct hw_req *r, const struct h
 		c->what = xasprintf("Add an empty %s %s (%s) to %s", kind, target, bus, h->vm);
 	}
 	if (why_not_live[0] && h->running) {
-		char *w = xasprintf("%s (%s: at the next boot)", c->what, why_not_live);
+		char *w = xasprintf("%s (%s)", c->what, why_not_live);
 		free(c->what);
 		c->what = w;
 	}

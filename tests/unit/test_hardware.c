@@ -205,7 +205,7 @@ test_disk_add_file(void **state)
 	assert_int_equal(c.when, HW_CONFIG);
 	assert_int_equal(c.nsteps, 1);
 	assert_string_equal(c.what, "Add disk sdc (/srv/x.img, sata, raw) to web1 (SATA disks "
-	                            "cannot be hot-plugged: at the next boot)");
+	                            "cannot be hot-plugged)");
 	assert_non_null(strstr(c.steps[0].xml, "cache=\"none\""));
 	assert_string_equal(c.steps[0].virsh, "virsh attach-device web1 web1-sdc.xml --config");
 	hw_change_free(&c);
