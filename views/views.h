@@ -31,6 +31,12 @@ extern const struct view_ops netcreate_ops;
 extern const struct view_ops netdelete_ops;
 extern const struct view_ops transfer_ops;
 
+extern const struct view_ops hardware_ops;
+/* w: guest g's hardware (views/hardware.c); the key of the device selected
+ * there (false when none), for commands about one device. */
+int hardware_open(struct app *a, const struct sel_guest *g);
+bool hardware_selected(char *key, size_t n);
+
 /* Openers of the dialogs about guest g (the dispatcher checked the
  * command's needs already): each pushes its view. */
 int resize_open(struct app *a, const struct sel_guest *g);
