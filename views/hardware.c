@@ -721,6 +721,7 @@ hw_poll(struct app *a)
 		return;
 	if (show) {
 		hv->mode = M_CONFIRM;
+		app_status(a, MSG_INFO, "Read the change: y applies it, n leaves %s as it is.", hv->vm);
 	} else if (hv->nfields > 0 && hv->op != HWOP_CD_EJECT && hv->op != HWOP_DISK_REMOVE &&
 	           hv->op != HWOP_NIC_REMOVE && hv->op != HWOP_NIC_LINK) {
 		hv->mode = M_FORM;

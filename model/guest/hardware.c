@@ -541,6 +541,9 @@ plan_disk_remove(const struct hw_devices *h, const struct hw_req *r, const struc
 	else if (r->delete_vol)
 		c->what = xasprintf("Remove disk %s from %s and delete its volume %s of pool %s",
 		                    d->target, h->vm, e->rm_vol, e->rm_pool);
+	else if (d->path == NULL && d->pool && d->vol)
+		c->what = xasprintf("Remove disk %s (%s/%s) from %s, keeping its volume", d->target,
+		                    d->pool, d->vol, h->vm);
 	else
 		c->what = xasprintf("Remove disk %s (%s) from %s, keeping its %s", d->target,
 		                    src ? src : "no source", h->vm,
