@@ -138,8 +138,15 @@ hparse(const struct subcmd *cmd, int argc, char **argv, struct hopts *o)
 		case O_SIZE: o->size = optarg; break;
 		case O_NAME: o->req.vol = optarg; break;
 		case O_VOLUME: o->volume = optarg; break;
-		case O_FILE: o->req.path = optarg; break;
-		case O_BLOCK: o->req.path = optarg; break;
+		case O_FILE:
+		case O_BLOCK:
+			if (o->req.path) {
+				fprintf(stderr, "vmtui %s: give one of --file and --block.\n", cmd->name);
+				return -1;
+			}
+			o->req.path = optarg;
+			o->req.block = ch == O_BLOCK;
+			break;
 		case O_BUS: o->req.bus = optarg; break;
 		case O_TARGET: o->req.target = optarg; break;
 		case O_FORMAT: o->req.format = optarg; break;
@@ -186,8 +193,14 @@ check_opts(const struct hopts *o, const char *cmdname, const char *act)
 
 	for (i = 0; i < o->nseen; i++)
 		if (!allowed(option_for(o->seen[i]), cmdname, act)) {
-			fprintf(stderr, "vmtui %s%s%s: option \"--%s\" is for vmtui %s only.\n", cmdname,
-			        act[0] ? " " : "", act, o->seen_name[i], option_for(o->seen[i]));
+			const char *set = option_for(o->seen[i]);
+			if (strchr(set, '|') == NULL)
+				fprintf(stderr, "vmtui %s%s%s: option \"--%s\" is for vmtui %s only.\n",
+				        cmdname, act[0] ? " " : "", act, o->seen_name[i], set);
+			else
+				fprintf(stderr, "vmtui %s%s%s: option \"--%s\" does not apply here (vmtui "
+				        "help %s says where it does).\n", cmdname, act[0] ? " " : "", act,
+				        o->seen_name[i], cmdname);
 			return false;
 		}
 	return true;
@@ -519,8 +532,8 @@ cli_hw_common(const struct subcmd *cmd, int argc, char **argv)
 		return EXIT_FAILURE;
 	}
 	if (o.readonly && !list && !o.dry) {
-		fprintf(stderr, "vmtui: cannot %s %s of %s: vmtui runs read-only (-r); nothing was "
-		        "changed. Drop -r to change it.\n", act, cmd->name, o.args[1]);
+		fprintf(stderr, "vmtui: cannot change the hardware of %s: vmtui runs read-only (-r); "
+		        "nothing was changed. Drop -r to change it.\n", o.args[1]);
 		return EXIT_FAILURE;
 	}
 	if (o.t.uri && o.t.ssh && strstr(o.t.uri, "://") && strchr(o.t.uri, '+')) {

@@ -697,13 +697,16 @@ fail(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static char *
 fail(char **err, const char *fmt, ...)
 {
-	va_list ap;
-	char buf[512];
+	va_list ap, aq;
+	int n;
 
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_copy(aq, ap);
+	n = vsnprintf(NULL, 0, fmt, aq);
+	va_end(aq);
+	*err = xcalloc((size_t)(n > 0 ? n : 0) + 1, 1);
+	vsnprintf(*err, (size_t)(n > 0 ? n : 0) + 1, fmt, ap);
 	va_end(ap);
-	*err = xstrdup(buf);
 	return NULL;
 }
 

@@ -168,13 +168,16 @@ refuse(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int
 refuse(char **err, const char *fmt, ...)
 {
-	va_list ap;
-	char buf[1024];
+	va_list ap, aq;
+	int n;
 
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_copy(aq, ap);
+	n = vsnprintf(NULL, 0, fmt, aq);
+	va_end(aq);
+	*err = xcalloc((size_t)(n > 0 ? n : 0) + 1, 1);
+	vsnprintf(*err, (size_t)(n > 0 ? n : 0) + 1, fmt, ap);
 	va_end(ap);
-	*err = xstrdup(buf);
 	return -1;
 }
 
@@ -1006,7 +1009,7 @@ build_env(virConnectPtr conn, const struct hw_devices *h, const struct hw_req *r
 				e->src_block = virStorageVolGetInfo(v, &info) == 0 &&
 				               info.type == VIR_STORAGE_VOL_BLOCK;
 				virStorageVolFree(v);
-			} else if (strncmp(r->path, "/dev/", 5) == 0) {
+			} else if (r->block || strncmp(r->path, "/dev/", 5) == 0) {
 				e->src_block = true;
 			}
 		}

@@ -86,6 +86,7 @@ struct hw_req {
 	const char *pool, *vol;
 	uint64_t size;
 	bool cdrom;        /* disk add: a CD-ROM drive (path, pool+vol: its medium) */
+	bool block;        /* path is a block device (else: a file, unless under /dev) */
 	const char *format, *bus, *target, *cache, *discard;
 	bool delete_vol;   /* disk remove */
 	/* NICs: network or bridge (add, move), model and MAC (add). */

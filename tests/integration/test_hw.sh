@@ -146,7 +146,7 @@ refused "--live on a shut-off guest" "vmtui: nothing was changed: $OFF is not ru
 run disk remove -c "$T_URI" "$G" vdz
 refused "remove an unknown disk" "vmtui: nothing was changed: $G has no disk vdz."
 run disk remove -c "$T_URI" -r "$G" vda
-refused "remove read-only" "vmtui: cannot remove disk of $G: vmtui runs read-only (-r); nothing was changed. Drop -r to change it."
+refused "remove read-only" "vmtui: cannot change the hardware of $G: vmtui runs read-only (-r); nothing was changed. Drop -r to change it."
 
 # ---- CD-ROM ----
 
@@ -205,7 +205,7 @@ check "nic remove: gone from the saved configuration" eq "$(v dumpxml --inactive
 # ---- usage ----
 
 run nic add -c "$T_URI" "$G" --cache none
-refused "an option of another action" 'vmtui nic add: option "--cache" is for vmtui disk add|disk set only.'
+refused "an option of another action" 'vmtui nic add: option "--cache" does not apply here (vmtui help nic says where it does).'
 run media frobnicate "$G"
 check "unknown action: exit 1" eq "$RC" 1
 check "unknown action: the message" has "$ERR" 'vmtui media: unknown action "frobnicate"; use insert or eject.'
