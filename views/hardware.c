@@ -181,7 +181,7 @@ draw_form(WINDOW *w, int *y)
 		[HWOP_CD_INSERT] = "Insert a medium into", [HWOP_NIC_ADD] = "Add a NIC",
 		[HWOP_NIC_MOVE] = "Move NIC",
 	};
-	int width = getmaxx(w), rows = getmaxy(w) - *y - 3, first = 0, i;
+	int width = getmaxx(w), rows = getmaxy(w) - *y - (hv->form_error ? 4 : 2), first = 0, i;
 	char t[256];
 
 	snprintf(t, sizeof t, "%s%s%s:", hv->cdrom ? "Add a CD-ROM drive" : titles[hv->op],
@@ -298,6 +298,11 @@ hw_draw(struct app *a, WINDOW *w)
 		          j->read_error ? j->read_error : "Reading...");
 		if (j->reads == 0)
 			return;
+	}
+	if (hv->mode == M_FORM && getmaxy(w) - y < hv->nfields + 9) {
+		/* Too low for both: the form alone, its fields scrolled. */
+		draw_form(w, &y);
+		return;
 	}
 	rows = getmaxy(w) - y - (hv->mode == M_FORM ? hv->nfields + 5 : 4);
 	draw_list(w, &y, rows < 2 ? 2 : rows);
