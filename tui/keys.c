@@ -96,6 +96,9 @@ static const struct binding table[] = {
 	{ KEY_END, CMD_END, KV_HW, NULL },
 	{ 'G', CMD_END, KV_HW, NULL },
 	{ 27, CMD_BACK, KV_HW, "Back" },
+	{ '\r', CMD_OPEN, KV_HW, "XML" },
+	{ '\n', CMD_OPEN, KV_HW, NULL },
+	{ KEY_ENTER, CMD_OPEN, KV_HW, NULL },
 	{ KEY_BACKSPACE, CMD_BACK, KV_HW, NULL },
 	{ KEY_LEFT, CMD_BACK, KV_HW, NULL },
 };

@@ -8,7 +8,8 @@
  *
  * Keys here: a add disk, c add CD-ROM drive, i insert, e eject, x remove
  * (volume kept), X remove and delete its volume, t cache/discard, n add
- * NIC, l link up/down, m move NIC; Enter/F2 submit a form, Esc cancels.
+ * NIC, l link up/down, m move NIC; Enter shows the device's XML (running
+ * and saved); Enter/F2 submit a form, Esc cancels.
  *
  * Other commands plug in as rows of views/commands.c with .where = KV_HW
  * and .needs including NEED_GUEST: this view never changes the list's
@@ -27,7 +28,7 @@
 #include "../tui/screen.h"
 #include "views.h"
 
-enum mode { M_LIST, M_FORM, M_WAIT, M_CONFIRM };
+enum mode { M_LIST, M_FORM, M_WAIT, M_CONFIRM, M_XML };
 
 enum field { F_POOL, F_SIZE, F_SOURCE, F_ISO, F_BUS, F_FORMAT, F_CACHE, F_DISCARD, F_NET,
              F_MODEL, F_MAC, F_WHEN, NF };
@@ -233,6 +234,24 @@ line_attr(const char *l, int n)
 	return 0;
 }
 
+/* The selected device's elements, running and saved, as a new string. */
+static char *
+xml_text(void)
+{
+	const struct hw_item *it = selected();
+	const struct dev *d;
+
+	if (it == NULL)
+		return xstrdup("No device selected.\n");
+	d = hw_item_dev(it);
+	if (it->live && it->saved && it->diff != HWD_SAME)
+		return xasprintf("%s %s\nRunning now:\n%s\nSaved (the next boot):\n%s",
+		                 dev_kind_name(d->kind), item_name(d), it->live->xml, it->saved->xml);
+	return xasprintf("%s %s (%s)\n%s", dev_kind_name(d->kind), item_name(d),
+	                 it->live && it->saved ? "running and saved" :
+	                 it->live ? "running only" : "saved", d->xml);
+}
+
 static void
 draw_confirm(WINDOW *w, int *y)
 {
@@ -240,9 +259,12 @@ draw_confirm(WINDOW *w, int *y)
 	int width = getmaxx(w), rows = getmaxy(w) - *y - 1, n = 0, i;
 	char *text, *p, *e, line[1024];
 
-	if (c == NULL)
+	if (hv->mode == M_XML)
+		text = xml_text();
+	else if (c == NULL)
 		return;
-	text = confirm_text(c);
+	else
+		text = confirm_text(c);
 	for (p = text; *p; p = e + (*e != '\0'))
 		if ((e = strchr(p, '\n')) == NULL)
 			e = p + strlen(p), n++;
@@ -264,7 +286,8 @@ draw_confirm(WINDOW *w, int *y)
 			break;
 		p = e + 1;
 	}
-	draw_text(w, (*y)++, 0, width, screen_attr(C_DIALOG),
+	draw_text(w, (*y)++, 0, width, screen_attr(C_DIALOG), hv->mode == M_XML ?
+	          "Enter/Esc: back   Up/Down/PgUp/PgDn: scroll" :
 	          "Apply this change? y: yes  n/Esc: no   Up/Down/PgUp/PgDn: scroll");
 	free(text);
 }
@@ -286,7 +309,7 @@ hw_draw(struct app *a, WINDOW *w)
 	         j->reads == 0 ? "" : h->running ? " (running)" : " (shut off)", h->n,
 	         h->n == 1 ? "" : "s");
 	draw_text(w, y++, 0, width, screen_attr(C_COLUMNS), line);
-	if (hv->mode == M_CONFIRM) {
+	if (hv->mode == M_CONFIRM || hv->mode == M_XML) {
 		draw_confirm(w, &y);
 		return;
 	}
@@ -606,6 +629,11 @@ hw_key(struct app *a, enum cmd c, int key)
 		}
 		host_unlock(hv->job->host);
 	}
+	if (c == CMD_OPEN && hv->mode == M_LIST) {
+		scroll_init(&hv->text, false);
+		hv->mode = M_XML;
+		return REDRAW_BODY;
+	}
 	if (c == CMD_REFRESH) {
 		hw_job_read(hv->job);
 		return 0;
@@ -630,7 +658,7 @@ static bool
 hw_grab(struct app *a)
 {
 	(void)a;
-	return hv && (hv->mode == M_FORM || hv->mode == M_CONFIRM);
+	return hv && (hv->mode == M_FORM || hv->mode == M_CONFIRM || hv->mode == M_XML);
 }
 
 static int
@@ -654,6 +682,13 @@ confirm_key(struct app *a, wint_t wc, bool is_key)
 		scroll_cmd(&hv->text, c);
 		return REDRAW_BODY;
 	}
+	if (hv->mode == M_XML) {
+		if (wc == 27 || wc == '\r' || wc == '\n' || (is_key && wc == KEY_ENTER)) {
+			hv->mode = M_LIST;
+			return REDRAW_BODY;
+		}
+		return HANDLED;
+	}
 	if (!is_key && (wc == 'y' || wc == 'Y' || wc == '\r' || wc == '\n')) {
 		hv->mode = M_LIST;
 		hw_job_apply(hv->job);
@@ -676,7 +711,7 @@ hw_text(struct app *a, wint_t wc, bool is_key)
 
 	if (hv == NULL)
 		return 0;
-	if (hv->mode == M_CONFIRM)
+	if (hv->mode == M_CONFIRM || hv->mode == M_XML)
 		return confirm_key(a, wc, is_key);
 	if (hv->mode != M_FORM) {
 		char kb[16];

@@ -44,7 +44,9 @@ remove_ours() {
 	done
 	rm -rf "$POOLDIR"
 }
+SSHD_ON=""
 hw_cleanup() {
+	[ -z "$SSHD_ON" ] || "$TOP/tests/ssh/sshd.sh" stop >/dev/null 2>&1
 	remove_ours
 	rm -rf "$D"
 }
@@ -201,6 +203,35 @@ run nic remove -c "$T_URI" "$G" "$MAC"
 check "nic remove: exit 0" eq "$RC" 0
 check "nic remove: gone from the guest" eventually 20 gone /sys/class/net/eth1
 check "nic remove: gone from the saved configuration" eq "$(v dumpxml --inactive "$G" | grep -c "$MAC")" 0
+
+# ---- -H: the same over vmtui's SSH transport (a throwaway sshd of our own) ----
+
+export VMTUI_SSHD_DIR=${TMPDIR:-/tmp}/vmtui-sshd-hw-$(id -u)
+if "$TOP/tests/ssh/sshd.sh" start >&2; then
+	SSHD_ON=1
+	eval "$("$TOP/tests/ssh/sshd.sh" env)"
+	echo "[127.0.0.1]:$SSHD_PORT $(cut -d' ' -f1,2 "$SSHD_DIR/host_ed25519.pub")" >"$D/known_hosts"
+	eval "$(ssh-agent -s -a "$D/agent.sock")" >/dev/null
+	ssh-add -q "$SSHD_KEY" 2>/dev/null
+	H=(-H "root@127.0.0.1:$SSHD_PORT" --known-hosts "$D/known_hosts" -c "$T_URI")
+	run hw "${H[@]}" --json "$G"
+	check "hw -H: the devices" eq "$(python3 -c 'import json,sys
+print(json.load(open(sys.argv[1]))["vm"])' "$OUT")" "$G"
+	run nic add "${H[@]}" "$G" --network "$NA" --mac "$MAC" --config
+	check "nic add -H --config: exit 0" eq "$RC" 0
+	check "nic add -H --config: saved, not live" eq "$(v domiflist "$G" | grep -c "$MAC")/$(v dumpxml --inactive "$G" | grep -c "$MAC")" 0/1
+	run nic link "${H[@]}" "$G" "$MAC" down
+	check "nic link -H: exit 0" eq "$RC" 0
+	check "nic link -H: the virsh line names the SSH host" has "$OUT" "virsh -c qemu+ssh://root@127.0.0.1:$SSHD_PORT/system domif-setlink $G $MAC down --config"
+	check "nic link -H: down" grep -q "<link state='down'/>" <(v dumpxml --inactive "$G")
+	run nic remove "${H[@]}" "$G" "$MAC"
+	check "nic remove -H: gone" eq "$(v dumpxml --inactive "$G" | grep -c "$MAC")" 0
+	run media eject "${H[@]}" --dry-run "$G" hda
+	check "media eject -H --dry-run: the diff" has "$OUT" "-      <source file=\"$POOLDIR/b.iso\"/>"
+	kill "$SSH_AGENT_PID" 2>/dev/null
+else
+	not_ok "the throwaway sshd for -H"
+fi
 
 # ---- usage ----
 

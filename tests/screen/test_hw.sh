@@ -4,7 +4,7 @@
 # own (prefix vmtuitest-hws-, a dir pool and a network of its own,
 # 192.168.237.0/24, bridge vmthws-n):
 #   - w opens the view: every device, the selected one in full under the
-#     list; w again closes it, Esc goes back;
+#     list, Enter its XML; w again closes it, Esc goes back;
 #   - a: the form, then the dialog before anything changes: what, when,
 #     the virsh lines and the XML diff (scrolls); nothing changed yet; y:
 #     the outcome in the view, the disk in the list and in the guest
@@ -88,6 +88,10 @@ check "the disk's row" wait_screen "^  disk +vda +vda virtio qcow2 " 5
 check "the serial port's row" wait_screen "^  serial +serial:0 +pty port=0" 5
 check "the selected device in full" wait_screen "^vda: vda virtio qcow2 .*/disk\.qcow2\$" 5
 check "the footer offers the changes" footer_has 'aDisk.*cCD.*iInsert.*eEject.*xRemove.*nNIC.*lLink'
+vt_keys Enter
+check "Enter shows the selected device's XML" wait_screen '^  <target dev="vda" bus="virtio"/>$' 5
+vt_esc
+check "Esc goes back to the list" wait_screen "^vda: vda virtio" 5
 vt_keys e
 check "e on a disk: refused in the status line" wait_screen "Select a CD-ROM drive first\." 5
 vt_keys w
