@@ -31,12 +31,6 @@ extern const struct view_ops netcreate_ops;
 extern const struct view_ops netdelete_ops;
 extern const struct view_ops transfer_ops;
 
-extern const struct view_ops hardware_ops;
-/* w: guest g's hardware (views/hardware.c); the key of the device selected
- * there (false when none), for commands about one device. */
-int hardware_open(struct app *a, const struct sel_guest *g);
-bool hardware_selected(char *key, size_t n);
-
 /* Openers of the dialogs about guest g (the dispatcher checked the
  * command's needs already): each pushes its view. */
 int resize_open(struct app *a, const struct sel_guest *g);
@@ -97,5 +91,11 @@ void draw_graph_box(struct app *a, WINDOW *w, int y, int x, int width, int heigh
                     graph_fmt_fn fmt, double now_val, enum color col);
 /* "12.5%", or "-" for a negative value: a graph_fmt_fn. */
 char *fmt_pct_unit(char *b, size_t n, double v);
+
+extern const struct view_ops hardware_ops;
+/* w: guest g's hardware (views/hardware.c); the key of the device selected
+ * there (false when none), for commands about one device. */
+int hardware_open(struct app *a, const struct sel_guest *g);
+bool hardware_selected(char *key, size_t n);
 
 #endif
