@@ -96,6 +96,23 @@ static const struct binding table[] = {
 	{ KEY_NPAGE, CMD_PAGE_DOWN, KV_HOSTDEV, NULL },
 	{ KEY_HOME, CMD_HOME, KV_HOSTDEV, NULL },
 	{ KEY_END, CMD_END, KV_HOSTDEV, NULL },
+	/* The hardware view (views/hardware.c): its list moves as the others. */
+	{ KEY_UP, CMD_UP, KV_HW, NULL },
+	{ 'k', CMD_UP, KV_HW, NULL },
+	{ KEY_DOWN, CMD_DOWN, KV_HW, NULL },
+	{ 'j', CMD_DOWN, KV_HW, NULL },
+	{ KEY_PPAGE, CMD_PAGE_UP, KV_HW, NULL },
+	{ KEY_NPAGE, CMD_PAGE_DOWN, KV_HW, NULL },
+	{ KEY_HOME, CMD_HOME, KV_HW, NULL },
+	{ 'g', CMD_HOME, KV_HW, NULL },
+	{ KEY_END, CMD_END, KV_HW, NULL },
+	{ 'G', CMD_END, KV_HW, NULL },
+	{ 27, CMD_BACK, KV_HW, "Back" },
+	{ '\r', CMD_OPEN, KV_HW, "XML" },
+	{ '\n', CMD_OPEN, KV_HW, NULL },
+	{ KEY_ENTER, CMD_OPEN, KV_HW, NULL },
+	{ KEY_BACKSPACE, CMD_BACK, KV_HW, NULL },
+	{ KEY_LEFT, CMD_BACK, KV_HW, NULL },
 };
 
 /* The default bindings: the table above, then the keys the commands'

@@ -358,6 +358,88 @@ static const char hostdev_help[] =
 	"one the host or another guest has.\n\n"
 	"      --json          list as JSON\n"
 	HWFW_COMMON "\nSee vmtui(1).\n";
+/* A guest's hardware (cli_hw.c). */
+#define HW_TARGET_LINES \
+	"  -c, --connect URI   the host (default: $LIBVIRT_DEFAULT_URI, else libvirt's default)\n" \
+	"  -H, --host [USER@]HOST[:PORT]  the host over SSH (URI of -c on that host)\n" \
+	"      --known-hosts FILE  SSH host keys (default ~/.ssh/known_hosts)\n"
+#define HW_WHEN_LINES \
+	"      --live          change the running VM only (refused when it cannot be\n" \
+	"                      hot-plugged, or is not running)\n" \
+	"      --config        change the saved configuration only (the next boot)\n" \
+	"                      (default: both for a running VM, else the saved one)\n" \
+	"      --dry-run       show the change, its XML diffs and virsh lines; change\n" \
+	"                      nothing\n" \
+	"  -r, --readonly      change nothing (--dry-run still works)\n"
+static const char hw_help[] =
+	"Usage: vmtui hw [-c URI|-H HOST] [--json] VM\n"
+	"Every device of a VM (disks, CD-ROMs, NICs, graphics, serial, channels, TPM,\n"
+	"RNG, watchdog, host devices, controllers...), with where the running VM and\n"
+	"its saved configuration differ: now only, next boot, changed at next boot.\n\n"
+	HW_TARGET_LINES
+	"      --json          JSON instead of text\n"
+	HELP_LINE "\nSee vmtui(1).\n";
+static const char disk_help[] =
+	"Usage: vmtui disk add [-c URI|-H HOST] VM (--pool POOL --size SIZE [--name VOL] |\n"
+	"                  --volume POOL/VOL | --file PATH | --block DEV) [--bus BUS]\n"
+	"                  [--target DEV] [--format FMT] [--cache MODE] [--discard MODE]\n"
+	"                  [--live] [--config] [--dry-run]\n"
+	"       vmtui disk add VM --cdrom [--file ISO | --volume POOL/VOL] [--bus BUS] ...\n"
+	"       vmtui disk remove [-c URI|-H HOST] VM TARGET [--delete-volume [-y]]\n"
+	"                  [--live] [--config] [--dry-run]\n"
+	"       vmtui disk set [-c URI|-H HOST] VM TARGET [--cache MODE] [--discard MODE]\n"
+	"                  [--dry-run]\n"
+	"Add a disk (a new volume made in POOL, an existing volume, file or block\n"
+	"device) or a CD-ROM drive, remove one (its volume kept unless\n"
+	"--delete-volume), or change its cache and discard (at the next boot).\n"
+	"A running VM gets the disk now and at the next boot; SATA drives cannot be\n"
+	"hot-plugged and wait for the next boot.\n\n"
+	HW_TARGET_LINES HW_WHEN_LINES
+	"      --pool POOL, --size SIZE  add: a new volume of SIZE (20G, 512M; a bare\n"
+	"                      number is GiB) in POOL\n"
+	"      --name VOL      add: the new volume's name (default VM-TARGET.qcow2)\n"
+	"      --volume POOL/VOL  add: an existing volume\n"
+	"      --file PATH, --block DEV  add: an existing file or block device\n"
+	"      --bus BUS       add: virtio (default), sata, scsi or usb; CD-ROM: sata\n"
+	"                      (default), scsi, usb or ide\n"
+	"      --target DEV    add: the name in the VM (default: the next free, e.g. vdb)\n"
+	"      --format FMT    add: raw, qcow2... (default: the volume's, else raw; a new\n"
+	"                      volume: qcow2)\n"
+	"      --cache MODE    add, set: default, none, writethrough, writeback,\n"
+	"                      directsync or unsafe\n"
+	"      --discard MODE  add, set: unmap or ignore (set: \"\" for the default)\n"
+	"      --cdrom         add: a CD-ROM drive (empty, or with --file ISO)\n"
+	"      --delete-volume remove: delete the disk's volume too (refused while\n"
+	"                      another VM uses it)\n"
+	"  -y, --yes           remove: delete the volume without asking\n"
+	HELP_LINE "\nSee vmtui(1).\n";
+static const char media_help[] =
+	"Usage: vmtui media insert [-c URI|-H HOST] VM TARGET (ISO | --volume POOL/VOL)\n"
+	"                  [--live] [--config] [--dry-run]\n"
+	"       vmtui media eject [-c URI|-H HOST] VM TARGET [--live] [--config] [--dry-run]\n"
+	"Put an ISO into a VM's CD-ROM drive (TARGET, e.g. sda), or eject it: now and\n"
+	"at the next boot for a running VM. `vmtui disk add VM --cdrom` adds a drive.\n\n"
+	HW_TARGET_LINES HW_WHEN_LINES
+	"      --volume POOL/VOL  insert: a volume of a storage pool\n"
+	HELP_LINE "\nSee vmtui(1).\n";
+static const char nic_help[] =
+	"Usage: vmtui nic add [-c URI|-H HOST] VM [--network NET | --bridge BR]\n"
+	"                  [--model MODEL] [--mac MAC] [--link-down] [--live] [--config]\n"
+	"                  [--dry-run]\n"
+	"       vmtui nic remove [-c URI|-H HOST] VM MAC [--live] [--config] [--dry-run]\n"
+	"       vmtui nic link [-c URI|-H HOST] VM MAC up|down [--live] [--config]\n"
+	"                  [--dry-run]\n"
+	"       vmtui nic move [-c URI|-H HOST] VM MAC (--network NET | --bridge BR)\n"
+	"                  [--live] [--config] [--dry-run]\n"
+	"A VM's network interfaces: add one (hot-plugged into a running VM), remove\n"
+	"one, set its link up or down, or move it to another network or bridge.\n\n"
+	HW_TARGET_LINES HW_WHEN_LINES
+	"      --network NET   add, move: a libvirt network (add: default \"default\")\n"
+	"      --bridge BR     add, move: a bridge of the host\n"
+	"      --model MODEL   add: virtio (default), e1000, e1000e, rtl8139, vmxnet3...\n"
+	"      --mac MAC       add: its MAC address (default: a new 52:54:00 one)\n"
+	"      --link-down     add: with its link down\n"
+	HELP_LINE "\nSee vmtui(1).\n";
 
 static const char help_help[] =
 	"Usage: vmtui help [COMMAND]\n"
@@ -415,6 +497,12 @@ static const struct subcmd subcmds[] = {
 	  CONN_WRITE, false },
 	{ "hostdev", "The host's PCI and USB devices; pass one through to a VM, release it.",
 	  hostdev_help, cli_hostdev, CONN_WRITE, false },
+	{ "hw", "List a VM's devices, live and saved.", hw_help, cli_hw, CONN_READ, false },
+	{ "disk", "Add, remove or tune a VM's disks and CD-ROM drives.", disk_help, cli_hw,
+	  CONN_WRITE, false },
+	{ "media", "Insert or eject a VM's CD-ROM media.", media_help, cli_hw, CONN_WRITE, false },
+	{ "nic", "Add, remove, link up/down or move a VM's network interfaces.", nic_help, cli_hw,
+	  CONN_WRITE, false },
 	{ "help", "List the commands, or show one's usage and options.", help_help, help_main,
 	  CONN_NONE, false },
 	{ "version", "Show vmtui's version.", version_help, version_main, CONN_NONE, false },

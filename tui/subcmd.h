@@ -116,5 +116,7 @@ int cli_cpu(const struct subcmd *cmd, int argc, char **argv);
 int cli_firmware(const struct subcmd *cmd, int argc, char **argv);
 int cli_tpm(const struct subcmd *cmd, int argc, char **argv);
 int cli_hostdev(const struct subcmd *cmd, int argc, char **argv);
+/* vmtui hw, disk, media, nic (cli_hw.c): the row says which. */
+int cli_hw(const struct subcmd *cmd, int argc, char **argv);
 
 #endif

@@ -93,6 +93,12 @@ run_clone(struct app *a, const struct cmd_ctx *x)
 }
 
 static int
+run_hardware(struct app *a, const struct cmd_ctx *x)
+{
+	return hardware_open(a, x->guest);
+}
+
+static int
 run_gscreen(struct app *a, const struct cmd_ctx *x)
 {
 	return gscreen_open(a, x->guest);
@@ -387,9 +393,9 @@ run_hostdev_release(struct app *a, const struct cmd_ctx *x)
 #define ON_GUEST (NEED_LIVE | NEED_GUEST | NEED_WRITE | NEED_HOST_UP)
 #define GUEST_VIEWS (KV_LIST | KV_DETAIL)
 #define STORE_W (NEED_LIVE | NEED_WRITE)
-/* Until the hardware view (KV_HW) is in this branch, the detail view
- * opens these too. */
-#define HWFW_VIEWS (KV_HW | KV_DETAIL)
+/* The boot, CPU and firmware forms and the host devices open from the
+ * hardware view. */
+#define HWFW_VIEWS KV_HW
 
 static const struct command commands[] = {
 	[CMD_QUIT] = { "quit", "Quit vmtui", .run = run_quit },
@@ -568,6 +574,31 @@ static const struct command commands[] = {
 	{ "hostdev-release", "Release the selected host device from its guest (review first)",
 	  "release a device", .needs = ON_GUEST, .run = run_hostdev_release, .key = 'r',
 	  .where = KV_HOSTDEV, .label = "Release" },
+	/* A guest's hardware (views/hardware.c): w opens it; its keys. */
+	{ "hardware", "Hardware of the guest: every device, live vs saved; disks, CDs, NICs",
+	  "show the hardware", .of = true, .needs = NEED_LIVE | NEED_GUEST | NEED_HOST_UP,
+	  .opens = &hardware_ops, .run = run_hardware, .key = 'w',
+	  .where = GUEST_VIEWS | KV_HW, .label = "Hardware" },
+	{ "hw-disk-add", "Add a disk: a new volume, an existing volume or file (a form)",
+	  "add a disk", .needs = ON_GUEST, .key = 'a', .where = KV_HW, .label = "Disk" },
+	{ "hw-cdrom-add", "Add a CD-ROM drive, empty or with an ISO (a form)",
+	  "add a CD-ROM drive", .needs = ON_GUEST, .key = 'c', .where = KV_HW, .label = "CD" },
+	{ "hw-insert", "Insert an ISO into the selected CD-ROM drive (a form)",
+	  "insert a medium", .needs = ON_GUEST, .key = 'i', .where = KV_HW, .label = "Insert" },
+	{ "hw-eject", "Eject the medium of the selected CD-ROM drive", "eject a medium",
+	  .needs = ON_GUEST, .key = 'e', .where = KV_HW, .label = "Eject" },
+	{ "hw-remove", "Remove the selected disk, CD-ROM drive or NIC (volume kept)",
+	  "remove a device", .needs = ON_GUEST, .key = 'x', .where = KV_HW, .label = "Remove" },
+	{ "hw-remove-volume", "Remove the selected disk and delete its volume",
+	  "remove a disk", .needs = ON_GUEST, .key = 'X', .where = KV_HW },
+	{ "hw-disk-tune", "Cache mode and discard of the selected disk (next boot)",
+	  "change a disk", .needs = ON_GUEST, .key = 't', .where = KV_HW },
+	{ "hw-nic-add", "Add a NIC: network or bridge, model, MAC (a form)", "add a NIC",
+	  .needs = ON_GUEST, .key = 'n', .where = KV_HW, .label = "NIC" },
+	{ "hw-nic-link", "Set the selected NIC's link down, or up again", "change a link",
+	  .needs = ON_GUEST, .key = 'l', .where = KV_HW, .label = "Link" },
+	{ "hw-nic-move", "Move the selected NIC to another network or bridge (a form)",
+	  "move a NIC", .needs = ON_GUEST, .key = 'm', .where = KV_HW },
 };
 
 /* Whatever the views do on every turn of the loop. */

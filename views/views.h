@@ -110,4 +110,10 @@ void draw_graph_box(struct app *a, WINDOW *w, int y, int x, int width, int heigh
 /* "12.5%", or "-" for a negative value: a graph_fmt_fn. */
 char *fmt_pct_unit(char *b, size_t n, double v);
 
+extern const struct view_ops hardware_ops;
+/* w: guest g's hardware (views/hardware.c); the key of the device selected
+ * there (false when none), for commands about one device. */
+int hardware_open(struct app *a, const struct sel_guest *g);
+bool hardware_selected(char *key, size_t n);
+
 #endif

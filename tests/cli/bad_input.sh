@@ -684,6 +684,79 @@ for s in "${SPECIALS[@]}" "$NONUTF" "$LONG"; do
 done
 t 0 "No PCI or USB devices on this host." hostdev list -c "$T"
 t 0 "[]" hostdev list -c "$T" --json
+# ---------------------------------------------------------------- hw, disk, media, nic
+# test:///default: "test" runs with disk vda (/guest/diskimage1, in no
+# pool) and NIC aa:bb:cc:dd:ee:ff on network "default"; pool default-pool.
+t 1 "vmtui hw: expected a VM name" hw
+t 1 "vmtui hw: expected a VM name" hw a b
+t 1 'vmtui: There is no guest "nope" on this host' hw -c "$T" nope
+t 1 'vmtui: There is no guest' hw -c "$T" "$LONG"
+t 1 'vmtui: There is no guest' hw -c "$T" "$NONUTF"
+t 1 'vmtui hw: option "--cache" does not apply here' hw -c "$T" test --cache x
+t 1 "vmtui hw: with -H, -c names the URI on that host" hw -H localhost -c qemu+ssh://x/system test
+t 0 '"name": "vda"' hw -c "$T" --json test
+t 0 "disk             vda" hw -c "$T" test
+t 1 "vmtui disk: no action given; use add, remove or set." disk
+t 1 'vmtui disk: unknown action "bogus"; use add, remove or set.' disk bogus
+t 1 'vmtui disk: unknown action' disk "$NONUTF"
+t 1 "vmtui disk add: expected a VM name" disk add
+t 1 "vmtui disk add: say what the disk is" disk add -c "$T" test
+t 1 "vmtui disk add: --pool makes a new volume: give its --size too" disk add -c "$T" test --pool default-pool
+t 1 "vmtui disk add: a new volume (--size) needs --pool." disk add -c "$T" test --size 1G
+t 1 'vmtui disk add: --size: "1X": unknown unit' disk add -c "$T" test --size 1X --pool default-pool
+t 1 "vmtui disk add: --size:" disk add -c "$T" test --size "$BIG" --pool default-pool
+t 1 "vmtui disk: give one of --file and --block." disk add -c "$T" test --file /a --block /b
+t 1 'vmtui disk add: --volume is POOL/VOLUME, not "nopool".' disk add -c "$T" test --volume nopool
+t 1 "vmtui: nothing was changed: The host has no storage pool nopool." disk add -c "$T" test --volume nopool/x
+t 1 "vmtui: nothing was changed: Pool default-pool has no volume" disk add -c "$T" test --volume "default-pool/$LONG"
+t 1 'vmtui: nothing was changed: bus "floppy": a disk' disk add -c "$T" test --file /a --bus floppy --dry-run
+t 1 'vmtui: nothing was changed: "rel" is not an absolute path.' disk add -c "$T" test --file rel --dry-run
+t 1 'vmtui: nothing was changed: "vd1" is not a disk target name' disk add -c "$T" test --file /a --target vd1 --dry-run
+t 1 'vmtui: nothing was changed: "'"$LONG"'" is not a disk target name' disk add -c "$T" test --file /a --target "$LONG" --dry-run
+t 1 'vmtui: nothing was changed: cache "fast"' disk add -c "$T" test --file /a --cache fast --dry-run
+t 1 'vmtui: nothing was changed: discard "on"' disk add -c "$T" test --file /a --discard on --dry-run
+t 1 'vmtui: nothing was changed: format "zip"' disk add -c "$T" test --file /a --format zip --dry-run
+t 1 "vmtui: nothing was changed: The disk's source has a control character." disk add -c "$T" test --file $'/a\x01' --dry-run
+t 1 "vmtui: nothing was changed: test already has a disk vda" disk add -c "$T" test --file /a --target vda --dry-run
+t 1 'vmtui: nothing was changed: A CD-ROM drive takes an ISO, not a new volume.' disk add -c "$T" test --cdrom --pool default-pool --size 1G
+t 1 'vmtui: nothing was changed: "'"$LONG"'/x" is not a volume name' disk add -c "$T" test --pool default-pool --size 1G --name "$LONG/x" --dry-run
+t 0 "Add disk vdb (new 1 GiB qcow2 volume test-vdb.qcow2 in pool default-pool, virtio) to test: now and at the next boot." disk add -c "$T" test --pool default-pool --size 1G --dry-run
+t 0 "Nothing was changed (--dry-run)." disk add -c "$T" test --file "/srv/a'b \$(touch /tmp/pwned).img" --dry-run
+t 0 "Add an empty CD-ROM drive sda (sata) to test (SATA drives cannot be hot-plugged)" disk add -c "$T" test --cdrom --dry-run
+t 1 "vmtui disk remove: expected a VM name and a disk target (like vdb)" disk remove -c "$T" test
+t 1 "vmtui: nothing was changed: test has no disk vdz." disk remove -c "$T" test vdz
+t 1 "vmtui: nothing was changed: test has no disk" disk remove -c "$T" test "$LONG"
+t 1 "vmtui: not deleting the volume of vda: confirm with -y, or run this on a terminal." disk remove -c "$T" test vda --delete-volume
+t 1 "vmtui: nothing was changed: vda of test is /guest/diskimage1, in no storage pool" disk remove -c "$T" test vda --delete-volume -y
+t 1 'vmtui disk set: option "--delete-volume" is for vmtui disk remove only.' disk set -c "$T" test vda --delete-volume
+t 1 "vmtui disk set: say what to change: --cache MODE, --discard MODE." disk set -c "$T" test vda
+t 1 'vmtui disk set: option "--live" does not apply here' disk set -c "$T" test vda --live --cache none
+t 1 "vmtui: cannot change the hardware of test: vmtui runs read-only (-r)" disk remove -c "$T" -r test vda
+t 0 "Set disk vda of test to cache none, discard default: at the next boot." disk set -c "$T" test vda --cache none --dry-run
+t 1 "vmtui media: no action given; use insert or eject." media
+t 1 'vmtui media: unknown action "add"; use insert or eject.' media add
+t 1 "vmtui media insert: expected a VM name, the drive's target and an ISO's path (or --volume)" media insert -c "$T" test
+t 1 "vmtui media insert: give the ISO's path or --volume, not both." media insert -c "$T" test hdc /a.iso --volume p/v
+t 1 "vmtui: nothing was changed: test has no CD-ROM drive vda." media eject -c "$T" test vda
+t 1 "vmtui: nothing was changed: test has no CD-ROM drive" media insert -c "$T" test "$NONUTF" /a.iso
+t 1 'vmtui media eject: option "--pool" is for vmtui disk add only.' media eject -c "$T" test hdc --pool x
+t 1 "vmtui nic: no action given; use add, remove, link or move." nic
+t 1 "vmtui nic: give one of --network and --bridge." nic add -c "$T" test --network a --bridge b
+t 1 'vmtui nic: option "--network" needs a value' nic add -c "$T" test --network
+t 1 'vmtui: nothing was changed: "01:00:5e:00:00:01" is not a unicast MAC address' nic add -c "$T" test --mac 01:00:5e:00:00:01 --dry-run
+t 1 'vmtui: nothing was changed: "'"$NONUTF"'" is not a unicast MAC address' nic add -c "$T" test --mac "$NONUTF" --dry-run
+t 1 'vmtui: nothing was changed: model "tulip"' nic add -c "$T" test --model tulip --dry-run
+t 1 "vmtui: nothing was changed: test already has a NIC with MAC AA:BB:CC:DD:EE:FF." nic add -c "$T" test --mac AA:BB:CC:DD:EE:FF --dry-run
+t 1 "vmtui: nothing was changed: The host has no network nonet (vmtui net list shows them)." nic add -c "$T" test --network nonet
+t 1 'vmtui nic link: the link is up or down, not "sideways".' nic link -c "$T" test aa:bb:cc:dd:ee:ff sideways
+t 1 "vmtui nic link: expected a VM name, the NIC's MAC address and up or down" nic link -c "$T" test aa:bb:cc:dd:ee:ff
+t 1 "vmtui nic move: say where to: --network NET or --bridge BRIDGE." nic move -c "$T" test aa:bb:cc:dd:ee:ff
+t 1 "vmtui: nothing was changed: test has no NIC 00:00:00:00:00:01." nic remove -c "$T" test 00:00:00:00:00:01
+t 1 "vmtui: nothing was changed: NIC aa:bb:cc:dd:ee:ff of test is on network default already." nic move -c "$T" test aa:bb:cc:dd:ee:ff --network default
+t 1 'vmtui nic remove: option "--model" is for vmtui nic add only.' nic remove -c "$T" test aa:bb:cc:dd:ee:ff --model e1000
+t 0 "Set the link of NIC aa:bb:cc:dd:ee:ff of test down: now and at the next boot." nic link -c "$T" test aa:bb:cc:dd:ee:ff down --dry-run
+t 0 "virsh -c test:///default detach-interface test network --mac aa:bb:cc:dd:ee:ff --live --config" nic remove -c "$T" test aa:bb:cc:dd:ee:ff --dry-run
+[ ! -e /tmp/pwned ] || { not_ok "a hardware command created /tmp/pwned"; rm -f /tmp/pwned; }
 
 say "bad input: $CASES cases × $(wc -w <<<"$BUILDS") build(s)"
 echo "$PASSED passed, $FAILED failed"

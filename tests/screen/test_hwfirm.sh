@@ -3,8 +3,7 @@
 # and the host devices view (p), driven through tmux on libvirt's test
 # driver: a shut-off guest "web" and three node devices copied from
 # tests/unit/nodedev/ (a virtio PCI device without IOMMU group, a PCI
-# device in one, a USB stick). Until the hardware view is in this build,
-# the keys work from the detail view.
+# device in one, a USB stick). The keys work in the hardware view (w).
 #   - a form starts at the saved configuration and says what it would
 #     change, or why not, as it is typed;
 #   - Enter opens the review: what, when, the saved XML diff and the virsh
@@ -51,7 +50,9 @@ footer_has() { vt_grab; footer | grep -qE -- "$1" || { say "  footer: $(footer)"
 vt_vmtui 130 40 -d 1 && wait_screen '^web +shut ?off' 15 >/dev/null
 vt_keys Enter
 wait_screen 'web' 5 >/dev/null
-check "detail view: the footer offers the forms" footer_has 'bBoot.*uCPU.*fFirmware.*pHostDevs'
+vt_keys w
+wait_screen '^Hardware of web' 10 >/dev/null
+check "hardware view: the footer offers the forms" footer_has 'bBoot.*uCPU.*fFirmware.*pHostDevs'
 
 # ---- firmware and TPM ----
 vt_keys f
@@ -131,7 +132,7 @@ vt_keys y
 check "y: libvirt's reason under the list" \
 	wait_screen 'attaching the device failed: this function is not supported' 5
 vt_keys p
-check "p again: back to the detail view" wait_screen 'bBoot' 5
+check "p again: back to the hardware view" wait_screen 'bBoot' 5
 
 vt_stop
 summary

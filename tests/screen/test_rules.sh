@@ -257,5 +257,38 @@ check "read-only: o is refused in the same wording" \
 	wait_screen '^Cannot create guests: vmtui runs read-only \(-r\); restart without -r to change guests\.' 5
 vt_stop
 
+# ---------------------------------------------------------------- the hardware view (w)
+
+opens_hw() {
+	vt_keys w
+	wait_screen '^Hardware of test \(running\)' 5 >/dev/null || { WHY="w did not open it"; return 1; }
+}
+start 120 30 -d 1
+check "hardware: Esc goes back to the list" eval "opens_hw && back_to '$LIST'"
+check "hardware: w opens it and w again goes back" \
+	eval "opens_hw && vt_keys w && wait_screen '$LIST' 5 >/dev/null"
+vt_keys Enter
+wait_screen "${SHOWS[Enter]}" 5 >/dev/null
+check "hardware: from the detail view it goes back to the detail view" \
+	eval "opens_hw && back_to '${SHOWS[Enter]}'"
+opens_hw
+vt_keys n Tab Tab
+vt_keys Enter
+check "hardware: Enter submits the NIC form from its third field" \
+	wait_screen '^Add NIC 52:54:00:[0-9a-f:]{8} on network default \(virtio\) to test$' 10
+vt_esc
+check "hardware: Esc in the dialog changes nothing" wait_screen 'Cancelled: test is unchanged\.' 5
+vt_stop
+start 40 12 -d 1
+opens_hw
+vt_keys a Tab Tab Tab Tab Tab Tab Tab
+check "40x12: the disk form shows its last field, typed in" wait_screen '^When +auto' 5
+vt_esc
+vt_stop
+start 160 20 -d 1 -r
+opens_hw
+check "read-only: the hardware view's footer offers no change" footer_lacks 'Disk|Remove|NIC|Eject'
+vt_stop
+
 say "rules tests took $((SECONDS - T0)) s"
 summary
