@@ -165,6 +165,38 @@ test_fill_unknown(void **state)
 	vmdef_file_free(&f);
 }
 
+/* examples/install.yaml says what it gets: checked. */
+static void
+test_example(void **state)
+{
+	struct vmdef_file f = { 0 };
+	struct config_errors e = { 0 };
+	const struct vmdef *w, *d;
+
+	(void)state;
+	if (vmdef_load(&f, EXAMPLES_DIR "/install.yaml", &e) != 0 || osdefaults_fill(&f, &e) != 0)
+		fail_msg("%s", e.v[0]);
+	assert_int_equal(f.nvms, 2);
+	w = &f.vms[0];
+	assert_int_equal(w->memory, 8 * GiB);
+	assert_int_equal(w->vcpus, 2);
+	assert_int_equal(w->disks[0].size, 64 * GiB);
+	assert_string_equal(w->disks[0].bus, "sata");
+	assert_string_equal(w->nets[0].model, "e1000e");
+	assert_true(w->firmware == VMDEF_FW_EFI && w->secure_boot && w->tpm == VMDEF_TPM_CRB);
+	assert_true(w->start);
+	d = &f.vms[1];
+	assert_int_equal(d->firmware, VMDEF_FW_EFI);
+	assert_false(d->secure_boot);
+	assert_int_equal(d->tpm, VMDEF_TPM_NONE);
+	assert_int_equal(d->vcpus, 2);
+	assert_int_equal(d->memory, 1 * GiB);
+	assert_int_equal(d->disks[0].size, 30 * GiB);
+	assert_string_equal(d->nets[0].model, "virtio");
+	vmdef_file_free(&f);
+	config_errors_free(&e);
+}
+
 int
 main(void)
 {
@@ -174,6 +206,7 @@ main(void)
 		cmocka_unit_test(test_lookup_unknown),
 		cmocka_unit_test(test_fill),
 		cmocka_unit_test(test_fill_unknown),
+		cmocka_unit_test(test_example),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
