@@ -7,6 +7,7 @@
 #include <ctype.h>
 
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -1238,7 +1239,8 @@ cpu_model(struct ctx *c, yaml_node_t *v, char **out)
 static void
 cpu_topology(struct ctx *c, struct vmdef *vm, yaml_node_t *at, struct slot *s)
 {
-	unsigned v[3] = { 1, 1, 1 }, prod;
+	unsigned v[3] = { 1, 1, 1 };
+	uint64_t prod;
 	int i;
 
 	if (!s[U_SOCKETS].v && !s[U_CORES].v && !s[U_THREADS].v)
@@ -1247,13 +1249,14 @@ cpu_topology(struct ctx *c, struct vmdef *vm, yaml_node_t *at, struct slot *s)
 		if (s[U_SOCKETS + i].v && !count(c, sval(s[U_SOCKETS + i].k), s[U_SOCKETS + i].v, 1,
 		                                 4096, &v[i]))
 			return;
-	prod = v[0] * v[1] * v[2];
+	prod = (uint64_t)v[0] * v[1] * v[2];
 	if (!(vm->given & VMDEF_OS_VCPUS) && prod <= 4096) {
-		vm->vcpus = vm->max_vcpus = prod;
+		vm->vcpus = vm->max_vcpus = (unsigned)prod;
 		vm->given |= VMDEF_OS_VCPUS;
 	} else if (prod != vm->max_vcpus) {
-		err(c, at, "cpu: sockets %u x cores %u x threads %u = %u, but the VM has %u vCPUs%s; "
-		    "they must be equal", v[0], v[1], v[2], prod, vm->max_vcpus,
+		err(c, at, "cpu: sockets %u x cores %u x threads %u = %" PRIu64 ", but the VM has %u "
+		    "vCPU%s%s; they must be equal", v[0], v[1], v[2], prod, vm->max_vcpus,
+		    vm->max_vcpus == 1 ? "" : "s",
 		    vm->max_vcpus != vm->vcpus ? " at most (vcpus max)" : "");
 		return;
 	}

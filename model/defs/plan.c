@@ -1256,10 +1256,11 @@ r_hardware(struct sb *b, const struct vmdef *d)
 		sb_printf(&l, ", firmware efi%s", d->secure_boot ? " with Secure Boot" : "");
 	if (d->tpm != VMDEF_TPM_NONE)
 		sb_printf(&l, ", TPM 2.0 (%s, emulated)", d->tpm == VMDEF_TPM_CRB ? "crb" : "tis");
-	if (d->cpu.mode != VMDEF_CPU_AUTO || d->cpu.sockets)
-		sb_printf(&l, ", CPU %s%s", d->cpu.mode == VMDEF_CPU_CUSTOM ? d->cpu.model
-		          : modes[d->cpu.mode] ? modes[d->cpu.mode] : "default",
-		          "");
+	if (d->cpu.mode != VMDEF_CPU_AUTO)
+		sb_printf(&l, ", CPU %s", d->cpu.mode == VMDEF_CPU_CUSTOM ? d->cpu.model
+		                                                         : modes[d->cpu.mode]);
+	else if (d->cpu.sockets)
+		sb_printf(&l, ", CPU topology");
 	if (d->cpu.sockets)
 		sb_printf(&l, " (%u socket%s x %u core%s x %u thread%s)", d->cpu.sockets,
 		          d->cpu.sockets == 1 ? "" : "s", d->cpu.cores, d->cpu.cores == 1 ? "" : "s",

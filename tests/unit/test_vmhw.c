@@ -213,6 +213,9 @@ test_parse_errors(void **state)
 		  "name (letters, digits, - _ .; virsh cpu-models x86_64 lists them)" },
 		{ "name: a\nvcpus: 4\ncpu: {sockets: 2, cores: 3}\n", "t.yaml:3:6: cpu: sockets 2 x "
 		  "cores 3 x threads 1 = 6, but the VM has 4 vCPUs; they must be equal" },
+		{ "name: a\ncpu: {sockets: 4096, cores: 4096, threads: 256}\n", "t.yaml:2:6: cpu: "
+		  "sockets 4096 x cores 4096 x threads 256 = 4294967296, but the VM has 1 vCPU; they "
+		  "must be equal" },
 		{ "name: a\ncpu: {cores: 0}\n", "t.yaml:2:14: cores: \"0\" is not a whole number from 1 "
 		  "to 4096" },
 		{ "name: a\ncpu: {sokets: 1}\n", "t.yaml:2:7: unknown key \"sokets\" (did you mean "
