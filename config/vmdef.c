@@ -1556,9 +1556,14 @@ parse_vm(struct ctx *c, yaml_node_t *map, yaml_node_t *key)
 	if (s[V_OS].v)
 		parse_os(c, vm, s[V_OS].v);
 	vm_disks(c, vm, s);
-	/* os: gives a VM without disks one, of the size libosinfo recommends. */
-	if (vm->os && strcmp(vm->os, "generic") != 0 && !s[V_DISKS].v && !s[V_IMAGE].v)
-		add_disk(vm, vm->os_pos)->size_from_os = true;
+	/* os: gives a VM without disks one, of the size libosinfo recommends
+	 * (osdefaults fills it in; 20G until then, and when it says none). */
+	if (vm->os && strcmp(vm->os, "generic") != 0 && !s[V_DISKS].v && !s[V_IMAGE].v) {
+		struct vmdef_disk *d = add_disk(vm, vm->os_pos);
+
+		d->size_from_os = true;
+		d->size = 20 * GiB;
+	}
 	disk_defaults(c, vm, s);
 	parse_nets(c, vm, &s[V_NETS]);
 	if (s[V_BOOT].v)
@@ -2114,8 +2119,6 @@ disk_check(const struct vmdef_disk *d)
 		return "a disk has no bus";
 	if (d->pool == NULL && d->path == NULL)
 		return "a disk has neither a pool nor a path";
-	if (d->size_from_os && d->size == 0)
-		return "the disk os: adds has no size (model/defs/osdefaults fills it in)";
 	return NULL;
 }
 

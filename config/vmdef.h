@@ -34,7 +34,7 @@ struct vmdef_disk {
 	bool image_copy;    /* copy the image instead of a qcow2 overlay */
 	char *path;         /* an existing file on the host, used as is */
 	bool bus_given;     /* bus was written (os: leaves it alone) */
-	bool size_from_os;  /* the disk os: adds; its size comes from there */
+	bool size_from_os;  /* the disk os: adds: 20G, or what osdefaults finds */
 	struct vmdef_pos pos;
 };
 

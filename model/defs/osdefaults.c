@@ -12,8 +12,6 @@
 
 #include "../base/xmalloc.h"
 
-#define GiB (1024ull * 1024 * 1024)
-
 /* ---- the database ---- */
 
 static OsinfoLoader *
@@ -321,8 +319,9 @@ apply_defaults(struct vmdef *vm, const struct osdefaults *d)
 	for (i = 0; i < vm->ndisks; i++) {
 		struct vmdef_disk *k = &vm->disks[i];
 
-		if (k->size_from_os && !k->size) {
-			k->size = d->disk_size ? d->disk_size : 20 * GiB;
+		if (k->size_from_os) {
+			if (d->disk_size)
+				k->size = d->disk_size;
 			vm->from_os |= VMDEF_OS_DISK;
 		}
 		if (!k->bus_given && strcmp(k->bus, d->disk_bus) != 0) {
