@@ -1,10 +1,12 @@
 /* osdefaults.c — libosinfo's OS database read for the keys a VM
- * definition leaves out. The database is loaded once per call of
- * osdefaults_fill (or _lookup), used, and dropped: no GObject outlives a
- * call, and no global state is kept. */
+ * definition leaves out. The database is loaded on first use (about a
+ * second: hundreds of files) and kept for the process, behind one mutex
+ * that every use holds: hosts' workers plan at the same time, and
+ * libosinfo's objects are not made to be shared between threads. */
 #include "osdefaults.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,21 +16,37 @@
 
 /* ---- the database ---- */
 
-static OsinfoLoader *
-db_open(char **err)
+static pthread_mutex_t db_mutex = PTHREAD_MUTEX_INITIALIZER;
+static OsinfoLoader *db_loader; /* under db_mutex; loaded once, kept */
+
+/* The database, with db_mutex held (release with db_unlock), or NULL
+ * with *err set and the mutex released. A failed load is tried again
+ * next time. */
+static OsinfoDb *
+db_lock(char **err)
 {
-	OsinfoLoader *l = osinfo_loader_new();
 	GError *ge = NULL;
 
-	osinfo_loader_process_default_path(l, &ge);
-	if (ge != NULL) {
-		*err = xasprintf("cannot read libosinfo's OS database (install osinfo-db): %s",
-		                 ge->message);
-		g_error_free(ge);
-		g_object_unref(l);
-		return NULL;
-	}
-	return l;
+	pthread_mutex_lock(&db_mutex);
+	if (db_loader)
+		return osinfo_loader_get_db(db_loader);
+	db_loader = osinfo_loader_new();
+	osinfo_loader_process_default_path(db_loader, &ge);
+	if (ge == NULL)
+		return osinfo_loader_get_db(db_loader);
+	*err = xasprintf("cannot read libosinfo's OS database (install osinfo-db): %s",
+	                 ge->message);
+	g_error_free(ge);
+	g_object_unref(db_loader);
+	db_loader = NULL;
+	pthread_mutex_unlock(&db_mutex);
+	return NULL;
+}
+
+static void
+db_unlock(void)
+{
+	pthread_mutex_unlock(&db_mutex);
 }
 
 /* Whether os answers to short id `id` (one OS may have several). */
@@ -262,15 +280,15 @@ lookup_in(OsinfoDb *db, const char *id, const char *arch, struct osdefaults *d, 
 int
 osdefaults_lookup(const char *id, const char *arch, struct osdefaults *out, char **err)
 {
-	OsinfoLoader *l;
+	OsinfoDb *db;
 	int rc;
 
 	*err = NULL;
 	memset(out, 0, sizeof *out);
-	if ((l = db_open(err)) == NULL)
+	if ((db = db_lock(err)) == NULL)
 		return -1;
-	rc = lookup_in(osinfo_loader_get_db(l), id, arch, out, err);
-	g_object_unref(l);
+	rc = lookup_in(db, id, arch, out, err);
+	db_unlock();
 	return rc;
 }
 
@@ -351,7 +369,7 @@ apply_defaults(struct vmdef *vm, const struct osdefaults *d)
 size_t
 osdefaults_fill(struct vmdef_file *f, struct config_errors *errs)
 {
-	OsinfoLoader *l = NULL;
+	OsinfoDb *db = NULL;
 	struct osdefaults d;
 	size_t i, before = errs->n;
 	char *err = NULL;
@@ -361,12 +379,12 @@ osdefaults_fill(struct vmdef_file *f, struct config_errors *errs)
 
 		if (vm->os == NULL || strcmp(vm->os, "generic") == 0)
 			continue;
-		if (l == NULL && (l = db_open(&err)) == NULL) {
+		if (db == NULL && (db = db_lock(&err)) == NULL) {
 			add_err(f, errs, &vm->os_pos, err);
 			free(err);
 			return errs->n - before;
 		}
-		if (lookup_in(osinfo_loader_get_db(l), vm->os, vm->arch, &d, &err) < 0) {
+		if (lookup_in(db, vm->os, vm->arch, &d, &err) < 0) {
 			add_err(f, errs, &vm->os_pos, err);
 			free(err);
 			err = NULL;
@@ -375,8 +393,8 @@ osdefaults_fill(struct vmdef_file *f, struct config_errors *errs)
 		apply_defaults(vm, &d);
 		osdefaults_free(&d);
 	}
-	if (l)
-		g_object_unref(l);
+	if (db)
+		db_unlock();
 	return errs->n - before;
 }
 

@@ -3,8 +3,9 @@
  * memory, vCPUs, the size of the disk os: adds, the disk bus and NIC model
  * the OS has drivers for, UEFI firmware, Secure Boot and a TPM where the OS
  * needs them. libosinfo is a GObject library: nothing of it shows here.
- * Loading its database reads hundreds of files: call this from the CLI or
- * a host's worker, never from the UI thread. */
+ * Loading its database reads hundreds of files (once per process, on
+ * first use): call this from the CLI or a host's worker, never from the UI
+ * thread. Every function is safe to call from several threads. */
 #ifndef VMTUI_OSDEFAULTS_H
 #define VMTUI_OSDEFAULTS_H
 

@@ -15,6 +15,16 @@
 #include "config/vmdef.h"
 #include "model/defs/osdefaults.h"
 
+/* Under ASan+UBSan: whole stacks for allocations, so that libosinfo's
+ * own loader leak is matched by its frame in tests/lsan.supp (glib is
+ * built without frame pointers, and the fast unwinder stops in it). */
+const char *__asan_default_options(void);
+const char *
+__asan_default_options(void)
+{
+	return "fast_unwind_on_malloc=0";
+}
+
 #define MiB (1024ull * 1024)
 #define GiB (1024 * MiB)
 
