@@ -436,7 +436,10 @@ unknown_key(struct ctx *c, yaml_node_t *kn, const struct keyset *ks)
 	for (n = 0; ks->keys[n].name && n + 1 < sizeof words / sizeof *words; n++)
 		words[n] = ks->keys[n].name;
 	words[n] = NULL;
-	if ((sugg = config_suggest(sval(kn), words))) {
+	/* Not a key of which nothing is left: "x" is no typo of "os". */
+	if ((sugg = config_suggest(sval(kn), words)) &&
+	    config_distance(sval(kn), sugg) < (strlen(sval(kn)) > strlen(sugg) ? strlen(sval(kn))
+	                                                                    : strlen(sugg))) {
 		err(c, kn, "unknown key \"%s\" (did you mean \"%s\"?)", sval(kn), sugg);
 		return;
 	}

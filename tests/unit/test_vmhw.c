@@ -236,6 +236,9 @@ test_parse_errors(void **state)
 		  "mapping" },
 		{ "name: a\nos: \"deb ian\"\n", "t.yaml:2:5: os: \"deb ian\" is not an OS name such as "
 		  "debian11, win11 or generic" },
+		/* A one-letter key is no typo of the two-letter os. */
+		{ "name: a\nx: 1\n", "t.yaml:2:1: unknown key \"x\" for a VM (see vmtui.yaml(5))" },
+		{ "name: a\nox: debian11\n", "t.yaml:2:1: unknown key \"ox\" (did you mean \"os\"?)" },
 		{ "name: a\nfirmwre: efi\n", "t.yaml:2:1: unknown key \"firmwre\" (did you mean "
 		  "\"firmware\"?)" },
 	};
