@@ -7,6 +7,7 @@
 #include <ctype.h>
 
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -435,7 +436,10 @@ unknown_key(struct ctx *c, yaml_node_t *kn, const struct keyset *ks)
 	for (n = 0; ks->keys[n].name && n + 1 < sizeof words / sizeof *words; n++)
 		words[n] = ks->keys[n].name;
 	words[n] = NULL;
-	if ((sugg = config_suggest(sval(kn), words))) {
+	/* Not a key of which nothing is left: "x" is no typo of "os". */
+	if ((sugg = config_suggest(sval(kn), words)) &&
+	    config_distance(sval(kn), sugg) < (strlen(sval(kn)) > strlen(sugg) ? strlen(sval(kn))
+	                                                                    : strlen(sugg))) {
 		err(c, kn, "unknown key \"%s\" (did you mean \"%s\"?)", sval(kn), sugg);
 		return;
 	}
@@ -490,7 +494,8 @@ collect(struct ctx *c, yaml_node_t *m, const struct keyset *ks, struct slot *slo
 enum {
 	V_NAME, V_HOST, V_TYPE, V_ARCH, V_MACHINE, V_VCPUS, V_MEMORY, V_DISKS, V_NETS,
 	V_BOOT, V_CLOUD, V_CONSOLE, V_AUTOSTART, V_START, V_KEYS, V_CMDS, V_IMAGE, V_POOL,
-	V_GRAPHICS, V_N
+	V_GRAPHICS, V_ISO, V_FIRMWARE, V_SECBOOT, V_TPM, V_CPU, V_HOSTDEVS, V_RNG, V_BOOTMENU,
+	V_OS, V_N
 };
 static const struct key vm_keys[] = {
 	{ "name", V_NAME }, { "host", V_HOST }, { "type", V_TYPE }, { "arch", V_ARCH },
@@ -499,7 +504,10 @@ static const struct key vm_keys[] = {
 	{ "boot", V_BOOT }, { "cloud_init", V_CLOUD }, { "cloudinit", V_CLOUD },
 	{ "console", V_CONSOLE }, { "autostart", V_AUTOSTART }, { "start", V_START },
 	{ "keys", V_KEYS }, { "cmds", V_CMDS }, { "image", V_IMAGE }, { "pool", V_POOL },
-	{ "graphics", V_GRAPHICS }, { NULL, 0 },
+	{ "graphics", V_GRAPHICS }, { "iso", V_ISO }, { "cdrom", V_ISO },
+	{ "firmware", V_FIRMWARE }, { "secure_boot", V_SECBOOT }, { "tpm", V_TPM },
+	{ "cpu", V_CPU }, { "hostdevs", V_HOSTDEVS }, { "rng", V_RNG },
+	{ "boot_menu", V_BOOTMENU }, { "os", V_OS }, { NULL, 0 },
 };
 static const struct keyset vm_set = { "a VM", vm_keys, false };
 
@@ -692,6 +700,7 @@ parse_disk(struct ctx *c, struct vmdef *vm, yaml_node_t *v, bool top_image)
 	if (s[D_BUS].v && (i = choice(c, sval(s[D_BUS].k), s[D_BUS].v, buses,
 	                              "virtio, sata, scsi, ide")) >= 0)
 		d->bus = xstrdup(buses[i]);
+	d->bus_given = s[D_BUS].v != NULL;
 	if (s[D_IMAGE].v)
 		image_name(c, "image", s[D_IMAGE].v, &d->image);
 	if (s[D_COPY].v)
@@ -843,6 +852,7 @@ parse_net(struct ctx *c, struct vmdef *vm, yaml_node_t *v, const char *label)
 		free(n->model);
 		n->model = xstrdup(models[i]);
 	}
+	n->model_given = s[N_MODEL].v != NULL;
 }
 
 /* Absent: one interface on libvirt's "default" network, like kcli. */
@@ -1119,6 +1129,313 @@ parse_cloud(struct ctx *c, struct vmdef *vm, struct slot *vs)
 		ci->enabled = ci->enabled || vm->disks[i].image;
 }
 
+/* ---- install media, firmware, CPU and devices ---- */
+
+/* iso (or cdrom): an absolute path, or pool/volume. */
+static void
+parse_iso(struct ctx *c, struct vmdef *vm, struct slot *s)
+{
+	const char *label = sval(s->k), *v, *slash;
+
+	if ((v = str(c, label, s->v, "an ISO: an absolute path or pool/volume")) == NULL)
+		return;
+	slash = strchr(v, '/');
+	if (v[0] != '/' && (slash == NULL || slash == v || !slash[1] || strchr(slash + 1, '/'))) {
+		err(c, s->v, "%s: \"%s\" is neither an absolute path nor pool/volume (e.g. "
+		    "default/debian-12.iso or /srv/iso/debian-12.iso)", label, v);
+		return;
+	}
+	vm->iso = xstrdup(v);
+	vm->iso_pos = pos_of(c, s->v);
+}
+
+/* firmware and secure_boot; secure_boot: true alone implies efi. */
+static void
+parse_firmware(struct ctx *c, struct vmdef *vm, struct slot *s)
+{
+	static const char *const fws[] = { "bios", "efi", NULL };
+	int i;
+
+	if (s[V_FIRMWARE].v && (i = choice(c, "firmware", s[V_FIRMWARE].v, fws, "bios, efi")) >= 0) {
+		vm->firmware = i == 1 ? VMDEF_FW_EFI : VMDEF_FW_BIOS;
+		vm->given |= VMDEF_OS_FIRMWARE;
+	}
+	if (s[V_SECBOOT].v == NULL || !boolean(c, "secure_boot", s[V_SECBOOT].v, &vm->secure_boot))
+		return;
+	vm->given |= VMDEF_OS_SECURE_BOOT;
+	if (!vm->secure_boot)
+		return;
+	if (s[V_FIRMWARE].v && vm->firmware != VMDEF_FW_EFI && (vm->given & VMDEF_OS_FIRMWARE))
+		err(c, s[V_SECBOOT].v, "secure_boot: needs firmware: efi, not bios (line %zu)",
+		    line_of(s[V_FIRMWARE].k));
+	else if (!s[V_FIRMWARE].v) {
+		vm->firmware = VMDEF_FW_EFI;
+		vm->given |= VMDEF_OS_FIRMWARE;
+	}
+}
+
+enum { T_MODEL, T_N };
+static const struct key tpm_keys[] = { { "model", T_MODEL }, { NULL, 0 } };
+static const struct keyset tpm_set = { "tpm", tpm_keys, true };
+
+/* tpm: true, false, or {model: crb|tis}; an emulated TPM 2.0. */
+static void
+parse_tpm(struct ctx *c, struct vmdef *vm, yaml_node_t *v)
+{
+	static const char *const tmodels[] = { "crb", "tis", NULL };
+	struct slot s[T_N] = { { 0 } };
+	bool on = false;
+	int i;
+
+	if (v->type == YAML_MAPPING_NODE) {
+		size_t before = c->e->n;
+
+		collect(c, v, &tpm_set, s);
+		if (s[T_MODEL].v == NULL && c->e->n == before) {
+			err(c, v, "tpm: give model: crb or tis, or write tpm: true");
+			return;
+		}
+		if (s[T_MODEL].v == NULL)
+			return;
+		if ((i = choice(c, "model", s[T_MODEL].v, tmodels, "crb, tis")) < 0)
+			return;
+		vm->tpm = i == 0 ? VMDEF_TPM_CRB : VMDEF_TPM_TIS;
+	} else if (v->type == YAML_SEQUENCE_NODE) {
+		err(c, v, "tpm: expected true, false or a mapping with model, not a list");
+		return;
+	} else if (boolean(c, "tpm", v, &on)) {
+		vm->tpm = on ? VMDEF_TPM_CRB : VMDEF_TPM_NONE;
+	} else {
+		return;
+	}
+	vm->given |= VMDEF_OS_TPM;
+}
+
+enum { U_MODE, U_MODEL, U_SOCKETS, U_CORES, U_THREADS, U_N };
+static const struct key cpu_keys[] = {
+	{ "mode", U_MODE }, { "model", U_MODEL }, { "sockets", U_SOCKETS }, { "cores", U_CORES },
+	{ "threads", U_THREADS }, { NULL, 0 },
+};
+static const struct keyset cpu_set = { "cpu", cpu_keys, true };
+static const char *const cpu_modes[] = { "host-passthrough", "host-model", "custom", NULL };
+
+/* A CPU model name as libvirt spells them: Skylake-Client, EPYC-v4, qemu64. */
+static bool
+cpu_model(struct ctx *c, yaml_node_t *v, char **out)
+{
+	const char *s = str(c, "model", v, "a CPU model such as Skylake-Client");
+
+	if (s == NULL)
+		return false;
+	if (strlen(s) > 64 || strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	                                 "0123456789._-") != strlen(s)) {
+		err(c, v, "model: \"%s\" is not a CPU model name (letters, digits, - _ .; virsh "
+		    "cpu-models x86_64 lists them)", s);
+		return false;
+	}
+	*out = xstrdup(s);
+	return true;
+}
+
+/* The topology: the three given multiply to the VM's (max) vCPUs; one left
+ * out is 1. With vcpus left out, the product is the vCPU count. */
+static void
+cpu_topology(struct ctx *c, struct vmdef *vm, yaml_node_t *at, struct slot *s)
+{
+	unsigned v[3] = { 1, 1, 1 };
+	uint64_t prod;
+	int i;
+
+	if (!s[U_SOCKETS].v && !s[U_CORES].v && !s[U_THREADS].v)
+		return;
+	for (i = 0; i < 3; i++)
+		if (s[U_SOCKETS + i].v && !count(c, sval(s[U_SOCKETS + i].k), s[U_SOCKETS + i].v, 1,
+		                                 4096, &v[i]))
+			return;
+	prod = (uint64_t)v[0] * v[1] * v[2];
+	if (!(vm->given & VMDEF_OS_VCPUS) && prod <= 4096) {
+		vm->vcpus = vm->max_vcpus = (unsigned)prod;
+		vm->given |= VMDEF_OS_VCPUS;
+	} else if (prod != vm->max_vcpus) {
+		err(c, at, "cpu: sockets %u x cores %u x threads %u = %" PRIu64 ", but the VM has %u "
+		    "vCPU%s%s; they must be equal", v[0], v[1], v[2], prod, vm->max_vcpus,
+		    vm->max_vcpus == 1 ? "" : "s",
+		    vm->max_vcpus != vm->vcpus ? " at most (vcpus max)" : "");
+		return;
+	}
+	vm->cpu.sockets = v[0];
+	vm->cpu.cores = v[1];
+	vm->cpu.threads = v[2];
+}
+
+/* cpu: a mode name, or {mode, model, sockets, cores, threads}. */
+static void
+parse_cpu(struct ctx *c, struct vmdef *vm, yaml_node_t *v)
+{
+	struct slot s[U_N] = { { 0 } };
+	int m = -1;
+
+	if (v->type == YAML_SCALAR_NODE) {
+		if ((m = choice(c, "cpu", v, cpu_modes, "host-passthrough, host-model (or a "
+		                "mapping with mode, model, sockets, cores, threads)")) < 0)
+			return;
+		if (m == 2) {
+			err(c, v, "cpu: custom needs a model: write cpu: {mode: custom, model: NAME}");
+			return;
+		}
+		vm->cpu.mode = (enum vmdef_cpu_mode)(m + 1);
+		return;
+	}
+	if (v->type != YAML_MAPPING_NODE) {
+		err(c, v, "cpu: expected a mode or a mapping with mode, model, sockets, cores, "
+		    "threads, not %s", kind(v));
+		return;
+	}
+	collect(c, v, &cpu_set, s);
+	if (s[U_MODE].v && (m = choice(c, "mode", s[U_MODE].v, cpu_modes,
+	                               "host-passthrough, host-model, custom")) < 0)
+		return;
+	if (s[U_MODEL].v && !cpu_model(c, s[U_MODEL].v, &vm->cpu.model))
+		return;
+	if (m < 0)
+		m = s[U_MODEL].v ? 2 : -1;
+	if (m == 2 && !vm->cpu.model)
+		err(c, s[U_MODE].v, "mode: custom needs model (e.g. model: Skylake-Client)");
+	else if (m >= 0 && m != 2 && vm->cpu.model)
+		err(c, s[U_MODEL].k, "model: only with mode: custom, not %s (line %zu)",
+		    cpu_modes[m], line_of(s[U_MODE].k));
+	if (m >= 0)
+		vm->cpu.mode = (enum vmdef_cpu_mode)(m + 1);
+	cpu_topology(c, vm, v, s);
+}
+
+/* Hex digits only, n of them exactly (0: 1 to 4). */
+static bool
+hexn(const char *s, size_t len, size_t n, unsigned *out)
+{
+	size_t i;
+
+	if (len == 0 || (n && len != n) || len > 4)
+		return false;
+	for (i = 0; i < len; i++)
+		if (!isxdigit((unsigned char)s[i]))
+			return false;
+	*out = (unsigned)strtoul(s, NULL, 16);
+	return true;
+}
+
+/* [DDDD:]BB:SS.F (PCI) or VVVV:PPPP (USB); false when it is neither. */
+static bool
+hostdev_addr(const char *s, struct vmdef_hostdev *h)
+{
+	const char *c1 = strchr(s, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL, *dot = strchr(s, '.');
+	const char *b;
+
+	memset(h, 0, sizeof *h);
+	if (dot == NULL) {
+		h->usb = true;
+		return c1 && !c2 && hexn(s, (size_t)(c1 - s), 4, &h->vendor) &&
+		       hexn(c1 + 1, strlen(c1 + 1), 4, &h->product);
+	}
+	if (c1 == NULL || (c2 && strchr(c2 + 1, ':')))
+		return false;
+	if (c2 && !hexn(s, (size_t)(c1 - s), 4, &h->domain))
+		return false;
+	b = c2 ? c1 + 1 : s;
+	c1 = c2 ? c2 : c1;
+	return hexn(b, (size_t)(c1 - b), 2, &h->bus) && dot > c1 &&
+	       hexn(c1 + 1, (size_t)(dot - c1 - 1), 2, &h->slot) && h->slot <= 0x1f &&
+	       hexn(dot + 1, strlen(dot + 1), 1, &h->function) && h->function <= 7;
+}
+
+static bool
+hostdev_same(const struct vmdef_hostdev *a, const struct vmdef_hostdev *b)
+{
+	return a->usb == b->usb && (a->usb ? a->vendor == b->vendor && a->product == b->product
+	                                   : a->domain == b->domain && a->bus == b->bus &&
+	                                     a->slot == b->slot && a->function == b->function);
+}
+
+/* hostdevs: a list of PCI addresses and USB vendor:product ids. */
+static void
+parse_hostdevs(struct ctx *c, struct vmdef *vm, yaml_node_t *v)
+{
+	static const char what[] = "a PCI address like 0000:01:00.0 or a USB vendor:product "
+	                           "like 046d:c52b";
+	yaml_node_item_t *it;
+	struct vmdef_hostdev h;
+	const char *s;
+	size_t j;
+
+	if (v->type != YAML_SEQUENCE_NODE) {
+		err(c, v, "hostdevs: expected a list, each %s, not %s", what, kind(v));
+		return;
+	}
+	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+		yaml_node_t *i = node(c, *it);
+
+		if (i == NULL || (s = str(c, "hostdevs", i, what)) == NULL)
+			continue;
+		if (!hostdev_addr(s, &h)) {
+			err(c, i, "hostdevs: \"%s\" is not %s (virsh nodedev-list --cap pci or "
+			    "lsusb shows them)", s, what);
+			continue;
+		}
+		for (j = 0; j < vm->nhostdevs && !hostdev_same(&vm->hostdevs[j], &h); j++)
+			;
+		if (j < vm->nhostdevs) {
+			err(c, i, "hostdevs: \"%s\" is listed twice (first at line %u)", s,
+			    vm->hostdevs[j].pos.line);
+			continue;
+		}
+		h.pos = pos_of(c, i);
+		vm->hostdevs = xreallocarray(vm->hostdevs, vm->nhostdevs + 1, sizeof *vm->hostdevs);
+		vm->hostdevs[vm->nhostdevs++] = h;
+	}
+}
+
+/* os: a libosinfo short id (checked against its database later, by
+ * model/defs/osdefaults), or generic. */
+static void
+parse_os(struct ctx *c, struct vmdef *vm, yaml_node_t *v)
+{
+	const char *s = str(c, "os", v, "an OS name such as debian11, win11 or generic");
+
+	if (s == NULL)
+		return;
+	if (strlen(s) > 64 || strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	                                 "0123456789._-") != strlen(s)) {
+		err(c, v, "os: \"%s\" is not an OS name such as debian11, win11 or generic", s);
+		return;
+	}
+	vm->os = xstrdup(s);
+	vm->os_pos = pos_of(c, v);
+}
+
+/* The keys of this section, after vcpus, disks and start are known. */
+static void
+vm_hardware(struct ctx *c, struct vmdef *vm, struct slot *s)
+{
+	if (s[V_ISO].v)
+		parse_iso(c, vm, &s[V_ISO]);
+	if (vm->iso && !s[V_START].v)
+		vm->start = true;
+	parse_firmware(c, vm, s);
+	if (s[V_TPM].v)
+		parse_tpm(c, vm, s[V_TPM].v);
+	if (s[V_CPU].v)
+		parse_cpu(c, vm, s[V_CPU].v);
+	if (s[V_HOSTDEVS].v)
+		parse_hostdevs(c, vm, s[V_HOSTDEVS].v);
+	vm->rng = true;
+	if (s[V_RNG].v)
+		boolean(c, "rng", s[V_RNG].v, &vm->rng);
+	if (s[V_BOOTMENU].v)
+		boolean(c, "boot_menu", s[V_BOOTMENU].v, &vm->boot_menu);
+	vm->given |= (s[V_HOSTDEVS].v ? VMDEF_KEY_HOSTDEVS : 0u) | (s[V_RNG].v ? VMDEF_KEY_RNG : 0u) |
+	             (s[V_BOOTMENU].v ? VMDEF_KEY_BOOT_MENU : 0u);
+}
+
 /* ---- a VM ---- */
 
 static bool
@@ -1237,12 +1554,31 @@ parse_vm(struct ctx *c, yaml_node_t *map, yaml_node_t *key)
 	vm_basics(c, vm, s);
 	parse_vcpus(c, vm, &s[V_VCPUS]);
 	parse_memory(c, vm, &s[V_MEMORY]);
+	vm->given |= (s[V_VCPUS].v ? VMDEF_OS_VCPUS : 0u) | (s[V_MEMORY].v ? VMDEF_OS_MEMORY : 0u) |
+	             (s[V_DISKS].v || s[V_IMAGE].v ? VMDEF_OS_DISK : 0u);
+	if (s[V_OS].v)
+		parse_os(c, vm, s[V_OS].v);
 	vm_disks(c, vm, s);
+	/* os: gives a VM without disks one, of the size libosinfo recommends
+	 * (osdefaults fills it in; 20G until then, and when it says none). */
+	if (vm->os && strcmp(vm->os, "generic") != 0 && !s[V_DISKS].v && !s[V_IMAGE].v) {
+		struct vmdef_disk *d = add_disk(vm, vm->os_pos);
+
+		d->size_from_os = true;
+		d->size = 20 * GiB;
+	}
 	disk_defaults(c, vm, s);
 	parse_nets(c, vm, &s[V_NETS]);
 	if (s[V_BOOT].v)
 		parse_boot(c, vm, s[V_BOOT].v);
 	parse_cloud(c, vm, s);
+	vm_hardware(c, vm, s);
+	if (vm->iso && vm->kernel)
+		err(c, s[V_ISO].k, "%s: cannot be combined with boot: kernel, which boots no CD",
+		    sval(s[V_ISO].k));
+	if (vm->iso && vm->nboot)
+		err(c, s[V_ISO].k, "%s: sets the boot order itself (CD first on the first start, "
+		    "then the disk); leave boot: order out", sval(s[V_ISO].k));
 }
 
 /* ---- storage pools and networks (resdef.h) ---- */
@@ -1806,6 +2142,14 @@ vmdef_check(const struct vmdef *vm)
 	for (i = 0; i < vm->ndisks; i++)
 		if ((why = disk_check(&vm->disks[i])) != NULL)
 			return why;
+	if (vm->nhostdevs && vm->hostdevs == NULL)
+		return "its host devices are missing";
+	if (vm->cpu.mode == VMDEF_CPU_CUSTOM && vm->cpu.model == NULL)
+		return "its CPU model is not set";
+	if (vm->cpu.sockets && vm->cpu.sockets * vm->cpu.cores * vm->cpu.threads != vm->max_vcpus)
+		return "its CPU topology does not match its vCPUs";
+	if (vm->secure_boot && vm->firmware != VMDEF_FW_EFI)
+		return "it has Secure Boot without UEFI firmware";
 	if (vm->nnets && vm->nets == NULL)
 		return "its network interfaces are missing";
 	for (i = 0; i < vm->nnets; i++) {
@@ -1840,6 +2184,10 @@ vmdef_free(struct vmdef *vm)
 		free(vm->nets[i].model);
 	}
 	free(vm->nets);
+	free(vm->iso);
+	free(vm->cpu.model);
+	free(vm->hostdevs);
+	free(vm->os);
 	free(vm->name);
 	free(vm->host);
 	free(vm->arch);

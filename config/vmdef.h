@@ -33,6 +33,8 @@ struct vmdef_disk {
 	char *image;        /* base image: "/abs/path", "pool/volume" or "volume" */
 	bool image_copy;    /* copy the image instead of a qcow2 overlay */
 	char *path;         /* an existing file on the host, used as is */
+	bool bus_given;     /* bus was written (os: leaves it alone) */
+	bool size_from_os;  /* the disk os: adds: 20G, or what osdefaults finds */
 	struct vmdef_pos pos;
 };
 
@@ -41,7 +43,47 @@ struct vmdef_net {
 	char *source;       /* network or bridge name; NULL for user */
 	char *mac;          /* lower case aa:bb:cc:dd:ee:ff, or NULL: libvirt picks */
 	char *model;        /* "virtio", "e1000", "e1000e" or "rtl8139" */
+	bool model_given;   /* model was written (os: leaves it alone) */
 	struct vmdef_pos pos;
+};
+
+enum vmdef_firmware { VMDEF_FW_BIOS, VMDEF_FW_EFI };
+enum vmdef_cpu_mode {
+	VMDEF_CPU_AUTO,        /* cpu left out: host-passthrough with kvm, QEMU's with qemu */
+	VMDEF_CPU_PASSTHROUGH, /* host-passthrough */
+	VMDEF_CPU_HOST_MODEL,  /* host-model */
+	VMDEF_CPU_CUSTOM,      /* a named model */
+};
+enum vmdef_tpm { VMDEF_TPM_NONE, VMDEF_TPM_CRB, VMDEF_TPM_TIS };
+
+struct vmdef_cpu {
+	enum vmdef_cpu_mode mode;
+	char *model;        /* VMDEF_CPU_CUSTOM: e.g. "Skylake-Client" */
+	unsigned sockets, cores, threads; /* all 0, or their product is max_vcpus */
+};
+
+/* A host device passed through: a PCI address or a USB vendor:product. */
+struct vmdef_hostdev {
+	bool usb;
+	unsigned domain, bus, slot, function; /* PCI */
+	unsigned vendor, product;             /* USB */
+	struct vmdef_pos pos;
+};
+
+/* What `os:` may fill in, as bits of vmdef.given and vmdef.from_os. */
+enum {
+	VMDEF_OS_MEMORY = 1 << 0,
+	VMDEF_OS_VCPUS = 1 << 1,
+	VMDEF_OS_DISK = 1 << 2,       /* the size of the disk os: adds */
+	VMDEF_OS_DISK_BUS = 1 << 3,
+	VMDEF_OS_NIC_MODEL = 1 << 4,
+	VMDEF_OS_FIRMWARE = 1 << 5,
+	VMDEF_OS_SECURE_BOOT = 1 << 6,
+	VMDEF_OS_TPM = 1 << 7,
+	/* Keys os: does not fill, but plan compares only where written. */
+	VMDEF_KEY_HOSTDEVS = 1 << 8,
+	VMDEF_KEY_RNG = 1 << 9,
+	VMDEF_KEY_BOOT_MENU = 1 << 10,
 };
 
 struct vmdef_cloud_init {
@@ -75,7 +117,25 @@ struct vmdef {
 	bool console;       /* serial console, default true */
 	bool vnc;           /* graphics: vnc (VNC on 127.0.0.1, the default) or none */
 	bool autostart;
-	bool start;         /* start after create, default false */
+	bool start;         /* start after create, default false (true with iso) */
+	/* Install media: a CD-ROM drive holding it, booted first on the first
+	 * start (see vmtui.yaml(5), "Installing from an ISO"). */
+	char *iso;          /* "/abs/path.iso" or "pool/volume"; NULL: none */
+	struct vmdef_pos iso_pos;
+	enum vmdef_firmware firmware;
+	bool secure_boot;   /* efi only */
+	enum vmdef_tpm tpm; /* an emulated TPM 2.0 */
+	struct vmdef_cpu cpu;
+	struct vmdef_hostdev *hostdevs;
+	size_t nhostdevs;
+	bool rng;           /* virtio-rng from /dev/urandom, default true */
+	bool boot_menu;
+	/* os: libosinfo's defaults for what is left out (model/defs/osdefaults.h
+	 * fills them in after parsing; "generic": none). */
+	char *os;
+	struct vmdef_pos os_pos;
+	unsigned given;     /* VMDEF_OS_* and VMDEF_KEY_* bits of the keys written */
+	unsigned from_os;   /* VMDEF_OS_* bits osdefaults filled in */
 	struct vmdef_pos pos; /* where the VM's mapping (or its plan key) starts */
 };
 

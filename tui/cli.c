@@ -19,6 +19,7 @@
 #include "../config/vmdef.h"
 #include "../model/base/xmalloc.h"
 #include "../model/defs/apply.h"
+#include "../model/defs/osdefaults.h"
 #include "../model/defs/plan.h"
 #include "../model/guest/resize.h"
 
@@ -117,6 +118,8 @@ load(const struct cli_opts *o, struct vmdef_file *f)
 	for (i = 0; i < o->nargs; i++)
 		if (vmdef_load(f, o->args[i], &errs) < 0)
 			rc = -1;
+	if (rc == 0 && osdefaults_fill(f, &errs) > 0)
+		rc = -1;
 	for (k = 0; k < errs.n; k++)
 		fprintf(stderr, "%s\n", errs.v[k]);
 	config_errors_free(&errs);

@@ -347,13 +347,42 @@ name_free(struct run *r, const char *name)
 	return -1;
 }
 
+/* Started from the install media: the running guest keeps booting the CD
+ * first until the installer's reboot ends it (on_reboot destroy), and the
+ * saved definition boots the disk first from the next start on. */
+static int
+after_install(struct run *r, const struct plan_vm *v, struct vmxml_opts *o, virDomainPtr dom)
+{
+	char uuid[VIR_UUID_STRING_BUFLEN], *xml, *e = NULL;
+	virDomainPtr again;
+
+	step(r, 0, "save VM %s to boot its disk first after the install", v->def->name);
+	if (virDomainGetUUIDString(dom, uuid) < 0)
+		return fail(r, NULL);
+	o->install = false;
+	o->uuid = uuid;
+	if ((xml = vmxml_domain(v->def, o, &e)) == NULL) {
+		fail(r, e);
+		free(e);
+		return -1;
+	}
+	again = virDomainDefineXML(r->conn, xml);
+	free(xml);
+	if (again == NULL)
+		return fail(r, NULL);
+	virDomainFree(again);
+	step_end(r, 0);
+	return 0;
+}
+
 /* Define the domain with the volumes' paths, then autostart and start. */
 static int
 define_vm(struct run *r, const struct plan_vm *v, char **paths, const char *seed_path)
 {
 	struct vmxml_disk_src *src = xcalloc(v->nvols + 1, sizeof *src);
 	struct vmxml_opts o = { .domain_type = v->domain_type, .disks = src,
-	                        .seed_path = seed_path };
+	                        .seed_path = seed_path, .iso_path = v->iso_path,
+	                        .install = v->def->iso && v->def->start };
 	char *xml = NULL, *e = NULL;
 	struct undo *u;
 	virDomainPtr dom;
@@ -395,6 +424,8 @@ define_vm(struct run *r, const struct plan_vm *v, char **paths, const char *seed
 		u->started = true;
 		step_end(r, 0);
 	}
+	if (o.install && after_install(r, v, &o, dom) < 0)
+		goto cleanup;
 	rc = 0;
 
 cleanup:

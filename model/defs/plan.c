@@ -18,6 +18,7 @@
 #include "../base/xmalloc.h"
 #include "domxml.h"
 #include "netxml.h"
+#include "osdefaults.h"
 #include "poolxml.h"
 #include "resexport.h"
 #include "resplan.h"
@@ -247,6 +248,219 @@ check_sizes(struct ctx *c, struct plan_vm *v)
 		plan_fmt_size(b, sizeof b, (uint64_t)info.memory * 1024);
 		vm_warning(v, &d->pos, "memory: %s is more than the host's %s; the guest may not "
 		           "start or may make the host swap.", a, b);
+	}
+}
+
+/* ---- install media, firmware and host devices ---- */
+
+static virStoragePoolPtr pool_get(struct ctx *c, struct plan_vm *v,
+                                  const struct vmdef_pos *pos, const char *what,
+                                  const char *name);
+
+/* "pool/volume" of a volume, or NULL. */
+static char *
+vol_label(virStorageVolPtr vol)
+{
+	virStoragePoolPtr pool = virStoragePoolLookupByVolume(vol);
+	const char *pn = pool ? virStoragePoolGetName(pool) : NULL, *vn = virStorageVolGetName(vol);
+	char *out = pn && vn ? xasprintf("%s/%s", pn, vn) : NULL;
+
+	if (pool)
+		virStoragePoolFree(pool);
+	return out;
+}
+
+/* The install media: a volume "pool/volume" looked up for its path, or a
+ * path, looked up as a volume only to tell when it is in no pool. A new
+ * VM cannot do without it (errors); an existing one is only compared with
+ * it (warnings). */
+static void
+plan_iso(struct ctx *c, struct plan_vm *v, bool create)
+{
+	void (*say)(struct plan_vm *, const struct vmdef_pos *, const char *, ...) =
+		create ? vm_error : vm_warning;
+	const struct vmdef *d = v->def;
+	const char *slash;
+	virStoragePoolPtr pool;
+	virStorageVolPtr vol;
+	char *pname, *path;
+
+	if (d->iso == NULL)
+		return;
+	if (d->iso[0] == '/') {
+		v->iso_path = xstrdup(d->iso);
+		if ((vol = virStorageVolLookupByPath(c->conn, d->iso)) != NULL) {
+			v->iso_vol = vol_label(vol);
+			virStorageVolFree(vol);
+		} else if (create) {
+			vm_warning(v, &d->iso_pos, "iso: %s is in no active storage pool on %s, so it "
+			           "cannot be checked before the VM starts; put it in a pool's folder "
+			           "(then virsh pool-refresh) to have it checked.", d->iso, c->p->uri);
+		}
+		return;
+	}
+	slash = strchr(d->iso, '/');
+	pname = xstrndup(d->iso, (size_t)(slash - d->iso));
+	if (resplan_pending_pool(c->p, pname)) {
+		say(v, &d->iso_pos, "iso: pool \"%s\" is made or started by this apply, so the "
+		    "ISO cannot be looked up in it yet; apply the pool first, then this VM.", pname);
+		free(pname);
+		return;
+	}
+	pool = pool_get(c, v, &d->iso_pos, "iso", pname);
+	vol = pool ? virStorageVolLookupByName(pool, slash + 1) : NULL;
+	if (pool && vol == NULL)
+		say(v, &d->iso_pos, "iso: pool \"%s\" has no volume \"%s\"; see virsh vol-list %s "
+		    "(after copying the ISO into the pool's folder, run virsh pool-refresh %s).",
+		    pname, slash + 1, pname, pname);
+	if (vol && (path = virStorageVolGetPath(vol)) != NULL) {
+		v->iso_path = xstrdup(path);
+		v->iso_vol = xstrdup(d->iso);
+		free(path);
+	}
+	if (vol)
+		virStorageVolFree(vol);
+	if (pool)
+		virStoragePoolFree(pool);
+	free(pname);
+}
+
+/* Whether the host's domain capabilities for this guest hold expr: 1,
+ * 0, or -1 when they cannot be read. */
+static int
+domcaps_has(struct ctx *c, struct plan_vm *v, const char *expr)
+{
+	const struct vmdef *d = v->def;
+	char *caps = virConnectGetDomainCapabilities(c->conn, NULL, d->arch ? d->arch : c->host_arch,
+	                                             d->machine ? d->machine
+	                                                        : d->secure_boot ? "q35" : NULL,
+	                                             v->domain_type, 0);
+	char *e, *val;
+	int rc;
+
+	if (caps == NULL)
+		return -1;
+	e = xasprintf("string(boolean(%s))", expr);
+	val = xml_str(caps, e);
+	rc = val && strcmp(val, "true") == 0;
+	free(val);
+	free(e);
+	free(caps);
+	return rc;
+}
+
+/* UEFI (and Secure Boot) firmware and an emulated TPM on this host. */
+static void
+check_firmware(struct ctx *c, struct plan_vm *v)
+{
+	const struct vmdef *d = v->def;
+
+	if (v->domain_type == NULL)
+		return;
+	if (d->firmware == VMDEF_FW_EFI &&
+	    domcaps_has(c, v, "/domainCapabilities/os/enum[@name='firmware']/value[.='efi'] | "
+	                      "/domainCapabilities/os/loader/value[contains(., 'OVMF') or "
+	                      "contains(., 'edk2')]") == 0)
+		vm_error(v, &d->pos, "firmware efi: %s has no UEFI firmware for these guests; install "
+		         "the ovmf package on the host (then restart libvirtd) or use firmware: bios.",
+		         c->p->uri);
+	if (d->secure_boot &&
+	    domcaps_has(c, v, "/domainCapabilities/os/loader/enum[@name='secure']/value[.='yes']") == 0)
+		vm_error(v, &d->pos, "secure_boot: %s has no Secure Boot firmware for these guests "
+		         "(on x86 it needs machine q35 and the ovmf package); or write secure_boot: "
+		         "false.", c->p->uri);
+	if (d->tpm != VMDEF_TPM_NONE &&
+	    domcaps_has(c, v, "/domainCapabilities/devices/tpm") == 1 &&
+	    domcaps_has(c, v, "/domainCapabilities/devices/tpm[@supported='yes']/"
+	                      "enum[@name='backendModel']/value[.='emulator']") == 0)
+		vm_error(v, &d->pos, "tpm: %s cannot emulate a TPM; install swtpm and swtpm-tools on "
+		         "the host (then restart libvirtd) or write tpm: false.", c->p->uri);
+	if (d->cpu.mode == VMDEF_CPU_PASSTHROUGH && strcmp(v->domain_type, "qemu") == 0)
+		vm_error(v, &d->pos, "cpu: host-passthrough needs KVM, and this VM runs emulated "
+		         "(type qemu) on %s; use host-model or a named model (mode: custom).",
+		         c->p->uri);
+}
+
+/* Whether the node device XML names USB vendor:product h. */
+static bool
+usb_is(const char *xml, const struct vmdef_hostdev *h)
+{
+	char *ven = xml_str(xml, "string(/device/capability[@type='usb_device']/vendor/@id)");
+	char *pro = xml_str(xml, "string(/device/capability[@type='usb_device']/product/@id)");
+	bool same = ven && pro && strtoul(ven, NULL, 16) == h->vendor &&
+	            strtoul(pro, NULL, 16) == h->product;
+
+	free(ven);
+	free(pro);
+	return same;
+}
+
+/* A USB device of the host with that vendor:product: 1, 0, or -1. */
+static int
+usb_present(struct ctx *c, const struct vmdef_hostdev *h)
+{
+	virNodeDevicePtr *devs = NULL;
+	int n = virConnectListAllNodeDevices(c->conn, &devs,
+	                                     VIR_CONNECT_LIST_NODE_DEVICES_CAP_USB_DEV), i;
+	bool found = false;
+
+	for (i = 0; i < n; i++) {
+		char *xml = found ? NULL : virNodeDeviceGetXMLDesc(devs[i], 0);
+
+		found = found || (xml && usb_is(xml, h));
+		free(xml);
+		virNodeDeviceFree(devs[i]);
+	}
+	free(devs);
+	return n < 0 ? -1 : found;
+}
+
+/* A PCI device to pass through must exist and be in an IOMMU group. */
+static void
+check_pci(struct ctx *c, struct plan_vm *v, const struct vmdef_hostdev *h, const char *addr)
+{
+	char *name = xasprintf("pci_%04x_%02x_%02x_%x", h->domain, h->bus, h->slot, h->function);
+	virNodeDevicePtr dev = virNodeDeviceLookupByName(c->conn, name);
+	char *xml = dev ? virNodeDeviceGetXMLDesc(dev, 0) : NULL, *grp;
+
+	if (dev == NULL) {
+		vm_error(v, &h->pos, "hostdevs: %s has no PCI device %s (virsh nodedev-list --cap pci "
+		         "lists them).", c->p->uri, addr);
+	} else if (xml) {
+		grp = xml_str(xml, "string(/device/capability[@type='pci']/iommuGroup/@number)");
+		if (grp == NULL)
+			vm_error(v, &h->pos, "hostdevs: PCI device %s is in no IOMMU group: the IOMMU of "
+			         "%s is off (enable VT-d or AMD-Vi in its firmware and boot it with "
+			         "intel_iommu=on or amd_iommu=on), so it cannot be passed through.",
+			         addr, c->p->uri);
+		free(grp);
+	}
+	free(xml);
+	if (dev)
+		virNodeDeviceFree(dev);
+	free(name);
+}
+
+static void
+check_hostdevs(struct ctx *c, struct plan_vm *v)
+{
+	char addr[32];
+	size_t i;
+
+	for (i = 0; i < v->def->nhostdevs; i++) {
+		const struct vmdef_hostdev *h = &v->def->hostdevs[i];
+
+		if (h->usb) {
+			snprintf(addr, sizeof addr, "%04x:%04x", h->vendor, h->product);
+			if (usb_present(c, h) == 0)
+				vm_error(v, &h->pos, "hostdevs: %s has no USB device %s (lsusb on the host, "
+				         "or virsh nodedev-list --cap usb_device, lists them).", c->p->uri,
+				         addr);
+		} else {
+			snprintf(addr, sizeof addr, "%04x:%02x:%02x.%x", h->domain, h->bus, h->slot,
+			         h->function);
+			check_pci(c, v, h, addr);
+		}
 	}
 }
 
@@ -572,6 +786,9 @@ plan_create(struct ctx *c, struct plan_vm *v)
 		plan_disk(c, v, i, &vd, &sd, &hd);
 	plan_seed(c, v);
 	plan_nets(c, v);
+	plan_iso(c, v, true);
+	check_firmware(c, v);
+	check_hostdevs(c, v);
 }
 
 /* ---- existing VMs ---- */
@@ -628,6 +845,33 @@ free_pools(char **pool, size_t n)
 	free(pool);
 }
 
+/* Why apply leaves a difference of the firmware, devices or media alone:
+ * what to use instead. */
+static const char *
+hardware_why(const char *field)
+{
+	static const struct { const char *field, *why; } whys[] = {
+		{ "firmware", "apply does not change an existing VM's firmware; use vmtui firmware "
+		              "(the guest's OS may not boot on another firmware)" },
+		{ "secure_boot", "apply does not change an existing VM's firmware; use vmtui "
+		                 "firmware" },
+		{ "tpm", "apply does not add or remove a TPM; use vmtui tpm" },
+		{ "cpu.", "apply does not change an existing VM's CPU; use vmtui cpu" },
+		{ "hostdevs", "apply does not pass host devices through to an existing VM; use "
+		              "vmtui hostdev" },
+		{ "rng", "apply does not add or remove devices of an existing VM; use vmtui edit" },
+		{ "boot_menu", "apply does not change an existing VM's boot settings; use vmtui boot" },
+		{ "iso", "apply does not change the media of an existing VM; use vmtui media "
+		         "(insert or eject)" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof whys / sizeof *whys; i++)
+		if (strncmp(field, whys[i].field, strlen(whys[i].field)) == 0)
+			return whys[i].why;
+	return "apply does not change the interfaces of an existing VM";
+}
+
 /* Why apply leaves a difference alone, or NULL when it applies it. */
 static const char *
 not_applied(const struct vmxml_diff *f)
@@ -653,7 +897,7 @@ not_applied(const struct vmxml_diff *f)
 		              "file system in the guest" : "apply never shrinks a disk";
 	if (strncmp(f->field, "disks[", 6) == 0)
 		return "apply does not change the disks of an existing VM";
-	return "apply does not change the interfaces of an existing VM";
+	return hardware_why(f->field);
 }
 
 static void
@@ -712,6 +956,7 @@ plan_update(struct ctx *c, struct plan_vm *v, virDomainPtr dom)
 	v->running = virDomainIsActive(dom) == 1;
 	if (virDomainGetUUIDString(dom, v->uuid) < 0)
 		v->uuid[0] = '\0';
+	plan_iso(c, v, false);
 	if (virDomainIsPersistent(dom) == 0)
 		vm_error(v, &v->def->pos, "a transient VM of that name runs on %s; apply changes "
 		         "only defined VMs: define it (virsh dumpxml, virsh define) or rename this "
@@ -723,7 +968,7 @@ plan_update(struct ctx *c, struct plan_vm *v, virDomainPtr dom)
 		return;
 	}
 	if (disks_info(c->conn, xml, &cap, &pools, &ndisks, &err) < 0 ||
-	    vmxml_compare(v->def, xml, cap, &diffs, &n, &err) < 0) {
+	    vmxml_compare_iso(v->def, xml, cap, v->iso_path, &diffs, &n, &err) < 0) {
 		vm_error(v, &v->def->pos, "cannot compare with the VM's definition: %s.", err);
 		goto cleanup;
 	}
@@ -845,6 +1090,8 @@ pvm_free(struct plan_vm *v)
 	free(v->seed_pool);
 	free(v->seed_name);
 	free(v->seed_iso);
+	free(v->iso_path);
+	free(v->iso_vol);
 	for (i = 0; i < v->nchanges; i++) {
 		free(v->changes[i].field);
 		free(v->changes[i].have);
@@ -993,6 +1240,76 @@ r_define(struct sb *b, const struct plan_vm *v)
 	          d->nnets, d->nnets == 1 ? "" : "s", v->seed_name ? ", cloud-init seed" : "");
 }
 
+/* Firmware, TPM, CPU, host devices, boot menu and RNG of a new VM, where
+ * they are not vmtui.yaml's defaults: one line, or none. */
+static void
+r_hardware(struct sb *b, const struct vmdef *d)
+{
+	static const char *const modes[] = {
+		[VMDEF_CPU_AUTO] = NULL, [VMDEF_CPU_PASSTHROUGH] = "host-passthrough",
+		[VMDEF_CPU_HOST_MODEL] = "host-model", [VMDEF_CPU_CUSTOM] = "",
+	};
+	struct sb l = { 0 };
+	size_t i;
+
+	if (d->firmware == VMDEF_FW_EFI)
+		sb_printf(&l, ", firmware efi%s", d->secure_boot ? " with Secure Boot" : "");
+	if (d->tpm != VMDEF_TPM_NONE)
+		sb_printf(&l, ", TPM 2.0 (%s, emulated)", d->tpm == VMDEF_TPM_CRB ? "crb" : "tis");
+	if (d->cpu.mode != VMDEF_CPU_AUTO)
+		sb_printf(&l, ", CPU %s", d->cpu.mode == VMDEF_CPU_CUSTOM ? d->cpu.model
+		                                                         : modes[d->cpu.mode]);
+	else if (d->cpu.sockets)
+		sb_printf(&l, ", CPU topology");
+	if (d->cpu.sockets)
+		sb_printf(&l, " (%u socket%s x %u core%s x %u thread%s)", d->cpu.sockets,
+		          d->cpu.sockets == 1 ? "" : "s", d->cpu.cores, d->cpu.cores == 1 ? "" : "s",
+		          d->cpu.threads, d->cpu.threads == 1 ? "" : "s");
+	for (i = 0; i < d->nhostdevs; i++) {
+		const struct vmdef_hostdev *h = &d->hostdevs[i];
+
+		if (h->usb)
+			sb_printf(&l, "%sUSB %04x:%04x", i ? ", " : ", host devices ", h->vendor,
+			          h->product);
+		else
+			sb_printf(&l, "%sPCI %04x:%02x:%02x.%x", i ? ", " : ", host devices ", h->domain,
+			          h->bus, h->slot, h->function);
+	}
+	if (d->boot_menu)
+		sb_printf(&l, ", boot menu");
+	if (!d->rng)
+		sb_printf(&l, ", no RNG");
+	if (l.s)
+		sb_printf(b, "  + with %s\n", l.s + 2);
+	free(l.s);
+}
+
+/* What came from os:, one line. */
+static void
+r_from_os(struct sb *b, const struct vmdef *d)
+{
+	char *what = osdefaults_describe(d);
+
+	if (what)
+		sb_printf(b, "  = from os %s: %s\n", d->os, what);
+	free(what);
+}
+
+/* The install media's CD-ROM and how the first start boots it. */
+static void
+r_iso(struct sb *b, const struct plan_vm *v)
+{
+	if (v->def->iso == NULL)
+		return;
+	sb_printf(b, "  + CD-ROM (sata): install media %s", v->iso_vol ? v->iso_vol : v->def->iso);
+	if (v->iso_path && strcmp(v->iso_path, v->iso_vol ? v->iso_vol : v->def->iso) != 0)
+		sb_printf(b, " (%s)", v->iso_path);
+	sb_printf(b, v->def->start ? "; the first start boots it first and ends at the installer's "
+	                             "reboot; later starts boot the disk first\n"
+	                           : "; not started: the disk boots first, the CD when the disk "
+	                             "has no system yet\n");
+}
+
 static void
 r_create(struct sb *b, const struct plan_vm *v)
 {
@@ -1001,12 +1318,14 @@ r_create(struct sb *b, const struct plan_vm *v)
 
 	for (i = 0; i < v->nvols; i++)
 		r_vol(b, &v->vols[i], &v->def->disks[i]);
+	r_iso(b, v);
 	if (v->seed_name) {
 		plan_fmt_size(size, sizeof size, v->seed_len);
 		sb_printf(b, "  + cloud-init seed: new volume %s/%s, %s ISO\n", v->seed_pool,
 		          v->seed_name, v->seed_iso ? size : "?");
 	}
 	r_define(b, v);
+	r_hardware(b, v->def);
 	if (v->def->autostart)
 		sb_printf(b, "  + autostart on\n");
 	if (v->def->start)
@@ -1041,6 +1360,7 @@ r_vm(struct sb *b, const struct plan_vm *v)
 	else
 		sb_printf(b, "%s: %s%s\n", v->def->name, kinds[v->kind],
 		          v->kind != PLAN_CREATE && v->running ? " (running)" : "");
+	r_from_os(b, v->def);
 	if (v->kind == PLAN_CREATE)
 		r_create(b, v);
 	for (i = 0; i < v->nchanges; i++)
@@ -1080,12 +1400,33 @@ plan_render(const struct plan *p)
 
 /* ---- export ---- */
 
+/* "pool/volume" of the domain's install media (its first CD-ROM other
+ * than the seed), or NULL when it is no volume. */
+static char *
+iso_volume(virConnectPtr conn, const char *xml, const char *name)
+{
+	char *seed = xasprintf("%s-seed.iso", name), *expr, *path, *out = NULL;
+	virStorageVolPtr vol;
+
+	expr = xasprintf("string(/domain/devices/disk[@device='cdrom']/source[not(substring(@file, "
+	                 "string-length(@file) - %zu) = '/%s')]/@file)", strlen(seed), seed);
+	path = xml_str(xml, expr);
+	if (path && (vol = virStorageVolLookupByPath(conn, path)) != NULL) {
+		out = vol_label(vol);
+		virStorageVolFree(vol);
+	}
+	free(path);
+	free(expr);
+	free(seed);
+	return out;
+}
+
 char *
 plan_export(virConnectPtr conn, const char *name, char **err)
 {
 	virDomainPtr dom = virDomainLookupByName(conn, name);
 	uint64_t *cap = NULL;
-	char **pools = NULL, *xml = NULL, *out = NULL, *m;
+	char **pools = NULL, *xml = NULL, *out = NULL, *m, *iso;
 	size_t n = 0;
 
 	*err = NULL;
@@ -1105,7 +1446,9 @@ plan_export(virConnectPtr conn, const char *name, char **err)
 	}
 	if (disks_info(conn, xml, &cap, &pools, &n, err) < 0)
 		goto cleanup;
-	out = vmxml_export_yaml(xml, cap, (const char *const *)pools, err);
+	iso = iso_volume(conn, xml, name);
+	out = vmxml_export_yaml_iso(xml, cap, (const char *const *)pools, iso, err);
+	free(iso);
 	if (out == NULL) {
 		m = *err;
 		*err = xasprintf("VM \"%s\" cannot be written as a definition: %s", name, m);

@@ -62,6 +62,9 @@ struct plan_vm {
 	char *seed_pool, *seed_name; /* the cloud-init seed volume, or NULL */
 	unsigned char *seed_iso;   /* its bytes */
 	size_t seed_len;
+	/* Install media (def->iso): its path on the host, and "pool/volume"
+	 * when it is a volume; NULL when none or not found. */
+	char *iso_path, *iso_vol;
 	/* PLAN_UPDATE and PLAN_SAME */
 	char uuid[VIR_UUID_STRING_BUFLEN];
 	bool running;

@@ -24,6 +24,12 @@ static const char *const net_types[] = {
 	[VMDEF_NET_NETWORK] = "network", [VMDEF_NET_BRIDGE] = "bridge", [VMDEF_NET_USER] = "user",
 };
 
+static bool
+str_eq(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
 /* ---- strings XML can carry (xw_ok) ---- */
 
 /* The key of the first string of d or o that XML cannot carry, or NULL. */
@@ -34,7 +40,8 @@ bad_string(const struct vmdef *d, const struct vmxml_opts *o)
 		{ "name", d->name }, { "arch", d->arch }, { "arch", o->arch },
 		{ "machine", d->machine }, { "kernel", d->kernel }, { "initrd", d->initrd },
 		{ "cmdline", d->cmdline }, { "type", o->domain_type }, { "uuid", o->uuid },
-		{ "cloud-init seed", o->seed_path },
+		{ "cloud-init seed", o->seed_path }, { "iso", o->iso_path }, { "iso", d->iso },
+		{ "cpu model", d->cpu.model },
 	};
 	size_t i;
 
@@ -98,51 +105,141 @@ w_sizes(struct xw *x, const struct vmdef *d)
 	xw_end(x);
 }
 
-/* <os>: direct kernel boot, or the boot order (default: the first disk). */
+/* The boot order: direct kernel boot needs none; install media boots the
+ * CD first on the install start, else the disk first and the CD after it
+ * (an empty disk falls through to the CD); else the order given, or the
+ * first disk. */
 static void
-w_os(struct xw *x, const struct vmdef *d, const char *arch)
+w_boot(struct xw *x, const struct vmdef *d, const struct vmxml_opts *o)
 {
 	size_t i;
 
+	if (d->kernel)
+		return;
+	if (d->iso) {
+		xw_empty(x, "boot", "dev", o->install ? "cdrom" : "hd");
+		xw_empty(x, "boot", "dev", o->install ? "hd" : "cdrom");
+	} else if (d->nboot == 0) {
+		xw_empty(x, "boot", "dev", "hd");
+	}
+	for (i = 0; !d->iso && i < d->nboot; i++)
+		xw_empty(x, "boot", "dev", d->boot_order[i]);
+	if (d->boot_menu) {
+		xw_start(x, "bootmenu");
+		xw_attr(x, "enable", "yes");
+		xw_attr(x, "timeout", "3000");
+		xw_end(x);
+	}
+}
+
+/* UEFI through libvirt's firmware auto-selection; Secure Boot asks for
+ * the firmware with Microsoft's keys enrolled, and its absence for one
+ * without (else libvirt may pick either). */
+static void
+w_firmware(struct xw *x, const struct vmdef *d)
+{
+	xw_start(x, "firmware");
+	xw_start(x, "feature");
+	xw_attr(x, "enabled", d->secure_boot ? "yes" : "no");
+	xw_attr(x, "name", "enrolled-keys");
+	xw_end(x);
+	xw_start(x, "feature");
+	xw_attr(x, "enabled", d->secure_boot ? "yes" : "no");
+	xw_attr(x, "name", "secure-boot");
+	xw_end(x);
+	xw_end(x);
+}
+
+/* Secure Boot on x86 needs the q35 machine (SMM): the default when the
+ * definition names no machine. */
+static const char *
+machine(const struct vmdef *d)
+{
+	return d->machine ? d->machine : d->secure_boot ? "q35" : NULL;
+}
+
+/* <os>: the firmware, direct kernel boot or the boot order. */
+static void
+w_os(struct xw *x, const struct vmdef *d, const struct vmxml_opts *o, const char *arch)
+{
 	xw_start(x, "os");
+	if (d->firmware == VMDEF_FW_EFI)
+		xw_attr(x, "firmware", "efi");
 	xw_start(x, "type");
 	if (arch)
 		xw_attr(x, "arch", arch);
-	if (d->machine)
-		xw_attr(x, "machine", d->machine);
+	if (machine(d))
+		xw_attr(x, "machine", machine(d));
 	xw_text(x, "hvm");
 	xw_end(x);
+	if (d->firmware == VMDEF_FW_EFI)
+		w_firmware(x, d);
 	if (d->kernel) {
 		xw_elem(x, "kernel", d->kernel);
 		if (d->initrd)
 			xw_elem(x, "initrd", d->initrd);
 		if (d->cmdline)
 			xw_elem(x, "cmdline", d->cmdline);
-	} else if (d->nboot == 0) {
-		xw_empty(x, "boot", "dev", "hd");
 	}
-	for (i = 0; !d->kernel && i < d->nboot; i++)
-		xw_empty(x, "boot", "dev", d->boot_order[i]);
+	w_boot(x, d, o);
 	xw_end(x);
 }
 
-/* Features, CPU model, clock and lifecycle. ACPI and APIC are x86 things
- * (ACPI elsewhere needs UEFI, which vmtui.yaml cannot ask for); the host's
- * CPU is passed through with kvm only, as TCG cannot emulate it. */
+/* <cpu>: the mode asked for; left out, the host's CPU passed through with
+ * kvm only, as TCG cannot emulate it. The topology, when given. */
 static void
-w_platform(struct xw *x, const char *type, const char *arch)
+w_cpu(struct xw *x, const struct vmdef *d, const char *type)
+{
+	static const char *const modes[] = {
+		[VMDEF_CPU_AUTO] = NULL, [VMDEF_CPU_PASSTHROUGH] = "host-passthrough",
+		[VMDEF_CPU_HOST_MODEL] = "host-model", [VMDEF_CPU_CUSTOM] = "custom",
+	};
+	const char *mode = modes[d->cpu.mode];
+
+	if (mode == NULL && strcmp(type, "kvm") == 0)
+		mode = "host-passthrough";
+	if (mode == NULL && !d->cpu.sockets)
+		return;
+	xw_start(x, "cpu");
+	if (mode)
+		xw_attr(x, "mode", mode);
+	if (d->cpu.mode == VMDEF_CPU_CUSTOM) {
+		xw_attr(x, "match", "exact");
+		xw_start(x, "model");
+		xw_attr(x, "fallback", "forbid");
+		xw_text(x, d->cpu.model);
+		xw_end(x);
+	}
+	if (d->cpu.sockets) {
+		xw_start(x, "topology");
+		xw_attr_u(x, "sockets", d->cpu.sockets);
+		xw_attr_u(x, "dies", 1);
+		xw_attr_u(x, "cores", d->cpu.cores);
+		xw_attr_u(x, "threads", d->cpu.threads);
+		xw_end(x);
+	}
+	xw_end(x);
+}
+
+/* Features, CPU, clock and lifecycle. ACPI and APIC are x86 things (ACPI
+ * elsewhere needs UEFI); Secure Boot needs SMM. The install start ends at
+ * the installer's reboot, so that the next start boots the disk. */
+static void
+w_platform(struct xw *x, const struct vmdef *d, const struct vmxml_opts *o, const char *type,
+           const char *arch)
 {
 	if (is_x86(arch)) {
 		xw_start(x, "features");
 		xw_empty(x, "acpi", NULL, NULL);
 		xw_empty(x, "apic", NULL, NULL);
+		if (d->secure_boot)
+			xw_empty(x, "smm", "state", "on");
 		xw_end(x);
 	}
-	if (strcmp(type, "kvm") == 0)
-		xw_empty(x, "cpu", "mode", "host-passthrough");
+	w_cpu(x, d, type);
 	xw_empty(x, "clock", "offset", "utc");
 	xw_elem(x, "on_poweroff", "destroy");
-	xw_elem(x, "on_reboot", "restart");
+	xw_elem(x, "on_reboot", d->iso && o->install ? "destroy" : "restart");
 	xw_elem(x, "on_crash", "destroy");
 }
 
@@ -223,6 +320,16 @@ w_disks(struct xw *x, const struct vmdef *d, const struct vmxml_opts *o, char **
 		next_target(&t, dk->bus, target, sizeof target);
 		w_disk(x, "disk", path, s && s->format ? s->format : dk->format, dk->bus, target);
 	}
+	if (d->iso) {
+		const char *iso = o->iso_path ? o->iso_path : d->iso;
+
+		if (iso[0] != '/') {
+			*err = xasprintf("iso: volume %s: its path must be looked up first", d->iso);
+			return -1;
+		}
+		next_target(&t, "sata", target, sizeof target);
+		w_disk(x, "cdrom", iso, "raw", "sata", target);
+	}
 	if (o->seed_path) {
 		next_target(&t, "sata", target, sizeof target);
 		w_disk(x, "cdrom", o->seed_path, "raw", "sata", target);
@@ -280,6 +387,50 @@ w_console(struct xw *x, bool console, bool vnc)
 	xw_end(x);
 }
 
+static void
+x_attr_hex(struct xw *x, const char *name, unsigned v, int width)
+{
+	char buf[16];
+
+	snprintf(buf, sizeof buf, "0x%0*x", width, v);
+	xw_attr(x, name, buf);
+}
+
+/* Host devices, managed: libvirt detaches a PCI device from its host
+ * driver on start and gives it back on stop. */
+static void
+w_hostdevs(struct xw *x, const struct vmdef *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->nhostdevs; i++) {
+		const struct vmdef_hostdev *h = &d->hostdevs[i];
+
+		xw_start(x, "hostdev");
+		xw_attr(x, "mode", "subsystem");
+		xw_attr(x, "type", h->usb ? "usb" : "pci");
+		xw_attr(x, "managed", "yes");
+		xw_start(x, "source");
+		if (h->usb) {
+			xw_start(x, "vendor");
+			x_attr_hex(x, "id", h->vendor, 4);
+			xw_end(x);
+			xw_start(x, "product");
+			x_attr_hex(x, "id", h->product, 4);
+			xw_end(x);
+		} else {
+			xw_start(x, "address");
+			x_attr_hex(x, "domain", h->domain, 4);
+			x_attr_hex(x, "bus", h->bus, 2);
+			x_attr_hex(x, "slot", h->slot, 2);
+			x_attr_hex(x, "function", h->function, 1);
+			xw_end(x);
+		}
+		xw_end(x);
+		xw_end(x);
+	}
+}
+
 /* Devices after the disks: a virtio-scsi controller for scsi disks (not
  * libvirt's default LSI one), interfaces, console and VNC, balloon with
  * stats for the memory graphs, and an entropy source. */
@@ -298,10 +449,22 @@ w_devices(struct xw *x, const struct vmdef *d)
 	}
 	w_nets(x, d);
 	w_console(x, d->console, d->vnc);
+	w_hostdevs(x, d);
+	if (d->tpm != VMDEF_TPM_NONE) {
+		xw_start(x, "tpm");
+		xw_attr(x, "model", d->tpm == VMDEF_TPM_CRB ? "tpm-crb" : "tpm-tis");
+		xw_start(x, "backend");
+		xw_attr(x, "type", "emulator");
+		xw_attr(x, "version", "2.0");
+		xw_end(x);
+		xw_end(x);
+	}
 	xw_start(x, "memballoon");
 	xw_attr(x, "model", "virtio");
 	xw_empty(x, "stats", "period", "2");
 	xw_end(x);
+	if (!d->rng)
+		return;
 	xw_start(x, "rng");
 	xw_attr(x, "model", "virtio");
 	xw_start(x, "backend");
@@ -323,8 +486,8 @@ w_head(struct xw *x, const struct vmdef *d, const struct vmxml_opts *o, const ch
 	if (o->uuid)
 		xw_elem(x, "uuid", o->uuid);
 	w_sizes(x, d);
-	w_os(x, d, arch);
-	w_platform(x, type, arch);
+	w_os(x, d, o, arch);
+	w_platform(x, d, o, type, arch);
 	xw_start(x, "devices");
 }
 
@@ -377,6 +540,14 @@ struct dom {
 	char **boot;
 	size_t nboot;
 	bool console, vnc;
+	bool efi, secure_boot, rng, boot_menu;
+	char *tpm;       /* the TPM's model: "tpm-crb", "tpm-tis"; NULL: none */
+	char *cpu_mode, *cpu_model; /* NULL: no <cpu> or no mode */
+	bool cpu_default; /* libvirt's own default model (check='none') */
+	unsigned sockets, cores, threads; /* 0: no topology */
+	char *hostdevs;  /* "0000:01:00.0, 046d:c52b" in the XML's order; NULL: none */
+	char *hostdev_bad; /* the first host device vmtui.yaml cannot say */
+	char *iso;       /* the first CD-ROM's source that is not the seed */
 };
 
 static bool
@@ -407,6 +578,134 @@ read_boot(xmlXPathContextPtr ctx, struct dom *m)
 	xmlXPathFreeObject(obj);
 }
 
+/* A whole number attribute of the first node of expr, or 0. */
+static unsigned
+xp_uint(xmlXPathContextPtr ctx, const char *expr)
+{
+	char *v = xpath_str(ctx, expr);
+	unsigned n = v ? (unsigned)strtoul(v, NULL, 10) : 0;
+
+	free(v);
+	return n;
+}
+
+/* Firmware, Secure Boot, TPM, CPU, RNG and the boot menu. */
+static void
+read_hardware(xmlXPathContextPtr ctx, struct dom *m)
+{
+	char *check;
+
+	m->efi = xp_bool(ctx, "boolean(/domain/os[@firmware='efi'] | "
+	                      "/domain/os/loader[@type='pflash'])");
+	m->secure_boot = xp_bool(ctx, "boolean(/domain/os/firmware/feature[@name='secure-boot' "
+	                              "and @enabled='yes'] | /domain/os/loader[@secure='yes'])");
+	m->tpm = xpath_str(ctx, "string(/domain/devices/tpm/@model)");
+	if (m->tpm == NULL && xp_bool(ctx, "boolean(/domain/devices/tpm)"))
+		m->tpm = xstrdup("tpm-tis"); /* libvirt's default model on x86 */
+	m->rng = xp_bool(ctx, "boolean(/domain/devices/rng)");
+	m->boot_menu = xp_bool(ctx, "boolean(/domain/os/bootmenu[@enable='yes'])");
+	m->cpu_mode = xpath_str(ctx, "string(/domain/cpu/@mode)");
+	if (m->cpu_mode == NULL && xp_bool(ctx, "boolean(/domain/cpu/model)"))
+		m->cpu_mode = xstrdup("custom");
+	m->cpu_model = xpath_str(ctx, "string(/domain/cpu/model)");
+	check = xpath_str(ctx, "string(/domain/cpu/@check)");
+	m->cpu_default = check && strcmp(check, "none") == 0 && str_eq(m->cpu_mode, "custom");
+	free(check);
+	m->sockets = xp_uint(ctx, "string(/domain/cpu/topology/@sockets)");
+	m->cores = xp_uint(ctx, "string(/domain/cpu/topology/@cores)");
+	m->threads = xp_uint(ctx, "string(/domain/cpu/topology/@threads)");
+	if (!m->sockets || !m->cores || !m->threads)
+		m->sockets = m->cores = m->threads = 0;
+}
+
+/* A hex attribute of one node ("0x01"), or -1. */
+static long
+hex_at(xmlXPathContextPtr ctx, xmlNodePtr n, const char *expr)
+{
+	char *v = xpath_str_at(ctx, n, expr), *end = NULL;
+	long out = v ? strtol(v, &end, 0) : -1;
+
+	if (v == NULL || end == v || *end || out < 0 || out > 0xffff)
+		out = -1;
+	free(v);
+	return out;
+}
+
+/* One host device as vmtui.yaml writes it, or NULL. */
+static char *
+hostdev_text(xmlXPathContextPtr ctx, xmlNodePtr n)
+{
+	char *type = xpath_str_at(ctx, n, "string(@type)"), *out = NULL;
+	long a, b, c, d;
+
+	if (type && strcmp(type, "pci") == 0) {
+		a = hex_at(ctx, n, "string(source/address/@domain)");
+		b = hex_at(ctx, n, "string(source/address/@bus)");
+		c = hex_at(ctx, n, "string(source/address/@slot)");
+		d = hex_at(ctx, n, "string(source/address/@function)");
+		if (a >= 0 && b >= 0 && b <= 0xff && c >= 0 && c <= 0x1f && d >= 0 && d <= 7)
+			out = xasprintf("%04lx:%02lx:%02lx.%lx", a, b, c, d);
+	} else if (type && strcmp(type, "usb") == 0) {
+		a = hex_at(ctx, n, "string(source/vendor/@id)");
+		b = hex_at(ctx, n, "string(source/product/@id)");
+		if (a >= 0 && b >= 0)
+			out = xasprintf("%04lx:%04lx", a, b);
+	}
+	free(type);
+	return out;
+}
+
+/* The host devices, as one comma-separated list. */
+static void
+read_hostdevs(xmlXPathContextPtr ctx, struct dom *m)
+{
+	xmlXPathObjectPtr obj = xmlXPathEvalExpression(
+		BAD_CAST "/domain/devices/hostdev[@mode='subsystem' or not(@mode)]", ctx);
+	xmlNodeSetPtr set = obj && obj->type == XPATH_NODESET ? obj->nodesetval : NULL;
+	char *one, *all;
+	int i;
+
+	for (i = 0; set && i < set->nodeNr; i++) {
+		if ((one = hostdev_text(ctx, set->nodeTab[i])) == NULL) {
+			if (m->hostdev_bad == NULL)
+				m->hostdev_bad = xpath_str_at(ctx, set->nodeTab[i], "string(@type)");
+			if (m->hostdev_bad == NULL)
+				m->hostdev_bad = xstrdup("?");
+			continue;
+		}
+		all = m->hostdevs ? xasprintf("%s, %s", m->hostdevs, one) : xstrdup(one);
+		free(m->hostdevs);
+		free(one);
+		m->hostdevs = all;
+	}
+	xmlXPathFreeObject(obj);
+}
+
+/* The install media: the first CD-ROM with a source other than the
+ * cloud-init seed apply names NAME-seed.iso. */
+static void
+read_iso(xmlXPathContextPtr ctx, struct dom *m)
+{
+	xmlXPathObjectPtr obj = xmlXPathEvalExpression(
+		BAD_CAST "/domain/devices/disk[@device='cdrom']/source/@file | "
+		         "/domain/devices/disk[@device='cdrom']/source/@dev", ctx);
+	xmlNodeSetPtr set = obj && obj->type == XPATH_NODESET ? obj->nodesetval : NULL;
+	char *seed = xasprintf("/%s-seed.iso", m->name ? m->name : "");
+	int i;
+
+	for (i = 0; set && i < set->nodeNr && m->iso == NULL; i++) {
+		xmlChar *v = xmlNodeGetContent(set->nodeTab[i]);
+		const char *p = (const char *)v;
+		size_t lp = p ? strlen(p) : 0, ls = strlen(seed);
+
+		if (p && p[0] && !(lp >= ls && strcmp(p + lp - ls, seed) == 0))
+			m->iso = xstrdup(p);
+		xmlFree(v);
+	}
+	free(seed);
+	xmlXPathFreeObject(obj);
+}
+
 /* The parts domxml does not read. */
 static int
 read_rest(struct dom *m, const char *xml, char **err)
@@ -432,6 +731,9 @@ read_rest(struct dom *m, const char *xml, char **err)
 	m->console = xp_bool(ctx, "boolean(/domain/devices/serial|/domain/devices/console)");
 	m->vnc = xp_bool(ctx, "boolean(/domain/devices/graphics[@type='vnc'])");
 	read_boot(ctx, m);
+	read_hardware(ctx, m);
+	read_hostdevs(ctx, m);
+	read_iso(ctx, m);
 	rc = 0;
 
 cleanup:
@@ -452,6 +754,12 @@ dom_free(struct dom *m)
 	free(m->kernel);
 	free(m->initrd);
 	free(m->cmdline);
+	free(m->tpm);
+	free(m->cpu_mode);
+	free(m->cpu_model);
+	free(m->hostdevs);
+	free(m->hostdev_bad);
+	free(m->iso);
 	for (i = 0; i < m->nboot; i++)
 		free(m->boot[i]);
 	free(m->boot);
@@ -495,12 +803,6 @@ fmt_size(char *buf, size_t n, uint64_t b)
 		snprintf(buf, n, "%" PRIu64 "B", b);
 	else
 		snprintf(buf, n, "%" PRIu64 "%c", b, units[u]);
-}
-
-static bool
-str_eq(const char *a, const char *b)
-{
-	return a == b || (a && b && strcmp(a, b) == 0);
 }
 
 /* ---- compare ---- */
@@ -646,9 +948,109 @@ cmp_nets(struct diffs *l, const struct vmdef *d, const struct vm_config *c)
 	}
 }
 
+/* The definition's host devices, as read_hostdevs writes a domain's. */
+static char *
+def_hostdevs(const struct vmdef *d)
+{
+	char *all = NULL, *one, *next;
+	size_t i;
+
+	for (i = 0; i < d->nhostdevs; i++) {
+		const struct vmdef_hostdev *h = &d->hostdevs[i];
+
+		one = h->usb ? xasprintf("%04x:%04x", h->vendor, h->product)
+		             : xasprintf("%04x:%02x:%02x.%x", h->domain, h->bus, h->slot, h->function);
+		next = all ? xasprintf("%s, %s", all, one) : xstrdup(one);
+		free(all);
+		free(one);
+		all = next;
+	}
+	return all;
+}
+
+/* A TPM model as vmtui.yaml says it: crb, tis, none, or libvirt's word. */
+static const char *
+tpm_word(const char *model)
+{
+	if (model == NULL)
+		return "none";
+	if (strcmp(model, "tpm-crb") == 0)
+		return "crb";
+	return strcmp(model, "tpm-tis") == 0 ? "tis" : model;
+}
+
+static const char *const tpm_words[] = {
+	[VMDEF_TPM_NONE] = "none", [VMDEF_TPM_CRB] = "crb", [VMDEF_TPM_TIS] = "tis",
+};
+static const char *const cpu_modes[] = {
+	[VMDEF_CPU_AUTO] = NULL, [VMDEF_CPU_PASSTHROUGH] = "host-passthrough",
+	[VMDEF_CPU_HOST_MODEL] = "host-model", [VMDEF_CPU_CUSTOM] = "custom",
+};
+
+static const char *
+yes(bool b)
+{
+	return b ? "true" : "false";
+}
+
+/* "SxCxT", or NULL for none. */
+static char *
+topology(unsigned s, unsigned c, unsigned t)
+{
+	return s ? xasprintf("%ux%ux%u", s, c, t) : NULL;
+}
+
+/* Firmware, Secure Boot, TPM, CPU, host devices, RNG, boot menu and
+ * install media (iso_path: its path), each where the definition writes it
+ * or took it from os: (as MACs: a domain made by other means is not held
+ * to vmtui.yaml's defaults). */
+static void
+cmp_hardware(struct diffs *l, const struct vmdef *d, const struct dom *m, const char *iso_path)
+{
+	unsigned said = d->given | d->from_os;
+	char *h, *w;
+
+	if (said & VMDEF_OS_FIRMWARE)
+		cmp_str(l, "firmware", m->efi ? "efi" : "bios",
+		        d->firmware == VMDEF_FW_EFI ? "efi" : "bios");
+	if (said & VMDEF_OS_SECURE_BOOT)
+		cmp_str(l, "secure_boot", yes(m->secure_boot), yes(d->secure_boot));
+	if (said & VMDEF_OS_TPM)
+		cmp_str(l, "tpm", tpm_word(m->tpm), tpm_words[d->tpm]);
+	if (d->cpu.mode != VMDEF_CPU_AUTO)
+		cmp_str(l, "cpu.mode", m->cpu_mode, cpu_modes[d->cpu.mode]);
+	if (d->cpu.mode == VMDEF_CPU_CUSTOM)
+		cmp_str(l, "cpu.model", m->cpu_model, d->cpu.model);
+	if (d->cpu.sockets) {
+		h = topology(m->sockets, m->cores, m->threads);
+		w = topology(d->cpu.sockets, d->cpu.cores, d->cpu.threads);
+		cmp_str(l, "cpu.topology", h, w);
+		free(h);
+		free(w);
+	}
+	if (said & VMDEF_KEY_HOSTDEVS) {
+		w = def_hostdevs(d);
+		cmp_str(l, "hostdevs", m->hostdevs, w);
+		free(w);
+	}
+	if (said & VMDEF_KEY_RNG)
+		cmp_str(l, "rng", yes(m->rng), yes(d->rng));
+	if (said & VMDEF_KEY_BOOT_MENU)
+		cmp_str(l, "boot_menu", yes(m->boot_menu), yes(d->boot_menu));
+	if (d->iso)
+		cmp_str(l, "iso", m->iso, iso_path ? iso_path : d->iso);
+}
+
 int
 vmxml_compare(const struct vmdef *d, const char *domain_xml, const uint64_t *disk_capacity,
               struct vmxml_diff **out, size_t *n, char **err)
+{
+	return vmxml_compare_iso(d, domain_xml, disk_capacity, NULL, out, n, err);
+}
+
+int
+vmxml_compare_iso(const struct vmdef *d, const char *domain_xml, const uint64_t *disk_capacity,
+                  const char *iso_path, struct vmxml_diff **out, size_t *n, char **err)
 {
 	struct diffs l = { 0 };
 	struct dom m;
@@ -661,6 +1063,7 @@ vmxml_compare(const struct vmdef *d, const char *domain_xml, const uint64_t *dis
 	cmp_sizes(&l, d, m.c);
 	cmp_disks(&l, d, &m, disk_capacity);
 	cmp_nets(&l, d, m.c);
+	cmp_hardware(&l, d, &m, iso_path);
 	dom_free(&m);
 	*out = l.v;
 	*n = l.n;
@@ -764,6 +1167,15 @@ export_check(const struct dom *m, const uint64_t *cap, const char *const *pool, 
 	}
 	if (check_disks(m, cap, pool, err) < 0 || check_nics(m->c, err) < 0)
 		return -1;
+	if (m->hostdev_bad) {
+		*err = xasprintf("host device of type %s: vmtui.yaml knows PCI addresses and USB "
+		                 "vendor:product ids", m->hostdev_bad);
+		return -1;
+	}
+	if (m->tpm && strcmp(tpm_word(m->tpm), m->tpm) == 0) {
+		*err = xasprintf("TPM model %s: vmtui.yaml knows crb and tis", m->tpm);
+		return -1;
+	}
 	for (i = 0; !m->kernel && i < m->nboot; i++)
 		if (!in_list(m->boot[i], devs)) {
 			*err = xasprintf("boot device %s is not hd, cdrom or network", m->boot[i]);
@@ -918,6 +1330,100 @@ y_nets(struct yw *y, const struct vm_config *c)
 	y_seq_end(y);
 }
 
+/* Whether the install media is written as iso: a CD-ROM other than the
+ * seed, and the saved boot order iso gives (the disk, then the CD; the
+ * CD comes first only in the running install, never saved). */
+static bool
+iso_order(const struct dom *m)
+{
+	return m->iso && !m->kernel && m->nboot == 2 && strcmp(m->boot[0], "hd") == 0 &&
+	       strcmp(m->boot[1], "cdrom") == 0;
+}
+
+static void
+y_bool(struct yw *y, const char *key, bool v)
+{
+	y_str(y, key);
+	y_plain(y, v ? "true" : "false");
+}
+
+/* cpu: the mode alone, or a mapping with the model and topology. What
+ * vmtui.yaml gives when cpu is left out is left out: libvirt's own default
+ * model (check='none'), and the host's CPU with kvm. */
+static void
+y_cpu(struct yw *y, const struct dom *m)
+{
+	char n[16];
+	bool mode = m->cpu_mode && !m->cpu_default &&
+	            !(str_eq(m->type, "kvm") && strcmp(m->cpu_mode, "host-passthrough") == 0);
+
+	if (!mode && !m->sockets)
+		return;
+	y_str(y, "cpu");
+	if (!m->sockets && strcmp(m->cpu_mode, "custom") != 0) {
+		y_str(y, m->cpu_mode);
+		return;
+	}
+	y_map(y, false);
+	if (mode)
+		y_kv(y, "mode", m->cpu_mode);
+	if (mode && strcmp(m->cpu_mode, "custom") == 0 && m->cpu_model)
+		y_kv(y, "model", m->cpu_model);
+	if (m->sockets) {
+		snprintf(n, sizeof n, "%u", m->sockets);
+		y_str(y, "sockets");
+		y_plain(y, n);
+		snprintf(n, sizeof n, "%u", m->cores);
+		y_str(y, "cores");
+		y_plain(y, n);
+		snprintf(n, sizeof n, "%u", m->threads);
+		y_str(y, "threads");
+		y_plain(y, n);
+	}
+	y_map_end(y);
+}
+
+/* The install media, firmware, TPM, CPU, host devices, RNG and boot menu,
+ * each only where it differs from vmtui.yaml's default. */
+static void
+y_hardware(struct yw *y, const struct dom *m, const char *iso_vol)
+{
+	const char *p, *e;
+
+	if (iso_order(m))
+		y_kv(y, "iso", iso_vol ? iso_vol : m->iso);
+	if (m->efi)
+		y_kv(y, "firmware", "efi");
+	if (m->secure_boot)
+		y_bool(y, "secure_boot", true);
+	if (m->tpm && strcmp(m->tpm, "tpm-crb") == 0) {
+		y_bool(y, "tpm", true);
+	} else if (m->tpm) {
+		y_str(y, "tpm");
+		y_map(y, true);
+		y_kv(y, "model", tpm_word(m->tpm));
+		y_map_end(y);
+	}
+	y_cpu(y, m);
+	if (m->hostdevs) {
+		y_str(y, "hostdevs");
+		y_seq(y, false);
+		for (p = m->hostdevs; p; p = e ? e + 2 : NULL) {
+			char *one;
+
+			e = strstr(p, ", ");
+			one = e ? xstrndup(p, (size_t)(e - p)) : xstrdup(p);
+			y_str(y, one);
+			free(one);
+		}
+		y_seq_end(y);
+	}
+	if (!m->rng)
+		y_bool(y, "rng", false);
+	if (m->boot_menu)
+		y_bool(y, "boot_menu", true);
+}
+
 /* Direct kernel boot, or a boot order other than the default (hd alone). */
 static void
 y_boot(struct yw *y, const struct dom *m)
@@ -925,6 +1431,8 @@ y_boot(struct yw *y, const struct dom *m)
 	size_t i;
 
 	if (!m->kernel && (m->nboot == 0 || (m->nboot == 1 && strcmp(m->boot[0], "hd") == 0)))
+		return;
+	if (iso_order(m))
 		return;
 	y_str(y, "boot");
 	y_map(y, false);
@@ -947,7 +1455,8 @@ y_boot(struct yw *y, const struct dom *m)
 /* The VM mapping. type is left out (auto) unless kvm or qemu; the arch
  * and machine are the domain's own. */
 static void
-y_vm(struct yw *y, const struct dom *m, const uint64_t *cap, const char *const *pool)
+y_vm(struct yw *y, const struct dom *m, const uint64_t *cap, const char *const *pool,
+     const char *iso_vol)
 {
 	y_map(y, false);
 	y_kv(y, "name", m->name);
@@ -970,19 +1479,28 @@ y_vm(struct yw *y, const struct dom *m, const uint64_t *cap, const char *const *
 		y_str(y, "graphics");
 		y_plain(y, "none");
 	}
+	y_hardware(y, m, iso_vol);
 	y_map_end(y);
 }
 
 /* One YAML document holding the VM. */
 static void
-y_document(struct yw *y, const struct dom *m, const uint64_t *cap, const char *const *pool)
+y_document(struct yw *y, const struct dom *m, const uint64_t *cap, const char *const *pool,
+           const char *iso_vol)
 {
-	y_vm(y, m, cap, pool);
+	y_vm(y, m, cap, pool, iso_vol);
 }
 
 char *
 vmxml_export_yaml(const char *domain_xml, const uint64_t *disk_capacity,
                   const char *const *disk_pool, char **err)
+{
+	return vmxml_export_yaml_iso(domain_xml, disk_capacity, disk_pool, NULL, err);
+}
+
+char *
+vmxml_export_yaml_iso(const char *domain_xml, const uint64_t *disk_capacity,
+                      const char *const *disk_pool, const char *iso_vol, char **err)
 {
 	struct yw y = { 0 };
 	struct dom m;
@@ -997,7 +1515,7 @@ vmxml_export_yaml(const char *domain_xml, const uint64_t *disk_capacity,
 		*err = xstrdup("cannot create a YAML emitter");
 		goto cleanup;
 	}
-	y_document(&y, &m, disk_capacity, disk_pool);
+	y_document(&y, &m, disk_capacity, disk_pool, iso_vol);
 	if ((out = y_close(&y)) == NULL)
 		*err = xstrdup("cannot write the YAML definition");
 

@@ -26,6 +26,12 @@ struct vmxml_opts {
 	const struct vmxml_disk_src *disks; /* one per vmdef disk, same order */
 	const char *seed_path;   /* cloud-init seed ISO, or NULL for none */
 	const char *uuid;        /* a fixed UUID (tests), else libvirt picks */
+	const char *iso_path;    /* the install media's path (the vmdef's iso
+	                          * resolved); NULL: the vmdef's, which must then
+	                          * be a path */
+	bool install;            /* the first start from the install media: boot
+	                          * the CD first and stop at the first reboot,
+	                          * else the disk first, then the CD */
 };
 
 /* The domain XML for d: a new string, or NULL with *err set (a new string)
@@ -59,6 +65,14 @@ struct vmxml_diff {
 int vmxml_compare(const struct vmdef *d, const char *domain_xml,
                   const uint64_t *disk_capacity, struct vmxml_diff **out, size_t *n,
                   char **err);
+/* The same, and also "firmware", "secure_boot", "tpm", "cpu.mode",
+ * "cpu.model", "cpu.topology", "hostdevs", "rng", "boot_menu" and "iso"
+ * (the first CD-ROM that is not the cloud-init seed; iso_path: d's iso
+ * resolved to its path, or NULL when d's is one), each where d writes it
+ * or took it from os: (vmdef.given, vmdef.from_os). */
+int vmxml_compare_iso(const struct vmdef *d, const char *domain_xml,
+                      const uint64_t *disk_capacity, const char *iso_path,
+                      struct vmxml_diff **out, size_t *n, char **err);
 void vmxml_diffs_free(struct vmxml_diff *v, size_t n);
 
 /* The domain as a vmtui.yaml(5) definition of one VM: a new string, or NULL
@@ -72,5 +86,12 @@ void vmxml_diffs_free(struct vmxml_diff *v, size_t n);
  * again. */
 char *vmxml_export_yaml(const char *domain_xml, const uint64_t *disk_capacity,
                         const char *const *disk_pool, char **err);
+/* The same; the install media (a CD-ROM other than the seed, with the
+ * boot order iso gives) is written as iso: iso_vol ("pool/volume", as the
+ * caller found the CD's source) or else its path. Firmware, Secure Boot,
+ * TPM, CPU, host devices, RNG and the boot menu are written where they
+ * differ from vmtui.yaml's defaults. */
+char *vmxml_export_yaml_iso(const char *domain_xml, const uint64_t *disk_capacity,
+                            const char *const *disk_pool, const char *iso_vol, char **err);
 
 #endif

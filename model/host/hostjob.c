@@ -10,6 +10,7 @@
 #include "../base/notify.h"
 #include "../base/xmalloc.h"
 #include "../defs/apply.h"
+#include "../defs/osdefaults.h"
 #include "../defs/plan.h"
 
 /* What only the worker touches while the job runs. */
@@ -86,6 +87,8 @@ load_all(struct job_priv *p)
 
 	for (i = 0; i < p->npaths; i++)
 		vmdef_load(&p->defs, p->paths[i], &errs);
+	if (errs.n == 0)
+		osdefaults_fill(&p->defs, &errs);
 	body = config_errors_text(&errs);
 	if (errs.n)
 		text = xasprintf("%zu error%s; nothing was changed.\n%s", errs.n,

@@ -1159,8 +1159,9 @@ test_export_quoting(void **state)
 	(void)state;
 	out = vmxml_export_yaml(xml, NULL, NULL, &err);
 	assert_non_null(out);
+	/* No <rng>: rng: false, so that applying it again adds none. */
 	assert_string_equal(out, "name: \"123\"\nvcpus: 1\nmemory: 1M\n"
-	                         "networks:\n- bridge: \"yes\"\n");
+	                         "networks:\n- bridge: \"yes\"\nrng: false\n");
 	free(out);
 }
 
