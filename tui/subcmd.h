@@ -110,5 +110,9 @@ int cli_net(const struct subcmd *cmd, int argc, char **argv);
 int cli_vol_upload(const struct subcmd *cmd, int argc, char **argv);
 int cli_vol_download(const struct subcmd *cmd, int argc, char **argv);
 int cli_screenshot(const struct subcmd *cmd, int argc, char **argv);
+/* `vmtui edit` (cli_edit.c); reset, save, restore, rename, ctrl-alt-del,
+ * nmi and wake (cli_life.c, one handler by the row's name). */
+int cli_edit(const struct subcmd *cmd, int argc, char **argv);
+int cli_life(const struct subcmd *cmd, int argc, char **argv);
 
 #endif
