@@ -154,7 +154,7 @@ run_action(virConnectPtr conn, const char *uri, const struct lopts *o, enum acti
 		why = "it has no saved state (vmtui save makes one; start boots it afresh)";
 	if (why != NULL) {
 		err = xasprintf("cannot %s %s: %s.", strcmp(verb, "restore") == 0 ? "restore" :
-		                action_name(act), virDomainGetName(d), why);
+		                action_verb(act), virDomainGetName(d), why);
 		goto cleanup;
 	}
 	if (action_loses_work(act) && !confirmed(o, act, virDomainGetName(d)))

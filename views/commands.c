@@ -27,7 +27,7 @@ app_act(struct app *a, const struct sel_guest *g, enum action act)
 	const char *why = action_refusal(act, g->state, g->autostart, g->saved);
 
 	if (why != NULL) {
-		app_status(a, MSG_ERROR, "Cannot %s %s: %s.", action_name(act), g->name, why);
+		app_status(a, MSG_ERROR, "Cannot %s %s: %s.", action_verb(act), g->name, why);
 		return HANDLED;
 	}
 	if (action_loses_work(act)) {

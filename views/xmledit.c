@@ -97,8 +97,9 @@ take_text(struct app *a, const char *text)
 	X.body = xmledit_strip_error(text);
 	if (!xmledit_differs(X.base, X.body)) {
 		xmledit_forget(X.path);
-		app_pop_view(a);
 		app_status(a, MSG_INFO, "No change: %s was not defined.", X.name);
+		X.ui = U_DONE;
+		app_pop_view(a);
 		return true;
 	}
 	if (X.last != NULL && !xmledit_differs(X.last, X.body)) {
@@ -351,8 +352,9 @@ xe_text(struct app *a, wint_t wc, bool is_key)
 	}
 	if (X.ui == U_DIFF && wc == 'd') {
 		xmledit_forget(X.path);
-		app_pop_view(a);
 		app_status(a, MSG_INFO, "Discarded the edit of %s; nothing was defined.", X.name);
+		X.ui = U_DONE;
+		app_pop_view(a);
 		return HANDLED;
 	}
 	app_status(a, MSG_INFO, "%s", X.ui == U_ASK ? "r resumes the kept edit, f starts afresh, "

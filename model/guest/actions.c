@@ -25,7 +25,7 @@ static const struct {
 	[ACT_AUTOSTART_ON] = { "autostart on", "autostart" },
 	[ACT_AUTOSTART_OFF] = { "autostart off", "autostart --disable" },
 	[ACT_RESET] = { "reset", "reset" },
-	[ACT_MANAGED_SAVE] = { "save (hibernate)", "managedsave" },
+	[ACT_MANAGED_SAVE] = { "save", "managedsave" },
 	[ACT_SAVE_REMOVE] = { "remove the saved state", "managedsave-remove" },
 	[ACT_SEND_CAD] = { "send Ctrl+Alt+Del", "send-key" },
 	[ACT_NMI] = { "inject an NMI", "inject-nmi" },
@@ -36,6 +36,21 @@ const char *
 action_name(enum action a)
 {
 	return (unsigned)a < ACT_COUNT ? table[a].name : "?";
+}
+
+const char *
+action_verb(enum action a)
+{
+	switch (a) {
+	case ACT_SAVE_REMOVE:
+		return "remove the saved state of";
+	case ACT_SEND_CAD:
+		return "send Ctrl+Alt+Del to";
+	case ACT_NMI:
+		return "inject an NMI into";
+	default:
+		return action_name(a);
+	}
 }
 
 const char *

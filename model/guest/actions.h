@@ -27,6 +27,8 @@ enum action {
 
 const char *action_name(enum action a);     /* "force off" */
 const char *action_virsh(enum action a);    /* "destroy" */
+/* The words before a guest's name in "Cannot VERB NAME": "inject an NMI into". */
+const char *action_verb(enum action a);
 /* Why the action cannot apply to a guest in this state (saved: it has a
  * managed save image), or NULL if it can. */
 const char *action_refusal(enum action a, enum vm_state st, bool autostart, bool saved);
