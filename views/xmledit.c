@@ -103,8 +103,8 @@ take_text(struct app *a, const char *text)
 		return true;
 	}
 	if (X.last != NULL && !xmledit_differs(X.last, X.body)) {
-		done(xasprintf("The edit was saved unchanged after the error: not defined. It is kept in %s "
-		     "(x resumes it). Esc goes back.", X.path), true);
+		done(xasprintf("The edit was saved unchanged after the error: not defined. It is "
+		               "kept in %s (x resumes it). Esc goes back.", X.path), true);
 		return true;
 	}
 	if ((why = xmledit_refusal(X.body, X.uuid)) == NULL) {
@@ -274,7 +274,6 @@ xe_poll(struct app *a)
 		return;
 	a->dirty |= DIRTY_ALL;
 	if (X.ui == U_DEFINING && st == XE_DEFINED) {
-		xmledit_forget(X.path);
 		done(xasprintf("%s Esc goes back.", why), false);
 	} else if (X.ui == U_DEFINING && st == XE_FAILED) {
 		define_failed(a, why);
@@ -298,7 +297,7 @@ define(struct app *a)
 
 	xmledit_change(&c, X.name, X.running, uri, X.path, X.base, X.body);
 	free(uri);
-	xe_job_define(X.job, &c);
+	xe_job_define(X.job, &c, X.path);
 	X.ui = U_DEFINING;
 	a->dirty |= DIRTY_ALL;
 }

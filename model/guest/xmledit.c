@@ -362,6 +362,7 @@ xmledit_src_free(struct xmledit_src *s)
 struct define_call {
 	struct xe_job *job;
 	struct hw_change change;
+	char *path; /* the kept edit, removed once defined */
 };
 
 static void
@@ -408,6 +409,8 @@ job_define(struct host *h, virConnectPtr conn, void *arg)
 	else if ((d = lv_domain_lookup(conn, j->uuid, &err)) != NULL)
 		rc = hw_change_apply(d, &c->change, NULL, &err);
 	msglog_action(c->change.steps[0].virsh, err, "%s: define the edited XML", name);
+	if (rc == 0)
+		xmledit_forget(c->path);
 	host_lock(h);
 	free(j->error);
 	free(j->result);
@@ -423,6 +426,7 @@ job_define(struct host *h, virConnectPtr conn, void *arg)
 		virDomainFree(d);
 	free(name);
 	hw_change_free(&c->change);
+	free(c->path);
 	free(c);
 	xe_job_release(j);
 }
@@ -451,11 +455,12 @@ xe_job_reread(struct xe_job *j)
 }
 
 void
-xe_job_define(struct xe_job *j, struct hw_change *c)
+xe_job_define(struct xe_job *j, struct hw_change *c, const char *path)
 {
 	struct define_call *call = xcalloc(1, sizeof *call);
 
 	call->job = j;
+	call->path = xstrdup(path);
 	call->change = *c;
 	memset(c, 0, sizeof *c);
 	host_lock(j->host);

@@ -105,8 +105,10 @@ struct xe_job {
 struct xe_job *xe_job_new(struct host *h, const char *uuid);
 /* Read it again (the host's current XML, to compare with the base). */
 void xe_job_reread(struct xe_job *j);
-/* Apply c (taken over) on the worker; logs it with its virsh line. */
-void xe_job_define(struct xe_job *j, struct hw_change *c);
+/* Apply c (taken over) on the worker; logs it with its virsh line. Once
+ * defined, the kept edit at path and its base are removed there, so that
+ * a define the view no longer waits for (Esc) leaves no stale edit. */
+void xe_job_define(struct xe_job *j, struct hw_change *c, const char *path);
 void xe_job_release(struct xe_job *j);
 
 #endif
