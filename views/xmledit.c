@@ -136,6 +136,7 @@ edit(struct app *a)
 	do {
 		app_suspend(a);
 		rc = editor_run(X.path, &err);
+		screen_got_winch = 1; /* resized meanwhile? curses reads the size again */
 		app_resume(a);
 		if (rc < 0) {
 			done(xasprintf("%s: not defined. The edit is kept in %s (x resumes it). Esc goes "
