@@ -8,7 +8,8 @@
 #     action log has the virsh line); an invalid element: the editor opens
 #     again with the error on top, the fix then defines; saved unchanged:
 #     "No change"; an aborted editor keeps the edit, x offers it again
-#     with its age, r resumes it, d discards it;
+#     with its age, r resumes it, d discards it; a change made on the host
+#     while the editor ran is warned about, with the host's diff;
 #   - the lifecycle keys: refusals on a shut-off guest with their reasons,
 #     r renames it (a bad name refused); on a running guest B asks (n
 #     keeps it running), M saves it (the list says "saved"), E asks to
@@ -50,6 +51,7 @@ cat >"$SCR_TMP/editor" <<'EOF'
 n=$(($(cat "$ROUNDS" 2>/dev/null || echo 0) + 1))
 echo "$n" >"$ROUNDS"
 cp "$1" "$ROUNDS.$n"
+[ ! -s "$ROUNDS.hook.$n" ] || sh "$ROUNDS.hook.$n"
 [ ! -s "$ROUNDS.sed.$n" ] || sed -i -f "$ROUNDS.sed.$n" "$1"
 exit "$(cat "$ROUNDS.exit.$n" 2>/dev/null || echo 0)"
 EOF
@@ -139,6 +141,19 @@ check "d: discarded, said" wait_status "^Discarded the edit of $(re "$ED"); noth
 check "d: virsh unchanged" eq "$(cur_mem "$ED")" 81920
 x_key
 check "after d: no kept edit, unchanged" wait_status "^No change: $(re "$ED") was not defined\."
+
+say "# x: the guest changed on the host while the editor ran"
+rm -f "$ROUNDS" "$ROUNDS".*
+echo "virsh -q -c '$T_URI' desc '$ED' --config 'changed behind' >/dev/null" >"$ROUNDS.hook.1"
+echo "s|81920<|65536<|" >"$ROUNDS.sed.1"
+vt_keys x
+check "host change: warned in the diff view" wait_screen \
+	"^Warning: $(re "$ED") was changed on the host since this edit started"
+check "host change: the host's diff below the edit's" wait_screen "^Changed on the host since the edit started:"
+check "host change: the host's line" wait_screen "^\+  <description>changed behind</description>"
+vt_keys d
+check "host change: d discards" wait_status "^Discarded the edit of $(re "$ED")"
+check "host change: the host's change stays" eq "$(v desc "$ED")" "changed behind"
 
 # ---- lifecycle keys on the shut-off guest ----
 say "# lifecycle: refusals, rename"
