@@ -207,6 +207,7 @@ app_selected_guest(struct app *a, struct sel_guest *g)
 	snprintf(g->name, sizeof g->name, "%s", r->vm->name);
 	g->state = r->vm->state;
 	g->autostart = r->vm->autostart;
+	g->saved = r->vm->managed_save;
 	g->host_up = r->host->state == HOST_UP;
 	app_unlock_hosts(a);
 	return true;

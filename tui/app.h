@@ -234,6 +234,7 @@ struct sel_guest {
 	char name[256];
 	enum vm_state state;
 	bool autostart;
+	bool saved;          /* a managed save image: start restores it */
 	bool host_up;
 };
 /* Fill g for the selected guest; false, with the reason in the status line,

@@ -450,6 +450,75 @@ static const char version_help[] =
 	"Usage: vmtui version\n"
 	"Show vmtui's version (as vmtui --version).\n";
 
+/* ---- the domain XML edited, and more lifecycle (cli_edit.c, cli_life.c) ---- */
+
+static const char edit_help[] =
+	"Usage: vmtui edit [-c URI] [-H [USER@]HOST[:PORT]] [-y] [--resume|--fresh] VM\n"
+	"Edit a VM's saved domain XML in $VISUAL (else $EDITOR, else vi), as virsh edit.\n"
+	"The edit is kept in $XDG_STATE_HOME/vmtui/edits/HOST-VM.xml until it is defined\n"
+	"or discarded. Saved unchanged: nothing is defined. Changed: the diff is shown\n"
+	"and asked about; the define is validated against libvirt's schema, and on an\n"
+	"error the editor opens again with the error at the top.\n\n"
+	"  -c, --connect URI     the host (default: $LIBVIRT_DEFAULT_URI, else libvirt's default)\n"
+	"  -H, --host [USER@]HOST[:PORT]  the host over SSH\n"
+	"      --known-hosts FILE  SSH host keys (default ~/.ssh/known_hosts)\n"
+	"  -y, --yes             define a changed edit without asking\n"
+	"      --resume          go on with a kept edit without asking\n"
+	"      --fresh           drop a kept edit and start from the current XML\n"
+	"  -h, --help            show this help and exit\n\n"
+	"A change to a running guest takes effect at its next boot. See vmtui(1).\n";
+
+#define LIFE_OPTS \
+	"  -c, --connect URI     the host (default: $LIBVIRT_DEFAULT_URI, else libvirt's default)\n" \
+	"  -H, --host [USER@]HOST[:PORT]  the host over SSH\n" \
+	"      --known-hosts FILE  SSH host keys (default ~/.ssh/known_hosts)\n"
+
+static const char reset_help[] =
+	"Usage: vmtui reset [-c URI] [-H HOST] [-y] VM\n"
+	"Reset a running VM at once, as its reset button: unsaved guest data is lost, so\n"
+	"it asks first.\n\n" LIFE_OPTS
+	"  -y, --yes             reset without asking (needed without a terminal)\n"
+	"  -h, --help            show this help and exit\n\nSee vmtui(1).\n";
+
+static const char save_help[] =
+	"Usage: vmtui save [-c URI] [-H HOST] VM\n"
+	"       vmtui save --discard [-c URI] [-H HOST] [-y] VM\n"
+	"Hibernate a running VM: its memory is saved by libvirt (managed save) and it\n"
+	"stops; vmtui restore (or start) brings it back where it was. --discard removes\n"
+	"the saved state of a shut-off VM instead (asks first: its memory is lost).\n\n"
+	LIFE_OPTS
+	"      --discard         remove the saved state\n"
+	"  -y, --yes             remove it without asking (needed without a terminal)\n"
+	"  -h, --help            show this help and exit\n\nSee vmtui(1).\n";
+
+static const char restore_help[] =
+	"Usage: vmtui restore [-c URI] [-H HOST] VM\n"
+	"Start a VM from the state vmtui save kept: it runs on where it was saved.\n\n"
+	LIFE_OPTS
+	"  -h, --help            show this help and exit\n\nSee vmtui(1).\n";
+
+static const char rename_help[] =
+	"Usage: vmtui rename [-c URI] [-H HOST] VM NEW-NAME\n"
+	"Rename a shut-off VM (libvirt renames only those).\n\n" LIFE_OPTS
+	"  -h, --help            show this help and exit\n\nSee vmtui(1).\n";
+
+static const char cad_help[] =
+	"Usage: vmtui ctrl-alt-del [-c URI] [-H HOST] VM\n"
+	"Send Ctrl+Alt+Del to a running VM's keyboard (its OS decides what it does).\n\n"
+	LIFE_OPTS
+	"  -h, --help            show this help and exit\n\nSee vmtui(1).\n";
+
+static const char nmi_help[] =
+	"Usage: vmtui nmi [-c URI] [-H HOST] VM\n"
+	"Inject a non-maskable interrupt into a running VM (e.g. to make a hung kernel\n"
+	"dump or panic, as its OS is set up to).\n\n" LIFE_OPTS
+	"  -h, --help            show this help and exit\n\nSee vmtui(1).\n";
+
+static const char wake_help[] =
+	"Usage: vmtui wake [-c URI] [-H HOST] VM\n"
+	"Wake a VM its own OS suspended (pmsuspended: S3/S4 sleep).\n\n" LIFE_OPTS
+	"  -h, --help            show this help and exit\n\nSee vmtui(1).\n";
+
 static int help_main(const struct subcmd *cmd, int argc, char **argv);
 static int version_main(const struct subcmd *cmd, int argc, char **argv);
 
@@ -503,6 +572,17 @@ static const struct subcmd subcmds[] = {
 	{ "media", "Insert or eject a VM's CD-ROM media.", media_help, cli_hw, CONN_WRITE, false },
 	{ "nic", "Add, remove, link up/down or move a VM's network interfaces.", nic_help, cli_hw,
 	  CONN_WRITE, false },
+	{ "edit", "Edit a VM's domain XML in $EDITOR: diffed, validated, defined.",
+	  edit_help, cli_edit, CONN_WRITE, false },
+	{ "reset", "Reset a running VM (asks first).", reset_help, cli_life, CONN_WRITE, false },
+	{ "save", "Hibernate a VM (managed save), or remove its saved state.", save_help,
+	  cli_life, CONN_WRITE, false },
+	{ "restore", "Start a VM from its saved state.", restore_help, cli_life, CONN_WRITE,
+	  false },
+	{ "rename", "Rename a shut-off VM.", rename_help, cli_life, CONN_WRITE, false },
+	{ "ctrl-alt-del", "Send Ctrl+Alt+Del to a VM.", cad_help, cli_life, CONN_WRITE, false },
+	{ "nmi", "Inject an NMI into a VM.", nmi_help, cli_life, CONN_WRITE, false },
+	{ "wake", "Wake a VM its OS suspended.", wake_help, cli_life, CONN_WRITE, false },
 	{ "help", "List the commands, or show one's usage and options.", help_help, help_main,
 	  CONN_NONE, false },
 	{ "version", "Show vmtui's version.", version_help, version_main, CONN_NONE, false },
@@ -541,13 +621,17 @@ void
 subcmd_help(const struct subcmd *cmd, FILE *f)
 {
 	size_t i;
+	int w = 10;
 
 	fputs(cmd->help, f);
 	if (cmd->name != NULL)
 		return;
+	for (i = 1; i < NCOMMANDS; i++)
+		if ((int)strlen(subcmds[i].name) > w)
+			w = (int)strlen(subcmds[i].name);
 	fprintf(f, "\nCommands, without the screen (vmtui help COMMAND for each):\n");
 	for (i = 1; i < NCOMMANDS; i++)
-		fprintf(f, "  %-10s %s\n", subcmds[i].name, subcmds[i].summary);
+		fprintf(f, "  %-*s %s\n", w, subcmds[i].name, subcmds[i].summary);
 	fprintf(f, "\nPress ? inside vmtui for the keys. See vmtui(1).\n");
 }
 

@@ -118,5 +118,9 @@ int cli_tpm(const struct subcmd *cmd, int argc, char **argv);
 int cli_hostdev(const struct subcmd *cmd, int argc, char **argv);
 /* vmtui hw, disk, media, nic (cli_hw.c): the row says which. */
 int cli_hw(const struct subcmd *cmd, int argc, char **argv);
+/* `vmtui edit` (cli_edit.c); reset, save, restore, rename, ctrl-alt-del,
+ * nmi and wake (cli_life.c, one handler by the row's name). */
+int cli_edit(const struct subcmd *cmd, int argc, char **argv);
+int cli_life(const struct subcmd *cmd, int argc, char **argv);
 
 #endif

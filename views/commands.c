@@ -10,6 +10,7 @@
 #include "../config/theme.h"
 #include "../model/record/replay.h"
 #include "../model/base/xmalloc.h"
+#include "../model/guest/clone.h"
 #include "console.h"
 #include "conpane.h"
 #include "views.h"
@@ -23,16 +24,23 @@
 int
 app_act(struct app *a, const struct sel_guest *g, enum action act)
 {
-	const char *why = action_refusal(act, g->state, g->autostart);
+	const char *why = action_refusal(act, g->state, g->autostart, g->saved);
 
 	if (why != NULL) {
-		app_status(a, MSG_ERROR, "Cannot %s %s: %s.", action_name(act), g->name, why);
+		app_status(a, MSG_ERROR, "Cannot %s %s: %s.", action_verb(act), g->name, why);
 		return HANDLED;
 	}
-	if (act == ACT_DESTROY) {
+	if (action_loses_work(act)) {
 		free(a->confirm.text);
-		a->confirm.text = xasprintf("Force off %s? Unsaved guest data is lost, "
-		                            "as when pulling the power cord.", g->name);
+		if (act == ACT_RESET)
+			a->confirm.text = xasprintf("Reset %s? Unsaved guest data is lost, as when "
+			                            "pressing the reset button.", g->name);
+		else if (act == ACT_SAVE_REMOVE)
+			a->confirm.text = xasprintf("Remove the saved state of %s? Its memory is lost; "
+			                            "the next start boots afresh.", g->name);
+		else
+			a->confirm.text = xasprintf("Force off %s? Unsaved guest data is lost, "
+			                            "as when pulling the power cord.", g->name);
 		a->confirm.open = true;
 		a->confirm.host = g->host;
 		a->confirm.act = act;
@@ -42,7 +50,10 @@ app_act(struct app *a, const struct sel_guest *g, enum action act)
 		return HANDLED;
 	}
 	host_action(g->host, g->uuid, act);
-	app_status(a, MSG_INFO, "%s %s...", action_name(act), g->name);
+	if (act == ACT_START && g->saved)
+		app_status(a, MSG_INFO, "start %s (restoring its saved state)...", g->name);
+	else
+		app_status(a, MSG_INFO, "%s %s...", action_name(act), g->name);
 	return HANDLED;
 }
 
@@ -120,6 +131,76 @@ static int
 run_console_pane(struct app *a, const struct cmd_ctx *x)
 {
 	return console_open_tui(a, x->guest, true);
+}
+
+/* ---- the XML edited, and more lifecycle (rows past CMD_COUNT) ---- */
+
+static int
+run_xmledit(struct app *a, const struct cmd_ctx *x)
+{
+	return xmledit_open(a, x->guest);
+}
+
+/* The lifecycle rows past CMD_COUNT, by their row's name. */
+static int
+run_life(struct app *a, const struct cmd_ctx *x)
+{
+	static const struct {
+		const char *name;
+		enum action act;
+	} rows[] = {
+		{ "reset", ACT_RESET }, { "managed-save", ACT_MANAGED_SAVE },
+		{ "managed-save-remove", ACT_SAVE_REMOVE }, { "ctrl-alt-del", ACT_SEND_CAD },
+		{ "nmi", ACT_NMI }, { "wake", ACT_WAKE },
+	};
+	const char *name = command_row(x->cmd)->name;
+	size_t i;
+
+	for (i = 0; i < sizeof rows / sizeof rows[0]; i++)
+		if (strcmp(rows[i].name, name) == 0)
+			return app_act(a, x->guest, rows[i].act);
+	return HANDLED;
+}
+
+/* The rename prompt's guest, kept from r to Enter. */
+static struct {
+	struct host *host;
+	char uuid[VM_UUID_LEN];
+	char name[256];
+} renaming;
+
+static void
+rename_submit(struct app *a, const char *text)
+{
+	char *why = clone_name_check(text);
+
+	if (why != NULL) {
+		app_status(a, MSG_ERROR, "Cannot rename %s: %s", renaming.name, why);
+		free(why);
+	} else if (strcmp(text, renaming.name) == 0) {
+		app_status(a, MSG_INFO, "%s is already called so; nothing changed.", renaming.name);
+	} else {
+		action_rename(renaming.host, renaming.uuid, renaming.name, text);
+		app_status(a, MSG_INFO, "rename %s to %s...", renaming.name, text);
+	}
+}
+
+static int
+run_rename(struct app *a, const struct cmd_ctx *x)
+{
+	char label[32];
+
+	if (x->guest->state != VM_SHUTOFF) {
+		app_status(a, MSG_ERROR, "Cannot rename %s: it is %s; libvirt renames only shut-off "
+		           "guests.", x->guest->name, vm_state_name(x->guest->state));
+		return HANDLED;
+	}
+	renaming.host = x->guest->host;
+	snprintf(renaming.uuid, sizeof renaming.uuid, "%s", x->guest->uuid);
+	snprintf(renaming.name, sizeof renaming.name, "%s", x->guest->name);
+	snprintf(label, sizeof label, "New name: ");
+	app_prompt_path(a, label, x->guest->name, rename_submit);
+	return HANDLED;
 }
 
 /* ---- storage ---- */
@@ -599,6 +680,25 @@ static const struct command commands[] = {
 	  .needs = ON_GUEST, .key = 'l', .where = KV_HW, .label = "Link" },
 	{ "hw-nic-move", "Move the selected NIC to another network or bridge (a form)",
 	  "move a NIC", .needs = ON_GUEST, .key = 'm', .where = KV_HW },
+	/* The domain XML edited by hand, and more lifecycle. */
+	{ "edit-xml", "Edit the guest's domain XML in $EDITOR: diff, then define (validated)",
+	  "edit the XML", .of = true, .needs = ON_GUEST, .run = run_xmledit, .key = 'x',
+	  .where = GUEST_VIEWS, .label = "XML" },
+	{ "reset", "Reset the guest at once, as its reset button (asks first)",
+	  .needs = ON_GUEST, .run = run_life, .key = 'B', .where = GUEST_VIEWS },
+	{ "managed-save", "Hibernate: save the guest's memory and stop it (S restores it)",
+	  "save", .needs = ON_GUEST, .run = run_life, .key = 'M', .where = GUEST_VIEWS },
+	{ "managed-save-remove", "Remove the guest's saved state (asks first)",
+	  "remove the saved state", .of = true, .needs = ON_GUEST, .run = run_life, .key = 'E',
+	  .where = GUEST_VIEWS },
+	{ "rename", "Rename a shut-off guest (its new name in the prompt)", .needs = ON_GUEST,
+	  .run = run_rename, .key = 'r', .where = GUEST_VIEWS },
+	{ "ctrl-alt-del", "Send Ctrl+Alt+Del to the guest", "send Ctrl+Alt+Del to",
+	  .needs = ON_GUEST, .run = run_life, .key = 'K', .where = GUEST_VIEWS },
+	{ "nmi", "Inject a non-maskable interrupt (NMI) into the guest", "inject an NMI into",
+	  .needs = ON_GUEST, .run = run_life, .key = 'I', .where = GUEST_VIEWS },
+	{ "wake", "Wake the guest from its OS's suspend (pmsuspended)", .needs = ON_GUEST,
+	  .run = run_life, .key = 'W', .where = GUEST_VIEWS },
 };
 
 /* Whatever the views do on every turn of the loop. */

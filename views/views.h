@@ -42,6 +42,11 @@ int vmdelete_open(struct app *a, const struct sel_guest *g);
 int gscreen_open(struct app *a, const struct sel_guest *g);
 void gscreen_poll(struct app *a);
 void gscreen_forget(void);
+/* x: guest g's saved domain XML in the user's editor, the diff, the
+ * define (views/xmledit.c). */
+extern const struct view_ops xmledit_ops;
+int xmledit_open(struct app *a, const struct sel_guest *g);
+
 /* Plan VM definition files on host h and show the plan (views/job.c). */
 void job_open(struct app *a, struct host *h, char *const *paths, size_t n);
 

@@ -208,7 +208,9 @@ vmdetail_draw(struct app *a, WINDOW *w)
 		         vm->since_exact ? "" : ">", up, vm->id, vm->uuid);
 	} else {
 		snprintf(title, sizeof title, "%s  %s  on %s  %s", vm->name,
-		         vm_state_name(vm->state), host_label(r->host), vm->uuid);
+		         vm->state == VM_SHUTOFF && vm->managed_save ? "saved (start restores it)"
+		                                                     : vm_state_name(vm->state),
+		         host_label(r->host), vm->uuid);
 	}
 	draw_text(w, 0, 0, width, screen_attr(C_COLUMNS), title);
 

@@ -176,7 +176,9 @@ draw_row(struct app *a, WINDOW *w, int y, const struct row *r, const struct layo
 	fmt_append(b, sizeof b, &at, vm->name);
 	cut_to(b, sizeof b, l->w[COL_NAME], a->gmode != GRAPH_ASCII);
 	cell(&ln, l, COL_NAME, base, b);
-	cell(&ln, l, COL_STATE, selected ? base : state_attr(vm->state), vm_state_name(vm->state));
+	/* A shut-off guest with a managed save image: start restores it. */
+	cell(&ln, l, COL_STATE, selected ? base : state_attr(vm->state),
+	     vm->state == VM_SHUTOFF && vm->managed_save ? "saved" : vm_state_name(vm->state));
 	fmt_count(b, sizeof b, vm->vcpus_cur);
 	cell(&ln, l, COL_VCPU, base, active || vm->vcpus_cur ? b : "-");
 	cell(&ln, l, COL_CPU, base, fmt_pct(b, sizeof b, active ? vm->cpu_pct : -1));

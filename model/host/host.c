@@ -1227,8 +1227,8 @@ refresh(struct host *h)
 {
 	struct host_priv *p = h->priv;
 	virDomainStatsRecordPtr *recs = NULL;
-	char **autos = NULL, **trans = NULL, **need = NULL;
-	size_t nautos = 0, ntrans = 0, nneed = 0;
+	char **autos = NULL, **trans = NULL, **need = NULL, **saved = NULL;
+	size_t nautos = 0, ntrans = 0, nneed = 0, nsaved = 0;
 	uint64_t now, free_kib = HOST_MEM_UNKNOWN, total_kib = 0;
 	double host_cpu = STATS_UNKNOWN, epoch;
 	char *line = NULL;
@@ -1307,6 +1307,8 @@ refresh(struct host *h)
 	if (autostart) {
 		p->inventory_ns = now;
 		autos = list_uuids(stats_conn(p), VIR_CONNECT_LIST_DOMAINS_AUTOSTART, &nautos);
+		/* Managed save images have no event either: read with autostart. */
+		saved = list_uuids(stats_conn(p), VIR_CONNECT_LIST_DOMAINS_MANAGEDSAVE, &nsaved);
 	}
 	if (persistence)
 		trans = list_uuids(stats_conn(p), VIR_CONNECT_LIST_DOMAINS_TRANSIENT, &ntrans);
@@ -1315,6 +1317,9 @@ refresh(struct host *h)
 	host_lock(h);
 	merge_samples(h, (size_t)n, now, autos, nautos, autostart, trans, ntrans, persistence,
 	              &need, &nneed);
+	if (autostart)
+		for (size_t k = 0; k < h->nvms; k++)
+			h->vms[k]->managed_save = in_list(saved, nsaved, h->vms[k]->uuid);
 	lifewatch_refresh(p->watch, h->vms, h->nvms, now);
 	p->watch_due = lifewatch_due(p->watch);
 	if (node) {
@@ -1347,6 +1352,7 @@ refresh(struct host *h)
 	free(line);
 
 	xfree_strv(autos, nautos);
+	xfree_strv(saved, nsaved);
 	xfree_strv(trans, ntrans);
 	set_balloon_periods(h, need, nneed);
 	xfree_strv(need, nneed);
@@ -1516,9 +1522,7 @@ static void
 report_action(struct host *h, const struct req *r, const char *err)
 {
 	char *uri = host_virsh_uri(h);
-	char *virsh = r->act == ACT_AUTOSTART_OFF
-	              ? msglog_virsh(uri, "autostart", "--disable", r->name, NULL)
-	              : msglog_virsh(uri, action_virsh(r->act), r->name, NULL);
+	char *virsh = action_virsh_line(r->act, uri, r->name);
 	bool follow = r->act == ACT_SHUTDOWN || r->act == ACT_REBOOT;
 	struct vm *vm;
 
@@ -1558,7 +1562,9 @@ run_req(struct host *h, struct req *r)
 	}
 	action_run(h->priv->conn, r->uuid, r->act, &err);
 	report_action(h, r, err);
-	if (r->act == ACT_AUTOSTART_ON || r->act == ACT_AUTOSTART_OFF)
+	/* Autostart, and a managed save image made, removed or restored. */
+	if (r->act == ACT_AUTOSTART_ON || r->act == ACT_AUTOSTART_OFF || r->act == ACT_START ||
+	    r->act == ACT_MANAGED_SAVE || r->act == ACT_SAVE_REMOVE)
 		h->priv->inventory_due = true;
 	free(err);
 }

@@ -98,6 +98,7 @@ struct vm {
 	int reason;
 	bool persistent;
 	bool autostart;
+	bool managed_save;   /* shut off with a managed save image: start restores it */
 	unsigned vcpus_cur, vcpus_max;
 	uint64_t mem_cur_kib, mem_max_kib;
 	uint64_t mem_used_kib;

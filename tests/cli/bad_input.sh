@@ -757,6 +757,46 @@ t 1 'vmtui nic remove: option "--model" is for vmtui nic add only.' nic remove -
 t 0 "Set the link of NIC aa:bb:cc:dd:ee:ff of test down: now and at the next boot." nic link -c "$T" test aa:bb:cc:dd:ee:ff down --dry-run
 t 0 "virsh -c test:///default detach-interface test network --mac aa:bb:cc:dd:ee:ff --live --config" nic remove -c "$T" test aa:bb:cc:dd:ee:ff --dry-run
 [ ! -e /tmp/pwned ] || { not_ok "a hardware command created /tmp/pwned"; rm -f /tmp/pwned; }
+# ---------------------------------------------------------------- edit, lifecycle
+t 1 "vmtui edit: expected one VM name" edit
+t 1 "vmtui edit: expected one VM name" edit -c "$T" test other
+t 1 "vmtui edit: --resume and --fresh exclude each other." edit -c "$T" --resume --fresh test
+t 1 'vmtui edit: unknown option "--bogus"; see vmtui help edit.' edit -c "$T" --bogus test
+t 1 "vmtui: There is no guest \"$LONG\" on this host" edit -c "$T" "$LONG"
+for s in "${SPECIALS[@]}" "$NONUTF"; do
+	t 1 "vmtui: There is no guest \"$s\" on this host; check the name with virsh list --all." edit -c "$T" "$s"
+done
+EDITOR=true t 0 "No change: test was not defined." edit -c "$T" test
+EDITOR=false t 1 "vmtui: the editor \"false\" exited with status 1; not defined. The edit is kept in" edit -c "$T" test
+t 1 "vmtui: an edit of test from " edit -c "$T" test
+EDITOR=true t 0 "No change: test was not defined." edit -c "$T" --fresh test
+for c in reset save restore ctrl-alt-del nmi wake; do
+	t 1 "vmtui $c: expected one VM name" "$c" -c "$T"
+	t 1 "vmtui $c: expected one VM name" "$c" -c "$T" test other
+	t 1 "vmtui $c: unknown option \"--bogus\"; see vmtui help $c." "$c" -c "$T" --bogus test
+	t 1 "vmtui: There is no guest \"$LONG\" on this host" "$c" -c "$T" "$LONG"
+	for s in "${SPECIALS[@]}"; do
+		t 1 "vmtui: There is no guest \"$s\" on this host; check the name with virsh list --all." "$c" -c "$T" "$s"
+	done
+done
+t 1 "vmtui nmi: this option does not apply here" nmi -c "$T" -y test
+t 1 "vmtui reset: this option does not apply here" reset -c "$T" --discard test
+t 1 "vmtui: nothing was done: give --yes to do it without a terminal." reset -c "$T" test
+t 0 "test: reset done." reset -c "$T" -y test
+t 0 "test: inject an NMI done." nmi -c "$T" test
+t 0 "send-key test KEY_LEFTCTRL KEY_LEFTALT KEY_DELETE" ctrl-alt-del -c "$T" test
+t 1 "vmtui: cannot wake up test: it is not suspended by its own OS (pmsuspended): nothing to wake." wake -c "$T" test
+t 1 "vmtui: cannot restore test: it is already running." restore -c "$T" test
+t 1 "vmtui: cannot remove the saved state of test: it is running" save -c "$T" --discard -y test
+t 0 "test: save done." save -c "$T" test
+t 1 "vmtui rename: expected the VM and its new name" rename -c "$T" test
+t 1 "vmtui rename: expected the VM and its new name" rename -c "$T" test a b
+t 1 "vmtui: \"$LONG\" is longer than 64 characters." rename -c "$T" test "$LONG"
+for s in "${SPECIALS[@]}"; do
+	t 1 "vmtui: \"$s\"" rename -c "$T" test "$s"
+done
+t 1 "vmtui: cannot rename test: it is running; shut it off first" rename -c "$T" test new
+t 1 "vmtui rename: unknown option \"--bogus\"; see vmtui help rename." rename -c "$T" --bogus test new
 
 say "bad input: $CASES cases × $(wc -w <<<"$BUILDS") build(s)"
 echo "$PASSED passed, $FAILED failed"

@@ -211,7 +211,7 @@ test_rebind(void **state)
 	bool f5 = false;
 
 	(void)state;
-	assert_int_equal(apply("start: [F5, ^S]\nquit: [Q, F10]\nopen-file: W\nhelp: F1\n", &e), 0);
+	assert_int_equal(apply("start: [F5, ^S]\nquit: [Q, F10]\nopen-file: J\nhelp: F1\n", &e), 0);
 	assert_int_equal(e.n, 0);
 	/* new keys, in the views the command worked in */
 	assert_int_equal(keys_lookup(KEY_F(5), KV_LIST), CMD_START);
@@ -220,7 +220,7 @@ test_rebind(void **state)
 	assert_int_equal(keys_lookup(19, KV_LIST), CMD_START);
 	assert_int_equal(keys_lookup('Q', KV_HELP), CMD_QUIT);
 	assert_int_equal(keys_lookup(KEY_F(10), KV_JOB), CMD_QUIT);
-	assert_int_equal(keys_lookup('W', KV_LIST), CMD_OPEN_FILE);
+	assert_int_equal(keys_lookup('J', KV_LIST), CMD_OPEN_FILE);
 	/* the old ones are gone */
 	assert_int_equal(keys_lookup('S', KV_LIST), CMD_NONE);
 	assert_int_equal(keys_lookup('q', KV_LIST), CMD_NONE);
@@ -282,7 +282,7 @@ test_apply_errors(void **state)
 	           "in the same view (rebind quit too, or pick another key)");
 	apply_err1("theme: h\n", "k.yaml:1:8: keys: theme: \"h\" is already the key of host in the "
 	           "same view (rebind host too, or pick another key)");
-	apply_err1("start: x\nreboot: x\n", "k.yaml:1:8: keys: start: \"x\" is already the key of "
+	apply_err1("start: X\nreboot: X\n", "k.yaml:1:8: keys: start: \"X\" is already the key of "
 	           "reboot in the same view (rebind reboot too, or pick another key)");
 	apply_err1("next-field: n\n", "k.yaml:1:13: keys: next-field: \"n\" would be typed into the "
 	           "form; use a key such as Tab, F3 or ^N");
