@@ -1,5 +1,5 @@
 /* gfxterm.h — a guest's graphical screen on the whole terminal, without
- * curses: the TUI's O key (views/gscreen.c, after app_suspend, as the
+ * curses: the TUI's G key (views/gscreen.c, after app_suspend, as the
  * serial console's C does) and `vmtui screen` (tui/cli_screen.c) both run
  * it. The framebuffer (model/guest/gfx.h) is drawn by tui/gfx/'s renderer
  * in every row but the last, which is the status line: the guest's name,

@@ -42,7 +42,7 @@ static const char screen_help[] =
 	"  -f, --config FILE     config file (default ~/.config/vmtui/config.yaml)\n"
 	"      --escape ^X       the key that leaves a guest's console (default ^])\n"
 	"      --graphics-protocol kitty|sixel|iterm|symbols\n"
-	"                        how a guest's screen (O) is drawn (default: ask the\n"
+	"                        how a guest's screen (G) is drawn (default: ask the\n"
 	"                        terminal; symbols inside tmux or screen)\n"
 	"      --record FILE     append every refresh of every host to FILE\n"
 	"      --replay FILE     show a recording instead of live hosts\n"
