@@ -15,7 +15,8 @@
 #define CTRL(c) ((c) & 0x1f)
 #define STORE (KV_POOLS | KV_VOLS)
 
-#define NAV (KV_LIST | KV_DETAIL | KV_HELP | KV_JOB | KV_SNAP | KV_LOG | STORE | KV_NET | KV_LEASES)
+#define NAV (KV_LIST | KV_DETAIL | KV_HELP | KV_JOB | KV_SNAP | KV_LOG | STORE | KV_NET | KV_LEASES | \
+             KV_EDIT)
 #define VMV (KV_LIST | KV_DETAIL)
 
 static const struct binding table[] = {
@@ -40,12 +41,13 @@ static const struct binding table[] = {
 	{ '\n', CMD_OPEN, KV_NET, NULL },
 	{ KEY_ENTER, CMD_OPEN, KV_NET, NULL },
 	{ 27, CMD_BACK,
-	  KV_LIST | KV_DETAIL | KV_HELP | KV_JOB | KV_FORM | KV_HOST | KV_PANE | KV_SNAP | KV_LOG |
+	  KV_LIST | KV_DETAIL | KV_HELP | KV_JOB | KV_EDIT | KV_FORM | KV_HOST | KV_PANE | KV_SNAP | KV_LOG |
 	  STORE | KV_NET | KV_LEASES | KV_XFER, "Back" },
 	{ 'c', CMD_BACK, KV_XFER, "Cancel" },
 	{ KEY_BACKSPACE, CMD_BACK, KV_DETAIL | KV_HELP | KV_SNAP | KV_LOG | STORE | KV_NET | KV_LEASES, NULL },
 	{ KEY_LEFT, CMD_BACK, KV_DETAIL | KV_HELP | KV_SNAP | KV_LOG | STORE | KV_NET | KV_LEASES, NULL },
 	{ 'y', CMD_APPLY, KV_JOB, "Apply" },
+	{ 'y', CMD_APPLY, KV_EDIT, "Define" },
 	{ '\t', CMD_NEXT_FIELD, KV_FORM, "Next" },
 	{ KEY_DOWN, CMD_NEXT_FIELD, KV_FORM, NULL },
 	{ KEY_BTAB, CMD_PREV_FIELD, KV_FORM, NULL },

@@ -77,6 +77,7 @@ enum {
 	KV_XFER = 1 << 15,   /* an upload or download of a volume (views/transfer.c) */
 	KV_HW = 1 << 16,     /* a guest's hardware (views/hardware.c) */
 	KV_HOSTDEV = 1 << 17, /* the host's USB and PCI devices (views/hostdevs.c) */
+	KV_EDIT = 1 << 18,   /* an edited domain XML's diff (views/xmledit.c) */
 };
 
 struct binding {

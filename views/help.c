@@ -22,7 +22,7 @@ where(unsigned views, char *buf, size_t n)
 		{ KV_POOLS, "pools" }, { KV_VOLS, "volumes" },
 		{ KV_NET, "networks" }, { KV_LEASES, "leases" },
 		{ KV_XFER, "transfer" },
-		{ KV_HW, "hardware" },
+		{ KV_HW, "hardware" }, { KV_HOSTDEV, "host devices" }, { KV_EDIT, "edit" },
 	};
 	size_t i, used = 0;
 

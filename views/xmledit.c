@@ -458,7 +458,7 @@ xmledit_open(struct app *a, const struct sel_guest *g)
 
 const struct view_ops xmledit_ops = {
 	.name = "edit",
-	.keyview = KV_JOB,
+	.keyview = KV_EDIT,
 	.reports = true,
 	.leave = xe_leave,
 	.draw = xe_draw,
