@@ -32,11 +32,11 @@ sec_nav() {
 	ok=1
 	nav_to "$T_OFF" End || ok=0
 	nav_to "$T_BUSY" Home || ok=0
-	nav_to "$T_OFF" G || ok=0
+	nav_to "$T_OFF" End || ok=0
 	nav_to "$T_BUSY" g || ok=0
 	nav_to "$T_OFF" NPage || ok=0
 	nav_to "$T_BUSY" PPage || ok=0
-	check "nav: End/Home (G/g, PgDn/PgUp) go to the last/first row" test "$ok" = 1
+	check "nav: End/Home (g, PgDn/PgUp) go to the last/first row (G is the screen here)" test "$ok" = 1
 	local d1 d2 d3
 	vt_keys End
 	d1=$(detail_name)
