@@ -285,3 +285,14 @@ scr_at_exit() {
 	for f in "${SCR_AT_EXIT[@]}"; do "$f"; done
 	rm -rf "$SCR_TMP"
 }
+
+# help_find PATTERN: page up from where the help screen is until PATTERN
+# shows (the table grows as commands are added).
+help_find() {
+	local i
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		wait_screen "$1" 1 >/dev/null 2>&1 && return 0
+		vt_keys PPage
+	done
+	wait_screen "$1" 1
+}

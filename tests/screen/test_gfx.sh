@@ -209,7 +209,7 @@ gfx_view() {
 	vt_keys '?'
 	sleep 0.3
 	vt_keys End
-	check "view: the help lists G" wait_screen '^G +screen +list,detail +Graphical screen of the guest' 5
+	check "view: the help lists G" help_find '^G +screen +list,detail +Graphical screen of the guest'
 	vt_keys q
 	vt_stop
 }

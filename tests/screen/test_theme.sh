@@ -197,17 +197,6 @@ no_color() {
 	vt_stop
 }
 
-# help_find PATTERN: page up from where the help screen is until PATTERN
-# shows (the table grows as commands are added).
-help_find() {
-	local i
-	for i in 1 2 3 4 5 6 7 8 9 10; do
-		wait_screen "$1" 1 >/dev/null 2>&1 && return 0
-		vt_keys PPage
-	done
-	wait_screen "$1" 1
-}
-
 rebound_keys() {
 	say "# key bindings from config.yaml"
 	printf 'keys:\n  quit: [Q, F10]\n  theme: F5\n' >"$SCR_TMP/xdg/vmtui/config.yaml"
