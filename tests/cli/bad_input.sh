@@ -68,7 +68,7 @@ t() {
 			not_ok "[$b] vmtui $desc: exit status $rc, want 0; stderr: $first"
 		elif [ "$want" = 1 ] && ! grep -qF -- "$phrase" <<<"$first"; then
 			not_ok "[$b] vmtui $desc: first line of stderr '$(cut -c1-200 <<<"$first")' lacks '$(cut -c1-100 <<<"$phrase")'"
-		elif [ "$want" != 1 ] && ! cat "$D/out" "$D/err" | grep -qF -- "$phrase"; then
+		elif [ "$want" != 1 ] && ! grep -qF -- "$phrase" "$D/out" "$D/err"; then
 			not_ok "[$b] vmtui $desc: output lacks '$(cut -c1-100 <<<"$phrase")'"
 			head -n 5 "$D/out" "$D/err" | sed 's/^/    | /' >&2
 		else
@@ -96,7 +96,7 @@ v() {
 			not_ok "[$b] validate $file: exit status $rc, want $want; $(head -c 300 "$D/err")"
 		elif [ "$want" = 1 ] && [ -n "$bad" ]; then
 			not_ok "[$b] validate $file: a line of stderr is not file:line:col: '$(cut -c1-200 <<<"$bad")'"
-		elif ! cat "$D/out" "$D/err" | grep -qF -- "$phrase"; then
+		elif ! grep -qF -- "$phrase" "$D/out" "$D/err"; then
 			not_ok "[$b] validate $file: no '$(cut -c1-100 <<<"$phrase")' in: $(head -c 200 "$D/err")"
 		else
 			ok
@@ -767,7 +767,7 @@ for s in "${SPECIALS[@]}" "$NONUTF"; do
 	t 1 "vmtui: There is no guest \"$s\" on this host; check the name with virsh list --all." edit -c "$T" "$s"
 done
 EDITOR=true t 0 "No change: test was not defined." edit -c "$T" test
-EDITOR=false t 1 "vmtui: the editor \"false\" exited with status 1; not defined. The edit is kept in" edit -c "$T" test
+EDITOR=false t 1 "vmtui: the editor \"false\" exited with status 1; not defined. The edit is kept in" edit -c "$T" --fresh test
 t 1 "vmtui: an edit of test from " edit -c "$T" test
 EDITOR=true t 0 "No change: test was not defined." edit -c "$T" --fresh test
 for c in reset save restore ctrl-alt-del nmi wake; do

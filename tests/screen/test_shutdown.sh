@@ -56,11 +56,9 @@ g_running() {
 	wait_for 15 "$G running" row_is "$G" running
 }
 
-# vmtui on 170x50, filtered to our guest, which is selected.
-# 50 rows: the action log checked below also lists other guests' events
-# (other suites' guests on the same daemon); its first lines must stay on screen.
+# vmtui on 170x30, filtered to our guest, which is selected.
 open() {
-	vt_vmtui 170 50 -d 1 && wait_for 30 "connected" vt_connected || return 1
+	vt_vmtui 170 30 -d 1 && wait_for 30 "connected" vt_connected || return 1
 	vt_keys /
 	wait_screen '^Filter:' 5 >/dev/null || return 1
 	vt_type "$P"
