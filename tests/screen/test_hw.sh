@@ -122,7 +122,10 @@ vt_keys End
 check "the dialog scrolls: the saved XML's diff at the end" wait_screen "^\+\+\+ saved \(after\)" 5
 check "... its first line scrolled off" wait_no_screen "^Takes effect:" 5
 vt_keys y
-check "y: the outcome in the view" wait_screen "^Add disk vdb \(.*\) to $(re "$G"): done, now" 30
+# (the outcome wraps where the guest's and pool's names are long: its
+# "done, now" may start the next line)
+check "y: the outcome in the view" wait_screen "^Add disk vdb \(.*\) to $(re "$G"):( done, now|\$)" 30
+check "y: ... done, now and at the next boot" wait_screen "(: |^)done, now and at the next boot" 5
 check "y: the disk's row" wait_screen "^  disk +vdb +vdb virtio qcow2 $(re "$POOL")/$(re "$G")-vdb\.qcow2" 10
 check "y: the guest sees /sys/block/vdb" eventually 20 sees /sys/block/vdb
 vt_keys L
@@ -142,7 +145,7 @@ check "n: the disk stays" eq "$(blk vdb)" "$G-vdb.qcow2"
 vt_keys X
 check "X asks about the volume too" wait_screen "^Remove disk vdb from $(re "$G") and delete its volume $(re "$G")-vdb\.qcow2 of pool $(re "$POOL")\$" 15
 vt_keys y
-check "X, y: the outcome" wait_screen "^Remove disk vdb from .*: done, now" 30
+check "X, y: the outcome" wait_screen "^Remove disk vdb from .*(: done,|pool $(re "$POOL"): done,)" 30
 check "X, y: the row goes" wait_no_screen "^  disk +vdb " 10
 check "X, y: gone from the guest" eventually 20 gone /sys/block/vdb
 check "X, y: the volume is deleted" eq "$(v vol-list "$POOL" | grep -c vdb)" 0
