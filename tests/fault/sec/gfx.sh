@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # tests/fault/sec/gfx.sh — SIGTERM and SIGHUP while a guest's graphical
-# screen is shown (O in vmtui, and `vmtui screen VM`), from a shell: the
+# screen is shown (G in vmtui, and `vmtui screen VM`), from a shell: the
 # program ends, says it left on a signal, and the terminal is as it was
 # (stty -g identical, cursor on, normal screen, keypad and mouse reports
 # off: the screen turns SGR mouse reports on).
@@ -31,11 +31,11 @@ status_has() {
 }
 screen_shown() { wait_for 20 "the screen's status line" status_has "^ $(re "$G_GFX")  [0-9]+x[0-9]+  VNC"; }
 
-# In vmtui: the list, filtered to the guest, then O.
+# In vmtui: the list, filtered to the guest, then G.
 st_tui() {
 	wait_for 30 "vmtui connected" connected >/dev/null && filter_to "$G_GFX" &&
 		wait_for 5 "gfx selected" selected_is "$G_GFX" >/dev/null || return 1
-	vt_keys O
+	vt_keys G
 	screen_shown
 }
 # vmtui screen: shown by itself.
