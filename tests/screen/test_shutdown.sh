@@ -14,7 +14,7 @@
 #     (libvirt's reboot event) then says "rebooted (after N s)";
 #   - the action log lists the request with its virsh command, and the
 #     warning;
-#   - with force-off bound to K in config.yaml the warning names K.
+#   - with force-off bound to J in config.yaml the warning names J.
 # Env: KEEP_GUESTS=1, BUILD (default build/). Ends with "N passed, N failed".
 set -uo pipefail
 
@@ -152,12 +152,12 @@ vt_stop
 v destroy "$G" >/dev/null 2>&1
 
 say "# the key named is the one bound"
-printf 'shutdown_wait: 3s\nkeys:\n  force-off: K\n' >"$CFG"
-open || not_ok "vmtui with force-off on K"
+printf 'shutdown_wait: 3s\nkeys:\n  force-off: J\n' >"$CFG"
+open || not_ok "vmtui with force-off on J"
 g_running >/dev/null
 vt_keys H
-check "force-off bound to K: the warning names K" \
-	wait_status "^$(re "$G") still runs [0-9.]+ s after the shutdown request \\(its OS may ignore ACPI\\): K forces it off *\$" 10
+check "force-off bound to J: the warning names J" \
+	wait_status "^$(re "$G") still runs [0-9.]+ s after the shutdown request \\(its OS may ignore ACPI\\): J forces it off *\$" 10
 vt_stop
 v destroy "$G" >/dev/null 2>&1
 
