@@ -55,13 +55,11 @@ cleanup() {
 	[ -n "${KEEP_GUESTS:-}" ] || fault_teardown
 	rm -rf "$SCR_TMP"
 }
-# Our guests undefined and, if the private daemon was used, its guest,
+# Every guest of ours (the prefix's, so a section's own guest too)
+# undefined and, if the private daemon was used, its guest,
 # volumes and pool removed.
 fault_teardown() {
-	local g
-	for g in "$G_IDLE" "$G_KILL" "$G_OFF"; do
-		"$RS/guest.sh" undefine "$g" >/dev/null 2>&1
-	done
+	"$RS/guest.sh" cleanup "$T_PREFIX" >/dev/null 2>&1
 	((PRIV)) && priv_cleanup
 }
 
@@ -110,6 +108,18 @@ selected_is() {
 	local s
 	s=$(selected_name)
 	[ "$s" = "$(shown "$1")" ] || { WHY="selected '${s:-none}', want $1"; return 1; }
+}
+# The row of guest $1 selected by Home and then Down, whatever else the
+# filter lets through (a guest left by another suite sorts anywhere).
+select_guest() {
+	local i
+	vt_keys Home
+	for ((i = 0; i < 20; i++)); do
+		wait_for 1 "$1 selected" selected_is "$1" >/dev/null 2>&1 && return 0
+		vt_keys Down
+	done
+	WHY="$1 never selected (at '$(selected_name)')"
+	return 1
 }
 # vmtui in a pane, our guests listed, filtered to $1 (default: all ours).
 fault_vmtui() {

@@ -28,8 +28,7 @@ f_readonly() {
 	fault_vmtui 120 30 "$T_PREFIX" -r -d 1 || return
 	check "read-only: header says READ-ONLY" wait_screen '^vmtui .*READ-ONLY' 5
 	# a running guest: S H R F P U A
-	vt_keys Home
-	wait_for 5 "idle selected" selected_is "$G_IDLE" >/dev/null
+	check "read-only: $G_IDLE selected" select_guest "$G_IDLE"
 	for k in "H:shutdown" "R:reboot" "F:force off" "P:pause" "U:resume" "A:change autostart of" "S:start"; do
 		vt_keys "${k%%:*}"
 		check "read-only: ${k%%:*} is refused ('Cannot ${k#*:} $G_IDLE: vmtui runs read-only (-r)')" \
@@ -56,8 +55,7 @@ f_readonly() {
 	check "read-only: C (console) is refused" \
 		wait_screen "^Cannot open the console of $(re "$G_IDLE"): vmtui runs read-only" 5
 	# the shut-off guest with a snapshot: T lists, c r x are refused
-	vt_keys End
-	wait_for 5 "off selected" selected_is "$G_OFF" >/dev/null
+	select_guest "$G_OFF" || not_ok "read-only: $G_OFF selected ($WHY)"
 	vt_keys S
 	check "read-only: S on the shut-off guest is refused" \
 		wait_screen "^Cannot start $(re "$G_OFF"): vmtui runs read-only \(-r\)" 5
