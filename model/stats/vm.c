@@ -98,7 +98,51 @@ vm_free(struct vm *vm)
 	ring_free(&vm->tx_hist);
 	devs_free(vm->disks, vm->ndisks);
 	devs_free(vm->nics, vm->nnics);
+	vm_set_meta(vm, NULL, 0, NULL);
 	free(vm);
+}
+
+bool
+vm_has_tag(const struct vm *vm, const char *t)
+{
+	size_t i;
+
+	for (i = 0; i < vm->ntags; i++)
+		if (strcmp(vm->tags[i], t) == 0)
+			return true;
+	return false;
+}
+
+static int
+tag_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void
+vm_set_meta(struct vm *vm, char *const *tags, size_t ntags, const char *note)
+{
+	size_t i, n = 0;
+	char **t = ntags > 0 ? xcalloc(ntags, sizeof *t) : NULL;
+
+	for (i = 0; i < ntags; i++)
+		t[i] = xstrdup(tags[i]);
+	if (ntags > 1)
+		qsort(t, ntags, sizeof *t, tag_cmp);
+	for (i = 0; i < ntags; i++) {
+		if (n > 0 && strcmp(t[n - 1], t[i]) == 0) {
+			free(t[i]);
+			continue;
+		}
+		t[n++] = t[i];
+	}
+	for (i = 0; i < vm->ntags; i++)
+		free(vm->tags[i]);
+	free(vm->tags);
+	vm->tags = t;
+	vm->ntags = n;
+	free(vm->note);
+	vm->note = note != NULL && note[0] != '\0' ? xstrdup(note) : NULL;
 }
 
 static struct vm_dev *

@@ -128,6 +128,16 @@ struct vm {
 	struct vm_dev *nics;
 	size_t nnics;
 
+	/* Tags and note from the domain's <metadata> under vmtui's namespace
+	 * (model/defs/tagxml.h), read by the host's worker when it first sees
+	 * the guest and on metadata-change events, never per refresh. Under
+	 * the host's lock like the rest; tags are short words, sorted, no
+	 * duplicates; note is NULL when there is none. */
+	char **tags;
+	size_t ntags;
+	char *note;
+	bool meta_read; /* tags and note read at least once */
+
 	bool known; /* at least one sample merged */
 	bool seen;  /* mark for sweeping domains that vanished */
 };
@@ -141,6 +151,12 @@ void vm_merge(struct vm *vm, const struct vm_sample *s, uint64_t now_ns);
 
 /* A state change learnt from an event (no counters). */
 void vm_set_state(struct vm *vm, enum vm_state st, int reason, uint64_t now_ns);
+
+/* Does the guest carry tag t (exact, case-sensitive)? */
+bool vm_has_tag(const struct vm *vm, const char *t);
+/* Replace the guest's tags (copied, sorted, duplicates dropped) and note
+ * (copied; NULL or "" for none). */
+void vm_set_meta(struct vm *vm, char *const *tags, size_t ntags, const char *note);
 
 /* Uptime in seconds at now_ns, or -1 when not running or not known. */
 double vm_uptime(const struct vm *vm, uint64_t now_ns);
