@@ -602,12 +602,91 @@ subcmd_named(const char *name)
 	return NULL;
 }
 
+/* How many words the option at argv[i] takes if it is one of those every
+ * command shares (-c URI, -H HOST, -f FILE, --known-hosts FILE, -r); 0
+ * when it is another. */
+static int
+shared_option_words(int argc, char **argv, int i)
+{
+	static const char *const with_value[] = { "-c", "-H", "-f", "--connect", "--host",
+	                                          "--config", "--known-hosts" };
+	const char *a = argv[i];
+	size_t k, n;
+
+	if (strcmp(a, "-r") == 0 || strcmp(a, "--readonly") == 0)
+		return 1;
+	for (k = 0; k < sizeof with_value / sizeof with_value[0]; k++) {
+		n = strlen(with_value[k]);
+		if (strcmp(a, with_value[k]) == 0)
+			return i + 1 < argc ? 2 : 0;
+		if (strncmp(a, with_value[k], n) == 0 &&
+		    ((a[1] != '-' && a[n] != '\0') || (a[1] == '-' && a[n] == '=')))
+			return 1; /* -cURI, --connect=URI */
+	}
+	return 0;
+}
+
 const struct subcmd *
 subcmd_find(int argc, char **argv)
 {
+	int i = 1, n;
+	char *name;
+
+	/* `vmtui -c URI top --batch`, as virsh and git take them: the shared
+	 * options before the command's name are moved after it. */
+	while (i < argc && argv[i][0] == '-' && (n = shared_option_words(argc, argv, i)) > 0)
+		i += n;
+	if (i > 1 && i < argc && argv[i][0] != '-' && subcmd_named(argv[i]) != NULL) {
+		name = argv[i];
+		memmove(argv + 2, argv + 1, (size_t)(i - 1) * sizeof *argv);
+		argv[1] = name;
+	}
 	if (argc < 2 || argv[1][0] == '-')
 		return &subcmds[0];
 	return subcmd_named(argv[1]);
+}
+
+/* Does the help text h list option opt ("--batch", "-n") as a word? */
+static bool
+help_has_option(const char *h, const char *opt)
+{
+	size_t n = strlen(opt);
+	const char *p;
+
+	for (p = strstr(h, opt); p != NULL; p = strstr(p + 1, opt)) {
+		char before = p == h ? ' ' : p[-1], after = p[n];
+		if ((before == ' ' || before == '[' || before == '|' || before == '(' ||
+		     before == ',') &&
+		    (after == ' ' || after == ',' || after == ']' || after == '=' ||
+		     after == '\n' || after == '|' || after == ')'))
+			return true;
+	}
+	return false;
+}
+
+/* After an unknown option: the commands whose help lists it, on stderr
+ * ("--batch is an option of vmtui top."), when there are at most three
+ * (the options most commands share would say nothing useful). */
+static void
+say_whose_option(const struct subcmd *cmd, const char *opt)
+{
+	size_t i, found = 0, which[3];
+
+	for (i = 0; i < NCOMMANDS; i++) {
+		if (&subcmds[i] == cmd || !help_has_option(subcmds[i].help, opt))
+			continue;
+		if (found == 3)
+			return;
+		which[found++] = i;
+	}
+	if (found == 0)
+		return;
+	fprintf(stderr, "%s is an option of ", opt);
+	for (i = 0; i < found; i++)
+		fprintf(stderr, "%s%svmtui%s%s", i == 0 ? "" : i + 1 == found ? " and " : ", ",
+		        "", subcmds[which[i]].name ? " " : "",
+		        subcmds[which[i]].name ? subcmds[which[i]].name : "");
+	fputs(".\n", stderr);
 }
 
 const char *
@@ -674,6 +753,8 @@ subcmd_bad_option(const struct subcmd *cmd, int ch, char **argv,
 	                                                                        : "unknown option",
 	        opt, ch == ':' ? " needs a value" : "", cmd->name ? " " : "",
 	        cmd->name ? cmd->name : "");
+	if (ch != ':' && strcmp(opt, "-?") != 0)
+		say_whose_option(cmd, opt);
 }
 
 virConnectPtr

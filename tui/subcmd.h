@@ -31,7 +31,10 @@ struct subcmd {
 };
 
 /* The row of argv[1]: the screen when there is none or it is an option;
- * NULL when it names no command. */
+ * NULL when it names no command. The options every command shares (-c,
+ * -H, -f, --known-hosts, -r) may come before the command's name: argv is
+ * then reordered so that the name is argv[1] ("vmtui -c URI top -b" runs
+ * as "vmtui top -c URI -b"). */
 const struct subcmd *subcmd_find(int argc, char **argv);
 /* The row named name, or NULL. */
 const struct subcmd *subcmd_named(const char *name);
@@ -42,7 +45,8 @@ void subcmd_help(const struct subcmd *cmd, FILE *f);
 void subcmd_hint(const struct subcmd *cmd);
 /* getopt_long returned '?' or ':' (optstring starts with ':', opterr is
  * 0): say which option is wrong and how, naming the command and its help,
- * on stderr. */
+ * on stderr; an unknown option that other commands take is said to be
+ * theirs on a second line. */
 void subcmd_bad_option(const struct subcmd *cmd, int ch, char **argv,
                         const struct option *longopts);
 /* "vmtui" or "vmtui NAME", for messages. */

@@ -154,6 +154,38 @@ t 1 "big-config.yaml:1:11: interval: \"$BIG\" is not a number of seconds between
 t 0 "vmtui " -V
 t 0 "Usage: vmtui [OPTION]..." --help
 
+# The shared options before the command's name, as virsh and git take them
+t 0 "test             running" -c "$T" top --batch -n 1
+t 0 "test             running" -c "$T" -r top -b -n 1
+t 0 "test             running" --connect="$T" top --batch -n 1
+t 0 "vCPUs 2 -> 1: done" -c "$T" resize test --vcpus 1
+t 1 'vmtui validate: option -c does not apply here' -c "$T" validate "$D/x.yaml"
+t 1 'vmtui: unexpected argument "nosuchcommand"' -c "$T" nosuchcommand
+# An option of another command says whose it is; batch-only options of top
+t 1 'vmtui: unknown option "--batch"; see vmtui help.' --batch
+t 1 "vmtui top: -n needs --batch (vmtui top --batch -n ...)" top -n 1
+t 1 "vmtui top: -n needs --batch" top -n1
+t 1 "vmtui top: --json needs --batch" top --json
+t 1 "vmtui top: --iterations needs --batch" top --iter=2
+# t2 PHRASE ARGS...: like t 1, and stderr's second line holds PHRASE
+t2() {
+	local phrase=$1 b second
+	shift
+	CASES=$((CASES + 1))
+	for b in $BUILDS; do
+		timeout 60 "$b/vmtui" "$@" >"$D/out" 2>"$D/err" </dev/null
+		second=$(sed -n 2p "$D/err")
+		if grep -qF -- "$phrase" <<<"$second"; then
+			ok
+		else
+			not_ok "[$b] vmtui $*: second line of stderr '$second' lacks '$phrase'"
+		fi
+	done
+}
+t2 "--batch is an option of vmtui top." --batch
+t2 "--csv is an option of vmtui top." --csv
+t2 "--batch is an option of vmtui top." resize test --batch
+
 # ---------------------------------------------------------------- validate, plan, apply, export
 
 t 1 "vmtui validate: expected one or more files" validate
