@@ -357,7 +357,7 @@ tui_main(const struct subcmd *cmd, int argc, char **argv)
 	size_t i;
 	int rc, saved_stderr;
 	char *logpath = NULL, *err = NULL;
-	const char *nocolor;
+	const char *nocolor, *why;
 	struct recording rec = { 0 };
 
 	ui_set(&vmtui_ui); /* the views' commands, before keys: of config.yaml */
@@ -406,6 +406,10 @@ tui_main(const struct subcmd *cmd, int argc, char **argv)
 	}
 
 	load_theme(o.theme ? o.theme : cfg.theme);
+	if ((why = screen_unusable()) != NULL) {
+		fprintf(stderr, "vmtui: %s\n", why);
+		return EXIT_FAILURE;
+	}
 	nocolor = getenv("NO_COLOR");
 	if (screen_init(o.color != 0 && (nocolor == NULL || nocolor[0] == '\0')) < 0) {
 		fprintf(stderr, "vmtui: cannot initialise the terminal\n");

@@ -1,8 +1,10 @@
 /* vmlist.c — the guest list: one row per domain on every host, with live
  * CPU, memory, disk and network figures, sortable and filterable. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "../model/base/xmalloc.h"
 #include "../model/stats/stats.h"
 #include "../tui/format.h"
 #include "../tui/screen.h"
@@ -300,6 +302,69 @@ longest_name(const struct app *a)
 	return max;
 }
 
+/* text broken at spaces into lines of at most width columns, appended to
+ * *v (*n of them). */
+static void
+wrap_into(char ***v, size_t *n, const char *text, int width)
+{
+	const char *p = text;
+
+	if (width < 10)
+		width = 10;
+	while (*p) {
+		int cut = (int)strlen(p);
+		if (cut > width) {
+			for (cut = width; cut > 0 && p[cut] != ' '; cut--)
+				;
+			if (cut == 0)
+				cut = width;
+		}
+		*v = xreallocarray(*v, *n + 1, sizeof **v);
+		(*v)[(*n)++] = xstrndup(p, (size_t)cut);
+		for (p += cut; *p == ' '; p++)
+			;
+	}
+}
+
+/* What the list says when it has no rows: why each host that is not
+ * connected is not (the whole reason, wrapped), or that nothing matches
+ * or exists. Hosts locked. */
+static char **
+empty_message(struct app *a, int width, size_t *n)
+{
+	char **v = NULL, *t;
+	size_t j;
+	bool down = false;
+
+	*n = 0;
+	for (j = 0; j < a->nhosts; j++) {
+		const struct host *h = a->hosts[j];
+		if (h->state == HOST_UP)
+			continue;
+		if (h->state == HOST_DOWN)
+			t = xasprintf("%s: cannot connect (next try in %.0fs): %s", host_label(h),
+			              h->retry_in, h->error ? h->error : "no reason given");
+		else
+			t = xasprintf("%s: connecting...", host_label(h));
+		if (*n > 0) {
+			v = xreallocarray(v, *n + 1, sizeof *v);
+			v[(*n)++] = xstrdup("");
+		}
+		wrap_into(&v, n, t, width);
+		free(t);
+		down = down || h->state == HOST_DOWN;
+	}
+	if (*n == 0)
+		wrap_into(&v, n, a->filter[0] ? "No guest matches the filter (Esc clears it)." :
+		          "No guests defined on the connected hosts.", width);
+	else if (down) {
+		v = xreallocarray(v, *n + 1, sizeof *v);
+		v[(*n)++] = xstrdup("");
+		wrap_into(&v, n, "The action log (L) keeps each reason.", width);
+	}
+	return v;
+}
+
 static void
 vmlist_draw(struct app *a, WINDOW *w)
 {
@@ -321,22 +386,21 @@ vmlist_draw(struct app *a, WINDOW *w)
 	}
 	/* The body is not erased between frames: every line below is drawn,
 	 * blank or with the message for an empty list. */
+	char **msg = NULL;
+	size_t nmsg = 0, m;
+	if (a->nrows == 0)
+		msg = empty_message(a, getmaxx(w) - 4, &nmsg);
 	for (i++; i < height; i++) {
 		struct line_cells ln;
 
 		line_begin(&ln, w, i, 0);
-		if (a->nrows == 0 && i == 2) {
-			const char *msg = a->filter[0] ?
-			                  "No guest matches the filter (Esc clears it)." :
-			                  "No guests defined on the connected hosts.";
-			size_t j;
-			for (j = 0; j < a->nhosts; j++)
-				if (a->hosts[j]->state != HOST_UP)
-					msg = "Waiting for the hypervisor connection...";
-			line_text(&ln, 2, getmaxx(w) - 2, screen_attr(C_DIM), msg);
-		}
+		if (i >= 2 && (size_t)(i - 2) < nmsg)
+			line_text(&ln, 2, getmaxx(w) - 2, screen_attr(C_DIM), msg[i - 2]);
 		line_end(&ln, app_body_memo(a, w));
 	}
+	for (m = 0; m < nmsg; m++)
+		free(msg[m]);
+	free(msg);
 }
 
 /* Fold or unfold a host's guests under its heading. */

@@ -95,6 +95,8 @@ struct host_priv {
 	unsigned interval_ms;  /* h->interval_ms, copied each time it wakes */
 	uint64_t retry_at_ns;  /* when to try connecting again, when down */
 	unsigned attempts;     /* failed attempts since the last connection */
+	char *logged_error;    /* the last "cannot connect" put in the action
+	                        * log, so a retry failing the same way is not */
 	bool inventory_due;
 	virConnectPtr conn;
 	/* A second connection for the bulk stats call only, opened without
@@ -579,10 +581,15 @@ mark_down(struct host *h, const char *why)
 	label = xstrdup(host_label(h));
 	error = xstrdup(h->error ? h->error : "unknown error");
 	host_unlock(h);
-	if (was_up)
+	if (was_up) {
 		msglog_add(MSG_ERROR, "%s: lost connection: %s", label, error);
+	} else if (h->priv->logged_error == NULL || strcmp(h->priv->logged_error, error) != 0) {
+		/* Each reason once, not at every retry. */
+		msglog_add(MSG_ERROR, "%s: cannot connect: %s", label, error);
+	}
+	free(h->priv->logged_error);
+	h->priv->logged_error = error;
 	free(label);
-	free(error);
 }
 
 /* ---- SSH ---- */
@@ -835,6 +842,8 @@ try_connect(struct host *h)
 	set_label(h);
 	h->state = HOST_UP;
 	p->attempts = 0;
+	free(p->logged_error);
+	p->logged_error = NULL;
 	free(h->error);
 	h->error = NULL;
 	changed(h);
@@ -1089,6 +1098,26 @@ sample_id(const struct slot *sl, virDomainPtr dom, bool fresh)
  * then keep copies of their strings, so the records can go before the
  * merge. Parsing runs without the lock: only this thread changes the
  * table and the guests' names. */
+/* A driver whose bulk stats have no vCPU and balloon groups at all (the
+ * test driver gives only the state): the sizes from virDomainGetInfo, so
+ * the list does not say 0 vCPUs and 0B where virsh says 2 and 2.00G. QEMU
+ * gives both groups for every guest, running or not, so this costs its
+ * hosts nothing. */
+static void
+fill_sizes(virDomainPtr dom, struct vm_sample *s)
+{
+	virDomainInfo info;
+
+	if (s->vcpus_cur || s->vcpus_max || s->have_balloon_cur || s->have_balloon_max)
+		return;
+	if (virDomainGetInfo(dom, &info) < 0)
+		return;
+	s->vcpus_cur = s->vcpus_max = info.nrVirtCpu;
+	s->mem_cur_kib = info.memory;
+	s->mem_max_kib = info.maxMem;
+	s->have_balloon_cur = s->have_balloon_max = true;
+}
+
 static void
 parse_records(struct host *h, virDomainStatsRecordPtr *recs, size_t n, bool fresh)
 {
@@ -1105,6 +1134,7 @@ parse_records(struct host *h, virDomainStatsRecordPtr *recs, size_t n, bool fres
 		 * a define event, which asks for fresh names. */
 		domstats_reparse(sl->vm && !fresh ? sl->vm->name : virDomainGetName(recs[i]->dom),
 		                 uuid, -1, recs[i]->params, recs[i]->nparams, &sl->s);
+		fill_sizes(recs[i]->dom, &sl->s);
 		domstats_own_strings(&sl->s);
 	}
 	/* Guests' states change on the event thread too. */
@@ -1774,6 +1804,7 @@ host_free(struct host *h)
 	for (i = 0; i < h->priv->nold_labels; i++)
 		free(h->priv->old_labels[i]);
 	free(h->priv->old_labels);
+	free(h->priv->logged_error);
 	free(atomic_load_explicit(&h->priv->label, memory_order_relaxed));
 	free(h->name);
 	free(h->ssh);
