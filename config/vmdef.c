@@ -211,7 +211,15 @@ dupstr(struct ctx *c, const char *label, yaml_node_t *v, const char *what, char 
 static bool
 boolean(struct ctx *c, const char *label, yaml_node_t *v, bool *out)
 {
-	const char *s = str(c, label, v, "true or false");
+	const char *s;
+
+	/* "user: {}", as people write a flag that has no options: on. */
+	if (v->type == YAML_MAPPING_NODE &&
+	    v->data.mapping.pairs.top == v->data.mapping.pairs.start) {
+		*out = true;
+		return true;
+	}
+	s = str(c, label, v, "true or false");
 
 	if (s == NULL)
 		return false;

@@ -42,6 +42,11 @@ draw_graph_box(struct app *a, WINDOW *w, int y, int x, int width, int height,
 	snprintf(line, sizeof line, "%s %s", title, cur);
 	draw_text(w, y, x, width, screen_attr(C_TITLE), line);
 	fmt(top, sizeof top, max);
+	/* The title says "/s": the scale is the number alone ("4.88K", not a
+	 * cut "4.88K/"). */
+	size_t tl = strlen(top);
+	if (tl > 2 && strcmp(top + tl - 2, "/s") == 0)
+		top[tl - 2] = '\0';
 	draw_text(w, y + 1, x, AXIS_W - 1, screen_attr(C_AXIS), top);
 	if (gh > 1)
 		draw_text(w, y + gh, x, AXIS_W - 1, screen_attr(C_AXIS), "0");
@@ -130,10 +135,16 @@ info_lines(const struct vm *vm, const struct host *h, struct lines *l)
 	char b1[16], b2[16], b3[16], b4[16];
 	size_t i, j;
 
+	/* The live figures of every refresh first (a balloon or vCPU change
+	 * shows at once), the configuration read when the view opened only
+	 * where the refresh has none. */
 	add(l, "vCPUs %u current / %u max    Memory %s current / %s max%s",
-	    c ? c->vcpus_cur : vm->vcpus_cur, c ? c->vcpus_max : vm->vcpus_max,
-	    fmt_bytes(b1, sizeof b1, (double)(c ? c->mem_cur_kib : vm->mem_cur_kib) * 1024),
-	    fmt_bytes(b2, sizeof b2, (double)(c ? c->mem_max_kib : vm->mem_max_kib) * 1024),
+	    vm->vcpus_cur ? vm->vcpus_cur : c ? c->vcpus_cur : 0,
+	    vm->vcpus_max ? vm->vcpus_max : c ? c->vcpus_max : 0,
+	    fmt_bytes(b1, sizeof b1, (double)(vm->mem_cur_kib ? vm->mem_cur_kib :
+	                                      c ? c->mem_cur_kib : 0) * 1024),
+	    fmt_bytes(b2, sizeof b2, (double)(vm->mem_max_kib ? vm->mem_max_kib :
+	                                      c ? c->mem_max_kib : 0) * 1024),
 	    vm_state_active(vm->state) && !vm->mem_from_guest ? "  (no guest memory stats: balloon driver?)" : "");
 	if (c)
 		add(l, "Type %s  arch %s  machine %s  autostart %s  %s",
