@@ -123,8 +123,34 @@ help_widths() {
 	vt_stop
 }
 
+# ---- the host view says what the host is, not the header's line again
+host_view() {
+	say "# the host view"
+	fh_vmtui 160 30 -c test:///default || { not_ok "vmtui started"; return; }
+	wait_screen '^test +running' 10 >/dev/null
+	vt_keys h
+	check "host view: its first line names the host and its URI" \
+		wait_screen '^Host .*test:///default' 5
+	check "host view: the header's host line is not repeated" \
+		wait_for 5 "one host line" one_line 'VMs: 1 running'
+	check "host view: counts agree with their nouns (no '1 sockets', '1 cores')" \
+		wait_for 5 "node line" node_line
+	vt_stop
+}
+one_line() {
+	local n
+	n=$(grep -c -- "$1" <<<"$SCREEN")
+	[ "$n" = 1 ] || { WHY="$n lines hold '$1'"; return 1; }
+}
+node_line() {
+	grep -Eq '[0-9]+ CPUs? \([0-9]+ sockets? x [0-9]+ cores? x [0-9]+ threads?\)' <<<"$SCREEN" ||
+		{ WHY="no node line"; return 1; }
+	! grep -Eq '(^|[^0-9])1 (CPUs|sockets|cores|threads)' <<<"$SCREEN" || { WHY="a '1 ...s'"; return 1; }
+}
+
 unreachable
 dumb_term
+host_view
 test_driver_sizes
 help_widths
 say "first-hour screen tests took $((SECONDS - T0)) s"
