@@ -47,6 +47,8 @@ app_unlock_hosts(struct app *a)
 		host_unlock(a->hosts[i - 1]);
 }
 
+static void status_set(struct app *a, enum msg_kind kind, char *s);
+
 void
 app_status(struct app *a, enum msg_kind kind, const char *fmt, ...)
 {
@@ -59,6 +61,16 @@ app_status(struct app *a, enum msg_kind kind, const char *fmt, ...)
 	va_end(ap);
 	if (s == NULL)
 		return;
+	/* What the UI refuses or cannot do is kept in the action log too. */
+	if (kind == MSG_ERROR)
+		msglog_add(MSG_REFUSED, "%s", s);
+	status_set(a, kind, s);
+}
+
+/* The status line says s (taken) for a while. */
+static void
+status_set(struct app *a, enum msg_kind kind, char *s)
+{
 	free(a->status);
 	a->status = s;
 	a->status_kind = kind;
@@ -533,7 +545,7 @@ check_model(struct app *a)
 	if (msglog_latest((1u << MSG_INFO) | (1u << MSG_ERROR), a->status_seq, &m)) {
 		a->status_seq = m.seq;
 		if (!a->view->reports)
-			app_status(a, m.kind, "%s", m.text);
+			status_set(a, m.kind, xstrdup(m.text));
 		msg_clear(&m);
 	}
 	if (a->status != NULL && now >= a->status_until_ns) {

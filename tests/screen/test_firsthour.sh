@@ -148,8 +148,23 @@ node_line() {
 	! grep -Eq '(^|[^0-9])1 (CPUs|sockets|cores|threads)' <<<"$SCREEN" || { WHY="a '1 ...s'"; return 1; }
 }
 
+# ---- a refused action is kept in the action log
+refused_logged() {
+	say "# refusals in the action log"
+	fh_vmtui 160 30 -r -c test:///default || { not_ok "vmtui started"; return; }
+	wait_screen '^test +running' 10 >/dev/null
+	vt_keys H
+	check "refused: the status line says why (read-only)" \
+		wait_screen '^Cannot shutdown test: vmtui runs read-only' 5
+	vt_keys L
+	check "refused: the action log keeps it, tagged refused" \
+		wait_screen ' refused +Cannot shutdown test: vmtui runs read-only' 5
+	vt_stop
+}
+
 unreachable
 dumb_term
+refused_logged
 host_view
 test_driver_sizes
 help_widths
