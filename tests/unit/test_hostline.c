@@ -91,7 +91,8 @@ test_vcpu_overcommit(void **state)
 	host_free(h);
 }
 
-/* More memory given to running guests than the host has: a warning too. */
+/* More memory given to running guests than the host has: a warning too,
+ * with the ratio. */
 static void
 test_memory_overcommit(void **state)
 {
@@ -102,7 +103,8 @@ test_memory_overcommit(void **state)
 	add_running(h, "00000000-0000-0000-0000-000000000001", "a", 1, 9 * 1024 * 1024);
 	assert_int_equal(summary(h, line, sizeof line), C_WARNING);
 	assert_non_null(strstr(line, "Alloc 9.00G"));
-	assert_null(strstr(line, "overcommit"));
+	assert_null(strstr(line, "vCPU overcommit"));
+	assert_non_null(strstr(line, " off mem overcommit 1.1x"));
 	host_free(h);
 }
 
