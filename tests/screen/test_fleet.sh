@@ -98,6 +98,25 @@ fleet_line() {
 	grep -Eq -- "$1" <<<"$l" || { WHY="line 2: $l"; return 1; }
 }
 fits() { local l; l=$(line2); [ "${#l}" -le "$1" ] || { WHY="${#l} > $1: $l"; return 1; }; }
+# the list's column titles on line 3
+list_on_3() { [[ $(sed -n 3p <<<"$SCREEN") == NAME* ]] || { WHY="line 3 is not the titles"; return 1; }; }
+# rack2's heading says no overcommit
+rack2_plain() {
+	local l
+	l=$(grep -E '^. rack2 ' <<<"$SCREEN")
+	[ -n "$l" ] && [[ $l != *overcommit* ]] || { WHY="rack2: $l"; return 1; }
+}
+# rack1's first guest is the selected row (drawn in the selection colours)
+rack1_first_selected() {
+	vt_grab_e | perl "$SCR_DIR/sgr.pl" |
+		awk -F'\t' '$5 ~ /^  rack1-web-00 / && $2 != "d" { f = 1 } END { exit !f }' ||
+		{ WHY="rack1-web-00 not selected"; return 1; }
+}
+# only rack2's guests 10 and 11 are listed
+filtered() {
+	! grep -q 'rack1-web' <<<"$SCREEN" && grep -q 'rack2-web-11' <<<"$SCREEN" ||
+		{ WHY="not filtered"; return 1; }
+}
 
 # 3 hosts up; 28 guests: 12 of rack1 = 6 running, 2 paused, 4 off; the
 # same on rack2; rack3's 4 = 2 running, 1 paused, 1 off.
@@ -110,7 +129,7 @@ check "80x24: vCPU overcommit on 2 hosts, memory on 1 (counts only)" \
 check "80x24: the fleet line fits the width" fits 80
 check "80x24: the title stays the first line" wait_screen '^vmtui .* refresh 1s' 5
 check "80x24: the list starts on line 3, a heading first" \
-	wait_for 5 "list on line 3" eval 'vt_grab; [[ $(sed -n 3p <<<"$SCREEN") == NAME* ]]'
+	wait_for 5 "list on line 3" list_on_3
 vt_stop
 
 say "# the fleet at 200x60"
@@ -120,7 +139,7 @@ check "200x60: the fleet line names the host down and the worst overcommitted" \
 check "200x60: rack3's heading says both its overcommit ratios" \
 	wait_screen '^. rack3 .*vCPU overcommit [0-9.]+x mem overcommit 1\.5x' 10
 check "200x60: rack2's heading has no overcommit" \
-	wait_for 5 "rack2 heading" eval 'vt_grab; grep -E "^. rack2 " <<<"$SCREEN" | grep -vq overcommit'
+	wait_for 5 "rack2 heading" rack2_plain
 check "200x60: the host gone is down, with libvirt's reason" \
 	wait_screen '^. test://.*/missing\.xml  DISCONNECTED, retry in [0-9]+s: .*missing\.xml' 10
 check "200x60: the hung host's heading: connecting, or down after the SSH timeout" \
@@ -131,10 +150,10 @@ say "# keys while a host hangs"
 vt_keys Home
 vt_keys j
 check "hung host: Down selects rack1's first guest" \
-	wait_for 5 "selection" eval 'vt_grab_e | perl "$SCR_DIR/sgr.pl" | awk -F"\t" '"'"'$5 ~ /^  rack1-web-00 / && $2 != "d" { f = 1 } END { exit !f }'"'"
+	wait_for 5 "selection" rack1_first_selected
 vt_type /rack2-web-1
 check "hung host: the filter narrows the list as typed" \
-	wait_for 5 "filtered" eval 'vt_grab; ! grep -q "rack1-web" <<<"$SCREEN" && grep -q "rack2-web-11" <<<"$SCREEN"'
+	wait_for 5 "filtered" filtered
 vt_keys Enter
 vt_keys c
 check "hung host: a sort change is shown at once" wait_screen 'sort cpu' 5
