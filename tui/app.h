@@ -124,6 +124,18 @@ struct app {
 	 * same guests are only sorted again. NULL: list afresh. */
 	uint64_t *rows_gens;
 	bool *collapsed;             /* per host: heading only */
+	/* What the rows were made from last: each host's generation and the
+	 * list's settings. While all of it holds, a lock of the hosts keeps
+	 * the rows as they are (a key or a frame costs nothing per guest).
+	 * UI thread only; app_rows_changed forgets it. */
+	struct rows_made {
+		bool valid;
+		uint64_t *gens;      /* per host: its generation */
+		bool *collapsed;     /* per host */
+		char filter[128];
+		enum sort_key sort;
+		bool reverse;
+	} rows_made;
 	struct scroller list;        /* the list's first row shown, selected row */
 	char sel_uuid[VM_UUID_LEN];  /* selection survives re-sorting */
 	struct host *sel_host;
@@ -221,8 +233,18 @@ void app_status(struct app *a, enum msg_kind kind, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* One line about a host (header or list heading); returns its colour. */
 enum color app_host_summary(const struct host *h, char *line, size_t n);
+/* The fleet in one line for the header when several hosts are shown:
+ * hosts up and down, guests by state, hosts overcommitted (naming the
+ * worst where WIDTH has room). Every host's lock held; returns its colour. */
+enum color app_fleet_summary(struct host **hosts, size_t nhosts, int width, char *line,
+                             size_t n);
 /* Rebuild a->rows from the hosts (host locks held by the caller). */
 void app_rebuild_rows(struct app *a);
+/* The rows depend on something no host's generation or list setting
+ * tells (e.g. state kept by the UI that a filter reads): made afresh at
+ * the next lock. */
+void app_rows_changed(struct app *a);
+void app_rows_free(struct app *a);
 /* Is this the selected row? */
 bool app_row_selected(const struct app *a, const struct row *r);
 

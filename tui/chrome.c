@@ -86,9 +86,102 @@ app_host_summary(const struct host *h, char *line, size_t n)
 		fmt_append(line, n, &at, fmt_pct(num, sizeof num, (double)t.vcpus_running / h->cpus));
 		fmt_append(line, n, &at, "x");
 	}
-	if (t.mem_running_kib > h->mem_total_kib && h->mem_total_kib)
-		return C_WARNING; /* memory overcommitted */
+	if (t.mem_running_kib > h->mem_total_kib && h->mem_total_kib) {
+		fmt_append(line, n, &at, " mem overcommit ");
+		fmt_append(line, n, &at, fmt_pct(num, sizeof num, (double)t.mem_running_kib /
+		                                  (double)h->mem_total_kib));
+		fmt_append(line, n, &at, "x");
+		return C_WARNING;
+	}
 	return vcpu_over ? C_WARNING : C_HEADER;
+}
+
+/* Appends ", N WHAT" (or "N WHAT" first) when N is not zero. */
+static void
+count_part(char *line, size_t n, size_t *at, bool *first, unsigned v, const char *what)
+{
+	char num[24];
+
+	if (v == 0)
+		return;
+	fmt_append(line, n, at, *first ? "" : ", ");
+	fmt_append(line, n, at, fmt_count(num, sizeof num, v));
+	fmt_append(line, n, at, " ");
+	fmt_append(line, n, at, what);
+	*first = false;
+}
+
+/* "vCPU on 14 hosts (worst lab3 11.2x)" wide, "vCPU 14" narrow. */
+static void
+over_part(char *line, size_t n, size_t *at, bool wide, const char *what, unsigned hosts,
+          const struct host *worst, double ratio)
+{
+	char num[24];
+
+	fmt_append(line, n, at, what);
+	fmt_append(line, n, at, wide ? " on " : " ");
+	fmt_append(line, n, at, fmt_count(num, sizeof num, hosts));
+	if (!wide)
+		return;
+	fmt_append(line, n, at, hosts == 1 ? " host (" : " hosts (worst ");
+	fmt_append(line, n, at, host_label(worst));
+	fmt_append(line, n, at, " ");
+	fmt_append(line, n, at, fmt_pct(num, sizeof num, ratio));
+	fmt_append(line, n, at, "x)");
+}
+
+enum color
+app_fleet_summary(struct host **hosts, size_t nhosts, int width, char *line, size_t n)
+{
+	struct fleet_totals t;
+	bool wide = width >= 120, first = true;
+	size_t at = 0;
+	char num[24];
+
+	vmsel_fleet_totals(hosts, nhosts, &t);
+	line[0] = '\0';
+	fmt_append(line, n, &at, wide ? "Fleet: " : "");
+	fmt_append(line, n, &at, fmt_count(num, sizeof num, t.hosts));
+	fmt_append(line, n, &at, " hosts: ");
+	count_part(line, n, &at, &first, t.up, "up");
+	count_part(line, n, &at, &first, t.down, "down");
+	if (wide && t.down) {
+		fmt_append(line, n, &at, t.down == 1 ? " (" : " (first ");
+		fmt_append(line, n, &at, host_label(t.first_down));
+		fmt_append(line, n, &at, ")");
+	}
+	count_part(line, n, &at, &first, t.connecting, "connecting");
+	fmt_append(line, n, &at, "  ");
+	if (wide) {
+		fmt_append(line, n, &at, fmt_count(num, sizeof num,
+		                                   t.running + t.paused + t.off + t.other));
+		fmt_append(line, n, &at, " guests: ");
+	} else {
+		fmt_append(line, n, &at, "VMs: ");
+	}
+	first = true;
+	count_part(line, n, &at, &first, t.running, wide ? "running" : "run");
+	count_part(line, n, &at, &first, t.paused, "paused");
+	count_part(line, n, &at, &first, t.off, "off");
+	count_part(line, n, &at, &first, t.other, "other");
+	if (first)
+		fmt_append(line, n, &at, "none");
+	if (t.vcpu_over || t.mem_over) {
+		fmt_append(line, n, &at, wide ? "  Overcommit: " : "  Over: ");
+		if (t.vcpu_over)
+			over_part(line, n, &at, wide, "vCPU", t.vcpu_over, t.worst_vcpu,
+			          t.worst_vcpu_ratio);
+		if (t.vcpu_over && t.mem_over)
+			fmt_append(line, n, &at, ", ");
+		if (t.mem_over)
+			over_part(line, n, &at, wide, wide ? "memory" : "mem", t.mem_over, t.worst_mem,
+			          t.worst_mem_ratio);
+	} else if (t.up) {
+		fmt_append(line, n, &at, "  No overcommit");
+	}
+	if (t.down)
+		return C_ERROR;
+	return t.connecting || t.vcpu_over || t.mem_over ? C_WARNING : C_HEADER;
 }
 
 /* A header line, unless it shows that text already: the title seldom
@@ -175,7 +268,13 @@ chrome_header(struct app *a)
 		make_title(a);
 	}
 	header_line(a, 0, screen_attr(C_TITLE), a->title);
-	for (i = 0; i < a->nhosts && (int)i + 1 < a->header_h; i++)
+	if (a->nhosts > 1 && a->header_h > 1) {
+		char line[512];
+		enum color c = app_fleet_summary(a->hosts, a->nhosts, getmaxx(a->header), line,
+		                                 sizeof line);
+		header_line(a, 1, screen_attr(c), line);
+	}
+	for (i = 0; a->nhosts == 1 && (int)i + 1 < a->header_h; i++)
 		draw_host_line(a, (int)i + 1, a->hosts[i]);
 	wnoutrefresh(a->header);
 }

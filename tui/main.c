@@ -446,6 +446,7 @@ tui_main(const struct subcmd *cmd, int argc, char **argv)
 	free(a.rows);
 	free(a.flat);
 	free(a.rows_gens);
+	app_rows_free(&a);
 	free(a.collapsed);
 	free(a.status);
 	free(a.confirm.text);

@@ -1,7 +1,6 @@
 /* vmsel.c — filtering and sorting the guest list. */
 #include "vmsel.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -20,17 +19,32 @@ sort_key_name(enum sort_key k)
 	return (unsigned)k < SORT_COUNT ? key_names[k] : "?";
 }
 
+/* ASCII letters folded to lower case; every other byte as it is (in a
+ * UTF-8 locale tolower leaves bytes past 127 alone too). Inline: the
+ * filter runs over every guest's name on each key typed. */
+static inline unsigned char
+fold(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + ('a' - 'A')) : c;
+}
+
 /* Case-insensitive substring search over the first n bytes of needle. */
 static bool
 contains(const char *hay, const char *needle, size_t n)
 {
+	const unsigned char *h = (const unsigned char *)hay;
+	const unsigned char *nd = (const unsigned char *)needle;
+	unsigned char first;
 	size_t i;
 
 	if (n == 0)
 		return true;
-	for (; *hay; hay++) {
-		for (i = 0; i < n && hay[i]; i++)
-			if (tolower((unsigned char)hay[i]) != tolower((unsigned char)needle[i]))
+	first = fold(nd[0]);
+	for (; *h; h++) {
+		if (fold(*h) != first)
+			continue;
+		for (i = 1; i < n && h[i]; i++)
+			if (fold(h[i]) != fold(nd[i]))
 				break;
 		if (i == n)
 			return true;
@@ -259,6 +273,53 @@ vmsel_host_totals(const struct host *h, struct host_totals *t)
 		if (vm_state_active(vm->state)) {
 			t->vcpus_running += vm->vcpus_cur;
 			t->mem_running_kib += vm->mem_cur_kib;
+		}
+	}
+}
+
+void
+vmsel_fleet_totals(struct host **hosts, size_t nhosts, struct fleet_totals *t)
+{
+	size_t i;
+
+	memset(t, 0, sizeof *t);
+	t->hosts = (unsigned)nhosts;
+	for (i = 0; i < nhosts; i++) {
+		struct host *h = hosts[i];
+		struct host_totals ht;
+		double r;
+
+		vmsel_host_totals(h, &ht);
+		t->running += ht.running;
+		t->paused += ht.paused;
+		t->off += ht.off;
+		t->other += ht.other;
+		if (h->state == HOST_DOWN) {
+			t->down++;
+			if (t->first_down == NULL)
+				t->first_down = h;
+			continue;
+		}
+		if (h->state == HOST_CONNECTING) {
+			t->connecting++;
+			continue;
+		}
+		t->up++;
+		if (h->cpus && ht.vcpus_running > h->cpus) {
+			r = (double)ht.vcpus_running / h->cpus;
+			t->vcpu_over++;
+			if (r > t->worst_vcpu_ratio) {
+				t->worst_vcpu_ratio = r;
+				t->worst_vcpu = h;
+			}
+		}
+		if (h->mem_total_kib && ht.mem_running_kib > h->mem_total_kib) {
+			r = (double)ht.mem_running_kib / (double)h->mem_total_kib;
+			t->mem_over++;
+			if (r > t->worst_mem_ratio) {
+				t->worst_mem_ratio = r;
+				t->worst_mem = h;
+			}
 		}
 	}
 }

@@ -64,4 +64,18 @@ struct host_totals {
 };
 void vmsel_host_totals(const struct host *h, struct host_totals *t);
 
+/* The whole fleet at a glance, for the header when several hosts are
+ * shown: hosts by state, guests by state (of every host, the last data
+ * of a host that is down included), and which hosts give their running
+ * guests more vCPUs or memory than they have. Every host's lock held. */
+struct fleet_totals {
+	unsigned hosts, up, down, connecting;
+	struct host *first_down;     /* the first host down, NULL if none */
+	unsigned running, paused, off, other;
+	unsigned vcpu_over, mem_over; /* hosts overcommitted (up ones) */
+	struct host *worst_vcpu, *worst_mem; /* the highest ratio of each */
+	double worst_vcpu_ratio, worst_mem_ratio; /* given / has */
+};
+void vmsel_fleet_totals(struct host **hosts, size_t nhosts, struct fleet_totals *t);
+
 #endif
