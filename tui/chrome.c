@@ -4,6 +4,7 @@
  * with the keys each of them takes. */
 #include "chrome.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,8 +21,26 @@
 /* A host in one line: name, URI, CPU and memory use, what its running
  * guests were given against what it has (overcommit), guest states; or why
  * it is down. Returns the colour meaning to draw it with. */
+static enum color host_summary_parts(const struct host *h, char *line, size_t n);
+
 enum color
 app_host_summary(const struct host *h, char *line, size_t n)
+{
+	return app_host_summary_fit(h, INT_MAX, line, n);
+}
+
+enum color
+app_host_summary_fit(const struct host *h, int width, char *line, size_t n)
+{
+	enum color c = host_summary_parts(h, line, n);
+
+	fmt_fit_parts(line, width);
+	return c;
+}
+
+/* The line with its parts marked (FMT_PART). */
+static enum color
+host_summary_parts(const struct host *h, char *line, size_t n)
 {
 	char cpu[16], used[16], total[16], alloc[16], retry[32], num[24];
 	struct host_totals t;
@@ -56,23 +75,27 @@ app_host_summary(const struct host *h, char *line, size_t n)
 	vcpu_over = h->cpus && t.vcpus_running > h->cpus;
 	/* Made on every frame: put together without printf. */
 	at = 0;
+	/* Parts a narrow screen drops (fmt_fit_parts), least useful first:
+	 * Alloc, vCPUs, the URI, memory and CPU; never the name, the guests
+	 * by state or an overcommit. */
+	fmt_append(line, n, &at, FMT_PART "0");
 	fmt_append(line, n, &at, host_label(h));
-	fmt_append(line, n, &at, "  ");
+	fmt_append(line, n, &at, FMT_PART "4  ");
 	fmt_append(line, n, &at, where);
-	fmt_append(line, n, &at, "  CPU ");
+	fmt_append(line, n, &at, FMT_PART "3  CPU ");
 	fmt_append(line, n, &at, fmt_pct(cpu, sizeof cpu, h->cpu_pct));
-	fmt_append(line, n, &at, "%  Mem ");
+	fmt_append(line, n, &at, "%" FMT_PART "3  Mem ");
 	fmt_append(line, n, &at, fmt_bytes(used, sizeof used, h->mem_free_kib == HOST_MEM_UNKNOWN ?
 	                                   -1 : (double)used_kib * 1024));
 	fmt_append(line, n, &at, "/");
 	fmt_append(line, n, &at, fmt_bytes(total, sizeof total, (double)h->mem_total_kib * 1024));
-	fmt_append(line, n, &at, "  vCPUs ");
+	fmt_append(line, n, &at, FMT_PART "5  vCPUs ");
 	fmt_append(line, n, &at, fmt_count(num, sizeof num, t.vcpus_running));
 	fmt_append(line, n, &at, "/");
 	fmt_append(line, n, &at, fmt_count(num, sizeof num, h->cpus));
-	fmt_append(line, n, &at, "  Alloc ");
+	fmt_append(line, n, &at, FMT_PART "6  Alloc ");
 	fmt_append(line, n, &at, fmt_bytes(alloc, sizeof alloc, (double)t.mem_running_kib * 1024));
-	fmt_append(line, n, &at, "  VMs: ");
+	fmt_append(line, n, &at, FMT_PART "0  VMs: ");
 	fmt_append(line, n, &at, fmt_count(num, sizeof num, t.running));
 	fmt_append(line, n, &at, " running, ");
 	fmt_append(line, n, &at, fmt_count(num, sizeof num, t.paused));
@@ -81,13 +104,13 @@ app_host_summary(const struct host *h, char *line, size_t n)
 	fmt_append(line, n, &at, " off");
 	fmt_append(line, n, &at, t.other ? ", more in other states" : "");
 	if (vcpu_over) {
-		fmt_append(line, n, &at, " vCPU overcommit ");
+		fmt_append(line, n, &at, FMT_PART "2 vCPU overcommit ");
 		/* fmt_pct: the ratio with one decimal */
 		fmt_append(line, n, &at, fmt_pct(num, sizeof num, (double)t.vcpus_running / h->cpus));
 		fmt_append(line, n, &at, "x");
 	}
 	if (t.mem_running_kib > h->mem_total_kib && h->mem_total_kib) {
-		fmt_append(line, n, &at, " mem overcommit ");
+		fmt_append(line, n, &at, FMT_PART "2 mem overcommit ");
 		fmt_append(line, n, &at, fmt_pct(num, sizeof num, (double)t.mem_running_kib /
 		                                  (double)h->mem_total_kib));
 		fmt_append(line, n, &at, "x");
@@ -214,7 +237,7 @@ static void
 draw_host_line(struct app *a, int y, struct host *h)
 {
 	char line[512];
-	enum color c = app_host_summary(h, line, sizeof line);
+	enum color c = app_host_summary_fit(h, getmaxx(a->header), line, sizeof line);
 
 	header_line(a, y, screen_attr(c), line);
 }
@@ -239,7 +262,10 @@ make_title(struct app *a)
 		         sort_key_name(a->sort),
 		         a->reverse ? (a->gmode == GRAPH_ASCII ? " (desc)" : " \u2193") : "", filt);
 	} else {
-		snprintf(a->title, sizeof a->title, "vmtui %s  refresh %gs  sort %s%s%s%s",
+		/* Narrow screens drop the version, then the interval, then the
+		 * sort: never the filter or READ-ONLY. */
+		snprintf(a->title, sizeof a->title, FMT_PART "0vmtui" FMT_PART "9 %s" FMT_PART
+		         "7  refresh %gs" FMT_PART "5  sort %s%s" FMT_PART "0%s%s",
 		         PACKAGE_VERSION, a->interval_ms / 1000.0, sort_key_name(a->sort),
 		         a->reverse ? (a->gmode == GRAPH_ASCII ? " (desc)" : " \u2193") : "", filt,
 		         a->readonly ? "  READ-ONLY" : "");
@@ -267,7 +293,10 @@ chrome_header(struct app *a)
 		a->title_made = true;
 		make_title(a);
 	}
-	header_line(a, 0, screen_attr(C_TITLE), a->title);
+	char title[sizeof a->title];
+	memcpy(title, a->title, sizeof title);
+	fmt_fit_parts(title, getmaxx(a->header));
+	header_line(a, 0, screen_attr(C_TITLE), title);
 	if (a->nhosts > 1 && a->header_h > 1) {
 		char line[512];
 		enum color c = app_fleet_summary(a->hosts, a->nhosts, getmaxx(a->header), line,

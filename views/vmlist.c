@@ -237,7 +237,7 @@ draw_heading(struct app *a, WINDOW *w, int y, const struct row *r, bool selected
 	char line[560], summary[512];
 	size_t hi;
 	bool folded = false;
-	enum color c = app_host_summary(r->host, summary, sizeof summary);
+	enum color c = app_host_summary_fit(r->host, getmaxx(w) - 2, summary, sizeof summary);
 
 	for (hi = 0; hi < a->nhosts; hi++)
 		if (a->hosts[hi] == r->host)

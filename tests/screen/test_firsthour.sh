@@ -162,8 +162,26 @@ refused_logged() {
 	vt_stop
 }
 
+# ---- the header at 80x24 and 40x12: parts dropped least useful first
+header_priorities() {
+	say "# the header's parts at 80x24 and 40x12"
+	fh_vmtui 80 24 -c test:///default || { not_ok "vmtui started"; return; }
+	check "80x24: the host line keeps the guests by state whole ('VMs: 1 running, 0 paused, 0 off')" \
+		wait_screen '^vm .*VMs: 1 running, 0 paused, 0 off$' 10
+	tm resize-window -t scr -x 40 -y 12 2>/dev/null
+	vt_keys /
+	vt_type test
+	vt_keys Enter
+	check "40x12: the title keeps the filter whole ('filter: test')" \
+		wait_screen '^vmtui .*filter: test$' 5
+	check "40x12: the host line keeps the name and the guests by state" \
+		wait_screen '^vm +VMs: 1 running, 0 paused, 0 off$' 5
+	vt_stop
+}
+
 unreachable
 dumb_term
+header_priorities
 refused_logged
 host_view
 test_driver_sizes
