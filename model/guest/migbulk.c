@@ -11,7 +11,6 @@
 
 #include "../base/xmalloc.h"
 #include "../host/lvutil.h"
-#include "../store/transfer.h"
 
 struct mig_bulk_arg *
 mig_bulk_arg_new(const char *target_uri, const char *target_label, const char *virsh_target,
@@ -78,7 +77,7 @@ mig_bulk_fn(struct bulk_ctx *ctx, void *arg, char **msg, char **virsh)
 
 	*virsh = NULL;
 	bulk_step(ctx, "pre-flight");
-	if ((dst = xfer_connect(a->target_uri, NULL)) == NULL) {
+	if ((dst = lv_open(a->target_uri, false, NULL)) == NULL) {
 		char *e = lv_err_line();
 		dst_err = xasprintf("cannot connect to %s: %s", a->target_label, e);
 		free(e);

@@ -17,8 +17,10 @@
 #include <libxml/tree.h>
 #include <libxml/xpath.h>
 
+#include "../base/msglog.h"
 #include "../base/xmalloc.h"
 #include "../defs/xpath.h"
+#include "../host/host.h"
 #include "../host/lvutil.h"
 
 #define MIB (1024.0 * 1024.0)
@@ -1160,4 +1162,268 @@ cleanup:
 	free(err);
 	virDomainFree(t.dom);
 	return out;
+}
+
+/* ---- the TUI's job ---- */
+
+static void
+job_unref(struct mig_job *j)
+{
+	int left;
+	size_t i;
+
+	pthread_mutex_lock(&j->ulock);
+	left = --j->refs;
+	pthread_mutex_unlock(&j->ulock);
+	if (left > 0)
+		return;
+	for (i = 0; i < 2; i++) {
+		free(j->uri[i]);
+		free(j->uri_err[i]);
+	}
+	mig_plan_clear(&j->plan);
+	pthread_mutex_destroy(&j->ulock);
+	pthread_cond_destroy(&j->cond);
+	free(j->name);
+	free(j->error);
+	free(j->msg);
+	free(j);
+}
+
+/* On a host's worker: the URI a second connection opens. */
+static void
+job_uri(struct mig_job *j, int which, struct host *h, virConnectPtr conn)
+{
+	char *uri = NULL, *err = NULL, *u;
+
+	if (conn == NULL) {
+		err = host_not_connected(h);
+	} else if ((u = virConnectGetURI(conn)) == NULL) {
+		char *e = lv_err_line();
+		err = xasprintf("Cannot read the URI of %s: %s.", host_label(h), e);
+		free(e);
+	} else {
+		uri = xstrdup(u);
+		free(u);
+	}
+	pthread_mutex_lock(&j->ulock);
+	j->uri[which] = uri;
+	j->uri_err[which] = err;
+	j->uri_ready[which] = true;
+	pthread_cond_broadcast(&j->cond);
+	pthread_mutex_unlock(&j->ulock);
+	job_unref(j);
+}
+
+static void
+job_uri_src(struct host *h, virConnectPtr conn, void *arg)
+{
+	job_uri(arg, 0, h, conn);
+}
+
+static void
+job_uri_dst(struct host *h, virConnectPtr conn, void *arg)
+{
+	job_uri(arg, 1, h, conn);
+}
+
+static void
+job_progress(void *opaque, const struct mig_progress *p)
+{
+	struct mig_job *j = opaque;
+
+	host_lock(j->src);
+	j->prog = *p;
+	mig_progress_line(p, j->progline, sizeof(j->progline));
+	host_publish_unlock(j->src);
+}
+
+static int
+job_no_auth(virConnectCredentialPtr cred, unsigned int ncred, void *cbdata)
+{
+	(void)cred;
+	(void)ncred;
+	(void)cbdata;
+	return -1;
+}
+
+/* Publish the end: state, outcome, message (taken over). */
+static void
+job_end(struct mig_job *j, enum mig_outcome o, char *msg, char *error)
+{
+	host_lock(j->src);
+	j->state = MJ_ENDED;
+	j->outcome = o;
+	j->msg = msg;
+	j->error = error;
+	host_publish_unlock(j->src);
+}
+
+/* Wait for both URIs, or a cancel; false when cancelled. */
+static bool
+job_wait_uris(struct mig_job *j, char **su, char **du, char **serr, char **derr)
+{
+	bool ok;
+
+	pthread_mutex_lock(&j->ulock);
+	while ((!j->uri_ready[0] || !j->uri_ready[1]) && !atomic_load(&j->watch.cancel))
+		pthread_cond_wait(&j->cond, &j->ulock);
+	ok = j->uri_ready[0] && j->uri_ready[1];
+	*su = ok && j->uri[0] ? xstrdup(j->uri[0]) : NULL;
+	*du = ok && j->uri[1] ? xstrdup(j->uri[1]) : NULL;
+	*serr = ok && j->uri_err[0] ? xstrdup(j->uri_err[0]) : NULL;
+	*derr = ok && j->uri_err[1] ? xstrdup(j->uri_err[1]) : NULL;
+	pthread_mutex_unlock(&j->ulock);
+	return ok;
+}
+
+/* The migration after the go, logged; the hosts refreshed so the row
+ * moves. */
+static void
+job_migrate(struct mig_job *j, virConnectPtr src, virConnectPtr dst, enum mig_mode mode)
+{
+	struct mig_opts o = j->opts;
+	char *vsrc = host_virsh_uri(j->src), *vdst = host_virsh_uri(j->dst), *msg, *virsh;
+	enum mig_outcome out;
+
+	o.mode = mode;
+	host_lock(j->src);
+	j->state = MJ_RUNNING;
+	host_publish_unlock(j->src);
+	out = mig_run(src, dst, j->uuid, &o, vsrc, vdst ? vdst : host_label(j->dst), &j->watch,
+	              &msg, &virsh);
+	if (out == MIG_CANCELLED)
+		msglog_add(MSG_INFO, "%s", msg);
+	else
+		msglog_action(virsh, out == MIG_DONE ? NULL : msg, "migrate %s to %s", j->name,
+		              host_label(j->dst));
+	host_refresh_now(j->src);
+	host_refresh_now(j->dst);
+	job_end(j, out, msg, NULL);
+	free(virsh);
+	free(vsrc);
+	free(vdst);
+}
+
+static void *
+job_thread(void *arg)
+{
+	struct mig_job *j = arg;
+	int credtypes[] = { VIR_CRED_AUTHNAME };
+	virConnectAuth auth = { credtypes, 1, job_no_auth, NULL };
+	virConnectPtr src = NULL, dst = NULL;
+	char *su, *du, *serr, *derr, *err = NULL;
+	struct mig_facts f = { 0 };
+	struct mig_plan plan;
+	bool go;
+
+	if (!job_wait_uris(j, &su, &du, &serr, &derr)) {
+		job_end(j, MIG_CANCELLED, xstrdup("Cancelled before the pre-flight; nothing changed."),
+		        NULL);
+		goto out;
+	}
+	if (su == NULL || (src = lv_open(su, false, &auth)) == NULL) {
+		char *e = serr ? serr : lv_err_line();
+		job_end(j, MIG_FAILED, NULL, xasprintf("Cannot reach %s's host: %s", j->name, e));
+		if (e != serr)
+			free(e);
+		goto out;
+	}
+	if (du && (dst = lv_open(du, false, &auth)) == NULL) {
+		char *e = lv_err_line();
+		derr = xasprintf("cannot connect to %s: %s", host_label(j->dst), e);
+		free(e);
+	}
+	if (mig_facts_gather(src, dst, derr, host_label(j->dst), j->uuid, &f, &err) < 0) {
+		job_end(j, MIG_FAILED, NULL, err);
+		goto out;
+	}
+	mig_plan_build(&f, &j->opts, &plan);
+	host_lock(j->src);
+	j->plan = plan;
+	j->state = MJ_PLANNED;
+	host_publish_unlock(j->src);
+	pthread_mutex_lock(&j->ulock);
+	while (!j->go && !atomic_load(&j->watch.cancel))
+		pthread_cond_wait(&j->cond, &j->ulock);
+	go = j->go && !atomic_load(&j->watch.cancel);
+	pthread_mutex_unlock(&j->ulock);
+	if (!go)
+		job_end(j, MIG_CANCELLED, xasprintf("Not migrated: %s stays where it is.", j->name),
+		        NULL);
+	else
+		job_migrate(j, src, dst, plan.mode);
+out:
+	mig_facts_clear(&f);
+	if (dst)
+		virConnectClose(dst);
+	if (src)
+		virConnectClose(src);
+	free(su);
+	free(du);
+	free(serr);
+	free(derr);
+	job_unref(j);
+	return NULL;
+}
+
+struct mig_job *
+mig_job_start(struct host *src, struct host *dst, const char *uuid, const char *name,
+              const struct mig_opts *o)
+{
+	struct mig_job *j = xcalloc(1, sizeof(*j));
+
+	j->src = src;
+	j->dst = dst;
+	snprintf(j->uuid, sizeof(j->uuid), "%s", uuid);
+	j->name = xstrdup(name);
+	j->opts = *o;
+	j->opts.p2p = false;
+	j->opts.p2p_uri = j->opts.migrate_uri = NULL;
+	atomic_init(&j->watch.cancel, false);
+	j->watch.progress = job_progress;
+	j->watch.opaque = j;
+	pthread_mutex_init(&j->ulock, NULL);
+	pthread_cond_init(&j->cond, NULL);
+	j->state = MJ_CHECKING;
+	j->refs = 4; /* the UI, the thread, the two workers' calls */
+	if (pthread_create(&j->thread, NULL, job_thread, j) == 0) {
+		j->thread_started = true;
+		pthread_detach(j->thread);
+	} else {
+		j->state = MJ_ENDED;
+		j->outcome = MIG_FAILED;
+		j->error = xstrdup("Cannot start a thread for the migration.");
+		j->refs--;
+	}
+	host_call(src, job_uri_src, j);
+	host_call(dst, job_uri_dst, j);
+	return j;
+}
+
+void
+mig_job_go(struct mig_job *j)
+{
+	pthread_mutex_lock(&j->ulock);
+	j->go = true;
+	pthread_cond_broadcast(&j->cond);
+	pthread_mutex_unlock(&j->ulock);
+}
+
+void
+mig_job_cancel(struct mig_job *j)
+{
+	mig_cancel(&j->watch);
+	pthread_mutex_lock(&j->ulock);
+	pthread_cond_broadcast(&j->cond);
+	pthread_mutex_unlock(&j->ulock);
+}
+
+void
+mig_job_release(struct mig_job *j)
+{
+	if (j == NULL)
+		return;
+	mig_job_cancel(j);
+	job_unref(j);
 }

@@ -32,12 +32,14 @@
 #ifndef VMTUI_MIGRATE_H
 #define VMTUI_MIGRATE_H
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <libvirt/libvirt.h>
 
+#include "../stats/vm.h"
 #include "bulk.h"
 
 enum mig_mode {
@@ -183,6 +185,62 @@ enum mig_outcome mig_run(virConnectPtr src, virConnectPtr dst, const char *vm,
 /* The virsh command doing the same (pure). A new string. */
 char *mig_virsh(const char *vm, const struct mig_opts *o, const char *virsh_src,
                 const char *virsh_dst);
+
+/* ---- the TUI's job ---- */
+
+struct host;
+
+enum mig_job_state {
+	MJ_CHECKING, /* reaching both hosts, the pre-flight */
+	MJ_PLANNED,  /* the plan is shown: mig_job_go or mig_job_release */
+	MJ_RUNNING,
+	MJ_ENDED,
+};
+
+/* The pre-flight and migration of one guest from the TUI: a thread of its
+ * own with connections of its own to both hosts (their URIs read on each
+ * host's worker, as transfer.h's job does: an SSH host's tunnel socket),
+ * so neither worker is held for the minutes a migration takes.
+ * Fields after `refs` are published under src's lock (host_lock; the
+ * UI reads them under it and is woken by host_publish_unlock). */
+struct mig_job {
+	struct host *src, *dst;    /* immutable */
+	char uuid[VM_UUID_LEN];    /* immutable */
+	char *name;                /* immutable */
+	struct mig_opts opts;      /* immutable (its strings NULL) */
+	struct mig_watch watch;    /* .cancel: atomic, any thread */
+	pthread_t thread;          /* the UI's: made by mig_job_start */
+	bool thread_started;
+
+	/* The workers' answers and the go: under ulock, cond signalled. */
+	pthread_mutex_t ulock;
+	pthread_cond_t cond;
+	char *uri[2], *uri_err[2];
+	bool uri_ready[2];
+	bool go;
+	int refs;                  /* under ulock: the UI, the thread, the workers' calls */
+
+	enum mig_job_state state;
+	struct mig_plan plan;      /* from MJ_PLANNED on */
+	char *error;               /* MJ_ENDED before a plan: why */
+	struct mig_progress prog;
+	char progline[256];
+	enum mig_outcome outcome;  /* MJ_ENDED */
+	char *msg;                 /* MJ_ENDED: the outcome as a sentence */
+};
+
+/* Start the pre-flight of guest uuid (name) of src to dst with o (its
+ * strings are not used). */
+struct mig_job *mig_job_start(struct host *src, struct host *dst, const char *uuid,
+                              const char *name, const struct mig_opts *o);
+/* The plan shown was accepted: migrate (UI thread; once PLANNED). */
+void mig_job_go(struct mig_job *j);
+/* Abort it (any thread): before the go nothing happens; while running
+ * the migration's job is aborted. */
+void mig_job_cancel(struct mig_job *j);
+/* The UI is done with it: cancelled when not ended; the thread finishes
+ * on its own (the outcome goes to the action log) and frees the job. */
+void mig_job_release(struct mig_job *j);
 
 /* ---- for bulk runs (model/guest/bulk.h), in migbulk.c ---- */
 
