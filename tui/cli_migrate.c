@@ -5,6 +5,7 @@
  * subcmd.c. */
 #include "subcmd.h"
 
+#include <errno.h>
 #include <fnmatch.h>
 #include <getopt.h>
 #include <signal.h>
@@ -109,8 +110,10 @@ parse(const struct subcmd *cmd, int argc, char **argv, struct migopts *o)
 			break;
 		case O_MURI: o->m.migrate_uri = optarg; break;
 		case O_BW:
+			errno = 0;
 			o->m.bandwidth = strtoul(optarg, &end, 10);
-			if (*optarg < '1' || *optarg > '9' || *end != '\0') {
+			if (*optarg < '1' || *optarg > '9' || *end != '\0' || errno == ERANGE ||
+			    o->m.bandwidth > 1000000) {
 				fprintf(stderr, "vmtui migrate: --bandwidth: \"%s\" is not a number of "
 				        "MiB/s (use e.g. 100)\n", optarg);
 				return -1;

@@ -76,7 +76,7 @@ setup() {
 		return 1
 	g "$T_URI" "$M/shared" start "$LIVE" >&2 && g "$T_URI" "$M/local" start "$COPY" >&2 ||
 		return 1
-	g "$T_URI" "$M/shared" wait-ready "$LIVE" 120 >&2 && g "$T_URI" "$M/local" wait-ready "$COPY" 120 >&2
+	g "$T_URI" "$M/shared" wait-ready "$LIVE" 300 >&2 && g "$T_URI" "$M/local" wait-ready "$COPY" 300 >&2
 }
 
 # The guest's seconds of uptime (integer) through its console on URI.
