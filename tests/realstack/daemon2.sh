@@ -20,9 +20,11 @@
 # fixture's kernel, /var/tmp) is seen by both, as on shared storage.
 #
 # Why not the session daemon of another user (what the fault suite uses):
-# its qemu runs as that user, which cannot open the root-owned guests of
-# the system daemon, and a system -> session migration also mixes the
-# security labels; its host UUID is the machine's as well.
+# it is a different driver mode from the source's (qemu as that user, no
+# tap devices or system networks, other security labels), so a system ->
+# session migration is not what two real hosts do; and its host UUID is
+# the machine's unless its own libvirtd.conf sets one. A second system
+# daemon is the same setup as a real second host.
 #
 # Usage: tests/realstack/daemon2.sh start|stop|status|uri|dir
 # Env: VMTUI_D2_DIR (default /var/tmp/vmtui-d2), VMTUI_D2_UUID,
