@@ -148,7 +148,7 @@ draw_plan(WINDOW *w, int *y, const struct mig_plan *p)
 	}
 }
 
-/* The job's part under the fields (src's lock held). */
+/* The job's part under the fields (src's lock held: the loop's, while drawing). */
 static void
 draw_job(WINDOW *w, int *y, const struct mig_job *j)
 {
@@ -203,11 +203,8 @@ migrate_draw(struct app *a, WINDOW *w)
 	             "target (its hostname, TCP ports 49152-49215), also when vmtui reaches the "
 	             "hosts over SSH: the source must reach the target.");
 	y++;
-	if (md->job) {
-		host_lock(md->job->src);
+	if (md->job) /* the loop holds every host's lock while views draw */
 		draw_job(w, &y, md->job);
-		host_unlock(md->job->src);
-	}
 }
 
 static void
