@@ -449,8 +449,8 @@ mig_progress_line(const struct mig_progress *p, char *buf, size_t size)
 {
 	size_t k;
 
-	if (!p->known) {
-		snprintf(buf, size, "%s", p->phase ? p->phase : "starting");
+	if (!p->known || (p->total == 0 && p->disk_total == 0)) {
+		snprintf(buf, size, "%s", p->known ? "starting" : p->phase ? p->phase : "starting");
 		return;
 	}
 	if (p->phase && strncmp(p->phase, "copying", 7) == 0) {
@@ -673,8 +673,10 @@ gather_disks(virConnectPtr src, virConnectPtr dst, struct mig_facts *f)
 				d->pool = xstrdup(virStoragePoolGetName(pool));
 				virStoragePoolFree(pool);
 			}
-			if (virStorageVolGetInfoFlags(v, &info, VIR_STORAGE_VOL_GET_PHYSICAL) == 0)
+			if (virStorageVolGetInfoFlags(v, &info, VIR_STORAGE_VOL_GET_PHYSICAL) == 0) {
 				d->capacity = info.allocation > info.capacity ? info.allocation : info.capacity;
+				d->physical = info.allocation;
+			}
 			virStorageVolFree(v);
 		}
 		if (d->pool && (pool = virStoragePoolLookupByName(dst, d->pool)) != NULL) {
@@ -1000,7 +1002,7 @@ copy_disks(virConnectPtr src, virConnectPtr dst, virDomainPtr dom, struct mig_wa
 	gather_disks(src, dst, &f);
 	for (i = 0; i < f.ndisks; i++)
 		if (!f.disks[i].readonly)
-			p.disk_total += f.disks[i].capacity;
+			p.disk_total += f.disks[i].physical;
 	*out = xcalloc(f.ndisks + 1, sizeof(**out));
 	for (i = 0; i < f.ndisks; i++) {
 		struct mig_disk *d = &f.disks[i];

@@ -79,6 +79,7 @@ struct mig_disk {
 	bool pool_on_target, pool_active;
 	bool seen_on_target; /* the target has a volume at the same path */
 	uint64_t capacity;   /* bytes, from the source volume (0: unknown) */
+	uint64_t physical;   /* bytes of the file: what a copy carries */
 	char *format;        /* "qcow2", or NULL */
 };
 

@@ -399,6 +399,9 @@ progress(void **state)
 	assert_false(p.known);
 	mig_progress_line(&p, buf, 8); /* cut, never overrun */
 	assert_string_equal(buf, "memory");
+	p.known = true; /* a job whose figures are not in yet */
+	mig_progress_line(&p, buf, sizeof(buf));
+	assert_string_equal(buf, "starting");
 }
 
 static void
