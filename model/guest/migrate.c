@@ -1102,12 +1102,13 @@ mig_run(virConnectPtr src, virConnectPtr dst, const char *vm, const struct mig_o
 	const char *name;
 
 	*msg = NULL;
-	*virsh = mig_virsh(vm, o, virsh_src, virsh_dst);
 	if ((t.dom = lv_domain_lookup(src, vm, &err)) == NULL) {
 		*msg = err;
+		*virsh = mig_virsh(vm, o, virsh_src, virsh_dst);
 		return MIG_FAILED;
 	}
 	name = virDomainGetName(t.dom);
+	*virsh = mig_virsh(name, o, virsh_src, virsh_dst);
 	if (dst == NULL && !o->p2p) {
 		*msg = xasprintf("Cannot migrate %s: no connection to the target.", name);
 		goto cleanup;
