@@ -523,6 +523,34 @@ static int help_main(const struct subcmd *cmd, int argc, char **argv);
 static int version_main(const struct subcmd *cmd, int argc, char **argv);
 
 /* Every command, the screen first; `vmtui help` lists them in this order. */
+static const char migrate_help[] =
+	"Usage: vmtui migrate [-c URI|-H HOST] [options] VM... TARGET\n"
+	"Move VMs to another host: TARGET is a libvirt URI or a host of config.yaml.\n"
+	"Each VM's pre-flight is printed first (target reachable, CPU compatible, its\n"
+	"networks and pools on the target, name free, memory); a failed line stops that\n"
+	"VM with nothing changed. Then a progress line a second; Ctrl-C aborts the\n"
+	"migration running (the VM stays on the source). VM may be a glob ('web-*').\n\n"
+	LIFE_OPTS
+	"      --live            a running VM keeps running (the default for one)\n"
+	"      --paused          a running VM is paused while its memory is copied\n"
+	"      --offline         a shut-off VM's definition (the default for one)\n"
+	"      --copy-storage    copy the disks into the target's pools of the same names\n"
+	"                        (default: shared storage, the same paths on the target)\n"
+	"      --keep-source     keep the definition on the source too\n"
+	"      --transient       do not define it on the target (live only)\n"
+	"      --unsafe          migrate live although libvirt calls the disks unsafe\n"
+	"                        (local disks both hosts see, without cache=none)\n"
+	"      --p2p URI         peer-to-peer: the source daemon connects to URI itself\n"
+	"      --migrate-uri URI where the data goes (tcp://ADDR[:PORT])\n"
+	"      --bandwidth MIB   at most MIB MiB/s\n"
+	"      --check           print the pre-flight only; change nothing\n"
+	"      --config FILE     the config file naming the hosts\n"
+	"  -h, --help            show this help and exit\n\n"
+	"The data goes from the source host straight to the target (its hostname, ports\n"
+	"49152-49215), also when vmtui reaches the hosts over SSH.\n"
+	"Exit status: 0 all moved, 1 bad usage or no source, 2 a pre-flight failed,\n"
+	"3 a migration failed, 4 cancelled. See vmtui(1).\n";
+
 static const struct subcmd subcmds[] = {
 	{ NULL, "Watch and manage VMs on the screen.", screen_help, tui_main, CONN_HOSTS, true },
 	{ "validate", "Check VM definition files; print every error.", validate_help,
@@ -586,6 +614,8 @@ static const struct subcmd subcmds[] = {
 	{ "help", "List the commands, or show one's usage and options.", help_help, help_main,
 	  CONN_NONE, false },
 	{ "version", "Show vmtui's version.", version_help, version_main, CONN_NONE, false },
+	{ "migrate", "Move VMs to another host: live, paused or offline; disks copied or shared.",
+	  migrate_help, cli_migrate, CONN_WRITE, false },
 };
 #define NCOMMANDS (sizeof subcmds / sizeof *subcmds)
 

@@ -127,4 +127,7 @@ int cli_hw(const struct subcmd *cmd, int argc, char **argv);
 int cli_edit(const struct subcmd *cmd, int argc, char **argv);
 int cli_life(const struct subcmd *cmd, int argc, char **argv);
 
+/* `vmtui migrate` (cli_migrate.c). */
+int cli_migrate(const struct subcmd *cmd, int argc, char **argv);
+
 #endif

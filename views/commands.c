@@ -104,6 +104,12 @@ run_clone(struct app *a, const struct cmd_ctx *x)
 }
 
 static int
+run_migrate(struct app *a, const struct cmd_ctx *x)
+{
+	return migrate_open(a, x->guest);
+}
+
+static int
 run_hardware(struct app *a, const struct cmd_ctx *x)
 {
 	return hardware_open(a, x->guest);
@@ -687,7 +693,7 @@ static const struct command commands[] = {
 	{ "reset", "Reset the guest at once, as its reset button (asks first)",
 	  .needs = ON_GUEST, .run = run_life, .key = 'B', .where = GUEST_VIEWS },
 	{ "managed-save", "Hibernate: save the guest's memory and stop it (S restores it)",
-	  "save", .needs = ON_GUEST, .run = run_life, .key = 'M', .where = GUEST_VIEWS },
+	  "save", .needs = ON_GUEST, .run = run_life, .key = 'z', .where = GUEST_VIEWS },
 	{ "managed-save-remove", "Remove the guest's saved state (asks first)",
 	  "remove the saved state", .of = true, .needs = ON_GUEST, .run = run_life, .key = 'E',
 	  .where = GUEST_VIEWS },
@@ -699,6 +705,10 @@ static const struct command commands[] = {
 	  .needs = ON_GUEST, .run = run_life, .key = 'I', .where = GUEST_VIEWS },
 	{ "wake", "Wake the guest from its OS's suspend (pmsuspended)", .needs = ON_GUEST,
 	  .run = run_life, .key = 'W', .where = GUEST_VIEWS },
+	/* Migration to another host shown (views/migrate.c). */
+	{ "migrate", "Migrate the guest to another host: pre-flight plan, live or offline, "
+	  "progress, cancel", .needs = ON_GUEST, .run = run_migrate, .key = 'M',
+	  .where = GUEST_VIEWS },
 };
 
 /* Whatever the views do on every turn of the loop. */

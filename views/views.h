@@ -121,4 +121,9 @@ extern const struct view_ops hardware_ops;
 int hardware_open(struct app *a, const struct sel_guest *g);
 bool hardware_selected(char *key, size_t n);
 
+/* The migrate dialog (M) of guest g: target, options, pre-flight, progress
+ * (views/migrate.c). */
+extern const struct view_ops migrate_ops;
+int migrate_open(struct app *a, const struct sel_guest *g);
+
 #endif

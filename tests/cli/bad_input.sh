@@ -830,6 +830,31 @@ done
 t 1 "vmtui: cannot rename test: it is running; shut it off first" rename -c "$T" test new
 t 1 "vmtui rename: unknown option \"--bogus\"; see vmtui help rename." rename -c "$T" --bogus test new
 
+# vmtui migrate (cli_migrate.c): usage, options, targets, guests; the
+# pre-flight refusals exit 2 (checked by their words: "0|1" takes any
+# status below a crash's).
+: >"$D/empty.yaml"
+t 1 "vmtui migrate: expected one or more VMs and the target" migrate
+t 1 "vmtui migrate: expected one or more VMs and the target" migrate -c "$T" test
+t 1 "vmtui migrate: unknown option \"--bogus\"; see vmtui help migrate." migrate --bogus test "$T"
+t 1 "vmtui migrate: --live, --paused and --offline exclude each other." migrate --live --offline test "$T"
+t 1 "vmtui migrate: --bandwidth: \"x\" is not a number of MiB/s" migrate --bandwidth x test "$T"
+t 1 "vmtui migrate: --bandwidth: \"$BIG\" is not a number of MiB/s" migrate --bandwidth "$BIG" test "$T"
+t 1 "vmtui migrate: --transient needs a running guest" migrate --transient --offline test "$T"
+t 1 "vmtui migrate: the target \"nosuch\" is neither a libvirt URI nor a host" \
+	migrate --config "$D/empty.yaml" -c "$T" test nosuch
+t 1 "vmtui migrate: the target \"$NONUTF\" is neither a libvirt URI nor a host" \
+	migrate --config "$D/empty.yaml" -c "$T" test "$NONUTF"
+t 1 "none.yaml:1:1: cannot open" migrate --config "$D/none.yaml" -c "$T" test nosuch
+t 1 "vmtui migrate: no guest matches \"zz*\"; nothing was done." migrate -c "$T" 'zz*' "$T"
+t "0|1" "There is no guest \"$LONG\" on this host" migrate -c "$T" "$LONG" "$T"
+for s in "${SPECIALS[@]}"; do
+	t "0|1" "There is no guest" migrate -c "$T" "$s" "$T"
+done
+t "0|1" "FAIL  name free: test already runs on the target" migrate -c "$T" test "$T"
+t "0|1" "the pre-flight of test failed; nothing was changed." migrate -c "$T" --check test "$T"
+t 0 "Usage: vmtui migrate" migrate --help
+
 say "bad input: $CASES cases × $(wc -w <<<"$BUILDS") build(s)"
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" -eq 0 ]
