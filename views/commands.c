@@ -471,6 +471,13 @@ run_hostdev_release(struct app *a, const struct cmd_ctx *x)
 
 /* ---- the table ---- */
 
+static int
+run_marks(struct app *a, const struct cmd_ctx *x)
+{
+	(void)x;
+	return marksmenu_open(a);
+}
+
 #define ON_GUEST (NEED_LIVE | NEED_GUEST | NEED_WRITE | NEED_HOST_UP)
 #define GUEST_VIEWS (KV_LIST | KV_DETAIL)
 #define STORE_W (NEED_LIVE | NEED_WRITE)
@@ -699,6 +706,13 @@ static const struct command commands[] = {
 	  .needs = ON_GUEST, .run = run_life, .key = 'I', .where = GUEST_VIEWS },
 	{ "wake", "Wake the guest from its OS's suspend (pmsuspended)", .needs = ON_GUEST,
 	  .run = run_life, .key = 'W', .where = GUEST_VIEWS },
+
+	/* Marks and bulk actions (views/bulk.c); Space marks too (the list's
+	 * key handler takes replay-pause's Space when not replaying). */
+	{ "mark", "Mark or unmark the guest, then move down (Space does it too)",
+	  .key = KEY_IC, .where = KV_LIST },
+	{ "marks", "Marks menu: mark all shown, by glob, regex, tag, host, state; invert; clear",
+	  .opens = &bulk_ops, .run = run_marks, .key = ';', .where = KV_LIST, .label = "Marks" },
 };
 
 /* Whatever the views do on every turn of the loop. */
@@ -707,6 +721,7 @@ poll_all(struct app *a)
 {
 	console_poll(a);
 	gscreen_poll(a);
+	bulk_poll(a);
 }
 
 static void
@@ -715,6 +730,7 @@ quit_all(void)
 	console_forget();
 	conpane_forget();
 	gscreen_forget();
+	bulk_forget();
 }
 
 const struct ui vmtui_ui = {

@@ -491,7 +491,7 @@ test_err_unknown_key_no_suggestion(void **state)
 	(void)state;
 	parse_err1("palette: dark\n", "t.yaml:1:1: unknown key \"palette\" (known: interval, "
 	           "connect, hosts, readonly, graphs, history, color, theme, keys, shutdown_wait, "
-	           "graphics_protocol, graphics_symbols, graphics_fps)");
+	           "graphics_protocol, graphics_symbols, graphics_fps, bulk_limit)");
 }
 
 /* shutdown_wait: seconds with or without s, minutes with m, 1 s to 60 m. */
