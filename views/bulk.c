@@ -138,11 +138,10 @@ collect(struct app *a, struct dlg *x)
 static const char *
 count_words(char *buf, size_t n, size_t guests, size_t hosts)
 {
-	snprintf(buf, n, "%zu guest%s%s", guests, guests == 1 ? "" : "s", hosts > 1 ? "" : "");
-	if (hosts > 1) {
-		size_t len = strlen(buf);
-		snprintf(buf + len, n - len, " on %zu hosts", hosts);
-	}
+	if (hosts > 1)
+		snprintf(buf, n, "%zu guest%s on %zu hosts", guests, guests == 1 ? "" : "s", hosts);
+	else
+		snprintf(buf, n, "%zu guest%s", guests, guests == 1 ? "" : "s");
 	return buf;
 }
 
@@ -227,7 +226,6 @@ start_run(struct app *a)
 	app_status(a, MSG_INFO, "%s: %zu guest%s...", what, d->ng, d->ng == 1 ? "" : "s");
 	free(what);
 	free(host_index);
-	/* A deleted guest's mark has nothing left to mark. */
 	d->phase = PH_RUN;
 }
 
@@ -612,7 +610,7 @@ status_attr(enum bulk_status s)
 static void
 draw_run(WINDOW *w)
 {
-	size_t c[BULK_SKIPPED + 1], i, n = bulk_count(run);
+	size_t c[BULK_SKIPPED + 1], n = bulk_count(run);
 	int width = getmaxx(w), page = getmaxy(w) - 3, y;
 	char line[640];
 	bool done;
@@ -640,7 +638,6 @@ draw_run(WINDOW *w)
 		          screen_attr(C_ERROR) : 0, text);
 	}
 	bulk_unlock(run);
-	(void)i;
 	draw_text(w, getmaxy(w) - 1, 0, width, screen_attr(C_DIM), done ?
 	          "Esc: back to the list (the action log, L, keeps every outcome)" :
 	          "c: cancel what has not started   Esc: leave it running (; p brings it back)");
@@ -816,14 +813,6 @@ bulk_grab(struct app *a)
 	return true;
 }
 
-static int
-bulk_footer(struct app *a, WINDOW *w, int x)
-{
-	(void)a;
-	(void)w;
-	return x;
-}
-
 /* ---- the loop's turn ---- */
 
 void
@@ -868,5 +857,4 @@ const struct view_ops bulk_ops = {
 	.draw = bulk_draw,
 	.text = bulk_text,
 	.grab = bulk_grab,
-	.footer = bulk_footer,
 };

@@ -11,7 +11,8 @@
 # Guests: $T_PREFIX{busy,idle,off} of tests/lib.sh plus ${T_PREFIX}broken
 # (defined, its disk removed: starting it fails). T_PREFIX defaults to
 # vmtui-marks- so the suite runs beside the others.
-# Ends with "N passed, N failed".
+# MARKS_ONLY="bulk_start bulk_delete" runs some parts only. Ends with
+# "N passed, N failed".
 set -uo pipefail
 export T_PREFIX=${T_PREFIX:-vmtui-marks-}
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -28,8 +29,10 @@ sec_cleanup() {
 			vsh snapshot-delete "$g" "$s" >/dev/null 2>&1
 		done
 	done
-	"$RS/guest.sh" destroy "$T_BROKEN" >/dev/null 2>&1
-	"$RS/guest.sh" undefine "$T_BROKEN" >/dev/null 2>&1
+	for g in "$T_BROKEN" "${T_PREFIX}del1" "${T_PREFIX}del2"; do
+		"$RS/guest.sh" destroy "$g" >/dev/null 2>&1
+		"$RS/guest.sh" undefine "$g" >/dev/null 2>&1
+	done
 }
 
 # The guest rows with their mark: "1 NAME" or "0 NAME", in screen order.
@@ -311,6 +314,32 @@ bulk_cancel() {
 	vt_stop
 	rm -f "$SCR_TMP/xdg/vmtui/config.yaml"
 }
+bulk_delete() {
+	say "# a bulk delete: the count and the word typed"
+	local g
+	for g in "${T_PREFIX}del1" "${T_PREFIX}del2"; do
+		vsh dominfo "$g" >/dev/null 2>&1 || "$RS/guest.sh" define "$g" >&2 ||
+			{ not_ok "define $g"; return; }
+	done
+	start_vmtui 140 32 -d 1 || return
+	filter_to "${T_PREFIX}del"
+	vt_keys '\;'
+	wait_screen '^Marks: ' 5 >/dev/null
+	vt_keys a
+	wait_for 5 "two marked" marked_are "${T_PREFIX}del1" "${T_PREFIX}del2"
+	vt_keys D
+	check "D: type \"delete 2\"" wait_screen 'Type "delete 2" and Enter' 5
+	vt_type "delete 2"
+	vt_keys Enter
+	check "the progress list: 2 done" wait_for 60 "deleted" run_counts 2 2 0 0 0 0
+	check "virsh: both guests are gone" eventually 10 both_gone
+	check "each guest's definition was backed up first" \
+		ls "$SCR_TMP"/state/vmtui/backups/"${T_PREFIX}"del1-*.xml
+	vt_esc
+	vt_stop
+}
+both_gone() { ! vsh dominfo "${T_PREFIX}del1" >/dev/null 2>&1 && ! vsh dominfo "${T_PREFIX}del2" >/dev/null 2>&1; }
+
 cancelled_some() {
 	_matches "^bulk .* [1-9][0-9]* cancelled  - finished" ||
 		{ WHY="$(grep '^bulk ' <<<"$SCREEN")"; return 1; }
@@ -330,9 +359,10 @@ sec_marks() {
 	local disk
 	disk=$(vsh domblklist "$T_BROKEN" --details | awk '$2 == "disk" { print $4; exit }')
 	rm -f "$disk"
-	marks_list
-	bulk_start
-	bulk_cancel
+	local part
+	for part in ${MARKS_ONLY:-marks_list bulk_start bulk_cancel bulk_delete}; do
+		"$part"
+	done
 	vsh destroy "$T_OFF" >/dev/null 2>&1
 }
 
