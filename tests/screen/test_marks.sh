@@ -74,6 +74,18 @@ vt_right_click() {
 }
 screen_row_of() { grep -n -- " $(re "$1") " <<<"$SCREEN" | head -n1 | cut -d: -f1; }
 
+# vmtui on the daemon, the list filtered to PATTERN (other suites' guests
+# may fill the screen) and showing N guests; a failure counts once.
+start_marks() { # start_marks PATTERN N
+	if vt_vmtui 140 32 -d 1 && wait_connected 60 && filter_to "$1" &&
+		wait_for 30 "$2 of our guests" rows_n "$2"; then
+		return 0
+	fi
+	not_ok "vmtui at 140x32 shows our guests filtered by $1"
+	return 1
+}
+rows_n() { [ "$(mark_rows | wc -l)" -eq "$1" ] || { WHY="$(mark_rows | wc -l) rows"; return 1; }; }
+
 filter_to() {
 	vt_keys /
 	wait_screen '^Filter:' 5 || return 1
@@ -86,9 +98,7 @@ filter_to() {
 marks_list() {
 	say "# marks in the list"
 	fix_states
-	start_vmtui 140 32 -d 1 || return
-	filter_to "$T_PREFIX"
-	wait_for 10 "our four guests" has_rows4
+	start_marks "$T_PREFIX" 4 || return
 	vt_keys g
 	sleep 0.3
 	vt_grab
@@ -195,9 +205,7 @@ mark_ours() {
 bulk_start() {
 	say "# a bulk start: one fails, the others go on"
 	fix_states
-	start_vmtui 140 32 -d 1 || return
-	filter_to "$T_PREFIX"
-	wait_for 10 "our four guests" has_rows4
+	start_marks "$T_PREFIX" 4 || return
 	mark_ours
 	vt_keys S
 	check "S with four marked: one confirmation listing the four" \
@@ -239,9 +247,7 @@ bulk_cancel() {
 	mkdir -p "$SCR_TMP/xdg/vmtui"
 	printf 'bulk_limit: 1\n' >"$SCR_TMP/xdg/vmtui/config.yaml"
 	fix_states
-	start_vmtui 140 32 -d 1 || return
-	filter_to "$T_PREFIX"
-	wait_for 10 "our four guests" has_rows4
+	start_marks "$T_PREFIX" 4 || return
 	mark_ours
 	vt_keys T
 	check "T with guests marked: create or delete by name" wait_screen 'create a snapshot' 5
@@ -321,8 +327,7 @@ bulk_delete() {
 		vsh dominfo "$g" >/dev/null 2>&1 || "$RS/guest.sh" define "$g" >&2 ||
 			{ not_ok "define $g"; return; }
 	done
-	start_vmtui 140 32 -d 1 || return
-	filter_to "${T_PREFIX}del"
+	start_marks "${T_PREFIX}del" 2 || return
 	vt_keys '\;'
 	wait_screen '^Marks: ' 5 >/dev/null
 	vt_keys a
