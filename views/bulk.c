@@ -189,7 +189,7 @@ start_run(struct app *a)
 			                 a->bulk_limit ? a->bulk_limit : BULK_LIMIT_DEFAULT;
 			char *virsh_uri = host_virsh_uri(h), *uri;
 			host_lock(h);
-			uri = h->uri ? xstrdup(h->uri) : NULL;
+			uri = h->uri ? xstrdup(h->uri) : h->uri_req ? xstrdup(h->uri_req) : NULL;
 			host_unlock(h);
 			host_index[hi] = bulk_add_host(run, host_label(h), uri, virsh_uri, limit, h);
 			free(uri);

@@ -250,11 +250,17 @@ bulkops_connect(const struct bulk_host *bh, char **err)
 
 	pthread_mutex_init(&r.lock, NULL);
 	pthread_cond_init(&r.cond, NULL);
-	host_call(bh->conn_arg, uri_job, &r);
-	pthread_mutex_lock(&r.lock);
-	while (!r.done)
-		pthread_cond_wait(&r.cond, &r.lock);
-	pthread_mutex_unlock(&r.lock);
+	if (bh->uri != NULL && ((const struct host *)bh->conn_arg)->ssh == NULL) {
+		/* A URI libvirt reaches by itself: no need to wait for the
+		 * worker, which may be busy with a long refresh. */
+		r.uri = xstrdup(bh->uri);
+	} else {
+		host_call(bh->conn_arg, uri_job, &r);
+		pthread_mutex_lock(&r.lock);
+		while (!r.done)
+			pthread_cond_wait(&r.cond, &r.lock);
+		pthread_mutex_unlock(&r.lock);
+	}
 	if (r.uri != NULL && (conn = xfer_connect(r.uri, &auth)) == NULL)
 		r.err = lv_err_line();
 	*err = conn ? NULL : r.err;

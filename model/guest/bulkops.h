@@ -28,8 +28,9 @@ enum bulk_status bulkops_snap_delete(struct bulk_ctx *ctx, void *arg, char **msg
 enum bulk_status bulkops_delete(struct bulk_ctx *ctx, void *arg, char **msg, char **virsh);
 
 /* A bulk_connect_fn for hosts of the TUI: bh->conn_arg is the struct
- * host; its worker gives the URI to connect to (its SSH link's for a
- * host reached over SSH), and the run's thread connects with it. */
+ * host. A host reached by a libvirt URI is connected to at bh->uri (its
+ * canonical URI); for one reached over SSH its worker gives the URI of
+ * its SSH link. The run's thread connects with it. */
 virConnectPtr bulkops_connect(const struct bulk_host *bh, char **err);
 
 #endif

@@ -212,7 +212,7 @@ bulk_start() {
 		wait_for 5 "confirmation" confirm_lists "start on 4 guests?"
 	vt_keys y
 	check "the progress list: 1 done, 1 failed, 2 skipped, finished" \
-		wait_for 60 "run ended" run_counts 4 1 1 0 2 0
+		wait_for 180 "run ended" run_counts 4 1 1 0 2 0
 	check "the broken guest's row says failed with libvirt's reason" \
 		wait_for 5 "failed row" run_row "$T_BROKEN" failed
 	check "$T_OFF started despite the failure (done in the list)" \
