@@ -530,6 +530,7 @@ mouse_key(struct app *a)
 	if (me.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED))
 		return command_dispatch(a, me.bstate & BUTTON4_PRESSED ? CMD_UP : CMD_DOWN, 0) |
 		       HANDLED;
+	a->mouse_bstate = me.bstate;
 	if (a->view->mouse && wmouse_trafo(a->body, &me.y, &me.x, FALSE))
 		a->view->mouse(a, me.y, me.x, (me.bstate & BUTTON1_DOUBLE_CLICKED) != 0);
 	return HANDLED;

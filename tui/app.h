@@ -84,7 +84,7 @@ struct confirm {
 
 /* The one-line prompt in the footer: the filter (applied as you type) or
  * a file path (Tab completes, Enter submits). */
-enum prompt_kind { PROMPT_FILTER, PROMPT_PATH };
+enum prompt_kind { PROMPT_FILTER, PROMPT_PATH, PROMPT_TEXT };
 
 struct prompt {
 	bool open;
@@ -182,6 +182,7 @@ struct app {
 		enum graph_mode gmode;
 		bool reverse, readonly;
 		char filter[128];
+		char marked[48];         /* "12 marked on 3 hosts" */
 	} title_key;
 	bool title_made;
 	unsigned dirty;
@@ -195,6 +196,13 @@ struct app {
 	bool memo_live;              /* within such a view's draw */
 	bool quit;
 	bool first_frame_done;
+
+	/* Marks and bulk actions (model/host/marks.h, views/bulk.c): the UI
+	 * thread's alone. */
+	struct marks *marks;         /* NULL until the first mark */
+	unsigned bulk_limit;         /* config.yaml's bulk_limit: (0: 4) */
+	unsigned *host_bulk_limit;   /* per host of hosts[]: its bulk_limit (0: the above) */
+	mmask_t mouse_bstate;        /* the buttons and modifiers of the click view->mouse gets */
 };
 
 enum { DIRTY_HEADER = 1, DIRTY_BODY = 2, DIRTY_FOOTER = 4, DIRTY_ALL = 7 };
@@ -214,6 +222,9 @@ bool app_view_open(const struct app *a, const struct view_ops *v);
 
 /* Open the footer prompt for a path; submit gets the text on Enter. */
 void app_prompt_path(struct app *a, const char *label, const char *initial,
+                     void (*submit)(struct app *, const char *));
+/* Open the footer prompt for a line of text (no completion). */
+void app_prompt_text(struct app *a, const char *label, const char *initial,
                      void (*submit)(struct app *, const char *));
 /* Open the footer prompt of the filter (applied as it is typed). */
 void app_prompt_filter(struct app *a);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "../model/base/xmalloc.h"
+#include "../model/host/marks.h"
 #include "../model/host/vmsel.h"
 #include "../model/record/replay.h"
 #include "app.h"
@@ -270,6 +271,30 @@ make_title(struct app *a)
 		         a->reverse ? (a->gmode == GRAPH_ASCII ? " (desc)" : " \u2193") : "", filt,
 		         a->readonly ? "  READ-ONLY" : "");
 	}
+	if (a->title_key.marked[0]) {
+		size_t len = strlen(a->title);
+		snprintf(a->title + len, sizeof a->title - len, "  %s", a->title_key.marked);
+	}
+}
+
+/* "12 marked on 3 hosts" over every guest of every host, or "" (the
+ * header is drawn with the host locks held). */
+static void
+marked_text(struct app *a, char *buf, size_t n)
+{
+	size_t i, j, guests = 0, hosts = 0;
+
+	buf[0] = '\0';
+	if (marks_count(a->marks) == 0)
+		return;
+	for (i = 0; i < a->nhosts; i++) {
+		size_t before = guests;
+		host_assert_locked(a->hosts[i]);
+		for (j = 0; j < a->hosts[i]->nvms; j++)
+			guests += marks_has(a->marks, a->hosts[i]->vms[j]->uuid);
+		hosts += guests > before;
+	}
+	marks_describe(guests, hosts, buf, n);
 }
 
 void
@@ -287,6 +312,7 @@ chrome_header(struct app *a)
 	k.reverse = a->reverse;
 	k.readonly = a->readonly;
 	memcpy(k.filter, a->filter, sizeof k.filter);
+	marked_text(a, k.marked, sizeof k.marked);
 	/* A replay's title moves with its position. */
 	if (a->replay || !a->title_made || memcmp(&k, &a->title_key, sizeof k) != 0) {
 		a->title_key = k;
@@ -559,7 +585,7 @@ prompt_key(struct app *a, wint_t wc, bool is_key)
 			lineedit_set(&p->le, "");
 		snprintf(a->filter, sizeof a->filter, "%s", p->le.text);
 		a->list.top = 0;
-	} else if (r == LE_TAB) {
+	} else if (r == LE_TAB && p->kind == PROMPT_PATH) {
 		prompt_complete(a);
 	} else if (r == LE_ENTER && p->submit) {
 		p->submit(a, p->le.text);
@@ -582,6 +608,13 @@ app_prompt_path(struct app *a, const char *label, const char *initial,
 	a->dirty |= DIRTY_FOOTER;
 }
 
+void
+app_prompt_text(struct app *a, const char *label, const char *initial,
+                void (*submit)(struct app *, const char *))
+{
+	app_prompt_path(a, label, initial, submit);
+	a->prompt.kind = PROMPT_TEXT;
+}
 
 void
 app_prompt_filter(struct app *a)

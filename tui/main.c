@@ -18,6 +18,7 @@
 #include "../config/theme.h"
 #include "../model/host/host.h"
 #include "../model/host/lvutil.h"
+#include "../model/host/marks.h"
 #include "../model/base/msglog.h"
 #include "../model/base/notify.h"
 #include "../model/record/recording.h"
@@ -293,6 +294,21 @@ load_theme(const char *name)
 	theme_dirs_free(&d);
 }
 
+/* config.yaml's bulk_limit:, everywhere and for each host by its name. */
+static void
+bulk_limits(struct app *a, const struct config *cfg)
+{
+	size_t i, j;
+
+	a->bulk_limit = cfg->bulk_limit;
+	a->host_bulk_limit = xcalloc(a->nhosts ? a->nhosts : 1, sizeof *a->host_bulk_limit);
+	for (i = 0; i < a->nhosts; i++)
+		for (j = 0; j < cfg->nhosts; j++)
+			if (cfg->hosts[j].name && cfg->hosts[j].bulk_limit &&
+			    strcmp(cfg->hosts[j].name, host_label(a->hosts[i])) == 0)
+				a->host_bulk_limit[i] = cfg->hosts[j].bulk_limit;
+}
+
 /* The hosts to manage: -c URIs and -H SSH targets as given; else the hosts
  * (and connect URIs) of the config file; else libvirt's default. */
 static void
@@ -317,6 +333,7 @@ make_hosts(struct app *a, const struct opts *o, const struct config *cfg)
 	              from_cfg ? cfg->hosts : NULL, from_cfg ? cfg->nhosts : 0,
 	              &a->hosts, &a->nhosts);
 	a->collapsed = xcalloc(a->nhosts, sizeof *a->collapsed);
+	bulk_limits(a, cfg);
 }
 
 /* --replay: read the recording and make its hosts; bad lines become
@@ -448,6 +465,8 @@ tui_main(const struct subcmd *cmd, int argc, char **argv)
 	free(a.rows_gens);
 	app_rows_free(&a);
 	free(a.collapsed);
+	free(a.host_bulk_limit);
+	marks_free(a.marks);
 	free(a.status);
 	free(a.confirm.text);
 	free(o.h.uris);

@@ -403,7 +403,7 @@ screen_init(bool want_color)
 	typeahead(-1);
 	curs_set(0);
 	mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_DOUBLE_CLICKED |
-	          BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+	          BUTTON4_PRESSED | BUTTON5_PRESSED | BUTTON3_PRESSED | BUTTON_CTRL, NULL);
 	mouseinterval(200);
 	init_colors(want_color);
 	leave_initial_state();

@@ -477,6 +477,13 @@ run_hostdev_release(struct app *a, const struct cmd_ctx *x)
 
 /* ---- the table ---- */
 
+static int
+run_marks(struct app *a, const struct cmd_ctx *x)
+{
+	(void)x;
+	return marksmenu_open(a);
+}
+
 #define ON_GUEST (NEED_LIVE | NEED_GUEST | NEED_WRITE | NEED_HOST_UP)
 #define GUEST_VIEWS (KV_LIST | KV_DETAIL)
 #define STORE_W (NEED_LIVE | NEED_WRITE)
@@ -709,6 +716,13 @@ static const struct command commands[] = {
 	{ "migrate", "Migrate the guest to another host: pre-flight plan, live or offline, "
 	  "progress, cancel", .needs = ON_GUEST, .run = run_migrate, .key = 'M',
 	  .where = GUEST_VIEWS },
+
+	/* Marks and bulk actions (views/bulk.c); Space marks too (the list's
+	 * key handler takes replay-pause's Space when not replaying). */
+	{ "mark", "Mark or unmark the guest, then move down (Space does it too)",
+	  .key = KEY_IC, .where = KV_LIST },
+	{ "marks", "Marks menu: mark all shown, by glob, regex, tag, host, state; invert; clear",
+	  .opens = &bulk_ops, .run = run_marks, .key = ';', .where = KV_LIST, .label = "Marks" },
 };
 
 /* Whatever the views do on every turn of the loop. */
@@ -717,6 +731,7 @@ poll_all(struct app *a)
 {
 	console_poll(a);
 	gscreen_poll(a);
+	bulk_poll(a);
 }
 
 static void
@@ -725,6 +740,7 @@ quit_all(void)
 	console_forget();
 	conpane_forget();
 	gscreen_forget();
+	bulk_forget();
 }
 
 const struct ui vmtui_ui = {

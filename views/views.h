@@ -125,5 +125,17 @@ bool hardware_selected(char *key, size_t n);
  * (views/migrate.c). */
 extern const struct view_ops migrate_ops;
 int migrate_open(struct app *a, const struct sel_guest *g);
+/* Marks and bulk actions on the marked guests (views/bulk.c; the entry
+ * for other dialogs' bulk_fns is in bulkview.h). */
+extern const struct view_ops bulk_ops;
+/* `;`: the marks menu (all shown, glob, regex, tag, host, state, invert,
+ * clear, the last run's progress). */
+int marksmenu_open(struct app *a);
+/* The list's command c on the marked guests (some are marked): true when
+ * c is one that acts on them (S H R F P U A D T), its confirmation open. */
+bool bulk_cmd(struct app *a, enum cmd c);
+/* Every turn of the loop (the run's progress), and on quit. */
+void bulk_poll(struct app *a);
+void bulk_forget(void);
 
 #endif

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../model/base/xmalloc.h"
+#include "../model/host/marks.h"
 #include "../model/stats/stats.h"
 #include "../tui/format.h"
 #include "../tui/screen.h"
@@ -156,6 +157,15 @@ draw_columns(struct app *a, WINDOW *w, const struct layout *l)
 	line_end(&ln, app_body_memo(a, w));
 }
 
+/* Rows start with a gutter of two columns for the marks (and the indent
+ * under host headings) when several hosts are listed or any guest is
+ * marked; a marked guest has its mark there. */
+static bool
+gutter(const struct app *a)
+{
+	return a->nhosts > 1 || marks_count(a->marks) > 0;
+}
+
 static void
 draw_row(struct app *a, WINDOW *w, int y, const struct row *r, const struct layout *l,
          bool selected, uint64_t now)
@@ -173,11 +183,14 @@ draw_row(struct app *a, WINDOW *w, int y, const struct row *r, const struct layo
 	/* Every row of every frame: pieces put together by hand, the line
 	 * handed to curses once. */
 	line_begin(&ln, w, y, base);
-	fmt_append(b, sizeof b, &at, a->nhosts > 1 ? "  " : "");
+	fmt_append(b, sizeof b, &at, gutter(a) ? "  " : "");
 	fmt_append(b, sizeof b, &at, vm->autostart ? "*" : "");
 	fmt_append(b, sizeof b, &at, vm->name);
 	cut_to(b, sizeof b, l->w[COL_NAME], a->gmode != GRAPH_ASCII);
 	cell(&ln, l, COL_NAME, base, b);
+	if (marks_has(a->marks, vm->uuid))
+		line_text(&ln, 0, 1, base | A_BOLD | (selected ? 0 : screen_attr(C_KEY)),
+		          a->gmode == GRAPH_ASCII ? "+" : "\u25cf");
 	/* A shut-off guest with a managed save image: start restores it. */
 	cell(&ln, l, COL_STATE, selected ? base : state_attr(vm->state),
 	     vm->state == VM_SHUTOFF && vm->managed_save ? "saved" : vm_state_name(vm->state));
@@ -294,8 +307,8 @@ longest_name(const struct app *a)
 		if (a->rows[i].vm == NULL)
 			continue;
 		n = (int)strlen(a->rows[i].vm->name) + (a->rows[i].vm->autostart ? 1 : 0);
-		if (a->nhosts > 1)
-			n += 2; /* indented under the host heading */
+		if (gutter(a))
+			n += 2; /* the marks' gutter, indented under the host heading */
 		if (n > max)
 			max = n;
 	}
@@ -420,6 +433,29 @@ sort_for(enum cmd c)
 	return (enum sort_key)(SORT_NAME + (c - CMD_SORT_NAME));
 }
 
+/* Space (the replay's pause key, when not replaying) and the "mark" row:
+ * mark or unmark the selected guest and move down, as file managers do.
+ * Host locks held. True when it was one of those. */
+static bool
+marks_key(struct app *a, enum cmd c, int sel)
+{
+	const struct vm *vm;
+
+	if (!(c == CMD_REPLAY_PAUSE && a->replay == NULL) &&
+	    strcmp(command_row(c)->name, "mark") != 0)
+		return false;
+	if (sel < 0)
+		return true;
+	vm = a->rows[sel].vm;
+	if (vm != NULL) {
+		if (a->marks == NULL)
+			a->marks = marks_new();
+		marks_toggle(a->marks, vm->uuid);
+	}
+	select_index(a, sel + 1);
+	return true;
+}
+
 static int
 vmlist_key(struct app *a, enum cmd c, int key)
 {
@@ -435,6 +471,10 @@ vmlist_key(struct app *a, enum cmd c, int key)
 		app_unlock_hosts(a);
 		return REDRAW_BODY;
 	}
+	if (marks_key(a, c, sel)) {
+		app_unlock_hosts(a);
+		return REDRAW_ALL;
+	}
 	switch (c) {
 	case CMD_OPEN:
 		if (sel >= 0 && a->rows[sel].vm == NULL) {
@@ -449,6 +489,8 @@ vmlist_key(struct app *a, enum cmd c, int key)
 		return HANDLED;
 	default:
 		app_unlock_hosts(a);
+		if (marks_count(a->marks) > 0 && bulk_cmd(a, c))
+			return REDRAW_ALL;
 		if (c >= CMD_SORT_NAME && c <= CMD_SORT_UPTIME) {
 			enum sort_key k = sort_for(c);
 			/* Numbers start biggest first; names and states A to Z. */
@@ -481,8 +523,21 @@ vmlist_mouse(struct app *a, int y, int x, bool dbl)
 		return;
 	}
 	app_lock_hosts(a);
-	if (a->list.top + y - 1 < (int)a->nrows)
-		select_index(a, a->list.top + y - 1);
+	i = a->list.top + y - 1;
+	if (i < (int)a->nrows) {
+		const struct vm *vm = a->rows[i].vm;
+		/* A right click, a Ctrl+click, or a click on the marks' gutter
+		 * marks or unmarks the guest. */
+		bool mark = (a->mouse_bstate & (BUTTON3_PRESSED | BUTTON_CTRL)) ||
+		            (gutter(a) && x < 2);
+		if (vm != NULL && mark) {
+			if (a->marks == NULL)
+				a->marks = marks_new();
+			marks_toggle(a->marks, vm->uuid);
+			dbl = false;
+		}
+		select_index(a, i);
+	}
 	app_unlock_hosts(a);
 	a->dirty = DIRTY_ALL;
 	if (dbl)

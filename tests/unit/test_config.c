@@ -491,7 +491,7 @@ test_err_unknown_key_no_suggestion(void **state)
 	(void)state;
 	parse_err1("palette: dark\n", "t.yaml:1:1: unknown key \"palette\" (known: interval, "
 	           "connect, hosts, readonly, graphs, history, color, theme, keys, shutdown_wait, "
-	           "graphics_protocol, graphics_symbols, graphics_fps)");
+	           "graphics_protocol, graphics_symbols, graphics_fps, bulk_limit)");
 }
 
 /* shutdown_wait: seconds with or without s, minutes with m, 1 s to 60 m. */
@@ -529,6 +529,36 @@ test_shutdown_wait(void **state)
 	           "t.yaml:1:16: shutdown_wait: expected a single value, not a list");
 	parse_err1("shutdown_wiat: 5s\n",
 	           "t.yaml:1:1: unknown key \"shutdown_wiat\" (did you mean \"shutdown_wait\"?)");
+}
+
+/* bulk_limit: 1 to 64, globally and per host. */
+static void
+test_bulk_limit(void **state)
+{
+	static const char *const bad[] = { "0", "65", "x", "-1", "2.5" };
+	struct config c;
+	size_t i;
+	char text[64], want[160];
+
+	(void)state;
+	config_init(&c);
+	assert_int_equal(c.bulk_limit, 0); /* unset: vmtui's default */
+	parse_ok(&c, "bulk_limit: 2\nhosts:\n  - name: a\n    uri: test:///default\n"
+	             "    bulk_limit: 8\n  - name: b\n    uri: test:///default\n");
+	assert_int_equal(c.bulk_limit, 2);
+	assert_int_equal(c.nhosts, 2);
+	assert_int_equal(c.hosts[0].bulk_limit, 8);
+	assert_int_equal(c.hosts[1].bulk_limit, 0);
+	config_free(&c);
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		snprintf(text, sizeof text, "bulk_limit: \"%s\"\n", bad[i]);
+		snprintf(want, sizeof want, "t.yaml:1:13: bulk_limit: \"%s\" is not a number of "
+		         "operations at once between 1 and 64 (e.g. 4)", bad[i]);
+		parse_err1(text, want);
+	}
+	parse_err1("hosts:\n  - name: a\n    uri: test:///default\n    bulk_limit: 0\n",
+	           "t.yaml:4:17: hosts: bulk_limit: \"0\" is not a number of operations at once "
+	           "between 1 and 64 (e.g. 4)");
 }
 
 static void
@@ -1132,6 +1162,7 @@ main(void)
 		cmocka_unit_test(test_err_unknown_key_suggestion),
 		cmocka_unit_test(test_err_unknown_key_no_suggestion),
 		cmocka_unit_test(test_shutdown_wait),
+		cmocka_unit_test(test_bulk_limit),
 		cmocka_unit_test(test_err_key_not_scalar),
 		cmocka_unit_test(test_err_root_not_mapping),
 		cmocka_unit_test(test_err_syntax_position),
