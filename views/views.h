@@ -121,4 +121,8 @@ extern const struct view_ops hardware_ops;
 int hardware_open(struct app *a, const struct sel_guest *g);
 bool hardware_selected(char *key, size_t n);
 
+extern const struct view_ops tagedit_ops;
+/* #: guest g's tags and note (views/tagedit.c). */
+int tagedit_open(struct app *a, const struct sel_guest *g);
+
 #endif

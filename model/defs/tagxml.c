@@ -293,9 +293,25 @@ tagxml_make(const struct tagset *ts)
 		xw_elem(&x, "note", ts->note);
 	xw_end(&x);
 	out = xw_close(&x);
-	/* The writer ends with a newline; the element does not need it. */
-	if (out && (nl = strrchr(out, '\n')) != NULL && nl[1] == '\0')
-		*nl = '\0';
+	/* On one line (virsh lines, the action log): the writer's indents
+	 * are dropped. Between elements only: a '<' in the note is "&lt;". */
+	if (out != NULL) {
+		char *r = out, *w = out;
+		while (*r) {
+			if (r[0] == '>' && r[1] == '\n') {
+				nl = r + 1;
+				while (*nl == '\n' || *nl == ' ')
+					nl++;
+				if (*nl == '<' || *nl == '\0') {
+					*w++ = '>';
+					r = nl;
+					continue;
+				}
+			}
+			*w++ = *r++;
+		}
+		*w = '\0';
+	}
 	return out;
 }
 
