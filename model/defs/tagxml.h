@@ -15,15 +15,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "../base/tagrule.h"
+
 #define TAGXML_NS "https://vmtui.org/xmlns/guest/1"
 #define TAGXML_PREFIX "vmtui"
-
-/* A tag: 1 to TAG_MAX characters of a-z, 0-9, '.', '_', '-', starting with
- * a letter or digit. A guest carries at most TAGS_MAX. A note: at most
- * NOTE_MAX bytes of UTF-8 without control characters but tab and newline. */
-#define TAG_MAX 32
-#define TAGS_MAX 64
-#define NOTE_MAX 4000
 
 /* Tags sorted, no duplicates; note NULL when there is none. */
 struct tagset {
@@ -31,12 +26,6 @@ struct tagset {
 	size_t ntags;
 	char *note;
 };
-
-/* NULL when t is a valid tag, else why not (a sentence naming it, newly
- * allocated). */
-char *tag_check(const char *t);
-/* NULL when n is a valid note, else why not (newly allocated). */
-char *note_check(const char *n);
 
 void tagset_free(struct tagset *ts); /* the fields; ts itself stays */
 bool tagset_has(const struct tagset *ts, const char *t);

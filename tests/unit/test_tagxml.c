@@ -12,7 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/vmdef.h"
 #include "model/base/xmalloc.h"
+#include "model/defs/vmxml.h"
 #include "model/defs/tagmeta.h"
 #include "model/defs/tagxml.h"
 
@@ -316,6 +318,126 @@ test_virsh_line(void **state)
 	free(v);
 }
 
+/* ---- vmtui.yaml: tags: and notes: ---- */
+
+static int
+parse(struct vmdef_file *f, const char *text, char **first_err)
+{
+	struct config_errors e = { 0 };
+	int rc;
+
+	memset(f, 0, sizeof *f);
+	rc = vmdef_parse(f, "t.yaml", NULL, text, strlen(text), &e);
+	*first_err = e.n ? strdup(e.v[0]) : NULL;
+	config_errors_free(&e);
+	return rc;
+}
+
+static void
+test_yaml_parse(void **state)
+{
+	struct vmdef_file f;
+	char *err;
+
+	(void)state;
+	assert_int_equal(parse(&f, "name: a\nmemory: 512M\ntags: [web, prod]\n"
+	                           "notes: |\n  Owned by ops.\n  Ask first.\n", &err), 0);
+	assert_null(err);
+	assert_true(f.vms[0].tags_given);
+	assert_int_equal(f.vms[0].ntags, 2);
+	assert_string_equal(f.vms[0].tags[0], "prod"); /* sorted */
+	assert_string_equal(f.vms[0].notes, "Owned by ops.\nAsk first.");
+	vmdef_file_free(&f);
+	/* one tag as a string; note: as notes:; an empty note is none */
+	assert_int_equal(parse(&f, "name: a\nmemory: 512M\ntags: lab\nnote: \"\"\n", &err), 0);
+	assert_int_equal(f.vms[0].ntags, 1);
+	assert_true(f.vms[0].notes_given);
+	assert_null(f.vms[0].notes);
+	vmdef_file_free(&f);
+	/* tags: [] manages an empty set; absent keys leave the guest's alone */
+	assert_int_equal(parse(&f, "name: a\nmemory: 512M\ntags: []\n", &err), 0);
+	assert_true(f.vms[0].tags_given);
+	assert_false(f.vms[0].notes_given);
+	assert_int_equal(f.vms[0].ntags, 0);
+	vmdef_file_free(&f);
+}
+
+static void
+yaml_bad(const char *text, const char *words)
+{
+	struct vmdef_file f;
+	char *err = NULL;
+
+	assert_int_not_equal(parse(&f, text, &err), 0);
+	assert_non_null(err);
+	if (strstr(err, words) == NULL)
+		fail_msg("%s: wanted \"%s\"", err, words);
+	free(err);
+	vmdef_file_free(&f);
+}
+
+static void
+test_yaml_bad(void **state)
+{
+	(void)state;
+	yaml_bad("name: a\nmemory: 512M\ntags: [Web]\n", "t.yaml:3:7: tags: Tag \"Web\": tags are lower case");
+	yaml_bad("name: a\nmemory: 512M\ntags: [a, b, a]\n", "tags: \"a\" is listed twice");
+	yaml_bad("name: a\nmemory: 512M\ntags: {a: 1}\n", "tags: expected a list");
+	yaml_bad("name: a\nmemory: 512M\nnotes: [x]\n", "notes: expected text");
+	yaml_bad("name: a\nmemory: 512M\nnotes: \"a\\x01b\"\n", "notes: The note has a control character");
+	yaml_bad("name: a\nmemory: 512M\ntags: [\"a b\"]\n", "use only a-z");
+}
+
+static void
+test_yaml_xml_export(void **state)
+{
+	struct vmdef_file f, g;
+	struct vmxml_opts o = { .domain_type = "qemu", .arch = "x86_64" };
+	struct tagset ts;
+	char *err = NULL, *xml, *yaml, *yaml2, *xml2;
+
+	(void)state;
+	assert_int_equal(parse(&f, "name: a\nmemory: 512M\ntags: [web, prod]\n"
+	                           "notes: \"two <lines>\\nhere\"\nconsole: false\ngraphics: none\n",
+	                       &err), 0);
+	xml = vmxml_domain(&f.vms[0], &o, &err);
+	assert_non_null(xml);
+	assert_non_null(strstr(xml, "<metadata>"));
+	if (strstr(xml, "<vmtui:guest xmlns:vmtui=\"" TAGXML_NS "\">") == NULL)
+		fail_msg("%s", xml);
+	assert_int_equal(tagxml_from_domain(xml, &ts, &err), 0);
+	assert_int_equal(ts.ntags, 2);
+	assert_string_equal(ts.note, "two <lines>\nhere");
+	tagset_free(&ts);
+	yaml = vmxml_export_yaml(xml, NULL, NULL, &err);
+	assert_non_null(yaml);
+	assert_non_null(strstr(yaml, "tags: [prod, web]\n"));
+	assert_non_null(strstr(yaml, "notes: \"two <lines>\\nhere\"\n"));
+	/* exported, parsed, made and exported again: the same */
+	assert_int_equal(parse(&g, yaml, &err), 0);
+	assert_int_equal(g.vms[0].ntags, 2);
+	assert_string_equal(g.vms[0].notes, "two <lines>\nhere");
+	xml2 = vmxml_domain(&g.vms[0], &o, &err);
+	yaml2 = vmxml_export_yaml(xml2, NULL, NULL, &err);
+	assert_string_equal(yaml, yaml2);
+	free(xml);
+	free(xml2);
+	free(yaml);
+	free(yaml2);
+	vmdef_file_free(&f);
+	vmdef_file_free(&g);
+	/* no tags, no note: no <metadata>, no keys */
+	assert_int_equal(parse(&f, "name: a\nmemory: 512M\n", &err), 0);
+	xml = vmxml_domain(&f.vms[0], &o, &err);
+	assert_null(strstr(xml, "<metadata>"));
+	yaml = vmxml_export_yaml(xml, NULL, NULL, &err);
+	assert_null(strstr(yaml, "tags:"));
+	assert_null(strstr(yaml, "notes:"));
+	free(xml);
+	free(yaml);
+	vmdef_file_free(&f);
+}
+
 int
 main(void)
 {
@@ -330,6 +452,9 @@ main(void)
 		cmocka_unit_test(test_long_note_cut),
 		cmocka_unit_test(test_edit_apply),
 		cmocka_unit_test(test_virsh_line),
+		cmocka_unit_test(test_yaml_parse),
+		cmocka_unit_test(test_yaml_bad),
+		cmocka_unit_test(test_yaml_xml_export),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
