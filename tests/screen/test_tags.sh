@@ -135,7 +135,8 @@ vt_keys L
 vt_keys '#'
 wait_screen '^Tags and note of db-1' 5 >/dev/null
 check "the note shows with \\n" wait_screen '^Note: +line one\\nline two' 3
-vt_type " extra"
+vt_type " extra #2 = x"
+check "# and = type in the form" wait_screen '^Tags: +db staging extra #2 = x' 3
 vt_keys Escape
 check "Esc: left as it was" wait_screen 'left as they were' 5
 check "Esc wrote nothing" row_has db-1 'db,staging *$'
