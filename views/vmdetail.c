@@ -136,7 +136,7 @@ tag_lines(const struct vm *vm, struct lines *l)
 		fmt_append(tags, sizeof tags, &at, i ? " " : "");
 		fmt_append(tags, sizeof tags, &at, vm->tags[i]);
 	}
-	add(l, "Tags: %s", !vm->meta_read ? "(reading...)" : vm->ntags ? tags : "(none)");
+	add(l, "Tags: %s", !vm->meta_read ? "(not read yet)" : vm->ntags ? tags : "(none)");
 	if (vm->note == NULL) {
 		if (vm->meta_read)
 			add(l, "Note: (none)");

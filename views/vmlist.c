@@ -414,7 +414,10 @@ vmlist_key(struct app *a, enum cmd c, int key)
 	switch (c) {
 	case CMD_OPEN:
 		if (sel >= 0 && a->rows[sel].vm == NULL) {
-			toggle_fold(a, a->rows[sel].host);
+			/* A tag's heading does not fold (its host is only a
+			 * placeholder). */
+			if (a->rows[sel].tag == NULL)
+				toggle_fold(a, a->rows[sel].host);
 			app_unlock_hosts(a);
 			return REDRAW_ALL;
 		}

@@ -94,6 +94,8 @@ vt_keys Home j j j j Enter
 check "selection moves past a guest listed twice" wait_screen 'web-1' 5
 check "... to the detail of web-1" wait_screen '^Tags: prod web$' 5
 vt_keys Escape
+vt_keys Home Enter
+check "Enter on a tag's heading folds nothing" eventually 3 lines_in_order '^. tag db +1 guest$' '^  db-1 '
 vt_keys =
 check "= again: back by host (no tag headings)" wait_no_screen '^. tag prod' 5
 
