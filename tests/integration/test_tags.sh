@@ -113,20 +113,23 @@ run untag -c "$T_URI" "$RUN"
 check "untag without tags: usage error" has "$ERR" "expected the tags to remove after the VM (or --all)"
 
 # ---- the TUI sees them, and changes made by others ----
+# Only our guests: the shared daemon may hold more than the screen.
+only_ours() { vt_keys /; vt_type "$T_PREFIX"; vt_keys Enter; }
 vt_vmtui 150 30 -d 1
+wait_screen '^NAME ' 30 >/dev/null
+only_ours
 check "TUI: the guest's tags in the list" wait_screen "^ *$RUN .*prod,web *\$" 30
 v metadata "$RUN" --uri "$NS" --key vmtui --set '<guest><tag>db</tag></guest>' --live --config
-check "TUI: a change made with virsh shows (metadata event)" wait_screen "^ *$RUN .* db *\$" 10
-check "TUI: the note is gone with it" bash -c "! grep -q Owned <<<\"\$(tmux -L '$SOCK' capture-pane -p -t scr)\""
+check "TUI: a change made with virsh shows (metadata event)" wait_screen "^ *$RUN .* db *\$" 60
 "$BUILD/vmtui" tag -c "$T_URI" "$RUN" web >/dev/null 2>&1
-check "TUI: a tag added from the shell shows" wait_screen "^ *$RUN .*db,web *\$" 10
+check "TUI: a tag added from the shell shows" wait_screen "^ *$RUN .*db,web *\$" 60
 
 # ---- the guest restarted ----
 v destroy "$RUN" >/dev/null
 v start "$RUN" >/dev/null
 run tag -c "$T_URI" "$RUN"
 check "tags survive the guest's restart" has "$OUT" "tags: db web"
-check "TUI: still shown after the restart" wait_screen "^ *$RUN .*db,web *\$" 20
+check "TUI: still shown after the restart" wait_screen "^ *$RUN .*db,web *\$" 60
 vt_stop
 
 # ---- export, plan, apply ----
@@ -166,6 +169,8 @@ EOF2
 	"$BUILD/vmtui" tag -c "$OURI" "${T_PREFIX}own" keep me >/dev/null 2>&1
 	check "own daemon: tagged" eq "$(meta "${T_PREFIX}own" "$OURI")" "<guest><tag>keep</tag><tag>me</tag></guest>"
 	vt_vmtui_bare 150 30 -c "$OURI" -d 1
+	wait_screen '^NAME ' 30 >/dev/null
+	only_ours
 	check "own daemon: the TUI shows the tags" wait_screen "^ *${T_PREFIX}own .*keep,me *\$" 30
 	own_stop
 	check "own daemon stopped: the TUI says so" wait_screen 'down|retry|reconnect|cannot|not connected' 20
