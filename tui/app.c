@@ -212,7 +212,7 @@ app_rows_free(struct app *a)
 void
 app_rebuild_rows(struct app *a)
 {
-	bool one = a->nhosts < 2;
+	bool one = a->nhosts < 2 && !a->group_tags;
 	struct row **rows = one ? &a->rows : &a->flat;
 	size_t *n = one ? &a->nrows : &a->nflat, *cap = one ? &a->rowcap : &a->flatcap, i;
 	uint64_t now = host_now_ns();
@@ -237,7 +237,10 @@ app_rebuild_rows(struct app *a)
 				a->rows_gens[i] = a->hosts[i]->vms_gen;
 		}
 	}
-	if (!one)
+	if (!one && a->group_tags)
+		a->nrows = vmsel_group_tags(a->flat, a->nflat, a->hosts, a->nhosts, &a->rows,
+		                            &a->rowcap);
+	else if (!one)
 		a->nrows = vmsel_group(a->flat, a->nflat, a->hosts, a->nhosts, a->collapsed,
 		                       &a->rows, &a->rowcap);
 	rows_note_made(a);
@@ -249,6 +252,9 @@ app_row_selected(const struct app *a, const struct row *r)
 {
 	if (r->host != a->sel_host)
 		return false;
+	/* By tag: the group too (a guest is listed under each of its tags). */
+	if (a->group_tags && r->tag != NULL && strcmp(r->tag, a->sel_tag) != 0)
+		return false;
 	return r->vm ? strcmp(r->vm->uuid, a->sel_uuid) == 0 : a->sel_uuid[0] == '\0';
 }
 
@@ -259,6 +265,11 @@ app_selected(struct app *a)
 
 	for (i = 0; i < a->nrows; i++)
 		if (app_row_selected(a, &a->rows[i]))
+			return &a->rows[i];
+	/* By tag, a guest selected elsewhere (no group named): its first. */
+	for (i = 0; a->group_tags && i < a->nrows; i++)
+		if (a->rows[i].vm && a->rows[i].host == a->sel_host &&
+		    strcmp(a->rows[i].vm->uuid, a->sel_uuid) == 0)
 			return &a->rows[i];
 	return NULL;
 }

@@ -139,6 +139,10 @@ struct app {
 	struct scroller list;        /* the list's first row shown, selected row */
 	char sel_uuid[VM_UUID_LEN];  /* selection survives re-sorting */
 	struct host *sel_host;
+	/* Grouped by tag (`=`): the selected row's group ("" untagged), since
+	 * a guest with several tags is listed once under each. */
+	bool group_tags;
+	char sel_tag[40];
 	/* A guest to select once it shows up in the list (a guest just created
 	 * appears with the host's next refresh), until want_until_ns. */
 	char want_name[256];

@@ -550,6 +550,32 @@ static const char migrate_help[] =
 	"49152-49215), also when vmtui reaches the hosts over SSH.\n"
 	"Exit status: 0 all moved, 1 bad usage or no source, 2 a pre-flight failed,\n"
 	"3 a migration failed, 4 cancelled. See vmtui(1).\n";
+#define TAG_OPTS LIFE_OPTS
+static const char tag_help[] =
+	"Usage: vmtui tag [-c URI] [-H HOST] VM [TAG...]\n"
+	"Add tags to a VM; without tags, show its tags and note. A tag is 1 to 32\n"
+	"characters of a-z, 0-9, '.', '_' and '-', starting with a letter or digit; a VM\n"
+	"carries at most 64. They live in the domain's XML (<metadata>, vmtui's\n"
+	"namespace): running and saved definitions as the VM's state allows.\n\n" TAG_OPTS
+	"  -h, --help            show this help and exit\n\nSee vmtui(1).\n";
+
+static const char untag_help[] =
+	"Usage: vmtui untag [-c URI] [-H HOST] VM TAG...\n"
+	"       vmtui untag [-c URI] [-H HOST] --all VM\n"
+	"Remove tags from a VM (a tag it does not carry is no error).\n\n" TAG_OPTS
+	"      --all             remove every tag\n"
+	"  -h, --help            show this help and exit\n\nSee vmtui(1).\n";
+
+static const char note_help[] =
+	"Usage: vmtui note [-c URI] [-H HOST] VM TEXT...\n"
+	"       vmtui note [-c URI] [-H HOST] VM -\n"
+	"       vmtui note [-c URI] [-H HOST] --clear VM\n"
+	"Set a VM's note (free text, the words joined by spaces; - reads it from\n"
+	"standard input, lines kept), or remove it. Without TEXT, show the note.\n"
+	"At most 4000 bytes of UTF-8; no control characters but tab and newline.\n\n"
+	TAG_OPTS
+	"      --clear           remove the note\n"
+	"  -h, --help            show this help and exit\n\nSee vmtui(1).\n";
 
 static const struct subcmd subcmds[] = {
 	{ NULL, "Watch and manage VMs on the screen.", screen_help, tui_main, CONN_HOSTS, true },
@@ -611,6 +637,10 @@ static const struct subcmd subcmds[] = {
 	{ "ctrl-alt-del", "Send Ctrl+Alt+Del to a VM.", cad_help, cli_life, CONN_WRITE, false },
 	{ "nmi", "Inject an NMI into a VM.", nmi_help, cli_life, CONN_WRITE, false },
 	{ "wake", "Wake a VM its OS suspended.", wake_help, cli_life, CONN_WRITE, false },
+	{ "tag", "Add tags to a VM, or show its tags and note.", tag_help, cli_tags,
+	  CONN_WRITE, false },
+	{ "untag", "Remove tags from a VM.", untag_help, cli_tags, CONN_WRITE, false },
+	{ "note", "Set, show or clear a VM's note.", note_help, cli_tags, CONN_WRITE, false },
 	{ "help", "List the commands, or show one's usage and options.", help_help, help_main,
 	  CONN_NONE, false },
 	{ "version", "Show vmtui's version.", version_help, version_main, CONN_NONE, false },

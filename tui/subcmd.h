@@ -126,6 +126,8 @@ int cli_hw(const struct subcmd *cmd, int argc, char **argv);
  * nmi and wake (cli_life.c, one handler by the row's name). */
 int cli_edit(const struct subcmd *cmd, int argc, char **argv);
 int cli_life(const struct subcmd *cmd, int argc, char **argv);
+/* `vmtui tag`, `untag`, `note` (cli_tags.c): the row says which. */
+int cli_tags(const struct subcmd *cmd, int argc, char **argv);
 
 /* `vmtui migrate` (cli_migrate.c). */
 int cli_migrate(const struct subcmd *cmd, int argc, char **argv);

@@ -209,6 +209,31 @@ run_rename(struct app *a, const struct cmd_ctx *x)
 	return HANDLED;
 }
 
+/* ---- tags ---- */
+
+static int
+run_tagedit(struct app *a, const struct cmd_ctx *x)
+{
+	return tagedit_open(a, x->guest);
+}
+
+/* The list by tag (a guest under each of its tags, the untagged last) or
+ * back by host. */
+static int
+run_group_tags(struct app *a, const struct cmd_ctx *x)
+{
+	(void)x;
+	app_lock_hosts(a);
+	a->group_tags = !a->group_tags;
+	/* The rows kept are of the other layout: list them afresh. */
+	free(a->rows_gens);
+	a->rows_gens = NULL;
+	app_unlock_hosts(a);
+	app_status(a, MSG_INFO, "%s", a->group_tags ? "Grouped by tag (= again: by host)." :
+	           "Grouped by host.");
+	return REDRAW_ALL;
+}
+
 /* ---- storage ---- */
 
 static int
@@ -723,6 +748,12 @@ static const struct command commands[] = {
 	  .key = KEY_IC, .where = KV_LIST },
 	{ "marks", "Marks menu: mark all shown, by glob, regex, tag, host, state; invert; clear",
 	  .opens = &bulk_ops, .run = run_marks, .key = ';', .where = KV_LIST, .label = "Marks" },
+	/* Tags and notes (views/tagedit.c), the list grouped by tag. */
+	{ "tags", "Tags and note of the guest (a form; kept in its XML)", "change the tags of",
+	  .needs = ON_GUEST, .opens = &tagedit_ops, .run = run_tagedit, .key = '#',
+	  .where = GUEST_VIEWS, .label = "Tags" },
+	{ "group-by-tag", "Group the list by tag instead of by host (again: back)",
+	  "group the list", .run = run_group_tags, .key = '=', .where = KV_LIST },
 };
 
 /* Whatever the views do on every turn of the loop. */

@@ -137,5 +137,8 @@ bool bulk_cmd(struct app *a, enum cmd c);
 /* Every turn of the loop (the run's progress), and on quit. */
 void bulk_poll(struct app *a);
 void bulk_forget(void);
+extern const struct view_ops tagedit_ops;
+/* #: guest g's tags and note (views/tagedit.c). */
+int tagedit_open(struct app *a, const struct sel_guest *g);
 
 #endif

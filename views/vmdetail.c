@@ -128,6 +128,33 @@ cfg_disk(const struct vm_config *c, const char *target)
 	return NULL;
 }
 
+/* Tags, and the note line by line (#: change them). */
+static void
+tag_lines(const struct vm *vm, struct lines *l)
+{
+	char tags[512];
+	size_t at = 0, i;
+	const char *p;
+
+	tags[0] = '\0';
+	for (i = 0; i < vm->ntags; i++) {
+		fmt_append(tags, sizeof tags, &at, i ? " " : "");
+		fmt_append(tags, sizeof tags, &at, vm->tags[i]);
+	}
+	add(l, "Tags: %s", !vm->meta_read ? "(not read yet)" : vm->ntags ? tags : "(none)");
+	if (vm->note == NULL) {
+		if (vm->meta_read)
+			add(l, "Note: (none)");
+		return;
+	}
+	add(l, "Note:");
+	for (p = vm->note; *p;) {
+		size_t n = strcspn(p, "\n");
+		add(l, "  %.*s", (int)n, p);
+		p += n + (p[n] == '\n');
+	}
+}
+
 static void
 info_lines(const struct vm *vm, const struct host *h, struct lines *l)
 {
@@ -153,6 +180,7 @@ info_lines(const struct vm *vm, const struct host *h, struct lines *l)
 		    vm->persistent ? "persistent" : "transient");
 	else if (h->detail_busy)
 		add(l, "Reading the configuration...");
+	tag_lines(vm, l);
 	add(l, "Disks:");
 	for (i = 0; i < vm->ndisks; i++) {
 		const struct vm_dev *d = &vm->disks[i];

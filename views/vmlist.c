@@ -15,7 +15,9 @@
 /* Columns in the order drawn. Narrow terminals drop the ones with the
  * highest `drop` first; the name takes what is left. */
 enum col { COL_NAME, COL_STATE, COL_VCPU, COL_CPU, COL_SPARK, COL_MEM,
-           COL_DRD, COL_DWR, COL_NRX, COL_NTX, COL_UP, COL_N };
+           COL_DRD, COL_DWR, COL_NRX, COL_NTX, COL_UP,
+           COL_TAGS,
+           COL_N };
 
 static const struct {
 	const char *title;
@@ -35,6 +37,7 @@ static const struct {
 	[COL_NRX] = { "RX/s", 5, 4, SORT_NET, true },
 	[COL_NTX] = { "TX/s", 5, 4, SORT_NET, true },
 	[COL_UP] = { "UPTIME", 7, 5, SORT_UPTIME, true },
+	[COL_TAGS] = { "TAGS", 14, 7, SORT_COUNT, false }, /* first to go; sorts nothing */
 };
 
 #define NAME_MIN 10
@@ -183,7 +186,7 @@ draw_row(struct app *a, WINDOW *w, int y, const struct row *r, const struct layo
 	/* Every row of every frame: pieces put together by hand, the line
 	 * handed to curses once. */
 	line_begin(&ln, w, y, base);
-	fmt_append(b, sizeof b, &at, gutter(a) ? "  " : "");
+	fmt_append(b, sizeof b, &at, gutter(a) || a->group_tags ? "  " : "");
 	fmt_append(b, sizeof b, &at, vm->autostart ? "*" : "");
 	fmt_append(b, sizeof b, &at, vm->name);
 	cut_to(b, sizeof b, l->w[COL_NAME], a->gmode != GRAPH_ASCII);
@@ -218,6 +221,15 @@ draw_row(struct app *a, WINDOW *w, int y, const struct row *r, const struct layo
 	fmt_append(b, sizeof b, &at, active && !vm->since_exact ? ">" : "");
 	fmt_append(b, sizeof b, &at, fmt_duration(u, sizeof u, up));
 	cell(&ln, l, COL_UP, base, b);
+	if (l->w[COL_TAGS] && vm->ntags) {
+		at = 0;
+		for (size_t k = 0; k < vm->ntags; k++) {
+			fmt_append(b, sizeof b, &at, k ? "," : "");
+			fmt_append(b, sizeof b, &at, vm->tags[k]);
+		}
+		cut_to(b, sizeof b, l->w[COL_TAGS], a->gmode != GRAPH_ASCII);
+		cell(&ln, l, COL_TAGS, selected ? base : screen_attr(C_DIM), b);
+	}
 	/* A millisecond late rather than a frame too early; later still
 	 * when a refresh is likely to draw it (a host that is not up has
 	 * none to come). */
@@ -239,6 +251,7 @@ select_index(struct app *a, int i)
 	if (i >= (int)a->nrows)
 		i = (int)a->nrows - 1;
 	a->sel_host = a->rows[i].host;
+	snprintf(a->sel_tag, sizeof a->sel_tag, "%s", a->rows[i].tag ? a->rows[i].tag : "");
 	snprintf(a->sel_uuid, sizeof a->sel_uuid, "%s", a->rows[i].vm ? a->rows[i].vm->uuid : "");
 }
 
@@ -265,6 +278,24 @@ draw_heading(struct app *a, WINDOW *w, int y, const struct row *r, bool selected
 	line_end(&ln, app_body_memo(a, w));
 }
 
+/* A tag's heading when the list is grouped by tag: the tag and how many
+ * guests carry it. */
+static void
+draw_tag_heading(struct app *a, WINDOW *w, int y, size_t at, bool selected)
+{
+	const char *tag = a->rows[at].tag;
+	size_t n = vmsel_group_size(a->rows, a->nrows, at);
+	int attr = selected ? screen_attr(C_SELECTION) : (int)(screen_attr(C_COLUMNS) | A_BOLD);
+	char line[160];
+	struct line_cells ln;
+
+	snprintf(line, sizeof line, "%s %s%s  %zu guest%s", a->gmode == GRAPH_ASCII ? "-" : "\u25be",
+	         tag[0] ? "tag " : "(no tag)", tag, n, n == 1 ? "" : "s");
+	line_begin(&ln, w, y, attr);
+	line_text(&ln, 0, getmaxx(w), attr, line);
+	line_end(&ln, app_body_memo(a, w));
+}
+
 /* Index of the selected row, choosing one if the old one is gone. */
 static int
 selected_index(struct app *a)
@@ -285,6 +316,13 @@ selected_index(struct app *a)
 	for (i = 0; i < a->nrows; i++)
 		if (app_row_selected(a, &a->rows[i]))
 			return (int)i;
+	/* By tag, a guest selected elsewhere (no group named): its first. */
+	for (i = 0; a->group_tags && i < a->nrows; i++)
+		if (a->rows[i].vm && a->rows[i].host == a->sel_host &&
+		    strcmp(a->rows[i].vm->uuid, a->sel_uuid) == 0) {
+			select_index(a, (int)i);
+			return (int)i;
+		}
 	if (a->nrows == 0)
 		return -1;
 	/* The selection is gone: the first guest, else the first line. */
@@ -307,8 +345,8 @@ longest_name(const struct app *a)
 		if (a->rows[i].vm == NULL)
 			continue;
 		n = (int)strlen(a->rows[i].vm->name) + (a->rows[i].vm->autostart ? 1 : 0);
-		if (gutter(a))
-			n += 2; /* the marks' gutter, indented under the host heading */
+		if (gutter(a) || a->group_tags)
+			n += 2; /* the marks' gutter, indented under the host or tag heading */
 		if (n > max)
 			max = n;
 	}
@@ -392,7 +430,9 @@ vmlist_draw(struct app *a, WINDOW *w)
 	scroll_fit(&a->list, (int)a->nrows, visible);
 	for (i = 0; i < visible && a->list.top + i < (int)a->nrows; i++) {
 		int r = a->list.top + i;
-		if (a->rows[r].vm == NULL)
+		if (a->rows[r].vm == NULL && a->rows[r].tag != NULL)
+			draw_tag_heading(a, w, i + 1, (size_t)r, r == sel);
+		else if (a->rows[r].vm == NULL)
 			draw_heading(a, w, i + 1, &a->rows[r], r == sel);
 		else
 			draw_row(a, w, i + 1, &a->rows[r], &l, r == sel, now);
@@ -478,7 +518,10 @@ vmlist_key(struct app *a, enum cmd c, int key)
 	switch (c) {
 	case CMD_OPEN:
 		if (sel >= 0 && a->rows[sel].vm == NULL) {
-			toggle_fold(a, a->rows[sel].host);
+			/* A tag's heading does not fold (its host is only a
+			 * placeholder). */
+			if (a->rows[sel].tag == NULL)
+				toggle_fold(a, a->rows[sel].host);
 			app_unlock_hosts(a);
 			return REDRAW_ALL;
 		}
@@ -516,7 +559,8 @@ vmlist_mouse(struct app *a, int y, int x, bool dbl)
 		app_unlock_hosts(a);
 		for (i = COL_N - 1; i >= 0; i--)
 			if (l.w[i] && x >= l.x[i]) {
-				vmlist_key(a, CMD_SORT_NAME + (enum cmd)cols[i].sort, 0);
+				if (cols[i].sort != SORT_COUNT)
+					vmlist_key(a, CMD_SORT_NAME + (enum cmd)cols[i].sort, 0);
 				break;
 			}
 		a->dirty = DIRTY_ALL;

@@ -15,6 +15,7 @@
 #include <yaml.h>
 
 #include "../base/xmalloc.h"
+#include "tagxml.h"
 #include "domxml.h"
 #include "xpath.h"
 #include "xwrite.h"
@@ -475,6 +476,25 @@ w_devices(struct xw *x, const struct vmdef *d)
 }
 
 /* Everything of <domain> before its devices, and <devices> opened. */
+/* tags: and notes: as vmtui's element of <metadata> (tagxml.h). */
+static void
+w_meta(struct xw *x, const struct vmdef *d)
+{
+	size_t i;
+
+	if (d->ntags == 0 && d->notes == NULL)
+		return;
+	xw_start(x, "metadata");
+	xw_start(x, TAGXML_PREFIX ":guest");
+	xw_attr(x, "xmlns:" TAGXML_PREFIX, TAGXML_NS);
+	for (i = 0; i < d->ntags; i++)
+		xw_elem(x, TAGXML_PREFIX ":tag", d->tags[i]);
+	if (d->notes)
+		xw_elem(x, TAGXML_PREFIX ":note", d->notes);
+	xw_end(x);
+	xw_end(x);
+}
+
 static void
 w_head(struct xw *x, const struct vmdef *d, const struct vmxml_opts *o, const char *type)
 {
@@ -485,6 +505,7 @@ w_head(struct xw *x, const struct vmdef *d, const struct vmxml_opts *o, const ch
 	xw_elem(x, "name", d->name);
 	if (o->uuid)
 		xw_elem(x, "uuid", o->uuid);
+	w_meta(x, d);
 	w_sizes(x, d);
 	w_os(x, d, o, arch);
 	w_platform(x, d, o, type, arch);
@@ -548,6 +569,7 @@ struct dom {
 	char *hostdevs;  /* "0000:01:00.0, 046d:c52b" in the XML's order; NULL: none */
 	char *hostdev_bad; /* the first host device vmtui.yaml cannot say */
 	char *iso;       /* the first CD-ROM's source that is not the seed */
+	struct tagset meta; /* tags and note in vmtui's <metadata> */
 };
 
 static bool
@@ -748,6 +770,7 @@ dom_free(struct dom *m)
 	size_t i;
 
 	vm_config_free(m->c);
+	tagset_free(&m->meta);
 	free(m->disks);
 	free(m->name);
 	free(m->type);
@@ -774,6 +797,11 @@ dom_read(struct dom *m, const char *xml, char **err)
 	memset(m, 0, sizeof *m);
 	if ((m->c = domxml_parse(xml, err)) == NULL)
 		return -1;
+	/* Well-formed, domxml says: no error to come from here. */
+	if (tagxml_from_domain(xml, &m->meta, err) < 0) {
+		free(*err);
+		*err = NULL;
+	}
 	m->disks = xcalloc(m->c->ndisks + 1, sizeof *m->disks);
 	for (i = 0; i < m->c->ndisks; i++) {
 		const struct vm_config_disk *k = &m->c->disks[i];
@@ -1452,6 +1480,23 @@ y_boot(struct yw *y, const struct dom *m)
 	y_map_end(y);
 }
 
+/* tags: and notes:, when the domain has them. */
+static void
+y_tags(struct yw *y, const struct tagset *ts)
+{
+	size_t i;
+
+	if (ts->ntags) {
+		y_str(y, "tags");
+		y_seq(y, true);
+		for (i = 0; i < ts->ntags; i++)
+			y_str(y, ts->tags[i]);
+		y_seq_end(y);
+	}
+	if (ts->note)
+		y_kv(y, "notes", ts->note);
+}
+
 /* The VM mapping. type is left out (auto) unless kvm or qemu; the arch
  * and machine are the domain's own. */
 static void
@@ -1480,6 +1525,7 @@ y_vm(struct yw *y, const struct dom *m, const uint64_t *cap, const char *const *
 		y_plain(y, "none");
 	}
 	y_hardware(y, m, iso_vol);
+	y_tags(y, &m->meta);
 	y_map_end(y);
 }
 

@@ -52,11 +52,31 @@ contains(const char *hay, const char *needle, size_t n)
 	return false;
 }
 
+/* "tag:web": the guest carries tag web (any case typed: tags are lower
+ * case); "tag:web*": a tag starting with web. */
+static bool
+tag_match(const struct vm *vm, const char *t, size_t n)
+{
+	bool prefix = n > 0 && t[n - 1] == '*';
+	size_t i;
+
+	if (prefix)
+		n--;
+	for (i = 0; i < vm->ntags; i++)
+		if (strncasecmp(vm->tags[i], t, n) == 0 && (prefix || vm->tags[i][n] == '\0'))
+			return true;
+	return false;
+}
+
 static bool
 term_match(const struct vm *vm, const char *t, size_t n)
 {
 	if (n > 6 && strncasecmp(t, "state:", 6) == 0)
 		return strncasecmp(vm_state_name(vm->state), t + 6, n - 6) == 0;
+	if (n > 4 && strncasecmp(t, "tag:", 4) == 0)
+		return tag_match(vm, t + 4, n - 4);
+	if (n > 5 && strncasecmp(t, "note:", 5) == 0)
+		return vm->note != NULL && contains(vm->note, t + 5, n - 5);
 	return contains(vm->name, t, n);
 }
 
@@ -177,6 +197,7 @@ vmsel_build(struct host **hosts, size_t nhosts, const char *filter,
 			}
 			(*rows)[n].host = hosts[i];
 			(*rows)[n].vm = vm;
+			(*rows)[n].tag = NULL;
 			n++;
 		}
 	}
@@ -227,7 +248,73 @@ push_row(struct row **out, size_t *n, size_t *cap, struct host *h, struct vm *vm
 	}
 	(*out)[*n].host = h;
 	(*out)[*n].vm = vm;
+	(*out)[*n].tag = NULL;
 	(*n)++;
+}
+
+static int
+cmp_strp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+size_t
+vmsel_group_tags(const struct row *rows, size_t n, struct host **hosts, size_t nhosts,
+                 struct row **out, size_t *cap)
+{
+	const char **tags = NULL;
+	size_t i, j, ntags = 0, uniq = 0, k = 0, tcap = 0;
+	bool untagged = false;
+
+	if (nhosts == 0)
+		return 0;
+	for (i = 0; i < n; i++) {
+		const struct vm *vm = rows[i].vm;
+		if (vm->ntags == 0)
+			untagged = true;
+		for (j = 0; j < vm->ntags; j++) {
+			if (ntags == tcap) {
+				tcap = tcap ? tcap * 2 : 64;
+				tags = xreallocarray(tags, tcap, sizeof *tags);
+			}
+			tags[ntags++] = vm->tags[j];
+		}
+	}
+	if (ntags > 1)
+		qsort(tags, ntags, sizeof *tags, cmp_strp);
+	for (i = 0; i < ntags; i++)
+		if (uniq == 0 || strcmp(tags[uniq - 1], tags[i]) != 0)
+			tags[uniq++] = tags[i];
+	for (i = 0; i < uniq; i++) {
+		push_row(out, &k, cap, hosts[0], NULL);
+		(*out)[k - 1].tag = tags[i];
+		for (j = 0; j < n; j++)
+			if (vm_has_tag(rows[j].vm, tags[i])) {
+				push_row(out, &k, cap, rows[j].host, rows[j].vm);
+				(*out)[k - 1].tag = tags[i];
+			}
+	}
+	if (untagged) {
+		push_row(out, &k, cap, hosts[0], NULL);
+		(*out)[k - 1].tag = "";
+		for (j = 0; j < n; j++)
+			if (rows[j].vm->ntags == 0) {
+				push_row(out, &k, cap, rows[j].host, rows[j].vm);
+				(*out)[k - 1].tag = "";
+			}
+	}
+	free(tags);
+	return k;
+}
+
+size_t
+vmsel_group_size(const struct row *rows, size_t n, size_t at)
+{
+	size_t i;
+
+	for (i = at + 1; i < n && rows[i].vm != NULL; i++)
+		;
+	return i - at - 1;
 }
 
 size_t

@@ -25,6 +25,11 @@ enum sort_key {
 struct row {
 	struct host *host;
 	struct vm *vm;
+	/* Grouped by tag (vmsel_group_tags): the group's tag ("" for the
+	 * untagged) on its heading and on each of its guests; else NULL.
+	 * Points into a guest's tags: good while the hosts' locks are held,
+	 * as vm is. */
+	const char *tag;
 };
 
 const char *sort_key_name(enum sort_key k);
@@ -55,6 +60,17 @@ void vmsel_resort(struct row *rows, size_t n, enum sort_key k, bool reverse,
  * still gets its heading. Returns the row count of *out. */
 size_t vmsel_group(const struct row *rows, size_t n, struct host **hosts, size_t nhosts,
                    const bool *collapsed, struct row **out, size_t *cap);
+
+/* Group sorted rows by tag instead: each tag's heading row (vm NULL, tag
+ * set, host the first host) in tag order, then the guests carrying it, in
+ * the rows' order; a guest with several tags appears under each. Guests
+ * without tags come last, under the heading of tag "". Returns the row
+ * count of *out. Host locks must be held. */
+size_t vmsel_group_tags(const struct row *rows, size_t n, struct host **hosts,
+                        size_t nhosts, struct row **out, size_t *cap);
+/* Guests in the tag group whose heading is rows[at] (up to the next
+ * heading). */
+size_t vmsel_group_size(const struct row *rows, size_t n, size_t at);
 
 /* Totals for a host heading, over the host's guests (lock held). */
 struct host_totals {

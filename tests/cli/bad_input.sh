@@ -854,6 +854,39 @@ done
 t "0|1" "FAIL  name free: test already runs on the target" migrate -c "$T" test "$T"
 t "0|1" "the pre-flight of test failed; nothing was changed." migrate -c "$T" --check test "$T"
 t 0 "Usage: vmtui migrate" migrate --help
+# vmtui tag, untag, note (issue 22): bad tags and notes refused before connecting.
+for c in tag untag note; do
+	t 1 "vmtui $c: expected a VM name" "$c" -c "$T"
+	t 1 "vmtui $c: unknown option \"--bogus\"; see vmtui help $c." "$c" -c "$T" --bogus test
+	t 1 "vmtui: There is no guest \"$LONG\" on this host" "$c" -c "$T" "$LONG" web
+	for s in "${SPECIALS[@]}"; do
+		t 1 "vmtui: There is no guest \"$s\" on this host" "$c" -c "$T" "$s" web
+	done
+done
+t 1 "vmtui tag: Tag \"Web\": tags are lower case" tag -c "$T" test Web
+t 1 "vmtui tag: Tag \"-x\" must start with a letter or a digit." tag -c "$T" test -- -x
+t 1 "vmtui tag: A tag cannot be empty." tag -c "$T" test ""
+t 1 "vmtui tag: Tag \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...\" is longer than 32 characters." \
+	tag -c "$T" test "$LONG"
+t 1 "vmtui tag: Tag \"$NONUTF\": use only a-z" tag -c "$T" test "$NONUTF"
+for s in "${SPECIALS[@]}"; do
+	t 1 "vmtui tag: Tag \"$s\"" tag -c "$T" test "$s"
+	t 1 "vmtui untag: Tag \"$s\"" untag -c "$T" test "$s"
+done
+# shellcheck disable=SC2046
+t 1 "vmtui: test would carry 65 tags; at most 64 fit." tag -c "$T" test $(seq -f 't%g' 65)
+t 1 "vmtui tag: this option does not apply here" tag -c "$T" --all test
+t 1 "vmtui untag: expected the tags to remove after the VM (or --all)" untag -c "$T" test
+t 1 "vmtui untag: --all takes only the VM name" untag -c "$T" --all test web
+t 1 "vmtui note: --clear takes only the VM name" note -c "$T" --clear test words
+t 1 "vmtui note: this option does not apply here" note -c "$T" --all test
+t 1 "vmtui note: The note is not valid UTF-8" note -c "$T" test "$NONUTF"
+t 1 "vmtui note: The note has a control character" note -c "$T" test "$(printf 'a\001b')"
+t 1 "vmtui note: The note is 10240 bytes long; at most 4000 fit." note -c "$T" test "$LONG"
+t 0 "test: tags prod, web; no note." tag -c "$T" test web prod
+t 0 "test: no tags; a note." note -c "$T" test "a <b> & 'c' \$(touch /tmp/pwned)"
+t 0 "Nothing to change: test: no tags; no note." untag -c "$T" --all test
+t 0 "tags: (none)" tag -c "$T" test
 
 say "bad input: $CASES cases × $(wc -w <<<"$BUILDS") build(s)"
 echo "$PASSED passed, $FAILED failed"

@@ -15,6 +15,7 @@ BUILD=$(cd "${1:?usage: run.sh BUILD_DIR [SECONDS]}" && pwd)
 SECS=${2:-60}
 TARGETS="vmdef config theme keymap resxml netinfo ppm termreply gfxrender gfxinput nodedev devxml xmledit"
 TARGETS="$TARGETS migxml" # the migration pre-flight's reading of a domain (xml.dict)
+TARGETS="$TARGETS tagxml"
 failed=0
 total_runs=0
 
