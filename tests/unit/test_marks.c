@@ -211,7 +211,7 @@ static void
 test_all_invert(void **state)
 {
 	struct fixture *f = *state;
-	struct row shown[4] = { f->rows[0], { f->h[0], NULL }, f->rows[1], f->rows[2] };
+	struct row shown[4] = { f->rows[0], { .host = f->h[0], .vm = NULL }, f->rows[1], f->rows[2] };
 	size_t g, h;
 
 	marks_set(f->m, guests[5].uuid, true); /* not shown */
