@@ -15,9 +15,13 @@
 
 #include "../model/base/notify.h"
 #include "../model/base/xmalloc.h"
+#include "../model/base/tagrule.h"
 #include "../model/guest/bulkops.h"
+#include "../model/guest/migrate.h"
+#include "../model/guest/tagbulk.h"
 #include "../model/guest/snapshot.h"
 #include "../model/host/marks.h"
+#include "../tui/format.h"
 #include "../tui/screen.h"
 #include "bulkview.h"
 #include "views.h"
@@ -289,6 +293,116 @@ open_dlg(struct app *a, enum phase ph, enum kind k)
 	return true;
 }
 
+/* ---- tags and migration of the marked (their bulk_fns) ---- */
+
+/* The edit typed for the marked guests, kept until the next one: each
+ * guest's run gets a copy. */
+static struct tag_edit *marked_edit;
+
+static void *
+tag_arg_for(void *ud, const char *uuid)
+{
+	const struct tag_edit *e = ud;
+
+	(void)uuid;
+	return tagbulk_edit_new(e->add, e->nadd, e->del, e->ndel);
+}
+
+/* "+web -old db": tags to add (bare or +) and to remove (-). */
+static void
+tags_submit(struct app *a, const char *text)
+{
+	char *copy = xstrdup(text), *save = NULL, *w, *why = NULL, what[200];
+	struct tag_edit *e = xcalloc(1, sizeof *e);
+	size_t at = 0;
+
+	for (w = strtok_r(copy, " \t,", &save); w != NULL; w = strtok_r(NULL, " \t,", &save)) {
+		bool del = w[0] == '-';
+		const char *t = w[0] == '-' || w[0] == '+' ? w + 1 : w;
+		if ((why = tag_check(t)) != NULL)
+			break;
+		if (del) {
+			e->del = xreallocarray(e->del, e->ndel + 1, sizeof *e->del);
+			e->del[e->ndel++] = xstrdup(t);
+		} else {
+			e->add = xreallocarray(e->add, e->nadd + 1, sizeof *e->add);
+			e->add[e->nadd++] = xstrdup(t);
+		}
+		fmt_append(what, sizeof what, &at, at ? " " : "tag ");
+		fmt_append(what, sizeof what, &at, del ? "-" : "+");
+		fmt_append(what, sizeof what, &at, t);
+	}
+	free(copy);
+	if (why == NULL && e->nadd + e->ndel == 0)
+		why = xstrdup("no tag given: type +TAG to add, -TAG to remove");
+	if (why != NULL) {
+		app_status(a, MSG_ERROR, "Cannot tag the marked guests: %s", why);
+		free(why);
+		tag_edit_free(e);
+		return;
+	}
+	tag_edit_free(marked_edit);
+	marked_edit = e;
+	bulk_marked(a, what, tagbulk_fn, tag_arg_for, tagbulk_free_arg, e);
+}
+
+/* The target typed for the marked guests, kept until the next one. */
+static struct mig_bulk_arg *marked_mig;
+
+static void *
+mig_arg_for(void *ud, const char *uuid)
+{
+	const struct mig_bulk_arg *m = ud;
+
+	(void)uuid;
+	return mig_bulk_arg_new(m->target_uri, m->target_label, m->virsh_target, &m->opts);
+}
+
+/* A host of the list by its label: the marked guests migrate there,
+ * live when running, offline when shut off, on shared storage (the M
+ * dialog on one guest has the other choices). */
+static void
+migrate_submit(struct app *a, const char *text)
+{
+	struct host *t = NULL;
+	struct mig_opts o = { .mode = MIG_AUTO };
+	char *uri = NULL, *virsh, what[160];
+	size_t i;
+
+	for (i = 0; i < a->nhosts; i++)
+		if (strcmp(host_label(a->hosts[i]), text) == 0)
+			t = a->hosts[i];
+	if (t == NULL) {
+		app_status(a, MSG_ERROR, "Cannot migrate the marked guests: no host called \"%s\" "
+		           "in the list (its name as the host line shows it).", text);
+		return;
+	}
+	if (t->ssh != NULL) {
+		app_status(a, MSG_ERROR, "Cannot migrate the marked guests to %s: it is reached over "
+		           "SSH; migrate them one by one with M (its dialog says what the source "
+		           "needs), or with vmtui migrate --p2p.", text);
+		return;
+	}
+	host_lock(t);
+	if (t->uri != NULL)
+		uri = xstrdup(t->uri);
+	host_unlock(t);
+	if (uri == NULL && t->uri_req != NULL)
+		uri = xstrdup(t->uri_req);
+	if (uri == NULL) {
+		app_status(a, MSG_ERROR, "Cannot migrate the marked guests to %s: it is not "
+		           "connected.", text);
+		return;
+	}
+	virsh = host_virsh_uri(t);
+	mig_bulk_arg_free(marked_mig);
+	marked_mig = mig_bulk_arg_new(uri, host_label(t), virsh ? virsh : uri, &o);
+	free(uri);
+	free(virsh);
+	snprintf(what, sizeof what, "migrate to %s", host_label(t));
+	bulk_marked(a, what, mig_bulk_fn, mig_arg_for, mig_bulk_arg_free, marked_mig);
+}
+
 bool
 bulk_cmd(struct app *a, enum cmd c)
 {
@@ -314,6 +428,14 @@ bulk_cmd(struct app *a, enum cmd c)
 	}
 	if (strcmp(command_row(c)->name, "delete") == 0) {
 		open_dlg(a, PH_CONFIRM, BK_DELETE);
+		return true;
+	}
+	if (strcmp(command_row(c)->name, "tags") == 0) {
+		app_prompt_text(a, "Tags of the marked (+add -remove): ", "", tags_submit);
+		return true;
+	}
+	if (strcmp(command_row(c)->name, "migrate") == 0) {
+		app_prompt_text(a, "Migrate the marked to host: ", "", migrate_submit);
 		return true;
 	}
 	return false;
@@ -847,6 +969,10 @@ bulk_forget(void)
 	bulk_free(run); /* cancels what has not started, waits for the rest */
 	run = NULL;
 	dlg_free();
+	tag_edit_free(marked_edit);
+	marked_edit = NULL;
+	mig_bulk_arg_free(marked_mig);
+	marked_mig = NULL;
 }
 
 const struct view_ops bulk_ops = {
