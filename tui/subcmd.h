@@ -122,5 +122,10 @@ int cli_hw(const struct subcmd *cmd, int argc, char **argv);
  * nmi and wake (cli_life.c, one handler by the row's name). */
 int cli_edit(const struct subcmd *cmd, int argc, char **argv);
 int cli_life(const struct subcmd *cmd, int argc, char **argv);
+/* Row i of the table (0: the screen), NULL past the last: for `vmtui
+ * complete`, whose answers follow the rows. */
+const struct subcmd *subcmd_at(size_t i);
+/* `vmtui complete` (cli_complete.c): names for the shells' completion. */
+int cli_complete(const struct subcmd *cmd, int argc, char **argv);
 
 #endif
