@@ -820,7 +820,8 @@ t 0 "default-pool" complete pools --timeout 30 -c "$T"
 t 0 "default" complete nets --timeout 30 -c "$T"
 t 0 "dark" complete themes
 t 0 "qemu:///system" complete uris -f /nonexistent/config.yaml
-t 0 "" complete hosts -f "$LONG"
+t 0 "qemu:///session" complete uris -f "$LONG"
+t 0 "qemu:///session" complete uris -f "$NONUTF"
 t 0 "--connect URI" complete options
 t 0 "-c --connect URI" complete options snapshot
 t 0 "snapshot" complete words -- vmtui ""
