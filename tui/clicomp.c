@@ -358,6 +358,8 @@ parse_form(struct cc_spec *s, const char *cmdname, const char *p)
 		s->nforms--;
 		while (fs.f->npos)
 			free(fs.f->pos[--fs.f->npos]);
+		while (fs.f->nverbs)
+			free(fs.f->verbs[--fs.f->nverbs]);
 		free(fs.f->pos);
 		free(fs.f->verbs);
 	}
@@ -398,6 +400,9 @@ cc_spec_parse(struct cc_spec *s, const char *cmdname, const char *help)
 		nl = line + strcspn(line, "\n");
 		l = xstrndup(line, (size_t)(nl - line));
 		if (strncmp(l, "Usage: ", 7) == 0) {
+			if (form)
+				parse_form(s, cmdname, form);
+			free(form);
 			in_usage = true;
 			form = xstrdup(l + 7);
 		} else if (in_usage && l[0] == ' ') {

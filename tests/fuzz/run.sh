@@ -14,6 +14,8 @@ SRC=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=$(cd "${1:?usage: run.sh BUILD_DIR [SECONDS]}" && pwd)
 SECS=${2:-60}
 TARGETS="vmdef config theme keymap resxml netinfo ppm termreply gfxrender gfxinput nodedev devxml xmledit"
+# shell completion's reading of ~/.ssh/config, command lines, help texts
+TARGETS="$TARGETS clicomp"
 failed=0
 total_runs=0
 

@@ -204,6 +204,17 @@ test_forms_read(void **state)
 	assert_int_equal(s.nforms, 0);
 	cc_spec_free(&s);
 
+	/* found by fuzz_clicomp: two Usage: lines in a row are two forms (the
+	 * first was lost, leaked); the screen's forms go with their verbs */
+	cc_spec_parse(&s, "x", "Usage: vmtui x A\nUsage: vmtui x list B...\n");
+	assert_int_equal(s.nforms, 2);
+	assert_string_equal(s.forms[0].pos[0], "A");
+	assert_string_equal(s.forms[1].verbs[0], "list");
+	cc_spec_free(&s);
+	cc_spec_parse(&s, NULL, "Usage: vmtui vol a|b C\nUsage: vmtui [OPTION]...\n");
+	assert_int_equal(s.nforms, 0);
+	cc_spec_free(&s);
+
 	/* (ISO | --volume POOL/VOL): ISO is the third argument */
 	cc_spec_parse(&s, "media", media_help);
 	assert_int_equal(s.forms[0].npos, 3);
