@@ -519,6 +519,26 @@ static const char wake_help[] =
 	"Wake a VM its own OS suspended (pmsuspended: S3/S4 sleep).\n\n" LIFE_OPTS
 	"  -h, --help            show this help and exit\n\nSee vmtui(1).\n";
 
+static const char complete_help[] =
+	"Usage: vmtui complete words -- vmtui [WORD]... CURRENT\n"
+	"       vmtui complete options [COMMAND]\n"
+	"       vmtui complete commands|uris|hosts|themes [-f FILE]\n"
+	"       vmtui complete guests|pools|nets [-c URI|-H HOST] [--timeout SECONDS]\n"
+	"       vmtui complete vols [-c URI|-H HOST] [--timeout SECONDS] POOL\n"
+	"The names shell completion offers, one a line (the bash, zsh and fish\n"
+	"completions call it). words: what the last word of a vmtui command line can\n"
+	"be: a first line \"files\", \"dirs\" or \"-\" (what the shell adds itself),\n"
+	"then the candidates. A host is asked in a process without a terminal (no\n"
+	"password or host key is asked) that is stopped after the timeout.\n\n"
+	CONNECT_LINE
+	"  -H, --host [USER@]HOST[:PORT]  the host over SSH\n"
+	"      --known-hosts FILE  SSH host keys (default ~/.ssh/known_hosts)\n"
+	"  -f, --config FILE   config file of the URIs and hosts (default\n"
+	"                      ~/.config/vmtui/config.yaml)\n"
+	"      --timeout SECONDS  wait at most this long for a host (default 2, or\n"
+	"                      $VMTUI_COMPLETE_TIMEOUT)\n"
+	HELP_LINE "\nSee vmtui(1).\n";
+
 static int help_main(const struct subcmd *cmd, int argc, char **argv);
 static int version_main(const struct subcmd *cmd, int argc, char **argv);
 
@@ -646,6 +666,9 @@ static const struct subcmd subcmds[] = {
 	{ "version", "Show vmtui's version.", version_help, version_main, CONN_NONE, false },
 	{ "migrate", "Move VMs to another host: live, paused or offline; disks copied or shared.",
 	  migrate_help, cli_migrate, CONN_WRITE, false },
+	/* Shell completion (cli_complete.c). */
+	{ "complete", "The names shell completion offers (for the shells' scripts).",
+	  complete_help, cli_complete, CONN_NONE, false },
 };
 #define NCOMMANDS (sizeof subcmds / sizeof *subcmds)
 
@@ -684,6 +707,12 @@ shared_option_words(int argc, char **argv, int i)
 			return 1; /* -cURI, --connect=URI */
 	}
 	return 0;
+}
+
+const struct subcmd *
+subcmd_at(size_t i)
+{
+	return i < NCOMMANDS ? &subcmds[i] : NULL;
 }
 
 const struct subcmd *

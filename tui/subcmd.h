@@ -131,5 +131,10 @@ int cli_tags(const struct subcmd *cmd, int argc, char **argv);
 
 /* `vmtui migrate` (cli_migrate.c). */
 int cli_migrate(const struct subcmd *cmd, int argc, char **argv);
+/* Row i of the table (0: the screen), NULL past the last: for `vmtui
+ * complete`, whose answers follow the rows. */
+const struct subcmd *subcmd_at(size_t i);
+/* `vmtui complete` (cli_complete.c): names for the shells' completion. */
+int cli_complete(const struct subcmd *cmd, int argc, char **argv);
 
 #endif

@@ -887,6 +887,41 @@ t 0 "test: tags prod, web; no note." tag -c "$T" test web prod
 t 0 "test: no tags; a note." note -c "$T" test "a <b> & 'c' \$(touch /tmp/pwned)"
 t 0 "Nothing to change: test: no tags; no note." untag -c "$T" --all test
 t 0 "tags: (none)" tag -c "$T" test
+# ---------------------------------------------------------------- complete
+t 1 "vmtui complete: expected what to list (words, options, commands" complete
+t 1 'vmtui complete: "bogus" is not words, options, commands, uris' complete bogus
+t 1 'vmtui complete: unknown option "--bogus"; see vmtui help complete.' complete --bogus themes
+t 1 'vmtui complete: option "--timeout" needs a value; see vmtui help complete.' complete guests --timeout
+for x in x 0 0.05 61 nan inf -1 '' "$BIG" "$NONUTF" "$LONG"; do
+	t 1 "vmtui complete: --timeout: \"$x\" is not a number of seconds between 0.1 and 60" \
+		complete --timeout "$x" guests
+done
+t 1 'vmtui complete options: unknown command "nosuch"' complete options nosuch
+t 1 "vmtui complete options: expected at most one command" complete options snapshot vol
+t 1 "vmtui complete guests: expected no argument" complete guests extra
+t 1 "vmtui complete vols: expected one pool" complete vols -c "$T"
+t 1 "vmtui complete words: expected the words of the line" complete words
+t 1 "vmtui complete words: expected the words of the line" complete words --
+t 1 "vmtui complete guests: the host could not be asked" complete guests -c bogus:///nowhere
+t 1 "vmtui complete vols: the host could not be asked" complete vols --timeout 30 -c "$T" nosuchpool
+t 0 "test" complete guests --timeout 30 -c "$T"
+t 0 "default-pool" complete pools --timeout 30 -c "$T"
+t 0 "default" complete nets --timeout 30 -c "$T"
+t 0 "dark" complete themes
+t 0 "qemu:///system" complete uris -f /nonexistent/config.yaml
+t 0 "qemu:///session" complete uris -f "$LONG"
+t 0 "qemu:///session" complete uris -f "$NONUTF"
+t 0 "--connect URI" complete options
+t 0 "-c --connect URI" complete options snapshot
+t 0 "snapshot" complete words -- vmtui ""
+t 0 "qemu:///system" complete words -- vmtui -c ""
+t 0 "-" complete words -- vmtui "$LONG" ""
+for s in "${SPECIALS[@]}" "$NONUTF" "$LONG"; do
+	t 0 "-" complete words -- vmtui snapshot revert -c "$s" ""
+	t 0 "-" complete words -- vmtui snapshot revert -H "$s" ""
+	t 0 "-" complete words -- vmtui "$s" "$s" "$s"
+done
+VMTUI_COMPLETE_TIMEOUT=x t 0 "test" complete guests --timeout 30 -c "$T"
 
 say "bad input: $CASES cases × $(wc -w <<<"$BUILDS") build(s)"
 echo "$PASSED passed, $FAILED failed"

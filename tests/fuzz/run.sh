@@ -16,6 +16,8 @@ SECS=${2:-60}
 TARGETS="vmdef config theme keymap resxml netinfo ppm termreply gfxrender gfxinput nodedev devxml xmledit"
 TARGETS="$TARGETS migxml" # the migration pre-flight's reading of a domain (xml.dict)
 TARGETS="$TARGETS tagxml"
+# shell completion's reading of ~/.ssh/config, command lines, help texts
+TARGETS="$TARGETS clicomp"
 failed=0
 total_runs=0
 
