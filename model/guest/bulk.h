@@ -19,6 +19,7 @@
 #ifndef VMTUI_BULK_H
 #define VMTUI_BULK_H
 
+#include <limits.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -124,5 +125,18 @@ bool bulk_ctx_cancelled(struct bulk_ctx *ctx);
  * guest up by UUID, skips with the reason when action_refusal says it does
  * not apply in the guest's state, else action_run. */
 enum bulk_status bulk_action_fn(struct bulk_ctx *ctx, void *arg, char **msg, char **virsh);
+
+/* ---- additions ---- */
+
+/* How long bulk_action_fn follows an accepted shutdown or reboot until the
+ * guest has done it (step "waiting for the guest to shut down"; the item
+ * fails when the wait passes, saying what to do): wait_ms, 0 for
+ * lifewatch's default (LIFEWATCH_WAIT_DEFAULT_MS), BULK_NO_WAIT to end
+ * the item once libvirt accepted the request. Before bulk_start. */
+#define BULK_NO_WAIT UINT_MAX
+void bulk_set_wait(struct bulk_run *b, unsigned wait_ms);
+/* For a bulk_fn: the run's wait in ms (the default filled in), or
+ * BULK_NO_WAIT. */
+unsigned bulk_ctx_wait_ms(struct bulk_ctx *ctx);
 
 #endif
