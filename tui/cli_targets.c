@@ -332,6 +332,10 @@ cli_targets_pick(struct targets *t, const struct target_sel *sel, const char *wh
 	size_t i, k, bad = 0, unreach = cli_targets_unreachable(t);
 	char on[256];
 
+	if (t->nhosts > 0 && unreach == t->nhosts) {
+		fprintf(stderr, "%s: no host could be reached; nothing was done.\n", who);
+		return -1;
+	}
 	where(t, on, sizeof on);
 	for (k = 0; k < sel->npatterns; k++) {
 		const char *p = sel->patterns[k];
