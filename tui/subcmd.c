@@ -596,6 +596,64 @@ static const char note_help[] =
 	TAG_OPTS
 	"      --clear           remove the note\n"
 	"  -h, --help            show this help and exit\n\nSee vmtui(1).\n";
+/* Many guests across hosts (cli_bulk.c, cli_targets.c). */
+#define BULK_PICK_LINES \
+	"Guests: names, globs ('web-*'), --tag TAG (repeatable) or --all, on the hosts\n" \
+	"of -c/-H (repeatable; else config.yaml's hosts, else libvirt's default).\n\n" \
+	"  -c, --connect URI       a host by libvirt URI (repeatable)\n" \
+	"  -H, --host [USER@]HOST[:PORT]  a host over vmtui's SSH transport (repeatable)\n" \
+	"      --known-hosts FILE  SSH known hosts (default ~/.ssh/known_hosts)\n" \
+	"  -f, --config FILE       the hosts of this config file when no -c/-H\n" \
+	"      --tag TAG           the guests with this tag (repeatable)\n" \
+	"  -a, --all               every guest of the hosts\n"
+#define BULK_RUN_LINES \
+	"      --limit N           operations at once per host (default 8)\n" \
+	"      --json              one JSON document at the end instead of lines\n"
+#define BULK_END \
+	HELP_LINE "\nOne line per guest: its outcome (done, failed, skipped), name, host and\n" \
+	"what happened. Exit status 1 when any guest failed or a host was not reached.\n" \
+	"Ctrl-C cancels what has not started. See vmtui(1).\n"
+
+static const char start_help[] =
+	"Usage: vmtui start [options] VM|GLOB... [--tag TAG]... [--all]\n"
+	"Start the guests (a guest with a saved state is restored); running ones are skipped.\n"
+	BULK_PICK_LINES BULK_RUN_LINES BULK_END;
+static const char shutdown_help[] =
+	"Usage: vmtui shutdown [options] VM|GLOB... [--tag TAG]... [--all]\n"
+	"Ask the guests' OS to shut down and wait until each has (or the timeout).\n"
+	BULK_PICK_LINES BULK_RUN_LINES
+	"      --timeout SECONDS   wait this long for each (default 60)\n"
+	"      --no-wait           end once libvirt has passed the request on\n" BULK_END;
+static const char reboot_help[] =
+	"Usage: vmtui reboot [options] VM|GLOB... [--tag TAG]... [--all]\n"
+	"Ask the guests' OS to reboot and wait until each has (or the timeout).\n"
+	BULK_PICK_LINES BULK_RUN_LINES
+	"      --timeout SECONDS   wait this long for each (default 60)\n"
+	"      --no-wait           end once libvirt has passed the request on\n" BULK_END;
+static const char off_help[] =
+	"Usage: vmtui off [options] VM|GLOB... [--tag TAG]... [--all] [-y]\n"
+	"Force the guests off (virsh destroy): what they have not written is lost.\n"
+	BULK_PICK_LINES BULK_RUN_LINES
+	"  -y, --yes               do not ask first (needed without a terminal)\n" BULK_END;
+static const char pause_help[] =
+	"Usage: vmtui pause [options] VM|GLOB... [--tag TAG]... [--all]\n"
+	"Pause the guests' vCPUs (virsh suspend).\n" BULK_PICK_LINES BULK_RUN_LINES BULK_END;
+static const char resume_help[] =
+	"Usage: vmtui resume [options] VM|GLOB... [--tag TAG]... [--all]\n"
+	"Resume paused guests.\n" BULK_PICK_LINES BULK_RUN_LINES BULK_END;
+static const char autostart_help[] =
+	"Usage: vmtui autostart [options] VM|GLOB... [--tag TAG]... [--all] [--disable]\n"
+	"Start the guests when their host boots (or, --disable, no longer).\n"
+	BULK_PICK_LINES BULK_RUN_LINES
+	"      --disable           turn autostart off\n" BULK_END;
+static const char list_help[] =
+	"Usage: vmtui list [options] [VM|GLOB...] [--tag TAG]... [--json]\n"
+	"Print the guests (all, or those picked): name, host, state and tags.\n"
+	BULK_PICK_LINES
+	"  -r, --readonly          read-only connections\n"
+	"      --json              a JSON array of {name, uuid, host, state, autostart,\n"
+	"                          persistent, tags}\n"
+	HELP_LINE "\nExit status 1 when a host was not reached. See vmtui(1).\n";
 
 static const struct subcmd subcmds[] = {
 	{ NULL, "Watch and manage VMs on the screen.", screen_help, tui_main, CONN_HOSTS, true },
@@ -669,6 +727,20 @@ static const struct subcmd subcmds[] = {
 	/* Shell completion (cli_complete.c). */
 	{ "complete", "The names shell completion offers (for the shells' scripts).",
 	  complete_help, cli_complete, CONN_NONE, false },
+	/* Many guests across hosts (cli_bulk.c). */
+	{ "start", "Start VMs: names, globs, --tag, --all, across hosts.", start_help,
+	  cli_bulk_action, CONN_WRITE, true },
+	{ "shutdown", "Shut VMs down and wait until they are off.", shutdown_help, cli_bulk_action,
+	  CONN_WRITE, true },
+	{ "reboot", "Reboot VMs and wait until they have.", reboot_help, cli_bulk_action,
+	  CONN_WRITE, true },
+	{ "off", "Force VMs off (asks first).", off_help, cli_bulk_action, CONN_WRITE, true },
+	{ "pause", "Pause VMs.", pause_help, cli_bulk_action, CONN_WRITE, true },
+	{ "resume", "Resume paused VMs.", resume_help, cli_bulk_action, CONN_WRITE, true },
+	{ "autostart", "Turn VMs' autostart on or off.", autostart_help, cli_bulk_action,
+	  CONN_WRITE, true },
+	{ "list", "Print the VMs of the hosts: name, host, state, tags (or JSON).", list_help,
+	  cli_list, CONN_READ, false },
 };
 #define NCOMMANDS (sizeof subcmds / sizeof *subcmds)
 

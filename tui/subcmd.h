@@ -136,5 +136,17 @@ int cli_migrate(const struct subcmd *cmd, int argc, char **argv);
 const struct subcmd *subcmd_at(size_t i);
 /* `vmtui complete` (cli_complete.c): names for the shells' completion. */
 int cli_complete(const struct subcmd *cmd, int argc, char **argv);
+/* Many guests across hosts (cli_bulk.c): start, shutdown, reboot, off,
+ * pause, resume, autostart (one handler by the row's name); list; and
+ * snapshot create|delete and delete on many, which cli_snapshot and
+ * cli_delete hand over to when cli_bulk_wanted says the command line
+ * picks guests the bulk way (--tag, --all, --name, --json, --limit, -H,
+ * -f, several -c, a glob) or names more than `singles` (the single form's
+ * arguments, the verb included; -1: never by count). */
+int cli_bulk_action(const struct subcmd *cmd, int argc, char **argv);
+int cli_list(const struct subcmd *cmd, int argc, char **argv);
+int cli_bulk_snapshot(const struct subcmd *cmd, int argc, char **argv);
+int cli_bulk_delete(const struct subcmd *cmd, int argc, char **argv);
+bool cli_bulk_wanted(int argc, char **argv, int singles);
 
 #endif

@@ -21,6 +21,8 @@
 #include "../host/eventloop.h"
 #include "../host/lifewatch.h"
 #include "../host/lvutil.h"
+#include "snapshot.h"
+#include "vmdelete.h"
 #include "../stats/domstats.h"
 
 #define NS 1000000000ull
@@ -835,5 +837,217 @@ bulk_action_fn(struct bulk_ctx *ctx, void *arg, char **msg, char **virsh)
 	*virsh = action_virsh_line(a, bulk_ctx_host(ctx)->virsh_uri, it->name);
 	ret = act(ctx, dom, a, msg);
 	virDomainFree(dom);
+	return ret;
+}
+
+/* ---- snapshots by name, delete ---- */
+
+struct bulk_snap_arg {
+	char *name, *desc;
+};
+
+void *
+bulk_snap_arg_new(const char *name, const char *desc)
+{
+	struct bulk_snap_arg *a = xcalloc(1, sizeof *a);
+
+	a->name = xstrdup(name);
+	a->desc = desc && *desc ? xstrdup(desc) : NULL;
+	return a;
+}
+
+void
+bulk_snap_arg_free(void *arg)
+{
+	struct bulk_snap_arg *a = arg;
+
+	if (a == NULL)
+		return;
+	free(a->name);
+	free(a->desc);
+	free(a);
+}
+
+/* The item's domain by UUID, or NULL with *msg set. */
+static virDomainPtr
+item_domain(struct bulk_ctx *ctx, char **msg)
+{
+	const struct bulk_item *it = bulk_ctx_item(ctx);
+	virDomainPtr dom = virDomainLookupByUUIDString(bulk_ctx_conn(ctx), it->uuid);
+
+	if (dom == NULL) {
+		char *err = lv_err_line();
+		*msg = xasprintf("%s is no longer on %s: %s", it->name, bulk_ctx_host(ctx)->label,
+		                 err);
+		free(err);
+	}
+	return dom;
+}
+
+/* Does dom have a snapshot called name? -1 when libvirt cannot say. */
+static int
+has_snapshot(virDomainPtr dom, const char *name)
+{
+	virDomainSnapshotPtr s = virDomainSnapshotLookupByName(dom, name, 0);
+	virErrorPtr e;
+
+	if (s != NULL) {
+		virDomainSnapshotFree(s);
+		return 1;
+	}
+	e = virGetLastError();
+	return e && e->code == VIR_ERR_NO_DOMAIN_SNAPSHOT ? 0 : -1;
+}
+
+enum bulk_status
+bulk_snap_create_fn(struct bulk_ctx *ctx, void *arg, char **msg, char **virsh)
+{
+	const struct bulk_snap_arg *a = arg;
+	const struct bulk_item *it = bulk_ctx_item(ctx);
+	virDomainPtr dom;
+	char *what = NULL, *warning = NULL, *err = NULL;
+	enum bulk_status ret = BULK_FAILED;
+
+	*msg = *virsh = NULL;
+	if ((dom = item_domain(ctx, msg)) == NULL)
+		return BULK_FAILED;
+	if (has_snapshot(dom, a->name) == 1) {
+		*msg = xasprintf("%s was left alone: it already has a snapshot \"%s\".", it->name,
+		                 a->name);
+		virDomainFree(dom);
+		return BULK_SKIPPED;
+	}
+	bulk_step(ctx, "taking snapshot \"%s\"", a->name);
+	*virsh = snapshot_virsh_create(bulk_ctx_host(ctx)->virsh_uri, it->name, a->name, a->desc);
+	if (snapshot_create(dom, a->name, a->desc, &what, &warning, &err) == 0) {
+		*msg = xasprintf("Snapshot \"%s\" of %s created: %s%s%s.", a->name, it->name, what,
+		                 warning ? "; " : "", warning ? warning : "");
+		ret = BULK_OK;
+	} else {
+		*msg = xasprintf("Cannot snapshot %s: %s", it->name, err ? err : "unknown error");
+	}
+	free(what);
+	free(warning);
+	free(err);
+	virDomainFree(dom);
+	return ret;
+}
+
+enum bulk_status
+bulk_snap_delete_fn(struct bulk_ctx *ctx, void *arg, char **msg, char **virsh)
+{
+	const struct bulk_snap_arg *a = arg;
+	const struct bulk_item *it = bulk_ctx_item(ctx);
+	virDomainPtr dom;
+	char *err = NULL;
+	enum bulk_status ret = BULK_FAILED;
+
+	*msg = *virsh = NULL;
+	if ((dom = item_domain(ctx, msg)) == NULL)
+		return BULK_FAILED;
+	if (has_snapshot(dom, a->name) == 0) {
+		*msg = xasprintf("%s was left alone: it has no snapshot \"%s\".", it->name, a->name);
+		virDomainFree(dom);
+		return BULK_SKIPPED;
+	}
+	bulk_step(ctx, "deleting snapshot \"%s\"", a->name);
+	*virsh = snapshot_virsh_delete(bulk_ctx_host(ctx)->virsh_uri, it->name, a->name);
+	if (snapshot_delete(dom, a->name, &err) == 0) {
+		*msg = xasprintf("Snapshot \"%s\" of %s deleted.", a->name, it->name);
+		ret = BULK_OK;
+	} else {
+		*msg = xasprintf("Cannot delete snapshot \"%s\" of %s: %s", a->name, it->name,
+		                 err ? err : "unknown error");
+	}
+	free(err);
+	virDomainFree(dom);
+	return ret;
+}
+
+struct bulk_del_arg {
+	bool storage;
+	char *state_home, *home;
+};
+
+void *
+bulk_del_arg_new(bool storage, const char *state_home, const char *home)
+{
+	struct bulk_del_arg *a = xcalloc(1, sizeof *a);
+
+	a->storage = storage;
+	a->state_home = state_home ? xstrdup(state_home) : NULL;
+	a->home = home ? xstrdup(home) : NULL;
+	return a;
+}
+
+void
+bulk_del_arg_free(void *arg)
+{
+	struct bulk_del_arg *a = arg;
+
+	if (a == NULL)
+		return;
+	free(a->state_home);
+	free(a->home);
+	free(a);
+}
+
+/* vmdelete_run's steps, as the item's step; the virsh lines joined. */
+struct del_steps {
+	struct bulk_ctx *ctx;
+	char *virsh;
+};
+
+static void
+del_step(const char *virsh, const char *err, const char *what, void *opaque)
+{
+	struct del_steps *d = opaque;
+
+	if (err == NULL && virsh != NULL) {
+		char *v = d->virsh ? xasprintf("%s && %s", d->virsh, virsh) : xstrdup(virsh);
+		free(d->virsh);
+		d->virsh = v;
+	}
+	bulk_step(d->ctx, "%s", what);
+}
+
+enum bulk_status
+bulk_delete_fn(struct bulk_ctx *ctx, void *arg, char **msg, char **virsh)
+{
+	const struct bulk_del_arg *a = arg;
+	const struct bulk_item *it = bulk_ctx_item(ctx);
+	struct vmdel_info in;
+	struct del_steps d = { ctx, NULL };
+	char **rm = NULL, *err = NULL, *backup = NULL, *result = NULL;
+	size_t nrm = 0, i;
+	enum bulk_status ret = BULK_FAILED;
+
+	*msg = *virsh = NULL;
+	bulk_step(ctx, "reading its definition");
+	/* By UUID: a guest of the same name made meanwhile is not this one. */
+	if (vmdelete_read(bulk_ctx_conn(ctx), it->uuid, &in, &err) < 0) {
+		*msg = xasprintf("Cannot delete %s: %s", it->name, err ? err : "unknown error");
+		free(err);
+		return BULK_FAILED;
+	}
+	for (i = 0; a->storage && i < in.nvols; i++) {
+		if (in.vols[i].why_not == NULL) {
+			rm = xreallocarray(rm, nrm + 1, sizeof *rm);
+			rm[nrm++] = xstrdup(in.vols[i].target);
+		}
+	}
+	if (vmdelete_run(bulk_ctx_conn(ctx), bulk_ctx_host(ctx)->virsh_uri, in.name, rm, nrm,
+	                 a->state_home, a->home, del_step, &d, &backup, &result, &err) == 0) {
+		*msg = xstrdup(result ? result : "deleted");
+		ret = BULK_OK;
+	} else {
+		*msg = xasprintf("Cannot delete %s: %s", it->name, err ? err : "unknown error");
+	}
+	*virsh = d.virsh;
+	vmdelete_info_free(&in);
+	xfree_strv(rm, nrm);
+	free(err);
+	free(backup);
+	free(result);
 	return ret;
 }

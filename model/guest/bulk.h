@@ -139,4 +139,22 @@ void bulk_set_wait(struct bulk_run *b, unsigned wait_ms);
  * BULK_NO_WAIT. */
 unsigned bulk_ctx_wait_ms(struct bulk_ctx *ctx);
 
+/* Snapshot create and delete by name as bulk_fns; arg from
+ * bulk_snap_arg_new(name, desc) (desc NULL: none), free_arg
+ * bulk_snap_arg_free. Create skips a guest that already has a snapshot of
+ * that name, delete one that has none (model/guest/snapshot.h). */
+void *bulk_snap_arg_new(const char *name, const char *desc);
+void bulk_snap_arg_free(void *arg);
+enum bulk_status bulk_snap_create_fn(struct bulk_ctx *ctx, void *arg, char **msg, char **virsh);
+enum bulk_status bulk_snap_delete_fn(struct bulk_ctx *ctx, void *arg, char **msg, char **virsh);
+
+/* Delete the guest (model/guest/vmdelete.h: backup first, forced off when
+ * it runs, undefined), with every volume that can be removed when storage
+ * is true; backups under state_home/home as vmdelete_backup_path says.
+ * arg from bulk_del_arg_new, free_arg bulk_del_arg_free. The item's step
+ * follows vmdelete's; its virsh line joins each step's with " && ". */
+void *bulk_del_arg_new(bool storage, const char *state_home, const char *home);
+void bulk_del_arg_free(void *arg);
+enum bulk_status bulk_delete_fn(struct bulk_ctx *ctx, void *arg, char **msg, char **virsh);
+
 #endif

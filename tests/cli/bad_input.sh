@@ -922,6 +922,73 @@ for s in "${SPECIALS[@]}" "$NONUTF" "$LONG"; do
 	t 0 "-" complete words -- vmtui "$s" "$s" "$s"
 done
 VMTUI_COMPLETE_TIMEOUT=x t 0 "test" complete guests --timeout 30 -c "$T"
+# ------------------------------------------------- many guests (cli_bulk.c)
+for c in start shutdown reboot off pause resume autostart; do
+	t 1 "vmtui $c: no guests given: name them (globs like 'web-*' too), or give --tag TAG or --all" "$c" -c "$T"
+	t 1 "vmtui $c: --all takes every guest; give it without names or --tag" "$c" -c "$T" --all test
+	t 1 "vmtui $c: unknown option \"--bogus\"; see vmtui help $c." "$c" -c "$T" --bogus test
+	t 1 "vmtui $c: --limit: \"0\" is not a number of operations at once per host (1 to 64)" "$c" -c "$T" --limit 0 test
+	t 1 "vmtui $c: --limit: \"$BIG\" is not a number" "$c" -c "$T" --limit "$BIG" test
+	t 1 "vmtui $c: --limit: \"-3\" is not a number" "$c" -c "$T" --limit -3 test
+	t 1 "vmtui $c: no guest is called \"nosuch\" on $T; nothing was done" "$c" -c "$T" nosuch
+	t 1 "vmtui $c: no guest is called \"$LONG\" on $T; nothing was done" "$c" -c "$T" "$LONG"
+	t 1 "vmtui $c: no guest is called \"$NONUTF\"" "$c" -c "$T" "$NONUTF"
+	for s in "${SPECIALS[@]}"; do
+		t 1 "vmtui $c: no guest is called \"$s\" on $T; nothing was done" "$c" -c "$T" "$s"
+	done
+	t 1 "vmtui $c: the pattern \"zz*\" matches no guest on $T; nothing was done" "$c" -c "$T" 'zz*'
+	t 1 "vmtui $c: the pattern \"[\" matches no guest" "$c" -c "$T" '['
+	t 1 "vmtui $c: no guest has the tag \"web\" on $T; nothing was done" "$c" -c "$T" --tag web
+	t 1 "vmtui $c: no guest has the tag \"$LONG\"" "$c" -c "$T" --tag "$LONG"
+	t 1 "vmtui $c: vmtui runs read-only (-r); nothing was changed." "$c" -r -c "$T" test
+	t 1 "vmtui $c: cannot connect to qemu+tcp://127.0.0.1:1/system: " "$c" -c qemu+tcp://127.0.0.1:1/system test
+	t 1 "nosuch.yaml:1:1: cannot open: No such file or directory" "$c" -f "$D/nosuch.yaml" test
+done
+for c in start pause resume off autostart; do
+	t 1 "vmtui $c: --timeout does not apply here" "$c" -c "$T" --timeout 5 test
+	t 1 "vmtui $c: --no-wait does not apply here" "$c" -c "$T" --no-wait test
+done
+for c in shutdown reboot; do
+	t 1 "vmtui $c: --timeout: \"abc\" is not a number of seconds (1 to 86400)" "$c" -c "$T" --timeout abc test
+	t 1 "vmtui $c: --timeout: \"0\" is not a number of seconds" "$c" -c "$T" --timeout 0 test
+	t 1 "vmtui $c: --timeout: \"$BIG\" is not a number of seconds" "$c" -c "$T" --timeout "$BIG" test
+	t 1 "vmtui $c: --no-wait and --timeout exclude each other" "$c" -c "$T" --no-wait --timeout 3 test
+done
+t 1 "vmtui pause: --disable does not apply here" pause -c "$T" --disable test
+t 1 "vmtui start: --yes does not apply here" start -c "$T" -y test
+t 1 "Force off this guest (what it has not written is lost):" off -c "$T" test
+t 0 "done      test  $T: Forced test off." off -c "$T" -y test
+t 0 "skipped   test  $T: test was left alone: it is already running." start -c "$T" test
+t 0 "skipped   test  $T: test was left alone: it is already running." start -c "$T" -c "$T" 'te*'
+t 0 "done      test  $T: Paused test." pause -c "$T" test
+t 0 "test was left alone: it is not paused." resume -c "$T" --all
+t 0 "test was left alone: autostart is already off." autostart --disable -c "$T" test
+t 0 "done      test  $T: Autostart of test turned on." autostart -c "$T" test
+t 0 "test shut off (after " shutdown -c "$T" test
+t 0 "Shutdown of test requested." shutdown -c "$T" --no-wait test
+t 0 '"status":"skipped"' start -c "$T" --json test
+t 0 '"done":1,"failed":0,"skipped":0,"cancelled":0}' pause -c "$T" --json test
+t 1 "vmtui list: no guest is called \"nosuch\" on $T; nothing was done" list -c "$T" nosuch
+t 1 "vmtui list: --limit does not apply here" list -c "$T" --limit 3
+t 1 "vmtui list: --yes does not apply here" list -c "$T" -y
+t 0 "test  $T  running      -" list -c "$T"
+t 0 '[{"name":"test","uuid":"6695eb01-f6a4-8304-79aa-97f2502e193f","host":"test:///default","state":"running","autostart":false,"persistent":true,"tags":[]}]' list -c "$T" --json
+t 0 '"name":"test"' list -c "$T" --json 't*'
+t 1 "vmtui list: cannot connect to qemu+tcp://127.0.0.1:1/system: " list -c qemu+tcp://127.0.0.1:1/system
+t 1 "vmtui snapshot delete: give the snapshot's name with --name NAME" snapshot delete -c "$T" --all
+t 1 'vmtui snapshot: unknown option "--name"; see vmtui help snapshot.' snapshot list -c "$T" --name x --tag y
+t 1 "vmtui snapshot delete: --description applies to create only." snapshot delete -c "$T" --name s -d x --all
+t 1 'vmtui: "a/b": a snapshot name cannot contain "/".' snapshot create -c "$T" --name a/b --all
+t 1 "vmtui: The name is 10240 bytes long; keep it to 128." snapshot create -c "$T" --name "$LONG" 't*'
+t 1 "vmtui snapshot: the pattern \"zz*\" matches no guest" snapshot create -c "$T" 'zz*'
+t 0 "done      test  $T: Snapshot \"s1\" of test created" snapshot create -c "$T" --name s1 --all
+t 0 "test was left alone: it has no snapshot \"s1\"." snapshot delete -c "$T" -y --name s1 --all
+t 1 "Delete snapshot \"s1\" of these 1 guests:" snapshot delete -c "$T" --name s1 --all
+t 1 "vmtui delete: not deleting: confirm with --yes-i-typed 'delete N'" delete -c "$T" --all
+t 1 "Delete these 1 guests" delete -c "$T" --all --yes-i-typed 'delete 2'
+t 1 "vmtui delete: the pattern \"zz*\" matches no guest" delete -c "$T" 'zz*' --yes-i-typed 'delete 1'
+t 0 "done      test  $T: " delete -c "$T" 't*' --yes-i-typed 'delete 1'
+t 1 "vmtui: not deleting test: confirm with --yes-i-typed followed by its exact name" delete -c "$T" test
 
 say "bad input: $CASES cases × $(wc -w <<<"$BUILDS") build(s)"
 echo "$PASSED passed, $FAILED failed"

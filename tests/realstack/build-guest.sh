@@ -23,6 +23,8 @@
 # starts a CPU busy loop if the kernel command line has vmtui.busy=1, and then
 # runs (and respawns) an interactive job-control shell on /dev/ttyS0.
 # With vmtui.nettraffic=1 it also pings ff02::1 on eth0 once a second.
+# With vmtui.acpi=1 (guest.sh define --acpi) the ACPI power button powers
+# it off (the button module is always loaded; nothing listens without it).
 # With vmtui.vga=1 (guest.sh define --vga) it also runs a shell on the VGA
 # console /dev/tty1 (respawned), prompt "vmtui-vga# ", after printing
 # "VMTUI-VGA-READY" there, for the graphical console's tests, and writes
@@ -55,7 +57,7 @@ FIXTURE_VERSION=3
 # kernel has them as modules, for the firmware and TPM tests; "tablet-log":
 # the virtio tablet's events on the serial console (the graphical console's
 # mouse tests). A build with more features than these is accepted.
-FIXTURE_FEATURES="vga-shell tablet-log tpm"
+FIXTURE_FEATURES="vga-shell tablet-log tpm acpi-poweroff"
 has_features() {
     local have f
     have=$(sed -n 's/^FIXTURE_FEATURES="\(.*\)"$/\1/p' "$OUT/fixture.env")
@@ -158,8 +160,8 @@ BUSYBOX=$WORK/x/bin/busybox
 depmod -b "$MODROOT" "$KVER" || die "depmod failed for $KVER"
 WANTED=(virtio virtio_ring virtio_pci virtio_pci_modern_dev virtio_pci_legacy_dev
         virtio_blk virtio_net virtio_balloon virtio_input evdev
-        tpm tpm_tis_core tpm_tis tpm_crb)
-OPTIONAL=(virtio_pci_modern_dev virtio_pci_legacy_dev tpm tpm_tis_core tpm_tis tpm_crb)
+        tpm tpm_tis_core tpm_tis tpm_crb button)
+OPTIONAL=(virtio_pci_modern_dev virtio_pci_legacy_dev tpm tpm_tis_core tpm_tis tpm_crb button)
 declare -A SEEN=()
 ORDER=()
 INITRD=$WORK/initrd
@@ -300,6 +302,25 @@ case " $(cat /proc/cmdline) " in
         if [ -n "$tablet" ]; then
             hexdump -v -e '"VMTUI-EV " 24/1 "%02x" "\n"' "$tablet" >/dev/ttyS0 2>&1 &
             echo "vmtui-init: tablet events from $tablet" >/dev/console
+        fi ;;
+esac
+
+case " $(cat /proc/cmdline) " in
+    *" vmtui.acpi=1 "*)
+        # The ACPI power button (guest.sh define --acpi) powers the guest
+        # off, as a guest OS with acpid or logind does: libvirt's shutdown
+        # and reboot requests are then done. Without it the button is
+        # ignored, as the shutdown tests want.
+        for e in /sys/class/input/event*; do
+            case "$(cat "$e/device/name" 2>/dev/null)" in
+                "Power Button") pwr=/dev/input/${e##*/} ;;
+            esac
+        done
+        if [ -n "$pwr" ]; then
+            ( head -c 24 "$pwr" >/dev/null
+              echo "vmtui-init: power button: powering off" >/dev/console
+              poweroff -f ) </dev/null >/dev/null 2>&1 &
+            echo "vmtui-init: power button powers off ($pwr)" >/dev/console
         fi ;;
 esac
 

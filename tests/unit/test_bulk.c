@@ -115,15 +115,17 @@ make_run(struct fakehost *fh, const unsigned *limits, size_t nh, size_t per,
 	size_t h, i;
 
 	for (h = 0; h < nh; h++) {
-		char label[16];
+		char label[32];
 		fh[h].limit = limits[h];
-		snprintf(label, sizeof label, "h%zu", h);
+		snprintf(label, sizeof label, "h%u", (unsigned)h);
 		assert_int_equal(bulk_add_host(b, label, "test:///default", NULL, limits[h], &fh[h]),
 		                 h);
 		for (i = 0; i < per; i++) {
-			char name[32], uuid[VM_UUID_LEN];
-			snprintf(name, sizeof name, "%s-h%zu-%zu", bad && bad(h, i) ? "bad" : "vm", h, i);
-			snprintf(uuid, sizeof uuid, "00000000-0000-0000-%04zx-%012zx", h, i);
+			char name[64], uuid[64];
+			snprintf(name, sizeof name, "%s-h%u-%u", bad && bad(h, i) ? "bad" : "vm",
+			         (unsigned)h, (unsigned)i);
+			snprintf(uuid, sizeof uuid, "00000000-0000-0000-%04x-%012x", (unsigned)h & 0xffff,
+			         (unsigned)i);
 			bulk_add(b, h, uuid, name, counting_fn, NULL, NULL);
 		}
 	}
@@ -278,8 +280,8 @@ test_cancel(void **state)
 	atomic_store(&freed, 0);
 	bulk_add_host(b, "h", "test:///default", NULL, 1, &fh);
 	for (i = 0; i < 6; i++) {
-		char name[16];
-		snprintf(name, sizeof name, "w%zu", i);
+		char name[32];
+		snprintf(name, sizeof name, "w%u", (unsigned)i);
 		bulk_add(b, 0, "", name, waiter_fn, malloc(8), free_counted);
 	}
 	bulk_start(b);
