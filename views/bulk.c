@@ -205,13 +205,14 @@ start_run(struct app *a)
 			break;
 		case BK_SNAP_CREATE:
 		case BK_SNAP_DELETE:
-			fn = d->kind == BK_SNAP_CREATE ? bulkops_snap_create : bulkops_snap_delete;
-			arg = bulkops_snap_new(d->typed.text, NULL);
-			free_arg = bulkops_snap_free;
+			fn = d->kind == BK_SNAP_CREATE ? bulk_snap_create_fn : bulk_snap_delete_fn;
+			arg = bulk_snap_arg_new(d->typed.text, NULL);
+			free_arg = bulk_snap_arg_free;
 			break;
 		case BK_DELETE:
-			fn = bulkops_delete;
-			arg = d->storage ? (void *)1 : NULL;
+			fn = bulk_delete_fn;
+			arg = bulk_del_arg_new(d->storage, getenv("XDG_STATE_HOME"), getenv("HOME"));
+			free_arg = bulk_del_arg_free;
 			break;
 		case BK_CUSTOM:
 			fn = d->fn;
