@@ -772,6 +772,7 @@ quit_all(void)
 	conpane_forget();
 	gscreen_forget();
 	bulk_forget();
+	newvm_forget();
 }
 
 const struct ui vmtui_ui = {

@@ -15,6 +15,8 @@ extern const struct view_ops vmdetail_ops;
 extern const struct view_ops help_ops;
 extern const struct view_ops job_ops;
 extern const struct view_ops newvm_ops;
+/* The quick-create form's values, kept between N's, freed (at quit). */
+void newvm_forget(void);
 extern const struct view_ops resize_ops;
 extern const struct view_ops hostview_ops;
 extern const struct view_ops actlog_ops;

@@ -179,8 +179,36 @@ header_priorities() {
 	vt_stop
 }
 
+# ---- quick-create: a pool that exists, typing kept, a retry overwrites
+quick_create() {
+	say "# quick-create (N) on the test driver"
+	mkdir -p "$SCR_TMP/qc"
+	vt_start 150 30 env -u LIBVIRT_DEFAULT_URI LANG=C.UTF-8 TERM=xterm-256color \
+		XDG_CONFIG_HOME="$SCR_TMP/qc" XDG_STATE_HOME="$SCR_TMP/state" \
+		"$BUILD/vmtui" -c test:///default || { not_ok "vmtui started"; return; }
+	wait_screen '^test +running' 10 >/dev/null
+	vt_keys N
+	check "N: the pool defaults to one the host has (default-pool), saying why" \
+		wait_screen '^Storage pool +default-pool ' 10
+	check "N: the form says the host has no pool called default" \
+		wait_screen 'has no pool called default; default-pool is the first active one' 5
+	vt_type qc1
+	vt_keys Enter
+	check "N, Enter: the plan of the written file" wait_screen '^qc1: create' 10
+	vt_esc
+	vt_keys N
+	check "N again: what was typed is kept (Name qc1)" wait_screen '^Name +qc1 ' 5
+	vt_keys Enter
+	check "N, Enter again: the retry overwrites its own file (the plan, no 'File exists')" \
+		wait_screen '^qc1: create' 10
+	check "N: no 'File exists' said" wait_no_screen 'File exists' 1
+	vt_esc
+	vt_stop
+}
+
 unreachable
 dumb_term
+quick_create
 header_priorities
 refused_logged
 host_view
