@@ -54,6 +54,10 @@ struct view_ops {
 	/* Key hints of the view's own after the bindings' in the footer, from
 	 * column x; returns the column after them. */
 	int (*footer)(struct app *, WINDOW *w, int x);
+	/* Does the view offer command c now (NULL: every one it binds)? A
+	 * hint the view would refuse is not shown (a plan with errors offers
+	 * no Apply). Called without the hosts' locks. */
+	bool (*offers)(const struct app *, enum cmd c);
 	/* draw covers every line of the body with line_end and the memo
 	 * app_body_memo gives: the body is not erased between frames. */
 	bool paints_all;

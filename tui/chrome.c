@@ -349,6 +349,8 @@ hint_shown(const struct app *a, const struct binding *b, bool grabbed)
 		return false;
 	if (b->cmd == CMD_BACK && a->depth < 2 && a->filter[0] == '\0')
 		return false; /* nothing to go back to, no filter to clear */
+	if (a->view->offers && (b->views & a->view->keyview) && !a->view->offers(a, b->cmd))
+		return false;
 	return !command_refused_by_mode(a, b->cmd);
 }
 

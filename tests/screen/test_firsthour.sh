@@ -206,8 +206,28 @@ quick_create() {
 	vt_stop
 }
 
+# ---- a plan with errors offers no Apply
+plan_errors() {
+	say "# a plan with errors"
+	printf 'vcpus: 1\nmemory: 256M\n' >"$SCR_TMP/noname.yaml"
+	fh_vmtui 150 30 -c test:///default || { not_ok "vmtui started"; return; }
+	wait_screen '^test +running' 10 >/dev/null
+	vt_keys o
+	wait_screen '^Open VM definitions:' 5 >/dev/null
+	vt_type "$SCR_TMP/noname.yaml"
+	vt_keys Enter
+	check "plan with errors: it says so" wait_screen '^1 error; nothing was changed\.' 10
+	check "plan with errors: the footer offers no yApply" wait_for 3 "no Apply hint" no_apply_hint
+	vt_keys y
+	check "plan with errors: y says why it cannot apply" \
+		wait_screen 'Cannot apply: the plan has errors; fix the file and open it again\.' 5
+	vt_stop
+}
+no_apply_hint() { ! tail -n1 <<<"$SCREEN" | grep -q 'yApply' || { WHY="footer: $(tail -n1 <<<"$SCREEN")"; return 1; }; }
+
 unreachable
 dumb_term
+plan_errors
 quick_create
 header_priorities
 refused_logged
