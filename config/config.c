@@ -15,7 +15,8 @@
 
 static const char *const keys[] = {
 	"interval", "connect", "hosts", "readonly", "graphs", "history", "color", "theme",
-	"keys", "shutdown_wait", "graphics_protocol", "graphics_symbols", "graphics_fps", NULL,
+	"keys", "shutdown_wait", "graphics_protocol", "graphics_symbols", "graphics_fps",
+	"wait_warn", NULL,
 };
 
 const char *const cfg_gfx_protocols[] = { "auto", "kitty", "sixel", "iterm", "symbols", NULL };
@@ -368,6 +369,19 @@ apply_key(struct config *c, yaml_document_t *doc, const char *name, yaml_node_t 
 			       "a second between 1 and 60 (e.g. 15)", scalar(v));
 		else
 			c->gfx_fps = (unsigned)f;
+	} else if (strcmp(key, "wait_warn") == 0) {
+		double d;
+		if (v->type != YAML_SCALAR_NODE)
+			goto want_scalar;
+		errno = 0;
+		d = strtod(scalar(v), &end);
+		if (end != scalar(v) && *end == '%')
+			end++;
+		if (end == scalar(v) || *end || errno || !isfinite(d) || d <= 0 || d > 100)
+			err_at(e, name, v->start_mark, "wait_warn: \"%s\" is not a percentage "
+			       "above 0 and at most 100 (e.g. 10)", scalar(v));
+		else
+			c->wait_warn = d;
 	} else if (strcmp(key, "shutdown_wait") == 0) {
 		if (v->type != YAML_SCALAR_NODE)
 			goto want_scalar;
@@ -458,7 +472,7 @@ apply_key(struct config *c, yaml_document_t *doc, const char *name, yaml_node_t 
 		else
 			err_at(e, name, k->start_mark, "unknown key \"%s\" (known: interval, connect, "
 			       "hosts, readonly, graphs, history, color, theme, keys, shutdown_wait, "
-			       "graphics_protocol, graphics_symbols, graphics_fps)",
+			       "graphics_protocol, graphics_symbols, graphics_fps, wait_warn)",
 			       key);
 	}
 	return;

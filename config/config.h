@@ -48,6 +48,7 @@ struct config {
 	enum cfg_gfx_protocol gfx_protocol;  /* graphics_protocol:, default auto */
 	enum cfg_gfx_symbols gfx_symbols;    /* graphics_symbols:, default half */
 	unsigned gfx_fps;     /* graphics_fps: the screen's frame cap, 1-60; 0 = unset (15) */
+	double wait_warn;     /* wait_warn: WAIT% marked from, (0, 100]; 0 = unset (10) */
 };
 
 /* Errors found while reading: every one, each "file:line:col: message". */

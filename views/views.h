@@ -121,4 +121,12 @@ extern const struct view_ops hardware_ops;
 int hardware_open(struct app *a, const struct sel_guest *g);
 bool hardware_selected(char *key, size_t n);
 
+/* A host's load across its guests, virt-top's views (views/hostload.c):
+ * by host CPU (c), by network interface (i), by block device (b), from the
+ * host view; sortable tables. */
+extern const struct view_ops hostcpus_ops, hostnics_ops, hostdisks_ops;
+int hostcpus_open(struct app *a);
+int hostnics_open(struct app *a);
+int hostdisks_open(struct app *a);
+
 #endif

@@ -12,7 +12,9 @@
 /* Columns in the order drawn. Narrow terminals drop the ones with the
  * highest `drop` first; the name takes what is left. */
 enum col { COL_NAME, COL_STATE, COL_VCPU, COL_CPU, COL_SPARK, COL_MEM,
-           COL_DRD, COL_DWR, COL_NRX, COL_NTX, COL_UP, COL_N };
+           COL_DRD, COL_DWR, COL_NRX, COL_NTX, COL_UP,
+           COL_WAIT,
+           COL_N };
 
 static const struct {
 	const char *title;
@@ -32,6 +34,7 @@ static const struct {
 	[COL_NRX] = { "RX/s", 5, 4, SORT_NET, true },
 	[COL_NTX] = { "TX/s", 5, 4, SORT_NET, true },
 	[COL_UP] = { "UPTIME", 7, 5, SORT_UPTIME, true },
+	[COL_WAIT] = { "WAIT%", 5, 4, SORT_WAIT, true },
 };
 
 #define NAME_MIN 10
@@ -203,6 +206,10 @@ draw_row(struct app *a, WINDOW *w, int y, const struct row *r, const struct layo
 	fmt_append(b, sizeof b, &at, active && !vm->since_exact ? ">" : "");
 	fmt_append(b, sizeof b, &at, fmt_duration(u, sizeof u, up));
 	cell(&ln, l, COL_UP, base, b);
+	/* Above wait_warn (config.yaml): the guest's vCPUs queue for the host's CPUs. */
+	cell(&ln, l, COL_WAIT, !selected && active && vm->wait_pct >= app_wait_warn ?
+	     (int)(screen_attr(C_WARNING) | A_BOLD) : base,
+	     fmt_pct(b, sizeof b, active ? vm->wait_pct : -1));
 	/* A millisecond late rather than a frame too early; later still
 	 * when a refresh is likely to draw it (a host that is not up has
 	 * none to come). */
@@ -353,7 +360,18 @@ toggle_fold(struct app *a, const struct host *h)
 static enum sort_key
 sort_for(enum cmd c)
 {
+	if (c == CMD_SORT_WAIT)
+		return SORT_WAIT;
 	return (enum sort_key)(SORT_NAME + (c - CMD_SORT_NAME));
+}
+
+/* The command sorting by k (sort_for's inverse). */
+static enum cmd
+sort_cmd(enum sort_key k)
+{
+	if (k == SORT_WAIT)
+		return CMD_SORT_WAIT;
+	return CMD_SORT_NAME + (enum cmd)k;
 }
 
 static int
@@ -385,7 +403,7 @@ vmlist_key(struct app *a, enum cmd c, int key)
 		return HANDLED;
 	default:
 		app_unlock_hosts(a);
-		if (c >= CMD_SORT_NAME && c <= CMD_SORT_UPTIME) {
+		if ((c >= CMD_SORT_NAME && c <= CMD_SORT_UPTIME) || c == CMD_SORT_WAIT) {
 			enum sort_key k = sort_for(c);
 			/* Numbers start biggest first; names and states A to Z. */
 			a->reverse = a->sort == k ? !a->reverse : (k != SORT_NAME && k != SORT_STATE);
@@ -410,7 +428,7 @@ vmlist_mouse(struct app *a, int y, int x, bool dbl)
 		app_unlock_hosts(a);
 		for (i = COL_N - 1; i >= 0; i--)
 			if (l.w[i] && x >= l.x[i]) {
-				vmlist_key(a, CMD_SORT_NAME + (enum cmd)cols[i].sort, 0);
+				vmlist_key(a, sort_cmd(cols[i].sort), 0);
 				break;
 			}
 		a->dirty = DIRTY_ALL;
