@@ -138,16 +138,19 @@ cpumap_rows_free(struct cpumap_row *r, size_t n)
 
 /* ---- the worker's read ---- */
 
+/* Room for the vCPUs of a guest whose count the stats did not give (a
+ * new guest, a driver without vcpu.current): libvirt fills what exists. */
+#define CPUMAP_VCPUS_UNKNOWN 256
+
 /* The largest vCPU count the table knows of uuid's guest (its maximum,
- * so a hot-plugged vCPU is not missed), 1 if none; with the lock held. */
+ * so a hot-plugged vCPU is not missed); with the lock held. */
 static unsigned
 vcpus_of(struct host *h, const char *uuid)
 {
 	struct vm *vm = host_find_vm(h, uuid);
+	unsigned n = vm ? (vm->vcpus_max > vm->vcpus_cur ? vm->vcpus_max : vm->vcpus_cur) : 0;
 
-	if (vm == NULL)
-		return 1;
-	return vm->vcpus_max > vm->vcpus_cur ? vm->vcpus_max : (vm->vcpus_cur ? vm->vcpus_cur : 1);
+	return n ? n : CPUMAP_VCPUS_UNKNOWN;
 }
 
 /* One guest's vCPUs into out (the guest is the last one added). */

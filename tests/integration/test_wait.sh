@@ -1,0 +1,172 @@
+#!/usr/bin/env bash
+# test_wait.sh — WAIT% (vCPU time runnable but queued for a host CPU)
+# against the real daemon and real guests (tests/lib.sh with
+# T_PREFIX=vmtui-wait-: a busy, an idle and a shut-off guest of our own):
+#   - the busy guest's vCPU is pinned to one host CPU (virsh vcpupin),
+#     its WAIT% read; then three CPU hogs are pinned to that CPU (taskset)
+#     and, where the host has cgroup v1's cpu controller, put in the
+#     vCPU's own cgroup, so that they compete with it however busy the
+#     rest of the machine is: its WAIT% rises by at least a third of the
+#     room it had left (and above 50%); they go and it falls back. The idle
+#     guest's WAIT% stays near zero throughout (it is seldom runnable);
+#   - `top --batch --json` carries wait_pct for every record: a number for
+#     running guests, null for the shut-off one; --csv a wait_pct column;
+#     the text output a WAIT% column;
+#   - the TUI (tmux): the list's WAIT% column shows the busy guest's
+#     figure, marked above wait_warn (config.yaml) while the hogs run;
+#     the host view's c table puts the busy guest's vCPU on the CPU it is
+#     pinned to, pinned, and says what a read costs (printed); i and b
+#     list the guests' NICs and disks.
+# The hogs are the test's own and killed at its end.
+# Env: BUILD (default build/), KEEP_GUESTS=1 keeps the guests.
+set -uo pipefail
+export T_PREFIX=${T_PREFIX:-vmtui-wait-}
+HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/../lib.sh"
+. "$HERE/../screen/screenlib.sh"
+
+run_files wait
+HOGS=()
+VCPU_TID=""
+
+stop_hogs() {
+	local p
+	for p in "${HOGS[@]}"; do kill "$p" 2>/dev/null; done
+	for p in "${HOGS[@]}"; do wait "$p" 2>/dev/null; done
+	HOGS=()
+}
+
+wait_cleanup() {
+	stop_hogs
+	stack_down
+	rm -rf "$D"
+}
+
+scr_traps wait_cleanup
+command -v taskset >/dev/null || { say "test_wait needs taskset"; echo "0 passed, 1 failed"; exit 1; }
+stack_up || { say "cannot set up the guests"; echo "0 passed, 1 failed"; exit 1; }
+
+NCPU=$(nproc)
+PCPU=$((NCPU - 1))
+# The busy guest's vCPU 0 thread: its TID from the monitor.
+VCPU_TID=$(vsh qemu-monitor-command "$T_BUSY" --hmp "info cpus" |
+	sed -nE 's/.*CPU #0:.*thread_id=([0-9]+).*/\1/p' | head -1)
+check "the busy guest's vCPU thread is known" test -n "$VCPU_TID"
+check "vcpupin puts vCPU 0 on host CPU $PCPU" vsh vcpupin "$T_BUSY" 0 "$PCPU" --live
+# The vCPU's cgroup v1 cpu group, where the hogs go (empty: none).
+VCPU_CG=""
+cg=$(sed -nE 's/^[0-9]+:([^:]*,)?cpu(,[^:]*)?:(.*)$/\3/p' "/proc/$VCPU_TID/cgroup" 2>/dev/null | head -1)
+for m in /sys/fs/cgroup/cpu /sys/fs/cgroup/cpu,cpuacct; do
+	[ -n "$cg" ] && [ -w "$m$cg/tasks" ] && { VCPU_CG=$m$cg; break; }
+done
+say "  the vCPU's cgroup: ${VCPU_CG:-none (hogs only pinned)}"
+
+# sample NAME: records of -n 3 -d 1 in $D/NAME.json; the last sample's
+# wait_pct of each guest as "name value" lines in $D/NAME.wait.
+sample() {
+	run top --batch -n 3 -d 1 --json -c "$T_URI"
+	cp "$OUT" "$D/$1.json"
+	python3 - "$D/$1.json" >"$D/$1.wait" <<'EOF'
+import json, sys
+last = {}
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    last[r["name"]] = r["wait_pct"]
+for n, w in last.items():
+    print(n, "null" if w is None else w)
+EOF
+}
+wait_of() { awk -v n="$2" '$1 == n { print $2 }' "$D/$1.wait"; }
+# cmp_num A OP B: awk arithmetic comparison, saying the figures on failure.
+cmp_num() { awk "BEGIN { exit !(($1) $2 ($3)) }" || { say "  $1 $2 $3 is false"; false; }; }
+
+# ---- alone on its CPU ----
+sample calm
+B0=$(wait_of calm "$T_BUSY")
+I0=$(wait_of calm "$T_IDLE")
+say "  WAIT% alone: busy $B0, idle $I0"
+check "json: every record has wait_pct" python3 -c '
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+ok = recs and all("wait_pct" in r for r in recs)
+ok = ok and all(r["wait_pct"] is None for r in recs if r["state"] != "running")
+ok = ok and all(isinstance(r["wait_pct"], (int, float)) for r in recs[-20:]
+                if r["state"] == "running" and r["name"].startswith(sys.argv[2]))
+sys.exit(0 if ok else 1)' "$D/calm.json" "$T_PREFIX"
+check "json: the shut-off guest's wait_pct is null" eq "$(wait_of calm "$T_OFF")" null
+check "the busy guest's WAIT% is a figure" cmp_num "$B0" ">=" 0
+check "the idle guest waits near zero (< 10%)" cmp_num "$I0" "<" 10
+
+# ---- three hogs of the same priority on that CPU ----
+for i in 1 2 3; do
+	taskset -c "$PCPU" sh -c 'while :; do :; done' &
+	HOGS+=($!)
+	[ -n "$VCPU_CG" ] && echo "$!" >"$VCPU_CG/tasks"
+done
+sleep 1
+sample hogs
+B1=$(wait_of hogs "$T_BUSY")
+I1=$(wait_of hogs "$T_IDLE")
+say "  WAIT% with 3 hogs on CPU $PCPU: busy $B1, idle $I1"
+check "with 3 hogs on its CPU the busy guest waits most of the time (> 50%)" cmp_num "$B1" ">" 50
+check "... more than alone, by a third of the room left" cmp_num "$B1" ">" "$B0 + (100 - $B0) / 3"
+check "the idle guest still waits near zero (< 10%)" cmp_num "$I1" "<" 10
+
+# ---- the TUI while the hogs run ----
+mkdir -p "$SCR_TMP/xdg/vmtui"
+printf 'wait_warn: 40\n' >"$SCR_TMP/xdg/vmtui/config.yaml"
+vt_vmtui 160 40 -d 1
+wait_for 20 "connected" vt_connected
+vt_keys /
+vt_type "$T_PREFIX"
+vt_keys Enter End
+check "list: a WAIT% column" wait_screen 'UPTIME +WAIT%' 10
+busy_wait_cell() {
+	local l
+	l=$(grep -E "^\*?$(re "$T_BUSY") " <<<"$SCREEN") || return 1
+	WHY="row: $l"
+	[[ $l =~ ([0-9]+\.[0-9])[[:space:]]*$ ]] && awk -v w="${BASH_REMATCH[1]}" 'BEGIN { exit !(w > 40) }'
+}
+check "list: the busy guest's WAIT% is above 40" wait_for 15 "busy WAIT% > 40" busy_wait_cell
+# Marked: the cell drawn bold in the warning colour (an SGR with 1).
+busy_marked() {
+	vt_grab_e | grep -F -- "$T_BUSY" | perl -ne 'print "BOLD\n" if
+		/((?:\e\[[0-9;]*m)+)\s*\d+\.\d\s*(?:\e\[[0-9;]*m)*\s*$/ && $1 =~ /\e\[(?:[0-9;]*;)?1[;m]/' |
+		grep -q BOLD
+}
+check "list: the busy guest's WAIT% is marked (above wait_warn 40)" busy_marked
+host_worst() { _matches "Wait [0-9.]+% [^ ]+, vCPU/CPU [0-9.]+x"; }
+check "header: the host's worst WAIT% with its vCPUs per CPU" wait_for 10 "worst" host_worst
+vt_keys h
+wait_screen 'Host CPU' 10 >/dev/null
+vt_keys c
+check "c: the host CPU table opens" wait_screen "^Host CPUs of .*: $NCPU," 10
+pinned_row() {
+	_matches "^ +$PCPU +[0-9.-]+ +[0-9]+ +[1-9][0-9]* .*$(re "$T_BUSY")/0"
+}
+check "c: the busy guest's vCPU 0 is on CPU $PCPU, pinned there" wait_for 15 "CPU $PCPU row" pinned_row
+COST=$(grep -oE '\([0-9]+ calls, [0-9.]+ ms a read\)' <<<"$SCREEN" | head -1)
+say "  the CPU table's read: $COST"
+check "c: the read's cost is shown" test -n "$COST"
+vt_keys c
+check "c again: back to the host view" wait_no_screen '^Host CPUs of' 5
+vt_keys i
+check "i: the NIC table lists the busy guest's NIC" wait_screen "^$(re "$T_BUSY") +vnet[0-9]+ " 10
+vt_keys b
+check "b: the disk table lists the busy guest's vda" wait_screen "^$(re "$T_BUSY") +vda " 10
+vt_stop
+stop_hogs
+
+# ---- the hogs gone ----
+sample after
+B2=$(wait_of after "$T_BUSY")
+say "  WAIT% after the hogs: busy $B2"
+check "the hogs gone, the busy guest's WAIT% falls back (half way at least)" \
+	cmp_num "$B2" "<" "$B1 - ($B1 - $B0) / 2"
+
+run top --batch -n 1 -d 1 --csv -c "$T_URI"
+check "csv: a wait_pct column" eq "$(head -1 "$OUT" | tr -d '\r' | awk -F, '{ print $NF }')" wait_pct
+run top --batch -n 1 -d 1 -c "$T_URI"
+check "text: a WAIT% column" grep -qE ' UPTIME +WAIT%$' "$OUT"
+
+summary
