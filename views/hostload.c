@@ -203,8 +203,9 @@ draw_title(WINDOW *w, struct host *h, size_t n)
 	char line[400], extra[200] = "";
 
 	if (lv->kind == LOAD_CPU && lv->job && lv->job->reads > 0)
-		snprintf(extra, sizeof extra, "  (%u calls, %.1f ms a read)", lv->job->cur.calls,
-		         (double)lv->job->cur.cost_ns / 1e6);
+		snprintf(extra, sizeof extra, "  (%u calls, %.1f ms a read%s)", lv->job->cur.calls,
+		         (double)lv->job->cur.cost_ns / 1e6,
+		         lv->job->cur.no_affinity ? "; pinning not readable here" : "");
 	snprintf(line, sizeof line, "%s of %s: %zu, sorted by %s%s   s: sort  r: reverse%s",
 	         what[lv->kind], host_label(h), n, cols[lv->sort].title,
 	         lv->reverse ? " (reversed)" : "", extra);

@@ -161,8 +161,19 @@ read_guest(virDomainPtr dom, unsigned maxinfo, unsigned ncpu, struct cpumap_samp
 	virVcpuInfoPtr info = xcalloc(maxinfo, sizeof *info);
 	unsigned char *maps = xcalloc(maxinfo, (size_t)maplen);
 
-	got = virDomainGetVcpus(dom, info, (int)maxinfo, maps, maplen);
-	out->calls++;
+	got = -1;
+	if (!out->no_affinity) {
+		got = virDomainGetVcpus(dom, info, (int)maxinfo, maps, maplen);
+		out->calls++;
+	}
+	/* A read-only connection may not read affinity: placement without it,
+	 * for this guest and (not asking again) the rest. */
+	if (got < 0) {
+		got = virDomainGetVcpus(dom, info, (int)maxinfo, NULL, 0);
+		out->calls++;
+		if (got >= 0)
+			out->no_affinity = true;
+	}
 	if (got > 0)
 		out->vcpus = xreallocarray(out->vcpus, out->nvcpus + (size_t)got, sizeof *out->vcpus);
 	for (i = 0; i < got; i++) {
@@ -177,7 +188,7 @@ read_guest(virDomainPtr dom, unsigned maxinfo, unsigned ncpu, struct cpumap_samp
 		v->cpu_time_ns = info[i].cpuTime;
 		v->pinned_cpu = -1;
 		v->pct = STATS_UNKNOWN;
-		for (c = 0; c < ncpu; c++)
+		for (c = 0; c < ncpu && !out->no_affinity; c++)
 			if (VIR_CPU_USABLE(maps, maplen, i, c)) {
 				v->npinned++;
 				v->pinned_cpu = (int)c;

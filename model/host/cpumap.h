@@ -43,6 +43,8 @@ struct cpumap_sample {
 	uint64_t taken_ns;     /* host_now_ns() when read */
 	uint64_t cost_ns;      /* the calls' wall time */
 	unsigned calls;        /* RPCs it took */
+	bool no_affinity;      /* the daemon refused affinity (read-only
+	                        * connection): placement only, npinned 0 */
 	char *error;           /* why it could not be read, or NULL */
 };
 
