@@ -185,12 +185,12 @@ put_vm(FILE *f, const struct vm *vm, uint64_t now_ns)
 	put_num(f, "net_rx_bps", active ? vm->rx_rate : -1, 1);
 	put_num(f, "net_tx_bps", active ? vm->tx_rate : -1, 1);
 	put_num(f, "uptime", up, 0);
-	put_num(f, "wait_pct", active ? vm->wait_pct : -1, 2);
 	/* Only when so (what the list marks with '>'): lines stay as they were. */
 	if (up >= 0 && !vm->since_exact)
 		fputs(",\"uptime_lower_bound\":true", f);
 	fprintf(f, ",\"autostart\":%s,\"persistent\":%s", vm->autostart ? "true" : "false",
 	        vm->persistent ? "true" : "false");
+	put_num(f, "wait_pct", active ? vm->wait_pct : -1, 2);
 	put_devs(f, "disks", vm->disks, vm->ndisks, true);
 	put_devs(f, "nics", vm->nics, vm->nnics, false);
 	putc('}', f);
