@@ -11,10 +11,9 @@
 
 /* Columns in the order drawn. Narrow terminals drop the ones with the
  * highest `drop` first; the name takes what is left. */
-enum col { COL_NAME, COL_STATE, COL_VCPU, COL_CPU, COL_SPARK, COL_MEM,
-           COL_DRD, COL_DWR, COL_NRX, COL_NTX, COL_UP,
-           COL_WAIT,
-           COL_N };
+enum col { COL_NAME, COL_STATE, COL_VCPU, COL_CPU, COL_SPARK,
+           COL_WAIT, /* beside CPU%: UPTIME stays the last column */
+           COL_MEM, COL_DRD, COL_DWR, COL_NRX, COL_NTX, COL_UP, COL_N };
 
 static const struct {
 	const char *title;
@@ -192,6 +191,10 @@ draw_row(struct app *a, WINDOW *w, int y, const struct row *r, const struct layo
 		cells[sw] = L'\0';
 		line_wide(&ln, l->x[COL_SPARK], selected ? base : screen_attr(C_GRAPH_CPU), cells, sw);
 	}
+	/* Above wait_warn (config.yaml): the guest's vCPUs queue for the host's CPUs. */
+	cell(&ln, l, COL_WAIT, !selected && active && vm->wait_pct >= app_wait_warn ?
+	     (int)(screen_attr(C_WARNING) | A_BOLD) : base,
+	     fmt_pct(b, sizeof b, active ? vm->wait_pct : -1));
 	at = 0;
 	fmt_append(b, sizeof b, &at, active ? fmt_bytes(u, sizeof u, (double)vm->mem_used_kib * 1024) :
 	       "-");
@@ -206,10 +209,6 @@ draw_row(struct app *a, WINDOW *w, int y, const struct row *r, const struct layo
 	fmt_append(b, sizeof b, &at, active && !vm->since_exact ? ">" : "");
 	fmt_append(b, sizeof b, &at, fmt_duration(u, sizeof u, up));
 	cell(&ln, l, COL_UP, base, b);
-	/* Above wait_warn (config.yaml): the guest's vCPUs queue for the host's CPUs. */
-	cell(&ln, l, COL_WAIT, !selected && active && vm->wait_pct >= app_wait_warn ?
-	     (int)(screen_attr(C_WARNING) | A_BOLD) : base,
-	     fmt_pct(b, sizeof b, active ? vm->wait_pct : -1));
 	/* A millisecond late rather than a frame too early; later still
 	 * when a refresh is likely to draw it (a host that is not up has
 	 * none to come). */

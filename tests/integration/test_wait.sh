@@ -132,18 +132,21 @@ wait_for 20 "connected" vt_connected
 vt_keys /
 vt_type "$T_PREFIX"
 vt_keys Enter End
-check "list: a WAIT% column" wait_screen 'UPTIME +WAIT%' 10
+check "list: a WAIT% column" wait_screen 'CPU% +WAIT% +MEM/ALLOC' 10
+# The busy guest's WAIT% cell: the figure before MEM/ALLOC's "used/alloc".
 busy_wait_cell() {
 	local l
 	l=$(grep -E "^\*?$(re "$T_BUSY") " <<<"$SCREEN") || return 1
 	WHY="row: $l"
-	[[ $l =~ ([0-9]+\.[0-9])[[:space:]]*$ ]] && awk -v w="${BASH_REMATCH[1]}" 'BEGIN { exit !(w > 40) }'
+	[[ $l =~ \ ([0-9]+\.[0-9])\ +[0-9.]+[BKMGT]?/[0-9.]+[BKMGT]?\  ]] &&
+		awk -v w="${BASH_REMATCH[1]}" 'BEGIN { exit !(w > 40) }'
 }
-check "list: the busy guest's WAIT% is above 40" wait_for 15 "busy WAIT% > 40" busy_wait_cell
+check "list: the busy guest's WAIT% is above 40" wait_for 40 "busy WAIT% > 40" busy_wait_cell
 # Marked: the cell drawn bold in the warning colour (an SGR with 1).
 busy_marked() {
 	vt_grab_e | grep -F -- "$T_BUSY" | perl -ne '$bold = 1 if
-		/((?:\e\[[0-9;]*m)+)\s*\d+\.\d\s*(?:\e\[[0-9;]*m)*\s*$/ && $1 =~ /\e\[(?:[0-9;]*;)?1[;m]/;
+		/((?:\e\[[0-9;]*m)+)\s*\d+\.\d(?:\e\[[0-9;]*m)+\s*[0-9.]+[BKMGT]?\// &&
+		$1 =~ /\e\[(?:[0-9;]*;)?1[;m]/;
 		END { exit !$bold }'
 }
 check "list: the busy guest's WAIT% is marked (above wait_warn 40)" \

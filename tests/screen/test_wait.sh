@@ -3,7 +3,7 @@
 # the TUI, on test:///default (libvirt's in-process test driver: its guest
 # "test" has two vCPUs on host CPU 15 of 16, one NIC and no disk stats;
 # the shared daemon is not touched):
-#   - the list has a WAIT% column; % sorts by it (the title says so), a
+#   - the list has a WAIT% column beside CPU%; % sorts by it (the title says so), a
 #     second % reverses; it is dropped before CPU% on a narrow terminal;
 #   - the help screen lists sort-wait and the tables' commands;
 #   - from the host view (h): c opens "by host CPU", one row per host CPU,
@@ -31,7 +31,9 @@ mkdir -p "$SCR_TMP/state"
 
 vt_vmtui 120 40 -d 1
 check "connected" wait_for 10 "connected" vt_connected
-check "list: a WAIT% column after UPTIME" wait_screen '^NAME +STATE .* UPTIME +WAIT%' 5
+check "list: a WAIT% column beside CPU%, UPTIME still last" \
+	wait_screen '^NAME +STATE +VC +CPU% +WAIT% +MEM/ALLOC .* UPTIME$' 5
+check "list: the guest's WAIT% (none from the test driver)" wait_screen '^test +running +[0-9]+ +[0-9.-]+ +- +[0-9.]+[BKMGT]?/' 5
 vt_keys %
 check "%: sorted by WAIT% (title)" wait_screen 'refresh [0-9.]+s  sort wait' 5
 vt_keys ?
