@@ -22,6 +22,7 @@
 #include "model/stats/domstats.h"
 #include "model/stats/stats.h"
 #include "model/stats/vm.h"
+#include "tui/app.h"
 #include "tui/topfmt.h"
 
 #define U1 "11111111-1111-1111-1111-111111111111"
@@ -280,6 +281,48 @@ test_worst_and_sort(void **state)
 	vmsel_host_totals(h, &t);
 	host_unlock(h);
 	assert_null(t.wait_worst_name);
+	host_free(h);
+}
+
+/* The host's line: its worst guest and vCPUs per CPU, in the warning
+ * colour above wait_warn; nothing of it before any guest has a WAIT%. */
+static void
+test_host_line(void **state)
+{
+	struct host *h = host_new(&(struct host_opts){ .uri = "qemu:///system", .name = "lab" });
+	char line[512];
+	enum color c;
+
+	(void)state;
+	h->state = HOST_UP;
+	h->uri = xstrdup("qemu:///system");
+	h->cpus = 4;
+	h->mem_total_kib = 8 * 1024 * 1024;
+	h->mem_free_kib = 6 * 1024 * 1024;
+	guest(h, U1, "calm", VM_RUNNING, 4.0);
+	guest(h, U2, "busy", VM_RUNNING, 6.5);
+	host_lock(h);
+	c = app_host_summary(h, line, sizeof line);
+	host_unlock(h);
+	assert_int_equal(c, C_HEADER);
+	assert_non_null(strstr(line, " off  Wait 6.5% busy, vCPU/CPU 1.0x"));
+	h->vms[1]->wait_pct = 62.0;
+	host_lock(h);
+	c = app_host_summary(h, line, sizeof line);
+	host_unlock(h);
+	assert_int_equal(c, C_WARNING);
+	assert_non_null(strstr(line, "Wait 62.0% busy, vCPU/CPU 1.0x"));
+	app_wait_warn = 70;
+	host_lock(h);
+	c = app_host_summary(h, line, sizeof line);
+	host_unlock(h);
+	assert_int_equal(c, C_HEADER);
+	app_wait_warn = APP_WAIT_WARN_DEFAULT;
+	h->vms[0]->wait_pct = h->vms[1]->wait_pct = STATS_UNKNOWN;
+	host_lock(h);
+	app_host_summary(h, line, sizeof line);
+	host_unlock(h);
+	assert_null(strstr(line, "Wait"));
 	host_free(h);
 }
 
@@ -545,6 +588,7 @@ main(void)
 		cmocka_unit_test(test_parse_no_delay),
 		cmocka_unit_test(test_merge),
 		cmocka_unit_test(test_worst_and_sort),
+		cmocka_unit_test(test_host_line),
 		cmocka_unit_test(test_top),
 		cmocka_unit_test(test_recording_round_trip),
 		cmocka_unit_test(test_recording_old),
