@@ -9,7 +9,8 @@
 #     rest of the machine is: its WAIT% rises by at least a third of the
 #     room it had left (and above 50%) while its CPU% falls; they go and
 #     it runs again. The idle guest's WAIT% stays near zero (it is seldom
-#     runnable; < 10% alone, < 25% beside the hogs);
+#     runnable; < 5% alone and < 15% beside the hogs, or 30% and 40%
+#     where the load average is above the CPUs: printed);
 #   - `top --batch --json` carries wait_pct for every record: a number for
 #     running guests, null for the shut-off one; --csv a wait_pct column;
 #     the text output a WAIT% column;
@@ -49,6 +50,16 @@ stack_up || { say "cannot set up the guests"; echo "0 passed, 1 failed"; exit 1;
 
 NCPU=$(nproc)
 PCPU=$((NCPU - 1))
+# How near zero an idle guest's WAIT% is depends on how loaded the machine
+# is (each of its wake-ups queues behind whatever else runs): on a machine
+# whose load average is above its CPUs, the limits are wider (said).
+LOAD=$(cut -d' ' -f1 /proc/loadavg)
+if awk "BEGIN { exit !($LOAD > $NCPU) }"; then
+	IDLE_MAX=30 IDLE_HOGS_MAX=40
+	say "  load average $LOAD on $NCPU CPUs: idle guest limits $IDLE_MAX% and $IDLE_HOGS_MAX%"
+else
+	IDLE_MAX=5 IDLE_HOGS_MAX=15
+fi
 # The busy guest's vCPU 0 thread: its TID from the monitor.
 VCPU_TID=$(vsh qemu-monitor-command "$T_BUSY" --hmp "info cpus" |
 	sed -nE 's/.*CPU #0:.*thread_id=([0-9]+).*/\1/p' | head -1)
@@ -79,14 +90,15 @@ EOF
 }
 wait_of() { awk -v n="$2" '$1 == n { print $2 }' "$D/$1.wait"; }
 cpu_of() { awk -v n="$2" '$1 == n { print $3 }' "$D/$1.wait"; }
-# idle_settled NAME: sample NAME until the idle guest's WAIT% is below 10
-# (a guest just booted catches up on its timers for a while).
-idle_settled() { sample "$1" && cmp_num "$(wait_of "$1" "$T_IDLE")" "<" 10; }
+# idle_settled NAME: sample NAME until the idle guest's WAIT% is low
+# (a guest just booted catches up on its timers for a while), at most
+# IDLE_MAX.
+idle_settled() { sample "$1" && cmp_num "$(wait_of "$1" "$T_IDLE")" "<" "$IDLE_MAX"; }
 # cmp_num A OP B: awk arithmetic comparison, saying the figures on failure.
 cmp_num() { awk "BEGIN { exit !(($1) $2 ($3)) }" || { say "  $1 $2 $3 is false"; false; }; }
 
 # ---- alone on its CPU ----
-check "the idle guest waits near zero (< 10%) once booted" eventually 120 idle_settled calm
+check "the idle guest waits near zero once booted" eventually 120 idle_settled calm
 B0=$(wait_of calm "$T_BUSY")
 C0=$(cpu_of calm "$T_BUSY")
 I0=$(wait_of calm "$T_IDLE")
@@ -127,7 +139,7 @@ check "... at least a third of the room left more than alone" \
 	cmp_num "$B1" ">=" "$B0 + (100 - $B0) / 3 - 10"
 check "... and runs less (CPU% below 3/4 of alone)" cmp_num "$C1" "<" "$C0 * 0.75"
 # Not pinned, it may be put on the hogs' CPU now and then.
-check "the idle guest still waits little (< 25%)" cmp_num "$I1" "<" 25
+check "the idle guest still waits little" cmp_num "$I1" "<" "$IDLE_HOGS_MAX"
 
 # ---- the TUI while the hogs run ----
 mkdir -p "$SCR_TMP/xdg/vmtui"
@@ -146,7 +158,8 @@ busy_wait_cell() {
 	[[ $l =~ \ ([0-9]+\.[0-9])\ +[0-9.]+[BKMGT]?/[0-9.]+[BKMGT]?\  ]] &&
 		awk -v w="${BASH_REMATCH[1]}" 'BEGIN { exit !(w > 40) }'
 }
-check "list: the busy guest's WAIT% is above 40" wait_for 40 "busy WAIT% > 40" busy_wait_cell
+# On a loaded machine the daemon's first stats answer can take a minute.
+check "list: the busy guest's WAIT% is above 40" wait_for 120 "busy WAIT% > 40" busy_wait_cell
 # Marked: the cell drawn bold in the warning colour (an SGR with 1).
 busy_marked() {
 	vt_grab_e | grep -F -- "$T_BUSY" | perl -ne '$bold = 1 if
@@ -161,11 +174,11 @@ check "header: the host's worst WAIT% with its vCPUs per CPU" wait_for 10 "worst
 vt_keys h
 wait_screen 'Host CPU' 10 >/dev/null
 vt_keys c
-check "c: the host CPU table opens" wait_screen "^Host CPUs of .*: $NCPU," 10
+check "c: the host CPU table opens" wait_screen "^Host CPUs of .*: $NCPU," 60
 pinned_row() {
 	_matches "^ +$PCPU +[0-9.-]+ +[0-9]+ +[1-9][0-9]* .*$(re "$T_BUSY")/0"
 }
-check "c: the busy guest's vCPU 0 is on CPU $PCPU, pinned there" wait_for 15 "CPU $PCPU row" pinned_row
+check "c: the busy guest's vCPU 0 is on CPU $PCPU, pinned there" wait_for 60 "CPU $PCPU row" pinned_row
 COST=$(grep -oE '\([0-9]+ calls, [0-9.]+ ms a read\)' <<<"$SCREEN" | head -1)
 say "  the CPU table's read: $COST"
 check "c: the read's cost is shown" test -n "$COST"
