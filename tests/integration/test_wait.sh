@@ -134,9 +134,14 @@ I1=$(wait_of hogs "$T_IDLE")
 say "  with 3 hogs on CPU $PCPU: busy WAIT% $B1 CPU% $C1, idle WAIT% $I1"
 check "with 3 hogs on its CPU the busy guest waits most of the time (> 50%)" cmp_num "$B1" ">" 50
 # On a machine already saturated (WAIT% near 100 alone) there is no room
-# to rise: then the 10 points of noise allowed let it stay up there.
-check "... at least a third of the room left more than alone" \
-	cmp_num "$B1" ">=" "$B0 + (100 - $B0) / 3 - 10"
+# to rise, and the figure moves by noise up there: CPU% falling is then
+# what shows the hogs (the next check).
+if awk "BEGIN { exit !($B0 < 85) }"; then
+	check "... at least a third of the room left more than alone" \
+		cmp_num "$B1" ">=" "$B0 + (100 - $B0) / 3"
+else
+	ok "... more than alone # skip: saturated alone (WAIT% $B0), no room to rise"
+fi
 check "... and runs less (CPU% below 3/4 of alone)" cmp_num "$C1" "<" "$C0 * 0.75"
 # Not pinned, it may be put on the hogs' CPU now and then.
 check "the idle guest still waits little" cmp_num "$I1" "<" "$IDLE_HOGS_MAX"
@@ -196,7 +201,9 @@ fell_back() {
 	sample after
 	B2=$(wait_of after "$T_BUSY")
 	C2=$(cpu_of after "$T_BUSY")
-	cmp_num "$C2" ">" "$C1 * 1.5" && cmp_num "$B2" "<=" "$B0 + ($B1 - $B0) / 2 + 3"
+	# Half way back down, or (saturated: no rise) no more than alone.
+	cmp_num "$C2" ">" "$C1 * 1.5" &&
+		cmp_num "$B2" "<=" "($B1 > $B0 ? $B0 + ($B1 - $B0) / 2 : $B0) + 3"
 }
 check "the hogs gone, the busy guest runs again and waits as before" eventually 30 fell_back
 say "  after the hogs: busy WAIT% $B2 CPU% $C2"
