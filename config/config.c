@@ -17,6 +17,7 @@ static const char *const keys[] = {
 	"interval", "connect", "hosts", "readonly", "graphs", "history", "color", "theme",
 	"keys", "shutdown_wait", "graphics_protocol", "graphics_symbols", "graphics_fps",
 	"bulk_limit", NULL,
+	"wait_warn", NULL,
 };
 
 const char *const cfg_gfx_protocols[] = { "auto", "kitty", "sixel", "iterm", "symbols", NULL };
@@ -397,6 +398,19 @@ apply_key(struct config *c, yaml_document_t *doc, const char *name, yaml_node_t 
 		if (!parse_bulk_limit(scalar(v), &c->bulk_limit))
 			err_at(e, name, v->start_mark, "bulk_limit: \"%s\" is not a number of "
 			       "operations at once between 1 and 64 (e.g. 4)", scalar(v));
+	} else if (strcmp(key, "wait_warn") == 0) {
+		double d;
+		if (v->type != YAML_SCALAR_NODE)
+			goto want_scalar;
+		errno = 0;
+		d = strtod(scalar(v), &end);
+		if (end != scalar(v) && *end == '%')
+			end++;
+		if (end == scalar(v) || *end || errno || !isfinite(d) || d <= 0 || d > 100)
+			err_at(e, name, v->start_mark, "wait_warn: \"%s\" is not a percentage "
+			       "above 0 and at most 100 (e.g. 10)", scalar(v));
+		else
+			c->wait_warn = d;
 	} else if (strcmp(key, "shutdown_wait") == 0) {
 		if (v->type != YAML_SCALAR_NODE)
 			goto want_scalar;
@@ -487,7 +501,7 @@ apply_key(struct config *c, yaml_document_t *doc, const char *name, yaml_node_t 
 		else
 			err_at(e, name, k->start_mark, "unknown key \"%s\" (known: interval, connect, "
 			       "hosts, readonly, graphs, history, color, theme, keys, shutdown_wait, "
-			       "graphics_protocol, graphics_symbols, graphics_fps, bulk_limit)",
+			       "graphics_protocol, graphics_symbols, graphics_fps, bulk_limit, wait_warn)",
 			       key);
 	}
 	return;

@@ -50,6 +50,7 @@ struct config {
 	enum cfg_gfx_symbols gfx_symbols;    /* graphics_symbols:, default half */
 	unsigned gfx_fps;     /* graphics_fps: the screen's frame cap, 1-60; 0 = unset (15) */
 	unsigned bulk_limit;  /* bulk_limit: operations at once per host, 1-64; 0 = unset (4) */
+	double wait_warn;     /* wait_warn: WAIT% marked from, (0, 100]; 0 = unset (10) */
 };
 
 /* Errors found while reading: every one, each "file:line:col: message". */

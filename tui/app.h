@@ -250,6 +250,9 @@ void app_resume(struct app *a);
 /* Say something in the status line (errors stay longer). */
 void app_status(struct app *a, enum msg_kind kind, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* WAIT% from which a guest is marked (config.yaml's wait_warn). */
+extern double app_wait_warn;
+#define APP_WAIT_WARN_DEFAULT 10.0
 /* One line about a host (header or list heading); returns its colour. */
 enum color app_host_summary(const struct host *h, char *line, size_t n);
 /* The same, fitted to width columns: the least useful parts dropped first

@@ -13,11 +13,14 @@
 #include "../model/host/marks.h"
 #include "../model/host/vmsel.h"
 #include "../model/record/replay.h"
+#include "../model/stats/stats.h"
 #include "app.h"
 #include "complete.h"
 #include "format.h"
 #include "screen.h"
 
+
+double app_wait_warn = APP_WAIT_WARN_DEFAULT;
 
 /* A host in one line: name, URI, CPU and memory use, what its running
  * guests were given against what it has (overcommit), guest states; or why
@@ -104,10 +107,23 @@ host_summary_parts(const struct host *h, char *line, size_t n)
 	fmt_append(line, n, &at, fmt_count(num, sizeof num, t.off));
 	fmt_append(line, n, &at, " off");
 	fmt_append(line, n, &at, t.other ? ", more in other states" : "");
-	if (vcpu_over) {
+	if (vcpu_over && t.wait_worst_name == NULL) {
 		fmt_append(line, n, &at, FMT_PART "2 vCPU overcommit ");
 		/* fmt_pct: the ratio with one decimal */
 		fmt_append(line, n, &at, fmt_pct(num, sizeof num, (double)t.vcpus_running / h->cpus));
+		fmt_append(line, n, &at, "x");
+	}
+	/* The guest whose vCPUs waited most for the host's CPUs, with the
+	 * host's vCPUs per CPU beside it (which says it instead of the
+	 * overcommit above). */
+	if (t.wait_worst_name != NULL) {
+		fmt_append(line, n, &at, FMT_PART "2  Wait ");
+		fmt_append(line, n, &at, fmt_pct(num, sizeof num, t.wait_worst));
+		fmt_append(line, n, &at, "% ");
+		fmt_append(line, n, &at, t.wait_worst_name);
+		fmt_append(line, n, &at, ", vCPU/CPU ");
+		fmt_append(line, n, &at, fmt_pct(num, sizeof num,
+		                                 stats_overcommit(t.vcpus_running, h->cpus)));
 		fmt_append(line, n, &at, "x");
 	}
 	if (t.mem_running_kib > h->mem_total_kib && h->mem_total_kib) {
@@ -117,6 +133,8 @@ host_summary_parts(const struct host *h, char *line, size_t n)
 		fmt_append(line, n, &at, "x");
 		return C_WARNING;
 	}
+	if (t.wait_worst_name != NULL && t.wait_worst >= app_wait_warn)
+		return C_WARNING;
 	return vcpu_over ? C_WARNING : C_HEADER;
 }
 

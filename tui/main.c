@@ -403,6 +403,8 @@ tui_main(const struct subcmd *cmd, int argc, char **argv)
 	                 : cfg.gfx_protocol != CFG_GFX_AUTO ? cfg_gfx_protocols[cfg.gfx_protocol] : NULL;
 	a.gfx_symbols = gfxterm_symbols(cfg.gfx_symbols);
 	a.gfx_fps = cfg.gfx_fps;
+	if (cfg.wait_warn > 0)
+		app_wait_warn = cfg.wait_warn;
 	a.interval_ms = (unsigned)(o.interval * 1000);
 	a.sort = SORT_NAME;
 	if (o.replay) {

@@ -500,6 +500,19 @@ run_hostdev_release(struct app *a, const struct cmd_ctx *x)
 	return hostdevs_change(a, false);
 }
 
+/* c, i, b: a host's load by CPU, NIC or disk. */
+static int
+run_hostload(struct app *a, const struct cmd_ctx *x)
+{
+	const char *name = command_row(x->cmd)->name;
+
+	if (strcmp(name, "host-cpus") == 0)
+		return hostcpus_open(a);
+	if (strcmp(name, "host-nics") == 0)
+		return hostnics_open(a);
+	return hostdisks_open(a);
+}
+
 /* ---- the table ---- */
 
 static int
@@ -591,6 +604,8 @@ static const struct command commands[] = {
 	[CMD_REPLAY_PAUSE] = { "replay-pause",
 	                       "Replay (vmtui --replay): pause and go on; + and - change the speed",
 	                       .run = run_replay_pause },
+	[CMD_SORT_WAIT] = { "sort-wait",
+	                    "Sort by WAIT%: vCPU time queued for a host CPU (again: reverse)" },
 
 	/* Dialogs about the selected guest: a row each, its key with it. */
 	[CMD_COUNT] = { "resize", "Resize the guest: vCPUs, memory, disks (a form)",
@@ -754,6 +769,21 @@ static const struct command commands[] = {
 	  .where = GUEST_VIEWS, .label = "Tags" },
 	{ "group-by-tag", "Group the list by tag instead of by host (again: back)",
 	  "group the list", .run = run_group_tags, .key = '=', .where = KV_LIST },
+	/* A host's load across its guests (views/hostload.c): from the host
+	 * view, and from one table to another. */
+	{ "host-cpus", "By host CPU: which guests' vCPUs ran on each, their load, pinning",
+	  .opens = &hostcpus_ops, .run = run_hostload, .key = 'c', .where = KV_HOST | KV_HOSTLOAD,
+	  .label = "CPUs" },
+	{ "host-nics", "By network interface: every running guest's NIC with its rates",
+	  .opens = &hostnics_ops, .run = run_hostload, .key = 'i', .where = KV_HOST | KV_HOSTLOAD,
+	  .label = "NICs" },
+	{ "host-disks", "By block device: every running guest's disk with its rates",
+	  .opens = &hostdisks_ops, .run = run_hostload, .key = 'b', .where = KV_HOST | KV_HOSTLOAD,
+	  .label = "Disks" },
+	{ "load-sort", "Host load tables: sort by the next column", .key = 's',
+	  .where = KV_HOSTLOAD, .label = "Sort" },
+	{ "load-reverse", "Host load tables: reverse the order", .key = 'r',
+	  .where = KV_HOSTLOAD, .label = "Reverse" },
 };
 
 /* Whatever the views do on every turn of the loop. */

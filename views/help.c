@@ -26,6 +26,7 @@ where(unsigned views, char *buf, size_t n)
 		{ KV_NET, "networks" }, { KV_LEASES, "leases" },
 		{ KV_XFER, "transfer" },
 		{ KV_HW, "hardware" }, { KV_HOSTDEV, "host devices" }, { KV_EDIT, "edit" },
+		{ KV_HOSTLOAD, "host load" },
 	};
 	size_t i, used = 0;
 

@@ -142,5 +142,12 @@ void bulk_forget(void);
 extern const struct view_ops tagedit_ops;
 /* #: guest g's tags and note (views/tagedit.c). */
 int tagedit_open(struct app *a, const struct sel_guest *g);
+/* A host's load across its guests, virt-top's views (views/hostload.c):
+ * by host CPU (c), by network interface (i), by block device (b), from the
+ * host view; sortable tables. */
+extern const struct view_ops hostcpus_ops, hostnics_ops, hostdisks_ops;
+int hostcpus_open(struct app *a);
+int hostnics_open(struct app *a);
+int hostdisks_open(struct app *a);
 
 #endif

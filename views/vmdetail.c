@@ -66,6 +66,9 @@ fmt_pct_unit(char *b, size_t n, double v)
 	return b;
 }
 
+/* Rows of graphs: CPU and memory, disk, network, CPU wait. */
+#define DETAIL_GRAPH_ROWS 4
+
 static void
 draw_graphs(struct app *a, WINDOW *w, const struct vm *vm, int y, int rows_each)
 {
@@ -87,6 +90,13 @@ draw_graphs(struct app *a, WINDOW *w, const struct vm *vm, int y, int rows_each)
 	          fmt_rate, vm->rx_rate, C_GRAPH_NET);
 	draw_graph_box(a, w, y, half, width - half, rows_each, "Net tx/s", &vm->tx_hist, 0,
 	          fmt_rate, vm->tx_rate, C_GRAPH_NET);
+	y += rows_each;
+	/* Runnable vCPU time queued for a host CPU: in the warning colour
+	 * above wait_warn. */
+	draw_graph_box(a, w, y, 0, width, rows_each, "CPU wait (WAIT%)", &vm->wait_hist, 100.0,
+	          fmt_pct_unit, vm_state_active(vm->state) ? vm->wait_pct : -1,
+	          vm_state_active(vm->state) && vm->wait_pct >= app_wait_warn ? C_WARNING
+	                                                                      : C_GRAPH_CPU);
 }
 
 /* The text lines under the graphs, built fresh each draw. */
@@ -173,6 +183,18 @@ info_lines(const struct vm *vm, const struct host *h, struct lines *l)
 	    fmt_bytes(b2, sizeof b2, (double)(vm->mem_max_kib ? vm->mem_max_kib :
 	                                      c ? c->mem_max_kib : 0) * 1024),
 	    vm_state_active(vm->state) && !vm->mem_from_guest ? "  (no guest memory stats: balloon driver?)" : "");
+	if (vm_state_active(vm->state)) {
+		char halted[48] = "";
+		if (vm->vcpus_halted >= 0)
+			snprintf(halted, sizeof halted, "  %d of %u vCPUs halted", vm->vcpus_halted,
+			         vm->vcpus_cur);
+		add(l, "CPU wait %s of the vCPUs' time (%s)%s%s",
+		    fmt_pct_unit(b1, sizeof b1, vm->wait_pct),
+		    vm->wait_src == VM_WAIT_DELAY ? "vcpu.N.delay" :
+		    vm->wait_src == VM_WAIT_SCHED ? "vcpu.N.wait" : "the host reports no vCPU delay",
+		    vm->wait_pct >= app_wait_warn ? ", above wait_warn: vCPUs queue for the host's CPUs" : "",
+		    halted);
+	}
 	if (c)
 		add(l, "Type %s  arch %s  machine %s  autostart %s  %s",
 		    c->os_type ? c->os_type : "?", c->arch ? c->arch : "?",
@@ -255,15 +277,15 @@ vmdetail_draw(struct app *a, WINDOW *w)
 
 	info_lines(vm, r->host, &l);
 	/* Graphs get what is left after at least 6 info lines, 3..12 rows each. */
-	rows_each = (height - 1 - 6) / 3;
+	rows_each = (height - 1 - 6) / DETAIL_GRAPH_ROWS;
 	if (rows_each > 12)
 		rows_each = 12;
 	if (rows_each < 3)
-		rows_each = height - 1 >= 9 ? 3 : 0;
+		rows_each = height - 1 >= 3 * DETAIL_GRAPH_ROWS ? 3 : 0;
 	y = 1;
 	if (rows_each)
 		draw_graphs(a, w, vm, y, rows_each);
-	y += rows_each * 3;
+	y += rows_each * DETAIL_GRAPH_ROWS;
 	info_h = height - y;
 	scroll_fit(&info_scroll, (int)l.n, info_h);
 	for (i = 0; i < info_h && info_scroll.top + i < (int)l.n; i++)

@@ -14,9 +14,10 @@
 
 /* Columns in the order drawn. Narrow terminals drop the ones with the
  * highest `drop` first; the name takes what is left. */
-enum col { COL_NAME, COL_STATE, COL_VCPU, COL_CPU, COL_SPARK, COL_MEM,
-           COL_DRD, COL_DWR, COL_NRX, COL_NTX, COL_UP,
-           COL_TAGS,
+enum col { COL_NAME, COL_STATE, COL_VCPU, COL_CPU, COL_SPARK,
+           COL_WAIT, /* beside CPU%: UPTIME stays the last column but TAGS */
+           COL_MEM, COL_DRD, COL_DWR, COL_NRX, COL_NTX, COL_UP,
+           COL_TAGS, /* shown only while some guest has tags */
            COL_N };
 
 static const struct {
@@ -37,6 +38,7 @@ static const struct {
 	[COL_NRX] = { "RX/s", 5, 4, SORT_NET, true },
 	[COL_NTX] = { "TX/s", 5, 4, SORT_NET, true },
 	[COL_UP] = { "UPTIME", 7, 5, SORT_UPTIME, true },
+	[COL_WAIT] = { "WAIT%", 5, 4, SORT_WAIT, true },
 	[COL_TAGS] = { "TAGS", 14, 7, SORT_COUNT, false }, /* first to go; sorts nothing */
 };
 
@@ -53,13 +55,14 @@ struct layout {
  * longest name shown: names up to NAME_WANT columns win over the optional
  * columns, longer ones are cut. */
 static void
-compute_layout(int width, int name_len, struct layout *l)
+compute_layout(int width, int name_len, bool tags, struct layout *l)
 {
 	int shown[COL_N], total = 0, i, level;
 	int name_need = name_len < NAME_MIN ? NAME_MIN : (name_len > NAME_WANT ? NAME_WANT : name_len);
 
 	for (i = 0; i < COL_N; i++)
 		shown[i] = 1;
+	shown[COL_TAGS] = tags; /* no column of blanks while no guest has a tag */
 	for (level = 7; level >= 0; level--) {
 		total = name_need;
 		for (i = 1; i < COL_N; i++)
@@ -207,6 +210,10 @@ draw_row(struct app *a, WINDOW *w, int y, const struct row *r, const struct layo
 		cells[sw] = L'\0';
 		line_wide(&ln, l->x[COL_SPARK], selected ? base : screen_attr(C_GRAPH_CPU), cells, sw);
 	}
+	/* Above wait_warn (config.yaml): the guest's vCPUs queue for the host's CPUs. */
+	cell(&ln, l, COL_WAIT, !selected && active && vm->wait_pct >= app_wait_warn ?
+	     (int)(screen_attr(C_WARNING) | A_BOLD) : base,
+	     fmt_pct(b, sizeof b, active ? vm->wait_pct : -1));
 	at = 0;
 	fmt_append(b, sizeof b, &at, active ? fmt_bytes(u, sizeof u, (double)vm->mem_used_kib * 1024) :
 	       "-");
@@ -334,6 +341,18 @@ selected_index(struct app *a)
 
 
 /* Widest name column any row needs ("*" for autostart, host prefix). */
+/* Does a guest listed carry a tag? Hosts locked. */
+static bool
+any_tags(const struct app *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->nrows; i++)
+		if (a->rows[i].vm != NULL && a->rows[i].vm->ntags > 0)
+			return true;
+	return false;
+}
+
 static int
 longest_name(const struct app *a)
 {
@@ -423,7 +442,7 @@ vmlist_draw(struct app *a, WINDOW *w)
 	struct layout l;
 	uint64_t now = host_now_ns();
 
-	compute_layout(getmaxx(w), longest_name(a), &l);
+	compute_layout(getmaxx(w), longest_name(a), any_tags(a), &l);
 	draw_columns(a, w, &l);
 	sel = selected_index(a);
 	a->list.sel = sel < 0 ? 0 : sel;
@@ -470,6 +489,8 @@ toggle_fold(struct app *a, const struct host *h)
 static enum sort_key
 sort_for(enum cmd c)
 {
+	if (c == CMD_SORT_WAIT)
+		return SORT_WAIT;
 	return (enum sort_key)(SORT_NAME + (c - CMD_SORT_NAME));
 }
 
@@ -494,6 +515,15 @@ marks_key(struct app *a, enum cmd c, int sel)
 	}
 	select_index(a, sel + 1);
 	return true;
+}
+
+/* The command sorting by k (sort_for's inverse). */
+static enum cmd
+sort_cmd(enum sort_key k)
+{
+	if (k == SORT_WAIT)
+		return CMD_SORT_WAIT;
+	return CMD_SORT_NAME + (enum cmd)k;
 }
 
 static int
@@ -534,7 +564,7 @@ vmlist_key(struct app *a, enum cmd c, int key)
 		app_unlock_hosts(a);
 		if (marks_count(a->marks) > 0 && bulk_cmd(a, c))
 			return REDRAW_ALL;
-		if (c >= CMD_SORT_NAME && c <= CMD_SORT_UPTIME) {
+		if ((c >= CMD_SORT_NAME && c <= CMD_SORT_UPTIME) || c == CMD_SORT_WAIT) {
 			enum sort_key k = sort_for(c);
 			/* Numbers start biggest first; names and states A to Z. */
 			a->reverse = a->sort == k ? !a->reverse : (k != SORT_NAME && k != SORT_STATE);
@@ -555,12 +585,12 @@ vmlist_mouse(struct app *a, int y, int x, bool dbl)
 
 	if (y == 0) {
 		app_lock_hosts(a);
-		compute_layout(getmaxx(a->body), longest_name(a), &l);
+		compute_layout(getmaxx(a->body), longest_name(a), any_tags(a), &l);
 		app_unlock_hosts(a);
 		for (i = COL_N - 1; i >= 0; i--)
 			if (l.w[i] && x >= l.x[i]) {
 				if (cols[i].sort != SORT_COUNT)
-					vmlist_key(a, CMD_SORT_NAME + (enum cmd)cols[i].sort, 0);
+					vmlist_key(a, sort_cmd(cols[i].sort), 0);
 				break;
 			}
 		a->dirty = DIRTY_ALL;

@@ -11,6 +11,7 @@ static const char *const key_names[SORT_COUNT] = {
 	[SORT_NAME] = "name", [SORT_STATE] = "state", [SORT_VCPUS] = "vcpus",
 	[SORT_CPU] = "cpu", [SORT_MEM] = "memory", [SORT_DISK] = "disk",
 	[SORT_NET] = "net", [SORT_UPTIME] = "uptime",
+	[SORT_WAIT] = "wait",
 };
 
 const char *
@@ -154,6 +155,10 @@ vmsel_compare(const struct row *ra, const struct row *rb, enum sort_key k,
 		break;
 	case SORT_UPTIME:
 		c = cmp_num(vm_uptime(a, now_ns), vm_uptime(b, now_ns), reverse);
+		break;
+	case SORT_WAIT:
+		c = cmp_num(vm_state_active(a->state) ? a->wait_pct : -1,
+		            vm_state_active(b->state) ? b->wait_pct : -1, reverse);
 		break;
 	default:
 		break;
@@ -340,6 +345,7 @@ vmsel_host_totals(const struct host *h, struct host_totals *t)
 	size_t i;
 
 	memset(t, 0, sizeof *t);
+	t->wait_worst = -1;
 	for (i = 0; i < h->nvms; i++) {
 		const struct vm *vm = h->vms[i];
 		switch (vm->state) {
@@ -360,6 +366,10 @@ vmsel_host_totals(const struct host *h, struct host_totals *t)
 		if (vm_state_active(vm->state)) {
 			t->vcpus_running += vm->vcpus_cur;
 			t->mem_running_kib += vm->mem_cur_kib;
+			if (vm->wait_pct >= 0 && vm->wait_pct > t->wait_worst) {
+				t->wait_worst = vm->wait_pct;
+				t->wait_worst_name = vm->name;
+			}
 		}
 	}
 }

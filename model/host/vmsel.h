@@ -17,6 +17,7 @@ enum sort_key {
 	SORT_DISK,
 	SORT_NET,
 	SORT_UPTIME,
+	SORT_WAIT,   /* WAIT%: vCPU time queued for a host CPU */
 	SORT_COUNT
 };
 
@@ -77,6 +78,11 @@ struct host_totals {
 	unsigned running, paused, off, other;
 	unsigned vcpus_running;     /* vCPUs of running guests */
 	uint64_t mem_running_kib;   /* memory of running guests */
+	/* The running guest with the highest WAIT% (NULL: none known) and
+	 * that figure (STATS_UNKNOWN then); the name points into the guest:
+	 * good while the host's lock is held. */
+	const char *wait_worst_name;
+	double wait_worst;
 };
 void vmsel_host_totals(const struct host *h, struct host_totals *t);
 
