@@ -432,11 +432,11 @@ bulk_cmd(struct app *a, enum cmd c)
 		return true;
 	}
 	if (strcmp(command_row(c)->name, "tags") == 0) {
-		app_prompt_text(a, "Tags of the marked (+add -remove): ", "", tags_submit);
+		app_prompt_text(a, "Tags +add -remove: ", "", tags_submit);
 		return true;
 	}
 	if (strcmp(command_row(c)->name, "migrate") == 0) {
-		app_prompt_text(a, "Migrate the marked to host: ", "", migrate_submit);
+		app_prompt_text(a, "Migrate to host: ", "", migrate_submit);
 		return true;
 	}
 	return false;

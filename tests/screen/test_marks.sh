@@ -228,6 +228,33 @@ bulk_start() {
 	vt_esc
 	vt_stop
 }
+bulk_tags() {
+	say "# # on the marked: tags written to each real guest's metadata"
+	fix_states
+	start_marks "$T_PREFIX" 4 || return
+	mark_ours
+	vt_keys '#'
+	check "# with four marked asks +add -remove" wait_screen '^Tags \+add -remove:' 5
+	vt_type '+lab -nosuch'
+	vt_keys Enter
+	check "# : one confirmation listing the four" \
+		wait_for 5 "confirmation" confirm_lists "tag +lab -nosuch on 4 guests?"
+	vt_keys y
+	check "the progress list: 4 done, finished" wait_for 60 "run ended" run_counts 4 4 0 0 0 0
+	check "virsh: each guest's metadata has the tag lab" wait_for 10 "metadata" all_tagged lab
+	vt_esc
+	check "the list's TAGS column shows lab (the worker read the change)" \
+		wait_for 15 "TAGS" tags_column_has lab
+	vt_stop
+}
+all_tagged() {
+	local g
+	for g in "$T_BUSY" "$T_IDLE" "$T_OFF" "$T_BROKEN"; do
+		vsh metadata "$g" https://vmtui.org/xmlns/guest/1 2>/dev/null | grep -qE "<([a-z]+:)?tag>$1</" ||
+			{ WHY="$g has no tag $1"; return 1; }
+	done
+}
+tags_column_has() { vt_grab; grep -qE "^.*$(re "$T_OFF") .* $1 *$" <<<"$SCREEN" || { WHY="row: $(grep -- "$T_OFF" <<<"$SCREEN")"; return 1; }; }
 confirm_lists() {
 	_matches "^$(re "$1")" || { WHY="no question '$1'"; return 1; }
 	local g
@@ -365,7 +392,7 @@ sec_marks() {
 	disk=$(vsh domblklist "$T_BROKEN" --details | awk '$2 == "disk" { print $4; exit }')
 	rm -f "$disk"
 	local part
-	for part in ${MARKS_ONLY:-marks_list bulk_start bulk_cancel bulk_delete}; do
+	for part in ${MARKS_ONLY:-marks_list bulk_start bulk_tags bulk_cancel bulk_delete}; do
 		"$part"
 	done
 	vsh destroy "$T_OFF" >/dev/null 2>&1
