@@ -256,8 +256,8 @@ extern double app_wait_warn;
 /* One line about a host (header or list heading); returns its colour. */
 enum color app_host_summary(const struct host *h, char *line, size_t n);
 /* The same, fitted to width columns: the least useful parts dropped first
- * (Alloc, vCPUs, the URI, memory, CPU), never the name, the guests by state
- * or an overcommit. */
+ * (Alloc, vCPUs, the worst WAIT%, memory, CPU, the URI), never the name,
+ * the guests by state or an overcommit. */
 enum color app_host_summary_fit(const struct host *h, int width, char *line, size_t n);
 /* The fleet in one line for the header when several hosts are shown:
  * hosts up and down, guests by state, hosts overcommitted (naming the

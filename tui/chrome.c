@@ -80,11 +80,11 @@ host_summary_parts(const struct host *h, char *line, size_t n)
 	/* Made on every frame: put together without printf. */
 	at = 0;
 	/* Parts a narrow screen drops (fmt_fit_parts), least useful first:
-	 * Alloc, vCPUs, the URI, memory and CPU; never the name, the guests
-	 * by state or an overcommit. */
+	 * Alloc, vCPUs, the worst WAIT%, memory, CPU, then the URI; never the
+	 * name, the guests by state or an overcommit. */
 	fmt_append(line, n, &at, FMT_PART "0");
 	fmt_append(line, n, &at, host_label(h));
-	fmt_append(line, n, &at, FMT_PART "4  ");
+	fmt_append(line, n, &at, FMT_PART "3  ");
 	fmt_append(line, n, &at, where);
 	fmt_append(line, n, &at, FMT_PART "3  CPU ");
 	fmt_append(line, n, &at, fmt_pct(cpu, sizeof cpu, h->cpu_pct));
@@ -117,7 +117,7 @@ host_summary_parts(const struct host *h, char *line, size_t n)
 	 * host's vCPUs per CPU beside it (which says it instead of the
 	 * overcommit above). */
 	if (t.wait_worst_name != NULL) {
-		fmt_append(line, n, &at, FMT_PART "2  Wait ");
+		fmt_append(line, n, &at, FMT_PART "3  Wait ");
 		fmt_append(line, n, &at, fmt_pct(num, sizeof num, t.wait_worst));
 		fmt_append(line, n, &at, "% ");
 		fmt_append(line, n, &at, t.wait_worst_name);

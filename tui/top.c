@@ -313,7 +313,10 @@ run(const struct top_opts *o, struct host **hosts, size_t n)
 		/* What the workers report (a stats call that fails) goes to stderr. */
 		while (msglog_latest(1u << MSG_ERROR, msg_seq, &m)) {
 			msg_seq = m.seq;
-			fprintf(stderr, "vmtui top: %s\n", m.text);
+			/* A host that cannot connect is said below (host_problem),
+			 * in top's own words: not twice. */
+			if (strstr(m.text, ": cannot connect: ") == NULL)
+				fprintf(stderr, "vmtui top: %s\n", m.text);
 			msg_clear(&m);
 		}
 		for (i = 0; i < n; i++) {

@@ -70,7 +70,7 @@ fmt_pct_unit(char *b, size_t n, double v)
 #define DETAIL_GRAPH_ROWS 4
 
 static void
-draw_graphs(struct app *a, WINDOW *w, const struct vm *vm, int y, int rows_each)
+draw_graphs(struct app *a, WINDOW *w, const struct vm *vm, int y, int rows_each, int nrows)
 {
 	int width = getmaxx(w), half = width / 2;
 	double memmax = vm->mem_cur_kib ? (double)vm->mem_cur_kib * 1024 : 0;
@@ -91,6 +91,8 @@ draw_graphs(struct app *a, WINDOW *w, const struct vm *vm, int y, int rows_each)
 	draw_graph_box(a, w, y, half, width - half, rows_each, "Net tx/s", &vm->tx_hist, 0,
 	          fmt_rate, vm->tx_rate, C_GRAPH_NET);
 	y += rows_each;
+	if (nrows < DETAIL_GRAPH_ROWS)
+		return;
 	/* Runnable vCPU time queued for a host CPU: in the warning colour
 	 * above wait_warn. */
 	draw_graph_box(a, w, y, 0, width, rows_each, "CPU wait (WAIT%)", &vm->wait_hist, 100.0,
@@ -183,18 +185,6 @@ info_lines(const struct vm *vm, const struct host *h, struct lines *l)
 	    fmt_bytes(b2, sizeof b2, (double)(vm->mem_max_kib ? vm->mem_max_kib :
 	                                      c ? c->mem_max_kib : 0) * 1024),
 	    vm_state_active(vm->state) && !vm->mem_from_guest ? "  (no guest memory stats: balloon driver?)" : "");
-	if (vm_state_active(vm->state)) {
-		char halted[48] = "";
-		if (vm->vcpus_halted >= 0)
-			snprintf(halted, sizeof halted, "  %d of %u vCPUs halted", vm->vcpus_halted,
-			         vm->vcpus_cur);
-		add(l, "CPU wait %s of the vCPUs' time (%s)%s%s",
-		    fmt_pct_unit(b1, sizeof b1, vm->wait_pct),
-		    vm->wait_src == VM_WAIT_DELAY ? "vcpu.N.delay" :
-		    vm->wait_src == VM_WAIT_SCHED ? "vcpu.N.wait" : "the host reports no vCPU delay",
-		    vm->wait_pct >= app_wait_warn ? ", above wait_warn: vCPUs queue for the host's CPUs" : "",
-		    halted);
-	}
 	if (c)
 		add(l, "Type %s  arch %s  machine %s  autostart %s  %s",
 		    c->os_type ? c->os_type : "?", c->arch ? c->arch : "?",
@@ -202,7 +192,6 @@ info_lines(const struct vm *vm, const struct host *h, struct lines *l)
 		    vm->persistent ? "persistent" : "transient");
 	else if (h->detail_busy)
 		add(l, "Reading the configuration...");
-	tag_lines(vm, l);
 	add(l, "Disks:");
 	for (i = 0; i < vm->ndisks; i++) {
 		const struct vm_dev *d = &vm->disks[i];
@@ -245,13 +234,27 @@ info_lines(const struct vm *vm, const struct host *h, struct lines *l)
 		if (addrs[0])
 			add(l, "    addresses: %s", addrs);
 	}
+	/* After the devices: the lines a smaller screen may scroll to. */
+	if (vm_state_active(vm->state)) {
+		char halted[48] = "";
+		if (vm->vcpus_halted >= 0)
+			snprintf(halted, sizeof halted, "  %d of %u vCPUs halted", vm->vcpus_halted,
+			         vm->vcpus_cur);
+		add(l, "CPU wait %s of the vCPUs' time (%s)%s%s",
+		    fmt_pct_unit(b1, sizeof b1, vm->wait_pct),
+		    vm->wait_src == VM_WAIT_DELAY ? "vcpu.N.delay" :
+		    vm->wait_src == VM_WAIT_SCHED ? "vcpu.N.wait" : "the host reports no vCPU delay",
+		    vm->wait_pct >= app_wait_warn ? ", above wait_warn: vCPUs queue for the host's CPUs" : "",
+		    halted);
+	}
+	tag_lines(vm, l);
 }
 
 static void
 vmdetail_draw(struct app *a, WINDOW *w)
 {
 	const struct row *r = app_selected(a);
-	int height = getmaxy(w), width = getmaxx(w), rows_each, y, i, info_h;
+	int height = getmaxy(w), width = getmaxx(w), rows_each, y, i, info_h, graph_rows;
 	struct lines l = { 0 };
 	char title[512], up[16];
 	const struct vm *vm;
@@ -276,16 +279,21 @@ vmdetail_draw(struct app *a, WINDOW *w)
 	draw_text(w, 0, 0, width, screen_attr(C_COLUMNS), title);
 
 	info_lines(vm, r->host, &l);
-	/* Graphs get what is left after at least 6 info lines, 3..12 rows each. */
-	rows_each = (height - 1 - 6) / DETAIL_GRAPH_ROWS;
+	/* Graphs get what is left after at least 6 info lines, 3..12 rows
+	 * each: three rows of them, and the WAIT% row too where every info
+	 * line still fits below it. */
+	graph_rows = DETAIL_GRAPH_ROWS;
+	rows_each = (height - 1 - 6) / 3;
 	if (rows_each > 12)
 		rows_each = 12;
 	if (rows_each < 3)
-		rows_each = height - 1 >= 3 * DETAIL_GRAPH_ROWS ? 3 : 0;
+		rows_each = height - 1 >= 3 * 3 ? 3 : 0;
+	if (height - 1 - DETAIL_GRAPH_ROWS * rows_each < (int)l.n)
+		graph_rows = 3;
 	y = 1;
 	if (rows_each)
-		draw_graphs(a, w, vm, y, rows_each);
-	y += rows_each * DETAIL_GRAPH_ROWS;
+		draw_graphs(a, w, vm, y, rows_each, graph_rows);
+	y += rows_each * graph_rows;
 	info_h = height - y;
 	scroll_fit(&info_scroll, (int)l.n, info_h);
 	for (i = 0; i < info_h && info_scroll.top + i < (int)l.n; i++)

@@ -38,7 +38,7 @@ static const struct {
 	[COL_NRX] = { "RX/s", 5, 4, SORT_NET, true },
 	[COL_NTX] = { "TX/s", 5, 4, SORT_NET, true },
 	[COL_UP] = { "UPTIME", 7, 5, SORT_UPTIME, true },
-	[COL_WAIT] = { "WAIT%", 5, 4, SORT_WAIT, true },
+	[COL_WAIT] = { "WAIT%", 5, 6, SORT_WAIT, true }, /* with the sparkline: 80 columns keep UPTIME */
 	[COL_TAGS] = { "TAGS", 14, 7, SORT_COUNT, false }, /* first to go; sorts nothing */
 };
 

@@ -83,8 +83,10 @@ check "Esc: back to the host view, not to the NIC table" wait_screen 'Host CPU' 
 check "... no table left" wait_no_screen '^(Network interfaces|Block devices) of' 3
 vt_esc
 
+# the WAIT% graph row is drawn where the info lines still fit below it
+tm resize-window -t scr -x 120 -y 70 2>/dev/null
 vt_keys Enter
-check "detail: the CPU wait graph" wait_screen 'CPU wait \(WAIT%\)' 10
+check "detail: the CPU wait graph (a tall terminal)" wait_screen 'CPU wait \(WAIT%\)' 10
 check "detail: the wait line names the source" \
 	wait_screen '^CPU wait .* of the vCPUs. time \(' 10
 vt_esc
