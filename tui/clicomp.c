@@ -710,7 +710,9 @@ cc_ssh_config_hosts(const char *text, char ***v, size_t *n, char ***inc, size_t 
 			continue;
 		p += kw;
 		for (;;) {
-			p += strspn(p, " \t=");
+			/* (a CR of a CRLF file is a separator too: a word of no
+			 * length would never move on) */
+			p += strspn(p, " \t=\r");
 			if (p >= nl || *p == '#')
 				break;
 			if (*p == '"') {
@@ -728,6 +730,8 @@ cc_ssh_config_hosts(const char *text, char ***v, size_t *n, char ***inc, size_t 
 			p += k;
 			if (*p == '"')
 				p++;
+			else if (k == 0)
+				p++; /* nothing taken: never the same place twice */
 		}
 	}
 }

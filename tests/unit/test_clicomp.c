@@ -352,17 +352,22 @@ test_ssh_config(void **state)
 		"\tHost\tjump\n"
 		"Include ~/.ssh/config.d/* other\n"
 		"Host ?x\n"
-		"Hostname notahost\n";
+		"Hostname notahost\n"
+		"Host crlf\r\n"          /* a CRLF file: CR ends the word, */
+		"Host a \r\r b\r\n";     /* and lone CRs never stop the reading */
 	char **v = NULL, **inc = NULL;
 	size_t n = 0, ninc = 0, i;
 
 	(void)state;
 	cc_ssh_config_hosts(text, &v, &n, &inc, &ninc);
-	assert_int_equal(n, 4);
+	assert_int_equal(n, 7);
 	assert_string_equal(v[0], "lab");
 	assert_string_equal(v[1], "lab2");
 	assert_string_equal(v[2], "quoted one");
 	assert_string_equal(v[3], "jump");
+	assert_string_equal(v[4], "crlf");
+	assert_string_equal(v[5], "a");
+	assert_string_equal(v[6], "b");
 	assert_int_equal(ninc, 2);
 	assert_string_equal(inc[0], "~/.ssh/config.d/*");
 	assert_string_equal(inc[1], "other");
