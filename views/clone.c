@@ -45,18 +45,25 @@ static void
 draw_disks(WINDOW *w, int *y, struct clone_src *s)
 {
 	int width = getmaxx(w);
-	char line[1024], size[16];
+	char line[1024], size[16], copy[16];
 	size_t i;
 
 	for (i = 0; i < s->ndisks && *y < getmaxy(w); i++) {
 		const struct clone_disk *d = &s->disks[i];
 		fmt_bytes(size, sizeof size, (double)d->capacity);
+		fmt_bytes(copy, sizeof copy, (double)d->allocation);
+		/* A full copy copies the volume's allocation (what the progress
+		 * counts), which a qcow2 with internal snapshots makes larger
+		 * than the disk's size; an overlay copies nothing. */
 		if (d->shared || d->path == NULL)
 			snprintf(line, sizeof line, "  %-5s %s: shared (read-only)", d->target,
 			         d->path ? d->path : "empty");
+		else if (d->new_vol && cd->linked)
+			snprintf(line, sizeof line, "  %-5s %s/%s (%s disk) -> overlay %s", d->target,
+			         d->pool, d->vol, size, d->new_vol);
 		else if (d->new_vol)
-			snprintf(line, sizeof line, "  %-5s %s/%s (%s) -> %s %s", d->target, d->pool,
-			         d->vol, size, cd->linked ? "overlay" : "copy", d->new_vol);
+			snprintf(line, sizeof line, "  %-5s %s/%s (%s disk, %s to copy) -> copy %s",
+			         d->target, d->pool, d->vol, size, copy, d->new_vol);
 		else
 			snprintf(line, sizeof line, "  %-5s %s: in no storage pool", d->target, d->path);
 		draw_text(w, (*y)++, 0, width, 0, line);

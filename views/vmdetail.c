@@ -196,9 +196,12 @@ info_lines(const struct vm *vm, const struct host *h, struct lines *l)
 	for (i = 0; i < vm->ndisks; i++) {
 		const struct vm_dev *d = &vm->disks[i];
 		const struct vm_config_disk *cd = cfg_disk(c, d->name);
-		add(l, "  %-6s %6s cap %6s used  rd %8s wr %8s  %s%s%s", d->name,
+		/* What the disk takes on the host: the file's size where the
+		 * stats give it (a running qcow2's "allocation" is only the
+		 * highest offset the guest wrote, 0 for an untouched disk). */
+		add(l, "  %-6s %6s cap %6s on host  rd %8s wr %8s  %s%s%s", d->name,
 		    fmt_bytes(b1, sizeof b1, (double)d->capacity),
-		    fmt_bytes(b2, sizeof b2, (double)d->allocation),
+		    fmt_bytes(b2, sizeof b2, (double)(d->physical ? d->physical : d->allocation)),
 		    fmt_rate(b3, sizeof b3, d->rd_rate), fmt_rate(b4, sizeof b4, d->wr_rate),
 		    cd && cd->bus ? cd->bus : "", cd && cd->bus ? " " : "",
 		    d->path ? d->path : (cd && cd->source ? cd->source : ""));

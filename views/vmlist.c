@@ -45,6 +45,8 @@ static const struct {
 #define NAME_MIN 10
 #define NAME_WANT 16 /* names up to this long push the sparkline out */
 #define NAME_MAX 32
+#define SPARK_MAX 40 /* the CPU sparkline's widest */
+#define TAGS_MAX 48
 
 struct layout {
 	int x[COL_N];
@@ -77,17 +79,24 @@ compute_layout(int width, int name_len, bool tags, struct layout *l)
 	l->w[COL_NAME] = width - (total - name_need);
 	if (l->w[COL_NAME] < NAME_MIN)
 		l->w[COL_NAME] = NAME_MIN;
-	/* Wide screens: name up to NAME_MAX, then the sparkline grows. */
-	if (l->w[COL_NAME] > NAME_MAX) {
-		int extra = l->w[COL_NAME] - NAME_MAX;
-		l->w[COL_NAME] = NAME_MAX;
-		l->w[COL_SPARK] = shown[COL_SPARK] ? cols[COL_SPARK].width + extra : 0;
-	} else {
-		l->w[COL_SPARK] = shown[COL_SPARK] ? cols[COL_SPARK].width : 0;
-	}
 	for (i = 1; i < COL_N; i++)
-		if (i != COL_SPARK)
-			l->w[i] = shown[i] ? cols[i].width : 0;
+		l->w[i] = shown[i] ? cols[i].width : 0;
+	/* Wide screens: the name up to NAME_MAX, then the sparkline up to
+	 * SPARK_MAX, then the tags; what is left stays blank at the right
+	 * (a sparkline of 100 cells is mostly empty and no easier to read). */
+	if (l->w[COL_NAME] > NAME_MAX) {
+		int extra = l->w[COL_NAME] - NAME_MAX, grow;
+		l->w[COL_NAME] = NAME_MAX;
+		if (l->w[COL_SPARK]) {
+			grow = extra < SPARK_MAX - l->w[COL_SPARK] ? extra : SPARK_MAX - l->w[COL_SPARK];
+			l->w[COL_SPARK] += grow;
+			extra -= grow;
+		}
+		if (l->w[COL_TAGS]) {
+			grow = extra < TAGS_MAX - l->w[COL_TAGS] ? extra : TAGS_MAX - l->w[COL_TAGS];
+			l->w[COL_TAGS] += grow;
+		}
+	}
 	l->x[0] = 0;
 	for (i = 1; i < COL_N; i++)
 		l->x[i] = l->x[i - 1] + (l->w[i - 1] ? l->w[i - 1] + 1 : 0);

@@ -155,6 +155,7 @@ put_devs(FILE *f, const char *key, const struct vm_dev *d, size_t n, bool disks)
 		if (disks) {
 			put_num(f, "capacity", (double)d[i].capacity, 0);
 			put_num(f, "allocation", (double)d[i].allocation, 0);
+			put_num(f, "physical", (double)d[i].physical, 0);
 		}
 		putc('}', f);
 	}
@@ -366,7 +367,8 @@ read_devs(struct reader *rd, const struct json *o, const char *key, bool disks,
 		    !get_num(rd, d, disks ? "rd_bps" : "rx_bps", &x->rd) ||
 		    !get_num(rd, d, disks ? "wr_bps" : "tx_bps", &x->wr) ||
 		    !get_num(rd, d, "capacity", &x->capacity) ||
-		    !get_num(rd, d, "allocation", &x->allocation))
+		    !get_num(rd, d, "allocation", &x->allocation) ||
+		    !get_num(rd, d, "physical", &x->physical))
 			return false;
 	}
 	return true;

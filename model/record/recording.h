@@ -42,7 +42,7 @@ char *recording_host_line(const struct host *h, double epoch, uint64_t now_ns);
 struct rec_dev {
 	char *name, *path;
 	double rd, wr;               /* bytes (NICs: received, sent) per second */
-	double capacity, allocation; /* disks: bytes */
+	double capacity, allocation, physical; /* disks: bytes; -1 not recorded */
 };
 
 struct rec_vm {

@@ -74,6 +74,7 @@ apply_devs(struct vm_dev **devsp, size_t *np, const struct rec_dev *rd, size_t n
 		d->rd_ops_rate = d->wr_ops_rate = STATS_UNKNOWN;
 		d->capacity = rd[i].capacity < 0 ? 0 : (uint64_t)rd[i].capacity;
 		d->allocation = rd[i].allocation < 0 ? 0 : (uint64_t)rd[i].allocation;
+		d->physical = rd[i].physical < 0 ? 0 : (uint64_t)rd[i].physical;
 	}
 	for (j = 0; j < nold; j++) {
 		free(old[j].name);

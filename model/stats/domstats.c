@@ -144,6 +144,8 @@ dev_field(struct dev_sample *d, const char *rest, const virTypedParameter *p,
 		d->have_capacity = true;
 	} else if (rest[0] == 'a' && strcmp(rest, "allocation") == 0) {
 		d->allocation = v;
+	} else if (rest[0] == 'p' && strcmp(rest, "physical") == 0) {
+		d->physical = v;
 	}
 }
 

@@ -215,6 +215,7 @@ dev_update(struct vm_dev *d, const struct dev_sample *s, bool had, double dt)
 	d->have_wr_ops = s->have_wr_ops;
 	d->capacity = s->capacity;
 	d->allocation = s->allocation;
+	d->physical = s->physical;
 }
 
 /* Are the devices those of the sample, in its order? */

@@ -39,7 +39,8 @@ struct dev_sample {
 	uint64_t rd;     /* bytes read / received */
 	uint64_t wr;     /* bytes written / sent */
 	uint64_t capacity;
-	uint64_t allocation;
+	uint64_t allocation; /* the highest offset written, while running */
+	uint64_t physical;   /* the size of the file (or device) on the host */
 	uint64_t rd_ops, wr_ops; /* disk requests / packets */
 	bool have_rd, have_wr, have_capacity, have_rd_ops, have_wr_ops;
 	char fallback[24]; /* "disk2", "net0": the name of an unnamed device */
@@ -90,7 +91,7 @@ struct vm_dev {
 	uint64_t rd, wr;
 	uint64_t rd_ops, wr_ops;
 	bool have_rd, have_wr, have_rd_ops, have_wr_ops; /* in the last sample */
-	uint64_t capacity, allocation;
+	uint64_t capacity, allocation, physical; /* see dev_sample */
 	double rd_rate, wr_rate; /* per second, STATS_UNKNOWN if not known */
 	double rd_ops_rate, wr_ops_rate; /* requests (packets) per second */
 	/* No history per device: the guest's totals have graphs, and a

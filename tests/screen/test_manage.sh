@@ -181,7 +181,9 @@ open "$SRC"
 vt_keys Y
 check "Y opens the clone dialog" wait_screen "^Clone $(re "$SRC") \(shut off\)"
 check "the default name" wait_screen "^New name +$(re "$SRC")-clone *\$"
-check "the disk's plan" wait_screen "^  vda +$(re "$POOL")/disk\.qcow2 \(32\.0M\) -> copy $(re "$SRC")-clone-vda\.qcow2"
+check "the disk's plan: its size and what a full copy copies" wait_screen \
+	"^  vda +$(re "$POOL")/disk\.qcow2 \(32\.0M disk, [0-9.]+[KMG]? to copy\) -> copy $(re "$SRC")-clone-vda\.qcow2"
+COPY=$(grep -Eo '32\.0M disk, [0-9.]+[KMG]? to copy' <<<"$SCREEN" | sed -E 's/.*, ([^ ]+) to copy/\1/')
 vt_keys C-u
 vt_type "bad name"
 check "a bad name is refused as typed" wait_screen \
@@ -192,7 +194,8 @@ vt_keys C-u
 vt_type "$CL"
 check "the plan follows the name" wait_screen "-> copy $(re "$CL")-vda\.qcow2"
 vt_keys Enter
-check "the copy's progress at 100%" wait_screen '^\[#+\] +100% [0-9.]+M/[0-9.]+M' 60
+check "the copy's progress at 100%, of what the plan said ($COPY)" \
+	wait_screen "^\\[#+\\] +100% $(re "$COPY")/$(re "$COPY")" 60
 check "the copy step" wait_screen "^copy vda: $(re "$POOL")/disk\.qcow2 -> $(re "$CL")-vda\.qcow2"
 check "the outcome" wait_screen "^$(re "$SRC") cloned as $(re "$CL") \(new UUID and MACs; disks"
 check "clone: virsh has it" eq "$(v domstate "$CL" 2>/dev/null)" "shut off"

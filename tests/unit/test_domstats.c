@@ -147,6 +147,7 @@ test_full_record(void **state)
 	p_ull(&ps, "block.0.wr.bytes", 8192000);
 	p_ull(&ps, "block.0.capacity", 21474836480ull);
 	p_ull(&ps, "block.0.allocation", 3221225472ull);
+	p_ull(&ps, "block.0.physical", 5368709120ull);
 	p_str(&ps, "block.1.name", "sda");
 	p_ull(&ps, "block.1.rd.bytes", 512);
 	p_ull(&ps, "block.1.wr.bytes", 0);
@@ -183,6 +184,8 @@ test_full_record(void **state)
 	assert_int_equal(s.disks[0].wr, 8192000);
 	assert_int_equal(s.disks[0].capacity, 21474836480ull);
 	assert_int_equal(s.disks[0].allocation, 3221225472ull);
+	assert_int_equal(s.disks[0].physical, 5368709120ull);
+	assert_int_equal(s.disks[1].physical, 0);
 	assert_string_equal(s.disks[1].name, "sda");
 	assert_null(s.disks[1].path);
 	assert_int_equal(s.disks[1].rd, 512);

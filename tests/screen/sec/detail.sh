@@ -22,7 +22,7 @@ sec_detail() {
 		wait_for 5 "graph titles" graph_titles
 	check "detail: braille dots are drawn in the CPU graph within 10s" \
 		wait_for 10 "braille in the CPU graph" cpu_graph_has '[\x{2801}-\x{28FF}]'
-	check "detail: the disk vda and a MAC address are listed" \
+	check "detail: the disk vda (capacity, size on the host) and a MAC address" \
 		wait_for 5 "vda and MAC" devices_listed
 	vt_esc
 	check "detail: Esc returns to the list" \
@@ -51,8 +51,14 @@ cpu_graph() {
 # has_char PERL-CHAR-CLASS [TEXT]: TEXT (default: stdin) contains one.
 has_char() { perl -CSD -e 'my $re = shift; local $/; exit(<STDIN> =~ /$re/ ? 0 : 1)' "$1"; }
 cpu_graph_has() { cpu_graph | has_char "$1"; }
+# The disk's line says its capacity and what its file takes on the host
+# (virsh domstats' block.0.physical: a running qcow2's "allocation" is
+# only the highest offset written, 0 for an untouched disk).
 devices_listed() {
-	_matches '^ +vda +[0-9.]+[BKMGT] cap' || { WHY="no vda line"; return 1; }
+	local phys
+	phys=$(virsh -q -c "$T_URI" domstats --block "$T_BUSY" | sed -n 's/^ *block\.0\.physical=//p')
+	_matches "^ +vda +32\.0M cap +$(re "$(fmt_bytes "${phys:-0}")") on host " ||
+		{ WHY="no vda line with 32.0M cap and $(fmt_bytes "${phys:-0}") on host"; return 1; }
 	_matches '^ +([0-9a-f]{2}:){5}[0-9a-f]{2} ' || { WHY="no MAC line"; return 1; }
 }
 ascii_graph() {

@@ -26,7 +26,7 @@ sec_resize() {
 				wait_for 5 "clean rows" rows_clean_20
 		fi
 		if [ "$size" = 250x70 ]; then
-			check "resize to 250x70: the CPU sparkline column is wide and drawn" \
+			check "resize to 250x70: the CPU sparkline is 40 cells wide and drawn" \
 				wait_for 10 "wide sparkline" wide_sparkline
 		fi
 	done
@@ -66,15 +66,21 @@ rows_clean_20() {
 	done <<<"$SCREEN"
 	[ -z "$bad" ] || { WHY="rows with characters past STATE: $bad"; return 1; }
 }
-# At 250 columns the sparkline grows to ~150 cells; with more than 10
-# samples of the busy guest, blocks show far right of the usual place.
+# At 250 columns the sparkline grows from 6 cells to its widest, 40 (not
+# to the whole spare width: a 150-cell sparkline was mostly blank); with
+# more than 10 samples of the busy guest, blocks show in it.
 wide_sparkline() {
-	local l
+	local l head
+	head=$(screen_line 3)
 	l=$(grep -m1 -- "^$(re "$T_BUSY") " <<<"$SCREEN")
 	[ -n "$l" ] || { WHY="no busy row"; return 1; }
-	# characters 150..200 of the row hold the newest samples
-	perl -CSD -ne 'exit(substr($_, 150, 55) =~ /[\x{2581}-\x{2588}]{5}/ ? 0 : 1)' <<<"$l" ||
-		{ WHY="no blocks in columns 150-205 of: $l"; return 1; }
+	perl -CSDA -e '
+		my ($head, $row) = @ARGV;
+		my $c = index($head, "CPU%") + 4; my $w = index($head, "WAIT%");
+		my $gap = $w - $c;
+		$gap >= 30 && $gap <= 42 or do { print "CPU% to WAIT%: $gap columns, want 30..42\n"; exit 1 };
+		substr($row, $c, $gap) =~ /[\x{2581}-\x{2588}]{5}/ or do { print "no blocks in the sparkline of: $row\n"; exit 1 };
+	' "$head" "$l" >"$SCR_TMP/why" || { WHY=$(cat "$SCR_TMP/why"); return 1; }
 }
 
 section_main sec_resize
