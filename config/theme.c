@@ -4,10 +4,12 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <yaml.h>
 
@@ -475,6 +477,41 @@ theme_parse(struct theme *out, const char *file, const char *text, size_t len,
 
 /* ---- finding themes ---- */
 
+static bool
+is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* The themes/ of the source tree a binary in its build folder came from:
+ * beside the binary (a build in the tree) or one folder up (build/). */
+static void
+source_tree_themes(struct theme_dirs *d)
+{
+	static const char *const up[] = { "themes", "../themes" };
+	char exe[PATH_MAX], *slash, *p;
+	ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	size_t i;
+
+	if (len <= 0)
+		return;
+	exe[len] = '\0';
+	if ((slash = strrchr(exe, '/')) == NULL)
+		return;
+	*slash = '\0';
+	for (i = 0; i < sizeof up / sizeof up[0]; i++) {
+		p = xasprintf("%s/%s/dark.yaml", exe, up[i]);
+		if (access(p, R_OK) == 0) {
+			p[strlen(p) - strlen("/dark.yaml")] = '\0';
+			d->dirs[d->n++] = p;
+			return;
+		}
+		free(p);
+	}
+}
+
 void
 theme_dirs_init(struct theme_dirs *d, const char *datadir)
 {
@@ -486,10 +523,16 @@ theme_dirs_init(struct theme_dirs *d, const char *datadir)
 		d->dirs[d->n++] = xasprintf("%s/vmtui/themes", x);
 	else if (home && home[0])
 		d->dirs[d->n++] = xasprintf("%s/.config/vmtui/themes", home);
-	if (env && env[0])
+	if (env && env[0]) {
 		d->dirs[d->n++] = xstrdup(env);
-	else if (datadir && datadir[0])
+		return;
+	}
+	if (datadir && datadir[0]) {
 		d->dirs[d->n++] = xasprintf("%s/themes", datadir);
+		if (is_dir(d->dirs[d->n - 1]))
+			return;
+	}
+	source_tree_themes(d);
 }
 
 void

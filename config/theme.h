@@ -70,8 +70,12 @@ int theme_index_down(int index, int ncolors);
 /* Finding themes on disk: $XDG_CONFIG_HOME/vmtui/themes (else
  * ~/.config/vmtui/themes), then $VMTUI_THEMES_DIR if set, else the
  * installed data dir. */
+/* Where themes are looked for, first match wins: the user's folder,
+ * then VMTUI_THEMES_DIR or DATADIR/themes, and when that is missing (a
+ * binary run from its build folder) the source tree's themes/ beside
+ * the binary or one folder up. */
 struct theme_dirs {
-	char *dirs[2];
+	char *dirs[3];
 	size_t n;
 };
 void theme_dirs_init(struct theme_dirs *d, const char *datadir);

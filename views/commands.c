@@ -3,6 +3,7 @@
  * what it needs before it may run (the dispatcher in tui/command.c checks
  * and words every refusal), the view it opens, and its handler. The keys
  * that run them are in tui/keys.c's table, by the same names. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "../model/record/replay.h"
 #include "../model/base/xmalloc.h"
 #include "../model/guest/clone.h"
+#include "../tui/format.h"
 #include "console.h"
 #include "conpane.h"
 #include "views.h"
@@ -433,11 +435,21 @@ run_theme(struct app *a, const struct cmd_ctx *x)
 	for (i = 0; i < n && strcmp(names[i], screen_theme_name()) != 0; i++)
 		;
 	i = i < n ? (i + 1) % n : 0;
-	if (theme_load(&t, names[i], &d, &errs) < 0)
+	if (theme_load(&t, names[i], &d, &errs) < 0) {
 		app_status(a, MSG_ERROR, "%s (the dark theme is used)",
 		           errs.n ? errs.v[0] : names[i]);
-	else
+	} else if (n == 1) {
+		char where[PATH_MAX * 2 + 8] = "";
+		size_t at = 0, k;
+		for (k = 0; k < d.n; k++) {
+			fmt_append(where, sizeof where, &at, k ? ", " : "");
+			fmt_append(where, sizeof where, &at, d.dirs[k]);
+		}
+		app_status(a, MSG_INFO, "Theme: %s, the only one: no theme files in %s "
+		           "(VMTUI_THEMES_DIR names a folder of them)", t.name, where);
+	} else {
 		app_status(a, MSG_INFO, "Theme: %s", t.name);
+	}
 	screen_set_theme(&t);
 	clearok(curscr, TRUE);
 	a->dirty = DIRTY_ALL;

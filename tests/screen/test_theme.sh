@@ -231,7 +231,39 @@ rebound_keys() {
 	rm -f "$SCR_TMP/xdg/vmtui/config.yaml"
 }
 
+# * with no VMTUI_THEMES_DIR: a binary in its build folder finds the
+# source tree's themes (the data folder is not installed); a binary
+# alone says where it looked instead of cycling nothing in silence.
+build_dir_themes() {
+	say "# themes of a build folder"
+	local where=/usr/local/share/vmtui/themes
+	mkdir -p "$SCR_TMP/alone"
+	cp "$BUILD/vmtui" "$SCR_TMP/alone/vmtui"
+	vt_start 200 20 env -u VMTUI_THEMES_DIR -u NO_COLOR LANG=C.UTF-8 XDG_CONFIG_HOME="$SCR_TMP/xdg" \
+		XDG_STATE_HOME="$SCR_TMP/state" "$BUILD/vmtui" -c "$T_URI"
+	wait_screen '^test +running' 15 >/dev/null
+	vt_type '*'
+	if [ -d "$where" ]; then
+		say "    ($where exists: the build folder's lookup is not used)"
+	else
+		check "build folder: * finds the source tree's themes (Theme: high-contrast)" \
+			wait_screen '^Theme: high-contrast *$' 5
+	fi
+	vt_start 200 20 env -u VMTUI_THEMES_DIR -u NO_COLOR LANG=C.UTF-8 XDG_CONFIG_HOME="$SCR_TMP/xdg" \
+		XDG_STATE_HOME="$SCR_TMP/state" "$SCR_TMP/alone/vmtui" -c "$T_URI"
+	wait_screen '^test +running' 15 >/dev/null
+	vt_type '*'
+	if [ -d "$where" ]; then
+		say "    ($where exists: nothing to say for a binary alone)"
+	else
+		check "a binary alone: * says where it looked" wait_screen \
+			"^Theme: dark, the only one: no theme files in $(re "$SCR_TMP/xdg/vmtui/themes"), $(re "$where")"
+	fi
+	vt_stop
+}
+
 scr_need theme tmux perl
+build_dir_themes
 theme_colours
 theme_errors
 no_color
