@@ -428,7 +428,7 @@ redraw(struct app *a)
 	if (COLS < 2 || LINES < 2)
 		return;
 	curs_set(0);
-	if (a->confirm.open || a->hostq.open)
+	if (a->confirm.open || a->hostq.open || a->prompt.nmatches || a->prompt.no_match)
 		a->dirty = DIRTY_ALL;
 	app_lock_hosts(a);
 	if (a->dirty & DIRTY_HEADER)

@@ -96,6 +96,11 @@ struct prompt {
 	char label[32];
 	struct lineedit le;
 	void (*submit)(struct app *, const char *text);
+	/* After Tab in a path prompt: the names that match (shown above the
+	 * prompt until the next key), or no_match. */
+	char **matches;
+	size_t nmatches;
+	bool no_match;
 };
 
 struct replay;

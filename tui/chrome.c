@@ -573,23 +573,87 @@ confirm_key(struct app *a, int key)
 	return HANDLED;
 }
 
-/* Tab in a path prompt: extend to the common completion, list the rest. */
+/* The matches of the last Tab forgotten (any other key, or the prompt
+ * closing). */
+static void
+prompt_matches_clear(struct prompt *p)
+{
+	xfree_strv(p->matches, p->nmatches);
+	p->matches = NULL;
+	p->nmatches = 0;
+	p->no_match = false;
+}
+
+/* Tab in a path prompt: extend to the common completion; with several
+ * matches, they show above the prompt (in columns, as a shell lists
+ * them) until the next key. */
 static void
 prompt_complete(struct app *a)
 {
+	struct prompt *p = &a->prompt;
 	struct completion c;
-	size_t n = complete_path(a->prompt.le.text, &c), i, len = 0;
-	char list[256] = "";
+	size_t n = complete_path(p->le.text, &c);
 
-	lineedit_set(&a->prompt.le, c.line);
-	for (i = 0; i < n && len + strlen(c.matches[i]) + 2 < sizeof list; i++)
-		len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", i ? "  " : "",
-		                        c.matches[i]);
-	if (n == 0)
-		app_status(a, MSG_INFO, "No file matches.");
-	else if (n > 1)
-		app_status(a, MSG_INFO, "%zu matches: %s%s", n, list, i < n ? " ..." : "");
+	prompt_matches_clear(p);
+	lineedit_set(&p->le, c.line);
+	if (n == 0) {
+		p->no_match = true;
+	} else if (n > 1) {
+		p->matches = c.matches;
+		p->nmatches = n;
+		c.matches = NULL;
+		c.n = 0;
+	}
 	completion_free(&c);
+}
+
+/* The lines above the prompt: what Tab found, in columns, as many rows as
+ * the body has (the last says how many more there are). */
+static void
+draw_matches(struct app *a)
+{
+	const struct prompt *p = &a->prompt;
+	int cols = COLS, top = getbegy(a->body), bottom = getbegy(a->footer), colw = 0, ncol,
+	    rows, h, i, r;
+	char title[96];
+	WINDOW *win;
+
+	if (!p->open || (p->nmatches == 0 && !p->no_match) || bottom - top < 2 || cols < 8)
+		return;
+	for (i = 0; i < (int)p->nmatches; i++) {
+		int l = (int)strlen(p->matches[i]);
+		colw = l > colw ? l : colw;
+	}
+	colw += 2;
+	ncol = cols / colw > 0 ? cols / colw : 1;
+	rows = ((int)p->nmatches + ncol - 1) / ncol;
+	h = 1 + (rows < bottom - top - 1 ? rows : bottom - top - 1);
+	win = newwin(h, cols, bottom - h, 0);
+	if (win == NULL)
+		return;
+	wbkgd(win, (chtype)screen_attr(C_NORMAL));
+	werase(win);
+	if (p->no_match)
+		snprintf(title, sizeof title, "No file matches.");
+	else
+		snprintf(title, sizeof title, "%zu matches: type more, then Tab again", p->nmatches);
+	draw_text(win, 0, 0, cols, screen_attr(C_COLUMNS), title);
+	/* Down the columns, as ls and the shells list names; where not all
+	 * fit, the columns are as tall as the rows shown and the last row
+	 * says how many more there are. */
+	if (rows > h - 1) {
+		rows = h - 2;
+		snprintf(title, sizeof title, "... and %d more", (int)p->nmatches - rows * ncol);
+		draw_text(win, h - 1, 0, cols, screen_attr(C_DIM), title);
+	}
+	for (r = 0; r < rows; r++)
+		for (i = 0; i < ncol; i++) {
+			int k = i * rows + r;
+			if (k < (int)p->nmatches)
+				draw_text(win, 1 + r, i * colw, colw - 1, 0, p->matches[k]);
+		}
+	wnoutrefresh(win);
+	delwin(win);
 }
 
 static int
@@ -598,6 +662,7 @@ prompt_key(struct app *a, wint_t wc, bool is_key)
 	struct prompt *p = &a->prompt;
 	enum le_result r = lineedit_key(&p->le, wc, is_key);
 
+	prompt_matches_clear(p);
 	if (r == LE_ENTER || r == LE_CANCEL)
 		p->open = false;
 	if (p->kind == PROMPT_FILTER) {
@@ -650,6 +715,7 @@ app_prompt_filter(struct app *a)
 void
 chrome_overlays(struct app *a)
 {
+	draw_matches(a);
 	if (a->confirm.open)
 		draw_confirm(a);
 	if (a->hostq.open)

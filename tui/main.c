@@ -471,6 +471,7 @@ tui_main(const struct subcmd *cmd, int argc, char **argv)
 	marks_free(a.marks);
 	free(a.status);
 	free(a.confirm.text);
+	xfree_strv(a.prompt.matches, a.prompt.nmatches);
 	free(o.h.uris);
 	free(o.h.ssh);
 	config_free(&cfg);

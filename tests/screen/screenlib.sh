@@ -167,6 +167,16 @@ _matches() { grep -Eq -- "$1" <<<"$SCREEN"; }
 _no_match() { ! grep -Eq -- "$1" <<<"$SCREEN"; }
 # The header's host line says the connection to $T_URI is up.
 vt_connected() { _matches "$(re "$T_URI") .*VMs" && _no_match 'DISCONNECTED|connecting'; }
+# lines_in_order PATTERN...: each on a line of its own, in this order.
+lines_in_order() {
+	local prev=0 n p
+	vt_grab
+	for p in "$@"; do
+		n=$(grep -nE -- "$p" <<<"$SCREEN" | awk -F: -v after="$prev" '$1 > after { print $1; exit }')
+		[ -n "$n" ] || { say "  /$p/ not after line $prev"; sed 's/^/  | /' <<<"$SCREEN" >&2; return 1; }
+		prev=$n
+	done
+}
 wait_screen() { wait_for "${2:-10}" "/$1/" _matches "$1"; }
 wait_no_screen() { wait_for "${2:-10}" "no /$1/" _no_match "$1"; }
 

@@ -223,11 +223,49 @@ plan_errors() {
 		wait_screen 'Cannot apply: the plan has errors; fix the file and open it again\.' 5
 	vt_stop
 }
+# ---- o, Tab: several files match, and they show above the prompt
+open_tab_list() {
+	say "# Tab in the o prompt"
+	local d=$SCR_TMP/defs i
+	mkdir -p "$d/sub"
+	for i in 1 2 3; do printf 'name: web-%s\n' "$i" >"$d/web-$i.yaml"; done
+	for i in $(seq -w 1 150); do : >"$d/many-$i.yaml"; done
+	: >"$d/only.yaml"
+	fh_vmtui 80 24 -c test:///default || { not_ok "vmtui started"; return; }
+	wait_screen '^test +running' 10 >/dev/null
+	vt_keys o
+	wait_screen '^Open VM definitions:' 5 >/dev/null
+	vt_type "$d/we"
+	vt_keys Tab
+	check "Tab: extended to the common part" wait_screen "^Open VM definitions: .*/defs/web-\$" 5
+	check "Tab: the 3 matches listed above the prompt, while it is open" \
+		eventually 3 lines_in_order '^3 matches: type more, then Tab again' '^web-1\.yaml +web-2\.yaml +web-3\.yaml *$' '^Open VM definitions:'
+	vt_type 2
+	check "another key: the list goes" wait_no_screen '^3 matches' 5
+	check "... and the list under it is back" wait_screen '^NAME +STATE' 5
+	vt_keys C-u
+	vt_type "$d/m"
+	vt_keys Tab
+	check "150 matches at 80x24: as many rows as fit, and how many more" \
+		eventually 3 lines_in_order '^150 matches' '^many-001\.yaml +many-' '^\.\.\. and [0-9]+ more$' '^Open VM definitions:'
+	vt_keys C-u
+	vt_type "$d/x"
+	vt_keys Tab
+	check "no match: said above the prompt" wait_screen '^No file matches\.$' 5
+	vt_keys C-u
+	vt_type "$d/on"
+	vt_keys Tab
+	check "one match: completed, no list" wait_screen "^Open VM definitions: .*/defs/only\.yaml\$" 5
+	check "... no list" wait_no_screen 'matches' 3
+	vt_keys Escape
+	vt_stop
+}
 no_apply_hint() { ! tail -n1 <<<"$SCREEN" | grep -q 'yApply' || { WHY="footer: $(tail -n1 <<<"$SCREEN")"; return 1; }; }
 
 unreachable
 dumb_term
 plan_errors
+open_tab_list
 quick_create
 header_priorities
 refused_logged

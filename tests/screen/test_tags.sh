@@ -48,15 +48,6 @@ row() { vt_grab; grep -E "^ *$1 " <<<"$SCREEN" | head -1; }
 row_has() { row "$1" | grep -qE -- "$2" || { say "  row $1: $(row "$1")"; false; }; }
 no_row() { vt_grab; ! grep -qE "^ *$1 " <<<"$SCREEN" || { say "  $1 still listed"; false; }; }
 run_done() { vt_grab; grep -qE '^bulk tag .* 3 done +0 failed .*finished' <<<"$SCREEN" || { say "  $(grep '^bulk' <<<"$SCREEN")"; false; }; }
-lines_in_order() { # PATTERN... appear in this order, each on a line of its own
-	local prev=0 n p
-	vt_grab
-	for p in "$@"; do
-		n=$(grep -nE -- "$p" <<<"$SCREEN" | awk -F: -v after="$prev" '$1 > after { print $1; exit }')
-		[ -n "$n" ] || { say "  /$p/ not after line $prev"; sed 's/^/  | /' <<<"$SCREEN" >&2; return 1; }
-		prev=$n
-	done
-}
 
 vt_vmtui 130 30 -d 1 && wait_screen '^ *lab +running' 15 >/dev/null
 
