@@ -283,4 +283,12 @@ BK=$(ls "$BACKUPS"/"$LNK"-*.xml 2>/dev/null | head -n1)
 check "delete with snapshots: the backup names them" grep -qF \
 	"Snapshots (their metadata went with the guest): mine" "$BK"
 
+# The test scripts' own clean-up (tests/realstack/guest.sh cleanup) on a
+# guest with a snapshot: a plain virsh undefine refuses it.
+"$RS/guest.sh" define "${P}snap" >&2 && v snapshot-create-as "${P}snap" one >/dev/null
+check "guest.sh cleanup: a guest with a snapshot to remove" eq "$(snap_names "${P}snap")" "one "
+"$RS/guest.sh" cleanup "${P}snap" >&2
+check "guest.sh cleanup removes a guest with snapshots" \
+	eq "$(v dominfo "${P}snap" >/dev/null 2>&1 && echo yes)" ""
+
 summary

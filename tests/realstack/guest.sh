@@ -240,7 +240,11 @@ cmd_undefine() {
     local name=${1:-}; check_name "$name"
     if is_defined "$name"; then
         [[ $(virsh_ domstate "$name" 2>/dev/null) == "shut off" ]] || virsh_ destroy "$name" >/dev/null 2>&1 || true
-        virsh_ undefine "$name" >/dev/null || die "virsh undefine $name failed"
+        # With its snapshots' and checkpoints' metadata, managed save and
+        # NVRAM: a plain undefine refuses a guest that has any of them
+        # (the files go with the guest's folder below).
+        virsh_ undefine "$name" --snapshots-metadata --checkpoints-metadata --managed-save \
+            --nvram >/dev/null || die "virsh undefine $name failed"
     fi
     rm -rf "${GUESTS:?}/$name"
 }
