@@ -421,34 +421,29 @@ chrome_footer(struct app *a)
 	wnoutrefresh(a->footer);
 }
 
-/* A box in the middle of the screen: text wrapped at spaces, then an
- * optional input line, then a hint. */
+/* A box in the middle of the screen: text wrapped, then an optional
+ * input line, then a hint, wrapped too (a narrow terminal gets every
+ * word of it on more lines, not "Esc: bac"). */
 static void
 draw_dialog(const char *text, const char *input, const char *hint)
 {
-	int cols = COLS, w = cols - 4 < 76 ? cols - 4 : 76, tw = w - 4, n = 0, h, y, i;
-	const char *p = text, *lines[16];
-	int lens[16];
+	int cols = COLS, w = cols - 4 < 76 ? cols - 4 : 76, tw = w - 4, n = 0, nh = 0, h, y, i;
+	const char *p = text, *next, *lines[16], *hlines[4];
+	int lens[16], hlens[4];
 	WINDOW *win;
 
 	if (tw < 10 || LINES < 5)
 		return;
 	while (*p && n < 16) {
-		int len = (int)strcspn(p, "\n");
-		if (len > tw) {
-			len = tw;
-			while (len > tw / 2 && p[len] != ' ')
-				len--;
-			if (p[len] != ' ')
-				len = tw;
-		}
-		lines[n] = p;
-		lens[n++] = len;
-		p += len;
-		while (*p == ' ' || *p == '\n')
-			p++;
+		lens[n] = (int)fmt_wrap(p, tw, &next);
+		lines[n++] = p;
+		p = next;
 	}
-	h = n + (input ? 2 : 0) + 4;
+	for (p = hint; *p && nh < 4; p = next) {
+		hlens[nh] = (int)fmt_wrap(p, tw, &next);
+		hlines[nh++] = p;
+	}
+	h = n + (input ? 2 : 0) + 3 + nh;
 	if (h > LINES)
 		h = LINES;
 	y = (LINES - h) / 2;
@@ -458,14 +453,18 @@ draw_dialog(const char *text, const char *input, const char *hint)
 	wbkgd(win, (chtype)screen_attr(C_DIALOG));
 	werase(win);
 	box(win, 0, 0);
-	for (i = 0; i < n && i + 1 < h - 1; i++) {
+	for (i = 0; i < n && i + 1 < h - 1 - nh; i++) {
 		char buf[256];
 		snprintf(buf, sizeof buf, "%.*s", lens[i], lines[i]);
 		draw_text(win, 1 + i, 2, tw, screen_attr(C_DIALOG) | A_BOLD, buf);
 	}
 	if (input && n + 2 < h - 1)
 		draw_text(win, n + 2, 2, tw, A_REVERSE, input);
-	draw_text(win, h - 2, 2, tw, screen_attr(C_DIALOG), hint);
+	for (i = 0; i < nh && h - 1 - nh + i > 0; i++) {
+		char buf[256];
+		snprintf(buf, sizeof buf, "%.*s", hlens[i], hlines[i]);
+		draw_text(win, h - 1 - nh + i, 2, tw, screen_attr(C_DIALOG), buf);
+	}
 	wnoutrefresh(win);
 	delwin(win);
 }

@@ -283,3 +283,52 @@ fmt_fit_parts(char *s, int width)
 	}
 	*out = '\0';
 }
+
+size_t
+fmt_wrap(const char *s, int width, const char **next)
+{
+	size_t i = 0, fit = 0, brk = 0, skip_to = 0;
+	int cols = 0;
+
+	if (width < 1)
+		width = 1;
+	/* Walk the characters while they fit, noting the last break. */
+	while (s[i] && s[i] != '\n') {
+		size_t c = i + 1;
+		while ((s[c] & 0xC0) == 0x80)
+			c++;
+		if (cols == width)
+			break;
+		cols++;
+		if (s[i] == ' ') {
+			brk = i;
+			skip_to = i;
+		} else if (s[i] == '/' || s[i] == ',' || s[i] == '-') {
+			brk = c;
+			skip_to = c;
+		}
+		i = c;
+		fit = i;
+	}
+	if (s[i] == '\0' || s[i] == '\n') {
+		/* All of it up to the newline fits. */
+		*next = s + i + (s[i] == '\n');
+		return i;
+	}
+	if (s[i] == ' ') { /* the line ends just before a space */
+		brk = i;
+		skip_to = i;
+	}
+	if (brk == 0) { /* no break: cut at the width */
+		brk = fit;
+		skip_to = fit;
+	}
+	while (brk > 0 && s[brk - 1] == ' ')
+		brk--;
+	while (s[skip_to] == ' ')
+		skip_to++;
+	if (s[skip_to] == '\n' && skip_to > brk)
+		skip_to++;
+	*next = s + skip_to;
+	return brk;
+}

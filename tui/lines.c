@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../model/base/xmalloc.h"
+#include "format.h"
 #include "screen.h"
 
 void
@@ -399,23 +400,73 @@ void
 draw_wrapped(WINDOW *w, int *y, int attr, const char *text)
 {
 	int width = getmaxx(w);
-	const char *p = text;
+	const char *p = text, *next;
 
 	while (*p && *y < getmaxy(w) && width > 8) {
-		int cut = (int)strlen(p);
-		char *line;
-		if (cut > width) {
-			for (cut = width; cut > 0 && p[cut] != ' '; cut--)
-				;
-			if (cut == 0)
-				cut = width;
-		}
-		line = xstrndup(p, (size_t)cut);
+		size_t n = fmt_wrap(p, width, &next);
+		char *line = xstrndup(p, n);
 		draw_text(w, (*y)++, 0, width, attr, line);
 		free(line);
-		for (p += cut; *p == ' '; p++)
-			;
+		p = next;
 	}
+}
+
+/* The hints gathered so far, on as many lines as they need. */
+static void
+hints_flush(WINDOW *w, int *y, int attr, const char *line)
+{
+	const char *q = line, *next;
+	char part[512];
+
+	while (*q && *y < getmaxy(w)) {
+		size_t len = fmt_wrap(q, getmaxx(w), &next);
+		snprintf(part, sizeof part, "%.*s", (int)len, q);
+		draw_text(w, (*y)++, 0, getmaxx(w), attr, part);
+		q = next;
+	}
+}
+
+void
+draw_hints(WINDOW *w, int *y, int attr, const char *hints)
+{
+	int width = getmaxx(w);
+	char line[512], hint[256];
+	size_t at = 0;
+	const char *p = hints, *end;
+
+	line[0] = '\0';
+	for (p += strspn(p, " "); *p; p = end + strspn(end, " ")) {
+		end = strstr(p, "  ");
+		if (end == NULL)
+			end = p + strlen(p);
+		snprintf(hint, sizeof hint, "%.*s", (int)(end - p), p);
+		if (at > 0 && (int)(at + 2 + strlen(hint)) > width) {
+			hints_flush(w, y, attr, line);
+			at = 0;
+			line[0] = '\0';
+		}
+		if (at > 0)
+			fmt_append(line, sizeof line, &at, "  ");
+		fmt_append(line, sizeof line, &at, hint);
+	}
+	if (at > 0)
+		hints_flush(w, y, attr, line);
+}
+
+int
+form_title(WINDOW *w, const char *title, const char *hints)
+{
+	char line[512];
+	int y = 1;
+
+	snprintf(line, sizeof line, "%s  (%s)", title, hints);
+	if ((int)strlen(line) <= getmaxx(w)) {
+		draw_text(w, 0, 0, getmaxx(w), screen_attr(C_COLUMNS), line);
+		return 2;
+	}
+	draw_text(w, 0, 0, getmaxx(w), screen_attr(C_COLUMNS), title);
+	draw_hints(w, &y, screen_attr(C_DIM), hints);
+	return y + 1;
 }
 
 void

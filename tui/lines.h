@@ -63,6 +63,15 @@ void draw_wide(WINDOW *w, int y, int x, int attr, const wchar_t *s, int n);
 /* text from line *y on, over as many lines of w as it needs (broken at
  * spaces); *y ends after the last line drawn. */
 void draw_wrapped(WINDOW *w, int *y, int attr, const char *text);
+/* A line of key hints ("Enter or F2: go  Esc: cancel", hints apart by
+ * two or more spaces) from line *y on: as many whole hints on a line as
+ * fit, the rest on the next lines, so a narrow terminal never shows
+ * "Esc: bac"; *y ends after the last line drawn. */
+void draw_hints(WINDOW *w, int *y, int attr, const char *hints);
+/* A form's first line, "TITLE  (HINTS)", where it fits; else the title,
+ * then the hints on lines of their own. Returns the line after a blank
+ * one, where the form's fields start. */
+int form_title(WINDOW *w, const char *title, const char *hints);
 /* A job's outcome under a view's list, from line *y on: "Working..."
  * while busy, else its error, else its result (NULL: none). */
 void draw_outcome(WINDOW *w, int *y, bool busy, const char *error, const char *result);

@@ -674,7 +674,7 @@ draw_confirm(struct app *a, WINDOW *w)
 		if (d->refusal)
 			draw_wrapped(w, &y, screen_attr(C_ERROR), d->refusal);
 	} else {
-		draw_text(w, y++, 0, width, screen_attr(C_DIM), "y or Enter: go   n or Esc: cancel");
+		draw_hints(w, &y, screen_attr(C_DIM), "y or Enter: go   n or Esc: cancel");
 	}
 	y++;
 	draw_guests(a, w, y);
@@ -704,15 +704,15 @@ static void
 draw_name(WINDOW *w)
 {
 	char line[256];
+	int y = 3;
 
 	snprintf(line, sizeof line, "Snapshot to %s on the %zu marked guests; its name:",
 	         d->kind == BK_SNAP_CREATE ? "create" : "delete", d->ng);
 	draw_text(w, 0, 0, getmaxx(w), A_BOLD, line);
 	draw_text(w, 1, 2, getmaxx(w) - 2, screen_attr(C_SELECTION), d->typed.text);
-	draw_text(w, 3, 0, getmaxx(w), screen_attr(C_DIM), "Enter: next (the list to confirm)   "
-	          "Esc: cancel");
+	draw_hints(w, &y, screen_attr(C_DIM), "Enter: next (the list to confirm)   Esc: cancel");
 	if (d->refusal)
-		draw_text(w, 4, 0, getmaxx(w), screen_attr(C_ERROR), d->refusal);
+		draw_wrapped(w, &y, screen_attr(C_ERROR), d->refusal);
 }
 
 static int

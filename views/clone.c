@@ -132,7 +132,7 @@ clone_draw(struct app *a, WINDOW *w)
 		          j->error ? j->error : "Reading...");
 		return;
 	}
-	draw_text(w, y++, 0, width, screen_attr(C_DIM), "Enter or F2: clone  Space: change  "
+	draw_hints(w, &y, screen_attr(C_DIM), "Enter or F2: clone  Space: change  "
 	          "Tab/arrows: next field  Esc: cancel");
 	y++;
 	draw_fields(a, w, &y);

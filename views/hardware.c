@@ -203,8 +203,7 @@ draw_form(WINDOW *w, int *y)
 		          text);
 		draw_text(w, *y, 15 + fw, width - 15 - fw, screen_attr(C_DIM), hints[f]);
 	}
-	draw_text(w, (*y)++, 0, width, screen_attr(C_DIM),
-	          "Enter or F2: show the change  Tab/arrows: next field  Esc: cancel");
+	draw_hints(w, y, screen_attr(C_DIM), "Enter or F2: show the change  Tab/arrows: next field  Esc: cancel");
 	if (hv->form_error)
 		draw_wrapped(w, y, screen_attr(C_ERROR), hv->form_error);
 }

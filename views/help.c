@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../model/base/xmalloc.h"
+#include "../tui/format.h"
 
 #include "../tui/scroll.h"
 #include "../tui/screen.h"
@@ -49,21 +50,11 @@ where(unsigned views, char *buf, size_t n)
 static const char *
 piece(const char *text, int width, char *out, size_t n)
 {
-	int len = (int)strlen(text), cut = len;
+	const char *next;
+	size_t len = fmt_wrap(text, width, &next);
 
-	if (width < 1)
-		width = 1;
-	if (len > width) {
-		for (cut = width; cut > 0 && text[cut] != ' ' && text[cut - 1] != ','; cut--)
-			;
-		if (cut == 0)
-			cut = width;
-	}
-	snprintf(out, n, "%.*s", cut, text);
-	text += cut;
-	while (*text == ' ')
-		text++;
-	return text;
+	snprintf(out, n, "%.*s", (int)len, text);
+	return next;
 }
 
 /* The help as lines for this width: a row per binding, KEY COMMAND WHERE

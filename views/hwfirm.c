@@ -231,7 +231,7 @@ form_draw(struct app *a, WINDOW *w)
 	snprintf(line, sizeof line, "%s of %s (%s; saved configuration: the next boot)",
 	         title(fm->kind), j->now.name, j->now.active ? "running" : "shut off");
 	draw_text(w, y++, 0, width, screen_attr(C_COLUMNS), line);
-	draw_text(w, y++, 0, width, screen_attr(C_DIM), "Enter or F2: review the change  "
+	draw_hints(w, &y, screen_attr(C_DIM), "Enter or F2: review the change  "
 	          "Tab/arrows: next field  Esc: cancel");
 	y++;
 	for (i = 0; i < fm->nf; i++, y++) {

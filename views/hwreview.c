@@ -71,7 +71,7 @@ review_draw(struct app *a, WINDOW *w)
 	draw_text(w, y++, 0, width, screen_attr(C_COLUMNS), rv->change.what);
 	snprintf(line, sizeof line, "Takes effect %s.  y or Enter: apply  n or Esc: cancel  "
 	         "arrows, PgUp/PgDn: scroll", hw_when_text(rv->change.when));
-	draw_text(w, y++, 0, width, screen_attr(C_DIM), line);
+	draw_hints(w, &y, screen_attr(C_DIM), line);
 	page = height - y;
 	scroll_fit(&rv->sc, (int)rv->nlines, page);
 	for (i = rv->sc.top; i < (int)rv->nlines && y < height; i++, y++) {

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../model/host/hostjob.h"
+#include "../model/base/xmalloc.h"
 #include "../tui/format.h"
 #include "../tui/screen.h"
 #include "../tui/scroll.h"
@@ -75,11 +76,12 @@ job_draw(struct app *a, WINDOW *w)
 	}
 	snprintf(title, sizeof title, "Apply %s on %s", j->title, host_label(job_host));
 	draw_text(w, 0, 0, width, screen_attr(C_COLUMNS), title);
-	draw_text(w, 1, 0, width, screen_attr(j->state == JOB_FAILED ? C_ERROR : C_TITLE),
-	          state_line(j, a->readonly));
+	y = 1;
+	draw_wrapped(w, &y, screen_attr(j->state == JOB_FAILED ? C_ERROR : C_TITLE),
+	             state_line(j, a->readonly));
 	if (j->state == JOB_APPLYING) {
-		draw_progress(w, 2, j);
-		y = 4;
+		draw_progress(w, y, j);
+		y += 2;
 	}
 	first = y;
 	/* Long lines (errors with paths) wrap; continuation rows are indented. */
@@ -89,15 +91,16 @@ job_draw(struct app *a, WINDOW *w)
 		if (nl == NULL)
 			nl = p + strlen(p);
 		for (q = p; q < nl || q == p; line++) {
-			int indent = q == p ? 0 : 4, n = (int)(nl - q);
-			char buf[1024];
-			if (n > width - indent)
-				n = width - indent > 1 ? width - indent : 1;
-			snprintf(buf, sizeof buf, "%*s%.*s", indent, "", n, q);
+			int indent = q == p ? 0 : 4;
+			const char *after;
+			char buf[1024], *one = xstrndup(q, (size_t)(nl - q));
+			size_t n = fmt_wrap(one, width - indent, &after);
+			snprintf(buf, sizeof buf, "%*s%.*s", indent, "", (int)n, one);
 			if (line >= job_scroll.top && y < height)
 				draw_text(w, y++, 0, width, 0, buf);
-			q += n;
-			if (n == 0)
+			q += after - one;
+			free(one);
+			if (n == 0 && after == one)
 				break;
 		}
 	}

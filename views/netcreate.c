@@ -55,8 +55,7 @@ create_draw(struct app *a, WINDOW *w)
 
 	if (cf == NULL)
 		return;
-	draw_text(w, 0, 0, width, screen_attr(C_COLUMNS),
-	          "New network  (Enter or F2: create  Tab/arrows: next field  Esc: cancel)");
+	y = form_title(w, "New network", "Enter or F2: create  Tab/arrows: next field  Esc: cancel");
 	for (i = 0; i < F_COUNT; i++, y++) {
 		int attr = i == cf->cur ? screen_attr(C_SELECTION) : 0;
 		snprintf(line, sizeof line, "%-13s %s", fields[i].label, cf->f[i].text);

@@ -50,8 +50,7 @@ del_draw(struct app *a, WINDOW *w)
 		return;
 	snprintf(line, sizeof line, "Delete network %s", nd->net);
 	draw_text(w, y++, 0, width, screen_attr(C_COLUMNS), line);
-	draw_text(w, y++, 0, width, screen_attr(C_DIM),
-	          "Type the name, then Enter or F2: delete  Esc: cancel");
+	draw_hints(w, &y, screen_attr(C_DIM), "Type the name, then Enter or F2: delete  Esc: cancel");
 	y++;
 	draw_wrapped(w, &y, 0, "It is stopped (when running) and its definition removed.");
 	if (nd->running) {

@@ -171,7 +171,7 @@ net_draw(struct app *a, WINDOW *w)
 	snprintf(line, sizeof line, "Networks of %s  %zu network%s", nv->host, j->list.n,
 	         j->list.n == 1 ? "" : "s");
 	draw_text(w, y++, 0, width, screen_attr(C_COLUMNS), line);
-	draw_text(w, y++, 0, width, screen_attr(C_DIM), "Enter: leases  c: create  s: start  "
+	draw_hints(w, &y, screen_attr(C_DIM), "Enter: leases  c: create  s: start  "
 	          "x: stop  a: autostart  D: delete  Esc: back");
 	y++;
 	if (j->reads == 0) {

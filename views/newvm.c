@@ -97,8 +97,7 @@ newvm_draw(struct app *a, WINDOW *w)
 
 	check_pool(a, f);
 
-	draw_text(w, 0, 0, width, screen_attr(C_COLUMNS),
-	          "New VM  (Enter or F2: create  Tab/arrows: next field  Esc: back, typing kept)");
+	y = form_title(w, "New VM", "Enter or F2: create  Tab/arrows: next field  Esc: back, typing kept");
 	for (i = 0; i < F_COUNT && y < height; i++, y++) {
 		int attr = i == f->cur ? screen_attr(C_SELECTION) : 0;
 		snprintf(line, sizeof line, "%-13s %s", fields[i].label, f->f[i].text);

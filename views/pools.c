@@ -127,7 +127,7 @@ pools_draw(struct app *a, WINDOW *w)
 	snprintf(line, sizeof line, "Storage pools of %s  %zu pool%s", host_label(storeview->host),
 	         l->n, l->n == 1 ? "" : "s");
 	draw_text(w, y++, 0, width, screen_attr(C_COLUMNS), line);
-	draw_text(w, y++, 0, width, screen_attr(C_DIM), "Enter: volumes  c: create  b: build  "
+	draw_hints(w, &y, screen_attr(C_DIM), "Enter: volumes  c: create  b: build  "
 	          "s: start  t: stop  r: refresh  a: autostart  x: delete  X: delete with contents");
 	y++;
 	if (j->reads == 0) {

@@ -253,9 +253,9 @@ resize_draw(struct app *a, WINDOW *w)
 	}
 	snprintf(line, sizeof line, "Resize %s (%s)", j->now.name, j->now.state);
 	draw_text(w, 0, 0, width, screen_attr(C_COLUMNS), line);
-	draw_text(w, 1, 0, width, screen_attr(C_DIM), "Enter or F2: apply  Tab/arrows: next "
-	          "field  Esc: cancel");
-	y = 3;
+	y = 1;
+	draw_hints(w, &y, screen_attr(C_DIM), "Enter or F2: apply  Tab/arrows: next field  Esc: cancel");
+	y++;
 	draw_fields(a, w, &y, dlg, &j->now);
 	plan_fmt_size(host, sizeof host, j->now.host_mem_kib * 1024);
 	snprintf(line, sizeof line, "The host has %u CPUs and %s of memory. Sizes: memory 4G, "

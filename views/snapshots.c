@@ -160,8 +160,7 @@ draw_form(WINDOW *w, int *y)
 		draw_text(w, *y, 0, 14, 0, labels[i]);
 		draw_text(w, *y, 14, fw, i == sv->cur ? screen_attr(C_SELECTION) : (int)A_UNDERLINE, t);
 	}
-	draw_text(w, (*y)++, 0, width, screen_attr(C_DIM),
-	          "Enter or F2: create  Tab/arrows: next field  Esc: cancel");
+	draw_hints(w, y, screen_attr(C_DIM), "Enter or F2: create  Tab/arrows: next field  Esc: cancel");
 	if (sv->job->warning)
 		draw_wrapped(w, y, screen_attr(C_WARNING), sv->job->warning);
 	if (sv->form_error)
@@ -182,7 +181,7 @@ snap_draw(struct app *a, WINDOW *w)
 	         j->vm_state ? " (" : "", j->vm_state ? j->vm_state : "", j->vm_state ? ")" : "",
 	         j->list.n, j->list.n == 1 ? "" : "s");
 	draw_text(w, y++, 0, width, screen_attr(C_COLUMNS), line);
-	draw_text(w, y++, 0, width, screen_attr(C_DIM), "c: create  r: revert  x/Del: delete  "
+	draw_hints(w, &y, screen_attr(C_DIM), "c: create  r: revert  x/Del: delete  "
 	          "Esc: back   (* the current snapshot)");
 	y++;
 	if (j->reads == 0) {

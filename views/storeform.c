@@ -163,7 +163,7 @@ form_draw(struct app *a, WINDOW *w)
 	if (sf == NULL || storeview == NULL)
 		return;
 	draw_text(w, y++, 0, width, screen_attr(C_COLUMNS), title(line, sizeof line));
-	draw_text(w, y++, 0, width, screen_attr(C_DIM), sf->nf > 1 ?
+	draw_hints(w, &y, screen_attr(C_DIM), sf->nf > 1 ?
 	          "Enter or F2: go  Space: change a choice  Tab/arrows: next field  Esc: cancel" :
 	          sf->kind == SF_VOL_GROW || sf->kind == SF_VOL_CLONE ?
 	          "Enter or F2: go  Esc: cancel" : "Type the name, then Enter or F2: go  Esc: cancel");

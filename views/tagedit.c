@@ -91,8 +91,7 @@ te_draw(struct app *a, WINDOW *w)
 		return;
 	snprintf(line, sizeof line, "Tags and note of %s", te->name);
 	draw_text(w, y++, 0, width, screen_attr(C_COLUMNS), line);
-	draw_text(w, y++, 0, width, screen_attr(C_DIM),
-	          "Enter or F2: save  Tab: next field  Esc: cancel");
+	draw_hints(w, &y, screen_attr(C_DIM), "Enter or F2: save  Tab: next field  Esc: cancel");
 	y++;
 	for (i = 0; i < NFIELDS; i++) {
 		bool on = te->cur == i;

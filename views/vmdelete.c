@@ -99,7 +99,7 @@ del_draw(struct app *a, WINDOW *w)
 		return;
 	}
 	sync_boxes(in);
-	draw_text(w, y++, 0, width, screen_attr(C_DIM), dd->cur == 0 ?
+	draw_hints(w, &y, screen_attr(C_DIM), dd->cur == 0 ?
 	          "Type the name, then Enter or F2: delete  Tab/arrows: next field  Esc: cancel" :
 	          "Enter or F2: delete  Space: tick  Tab/arrows: next field  Esc: cancel");
 	y++;

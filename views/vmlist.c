@@ -386,22 +386,15 @@ longest_name(const struct app *a)
 static void
 wrap_into(char ***v, size_t *n, const char *text, int width)
 {
-	const char *p = text;
+	const char *p = text, *next;
 
 	if (width < 10)
 		width = 10;
 	while (*p) {
-		int cut = (int)strlen(p);
-		if (cut > width) {
-			for (cut = width; cut > 0 && p[cut] != ' '; cut--)
-				;
-			if (cut == 0)
-				cut = width;
-		}
+		size_t len = fmt_wrap(p, width, &next);
 		*v = xreallocarray(*v, *n + 1, sizeof **v);
-		(*v)[(*n)++] = xstrndup(p, (size_t)cut);
-		for (p += cut; *p == ' '; p++)
-			;
+		(*v)[(*n)++] = xstrndup(p, len);
+		p = next;
 	}
 }
 

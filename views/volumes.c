@@ -93,7 +93,7 @@ volumes_draw(struct app *a, WINDOW *w)
 	         p && p->target ? ", " : "", p && p->target ? p->target : "", p ? ")" : "", l->n,
 	         l->n == 1 ? "" : "s");
 	draw_text(w, y++, 0, width, screen_attr(C_COLUMNS), line);
-	draw_text(w, y++, 0, width, screen_attr(C_DIM), "c: create  e: grow  C: clone  W: wipe  "
+	draw_hints(w, &y, screen_attr(C_DIM), "c: create  e: grow  C: clone  W: wipe  "
 	          "x: delete  Esc: pools   (! two guests use one volume)");
 	y++;
 	if (j->vol_reads == 0 || (l->pool == NULL && j->vols_error == NULL)) {

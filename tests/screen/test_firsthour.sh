@@ -260,12 +260,54 @@ open_tab_list() {
 	vt_keys Escape
 	vt_stop
 }
+# ---- 40x12: hints and plan errors wrap between words, never cut
+# (a line ending in a letter and the next one starting with one is a
+# word cut in two)
+no_word_cut() {
+	local prev="" l
+	while IFS= read -r l; do
+		if [[ $prev =~ [A-Za-z0-9]$ && $l =~ ^\ *[a-z0-9] && ${#prev} -ge $((COLS_NOW - 1)) ]]; then
+			WHY="cut between '$prev' and '$l'"
+			return 1
+		fi
+		prev=$l
+	done <<<"$SCREEN"
+}
+narrow_hints() {
+	say "# hints and plan errors at 40x12"
+	COLS_NOW=40
+	printf 'vcpus: 1\nmemory: 256M\n' >"$SCR_TMP/noname40.yaml"
+	fh_vmtui 40 12 -c test:///default || { not_ok "vmtui started"; return; }
+	wait_screen '^test +running' 10 >/dev/null
+	vt_keys T
+	check "40x12 T: the hints on two lines, whole" eventually 3 lines_in_order \
+		'^c: create  r: revert  x/Del: delete$' '^Esc: back  \(\* the current snapshot\)$'
+	vt_keys Escape
+	vt_keys N
+	check "40x12 N: the form's hints under its title, whole" eventually 3 lines_in_order \
+		'^New VM$' '^Enter or F2: create$' '^Tab/arrows: next field$' '^Esc: back, typing kept$'
+	vt_keys Escape
+	vt_keys '#'
+	check "40x12 #: 'Esc: cancel' whole" wait_screen '^Esc: cancel$' 5
+	vt_keys Escape
+	vt_keys o
+	wait_screen '^Open VM definitions:' 5 >/dev/null
+	vt_type "$SCR_TMP/noname40.yaml"
+	vt_keys Enter
+	check "40x12 plan: the error wrapped between words" eventually 5 lines_in_order \
+		'noname40\.yaml:1:1:$' '^    missing key "name" \(every VM needs$' '^    one\)$'
+	check "40x12 plan: the state line wrapped between words" eventually 3 lines_in_order \
+		'^Failed; nothing more was changed\. Esc$' '^goes back\.'
+	check "40x12 plan: no word cut in two" wait_for 3 "no cut word" no_word_cut
+	vt_stop
+}
 no_apply_hint() { ! tail -n1 <<<"$SCREEN" | grep -q 'yApply' || { WHY="footer: $(tail -n1 <<<"$SCREEN")"; return 1; }; }
 
 unreachable
 dumb_term
 plan_errors
 open_tab_list
+narrow_hints
 quick_create
 header_priorities
 refused_logged

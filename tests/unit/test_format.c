@@ -344,6 +344,68 @@ test_same_digits_as_printf(void **state)
 	}
 }
 
+/* All the lines fmt_wrap makes of s at width, joined with '|'. */
+static const char *
+wrapped(const char *s, int width)
+{
+	static char out[1024];
+	size_t at = 0, n;
+	const char *next;
+
+	out[0] = '\0';
+	while (*s) {
+		n = fmt_wrap(s, width, &next);
+		assert_true(next > s); /* always on */
+		if (at)
+			out[at++] = '|';
+		memcpy(out + at, s, n);
+		at += n;
+		out[at] = '\0';
+		s = next;
+	}
+	return out;
+}
+
+static void
+test_wrap_words(void **state)
+{
+	(void)state;
+	assert_string_equal(wrapped("short", 10), "short");
+	assert_string_equal(wrapped("exactly10!", 10), "exactly10!");
+	assert_string_equal(wrapped("one two three four", 9), "one two|three|four");
+	/* a space right after the width: the line ends before it */
+	assert_string_equal(wrapped("abcd efgh", 4), "abcd|efgh");
+	assert_string_equal(wrapped("many   spaces here", 6), "many|spaces|here");
+	/* newlines are hard breaks, empty lines kept */
+	assert_string_equal(wrapped("a\n\nb", 10), "a||b");
+	assert_string_equal(wrapped("first line\nsecond", 6), "first|line|second");
+}
+
+static void
+test_wrap_paths_and_long_words(void **state)
+{
+	(void)state;
+	/* a path breaks after a slash, a list after a comma */
+	assert_string_equal(wrapped("/var/lib/libvirt/images/web.qcow2", 12),
+	                    "/var/lib/|libvirt/|images/|web.qcow2");
+	assert_string_equal(wrapped("a,b,c,d,e,f", 4), "a,b,|c,d,|e,f");
+	/* no break at all: cut at the width */
+	assert_string_equal(wrapped("abcdefghij", 4), "abcd|efgh|ij");
+	/* width below 1 counts as 1 */
+	assert_string_equal(wrapped("ab", 0), "a|b");
+}
+
+static void
+test_wrap_utf8(void **state)
+{
+	(void)state;
+	/* columns are characters: "é" and "—" are one column each, and a cut
+	 * never falls inside one */
+	assert_string_equal(wrapped("\xc3\xa9t\xc3\xa9 \xe2\x80\x94 d\xc3\xa9j\xc3\xa0", 5),
+	                    "\xc3\xa9t\xc3\xa9 \xe2\x80\x94|d\xc3\xa9j\xc3\xa0");
+	assert_string_equal(wrapped("\xc3\xa9\xc3\xa9\xc3\xa9", 2), "\xc3\xa9\xc3\xa9|\xc3\xa9");
+}
+
 int
 main(void)
 {
@@ -367,6 +429,9 @@ main(void)
 		cmocka_unit_test(test_duration_negative),
 		cmocka_unit_test(test_duration_steady),
 		cmocka_unit_test(test_append),
+		cmocka_unit_test(test_wrap_words),
+		cmocka_unit_test(test_wrap_paths_and_long_words),
+		cmocka_unit_test(test_wrap_utf8),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
