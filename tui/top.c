@@ -315,7 +315,7 @@ run(const struct top_opts *o, struct host **hosts, size_t n)
 			msg_seq = m.seq;
 			/* A host that cannot connect is said below (host_problem),
 			 * in top's own words: not twice. */
-			if (strstr(m.text, ": cannot connect: ") == NULL)
+			if (!m.host_down)
 				fprintf(stderr, "vmtui top: %s\n", m.text);
 			msg_clear(&m);
 		}

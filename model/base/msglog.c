@@ -19,7 +19,7 @@ static size_t head, len;
 static uint64_t next_seq = 1;
 
 static void
-push(enum msg_kind kind, char *text, char *virsh)
+push_flagged(enum msg_kind kind, char *text, char *virsh, bool host_down)
 {
 	struct timespec ts;
 	struct msg *m;
@@ -35,11 +35,31 @@ push(enum msg_kind kind, char *text, char *virsh)
 	m->wall = (double)ts.tv_sec + ts.tv_nsec / 1e9;
 	m->kind = kind;
 	m->text = text;
+	m->host_down = host_down;
 	head = (head + 1) % MSGLOG_MAX;
 	if (len < MSGLOG_MAX)
 		len++;
 	pthread_mutex_unlock(&lock);
 	notify_post();
+}
+
+static void
+push(enum msg_kind kind, char *text, char *virsh)
+{
+	push_flagged(kind, text, virsh, false);
+}
+
+void
+msglog_host_down(const char *fmt, ...)
+{
+	va_list ap;
+	char *text;
+
+	va_start(ap, fmt);
+	if (vasprintf(&text, fmt, ap) < 0)
+		text = xstrdup("(message lost: out of memory)");
+	va_end(ap);
+	push_flagged(MSG_ERROR, text, NULL, true);
 }
 
 void

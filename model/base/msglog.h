@@ -19,10 +19,14 @@ struct msg {
 	enum msg_kind kind;
 	char *text;
 	char *virsh;        /* for an action: the virsh command that does the same, else NULL */
+	bool host_down;     /* a host that cannot connect, said by msglog_host_down */
 };
 
 void msglog_add(enum msg_kind kind, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* An error saying a host cannot connect (host_down set), so that what
+ * says so in its own words (top --batch) can leave it out. */
+void msglog_host_down(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* An action the user took, for the status line and the action log: on
  * success (err NULL) "WHAT: done", else "WHAT failed: ERR". virsh is the
  * equivalent command line (see msglog_virsh), or NULL. */

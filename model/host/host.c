@@ -635,7 +635,7 @@ mark_down(struct host *h, const char *why)
 		msglog_add(MSG_ERROR, "%s: lost connection: %s", label, error);
 	} else if (h->priv->logged_error == NULL || strcmp(h->priv->logged_error, error) != 0) {
 		/* Each reason once, not at every retry. */
-		msglog_add(MSG_ERROR, "%s: cannot connect: %s", label, error);
+		msglog_host_down("%s: cannot connect: %s", label, error);
 	}
 	free(h->priv->logged_error);
 	h->priv->logged_error = error;
