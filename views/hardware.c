@@ -312,9 +312,9 @@ hw_draw(struct app *a, WINDOW *w)
 		draw_confirm(w, &y);
 		return;
 	}
-	draw_text(w, y++, 0, width, screen_attr(C_DIM),
-	          "a disk  c CD drive  i insert  e eject  x/X remove  t cache  n NIC  l link  "
-	          "m move");
+	draw_hints(w, &y, screen_attr(C_DIM),
+	           "a disk  c CD drive  i insert  e eject  x/X remove  t cache  n NIC  l link  "
+	           "m move");
 	if (j->reads == 0 || j->read_error) {
 		draw_text(w, y++, 0, width, j->read_error ? screen_attr(C_ERROR) : 0,
 		          j->read_error ? j->read_error : "Reading...");

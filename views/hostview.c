@@ -119,9 +119,9 @@ hostview_draw(struct app *a, WINDOW *w)
 	         h->info->sockets, h->info->sockets == 1 ? "" : "s", h->info->cores,
 	         h->info->cores == 1 ? "" : "s", h->info->threads, h->info->threads == 1 ? "" : "s",
 	         h->info->mhz, h->info->hv_type, v1, v2);
-	draw_text(w, y++, 0, width, 0, line);
+	draw_wrapped(w, &y, 0, line);
 	if (h->info->error)
-		draw_text(w, y++, 0, width, screen_attr(C_ERROR), h->info->error);
+		draw_wrapped(w, &y, screen_attr(C_ERROR), h->info->error);
 	draw_pools(w, y, height, h->info);
 }
 

@@ -74,7 +74,7 @@ draw_vols(struct app *a, WINDOW *w, int *y, const struct vmdel_info *in)
 			         dd->remove[i] ? 'x' : ' ', v->target, v->path, v->device, v->pool);
 		if (dd->cur == i + 1)
 			app_form_focus(a, *y);
-		draw_text(w, (*y)++, 0, width, attr, line);
+		draw_wrapped(w, y, attr, line);
 	}
 }
 

@@ -253,6 +253,28 @@ info_lines(const struct vm *vm, const struct host *h, struct lines *l)
 	tag_lines(vm, l);
 }
 
+/* The info lines at this width: a line too long goes on under itself,
+ * two columns further in (fmt_wrap's breaks). */
+static void
+wrap_lines(struct lines *l, int width)
+{
+	struct lines out = { 0 };
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		const char *p = l->v[i], *next;
+		int indent = (int)strspn(p, " "), in = 0;
+		do {
+			size_t n = fmt_wrap(p, width - in, &next);
+			add(&out, "%*s%.*s", in, "", (int)n, p);
+			p = next;
+			in = indent + 2 < width / 2 ? indent + 2 : 0;
+		} while (*p);
+	}
+	xfree_strv(l->v, l->n);
+	*l = out;
+}
+
 static void
 vmdetail_draw(struct app *a, WINDOW *w)
 {
@@ -282,6 +304,7 @@ vmdetail_draw(struct app *a, WINDOW *w)
 	draw_text(w, 0, 0, width, screen_attr(C_COLUMNS), title);
 
 	info_lines(vm, r->host, &l);
+	wrap_lines(&l, width);
 	/* The info lines first, the graphs in what is left: 3..12 rows each
 	 * (4 where the screen has room), three rows of them, and the WAIT%
 	 * row too where every info line still fits below it. Only a screen
