@@ -122,5 +122,9 @@ int cli_hw(const struct subcmd *cmd, int argc, char **argv);
  * nmi and wake (cli_life.c, one handler by the row's name). */
 int cli_edit(const struct subcmd *cmd, int argc, char **argv);
 int cli_life(const struct subcmd *cmd, int argc, char **argv);
+/* vmtui info, ssh, password (cli_agent.c, by the row's name) and
+ * ssh-proxy, ssh's ProxyCommand. */
+int cli_agent(const struct subcmd *cmd, int argc, char **argv);
+int cli_ssh_proxy(const struct subcmd *cmd, int argc, char **argv);
 
 #endif

@@ -6,8 +6,11 @@
 #   * kernel: the versioned package that linux-image-cloud-amd64 depends on
 #     (linux-image-<abi>-cloud-amd64), fetched with `apt-get download`;
 #   * userland: busybox-static (+ its applet symlinks);
+#   * qemu-guest-agent and dropbear-bin (a small SSH server), with the
+#     shared libraries they need: the closure of their Depends limited to
+#     library packages (lib*, zlib1g), every NEEDED soname checked;
 #   * the virtio modules of that kernel (virtio_pci, virtio_blk, virtio_net,
-#     virtio_balloon and their dependencies, computed with depmod/modprobe
+#     virtio_balloon, virtio_console and their dependencies, computed with depmod/modprobe
 #     --show-depends, decompressed if the kernel ships .ko.{xz,zst,gz}),
 #     and its TPM drivers (tpm_crb, tpm_tis) when it has them as modules.
 #
@@ -28,6 +31,14 @@
 # "VMTUI-VGA-READY" there, for the graphical console's tests, and writes
 # the events of a virtio tablet (if any) on the serial console, one
 # "VMTUI-EV <hex>" line each.
+# Where the guest has a virtio-serial port named org.qemu.guest_agent.0
+# (guest.sh define --agent), /init runs qemu-ga on it ("vmtui-init:
+# guest agent on /dev/vportNpM" on the console). With vmtui.sshkey=TYPE,B64
+# on the command line (guest.sh define --ssh-key FILE.pub) the key is
+# root's authorized key; dropbear always listens on port 22 (host keys made
+# at first connection). /etc/os-release names the guest "vmtui test guest".
+# qemu-ga's shutdown runs /sbin/shutdown, which here powers off or reboots
+# at once (-P, -H: off; -r: reboot).
 #
 # Usage: tests/realstack/build-guest.sh [--force]
 # Needs root (apt-get); installs what it needs (cpio, kmod, xz-utils, ...).
@@ -55,7 +66,9 @@ FIXTURE_VERSION=3
 # kernel has them as modules, for the firmware and TPM tests; "tablet-log":
 # the virtio tablet's events on the serial console (the graphical console's
 # mouse tests). A build with more features than these is accepted.
-FIXTURE_FEATURES="vga-shell tablet-log tpm"
+# "agent-ssh": qemu-guest-agent (on a guest_agent virtio-serial port), the
+# virtio_console module, dropbear on port 22 and /etc/os-release.
+FIXTURE_FEATURES="vga-shell tablet-log tpm agent-ssh"
 has_features() {
     local have f
     have=$(sed -n 's/^FIXTURE_FEATURES="\(.*\)"$/\1/p' "$OUT/fixture.env")
@@ -98,7 +111,7 @@ need_tools() {  # need_tools cmd:package ...
     fi
 }
 need_tools cpio:cpio gzip:gzip depmod:kmod modprobe:kmod xz:xz-utils \
-    dpkg-deb:dpkg flock:util-linux apt-cache:apt
+    dpkg-deb:dpkg flock:util-linux apt-cache:apt readelf:binutils
 
 mkdir -p "$OUT"
 chmod 0755 "$OUT"
@@ -143,6 +156,40 @@ for deb in "$WORK"/debs/*.deb; do
 done
 BUSYBOX_VERSION=$(dpkg-deb -f "$WORK"/debs/busybox-static_*.deb Version)
 
+# The guest agent and the SSH server, and the library packages they need:
+# the closure of Depends/PreDepends restricted to lib* and zlib1g (what a
+# dynamically linked binary loads), unpacked apart into $WORK/u.
+USERPKGS=(qemu-guest-agent dropbear-bin)
+lib_closure() {
+    local -A seen=()
+    local queue=("$@") p d
+    while ((${#queue[@]})); do
+        p=${queue[0]}; queue=("${queue[@]:1}")
+        [[ -n ${seen[$p]:-} ]] && continue
+        seen[$p]=1
+        echo "$p"
+        while read -r d; do
+            [[ $d == lib* || $d == zlib1g ]] || continue
+            [[ $d == *-dev || $d == libc-bin || $d == *-common ]] && continue
+            [[ -z ${seen[$d]:-} ]] && queue+=("$d")
+        done < <(apt-cache depends "$p" 2>/dev/null |
+                 awk '($1 == "Depends:" || $1 == "PreDepends:") && $2 !~ /^</ { print $2 }')
+    done
+}
+mapfile -t UPKGS < <(lib_closure "${USERPKGS[@]}")
+((${#UPKGS[@]} > 2)) || { apt_update_once; mapfile -t UPKGS < <(lib_closure "${USERPKGS[@]}"); }
+mkdir -p "$WORK/udebs" "$WORK/u"
+chmod 0777 "$WORK/udebs"
+(cd "$WORK/udebs" && apt-get download "${UPKGS[@]}" >&2 2>"$WORK/dl.err") ||
+    { apt_update_once; (cd "$WORK/udebs" && apt-get download "${UPKGS[@]}" >&2 2>"$WORK/dl.err"); } ||
+    { cat "$WORK/dl.err" >&2; die "apt-get download ${UPKGS[*]} failed"; }
+for deb in "$WORK"/udebs/*.deb; do
+    dpkg -x "$deb" "$WORK/u" || die "dpkg -x $deb failed"
+done
+QGA_VERSION=$(dpkg-deb -f "$WORK"/udebs/qemu-guest-agent_*.deb Version)
+DROPBEAR_VERSION=$(dpkg-deb -f "$WORK"/udebs/dropbear-bin_*.deb Version)
+log "guest agent $QGA_VERSION, dropbear $DROPBEAR_VERSION, libraries from: ${UPKGS[*]:2}"
+
 VMLINUZ=$WORK/x/boot/vmlinuz-$KVER
 [[ -f $VMLINUZ ]] || die "no /boot/vmlinuz-$KVER in $KPKG"
 MODROOT=""
@@ -157,9 +204,10 @@ BUSYBOX=$WORK/x/bin/busybox
 # ----------------------------------------------------------- module closure
 depmod -b "$MODROOT" "$KVER" || die "depmod failed for $KVER"
 WANTED=(virtio virtio_ring virtio_pci virtio_pci_modern_dev virtio_pci_legacy_dev
-        virtio_blk virtio_net virtio_balloon virtio_input evdev
+        virtio_blk virtio_net virtio_balloon virtio_input evdev virtio_console
         tpm tpm_tis_core tpm_tis tpm_crb)
-OPTIONAL=(virtio_pci_modern_dev virtio_pci_legacy_dev tpm tpm_tis_core tpm_tis tpm_crb)
+OPTIONAL=(virtio_pci_modern_dev virtio_pci_legacy_dev tpm tpm_tis_core tpm_tis tpm_crb
+          virtio_console)
 declare -A SEEN=()
 ORDER=()
 INITRD=$WORK/initrd
@@ -235,6 +283,51 @@ export PS1='vmtui-guest# '
 EOF
 echo "root:x:0:0:root:/root:/bin/sh" >"$INITRD/etc/passwd"
 echo "root:x:0:" >"$INITRD/etc/group"
+echo "root:*:19000:0:99999:7:::" >"$INITRD/etc/shadow"
+chmod 0600 "$INITRD/etc/shadow"
+printf '/bin/sh\n/bin/ash\n' >"$INITRD/etc/shells"
+cat >"$INITRD/etc/os-release" <<'EOF'
+NAME="vmtui test guest"
+ID=vmtuitest
+VERSION_ID=4
+VERSION="4 (fixture)"
+PRETTY_NAME="vmtui test guest 4"
+EOF
+
+# qemu-ga, dropbear and their libraries. Only shared objects are copied
+# (no gconv, no docs): libraries keep their Debian paths and the loader
+# its /lib64 name.
+install -m 0755 "$WORK/u/usr/sbin/qemu-ga" "$INITRD/usr/sbin/qemu-ga"
+for b in dropbear dropbearkey; do
+    f=$WORK/u/usr/sbin/$b; [[ -x $f ]] || f=$WORK/u/usr/bin/$b
+    [[ -x $f ]] || die "$b not found in dropbear-bin"
+    install -m 0755 "$f" "$INITRD/usr/sbin/$b"
+done
+(cd "$WORK/u" && find lib lib64 usr/lib/x86_64-linux-gnu -maxdepth 2 \
+     \( -name '*.so*' -o -name 'ld-linux*' \) \( -type f -o -type l \) 2>/dev/null |
+     grep -v -e /gconv/ -e /audit/ | cpio -pdm --quiet "$INITRD") || die "copying the libraries failed"
+# Every NEEDED soname of what was copied must be found in the guest's tree.
+ldirs=("$INITRD/lib/x86_64-linux-gnu" "$INITRD/usr/lib/x86_64-linux-gnu" "$INITRD/lib64")
+while read -r so; do
+    found=0
+    for d in "${ldirs[@]}"; do [[ -e $d/$so ]] && found=1 && break; done
+    ((found)) || die "the guest lacks $so (needed by qemu-ga or dropbear)"
+done < <(find "$INITRD/usr/sbin" "${ldirs[@]}" -type f 2>/dev/null |
+         xargs readelf -d 2>/dev/null | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | sort -u)
+[[ -e $INITRD/lib64/ld-linux-x86-64.so.2 ]] || die "the guest lacks /lib64/ld-linux-x86-64.so.2"
+mkdir -p "$INITRD/etc/dropbear" "$INITRD/root/.ssh" "$INITRD/var/log" "$INITRD/mnt"
+chmod 0700 "$INITRD/root" "$INITRD/root/.ssh"
+cat >"$INITRD/sbin/shutdown" <<'EOF'
+#!/bin/sh
+# shutdown for the vmtui test guest (no init to ask): what qemu-ga runs.
+# -r reboots, anything else (-P, -H, -h) powers off, at once.
+sync
+for a in "$@"; do
+    case "$a" in -r) exec reboot -f ;; esac
+done
+exec poweroff -f
+EOF
+chmod 0755 "$INITRD/sbin/shutdown"
 
 cat >"$INITRD/init" <<'EOF'
 #!/bin/sh
@@ -303,6 +396,24 @@ case " $(cat /proc/cmdline) " in
         fi ;;
 esac
 
+# The guest agent on its virtio-serial port, if the guest has one.
+for p in /sys/class/virtio-ports/vport*; do
+    [ "$(cat "$p/name" 2>/dev/null)" = org.qemu.guest_agent.0 ] || continue
+    ( while :; do qemu-ga -m virtio-serial -p "/dev/${p##*/}" -t /run >/dev/null 2>&1; sleep 1; done ) &
+    echo "vmtui-init: guest agent on /dev/${p##*/}" >/dev/console
+done
+# root's SSH key from the command line (vmtui.sshkey=TYPE,BASE64), and
+# dropbear on port 22 (host keys made as needed, in /etc/dropbear).
+for w in $(cat /proc/cmdline); do
+    case "$w" in
+        vmtui.sshkey=*,*)
+            k=${w#vmtui.sshkey=}
+            echo "${k%%,*} ${k#*,} vmtui-test" >/root/.ssh/authorized_keys
+            chmod 0600 /root/.ssh/authorized_keys ;;
+    esac
+done
+dropbear -R -p 22 >/dev/null 2>&1 &
+
 # Interactive shell with job control on the serial console, respawned.
 while :; do
     if [ -c /dev/ttyS0 ]; then
@@ -328,6 +439,8 @@ FIXTURE_VERSION=$FIXTURE_VERSION
 KVER=$KVER
 KPKG=$KPKG
 BUSYBOX_VERSION=$BUSYBOX_VERSION
+QGA_VERSION=$QGA_VERSION
+DROPBEAR_VERSION=$DROPBEAR_VERSION
 MODULES="${ORDER[*]}"
 FIXTURE_FEATURES="$FIXTURE_FEATURES"
 EOF

@@ -35,12 +35,16 @@
 # virtio tablet, whose events the guest writes on its serial console as
 # "VMTUI-EV <24 bytes of struct input_event in hex>" lines. Without --vga the
 # guest has no video at all, as before.
+# --agent gives the guest a virtio-serial channel org.qemu.guest_agent.0,
+# on which the fixture runs qemu-ga; --ssh-key FILE.pub makes that public
+# key root's authorized key for the fixture's dropbear (port 22).
 #
 # Usage:
 #   guest.sh define NAME [--busy] [--mem MiB] [--maxmem MiB] [--vcpus N]
 #                [--maxvcpus M] [--net ethernet|user|none|network:NAME]
 #                [--mac 52:54:00:xx:xx:xx] [--net-traffic]
 #                [--vga [--graphics vnc|vnc-password|socket|spice|none]]
+#                [--agent] [--ssh-key FILE.pub]
 #   guest.sh start NAME [--wait [SECONDS]]  start; optionally wait for the
 #                                           VMTUI-GUEST-READY console line
 #   guest.sh wait-ready NAME [SECONDS]       wait for VMTUI-GUEST-READY (default 60)
@@ -83,12 +87,19 @@ check_traversable() {
 cmd_define() {
     local name=${1:-}; check_name "$name"; shift
     local busy=0 mem=96 maxmem=128 vcpus=1 maxvcpus=2 traffic=0 net=ethernet mac="" vga=0 graphics=vnc
+    local agent="" sshkey=""
     [[ $URI == qemu:///system ]] || net=user   # unprivileged: no tap devices
     while (($#)); do
         case "$1" in
             --busy) busy=1 ;;
             --net-traffic) traffic=1 ;;
             --vga) vga=1 ;;
+            --agent) agent="<channel type='unix'><target type='virtio' name='org.qemu.guest_agent.0'/></channel>" ;;
+            --ssh-key)
+                [[ -r ${2:-} ]] || die "--ssh-key needs a readable public key file"
+                read -r ktype kdata _ <"$2" || true
+                [[ $ktype =~ ^[a-z0-9@.-]+$ && $kdata =~ ^[A-Za-z0-9+/=]+$ ]] || die "--ssh-key: $2 is not an OpenSSH public key"
+                sshkey=" vmtui.sshkey=$ktype,$kdata"; shift ;;
             --graphics)
                 [[ ${2:-} =~ ^(vnc|vnc-password|socket|spice|none)$ ]] || die "--graphics takes vnc|vnc-password|socket|spice|none"
                 graphics=$2; shift ;;
@@ -139,6 +150,7 @@ cmd_define() {
     fi
     ((busy)) && cmdline+=" vmtui.busy=1"
     ((traffic)) && cmdline+=" vmtui.nettraffic=1"
+    cmdline+=$sshkey
     local nic=""
     case $net in
         ethernet) nic="<interface type='ethernet'>$mac<model type='virtio'/></interface>" ;;
@@ -179,6 +191,7 @@ cmd_define() {
       <target type='serial' port='0'/>
     </console>
     <controller type='usb' model='none'/>
+    $agent
     $video
     <memballoon model='virtio'>
       <stats period='1'/>
