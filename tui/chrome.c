@@ -211,7 +211,7 @@ chrome_footer(struct app *a)
 	werase(a->footer);
 	if (a->prompt.open) {
 		int lw = (int)strlen(a->prompt.label), room = cols - lw - 1;
-		const char *txt = a->prompt.le.text;
+		const char *txt = a->prompt.kind == PROMPT_SECRET ? "" : a->prompt.le.text;
 		/* A long path shows its end, where the typing happens. */
 		if (room > 1 && (int)strlen(txt) > room)
 			txt += strlen(txt) - (size_t)room;
@@ -432,11 +432,16 @@ prompt_key(struct app *a, wint_t wc, bool is_key)
 		snprintf(a->filter, sizeof a->filter, "%s", p->le.text);
 		a->list.top = 0;
 	} else if (r == LE_TAB) {
-		prompt_complete(a);
+		if (p->kind == PROMPT_PATH)
+			prompt_complete(a);
 	} else if (r == LE_ENTER && p->submit) {
 		p->submit(a, p->le.text);
 	} else if (r == LE_CANCEL) {
 		app_status(a, MSG_INFO, "Cancelled.");
+	}
+	if (p->kind == PROMPT_SECRET && !p->open) {
+		memset(p->le.text, 0, strlen(p->le.text));
+		lineedit_set(&p->le, "");
 	}
 	a->dirty = DIRTY_ALL;
 	return HANDLED;
@@ -454,6 +459,14 @@ app_prompt_path(struct app *a, const char *label, const char *initial,
 	a->dirty |= DIRTY_FOOTER;
 }
 
+
+void
+app_prompt_text(struct app *a, enum prompt_kind kind, const char *label, const char *initial,
+                void (*submit)(struct app *, const char *))
+{
+	app_prompt_path(a, label, initial, submit);
+	a->prompt.kind = kind;
+}
 
 void
 app_prompt_filter(struct app *a)

@@ -469,6 +469,18 @@ run_hostdev_release(struct app *a, const struct cmd_ctx *x)
 	return hostdevs_change(a, false);
 }
 
+static int
+run_ssh(struct app *a, const struct cmd_ctx *x)
+{
+	return sshview_open(a, x->guest);
+}
+
+static int
+run_agentpw(struct app *a, const struct cmd_ctx *x)
+{
+	return agentpw_open(a, x->guest);
+}
+
 /* ---- the table ---- */
 
 #define ON_GUEST (NEED_LIVE | NEED_GUEST | NEED_WRITE | NEED_HOST_UP)
@@ -699,6 +711,13 @@ static const struct command commands[] = {
 	  .needs = ON_GUEST, .run = run_life, .key = 'I', .where = GUEST_VIEWS },
 	{ "wake", "Wake the guest from its OS's suspend (pmsuspended)", .needs = ON_GUEST,
 	  .run = run_life, .key = 'W', .where = GUEST_VIEWS },
+	/* The guest agent and ssh (views/sshview.c, agentpw.c). */
+	{ "ssh", "Log into the guest with your ssh (through the host's SSH link if remote)",
+	  "log into", .needs = NEED_LIVE | NEED_GUEST | NEED_HOST_UP, .run = run_ssh,
+	  .key = '$', .where = GUEST_VIEWS, .label = "ssh" },
+	{ "guest-password", "Set a user's password inside the guest (through its guest agent)",
+	  "set a password in", .needs = ON_GUEST, .run = run_agentpw, .key = '&',
+	  .where = GUEST_VIEWS },
 };
 
 /* Whatever the views do on every turn of the loop. */
@@ -707,6 +726,7 @@ poll_all(struct app *a)
 {
 	console_poll(a);
 	gscreen_poll(a);
+	sshview_poll(a);
 }
 
 static void
@@ -715,6 +735,7 @@ quit_all(void)
 	console_forget();
 	conpane_forget();
 	gscreen_forget();
+	sshview_forget();
 }
 
 const struct ui vmtui_ui = {

@@ -14,6 +14,7 @@ SRC=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=$(cd "${1:?usage: run.sh BUILD_DIR [SECONDS]}" && pwd)
 SECS=${2:-60}
 TARGETS="vmdef config theme keymap resxml netinfo ppm termreply gfxrender gfxinput nodedev devxml xmledit"
+TARGETS+=" agent"
 failed=0
 total_runs=0
 
