@@ -301,8 +301,8 @@ run_ssh(virConnectPtr conn, struct sshlink *link, const struct aopts *o)
 	struct sshrelay *relay = NULL;
 	struct fwd_ctx fc = { link, NULL };
 	virDomainPtr d;
-	const char *src = NULL, *user = o->user;
-	char *err = NULL, *addr = NULL, *alias = NULL, **argv;
+	const char *src = NULL;
+	char *err = NULL, *addr = NULL, *alias = NULL, **argv, *user = NULL;
 	int rc = -1;
 
 	if ((d = lv_domain_lookup(conn, o->args[0], &err)) == NULL)
@@ -314,8 +314,7 @@ run_ssh(virConnectPtr conn, struct sshlink *link, const struct aopts *o)
 	}
 	if ((addr = agent_guest_address(d, &src, &err)) == NULL)
 		goto cleanup;
-	if (user == NULL)
-		user = getenv("VMTUI_SSH_USER");
+	user = o->user ? xstrdup(o->user) : agent_ssh_user(d);
 	fc.addr = addr;
 	if (link != NULL && !o->direct) {
 		if ((relay = sshrelay_start(open_fwd, &fc, &err)) == NULL)
@@ -337,6 +336,7 @@ cleanup:
 	free(err);
 	free(addr);
 	free(alias);
+	free(user);
 	if (d)
 		virDomainFree(d);
 	return rc < 0 ? 255 : rc;

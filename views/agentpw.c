@@ -69,7 +69,7 @@ got_user(struct app *a, const char *user)
 int
 agentpw_open(struct app *a, const struct sel_guest *g)
 {
-	const char *u = getenv("VMTUI_SSH_USER");
+	const char *u = getenv("VMTUI_SSH_USER"); /* the guest's ssh_user needs libvirt */
 
 	if (!vm_state_active(g->state)) {
 		app_status(a, MSG_ERROR, "%s is %s: its guest agent sets passwords only while it runs.",

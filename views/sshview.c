@@ -29,7 +29,7 @@ struct find {
 	char uuid[VM_UUID_LEN];
 	char name[256];
 	bool done;
-	char *addr, *error;
+	char *addr, *error, *user;
 	const char *source;
 	bool via_link;
 };
@@ -50,6 +50,8 @@ find_on_worker(struct host *h, virConnectPtr conn, void *arg)
 		err = lv_err_line();
 	else
 		addr = agent_guest_address(dom, &src, &err);
+	if (addr)
+		f->user = agent_ssh_user(dom);
 	if (dom)
 		virDomainFree(dom);
 	host_lock(h);
@@ -143,7 +145,7 @@ run(struct app *a, struct find *f)
 	struct fwd w = { .h = f->h, .addr = f->addr, .fd = -1 };
 	struct sshrelay *relay = NULL;
 	char *err = NULL, *alias = NULL, **argv, *line;
-	const char *user = getenv("VMTUI_SSH_USER");
+	const char *user = f->user;
 	int rc;
 
 	pthread_mutex_init(&w.lock, NULL);
@@ -204,6 +206,7 @@ sshview_poll(struct app *a)
 		run(a, f);
 	free(f->addr);
 	free(f->error);
+	free(f->user);
 	free(f);
 }
 

@@ -463,6 +463,16 @@ w_devices(struct xw *x, const struct vmdef *d)
 	xw_attr(x, "model", "virtio");
 	xw_empty(x, "stats", "period", "2");
 	xw_end(x);
+	if (d->agent) {
+		/* The QEMU guest agent's channel (libvirt picks the socket). */
+		xw_start(x, "channel");
+		xw_attr(x, "type", "unix");
+		xw_start(x, "target");
+		xw_attr(x, "type", "virtio");
+		xw_attr(x, "name", "org.qemu.guest_agent.0");
+		xw_end(x);
+		xw_end(x);
+	}
 	if (!d->rng)
 		return;
 	xw_start(x, "rng");
@@ -485,6 +495,15 @@ w_head(struct xw *x, const struct vmdef *d, const struct vmxml_opts *o, const ch
 	xw_elem(x, "name", d->name);
 	if (o->uuid)
 		xw_elem(x, "uuid", o->uuid);
+	if (d->ssh_user) {
+		/* Who `vmtui ssh` logs in as (model/guest/agent.h). */
+		xw_start(x, "metadata");
+		xw_start(x, "vmtuissh:ssh");
+		xw_attr(x, "xmlns:vmtuissh", "https://vmtui.dev/xmlns/ssh/1");
+		xw_attr(x, "user", d->ssh_user);
+		xw_end(x);
+		xw_end(x);
+	}
 	w_sizes(x, d);
 	w_os(x, d, o, arch);
 	w_platform(x, d, o, type, arch);
@@ -540,7 +559,7 @@ struct dom {
 	char **boot;
 	size_t nboot;
 	bool console, vnc;
-	bool efi, secure_boot, rng, boot_menu;
+	bool efi, secure_boot, rng, boot_menu, agent;
 	char *tpm;       /* the TPM's model: "tpm-crb", "tpm-tis"; NULL: none */
 	char *cpu_mode, *cpu_model; /* NULL: no <cpu> or no mode */
 	bool cpu_default; /* libvirt's own default model (check='none') */
@@ -603,6 +622,8 @@ read_hardware(xmlXPathContextPtr ctx, struct dom *m)
 	if (m->tpm == NULL && xp_bool(ctx, "boolean(/domain/devices/tpm)"))
 		m->tpm = xstrdup("tpm-tis"); /* libvirt's default model on x86 */
 	m->rng = xp_bool(ctx, "boolean(/domain/devices/rng)");
+	m->agent = xp_bool(ctx, "boolean(/domain/devices/channel/target[@type='virtio' and "
+	                        "@name='org.qemu.guest_agent.0'])");
 	m->boot_menu = xp_bool(ctx, "boolean(/domain/os/bootmenu[@enable='yes'])");
 	m->cpu_mode = xpath_str(ctx, "string(/domain/cpu/@mode)");
 	if (m->cpu_mode == NULL && xp_bool(ctx, "boolean(/domain/cpu/model)"))
@@ -1037,6 +1058,8 @@ cmp_hardware(struct diffs *l, const struct vmdef *d, const struct dom *m, const 
 		cmp_str(l, "rng", yes(m->rng), yes(d->rng));
 	if (said & VMDEF_KEY_BOOT_MENU)
 		cmp_str(l, "boot_menu", yes(m->boot_menu), yes(d->boot_menu));
+	if (said & VMDEF_KEY_AGENT)
+		cmp_str(l, "agent", yes(m->agent), yes(d->agent));
 	if (d->iso)
 		cmp_str(l, "iso", m->iso, iso_path ? iso_path : d->iso);
 }
@@ -1420,6 +1443,8 @@ y_hardware(struct yw *y, const struct dom *m, const char *iso_vol)
 	}
 	if (!m->rng)
 		y_bool(y, "rng", false);
+	if (!m->agent)
+		y_bool(y, "agent", false);
 	if (m->boot_menu)
 		y_bool(y, "boot_menu", true);
 }

@@ -699,6 +699,36 @@ agent_guest_address(virDomainPtr dom, const char **source, char **err)
 	return best;
 }
 
+char *
+agent_ssh_user_xml(const char *xml)
+{
+	xmlDocPtr doc = xml ? xml_read_quiet(xml, "metadata") : NULL;
+	xmlXPathContextPtr ctx;
+	char *u = NULL;
+
+	if (doc == NULL)
+		return NULL;
+	if ((ctx = xmlXPathNewContext(doc)) != NULL) {
+		u = xpath_str(ctx, "string(/*[local-name()='ssh']/@user)");
+		xmlXPathFreeContext(ctx);
+	}
+	xmlFreeDoc(doc);
+	return u;
+}
+
+char *
+agent_ssh_user(virDomainPtr dom)
+{
+	char *xml = virDomainGetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, AGENT_SSH_NS, 0);
+	char *u = agent_ssh_user_xml(xml);
+	const char *env = getenv("VMTUI_SSH_USER");
+
+	free(xml);
+	if (u == NULL && env && *env)
+		u = xstrdup(env);
+	return u;
+}
+
 /* ---- the TUI's job ---- */
 
 struct job_call {

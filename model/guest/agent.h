@@ -150,6 +150,14 @@ int agent_set_password(virDomainPtr dom, const char *user, const char *password,
  * *source says which ("agent", "lease", "arp"). NULL with *err. */
 char *agent_guest_address(virDomainPtr dom, const char **source, char **err);
 
+/* The user `vmtui ssh` logs into dom as: its vmtui.yaml ssh_user (kept in
+ * the domain's metadata, AGENT_SSH_NS), else $VMTUI_SSH_USER, else NULL
+ * (ssh's own: ~/.ssh/config, else the local user). New string. */
+#define AGENT_SSH_NS "https://vmtui.dev/xmlns/ssh/1"
+char *agent_ssh_user(virDomainPtr dom);
+/* The user in the metadata element's XML, or NULL (pure). */
+char *agent_ssh_user_xml(const char *xml);
+
 /* ---- the TUI's job on the host's worker ---- */
 
 /* Shared by the view and the worker; fields after uuid under host->lock.

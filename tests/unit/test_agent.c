@@ -14,7 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/vmdef.h"
 #include "model/base/xmalloc.h"
+#include "model/defs/vmxml.h"
 #include "model/guest/agent.h"
 
 #define SEC 1000000000ull
@@ -247,6 +249,62 @@ cache_backoff(void **state)
 	agent_cache_forget(&cache_key, "u-mute");
 }
 
+/* The domain XML of one VM in yaml; NULL with the parse's first error
+ * in *why. */
+static char *
+domain_of(const char *yaml, char **why)
+{
+	struct vmdef_file f = { 0 };
+	struct config_errors e = { 0 };
+	char *xml = NULL;
+
+	*why = NULL;
+	if (vmdef_parse(&f, "t.yaml", NULL, yaml, strlen(yaml), &e) != 0)
+		*why = xstrdup(e.n ? e.v[0] : "?");
+	else
+		xml = vmxml_domain(&f.vms[0], NULL, why);
+	config_errors_free(&e);
+	vmdef_file_free(&f);
+	return xml;
+}
+
+/* apply and quick-create give an agent channel unless agent: false;
+ * ssh_user goes into the domain's metadata, where agent_ssh_user reads
+ * it back. */
+static void
+definition_agent_and_ssh_user(void **state)
+{
+	char *why, *xml, *u;
+
+	(void)state;
+	xml = domain_of("name: a\ntype: qemu\nmemory: 64M\nssh_user: debian\n", &why);
+	assert_non_null(xml);
+	assert_int_equal(agent_channel_state(xml), AGENT_OK);
+	assert_non_null(strstr(xml, AGENT_SSH_NS));
+	/* What virDomainGetMetadata gives: the element alone. */
+	{
+		char *el = strstr(xml, "<vmtuissh:ssh"), *end = el ? strstr(el, "/>") : NULL;
+		assert_non_null(end);
+		end[2] = '\0';
+		u = agent_ssh_user_xml(el);
+	}
+	assert_non_null(u);
+	assert_string_equal(u, "debian");
+	free(u);
+	free(xml);
+	xml = domain_of("name: a\ntype: qemu\nmemory: 64M\nagent: false\n", &why);
+	assert_non_null(xml);
+	assert_int_equal(agent_channel_state(xml), AGENT_NO_CHANNEL);
+	assert_null(strstr(xml, AGENT_SSH_NS));
+	free(xml);
+	assert_null(domain_of("name: a\nmemory: 64M\nssh_user: \"-oProxyCommand=x\"\n", &why));
+	assert_non_null(strstr(why, "ssh_user: \"-oProxyCommand=x\" is not a user name"));
+	free(why);
+	assert_null(domain_of("name: a\nmemory: 64M\nagent: maybe\n", &why));
+	assert_non_null(strstr(why, "agent"));
+	free(why);
+}
+
 int
 main(void)
 {
@@ -258,6 +316,7 @@ main(void)
 		cmocka_unit_test(cache_no_channel_costs_nothing),
 		cmocka_unit_test(cache_period),
 		cmocka_unit_test(cache_backoff),
+		cmocka_unit_test(definition_agent_and_ssh_user),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 
