@@ -127,7 +127,7 @@ info_text(virDomainPtr d, const virDomainInfo *di, const struct agent_result *r,
 	printf("vCPUs:       %u\nMemory:      %lu KiB of %lu KiB\n", di->nrVirtCpu, di->memory,
 	       di->maxMem);
 	printf("Address:     %s%s%s%s\n", addr ? addr : "-", src ? " (from the " : "",
-	       src ? src : "", src ? ")" : "");
+	       src ? agent_source_text(src) : "", src ? ")" : "");
 	printf("Agent:       %s%s%s\n", agent_status_text(r->status), r->error ? ": " : "",
 	       r->error ? r->error : "");
 	if (f == NULL)
@@ -322,8 +322,7 @@ run_ssh(virConnectPtr conn, struct sshlink *link, const struct aopts *o)
 		alias = xasprintf("%s.%s.vmtui", virDomainGetName(d), o->t.ssh);
 	}
 	fprintf(stderr, "vmtui: %s is at %s (from the %s)%s%s\n", virDomainGetName(d), addr,
-	        strcmp(src, "agent") == 0 ? "guest agent" : strcmp(src, "lease") == 0 ?
-	        "DHCP lease" : "ARP table", relay ? ", through the SSH link to " : "",
+	        agent_source_text(src), relay ? ", through the SSH link to " : "",
 	        relay ? o->t.ssh : "");
 	argv = sshrun_argv(user, addr, relay ? sshrelay_path(relay) : NULL, alias, o->cmd, o->ncmd);
 	rc = sshrun_exec(argv, &err);

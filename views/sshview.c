@@ -160,7 +160,7 @@ run(struct app *a, struct find *f)
 	argv = sshrun_argv(user, f->addr, relay ? sshrelay_path(relay) : NULL, alias, NULL, 0);
 	app_suspend(a);
 	line = xasprintf("\r\nvmtui: ssh to %s at %s (from the %s)%s\r\n", f->name, f->addr,
-	                 f->source, relay ? ", through the SSH link" : "");
+	                 agent_source_text(f->source), relay ? ", through the SSH link" : "");
 	if (write(STDOUT_FILENO, line, strlen(line)) < 0) {
 		/* The terminal is gone: ssh will say so too. */
 	}

@@ -301,8 +301,7 @@ info_lines(const struct vm *vm, const struct host *h, struct lines *l)
 	}
 	if (agent_job && agent_job->addr)
 		add(l, "  ssh goes to %s (address from the %s)", agent_job->addr,
-		    strcmp(agent_job->addr_source, "agent") == 0 ? "guest agent" :
-		    strcmp(agent_job->addr_source, "lease") == 0 ? "DHCP lease" : "ARP table");
+		    agent_source_text(agent_job->addr_source));
 	agent_lines(vm, l);
 }
 

@@ -729,6 +729,16 @@ agent_ssh_user(virDomainPtr dom)
 	return u;
 }
 
+const char *
+agent_source_text(const char *source)
+{
+	if (source == NULL)
+		return "nowhere";
+	if (strcmp(source, "agent") == 0)
+		return "guest agent";
+	return strcmp(source, "lease") == 0 ? "DHCP lease" : "ARP table";
+}
+
 /* ---- the TUI's job ---- */
 
 struct job_call {

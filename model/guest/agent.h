@@ -149,6 +149,8 @@ int agent_set_password(virDomainPtr dom, const char *user, const char *password,
  * link-local): from the agent, else the DHCP leases, else the ARP table;
  * *source says which ("agent", "lease", "arp"). NULL with *err. */
 char *agent_guest_address(virDomainPtr dom, const char **source, char **err);
+/* "guest agent", "DHCP lease", "ARP table" for a source above. */
+const char *agent_source_text(const char *source);
 
 /* The user `vmtui ssh` logs into dom as: its vmtui.yaml ssh_user (kept in
  * the domain's metadata, AGENT_SSH_NS), else $VMTUI_SSH_USER, else NULL

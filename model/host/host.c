@@ -1567,6 +1567,10 @@ run_req(struct host *h, struct req *r)
 		host_unlock(h);
 	}
 	action_run_mode(h->priv->conn, r->uuid, r->act, &err, &mode);
+	/* The mode is said where the guest agent was used or tried; plain
+	 * ACPI, without an agent, is what a shutdown always was. */
+	if (mode && strcmp(mode, "ACPI") == 0)
+		mode = NULL;
 	report_action(h, r, err, mode);
 	/* Autostart, and a managed save image made, removed or restored. */
 	if (r->act == ACT_AUTOSTART_ON || r->act == ACT_AUTOSTART_OFF || r->act == ACT_START ||
