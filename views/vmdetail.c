@@ -21,6 +21,14 @@ static struct scroller info_scroll;
  * and on the refresh key; NULL when no guest is selected. */
 static struct agent_job *agent_job;
 
+/* The agent job when it is about vm (the view may show another guest
+ * after the selection moved), else NULL. */
+static struct agent_job *
+job_of(const struct vm *vm)
+{
+	return agent_job && strcmp(agent_job->uuid, vm->uuid) == 0 ? agent_job : NULL;
+}
+
 static void
 vmdetail_enter(struct app *a)
 {
@@ -164,13 +172,14 @@ agent_iface_line(struct lines *l, const struct agent_iface *ifc)
 static void
 agent_lines(const struct vm *vm, struct lines *l)
 {
-	const struct agent_result *r = agent_job ? &agent_job->result : NULL;
+	struct agent_job *job = job_of(vm);
+	const struct agent_result *r = job ? &job->result : NULL;
 	const struct agent_facts *f = r ? r->facts : NULL;
 	char b1[16], b2[16];
 	size_t i;
 	int full;
 
-	if (!vm_state_active(vm->state) || agent_job == NULL)
+	if (!vm_state_active(vm->state) || job == NULL)
 		return;
 	if (r->status == AGENT_UNKNOWN) {
 		add(l, "Guest agent: asking...");
@@ -274,7 +283,7 @@ info_lines(const struct vm *vm, const struct host *h, struct lines *l)
 		    fmt_rate(b2, sizeof b2, vm->nics[i].wr_rate));
 	for (i = 0; c && i < c->nnics; i++) {
 		const struct vm_config_nic *n = &c->nics[i];
-		const struct agent_iface *ifc = agent_job && agent_job->result.facts ?
+		const struct agent_iface *ifc = job_of(vm) && agent_job->result.facts ?
 			agent_iface_by_mac(agent_job->result.facts, n->mac) : NULL;
 		const char *src = c->addrs_source;
 		char addrs[256] = "";
@@ -299,7 +308,7 @@ info_lines(const struct vm *vm, const struct host *h, struct lines *l)
 		if (addrs[0])
 			add(l, "    addresses (%s): %s", src ? src : "?", addrs);
 	}
-	if (agent_job && agent_job->addr)
+	if (job_of(vm) && agent_job->addr)
 		add(l, "  ssh goes to %s (address from the %s)", agent_job->addr,
 		    agent_source_text(agent_job->addr_source));
 	agent_lines(vm, l);
