@@ -268,7 +268,7 @@ run_info(virConnectPtr conn, const struct aopts *o)
 		memset(&di, 0, sizeof di);
 	agent_lookup(conn, d, true, &r);
 	if (virDomainIsActive(d) == 1)
-		addr = agent_guest_address(d, &src, &aerr);
+		addr = agent_guest_address_known(d, r.facts, &src, &aerr);
 	if (o->json)
 		info_json(d, &di, &r, addr, src);
 	else

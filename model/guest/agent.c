@@ -655,8 +655,49 @@ addr_rank(const char *a, bool v6)
 	return 2;
 }
 
+/* The best address among the agent's interfaces, or NULL. */
+static char *
+best_of_facts(const struct agent_facts *f)
+{
+	const char *best = NULL;
+	int rank = 0, r;
+	size_t i, j;
+
+	for (i = 0; f && i < f->nifaces; i++)
+		for (j = 0; j < f->ifaces[i].naddrs; j++) {
+			r = addr_rank(f->ifaces[i].addrs[j].addr, f->ifaces[i].addrs[j].v6);
+			if (r > rank) {
+				rank = r;
+				best = f->ifaces[i].addrs[j].addr;
+			}
+		}
+	return best ? xstrdup(best) : NULL;
+}
+
+static char *guest_address(virDomainPtr dom, bool ask_agent, const char **source, char **err);
+
+char *
+agent_guest_address_known(virDomainPtr dom, const struct agent_facts *facts,
+                          const char **source, char **err)
+{
+	char *a = best_of_facts(facts);
+
+	if (a != NULL) {
+		*err = NULL;
+		*source = "agent";
+		return a;
+	}
+	return guest_address(dom, false, source, err);
+}
+
 char *
 agent_guest_address(virDomainPtr dom, const char **source, char **err)
+{
+	return guest_address(dom, true, source, err);
+}
+
+static char *
+guest_address(virDomainPtr dom, bool ask_agent, const char **source, char **err)
 {
 	static const struct { unsigned src; const char *name; } srcs[] = {
 		{ VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_AGENT, "agent" },
@@ -671,7 +712,7 @@ agent_guest_address(virDomainPtr dom, const char **source, char **err)
 	*err = NULL;
 	for (s = 0; s < sizeof srcs / sizeof *srcs && best == NULL; s++) {
 		virDomainInterfacePtr *ifs = NULL;
-		if (s == 0 && dom_channel(dom) != AGENT_OK)
+		if (s == 0 && (!ask_agent || dom_channel(dom) != AGENT_OK))
 			continue;
 		n = virDomainInterfaceAddresses(dom, &ifs, srcs[s].src, 0);
 		if (n < 0 && firsterr == NULL)
@@ -765,7 +806,7 @@ job_work(struct host *h, virConnectPtr conn, void *arg)
 	} else {
 		agent_lookup(h, dom, c->force, &r);
 		if (r.status != AGENT_NOT_RUNNING)
-			addr = agent_guest_address(dom, &src, &aerr);
+			addr = agent_guest_address_known(dom, r.facts, &src, &aerr);
 		free(aerr);
 		virDomainFree(dom);
 	}

@@ -149,6 +149,10 @@ int agent_set_password(virDomainPtr dom, const char *user, const char *password,
  * link-local): from the agent, else the DHCP leases, else the ARP table;
  * *source says which ("agent", "lease", "arp"). NULL with *err. */
 char *agent_guest_address(virDomainPtr dom, const char **source, char **err);
+/* The same with the agent's interfaces already known (facts, e.g. from
+ * the cache: no agent call; NULL: the agent is not asked at all). */
+char *agent_guest_address_known(virDomainPtr dom, const struct agent_facts *facts,
+                                const char **source, char **err);
 /* "guest agent", "DHCP lease", "ARP table" for a source above. */
 const char *agent_source_text(const char *source);
 
