@@ -21,7 +21,7 @@
 #   - a guest defined by apply gets the agent channel, agent: false none.
 # Env: BUILD (default build/), KEEP_GUESTS=1. Ends with "N passed, N failed".
 set -uo pipefail
-: "${T_PREFIX:=vmtuitest-agent-}"
+: "${T_PREFIX:=vmtuitest-agent-i-}"
 . "$(dirname "$0")/../lib.sh"
 
 run_files agent
@@ -47,7 +47,7 @@ trap 'exit 130' INT TERM HUP
 remove_guests "$P" "${P}nopool"
 vsh net-destroy "$NET" >/dev/null 2>&1
 cat >"$D/net.xml" <<EOF
-<network><name>$NET</name><forward mode='nat'/><bridge name='vmtagt0'/>
+<network><name>$NET</name><forward mode='nat'/><bridge name='vmtagti0'/>
 <ip address='192.168.247.1' netmask='255.255.255.0'><dhcp><range start='192.168.247.100' end='192.168.247.200'/></dhcp></ip></network>
 EOF
 vsh net-create "$D/net.xml" >/dev/null || { say "cannot create $NET"; echo "0 passed, 1 failed"; exit 1; }

@@ -44,7 +44,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 
 status_is() {
-	sed -n '39p' <<<"$SCREEN" | grep -qE -- "$1" || { WHY="status: $(sed -n '39p' <<<"$SCREEN")"; false; }
+	sed -n '69p' <<<"$SCREEN" | grep -qE -- "$1" || { WHY="status: $(sed -n '69p' <<<"$SCREEN")"; false; }
 }
 wait_status() { wait_for "${2:-10}" "status /$1/" status_is "$1"; }
 is_selected() { [ "$(selected_name)" = "$(shown "$1")" ] || { WHY="selected '$(selected_name)'"; false; }; }
@@ -97,7 +97,7 @@ gsh 'mkfs.ext2 -q /dev/vda >/dev/null 2>&1 || mkfs.ext2 /dev/vda >/dev/null; mou
 export VMTUI_SSH="ssh $SSHO" VMTUI_SSH_USER=root
 export LIBVIRT_LOG_FILTERS="1:libvirt 4:rpc 4:util 4:conf 4:remote 4:qemu 4:security 4:event"
 export LIBVIRT_LOG_OUTPUTS="1:file:$LOG"
-vt_vmtui 170 40 -d 1 && wait_for 30 "connected" vt_connected || { not_ok "vmtui starts"; summary; exit 1; }
+vt_vmtui 170 70 -d 1 && wait_for 30 "connected" vt_connected || { not_ok "vmtui starts"; summary; exit 1; }
 vt_keys /
 wait_screen '^Filter:' 5 >/dev/null
 vt_type "$P"
