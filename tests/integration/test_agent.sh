@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # test_agent.sh — the guest agent and `vmtui ssh` against the real daemon,
-# with guests of our own (T_PREFIX, default vmtuitest-agent-):
+# with guests of our own (T_PREFIX, default vmtuitest-agent-i-):
 #   A  the fixture with qemu-ga on its guest_agent channel, dropbear with
 #      a throwaway key, on a NAT network of our own (192.168.247.0/24);
 #   N  no agent channel at all.
