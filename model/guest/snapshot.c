@@ -254,6 +254,17 @@ mem_state(int st)
 	return st == VIR_DOMAIN_RUNNING || st == VIR_DOMAIN_BLOCKED;
 }
 
+/* Does dom's live XML say its agent channel is connected? */
+static bool
+snapshot_agent_connected(virDomainPtr dom)
+{
+	char *xml = virDomainGetXMLDesc(dom, 0);
+	bool ok = xml && agent_channel_state(xml) == AGENT_OK;
+
+	free(xml);
+	return ok;
+}
+
 char *
 snapshot_quiesce_note(virDomainPtr dom)
 {
@@ -281,7 +292,7 @@ snapshot_create(virDomainPtr dom, const char *name, const char *desc, char **wha
 	char *why = snapshot_name_check(name), *xml = NULL, *e, *ferr = NULL, *terr = NULL;
 	virDomainSnapshotPtr snap = NULL;
 	int st = VIR_DOMAIN_NOSTATE, reason;
-	bool frozen;
+	bool frozen, chan;
 
 	*what = NULL;
 	*warning = NULL;
@@ -312,7 +323,8 @@ snapshot_create(virDomainPtr dom, const char *name, const char *desc, char **wha
 	}
 	/* A running guest whose agent answers: its filesystems frozen for
 	 * the snapshot and thawed after, so the disks hold a clean state. */
-	frozen = mem_state(st) && agent_freeze(dom, &ferr) >= 0;
+	chan = mem_state(st) && snapshot_agent_connected(dom);
+	frozen = chan && agent_freeze(dom, &ferr) >= 0;
 	snap = virDomainSnapshotCreateXML(dom, xml, VIR_DOMAIN_SNAPSHOT_CREATE_ATOMIC);
 	free(xml);
 	e = snap == NULL ? lv_err_line() : NULL; /* before the thaw resets it */
@@ -329,7 +341,7 @@ snapshot_create(virDomainPtr dom, const char *name, const char *desc, char **wha
 		return -1;
 	}
 	*what = created_what(snap, vm, st);
-	if (mem_state(st)) {
+	if (chan) {
 		char *q = frozen ? xasprintf("%s; quiesced: filesystems frozen through the guest agent",
 		                             *what)
 		                 : xasprintf("%s; not quiesced (%s)", *what,
