@@ -143,7 +143,7 @@ check "N: no agent call at all" eq "$(calls_for "$N")" 0
 say "# ssh round trip"
 select_row "$A" >/dev/null
 vt_keys '$'
-check "\$: ssh has the terminal (the guest's shell prompt)" wait_screen "vmtui-guest# " 60
+check "\$: ssh has the terminal (the guest's shell prompt)" wait_screen "vmtui-guest#" 60
 vt_type 'echo ROUND$((6*7))'
 vt_keys Enter
 check "a command typed in the guest answers" wait_screen "^ROUND42" 20
