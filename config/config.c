@@ -15,7 +15,9 @@
 
 static const char *const keys[] = {
 	"interval", "connect", "hosts", "readonly", "graphs", "history", "color", "theme",
-	"keys", "shutdown_wait", "graphics_protocol", "graphics_symbols", "graphics_fps", NULL,
+	"keys", "shutdown_wait", "graphics_protocol", "graphics_symbols", "graphics_fps",
+	"bulk_limit", NULL,
+	"wait_warn", NULL,
 };
 
 const char *const cfg_gfx_protocols[] = { "auto", "kitty", "sixel", "iterm", "symbols", NULL };
@@ -204,7 +206,22 @@ config_parse_bool(const char *s, bool *out)
 	return false;
 }
 
-static const char *const host_keys[] = { "name", "ssh", "uri", "key", NULL };
+static const char *const host_keys[] = { "name", "ssh", "uri", "key", "bulk_limit", NULL };
+
+/* bulk_limit: a whole number of operations at once, 1 to 64. */
+static bool
+parse_bulk_limit(const char *s, unsigned *out)
+{
+	char *end;
+	unsigned long n;
+
+	errno = 0;
+	n = strtoul(s, &end, 10);
+	if (end == s || *end || errno || n < 1 || n > 64 || s[0] == '-')
+		return false;
+	*out = (unsigned)n;
+	return true;
+}
 
 /* One `hosts:` entry; false (with errors added) when it is unusable. */
 static bool
@@ -239,10 +256,17 @@ parse_host(struct config_host *ch, yaml_document_t *doc, const char *name, yaml_
 			field = &ch->uri;
 		else if (strcmp(key, "key") == 0)
 			field = &ch->key;
+		if (strcmp(key, "bulk_limit") == 0) {
+			if (val->type != YAML_SCALAR_NODE || !parse_bulk_limit(scalar(val), &ch->bulk_limit))
+				err_at(e, name, val->start_mark, "hosts: bulk_limit: \"%s\" is not a number "
+				       "of operations at once between 1 and 64 (e.g. 4)",
+				       val->type == YAML_SCALAR_NODE ? scalar(val) : "");
+			continue;
+		}
 		if (field == NULL) {
 			sugg = config_suggest(key, host_keys);
 			err_at(e, name, k->start_mark, "hosts: unknown key \"%s\"%s%s%s", key,
-			       sugg ? " (did you mean \"" : " (known: name, ssh, uri, key)",
+			       sugg ? " (did you mean \"" : " (known: name, ssh, uri, key, bulk_limit)",
 			       sugg ? sugg : "", sugg ? "\"?)" : "");
 		} else if (val->type != YAML_SCALAR_NODE || !scalar(val)[0]) {
 			err_at(e, name, val->start_mark, "hosts: %s: expected a non-empty string", key);
@@ -368,6 +392,25 @@ apply_key(struct config *c, yaml_document_t *doc, const char *name, yaml_node_t 
 			       "a second between 1 and 60 (e.g. 15)", scalar(v));
 		else
 			c->gfx_fps = (unsigned)f;
+	} else if (strcmp(key, "bulk_limit") == 0) {
+		if (v->type != YAML_SCALAR_NODE)
+			goto want_scalar;
+		if (!parse_bulk_limit(scalar(v), &c->bulk_limit))
+			err_at(e, name, v->start_mark, "bulk_limit: \"%s\" is not a number of "
+			       "operations at once between 1 and 64 (e.g. 4)", scalar(v));
+	} else if (strcmp(key, "wait_warn") == 0) {
+		double d;
+		if (v->type != YAML_SCALAR_NODE)
+			goto want_scalar;
+		errno = 0;
+		d = strtod(scalar(v), &end);
+		if (end != scalar(v) && *end == '%')
+			end++;
+		if (end == scalar(v) || *end || errno || !isfinite(d) || d <= 0 || d > 100)
+			err_at(e, name, v->start_mark, "wait_warn: \"%s\" is not a percentage "
+			       "above 0 and at most 100 (e.g. 10)", scalar(v));
+		else
+			c->wait_warn = d;
 	} else if (strcmp(key, "shutdown_wait") == 0) {
 		if (v->type != YAML_SCALAR_NODE)
 			goto want_scalar;
@@ -458,7 +501,7 @@ apply_key(struct config *c, yaml_document_t *doc, const char *name, yaml_node_t 
 		else
 			err_at(e, name, k->start_mark, "unknown key \"%s\" (known: interval, connect, "
 			       "hosts, readonly, graphs, history, color, theme, keys, shutdown_wait, "
-			       "graphics_protocol, graphics_symbols, graphics_fps)",
+			       "graphics_protocol, graphics_symbols, graphics_fps, bulk_limit, wait_warn)",
 			       key);
 	}
 	return;

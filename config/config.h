@@ -28,6 +28,7 @@ struct config_host {
 	char *uri;            /* libvirt URI on that host; NULL: qemu:///system over SSH */
 	char *key;            /* identity file, or NULL */
 	unsigned line, col;   /* where it was defined */
+	unsigned bulk_limit;  /* bulk operations at once on this host; 0 = unset */
 };
 
 struct config {
@@ -48,6 +49,8 @@ struct config {
 	enum cfg_gfx_protocol gfx_protocol;  /* graphics_protocol:, default auto */
 	enum cfg_gfx_symbols gfx_symbols;    /* graphics_symbols:, default half */
 	unsigned gfx_fps;     /* graphics_fps: the screen's frame cap, 1-60; 0 = unset (15) */
+	unsigned bulk_limit;  /* bulk_limit: operations at once per host, 1-64; 0 = unset (4) */
+	double wait_warn;     /* wait_warn: WAIT% marked from, (0, 100]; 0 = unset (10) */
 };
 
 /* Errors found while reading: every one, each "file:line:col: message". */

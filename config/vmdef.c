@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <yaml.h>
 
+#include "../model/base/tagrule.h"
 #include "../model/base/xmalloc.h"
 #include "resdef.h"
 
@@ -211,7 +212,15 @@ dupstr(struct ctx *c, const char *label, yaml_node_t *v, const char *what, char 
 static bool
 boolean(struct ctx *c, const char *label, yaml_node_t *v, bool *out)
 {
-	const char *s = str(c, label, v, "true or false");
+	const char *s;
+
+	/* "user: {}", as people write a flag that has no options: on. */
+	if (v->type == YAML_MAPPING_NODE &&
+	    v->data.mapping.pairs.top == v->data.mapping.pairs.start) {
+		*out = true;
+		return true;
+	}
+	s = str(c, label, v, "true or false");
 
 	if (s == NULL)
 		return false;
@@ -495,7 +504,9 @@ enum {
 	V_NAME, V_HOST, V_TYPE, V_ARCH, V_MACHINE, V_VCPUS, V_MEMORY, V_DISKS, V_NETS,
 	V_BOOT, V_CLOUD, V_CONSOLE, V_AUTOSTART, V_START, V_KEYS, V_CMDS, V_IMAGE, V_POOL,
 	V_GRAPHICS, V_ISO, V_FIRMWARE, V_SECBOOT, V_TPM, V_CPU, V_HOSTDEVS, V_RNG, V_BOOTMENU,
-	V_OS, V_AGENT, V_SSHUSER, V_N
+	V_OS, V_AGENT, V_SSHUSER,
+	V_TAGS, V_NOTES,
+	V_N
 };
 static const struct key vm_keys[] = {
 	{ "name", V_NAME }, { "host", V_HOST }, { "type", V_TYPE }, { "arch", V_ARCH },
@@ -508,7 +519,9 @@ static const struct key vm_keys[] = {
 	{ "firmware", V_FIRMWARE }, { "secure_boot", V_SECBOOT }, { "tpm", V_TPM },
 	{ "cpu", V_CPU }, { "hostdevs", V_HOSTDEVS }, { "rng", V_RNG },
 	{ "boot_menu", V_BOOTMENU }, { "os", V_OS },
-	{ "agent", V_AGENT }, { "ssh_user", V_SSHUSER }, { NULL, 0 },
+	{ "agent", V_AGENT }, { "ssh_user", V_SSHUSER },
+	{ "tags", V_TAGS }, { "notes", V_NOTES }, { "note", V_NOTES },
+	{ NULL, 0 },
 };
 static const struct keyset vm_set = { "a VM", vm_keys, false };
 
@@ -1413,6 +1426,70 @@ parse_os(struct ctx *c, struct vmdef *vm, yaml_node_t *v)
 	vm->os_pos = pos_of(c, v);
 }
 
+static int
+cmp_strp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* tags: a list of tags (or one), each by the rules of model/base/tagrule.h;
+ * kept sorted. notes: free text ("" or null: none), its surrounding blanks
+ * dropped. */
+static void
+parse_tags(struct ctx *c, struct vmdef *vm, struct slot *s)
+{
+	size_t i;
+	char *why;
+
+	if (s[V_TAGS].v) {
+		vm->tags_given = true;
+		if (!is_null(s[V_TAGS].v))
+			strings(c, "tags", s[V_TAGS].v, "a tag such as web", &vm->tags, &vm->ntags);
+		for (i = 0; i < vm->ntags; i++)
+			if ((why = tag_check(vm->tags[i])) != NULL) {
+				err(c, s[V_TAGS].v, "tags: %s", why);
+				free(why);
+			}
+		if (vm->ntags > TAGS_MAX)
+			err(c, s[V_TAGS].v, "tags: %zu tags; a VM carries at most %d", vm->ntags,
+			    TAGS_MAX);
+		if (vm->ntags > 1)
+			qsort(vm->tags, vm->ntags, sizeof *vm->tags, cmp_strp);
+		for (i = 1; i < vm->ntags; i++)
+			if (strcmp(vm->tags[i - 1], vm->tags[i]) == 0)
+				err(c, s[V_TAGS].v, "tags: \"%s\" is listed twice", vm->tags[i]);
+	}
+	if (s[V_NOTES].v) {
+		yaml_node_t *v = s[V_NOTES].v;
+		const char *t = "", *k = sval(s[V_NOTES].k);
+		size_t n;
+
+		vm->notes_given = true;
+		if (v->type != YAML_SCALAR_NODE) {
+			err(c, v, "%s: expected text, not %s", k, kind(v));
+			return;
+		}
+		if (!is_null(v))
+			t = sval(v);
+		if (strlen(t) != v->data.scalar.length) {
+			err(c, v, "%s: contains a NUL character", k);
+			return;
+		}
+		while (*t == ' ' || *t == '\t' || *t == '\n' || *t == '\r')
+			t++;
+		n = strlen(t);
+		while (n > 0 && (t[n - 1] == ' ' || t[n - 1] == '\t' || t[n - 1] == '\n' ||
+		                 t[n - 1] == '\r'))
+			n--;
+		if (n > 0)
+			vm->notes = xstrndup(t, n);
+		if (vm->notes && (why = note_check(vm->notes)) != NULL) {
+			err(c, v, "%s: %s", k, why);
+			free(why);
+		}
+	}
+}
+
 /* The keys of this section, after vcpus, disks and start are known. */
 static void
 vm_hardware(struct ctx *c, struct vmdef *vm, struct slot *s)
@@ -1590,6 +1667,7 @@ parse_vm(struct ctx *c, yaml_node_t *map, yaml_node_t *key)
 		parse_boot(c, vm, s[V_BOOT].v);
 	parse_cloud(c, vm, s);
 	vm_hardware(c, vm, s);
+	parse_tags(c, vm, s);
 	if (vm->iso && vm->kernel)
 		err(c, s[V_ISO].k, "%s: cannot be combined with boot: kernel, which boots no CD",
 		    sval(s[V_ISO].k));
@@ -2206,6 +2284,8 @@ vmdef_free(struct vmdef *vm)
 	free(vm->hostdevs);
 	free(vm->os);
 	free(vm->ssh_user);
+	xfree_strv(vm->tags, vm->ntags);
+	free(vm->notes);
 	free(vm->name);
 	free(vm->host);
 	free(vm->arch);

@@ -139,6 +139,14 @@ struct vmdef {
 	struct vmdef_pos os_pos;
 	unsigned given;     /* VMDEF_OS_* and VMDEF_KEY_* bits of the keys written */
 	unsigned from_os;   /* VMDEF_OS_* bits osdefaults filled in */
+	/* tags: and notes: (or note:), kept in the domain's <metadata>
+	 * (model/defs/tagxml.h); apply manages each only when written. tags
+	 * sorted, no repeats; notes NULL for none. */
+	char **tags;
+	size_t ntags;
+	bool tags_given;
+	char *notes;
+	bool notes_given;
 	struct vmdef_pos pos; /* where the VM's mapping (or its plan key) starts */
 };
 

@@ -54,6 +54,10 @@ struct view_ops {
 	/* Key hints of the view's own after the bindings' in the footer, from
 	 * column x; returns the column after them. */
 	int (*footer)(struct app *, WINDOW *w, int x);
+	/* Does the view offer command c now (NULL: every one it binds)? A
+	 * hint the view would refuse is not shown (a plan with errors offers
+	 * no Apply). Called without the hosts' locks. */
+	bool (*offers)(const struct app *, enum cmd c);
 	/* draw covers every line of the body with line_end and the memo
 	 * app_body_memo gives: the body is not erased between frames. */
 	bool paints_all;
@@ -83,9 +87,9 @@ struct confirm {
 };
 
 /* The one-line prompt in the footer: the filter (applied as you type), a
- * file path (Tab completes, Enter submits), a word (Enter submits) or a
- * secret (not shown while typed, wiped once submitted). */
-enum prompt_kind { PROMPT_FILTER, PROMPT_PATH, PROMPT_WORD, PROMPT_SECRET };
+ * file path (Tab completes, Enter submits), a line of text (Enter submits)
+ * or a secret (not shown while typed, wiped once submitted). */
+enum prompt_kind { PROMPT_FILTER, PROMPT_PATH, PROMPT_TEXT, PROMPT_SECRET };
 
 struct prompt {
 	bool open;
@@ -125,9 +129,25 @@ struct app {
 	 * same guests are only sorted again. NULL: list afresh. */
 	uint64_t *rows_gens;
 	bool *collapsed;             /* per host: heading only */
+	/* What the rows were made from last: each host's generation and the
+	 * list's settings. While all of it holds, a lock of the hosts keeps
+	 * the rows as they are (a key or a frame costs nothing per guest).
+	 * UI thread only; app_rows_changed forgets it. */
+	struct rows_made {
+		bool valid;
+		uint64_t *gens;      /* per host: its generation */
+		bool *collapsed;     /* per host */
+		char filter[128];
+		enum sort_key sort;
+		bool reverse;
+	} rows_made;
 	struct scroller list;        /* the list's first row shown, selected row */
 	char sel_uuid[VM_UUID_LEN];  /* selection survives re-sorting */
 	struct host *sel_host;
+	/* Grouped by tag (`=`): the selected row's group ("" untagged), since
+	 * a guest with several tags is listed once under each. */
+	bool group_tags;
+	char sel_tag[40];
 	/* A guest to select once it shows up in the list (a guest just created
 	 * appears with the host's next refresh), until want_until_ns. */
 	char want_name[256];
@@ -171,6 +191,7 @@ struct app {
 		enum graph_mode gmode;
 		bool reverse, readonly;
 		char filter[128];
+		char marked[48];         /* "12 marked on 3 hosts" */
 	} title_key;
 	bool title_made;
 	unsigned dirty;
@@ -184,6 +205,13 @@ struct app {
 	bool memo_live;              /* within such a view's draw */
 	bool quit;
 	bool first_frame_done;
+
+	/* Marks and bulk actions (model/host/marks.h, views/bulk.c): the UI
+	 * thread's alone. */
+	struct marks *marks;         /* NULL until the first mark */
+	unsigned bulk_limit;         /* config.yaml's bulk_limit: (0: 4) */
+	unsigned *host_bulk_limit;   /* per host of hosts[]: its bulk_limit (0: the above) */
+	mmask_t mouse_bstate;        /* the buttons and modifiers of the click view->mouse gets */
 };
 
 enum { DIRTY_HEADER = 1, DIRTY_BODY = 2, DIRTY_FOOTER = 4, DIRTY_ALL = 7 };
@@ -204,12 +232,15 @@ bool app_view_open(const struct app *a, const struct view_ops *v);
 /* Open the footer prompt for a path; submit gets the text on Enter. */
 void app_prompt_path(struct app *a, const char *label, const char *initial,
                      void (*submit)(struct app *, const char *));
+/* Open the footer prompt for a line of text (no completion). */
+void app_prompt_text(struct app *a, const char *label, const char *initial,
+                     void (*submit)(struct app *, const char *));
 /* Open the footer prompt of the filter (applied as it is typed). */
 void app_prompt_filter(struct app *a);
-/* Open the footer prompt for a word, or a secret (kind PROMPT_WORD or
- * PROMPT_SECRET: nothing of it drawn; the text wiped after submit). */
-void app_prompt_text(struct app *a, enum prompt_kind kind, const char *label,
-                     const char *initial, void (*submit)(struct app *, const char *));
+/* Open the footer prompt for a secret: nothing of it drawn, the text
+ * wiped once submitted or cancelled. */
+void app_prompt_secret(struct app *a, const char *label,
+                       void (*submit)(struct app *, const char *));
 
 /* The host new VMs go to: the selected guest's, else the first. */
 struct host *app_target_host(struct app *a);
@@ -224,10 +255,27 @@ void app_resume(struct app *a);
 /* Say something in the status line (errors stay longer). */
 void app_status(struct app *a, enum msg_kind kind, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* WAIT% from which a guest is marked (config.yaml's wait_warn). */
+extern double app_wait_warn;
+#define APP_WAIT_WARN_DEFAULT 10.0
 /* One line about a host (header or list heading); returns its colour. */
 enum color app_host_summary(const struct host *h, char *line, size_t n);
+/* The same, fitted to width columns: the least useful parts dropped first
+ * (Alloc, vCPUs, the worst WAIT%, memory, CPU, the URI), never the name,
+ * the guests by state or an overcommit. */
+enum color app_host_summary_fit(const struct host *h, int width, char *line, size_t n);
+/* The fleet in one line for the header when several hosts are shown:
+ * hosts up and down, guests by state, hosts overcommitted (naming the
+ * worst where WIDTH has room). Every host's lock held; returns its colour. */
+enum color app_fleet_summary(struct host **hosts, size_t nhosts, int width, char *line,
+                             size_t n);
 /* Rebuild a->rows from the hosts (host locks held by the caller). */
 void app_rebuild_rows(struct app *a);
+/* The rows depend on something no host's generation or list setting
+ * tells (e.g. state kept by the UI that a filter reads): made afresh at
+ * the next lock. */
+void app_rows_changed(struct app *a);
+void app_rows_free(struct app *a);
 /* Is this the selected row? */
 bool app_row_selected(const struct app *a, const struct row *r);
 

@@ -4,24 +4,47 @@
  * with the keys each of them takes. */
 #include "chrome.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../model/base/xmalloc.h"
+#include "../model/host/marks.h"
 #include "../model/host/vmsel.h"
 #include "../model/record/replay.h"
+#include "../model/stats/stats.h"
 #include "app.h"
 #include "complete.h"
 #include "format.h"
 #include "screen.h"
 
 
+double app_wait_warn = APP_WAIT_WARN_DEFAULT;
+
 /* A host in one line: name, URI, CPU and memory use, what its running
  * guests were given against what it has (overcommit), guest states; or why
  * it is down. Returns the colour meaning to draw it with. */
+static enum color host_summary_parts(const struct host *h, char *line, size_t n);
+
 enum color
 app_host_summary(const struct host *h, char *line, size_t n)
+{
+	return app_host_summary_fit(h, INT_MAX, line, n);
+}
+
+enum color
+app_host_summary_fit(const struct host *h, int width, char *line, size_t n)
+{
+	enum color c = host_summary_parts(h, line, n);
+
+	fmt_fit_parts(line, width);
+	return c;
+}
+
+/* The line with its parts marked (FMT_PART). */
+static enum color
+host_summary_parts(const struct host *h, char *line, size_t n)
 {
 	char cpu[16], used[16], total[16], alloc[16], retry[32], num[24];
 	struct host_totals t;
@@ -56,23 +79,27 @@ app_host_summary(const struct host *h, char *line, size_t n)
 	vcpu_over = h->cpus && t.vcpus_running > h->cpus;
 	/* Made on every frame: put together without printf. */
 	at = 0;
+	/* Parts a narrow screen drops (fmt_fit_parts), least useful first:
+	 * Alloc, vCPUs, the worst WAIT%, memory, CPU, then the URI; never the
+	 * name, the guests by state or an overcommit. */
+	fmt_append(line, n, &at, FMT_PART "0");
 	fmt_append(line, n, &at, host_label(h));
-	fmt_append(line, n, &at, "  ");
+	fmt_append(line, n, &at, FMT_PART "3  ");
 	fmt_append(line, n, &at, where);
-	fmt_append(line, n, &at, "  CPU ");
+	fmt_append(line, n, &at, FMT_PART "3  CPU ");
 	fmt_append(line, n, &at, fmt_pct(cpu, sizeof cpu, h->cpu_pct));
-	fmt_append(line, n, &at, "%  Mem ");
+	fmt_append(line, n, &at, "%" FMT_PART "3  Mem ");
 	fmt_append(line, n, &at, fmt_bytes(used, sizeof used, h->mem_free_kib == HOST_MEM_UNKNOWN ?
 	                                   -1 : (double)used_kib * 1024));
 	fmt_append(line, n, &at, "/");
 	fmt_append(line, n, &at, fmt_bytes(total, sizeof total, (double)h->mem_total_kib * 1024));
-	fmt_append(line, n, &at, "  vCPUs ");
+	fmt_append(line, n, &at, FMT_PART "5  vCPUs ");
 	fmt_append(line, n, &at, fmt_count(num, sizeof num, t.vcpus_running));
 	fmt_append(line, n, &at, "/");
 	fmt_append(line, n, &at, fmt_count(num, sizeof num, h->cpus));
-	fmt_append(line, n, &at, "  Alloc ");
+	fmt_append(line, n, &at, FMT_PART "6  Alloc ");
 	fmt_append(line, n, &at, fmt_bytes(alloc, sizeof alloc, (double)t.mem_running_kib * 1024));
-	fmt_append(line, n, &at, "  VMs: ");
+	fmt_append(line, n, &at, FMT_PART "0  VMs: ");
 	fmt_append(line, n, &at, fmt_count(num, sizeof num, t.running));
 	fmt_append(line, n, &at, " running, ");
 	fmt_append(line, n, &at, fmt_count(num, sizeof num, t.paused));
@@ -80,15 +107,123 @@ app_host_summary(const struct host *h, char *line, size_t n)
 	fmt_append(line, n, &at, fmt_count(num, sizeof num, t.off));
 	fmt_append(line, n, &at, " off");
 	fmt_append(line, n, &at, t.other ? ", more in other states" : "");
-	if (vcpu_over) {
-		fmt_append(line, n, &at, " vCPU overcommit ");
+	if (vcpu_over && t.wait_worst_name == NULL) {
+		fmt_append(line, n, &at, FMT_PART "2 vCPU overcommit ");
 		/* fmt_pct: the ratio with one decimal */
 		fmt_append(line, n, &at, fmt_pct(num, sizeof num, (double)t.vcpus_running / h->cpus));
 		fmt_append(line, n, &at, "x");
 	}
-	if (t.mem_running_kib > h->mem_total_kib && h->mem_total_kib)
-		return C_WARNING; /* memory overcommitted */
+	/* The guest whose vCPUs waited most for the host's CPUs, with the
+	 * host's vCPUs per CPU beside it (which says it instead of the
+	 * overcommit above). */
+	if (t.wait_worst_name != NULL) {
+		fmt_append(line, n, &at, FMT_PART "3  Wait ");
+		fmt_append(line, n, &at, fmt_pct(num, sizeof num, t.wait_worst));
+		fmt_append(line, n, &at, "% ");
+		fmt_append(line, n, &at, t.wait_worst_name);
+		fmt_append(line, n, &at, ", vCPU/CPU ");
+		fmt_append(line, n, &at, fmt_pct(num, sizeof num,
+		                                 stats_overcommit(t.vcpus_running, h->cpus)));
+		fmt_append(line, n, &at, "x");
+	}
+	if (t.mem_running_kib > h->mem_total_kib && h->mem_total_kib) {
+		fmt_append(line, n, &at, FMT_PART "2 mem overcommit ");
+		fmt_append(line, n, &at, fmt_pct(num, sizeof num, (double)t.mem_running_kib /
+		                                  (double)h->mem_total_kib));
+		fmt_append(line, n, &at, "x");
+		return C_WARNING;
+	}
+	if (t.wait_worst_name != NULL && t.wait_worst >= app_wait_warn)
+		return C_WARNING;
 	return vcpu_over ? C_WARNING : C_HEADER;
+}
+
+/* Appends ", N WHAT" (or "N WHAT" first) when N is not zero. */
+static void
+count_part(char *line, size_t n, size_t *at, bool *first, unsigned v, const char *what)
+{
+	char num[24];
+
+	if (v == 0)
+		return;
+	fmt_append(line, n, at, *first ? "" : ", ");
+	fmt_append(line, n, at, fmt_count(num, sizeof num, v));
+	fmt_append(line, n, at, " ");
+	fmt_append(line, n, at, what);
+	*first = false;
+}
+
+/* "vCPU on 14 hosts (worst lab3 11.2x)" wide, "vCPU 14" narrow. */
+static void
+over_part(char *line, size_t n, size_t *at, bool wide, const char *what, unsigned hosts,
+          const struct host *worst, double ratio)
+{
+	char num[24];
+
+	fmt_append(line, n, at, what);
+	fmt_append(line, n, at, wide ? " on " : " ");
+	fmt_append(line, n, at, fmt_count(num, sizeof num, hosts));
+	if (!wide)
+		return;
+	fmt_append(line, n, at, hosts == 1 ? " host (" : " hosts (worst ");
+	fmt_append(line, n, at, host_label(worst));
+	fmt_append(line, n, at, " ");
+	fmt_append(line, n, at, fmt_pct(num, sizeof num, ratio));
+	fmt_append(line, n, at, "x)");
+}
+
+enum color
+app_fleet_summary(struct host **hosts, size_t nhosts, int width, char *line, size_t n)
+{
+	struct fleet_totals t;
+	bool wide = width >= 120, first = true;
+	size_t at = 0;
+	char num[24];
+
+	vmsel_fleet_totals(hosts, nhosts, &t);
+	line[0] = '\0';
+	fmt_append(line, n, &at, wide ? "Fleet: " : "");
+	fmt_append(line, n, &at, fmt_count(num, sizeof num, t.hosts));
+	fmt_append(line, n, &at, " hosts: ");
+	count_part(line, n, &at, &first, t.up, "up");
+	count_part(line, n, &at, &first, t.down, "down");
+	if (wide && t.down) {
+		fmt_append(line, n, &at, t.down == 1 ? " (" : " (first ");
+		fmt_append(line, n, &at, host_label(t.first_down));
+		fmt_append(line, n, &at, ")");
+	}
+	count_part(line, n, &at, &first, t.connecting, "connecting");
+	fmt_append(line, n, &at, "  ");
+	if (wide) {
+		fmt_append(line, n, &at, fmt_count(num, sizeof num,
+		                                   t.running + t.paused + t.off + t.other));
+		fmt_append(line, n, &at, " guests: ");
+	} else {
+		fmt_append(line, n, &at, "VMs: ");
+	}
+	first = true;
+	count_part(line, n, &at, &first, t.running, wide ? "running" : "run");
+	count_part(line, n, &at, &first, t.paused, "paused");
+	count_part(line, n, &at, &first, t.off, "off");
+	count_part(line, n, &at, &first, t.other, "other");
+	if (first)
+		fmt_append(line, n, &at, "none");
+	if (t.vcpu_over || t.mem_over) {
+		fmt_append(line, n, &at, wide ? "  Overcommit: " : "  Over: ");
+		if (t.vcpu_over)
+			over_part(line, n, &at, wide, "vCPU", t.vcpu_over, t.worst_vcpu,
+			          t.worst_vcpu_ratio);
+		if (t.vcpu_over && t.mem_over)
+			fmt_append(line, n, &at, ", ");
+		if (t.mem_over)
+			over_part(line, n, &at, wide, wide ? "memory" : "mem", t.mem_over, t.worst_mem,
+			          t.worst_mem_ratio);
+	} else if (t.up) {
+		fmt_append(line, n, &at, "  No overcommit");
+	}
+	if (t.down)
+		return C_ERROR;
+	return t.connecting || t.vcpu_over || t.mem_over ? C_WARNING : C_HEADER;
 }
 
 /* A header line, unless it shows that text already: the title seldom
@@ -121,7 +256,7 @@ static void
 draw_host_line(struct app *a, int y, struct host *h)
 {
 	char line[512];
-	enum color c = app_host_summary(h, line, sizeof line);
+	enum color c = app_host_summary_fit(h, getmaxx(a->header), line, sizeof line);
 
 	header_line(a, y, screen_attr(c), line);
 }
@@ -146,11 +281,38 @@ make_title(struct app *a)
 		         sort_key_name(a->sort),
 		         a->reverse ? (a->gmode == GRAPH_ASCII ? " (desc)" : " \u2193") : "", filt);
 	} else {
-		snprintf(a->title, sizeof a->title, "vmtui %s  refresh %gs  sort %s%s%s%s",
+		/* Narrow screens drop the version, then the interval, then the
+		 * sort: never the filter or READ-ONLY. */
+		snprintf(a->title, sizeof a->title, FMT_PART "0vmtui" FMT_PART "9 %s" FMT_PART
+		         "7  refresh %gs" FMT_PART "5  sort %s%s" FMT_PART "0%s%s",
 		         PACKAGE_VERSION, a->interval_ms / 1000.0, sort_key_name(a->sort),
 		         a->reverse ? (a->gmode == GRAPH_ASCII ? " (desc)" : " \u2193") : "", filt,
 		         a->readonly ? "  READ-ONLY" : "");
 	}
+	if (a->title_key.marked[0]) {
+		size_t len = strlen(a->title);
+		snprintf(a->title + len, sizeof a->title - len, "  %s", a->title_key.marked);
+	}
+}
+
+/* "12 marked on 3 hosts" over every guest of every host, or "" (the
+ * header is drawn with the host locks held). */
+static void
+marked_text(struct app *a, char *buf, size_t n)
+{
+	size_t i, j, guests = 0, hosts = 0;
+
+	buf[0] = '\0';
+	if (marks_count(a->marks) == 0)
+		return;
+	for (i = 0; i < a->nhosts; i++) {
+		size_t before = guests;
+		host_assert_locked(a->hosts[i]);
+		for (j = 0; j < a->hosts[i]->nvms; j++)
+			guests += marks_has(a->marks, a->hosts[i]->vms[j]->uuid);
+		hosts += guests > before;
+	}
+	marks_describe(guests, hosts, buf, n);
 }
 
 void
@@ -168,14 +330,24 @@ chrome_header(struct app *a)
 	k.reverse = a->reverse;
 	k.readonly = a->readonly;
 	memcpy(k.filter, a->filter, sizeof k.filter);
+	marked_text(a, k.marked, sizeof k.marked);
 	/* A replay's title moves with its position. */
 	if (a->replay || !a->title_made || memcmp(&k, &a->title_key, sizeof k) != 0) {
 		a->title_key = k;
 		a->title_made = true;
 		make_title(a);
 	}
-	header_line(a, 0, screen_attr(C_TITLE), a->title);
-	for (i = 0; i < a->nhosts && (int)i + 1 < a->header_h; i++)
+	char title[sizeof a->title];
+	memcpy(title, a->title, sizeof title);
+	fmt_fit_parts(title, getmaxx(a->header));
+	header_line(a, 0, screen_attr(C_TITLE), title);
+	if (a->nhosts > 1 && a->header_h > 1) {
+		char line[512];
+		enum color c = app_fleet_summary(a->hosts, a->nhosts, getmaxx(a->header), line,
+		                                 sizeof line);
+		header_line(a, 1, screen_attr(c), line);
+	}
+	for (i = 0; a->nhosts == 1 && (int)i + 1 < a->header_h; i++)
 		draw_host_line(a, (int)i + 1, a->hosts[i]);
 	wnoutrefresh(a->header);
 }
@@ -195,6 +367,8 @@ hint_shown(const struct app *a, const struct binding *b, bool grabbed)
 		return false;
 	if (b->cmd == CMD_BACK && a->depth < 2 && a->filter[0] == '\0')
 		return false; /* nothing to go back to, no filter to clear */
+	if (a->view->offers && (b->views & a->view->keyview) && !a->view->offers(a, b->cmd))
+		return false;
 	return !command_refused_by_mode(a, b->cmd);
 }
 
@@ -431,9 +605,8 @@ prompt_key(struct app *a, wint_t wc, bool is_key)
 			lineedit_set(&p->le, "");
 		snprintf(a->filter, sizeof a->filter, "%s", p->le.text);
 		a->list.top = 0;
-	} else if (r == LE_TAB) {
-		if (p->kind == PROMPT_PATH)
-			prompt_complete(a);
+	} else if (r == LE_TAB && p->kind == PROMPT_PATH) {
+		prompt_complete(a);
 	} else if (r == LE_ENTER && p->submit) {
 		p->submit(a, p->le.text);
 	} else if (r == LE_CANCEL) {
@@ -459,13 +632,19 @@ app_prompt_path(struct app *a, const char *label, const char *initial,
 	a->dirty |= DIRTY_FOOTER;
 }
 
-
 void
-app_prompt_text(struct app *a, enum prompt_kind kind, const char *label, const char *initial,
+app_prompt_text(struct app *a, const char *label, const char *initial,
                 void (*submit)(struct app *, const char *))
 {
 	app_prompt_path(a, label, initial, submit);
-	a->prompt.kind = kind;
+	a->prompt.kind = PROMPT_TEXT;
+}
+
+void
+app_prompt_secret(struct app *a, const char *label, void (*submit)(struct app *, const char *))
+{
+	app_prompt_path(a, label, "", submit);
+	a->prompt.kind = PROMPT_SECRET;
 }
 
 void

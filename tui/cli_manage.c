@@ -223,8 +223,16 @@ cli_snapshot(const struct subcmd *cmd, int argc, char **argv)
 	virConnectPtr conn = NULL;
 	const char *act, *vm, *name;
 	char def[64], *why;
-	int rc = mparse(cmd, argc, argv, &o), want;
+	int rc, want;
 
+	/* snapshot create|delete on several guests (cli_bulk.c); the single
+	 * form keeps "create VM [NAME]" and "delete VM NAME". */
+	for (want = 1; want < argc; want++)
+		if (strcmp(argv[want], "create") == 0 || strcmp(argv[want], "delete") == 0)
+			break;
+	if (want < argc && cli_bulk_wanted(argc, argv, -1))
+		return cli_bulk_snapshot(cmd, argc, argv);
+	rc = mparse(cmd, argc, argv, &o);
 	if (rc != 0)
 		return rc < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 	act = o.nargs > 0 ? o.args[0] : "";
@@ -420,8 +428,11 @@ cli_delete(const struct subcmd *cmd, int argc, char **argv)
 	virConnectPtr conn = NULL;
 	char *err = NULL, *result = NULL, *backup = NULL, *uri = NULL, **rm = NULL;
 	size_t nrm = 0;
-	int rc = mparse(cmd, argc, argv, &o);
+	int rc;
 
+	if (cli_bulk_wanted(argc, argv, 1))
+		return cli_bulk_delete(cmd, argc, argv);
+	rc = mparse(cmd, argc, argv, &o);
 	if (rc != 0)
 		return rc < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 	if (o.nargs != 1) {

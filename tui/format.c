@@ -235,3 +235,51 @@ fmt_duration_late(double secs, double refresh_s)
 		return refresh_s > 0 && refresh_s <= 2 ? refresh_s + 0.5 : 0;
 	return step / 30.0;
 }
+
+/* Columns s takes on the screen, marks not counted (UTF-8: one column per
+ * character; the header's texts have no wide ones). */
+static int
+parts_width(const char *s)
+{
+	int w = 0;
+
+	for (; *s; s++) {
+		if (*s == FMT_PART[0]) {
+			if (s[1] != '\0')
+				s++;
+			continue;
+		}
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			w++;
+	}
+	return w;
+}
+
+void
+fmt_fit_parts(char *s, int width)
+{
+	char *p, *best, *end, *out;
+
+	while (parts_width(s) > width) {
+		best = NULL;
+		for (p = strchr(s, FMT_PART[0]); p != NULL && p[1] != '\0';
+		     p = strchr(p + 2, FMT_PART[0]))
+			if (p[1] > '0' && (best == NULL || p[1] >= best[1]))
+				best = p;
+		if (best == NULL)
+			break;
+		end = strchr(best + 2, FMT_PART[0]);
+		if (end == NULL)
+			end = best + strlen(best);
+		memmove(best, end, strlen(end) + 1);
+	}
+	for (p = out = s; *p; p++) {
+		if (*p == FMT_PART[0]) {
+			if (p[1] != '\0')
+				p++;
+			continue;
+		}
+		*out++ = *p;
+	}
+	*out = '\0';
+}

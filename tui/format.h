@@ -29,4 +29,12 @@ void fmt_append(char *b, size_t n, size_t *at, const char *s);
 /* What "%lu" gives, without printf. */
 char *fmt_count(char *buf, size_t n, unsigned long v);
 
+/* Lines made of parts that a narrow screen drops, least useful first: a
+ * part starts with FMT_PART followed by its priority, '0' (never dropped)
+ * to '9' (dropped first); it runs to the next part. fmt_fit_parts drops
+ * the parts of the highest priority (the last of them first) until what
+ * is left fits width columns, then removes the marks. */
+#define FMT_PART "\x1f"
+void fmt_fit_parts(char *s, int width);
+
 #endif

@@ -115,6 +115,21 @@ static const struct binding table[] = {
 	{ KEY_ENTER, CMD_OPEN, KV_HW, NULL },
 	{ KEY_BACKSPACE, CMD_BACK, KV_HW, NULL },
 	{ KEY_LEFT, CMD_BACK, KV_HW, NULL },
+	/* WAIT%: the list sorted by it. A host's load tables (views/hostload.c). */
+	{ '%', CMD_SORT_WAIT, KV_LIST, NULL },
+	{ 27, CMD_BACK, KV_HOSTLOAD, "Back" },
+	{ KEY_BACKSPACE, CMD_BACK, KV_HOSTLOAD, NULL },
+	{ KEY_LEFT, CMD_BACK, KV_HOSTLOAD, NULL },
+	{ KEY_UP, CMD_UP, KV_HOSTLOAD, NULL },
+	{ 'k', CMD_UP, KV_HOSTLOAD, NULL },
+	{ KEY_DOWN, CMD_DOWN, KV_HOSTLOAD, NULL },
+	{ 'j', CMD_DOWN, KV_HOSTLOAD, NULL },
+	{ KEY_PPAGE, CMD_PAGE_UP, KV_HOSTLOAD, NULL },
+	{ KEY_NPAGE, CMD_PAGE_DOWN, KV_HOSTLOAD, NULL },
+	{ KEY_HOME, CMD_HOME, KV_HOSTLOAD, NULL },
+	{ 'g', CMD_HOME, KV_HOSTLOAD, NULL },
+	{ KEY_END, CMD_END, KV_HOSTLOAD, NULL },
+	{ 'G', CMD_END, KV_HOSTLOAD, NULL },
 };
 
 /* The default bindings: the table above, then the keys the commands'

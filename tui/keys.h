@@ -52,6 +52,7 @@ enum cmd {
 	CMD_ACTION_LOG,
 	CMD_THEME_NEXT,
 	CMD_REPLAY_PAUSE,
+	CMD_SORT_WAIT,
 	/* The commands every view or the loop may name. Rows of the views'
 	 * table past these are commands only their own handler runs (a
 	 * dialog's opener): they have no name here, only their row's. */
@@ -78,6 +79,7 @@ enum {
 	KV_HW = 1 << 16,     /* a guest's hardware (views/hardware.c) */
 	KV_HOSTDEV = 1 << 17, /* the host's USB and PCI devices (views/hostdevs.c) */
 	KV_EDIT = 1 << 18,   /* an edited domain XML's diff (views/xmledit.c) */
+	KV_HOSTLOAD = 1 << 24, /* a host's load by CPU, NIC or disk (views/hostload.c) */
 };
 
 struct binding {

@@ -18,6 +18,7 @@
 #include "../config/theme.h"
 #include "../model/host/host.h"
 #include "../model/host/lvutil.h"
+#include "../model/host/marks.h"
 #include "../model/base/msglog.h"
 #include "../model/base/notify.h"
 #include "../model/record/recording.h"
@@ -293,6 +294,21 @@ load_theme(const char *name)
 	theme_dirs_free(&d);
 }
 
+/* config.yaml's bulk_limit:, everywhere and for each host by its name. */
+static void
+bulk_limits(struct app *a, const struct config *cfg)
+{
+	size_t i, j;
+
+	a->bulk_limit = cfg->bulk_limit;
+	a->host_bulk_limit = xcalloc(a->nhosts ? a->nhosts : 1, sizeof *a->host_bulk_limit);
+	for (i = 0; i < a->nhosts; i++)
+		for (j = 0; j < cfg->nhosts; j++)
+			if (cfg->hosts[j].name && cfg->hosts[j].bulk_limit &&
+			    strcmp(cfg->hosts[j].name, host_label(a->hosts[i])) == 0)
+				a->host_bulk_limit[i] = cfg->hosts[j].bulk_limit;
+}
+
 /* The hosts to manage: -c URIs and -H SSH targets as given; else the hosts
  * (and connect URIs) of the config file; else libvirt's default. */
 static void
@@ -317,6 +333,7 @@ make_hosts(struct app *a, const struct opts *o, const struct config *cfg)
 	              from_cfg ? cfg->hosts : NULL, from_cfg ? cfg->nhosts : 0,
 	              &a->hosts, &a->nhosts);
 	a->collapsed = xcalloc(a->nhosts, sizeof *a->collapsed);
+	bulk_limits(a, cfg);
 }
 
 /* --replay: read the recording and make its hosts; bad lines become
@@ -357,7 +374,7 @@ tui_main(const struct subcmd *cmd, int argc, char **argv)
 	size_t i;
 	int rc, saved_stderr;
 	char *logpath = NULL, *err = NULL;
-	const char *nocolor;
+	const char *nocolor, *why;
 	struct recording rec = { 0 };
 
 	ui_set(&vmtui_ui); /* the views' commands, before keys: of config.yaml */
@@ -386,6 +403,8 @@ tui_main(const struct subcmd *cmd, int argc, char **argv)
 	                 : cfg.gfx_protocol != CFG_GFX_AUTO ? cfg_gfx_protocols[cfg.gfx_protocol] : NULL;
 	a.gfx_symbols = gfxterm_symbols(cfg.gfx_symbols);
 	a.gfx_fps = cfg.gfx_fps;
+	if (cfg.wait_warn > 0)
+		app_wait_warn = cfg.wait_warn;
 	a.interval_ms = (unsigned)(o.interval * 1000);
 	a.sort = SORT_NAME;
 	if (o.replay) {
@@ -406,6 +425,10 @@ tui_main(const struct subcmd *cmd, int argc, char **argv)
 	}
 
 	load_theme(o.theme ? o.theme : cfg.theme);
+	if ((why = screen_unusable()) != NULL) {
+		fprintf(stderr, "vmtui: %s\n", why);
+		return EXIT_FAILURE;
+	}
 	nocolor = getenv("NO_COLOR");
 	if (screen_init(o.color != 0 && (nocolor == NULL || nocolor[0] == '\0')) < 0) {
 		fprintf(stderr, "vmtui: cannot initialise the terminal\n");
@@ -442,7 +465,10 @@ tui_main(const struct subcmd *cmd, int argc, char **argv)
 	free(a.rows);
 	free(a.flat);
 	free(a.rows_gens);
+	app_rows_free(&a);
 	free(a.collapsed);
+	free(a.host_bulk_limit);
+	marks_free(a.marks);
 	free(a.status);
 	free(a.confirm.text);
 	free(o.h.uris);

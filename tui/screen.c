@@ -347,6 +347,34 @@ leave_initial_state(void)
 	exit_ca_mode = leave;
 }
 
+const char *
+screen_unusable(void)
+{
+	static char why[256];
+	const char *t = getenv("TERM");
+	int err = 0;
+	bool can;
+
+	if (t == NULL || *t == '\0')
+		return "TERM is not set, so the screen cannot be drawn; set it to your terminal's "
+		       "type (e.g. xterm-256color), or use vmtui top --batch for plain text.";
+	if (setupterm(NULL, STDOUT_FILENO, &err) != OK) {
+		snprintf(why, sizeof why, "the terminal type \"%.60s\" is not known here (no "
+		         "terminfo entry); set TERM to one that is (e.g. xterm-256color), or use "
+		         "vmtui top --batch for plain text.", t);
+		return why;
+	}
+	can = cursor_address != NULL && cursor_address != (char *)-1;
+	del_curterm(cur_term);
+	cur_term = NULL;
+	if (can)
+		return NULL;
+	snprintf(why, sizeof why, "the terminal \"%.60s\" cannot place the cursor, which the "
+	         "screen needs; run vmtui in one that can (TERM=xterm-256color, screen or tmux), "
+	         "or use vmtui top --batch for plain text.", t);
+	return why;
+}
+
 int
 screen_init(bool want_color)
 {
@@ -375,7 +403,7 @@ screen_init(bool want_color)
 	typeahead(-1);
 	curs_set(0);
 	mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_DOUBLE_CLICKED |
-	          BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+	          BUTTON4_PRESSED | BUTTON5_PRESSED | BUTTON3_PRESSED | BUTTON_CTRL, NULL);
 	mouseinterval(200);
 	init_colors(want_color);
 	leave_initial_state();

@@ -48,6 +48,10 @@ extern volatile sig_atomic_t screen_got_winch;
 void screen_signals(void (*restore_fn)(void), void (*quit_fn)(int), void (*winch_fn)(int));
 
 int screen_init(bool want_color);
+/* Why the terminal on stdout cannot show the screen (TERM unset, unknown,
+ * or a type that cannot place the cursor, such as "dumb"), as a sentence
+ * for "vmtui: ..."; NULL when it can. Before screen_init. */
+const char *screen_unusable(void);
 void screen_end(void);
 /* Restore the tty without curses (safe in atexit and fatal paths). */
 void screen_emergency_restore(void);

@@ -519,6 +519,25 @@ static const char wake_help[] =
 	"Wake a VM its own OS suspended (pmsuspended: S3/S4 sleep).\n\n" LIFE_OPTS
 	"  -h, --help            show this help and exit\n\nSee vmtui(1).\n";
 
+static const char complete_help[] =
+	"Usage: vmtui complete words -- vmtui [WORD]... CURRENT\n"
+	"       vmtui complete options [COMMAND]\n"
+	"       vmtui complete commands|uris|hosts|themes [-f FILE]\n"
+	"       vmtui complete guests|pools|nets [-c URI|-H HOST] [--timeout SECONDS]\n"
+	"       vmtui complete vols [-c URI|-H HOST] [--timeout SECONDS] POOL\n"
+	"The names shell completion offers, one a line (the bash, zsh and fish\n"
+	"completions call it). words: what the last word of a vmtui command line can\n"
+	"be: a first line \"files\", \"dirs\" or \"-\" (what the shell adds itself),\n"
+	"then the candidates. A host is asked in a process without a terminal (no\n"
+	"password or host key is asked) that is stopped after the timeout.\n\n"
+	CONNECT_LINE
+	"  -H, --host [USER@]HOST[:PORT]  the host over SSH\n"
+	"      --known-hosts FILE  SSH host keys (default ~/.ssh/known_hosts)\n"
+	"  -f, --config FILE   config file of the URIs and hosts (default\n"
+	"                      ~/.config/vmtui/config.yaml)\n"
+	"      --timeout SECONDS  wait at most this long for a host (default 2, or\n"
+	"                      $VMTUI_COMPLETE_TIMEOUT)\n"
+	HELP_LINE "\nSee vmtui(1).\n";
 static const char info_help[] =
 	"Usage: vmtui info [-c URI] [-H HOST] [--json] VM\n"
 	"Print what vmtui knows of a VM: state, vCPUs, memory, its address and where it\n"
@@ -562,6 +581,118 @@ static int help_main(const struct subcmd *cmd, int argc, char **argv);
 static int version_main(const struct subcmd *cmd, int argc, char **argv);
 
 /* Every command, the screen first; `vmtui help` lists them in this order. */
+static const char migrate_help[] =
+	"Usage: vmtui migrate [-c URI|-H HOST] [options] VM... TARGET\n"
+	"Move VMs to another host: TARGET is a libvirt URI or a host of config.yaml.\n"
+	"Each VM's pre-flight is printed first (target reachable, CPU compatible, its\n"
+	"networks and pools on the target, name free, memory); a failed line stops that\n"
+	"VM with nothing changed. Then a progress line a second; Ctrl-C aborts the\n"
+	"migration running (the VM stays on the source). VM may be a glob ('web-*').\n\n"
+	LIFE_OPTS
+	"      --live            a running VM keeps running (the default for one)\n"
+	"      --paused          a running VM is paused while its memory is copied\n"
+	"      --offline         a shut-off VM's definition (the default for one)\n"
+	"      --copy-storage    copy the disks into the target's pools of the same names\n"
+	"                        (default: shared storage, the same paths on the target)\n"
+	"      --keep-source     keep the definition on the source too\n"
+	"      --transient       do not define it on the target (live only)\n"
+	"      --unsafe          migrate live although libvirt calls the disks unsafe\n"
+	"                        (local disks both hosts see, without cache=none)\n"
+	"      --p2p URI         peer-to-peer: the source daemon connects to URI itself\n"
+	"      --migrate-uri URI where the data goes (tcp://ADDR[:PORT])\n"
+	"      --bandwidth MIB   at most MIB MiB/s\n"
+	"      --check           print the pre-flight only; change nothing\n"
+	"      --config FILE     the config file naming the hosts\n"
+	"  -h, --help            show this help and exit\n\n"
+	"The data goes from the source host straight to the target (its hostname, ports\n"
+	"49152-49215), also when vmtui reaches the hosts over SSH.\n"
+	"Exit status: 0 all moved, 1 bad usage or no source, 2 a pre-flight failed,\n"
+	"3 a migration failed, 4 cancelled. See vmtui(1).\n";
+#define TAG_OPTS LIFE_OPTS
+static const char tag_help[] =
+	"Usage: vmtui tag [-c URI] [-H HOST] VM [TAG...]\n"
+	"Add tags to a VM; without tags, show its tags and note. A tag is 1 to 32\n"
+	"characters of a-z, 0-9, '.', '_' and '-', starting with a letter or digit; a VM\n"
+	"carries at most 64. They live in the domain's XML (<metadata>, vmtui's\n"
+	"namespace): running and saved definitions as the VM's state allows.\n\n" TAG_OPTS
+	"  -h, --help            show this help and exit\n\nSee vmtui(1).\n";
+
+static const char untag_help[] =
+	"Usage: vmtui untag [-c URI] [-H HOST] VM TAG...\n"
+	"       vmtui untag [-c URI] [-H HOST] --all VM\n"
+	"Remove tags from a VM (a tag it does not carry is no error).\n\n" TAG_OPTS
+	"      --all             remove every tag\n"
+	"  -h, --help            show this help and exit\n\nSee vmtui(1).\n";
+
+static const char note_help[] =
+	"Usage: vmtui note [-c URI] [-H HOST] VM TEXT...\n"
+	"       vmtui note [-c URI] [-H HOST] VM -\n"
+	"       vmtui note [-c URI] [-H HOST] --clear VM\n"
+	"Set a VM's note (free text, the words joined by spaces; - reads it from\n"
+	"standard input, lines kept), or remove it. Without TEXT, show the note.\n"
+	"At most 4000 bytes of UTF-8; no control characters but tab and newline.\n\n"
+	TAG_OPTS
+	"      --clear           remove the note\n"
+	"  -h, --help            show this help and exit\n\nSee vmtui(1).\n";
+/* Many guests across hosts (cli_bulk.c, cli_targets.c). */
+#define BULK_PICK_LINES \
+	"Guests: names, globs ('web-*'), --tag TAG (repeatable) or --all, on the hosts\n" \
+	"of -c/-H (repeatable; else config.yaml's hosts, else libvirt's default).\n\n" \
+	"  -c, --connect URI       a host by libvirt URI (repeatable)\n" \
+	"  -H, --host [USER@]HOST[:PORT]  a host over vmtui's SSH transport (repeatable)\n" \
+	"      --known-hosts FILE  SSH known hosts (default ~/.ssh/known_hosts)\n" \
+	"  -f, --config FILE       the hosts of this config file when no -c/-H\n" \
+	"      --tag TAG           the guests with this tag (repeatable)\n" \
+	"  -a, --all               every guest of the hosts\n"
+#define BULK_RUN_LINES \
+	"      --limit N           operations at once per host (default 8)\n" \
+	"      --json              one JSON document at the end instead of lines\n"
+#define BULK_END \
+	HELP_LINE "\nOne line per guest: its outcome (done, failed, skipped), name, host and\n" \
+	"what happened. Exit status 1 when any guest failed or a host was not reached.\n" \
+	"Ctrl-C cancels what has not started. See vmtui(1).\n"
+
+static const char start_help[] =
+	"Usage: vmtui start [options] VM|GLOB... [--tag TAG]... [--all]\n"
+	"Start the guests (a guest with a saved state is restored); running ones are skipped.\n"
+	BULK_PICK_LINES BULK_RUN_LINES BULK_END;
+static const char shutdown_help[] =
+	"Usage: vmtui shutdown [options] VM|GLOB... [--tag TAG]... [--all]\n"
+	"Ask the guests' OS to shut down and wait until each has (or the timeout).\n"
+	BULK_PICK_LINES BULK_RUN_LINES
+	"      --timeout SECONDS   wait this long for each (default 60)\n"
+	"      --no-wait           end once libvirt has passed the request on\n" BULK_END;
+static const char reboot_help[] =
+	"Usage: vmtui reboot [options] VM|GLOB... [--tag TAG]... [--all]\n"
+	"Ask the guests' OS to reboot and wait until each has (or the timeout).\n"
+	BULK_PICK_LINES BULK_RUN_LINES
+	"      --timeout SECONDS   wait this long for each (default 60)\n"
+	"      --no-wait           end once libvirt has passed the request on\n" BULK_END;
+static const char off_help[] =
+	"Usage: vmtui off [options] VM|GLOB... [--tag TAG]... [--all] [-y]\n"
+	"Force the guests off (virsh destroy): what they have not written is lost.\n"
+	BULK_PICK_LINES BULK_RUN_LINES
+	"  -y, --yes               do not ask first (needed without a terminal)\n" BULK_END;
+static const char pause_help[] =
+	"Usage: vmtui pause [options] VM|GLOB... [--tag TAG]... [--all]\n"
+	"Pause the guests' vCPUs (virsh suspend).\n" BULK_PICK_LINES BULK_RUN_LINES BULK_END;
+static const char resume_help[] =
+	"Usage: vmtui resume [options] VM|GLOB... [--tag TAG]... [--all]\n"
+	"Resume paused guests.\n" BULK_PICK_LINES BULK_RUN_LINES BULK_END;
+static const char autostart_help[] =
+	"Usage: vmtui autostart [options] VM|GLOB... [--tag TAG]... [--all] [--disable]\n"
+	"Start the guests when their host boots (or, --disable, no longer).\n"
+	BULK_PICK_LINES BULK_RUN_LINES
+	"      --disable           turn autostart off\n" BULK_END;
+static const char list_help[] =
+	"Usage: vmtui list [options] [VM|GLOB...] [--tag TAG]... [--json]\n"
+	"Print the guests (all, or those picked): name, host, state and tags.\n"
+	BULK_PICK_LINES
+	"  -r, --readonly          read-only connections\n"
+	"      --json              a JSON array of {name, uuid, host, state, autostart,\n"
+	"                          persistent, tags}\n"
+	HELP_LINE "\nExit status 1 when a host was not reached. See vmtui(1).\n";
+
 static const struct subcmd subcmds[] = {
 	{ NULL, "Watch and manage VMs on the screen.", screen_help, tui_main, CONN_HOSTS, true },
 	{ "validate", "Check VM definition files; print every error.", validate_help,
@@ -622,6 +753,10 @@ static const struct subcmd subcmds[] = {
 	{ "ctrl-alt-del", "Send Ctrl+Alt+Del to a VM.", cad_help, cli_life, CONN_WRITE, false },
 	{ "nmi", "Inject an NMI into a VM.", nmi_help, cli_life, CONN_WRITE, false },
 	{ "wake", "Wake a VM its OS suspended.", wake_help, cli_life, CONN_WRITE, false },
+	{ "tag", "Add tags to a VM, or show its tags and note.", tag_help, cli_tags,
+	  CONN_WRITE, false },
+	{ "untag", "Remove tags from a VM.", untag_help, cli_tags, CONN_WRITE, false },
+	{ "note", "Set, show or clear a VM's note.", note_help, cli_tags, CONN_WRITE, false },
 	/* The guest agent and ssh (cli_agent.c). */
 	{ "info", "Print a VM's details and its guest agent's facts (--json too).", info_help,
 	  cli_agent, CONN_WRITE, false },
@@ -634,6 +769,25 @@ static const struct subcmd subcmds[] = {
 	{ "help", "List the commands, or show one's usage and options.", help_help, help_main,
 	  CONN_NONE, false },
 	{ "version", "Show vmtui's version.", version_help, version_main, CONN_NONE, false },
+	{ "migrate", "Move VMs to another host: live, paused or offline; disks copied or shared.",
+	  migrate_help, cli_migrate, CONN_WRITE, false },
+	/* Shell completion (cli_complete.c). */
+	{ "complete", "The names shell completion offers (for the shells' scripts).",
+	  complete_help, cli_complete, CONN_NONE, false },
+	/* Many guests across hosts (cli_bulk.c). */
+	{ "start", "Start VMs: names, globs, --tag, --all, across hosts.", start_help,
+	  cli_bulk_action, CONN_WRITE, true },
+	{ "shutdown", "Shut VMs down and wait until they are off.", shutdown_help, cli_bulk_action,
+	  CONN_WRITE, true },
+	{ "reboot", "Reboot VMs and wait until they have.", reboot_help, cli_bulk_action,
+	  CONN_WRITE, true },
+	{ "off", "Force VMs off (asks first).", off_help, cli_bulk_action, CONN_WRITE, true },
+	{ "pause", "Pause VMs.", pause_help, cli_bulk_action, CONN_WRITE, true },
+	{ "resume", "Resume paused VMs.", resume_help, cli_bulk_action, CONN_WRITE, true },
+	{ "autostart", "Turn VMs' autostart on or off.", autostart_help, cli_bulk_action,
+	  CONN_WRITE, true },
+	{ "list", "Print the VMs of the hosts: name, host, state, tags (or JSON).", list_help,
+	  cli_list, CONN_READ, false },
 };
 #define NCOMMANDS (sizeof subcmds / sizeof *subcmds)
 
@@ -650,12 +804,97 @@ subcmd_named(const char *name)
 	return NULL;
 }
 
+/* How many words the option at argv[i] takes if it is one of those every
+ * command shares (-c URI, -H HOST, -f FILE, --known-hosts FILE, -r); 0
+ * when it is another. */
+static int
+shared_option_words(int argc, char **argv, int i)
+{
+	static const char *const with_value[] = { "-c", "-H", "-f", "--connect", "--host",
+	                                          "--config", "--known-hosts" };
+	const char *a = argv[i];
+	size_t k, n;
+
+	if (strcmp(a, "-r") == 0 || strcmp(a, "--readonly") == 0)
+		return 1;
+	for (k = 0; k < sizeof with_value / sizeof with_value[0]; k++) {
+		n = strlen(with_value[k]);
+		if (strcmp(a, with_value[k]) == 0)
+			return i + 1 < argc ? 2 : 0;
+		if (strncmp(a, with_value[k], n) == 0 &&
+		    ((a[1] != '-' && a[n] != '\0') || (a[1] == '-' && a[n] == '=')))
+			return 1; /* -cURI, --connect=URI */
+	}
+	return 0;
+}
+
+const struct subcmd *
+subcmd_at(size_t i)
+{
+	return i < NCOMMANDS ? &subcmds[i] : NULL;
+}
+
 const struct subcmd *
 subcmd_find(int argc, char **argv)
 {
+	int i = 1, n;
+	char *name;
+
+	/* `vmtui -c URI top --batch`, as virsh and git take them: the shared
+	 * options before the command's name are moved after it. */
+	while (i < argc && argv[i][0] == '-' && (n = shared_option_words(argc, argv, i)) > 0)
+		i += n;
+	if (i > 1 && i < argc && argv[i][0] != '-' && subcmd_named(argv[i]) != NULL) {
+		name = argv[i];
+		memmove(argv + 2, argv + 1, (size_t)(i - 1) * sizeof *argv);
+		argv[1] = name;
+	}
 	if (argc < 2 || argv[1][0] == '-')
 		return &subcmds[0];
 	return subcmd_named(argv[1]);
+}
+
+/* Does the help text h list option opt ("--batch", "-n") as a word? */
+static bool
+help_has_option(const char *h, const char *opt)
+{
+	size_t n = strlen(opt);
+	const char *p;
+
+	for (p = strstr(h, opt); p != NULL; p = strstr(p + 1, opt)) {
+		char before = p == h ? ' ' : p[-1], after = p[n];
+		if ((before == ' ' || before == '[' || before == '|' || before == '(' ||
+		     before == ',') &&
+		    (after == ' ' || after == ',' || after == ']' || after == '=' ||
+		     after == '\n' || after == '|' || after == ')'))
+			return true;
+	}
+	return false;
+}
+
+/* After an unknown option: the commands whose help lists it, on stderr
+ * ("--batch is an option of vmtui top."), when there are at most three
+ * (the options most commands share would say nothing useful). */
+static void
+say_whose_option(const struct subcmd *cmd, const char *opt)
+{
+	size_t i, found = 0, which[3];
+
+	for (i = 0; i < NCOMMANDS; i++) {
+		if (&subcmds[i] == cmd || !help_has_option(subcmds[i].help, opt))
+			continue;
+		if (found == 3)
+			return;
+		which[found++] = i;
+	}
+	if (found == 0)
+		return;
+	fprintf(stderr, "%s is an option of ", opt);
+	for (i = 0; i < found; i++)
+		fprintf(stderr, "%s%svmtui%s%s", i == 0 ? "" : i + 1 == found ? " and " : ", ",
+		        "", subcmds[which[i]].name ? " " : "",
+		        subcmds[which[i]].name ? subcmds[which[i]].name : "");
+	fputs(".\n", stderr);
 }
 
 const char *
@@ -722,6 +961,8 @@ subcmd_bad_option(const struct subcmd *cmd, int ch, char **argv,
 	                                                                        : "unknown option",
 	        opt, ch == ':' ? " needs a value" : "", cmd->name ? " " : "",
 	        cmd->name ? cmd->name : "");
+	if (ch != ':' && strcmp(opt, "-?") != 0)
+		say_whose_option(cmd, opt);
 }
 
 virConnectPtr

@@ -31,7 +31,10 @@ struct subcmd {
 };
 
 /* The row of argv[1]: the screen when there is none or it is an option;
- * NULL when it names no command. */
+ * NULL when it names no command. The options every command shares (-c,
+ * -H, -f, --known-hosts, -r) may come before the command's name: argv is
+ * then reordered so that the name is argv[1] ("vmtui -c URI top -b" runs
+ * as "vmtui top -c URI -b"). */
 const struct subcmd *subcmd_find(int argc, char **argv);
 /* The row named name, or NULL. */
 const struct subcmd *subcmd_named(const char *name);
@@ -42,7 +45,8 @@ void subcmd_help(const struct subcmd *cmd, FILE *f);
 void subcmd_hint(const struct subcmd *cmd);
 /* getopt_long returned '?' or ':' (optstring starts with ':', opterr is
  * 0): say which option is wrong and how, naming the command and its help,
- * on stderr. */
+ * on stderr; an unknown option that other commands take is said to be
+ * theirs on a second line. */
 void subcmd_bad_option(const struct subcmd *cmd, int ch, char **argv,
                         const struct option *longopts);
 /* "vmtui" or "vmtui NAME", for messages. */
@@ -122,6 +126,28 @@ int cli_hw(const struct subcmd *cmd, int argc, char **argv);
  * nmi and wake (cli_life.c, one handler by the row's name). */
 int cli_edit(const struct subcmd *cmd, int argc, char **argv);
 int cli_life(const struct subcmd *cmd, int argc, char **argv);
+/* `vmtui tag`, `untag`, `note` (cli_tags.c): the row says which. */
+int cli_tags(const struct subcmd *cmd, int argc, char **argv);
+
+/* `vmtui migrate` (cli_migrate.c). */
+int cli_migrate(const struct subcmd *cmd, int argc, char **argv);
+/* Row i of the table (0: the screen), NULL past the last: for `vmtui
+ * complete`, whose answers follow the rows. */
+const struct subcmd *subcmd_at(size_t i);
+/* `vmtui complete` (cli_complete.c): names for the shells' completion. */
+int cli_complete(const struct subcmd *cmd, int argc, char **argv);
+/* Many guests across hosts (cli_bulk.c): start, shutdown, reboot, off,
+ * pause, resume, autostart (one handler by the row's name); list; and
+ * snapshot create|delete and delete on many, which cli_snapshot and
+ * cli_delete hand over to when cli_bulk_wanted says the command line
+ * picks guests the bulk way (--tag, --all, --name, --json, --limit, -H,
+ * -f, several -c, a glob) or names more than `singles` (the single form's
+ * arguments, the verb included; -1: never by count). */
+int cli_bulk_action(const struct subcmd *cmd, int argc, char **argv);
+int cli_list(const struct subcmd *cmd, int argc, char **argv);
+int cli_bulk_snapshot(const struct subcmd *cmd, int argc, char **argv);
+int cli_bulk_delete(const struct subcmd *cmd, int argc, char **argv);
+bool cli_bulk_wanted(int argc, char **argv, int singles);
 /* vmtui info, ssh, password (cli_agent.c, by the row's name) and
  * ssh-proxy, ssh's ProxyCommand. */
 int cli_agent(const struct subcmd *cmd, int argc, char **argv);

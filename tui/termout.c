@@ -150,12 +150,10 @@ check_terminal(void)
 	T.margin_hazard = auto_right_margin && !eat_newline_glitch;
 	T.msgr = move_standout_mode;
 	T.utf8 = cs != NULL && strcmp(cs, "UTF-8") == 0;
-	/* Said once in the action log: a terminal drawn wrongly can be
-	 * given to curses with the variable. */
-	if (!T.curses_only)
-		msglog_add(MSG_NOTE, "Screen: vmtui sends the changed cells itself "
-		           "(VMTUI_CURSES_OUTPUT=1 leaves every frame to curses)");
-	else
+	/* Said in the action log only when curses draws (the default, vmtui
+	 * sending the changed cells itself, is no news; vmtui(1) tells how to
+	 * hand a terminal drawn wrongly to curses). */
+	if (T.curses_only)
 		msglog_add(MSG_NOTE, "Screen: curses draws every frame (%s)",
 		           cursor_address == NULL ? "the terminal has no cursor addressing" :
 		           "VMTUI_CURSES_OUTPUT is set");

@@ -313,7 +313,10 @@ run(const struct top_opts *o, struct host **hosts, size_t n)
 		/* What the workers report (a stats call that fails) goes to stderr. */
 		while (msglog_latest(1u << MSG_ERROR, msg_seq, &m)) {
 			msg_seq = m.seq;
-			fprintf(stderr, "vmtui top: %s\n", m.text);
+			/* A host that cannot connect is said below (host_problem),
+			 * in top's own words: not twice. */
+			if (strstr(m.text, ": cannot connect: ") == NULL)
+				fprintf(stderr, "vmtui top: %s\n", m.text);
 			msg_clear(&m);
 		}
 		for (i = 0; i < n; i++) {
@@ -404,11 +407,43 @@ done:
 	return rc < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
+/* The first option of argv that only --batch takes (-n, --iterations,
+ * --csv, --json), or NULL. */
+static const char *
+batch_only_option(int argc, char **argv, char *buf, size_t size)
+{
+	static const char *const longs[] = { "--iterations", "--csv", "--json" };
+	int i;
+	size_t k;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		const char *a = argv[i];
+		if (a[0] == '-' && a[1] == 'n')
+			return "-n";
+		for (k = 0; k < sizeof longs / sizeof longs[0]; k++) {
+			size_t n = strcspn(a, "=");
+			if (n > 3 && strncmp(a, longs[k], n) == 0) {
+				snprintf(buf, size, "%s", longs[k]);
+				return buf;
+			}
+		}
+	}
+	return NULL;
+}
+
 int
 top_main(const struct subcmd *cmd, int argc, char **argv)
 {
+	char buf[32];
+	const char *opt;
+
 	if (top_is_batch(argc, argv))
 		return top_batch(cmd, argc, argv);
+	if ((opt = batch_only_option(argc, argv, buf, sizeof buf)) != NULL) {
+		fprintf(stderr, "vmtui top: %s needs --batch (vmtui top --batch %s ...); "
+		        "without --batch, vmtui top is the screen.\n", opt, opt);
+		return EXIT_FAILURE;
+	}
 	/* vmtui top [--record FILE]: the screen */
 	return tui_main(subcmd_named(NULL), argc, argv);
 }

@@ -11,13 +11,13 @@
 /* The fields, in order, as named in the CSV header and the JSON keys. */
 enum field {
 	F_TIME, F_EPOCH, F_HOST, F_NAME, F_UUID, F_STATE, F_VCPUS, F_CPU, F_MEM_USED,
-	F_MEM_ALLOC, F_RD, F_WR, F_RD_OPS, F_WR_OPS, F_RX, F_TX, F_UPTIME, F_COUNT
+	F_MEM_ALLOC, F_RD, F_WR, F_RD_OPS, F_WR_OPS, F_RX, F_TX, F_UPTIME, F_WAIT, F_COUNT
 };
 
 static const char *const names[F_COUNT] = {
 	"time", "epoch", "host", "name", "uuid", "state", "vcpus", "cpu_pct", "mem_used",
 	"mem_alloc", "disk_rd_bps", "disk_wr_bps", "disk_rd_ops", "disk_wr_ops", "net_rx_bps",
-	"net_tx_bps", "uptime",
+	"net_tx_bps", "uptime", "wait_pct",
 };
 
 char *
@@ -57,7 +57,7 @@ decimals(enum field f)
 	switch (f) {
 	case F_EPOCH:
 		return 3;
-	case F_CPU:
+	case F_CPU: case F_WAIT:
 		return 2;
 	case F_RD: case F_WR: case F_RD_OPS: case F_WR_OPS: case F_RX: case F_TX:
 		return 1;
@@ -82,6 +82,7 @@ number_of(const struct top_rec *r, enum field f)
 	case F_RX: return r->rx_bps;
 	case F_TX: return r->tx_bps;
 	case F_UPTIME: return r->uptime;
+	case F_WAIT: return r->wait_pct;
 	default: return -1;
 	}
 }
@@ -172,7 +173,7 @@ static const struct {
 	{ "STATE", 8, false }, { "VCPU", 4, true }, { "CPU%", 6, true },
 	{ "MEM", 6, true }, { "ALLOC", 6, true }, { "RD/s", 6, true }, { "WR/s", 6, true },
 	{ "RDOP/s", 6, true }, { "WROP/s", 6, true }, { "RX/s", 6, true },
-	{ "TX/s", 6, true }, { "UPTIME", 7, true },
+	{ "TX/s", 6, true }, { "UPTIME", 7, true }, { "WAIT%", 6, true },
 };
 #define NTEXT (sizeof text_cols / sizeof text_cols[0])
 
@@ -229,7 +230,7 @@ text_num(char *b, size_t n, double v, int dec)
 static void
 text_record(FILE *f, const struct top_rec *r)
 {
-	char b[15][48];
+	char b[16][48];
 	const char *cells[NTEXT];
 	size_t i;
 
@@ -249,6 +250,7 @@ text_record(FILE *f, const struct top_rec *r)
 	cells[12] = fmt_bytes(b[12], sizeof b[12], r->rx_bps);
 	cells[13] = fmt_bytes(b[13], sizeof b[13], r->tx_bps);
 	cells[14] = fmt_duration(b[14], sizeof b[14], r->uptime);
+	cells[15] = text_num(b[15], sizeof b[15], r->wait_pct, 1);
 	for (i = 0; i < NTEXT; i++)
 		text_cell(f, i, cells[i]);
 	putc('\n', f);
@@ -307,4 +309,5 @@ topfmt_from_vm(struct top_rec *r, const char *host, const struct vm *vm, double 
 	r->rx_bps = active ? vm->rx_rate : -1;
 	r->tx_bps = active ? vm->tx_rate : -1;
 	r->uptime = vm_uptime(vm, now_ns);
+	r->wait_pct = active ? vm->wait_pct : -1;
 }

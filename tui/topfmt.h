@@ -21,6 +21,7 @@ struct top_rec {
 	double mem_used, mem_alloc; /* bytes */
 	double rd_bps, wr_bps, rd_ops, wr_ops, rx_bps, tx_bps;
 	double uptime;             /* seconds */
+	double wait_pct;           /* WAIT%: vCPU time queued for a host CPU */
 };
 
 /* "2026-11-24T14:16:35Z", or with milliseconds "...35.123Z". */

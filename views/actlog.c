@@ -86,6 +86,9 @@ kind_of(const struct msg *m, const char **tag, int *attr)
 	} else if (m->kind == MSG_EVENT) {
 		*tag = "event";
 		*attr = screen_attr(C_DIM);
+	} else if (m->kind == MSG_REFUSED) {
+		*tag = "refused";
+		*attr = screen_attr(C_WARNING);
 	} else if (m->kind == MSG_NOTE) {
 		*tag = "note";
 		*attr = screen_attr(C_DIM);

@@ -48,7 +48,7 @@ got_password(struct app *a, const char *pw)
 		return;
 	}
 	snprintf(S.first, sizeof S.first, "%s", pw);
-	app_prompt_text(a, PROMPT_SECRET, "Again: ", "", got_again);
+	app_prompt_secret(a, "Again: ", got_again);
 }
 
 static void
@@ -63,7 +63,7 @@ got_user(struct app *a, const char *user)
 	}
 	snprintf(S.user, sizeof S.user, "%s", user);
 	snprintf(label, sizeof label, "Password of %.16s: ", S.user);
-	app_prompt_text(a, PROMPT_SECRET, label, "", got_password);
+	app_prompt_secret(a, label, got_password);
 }
 
 int
@@ -80,6 +80,6 @@ agentpw_open(struct app *a, const struct sel_guest *g)
 	S.h = g->host;
 	snprintf(S.uuid, sizeof S.uuid, "%s", g->uuid);
 	snprintf(S.name, sizeof S.name, "%s", g->name);
-	app_prompt_text(a, PROMPT_WORD, "User: ", u && *u ? u : "root", got_user);
+	app_prompt_text(a, "User: ", u && *u ? u : "root", got_user);
 	return HANDLED;
 }

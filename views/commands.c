@@ -104,6 +104,12 @@ run_clone(struct app *a, const struct cmd_ctx *x)
 }
 
 static int
+run_migrate(struct app *a, const struct cmd_ctx *x)
+{
+	return migrate_open(a, x->guest);
+}
+
+static int
 run_hardware(struct app *a, const struct cmd_ctx *x)
 {
 	return hardware_open(a, x->guest);
@@ -201,6 +207,31 @@ run_rename(struct app *a, const struct cmd_ctx *x)
 	snprintf(label, sizeof label, "New name: ");
 	app_prompt_path(a, label, x->guest->name, rename_submit);
 	return HANDLED;
+}
+
+/* ---- tags ---- */
+
+static int
+run_tagedit(struct app *a, const struct cmd_ctx *x)
+{
+	return tagedit_open(a, x->guest);
+}
+
+/* The list by tag (a guest under each of its tags, the untagged last) or
+ * back by host. */
+static int
+run_group_tags(struct app *a, const struct cmd_ctx *x)
+{
+	(void)x;
+	app_lock_hosts(a);
+	a->group_tags = !a->group_tags;
+	/* The rows kept are of the other layout: list them afresh. */
+	free(a->rows_gens);
+	a->rows_gens = NULL;
+	app_unlock_hosts(a);
+	app_status(a, MSG_INFO, "%s", a->group_tags ? "Grouped by tag (= again: by host)." :
+	           "Grouped by host.");
+	return REDRAW_ALL;
 }
 
 /* ---- storage ---- */
@@ -469,6 +500,19 @@ run_hostdev_release(struct app *a, const struct cmd_ctx *x)
 	return hostdevs_change(a, false);
 }
 
+/* c, i, b: a host's load by CPU, NIC or disk. */
+static int
+run_hostload(struct app *a, const struct cmd_ctx *x)
+{
+	const char *name = command_row(x->cmd)->name;
+
+	if (strcmp(name, "host-cpus") == 0)
+		return hostcpus_open(a);
+	if (strcmp(name, "host-nics") == 0)
+		return hostnics_open(a);
+	return hostdisks_open(a);
+}
+
 static int
 run_ssh(struct app *a, const struct cmd_ctx *x)
 {
@@ -482,6 +526,13 @@ run_agentpw(struct app *a, const struct cmd_ctx *x)
 }
 
 /* ---- the table ---- */
+
+static int
+run_marks(struct app *a, const struct cmd_ctx *x)
+{
+	(void)x;
+	return marksmenu_open(a);
+}
 
 #define ON_GUEST (NEED_LIVE | NEED_GUEST | NEED_WRITE | NEED_HOST_UP)
 #define GUEST_VIEWS (KV_LIST | KV_DETAIL)
@@ -565,6 +616,8 @@ static const struct command commands[] = {
 	[CMD_REPLAY_PAUSE] = { "replay-pause",
 	                       "Replay (vmtui --replay): pause and go on; + and - change the speed",
 	                       .run = run_replay_pause },
+	[CMD_SORT_WAIT] = { "sort-wait",
+	                    "Sort by WAIT%: vCPU time queued for a host CPU (again: reverse)" },
 
 	/* Dialogs about the selected guest: a row each, its key with it. */
 	[CMD_COUNT] = { "resize", "Resize the guest: vCPUs, memory, disks (a form)",
@@ -699,7 +752,7 @@ static const struct command commands[] = {
 	{ "reset", "Reset the guest at once, as its reset button (asks first)",
 	  .needs = ON_GUEST, .run = run_life, .key = 'B', .where = GUEST_VIEWS },
 	{ "managed-save", "Hibernate: save the guest's memory and stop it (S restores it)",
-	  "save", .needs = ON_GUEST, .run = run_life, .key = 'M', .where = GUEST_VIEWS },
+	  "save", .needs = ON_GUEST, .run = run_life, .key = 'z', .where = GUEST_VIEWS },
 	{ "managed-save-remove", "Remove the guest's saved state (asks first)",
 	  "remove the saved state", .of = true, .needs = ON_GUEST, .run = run_life, .key = 'E',
 	  .where = GUEST_VIEWS },
@@ -711,6 +764,38 @@ static const struct command commands[] = {
 	  .needs = ON_GUEST, .run = run_life, .key = 'I', .where = GUEST_VIEWS },
 	{ "wake", "Wake the guest from its OS's suspend (pmsuspended)", .needs = ON_GUEST,
 	  .run = run_life, .key = 'W', .where = GUEST_VIEWS },
+	/* Migration to another host shown (views/migrate.c). */
+	{ "migrate", "Migrate the guest to another host: pre-flight plan, live or offline, "
+	  "progress, cancel", .needs = ON_GUEST, .run = run_migrate, .key = 'M',
+	  .where = GUEST_VIEWS },
+
+	/* Marks and bulk actions (views/bulk.c); Space marks too (the list's
+	 * key handler takes replay-pause's Space when not replaying). */
+	{ "mark", "Mark or unmark the guest, then move down (Space does it too)",
+	  .key = KEY_IC, .where = KV_LIST },
+	{ "marks", "Marks menu: mark all shown, by glob, regex, tag, host, state; invert; clear",
+	  .opens = &bulk_ops, .run = run_marks, .key = ';', .where = KV_LIST, .label = "Marks" },
+	/* Tags and notes (views/tagedit.c), the list grouped by tag. */
+	{ "tags", "Tags and note of the guest (a form; kept in its XML)", "change the tags of",
+	  .needs = ON_GUEST, .opens = &tagedit_ops, .run = run_tagedit, .key = '#',
+	  .where = GUEST_VIEWS, .label = "Tags" },
+	{ "group-by-tag", "Group the list by tag instead of by host (again: back)",
+	  "group the list", .run = run_group_tags, .key = '=', .where = KV_LIST },
+	/* A host's load across its guests (views/hostload.c): from the host
+	 * view, and from one table to another. */
+	{ "host-cpus", "By host CPU: which guests' vCPUs ran on each, their load, pinning",
+	  .opens = &hostcpus_ops, .run = run_hostload, .key = 'c', .where = KV_HOST | KV_HOSTLOAD,
+	  .label = "CPUs" },
+	{ "host-nics", "By network interface: every running guest's NIC with its rates",
+	  .opens = &hostnics_ops, .run = run_hostload, .key = 'i', .where = KV_HOST | KV_HOSTLOAD,
+	  .label = "NICs" },
+	{ "host-disks", "By block device: every running guest's disk with its rates",
+	  .opens = &hostdisks_ops, .run = run_hostload, .key = 'b', .where = KV_HOST | KV_HOSTLOAD,
+	  .label = "Disks" },
+	{ "load-sort", "Host load tables: sort by the next column", .key = 's',
+	  .where = KV_HOSTLOAD, .label = "Sort" },
+	{ "load-reverse", "Host load tables: reverse the order", .key = 'r',
+	  .where = KV_HOSTLOAD, .label = "Reverse" },
 	/* The guest agent and ssh (views/sshview.c, agentpw.c). */
 	{ "ssh", "Log into the guest with your ssh (through the host's SSH link if remote)",
 	  "log into", .needs = NEED_LIVE | NEED_GUEST | NEED_HOST_UP, .run = run_ssh,
@@ -726,6 +811,7 @@ poll_all(struct app *a)
 {
 	console_poll(a);
 	gscreen_poll(a);
+	bulk_poll(a);
 	sshview_poll(a);
 }
 
@@ -735,6 +821,8 @@ quit_all(void)
 	console_forget();
 	conpane_forget();
 	gscreen_forget();
+	bulk_forget();
+	newvm_forget();
 	sshview_forget();
 }
 

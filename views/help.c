@@ -1,6 +1,9 @@
 /* help.c — every key binding in force, grouped by where it works. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "../model/base/xmalloc.h"
 
 #include "../tui/scroll.h"
 #include "../tui/screen.h"
@@ -23,6 +26,7 @@ where(unsigned views, char *buf, size_t n)
 		{ KV_NET, "networks" }, { KV_LEASES, "leases" },
 		{ KV_XFER, "transfer" },
 		{ KV_HW, "hardware" }, { KV_HOSTDEV, "host devices" }, { KV_EDIT, "edit" },
+		{ KV_HOSTLOAD, "host load" },
 	};
 	size_t i, used = 0;
 
@@ -40,48 +44,111 @@ where(unsigned views, char *buf, size_t n)
 	return buf;
 }
 
-static void
-help_draw(struct app *a, WINDOW *w)
+/* The next piece of text (at most width columns, broken after a comma or
+ * at a space) into out; returns where the rest starts. */
+static const char *
+piece(const char *text, int width, char *out, size_t n)
 {
-	size_t n, i, line = 0;
-	const struct binding *t = keys_table(&n);
-	int height = getmaxy(w), width = getmaxx(w), y = 1;
-	int kw = 3, cw = 7, ww = 5;
-	char buf[512], kb[16], wb[96];
+	int len = (int)strlen(text), cut = len;
 
-	/* Columns as wide as what they hold, WHERE at most 22. */
+	if (width < 1)
+		width = 1;
+	if (len > width) {
+		for (cut = width; cut > 0 && text[cut] != ' ' && text[cut - 1] != ','; cut--)
+			;
+		if (cut == 0)
+			cut = width;
+	}
+	snprintf(out, n, "%.*s", cut, text);
+	text += cut;
+	while (*text == ' ')
+		text++;
+	return text;
+}
+
+/* The help as lines for this width: a row per binding, KEY COMMAND WHERE
+ * WHAT IT DOES, each column as wide as what it holds where the screen
+ * allows; a WHERE or description that does not fit goes on under its own
+ * column on the next lines, never cut. Then the notes, wrapped. */
+static size_t
+help_lines(int width, char ***out)
+{
+	size_t n, i, nl = 0;
+	const struct binding *t = keys_table(&n);
+	int kw = 3, cw = 7, wfull = 5, ww, dw, rest;
+	char kb[16], wb[96], wp[96], dp[256], buf[512], **v = NULL;
+	static const char *const notes[] = {
+		"Mouse: click a row to select it, double-click to open it, click a column "
+		"title to sort.",
+		"Uptime \">\" means at least: the guest ran before vmtui connected. \"*\" "
+		"before a name: autostart.",
+	};
+
 	for (i = 0; i < n; i++) {
 		int l = (int)strlen(keys_label(t[i].key, kb, sizeof kb));
 		kw = l > kw ? l : kw;
 		l = (int)strlen(cmd_name(t[i].cmd));
 		cw = l > cw ? l : cw;
 		l = (int)strlen(where(t[i].views, wb, sizeof wb));
-		ww = l > ww ? l : ww;
+		wfull = l > wfull ? l : wfull;
 	}
-	if (ww > 22)
-		ww = 22;
+	rest = width - kw - cw - 3;
+	ww = rest - 40 >= wfull ? wfull : rest / 3;
+	if (ww < 10)
+		ww = 10;
+	dw = rest - ww;
+	if (dw < 12)
+		dw = 12;
+	v = xreallocarray(v, nl + 1, sizeof *v);
 	snprintf(buf, sizeof buf, "%-*s %-*s %-*s %s", kw, "KEY", cw, "COMMAND", ww, "WHERE",
 	         "WHAT IT DOES");
-	draw_fill(w, 0, 0, width, ' ' | (chtype)screen_attr(C_COLUMNS));
-	draw_text(w, 0, 0, width, screen_attr(C_COLUMNS), buf);
-	scroll_fit(&help_scroll, (int)n + 3, height - 1);
-	for (i = 0; i < n + 3 && y < height; i++, line++) {
-		if ((int)line < help_scroll.top)
-			continue;
-		if (i < n)
-			snprintf(buf, sizeof buf, "%-*s %-*s %-*.*s %s", kw,
-			         keys_label(t[i].key, kb, sizeof kb), cw, cmd_name(t[i].cmd), ww, ww,
-			         where(t[i].views, wb, sizeof wb), cmd_help(t[i].cmd));
-		else if (i == n)
-			snprintf(buf, sizeof buf, " ");
-		else if (i == n + 1)
-			snprintf(buf, sizeof buf, "Mouse: click a row to select it, double-click "
-			         "to open it, click a column title to sort.");
-		else
-			snprintf(buf, sizeof buf, "Uptime \">\" means at least: the guest ran before "
-			         "vmtui connected. \"*\" before a name: autostart.");
-		draw_text(w, y++, 0, width, 0, buf);
+	v[nl++] = xstrdup(buf);
+	for (i = 0; i < n; i++) {
+		const char *wr = where(t[i].views, wb, sizeof wb), *de = cmd_help(t[i].cmd);
+		bool first = true;
+		while (first || *wr || *de) {
+			wr = piece(wr, ww, wp, sizeof wp);
+			de = piece(de, dw, dp, sizeof dp);
+			snprintf(buf, sizeof buf, "%-*s %-*s %-*s %s", kw,
+			         first ? keys_label(t[i].key, kb, sizeof kb) : "", cw,
+			         first ? cmd_name(t[i].cmd) : "", ww, wp, dp);
+			v = xreallocarray(v, nl + 1, sizeof *v);
+			v[nl++] = xstrdup(buf);
+			first = false;
+		}
 	}
+	v = xreallocarray(v, nl + 1, sizeof *v);
+	v[nl++] = xstrdup(" ");
+	for (i = 0; i < sizeof notes / sizeof notes[0]; i++) {
+		const char *p = notes[i];
+		while (*p) {
+			p = piece(p, width, dp, sizeof dp);
+			v = xreallocarray(v, nl + 1, sizeof *v);
+			v[nl++] = xstrdup(dp);
+		}
+	}
+	*out = v;
+	return nl;
+}
+
+static void
+help_draw(struct app *a, WINDOW *w)
+{
+	int height = getmaxy(w), width = getmaxx(w), y = 1;
+	char **lines;
+	size_t nl = help_lines(width, &lines), i;
+
+	(void)a;
+	draw_fill(w, 0, 0, width, ' ' | (chtype)screen_attr(C_COLUMNS));
+	draw_text(w, 0, 0, width, screen_attr(C_COLUMNS), lines[0]);
+	scroll_fit(&help_scroll, (int)nl - 1, height - 1);
+	for (i = 1; i < nl; i++) {
+		if ((int)i - 1 >= help_scroll.top && y < height)
+			draw_text(w, y++, 0, width, 0, lines[i]);
+		free(lines[i]);
+	}
+	free(lines[0]);
+	free(lines);
 }
 
 static int

@@ -84,7 +84,12 @@ hostview_draw(struct app *a, WINDOW *w)
 
 	if (h == NULL)
 		return;
-	app_host_summary(h, line, sizeof line);
+	/* The header has the host's figures already: here, what it is. */
+	snprintf(line, sizeof line, "Host %s%s%s%s  %s", host_label(h),
+	         h->hostname && strcmp(h->hostname, host_label(h)) != 0 ? " (" : "",
+	         h->hostname && strcmp(h->hostname, host_label(h)) != 0 ? h->hostname : "",
+	         h->hostname && strcmp(h->hostname, host_label(h)) != 0 ? ")" : "",
+	         h->uri ? h->uri : h->uri_req ? h->uri_req : "");
 	draw_text(w, 0, 0, width, screen_attr(C_COLUMNS), line);
 	gh = (height - 4) / 2;
 	if (gh > 12)
@@ -109,9 +114,11 @@ hostview_draw(struct app *a, WINDOW *w)
 	}
 	hostinfo_version(v1, sizeof v1, h->info->hv_version);
 	hostinfo_version(v2, sizeof v2, h->info->lib_version);
-	snprintf(line, sizeof line, "%s, %u CPUs (%u sockets x %u cores x %u threads) at %u MHz;"
-	         " %s %s, libvirt %s", h->info->model, h->info->cpus, h->info->sockets,
-	         h->info->cores, h->info->threads, h->info->mhz, h->info->hv_type, v1, v2);
+	snprintf(line, sizeof line, "%s, %u CPU%s (%u socket%s x %u core%s x %u thread%s) at %u MHz;"
+	         " %s %s, libvirt %s", h->info->model, h->info->cpus, h->info->cpus == 1 ? "" : "s",
+	         h->info->sockets, h->info->sockets == 1 ? "" : "s", h->info->cores,
+	         h->info->cores == 1 ? "" : "s", h->info->threads, h->info->threads == 1 ? "" : "s",
+	         h->info->mhz, h->info->hv_type, v1, v2);
 	draw_text(w, y++, 0, width, 0, line);
 	if (h->info->error)
 		draw_text(w, y++, 0, width, screen_attr(C_ERROR), h->info->error);

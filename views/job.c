@@ -143,21 +143,50 @@ job_leave(struct app *a)
 	hostjob_discard(h);
 }
 
-static int
-job_key(struct app *a, enum cmd c, int key)
+/* Is there a plan without errors to apply? */
+static bool
+job_can_apply(void)
 {
 	struct host *h = job_host;
 	bool can = false;
 
+	if (h) {
+		host_lock(h);
+		can = h->job && h->job->state == JOB_PLANNED && h->job->can_apply &&
+		      h->job->nerrors == 0;
+		host_unlock(h);
+	}
+	return can;
+}
+
+static bool
+job_offers(const struct app *a, enum cmd c)
+{
+	(void)a;
+	return c != CMD_APPLY || job_can_apply();
+}
+
+static int
+job_key(struct app *a, enum cmd c, int key)
+{
+	struct host *h = job_host;
+	bool can;
+
 	(void)key;
 	if (c == CMD_APPLY) {
-		if (h) {
-			host_lock(h);
-			can = h->job && h->job->state == JOB_PLANNED && h->job->can_apply;
-			host_unlock(h);
+		can = job_can_apply();
+		if (!can) {
+			const char *why = "There is no plan to apply here.";
+			if (h) {
+				host_lock(h);
+				if (h->job && (h->job->nerrors || h->job->state == JOB_FAILED))
+					why = "Cannot apply: the plan has errors; fix the file and open it again.";
+				else if (h->job && h->job->state == JOB_PLANNED && !h->job->can_apply)
+					why = "Nothing to apply: the host already matches.";
+				host_unlock(h);
+			}
+			app_status(a, MSG_ERROR, "%s", why);
 		}
-		if (!can)
-			app_status(a, MSG_ERROR, "There is no plan to apply here.");
 		else
 			hostjob_apply(h);
 		return HANDLED;
@@ -186,4 +215,5 @@ const struct view_ops job_ops = {
 	.leave = job_leave,
 	.draw = job_draw,
 	.key = job_key,
+	.offers = job_offers,
 };

@@ -11,6 +11,7 @@
 #include "../config/quickdef.h"
 #include "../config/vmdef.h"
 #include "../model/base/xmalloc.h"
+#include "../model/host/hostinfo.h"
 #include "views.h"
 #include "../tui/screen.h"
 
@@ -35,9 +36,13 @@ struct newvm_form {
 	struct lineedit f[F_COUNT];
 	int cur;
 	char *errors; /* from the last check, shown under the form */
+	char *written; /* the file this form wrote last: a retry overwrites it */
+	bool pool_checked; /* the pool's default held against the host's pools */
+	char *pool_note;  /* why the pool is not "default", or NULL */
 };
 
-/* The form while the view is open (its own state). */
+/* The form: kept when the view goes (Esc, or a plan that failed), so N
+ * comes back to what was typed; freed at quit (newvm_forget). */
 static struct newvm_form *the_form;
 
 static struct newvm_form *
@@ -53,6 +58,36 @@ form(struct app *a)
 	return the_form;
 }
 
+/* The default pool "default" where the host has it; else, while the
+ * field is untouched, the first active pool it has (host locked). */
+static void
+check_pool(struct app *a, struct newvm_form *f)
+{
+	struct host *h = app_target_host(a);
+	const struct host_info *in;
+	size_t i;
+
+	if (f->pool_checked || h == NULL || (in = h->info) == NULL)
+		return;
+	f->pool_checked = true;
+	if (strcmp(f->f[F_POOL].text, fields[F_POOL].initial) != 0)
+		return;
+	for (i = 0; i < in->npools; i++)
+		if (strcmp(in->pools[i].name, fields[F_POOL].initial) == 0)
+			return;
+	for (i = 0; i < in->npools; i++)
+		if (in->pools[i].active) {
+			lineedit_set(&f->f[F_POOL], in->pools[i].name);
+			free(f->pool_note);
+			f->pool_note = xasprintf("Storage pool: %s has no pool called default; %s is "
+			                         "the first active one.", host_label(h),
+			                         in->pools[i].name);
+			return;
+		}
+	f->pool_note = xasprintf("Storage pool: %s has no active pool; create one (p in the "
+	                         "host view) or give a base image's pool.", host_label(h));
+}
+
 static void
 newvm_draw(struct app *a, WINDOW *w)
 {
@@ -60,8 +95,10 @@ newvm_draw(struct app *a, WINDOW *w)
 	int width = getmaxx(w), height = getmaxy(w), i, y = 2;
 	char line[700];
 
+	check_pool(a, f);
+
 	draw_text(w, 0, 0, width, screen_attr(C_COLUMNS),
-	          "New VM  (Enter or F2: create  Tab/arrows: next field  Esc: cancel)");
+	          "New VM  (Enter or F2: create  Tab/arrows: next field  Esc: back, typing kept)");
 	for (i = 0; i < F_COUNT && y < height; i++, y++) {
 		int attr = i == f->cur ? screen_attr(C_SELECTION) : 0;
 		snprintf(line, sizeof line, "%-13s %s", fields[i].label, f->f[i].text);
@@ -72,6 +109,8 @@ newvm_draw(struct app *a, WINDOW *w)
 			draw_text(w, y, 50, width - 50, screen_attr(C_DIM), fields[i].hint);
 	}
 	y++;
+	if (f->pool_note && y < height)
+		draw_text(w, y++, 0, width, screen_attr(C_DIM), f->pool_note);
 	if (f->errors) {
 		const char *p = f->errors, *nl;
 		for (; *p && y < height; p = *nl ? nl + 1 : nl) {
@@ -144,7 +183,9 @@ submit(struct app *a)
 	dir = vms_dir();
 	path = xasprintf("%s/%s.yaml", dir, q.name);
 	free(dir);
-	out = fopen(path, "wx");
+	/* A retry of this form overwrites what it wrote; any other file of
+	 * that name is the user's and is never overwritten. */
+	out = fopen(path, f->written && strcmp(f->written, path) == 0 ? "w" : "wx");
 	if (out == NULL) {
 		set_errors(f, xasprintf("Cannot write %s: %s%s", path, strerror(errno),
 		                        errno == EEXIST ? " (open it with o, or pick another name)" : ""));
@@ -153,6 +194,8 @@ submit(struct app *a)
 	} else {
 		app_status(a, MSG_INFO, "Wrote %s.", path);
 		set_errors(f, NULL);
+		free(f->written);
+		f->written = xstrdup(path);
 		/* The plan takes the form's place: Esc from it goes to the list. */
 		app_pop_view(a);
 		job_open(a, app_target_host(a), &path, 1);
@@ -169,9 +212,16 @@ cleanup:
 static void
 newvm_leave(struct app *a)
 {
-	(void)a;
+	(void)a; /* the form stays for the next N (newvm_forget frees it) */
+}
+
+void
+newvm_forget(void)
+{
 	if (the_form) {
 		free(the_form->errors);
+		free(the_form->written);
+		free(the_form->pool_note);
 		free(the_form);
 		the_form = NULL;
 	}
@@ -215,8 +265,19 @@ newvm_text(struct app *a, wint_t wc, bool is_key)
 	return HANDLED;
 }
 
+/* The host's pools, to hold the default pool against (once per form). */
+static void
+newvm_enter(struct app *a)
+{
+	struct host *h = app_target_host(a);
+
+	if (h != NULL && !h->replay && !form(a)->pool_checked)
+		hostinfo_request(h);
+}
+
 const struct view_ops newvm_ops = {
 	.name = "new",
+	.enter = newvm_enter,
 	.keyview = KV_FORM,
 	.tall = true,
 	.leave = newvm_leave,

@@ -82,6 +82,21 @@ fmt_time(char *buf, size_t n, long long t)
 	strftime(buf, n, "%Y-%m-%d %H:%M:%S", &tm);
 }
 
+/* text in at most width columns of line y; a longer one is cut with an
+ * ellipsis at its end, so it never runs into the next column. */
+static void
+draw_cut(WINDOW *w, int y, int x, int width, int attr, const char *text)
+{
+	char buf[256];
+
+	if ((int)strlen(text) <= width || width < 2) {
+		draw_text(w, y, x, width, attr, text);
+		return;
+	}
+	snprintf(buf, sizeof buf, "%.*s%s", width - 1, text, screen_utf8() ? "\u2026" : "~");
+	draw_text(w, y, x, width, attr, buf);
+}
+
 static void
 draw_rows(WINDOW *w, int *y, int rows)
 {
@@ -118,10 +133,12 @@ draw_rows(WINDOW *w, int *y, int rows)
 		int attr = (int)i == sv->list.sel ? screen_attr(C_SELECTION) : 0;
 		fmt_time(when, sizeof when, s->created);
 		draw_text(w, *y, 0, width, attr, s->current ? "*" : "");
-		draw_text(w, *y, 2, nw + 2, attr, s->name);
+		draw_text(w, *y, 2, nw + 2, attr, "");
+		draw_cut(w, *y, 2, nw, attr, s->name);
 		draw_text(w, *y, x, 21, attr, when);
 		draw_text(w, *y, x + 21, 10, attr, s->state ? s->state : "?");
-		draw_text(w, *y, x + 31, pw + 2, attr, s->parent ? s->parent : "-");
+		draw_text(w, *y, x + 31, pw + 2, attr, "");
+		draw_cut(w, *y, x + 31, pw, attr, s->parent ? s->parent : "-");
 		draw_text(w, *y, x + 33 + pw, width - (x + 33 + pw), attr,
 		          s->description ? s->description : "");
 	}

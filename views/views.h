@@ -15,6 +15,8 @@ extern const struct view_ops vmdetail_ops;
 extern const struct view_ops help_ops;
 extern const struct view_ops job_ops;
 extern const struct view_ops newvm_ops;
+/* The quick-create form's values, kept between N's, freed (at quit). */
+void newvm_forget(void);
 extern const struct view_ops resize_ops;
 extern const struct view_ops hostview_ops;
 extern const struct view_ops actlog_ops;
@@ -121,6 +123,32 @@ extern const struct view_ops hardware_ops;
 int hardware_open(struct app *a, const struct sel_guest *g);
 bool hardware_selected(char *key, size_t n);
 
+/* The migrate dialog (M) of guest g: target, options, pre-flight, progress
+ * (views/migrate.c). */
+extern const struct view_ops migrate_ops;
+int migrate_open(struct app *a, const struct sel_guest *g);
+/* Marks and bulk actions on the marked guests (views/bulk.c; the entry
+ * for other dialogs' bulk_fns is in bulkview.h). */
+extern const struct view_ops bulk_ops;
+/* `;`: the marks menu (all shown, glob, regex, tag, host, state, invert,
+ * clear, the last run's progress). */
+int marksmenu_open(struct app *a);
+/* The list's command c on the marked guests (some are marked): true when
+ * c is one that acts on them (S H R F P U A D T), its confirmation open. */
+bool bulk_cmd(struct app *a, enum cmd c);
+/* Every turn of the loop (the run's progress), and on quit. */
+void bulk_poll(struct app *a);
+void bulk_forget(void);
+extern const struct view_ops tagedit_ops;
+/* #: guest g's tags and note (views/tagedit.c). */
+int tagedit_open(struct app *a, const struct sel_guest *g);
+/* A host's load across its guests, virt-top's views (views/hostload.c):
+ * by host CPU (c), by network interface (i), by block device (b), from the
+ * host view; sortable tables. */
+extern const struct view_ops hostcpus_ops, hostnics_ops, hostdisks_ops;
+int hostcpus_open(struct app *a);
+int hostnics_open(struct app *a);
+int hostdisks_open(struct app *a);
 /* $: log into guest g with the user's ssh (views/sshview.c): its address
  * found on the host's worker, then ssh on the whole terminal from the
  * poll hook. &: a user's password in guest g (views/agentpw.c). */

@@ -67,6 +67,11 @@ draw_graph_box(struct app *a, WINDOW *w, int y, int x, int width, int height,
 	snprintf(line, sizeof line, "%s %s", title, cur);
 	draw_text(w, y, x, width, screen_attr(C_TITLE), line);
 	fmt(top, sizeof top, max);
+	/* The title says "/s": the scale is the number alone ("4.88K", not a
+	 * cut "4.88K/"). */
+	size_t tl = strlen(top);
+	if (tl > 2 && strcmp(top + tl - 2, "/s") == 0)
+		top[tl - 2] = '\0';
 	draw_text(w, y + 1, x, AXIS_W - 1, screen_attr(C_AXIS), top);
 	if (gh > 1)
 		draw_text(w, y + gh, x, AXIS_W - 1, screen_attr(C_AXIS), "0");
@@ -86,8 +91,11 @@ fmt_pct_unit(char *b, size_t n, double v)
 	return b;
 }
 
+/* Rows of graphs: CPU and memory, disk, network, CPU wait. */
+#define DETAIL_GRAPH_ROWS 4
+
 static void
-draw_graphs(struct app *a, WINDOW *w, const struct vm *vm, int y, int rows_each)
+draw_graphs(struct app *a, WINDOW *w, const struct vm *vm, int y, int rows_each, int nrows)
 {
 	int width = getmaxx(w), half = width / 2;
 	double memmax = vm->mem_cur_kib ? (double)vm->mem_cur_kib * 1024 : 0;
@@ -107,6 +115,15 @@ draw_graphs(struct app *a, WINDOW *w, const struct vm *vm, int y, int rows_each)
 	          fmt_rate, vm->rx_rate, C_GRAPH_NET);
 	draw_graph_box(a, w, y, half, width - half, rows_each, "Net tx/s", &vm->tx_hist, 0,
 	          fmt_rate, vm->tx_rate, C_GRAPH_NET);
+	y += rows_each;
+	if (nrows < DETAIL_GRAPH_ROWS)
+		return;
+	/* Runnable vCPU time queued for a host CPU: in the warning colour
+	 * above wait_warn. */
+	draw_graph_box(a, w, y, 0, width, rows_each, "CPU wait (WAIT%)", &vm->wait_hist, 100.0,
+	          fmt_pct_unit, vm_state_active(vm->state) ? vm->wait_pct : -1,
+	          vm_state_active(vm->state) && vm->wait_pct >= app_wait_warn ? C_WARNING
+	                                                                      : C_GRAPH_CPU);
 }
 
 /* The text lines under the graphs, built fresh each draw, each with its
@@ -235,6 +252,33 @@ agent_lines(const struct vm *vm, struct lines *l)
 	}
 }
 
+/* Tags, and the note line by line (#: change them). */
+static void
+tag_lines(const struct vm *vm, struct lines *l)
+{
+	char tags[512];
+	size_t at = 0, i;
+	const char *p;
+
+	tags[0] = '\0';
+	for (i = 0; i < vm->ntags; i++) {
+		fmt_append(tags, sizeof tags, &at, i ? " " : "");
+		fmt_append(tags, sizeof tags, &at, vm->tags[i]);
+	}
+	add(l, "Tags: %s", !vm->meta_read ? "(not read yet)" : vm->ntags ? tags : "(none)");
+	if (vm->note == NULL) {
+		if (vm->meta_read)
+			add(l, "Note: (none)");
+		return;
+	}
+	add(l, "Note:");
+	for (p = vm->note; *p;) {
+		size_t n = strcspn(p, "\n");
+		add(l, "  %.*s", (int)n, p);
+		p += n + (p[n] == '\n');
+	}
+}
+
 static void
 info_lines(const struct vm *vm, const struct host *h, struct lines *l)
 {
@@ -242,10 +286,16 @@ info_lines(const struct vm *vm, const struct host *h, struct lines *l)
 	char b1[16], b2[16], b3[16], b4[16];
 	size_t i, j;
 
+	/* The live figures of every refresh first (a balloon or vCPU change
+	 * shows at once), the configuration read when the view opened only
+	 * where the refresh has none. */
 	add(l, "vCPUs %u current / %u max    Memory %s current / %s max%s",
-	    c ? c->vcpus_cur : vm->vcpus_cur, c ? c->vcpus_max : vm->vcpus_max,
-	    fmt_bytes(b1, sizeof b1, (double)(c ? c->mem_cur_kib : vm->mem_cur_kib) * 1024),
-	    fmt_bytes(b2, sizeof b2, (double)(c ? c->mem_max_kib : vm->mem_max_kib) * 1024),
+	    vm->vcpus_cur ? vm->vcpus_cur : c ? c->vcpus_cur : 0,
+	    vm->vcpus_max ? vm->vcpus_max : c ? c->vcpus_max : 0,
+	    fmt_bytes(b1, sizeof b1, (double)(vm->mem_cur_kib ? vm->mem_cur_kib :
+	                                      c ? c->mem_cur_kib : 0) * 1024),
+	    fmt_bytes(b2, sizeof b2, (double)(vm->mem_max_kib ? vm->mem_max_kib :
+	                                      c ? c->mem_max_kib : 0) * 1024),
 	    vm_state_active(vm->state) && !vm->mem_from_guest ? "  (no guest memory stats: balloon driver?)" : "");
 	if (c)
 		add(l, "Type %s  arch %s  machine %s  autostart %s  %s",
@@ -311,6 +361,20 @@ info_lines(const struct vm *vm, const struct host *h, struct lines *l)
 	if (job_of(vm) && agent_job->addr)
 		add(l, "  ssh goes to %s (address from the %s)", agent_job->addr,
 		    agent_source_text(agent_job->addr_source));
+	/* After the devices: the lines a smaller screen may scroll to. */
+	if (vm_state_active(vm->state)) {
+		char halted[48] = "";
+		if (vm->vcpus_halted >= 0)
+			snprintf(halted, sizeof halted, "  %d of %u vCPUs halted", vm->vcpus_halted,
+			         vm->vcpus_cur);
+		add(l, "CPU wait %s of the vCPUs' time (%s)%s%s",
+		    fmt_pct_unit(b1, sizeof b1, vm->wait_pct),
+		    vm->wait_src == VM_WAIT_DELAY ? "vcpu.N.delay" :
+		    vm->wait_src == VM_WAIT_SCHED ? "vcpu.N.wait" : "the host reports no vCPU delay",
+		    vm->wait_pct >= app_wait_warn ? ", above wait_warn: vCPUs queue for the host's CPUs" : "",
+		    halted);
+	}
+	tag_lines(vm, l);
 	agent_lines(vm, l);
 }
 
@@ -318,7 +382,7 @@ static void
 vmdetail_draw(struct app *a, WINDOW *w)
 {
 	const struct row *r = app_selected(a);
-	int height = getmaxy(w), width = getmaxx(w), rows_each, y, i, info_h;
+	int height = getmaxy(w), width = getmaxx(w), rows_each, y, i, info_h, graph_rows;
 	struct lines l = { 0 };
 	char title[512], up[16];
 	const struct vm *vm;
@@ -343,16 +407,22 @@ vmdetail_draw(struct app *a, WINDOW *w)
 	draw_text(w, 0, 0, width, screen_attr(C_COLUMNS), title);
 
 	info_lines(vm, r->host, &l);
-	/* Graphs get what is left after at least 6 info lines, 3..12 rows each. */
-	rows_each = (height - 1 - 6) / 3;
+	/* The info lines first, the graphs in what is left: 3..12 rows each
+	 * (4 where the screen has room), three rows of them, and the WAIT%
+	 * row too where every info line still fits below it. Only a screen
+	 * too small for the smallest graphs scrolls the info lines. */
+	graph_rows = DETAIL_GRAPH_ROWS;
+	rows_each = (height - 1 - (int)l.n) / 3;
 	if (rows_each > 12)
 		rows_each = 12;
-	if (rows_each < 3)
-		rows_each = height - 1 >= 9 ? 3 : 0;
+	if (rows_each < 4)
+		rows_each = height - 1 - 3 * 4 >= 6 ? 4 : height - 1 >= 3 * 3 ? 3 : 0;
+	if (height - 1 - DETAIL_GRAPH_ROWS * rows_each < (int)l.n)
+		graph_rows = 3;
 	y = 1;
 	if (rows_each)
-		draw_graphs(a, w, vm, y, rows_each);
-	y += rows_each * 3;
+		draw_graphs(a, w, vm, y, rows_each, graph_rows);
+	y += rows_each * graph_rows;
 	info_h = height - y;
 	scroll_fit(&info_scroll, (int)l.n, info_h);
 	for (i = 0; i < info_h && info_scroll.top + i < (int)l.n; i++)

@@ -8,8 +8,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* MSG_NOTE: for the action log only, never the status line. */
-enum msg_kind { MSG_INFO, MSG_ERROR, MSG_EVENT, MSG_NOTE };
+/* MSG_NOTE: for the action log only, never the status line. MSG_REFUSED:
+ * what the UI refused or could not do, which the status line has said
+ * already (app_status): kept in the action log only. */
+enum msg_kind { MSG_INFO, MSG_ERROR, MSG_EVENT, MSG_NOTE, MSG_REFUSED };
 
 struct msg {
 	uint64_t seq;

@@ -17,6 +17,7 @@
 
 #include "../base/xmalloc.h"
 #include "netxml.h"
+#include "tagmeta.h"
 #include "resplan.h"
 #include "vmxml.h"
 
@@ -507,7 +508,8 @@ set_value(struct run *r, virDomainPtr dom, const struct plan_change *ch, uint64_
 static int
 pass_of(const struct plan_change *ch, const struct plan_vm *v)
 {
-	if (strcmp(ch->field, "autostart") == 0)
+	if (strcmp(ch->field, "autostart") == 0 || strcmp(ch->field, "tags") == 0 ||
+	    strcmp(ch->field, "notes") == 0)
 		return 3;
 	if (strncmp(ch->field, "max_", 4) != 0)
 		return 1;
@@ -527,10 +529,40 @@ want_value(const struct plan_vm *v, const char *field)
 	return strcmp(field, "memory") == 0 ? d->memory : d->max_memory;
 }
 
+/* tags: or notes: into the domain's metadata, running and saved. */
+static int
+apply_tags(struct run *r, virDomainPtr dom, const struct plan_vm *v, const struct plan_change *ch)
+{
+	struct tag_edit e = { 0 };
+	char *err = NULL;
+	int rc;
+
+	if (strcmp(ch->field, "tags") == 0) {
+		e.clear_tags = true;
+		e.add = v->def->tags;
+		e.nadd = v->def->ntags;
+		step(r, 0, "set tags %s", ch->want);
+	} else {
+		e.set_note = true;
+		e.note = v->def->notes;
+		step(r, 0, "%s the note", v->def->notes ? "set" : "remove");
+	}
+	rc = tagmeta_edit(dom, &e, NULL, NULL, NULL, &err);
+	if (rc < 0) {
+		fail(r, err);
+		free(err);
+		return -1;
+	}
+	step_end(r, 0);
+	return 0;
+}
+
 static int
 apply_change(struct run *r, virDomainPtr dom, const struct plan_vm *v,
              const struct plan_change *ch, bool running)
 {
+	if (strcmp(ch->field, "tags") == 0 || strcmp(ch->field, "notes") == 0)
+		return apply_tags(r, dom, v, ch);
 	if (strcmp(ch->field, "autostart") != 0)
 		return set_value(r, dom, ch, want_value(v, ch->field), running);
 	step(r, 0, "turn autostart %s", ch->want);

@@ -23,6 +23,7 @@
 #include "resexport.h"
 #include "resplan.h"
 #include "seed.h"
+#include "tagxml.h"
 #include "vmxml.h"
 #include "xpath.h"
 
@@ -945,6 +946,57 @@ plan_autostart(struct plan_vm *v, virDomainPtr dom)
 		           PLAN_NOW, NULL);
 }
 
+/* A note as a plan line shows it: on one line, \n for a line break. */
+static char *
+note_line(const char *note)
+{
+	char *out = xstrdup(""), *p;
+	const char *q;
+
+	if (note == NULL)
+		return xstrdup("(none)");
+	for (q = note; *q; q += strcspn(q, "\n") + (q[strcspn(q, "\n")] == '\n')) {
+		p = xstrndup(q, strcspn(q, "\n"));
+		out = xjoin(out, q == note ? "" : "\\n", p);
+		free(p);
+	}
+	return out;
+}
+
+/* The tags and note of the saved definition (xml) against tags: and
+ * notes:, where written: changed at once by apply, running or not. */
+static void
+plan_tags(struct plan_vm *v, const char *xml)
+{
+	const struct vmdef *d = v->def;
+	struct tagset have, want = { d->tags, d->ntags, d->notes };
+	char *err = NULL, *h, *w;
+
+	if (!d->tags_given && !d->notes_given)
+		return;
+	if (tagxml_from_domain(xml, &have, &err) < 0) {
+		free(err);
+		return;
+	}
+	if (d->tags_given) {
+		h = tagset_join(&have, ", ");
+		w = tagset_join(&want, ", ");
+		if (strcmp(h, w) != 0)
+			add_change(v, "tags", h[0] ? h : "(none)", w[0] ? w : "(none)", PLAN_NOW, NULL);
+		free(h);
+		free(w);
+	}
+	if (d->notes_given && (have.note == NULL || d->notes == NULL ? have.note != d->notes
+	                                                             : strcmp(have.note, d->notes) != 0)) {
+		h = note_line(have.note);
+		w = note_line(d->notes);
+		add_change(v, "notes", h, w, PLAN_NOW, NULL);
+		free(h);
+		free(w);
+	}
+	tagset_free(&have);
+}
+
 static void
 plan_update(struct ctx *c, struct plan_vm *v, virDomainPtr dom)
 {
@@ -975,6 +1027,7 @@ plan_update(struct ctx *c, struct plan_vm *v, virDomainPtr dom)
 	}
 	classify(v, diffs, n);
 	plan_autostart(v, dom);
+	plan_tags(v, xml);
 	if (v->nchanges)
 		v->kind = PLAN_UPDATE;
 

@@ -15,6 +15,7 @@
 #include <yaml.h>
 
 #include "../base/xmalloc.h"
+#include "tagxml.h"
 #include "domxml.h"
 #include "xpath.h"
 #include "xwrite.h"
@@ -484,6 +485,35 @@ w_devices(struct xw *x, const struct vmdef *d)
 	xw_end(x);
 }
 
+/* tags:, notes: and ssh_user: as vmtui's elements of <metadata> (tagxml.h). */
+static void
+w_meta(struct xw *x, const struct vmdef *d)
+{
+	size_t i;
+
+	if (d->ntags == 0 && d->notes == NULL && d->ssh_user == NULL)
+		return;
+	xw_start(x, "metadata");
+	if (d->ntags || d->notes) {
+		xw_start(x, TAGXML_PREFIX ":guest");
+		xw_attr(x, "xmlns:" TAGXML_PREFIX, TAGXML_NS);
+		for (i = 0; i < d->ntags; i++)
+			xw_elem(x, TAGXML_PREFIX ":tag", d->tags[i]);
+		if (d->notes)
+			xw_elem(x, TAGXML_PREFIX ":note", d->notes);
+		xw_end(x);
+	}
+	if (d->ssh_user) {
+		/* Who `vmtui ssh` logs in as (model/guest/agent.h): an element
+		 * of its own, which changing the tags leaves alone. */
+		xw_start(x, SSHXML_PREFIX ":ssh");
+		xw_attr(x, "xmlns:" SSHXML_PREFIX, SSHXML_NS);
+		xw_attr(x, "user", d->ssh_user);
+		xw_end(x);
+	}
+	xw_end(x);
+}
+
 /* Everything of <domain> before its devices, and <devices> opened. */
 static void
 w_head(struct xw *x, const struct vmdef *d, const struct vmxml_opts *o, const char *type)
@@ -495,15 +525,7 @@ w_head(struct xw *x, const struct vmdef *d, const struct vmxml_opts *o, const ch
 	xw_elem(x, "name", d->name);
 	if (o->uuid)
 		xw_elem(x, "uuid", o->uuid);
-	if (d->ssh_user) {
-		/* Who `vmtui ssh` logs in as (model/guest/agent.h). */
-		xw_start(x, "metadata");
-		xw_start(x, "vmtuissh:ssh");
-		xw_attr(x, "xmlns:vmtuissh", "https://vmtui.dev/xmlns/ssh/1");
-		xw_attr(x, "user", d->ssh_user);
-		xw_end(x);
-		xw_end(x);
-	}
+	w_meta(x, d);
 	w_sizes(x, d);
 	w_os(x, d, o, arch);
 	w_platform(x, d, o, type, arch);
@@ -567,6 +589,7 @@ struct dom {
 	char *hostdevs;  /* "0000:01:00.0, 046d:c52b" in the XML's order; NULL: none */
 	char *hostdev_bad; /* the first host device vmtui.yaml cannot say */
 	char *iso;       /* the first CD-ROM's source that is not the seed */
+	struct tagset meta; /* tags and note in vmtui's <metadata> */
 };
 
 static bool
@@ -769,6 +792,7 @@ dom_free(struct dom *m)
 	size_t i;
 
 	vm_config_free(m->c);
+	tagset_free(&m->meta);
 	free(m->disks);
 	free(m->name);
 	free(m->type);
@@ -795,6 +819,11 @@ dom_read(struct dom *m, const char *xml, char **err)
 	memset(m, 0, sizeof *m);
 	if ((m->c = domxml_parse(xml, err)) == NULL)
 		return -1;
+	/* Well-formed, domxml says: no error to come from here. */
+	if (tagxml_from_domain(xml, &m->meta, err) < 0) {
+		free(*err);
+		*err = NULL;
+	}
 	m->disks = xcalloc(m->c->ndisks + 1, sizeof *m->disks);
 	for (i = 0; i < m->c->ndisks; i++) {
 		const struct vm_config_disk *k = &m->c->disks[i];
@@ -1477,6 +1506,23 @@ y_boot(struct yw *y, const struct dom *m)
 	y_map_end(y);
 }
 
+/* tags: and notes:, when the domain has them. */
+static void
+y_tags(struct yw *y, const struct tagset *ts)
+{
+	size_t i;
+
+	if (ts->ntags) {
+		y_str(y, "tags");
+		y_seq(y, true);
+		for (i = 0; i < ts->ntags; i++)
+			y_str(y, ts->tags[i]);
+		y_seq_end(y);
+	}
+	if (ts->note)
+		y_kv(y, "notes", ts->note);
+}
+
 /* The VM mapping. type is left out (auto) unless kvm or qemu; the arch
  * and machine are the domain's own. */
 static void
@@ -1505,6 +1551,7 @@ y_vm(struct yw *y, const struct dom *m, const uint64_t *cap, const char *const *
 		y_plain(y, "none");
 	}
 	y_hardware(y, m, iso_vol);
+	y_tags(y, &m->meta);
 	y_map_end(y);
 }
 

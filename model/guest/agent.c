@@ -599,6 +599,12 @@ agent_power(virDomainPtr dom, bool reboot, const char **mode, char **err)
 	rc = reboot ? virDomainReboot(dom, VIR_DOMAIN_REBOOT_ACPI_POWER_BTN)
 	            : virDomainShutdownFlags(dom, VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN);
 	*mode = why ? "ACPI, the agent failed" : "ACPI";
+	if (rc < 0 && virGetLastErrorCode() == VIR_ERR_INVALID_ARG) {
+		/* A driver without the choice (the test driver, Xen's): its own
+		 * way, as a request without flags asks. */
+		rc = reboot ? virDomainReboot(dom, 0) : virDomainShutdown(dom);
+		*mode = why ? "the hypervisor's way, the agent failed" : "the hypervisor's way";
+	}
 	if (rc < 0) {
 		char *e = lv_error();
 		*err = why ? xasprintf("%s (the agent also failed: %s)", e, why) : xstrdup(e);

@@ -22,6 +22,7 @@
 
 #include <libvirt/libvirt.h>
 
+#include "../defs/tagxml.h"
 #include "../host/host.h"
 
 #define AGENT_CHANNEL "org.qemu.guest_agent.0"
@@ -133,8 +134,9 @@ void agent_cache_forget(const void *key, const char *uuid);
  * channel, the agent asked only as the cache allows. */
 void agent_lookup(const void *key, virDomainPtr dom, bool force, struct agent_result *out);
 
-/* Shut down or reboot dom: through the agent when it answers, else ACPI.
- * *mode says which ("guest agent", "ACPI"); 0, or -1 with *err. */
+/* Shut down or reboot dom: through the agent when it answers, else ACPI
+ * (else the driver's own way where it offers no choice). *mode says which
+ * ("guest agent", "ACPI", ...); 0, or -1 with *err. */
 int agent_power(virDomainPtr dom, bool reboot, const char **mode, char **err);
 /* Freeze dom's filesystems through its agent: the count frozen (>= 0), or
  * -1 with *err. agent_thaw undoes it. */
@@ -159,7 +161,7 @@ const char *agent_source_text(const char *source);
 /* The user `vmtui ssh` logs into dom as: its vmtui.yaml ssh_user (kept in
  * the domain's metadata, AGENT_SSH_NS), else $VMTUI_SSH_USER, else NULL
  * (ssh's own: ~/.ssh/config, else the local user). New string. */
-#define AGENT_SSH_NS "https://vmtui.dev/xmlns/ssh/1"
+#define AGENT_SSH_NS SSHXML_NS
 char *agent_ssh_user(virDomainPtr dom);
 /* The user in the metadata element's XML, or NULL (pure). */
 char *agent_ssh_user_xml(const char *xml);

@@ -19,6 +19,7 @@
 #ifndef VMTUI_BULK_H
 #define VMTUI_BULK_H
 
+#include <limits.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -124,5 +125,36 @@ bool bulk_ctx_cancelled(struct bulk_ctx *ctx);
  * guest up by UUID, skips with the reason when action_refusal says it does
  * not apply in the guest's state, else action_run. */
 enum bulk_status bulk_action_fn(struct bulk_ctx *ctx, void *arg, char **msg, char **virsh);
+
+/* ---- additions ---- */
+
+/* How long bulk_action_fn follows an accepted shutdown or reboot until the
+ * guest has done it (step "waiting for the guest to shut down"; the item
+ * fails when the wait passes, saying what to do): wait_ms, 0 for
+ * lifewatch's default (LIFEWATCH_WAIT_DEFAULT_MS), BULK_NO_WAIT to end
+ * the item once libvirt accepted the request. Before bulk_start. */
+#define BULK_NO_WAIT UINT_MAX
+void bulk_set_wait(struct bulk_run *b, unsigned wait_ms);
+/* For a bulk_fn: the run's wait in ms (the default filled in), or
+ * BULK_NO_WAIT. */
+unsigned bulk_ctx_wait_ms(struct bulk_ctx *ctx);
+
+/* Snapshot create and delete by name as bulk_fns; arg from
+ * bulk_snap_arg_new(name, desc) (desc NULL: none), free_arg
+ * bulk_snap_arg_free. Create skips a guest that already has a snapshot of
+ * that name, delete one that has none (model/guest/snapshot.h). */
+void *bulk_snap_arg_new(const char *name, const char *desc);
+void bulk_snap_arg_free(void *arg);
+enum bulk_status bulk_snap_create_fn(struct bulk_ctx *ctx, void *arg, char **msg, char **virsh);
+enum bulk_status bulk_snap_delete_fn(struct bulk_ctx *ctx, void *arg, char **msg, char **virsh);
+
+/* Delete the guest (model/guest/vmdelete.h: backup first, forced off when
+ * it runs, undefined), with every volume that can be removed when storage
+ * is true; backups under state_home/home as vmdelete_backup_path says.
+ * arg from bulk_del_arg_new, free_arg bulk_del_arg_free. The item's step
+ * follows vmdelete's; its virsh line joins each step's with " && ". */
+void *bulk_del_arg_new(bool storage, const char *state_home, const char *home);
+void bulk_del_arg_free(void *arg);
+enum bulk_status bulk_delete_fn(struct bulk_ctx *ctx, void *arg, char **msg, char **virsh);
 
 #endif

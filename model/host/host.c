@@ -21,6 +21,7 @@
 #include "../base/threads.h"
 #include "../base/xmalloc.h"
 #include "../defs/domxml.h"
+#include "../defs/tagmeta.h"
 #include "../record/recording.h"
 #include "../stats/domstats.h"
 #include "../stats/procinfo.h"
@@ -70,6 +71,11 @@ struct host_priv {
 	bool conn_dead;        /* set by the close callback, the link's death */
 	bool link_dead;        /* set by the link's pump thread */
 	bool inventory_event;  /* a define/undefine event came */
+	/* Guests whose tags and note to read again (a metadata-change or
+	 * define event came for them): UUIDs, taken by the worker's next
+	 * refresh. */
+	char **meta_due;
+	size_t nmeta_due;
 	int stats_fd;          /* the stats connection's socket: see kick_stats */
 	struct req *reqs, **reqs_tail;
 	pthread_cond_t qcond;  /* a question was answered (or quit) */
@@ -95,6 +101,8 @@ struct host_priv {
 	unsigned interval_ms;  /* h->interval_ms, copied each time it wakes */
 	uint64_t retry_at_ns;  /* when to try connecting again, when down */
 	unsigned attempts;     /* failed attempts since the last connection */
+	char *logged_error;    /* the last "cannot connect" put in the action
+	                        * log, so a retry failing the same way is not */
 	bool inventory_due;
 	virConnectPtr conn;
 	/* A second connection for the bulk stats call only, opened without
@@ -102,6 +110,7 @@ struct host_priv {
 	virConnectPtr stats_conn;
 	int lifecycle_id;
 	int reboot_id;
+	int metadata_id;
 	uint64_t prev_busy, prev_total;
 	uint64_t node_ns;      /* when node_stats last ran (0: not since connecting) */
 	int ncpu_params, nmem_params; /* counts the node stats calls want */
@@ -334,6 +343,7 @@ host_new(const struct host_opts *o)
 	h->priv->reqs_tail = &h->priv->reqs;
 	h->priv->lifecycle_id = -1;
 	h->priv->reboot_id = -1;
+	h->priv->metadata_id = -1;
 	h->priv->watch = lifewatch_new(o->shutdown_wait_ms, o->force_key, o->start_key);
 	h->priv->stats_fd = -1;
 	h->priv->stat_fd = h->priv->meminfo_fd = -1;
@@ -376,6 +386,9 @@ host_find_vm(struct host *h, const char *uuid)
 }
 
 /* ---- events (run on the event-loop thread) ---- */
+
+static void meta_due_add(struct host *h, const char *uuid);
+static void read_meta(struct host *h);
 
 static enum vm_state
 event_state(int event, int detail, bool *known)
@@ -441,6 +454,9 @@ on_lifecycle(virConnectPtr conn, virDomainPtr dom, int event, int detail,
 	if (event == VIR_DOMAIN_EVENT_DEFINED || event == VIR_DOMAIN_EVENT_UNDEFINED ||
 	    vm == NULL)
 		h->priv->inventory_event = true;
+	/* A define may bring other metadata (no metadata event comes then). */
+	if (event == VIR_DOMAIN_EVENT_DEFINED && vm != NULL)
+		meta_due_add(h, uuid);
 	pthread_cond_signal(&h->priv->cond);
 	changed(h);
 	host_unlock(h);
@@ -468,6 +484,39 @@ on_reboot(virConnectPtr conn, virDomainPtr dom, void *opaque)
 		return;
 	host_lock(h);
 	lifewatch_rebooted(h->priv->watch, uuid, host_now_ns());
+	host_unlock(h);
+}
+
+/* Ask the worker to read a guest's tags and note again. Lock held. */
+static void
+meta_due_add(struct host *h, const char *uuid)
+{
+	struct host_priv *p = h->priv;
+	size_t i;
+
+	for (i = 0; i < p->nmeta_due; i++)
+		if (strcmp(p->meta_due[i], uuid) == 0)
+			return;
+	p->meta_due = xreallocarray(p->meta_due, p->nmeta_due + 1, sizeof *p->meta_due);
+	p->meta_due[p->nmeta_due++] = xstrdup(uuid);
+}
+
+/* Someone changed a guest's metadata: ours (vmtui's namespace) is read
+ * again by the worker, with the next refresh (asked for at once). */
+static void
+on_metadata(virConnectPtr conn, virDomainPtr dom, int type, const char *nsuri, void *opaque)
+{
+	struct host *h = opaque;
+	char uuid[VIR_UUID_STRING_BUFLEN];
+
+	(void)conn;
+	if (type != VIR_DOMAIN_METADATA_ELEMENT || nsuri == NULL || strcmp(nsuri, TAGXML_NS) != 0 ||
+	    virDomainGetUUIDString(dom, uuid) < 0)
+		return;
+	host_lock(h);
+	meta_due_add(h, uuid);
+	h->priv->refresh_now = true;
+	pthread_cond_signal(&h->priv->cond);
 	host_unlock(h);
 }
 
@@ -540,6 +589,9 @@ disconnect(struct host *h)
 	if (p->reboot_id >= 0)
 		virConnectDomainEventDeregisterAny(p->conn, p->reboot_id);
 	p->reboot_id = -1;
+	if (p->metadata_id >= 0)
+		virConnectDomainEventDeregisterAny(p->conn, p->metadata_id);
+	p->metadata_id = -1;
 	virConnectUnregisterCloseCallback(p->conn, on_close);
 	virConnectClose(p->conn);
 	p->conn = NULL;
@@ -579,10 +631,15 @@ mark_down(struct host *h, const char *why)
 	label = xstrdup(host_label(h));
 	error = xstrdup(h->error ? h->error : "unknown error");
 	host_unlock(h);
-	if (was_up)
+	if (was_up) {
 		msglog_add(MSG_ERROR, "%s: lost connection: %s", label, error);
+	} else if (h->priv->logged_error == NULL || strcmp(h->priv->logged_error, error) != 0) {
+		/* Each reason once, not at every retry. */
+		msglog_add(MSG_ERROR, "%s: cannot connect: %s", label, error);
+	}
+	free(h->priv->logged_error);
+	h->priv->logged_error = error;
 	free(label);
-	free(error);
 }
 
 /* ---- SSH ---- */
@@ -801,6 +858,9 @@ try_connect(struct host *h)
 	p->reboot_id = virConnectDomainEventRegisterAny(
 		p->conn, NULL, VIR_DOMAIN_EVENT_ID_REBOOT,
 		VIR_DOMAIN_EVENT_CALLBACK(on_reboot), h, NULL);
+	p->metadata_id = virConnectDomainEventRegisterAny(
+		p->conn, NULL, VIR_DOMAIN_EVENT_ID_METADATA_CHANGE,
+		VIR_DOMAIN_EVENT_CALLBACK(on_metadata), h, NULL);
 	uri = virConnectGetURI(p->conn);
 	hostname = virConnectGetHostname(p->conn);
 	if (virNodeGetInfo(p->conn, &info) < 0)
@@ -835,6 +895,11 @@ try_connect(struct host *h)
 	set_label(h);
 	h->state = HOST_UP;
 	p->attempts = 0;
+	free(p->logged_error);
+	p->logged_error = NULL;
+	/* Tags may have changed while the host was away: read them again. */
+	for (size_t k = 0; k < h->nvms; k++)
+		h->vms[k]->meta_read = false;
 	free(h->error);
 	h->error = NULL;
 	changed(h);
@@ -1089,6 +1154,26 @@ sample_id(const struct slot *sl, virDomainPtr dom, bool fresh)
  * then keep copies of their strings, so the records can go before the
  * merge. Parsing runs without the lock: only this thread changes the
  * table and the guests' names. */
+/* A driver whose bulk stats have no vCPU and balloon groups at all (the
+ * test driver gives only the state): the sizes from virDomainGetInfo, so
+ * the list does not say 0 vCPUs and 0B where virsh says 2 and 2.00G. QEMU
+ * gives both groups for every guest, running or not, so this costs its
+ * hosts nothing. */
+static void
+fill_sizes(virDomainPtr dom, struct vm_sample *s)
+{
+	virDomainInfo info;
+
+	if (s->vcpus_cur || s->vcpus_max || s->have_balloon_cur || s->have_balloon_max)
+		return;
+	if (virDomainGetInfo(dom, &info) < 0)
+		return;
+	s->vcpus_cur = s->vcpus_max = info.nrVirtCpu;
+	s->mem_cur_kib = info.memory;
+	s->mem_max_kib = info.maxMem;
+	s->have_balloon_cur = s->have_balloon_max = true;
+}
+
 static void
 parse_records(struct host *h, virDomainStatsRecordPtr *recs, size_t n, bool fresh)
 {
@@ -1105,6 +1190,7 @@ parse_records(struct host *h, virDomainStatsRecordPtr *recs, size_t n, bool fres
 		 * a define event, which asks for fresh names. */
 		domstats_reparse(sl->vm && !fresh ? sl->vm->name : virDomainGetName(recs[i]->dom),
 		                 uuid, -1, recs[i]->params, recs[i]->nparams, &sl->s);
+		fill_sizes(recs[i]->dom, &sl->s);
 		domstats_own_strings(&sl->s);
 	}
 	/* Guests' states change on the event thread too. */
@@ -1356,6 +1442,146 @@ refresh(struct host *h)
 	xfree_strv(trans, ntrans);
 	set_balloon_periods(h, need, nneed);
 	xfree_strv(need, nneed);
+	read_meta(h);
+}
+
+/* ---- tags and notes ---- */
+
+/* The UUIDs whose tags and note to read: those asked for by events and
+ * every guest not read yet, sorted, without repeats. Lock held. */
+static char **
+meta_wanted(struct host *h, size_t *n)
+{
+	struct host_priv *p = h->priv;
+	char **out = xcalloc(p->nmeta_due + h->nvms + 1, sizeof *out);
+	size_t i, k = 0;
+
+	for (i = 0; i < p->nmeta_due; i++)
+		out[k++] = p->meta_due[i];
+	free(p->meta_due);
+	p->meta_due = NULL;
+	p->nmeta_due = 0;
+	for (i = 0; i < h->nvms; i++)
+		if (!h->vms[i]->meta_read)
+			out[k++] = xstrdup(h->vms[i]->uuid);
+	qsort(out, k, sizeof *out, cmp_strp);
+	for (i = 1, *n = k ? 1 : 0; i < k; i++) {
+		if (strcmp(out[i], out[*n - 1]) == 0)
+			free(out[i]);
+		else
+			out[(*n)++] = out[i];
+	}
+	return out;
+}
+
+struct dom_uuid {
+	char u[VIR_UUID_STRING_BUFLEN];
+	virDomainPtr d;
+};
+
+static int
+cmp_dom_uuid(const void *a, const void *b)
+{
+	return strcmp(((const struct dom_uuid *)a)->u, ((const struct dom_uuid *)b)->u);
+}
+
+/* dom of uuid among the sorted doms (by their UUIDs in duuids), or one
+ * looked up. The caller frees a looked-up one (*own). */
+static virDomainPtr
+meta_domain(virConnectPtr conn, const char *uuid, char **duuids, virDomainPtr *doms, size_t nd,
+            bool *own)
+{
+	char **at;
+
+	*own = false;
+	if (doms == NULL) {
+		*own = true;
+		return virDomainLookupByUUIDString(conn, uuid);
+	}
+	at = bsearch(&uuid, duuids, nd, sizeof *duuids, cmp_strp);
+	return at ? doms[at - duuids] : NULL;
+}
+
+/* Read the tags and note of the guests first seen and of those an event
+ * named; published at once. Many guests (a host's first sight): one list
+ * call finds their domains, then one call each. Worker only, after the
+ * refresh published its figures. */
+static void
+read_meta(struct host *h)
+{
+	virConnectPtr conn = stats_conn(h->priv);
+	virDomainPtr *all = NULL, *doms = NULL;
+	char **uuids, **duuids = NULL;
+	struct tagset *got;
+	bool *ok;
+	size_t n, i, nd = 0;
+	int cnt = 0;
+
+	host_lock(h);
+	uuids = meta_wanted(h, &n);
+	host_unlock(h);
+	if (n == 0) {
+		free(uuids);
+		return;
+	}
+	if (n > 16 && (cnt = virConnectListAllDomains(conn, &all, 0)) > 0) {
+		/* Sorted by UUID, with the UUIDs beside them. */
+		struct dom_uuid *t = xcalloc((size_t)cnt, sizeof *t);
+		for (i = 0; i < (size_t)cnt; i++) {
+			if (virDomainGetUUIDString(all[i], t[nd].u) == 0)
+				t[nd++].d = all[i];
+		}
+		qsort(t, nd, sizeof *t, cmp_dom_uuid);
+		duuids = xcalloc(nd + 1, sizeof *duuids);
+		doms = xcalloc(nd + 1, sizeof *doms);
+		for (i = 0; i < nd; i++) {
+			duuids[i] = xstrdup(t[i].u);
+			doms[i] = t[i].d;
+		}
+		free(t);
+	}
+	got = xcalloc(n, sizeof *got);
+	ok = xcalloc(n, sizeof *ok);
+	for (i = 0; i < n; i++) {
+		bool own;
+		char *err = NULL;
+		virDomainPtr d = meta_domain(conn, uuids[i], duuids, doms, nd, &own);
+
+		if (d == NULL)
+			continue; /* gone: the next refresh drops it */
+		if (tagmeta_read(d, &got[i], &err) == 0)
+			ok[i] = true;
+		else
+			msglog_add(MSG_ERROR, "%s: %s", host_label(h), err);
+		free(err);
+		if (own)
+			virDomainFree(d);
+	}
+	host_lock(h);
+	for (i = 0; i < n; i++) {
+		struct vm *vm = host_find_vm(h, uuids[i]);
+		if (vm == NULL)
+			continue;
+		if (ok[i])
+			vm_set_meta(vm, got[i].tags, got[i].ntags, got[i].note);
+		/* Read, or unreadable (said once): not asked again until an
+		 * event or a reconnect. */
+		vm->meta_read = true;
+	}
+	changed(h);
+	host_unlock(h);
+	for (i = 0; i < n; i++)
+		tagset_free(&got[i]);
+	free(got);
+	free(ok);
+	xfree_strv(uuids, n);
+	if (all != NULL) {
+		for (i = 0; i < (size_t)cnt; i++)
+			virDomainFree(all[i]);
+		free(all);
+	}
+	xfree_strv(duuids, nd);
+	free(doms);
 }
 
 /* ---- requests ---- */
@@ -1768,6 +1994,7 @@ host_free(struct host *h)
 	hostjob_free(h->job);
 	hostinfo_free(h->info);
 	lifewatch_free(h->priv->watch);
+	xfree_strv(h->priv->meta_due, h->priv->nmeta_due);
 	for (i = 0; i < h->nvms; i++)
 		vm_free(h->vms[i]);
 	free(h->vms);
@@ -1784,6 +2011,7 @@ host_free(struct host *h)
 	for (i = 0; i < h->priv->nold_labels; i++)
 		free(h->priv->old_labels[i]);
 	free(h->priv->old_labels);
+	free(h->priv->logged_error);
 	free(atomic_load_explicit(&h->priv->label, memory_order_relaxed));
 	free(h->name);
 	free(h->ssh);

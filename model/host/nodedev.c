@@ -303,10 +303,12 @@ nodedev_list_free(struct nodedev_list *l)
 
 /* ---- the guests' host devices ---- */
 
+/* USB vendor and product IDs are 16 bits: compared as nodedev_hostdev_xml
+ * writes them (a node device's longer ID is cut the same way both sides). */
 static bool
 same_id(const char *a, const char *b)
 {
-	return a && b && strtoul(a, NULL, 16) == strtoul(b, NULL, 16);
+	return a && b && (strtoul(a, NULL, 16) & 0xffff) == (strtoul(b, NULL, 16) & 0xffff);
 }
 
 /* Does the <hostdev> node n (ctx at it) pass d through? */

@@ -424,7 +424,7 @@ make_session(const struct sshlink_opts *o, const char *known_hosts, char **err)
 	ssh_session s;
 	long timeout = o->timeout_s ? (long)o->timeout_s : DEFAULT_TIMEOUT_S;
 	int verbosity = SSH_LOG_NOLOG, off = 0, on = 1, rc = 0;
-	char *proxy = NULL;
+	char *proxy = NULL, *ssh_dir;
 
 	if (sshlink_parse_target(o->target, &t, err) < 0)
 		return NULL;
@@ -435,6 +435,12 @@ make_session(const struct sshlink_opts *o, const char *known_hosts, char **err)
 		return NULL;
 	}
 	ssh_options_set(s, SSH_OPTIONS_LOG_VERBOSITY, &verbosity);
+	/* The default identities (~/.ssh/id_*) from the same home as the
+	 * config file and known_hosts: $HOME, not the password database's
+	 * home that libssh takes by itself. */
+	ssh_dir = home_path(".ssh");
+	ssh_options_set(s, SSH_OPTIONS_SSH_DIR, ssh_dir);
+	free(ssh_dir);
 	ssh_options_set(s, SSH_OPTIONS_HOST, t.host);
 	if (o->ssh_config == NULL)
 		rc = parse_default_configs(s);

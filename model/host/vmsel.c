@@ -1,7 +1,6 @@
 /* vmsel.c — filtering and sorting the guest list. */
 #include "vmsel.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -12,6 +11,7 @@ static const char *const key_names[SORT_COUNT] = {
 	[SORT_NAME] = "name", [SORT_STATE] = "state", [SORT_VCPUS] = "vcpus",
 	[SORT_CPU] = "cpu", [SORT_MEM] = "memory", [SORT_DISK] = "disk",
 	[SORT_NET] = "net", [SORT_UPTIME] = "uptime",
+	[SORT_WAIT] = "wait",
 };
 
 const char *
@@ -20,21 +20,52 @@ sort_key_name(enum sort_key k)
 	return (unsigned)k < SORT_COUNT ? key_names[k] : "?";
 }
 
+/* ASCII letters folded to lower case; every other byte as it is (in a
+ * UTF-8 locale tolower leaves bytes past 127 alone too). Inline: the
+ * filter runs over every guest's name on each key typed. */
+static inline unsigned char
+fold(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + ('a' - 'A')) : c;
+}
+
 /* Case-insensitive substring search over the first n bytes of needle. */
 static bool
 contains(const char *hay, const char *needle, size_t n)
 {
+	const unsigned char *h = (const unsigned char *)hay;
+	const unsigned char *nd = (const unsigned char *)needle;
+	unsigned char first;
 	size_t i;
 
 	if (n == 0)
 		return true;
-	for (; *hay; hay++) {
-		for (i = 0; i < n && hay[i]; i++)
-			if (tolower((unsigned char)hay[i]) != tolower((unsigned char)needle[i]))
+	first = fold(nd[0]);
+	for (; *h; h++) {
+		if (fold(*h) != first)
+			continue;
+		for (i = 1; i < n && h[i]; i++)
+			if (fold(h[i]) != fold(nd[i]))
 				break;
 		if (i == n)
 			return true;
 	}
+	return false;
+}
+
+/* "tag:web": the guest carries tag web (any case typed: tags are lower
+ * case); "tag:web*": a tag starting with web. */
+static bool
+tag_match(const struct vm *vm, const char *t, size_t n)
+{
+	bool prefix = n > 0 && t[n - 1] == '*';
+	size_t i;
+
+	if (prefix)
+		n--;
+	for (i = 0; i < vm->ntags; i++)
+		if (strncasecmp(vm->tags[i], t, n) == 0 && (prefix || vm->tags[i][n] == '\0'))
+			return true;
 	return false;
 }
 
@@ -43,6 +74,10 @@ term_match(const struct vm *vm, const char *t, size_t n)
 {
 	if (n > 6 && strncasecmp(t, "state:", 6) == 0)
 		return strncasecmp(vm_state_name(vm->state), t + 6, n - 6) == 0;
+	if (n > 4 && strncasecmp(t, "tag:", 4) == 0)
+		return tag_match(vm, t + 4, n - 4);
+	if (n > 5 && strncasecmp(t, "note:", 5) == 0)
+		return vm->note != NULL && contains(vm->note, t + 5, n - 5);
 	return contains(vm->name, t, n);
 }
 
@@ -121,6 +156,10 @@ vmsel_compare(const struct row *ra, const struct row *rb, enum sort_key k,
 	case SORT_UPTIME:
 		c = cmp_num(vm_uptime(a, now_ns), vm_uptime(b, now_ns), reverse);
 		break;
+	case SORT_WAIT:
+		c = cmp_num(vm_state_active(a->state) ? a->wait_pct : -1,
+		            vm_state_active(b->state) ? b->wait_pct : -1, reverse);
+		break;
 	default:
 		break;
 	}
@@ -163,6 +202,7 @@ vmsel_build(struct host **hosts, size_t nhosts, const char *filter,
 			}
 			(*rows)[n].host = hosts[i];
 			(*rows)[n].vm = vm;
+			(*rows)[n].tag = NULL;
 			n++;
 		}
 	}
@@ -213,7 +253,73 @@ push_row(struct row **out, size_t *n, size_t *cap, struct host *h, struct vm *vm
 	}
 	(*out)[*n].host = h;
 	(*out)[*n].vm = vm;
+	(*out)[*n].tag = NULL;
 	(*n)++;
+}
+
+static int
+cmp_strp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+size_t
+vmsel_group_tags(const struct row *rows, size_t n, struct host **hosts, size_t nhosts,
+                 struct row **out, size_t *cap)
+{
+	const char **tags = NULL;
+	size_t i, j, ntags = 0, uniq = 0, k = 0, tcap = 0;
+	bool untagged = false;
+
+	if (nhosts == 0)
+		return 0;
+	for (i = 0; i < n; i++) {
+		const struct vm *vm = rows[i].vm;
+		if (vm->ntags == 0)
+			untagged = true;
+		for (j = 0; j < vm->ntags; j++) {
+			if (ntags == tcap) {
+				tcap = tcap ? tcap * 2 : 64;
+				tags = xreallocarray(tags, tcap, sizeof *tags);
+			}
+			tags[ntags++] = vm->tags[j];
+		}
+	}
+	if (ntags > 1)
+		qsort(tags, ntags, sizeof *tags, cmp_strp);
+	for (i = 0; i < ntags; i++)
+		if (uniq == 0 || strcmp(tags[uniq - 1], tags[i]) != 0)
+			tags[uniq++] = tags[i];
+	for (i = 0; i < uniq; i++) {
+		push_row(out, &k, cap, hosts[0], NULL);
+		(*out)[k - 1].tag = tags[i];
+		for (j = 0; j < n; j++)
+			if (vm_has_tag(rows[j].vm, tags[i])) {
+				push_row(out, &k, cap, rows[j].host, rows[j].vm);
+				(*out)[k - 1].tag = tags[i];
+			}
+	}
+	if (untagged) {
+		push_row(out, &k, cap, hosts[0], NULL);
+		(*out)[k - 1].tag = "";
+		for (j = 0; j < n; j++)
+			if (rows[j].vm->ntags == 0) {
+				push_row(out, &k, cap, rows[j].host, rows[j].vm);
+				(*out)[k - 1].tag = "";
+			}
+	}
+	free(tags);
+	return k;
+}
+
+size_t
+vmsel_group_size(const struct row *rows, size_t n, size_t at)
+{
+	size_t i;
+
+	for (i = at + 1; i < n && rows[i].vm != NULL; i++)
+		;
+	return i - at - 1;
 }
 
 size_t
@@ -239,6 +345,7 @@ vmsel_host_totals(const struct host *h, struct host_totals *t)
 	size_t i;
 
 	memset(t, 0, sizeof *t);
+	t->wait_worst = -1;
 	for (i = 0; i < h->nvms; i++) {
 		const struct vm *vm = h->vms[i];
 		switch (vm->state) {
@@ -259,6 +366,57 @@ vmsel_host_totals(const struct host *h, struct host_totals *t)
 		if (vm_state_active(vm->state)) {
 			t->vcpus_running += vm->vcpus_cur;
 			t->mem_running_kib += vm->mem_cur_kib;
+			if (vm->wait_pct >= 0 && vm->wait_pct > t->wait_worst) {
+				t->wait_worst = vm->wait_pct;
+				t->wait_worst_name = vm->name;
+			}
+		}
+	}
+}
+
+void
+vmsel_fleet_totals(struct host **hosts, size_t nhosts, struct fleet_totals *t)
+{
+	size_t i;
+
+	memset(t, 0, sizeof *t);
+	t->hosts = (unsigned)nhosts;
+	for (i = 0; i < nhosts; i++) {
+		struct host *h = hosts[i];
+		struct host_totals ht;
+		double r;
+
+		vmsel_host_totals(h, &ht);
+		t->running += ht.running;
+		t->paused += ht.paused;
+		t->off += ht.off;
+		t->other += ht.other;
+		if (h->state == HOST_DOWN) {
+			t->down++;
+			if (t->first_down == NULL)
+				t->first_down = h;
+			continue;
+		}
+		if (h->state == HOST_CONNECTING) {
+			t->connecting++;
+			continue;
+		}
+		t->up++;
+		if (h->cpus && ht.vcpus_running > h->cpus) {
+			r = (double)ht.vcpus_running / h->cpus;
+			t->vcpu_over++;
+			if (r > t->worst_vcpu_ratio) {
+				t->worst_vcpu_ratio = r;
+				t->worst_vcpu = h;
+			}
+		}
+		if (h->mem_total_kib && ht.mem_running_kib > h->mem_total_kib) {
+			r = (double)ht.mem_running_kib / (double)h->mem_total_kib;
+			t->mem_over++;
+			if (r > t->worst_mem_ratio) {
+				t->worst_mem_ratio = r;
+				t->worst_mem = h;
+			}
 		}
 	}
 }

@@ -190,6 +190,7 @@ put_vm(FILE *f, const struct vm *vm, uint64_t now_ns)
 		fputs(",\"uptime_lower_bound\":true", f);
 	fprintf(f, ",\"autostart\":%s,\"persistent\":%s", vm->autostart ? "true" : "false",
 	        vm->persistent ? "true" : "false");
+	put_num(f, "wait_pct", active ? vm->wait_pct : -1, 2);
 	put_devs(f, "disks", vm->disks, vm->ndisks, true);
 	put_devs(f, "nics", vm->nics, vm->nnics, false);
 	putc('}', f);
@@ -423,6 +424,7 @@ read_vm(struct reader *rd, const struct json *o, struct rec_vm *v)
 	       get_num(rd, o, "disk_wr_bps", &v->wr) && get_num(rd, o, "disk_rd_ops", &v->rd_ops) &&
 	       get_num(rd, o, "disk_wr_ops", &v->wr_ops) && get_num(rd, o, "net_rx_bps", &v->rx) &&
 	       get_num(rd, o, "net_tx_bps", &v->tx) && get_num(rd, o, "uptime", &v->uptime) &&
+	       get_num(rd, o, "wait_pct", &v->wait_pct) &&
 	       get_bool(rd, o, "uptime_lower_bound", &v->uptime_lower_bound) &&
 	       get_bool(rd, o, "autostart", &v->autostart) &&
 	       get_bool(rd, o, "persistent", &v->persistent) &&

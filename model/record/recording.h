@@ -7,7 +7,9 @@
  *   {"t":E,"host":"label","uri":"...","cpus":N,"mem_total":B,"mem_free":B,
  *    "cpu_pct":P,"vms":[{"name":...,"uuid":...,"state":"running",...}]}
  * one line per host per refresh. Unknown members are ignored; numbers
- * that are not known are null. A last line cut short is ignored. */
+ * that are not known are null. Members added since version 1 came out
+ * are optional (absent: unknown), so older recordings replay as before
+ * and older readers skip them: "wait_pct" of a guest (WAIT%). A last line cut short is ignored. */
 #ifndef VMTUI_RECORDING_H
 #define VMTUI_RECORDING_H
 
@@ -52,6 +54,7 @@ struct rec_vm {
 	double mem_alloc, mem_max, mem_used; /* bytes */
 	bool mem_from_guest, autostart, persistent;
 	double cpu_pct, rd, wr, rd_ops, wr_ops, rx, tx, uptime;
+	double wait_pct;             /* WAIT%; -1 (unknown) in older recordings */
 	bool uptime_lower_bound;     /* counted from first sight (shown '>') */
 	struct rec_dev *disks, *nics;
 	size_t ndisks, nnics;

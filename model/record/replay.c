@@ -111,6 +111,7 @@ apply_vm(struct vm *vm, const struct rec_vm *r, size_t history, uint64_t now_ns)
 	vm->wr_ops_rate = r->wr_ops;
 	vm->rx_rate = r->rx;
 	vm->tx_rate = r->tx;
+	vm->wait_pct = r->wait_pct; /* -1 in recordings made before WAIT% */
 	/* Uptime counts on from the recorded figure, however long it is next
 	 * to this machine's own. */
 	vm->started_ns = vm_start_from_uptime(r->uptime, now_ns);
@@ -123,6 +124,7 @@ apply_vm(struct vm *vm, const struct rec_vm *r, size_t history, uint64_t now_ns)
 	push_known(&vm->wr_hist, r->wr);
 	push_known(&vm->rx_hist, r->rx);
 	push_known(&vm->tx_hist, r->tx);
+	push_known(&vm->wait_hist, r->wait_pct);
 	apply_devs(&vm->disks, &vm->ndisks, r->disks, r->ndisks, history);
 	apply_devs(&vm->nics, &vm->nnics, r->nics, r->nnics, history);
 }

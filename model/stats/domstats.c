@@ -211,6 +211,31 @@ balloon_field(struct vm_sample *s, const char *key, uint64_t v)
 	}
 }
 
+/* One "vcpu.N.<rest>" field: the run-queue delay and wait summed over
+ * the vCPUs, the halted ones counted (state and time are not read). */
+static void
+vcpu_field(struct vm_sample *s, const char *rest, const virTypedParameter *p)
+{
+	uint64_t v;
+
+	if (rest[0] == 'h' && strcmp(rest, "halted") == 0) {
+		s->have_halted = true;
+		if ((p->type == VIR_TYPED_PARAM_BOOLEAN && p->value.b) ||
+		    (p->type == VIR_TYPED_PARAM_STRING && p->value.s && strcmp(p->value.s, "yes") == 0))
+			s->vcpus_halted++;
+		return;
+	}
+	if (!param_u64(p, &v))
+		return;
+	if (rest[0] == 'd' && strcmp(rest, "delay") == 0) {
+		s->vcpu_delay_ns += v;
+		s->vcpus_delay++;
+	} else if (rest[0] == 'w' && strcmp(rest, "wait") == 0) {
+		s->vcpu_wait_ns += v;
+		s->vcpus_wait++;
+	}
+}
+
 /* One field of the record. Hundreds per guest: go by the first letter
  * before comparing whole names. Prefixes are compared with memcmp, which
  * the compiler does inline (the field is a fixed array of
@@ -252,9 +277,14 @@ record_field(struct vm_sample *s, const virTypedParameter *p)
 		}
 		break;
 	case 'v':
-		/* vcpu.N.* (one set per vCPU) are not read. */
-		if (memcmp(f, "vcpu.", 5) != 0 || (f[5] >= '0' && f[5] <= '9') ||
-		    !param_u64(p, &v))
+		if (memcmp(f, "vcpu.", 5) != 0)
+			break;
+		if (f[5] >= '0' && f[5] <= '9') {
+			if ((rest = dev_index(f + 5, &idx)) != NULL)
+				vcpu_field(s, rest, p);
+			break;
+		}
+		if (!param_u64(p, &v))
 			break;
 		if (strcmp(f + 5, "current") == 0)
 			s->vcpus_cur = (unsigned)v;

@@ -32,6 +32,22 @@ stats_cpu_pct(uint64_t prev_ns, uint64_t cur_ns, double dt_s, unsigned ncpus)
 }
 
 double
+stats_wait_pct(uint64_t prev_ns, uint64_t cur_ns, double dt_s, unsigned nvcpus)
+{
+	/* A vCPU thread runs, waits or sleeps: its delay grows no faster
+	 * than the clock, but the two are read at slightly different times. */
+	return stats_cpu_pct(prev_ns, cur_ns, dt_s, nvcpus);
+}
+
+double
+stats_overcommit(unsigned vcpus, unsigned host_cpus)
+{
+	if (host_cpus == 0)
+		return STATS_UNKNOWN;
+	return (double)vcpus / host_cpus;
+}
+
+double
 stats_host_cpu_pct(uint64_t prev_busy, uint64_t prev_total, uint64_t cur_busy,
                    uint64_t cur_total)
 {

@@ -18,6 +18,18 @@ double stats_rate(uint64_t prev, uint64_t cur, double dt_s);
 double stats_cpu_pct(uint64_t prev_ns, uint64_t cur_ns, double dt_s,
                      unsigned ncpus);
 
+/* WAIT%: the share of the vCPUs' time that they were runnable but queued
+ * for a host CPU, from the summed vcpu.N.delay (or .wait) counters in ns
+ * of `nvcpus` vCPUs. 100 means every vCPU waited the whole interval;
+ * unknown as stats_cpu_pct is (and when the counter went backwards: a
+ * vCPU unplugged). */
+double stats_wait_pct(uint64_t prev_ns, uint64_t cur_ns, double dt_s,
+                      unsigned nvcpus);
+
+/* vCPUs of running guests per host CPU (1.5: half again as many), or
+ * STATS_UNKNOWN when the host's CPUs are not known. */
+double stats_overcommit(unsigned vcpus, unsigned host_cpus);
+
 /* Host CPU percent from two (busy, total) tick pairs. */
 double stats_host_cpu_pct(uint64_t prev_busy, uint64_t prev_total,
                           uint64_t cur_busy, uint64_t cur_total);

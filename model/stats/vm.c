@@ -27,6 +27,19 @@ vm_state_name(enum vm_state s)
 	return state_names[s];
 }
 
+const char *
+vm_wait_src_name(enum vm_wait_src s)
+{
+	switch (s) {
+	case VM_WAIT_DELAY:
+		return "delay";
+	case VM_WAIT_SCHED:
+		return "wait";
+	default:
+		return "none";
+	}
+}
+
 bool
 vm_state_active(enum vm_state s)
 {
@@ -43,10 +56,11 @@ vm_sample_clear(struct vm_sample *s)
 	memset(s, 0, sizeof *s);
 }
 
-/* A guest's six histories are pushed together on every refresh: kept
+/* A guest's seven histories are pushed together on every refresh: kept
  * side by side (ring.h). */
 #define VM_RINGS(vm) { &(vm)->cpu_hist, &(vm)->mem_hist, &(vm)->rd_hist, \
-                       &(vm)->wr_hist, &(vm)->rx_hist, &(vm)->tx_hist }
+                       &(vm)->wr_hist, &(vm)->rx_hist, &(vm)->tx_hist, \
+                       &(vm)->wait_hist }
 
 static void
 rings_init(struct vm *vm, size_t history)
@@ -68,6 +82,8 @@ vm_new(const char *uuid, const char *name, size_t history)
 	vm->cpu_pct = STATS_UNKNOWN;
 	vm->rd_rate = vm->wr_rate = vm->rx_rate = vm->tx_rate = STATS_UNKNOWN;
 	vm->rd_ops_rate = vm->wr_ops_rate = STATS_UNKNOWN;
+	vm->wait_pct = STATS_UNKNOWN;
+	vm->vcpus_halted = -1;
 	rings_init(vm, history);
 	return vm;
 }
@@ -96,6 +112,7 @@ vm_free(struct vm *vm)
 	ring_free(&vm->wr_hist);
 	ring_free(&vm->rx_hist);
 	ring_free(&vm->tx_hist);
+	ring_free(&vm->wait_hist);
 	devs_free(vm->disks, vm->ndisks);
 	devs_free(vm->nics, vm->nnics);
 	vm_set_meta(vm, NULL, 0, NULL);
@@ -286,10 +303,34 @@ vm_set_state(struct vm *vm, enum vm_state st, int reason, uint64_t now_ns)
 		vm->cpu_pct = STATS_UNKNOWN;
 		vm->rd_rate = vm->wr_rate = vm->rx_rate = vm->tx_rate = STATS_UNKNOWN;
 		vm->rd_ops_rate = vm->wr_ops_rate = STATS_UNKNOWN;
+		vm->wait_pct = STATS_UNKNOWN;
+		vm->wait_src = VM_WAIT_NONE;
+		vm->vcpus_halted = -1;
 		vm->sampled_ns = 0;
 	}
 	vm->state = st;
 	vm->reason = reason;
+}
+
+/* WAIT% from the sample's vCPU delay (else wait) counters: a rate needs
+ * the same source in both samples. */
+static void
+wait_merge(struct vm *vm, const struct vm_sample *s, double dt)
+{
+	enum vm_wait_src src = s->vcpus_delay ? VM_WAIT_DELAY :
+	                       s->vcpus_wait ? VM_WAIT_SCHED : VM_WAIT_NONE;
+	uint64_t ns = src == VM_WAIT_DELAY ? s->vcpu_delay_ns : s->vcpu_wait_ns;
+	unsigned n = src == VM_WAIT_DELAY ? s->vcpus_delay : s->vcpus_wait;
+
+	if (dt > 0 && src != VM_WAIT_NONE && src == vm->wait_src)
+		vm->wait_pct = stats_wait_pct(vm->wait_ns, ns, dt, n);
+	else
+		vm->wait_pct = STATS_UNKNOWN;
+	vm->wait_src = src;
+	vm->wait_ns = ns;
+	vm->vcpus_halted = s->have_halted ? (int)s->vcpus_halted : -1;
+	if (vm->wait_pct >= 0)
+		ring_push(&vm->wait_hist, vm->wait_pct);
 }
 
 void
@@ -331,9 +372,13 @@ vm_merge(struct vm *vm, const struct vm_sample *s, uint64_t now_ns)
 		devs_merge(&vm->nics, &vm->nnics, s->nics, s->nnics, 0, sums);
 		vm->rd_rate = vm->wr_rate = vm->rx_rate = vm->tx_rate = STATS_UNKNOWN;
 		vm->rd_ops_rate = vm->wr_ops_rate = STATS_UNKNOWN;
+		vm->wait_pct = STATS_UNKNOWN;
+		vm->wait_src = VM_WAIT_NONE;
+		vm->vcpus_halted = -1;
 		vm->sampled_ns = 0;
 		return;
 	}
+	wait_merge(vm, s, dt);
 
 	if (s->have_cpu) {
 		vm->cpu_pct = dt > 0 ? stats_cpu_pct(vm->cpu_time_ns, s->cpu_time_ns, dt,

@@ -59,6 +59,14 @@ struct vm_sample {
 	uint64_t mem_cur_kib, mem_max_kib;
 	bool have_avail, have_unused, have_usable, have_rss;
 	uint64_t mem_avail_kib, mem_unused_kib, mem_usable_kib, mem_rss_kib;
+	/* vcpu.N.delay (ns a vCPU's thread was runnable but queued behind
+	 * another task on the host: the guest's steal time), vcpu.N.wait (the
+	 * same from the scheduler's statistics, where the host enables them)
+	 * summed over the vCPUs that report it; vcpu.N.halted counted. */
+	uint64_t vcpu_delay_ns, vcpu_wait_ns;
+	unsigned vcpus_delay, vcpus_wait; /* vCPUs reporting each (0: absent) */
+	unsigned vcpus_halted;
+	bool have_halted;
 	struct dev_sample *disks;
 	size_t ndisks, disks_cap; /* cap: room kept for the next parse */
 	struct dev_sample *nics;
@@ -69,6 +77,11 @@ struct vm_sample {
 
 /* Free the device arrays and text, and zero the sample. */
 void vm_sample_clear(struct vm_sample *s);
+
+/* Where a guest's WAIT% comes from. */
+enum vm_wait_src { VM_WAIT_NONE, VM_WAIT_DELAY, VM_WAIT_SCHED };
+/* "delay", "wait" or "none": the stats field a WAIT% is read from. */
+const char *vm_wait_src_name(enum vm_wait_src s);
 
 /* A device with its running counters and current rates. */
 struct vm_dev {
@@ -109,6 +122,13 @@ struct vm {
 	double cpu_pct;      /* STATS_UNKNOWN until two samples exist */
 	double rd_rate, wr_rate, rx_rate, tx_rate;
 	double rd_ops_rate, wr_ops_rate; /* disk requests per second */
+	/* WAIT%: the share of the vCPUs' time spent runnable but waiting for
+	 * a host CPU (stats_wait_pct), from vcpu.N.delay, else vcpu.N.wait;
+	 * STATS_UNKNOWN until two samples carry the same source. */
+	double wait_pct;
+	uint64_t wait_ns;      /* the summed counter of the last sample */
+	enum vm_wait_src wait_src;
+	int vcpus_halted;      /* vcpu.N.halted "yes" count, -1 when not reported */
 
 	/* When the guest started, in ns on host_now_ns' clock (monotonic, from
 	 * this machine's boot): negative for a start before that boot (a
@@ -122,6 +142,7 @@ struct vm {
 	bool balloon_period_set;
 
 	struct ring cpu_hist, mem_hist, rd_hist, wr_hist, rx_hist, tx_hist;
+	struct ring wait_hist;
 
 	struct vm_dev *disks;
 	size_t ndisks;

@@ -154,6 +154,38 @@ t 1 "big-config.yaml:1:11: interval: \"$BIG\" is not a number of seconds between
 t 0 "vmtui " -V
 t 0 "Usage: vmtui [OPTION]..." --help
 
+# The shared options before the command's name, as virsh and git take them
+t 0 "test             running" -c "$T" top --batch -n 1
+t 0 "test             running" -c "$T" -r top -b -n 1
+t 0 "test             running" --connect="$T" top --batch -n 1
+t 0 "vCPUs 2 -> 1: done" -c "$T" resize test --vcpus 1
+t 1 'vmtui validate: option -c does not apply here' -c "$T" validate "$D/x.yaml"
+t 1 'vmtui: unexpected argument "nosuchcommand"' -c "$T" nosuchcommand
+# An option of another command says whose it is; batch-only options of top
+t 1 'vmtui: unknown option "--batch"; see vmtui help.' --batch
+t 1 "vmtui top: -n needs --batch (vmtui top --batch -n ...)" top -n 1
+t 1 "vmtui top: -n needs --batch" top -n1
+t 1 "vmtui top: --json needs --batch" top --json
+t 1 "vmtui top: --iterations needs --batch" top --iter=2
+# t2 PHRASE ARGS...: like t 1, and stderr's second line holds PHRASE
+t2() {
+	local phrase=$1 b second
+	shift
+	CASES=$((CASES + 1))
+	for b in $BUILDS; do
+		timeout 60 "$b/vmtui" "$@" >"$D/out" 2>"$D/err" </dev/null
+		second=$(sed -n 2p "$D/err")
+		if grep -qF -- "$phrase" <<<"$second"; then
+			ok
+		else
+			not_ok "[$b] vmtui $*: second line of stderr '$second' lacks '$phrase'"
+		fi
+	done
+}
+t2 "--batch is an option of vmtui top." --batch
+t2 "--csv is an option of vmtui top." --csv
+t2 "--batch is an option of vmtui top." resize test --batch
+
 # ---------------------------------------------------------------- validate, plan, apply, export
 
 t 1 "vmtui validate: expected one or more files" validate
@@ -798,6 +830,165 @@ done
 t 1 "vmtui: cannot rename test: it is running; shut it off first" rename -c "$T" test new
 t 1 "vmtui rename: unknown option \"--bogus\"; see vmtui help rename." rename -c "$T" --bogus test new
 
+# vmtui migrate (cli_migrate.c): usage, options, targets, guests; the
+# pre-flight refusals exit 2 (checked by their words: "0|1" takes any
+# status below a crash's).
+: >"$D/empty.yaml"
+t 1 "vmtui migrate: expected one or more VMs and the target" migrate
+t 1 "vmtui migrate: expected one or more VMs and the target" migrate -c "$T" test
+t 1 "vmtui migrate: unknown option \"--bogus\"; see vmtui help migrate." migrate --bogus test "$T"
+t 1 "vmtui migrate: --live, --paused and --offline exclude each other." migrate --live --offline test "$T"
+t 1 "vmtui migrate: --bandwidth: \"x\" is not a number of MiB/s" migrate --bandwidth x test "$T"
+t 1 "vmtui migrate: --bandwidth: \"$BIG\" is not a number of MiB/s" migrate --bandwidth "$BIG" test "$T"
+t 1 "vmtui migrate: --transient needs a running guest" migrate --transient --offline test "$T"
+t 1 "vmtui migrate: the target \"nosuch\" is neither a libvirt URI nor a host" \
+	migrate --config "$D/empty.yaml" -c "$T" test nosuch
+t 1 "vmtui migrate: the target \"$NONUTF\" is neither a libvirt URI nor a host" \
+	migrate --config "$D/empty.yaml" -c "$T" test "$NONUTF"
+t 1 "none.yaml:1:1: cannot open" migrate --config "$D/none.yaml" -c "$T" test nosuch
+t 1 "vmtui migrate: no guest matches \"zz*\"; nothing was done." migrate -c "$T" 'zz*' "$T"
+t "0|1" "There is no guest \"$LONG\" on this host" migrate -c "$T" "$LONG" "$T"
+for s in "${SPECIALS[@]}"; do
+	t "0|1" "There is no guest" migrate -c "$T" "$s" "$T"
+done
+t "0|1" "FAIL  name free: test already runs on the target" migrate -c "$T" test "$T"
+t "0|1" "the pre-flight of test failed; nothing was changed." migrate -c "$T" --check test "$T"
+t 0 "Usage: vmtui migrate" migrate --help
+# vmtui tag, untag, note (issue 22): bad tags and notes refused before connecting.
+for c in tag untag note; do
+	t 1 "vmtui $c: expected a VM name" "$c" -c "$T"
+	t 1 "vmtui $c: unknown option \"--bogus\"; see vmtui help $c." "$c" -c "$T" --bogus test
+	t 1 "vmtui: There is no guest \"$LONG\" on this host" "$c" -c "$T" "$LONG" web
+	for s in "${SPECIALS[@]}"; do
+		t 1 "vmtui: There is no guest \"$s\" on this host" "$c" -c "$T" "$s" web
+	done
+done
+t 1 "vmtui tag: Tag \"Web\": tags are lower case" tag -c "$T" test Web
+t 1 "vmtui tag: Tag \"-x\" must start with a letter or a digit." tag -c "$T" test -- -x
+t 1 "vmtui tag: A tag cannot be empty." tag -c "$T" test ""
+t 1 "vmtui tag: Tag \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...\" is longer than 32 characters." \
+	tag -c "$T" test "$LONG"
+t 1 "vmtui tag: Tag \"$NONUTF\": use only a-z" tag -c "$T" test "$NONUTF"
+for s in "${SPECIALS[@]}"; do
+	t 1 "vmtui tag: Tag \"$s\"" tag -c "$T" test "$s"
+	t 1 "vmtui untag: Tag \"$s\"" untag -c "$T" test "$s"
+done
+# shellcheck disable=SC2046
+t 1 "vmtui: test would carry 65 tags; at most 64 fit." tag -c "$T" test $(seq -f 't%g' 65)
+t 1 "vmtui tag: this option does not apply here" tag -c "$T" --all test
+t 1 "vmtui untag: expected the tags to remove after the VM (or --all)" untag -c "$T" test
+t 1 "vmtui untag: --all takes only the VM name" untag -c "$T" --all test web
+t 1 "vmtui note: --clear takes only the VM name" note -c "$T" --clear test words
+t 1 "vmtui note: this option does not apply here" note -c "$T" --all test
+t 1 "vmtui note: The note is not valid UTF-8" note -c "$T" test "$NONUTF"
+t 1 "vmtui note: The note has a control character" note -c "$T" test "$(printf 'a\001b')"
+t 1 "vmtui note: The note is 10240 bytes long; at most 4000 fit." note -c "$T" test "$LONG"
+t 0 "test: tags prod, web; no note." tag -c "$T" test web prod
+t 0 "test: no tags; a note." note -c "$T" test "a <b> & 'c' \$(touch /tmp/pwned)"
+t 0 "Nothing to change: test: no tags; no note." untag -c "$T" --all test
+t 0 "tags: (none)" tag -c "$T" test
+# ---------------------------------------------------------------- complete
+t 1 "vmtui complete: expected what to list (words, options, commands" complete
+t 1 'vmtui complete: "bogus" is not words, options, commands, uris' complete bogus
+t 1 'vmtui complete: unknown option "--bogus"; see vmtui help complete.' complete --bogus themes
+t 1 'vmtui complete: option "--timeout" needs a value; see vmtui help complete.' complete guests --timeout
+for x in x 0 0.05 61 nan inf -1 '' "$BIG" "$NONUTF" "$LONG"; do
+	t 1 "vmtui complete: --timeout: \"$x\" is not a number of seconds between 0.1 and 60" \
+		complete --timeout "$x" guests
+done
+t 1 'vmtui complete options: unknown command "nosuch"' complete options nosuch
+t 1 "vmtui complete options: expected at most one command" complete options snapshot vol
+t 1 "vmtui complete guests: expected no argument" complete guests extra
+t 1 "vmtui complete vols: expected one pool" complete vols -c "$T"
+t 1 "vmtui complete words: expected the words of the line" complete words
+t 1 "vmtui complete words: expected the words of the line" complete words --
+t 1 "vmtui complete guests: the host could not be asked" complete guests -c bogus:///nowhere
+t 1 "vmtui complete vols: the host could not be asked" complete vols --timeout 30 -c "$T" nosuchpool
+t 0 "test" complete guests --timeout 30 -c "$T"
+t 0 "default-pool" complete pools --timeout 30 -c "$T"
+t 0 "default" complete nets --timeout 30 -c "$T"
+t 0 "dark" complete themes
+t 0 "qemu:///system" complete uris -f /nonexistent/config.yaml
+t 0 "qemu:///session" complete uris -f "$LONG"
+t 0 "qemu:///session" complete uris -f "$NONUTF"
+t 0 "--connect URI" complete options
+t 0 "-c --connect URI" complete options snapshot
+t 0 "snapshot" complete words -- vmtui ""
+t 0 "qemu:///system" complete words -- vmtui -c ""
+t 0 "-" complete words -- vmtui "$LONG" ""
+for s in "${SPECIALS[@]}" "$NONUTF" "$LONG"; do
+	t 0 "-" complete words -- vmtui snapshot revert -c "$s" ""
+	t 0 "-" complete words -- vmtui snapshot revert -H "$s" ""
+	t 0 "-" complete words -- vmtui "$s" "$s" "$s"
+done
+VMTUI_COMPLETE_TIMEOUT=x t 0 "test" complete guests --timeout 30 -c "$T"
+# ------------------------------------------------- many guests (cli_bulk.c)
+for c in start shutdown reboot off pause resume autostart; do
+	t 1 "vmtui $c: no guests given: name them (globs like 'web-*' too), or give --tag TAG or --all" "$c" -c "$T"
+	t 1 "vmtui $c: --all takes every guest; give it without names or --tag" "$c" -c "$T" --all test
+	t 1 "vmtui $c: unknown option \"--bogus\"; see vmtui help $c." "$c" -c "$T" --bogus test
+	t 1 "vmtui $c: --limit: \"0\" is not a number of operations at once per host (1 to 64)" "$c" -c "$T" --limit 0 test
+	t 1 "vmtui $c: --limit: \"$BIG\" is not a number" "$c" -c "$T" --limit "$BIG" test
+	t 1 "vmtui $c: --limit: \"-3\" is not a number" "$c" -c "$T" --limit -3 test
+	t 1 "vmtui $c: no guest is called \"nosuch\" on $T; nothing was done" "$c" -c "$T" nosuch
+	t 1 "vmtui $c: no guest is called \"$LONG\" on $T; nothing was done" "$c" -c "$T" "$LONG"
+	t 1 "vmtui $c: no guest is called \"$NONUTF\"" "$c" -c "$T" "$NONUTF"
+	for s in "${SPECIALS[@]}"; do
+		t 1 "vmtui $c: no guest is called \"$s\" on $T; nothing was done" "$c" -c "$T" "$s"
+	done
+	t 1 "vmtui $c: the pattern \"zz*\" matches no guest on $T; nothing was done" "$c" -c "$T" 'zz*'
+	t 1 "vmtui $c: the pattern \"[\" matches no guest" "$c" -c "$T" '['
+	t 1 "vmtui $c: no guest has the tag \"web\" on $T; nothing was done" "$c" -c "$T" --tag web
+	t 1 "vmtui $c: no guest has the tag \"$LONG\"" "$c" -c "$T" --tag "$LONG"
+	t 1 "vmtui $c: vmtui runs read-only (-r); nothing was changed." "$c" -r -c "$T" test
+	t 1 "vmtui $c: cannot connect to qemu+tcp://127.0.0.1:1/system: " "$c" -c qemu+tcp://127.0.0.1:1/system test
+	t 1 "nosuch.yaml:1:1: cannot open: No such file or directory" "$c" -f "$D/nosuch.yaml" test
+done
+for c in start pause resume off autostart; do
+	t 1 "vmtui $c: --timeout does not apply here" "$c" -c "$T" --timeout 5 test
+	t 1 "vmtui $c: --no-wait does not apply here" "$c" -c "$T" --no-wait test
+done
+for c in shutdown reboot; do
+	t 1 "vmtui $c: --timeout: \"abc\" is not a number of seconds (1 to 86400)" "$c" -c "$T" --timeout abc test
+	t 1 "vmtui $c: --timeout: \"0\" is not a number of seconds" "$c" -c "$T" --timeout 0 test
+	t 1 "vmtui $c: --timeout: \"$BIG\" is not a number of seconds" "$c" -c "$T" --timeout "$BIG" test
+	t 1 "vmtui $c: --no-wait and --timeout exclude each other" "$c" -c "$T" --no-wait --timeout 3 test
+done
+t 1 "vmtui pause: --disable does not apply here" pause -c "$T" --disable test
+t 1 "vmtui start: --yes does not apply here" start -c "$T" -y test
+t 1 "Force off this guest (what it has not written is lost):" off -c "$T" test
+t 0 "done      test  $T: Forced test off." off -c "$T" -y test
+t 0 "skipped   test  $T: test was left alone: it is already running." start -c "$T" test
+t 0 "skipped   test  $T: test was left alone: it is already running." start -c "$T" -c "$T" 'te*'
+t 0 "done      test  $T: Paused test." pause -c "$T" test
+t 0 "test was left alone: it is not paused." resume -c "$T" --all
+t 0 "test was left alone: autostart is already off." autostart --disable -c "$T" test
+t 0 "done      test  $T: Autostart of test turned on." autostart -c "$T" test
+t 0 "test shut off (after " shutdown -c "$T" test
+t 0 "Shutdown of test requested." shutdown -c "$T" --no-wait test
+t 0 '"status":"skipped"' start -c "$T" --json test
+t 0 '"done":1,"failed":0,"skipped":0,"cancelled":0}' pause -c "$T" --json test
+t 1 "vmtui list: no guest is called \"nosuch\" on $T; nothing was done" list -c "$T" nosuch
+t 1 "vmtui list: --limit does not apply here" list -c "$T" --limit 3
+t 1 "vmtui list: --yes does not apply here" list -c "$T" -y
+t 0 "test  $T  running      -" list -c "$T"
+t 0 '[{"name":"test","uuid":"6695eb01-f6a4-8304-79aa-97f2502e193f","host":"test:///default","state":"running","autostart":false,"persistent":true,"tags":[]}]' list -c "$T" --json
+t 0 '"name":"test"' list -c "$T" --json 't*'
+t 1 "vmtui list: cannot connect to qemu+tcp://127.0.0.1:1/system: " list -c qemu+tcp://127.0.0.1:1/system
+t 1 "vmtui snapshot delete: give the snapshot's name with --name NAME" snapshot delete -c "$T" --all
+t 1 'vmtui snapshot: unknown option "--name"; see vmtui help snapshot.' snapshot list -c "$T" --name x --tag y
+t 1 "vmtui snapshot delete: --description applies to create only." snapshot delete -c "$T" --name s -d x --all
+t 1 'vmtui: "a/b": a snapshot name cannot contain "/".' snapshot create -c "$T" --name a/b --all
+t 1 "vmtui: The name is 10240 bytes long; keep it to 128." snapshot create -c "$T" --name "$LONG" 't*'
+t 1 "vmtui snapshot: the pattern \"zz*\" matches no guest" snapshot create -c "$T" 'zz*'
+t 0 "done      test  $T: Snapshot \"s1\" of test created" snapshot create -c "$T" --name s1 --all
+t 0 "test was left alone: it has no snapshot \"s1\"." snapshot delete -c "$T" -y --name s1 --all
+t 1 "Delete snapshot \"s1\" of these 1 guests:" snapshot delete -c "$T" --name s1 --all
+t 1 "vmtui delete: not deleting: confirm with --yes-i-typed 'delete N'" delete -c "$T" --all
+t 1 "Delete these 1 guests" delete -c "$T" --all --yes-i-typed 'delete 2'
+t 1 "vmtui delete: the pattern \"zz*\" matches no guest" delete -c "$T" 'zz*' --yes-i-typed 'delete 1'
+t 0 "done      test  $T: " delete -c "$T" 't*' --yes-i-typed 'delete 1'
+t 1 "vmtui: not deleting test: confirm with --yes-i-typed followed by its exact name" delete -c "$T" test
 # The guest agent and ssh (tui/cli_agent.c).
 for c in info ssh; do
 	t 1 "vmtui $c: expected a VM name" "$c" -c "$T"

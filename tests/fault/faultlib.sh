@@ -230,6 +230,13 @@ priv_env() {
 priv_up() {
 	priv_env || return
 	p_start || return 1
+	# A guest left defined by an earlier run whose folder is gone (its
+	# teardown removed the folder but not the domain) cannot start: it
+	# is defined again.
+	if pvsh dominfo "$P_GUEST" >/dev/null 2>&1 && [ ! -f "$P_GUESTS/$P_GUEST/disk.qcow2" ]; then
+		say "private daemon: $P_GUEST was left without its folder; defining it again"
+		p_remove "$P_GUEST"
+	fi
 	pvsh dominfo "$P_GUEST" >/dev/null 2>&1 || as_user "$RS/guest.sh" define "$P_GUEST" --net user >&2 || return 1
 	[ "$(pvsh domstate "$P_GUEST" 2>/dev/null | head -n1)" = running ] ||
 		as_user "$RS/guest.sh" start "$P_GUEST" --wait 90 >&2 || return 1
@@ -272,7 +279,10 @@ priv_cleanup() {
 	p_remove "$T_PREFIX"
 	pvsh pool-destroy "$P_POOL" >/dev/null 2>&1
 	pvsh pool-undefine "$P_POOL" >/dev/null 2>&1
-	[ -n "$P_RUN" ] && rm -rf "$P_GUESTS" "$P_POOL_DIR"
+	# The folders only once no domain of ours uses them.
+	if [ -n "$P_RUN" ] && ! pvsh list --all --name 2>/dev/null | grep -q "^$T_PREFIX"; then
+		rm -rf "$P_GUESTS" "$P_POOL_DIR"
+	fi
 }
 # COLS ROWS ARGS...: vmtui as the user, on its daemon; LIBVIRT_AUTOSTART=0:
 # vmtui's reconnects must not spawn the session daemon again (p_start does).

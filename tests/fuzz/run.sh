@@ -14,6 +14,10 @@ SRC=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=$(cd "${1:?usage: run.sh BUILD_DIR [SECONDS]}" && pwd)
 SECS=${2:-60}
 TARGETS="vmdef config theme keymap resxml netinfo ppm termreply gfxrender gfxinput nodedev devxml xmledit"
+TARGETS="$TARGETS migxml" # the migration pre-flight's reading of a domain (xml.dict)
+TARGETS="$TARGETS tagxml"
+# shell completion's reading of ~/.ssh/config, command lines, help texts
+TARGETS="$TARGETS clicomp"
 TARGETS+=" agent"
 failed=0
 total_runs=0
@@ -43,6 +47,7 @@ for t in $TARGETS; do
 	log=$BUILD/fuzz/$t.log
 	dict=$SRC/tests/fuzz/yaml.dict
 	case $t in resxml | netinfo | devxml | nodedev | xmledit) dict=$SRC/tests/fuzz/xml.dict ;; esac
+	case $t in migxml) dict=$SRC/tests/fuzz/xml.dict ;; esac
 	[ -f "$SRC/tests/fuzz/$t.dict" ] && dict=$SRC/tests/fuzz/$t.dict
 	"$bin" -max_total_time="$SECS" -max_len=8192 -timeout=10 -rss_limit_mb=2048 \
 		-dict="$dict" -print_final_stats=1 \

@@ -168,7 +168,7 @@ run apply -c "$T_URI" "$D/vms.yaml"
 check "apply: exit 0" eq "$RC" 0
 check "apply: the default VM has the agent channel" eval "vsh dumpxml ${P}def | grep -q \"name='org.qemu.guest_agent.0'\""
 check "apply: agent: false has none" eval "! vsh dumpxml ${P}noagent | grep -q guest_agent"
-check "apply: ssh_user in the metadata" eval "vsh metadata ${P}def https://vmtui.dev/xmlns/ssh/1 | grep -q \"user=.debian.\""
+check "apply: ssh_user in the metadata" eval "vsh metadata ${P}def https://vmtui.org/xmlns/ssh/1 | grep -q \"user=.debian.\""
 run plan -c "$T_URI" "$D/vms.yaml"
 check "plan again: nothing to change" has "$OUT" "0 to create, 0 to update, 2 unchanged."
 

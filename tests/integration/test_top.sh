@@ -108,7 +108,7 @@ for i, line in enumerate(open(out, encoding="utf-8"), 1):
 res(bad is None and recs, "json: every line is a JSON object", bad or "no records")
 keys = ["time", "epoch", "host", "name", "uuid", "state", "vcpus", "cpu_pct", "mem_used",
         "mem_alloc", "disk_rd_bps", "disk_wr_bps", "disk_rd_ops", "disk_wr_ops", "net_rx_bps",
-        "net_tx_bps", "uptime"]
+        "net_tx_bps", "uptime", "wait_pct"]
 res(all(list(r.keys()) == keys for r in recs), "json: every record has the fields in order")
 
 times = sorted(set(r["epoch"] for r in recs))
@@ -238,7 +238,7 @@ rows = list(csv.reader(raw.splitlines(keepends=True)))
 head = rows[0]
 want = ["time", "epoch", "host", "name", "uuid", "state", "vcpus", "cpu_pct", "mem_used",
         "mem_alloc", "disk_rd_bps", "disk_wr_bps", "disk_rd_ops", "disk_wr_ops", "net_rx_bps",
-        "net_tx_bps", "uptime"]
+        "net_tx_bps", "uptime", "wait_pct"]
 print(("ok - " if head == want else "FAIL - ") + "csv: the header line (%s)" % head)
 print(("ok - " if raw.count("time,epoch,") == 1 else "FAIL - ") + "csv: the header once")
 print(("ok - " if all(l.endswith("\r\n") for l in raw.splitlines(keepends=True)) else "FAIL - ")
@@ -260,7 +260,7 @@ EOF
 
 # ---- text ----
 
-HEADER='TIME                 HOST         NAME             STATE    VCPU   CPU%    MEM  ALLOC   RD/s   WR/s RDOP/s WROP/s   RX/s   TX/s  UPTIME'
+HEADER='TIME                 HOST         NAME             STATE    VCPU   CPU%    MEM  ALLOC   RD/s   WR/s RDOP/s WROP/s   RX/s   TX/s  UPTIME  WAIT%'
 run top --batch -n 2 -d 0.5 -c "$T_URI"
 check "text: exit 0" eq "$RC" 0
 check "text: the header first" eq "$(head -n1 "$OUT")" "$HEADER"
@@ -268,7 +268,7 @@ check "text: the header once" eq "$(grep -c '^TIME ' "$OUT")" 1
 check "text: the busy guest twice, aligned" eq \
 	"$(grep -cE "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z [^ ]+ +$T_BUSY +running +1 +[0-9]+\.[0-9] " "$OUT")" 2
 check "text: the shut-off guest with dashes" grep -qE \
-	"^[0-9T:-]{19}Z [^ ]+ +$T_OFF +shut off +1 +- +- +[0-9.]+M +- +- +- +- +- +- +-$" "$OUT"
+	"^[0-9T:-]{19}Z [^ ]+ +$T_OFF +shut off +1 +- +- +[0-9.]+M +- +- +- +- +- +- +- +-$" "$OUT"
 check "text: lines as long as the header (short names)" eq \
 	"$(awk -v n="${#HEADER}" -v b="$T_BUSY" '$0 ~ b && length($0) != n' "$OUT" | wc -l)" 0
 

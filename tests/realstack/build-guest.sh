@@ -26,6 +26,8 @@
 # starts a CPU busy loop if the kernel command line has vmtui.busy=1, and then
 # runs (and respawns) an interactive job-control shell on /dev/ttyS0.
 # With vmtui.nettraffic=1 it also pings ff02::1 on eth0 once a second.
+# With vmtui.acpi=1 (guest.sh define --acpi) the ACPI power button powers
+# it off (the button module is always loaded; nothing listens without it).
 # With vmtui.vga=1 (guest.sh define --vga) it also runs a shell on the VGA
 # console /dev/tty1 (respawned), prompt "vmtui-vga# ", after printing
 # "VMTUI-VGA-READY" there, for the graphical console's tests, and writes
@@ -68,7 +70,7 @@ FIXTURE_VERSION=3
 # mouse tests). A build with more features than these is accepted.
 # "agent-ssh": qemu-guest-agent (on a guest_agent virtio-serial port), the
 # virtio_console module, dropbear on port 22 and /etc/os-release.
-FIXTURE_FEATURES="vga-shell tablet-log tpm agent-ssh"
+FIXTURE_FEATURES="vga-shell tablet-log tpm acpi-poweroff agent-ssh"
 has_features() {
     local have f
     have=$(sed -n 's/^FIXTURE_FEATURES="\(.*\)"$/\1/p' "$OUT/fixture.env")
@@ -205,8 +207,8 @@ BUSYBOX=$WORK/x/bin/busybox
 depmod -b "$MODROOT" "$KVER" || die "depmod failed for $KVER"
 WANTED=(virtio virtio_ring virtio_pci virtio_pci_modern_dev virtio_pci_legacy_dev
         virtio_blk virtio_net virtio_balloon virtio_input evdev virtio_console
-        tpm tpm_tis_core tpm_tis tpm_crb)
-OPTIONAL=(virtio_pci_modern_dev virtio_pci_legacy_dev tpm tpm_tis_core tpm_tis tpm_crb
+        tpm tpm_tis_core tpm_tis tpm_crb button)
+OPTIONAL=(virtio_pci_modern_dev virtio_pci_legacy_dev tpm tpm_tis_core tpm_tis tpm_crb button
           virtio_console)
 declare -A SEEN=()
 ORDER=()
@@ -396,6 +398,24 @@ case " $(cat /proc/cmdline) " in
         fi ;;
 esac
 
+case " $(cat /proc/cmdline) " in
+    *" vmtui.acpi=1 "*)
+        # The ACPI power button (guest.sh define --acpi) powers the guest
+        # off, as a guest OS with acpid or logind does: libvirt's shutdown
+        # and reboot requests are then done. Without it the button is
+        # ignored, as the shutdown tests want.
+        for e in /sys/class/input/event*; do
+            case "$(cat "$e/device/name" 2>/dev/null)" in
+                "Power Button") pwr=/dev/input/${e##*/} ;;
+            esac
+        done
+        if [ -n "$pwr" ]; then
+            ( head -c 24 "$pwr" >/dev/null
+              echo "vmtui-init: power button: powering off" >/dev/console
+              poweroff -f ) </dev/null >/dev/null 2>&1 &
+            echo "vmtui-init: power button powers off ($pwr)" >/dev/console
+        fi ;;
+esac
 # The guest agent on its virtio-serial port, if the guest has one.
 for p in /sys/class/virtio-ports/vport*; do
     [ "$(cat "$p/name" 2>/dev/null)" = org.qemu.guest_agent.0 ] || continue

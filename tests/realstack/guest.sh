@@ -9,6 +9,8 @@
 #   disk.qcow2    32 MiB qcow2, attached as virtio vda
 #   console.log   everything the guest wrote on its serial console (virtlogd)
 #   domain.xml    the XML that was defined
+# --acpi: the guest powers off on the ACPI power button (libvirt's shutdown
+# and reboot requests are done); without it the button is ignored.
 # Domain shape: memory (max) 128 MiB, currentMemory 96 MiB, 1 vCPU of max 2,
 # direct kernel boot ("console=ttyS0 quiet" [+ "vmtui.busy=1"]), serial
 # console on a pty, virtio disk, virtio NIC, virtio memballoon with
@@ -40,7 +42,7 @@
 # key root's authorized key for the fixture's dropbear (port 22).
 #
 # Usage:
-#   guest.sh define NAME [--busy] [--mem MiB] [--maxmem MiB] [--vcpus N]
+#   guest.sh define NAME [--busy] [--acpi] [--mem MiB] [--maxmem MiB] [--vcpus N]
 #                [--maxvcpus M] [--net ethernet|user|none|network:NAME]
 #                [--mac 52:54:00:xx:xx:xx] [--net-traffic]
 #                [--vga [--graphics vnc|vnc-password|socket|spice|none]]
@@ -86,12 +88,13 @@ check_traversable() {
 
 cmd_define() {
     local name=${1:-}; check_name "$name"; shift
-    local busy=0 mem=96 maxmem=128 vcpus=1 maxvcpus=2 traffic=0 net=ethernet mac="" vga=0 graphics=vnc
+    local busy=0 acpi=0 mem=96 maxmem=128 vcpus=1 maxvcpus=2 traffic=0 net=ethernet mac="" vga=0 graphics=vnc
     local agent="" sshkey=""
     [[ $URI == qemu:///system ]] || net=user   # unprivileged: no tap devices
     while (($#)); do
         case "$1" in
             --busy) busy=1 ;;
+            --acpi) acpi=1 ;;
             --net-traffic) traffic=1 ;;
             --vga) vga=1 ;;
             --agent) agent="<channel type='unix'><target type='virtio' name='org.qemu.guest_agent.0'/></channel>" ;;
@@ -153,6 +156,7 @@ cmd_define() {
     ((busy)) && cmdline+=" vmtui.busy=1"
     ((traffic)) && cmdline+=" vmtui.nettraffic=1"
     cmdline+=$sshkey
+    ((acpi)) && cmdline+=" vmtui.acpi=1"
     local nic=""
     case $net in
         ethernet) nic="<interface type='ethernet'>$mac<model type='virtio'/></interface>" ;;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # tests/screen/test_edit.sh — x (the domain XML in $EDITOR) and the
-# lifecycle keys (B reset, M managed save, E remove the saved state, r
+# lifecycle keys (B reset, z managed save, E remove the saved state, r
 # rename, K Ctrl+Alt+Del, I NMI, W wake) driven through tmux against the
 # real daemon, with guests of our own and a scripted editor (a shell script
 # applying this round's sed edit, recording each round):
@@ -159,8 +159,8 @@ check "host change: the host's change stays" eq "$(v desc "$ED")" "changed behin
 say "# lifecycle: refusals, rename"
 vt_keys B
 check "B on a shut-off guest: refused" wait_status "^Cannot reset $(re "$ED"): it is not running\."
-vt_keys M
-check "M on a shut-off guest: refused" wait_status "^Cannot save $(re "$ED"): it is not running"
+vt_keys z
+check "z on a shut-off guest: refused" wait_status "^Cannot save $(re "$ED"): it is not running"
 vt_keys E
 check "E without a saved state: refused" wait_status "^Cannot remove the saved state of $(re "$ED"): it has no saved state\."
 vt_keys K
@@ -195,9 +195,9 @@ vt_keys r
 check "r on a running guest: refused" wait_status "^Cannot rename $(re "$RUN"): it is running; libvirt renames only shut-off guests\."
 vt_keys W
 check "W on a running guest: refused with the reason" wait_status "^Cannot wake up $(re "$RUN"): it is not suspended by its own OS"
-vt_keys M
-check "M: saved (virsh)" eventually 60 domstate_is "$RUN" "shut off (saved)"
-check "M: the list says saved" wait_screen "^$(re "$(shown "$RUN")") +saved "
+vt_keys z
+check "z: saved (virsh)" eventually 60 domstate_is "$RUN" "shut off (saved)"
+check "z: the list says saved" wait_screen "^$(re "$(shown "$RUN")") +saved "
 vt_keys E
 check "E asks first" wait_screen "Remove the saved state of $(re "$RUN")\?"
 vt_keys n

@@ -423,6 +423,27 @@ test_key_passphrase(void **state)
 	free(err);
 }
 
+/* No key given and no agent: the key in $HOME/.ssh (HOME is not the
+ * password database's home here) is offered, and no password asked. */
+static void
+test_home_identity(void **state)
+{
+	struct canned c = { 0 };
+	struct sshlink_opts o = root_opts(&c);
+	char dir[128], id[160], cmd[512];
+
+	(void)state;
+	snprintf(dir, sizeof dir, "%s/.ssh", tmp);
+	snprintf(id, sizeof id, "%s/id_ed25519", dir);
+	snprintf(cmd, sizeof cmd, "mkdir -p '%s' && install -m 0600 '%s' '%s'", dir, key, id);
+	assert_int_equal(system(cmd), 0);
+	o.key_file = NULL;
+	sshlink_close(open_ok(&o, NULL));
+	assert_int_equal(c.asked[SSHLINK_Q_PASSWORD], 0);
+	assert_int_equal(c.asked[SSHLINK_Q_PASSPHRASE], 0);
+	assert_int_equal(unlink(id), 0);
+}
+
 /* Password login (password-only port): right, then wrong three times. */
 static void
 test_password(void **state)
@@ -733,6 +754,7 @@ main(void)
 		cmocka_unit_test(test_known_key_no_question),
 		cmocka_unit_test(test_unknown_key_declined),
 		cmocka_unit_test(test_key_passphrase),
+		cmocka_unit_test(test_home_identity),
 		cmocka_unit_test(test_password),
 		cmocka_unit_test(test_kbdint),
 		cmocka_unit_test(test_agent),

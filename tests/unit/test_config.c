@@ -491,7 +491,41 @@ test_err_unknown_key_no_suggestion(void **state)
 	(void)state;
 	parse_err1("palette: dark\n", "t.yaml:1:1: unknown key \"palette\" (known: interval, "
 	           "connect, hosts, readonly, graphs, history, color, theme, keys, shutdown_wait, "
-	           "graphics_protocol, graphics_symbols, graphics_fps)");
+	           "graphics_protocol, graphics_symbols, graphics_fps, bulk_limit, wait_warn)");
+}
+
+/* wait_warn: a percentage above 0 and at most 100, with or without %. */
+static void
+test_wait_warn(void **state)
+{
+	static const struct { const char *text; double pct; } ok[] = {
+		{ "wait_warn: 10\n", 10 }, { "wait_warn: 2.5%\n", 2.5 },
+		{ "wait_warn: 100\n", 100 }, { "wait_warn: \"0.1\"\n", 0.1 },
+	};
+	static const char *const bad[] = { "0", "-5", "101", "ten", "5%%", "nan", "" };
+	char text[64], want[160];
+	struct config c;
+	struct config_errors e = { 0 };
+	size_t i;
+
+	(void)state;
+	config_init(&c);
+	assert_int_equal(parse(&c, "interval: 2\n", &e), 0);
+	assert_true(c.wait_warn == 0); /* unset: vmtui's default */
+	config_free(&c);
+	for (i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+		config_init(&c);
+		assert_int_equal(parse(&c, ok[i].text, &e), 0);
+		assert_true(c.wait_warn == ok[i].pct);
+		config_free(&c);
+	}
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		snprintf(text, sizeof text, "wait_warn: \"%s\"\n", bad[i]);
+		snprintf(want, sizeof want, "t.yaml:1:12: wait_warn: \"%s\" is not a percentage "
+		         "above 0 and at most 100 (e.g. 10)", bad[i]);
+		parse_err1(text, want);
+	}
+	parse_err1("wait_warn: [1]\n", "t.yaml:1:12: wait_warn: expected a single value, not a list");
 }
 
 /* shutdown_wait: seconds with or without s, minutes with m, 1 s to 60 m. */
@@ -529,6 +563,36 @@ test_shutdown_wait(void **state)
 	           "t.yaml:1:16: shutdown_wait: expected a single value, not a list");
 	parse_err1("shutdown_wiat: 5s\n",
 	           "t.yaml:1:1: unknown key \"shutdown_wiat\" (did you mean \"shutdown_wait\"?)");
+}
+
+/* bulk_limit: 1 to 64, globally and per host. */
+static void
+test_bulk_limit(void **state)
+{
+	static const char *const bad[] = { "0", "65", "x", "-1", "2.5" };
+	struct config c;
+	size_t i;
+	char text[64], want[160];
+
+	(void)state;
+	config_init(&c);
+	assert_int_equal(c.bulk_limit, 0); /* unset: vmtui's default */
+	parse_ok(&c, "bulk_limit: 2\nhosts:\n  - name: a\n    uri: test:///default\n"
+	             "    bulk_limit: 8\n  - name: b\n    uri: test:///default\n");
+	assert_int_equal(c.bulk_limit, 2);
+	assert_int_equal(c.nhosts, 2);
+	assert_int_equal(c.hosts[0].bulk_limit, 8);
+	assert_int_equal(c.hosts[1].bulk_limit, 0);
+	config_free(&c);
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		snprintf(text, sizeof text, "bulk_limit: \"%s\"\n", bad[i]);
+		snprintf(want, sizeof want, "t.yaml:1:13: bulk_limit: \"%s\" is not a number of "
+		         "operations at once between 1 and 64 (e.g. 4)", bad[i]);
+		parse_err1(text, want);
+	}
+	parse_err1("hosts:\n  - name: a\n    uri: test:///default\n    bulk_limit: 0\n",
+	           "t.yaml:4:17: hosts: bulk_limit: \"0\" is not a number of operations at once "
+	           "between 1 and 64 (e.g. 4)");
 }
 
 static void
@@ -1132,6 +1196,8 @@ main(void)
 		cmocka_unit_test(test_err_unknown_key_suggestion),
 		cmocka_unit_test(test_err_unknown_key_no_suggestion),
 		cmocka_unit_test(test_shutdown_wait),
+		cmocka_unit_test(test_bulk_limit),
+		cmocka_unit_test(test_wait_warn),
 		cmocka_unit_test(test_err_key_not_scalar),
 		cmocka_unit_test(test_err_root_not_mapping),
 		cmocka_unit_test(test_err_syntax_position),

@@ -26,7 +26,7 @@ busy(const char *name)
 		.epoch = 1795530175.173, .host = "h1", .name = name, .uuid = UUID,
 		.state = "running", .vcpus = 2, .cpu_pct = 93.836, .mem_used = 21721088,
 		.mem_alloc = 67108864, .rd_bps = 1536, .wr_bps = 0, .rd_ops = 3, .wr_ops = 0.25,
-		.rx_bps = 111, .tx_bps = 222.25, .uptime = 422,
+		.rx_bps = 111, .tx_bps = 222.25, .uptime = 422, .wait_pct = 7.5,
 	};
 	return r;
 }
@@ -39,7 +39,7 @@ off(const char *name)
 		.epoch = 1795530176.0, .host = "h1", .name = name, .uuid = UUID,
 		.state = "shut off", .vcpus = 1, .cpu_pct = -1, .mem_used = -1,
 		.mem_alloc = 100663296, .rd_bps = -1, .wr_bps = -1, .rd_ops = -1, .wr_ops = -1,
-		.rx_bps = -1, .tx_bps = -1, .uptime = -1,
+		.rx_bps = -1, .tx_bps = -1, .uptime = -1, .wait_pct = -1,
 	};
 	return r;
 }
@@ -93,9 +93,9 @@ test_csv_header_and_record(void **state)
 	(void)state;
 	check(TOP_CSV, true, &r,
 	      "time,epoch,host,name,uuid,state,vcpus,cpu_pct,mem_used,mem_alloc,disk_rd_bps,"
-	      "disk_wr_bps,disk_rd_ops,disk_wr_ops,net_rx_bps,net_tx_bps,uptime\r\n"
+	      "disk_wr_bps,disk_rd_ops,disk_wr_ops,net_rx_bps,net_tx_bps,uptime,wait_pct\r\n"
 	      "2026-11-24T14:22:55.173Z,1795530175.173,h1,web-1," UUID ",running,2,93.84,21721088,"
-	      "67108864,1536.0,0.0,3.0,0.2,111.0,222.2,422\r\n");
+	      "67108864,1536.0,0.0,3.0,0.2,111.0,222.2,422,7.50\r\n");
 }
 
 static void
@@ -105,7 +105,7 @@ test_csv_unknown_fields_empty(void **state)
 
 	(void)state;
 	check(TOP_CSV, false, &r,
-	      "2026-11-24T14:22:56.000Z,1795530176.000,h1,db," UUID ",shut off,1,,,100663296,,,,,,,\r\n");
+	      "2026-11-24T14:22:56.000Z,1795530176.000,h1,db," UUID ",shut off,1,,,100663296,,,,,,,,\r\n");
 }
 
 static void
@@ -117,12 +117,12 @@ test_csv_quoting(void **state)
 	r.host = "x,y";
 	check(TOP_CSV, false, &r,
 	      "2026-11-24T14:22:56.000Z,1795530176.000,\"x,y\",\"a \"\"quoted\"\", name\nline2\","
-	      UUID ",shut off,1,,,100663296,,,,,,,\r\n");
+	      UUID ",shut off,1,,,100663296,,,,,,,,\r\n");
 	r.name = "caf\xc3\xa9\r";
 	r.host = "plain";
 	check(TOP_CSV, false, &r,
 	      "2026-11-24T14:22:56.000Z,1795530176.000,plain,\"caf\xc3\xa9\r\"," UUID
-	      ",shut off,1,,,100663296,,,,,,,\r\n");
+	      ",shut off,1,,,100663296,,,,,,,,\r\n");
 }
 
 static void
@@ -136,7 +136,7 @@ test_json_record(void **state)
 	      "\"name\":\"web-1\",\"uuid\":\"" UUID "\",\"state\":\"running\",\"vcpus\":2,"
 	      "\"cpu_pct\":93.84,\"mem_used\":21721088,\"mem_alloc\":67108864,"
 	      "\"disk_rd_bps\":1536.0,\"disk_wr_bps\":0.0,\"disk_rd_ops\":3.0,\"disk_wr_ops\":0.2,"
-	      "\"net_rx_bps\":111.0,\"net_tx_bps\":222.2,\"uptime\":422}\n");
+	      "\"net_rx_bps\":111.0,\"net_tx_bps\":222.2,\"uptime\":422,\"wait_pct\":7.50}\n");
 }
 
 static void
@@ -150,7 +150,7 @@ test_json_unknown_is_null(void **state)
 	      "\"name\":\"db\",\"uuid\":\"" UUID "\",\"state\":\"shut off\",\"vcpus\":1,"
 	      "\"cpu_pct\":null,\"mem_used\":null,\"mem_alloc\":100663296,"
 	      "\"disk_rd_bps\":null,\"disk_wr_bps\":null,\"disk_rd_ops\":null,\"disk_wr_ops\":null,"
-	      "\"net_rx_bps\":null,\"net_tx_bps\":null,\"uptime\":null}\n");
+	      "\"net_rx_bps\":null,\"net_tx_bps\":null,\"uptime\":null,\"wait_pct\":null}\n");
 }
 
 static void
@@ -209,19 +209,19 @@ test_text(void **state)
 	(void)state;
 	check(TOP_TEXT, true, NULL,
 	      "TIME                 HOST         NAME             STATE    VCPU   CPU%    MEM  ALLOC"
-	      "   RD/s   WR/s RDOP/s WROP/s   RX/s   TX/s  UPTIME\n");
+	      "   RD/s   WR/s RDOP/s WROP/s   RX/s   TX/s  UPTIME  WAIT%\n");
 	check(TOP_TEXT, false, &r,
 	      "2026-11-24T14:22:55Z h1           web-1            running     2   93.8  20.7M  64.0M"
-	      "  1.50K     0B      3      0   111B   222B   7m02s\n");
+	      "  1.50K     0B      3      0   111B   222B   7m02s    7.5\n");
 	check(TOP_TEXT, false, &o,
 	      "2026-11-24T14:22:56Z h1           db               shut off    1      -      -  96.0M"
-	      "      -      -      -      -      -      -       -\n");
+	      "      -      -      -      -      -      -       -      -\n");
 	/* A long name with a newline: one line still, the rest pushed right. */
 	r.name = "a-very-long-guest-name\nx";
 	got = capture(TOP_TEXT, false, &r);
 	assert_string_equal(got,
 	      "2026-11-24T14:22:55Z h1           a-very-long-guest-name?x running     2   93.8  20.7M"
-	      "  64.0M  1.50K     0B      3      0   111B   222B   7m02s\n");
+	      "  64.0M  1.50K     0B      3      0   111B   222B   7m02s    7.5\n");
 	free(got);
 	/* UTF-8 names pad by characters, not bytes. */
 	r.name = "caf\xc3\xa9";

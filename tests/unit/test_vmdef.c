@@ -274,6 +274,20 @@ test_defaults(void **state)
 	vmdef_file_free(&f);
 }
 
+/* A flag written as an empty mapping ("user: {}") is on; a mapping with
+ * keys is still an error. */
+static void
+test_flag_empty_mapping(void **state)
+{
+	struct vmdef_file f;
+
+	(void)state;
+	parse_ok(&f, "name: a\nnetworks:\n  - user: {}\n    model: e1000\n");
+	assert_int_equal(f.vms[0].nnets, 1);
+	assert_int_equal(f.vms[0].nets[0].kind, VMDEF_NET_USER);
+	vmdef_file_free(&f);
+}
+
 static void
 test_all_keys(void **state)
 {
@@ -1267,6 +1281,7 @@ main(void)
 		cmocka_unit_test(test_shape_several_files),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_all_keys),
+		cmocka_unit_test(test_flag_empty_mapping),
 		cmocka_unit_test(test_direct_kernel_boot),
 		cmocka_unit_test(test_vcpus_forms),
 		cmocka_unit_test(test_memory_forms),

@@ -232,8 +232,8 @@ test_parse_errors(void **state)
 		{ "name: a\nhostdevs: [\"01:00.0\", \"0000:01:00.0\"]\n", "t.yaml:2:23: hostdevs: "
 		  "\"0000:01:00.0\" is listed twice (first at line 2)" },
 		{ "name: a\nrng: urandom\n", "t.yaml:2:6: rng: expected true or false, not \"urandom\"" },
-		{ "name: a\nboot_menu: {}\n", "t.yaml:2:12: boot_menu: expected true or false, not a "
-		  "mapping" },
+		{ "name: a\nboot_menu: {on: 1}\n", "t.yaml:2:12: boot_menu: expected true or false, "
+		  "not a mapping" },
 		{ "name: a\nos: \"deb ian\"\n", "t.yaml:2:5: os: \"deb ian\" is not an OS name such as "
 		  "debian11, win11 or generic" },
 		/* A one-letter key is no typo of the two-letter os. */

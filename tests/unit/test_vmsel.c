@@ -192,7 +192,7 @@ test_compare_basic(void **state)
 	struct host *h = mkhost("test:///default");
 	struct vm *a = add(h, mkvm("u1", "aaa", VM_RUNNING));
 	struct vm *b = add(h, mkvm("u2", "bbb", VM_RUNNING));
-	struct row ra = { h, a }, rb = { h, b };
+	struct row ra = { .host = h, .vm = a }, rb = { .host = h, .vm = b };
 
 	(void)state;
 	a->cpu_pct = 10;
@@ -212,7 +212,7 @@ test_compare_unknown_last_both_ways(void **state)
 	struct host *h = mkhost("test:///default");
 	struct vm *a = add(h, mkvm("u1", "aaa", VM_SHUTOFF));
 	struct vm *b = add(h, mkvm("u2", "bbb", VM_RUNNING));
-	struct row ra = { h, a }, rb = { h, b };
+	struct row ra = { .host = h, .vm = a }, rb = { .host = h, .vm = b };
 
 	(void)state;
 	b->cpu_pct = 0;
@@ -232,7 +232,7 @@ test_compare_ties_by_name_then_host(void **state)
 	struct vm *a = add(h1, mkvm("u1", "same", VM_RUNNING));
 	struct vm *b = add(h2, mkvm("u1", "same", VM_RUNNING));
 	struct vm *c = add(h1, mkvm("u2", "other", VM_RUNNING));
-	struct row ra = { h1, a }, rb = { h2, b }, rc = { h1, c };
+	struct row ra = { .host = h1, .vm = a }, rb = { .host = h2, .vm = b }, rc = { .host = h1, .vm = c };
 
 	(void)state;
 	a->cpu_pct = b->cpu_pct = c->cpu_pct = 5;
@@ -650,6 +650,107 @@ test_resort_tiny(void **state)
 	host_free(h);
 }
 
+/* ---- tags: the filter and the grouping (issue 22) ---- */
+
+static void
+set_tags(struct vm *vm, const char *a, const char *b, const char *note)
+{
+	char *t[2] = { (char *)a, (char *)b };
+
+	vm_set_meta(vm, t, b ? 2 : a ? 1 : 0, note);
+}
+
+static void
+test_match_tags(void **state)
+{
+	struct vm *vm = mkvm("u1", "web-1", VM_RUNNING);
+
+	(void)state;
+	set_tags(vm, "web", "prod", "Owned by the Ops team");
+	assert_true(vmsel_match(vm, "tag:web"));
+	assert_true(vmsel_match(vm, "tag:WEB"));
+	assert_true(vmsel_match(vm, "tag:prod tag:web"));
+	assert_false(vmsel_match(vm, "tag:we"));
+	assert_true(vmsel_match(vm, "tag:we*"));
+	assert_true(vmsel_match(vm, "tag:*"));
+	assert_false(vmsel_match(vm, "tag:db"));
+	assert_false(vmsel_match(vm, "tag:web tag:db"));
+	assert_true(vmsel_match(vm, "tag:web state:run"));
+	assert_true(vmsel_match(vm, "note:ops"));
+	assert_false(vmsel_match(vm, "note:dev"));
+	/* the name is not a tag, nor a tag a name */
+	assert_false(vmsel_match(vm, "prod"));
+	set_tags(vm, NULL, NULL, NULL);
+	assert_false(vmsel_match(vm, "tag:web"));
+	assert_false(vmsel_match(vm, "tag:*"));
+	assert_false(vmsel_match(vm, "note:ops"));
+	vm_free(vm);
+}
+
+static char *
+tag_names(const struct row *rows, size_t n)
+{
+	static char buf[512];
+	size_t i;
+
+	buf[0] = '\0';
+	for (i = 0; i < n; i++) {
+		if (i)
+			strcat(buf, " ");
+		if (rows[i].vm == NULL) {
+			strcat(buf, "[");
+			strcat(buf, rows[i].tag);
+			strcat(buf, "]");
+		} else {
+			strcat(buf, rows[i].vm->name);
+		}
+	}
+	return buf;
+}
+
+static void
+test_group_by_tag(void **state)
+{
+	struct host *h1 = mkhost("test:///a"), *h2 = mkhost("test:///b");
+	struct host *hs[2] = { h1, h2 };
+	struct row *rows = NULL, *out = NULL;
+	size_t cap = 0, ocap = 0, n, k;
+
+	(void)state;
+	set_tags(add(h1, mkvm("u1", "web-1", VM_RUNNING)), "web", "prod", NULL);
+	set_tags(add(h2, mkvm("u2", "web-2", VM_RUNNING)), "web", NULL, NULL);
+	set_tags(add(h1, mkvm("u3", "db-1", VM_RUNNING)), "db", "prod", NULL);
+	add(h2, mkvm("u4", "lonely", VM_SHUTOFF));
+	add(h1, mkvm("u5", "alone", VM_SHUTOFF));
+	host_lock(h1);
+	host_lock(h2);
+	n = vmsel_build(hs, 2, "", SORT_NAME, false, NOW, &rows, &cap);
+	assert_int_equal(n, 5);
+	k = vmsel_group_tags(rows, n, hs, 2, &out, &ocap);
+	/* tags A to Z, each guest under each of its tags, untagged last */
+	assert_string_equal(tag_names(out, k),
+	                    "[db] db-1 [prod] db-1 web-1 [web] web-1 web-2 [] alone lonely");
+	assert_int_equal(vmsel_group_size(out, k, 0), 1);
+	assert_int_equal(vmsel_group_size(out, k, 2), 2);
+	assert_int_equal(vmsel_group_size(out, k, 8), 2);
+	assert_string_equal(out[3].tag, "prod");
+	assert_ptr_equal(out[3].host, h1);
+	assert_ptr_equal(out[7].host, h2);
+	/* filtered: only the groups of the guests shown; no untagged group */
+	n = vmsel_build(hs, 2, "tag:prod", SORT_NAME, true, NOW, &rows, &cap);
+	k = vmsel_group_tags(rows, n, hs, 2, &out, &ocap);
+	assert_string_equal(tag_names(out, k), "[db] db-1 [prod] web-1 db-1 [web] web-1");
+	/* nothing shown: no headings */
+	n = vmsel_build(hs, 2, "nomatch", SORT_NAME, false, NOW, &rows, &cap);
+	assert_int_equal(vmsel_group_tags(rows, n, hs, 2, &out, &ocap), 0);
+	host_unlock(h2);
+	host_unlock(h1);
+	free(rows);
+	free(out);
+	host_free(h1);
+	host_free(h2);
+}
+
 int
 main(void)
 {
@@ -682,6 +783,8 @@ main(void)
 		cmocka_unit_test(test_resort_after_small_changes),
 		cmocka_unit_test(test_resort_after_large_changes),
 		cmocka_unit_test(test_resort_tiny),
+		cmocka_unit_test(test_match_tags),
+		cmocka_unit_test(test_group_by_tag),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
