@@ -41,6 +41,9 @@
 # at first connection). /etc/os-release names the guest "vmtui test guest".
 # qemu-ga's shutdown runs /sbin/shutdown, which here powers off or reboots
 # at once (-P, -H: off; -r: reboot).
+# qemu-ga's guest-set-user-password runs chpasswd: here /usr/sbin/chpasswd,
+# a script that hashes with busybox's mkpasswd (SHA-512) and rewrites
+# /etc/shadow.
 #
 # Usage: tests/realstack/build-guest.sh [--force]
 # Needs root (apt-get); installs what it needs (cpio, kmod, xz-utils, ...).
@@ -70,7 +73,9 @@ FIXTURE_VERSION=3
 # mouse tests). A build with more features than these is accepted.
 # "agent-ssh": qemu-guest-agent (on a guest_agent virtio-serial port), the
 # virtio_console module, dropbear on port 22 and /etc/os-release.
-FIXTURE_FEATURES="vga-shell tablet-log tpm acpi-poweroff agent-ssh"
+# "chpasswd": a chpasswd (busybox-static has none), which qemu-ga runs to
+# set a user's password.
+FIXTURE_FEATURES="vga-shell tablet-log tpm acpi-poweroff agent-ssh chpasswd"
 has_features() {
     local have f
     have=$(sed -n 's/^FIXTURE_FEATURES="\(.*\)"$/\1/p' "$OUT/fixture.env")
@@ -330,6 +335,40 @@ done
 exec poweroff -f
 EOF
 chmod 0755 "$INITRD/sbin/shutdown"
+cat >"$INITRD/usr/sbin/chpasswd" <<'EOF'
+#!/bin/sh
+# chpasswd for the vmtui test guest, which busybox-static lacks: what
+# qemu-ga runs for guest-set-user-password (virDomainSetUserPassword).
+# Lines USER:PASSWORD on standard input; -e: PASSWORD is already crypt(3)ed,
+# else it is hashed with SHA-512 (busybox mkpasswd). /etc/shadow is
+# rewritten whole, then renamed over the old one.
+crypted=0
+for a in "$@"; do
+    case "$a" in
+        -e|--encrypted) crypted=1 ;;
+        *) echo "chpasswd: unknown option $a" >&2; exit 2 ;;
+    esac
+done
+umask 077
+while IFS= read -r line; do
+    user=${line%%:*} pw=${line#*:}
+    if [ -z "$user" ] || [ "$user" = "$line" ]; then
+        echo "chpasswd: not USER:PASSWORD" >&2; exit 1
+    fi
+    grep -q "^$user:" /etc/shadow || { echo "chpasswd: no user $user" >&2; exit 1; }
+    if [ "$crypted" = 1 ]; then
+        hash=$pw
+    else
+        hash=$(printf '%s\n' "$pw" | mkpasswd -m sha512 -P 0) || exit 1
+    fi
+    case "$hash" in *:*|"") echo "chpasswd: bad hash" >&2; exit 1 ;; esac
+    days=$(( $(date +%s) / 86400 ))
+    awk -F: -v OFS=: -v u="$user" -v h="$hash" -v d="$days" \
+        '$1 == u { $2 = h; $3 = d } { print }' /etc/shadow >/etc/shadow.new &&
+        mv /etc/shadow.new /etc/shadow || exit 1
+done
+EOF
+chmod 0755 "$INITRD/usr/sbin/chpasswd"
 
 cat >"$INITRD/init" <<'EOF'
 #!/bin/sh
