@@ -8,7 +8,8 @@
 #   - `vmtui info --json A` gives what the guest itself says: hostname,
 #     kernel release, eth0's address, and a filesystem the test makes and
 #     fills (ext2 on vda at /mnt, 8 MiB written): its used and total bytes
-#     equal the guest's own statfs; the address comes from the agent;
+#     equal the guest's own statfs (used + available); the address comes
+#     from the agent;
 #   - `vmtui info N` says "no agent" and makes no agent call (libvirt's
 #     client log counts virDomainGetGuestInfo: none for N, one per info
 #     of A);
@@ -16,8 +17,9 @@
 #     with -H through the throwaway sshd of tests/ssh/sshd.sh, the relay
 #     carries it (ssh's ProxyCommand is vmtui ssh-proxy);
 #   - `vmtui snapshot create A` is quiesced through the agent;
-#   - `vmtui password A root` sets root's password (read back from the
-#     guest's /etc/shadow);
+#   - `vmtui password A root` sets root's password: the hash in the
+#     guest's /etc/shadow is openssl's for it (the same salt); with
+#     --crypted the hash given is the one stored;
 #   - a guest defined by apply gets the agent channel, agent: false none.
 # Env: BUILD (default build/), KEEP_GUESTS=1. Ends with "N passed, N failed".
 set -uo pipefail
@@ -73,14 +75,19 @@ ssh_up() { gsh true; }
 check "dropbear answers in A" eventually 90 ssh_up
 
 # What the guest says of itself; a filesystem filled to a known size.
-gsh 'mkfs.ext2 -q /dev/vda >/dev/null 2>&1 || mkfs.ext2 /dev/vda >/dev/null; mount /dev/vda /mnt &&
+# (mke2fs: busybox's name for it; virtual filesystems such as the initramfs
+# are not reported by qemu-ga, so this one is the guest's only one.)
+gsh 'mke2fs -q /dev/vda >/dev/null && mount /dev/vda /mnt &&
 	dd if=/dev/zero of=/mnt/fill bs=1M count=8 2>/dev/null && sync' >&2
+check "A: an ext2 filesystem mounted at /mnt" eval "gsh 'grep -q \"^/dev/vda /mnt ext2 \" /proc/mounts'"
 G_HOST=$(gsh hostname)
 G_KREL=$(gsh uname -r)
-# used = (blocks - free) * fragment size, as statvfs gives qemu-ga
-read -r G_B G_F G_S <<<"$(gsh "stat -f -c '%b %f %S' /mnt")"
+# From the guest's statfs, as qemu-ga reckons (and df's Size is Used +
+# Avail): used = (blocks - free) * fragment size, total = used + what
+# is available to users (the blocks reserved for root left out).
+read -r G_B G_F G_A G_S <<<"$(gsh "stat -f -c '%b %f %a %S' /mnt")"
 G_USED=$(( (G_B - G_F) * G_S ))
-G_TOTAL=$(( G_B * G_S ))
+G_TOTAL=$(( (G_B - G_F + G_A) * G_S ))
 
 LOG=$D/libvirt.log
 calls() { grep -c "virDomainGetGuestInfo:" "$LOG" 2>/dev/null || true; }
@@ -112,7 +119,8 @@ check "info N: no agent-sourced address call" eq "$(grep -c 'virDomainInterfaceA
 
 # vmtui ssh, straight to the guest.
 export VMTUI_SSH="ssh ${SSHO[*]}"
-run ssh -c "$T_URI" -l root "$A" -- sh -c 'echo "in $(hostname)"; exit 3'
+# As with ssh, the words after -- are one command line for the guest's shell.
+run ssh -c "$T_URI" -l root "$A" -- 'echo "in $(hostname)"; exit 3'
 check "ssh A -- CMD: the command's exit status" eq "$RC" 3
 check "ssh A -- CMD: ran in the guest" is "$OUT" "in $G_HOST"
 check "ssh A: says where it goes" has "$ERR" "vmtui: $A is at $IP (from the guest agent)"
@@ -149,7 +157,16 @@ check "the filesystems are thawed after (writes go on)" eval "gsh 'echo x >/mnt/
 echo "vmtui-pw-1" | "$VMTUI" password -c "$T_URI" --password-stdin "$A" root >"$OUT" 2>"$ERR"
 check "password A root: exit 0" eq "$?" 0
 check "password A root: said" has "$OUT" "the password of root is set (through the guest agent)"
-check "password A root: the guest's shadow has a hash" eval "gsh \"grep -q '^root:\\\$' /etc/shadow\""
+# root's hash in the guest's shadow is the password's, by openssl's crypt.
+shadow_hash() { gsh "sed -n 's/^root:\([^:]*\):.*/\1/p' /etc/shadow"; }
+H1=$(shadow_hash)
+SALT=$(cut -d'$' -f3 <<<"$H1")
+check "password A root: the guest's shadow has the password's SHA-512 hash" \
+	eq "$H1" "$(openssl passwd -6 -salt "$SALT" vmtui-pw-1)"
+H2=$(openssl passwd -6 -salt vmtuisalt vmtui-pw-2)
+echo "$H2" | "$VMTUI" password -c "$T_URI" --password-stdin --crypted "$A" root >"$OUT" 2>"$ERR"
+check "password --crypted A root: exit 0" eq "$?" 0
+check "password --crypted A root: the hash given is the shadow's" eq "$(shadow_hash)" "$H2"
 "$VMTUI" password -c "$T_URI" --password-stdin "$N" root </dev/null >"$OUT" 2>"$ERR"
 check "password N: no password on stdin: exit 1" eq "$?" 1
 
@@ -164,7 +181,7 @@ cat >"$D/vms.yaml" <<EOF
   memory: 64M
   agent: false
 EOF
-run apply -c "$T_URI" "$D/vms.yaml"
+run apply -y -c "$T_URI" "$D/vms.yaml"
 check "apply: exit 0" eq "$RC" 0
 check "apply: the default VM has the agent channel" eval "vsh dumpxml ${P}def | grep -q \"name='org.qemu.guest_agent.0'\""
 check "apply: agent: false has none" eval "! vsh dumpxml ${P}noagent | grep -q guest_agent"
