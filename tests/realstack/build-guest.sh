@@ -7,8 +7,9 @@
 #     (linux-image-<abi>-cloud-amd64), fetched with `apt-get download`;
 #   * userland: busybox-static (+ its applet symlinks);
 #   * qemu-guest-agent and dropbear-bin (a small SSH server), with the
-#     shared libraries they need: the closure of their Depends limited to
-#     library packages (lib*, zlib1g), every NEEDED soname checked;
+#     shared libraries they load: fetched as the closure of their Depends
+#     limited to library packages (lib*, zlib1g), copied as the closure of
+#     their NEEDED sonames (a missing one fails the build);
 #   * the virtio modules of that kernel (virtio_pci, virtio_blk, virtio_net,
 #     virtio_balloon, virtio_console and their dependencies, computed with depmod/modprobe
 #     --show-depends, decompressed if the kernel ships .ko.{xz,zst,gz}),
@@ -301,27 +302,46 @@ VERSION="4 (fixture)"
 PRETTY_NAME="vmtui test guest 4"
 EOF
 
-# qemu-ga, dropbear and their libraries. Only shared objects are copied
-# (no gconv, no docs): libraries keep their Debian paths and the loader
-# its /lib64 name.
+# qemu-ga, dropbear and the shared libraries they load: the closure of
+# their NEEDED entries, each found in the unpacked packages and copied
+# under its soname with its Debian folder (nothing unused: about half of
+# the packages' libraries, less for every test guest to hold in RAM).
+# libgcc_s too, which glibc loads by itself when a thread unwinds. The
+# loader keeps its /lib64 name.
 install -m 0755 "$WORK/u/usr/sbin/qemu-ga" "$INITRD/usr/sbin/qemu-ga"
 for b in dropbear dropbearkey; do
     f=$WORK/u/usr/sbin/$b; [[ -x $f ]] || f=$WORK/u/usr/bin/$b
     [[ -x $f ]] || die "$b not found in dropbear-bin"
     install -m 0755 "$f" "$INITRD/usr/sbin/$b"
 done
-(cd "$WORK/u" && find lib lib64 usr/lib/x86_64-linux-gnu -maxdepth 2 \
-     \( -name '*.so*' -o -name 'ld-linux*' \) \( -type f -o -type l \) 2>/dev/null |
-     grep -v -e /gconv/ -e /audit/ | cpio -pdm --quiet "$INITRD") || die "copying the libraries failed"
-# Every NEEDED soname of what was copied must be found in the guest's tree.
-ldirs=("$INITRD/lib/x86_64-linux-gnu" "$INITRD/usr/lib/x86_64-linux-gnu" "$INITRD/lib64")
-while read -r so; do
-    found=0
-    for d in "${ldirs[@]}"; do [[ -e $d/$so ]] && found=1 && break; done
-    ((found)) || die "the guest lacks $so (needed by qemu-ga or dropbear)"
-done < <(find "$INITRD/usr/sbin" "${ldirs[@]}" -type f 2>/dev/null |
-         xargs readelf -d 2>/dev/null | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | sort -u)
-[[ -e $INITRD/lib64/ld-linux-x86-64.so.2 ]] || die "the guest lacks /lib64/ld-linux-x86-64.so.2"
+declare -A HAVE_SO=()
+add_so() {  # add_so SONAME WHO: copy it in; echo its path in the guest's tree
+    local so=$1 d
+    for d in lib/x86_64-linux-gnu usr/lib/x86_64-linux-gnu; do
+        if [[ -e $WORK/u/$d/$so ]]; then
+            mkdir -p "$INITRD/$d"
+            cp -L "$WORK/u/$d/$so" "$INITRD/$d/$so" || die "copying $so failed"
+            echo "$INITRD/$d/$so"
+            return 0
+        fi
+    done
+    die "the guest lacks $so (needed by $2)"
+}
+SOQUEUE=("$INITRD/usr/sbin/qemu-ga" "$INITRD/usr/sbin/dropbear" "$INITRD/usr/sbin/dropbearkey")
+HAVE_SO[libgcc_s.so.1]=1
+SOQUEUE+=("$(add_so libgcc_s.so.1 glibc)") || exit 1
+while ((${#SOQUEUE[@]})); do
+    f=${SOQUEUE[0]}; SOQUEUE=("${SOQUEUE[@]:1}")
+    while read -r so; do
+        [[ -n ${HAVE_SO[$so]:-} ]] && continue
+        HAVE_SO[$so]=1
+        SOQUEUE+=("$(add_so "$so" "${f#"$INITRD"/}")") || exit 1
+    done < <(readelf -d "$f" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
+done
+mkdir -p "$INITRD/lib64"
+ln -sf /lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 "$INITRD/lib64/ld-linux-x86-64.so.2"
+[[ -e $INITRD/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 ]] || die "the guest lacks the loader ld-linux-x86-64.so.2"
+log "libraries in the guest: ${!HAVE_SO[*]}"
 mkdir -p "$INITRD/etc/dropbear" "$INITRD/root/.ssh" "$INITRD/var/log" "$INITRD/mnt"
 chmod 0700 "$INITRD/root" "$INITRD/root/.ssh"
 cat >"$INITRD/sbin/shutdown" <<'EOF'
