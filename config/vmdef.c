@@ -504,7 +504,7 @@ enum {
 	V_NAME, V_HOST, V_TYPE, V_ARCH, V_MACHINE, V_VCPUS, V_MEMORY, V_DISKS, V_NETS,
 	V_BOOT, V_CLOUD, V_CONSOLE, V_AUTOSTART, V_START, V_KEYS, V_CMDS, V_IMAGE, V_POOL,
 	V_GRAPHICS, V_ISO, V_FIRMWARE, V_SECBOOT, V_TPM, V_CPU, V_HOSTDEVS, V_RNG, V_BOOTMENU,
-	V_OS,
+	V_OS, V_AGENT, V_SSHUSER,
 	V_TAGS, V_NOTES,
 	V_N
 };
@@ -519,6 +519,7 @@ static const struct key vm_keys[] = {
 	{ "firmware", V_FIRMWARE }, { "secure_boot", V_SECBOOT }, { "tpm", V_TPM },
 	{ "cpu", V_CPU }, { "hostdevs", V_HOSTDEVS }, { "rng", V_RNG },
 	{ "boot_menu", V_BOOTMENU }, { "os", V_OS },
+	{ "agent", V_AGENT }, { "ssh_user", V_SSHUSER },
 	{ "tags", V_TAGS }, { "notes", V_NOTES }, { "note", V_NOTES },
 	{ NULL, 0 },
 };
@@ -1509,8 +1510,12 @@ vm_hardware(struct ctx *c, struct vmdef *vm, struct slot *s)
 		boolean(c, "rng", s[V_RNG].v, &vm->rng);
 	if (s[V_BOOTMENU].v)
 		boolean(c, "boot_menu", s[V_BOOTMENU].v, &vm->boot_menu);
+	vm->agent = true;
+	if (s[V_AGENT].v)
+		boolean(c, "agent", s[V_AGENT].v, &vm->agent);
 	vm->given |= (s[V_HOSTDEVS].v ? VMDEF_KEY_HOSTDEVS : 0u) | (s[V_RNG].v ? VMDEF_KEY_RNG : 0u) |
-	             (s[V_BOOTMENU].v ? VMDEF_KEY_BOOT_MENU : 0u);
+	             (s[V_BOOTMENU].v ? VMDEF_KEY_BOOT_MENU : 0u) |
+	             (s[V_AGENT].v ? VMDEF_KEY_AGENT : 0u);
 }
 
 /* ---- a VM ---- */
@@ -1584,6 +1589,18 @@ vm_basics(struct ctx *c, struct vmdef *vm, struct slot *s)
 		dupstr(c, "arch", s[V_ARCH].v, "an architecture such as x86_64", &vm->arch);
 	if (s[V_MACHINE].v)
 		dupstr(c, "machine", s[V_MACHINE].v, "a machine type such as q35", &vm->machine);
+	if (s[V_SSHUSER].v) {
+		dupstr(c, "ssh_user", s[V_SSHUSER].v, "a user name such as debian", &vm->ssh_user);
+		if (vm->ssh_user && (!*vm->ssh_user ||
+		                     strspn(vm->ssh_user, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		                                          "0123456789_.-") != strlen(vm->ssh_user) ||
+		                     vm->ssh_user[0] == '-')) {
+			err(c, s[V_SSHUSER].v, "ssh_user: \"%s\" is not a user name (letters, digits, "
+			    "_ . -; e.g. debian)", vm->ssh_user);
+			free(vm->ssh_user);
+			vm->ssh_user = NULL;
+		}
+	}
 	vm->console = true;
 	if (s[V_CONSOLE].v)
 		boolean(c, "console", s[V_CONSOLE].v, &vm->console);
@@ -2266,6 +2283,7 @@ vmdef_free(struct vmdef *vm)
 	free(vm->cpu.model);
 	free(vm->hostdevs);
 	free(vm->os);
+	free(vm->ssh_user);
 	xfree_strv(vm->tags, vm->ntags);
 	free(vm->notes);
 	free(vm->name);

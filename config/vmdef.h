@@ -84,6 +84,7 @@ enum {
 	VMDEF_KEY_HOSTDEVS = 1 << 8,
 	VMDEF_KEY_RNG = 1 << 9,
 	VMDEF_KEY_BOOT_MENU = 1 << 10,
+	VMDEF_KEY_AGENT = 1 << 11,
 };
 
 struct vmdef_cloud_init {
@@ -130,6 +131,8 @@ struct vmdef {
 	size_t nhostdevs;
 	bool rng;           /* virtio-rng from /dev/urandom, default true */
 	bool boot_menu;
+	bool agent;         /* a QEMU guest agent channel, default true */
+	char *ssh_user;     /* the user vmtui ssh logs in as; NULL: not said */
 	/* os: libosinfo's defaults for what is left out (model/defs/osdefaults.h
 	 * fills them in after parsing; "generic": none). */
 	char *os;

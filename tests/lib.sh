@@ -36,7 +36,7 @@ summary() {
 # eq A B: the same string.
 eq() { [ "$1" = "$2" ] || { say "  got '$1', want '$2'"; false; }; }
 # is FILE TEXT: the whole of FILE, exactly.
-is() { eq "$(cat "$1")" "$2" || sed 's/^/  | /' "$1" >&2; }
+is() { eq "$(cat "$1")" "$2" || { sed 's/^/  | /' "$1" >&2; false; }; }
 # has FILE TEXT: FILE contains TEXT.
 has() { grep -qF -- "$2" "$1" || { say "  not in $1: $2"; sed 's/^/  | /' "$1" >&2; false; }; }
 

@@ -86,9 +86,10 @@ struct confirm {
 	void (*yes)(struct app *); /* instead of the action, when set */
 };
 
-/* The one-line prompt in the footer: the filter (applied as you type) or
- * a file path (Tab completes, Enter submits). */
-enum prompt_kind { PROMPT_FILTER, PROMPT_PATH, PROMPT_TEXT };
+/* The one-line prompt in the footer: the filter (applied as you type), a
+ * file path (Tab completes, Enter submits), a line of text (Enter submits)
+ * or a secret (not shown while typed, wiped once submitted). */
+enum prompt_kind { PROMPT_FILTER, PROMPT_PATH, PROMPT_TEXT, PROMPT_SECRET };
 
 struct prompt {
 	bool open;
@@ -241,6 +242,10 @@ void app_prompt_text(struct app *a, const char *label, const char *initial,
                      void (*submit)(struct app *, const char *));
 /* Open the footer prompt of the filter (applied as it is typed). */
 void app_prompt_filter(struct app *a);
+/* Open the footer prompt for a secret: nothing of it drawn, the text
+ * wiped once submitted or cancelled. */
+void app_prompt_secret(struct app *a, const char *label,
+                       void (*submit)(struct app *, const char *));
 
 /* The host new VMs go to: the selected guest's, else the first. */
 struct host *app_target_host(struct app *a);

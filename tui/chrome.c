@@ -385,7 +385,7 @@ chrome_footer(struct app *a)
 	werase(a->footer);
 	if (a->prompt.open) {
 		int lw = (int)strlen(a->prompt.label), room = cols - lw - 1;
-		const char *txt = a->prompt.le.text;
+		const char *txt = a->prompt.kind == PROMPT_SECRET ? "" : a->prompt.le.text;
 		/* A long path shows its end, where the typing happens. */
 		if (room > 1 && (int)strlen(txt) > room)
 			txt += strlen(txt) - (size_t)room;
@@ -676,6 +676,10 @@ prompt_key(struct app *a, wint_t wc, bool is_key)
 	} else if (r == LE_CANCEL) {
 		app_status(a, MSG_INFO, "Cancelled.");
 	}
+	if (p->kind == PROMPT_SECRET && !p->open) {
+		memset(p->le.text, 0, strlen(p->le.text));
+		lineedit_set(&p->le, "");
+	}
 	a->dirty = DIRTY_ALL;
 	return HANDLED;
 }
@@ -698,6 +702,13 @@ app_prompt_text(struct app *a, const char *label, const char *initial,
 {
 	app_prompt_path(a, label, initial, submit);
 	a->prompt.kind = PROMPT_TEXT;
+}
+
+void
+app_prompt_secret(struct app *a, const char *label, void (*submit)(struct app *, const char *))
+{
+	app_prompt_path(a, label, "", submit);
+	a->prompt.kind = PROMPT_SECRET;
 }
 
 void

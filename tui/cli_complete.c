@@ -179,7 +179,8 @@ themes(struct names *nm)
 	theme_dirs_free(&d);
 }
 
-/* The commands, without this one (plumbing for the shells). */
+/* The commands, without the plumbing: this one (for the shells) and
+ * ssh-proxy (the ProxyCommand `vmtui ssh` gives ssh). */
 static void
 commands(struct names *nm)
 {
@@ -187,7 +188,7 @@ commands(struct names *nm)
 	size_t i;
 
 	for (i = 1; (c = subcmd_at(i)) != NULL; i++)
-		if (strcmp(c->name, "complete") != 0)
+		if (strcmp(c->name, "complete") != 0 && strcmp(c->name, "ssh-proxy") != 0)
 			names_add(nm, c->name);
 }
 

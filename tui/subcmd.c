@@ -538,6 +538,44 @@ static const char complete_help[] =
 	"      --timeout SECONDS  wait at most this long for a host (default 2, or\n"
 	"                      $VMTUI_COMPLETE_TIMEOUT)\n"
 	HELP_LINE "\nSee vmtui(1).\n";
+static const char info_help[] =
+	"Usage: vmtui info [-c URI] [-H HOST] [--json] VM\n"
+	"Print what vmtui knows of a VM: state, vCPUs, memory, its address and where it\n"
+	"came from (guest agent, DHCP lease, ARP table), and what its guest agent says:\n"
+	"OS, kernel, hostname, time zone, users, interfaces with every address,\n"
+	"filesystems with used and total bytes. The agent is asked only when the VM's\n"
+	"agent channel is connected.\n\n" LIFE_OPTS
+	"      --json            one JSON object, for scripts\n"
+	"  -h, --help            show this help and exit\n\nSee vmtui(1).\n";
+
+static const char ssh_help[] =
+	"Usage: vmtui ssh [-c URI] [-H HOST] [-l USER] [--direct] VM [-- COMMAND...]\n"
+	"Log into a running VM with your own ssh (your keys, agent and ~/.ssh/config),\n"
+	"at the address its guest agent, DHCP lease or the host's ARP table gives. With\n"
+	"-H the connection goes through vmtui's SSH link to that host (ssh's\n"
+	"ProxyCommand is `vmtui ssh-proxy`), so a guest on the host's NAT network is\n"
+	"reached with no port forward; the guest's key is known as VM.HOST.vmtui.\n"
+	"$VMTUI_SSH is the ssh program and options (default ssh); $VMTUI_SSH_USER the\n"
+	"user when -l is not given. The exit status is ssh's (255: vmtui's errors).\n\n"
+	LIFE_OPTS
+	"  -l, --user USER       log in as USER\n"
+	"      --direct          with -H: connect to the address directly, no relay\n"
+	"  -h, --help            show this help and exit\n\nSee vmtui(1).\n";
+
+static const char ssh_proxy_help[] =
+	"Usage: vmtui ssh-proxy SOCKET\n"
+	"Carry standard input and output to vmtui's relay at SOCKET: the ProxyCommand\n"
+	"`vmtui ssh` gives ssh. Not for use by hand.\n\n"
+	"  -h, --help            show this help and exit\n\nSee vmtui(1).\n";
+
+static const char password_help[] =
+	"Usage: vmtui password [-c URI] [-H HOST] [--password-stdin] [--crypted] VM USER\n"
+	"Set the password of USER inside a running VM, through its guest agent. The\n"
+	"password is typed twice without echo, or read as one line from standard input.\n\n"
+	LIFE_OPTS
+	"      --password-stdin  read the password from standard input\n"
+	"      --crypted         the password is already crypt(3)ed\n"
+	"  -h, --help            show this help and exit\n\nSee vmtui(1).\n";
 
 static int help_main(const struct subcmd *cmd, int argc, char **argv);
 static int version_main(const struct subcmd *cmd, int argc, char **argv);
@@ -719,6 +757,15 @@ static const struct subcmd subcmds[] = {
 	  CONN_WRITE, false },
 	{ "untag", "Remove tags from a VM.", untag_help, cli_tags, CONN_WRITE, false },
 	{ "note", "Set, show or clear a VM's note.", note_help, cli_tags, CONN_WRITE, false },
+	/* The guest agent and ssh (cli_agent.c). */
+	{ "info", "Print a VM's details and its guest agent's facts (--json too).", info_help,
+	  cli_agent, CONN_WRITE, false },
+	{ "ssh", "Log into a VM with ssh, through the SSH link to its host.", ssh_help,
+	  cli_agent, CONN_WRITE, false },
+	{ "ssh-proxy", "ssh's ProxyCommand for vmtui ssh (not for use by hand).", ssh_proxy_help,
+	  cli_ssh_proxy, CONN_NONE, false },
+	{ "password", "Set a user's password inside a VM (through its guest agent).",
+	  password_help, cli_agent, CONN_WRITE, false },
 	{ "help", "List the commands, or show one's usage and options.", help_help, help_main,
 	  CONN_NONE, false },
 	{ "version", "Show vmtui's version.", version_help, version_main, CONN_NONE, false },

@@ -148,5 +148,9 @@ int cli_list(const struct subcmd *cmd, int argc, char **argv);
 int cli_bulk_snapshot(const struct subcmd *cmd, int argc, char **argv);
 int cli_bulk_delete(const struct subcmd *cmd, int argc, char **argv);
 bool cli_bulk_wanted(int argc, char **argv, int singles);
+/* vmtui info, ssh, password (cli_agent.c, by the row's name) and
+ * ssh-proxy, ssh's ProxyCommand. */
+int cli_agent(const struct subcmd *cmd, int argc, char **argv);
+int cli_ssh_proxy(const struct subcmd *cmd, int argc, char **argv);
 
 #endif

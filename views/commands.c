@@ -525,6 +525,18 @@ run_hostload(struct app *a, const struct cmd_ctx *x)
 	return hostdisks_open(a);
 }
 
+static int
+run_ssh(struct app *a, const struct cmd_ctx *x)
+{
+	return sshview_open(a, x->guest);
+}
+
+static int
+run_agentpw(struct app *a, const struct cmd_ctx *x)
+{
+	return agentpw_open(a, x->guest);
+}
+
 /* ---- the table ---- */
 
 static int
@@ -796,6 +808,13 @@ static const struct command commands[] = {
 	  .where = KV_HOSTLOAD, .label = "Sort" },
 	{ "load-reverse", "Host load tables: reverse the order", .key = 'r',
 	  .where = KV_HOSTLOAD, .label = "Reverse" },
+	/* The guest agent and ssh (views/sshview.c, agentpw.c). */
+	{ "ssh", "Log into the guest with your ssh (through the host's SSH link if remote)",
+	  "log into", .needs = NEED_LIVE | NEED_GUEST | NEED_HOST_UP, .run = run_ssh,
+	  .key = '$', .where = GUEST_VIEWS, .label = "ssh" },
+	{ "guest-password", "Set a user's password inside the guest (through its guest agent)",
+	  "set a password in", .needs = ON_GUEST, .run = run_agentpw, .key = '&',
+	  .where = GUEST_VIEWS },
 };
 
 /* Whatever the views do on every turn of the loop. */
@@ -805,6 +824,7 @@ poll_all(struct app *a)
 	console_poll(a);
 	gscreen_poll(a);
 	bulk_poll(a);
+	sshview_poll(a);
 }
 
 static void
@@ -815,6 +835,7 @@ quit_all(void)
 	gscreen_forget();
 	bulk_forget();
 	newvm_forget();
+	sshview_forget();
 }
 
 const struct ui vmtui_ui = {

@@ -161,6 +161,8 @@ draw_form(WINDOW *w, int *y)
 		draw_text(w, *y, 14, fw, i == sv->cur ? screen_attr(C_SELECTION) : (int)A_UNDERLINE, t);
 	}
 	draw_hints(w, y, screen_attr(C_DIM), "Enter or F2: create  Tab/arrows: next field  Esc: cancel");
+	if (sv->job->quiesce)
+		draw_wrapped(w, y, screen_attr(C_DIM), sv->job->quiesce);
 	if (sv->job->warning)
 		draw_wrapped(w, y, screen_attr(C_WARNING), sv->job->warning);
 	if (sv->form_error)

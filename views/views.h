@@ -149,5 +149,12 @@ extern const struct view_ops hostcpus_ops, hostnics_ops, hostdisks_ops;
 int hostcpus_open(struct app *a);
 int hostnics_open(struct app *a);
 int hostdisks_open(struct app *a);
+/* $: log into guest g with the user's ssh (views/sshview.c): its address
+ * found on the host's worker, then ssh on the whole terminal from the
+ * poll hook. &: a user's password in guest g (views/agentpw.c). */
+int sshview_open(struct app *a, const struct sel_guest *g);
+void sshview_poll(struct app *a);
+void sshview_forget(void);
+int agentpw_open(struct app *a, const struct sel_guest *g);
 
 #endif

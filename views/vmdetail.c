@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../model/base/xmalloc.h"
+#include "../model/guest/agent.h"
 #include "../model/stats/stats.h"
 #include "../tui/format.h"
 #include "../tui/screen.h"
@@ -16,13 +17,37 @@
 
 /* How the information under the graphs is scrolled. */
 static struct scroller info_scroll;
+/* The guest agent's facts of the guest shown (agent.h), read on entering
+ * and on the refresh key; NULL when no guest is selected. */
+static struct agent_job *agent_job;
+
+/* The agent job when it is about vm (the view may show another guest
+ * after the selection moved), else NULL. */
+static struct agent_job *
+job_of(const struct vm *vm)
+{
+	return agent_job && strcmp(agent_job->uuid, vm->uuid) == 0 ? agent_job : NULL;
+}
 
 static void
 vmdetail_enter(struct app *a)
 {
 	scroll_init(&info_scroll, false);
-	if (a->sel_host != NULL && a->sel_uuid[0])
+	agent_job_release(agent_job);
+	agent_job = NULL;
+	if (a->sel_host != NULL && a->sel_uuid[0]) {
 		host_request_detail(a->sel_host, a->sel_uuid);
+		if (!a->sel_host->replay)
+			agent_job = agent_job_new(a->sel_host, a->sel_uuid);
+	}
+}
+
+static void
+vmdetail_leave(struct app *a)
+{
+	(void)a;
+	agent_job_release(agent_job);
+	agent_job = NULL;
 }
 
 /* One titled graph with a scale on the left. */
@@ -101,9 +126,11 @@ draw_graphs(struct app *a, WINDOW *w, const struct vm *vm, int y, int rows_each,
 	                                                                      : C_GRAPH_CPU);
 }
 
-/* The text lines under the graphs, built fresh each draw. */
+/* The text lines under the graphs, built fresh each draw, each with its
+ * attribute (0: normal). */
 struct lines {
 	char **v;
+	int *attr;
 	size_t n, cap;
 };
 
@@ -125,7 +152,9 @@ add(struct lines *l, const char *fmt, ...)
 	if (l->n == l->cap) {
 		l->cap = l->cap ? l->cap * 2 : 32;
 		l->v = xreallocarray(l->v, l->cap, sizeof *l->v);
+		l->attr = xreallocarray(l->attr, l->cap, sizeof *l->attr);
 	}
+	l->attr[l->n] = 0;
 	l->v[l->n++] = s;
 }
 
@@ -138,6 +167,89 @@ cfg_disk(const struct vm_config *c, const char *target)
 		if (c->disks[i].target && strcmp(c->disks[i].target, target) == 0)
 			return &c->disks[i];
 	return NULL;
+}
+
+/* An agent's interface: its name, MAC and every address, on one line. */
+static void
+agent_iface_line(struct lines *l, const struct agent_iface *ifc)
+{
+	char addrs[512] = "";
+	size_t j, len;
+
+	for (j = 0; j < ifc->naddrs; j++) {
+		len = strlen(addrs);
+		snprintf(addrs + len, sizeof addrs - len, "%s%s/%u", j ? " " : "",
+		         ifc->addrs[j].addr, ifc->addrs[j].prefix);
+	}
+	add(l, "    %-8s %-17s %s", ifc->name, ifc->hwaddr ? ifc->hwaddr : "-",
+	    addrs[0] ? addrs : "(no address)");
+}
+
+/* The guest agent's section: what it says, or why it says nothing. */
+static void
+agent_lines(const struct vm *vm, struct lines *l)
+{
+	struct agent_job *job = job_of(vm);
+	const struct agent_result *r = job ? &job->result : NULL;
+	const struct agent_facts *f = r ? r->facts : NULL;
+	char b1[16], b2[16];
+	size_t i;
+	int full;
+
+	if (!vm_state_active(vm->state) || job == NULL)
+		return;
+	if (r->status == AGENT_UNKNOWN) {
+		add(l, "Guest agent: asking...");
+		return;
+	}
+	if (r->status != AGENT_OK || f == NULL) {
+		add(l, "Guest agent: %s%s%s", agent_status_text(r->status), r->error ? ": " : "",
+		    r->error ? r->error : "");
+		l->attr[l->n - 1] = screen_attr(C_DIM);
+		return;
+	}
+	add(l, "Guest agent: %s", f->os_pretty ? f->os_pretty : (f->os_name ? f->os_name : "?"));
+	l->attr[l->n - 1] = screen_attr(C_TITLE);
+	add(l, "  OS %s %s (%s)  kernel %s  %s", f->os_name ? f->os_name : "?",
+	    f->os_version ? f->os_version : (f->os_version_id ? f->os_version_id : ""),
+	    f->os_id ? f->os_id : "?", f->kernel_release ? f->kernel_release : "?",
+	    f->machine ? f->machine : "");
+	add(l, "  hostname %s  time zone %s (UTC%+d:%02d)", f->hostname ? f->hostname : "?",
+	    f->tz_name ? f->tz_name : "?", f->tz_offset / 3600,
+	    (f->tz_offset < 0 ? -f->tz_offset : f->tz_offset) % 3600 / 60);
+	if (f->nusers == 0) {
+		add(l, "  users: none logged in");
+	} else {
+		char users[256] = "";
+		for (i = 0; i < f->nusers; i++) {
+			size_t len = strlen(users);
+			snprintf(users + len, sizeof users - len, "%s%s%s%s", i ? ", " : "",
+			         f->users[i].name ? f->users[i].name : "?",
+			         f->users[i].domain ? "@" : "", f->users[i].domain ? f->users[i].domain : "");
+		}
+		add(l, "  users: %s", users);
+	}
+	add(l, "  interfaces (agent):");
+	for (i = 0; i < f->nifaces; i++)
+		agent_iface_line(l, &f->ifaces[i]);
+	add(l, "  filesystems:%s", f->nfs ? "" : " none reported");
+	full = agent_fs_fullest(f);
+	for (i = 0; i < f->nfs; i++) {
+		const struct agent_fs *fs = &f->fs[i];
+		double pct = agent_fs_pct(fs);
+		if (pct >= 0)
+			add(l, "    %-16s %-6s %6s used of %6s  %3.0f%%%s  %s", fs->mountpoint ? fs->mountpoint : "?",
+			    fs->type ? fs->type : "", fmt_bytes(b1, sizeof b1, (double)fs->used),
+			    fmt_bytes(b2, sizeof b2, (double)fs->total), pct,
+			    (int)i == full ? " fullest" : "", fs->name ? fs->name : "");
+		else
+			add(l, "    %-16s %-6s (size not known)  %s", fs->mountpoint ? fs->mountpoint : "?",
+			    fs->type ? fs->type : "", fs->name ? fs->name : "");
+		if (pct >= AGENT_FS_WARN_PCT)
+			l->attr[l->n - 1] = screen_attr(C_WARNING);
+		else if ((int)i == full)
+			l->attr[l->n - 1] = screen_attr(C_TITLE);
+	}
 }
 
 /* Tags, and the note line by line (#: change them). */
@@ -224,8 +336,20 @@ info_lines(const struct vm *vm, const struct host *h, struct lines *l)
 		    fmt_rate(b2, sizeof b2, vm->nics[i].wr_rate));
 	for (i = 0; c && i < c->nnics; i++) {
 		const struct vm_config_nic *n = &c->nics[i];
+		const struct agent_iface *ifc = job_of(vm) && agent_job->result.facts ?
+			agent_iface_by_mac(agent_job->result.facts, n->mac) : NULL;
+		const char *src = c->addrs_source;
 		char addrs[256] = "";
-		for (j = 0; j < n->naddrs; j++) {
+		if (ifc != NULL) {
+			/* The agent's addresses first: bridged guests have them too. */
+			for (j = 0; j < ifc->naddrs; j++) {
+				size_t len = strlen(addrs);
+				snprintf(addrs + len, sizeof addrs - len, "%s%s/%u", j ? " " : "",
+				         ifc->addrs[j].addr, ifc->addrs[j].prefix);
+			}
+			src = "agent";
+		}
+		for (j = 0; ifc == NULL && j < n->naddrs; j++) {
 			size_t len = strlen(addrs);
 			snprintf(addrs + len, sizeof addrs - len, "%s%s", j ? " " : "", n->addrs[j]);
 		}
@@ -235,8 +359,11 @@ info_lines(const struct vm *vm, const struct host *h, struct lines *l)
 		    !addrs[0] && c->addrs_known ? "  (no address known)" : "",
 		    n->pinned ? "  pinned " : "", n->pinned ? n->pinned : "");
 		if (addrs[0])
-			add(l, "    addresses: %s", addrs);
+			add(l, "    addresses (%s): %s", src ? src : "?", addrs);
 	}
+	if (job_of(vm) && agent_job->addr)
+		add(l, "  ssh goes to %s (address from the %s)", agent_job->addr,
+		    agent_source_text(agent_job->addr_source));
 	/* After the devices: the lines a smaller screen may scroll to. */
 	if (vm_state_active(vm->state)) {
 		char halted[48] = "";
@@ -251,6 +378,7 @@ info_lines(const struct vm *vm, const struct host *h, struct lines *l)
 		    halted);
 	}
 	tag_lines(vm, l);
+	agent_lines(vm, l);
 }
 
 /* The info lines at this width: a line too long goes on under itself,
@@ -324,8 +452,9 @@ vmdetail_draw(struct app *a, WINDOW *w)
 	info_h = height - y;
 	scroll_fit(&info_scroll, (int)l.n, info_h);
 	for (i = 0; i < info_h && info_scroll.top + i < (int)l.n; i++)
-		draw_text(w, y + i, 0, width, 0, l.v[info_scroll.top + i]);
+		draw_text(w, y + i, 0, width, l.attr[info_scroll.top + i], l.v[info_scroll.top + i]);
 	xfree_strv(l.v, l.n);
+	free(l.attr);
 }
 
 static int
@@ -335,6 +464,8 @@ vmdetail_key(struct app *a, enum cmd c, int key)
 	if (c == CMD_REFRESH) {
 		if (a->sel_host != NULL && a->sel_uuid[0])
 			host_request_detail(a->sel_host, a->sel_uuid);
+		if (agent_job != NULL)
+			agent_job_read(agent_job, true);
 		return 0; /* the global refresh runs too */
 	}
 	return scroll_cmd(&info_scroll, c) ? REDRAW_BODY : 0;
@@ -346,4 +477,5 @@ const struct view_ops vmdetail_ops = {
 	.enter = vmdetail_enter,
 	.draw = vmdetail_draw,
 	.key = vmdetail_key,
+	.leave = vmdetail_leave,
 };

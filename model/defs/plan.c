@@ -861,6 +861,7 @@ hardware_why(const char *field)
 		{ "hostdevs", "apply does not pass host devices through to an existing VM; use "
 		              "vmtui hostdev" },
 		{ "rng", "apply does not add or remove devices of an existing VM; use vmtui edit" },
+		{ "agent", "apply does not add or remove devices of an existing VM; use vmtui edit" },
 		{ "boot_menu", "apply does not change an existing VM's boot settings; use vmtui boot" },
 		{ "iso", "apply does not change the media of an existing VM; use vmtui media "
 		         "(insert or eject)" },
@@ -1332,6 +1333,8 @@ r_hardware(struct sb *b, const struct vmdef *d)
 		sb_printf(&l, ", boot menu");
 	if (!d->rng)
 		sb_printf(&l, ", no RNG");
+	if (!d->agent)
+		sb_printf(&l, ", no guest agent channel");
 	if (l.s)
 		sb_printf(b, "  + with %s\n", l.s + 2);
 	free(l.s);

@@ -19,6 +19,10 @@
 
 #define TAGXML_NS "https://vmtui.org/xmlns/guest/1"
 #define TAGXML_PREFIX "vmtui"
+/* vmtui.yaml's ssh_user: (read by model/guest/agent.h), an element of
+ * <metadata> of its own beside the tags' one, which tag changes replace. */
+#define SSHXML_NS "https://vmtui.org/xmlns/ssh/1"
+#define SSHXML_PREFIX "vmtuissh"
 
 /* Tags sorted, no duplicates; note NULL when there is none. */
 struct tagset {

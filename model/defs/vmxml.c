@@ -464,6 +464,16 @@ w_devices(struct xw *x, const struct vmdef *d)
 	xw_attr(x, "model", "virtio");
 	xw_empty(x, "stats", "period", "2");
 	xw_end(x);
+	if (d->agent) {
+		/* The QEMU guest agent's channel (libvirt picks the socket). */
+		xw_start(x, "channel");
+		xw_attr(x, "type", "unix");
+		xw_start(x, "target");
+		xw_attr(x, "type", "virtio");
+		xw_attr(x, "name", "org.qemu.guest_agent.0");
+		xw_end(x);
+		xw_end(x);
+	}
 	if (!d->rng)
 		return;
 	xw_start(x, "rng");
@@ -475,26 +485,36 @@ w_devices(struct xw *x, const struct vmdef *d)
 	xw_end(x);
 }
 
-/* Everything of <domain> before its devices, and <devices> opened. */
-/* tags: and notes: as vmtui's element of <metadata> (tagxml.h). */
+/* tags:, notes: and ssh_user: as vmtui's elements of <metadata> (tagxml.h). */
 static void
 w_meta(struct xw *x, const struct vmdef *d)
 {
 	size_t i;
 
-	if (d->ntags == 0 && d->notes == NULL)
+	if (d->ntags == 0 && d->notes == NULL && d->ssh_user == NULL)
 		return;
 	xw_start(x, "metadata");
-	xw_start(x, TAGXML_PREFIX ":guest");
-	xw_attr(x, "xmlns:" TAGXML_PREFIX, TAGXML_NS);
-	for (i = 0; i < d->ntags; i++)
-		xw_elem(x, TAGXML_PREFIX ":tag", d->tags[i]);
-	if (d->notes)
-		xw_elem(x, TAGXML_PREFIX ":note", d->notes);
-	xw_end(x);
+	if (d->ntags || d->notes) {
+		xw_start(x, TAGXML_PREFIX ":guest");
+		xw_attr(x, "xmlns:" TAGXML_PREFIX, TAGXML_NS);
+		for (i = 0; i < d->ntags; i++)
+			xw_elem(x, TAGXML_PREFIX ":tag", d->tags[i]);
+		if (d->notes)
+			xw_elem(x, TAGXML_PREFIX ":note", d->notes);
+		xw_end(x);
+	}
+	if (d->ssh_user) {
+		/* Who `vmtui ssh` logs in as (model/guest/agent.h): an element
+		 * of its own, which changing the tags leaves alone. */
+		xw_start(x, SSHXML_PREFIX ":ssh");
+		xw_attr(x, "xmlns:" SSHXML_PREFIX, SSHXML_NS);
+		xw_attr(x, "user", d->ssh_user);
+		xw_end(x);
+	}
 	xw_end(x);
 }
 
+/* Everything of <domain> before its devices, and <devices> opened. */
 static void
 w_head(struct xw *x, const struct vmdef *d, const struct vmxml_opts *o, const char *type)
 {
@@ -561,7 +581,7 @@ struct dom {
 	char **boot;
 	size_t nboot;
 	bool console, vnc;
-	bool efi, secure_boot, rng, boot_menu;
+	bool efi, secure_boot, rng, boot_menu, agent;
 	char *tpm;       /* the TPM's model: "tpm-crb", "tpm-tis"; NULL: none */
 	char *cpu_mode, *cpu_model; /* NULL: no <cpu> or no mode */
 	bool cpu_default; /* libvirt's own default model (check='none') */
@@ -625,6 +645,8 @@ read_hardware(xmlXPathContextPtr ctx, struct dom *m)
 	if (m->tpm == NULL && xp_bool(ctx, "boolean(/domain/devices/tpm)"))
 		m->tpm = xstrdup("tpm-tis"); /* libvirt's default model on x86 */
 	m->rng = xp_bool(ctx, "boolean(/domain/devices/rng)");
+	m->agent = xp_bool(ctx, "boolean(/domain/devices/channel/target[@type='virtio' and "
+	                        "@name='org.qemu.guest_agent.0'])");
 	m->boot_menu = xp_bool(ctx, "boolean(/domain/os/bootmenu[@enable='yes'])");
 	m->cpu_mode = xpath_str(ctx, "string(/domain/cpu/@mode)");
 	if (m->cpu_mode == NULL && xp_bool(ctx, "boolean(/domain/cpu/model)"))
@@ -1065,6 +1087,8 @@ cmp_hardware(struct diffs *l, const struct vmdef *d, const struct dom *m, const 
 		cmp_str(l, "rng", yes(m->rng), yes(d->rng));
 	if (said & VMDEF_KEY_BOOT_MENU)
 		cmp_str(l, "boot_menu", yes(m->boot_menu), yes(d->boot_menu));
+	if (said & VMDEF_KEY_AGENT)
+		cmp_str(l, "agent", yes(m->agent), yes(d->agent));
 	if (d->iso)
 		cmp_str(l, "iso", m->iso, iso_path ? iso_path : d->iso);
 }
@@ -1448,6 +1472,8 @@ y_hardware(struct yw *y, const struct dom *m, const char *iso_vol)
 	}
 	if (!m->rng)
 		y_bool(y, "rng", false);
+	if (!m->agent)
+		y_bool(y, "agent", false);
 	if (m->boot_menu)
 		y_bool(y, "boot_menu", true);
 }

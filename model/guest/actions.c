@@ -1,6 +1,7 @@
 /* actions.c — start, shutdown, reboot, force off, pause, resume, autostart,
  * reset, managed save (and its removal), Ctrl+Alt+Del, NMI, wake-up. */
 #include "actions.h"
+#include "agent.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -128,15 +129,15 @@ action_refusal(enum action a, enum vm_state st, bool autostart, bool saved)
 }
 
 static int
-run_on(virDomainPtr dom, enum action a)
+run_on(virDomainPtr dom, enum action a, const char **mode, char **err)
 {
 	switch (a) {
 	case ACT_START:
 		return virDomainCreate(dom);
 	case ACT_SHUTDOWN:
-		return virDomainShutdown(dom);
 	case ACT_REBOOT:
-		return virDomainReboot(dom, 0);
+		/* Through the guest agent when it answers, else ACPI. */
+		return agent_power(dom, a == ACT_REBOOT, mode, err);
 	case ACT_DESTROY:
 		return virDomainDestroy(dom);
 	case ACT_SUSPEND:
@@ -171,19 +172,29 @@ run_on(virDomainPtr dom, enum action a)
 int
 action_run(virConnectPtr conn, const char *uuid, enum action a, char **err)
 {
+	return action_run_mode(conn, uuid, a, err, NULL);
+}
+
+int
+action_run_mode(virConnectPtr conn, const char *uuid, enum action a, char **err,
+                const char **mode)
+{
 	virDomainPtr dom;
+	const char *m = NULL;
 	int ret = -1;
 
 	*err = NULL;
 	dom = virDomainLookupByUUIDString(conn, uuid);
 	if (dom == NULL)
 		goto cleanup;
-	ret = run_on(dom, a);
+	ret = run_on(dom, a, &m, err);
+	if (mode)
+		*mode = m;
 
 cleanup:
-	if (ret < 0) {
-		const char *m = virGetLastErrorMessage();
-		*err = xstrdup(m ? m : "unknown libvirt error");
+	if (ret < 0 && *err == NULL) {
+		const char *why = virGetLastErrorMessage();
+		*err = xstrdup(why ? why : "unknown libvirt error");
 	}
 	if (dom != NULL)
 		virDomainFree(dom);

@@ -41,6 +41,10 @@ char *action_virsh_line(enum action a, const char *uri, const char *name);
 /* Run the action on the domain with this UUID. Returns 0, or -1 with a
  * newly allocated error message in *err. */
 int action_run(virConnectPtr conn, const char *uuid, enum action a, char **err);
+/* The same; *mode (mode may be NULL) says how a shutdown or reboot went
+ * ("guest agent", "ACPI"; agent.h), NULL for the other actions. */
+int action_run_mode(virConnectPtr conn, const char *uuid, enum action a, char **err,
+                    const char **mode);
 
 /* Rename the shut-off guest uuid, called old, to new_name (virDomainRename)
  * on host h's worker; the outcome goes to the message log with its virsh

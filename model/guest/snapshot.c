@@ -1,6 +1,7 @@
 /* snapshot.c — a guest's snapshots: the XML vmtui writes and reads (pure),
  * the libvirt calls, and the TUI's job that runs them on a host's worker. */
 #include "snapshot.h"
+#include "agent.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -247,14 +248,51 @@ created_what(virDomainSnapshotPtr snap, const char *vm, int st)
 	return what;
 }
 
+static bool
+mem_state(int st)
+{
+	return st == VIR_DOMAIN_RUNNING || st == VIR_DOMAIN_BLOCKED;
+}
+
+/* Does dom's live XML say its agent channel is connected? */
+static bool
+snapshot_agent_connected(virDomainPtr dom)
+{
+	char *xml = virDomainGetXMLDesc(dom, 0);
+	bool ok = xml && agent_channel_state(xml) == AGENT_OK;
+
+	free(xml);
+	return ok;
+}
+
+char *
+snapshot_quiesce_note(virDomainPtr dom)
+{
+	struct agent_result r = { 0 };
+	char *note;
+
+	if (virDomainIsActive(dom) != 1)
+		return NULL;
+	agent_lookup(virDomainGetConnect(dom), dom, false, &r);
+	if (r.status == AGENT_OK)
+		note = xstrdup("Quiesced: the guest agent freezes the filesystems while the snapshot "
+		               "is taken, and thaws them after.");
+	else
+		note = xasprintf("Not quiesced: %s; the disks are caught as they are.",
+		                 agent_status_text(r.status));
+	agent_result_clear(&r);
+	return note;
+}
+
 int
 snapshot_create(virDomainPtr dom, const char *name, const char *desc, char **what,
                 char **warning, char **err)
 {
 	const char *vm = virDomainGetName(dom);
-	char *why = snapshot_name_check(name), *xml = NULL, *e;
+	char *why = snapshot_name_check(name), *xml = NULL, *e, *ferr = NULL, *terr = NULL;
 	virDomainSnapshotPtr snap = NULL;
 	int st = VIR_DOMAIN_NOSTATE, reason;
+	bool frozen, chan;
 
 	*what = NULL;
 	*warning = NULL;
@@ -283,18 +321,37 @@ snapshot_create(virDomainPtr dom, const char *name, const char *desc, char **wha
 		*warning = NULL;
 		return -1;
 	}
+	/* A running guest whose agent answers: its filesystems frozen for
+	 * the snapshot and thawed after, so the disks hold a clean state. */
+	chan = mem_state(st) && snapshot_agent_connected(dom);
+	frozen = chan && agent_freeze(dom, &ferr) >= 0;
 	snap = virDomainSnapshotCreateXML(dom, xml, VIR_DOMAIN_SNAPSHOT_CREATE_ATOMIC);
 	free(xml);
+	e = snap == NULL ? lv_err_line() : NULL; /* before the thaw resets it */
+	if (frozen && agent_thaw(dom, &terr) < 0)
+		msglog_add(MSG_ERROR, "%s: thawing the filesystems through the guest agent failed: %s",
+		           vm, terr);
 	if (snap == NULL) {
-		e = lv_err_line();
 		*err = xasprintf("Cannot snapshot %s: %s.", vm, e);
 		free(e);
+		free(ferr);
+		free(terr);
 		free(*warning);
 		*warning = NULL;
 		return -1;
 	}
 	*what = created_what(snap, vm, st);
+	if (chan) {
+		char *q = frozen ? xasprintf("%s; quiesced: filesystems frozen through the guest agent",
+		                             *what)
+		                 : xasprintf("%s; not quiesced (%s)", *what,
+		                             ferr ? ferr : "no guest agent");
+		free(*what);
+		*what = q;
+	}
 	virDomainSnapshotFree(snap);
+	free(ferr);
+	free(terr);
 	return 0;
 }
 
@@ -421,7 +478,7 @@ struct snap_call {
 
 /* What was read with a list: the guest's state and snapshot_create_warning. */
 struct snap_read {
-	char *state, *warning;
+	char *state, *warning, *quiesce;
 };
 
 /* Hand a result to the view; list and rd (when list is not NULL) are
@@ -439,6 +496,8 @@ publish(struct snap_job *j, struct snapshot_list *list, struct snap_read *rd, ch
 		j->vm_state = rd->state;
 		free(j->warning);
 		j->warning = rd->warning;
+		free(j->quiesce);
+		j->quiesce = rd->quiesce;
 	}
 	free(j->error);
 	j->error = err;
@@ -526,6 +585,7 @@ job_work(struct host *h, virConnectPtr conn, void *arg)
 		st = VIR_DOMAIN_NOSTATE;
 	rd.state = xstrdup(vm_state_name((enum vm_state)st));
 	rd.warning = snapshot_create_warning(dom);
+	rd.quiesce = snapshot_quiesce_note(dom);
 	publish(j, &l, &rd, err, result);
 
 cleanup:
@@ -593,6 +653,7 @@ snap_job_release(struct snap_job *j)
 	free(j->vm);
 	free(j->vm_state);
 	free(j->warning);
+	free(j->quiesce);
 	free(j->error);
 	free(j->result);
 	free(j);

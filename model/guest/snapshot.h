@@ -59,6 +59,10 @@ int snapshot_list_read(virDomainPtr dom, struct snapshot_list *l, char **err);
  * snapcheck_create_warning): a new string, or NULL when nothing (or the
  * guest is not running). */
 char *snapshot_create_warning(virDomainPtr dom);
+/* Whether a snapshot taken now is quiesced (the guest agent freezes the
+ * filesystems around it): a sentence for the form, NULL when the guest is
+ * not running. */
+char *snapshot_quiesce_note(virDomainPtr dom);
 /* Create; on success *what says what kind was made ("disks and memory
  * state (a revert brings ... back running)") and *warning is
  * snapshot_create_warning's as the guest was (NULL: none). */
@@ -94,6 +98,7 @@ struct snap_job {
 	struct snapshot_list list;
 	char *vm_state;           /* the guest's state when last read */
 	char *warning;            /* snapshot_create_warning when last read, or NULL */
+	char *quiesce;            /* snapshot_quiesce_note when last read, or NULL */
 	char *error;              /* why the last operation failed, or NULL */
 	char *result;             /* what the last operation did, or NULL */
 };

@@ -1661,13 +1661,17 @@ fill_addresses(virDomainPtr dom, struct vm_config *c)
 		VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_LEASE,
 		VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_ARP,
 	};
+	static const char *const names[] = { "lease", "arp" };
 	virDomainInterfacePtr *ifs = NULL;
 	size_t s;
 	int n = -1, i;
 	unsigned j;
 
-	for (s = 0; s < sizeof sources / sizeof sources[0] && n <= 0; s++)
+	for (s = 0; s < sizeof sources / sizeof sources[0] && n <= 0; s++) {
 		n = virDomainInterfaceAddresses(dom, &ifs, sources[s], 0);
+		if (n > 0)
+			c->addrs_source = names[s];
+	}
 	if (n < 0)
 		return;
 	c->addrs_known = true;
@@ -1745,7 +1749,7 @@ run_detail(struct host *h, const char *uuid)
  * to the guest: those are "requested", and followed from here on (under
  * the lock, so an event's verdict comes after the request's message). */
 static void
-report_action(struct host *h, const struct req *r, const char *err)
+report_action(struct host *h, const struct req *r, const char *err, const char *mode)
 {
 	char *uri = host_virsh_uri(h);
 	char *virsh = action_virsh_line(r->act, uri, r->name);
@@ -1754,7 +1758,8 @@ report_action(struct host *h, const struct req *r, const char *err)
 
 	host_lock(h);
 	if (follow)
-		msglog_requested(virsh, err, "%s: %s", r->name, action_name(r->act));
+		msglog_requested(virsh, err, "%s: %s%s%s%s", r->name, action_name(r->act),
+		                 mode ? " (" : "", mode ? mode : "", mode ? ")" : "");
 	else
 		msglog_action(virsh, err, "%s: %s", r->name, action_name(r->act));
 	if (err == NULL && follow) {
@@ -1770,6 +1775,7 @@ report_action(struct host *h, const struct req *r, const char *err)
 static void
 run_req(struct host *h, struct req *r)
 {
+	const char *mode = NULL;
 	char *err = NULL;
 
 	if (r->fn) {
@@ -1786,8 +1792,12 @@ run_req(struct host *h, struct req *r)
 		lifewatch_forget(h->priv->watch, r->uuid);
 		host_unlock(h);
 	}
-	action_run(h->priv->conn, r->uuid, r->act, &err);
-	report_action(h, r, err);
+	action_run_mode(h->priv->conn, r->uuid, r->act, &err, &mode);
+	/* The mode is said where the guest agent was used or tried; plain
+	 * ACPI, without an agent, is what a shutdown always was. */
+	if (mode && strcmp(mode, "ACPI") == 0)
+		mode = NULL;
+	report_action(h, r, err, mode);
 	/* Autostart, and a managed save image made, removed or restored. */
 	if (r->act == ACT_AUTOSTART_ON || r->act == ACT_AUTOSTART_OFF || r->act == ACT_START ||
 	    r->act == ACT_MANAGED_SAVE || r->act == ACT_SAVE_REMOVE)

@@ -57,6 +57,7 @@ struct vm_config {
 	struct vm_config_nic *nics;
 	size_t nnics;
 	bool addrs_known;
+	const char *addrs_source; /* static text: "lease", "arp", or NULL */
 };
 void vm_config_free(struct vm_config *c);
 

@@ -989,6 +989,27 @@ t 1 "Delete these 1 guests" delete -c "$T" --all --yes-i-typed 'delete 2'
 t 1 "vmtui delete: the pattern \"zz*\" matches no guest" delete -c "$T" 'zz*' --yes-i-typed 'delete 1'
 t 0 "done      test  $T: " delete -c "$T" 't*' --yes-i-typed 'delete 1'
 t 1 "vmtui: not deleting test: confirm with --yes-i-typed followed by its exact name" delete -c "$T" test
+# The guest agent and ssh (tui/cli_agent.c).
+for c in info ssh; do
+	t 1 "vmtui $c: expected a VM name" "$c" -c "$T"
+	t 1 "vmtui $c: unknown option \"--bogus\"; see vmtui help $c." "$c" -c "$T" --bogus test
+done
+t 1 "vmtui: There is no guest \"nosuch\" on this host" info -c "$T" nosuch
+t 1 "vmtui info: expected one VM name" info -c "$T" test other
+t 1 "vmtui info: this option does not apply here" info -c "$T" -l root test
+t 1 "vmtui ssh: this option does not apply here" ssh -c "$T" --json test
+t 1 "vmtui ssh: this option does not apply here" ssh -c "$T" --password-stdin test
+t 0 "Agent:       no agent (no guest agent channel)" info -c "$T" test
+t 0 '"agent":{"status":"no-channel"' info -c "$T" --json test
+t 1 "vmtui password: expected the VM and the user's name" password -c "$T" test
+t 1 "vmtui password: this option does not apply here" password -c "$T" --json test root
+t 1 "vmtui password: standard input is not a terminal; give the password on it with --password-stdin" \
+	password -c "$T" test root
+t 1 "vmtui password: no password on standard input" password -c "$T" --password-stdin test root
+t 1 "vmtui: There is no guest \"nosuch\" on this host" password -c "$T" nosuch root
+t 1 "vmtui ssh-proxy: expected the relay's socket" ssh-proxy
+t 1 "vmtui ssh-proxy: expected the relay's socket" ssh-proxy a b
+t 1 "vmtui ssh-proxy: cannot reach vmtui's relay at /nonexistent/x" ssh-proxy /nonexistent/x
 
 say "bad input: $CASES cases × $(wc -w <<<"$BUILDS") build(s)"
 echo "$PASSED passed, $FAILED failed"

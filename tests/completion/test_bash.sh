@@ -85,6 +85,18 @@ cases() {
 		"$(comp "vmtui resize --memory ")" ""
 	got=$(comp "vmtui resize test ")
 	within "$how: vmtui resize test <Tab>: the options" "$got" --vcpus --memory --disk --live
+	# the guest agent's and ssh's commands (tui/cli_agent.c); ssh-proxy is
+	# plumbing, never offered
+	same "$how: vmtui ss<Tab>: ssh, not ssh-proxy" "$(comp "vmtui ss")" "$(sorted ssh)"
+	same "$how: vmtui ssh -c test:///default <Tab>: the guests" \
+		"$(comp "vmtui ssh -c test:///default ")" "$(sorted test)"
+	same "$how: vmtui info -c test:///default <Tab>: the guests" \
+		"$(comp "vmtui info -c test:///default ")" "$(sorted test)"
+	same "$how: vmtui password -c test:///default <Tab>: the guests" \
+		"$(comp "vmtui password -c test:///default ")" "$(sorted test)"
+	same "$how: vmtui info --j<Tab>" "$(comp "vmtui info --j")" "$(sorted --json)"
+	same "$how: vmtui ssh --d<Tab>" "$(comp "vmtui ssh --d")" "$(sorted --direct)"
+	same "$how: vmtui password --p<Tab>" "$(comp "vmtui password --p")" "$(sorted --password-stdin)"
 	# an unroutable host (TEST-NET-1): given up after the timeout, no guests
 	got=$(VMTUI_COMPLETE_TIMEOUT=1 timeout 30 bash -c \
 		"$(declare -f comp _vmtui); $(declare -p COMP_WORDBREAKS 2>/dev/null); comp 'vmtui console -c qemu+ssh://192.0.2.1/system '")

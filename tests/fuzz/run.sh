@@ -18,6 +18,7 @@ TARGETS="$TARGETS migxml" # the migration pre-flight's reading of a domain (xml.
 TARGETS="$TARGETS tagxml"
 # shell completion's reading of ~/.ssh/config, command lines, help texts
 TARGETS="$TARGETS clicomp"
+TARGETS+=" agent"
 failed=0
 total_runs=0
 

@@ -6,8 +6,12 @@
 #   * kernel: the versioned package that linux-image-cloud-amd64 depends on
 #     (linux-image-<abi>-cloud-amd64), fetched with `apt-get download`;
 #   * userland: busybox-static (+ its applet symlinks);
+#   * qemu-guest-agent and dropbear-bin (a small SSH server), with the
+#     shared libraries they load: fetched as the closure of their Depends
+#     limited to library packages (lib*, zlib1g), copied as the closure of
+#     their NEEDED sonames (a missing one fails the build);
 #   * the virtio modules of that kernel (virtio_pci, virtio_blk, virtio_net,
-#     virtio_balloon and their dependencies, computed with depmod/modprobe
+#     virtio_balloon, virtio_console and their dependencies, computed with depmod/modprobe
 #     --show-depends, decompressed if the kernel ships .ko.{xz,zst,gz}),
 #     and its TPM drivers (tpm_crb, tpm_tis) when it has them as modules.
 #
@@ -30,6 +34,17 @@
 # "VMTUI-VGA-READY" there, for the graphical console's tests, and writes
 # the events of a virtio tablet (if any) on the serial console, one
 # "VMTUI-EV <hex>" line each.
+# Where the guest has a virtio-serial port named org.qemu.guest_agent.0
+# (guest.sh define --agent), /init runs qemu-ga on it ("vmtui-init:
+# guest agent on /dev/vportNpM" on the console). With vmtui.sshkey=TYPE,B64
+# on the command line (guest.sh define --ssh-key FILE.pub) the key is
+# root's authorized key; dropbear always listens on port 22 (host keys made
+# at first connection). /etc/os-release names the guest "vmtui test guest".
+# qemu-ga's shutdown runs /sbin/shutdown, which here powers off or reboots
+# at once (-P, -H: off; -r: reboot).
+# qemu-ga's guest-set-user-password runs chpasswd: here /usr/sbin/chpasswd,
+# a script that hashes with busybox's mkpasswd (SHA-512) and rewrites
+# /etc/shadow.
 #
 # Usage: tests/realstack/build-guest.sh [--force]
 # Needs root (apt-get); installs what it needs (cpio, kmod, xz-utils, ...).
@@ -57,7 +72,11 @@ FIXTURE_VERSION=3
 # kernel has them as modules, for the firmware and TPM tests; "tablet-log":
 # the virtio tablet's events on the serial console (the graphical console's
 # mouse tests). A build with more features than these is accepted.
-FIXTURE_FEATURES="vga-shell tablet-log tpm acpi-poweroff"
+# "agent-ssh": qemu-guest-agent (on a guest_agent virtio-serial port), the
+# virtio_console module, dropbear on port 22 and /etc/os-release.
+# "chpasswd": a chpasswd (busybox-static has none), which qemu-ga runs to
+# set a user's password.
+FIXTURE_FEATURES="vga-shell tablet-log tpm acpi-poweroff agent-ssh chpasswd"
 has_features() {
     local have f
     have=$(sed -n 's/^FIXTURE_FEATURES="\(.*\)"$/\1/p' "$OUT/fixture.env")
@@ -100,7 +119,7 @@ need_tools() {  # need_tools cmd:package ...
     fi
 }
 need_tools cpio:cpio gzip:gzip depmod:kmod modprobe:kmod xz:xz-utils \
-    dpkg-deb:dpkg flock:util-linux apt-cache:apt
+    dpkg-deb:dpkg flock:util-linux apt-cache:apt readelf:binutils
 
 mkdir -p "$OUT"
 chmod 0755 "$OUT"
@@ -145,6 +164,40 @@ for deb in "$WORK"/debs/*.deb; do
 done
 BUSYBOX_VERSION=$(dpkg-deb -f "$WORK"/debs/busybox-static_*.deb Version)
 
+# The guest agent and the SSH server, and the library packages they need:
+# the closure of Depends/PreDepends restricted to lib* and zlib1g (what a
+# dynamically linked binary loads), unpacked apart into $WORK/u.
+USERPKGS=(qemu-guest-agent dropbear-bin)
+lib_closure() {
+    local -A seen=()
+    local queue=("$@") p d
+    while ((${#queue[@]})); do
+        p=${queue[0]}; queue=("${queue[@]:1}")
+        [[ -n ${seen[$p]:-} ]] && continue
+        seen[$p]=1
+        echo "$p"
+        while read -r d; do
+            [[ $d == lib* || $d == zlib1g ]] || continue
+            [[ $d == *-dev || $d == libc-bin || $d == *-common ]] && continue
+            [[ -z ${seen[$d]:-} ]] && queue+=("$d")
+        done < <(apt-cache depends "$p" 2>/dev/null |
+                 awk '($1 == "Depends:" || $1 == "PreDepends:") && $2 !~ /^</ { print $2 }')
+    done
+}
+mapfile -t UPKGS < <(lib_closure "${USERPKGS[@]}")
+((${#UPKGS[@]} > 2)) || { apt_update_once; mapfile -t UPKGS < <(lib_closure "${USERPKGS[@]}"); }
+mkdir -p "$WORK/udebs" "$WORK/u"
+chmod 0777 "$WORK/udebs"
+(cd "$WORK/udebs" && apt-get download "${UPKGS[@]}" >&2 2>"$WORK/dl.err") ||
+    { apt_update_once; (cd "$WORK/udebs" && apt-get download "${UPKGS[@]}" >&2 2>"$WORK/dl.err"); } ||
+    { cat "$WORK/dl.err" >&2; die "apt-get download ${UPKGS[*]} failed"; }
+for deb in "$WORK"/udebs/*.deb; do
+    dpkg -x "$deb" "$WORK/u" || die "dpkg -x $deb failed"
+done
+QGA_VERSION=$(dpkg-deb -f "$WORK"/udebs/qemu-guest-agent_*.deb Version)
+DROPBEAR_VERSION=$(dpkg-deb -f "$WORK"/udebs/dropbear-bin_*.deb Version)
+log "guest agent $QGA_VERSION, dropbear $DROPBEAR_VERSION, libraries from: ${UPKGS[*]:2}"
+
 VMLINUZ=$WORK/x/boot/vmlinuz-$KVER
 [[ -f $VMLINUZ ]] || die "no /boot/vmlinuz-$KVER in $KPKG"
 MODROOT=""
@@ -159,9 +212,10 @@ BUSYBOX=$WORK/x/bin/busybox
 # ----------------------------------------------------------- module closure
 depmod -b "$MODROOT" "$KVER" || die "depmod failed for $KVER"
 WANTED=(virtio virtio_ring virtio_pci virtio_pci_modern_dev virtio_pci_legacy_dev
-        virtio_blk virtio_net virtio_balloon virtio_input evdev
+        virtio_blk virtio_net virtio_balloon virtio_input evdev virtio_console
         tpm tpm_tis_core tpm_tis tpm_crb button)
-OPTIONAL=(virtio_pci_modern_dev virtio_pci_legacy_dev tpm tpm_tis_core tpm_tis tpm_crb button)
+OPTIONAL=(virtio_pci_modern_dev virtio_pci_legacy_dev tpm tpm_tis_core tpm_tis tpm_crb button
+          virtio_console)
 declare -A SEEN=()
 ORDER=()
 INITRD=$WORK/initrd
@@ -237,6 +291,104 @@ export PS1='vmtui-guest# '
 EOF
 echo "root:x:0:0:root:/root:/bin/sh" >"$INITRD/etc/passwd"
 echo "root:x:0:" >"$INITRD/etc/group"
+echo "root:*:19000:0:99999:7:::" >"$INITRD/etc/shadow"
+chmod 0600 "$INITRD/etc/shadow"
+printf '/bin/sh\n/bin/ash\n' >"$INITRD/etc/shells"
+cat >"$INITRD/etc/os-release" <<'EOF'
+NAME="vmtui test guest"
+ID=vmtuitest
+VERSION_ID=4
+VERSION="4 (fixture)"
+PRETTY_NAME="vmtui test guest 4"
+EOF
+
+# qemu-ga, dropbear and the shared libraries they load: the closure of
+# their NEEDED entries, each found in the unpacked packages and copied
+# under its soname with its Debian folder (nothing unused: about half of
+# the packages' libraries, less for every test guest to hold in RAM).
+# libgcc_s too, which glibc loads by itself when a thread unwinds. The
+# loader keeps its /lib64 name.
+install -m 0755 "$WORK/u/usr/sbin/qemu-ga" "$INITRD/usr/sbin/qemu-ga"
+for b in dropbear dropbearkey; do
+    f=$WORK/u/usr/sbin/$b; [[ -x $f ]] || f=$WORK/u/usr/bin/$b
+    [[ -x $f ]] || die "$b not found in dropbear-bin"
+    install -m 0755 "$f" "$INITRD/usr/sbin/$b"
+done
+declare -A HAVE_SO=()
+add_so() {  # add_so SONAME WHO: copy it in; echo its path in the guest's tree
+    local so=$1 d
+    for d in lib/x86_64-linux-gnu usr/lib/x86_64-linux-gnu; do
+        if [[ -e $WORK/u/$d/$so ]]; then
+            mkdir -p "$INITRD/$d"
+            cp -L "$WORK/u/$d/$so" "$INITRD/$d/$so" || die "copying $so failed"
+            echo "$INITRD/$d/$so"
+            return 0
+        fi
+    done
+    die "the guest lacks $so (needed by $2)"
+}
+SOQUEUE=("$INITRD/usr/sbin/qemu-ga" "$INITRD/usr/sbin/dropbear" "$INITRD/usr/sbin/dropbearkey")
+HAVE_SO[libgcc_s.so.1]=1
+SOQUEUE+=("$(add_so libgcc_s.so.1 glibc)") || exit 1
+while ((${#SOQUEUE[@]})); do
+    f=${SOQUEUE[0]}; SOQUEUE=("${SOQUEUE[@]:1}")
+    while read -r so; do
+        [[ -n ${HAVE_SO[$so]:-} ]] && continue
+        HAVE_SO[$so]=1
+        SOQUEUE+=("$(add_so "$so" "${f#"$INITRD"/}")") || exit 1
+    done < <(readelf -d "$f" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
+done
+mkdir -p "$INITRD/lib64"
+ln -sf /lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 "$INITRD/lib64/ld-linux-x86-64.so.2"
+[[ -e $INITRD/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 ]] || die "the guest lacks the loader ld-linux-x86-64.so.2"
+log "libraries in the guest: ${!HAVE_SO[*]}"
+mkdir -p "$INITRD/etc/dropbear" "$INITRD/root/.ssh" "$INITRD/var/log" "$INITRD/mnt"
+chmod 0700 "$INITRD/root" "$INITRD/root/.ssh"
+cat >"$INITRD/sbin/shutdown" <<'EOF'
+#!/bin/sh
+# shutdown for the vmtui test guest (no init to ask): what qemu-ga runs.
+# -r reboots, anything else (-P, -H, -h) powers off, at once.
+sync
+for a in "$@"; do
+    case "$a" in -r) exec reboot -f ;; esac
+done
+exec poweroff -f
+EOF
+chmod 0755 "$INITRD/sbin/shutdown"
+cat >"$INITRD/usr/sbin/chpasswd" <<'EOF'
+#!/bin/sh
+# chpasswd for the vmtui test guest, which busybox-static lacks: what
+# qemu-ga runs for guest-set-user-password (virDomainSetUserPassword).
+# Lines USER:PASSWORD on standard input; -e: PASSWORD is already crypt(3)ed,
+# else it is hashed with SHA-512 (busybox mkpasswd). /etc/shadow is
+# rewritten whole, then renamed over the old one.
+crypted=0
+for a in "$@"; do
+    case "$a" in
+        -e|--encrypted) crypted=1 ;;
+        *) echo "chpasswd: unknown option $a" >&2; exit 2 ;;
+    esac
+done
+umask 077
+while IFS= read -r line; do
+    user=${line%%:*} pw=${line#*:}
+    if [ -z "$user" ] || [ "$user" = "$line" ]; then
+        echo "chpasswd: not USER:PASSWORD" >&2; exit 1
+    fi
+    grep -q "^$user:" /etc/shadow || { echo "chpasswd: no user $user" >&2; exit 1; }
+    if [ "$crypted" = 1 ]; then
+        hash=$pw
+    else
+        hash=$(printf '%s\n' "$pw" | mkpasswd -m sha512 -P 0) || exit 1
+    fi
+    case "$hash" in *:*|"") echo "chpasswd: bad hash" >&2; exit 1 ;; esac
+    days=$(( $(date +%s) / 86400 ))
+    awk -F: -v OFS=: -v u="$user" -v h="$hash" -v d="$days" \
+        '$1 == u { $2 = h; $3 = d } { print }' /etc/shadow >/etc/shadow.new &&
+        mv /etc/shadow.new /etc/shadow || exit 1
+done
+EOF
+chmod 0755 "$INITRD/usr/sbin/chpasswd"
 
 cat >"$INITRD/init" <<'EOF'
 #!/bin/sh
@@ -323,6 +475,23 @@ case " $(cat /proc/cmdline) " in
             echo "vmtui-init: power button powers off ($pwr)" >/dev/console
         fi ;;
 esac
+# The guest agent on its virtio-serial port, if the guest has one.
+for p in /sys/class/virtio-ports/vport*; do
+    [ "$(cat "$p/name" 2>/dev/null)" = org.qemu.guest_agent.0 ] || continue
+    ( while :; do qemu-ga -m virtio-serial -p "/dev/${p##*/}" -t /run >/dev/null 2>&1; sleep 1; done ) &
+    echo "vmtui-init: guest agent on /dev/${p##*/}" >/dev/console
+done
+# root's SSH key from the command line (vmtui.sshkey=TYPE,BASE64), and
+# dropbear on port 22 (host keys made as needed, in /etc/dropbear).
+for w in $(cat /proc/cmdline); do
+    case "$w" in
+        vmtui.sshkey=*,*)
+            k=${w#vmtui.sshkey=}
+            echo "${k%%,*} ${k#*,} vmtui-test" >/root/.ssh/authorized_keys
+            chmod 0600 /root/.ssh/authorized_keys ;;
+    esac
+done
+dropbear -R -p 22 >/dev/null 2>&1 &
 
 # Interactive shell with job control on the serial console, respawned.
 while :; do
@@ -349,6 +518,8 @@ FIXTURE_VERSION=$FIXTURE_VERSION
 KVER=$KVER
 KPKG=$KPKG
 BUSYBOX_VERSION=$BUSYBOX_VERSION
+QGA_VERSION=$QGA_VERSION
+DROPBEAR_VERSION=$DROPBEAR_VERSION
 MODULES="${ORDER[*]}"
 FIXTURE_FEATURES="$FIXTURE_FEATURES"
 EOF

@@ -37,12 +37,16 @@
 # virtio tablet, whose events the guest writes on its serial console as
 # "VMTUI-EV <24 bytes of struct input_event in hex>" lines. Without --vga the
 # guest has no video at all, as before.
+# --agent gives the guest a virtio-serial channel org.qemu.guest_agent.0,
+# on which the fixture runs qemu-ga; --ssh-key FILE.pub makes that public
+# key root's authorized key for the fixture's dropbear (port 22).
 #
 # Usage:
 #   guest.sh define NAME [--busy] [--acpi] [--mem MiB] [--maxmem MiB] [--vcpus N]
 #                [--maxvcpus M] [--net ethernet|user|none|network:NAME]
 #                [--mac 52:54:00:xx:xx:xx] [--net-traffic]
 #                [--vga [--graphics vnc|vnc-password|socket|spice|none]]
+#                [--agent] [--ssh-key FILE.pub]
 #   guest.sh start NAME [--wait [SECONDS]]  start; optionally wait for the
 #                                           VMTUI-GUEST-READY console line
 #   guest.sh wait-ready NAME [SECONDS]       wait for VMTUI-GUEST-READY (default 60)
@@ -85,6 +89,7 @@ check_traversable() {
 cmd_define() {
     local name=${1:-}; check_name "$name"; shift
     local busy=0 acpi=0 mem=96 maxmem=128 vcpus=1 maxvcpus=2 traffic=0 net=ethernet mac="" vga=0 graphics=vnc
+    local agent="" sshkey=""
     [[ $URI == qemu:///system ]] || net=user   # unprivileged: no tap devices
     while (($#)); do
         case "$1" in
@@ -92,6 +97,12 @@ cmd_define() {
             --acpi) acpi=1 ;;
             --net-traffic) traffic=1 ;;
             --vga) vga=1 ;;
+            --agent) agent="<channel type='unix'><target type='virtio' name='org.qemu.guest_agent.0'/></channel>" ;;
+            --ssh-key)
+                [[ -r ${2:-} ]] || die "--ssh-key needs a readable public key file"
+                read -r ktype kdata _ <"$2" || true
+                [[ $ktype =~ ^[a-z0-9@.-]+$ && $kdata =~ ^[A-Za-z0-9+/=]+$ ]] || die "--ssh-key: $2 is not an OpenSSH public key"
+                sshkey=" vmtui.sshkey=$ktype,$kdata"; shift ;;
             --graphics)
                 [[ ${2:-} =~ ^(vnc|vnc-password|socket|spice|none)$ ]] || die "--graphics takes vnc|vnc-password|socket|spice|none"
                 graphics=$2; shift ;;
@@ -126,10 +137,12 @@ cmd_define() {
     qemu-img create -q -f qcow2 "$dir/disk.qcow2" 32M || die "qemu-img create failed"
     chmod 0644 "$dir/disk.qcow2"
 
-    local cmdline="console=ttyS0 quiet"
+    # no_timer_check: under TCG on a loaded host the kernel may find the
+    # IO-APIC timer too slow and panic at boot; the check is pointless here.
+    local cmdline="console=ttyS0 quiet no_timer_check"
     local video="<video><model type='none'/></video>"
     if ((vga)); then
-        cmdline="console=tty0 console=ttyS0 quiet vmtui.vga=1"
+        cmdline="console=tty0 console=ttyS0 quiet no_timer_check vmtui.vga=1"
         # A virtio tablet too: the pointer the graphical console's mouse
         # drives, its events logged on the serial console (build-guest.sh).
         video="<video><model type='vga'/></video><input type='tablet' bus='virtio'/>"
@@ -142,9 +155,8 @@ cmd_define() {
     fi
     ((busy)) && cmdline+=" vmtui.busy=1"
     ((traffic)) && cmdline+=" vmtui.nettraffic=1"
-    # no_timer_check: TCG on a loaded host may miss the IO-APIC timer check
-    # at boot and panic.
-    ((acpi)) && cmdline+=" vmtui.acpi=1 no_timer_check"
+    cmdline+=$sshkey
+    ((acpi)) && cmdline+=" vmtui.acpi=1"
     local nic=""
     case $net in
         ethernet) nic="<interface type='ethernet'>$mac<model type='virtio'/></interface>" ;;
@@ -185,6 +197,7 @@ cmd_define() {
       <target type='serial' port='0'/>
     </console>
     <controller type='usb' model='none'/>
+    $agent
     $video
     <memballoon model='virtio'>
       <stats period='1'/>

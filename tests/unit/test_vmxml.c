@@ -1159,9 +1159,10 @@ test_export_quoting(void **state)
 	(void)state;
 	out = vmxml_export_yaml(xml, NULL, NULL, &err);
 	assert_non_null(out);
-	/* No <rng>: rng: false, so that applying it again adds none. */
+	/* No <rng>, no agent channel: rng: false and agent: false, so that
+	 * applying it again adds neither. */
 	assert_string_equal(out, "name: \"123\"\nvcpus: 1\nmemory: 1M\n"
-	                         "networks:\n- bridge: \"yes\"\nrng: false\n");
+	                         "networks:\n- bridge: \"yes\"\nrng: false\nagent: false\n");
 	free(out);
 }
 
