@@ -287,7 +287,7 @@ fmt_fit_parts(char *s, int width)
 size_t
 fmt_wrap(const char *s, int width, const char **next)
 {
-	size_t i = 0, fit = 0, brk = 0, skip_to = 0;
+	size_t i = 0, fit = 0, brk = 0, skip_to = 0, punct = 0;
 	int cols = 0;
 
 	if (width < 1)
@@ -304,8 +304,7 @@ fmt_wrap(const char *s, int width, const char **next)
 			brk = i;
 			skip_to = i;
 		} else if (s[i] == '/' || s[i] == ',' || s[i] == '-') {
-			brk = c;
-			skip_to = c;
+			punct = c;
 		}
 		i = c;
 		fit = i;
@@ -318,6 +317,10 @@ fmt_wrap(const char *s, int width, const char **next)
 	if (s[i] == ' ') { /* the line ends just before a space */
 		brk = i;
 		skip_to = i;
+	}
+	if (brk == 0 && punct > 0) { /* no space: after a '/', ',' or '-' */
+		brk = punct;
+		skip_to = punct;
 	}
 	if (brk == 0) { /* no break: cut at the width */
 		brk = fit;

@@ -39,9 +39,9 @@ void fmt_fit_parts(char *s, int width);
 
 /* Where the next line of s ends when wrapping at width columns (UTF-8
  * counted one column per character): the whole of it up to a newline
- * when it fits, else at the last space that fits, or just after the last
- * '/', ',' or '-' (paths and lists), and only where none is there, at
- * width columns, never inside a character. Returns the line's length in
+ * when it fits, else at the last space that fits, or where there is none
+ * just after the last '/', ',' or '-' (paths and lists), and only where
+ * none of those is there, at width columns, never inside a character. Returns the line's length in
  * bytes; *next is where the line after starts (spaces and the newline
  * skipped). Every wrapped text on the screen goes through here. */
 size_t fmt_wrap(const char *s, int width, const char **next);

@@ -433,16 +433,16 @@ vmdetail_draw(struct app *a, WINDOW *w)
 
 	info_lines(vm, r->host, &l);
 	wrap_lines(&l, width);
-	/* The info lines first, the graphs in what is left: 3..12 rows each
-	 * (4 where the screen has room), three rows of them, and the WAIT%
+	/* The info lines first, the graphs in what is left: 3..12 rows each,
+	 * three rows of them, and the WAIT%
 	 * row too where every info line still fits below it. Only a screen
 	 * too small for the smallest graphs scrolls the info lines. */
 	graph_rows = DETAIL_GRAPH_ROWS;
 	rows_each = (height - 1 - (int)l.n) / 3;
 	if (rows_each > 12)
 		rows_each = 12;
-	if (rows_each < 4)
-		rows_each = height - 1 - 3 * 4 >= 6 ? 4 : height - 1 >= 3 * 3 ? 3 : 0;
+	if (rows_each < 3)
+		rows_each = height - 1 >= 3 * 3 + 4 ? 3 : 0;
 	if (height - 1 - DETAIL_GRAPH_ROWS * rows_each < (int)l.n)
 		graph_rows = 3;
 	y = 1;

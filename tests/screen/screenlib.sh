@@ -177,6 +177,10 @@ lines_in_order() {
 		prev=$n
 	done
 }
+# wait_joined TEXT [SECONDS]: TEXT on the screen where wrapped lines are
+# joined with a space (a wrapped sentence, wherever the width breaks it).
+_joined() { tr '\n' ' ' <<<"$SCREEN" | tr -s ' ' | grep -qF -- "$1"; }
+wait_joined() { wait_for "${2:-10}" "'$1' (lines joined)" _joined "$1"; }
 wait_screen() { wait_for "${2:-10}" "/$1/" _matches "$1"; }
 wait_no_screen() { wait_for "${2:-10}" "no /$1/" _no_match "$1"; }
 

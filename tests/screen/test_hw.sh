@@ -125,7 +125,7 @@ vt_keys y
 # (the outcome wraps where the guest's and pool's names are long: its
 # "done, now" may start the next line)
 check "y: the outcome in the view" wait_screen "^Add disk vdb \(.*\) to $(re "$G"):( done, now|\$)" 30
-check "y: ... done, now and at the next boot" wait_screen "(: |^)done, now and at the next boot" 5
+check "y: ... done, now and at the next boot" wait_joined ": done, now and at the next boot." 5
 check "y: the disk's row" wait_screen "^  disk +vdb +vdb virtio qcow2 $(re "$POOL")/$(re "$G")-vdb\.qcow2" 10
 check "y: the guest sees /sys/block/vdb" eventually 20 sees /sys/block/vdb
 vt_keys L

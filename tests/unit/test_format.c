@@ -385,7 +385,9 @@ static void
 test_wrap_paths_and_long_words(void **state)
 {
 	(void)state;
-	/* a path breaks after a slash, a list after a comma */
+	/* a space wins over a slash: a path is not split while a space fits */
+	assert_string_equal(wrapped("saved in /var/tmp/x.xml", 20), "saved in|/var/tmp/x.xml");
+	/* a path alone breaks after a slash, a list after a comma */
 	assert_string_equal(wrapped("/var/lib/libvirt/images/web.qcow2", 12),
 	                    "/var/lib/|libvirt/|images/|web.qcow2");
 	assert_string_equal(wrapped("a,b,c,d,e,f", 4), "a,b,|c,d,|e,f");
