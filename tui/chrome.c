@@ -394,9 +394,21 @@ chrome_footer(struct app *a)
 		curs_set(1);
 		wmove(a->footer, 0, lw + (int)strlen(txt) < cols ? lw + (int)strlen(txt) : cols - 1);
 	} else if (a->status != NULL) {
-		draw_text(a->footer, 0, 0, cols,
-		          screen_attr(a->status_kind == MSG_ERROR ? C_ERROR : C_NORMAL),
-		          a->status);
+		int attr = screen_attr(a->status_kind == MSG_ERROR ? C_ERROR : C_NORMAL);
+		const char *next;
+		size_t len = fmt_wrap(a->status, cols, &next);
+		/* A message longer than the line takes the hints' line too,
+		 * while it shows: what just happened matters more than the
+		 * keys, which ? lists anyway. */
+		if (*next && getmaxy(a->footer) >= 2) {
+			char first[512];
+			snprintf(first, sizeof first, "%.*s", (int)len, a->status);
+			draw_text(a->footer, 0, 0, cols, attr, first);
+			draw_text(a->footer, 1, 0, cols, attr, next);
+			wnoutrefresh(a->footer);
+			return;
+		}
+		draw_text(a->footer, 0, 0, cols, attr, a->status);
 	}
 	if (getmaxy(a->footer) < 2) {
 		wnoutrefresh(a->footer);

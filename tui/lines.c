@@ -453,6 +453,19 @@ draw_hints(WINDOW *w, int *y, int attr, const char *hints)
 		hints_flush(w, y, attr, line);
 }
 
+void
+draw_cut(WINDOW *w, int y, int x, int width, int attr, const char *text)
+{
+	char buf[512];
+
+	if ((int)strlen(text) <= width || width < 2) {
+		draw_text(w, y, x, width, attr, text);
+		return;
+	}
+	snprintf(buf, sizeof buf, "%.*s%s", width - 1, text, screen_utf8() ? "\u2026" : "~");
+	draw_text(w, y, x, width, attr, buf);
+}
+
 int
 form_title(WINDOW *w, const char *title, const char *hints)
 {

@@ -68,6 +68,10 @@ void draw_wrapped(WINDOW *w, int *y, int attr, const char *text);
  * fit, the rest on the next lines, so a narrow terminal never shows
  * "Esc: bac"; *y ends after the last line drawn. */
 void draw_hints(WINDOW *w, int *y, int attr, const char *hints);
+/* A table cell: text in at most width columns at (y, x); a longer one is
+ * cut with an ellipsis ("~" without UTF-8), so a cut never passes for a
+ * whole word and never runs into the next column. */
+void draw_cut(WINDOW *w, int y, int x, int width, int attr, const char *text);
 /* A form's first line, "TITLE  (HINTS)", where it fits; else the title,
  * then the hints on lines of their own. Returns the line after a blank
  * one, where the form's fields start. */

@@ -146,11 +146,14 @@ actlog_draw(struct app *a, WINDOW *w)
 	(void)a;
 	snprintf(head, sizeof head, "ACTION LOG  %zu entr%s, newest first; \"$\" lines: the "
 	         "virsh command that does the same", n, n == 1 ? "y" : "ies");
+	if ((int)strlen(head) > width) /* the short form where the long one is cut */
+		snprintf(head, sizeof head, "ACTION LOG  %zu entr%s", n, n == 1 ? "y" : "ies");
 	draw_fill(w, 0, 0, width, ' ' | (chtype)screen_attr(C_COLUMNS));
 	draw_text(w, 0, 0, width, screen_attr(C_COLUMNS), head);
 	if (n == 0) {
-		draw_text(w, 2, 2, width - 2, screen_attr(C_DIM),
-		          "Nothing yet: actions, their results and libvirt events appear here.");
+		int y = 2;
+		draw_wrapped(w, &y, screen_attr(C_DIM),
+		             "Nothing yet: actions, their results and libvirt events appear here.");
 		return;
 	}
 	total = render(w, log_scroll.top);

@@ -613,9 +613,19 @@ draw_menu(struct app *a, WINDOW *w)
 	snprintf(head, sizeof head, "Marks: %s", g ? m : "none");
 	draw_text(w, y++, 0, getmaxx(w), screen_attr(C_COLUMNS), head);
 	y++;
-	for (i = 0; i < sizeof lines / sizeof lines[0]; i++)
-		draw_text(w, y++, 2, getmaxx(w) - 2, i == 8 && run == NULL ? screen_attr(C_DIM) : 0,
-		          lines[i]);
+	for (i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+		char shorter[96];
+		const char *l = lines[i], *ex;
+		/* Narrow: without the examples column, or the note in brackets. */
+		if ((int)strlen(l) > getmaxx(w) - 2) {
+			ex = strstr(l + 4, "  ");
+			if (ex == NULL)
+				ex = strstr(l, " (");
+			snprintf(shorter, sizeof shorter, "%.*s", ex ? (int)(ex - l) : (int)strlen(l), l);
+			l = shorter;
+		}
+		draw_text(w, y++, 2, getmaxx(w) - 2, i == 8 && run == NULL ? screen_attr(C_DIM) : 0, l);
+	}
 	y++;
 	draw_wrapped(w, &y, screen_attr(C_DIM), "When guests are marked, S H R F P U A D and T act on "
 	             "all of them (after one confirmation). Space marks or unmarks the selected "

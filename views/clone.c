@@ -81,6 +81,9 @@ draw_fields(struct app *a, WINDOW *w, int *y)
 	draw_text(w, (*y)++, 16, width - 16, cd->cur == F_NAME ? sel : (int)A_UNDERLINE, cd->name.text);
 	snprintf(line, sizeof line, "(%c) full copies   (%c) linked: qcow2 overlays on the source",
 	         cd->linked ? ' ' : '*', cd->linked ? '*' : ' ');
+	if ((int)strlen(line) > width - 16) /* the short form, not a cut one */
+		snprintf(line, sizeof line, "(%c) full  (%c) linked", cd->linked ? ' ' : '*',
+		         cd->linked ? '*' : ' ');
 	draw_text(w, *y, 0, 16, 0, "Disks");
 	draw_text(w, (*y)++, 16, width - 16, cd->cur == F_LINKED ? sel : 0, line);
 	snprintf(line, sizeof line, "[%c] start the clone", cd->start ? 'x' : ' ');

@@ -120,14 +120,35 @@ static void
 draw_list(WINDOW *w, int *y, int rows)
 {
 	const struct hw_devices *h = &hv->job->devs;
-	int width = getmaxx(w);
+	int width = getmaxx(w), kw = 4, nw = 6, dw = 0, xn, xd, xs;
 	size_t i;
 
+	/* Columns as wide as what they hold (DIFFERS only while a device
+	 * differs), SETTINGS the rest; a cell too long ends in an ellipsis
+	 * (the selected device shows in full under the list). */
+	for (i = 0; i < h->n; i++) {
+		const struct dev *d = hw_item_dev(&h->v[i]);
+		int l = (int)strlen(dev_kind_name(d->kind));
+		kw = l > kw ? l : kw;
+		l = (int)strlen(item_name(d));
+		nw = l > nw ? l : nw;
+		l = (int)strlen(hw_diff_text(h->v[i].diff));
+		dw = l > dw ? l : dw;
+	}
+	kw = kw > 14 ? 14 : kw;
+	nw = nw > 19 ? 19 : nw;
+	if (dw)
+		dw = dw < 7 ? 7 : dw;
+	xn = 2 + kw + 2;
+	xd = xn + nw + 2;
+	xs = xd + (dw ? dw + 2 : 0);
 	draw_text(w, *y, 0, width, screen_attr(C_COLUMNS), "");
-	draw_text(w, *y, 2, 16, screen_attr(C_COLUMNS), "KIND");
-	draw_text(w, *y, 18, 19, screen_attr(C_COLUMNS), "DEVICE");
-	draw_text(w, *y, 37, 21, screen_attr(C_COLUMNS), "DIFFERS");
-	draw_text(w, *y, 58, width - 58, screen_attr(C_COLUMNS), "SETTINGS");
+	draw_text(w, *y, 2, kw, screen_attr(C_COLUMNS), "KIND");
+	draw_text(w, *y, xn, nw, screen_attr(C_COLUMNS), "DEVICE");
+	if (dw)
+		draw_text(w, *y, xd, dw, screen_attr(C_COLUMNS), "DIFFERS");
+	if (xs < width)
+		draw_text(w, *y, xs, width - xs, screen_attr(C_COLUMNS), "SETTINGS");
 	(*y)++;
 	if (h->n == 0) {
 		draw_text(w, (*y)++, 2, width - 2, screen_attr(C_DIM), "No devices.");
@@ -146,10 +167,12 @@ draw_list(WINDOW *w, int *y, int rows)
 		else
 			snprintf(summary, sizeof summary, "%s", d->summary);
 		draw_text(w, *y, 0, width, attr, "");
-		draw_text(w, *y, 2, 16, attr, dev_kind_name(d->kind));
-		draw_text(w, *y, 18, 19, attr, item_name(d));
-		draw_text(w, *y, 37, 21, dattr, hw_diff_text(it->diff));
-		draw_text(w, *y, 58, width - 58, attr, summary);
+		draw_cut(w, *y, 2, kw, attr, dev_kind_name(d->kind));
+		draw_cut(w, *y, xn, nw, attr, item_name(d));
+		if (dw)
+			draw_text(w, *y, xd, dw, dattr, hw_diff_text(it->diff));
+		if (xs < width)
+			draw_cut(w, *y, xs, width - xs, attr, summary);
 	}
 }
 

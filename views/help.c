@@ -84,6 +84,26 @@ help_lines(int width, char ***out)
 		wfull = l > wfull ? l : wfull;
 	}
 	rest = width - kw - cw - 3;
+	if (rest < 30) {
+		/* Too narrow for four columns: each binding's key and command on
+		 * a line, then where and what it does under them, wrapped. */
+		for (i = 0; i < n; i++) {
+			const char *wr = where(t[i].views, wb, sizeof wb), *de = cmd_help(t[i].cmd);
+			char text[400];
+			snprintf(buf, sizeof buf, "%-*s %s", kw, keys_label(t[i].key, kb, sizeof kb),
+			         cmd_name(t[i].cmd));
+			v = xreallocarray(v, nl + 1, sizeof *v);
+			v[nl++] = xstrdup(buf);
+			snprintf(text, sizeof text, "%s (%s)", de, wr);
+			for (de = text; *de;) {
+				de = piece(de, width - 4, dp, sizeof dp);
+				snprintf(buf, sizeof buf, "    %s", dp);
+				v = xreallocarray(v, nl + 1, sizeof *v);
+				v[nl++] = xstrdup(buf);
+			}
+		}
+		goto notes;
+	}
 	ww = rest - 40 >= wfull ? wfull : rest / 3;
 	if (ww < 10)
 		ww = 10;
@@ -108,6 +128,7 @@ help_lines(int width, char ***out)
 			first = false;
 		}
 	}
+notes:
 	v = xreallocarray(v, nl + 1, sizeof *v);
 	v[nl++] = xstrdup(" ");
 	for (i = 0; i < sizeof notes / sizeof notes[0]; i++) {

@@ -94,6 +94,7 @@ newvm_draw(struct app *a, WINDOW *w)
 	struct newvm_form *f = form(a);
 	int width = getmaxx(w), height = getmaxy(w), i, y = 2;
 	char line[700];
+	bool narrow_hint = false;
 
 	check_pool(a, f);
 
@@ -104,22 +105,22 @@ newvm_draw(struct app *a, WINDOW *w)
 		draw_text(w, y, 0, width > 48 ? 48 : width, attr, line);
 		if (i == f->cur)
 			app_form_focus(a, y);
-		if (width > 50)
+		/* Each field's hint beside it where it fits whole; else only
+		 * the focused field's, under the form, wrapped. */
+		if (width - 50 >= (int)strlen(fields[i].hint))
 			draw_text(w, y, 50, width - 50, screen_attr(C_DIM), fields[i].hint);
+		else
+			narrow_hint |= i == f->cur;
 	}
 	y++;
-	if (f->pool_note && y < height)
-		draw_text(w, y++, 0, width, screen_attr(C_DIM), f->pool_note);
-	if (f->errors) {
-		const char *p = f->errors, *nl;
-		for (; *p && y < height; p = *nl ? nl + 1 : nl) {
-			nl = strchr(p, '\n');
-			if (nl == NULL)
-				nl = p + strlen(p);
-			snprintf(line, sizeof line, "%.*s", (int)(nl - p), p);
-			draw_text(w, y++, 0, width, screen_attr(C_ERROR), line);
-		}
+	if (narrow_hint && fields[f->cur].hint[0]) {
+		snprintf(line, sizeof line, "%s: %s", fields[f->cur].label, fields[f->cur].hint);
+		draw_wrapped(w, &y, screen_attr(C_DIM), line);
 	}
+	if (f->pool_note && y < height)
+		draw_wrapped(w, &y, screen_attr(C_DIM), f->pool_note);
+	if (f->errors)
+		draw_wrapped(w, &y, screen_attr(C_ERROR), f->errors);
 }
 
 /* $XDG_CONFIG_HOME/vmtui/vms (else ~/.config/vmtui/vms), created with

@@ -82,21 +82,6 @@ fmt_time(char *buf, size_t n, long long t)
 	strftime(buf, n, "%Y-%m-%d %H:%M:%S", &tm);
 }
 
-/* text in at most width columns of line y; a longer one is cut with an
- * ellipsis at its end, so it never runs into the next column. */
-static void
-draw_cut(WINDOW *w, int y, int x, int width, int attr, const char *text)
-{
-	char buf[256];
-
-	if ((int)strlen(text) <= width || width < 2) {
-		draw_text(w, y, x, width, attr, text);
-		return;
-	}
-	snprintf(buf, sizeof buf, "%.*s%s", width - 1, text, screen_utf8() ? "\u2026" : "~");
-	draw_text(w, y, x, width, attr, buf);
-}
-
 static void
 draw_rows(WINDOW *w, int *y, int rows)
 {
@@ -118,12 +103,16 @@ draw_rows(WINDOW *w, int *y, int rows)
 	x = 2 + nw + 2;
 	draw_text(w, *y, x, 19, screen_attr(C_COLUMNS), "CREATED");
 	draw_text(w, *y, x + 21, 8, screen_attr(C_COLUMNS), "STATE");
-	draw_text(w, *y, x + 31, pw, screen_attr(C_COLUMNS), "PARENT");
-	draw_text(w, *y, x + 33 + pw, width - (x + 33 + pw), screen_attr(C_COLUMNS), "DESCRIPTION");
+	/* PARENT and DESCRIPTION only where they fit (vmtui snapshot list
+	 * shows them all). */
+	if (x + 31 + pw <= width)
+		draw_text(w, *y, x + 31, pw, screen_attr(C_COLUMNS), "PARENT");
+	if (x + 33 + pw + 11 <= width)
+		draw_text(w, *y, x + 33 + pw, width - (x + 33 + pw), screen_attr(C_COLUMNS),
+		          "DESCRIPTION");
 	(*y)++;
 	if (l->n == 0) {
-		draw_text(w, (*y)++, 2, width - 2, screen_attr(C_DIM),
-		          "No snapshots yet: press c to create one.");
+		draw_wrapped(w, y, screen_attr(C_DIM), "  No snapshots yet: press c to create one.");
 		return;
 	}
 	selected();
@@ -137,10 +126,13 @@ draw_rows(WINDOW *w, int *y, int rows)
 		draw_cut(w, *y, 2, nw, attr, s->name);
 		draw_text(w, *y, x, 21, attr, when);
 		draw_text(w, *y, x + 21, 10, attr, s->state ? s->state : "?");
+		if (x + 31 + pw > width)
+			continue;
 		draw_text(w, *y, x + 31, pw + 2, attr, "");
 		draw_cut(w, *y, x + 31, pw, attr, s->parent ? s->parent : "-");
-		draw_text(w, *y, x + 33 + pw, width - (x + 33 + pw), attr,
-		          s->description ? s->description : "");
+		if (x + 33 + pw + 11 <= width)
+			draw_text(w, *y, x + 33 + pw, width - (x + 33 + pw), attr,
+			          s->description ? s->description : "");
 	}
 }
 

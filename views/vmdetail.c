@@ -429,6 +429,13 @@ vmdetail_draw(struct app *a, WINDOW *w)
 		                                                     : vm_state_name(vm->state),
 		         host_label(r->host), vm->uuid);
 	}
+	/* The UUID goes first where the title does not fit (vmtui info and
+	 * the XML view show it), rather than half of it. */
+	if ((int)strlen(title) > width) {
+		char *u = strstr(title, vm->uuid);
+		if (u && u > title + 2)
+			u[-2] = '\0';
+	}
 	draw_text(w, 0, 0, width, screen_attr(C_COLUMNS), title);
 
 	info_lines(vm, r->host, &l);

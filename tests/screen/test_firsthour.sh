@@ -301,6 +301,71 @@ narrow_hints() {
 	check "40x12 plan: no word cut in two" wait_for 3 "no cut word" no_word_cut
 	vt_stop
 }
+# ---- every view at 80x24 and 40x12: a line that runs into the right
+# edge ends with a whole word, one that the same view at 200x60 shows
+# (a cut "libvi" is not one of its words; a break after '/', ',' or '-'
+# is a wrap's), but the list's own rows and the graphs.
+SWEEP_KEYS=(Enter '?' h L T D Y N '#' '\;' w)
+sweep_mark() {
+	case $1 in
+	Enter) echo '^Disks:' ;; '?') echo 'help' ;; h) echo '^Host vm' ;; L) echo '^ACTION LOG' ;;
+	T) echo '^Snapshots of test' ;; D) echo 'to confirm' ;; Y) echo '^Clone test' ;; N) echo '^New VM' ;;
+	'#') echo '^Tags and note of test' ;; '\;') echo '^Marks:' ;; w) echo '^Hardware of test' ;;
+	esac
+}
+# sweep_open KEY: the view of KEY on the guest, once its mark shows.
+sweep_open() {
+	vt_keys Home
+	vt_keys "$1"
+	wait_screen "$(sweep_mark "$1")" 5 >/dev/null
+}
+sweep_close() {
+	vt_keys Escape
+	wait_screen '^NAME +STATE' 5 >/dev/null || { vt_keys Escape; wait_screen '^NAME +STATE' 5 >/dev/null; }
+}
+cut_lines() { # COLS WIDE-WORDS-FILE: the edge lines whose last word is cut
+	perl -CSD -e '
+		my ($cols, $wf) = @ARGV; my %w;
+		open(my $f, "<:encoding(UTF-8)", $wf) or die; while (<$f>) { $w{$_} = 1 for split " " }
+		while (<STDIN>) { chomp;
+			next if length($_) < $cols || /^(NAME|test) +/ || /[\x{2800}-\x{28FF}]/;
+			my @t = split " "; my $last = $t[-1];
+			next if $last =~ m{[/,\x{2026}-]$} || $w{$last};
+			print "$_\n" }' "$1" "$2" <<<"$SCREEN"
+}
+none_cut() {
+	local bad
+	bad=$(cut_lines "$1" "$2")
+	[ -z "$bad" ] || { WHY="cut at the edge: $bad"; return 1; }
+}
+view_sweep() {
+	local size k i
+	say "# every view at 80x24 and 40x12, against 200x60"
+	fh_vmtui 200 60 -c test:///default || { not_ok "vmtui started"; return; }
+	wait_screen '^test +running' 10 >/dev/null
+	for i in "${!SWEEP_KEYS[@]}"; do
+		sweep_open "${SWEEP_KEYS[i]}"
+		vt_grab
+		printf '%s\n' "$SCREEN" >"$SCR_TMP/wide.$i"
+		sweep_close
+	done
+	vt_stop
+	for size in 80x24 40x12; do
+		fh_vmtui "${size%x*}" "${size#*x}" -c test:///default || { not_ok "vmtui started"; return; }
+		wait_screen '^test +running' 10 >/dev/null
+		for i in "${!SWEEP_KEYS[@]}"; do
+			k=${SWEEP_KEYS[i]}
+			if sweep_open "$k"; then
+				vt_grab
+				check "$size view of $k: no word cut at the right edge" none_cut "${size%x*}" "$SCR_TMP/wide.$i"
+			else
+				not_ok "$size view of $k opens"
+			fi
+			sweep_close
+		done
+		vt_stop
+	done
+}
 no_apply_hint() { ! tail -n1 <<<"$SCREEN" | grep -q 'yApply' || { WHY="footer: $(tail -n1 <<<"$SCREEN")"; return 1; }; }
 
 unreachable
@@ -308,6 +373,7 @@ dumb_term
 plan_errors
 open_tab_list
 narrow_hints
+view_sweep
 quick_create
 header_priorities
 refused_logged
