@@ -1,6 +1,7 @@
 /* cli_targets.c — the guests a shell command acts on, across hosts, and
  * the bulk run over them reported one line per guest (cli_targets.h). */
 #include "cli_targets.h"
+#include "../model/defs/tagmeta.h"
 
 #include <fnmatch.h>
 #include <signal.h>
@@ -21,7 +22,6 @@
 #include "subcmd.h"
 
 /* vmtui's element in a domain's <metadata> (model/defs/tagxml.h). */
-#define TARGETS_TAG_NS "https://vmtui.org/xmlns/guest/1"
 
 /* ---- the hosts ---- */
 
@@ -124,52 +124,6 @@ open_hosts(struct targets *t, const struct host_args *ha, bool readonly, const c
 	return rc;
 }
 
-/* ---- tags ---- */
-
-static int
-cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-int
-cli_targets_read_tags(virDomainPtr dom, char ***tags, size_t *n)
-{
-	char *xml;
-	xmlDocPtr doc;
-	xmlNodePtr root, c;
-	virErrorPtr e;
-
-	*tags = NULL;
-	*n = 0;
-	xml = virDomainGetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, TARGETS_TAG_NS, 0);
-	if (xml == NULL) {
-		e = virGetLastError();
-		return e && e->code == VIR_ERR_NO_DOMAIN_METADATA ? 0 : -1;
-	}
-	doc = xmlReadMemory(xml, (int)strlen(xml), "metadata.xml", NULL,
-	                    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-	free(xml);
-	if (doc == NULL)
-		return 0;
-	root = xmlDocGetRootElement(doc);
-	for (c = root ? root->children : NULL; c; c = c->next) {
-		xmlChar *s;
-		if (c->type != XML_ELEMENT_NODE || xmlStrcmp(c->name, BAD_CAST "tag") != 0)
-			continue;
-		s = xmlNodeGetContent(c);
-		if (s && *s) {
-			*tags = xreallocarray(*tags, *n + 1, sizeof **tags);
-			(*tags)[(*n)++] = xstrdup((const char *)s);
-		}
-		xmlFree(s);
-	}
-	xmlFreeDoc(doc);
-	if (*n > 1)
-		qsort(*tags, *n, sizeof **tags, cmp_str);
-	return 0;
-}
-
 /* ---- the guests ---- */
 
 static int
@@ -214,8 +168,19 @@ list_host(struct targets *t, size_t hi, bool want_tags, const char *who)
 		v->state = domstats_state(st);
 		v->autostart = virDomainGetAutostart(doms[i], &autostart) == 0 && autostart;
 		v->persistent = virDomainIsPersistent(doms[i]) == 1;
-		if (want_tags)
-			cli_targets_read_tags(doms[i], &v->tags, &v->ntags);
+		if (want_tags) {
+			/* tagmeta.h's reader, as the TUI's: one reader of the element */
+			struct tagset ts = { 0 };
+			char *err = NULL;
+			if (tagmeta_read(doms[i], &ts, &err) == 0) {
+				v->tags = ts.tags;
+				v->ntags = ts.ntags;
+				ts.tags = NULL;
+				ts.ntags = 0;
+			}
+			free(err);
+			tagset_free(&ts);
+		}
 		virDomainFree(doms[i]);
 		t->nall++;
 	}

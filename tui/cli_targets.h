@@ -84,10 +84,6 @@ bool cli_targets_is_glob(const char *s);
 bool cli_targets_match(const struct target_sel *sel, const char *name, char *const *tags,
                        size_t ntags);
 
-/* A guest's tags from its domain <metadata> (vmtui's element). 0 with
- * *tags (newly allocated strings, sorted) and *n; -1 when libvirt fails. */
-int cli_targets_read_tags(virDomainPtr dom, char ***tags, size_t *n);
-
 /* A bulk run over the picked guests: one bulk host per host with picked
  * guests (limit each), each guest with fn and an arg made by mkarg (may
  * be NULL: arg NULL) freed by free_arg. what: bulk_what. */

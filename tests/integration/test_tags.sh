@@ -79,6 +79,12 @@ check "tag again: nothing to change" has "$OUT" "Nothing to change: $RUN: tags p
 run tag -c "$T_URI" "$OFF" lab
 check "tag a shut-off guest: saved definition only" has "$OUT" "--set '<guest><tag>lab</tag></guest>' --config"
 check "... virsh sees it" eq "$(meta_cfg "$OFF")" "<guest><tag>lab</tag></guest>"
+# --tag picks the guests by their tags (read as the TUI reads them)
+run autostart -c "$T_URI" --tag lab
+check "autostart --tag lab: exit 0" eq "$RC" 0
+check "... the lab guest only" eq "$(virsh -q -c "$T_URI" dominfo "$OFF" | awk '/^Autostart:/ { print $2 }')/$(virsh -q -c "$T_URI" dominfo "$RUN" | awk '/^Autostart:/ { print $2 }')" "enable/disable"
+run autostart -c "$T_URI" --tag lab --disable
+check "autostart --tag lab --disable" eq "$(virsh -q -c "$T_URI" dominfo "$OFF" | awk '/^Autostart:/ { print $2 }')" disable
 printf 'Owned by ops.\nAsk before rebooting.\n' >"$D/note"
 "$BUILD/vmtui" note -c "$T_URI" "$RUN" - <"$D/note" >"$OUT" 2>"$ERR"
 check "note from standard input: exit 0" eq "$?" 0
