@@ -395,11 +395,13 @@ wrap_lines(struct lines *l, int width)
 		do {
 			size_t n = fmt_wrap(p, width - in, &next);
 			add(&out, "%*s%.*s", in, "", (int)n, p);
+			out.attr[out.n - 1] = l->attr[i]; /* a warning stays one, wrapped */
 			p = next;
 			in = indent + 2 < width / 2 ? indent + 2 : 0;
 		} while (*p);
 	}
 	xfree_strv(l->v, l->n);
+	free(l->attr);
 	*l = out;
 }
 
