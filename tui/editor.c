@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -21,16 +22,13 @@ editor_command(void)
 }
 
 int
-editor_run(const char *path, char **err)
+run_foreground(char *const argv[], int *wstatus)
 {
-	const char *cmd = editor_command();
-	char *line = xasprintf("%s \"$1\"", cmd);
 	struct sigaction ign = { .sa_handler = SIG_IGN }, oint, oquit;
 	pid_t pid;
-	int st = 0;
+	int saved;
 
-	*err = NULL;
-	/* As system(3): the editor takes ^C and ^\, vmtui waits. */
+	*wstatus = 0;
 	sigemptyset(&ign.sa_mask);
 	sigaction(SIGINT, &ign, &oint);
 	sigaction(SIGQUIT, &ign, &oquit);
@@ -38,16 +36,32 @@ editor_run(const char *path, char **err)
 	if (pid == 0) {
 		sigaction(SIGINT, &oint, NULL);
 		sigaction(SIGQUIT, &oquit, NULL);
-		execl("/bin/sh", "sh", "-c", line, "sh", path, (char *)NULL);
+		execvp(argv[0], argv);
+		fprintf(stderr, "vmtui: cannot run %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
+	saved = errno;
 	if (pid > 0)
-		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		while (waitpid(pid, wstatus, 0) < 0 && errno == EINTR)
 			;
 	sigaction(SIGINT, &oint, NULL);
 	sigaction(SIGQUIT, &oquit, NULL);
+	errno = saved;
+	return pid < 0 ? -1 : 0;
+}
+
+int
+editor_run(const char *path, char **err)
+{
+	const char *cmd = editor_command();
+	char *line = xasprintf("%s \"$1\"", cmd);
+	char *argv[] = { "/bin/sh", "-c", line, "sh", (char *)path, NULL };
+	int st = 0, rc;
+
+	*err = NULL;
+	rc = run_foreground(argv, &st);
 	free(line);
-	if (pid < 0) {
+	if (rc < 0) {
 		*err = xasprintf("cannot start the editor (%s): %s", cmd, strerror(errno));
 		return -1;
 	}

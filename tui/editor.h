@@ -12,4 +12,11 @@ const char *editor_command(void);
  * *err (a new string) saying how it ended. */
 int editor_run(const char *path, char **err);
 
+/* Run argv (PATH searched) in the foreground as system(3) does: the child
+ * takes ^C and ^\, vmtui ignores them while it waits. 0 with *wstatus
+ * (waitpid's), or -1 with errno when it cannot fork. A program that
+ * cannot be run says so on stderr and exits with 127. The editor and
+ * `vmtui ssh` ($) use it. */
+int run_foreground(char *const argv[], int *wstatus);
+
 #endif

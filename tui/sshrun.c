@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "../model/base/xmalloc.h"
+#include "editor.h"
 
 struct sshrelay {
 	sshrun_open_fn open;
@@ -249,28 +250,10 @@ sshrun_argv_free(char **argv)
 int
 sshrun_exec(char **argv, char **err)
 {
-	struct sigaction ign = { .sa_handler = SIG_IGN }, oint, oquit;
-	pid_t pid;
 	int st = 0;
 
 	*err = NULL;
-	sigemptyset(&ign.sa_mask);
-	sigaction(SIGINT, &ign, &oint);
-	sigaction(SIGQUIT, &ign, &oquit);
-	pid = fork();
-	if (pid == 0) {
-		sigaction(SIGINT, &oint, NULL);
-		sigaction(SIGQUIT, &oquit, NULL);
-		execvp(argv[0], argv);
-		fprintf(stderr, "vmtui: cannot run %s: %s\n", argv[0], strerror(errno));
-		_exit(127);
-	}
-	if (pid > 0)
-		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-			;
-	sigaction(SIGINT, &oint, NULL);
-	sigaction(SIGQUIT, &oquit, NULL);
-	if (pid < 0) {
+	if (run_foreground(argv, &st) < 0) {
 		*err = xasprintf("cannot start %s: %s", argv[0], strerror(errno));
 		return -1;
 	}
