@@ -49,6 +49,18 @@ push(enum msg_kind kind, char *text, char *virsh)
 	push_flagged(kind, text, virsh, false);
 }
 
+/* The text of fmt and ap, newly allocated (a note in its place when
+ * memory runs out). */
+static char *
+vformat(const char *fmt, va_list ap)
+{
+	char *text;
+
+	if (vasprintf(&text, fmt, ap) < 0)
+		text = xstrdup("(message lost: out of memory)");
+	return text;
+}
+
 void
 msglog_host_down(const char *fmt, ...)
 {
@@ -56,8 +68,7 @@ msglog_host_down(const char *fmt, ...)
 	char *text;
 
 	va_start(ap, fmt);
-	if (vasprintf(&text, fmt, ap) < 0)
-		text = xstrdup("(message lost: out of memory)");
+	text = vformat(fmt, ap);
 	va_end(ap);
 	push_flagged(MSG_ERROR, text, NULL, true);
 }
@@ -69,8 +80,7 @@ msglog_add(enum msg_kind kind, const char *fmt, ...)
 	char *text;
 
 	va_start(ap, fmt);
-	if (vasprintf(&text, fmt, ap) < 0)
-		text = xstrdup("(message lost: out of memory)");
+	text = vformat(fmt, ap);
 	va_end(ap);
 	push(kind, text, NULL);
 }
