@@ -55,9 +55,9 @@ option_for(int ch)
 	case O_DELVOL: case 'y': return "disk remove";
 	case O_NETWORK: case O_BRIDGE: return "nic add|nic move";
 	case O_MODEL: case O_MAC: case O_LINKDOWN: return "nic add";
-	case O_LIVE: case O_CONFIG:
-		return "disk add|disk remove|media insert|media eject|nic add|nic remove|nic link|"
-		       "nic move";
+	case O_LIVE: case O_CONFIG: /* disk set: --live is refused with the reason */
+		return "disk add|disk remove|disk set|media insert|media eject|nic add|nic remove|"
+		       "nic link|nic move";
 	case O_DRY:
 		return "disk add|disk remove|disk set|media insert|media eject|nic add|nic remove|"
 		       "nic link|nic move";

@@ -762,7 +762,7 @@ t 1 "vmtui: not deleting the volume of vda: confirm with -y, or run this on a te
 t 1 "vmtui: nothing was changed: vda of test is /guest/diskimage1, in no storage pool" disk remove -c "$T" test vda --delete-volume -y
 t 1 'vmtui disk set: option "--delete-volume" is for vmtui disk remove only.' disk set -c "$T" test vda --delete-volume
 t 1 "vmtui disk set: say what to change: --cache MODE, --discard MODE." disk set -c "$T" test vda
-t 1 'vmtui disk set: option "--live" does not apply here' disk set -c "$T" test vda --live --cache none
+t 1 'vmtui: nothing was changed: The cache mode and discard of a disk change at the next boot only' disk set -c "$T" test vda --live --cache none
 t 1 "vmtui: cannot change the hardware of test: vmtui runs read-only (-r)" disk remove -c "$T" -r test vda
 t 0 "Set disk vda of test to cache none, discard default: at the next boot." disk set -c "$T" test vda --cache none --dry-run
 t 1 "vmtui media: no action given; use insert or eject." media
