@@ -709,7 +709,7 @@ cc_ssh_config_hosts(const char *text, char ***v, size_t *n, char ***inc, size_t 
 		if (!is_host && !is_inc)
 			continue;
 		p += kw;
-		for (;;) {
+		while (p < nl) {
 			/* (a CR of a CRLF file is a separator too: a word of no
 			 * length would never move on) */
 			p += strspn(p, " \t=\r");
@@ -728,10 +728,10 @@ cc_ssh_config_hosts(const char *text, char ***v, size_t *n, char ***inc, size_t 
 			else if (k && !memchr(p, '*', k) && !memchr(p, '?', k) && !memchr(p, '!', k))
 				push(v, n, p, k);
 			p += k;
-			if (*p == '"')
+			/* nothing taken: never the same place twice; an opening
+			 * quote at the end of the text leaves p at its end */
+			if (p < nl && (*p == '"' || k == 0))
 				p++;
-			else if (k == 0)
-				p++; /* nothing taken: never the same place twice */
 		}
 	}
 }

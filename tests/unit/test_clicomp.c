@@ -379,6 +379,30 @@ test_ssh_config(void **state)
 	free(inc);
 }
 
+/* A quote opened at the very end of the text: read to its end, never
+ * past it (the fuzzer's find; ASan and valgrind check it here). */
+static void
+test_ssh_config_quote_at_end(void **state)
+{
+	static const char *const texts[] = { "Host x \"", "Host \"", "Host x\r\r\"", "Host \"\"" };
+	char **v = NULL, **inc = NULL, *copy;
+	size_t n = 0, ninc = 0, i, j;
+
+	(void)state;
+	for (j = 0; j < sizeof texts / sizeof texts[0]; j++) {
+		copy = strdup(texts[j]); /* exactly as long as it is, for ASan */
+		cc_ssh_config_hosts(copy, &v, &n, &inc, &ninc);
+		free(copy);
+	}
+	assert_int_equal(n, 1); /* x (once: no duplicates) */
+	assert_string_equal(v[0], "x");
+	assert_int_equal(ninc, 0);
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+	free(inc);
+}
+
 int
 main(void)
 {
@@ -388,6 +412,7 @@ main(void)
 		cmocka_unit_test(test_answers),
 		cmocka_unit_test(test_target),
 		cmocka_unit_test(test_ssh_config),
+		cmocka_unit_test(test_ssh_config_quote_at_end),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
