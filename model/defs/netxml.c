@@ -305,10 +305,15 @@ tidy(struct netdef *n)
 
 	if (n->cidr == NULL || netdef_ipv4(n, &a) < 0)
 		return;
+	/* As written back: the network's own form where the host is its
+	 * first address, else the host's, and the prefix as a plain number
+	 * either way (prefix='07' reads back as netmask 254.0.0.0, /7). */
+	free(n->cidr);
 	if (a.host == a.net + 1) {
 		resdef_ipv4_str(a.net, net);
-		free(n->cidr);
 		n->cidr = xasprintf("%s/%u", net, a.prefix);
+	} else {
+		n->cidr = xasprintf("%s/%u", a.host_s, a.prefix);
 	}
 	plain = *n;
 	plain.dhcp_start = plain.dhcp_end = NULL;

@@ -685,6 +685,13 @@ net_read_others(void **state)
 	assert_string_equal(n.dhcp_end, "10.5.0.200");
 	netdef_free(&n);
 
+	/* a prefix with a leading zero reads as the number it is, as the
+	 * netmask it is written back with says (the fuzzer's find) */
+	assert_int_equal(netxml_read("<network><name>z</name>"
+	                             "<ip address='193.168.122.1' prefix='07'/></network>", &n, &err), 0);
+	assert_string_equal(n.cidr, "193.168.122.1/7");
+	netdef_free(&n);
+
 	assert_int_equal(netxml_read("<network><name>host</name><forward mode='bridge'/>"
 	                             "<bridge name='br0'/></network>", &n, &err), 0);
 	assert_string_equal(n.forward, "bridge");
