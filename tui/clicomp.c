@@ -577,8 +577,8 @@ positional(struct cc_answer *a, const struct cc_spec *s, char *const *args, size
 		a->kinds |= kinds_of(a, f->pos[at], NULL);
 		slot = true;
 		if (has(f->pos[at], "VOL") && a->pool == NULL)
-			for (j = 0; j < at && j < f->npos; j++)
-				if (strcmp(f->pos[j], "POOL") == 0)
+			for (j = 0; j < at && j < f->npos && a->pool == NULL; j++)
+				if (strcmp(f->pos[j], "POOL") == 0) /* the first POOL only */
 					a->pool = xstrdup(args[j + (f->nverbs ? 1 : 0)]);
 	}
 	return slot;
