@@ -287,7 +287,7 @@ fmt_fit_parts(char *s, int width)
 size_t
 fmt_wrap(const char *s, int width, const char **next)
 {
-	size_t i = 0, fit = 0, brk = 0, skip_to = 0, punct = 0;
+	size_t i = 0, fit = 0, brk = 0, skip_to = 0, punct = 0, indent = strspn(s, " ");
 	int cols = 0;
 
 	if (width < 1)
@@ -300,7 +300,9 @@ fmt_wrap(const char *s, int width, const char **next)
 		if (cols == width)
 			break;
 		cols++;
-		if (s[i] == ' ') {
+		/* (an indent's spaces are no break: a line of them alone
+		 * would be drawn empty) */
+		if (s[i] == ' ' && i > indent) {
 			brk = i;
 			skip_to = i;
 		} else if (s[i] == '/' || s[i] == ',' || s[i] == '-') {

@@ -393,6 +393,8 @@ test_wrap_paths_and_long_words(void **state)
 	assert_string_equal(wrapped("a,b,c,d,e,f", 4), "a,b,|c,d,|e,f");
 	/* no break at all: cut at the width */
 	assert_string_equal(wrapped("abcdefghij", 4), "abcd|efgh|ij");
+	/* an indent is kept, and is no place to break */
+	assert_string_equal(wrapped("  abcdefghij", 6), "  abcd|efghij");
 	/* width below 1 counts as 1 */
 	assert_string_equal(wrapped("ab", 0), "a|b");
 }
