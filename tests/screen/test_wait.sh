@@ -37,7 +37,7 @@ check "list: the guest's WAIT% (none from the test driver)" wait_screen '^test +
 vt_keys %
 check "%: sorted by WAIT% (title)" wait_screen 'refresh [0-9.]+s  sort wait' 5
 vt_keys ?
-wait_screen 'sort-name' 5 >/dev/null
+check "?: the help" wait_screen '^KEY +COMMAND +WHERE +WHAT IT DOES' 5
 vt_keys End
 check "help: sort-wait" help_find 'sort-wait'
 vt_keys End
