@@ -601,10 +601,16 @@ draw_menu(struct app *a, WINDOW *w)
 		"p   the last bulk action's progress",
 		"Esc back",
 	};
-	char head[96], m[64];
-	size_t i, g = 0, h = 0, n;
+	/* The same, short, packed on as few lines as the width takes, for a
+	 * window too low for the list (40x12 has 8 lines for it). */
+	static const char *const brief[] = {
+		"a all shown", "g glob", "r regex", "t tag", "h host",
+		"s state", "i invert", "c clear", "p progress", "Esc back",
+	};
+	char head[96], m[64], packed[128];
+	size_t i, g = 0, h = 0, n, len;
 	struct row *rows;
-	int y = 0;
+	int y = 0, width = getmaxx(w) - 2;
 
 	rows = all_rows(a, &n); /* views draw with the host locks held */
 	marks_tally(a->marks, rows, n, &g, &h);
@@ -612,19 +618,38 @@ draw_menu(struct app *a, WINDOW *w)
 	marks_describe(g, h, m, sizeof m);
 	snprintf(head, sizeof head, "Marks: %s", g ? m : "none");
 	draw_text(w, y++, 0, getmaxx(w), screen_attr(C_COLUMNS), head);
+	if (getmaxy(w) < 2 + (int)(sizeof lines / sizeof lines[0])) {
+		packed[0] = '\0';
+		for (i = 0, len = 0; i < sizeof brief / sizeof brief[0]; i++) {
+			size_t add = strlen(brief[i]) + (len ? 2 : 0);
+			if (len && (int)(len + add) > width) {
+				draw_text(w, y++, 2, width, 0, packed);
+				len = 0;
+				add = strlen(brief[i]);
+			}
+			len += (size_t)snprintf(packed + len, sizeof packed - len, "%s%s",
+			                        len ? "  " : "", brief[i]);
+		}
+		draw_text(w, y++, 2, width, 0, packed);
+		if (getmaxy(w) - y >= 3) {
+			y++;
+			draw_wrapped(w, &y, screen_attr(C_DIM), "Space marks or unmarks the selected guest.");
+		}
+		return;
+	}
 	y++;
 	for (i = 0; i < sizeof lines / sizeof lines[0]; i++) {
 		char shorter[96];
 		const char *l = lines[i], *ex;
 		/* Narrow: without the examples column, or the note in brackets. */
-		if ((int)strlen(l) > getmaxx(w) - 2) {
+		if ((int)strlen(l) > width) {
 			ex = strstr(l + 4, "  ");
 			if (ex == NULL)
 				ex = strstr(l, " (");
 			snprintf(shorter, sizeof shorter, "%.*s", ex ? (int)(ex - l) : (int)strlen(l), l);
 			l = shorter;
 		}
-		draw_text(w, y++, 2, getmaxx(w) - 2, i == 8 && run == NULL ? screen_attr(C_DIM) : 0, l);
+		draw_text(w, y++, 2, width, i == 8 && run == NULL ? screen_attr(C_DIM) : 0, l);
 	}
 	y++;
 	draw_wrapped(w, &y, screen_attr(C_DIM), "When guests are marked, S H R F P U A D and T act on "

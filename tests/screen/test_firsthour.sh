@@ -290,6 +290,11 @@ narrow_hints() {
 	vt_keys '#'
 	check "40x12 #: 'Esc: cancel' whole" wait_screen '^Esc: cancel$' 5
 	vt_keys Escape
+	vt_keys '\;'
+	check "40x12 ;: all ten choices of the marks menu" eventually 3 lines_in_order \
+		'^Marks: none$' '^  a all shown  g glob  r regex  t tag$' \
+		'^  h host  s state  i invert  c clear$' '^  p progress  Esc back$'
+	vt_keys Escape
 	vt_keys o
 	wait_screen '^Open VM definitions:' 5 >/dev/null
 	vt_type "$SCR_TMP/noname40.yaml"
