@@ -68,17 +68,11 @@ parse(const struct subcmd *cmd, unsigned takes, int argc, char **argv, struct cl
 				return -1;
 			}
 			o->kind = (char)ch;
-		} else if (ch == 'p' || ch == 'n') {
-			fprintf(stderr, "vmtui %s: option --%s does not apply here\n", cmd->name,
-			        ch == 'p' ? "pool" : "network");
-			subcmd_hint(cmd);
-			return -1;
 		} else if (ch == 'h') {
 			subcmd_help(cmd, stdout);
 			return 1;
-		} else if (ch == 'c' || ch == 'y') {
-			fprintf(stderr, "vmtui %s: option -%c does not apply here\n", cmd->name, ch);
-			subcmd_hint(cmd);
+		} else if (ch == 'c' || ch == 'y' || ch == 'p' || ch == 'n') {
+			subcmd_not_here(cmd, ch, argv, longopts);
 			return -1;
 		} else {
 			for (i = 0; ch == '?' && optopt == 0 && i < 2; i++)

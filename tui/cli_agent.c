@@ -83,8 +83,7 @@ aparse(const struct subcmd *cmd, int argc, char **argv, struct aopts *o)
 			return -1;
 		}
 		if (!fits) {
-			fprintf(stderr, "vmtui %s: this option does not apply here\n", cmd->name);
-			subcmd_hint(cmd);
+			subcmd_not_here(cmd, ch, argv, longopts);
 			return -1;
 		}
 	}

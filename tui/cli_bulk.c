@@ -168,12 +168,7 @@ bparse(const struct subcmd *cmd, int argc, char **argv, struct bopts *o, int *fi
 			return -1;
 		}
 		if (!fits) {
-			const struct option *lo = longopts;
-			while (lo->name && lo->val != ch)
-				lo++;
-			fprintf(stderr, "vmtui %s: --%s does not apply here\n", cmd->name,
-			        lo->name ? lo->name : "?");
-			subcmd_hint(cmd);
+			subcmd_not_here(cmd, ch, argv, longopts);
 			return -1;
 		}
 	}

@@ -69,8 +69,7 @@ lparse(const struct subcmd *cmd, int argc, char **argv, struct lopts *o)
 			return -1;
 		}
 		if (!fits) {
-			fprintf(stderr, "vmtui %s: this option does not apply here\n", cmd->name);
-			subcmd_hint(cmd);
+			subcmd_not_here(cmd, ch, argv, longopts);
 			return -1;
 		}
 	}

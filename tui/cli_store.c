@@ -597,7 +597,7 @@ precheck(struct sctx *x)
 	const char *size = NULL;
 
 	if (o->given & ~v->opts) {
-		fprintf(stderr, "vmtui %s %s: %s does not apply here\n", what, v->name,
+		fprintf(stderr, "vmtui %s %s: option %s does not apply here\n", what, v->name,
 		        opt_name(o->given & ~v->opts));
 		subcmd_hint(x->cmd);
 		return -1;

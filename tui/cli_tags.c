@@ -65,8 +65,7 @@ tparse(const struct subcmd *cmd, int argc, char **argv, struct topts *o)
 			return -1;
 		}
 		if (!fits) {
-			fprintf(stderr, "vmtui %s: this option does not apply here\n", cmd->name);
-			subcmd_hint(cmd);
+			subcmd_not_here(cmd, ch, argv, longopts);
 			return -1;
 		}
 	}

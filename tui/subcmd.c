@@ -965,6 +965,30 @@ subcmd_bad_option(const struct subcmd *cmd, int ch, char **argv,
 		say_whose_option(cmd, opt);
 }
 
+void
+subcmd_not_here(const struct subcmd *cmd, int ch, char **argv, const struct option *longopts)
+{
+	const struct option *lo = longopts;
+	const char *now = argv[optind - 1], *before = optind >= 2 ? argv[optind - 2] : "";
+	char label[32], opt[48];
+	bool typed_long;
+
+	while (lo->name && lo->val != ch)
+		lo++;
+	/* As typed: "--name", "--name=value", "--name value" or "-c". */
+	typed_long = lo->name && (ch > 255 || strncmp(now, "--", 2) == 0 ||
+	             (lo->has_arg == required_argument && strncmp(before, "--", 2) == 0 &&
+	              strchr(before, '=') == NULL));
+	if (typed_long)
+		snprintf(opt, sizeof opt, "--%s", lo->name);
+	else
+		snprintf(opt, sizeof opt, "-%c", ch);
+	fprintf(stderr, "%s: option %s does not apply here\n", subcmd_label(cmd, label, sizeof label),
+	        opt);
+	say_whose_option(cmd, opt);
+	subcmd_hint(cmd);
+}
+
 virConnectPtr
 subcmd_connect(const struct subcmd *cmd, const char *uri, bool readonly)
 {

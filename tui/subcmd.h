@@ -49,6 +49,12 @@ void subcmd_hint(const struct subcmd *cmd);
  * theirs on a second line. */
 void subcmd_bad_option(const struct subcmd *cmd, int ch, char **argv,
                         const struct option *longopts);
+/* getopt_long returned ch, an option the command's parser knows but this
+ * command (of the several the parser serves) does not take: say which,
+ * whose option it is (as subcmd_bad_option does) and where the usage is,
+ * on stderr. */
+void subcmd_not_here(const struct subcmd *cmd, int ch, char **argv,
+                     const struct option *longopts);
 /* "vmtui" or "vmtui NAME", for messages. */
 const char *subcmd_label(const struct subcmd *cmd, char *buf, size_t size);
 

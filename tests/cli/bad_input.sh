@@ -77,6 +77,26 @@ t() {
 	done
 }
 
+# t2 LINE ARGS...: vmtui ARGS exits with 1 and LINE is its stderr's second
+# line, whole (what follows the error, e.g. whose option it is).
+t2() {
+	local line=$1 b rc second
+	shift
+	CASES=$((CASES + 1))
+	for b in $BUILDS; do
+		timeout 60 "$b/vmtui" "$@" >"$D/out" 2>"$D/err" </dev/null
+		rc=$?
+		second=$(sed -n 2p "$D/err")
+		if [ "$rc" != 1 ]; then
+			not_ok "[$b] vmtui $*: exit status $rc, want 1"
+		elif [ "$second" != "$line" ]; then
+			not_ok "[$b] vmtui $*: second line of stderr '$second', want '$line'"
+		else
+			ok
+		fi
+	done
+}
+
 # v FILE WANT PHRASE: `vmtui validate FILE`; with WANT 1 every line of
 # stderr must be FILE:LINE:COL: message and one must hold PHRASE.
 v() {
@@ -327,7 +347,7 @@ t 1 "vmtui snapshot list: expected a VM name" snapshot list -c "$T"
 t 1 "vmtui snapshot create: expected a VM name and, optionally, a snapshot name" snapshot create -c "$T" a b c
 t 1 "vmtui snapshot revert: expected a VM name and a snapshot name" snapshot revert -c "$T" test
 t 1 "vmtui snapshot list: --description applies to create only." snapshot list -c "$T" -d x test
-t 1 "vmtui snapshot: this option does not apply here" snapshot list --linked test
+t 1 "vmtui snapshot: option --linked does not apply here" snapshot list --linked test
 t 0 "test has no snapshots." snapshot list -c "$T" test
 t 1 "vmtui: There is no guest \"$LONG\" on this host" snapshot list -c "$T" "$LONG"
 for s in "${SPECIALS[@]}" "$NONUTF"; do
@@ -354,7 +374,7 @@ t 0 "created" snapshot create -c "$T" test s2 --description "$LONG"
 # ---------------------------------------------------------------- clone
 
 t 1 "vmtui clone: expected the VM to clone and the new name" clone -c "$T" test
-t 1 "vmtui clone: this option does not apply here" clone -c "$T" -y test new
+t 1 "vmtui clone: option -y does not apply here" clone -c "$T" -y test new
 for s in "${SPECIALS[@]}" "$NONUTF"; do
 	t 1 "vmtui: \"$s\"" clone -c "$T" test "$s"
 done
@@ -423,7 +443,7 @@ t "0|1" "DHCP leases" net leases -c "$T" default
 
 t 1 "vmtui delete: expected one VM name" delete -c "$T"
 t 1 "vmtui delete: --storage and --all-storage exclude each other." delete -c "$T" test --storage vda --all-storage
-t 1 "vmtui delete: this option does not apply here" delete -c "$T" test --start
+t 1 "vmtui delete: option --start does not apply here" delete -c "$T" test --start
 t 1 "vmtui: not deleting test: confirm with --yes-i-typed" delete -c "$T" test
 t 1 "vmtui: cannot delete test: vmtui runs read-only (-r)" delete -r -c "$T" test --yes-i-typed test
 t 1 "the name given with --yes-i-typed is not its exact name" delete -c "$T" test --yes-i-typed Test
@@ -445,9 +465,9 @@ t 1 "vmtui pool start: expected a pool name" pool start -c "$T"
 t 1 "vmtui vol list: expected a pool name" vol list -c "$T"
 t 1 "vmtui vol resize: expected a pool name, a volume name and the new size" vol resize -c "$T" default-pool a
 t 1 "vmtui vol clone: expected a pool name, a volume name and the clone's name" vol clone -c "$T" default-pool a
-t 1 "vmtui pool start: --json does not apply here" pool start -c "$T" --json default-pool
-t 1 "vmtui pool list: --size does not apply here" pool list -c "$T" --size 1G
-t 1 "vmtui vol list: --yes does not apply here" vol list -c "$T" -y default-pool
+t 1 "vmtui pool start: option --json does not apply here" pool start -c "$T" --json default-pool
+t 1 "vmtui pool list: option --size does not apply here" pool list -c "$T" --size 1G
+t 1 "vmtui vol list: option --yes does not apply here" vol list -c "$T" -y default-pool
 t 1 'vmtui pool: unknown option "--bogus"; see vmtui help pool.' pool list --bogus
 t 1 'vmtui vol: option "--size" needs a value; see vmtui help vol.' vol create default-pool a --size
 t 1 "vmtui pool: give -c URI or -H HOST, not both" pool list -c "$T" -H localhost
@@ -811,8 +831,8 @@ for c in reset save restore ctrl-alt-del nmi wake; do
 		t 1 "vmtui: There is no guest \"$s\" on this host; check the name with virsh list --all." "$c" -c "$T" "$s"
 	done
 done
-t 1 "vmtui nmi: this option does not apply here" nmi -c "$T" -y test
-t 1 "vmtui reset: this option does not apply here" reset -c "$T" --discard test
+t 1 "vmtui nmi: option -y does not apply here" nmi -c "$T" -y test
+t 1 "vmtui reset: option --discard does not apply here" reset -c "$T" --discard test
 t 1 "vmtui: nothing was done: give --yes to do it without a terminal." reset -c "$T" test
 t 0 "test: reset done." reset -c "$T" -y test
 t 0 "test: inject an NMI done." nmi -c "$T" test
@@ -875,11 +895,11 @@ for s in "${SPECIALS[@]}"; do
 done
 # shellcheck disable=SC2046
 t 1 "vmtui: test would carry 65 tags; at most 64 fit." tag -c "$T" test $(seq -f 't%g' 65)
-t 1 "vmtui tag: this option does not apply here" tag -c "$T" --all test
+t 1 "vmtui tag: option --all does not apply here" tag -c "$T" --all test
 t 1 "vmtui untag: expected the tags to remove after the VM (or --all)" untag -c "$T" test
 t 1 "vmtui untag: --all takes only the VM name" untag -c "$T" --all test web
 t 1 "vmtui note: --clear takes only the VM name" note -c "$T" --clear test words
-t 1 "vmtui note: this option does not apply here" note -c "$T" --all test
+t 1 "vmtui note: option --all does not apply here" note -c "$T" --all test
 t 1 "vmtui note: The note is not valid UTF-8" note -c "$T" test "$NONUTF"
 t 1 "vmtui note: The note has a control character" note -c "$T" test "$(printf 'a\001b')"
 t 1 "vmtui note: The note is 10240 bytes long; at most 4000 fit." note -c "$T" test "$LONG"
@@ -945,8 +965,8 @@ for c in start shutdown reboot off pause resume autostart; do
 	t 1 "nosuch.yaml:1:1: cannot open: No such file or directory" "$c" -f "$D/nosuch.yaml" test
 done
 for c in start pause resume off autostart; do
-	t 1 "vmtui $c: --timeout does not apply here" "$c" -c "$T" --timeout 5 test
-	t 1 "vmtui $c: --no-wait does not apply here" "$c" -c "$T" --no-wait test
+	t 1 "vmtui $c: option --timeout does not apply here" "$c" -c "$T" --timeout 5 test
+	t 1 "vmtui $c: option --no-wait does not apply here" "$c" -c "$T" --no-wait test
 done
 for c in shutdown reboot; do
 	t 1 "vmtui $c: --timeout: \"abc\" is not a number of seconds (1 to 86400)" "$c" -c "$T" --timeout abc test
@@ -954,8 +974,8 @@ for c in shutdown reboot; do
 	t 1 "vmtui $c: --timeout: \"$BIG\" is not a number of seconds" "$c" -c "$T" --timeout "$BIG" test
 	t 1 "vmtui $c: --no-wait and --timeout exclude each other" "$c" -c "$T" --no-wait --timeout 3 test
 done
-t 1 "vmtui pause: --disable does not apply here" pause -c "$T" --disable test
-t 1 "vmtui start: --yes does not apply here" start -c "$T" -y test
+t 1 "vmtui pause: option --disable does not apply here" pause -c "$T" --disable test
+t 1 "vmtui start: option -y does not apply here" start -c "$T" -y test
 t 1 "Force off this guest (what it has not written is lost):" off -c "$T" test
 t 0 "done      test  $T: Forced test off." off -c "$T" -y test
 t 0 "skipped   test  $T: test was left alone: it is already running." start -c "$T" test
@@ -969,8 +989,8 @@ t 0 "Shutdown of test requested." shutdown -c "$T" --no-wait test
 t 0 '"status":"skipped"' start -c "$T" --json test
 t 0 '"done":1,"failed":0,"skipped":0,"cancelled":0}' pause -c "$T" --json test
 t 1 "vmtui list: no guest is called \"nosuch\" on $T; nothing was done" list -c "$T" nosuch
-t 1 "vmtui list: --limit does not apply here" list -c "$T" --limit 3
-t 1 "vmtui list: --yes does not apply here" list -c "$T" -y
+t 1 "vmtui list: option --limit does not apply here" list -c "$T" --limit 3
+t 1 "vmtui list: option -y does not apply here" list -c "$T" -y
 t 0 "test  $T  running      -" list -c "$T"
 t 0 '[{"name":"test","uuid":"6695eb01-f6a4-8304-79aa-97f2502e193f","host":"test:///default","state":"running","autostart":false,"persistent":true,"tags":[]}]' list -c "$T" --json
 t 0 '"name":"test"' list -c "$T" --json 't*'
@@ -996,13 +1016,16 @@ for c in info ssh; do
 done
 t 1 "vmtui: There is no guest \"nosuch\" on this host" info -c "$T" nosuch
 t 1 "vmtui info: expected one VM name" info -c "$T" test other
-t 1 "vmtui info: this option does not apply here" info -c "$T" -l root test
-t 1 "vmtui ssh: this option does not apply here" ssh -c "$T" --json test
-t 1 "vmtui ssh: this option does not apply here" ssh -c "$T" --password-stdin test
+t 1 "vmtui info: option -l does not apply here" info -c "$T" -l root test
+t 1 "vmtui ssh: option --json does not apply here" ssh -c "$T" --json test
+t 1 "vmtui ssh: option --password-stdin does not apply here" ssh -c "$T" --password-stdin test
 t 0 "Agent:       no agent (no guest agent channel)" info -c "$T" test
 t 0 '"agent":{"status":"no-channel"' info -c "$T" --json test
 t 1 "vmtui password: expected the VM and the user's name" password -c "$T" test
-t 1 "vmtui password: this option does not apply here" password -c "$T" --json test root
+t 1 "vmtui password: option --json does not apply here" password -c "$T" --json test root
+t2 "--crypted is an option of vmtui password." ssh -c "$T" --crypted test
+t2 "--discard is an option of vmtui disk and vmtui save." reset -c "$T" --discard test
+t2 "-l is an option of vmtui ssh." info -c "$T" -l root test
 t 1 "vmtui password: standard input is not a terminal; give the password on it with --password-stdin" \
 	password -c "$T" test root
 t 1 "vmtui password: no password on standard input" password -c "$T" --password-stdin test root
