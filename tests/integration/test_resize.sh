@@ -263,8 +263,7 @@ check "shut off, started: 2 CPUs online" eq "$(in_guest "$OFF" 'cat /sys/devices
 # ---- the dialog ----
 
 # The status line of a 30-line screen (the footer's first line).
-status_is() { sed -n '29p' <<<"$SCREEN" | grep -qE -- "$1" || { WHY="status: $(sed -n '29p' <<<"$SCREEN")"; false; }; }
-wait_status() { wait_for 15 "status /$1/" status_is "$1"; }
+STATUS_WAIT=15
 
 # open_dialog [ARGS]: vmtui on the screen guest alone, Z pressed.
 open_dialog() {

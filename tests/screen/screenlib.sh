@@ -263,6 +263,16 @@ selected_line() {
 		awk -F'\t' '($2 == "3" || $3 == 1) && $5 !~ /^NAME +STATE/ { print $5; exit }'
 }
 selected_name() { selected_line | sed -E 's/^\*?([^ ]+) .*/\1/'; }
+# is_selected NAME: NAME's row is the highlighted one.
+is_selected() { [ "$(selected_name)" = "$(shown "$1")" ] || { WHY="selected '$(selected_name)'"; false; }; }
+
+# The status line of $SCREEN: the line above the key hints, the pane's
+# last but one, whatever its height.
+status_line() { sed -n "$(($(vt_fmt '#{pane_height}') - 1))p" <<<"$SCREEN"; }
+# status_is ERE, wait_status ERE [SECONDS]: the status line matches (within
+# SECONDS, default STATUS_WAIT or 10).
+status_is() { status_line | grep -qE -- "$1" || { WHY="status: $(status_line)"; false; }; }
+wait_status() { wait_for "${2:-${STATUS_WAIT:-10}}" "status /$1/" status_is "$1"; }
 
 # Bytes from a figure such as 20.9M (binary units).
 to_bytes() {

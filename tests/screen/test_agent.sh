@@ -43,11 +43,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 
-status_is() {
-	sed -n '69p' <<<"$SCREEN" | grep -qE -- "$1" || { WHY="status: $(sed -n '69p' <<<"$SCREEN")"; false; }
-}
-wait_status() { wait_for "${2:-10}" "status /$1/" status_is "$1"; }
-is_selected() { [ "$(selected_name)" = "$(shown "$1")" ] || { WHY="selected '$(selected_name)'"; false; }; }
 select_row() {
 	vt_keys Home
 	local i
@@ -131,8 +126,13 @@ say "# no agent"
 select_row "$N" >/dev/null
 vt_keys Enter
 check "detail of N: no agent" wait_screen "^Guest agent: no agent \\(no guest agent channel\\)" 20
+# ^L refreshes now: wait for that refresh's bulk stats call, so that
+# the openings below come after it.
+stats_calls() { grep -c "virConnectGetAllDomainStats:" "$LOG" 2>/dev/null || true; }
+stats_since() { (($(stats_calls) > $1)) || { WHY="no stats call after ^L"; false; }; }
+n=$(stats_calls)
 vt_keys C-l
-sleep 1
+wait_for 10 "a refresh after ^L" stats_since "$n" >/dev/null
 vt_esc
 vt_keys Enter
 wait_screen "^Guest agent: no agent" 10 >/dev/null

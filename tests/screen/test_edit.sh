@@ -32,11 +32,7 @@ v() { virsh -q -c "$T_URI" "$@"; }
 remove_ours() { remove_guests "$P" "${P}nopool"; }
 scr_traps remove_ours
 
-status_is() {
-	sed -n '29p' <<<"$SCREEN" | grep -qE -- "$1" || { WHY="status: $(sed -n '29p' <<<"$SCREEN")"; false; }
-}
-wait_status() { wait_for 20 "status /$1/" status_is "$1"; }
-is_selected() { [ "$(selected_name)" = "$(shown "$1")" ] || { WHY="selected '$(selected_name)'"; false; }; }
+STATUS_WAIT=20
 domstate_is() { eq "$(v domstate --reason "$1" 2>/dev/null)" "$2"; }
 rounds() { cat "$ROUNDS" 2>/dev/null || echo 0; }
 cur_mem() { v dumpxml --inactive "$1" | sed -n "s|.*<currentMemory unit='KiB'>\([0-9]*\)<.*|\1|p"; }

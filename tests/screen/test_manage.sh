@@ -34,12 +34,8 @@ remove_ours() { remove_guests "$P" "$POOL"; }
 scr_traps remove_ours
 
 # The status line of a 130x30 screen (the footer's first line).
-status_is() {
-	sed -n '29p' <<<"$SCREEN" | grep -qE -- "$1" || { WHY="status: $(sed -n '29p' <<<"$SCREEN")"; false; }
-}
-wait_status() { wait_for 20 "status /$1/" status_is "$1"; }
+STATUS_WAIT=20
 snap_names() { v snapshot-list --name "$1" | sed '/^$/d' | tr '\n' ' '; }
-is_selected() { [ "$(selected_name)" = "$(shown "$1")" ] || { WHY="selected '$(selected_name)'"; false; }; }
 
 # open NAME [ARGS]: vmtui filtered to NAME, which is selected.
 open() {

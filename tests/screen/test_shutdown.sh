@@ -43,11 +43,6 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 
 # The status line (the footer's first line, 29 of 30).
-status_is() {
-	sed -n '29p' <<<"$SCREEN" | grep -qE -- "$1" || { WHY="status: $(sed -n '29p' <<<"$SCREEN")"; false; }
-}
-wait_status() { wait_for "${2:-10}" "status /$1/" status_is "$1"; }
-is_selected() { [ "$(selected_name)" = "$(shown "$1")" ] || { WHY="selected '$(selected_name)'"; false; }; }
 state_is() { [ "$(domstate "$1")" = "$2" ] || { say "    virsh domstate $1: '$(domstate "$1")', want '$2'"; false; }; }
 
 # The guest running (and booted: its OS is up to ignore ACPI), shown so.
