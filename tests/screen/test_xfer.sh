@@ -8,6 +8,7 @@
 #     share, rate and time left, c and Esc in the footer;
 #   - c asks before cancelling; n lets it run on (the bytes still grow);
 #     Esc asks too, y cancels: "Cancelled." and no volume left (virsh);
+#   - u during a read of the list (^L just pressed) still asks for the file;
 #   - a whole upload: "Done.", the outcome, the new volume in the list
 #     when the view goes, the virsh equivalent in the action log;
 #   - w: a download to a path typed, the bytes compared; w again to the
@@ -121,6 +122,13 @@ check "y: no volume left (virsh)" no_vol "${P}big"
 check "y: no file left in the pool" test ! -e "$PDIR/${P}big"
 vt_keys Escape
 check "Esc after the end: back to the volumes" wait_screen "^Volumes of pool $(re "$POOL") " 5
+
+# ---- u while the list is being read: ^L queues a read, and u comes in
+# the same write, before it can end ----
+vt_keys C-l u
+check "u during a read of the list: asks for the file all the same" wait_screen '^Upload file:' 5
+vt_esc
+wait_screen "^Volumes of pool $(re "$POOL") " 5 >/dev/null
 
 # ---- a whole upload ----
 vt_keys u
